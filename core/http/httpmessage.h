@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QList>
+#include <QPair>
+
+namespace Switchboard::Http {
+
+using HeaderList = QList<QPair<QByteArray, QByteArray>>;
+
+/// One parsed HTTP request. Header names are lower-cased; values are raw bytes.
+struct Request
+{
+    QByteArray method;   ///< "GET", "POST", "OPTIONS", ...
+    QByteArray target;   ///< the raw request target, e.g. "/http-bind/?data=..."
+    QByteArray path;     ///< target up to '?', percent-decoding not applied
+    QByteArray query;    ///< target after '?', empty if none
+    int versionMajor = 1;
+    int versionMinor = 1;
+    HeaderList headers;
+    QByteArray body;
+    QHostAddress peerAddress;
+    quint16 peerPort = 0;
+    bool secure = false; ///< arrived over TLS
+
+    /// First value of a header (name compared case-insensitively), or an empty array.
+    QByteArray header(QByteArrayView name) const;
+    bool hasHeader(QByteArrayView name) const;
+    /// A decoded query parameter (application/x-www-form-urlencoded), or a null QByteArray.
+    QByteArray queryParameter(QByteArrayView name) const;
+};
+
+/// A response a handler gives back. The connection adds Content-Length, Date, Connection and, when the
+/// request allows and the body is large enough, Content-Encoding. It never sends chunked bodies.
+struct Response
+{
+    int status = 200;
+    QByteArray contentType = QByteArrayLiteral("text/xml; charset=utf-8");
+    HeaderList headers;
+    QByteArray body;
+    bool closeConnection = false; ///< close after sending (e.g. after 413)
+    bool compressible = true;     ///< may be gzip/deflate encoded if the client accepts it
+
+    static Response error(int status, QByteArrayView reason = {});
+};
+
+/// The standard reason phrase for a status code ("OK", "Not Found"...).
+QByteArray reasonPhrase(int status);
+
+} // namespace Switchboard::Http

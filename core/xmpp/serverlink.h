@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "base/config.h"
+#include "xmpp/resolver.h"
+#include "xmpp/stanzareader.h"
+
+#include <QByteArray>
+#include <QObject>
+#include <QPointer>
+
+class QSslSocket;
+class QTimer;
+
+namespace Switchboard::Xmpp {
+
+/// Why a link ended without the server closing its stream.
+enum class LinkFailure {
+    HostUnknown,            ///< the domain is not allowed or not resolvable
+    RemoteConnectionFailed, ///< nothing reachable, connection refused, TLS failed, negotiation timed out
+    RemoteStreamError,      ///< the server sent <stream:error/> or a not-well-formed stream
+    ConnectionLost,         ///< the TCP connection closed without </stream:stream>
+};
+
+/// The connection manager's XMPP connection to the server for one client stream (RFC 6120 as seen by
+/// a client). Resolves, connects (trying each target), opens the stream, does STARTTLS itself when the
+/// server offers it (verifying the certificate against the domain; plain only for noTlsDomains), and
+/// then passes stanzas both ways. Stream features after TLS are handed up as an ordinary element, so
+/// the client negotiates SASL and bind itself. Knows nothing about HTTP.
+///
+/// Lives in the thread that created it. Signals fire from the event loop, never from inside a call.
+class ServerLink final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ServerLink)
+public:
+    struct Params
+    {
+        QString domain;       ///< the `to` of the client stream
+        QString lang;         ///< xml:lang for the stream header (may be empty)
+        QString from;         ///< optional `from` for the stream header
+        std::optional<Target> route; ///< a checked client `route`, overrides routes and DNS
+    };
+
+    ServerLink(const Config &config, Resolver *resolver, QObject *parent = nullptr);
+    ~ServerLink() override;
+
+    /// Starts resolve + connect + stream open (+ STARTTLS). streamOpened() follows on success,
+    /// failed() otherwise, within Config::connectTimeout seconds.
+    void open(const Params &params);
+    /// Sends a new stream header (after SASL success; RFC 6120 §6.4.6). `lang` may be empty.
+    void restart(const QString &lang = {});
+    /// Sends stanza bytes as they are (they must be complete elements in jabber:client).
+    /// Before the stream is open, bytes are queued and flushed after the (re)start.
+    void send(const QByteArray &xml);
+    /// Sends </stream:stream> and closes once written (or after a short grace period).
+    void close();
+
+    bool isOpen() const;
+    bool isEncrypted() const;
+    QString peerDescription() const; ///< "host:port" of the server, once connected
+    const StreamHeader &streamHeader() const { return m_header; }
+
+Q_SIGNALS:
+    /// The server answered our stream header (after STARTTLS if any). Emitted again after restart().
+    void streamOpened(const Xmpp::StreamHeader &header);
+    /// One complete, standalone top-level element (stanza, stream:features...). Not stream:error.
+    void elementReceived(const QByteArray &xml);
+    /// The server ended the stream with </stream:stream>.
+    void streamClosed();
+    /// The link failed. `streamErrorXml` holds the server's <stream:error> element for RemoteStreamError.
+    void failed(Xmpp::LinkFailure failure, const QByteArray &streamErrorXml, const QString &reason);
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+    StreamHeader m_header;
+};
+
+} // namespace Switchboard::Xmpp
