@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The composition root: command line and config, the Server, and (unless headless) the window.
+#include "base/commandline.h"
+#include "server.h"
+
+#ifdef SWITCHBOARD_WITH_GUI
+#include "mainwindow.h"
+#include <QApplication>
+#endif
+
+#include <QCoreApplication>
+#include <QLoggingCategory>
+#include <QSocketNotifier>
+#include <QTextStream>
+#include <QTimer>
+
+#include <csignal>
+#include <cstring>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+int g_signalFds[2] = {-1, -1};
+
+void onSignal(int)
+{
+    // Only async-signal-safe work here: wake the event loop through the socket pair.
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(g_signalFds[0], &byte, 1);
+}
+
+/// Each session holds a socket to the XMPP server and usually one or two HTTP connections: allow as
+/// many descriptors as the system lets this process have.
+void raiseDescriptorLimit()
+{
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+bool wantsGui(int argc, char **argv)
+{
+#ifdef SWITCHBOARD_WITH_GUI
+    for (int i = 1; i < argc; ++i) {
+        const char *arg = argv[i];
+        if (!std::strcmp(arg, "--no-gui") || !std::strcmp(arg, "--help") || !std::strcmp(arg, "-h") ||
+            !std::strcmp(arg, "--version") || !std::strcmp(arg, "-v") || !std::strcmp(arg, "--print-config"))
+            return false;
+    }
+    const QByteArray platform = qgetenv("QT_QPA_PLATFORM");
+    return !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") ||
+           platform == "offscreen" || platform == "xcb" || platform.startsWith("wayland");
+#else
+    Q_UNUSED(argc);
+    Q_UNUSED(argv);
+    return false;
+#endif
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    raiseDescriptorLimit();
+    std::unique_ptr<QCoreApplication> app;
+    const bool gui = wantsGui(argc, argv);
+#ifdef SWITCHBOARD_WITH_GUI
+    if (gui)
+        app = std::make_unique<QApplication>(argc, argv);
+#endif
+    if (!app)
+        app = std::make_unique<QCoreApplication>(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("switchboard"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(SWITCHBOARD_VERSION));
+    QCoreApplication::setOrganizationName(QStringLiteral("Switchboard"));
+
+    const Switchboard::CommandLineResult result =
+        Switchboard::parseCommandLine(QCoreApplication::arguments());
+    if (result.exit) {
+        QTextStream(result.exitCode == 0 ? stdout : stderr) << result.output;
+        return result.exitCode;
+    }
+    const Switchboard::Config &config = result.config;
+    if (!config.logRules.isEmpty())
+        QLoggingCategory::setFilterRules(config.logRules.join(QLatin1Char('\n')));
+
+    Switchboard::Server server(config);
+    QString error;
+    if (!server.start(&error)) {
+        QTextStream(stderr) << "switchboard: " << error << '\n';
+        return 1;
+    }
+    QTextStream(stdout) << "Switchboard " << QCoreApplication::applicationVersion() << ": BOSH at "
+                        << server.boshUrl().toString() << Qt::endl;
+
+    // SIGINT/SIGTERM: stop listening, end every session with system-shutdown, then leave.
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFds) == 0) {
+        auto *notifier = new QSocketNotifier(g_signalFds[1], QSocketNotifier::Read, app.get());
+        QObject::connect(notifier, &QSocketNotifier::activated, app.get(), [&server, notifier] {
+            char byte = 0;
+            [[maybe_unused]] const auto got = ::read(g_signalFds[1], &byte, 1);
+            notifier->setEnabled(false);
+            server.stop();
+            // Let the shutdown answers and stream closes reach the wire before the loop ends.
+            QTimer::singleShot(500, QCoreApplication::instance(), &QCoreApplication::quit);
+        });
+        struct sigaction action
+        {
+        };
+        action.sa_handler = onSignal;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESTART;
+        ::sigaction(SIGINT, &action, nullptr);
+        ::sigaction(SIGTERM, &action, nullptr);
+    }
+
+#ifdef SWITCHBOARD_WITH_GUI
+    std::unique_ptr<Switchboard::Gui::MainWindow> window;
+    if (gui && config.gui) {
+        window = std::make_unique<Switchboard::Gui::MainWindow>(&server);
+        window->show();
+    }
+#endif
+    return app->exec();
+}

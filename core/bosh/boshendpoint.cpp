@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "bosh/boshendpoint.h"
+
+#include "bosh/boshbody.h"
+#include "http/httpserver.h"
+#include "xmpp/resolver.h"
+#include "xmpp/serverlink.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QPointer>
+#include <QRandomGenerator>
+
+Q_DECLARE_LOGGING_CATEGORY(lcBosh)
+
+namespace Switchboard::Bosh {
+
+namespace {
+
+/// Answers one HTTP exchange, as XML or, for GET with `callback=`, as JSONP.
+class HttpResponder final : public Responder
+{
+public:
+    HttpResponder(Http::Exchange *exchange, QByteArray callback)
+        : m_exchange(exchange), m_callback(std::move(callback))
+    {}
+    bool send(int httpStatus, const QByteArray &body) override
+    {
+        if (!m_exchange || m_exchange->isAnswered())
+            return false;
+        Http::Response response;
+        response.status = httpStatus;
+        if (m_callback.isEmpty()) {
+            response.body = body;
+        } else {
+            // JSONP: the script must run, so the status stays 200 and the body is a call.
+            const QJsonObject reply{{QStringLiteral("reply"), QString::fromUtf8(body)}};
+            response.status = 200;
+            response.contentType = QByteArrayLiteral("application/javascript; charset=utf-8");
+            response.body = m_callback + '(' + QJsonDocument(reply).toJson(QJsonDocument::Compact) + ");";
+        }
+        if (response.body.isEmpty() && httpStatus != 200)
+            response.contentType = QByteArrayLiteral("text/plain; charset=utf-8");
+        m_exchange->respond(std::move(response));
+        return true;
+    }
+    bool isAlive() const override { return m_exchange && !m_exchange->isAnswered(); }
+
+private:
+    QPointer<Http::Exchange> m_exchange;
+    QByteArray m_callback;
+};
+
+/// The real upstream: one ServerLink per stream, its signals fed into the session.
+class LinkUpstream final : public Upstream
+{
+public:
+    LinkUpstream(const Config &config, Xmpp::Resolver *resolver, BoshSession *session, const QString &stream,
+                 QObject *graveyard)
+        : m_link(new Xmpp::ServerLink(config, resolver, session)), m_graveyard(graveyard)
+    {
+        QObject::connect(
+            m_link, &Xmpp::ServerLink::streamOpened, session,
+            [session, stream](const Xmpp::StreamHeader &header) { session->upstreamOpened(stream, header); });
+        QObject::connect(m_link, &Xmpp::ServerLink::elementReceived, session,
+                         [session, stream](const QByteArray &xml) { session->upstreamElement(stream, xml); });
+        QObject::connect(m_link, &Xmpp::ServerLink::streamClosed, session,
+                         [session, stream] { session->upstreamClosed(stream); });
+        QObject::connect(
+            m_link, &Xmpp::ServerLink::failed, session,
+            [session, stream](Xmpp::LinkFailure failure, const QByteArray &xml, const QString &) {
+                session->upstreamFailed(stream, failure, xml);
+            });
+    }
+    ~LinkUpstream() override
+    {
+        if (m_link) {
+            m_link->disconnect();
+            m_link->deleteLater();
+        }
+    }
+    void open(const OpenParams &params) override
+    {
+        Xmpp::ServerLink::Params p;
+        p.domain = params.domain;
+        p.lang = params.lang;
+        p.from = params.from;
+        p.route = params.route;
+        m_link->open(p);
+    }
+    void restart(const QString &lang) override { m_link->restart(lang); }
+    void send(const QByteArray &xml) override { m_link->send(xml); }
+    void close() override
+    {
+        if (!m_link)
+            return;
+        // The link finishes its closing handshake on its own (</stream:stream> written, grace period)
+        // while the session goes away: it moves to the endpoint, which outlives it, and is deleted after.
+        m_link->disconnect();
+        m_link->close();
+        m_link->setParent(m_graveyard);
+        QTimer::singleShot(kCloseGraceMs, m_link.data(), &QObject::deleteLater);
+        m_link = nullptr;
+    }
+    static constexpr int kCloseGraceMs = 3000;
+    bool isEncrypted() const override { return m_link && m_link->isEncrypted(); }
+    QString peer() const override { return m_link ? m_link->peerDescription() : QString(); }
+
+private:
+    QPointer<Xmpp::ServerLink> m_link;
+    QObject *m_graveyard = nullptr;
+};
+
+QByteArray terminateBody(Condition condition)
+{
+    return buildBody({{QStringLiteral("type"), QStringLiteral("terminate")},
+                      {QStringLiteral("condition"), conditionName(condition)}});
+}
+
+} // namespace
+
+BoshEndpoint::BoshEndpoint(const Config &config, Xmpp::Resolver *resolver, Monitor::Hub *hub, QObject *parent)
+    : QObject(parent), m_config(config), m_resolver(resolver), m_hub(hub)
+{
+    m_clock.start();
+    m_timer.setInterval(kTickMs);
+    connect(&m_timer, &QTimer::timeout, this, &BoshEndpoint::tick);
+}
+
+BoshEndpoint::~BoshEndpoint()
+{
+    const auto sessions = m_sessions;
+    m_sessions.clear();
+    for (BoshSession *session : sessions) {
+        session->disconnect(this);
+        delete session;
+    }
+}
+
+void BoshEndpoint::handle(Http::Exchange *exchange)
+{
+    const Http::Request &request = exchange->request();
+    if (request.method == "POST") {
+        handleBody(request.body, exchange, {});
+        return;
+    }
+    if (request.method == "GET" || request.method == "HEAD") {
+        const QByteArray data = request.queryParameter("data");
+        if (!data.isNull()) {
+            // XEP-0124 §B5 (GET): the body travels url-encoded in `data`, the answer optionally as JSONP.
+            QByteArray callback = request.queryParameter("callback");
+            const bool safeName = std::all_of(callback.cbegin(), callback.cend(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || c == '.';
+            });
+            if (!safeName || callback.size() > 128) {
+                exchange->respond(Http::Response::error(400, "bad callback name"));
+                return;
+            }
+            handleBody(data, exchange, callback);
+            return;
+        }
+        Http::Response response;
+        response.contentType = QByteArrayLiteral("text/html; charset=utf-8");
+        response.body = QByteArrayLiteral(
+            "<!DOCTYPE html><html><head><title>Switchboard BOSH</title></head><body>"
+            "<h1>Switchboard</h1><p>This is an XMPP over BOSH endpoint (XEP-0124, XEP-0206). "
+            "Point your XMPP client's BOSH URL here.</p></body></html>");
+        exchange->respond(std::move(response));
+        return;
+    }
+    Http::Response response = Http::Response::error(405);
+    response.headers.append({QByteArrayLiteral("Allow"), QByteArrayLiteral("GET, POST, OPTIONS")});
+    exchange->respond(std::move(response));
+}
+
+void BoshEndpoint::handleBody(const QByteArray &data, Http::Exchange *exchange, const QByteArray &callback)
+{
+    Body body;
+    QString error;
+    auto responder = std::make_shared<HttpResponder>(exchange, callback);
+    if (!parseBody(data, &body, &error)) {
+        // §B6: not one well-formed httpbind <body/>. Without a session to look at, the legacy form
+        // (HTTP 400) is the one every client understands; the body says the same for newer clients.
+        qCDebug(lcBosh) << "bad request body:" << error;
+        responder->send(400, terminateBody(Condition::BadRequest));
+        return;
+    }
+    const QString sid = body.attribute(QStringLiteral("sid"));
+    if (sid.isEmpty()) {
+        createSession(body, exchange, callback);
+        return;
+    }
+    BoshSession *session = m_sessions.value(sid);
+    if (!session || session->isFinished()) {
+        responder->send(200, terminateBody(Condition::ItemNotFound));
+        return;
+    }
+    session->handleRequest(body, std::move(responder));
+}
+
+void BoshEndpoint::createSession(const Body &body, Http::Exchange *exchange, const QByteArray &callback)
+{
+    auto responder = std::make_shared<HttpResponder>(exchange, callback);
+    if (m_sessions.size() >= m_config.maxSessions) {
+        responder->send(503, terminateBody(Condition::PolicyViolation));
+        return;
+    }
+    BoshSession::Context context;
+    context.sid = newSid();
+    context.clientAddress = exchange->request().peerAddress;
+    context.userAgent = QString::fromUtf8(exchange->request().header("user-agent"));
+    context.clientSecure = exchange->request().secure;
+    context.resolver = m_resolver;
+    auto factory = [this](BoshSession *session, const QString &stream) -> std::unique_ptr<Upstream> {
+        return std::make_unique<LinkUpstream>(m_config, m_resolver, session, stream, this);
+    };
+    auto *session = new BoshSession(
+        m_config, context, factory, [this] { return m_clock.elapsed(); }, m_hub, this);
+    m_sessions.insert(context.sid, session);
+    connect(session, &BoshSession::finished, this, [this](const QString &sid) {
+        // Deleted later: finished() may fire deep inside the session's own call stack.
+        if (BoshSession *done = m_sessions.take(sid))
+            done->deleteLater();
+        if (m_sessions.isEmpty())
+            m_timer.stop();
+    });
+    if (!m_timer.isActive())
+        m_timer.start();
+    session->create(body, std::move(responder));
+}
+
+void BoshEndpoint::tick()
+{
+    // Sessions may finish (and leave the hash) while we go through them.
+    const auto sessions = m_sessions.values();
+    for (BoshSession *session : sessions) {
+        if (!session->isFinished())
+            session->checkTimers();
+    }
+}
+
+void BoshEndpoint::terminateAll(Condition condition, const QString &text)
+{
+    const auto sessions = m_sessions.values();
+    for (BoshSession *session : sessions)
+        session->terminate(condition, text);
+}
+
+bool BoshEndpoint::terminateSession(const QString &sid, Condition condition)
+{
+    BoshSession *session = m_sessions.value(sid);
+    if (!session)
+        return false;
+    session->terminate(condition);
+    return true;
+}
+
+QString BoshEndpoint::newSid() const
+{
+    // Unpredictable session ids from the system CSPRNG (XEP-0124 §7.1, §C).
+    quint64 words[2];
+    QRandomGenerator::system()->fillRange(words);
+    return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex());
+}
+
+} // namespace Switchboard::Bosh

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "base/config.h"
+#include "bosh/boshsession.h"
+#include "monitor/hub.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+namespace Switchboard::Http {
+class Exchange;
+}
+namespace Switchboard::Xmpp {
+class Resolver;
+}
+
+namespace Switchboard::Bosh {
+
+/// The BOSH front: turns HTTP requests at the BOSH path into session calls (POST bodies, and GET with
+/// `data=` plus JSONP `callback=`, XEP-0124 §B5), owns every BoshSession, gives each stream a
+/// ServerLink, and drives the sessions' timers from one coarse timer (no QTimer per request).
+class BoshEndpoint final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(BoshEndpoint)
+public:
+    BoshEndpoint(const Config &config, Xmpp::Resolver *resolver, Monitor::Hub *hub,
+                 QObject *parent = nullptr);
+    ~BoshEndpoint() override;
+
+    /// Answers one HTTP request addressed to the BOSH path (now or later).
+    void handle(Http::Exchange *exchange);
+    /// Ends every session with `condition` (system-shutdown on stop, see-other-uri when draining).
+    void terminateAll(Condition condition, const QString &text = {});
+    /// Ends one session (operator action). Returns false when there is no such session.
+    bool terminateSession(const QString &sid, Condition condition);
+    int sessionCount() const { return int(m_sessions.size()); }
+
+    /// How often session timers are checked; answers to `wait` are late by at most this much.
+    static constexpr int kTickMs = 250;
+
+private:
+    void handleBody(const QByteArray &data, Http::Exchange *exchange, const QByteArray &callback);
+    void createSession(const Body &body, Http::Exchange *exchange, const QByteArray &callback);
+    void tick();
+    QString newSid() const;
+
+    Config m_config;
+    Xmpp::Resolver *m_resolver = nullptr;
+    Monitor::Hub *m_hub = nullptr;
+    QHash<QString, BoshSession *> m_sessions;
+    QElapsedTimer m_clock;
+    QTimer m_timer;
+};
+
+} // namespace Switchboard::Bosh

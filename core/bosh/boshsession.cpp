@@ -1,0 +1,949 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "bosh/boshsession.h"
+
+#include "xmpp/bounce.h"
+
+#include <QCryptographicHash>
+#include <QLoggingCategory>
+#include <QRandomGenerator>
+
+#include <algorithm>
+
+Q_LOGGING_CATEGORY(lcBosh, "switchboard.bosh", QtWarningMsg)
+
+namespace Switchboard::Bosh {
+
+namespace {
+// Highest protocol version we speak (XEP-0124 1.11).
+constexpr int kVerMajor = 1;
+constexpr int kVerMinor = 11;
+// Responses kept for resends when acks are on and the client never acknowledges (bounded memory).
+constexpr int kMaxUnacknowledged = 64;
+// A client ack lower than the last response only means a lost response when that response went out
+// a while ago; below this it is still in flight (XEP-0124 §9.3).
+constexpr qint64 kReportAfterMs = 1000;
+// rid is a positive integer below 2^53 (XEP-0124 §14.1).
+constexpr qint64 kMaxRid = (qint64(1) << 53) - 1;
+
+qint64 parseRid(const QString &text, bool *ok)
+{
+    const qint64 rid = text.toLongLong(ok);
+    if (*ok && (rid <= 0 || rid > kMaxRid))
+        *ok = false;
+    return rid;
+}
+
+QString negotiatedVersion(const QString &clientVer)
+{
+    const QStringList parts = clientVer.split(QLatin1Char('.'));
+    bool okMajor = false;
+    bool okMinor = false;
+    const int major = parts.value(0).toInt(&okMajor);
+    const int minor = parts.value(1).toInt(&okMinor);
+    if (!okMajor || !okMinor || major > kVerMajor || (major == kVerMajor && minor > kVerMinor))
+        return QStringLiteral("%1.%2").arg(kVerMajor).arg(kVerMinor);
+    return QStringLiteral("%1.%2").arg(major).arg(minor);
+}
+
+QByteArray joined(const QList<QByteArray> &payloads)
+{
+    qsizetype size = 0;
+    for (const QByteArray &p : payloads)
+        size += p.size();
+    QByteArray out;
+    out.reserve(size);
+    for (const QByteArray &p : payloads)
+        out += p;
+    return out;
+}
+} // namespace
+
+QString conditionName(Condition condition)
+{
+    switch (condition) {
+    case Condition::None:
+        return {};
+    case Condition::BadRequest:
+        return QStringLiteral("bad-request");
+    case Condition::HostGone:
+        return QStringLiteral("host-gone");
+    case Condition::HostUnknown:
+        return QStringLiteral("host-unknown");
+    case Condition::ImproperAddressing:
+        return QStringLiteral("improper-addressing");
+    case Condition::InternalServerError:
+        return QStringLiteral("internal-server-error");
+    case Condition::ItemNotFound:
+        return QStringLiteral("item-not-found");
+    case Condition::OtherRequest:
+        return QStringLiteral("other-request");
+    case Condition::PolicyViolation:
+        return QStringLiteral("policy-violation");
+    case Condition::RemoteConnectionFailed:
+        return QStringLiteral("remote-connection-failed");
+    case Condition::RemoteStreamError:
+        return QStringLiteral("remote-stream-error");
+    case Condition::SeeOtherUri:
+        return QStringLiteral("see-other-uri");
+    case Condition::SystemShutdown:
+        return QStringLiteral("system-shutdown");
+    case Condition::UndefinedCondition:
+        return QStringLiteral("undefined-condition");
+    }
+    return {};
+}
+
+BoshSession::BoshSession(const Config &config, const Context &context, UpstreamFactory factory, Clock clock,
+                         Monitor::Hub *hub, QObject *parent)
+    : QObject(parent), m_config(config), m_context(context), m_factory(std::move(factory)),
+      m_clock(std::move(clock)), m_hub(hub)
+{}
+
+BoshSession::~BoshSession()
+{
+    // Upstreams may hold QObjects parented to this session; release them while we are still whole.
+    m_streams.clear();
+}
+
+// --- creation (XEP-0124 §7.1, XEP-0206 §3) ---
+
+void BoshSession::create(const Body &body, ResponderPtr responder)
+{
+    const qint64 now = m_clock();
+    m_legacy = !body.has(QStringLiteral("ver"));
+    bool ok = false;
+    const qint64 rid = parseRid(body.attribute(QStringLiteral("rid")), &ok);
+    if (!ok) {
+        fail(Condition::BadRequest, {}, responder);
+        return;
+    }
+    m_lastRid = rid;
+    m_lastActivity = now;
+
+    const QString to = body.attribute(QStringLiteral("to"));
+    if (to.isEmpty()) {
+        fail(Condition::ImproperAddressing, {}, responder);
+        return;
+    }
+    if (m_context.resolver && !m_context.resolver->domainAllowed(to)) {
+        fail(Condition::HostUnknown, {}, responder);
+        return;
+    }
+    if (m_context.resolver && body.has(QStringLiteral("route"))) {
+        Xmpp::Target target;
+        if (m_context.resolver->checkRoute(body.attribute(QStringLiteral("route")), &target) !=
+            Xmpp::Resolver::Refusal::None) {
+            fail(Condition::HostUnknown, {}, responder);
+            return;
+        }
+    }
+
+    // Each value is the client's, capped by ours (§7.1: wait and hold never above what was asked).
+    auto intAttribute = [&body](const QString &name, int fallback, bool *valid) {
+        if (!body.has(name))
+            return fallback;
+        bool good = false;
+        const int value = body.attribute(name).toInt(&good);
+        if (!good || value < 0)
+            *valid = false;
+        return value;
+    };
+    bool valid = true;
+    m_wait = std::min(intAttribute(QStringLiteral("wait"), m_config.defaultWait, &valid), m_config.maxWait);
+    m_hold = std::min(intAttribute(QStringLiteral("hold"), 1, &valid), m_config.maxBoshConnections);
+    if (!valid) {
+        fail(Condition::BadRequest, {}, responder);
+        return;
+    }
+    // `requests` must exceed hold (§7.1); the configured window can widen it.
+    m_requests = std::max(m_hold + 1, m_config.windowSize);
+    m_inactivity = m_config.defaultInactivity;
+    m_polling = m_config.polling;
+    m_maxPause = m_config.maxPause;
+    m_ver = negotiatedVersion(body.attribute(QStringLiteral("ver")));
+    m_acks = body.attribute(QStringLiteral("ack")) == QLatin1String("1");
+    m_lang = body.attribute(QStringLiteral("xml:lang"));
+    m_from = body.attribute(QStringLiteral("from"));
+    if (m_config.useKeySequencing && body.has(QStringLiteral("newkey")))
+        m_key = body.attribute(QStringLiteral("newkey")).toLower();
+
+    if (!body.payloads.isEmpty()) {
+        // §7.1: the session creation request carries no payload.
+        fail(Condition::BadRequest, {}, responder);
+        return;
+    }
+
+    Stream *stream = openStream(body, to);
+    Monitor::SessionInfo info;
+    info.sid = m_context.sid;
+    info.transport = Monitor::Transport::Bosh;
+    info.clientAddress = m_context.clientAddress;
+    info.userAgent =
+        body.has(QStringLiteral("ua")) ? body.attribute(QStringLiteral("ua")) : m_context.userAgent;
+    info.domain = to;
+    info.secure = m_context.clientSecure;
+    info.created = QDateTime::currentDateTimeUtc();
+    if (m_hub) {
+        m_reported = true;
+        m_hub->reportSessionOpened(info);
+        Q_EMIT m_hub->streamAdded(m_context.sid, stream->name, to);
+    }
+
+    // The creation response waits for the server's stream features (XEP-0206 §3), bounded by the
+    // backend connect deadline.
+    Held held;
+    held.rid = rid;
+    held.responder = std::move(responder);
+    held.deadline = now + qint64(m_config.connectTimeout + 5) * 1000;
+    held.stream = stream->name;
+    held.announce = true;
+    m_held.push_back(std::move(held));
+}
+
+BoshSession::Stream *BoshSession::openStream(const Body &body, const QString &domain)
+{
+    Stream stream;
+    stream.name = newStreamName();
+    stream.domain = domain.toLower();
+    stream.upstream = m_factory(this, stream.name);
+    Upstream::OpenParams params;
+    params.domain = stream.domain;
+    params.lang = body.attribute(QStringLiteral("xml:lang"));
+    params.from = body.attribute(QStringLiteral("from"));
+    if (m_context.resolver && body.has(QStringLiteral("route"))) {
+        Xmpp::Target target;
+        if (m_context.resolver->checkRoute(body.attribute(QStringLiteral("route")), &target) ==
+            Xmpp::Resolver::Refusal::None)
+            params.route = target;
+    }
+    m_streams.push_back(std::move(stream));
+    Stream &added = m_streams.back();
+    added.upstream->open(params);
+    return &added;
+}
+
+QString BoshSession::newStreamName() const
+{
+    // Stream names are opaque and unpredictable (XEP-0124 §16.2).
+    quint64 words[2];
+    QRandomGenerator::system()->fillRange(words);
+    return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex());
+}
+
+// --- requests ---
+
+void BoshSession::handleRequest(const Body &body, ResponderPtr responder)
+{
+    if (m_finished) {
+        fail(Condition::ItemNotFound, {}, responder);
+        return;
+    }
+    bool ok = false;
+    const qint64 rid = parseRid(body.attribute(QStringLiteral("rid")), &ok);
+    if (!ok) {
+        fail(Condition::BadRequest, {}, responder);
+        return;
+    }
+
+    if (rid <= m_lastRid) {
+        // §14.3: a repeated rid. Still held: the earlier connection gets a recoverable error and the new
+        // one takes its place. Answered: the same response again. Gone: item-not-found.
+        for (Held &held : m_held) {
+            if (held.rid == rid) {
+                held.responder->send(200, buildBody({{QStringLiteral("type"), QStringLiteral("error")}}));
+                held.responder = std::move(responder);
+                return;
+            }
+        }
+        auto cached = m_cache.find(rid);
+        if (cached != m_cache.end()) {
+            qCDebug(lcBosh) << m_context.sid << "resending response to rid" << rid;
+            if (responder->send(cached->second.status, cached->second.body))
+                cached->second.delivered = true;
+            return;
+        }
+        fail(Condition::ItemNotFound, {}, responder);
+        return;
+    }
+
+    if (rid > m_lastRid + m_requests) {
+        // §14.2: outside the window.
+        fail(Condition::ItemNotFound, {}, responder);
+        return;
+    }
+
+    auto pending = m_outOfOrder.find(rid);
+    if (pending != m_outOfOrder.end()) {
+        pending->second.responder->send(200, buildBody({{QStringLiteral("type"), QStringLiteral("error")}}));
+        pending->second = Incoming{body, std::move(responder)};
+        return;
+    }
+    // §12: a client with more than `requests` requests unanswered (pause and terminate aside) is
+    // overactive.
+    const bool exempt = body.attribute(QStringLiteral("type")) == QLatin1String("terminate") ||
+                        body.has(QStringLiteral("pause"));
+    if (!exempt && rid - m_lastRespondedRid > m_requests) {
+        fail(Condition::PolicyViolation, {}, responder);
+        return;
+    }
+
+    if (rid > m_lastRid + 1) {
+        // §14.2: keep it until the gap is filled, then forward in order.
+        m_outOfOrder.emplace(rid, Incoming{body, std::move(responder)});
+        return;
+    }
+
+    process(Incoming{body, std::move(responder)});
+    while (!m_finished && !m_outOfOrder.empty() && m_outOfOrder.begin()->first == m_lastRid + 1) {
+        Incoming next = std::move(m_outOfOrder.begin()->second);
+        m_outOfOrder.erase(m_outOfOrder.begin());
+        process(std::move(next));
+    }
+}
+
+bool BoshSession::checkKey(const Body &body)
+{
+    // §15: each key hashes (SHA-1, hex) to the previous one; newkey starts a new chain.
+    if (m_key.isEmpty() || !m_config.useKeySequencing)
+        return true;
+    const QString key = body.attribute(QStringLiteral("key"));
+    if (key.isEmpty())
+        return false;
+    const QByteArray hash = QCryptographicHash::hash(key.toUtf8(), QCryptographicHash::Sha1).toHex();
+    if (hash != m_key.toLatin1())
+        return false;
+    m_key = body.has(QStringLiteral("newkey")) ? body.attribute(QStringLiteral("newkey")).toLower()
+                                               : key.toLower();
+    return true;
+}
+
+void BoshSession::handleAck(qint64 ack, qint64 rid, const ResponderPtr &responder, bool *answered)
+{
+    // §9.2: everything up to `ack` reached the client; forget it.
+    while (!m_cache.empty() && m_cache.begin()->first <= ack) {
+        const qint64 acked = m_cache.begin()->first;
+        m_cache.erase(m_cache.begin());
+        if (m_hub)
+            Q_EMIT m_hub->responseAcknowledged(m_context.sid, acked);
+    }
+    // §9.3: the client has not seen a response we sent a while ago: tell it at once which one.
+    if (ack < m_lastRespondedRid && !m_cache.empty()) {
+        const auto &[lostRid, lost] = *m_cache.begin();
+        const qint64 age = m_clock() - lost.sentAt;
+        if (lostRid > ack && age >= kReportAfterMs) {
+            QList<QPair<QString, QString>> attrs{{QStringLiteral("report"), QString::number(lostRid)},
+                                                 {QStringLiteral("time"), QString::number(age)}};
+            send(rid, responder, 200, buildBody(attrs));
+            *answered = true;
+        }
+    }
+}
+
+BoshSession::Stream *BoshSession::findStream(const QString &name)
+{
+    for (Stream &stream : m_streams) {
+        if (stream.name == name)
+            return &stream;
+    }
+    return nullptr;
+}
+
+BoshSession::Stream *BoshSession::streamFor(const Body &body, bool *ambiguous)
+{
+    *ambiguous = false;
+    if (body.has(QStringLiteral("stream")))
+        return findStream(body.attribute(QStringLiteral("stream")));
+    if (m_streams.empty())
+        return nullptr;
+    if (multiStream()) {
+        // §16.4: with several streams, a request with payloads names its stream.
+        *ambiguous = true;
+        return nullptr;
+    }
+    return &m_streams.front();
+}
+
+void BoshSession::process(Incoming incoming)
+{
+    const Body &body = incoming.body;
+    ResponderPtr responder = std::move(incoming.responder);
+    const qint64 now = m_clock();
+    const qint64 rid = m_lastRid + 1;
+    m_lastRid = rid;
+    m_lastActivity = now;
+    m_pauseUntil = 0;
+
+    if (!checkKey(body)) {
+        fail(Condition::ItemNotFound, {}, responder);
+        return;
+    }
+
+    bool answered = false;
+    if (m_acks && body.has(QStringLiteral("ack"))) {
+        bool ok = false;
+        const qint64 ack = body.attribute(QStringLiteral("ack")).toLongLong(&ok);
+        if (ok)
+            handleAck(ack, rid, responder, &answered);
+    }
+
+    const QString type = body.attribute(QStringLiteral("type"));
+    const bool terminate = type == QLatin1String("terminate");
+    const bool restart = body.attribute(QStringLiteral("xmpp:restart")) == QLatin1String("true");
+    const bool pause = body.has(QStringLiteral("pause"));
+
+    // XEP-0124 §16.3: an empty body with `to` (and no stream) asks for another stream.
+    if (!terminate && !restart && !pause && body.has(QStringLiteral("to")) &&
+        !body.has(QStringLiteral("stream")) && body.payloads.isEmpty()) {
+        processAddStream(body, rid, answered ? ResponderPtr{} : responder);
+        return;
+    }
+
+    bool ambiguous = false;
+    Stream *stream = streamFor(body, &ambiguous);
+    if (!stream && (body.has(QStringLiteral("stream")) || !body.payloads.isEmpty() || restart)) {
+        // An unknown stream name, or payloads without the stream name that several streams require.
+        fail(ambiguous ? Condition::BadRequest : Condition::ItemNotFound, {}, responder,
+             body.attribute(QStringLiteral("stream")));
+        return;
+    }
+
+    if (terminate) {
+        if (stream && !body.payloads.isEmpty())
+            forward(*stream, body.payloads);
+        if (stream && multiStream() && body.has(QStringLiteral("stream"))) {
+            // §16.5: close one stream; the session goes on.
+            closeStream(*stream, true);
+            const QString name = stream->name;
+            std::erase_if(m_streams, [&name](const Stream &s) { return s.name == name; });
+            if (m_hub)
+                Q_EMIT m_hub->streamTerminated(m_context.sid, name, {});
+            if (!answered) {
+                Held held{rid, responder, now + qint64(m_wait) * 1000, {}, false};
+                hold(std::move(held));
+            }
+            return;
+        }
+        // §13: earlier held requests get empty bodies (the first takes what is queued), this one
+        // type='terminate'; then the server stream closes (payloads such as unavailable presence first).
+        while (!m_held.empty())
+            answerOldest(false);
+        if (!answered)
+            send(rid, responder, 200, buildBody({{QStringLiteral("type"), QStringLiteral("terminate")}}));
+        for (Stream &s : m_streams)
+            closeStream(s, true);
+        finish(Condition::None, QStringLiteral("client terminated"));
+        return;
+    }
+
+    if (pause) {
+        bool ok = false;
+        const int seconds = body.attribute(QStringLiteral("pause")).toInt(&ok);
+        if (!ok || seconds < 0 || seconds > m_maxPause) {
+            // §10: a pause above maxpause is a policy violation.
+            fail(Condition::PolicyViolation, {}, responder);
+            return;
+        }
+        if (stream && !body.payloads.isEmpty())
+            forward(*stream, body.payloads);
+        // §10: answer every held request now (a pause response has no payload), the pause request too,
+        // and allow `seconds` of inactivity until the next request.
+        while (!m_held.empty()) {
+            Held held = std::move(m_held.front());
+            m_held.pop_front();
+            answer(held, {});
+        }
+        if (!answered)
+            send(rid, responder, 200, buildBody({}));
+        m_pauseUntil = m_clock() + qint64(seconds) * 1000;
+        m_lastActivity = m_clock();
+        return;
+    }
+
+    if (restart) {
+        if (!body.payloads.isEmpty()) {
+            // XEP-0206 §5: a restart request carries no payload.
+            fail(Condition::BadRequest, {}, responder);
+            return;
+        }
+        stream->restarting = true;
+        stream->upstream->restart(
+            body.has(QStringLiteral("xml:lang")) ? body.attribute(QStringLiteral("xml:lang")) : m_lang);
+        if (m_hub)
+            Q_EMIT m_hub->streamRestarted(m_context.sid, stream->name);
+    } else if (!body.payloads.isEmpty()) {
+        forward(*stream, body.payloads);
+    } else if (m_hold == 0 && !answered) {
+        // §12: in a polling session, two empty requests closer than `polling` seconds when the first
+        // got nothing back are overactivity.
+        if (m_lastEmptyPoll != 0 && m_lastResponseEmpty && now - m_lastEmptyPoll < qint64(m_polling) * 1000) {
+            fail(Condition::PolicyViolation, {}, responder);
+            return;
+        }
+        m_lastEmptyPoll = now;
+    }
+
+    if (answered)
+        return;
+    Held held;
+    held.rid = rid;
+    held.responder = std::move(responder);
+    held.deadline = now + qint64(m_wait) * 1000;
+    hold(std::move(held));
+}
+
+void BoshSession::processAddStream(const Body &body, qint64 rid, ResponderPtr responder)
+{
+    const QString to = body.attribute(QStringLiteral("to"));
+    if (m_context.resolver && !m_context.resolver->domainAllowed(to)) {
+        fail(Condition::HostUnknown, {}, responder);
+        return;
+    }
+    if (m_context.resolver && body.has(QStringLiteral("route"))) {
+        Xmpp::Target target;
+        if (m_context.resolver->checkRoute(body.attribute(QStringLiteral("route")), &target) !=
+            Xmpp::Resolver::Refusal::None) {
+            fail(Condition::HostUnknown, {}, responder);
+            return;
+        }
+    }
+    if (int(m_streams.size()) >= m_config.maxStreamsPerSession) {
+        fail(Condition::PolicyViolation, {}, responder);
+        return;
+    }
+    Stream *stream = openStream(body, to);
+    if (m_hub)
+        Q_EMIT m_hub->streamAdded(m_context.sid, stream->name, to);
+    if (!responder)
+        return;
+    // §16.3: answered with the new stream's name; its features follow in later responses that carry
+    // the stream attribute.
+    Held held;
+    held.rid = rid;
+    held.responder = std::move(responder);
+    held.deadline = m_clock() + qint64(m_wait) * 1000;
+    held.stream = stream->name;
+    held.announce = true;
+    hold(std::move(held));
+}
+
+void BoshSession::forward(Stream &stream, const QList<QByteArray> &payloads)
+{
+    if (m_hub && m_hub->wantsTraffic()) {
+        for (const QByteArray &payload : payloads)
+            Q_EMIT m_hub->stanzaForwarded(m_context.sid, stream.name, Monitor::Direction::ToServer, payload);
+    }
+    stream.upstream->send(joined(payloads));
+}
+
+void BoshSession::hold(Held held)
+{
+    m_held.push_back(std::move(held));
+    // §7.2 (hold): never keep more than `hold` requests waiting; the oldest goes back now. With wait=0
+    // nothing waits at all.
+    while (!m_held.empty() && (qsizetype(m_held.size()) > m_hold || m_wait == 0) && !m_finished) {
+        if (m_held.front().announce && m_creating)
+            break; // the creation response still waits for the stream features
+        answerOldest(false);
+    }
+    if (!m_queue.empty())
+        flush();
+}
+
+void BoshSession::answerOldest(bool forceEmpty)
+{
+    if (m_held.empty())
+        return;
+    Held held = std::move(m_held.front());
+    m_held.pop_front();
+    QList<Outgoing> payloads;
+    // An "add stream" response only carries that stream's payloads (they follow its announcement).
+    if (!forceEmpty && !m_queue.empty() && (!held.announce || m_queue.front().stream == held.stream)) {
+        // One response carries the payloads of one stream (§16.4), up to and including a terminal marker.
+        const QString stream = m_queue.front().stream;
+        while (!m_queue.empty() && m_queue.front().stream == stream) {
+            Outgoing out = std::move(m_queue.front());
+            m_queue.pop_front();
+            const bool terminal = out.terminal;
+            payloads.append(std::move(out));
+            if (terminal)
+                break;
+        }
+    }
+    answer(held, std::move(payloads));
+}
+
+void BoshSession::answer(Held &held, QList<Outgoing> payloads, QList<QPair<QString, QString>> extra)
+{
+    const Outgoing *terminal = nullptr;
+    QList<QByteArray> stanzas;
+    QString stream = held.stream;
+    for (const Outgoing &out : payloads) {
+        stream = out.stream;
+        if (out.terminal)
+            terminal = &out;
+        else
+            stanzas.append(out.xml);
+    }
+
+    QList<QPair<QString, QString>> attrs = std::move(extra);
+    Stream *s = findStream(held.stream);
+    if (terminal) {
+        attrs.append({QStringLiteral("type"), QStringLiteral("terminate")});
+        if (terminal->condition != Condition::None)
+            attrs.append({QStringLiteral("condition"), conditionName(terminal->condition)});
+        if (multiStream())
+            attrs.append({QStringLiteral("stream"), terminal->stream});
+        if (!terminal->xml.isEmpty())
+            stanzas.append(terminal->xml);
+    } else if (held.announce && s && !s->announced && m_creating) {
+        attrs += creationAttributes(*s);
+        s->announced = true;
+        m_creating = false;
+    } else if (held.announce && s && !s->announced) {
+        attrs.append({QStringLiteral("stream"), s->name});
+        attrs.append({QStringLiteral("from"), s->domain});
+        if (s->opened)
+            attrs.append({QStringLiteral("authid"), s->header.id});
+        s->announced = true;
+    } else if (!stanzas.isEmpty() && multiStream()) {
+        attrs.append({QStringLiteral("stream"), stream});
+    }
+    if (m_acks && m_lastRid > held.rid && !terminal)
+        attrs.append({QStringLiteral("ack"), QString::number(m_lastRid)}); // §9.1: later rids arrived
+
+    const bool legacyError = terminal && m_legacy && legacyStatus(terminal->condition) != 200;
+    const int status = legacyError ? legacyStatus(terminal->condition) : 200;
+    send(held.rid, held.responder, status, legacyError ? QByteArray() : buildBody(attrs, stanzas), stanzas,
+         stream);
+    m_lastActivity = m_clock();
+
+    if (terminal) {
+        const Condition condition = terminal->condition;
+        const QString name = terminal->stream;
+        if (multiStream()) {
+            std::erase_if(m_streams, [&name](const Stream &st) { return st.name == name; });
+            if (m_hub)
+                Q_EMIT m_hub->streamTerminated(m_context.sid, name, conditionName(condition));
+        } else {
+            // The session ends with its only stream: everyone else waiting gets the same answer.
+            const QByteArray body = terminateBody(condition, {}, {});
+            while (!m_held.empty()) {
+                Held other = std::move(m_held.front());
+                m_held.pop_front();
+                send(other.rid, other.responder, legacyError ? status : 200,
+                     legacyError ? QByteArray() : body);
+            }
+            for (Stream &st : m_streams)
+                closeStream(st, false);
+            finish(condition, QStringLiteral("stream ended"));
+        }
+    }
+}
+
+void BoshSession::send(qint64 rid, const ResponderPtr &responder, int status, QByteArray body,
+                       QList<QByteArray> stanzas, const QString &stream)
+{
+    const bool delivered = responder && responder->send(status, body);
+    if (m_hub && m_hub->wantsTraffic()) {
+        for (const QByteArray &stanza : std::as_const(stanzas))
+            Q_EMIT m_hub->stanzaForwarded(m_context.sid, stream, Monitor::Direction::ToClient, stanza);
+    }
+    m_lastResponseEmpty = stanzas.isEmpty();
+    if (rid <= 0)
+        return;
+    m_lastRespondedRid = std::max(m_lastRespondedRid, rid);
+    Cached cached;
+    cached.status = status;
+    cached.body = std::move(body);
+    cached.sentAt = m_clock();
+    cached.delivered = delivered;
+    cached.stanzas = std::move(stanzas);
+    cached.stream = stream;
+    m_cache[rid] = std::move(cached);
+    trimCache();
+}
+
+void BoshSession::trimCache()
+{
+    // §14.3 / §9: without acks, keep the window's worth of responses; with acks, every unacknowledged
+    // one up to a bound. A response dropped while undelivered is bounced (X6).
+    const qsizetype keep = m_acks ? kMaxUnacknowledged : m_requests;
+    while (qsizetype(m_cache.size()) > keep) {
+        Cached &oldest = m_cache.begin()->second;
+        if (!oldest.delivered) {
+            Stream *stream = findStream(oldest.stream);
+            for (const QByteArray &stanza : std::as_const(oldest.stanzas)) {
+                if (m_hub)
+                    Q_EMIT m_hub->noClient(m_context.sid, oldest.stream, stanza);
+                const QByteArray bounce = Xmpp::bounceStanza(stanza);
+                if (stream && !bounce.isEmpty())
+                    stream->upstream->send(bounce);
+            }
+        }
+        m_cache.erase(m_cache.begin());
+    }
+}
+
+void BoshSession::scheduleFlush()
+{
+    if (m_flushScheduled)
+        return;
+    m_flushScheduled = true;
+    // Batch the stanzas of one read from the server into one response: flush once control returns to
+    // the event loop (the upstream may emit several elements in a row).
+    QMetaObject::invokeMethod(this, &BoshSession::flush, Qt::QueuedConnection);
+}
+
+void BoshSession::flush()
+{
+    m_flushScheduled = false;
+    while (!m_finished && !m_queue.empty() && !m_held.empty())
+        answerOldest(false);
+}
+
+// --- timers ---
+
+qint64 BoshSession::nextDeadline() const
+{
+    if (m_finished)
+        return 0;
+    if (!m_held.empty()) {
+        qint64 earliest = 0;
+        for (const Held &held : m_held) {
+            if (held.deadline && (!earliest || held.deadline < earliest))
+                earliest = held.deadline;
+        }
+        return earliest;
+    }
+    return m_pauseUntil ? m_pauseUntil : m_lastActivity + qint64(m_inactivity) * 1000;
+}
+
+void BoshSession::checkTimers()
+{
+    if (m_finished)
+        return;
+    const qint64 now = m_clock();
+    // §7.1 (wait): a held request with nothing to say is answered empty when its time is up.
+    while (!m_finished && !m_held.empty() && m_held.front().deadline && m_held.front().deadline <= now) {
+        if (m_held.front().announce && m_creating) {
+            // The server never sent its features within the connect deadline.
+            fail(Condition::RemoteConnectionFailed);
+            return;
+        }
+        answerOldest(false);
+    }
+    if (m_finished || !m_held.empty())
+        return;
+    // §7.1 (inactivity) and §10 (pause): no request waiting for too long ends the session silently.
+    const qint64 limit = m_pauseUntil ? m_pauseUntil : m_lastActivity + qint64(m_inactivity) * 1000;
+    if (now > limit) {
+        qCDebug(lcBosh) << m_context.sid << "inactive, ending";
+        for (Stream &stream : m_streams)
+            closeStream(stream, true);
+        finish(Condition::None, QStringLiteral("inactivity"));
+    }
+}
+
+// --- upstream events ---
+
+void BoshSession::upstreamOpened(const QString &stream, const Xmpp::StreamHeader &header)
+{
+    Stream *s = findStream(stream);
+    if (!s)
+        return;
+    s->opened = true;
+    s->restarting = false;
+    s->header = header;
+    if (m_hub)
+        Q_EMIT m_hub->backendConnected(m_context.sid, stream, s->upstream->peer(),
+                                       s->upstream->isEncrypted());
+}
+
+void BoshSession::upstreamElement(const QString &stream, const QByteArray &xml)
+{
+    if (m_finished || !findStream(stream))
+        return;
+    m_queue.push_back(Outgoing{stream, xml});
+    scheduleFlush();
+}
+
+void BoshSession::upstreamClosed(const QString &stream)
+{
+    Stream *s = findStream(stream);
+    if (!s || s->closing || m_finished)
+        return;
+    // The server ended the stream: deliver what came before, then tell the client (nothing lost).
+    s->closing = true;
+    m_queue.push_back(Outgoing{stream, {}, true, Condition::None});
+    scheduleFlush();
+}
+
+void BoshSession::upstreamFailed(const QString &stream, Xmpp::LinkFailure failure,
+                                 const QByteArray &streamErrorXml)
+{
+    Stream *s = findStream(stream);
+    if (!s || s->closing || m_finished)
+        return;
+    s->closing = true;
+    Condition condition = Condition::RemoteConnectionFailed;
+    QByteArray inner;
+    switch (failure) {
+    case Xmpp::LinkFailure::HostUnknown:
+        condition = Condition::HostUnknown;
+        break;
+    case Xmpp::LinkFailure::RemoteStreamError:
+        // XEP-0206 §X4: the server's stream error goes to the client inside the terminate body.
+        condition = Condition::RemoteStreamError;
+        inner = streamErrorXml;
+        break;
+    case Xmpp::LinkFailure::RemoteConnectionFailed:
+    case Xmpp::LinkFailure::ConnectionLost:
+        condition = Condition::RemoteConnectionFailed;
+        break;
+    }
+    qCDebug(lcBosh) << m_context.sid << "stream" << stream << "failed:" << conditionName(condition);
+    m_queue.push_back(Outgoing{stream, inner, true, condition});
+    scheduleFlush();
+}
+
+// --- endings ---
+
+QByteArray BoshSession::terminateBody(Condition condition, const QByteArray &inner,
+                                      const QString &stream) const
+{
+    QList<QPair<QString, QString>> attrs{{QStringLiteral("type"), QStringLiteral("terminate")}};
+    if (condition != Condition::None)
+        attrs.append({QStringLiteral("condition"), conditionName(condition)});
+    if (!stream.isEmpty())
+        attrs.append({QStringLiteral("stream"), stream});
+    return buildBody(attrs, inner.isEmpty() ? QList<QByteArray>{} : QList<QByteArray>{inner});
+}
+
+int BoshSession::legacyStatus(Condition condition) const
+{
+    // §17.1: clients without `ver` understand only HTTP errors for these.
+    switch (condition) {
+    case Condition::BadRequest:
+        return 400;
+    case Condition::PolicyViolation:
+        return 403;
+    case Condition::ItemNotFound:
+        return 404;
+    default:
+        return 200;
+    }
+}
+
+void BoshSession::fail(Condition condition, const QByteArray &inner, const ResponderPtr &extra,
+                       const QString &stream)
+{
+    const bool legacy = m_legacy && legacyStatus(condition) != 200;
+    const int status = legacy ? legacyStatus(condition) : 200;
+    const QByteArray body = legacy ? QByteArray() : terminateBody(condition, inner, stream);
+    if (extra)
+        extra->send(status, body);
+    if (m_finished)
+        return;
+    while (!m_held.empty()) {
+        Held held = std::move(m_held.front());
+        m_held.pop_front();
+        held.responder->send(status, body);
+    }
+    for (auto &[rid, pending] : m_outOfOrder)
+        pending.responder->send(status, body);
+    m_outOfOrder.clear();
+    for (Stream &s : m_streams)
+        closeStream(s, true);
+    finish(condition, QStringLiteral("terminated"));
+}
+
+void BoshSession::terminate(Condition condition, const QString &text)
+{
+    if (m_finished)
+        return;
+    QByteArray inner;
+    if (condition == Condition::SeeOtherUri && !text.isEmpty())
+        inner = "<uri>" + escapeAttribute(text) + "</uri>";
+    fail(condition, inner);
+}
+
+void BoshSession::closeStream(Stream &stream, bool bounceQueued)
+{
+    if (!stream.upstream)
+        return;
+    // X6: stanzas the client will never get go back to their senders before the stream closes.
+    for (auto it = m_queue.begin(); it != m_queue.end();) {
+        if (it->stream != stream.name) {
+            ++it;
+            continue;
+        }
+        if (!it->terminal) {
+            if (m_hub)
+                Q_EMIT m_hub->noClient(m_context.sid, stream.name, it->xml);
+            const QByteArray bounce = Xmpp::bounceStanza(it->xml);
+            if (bounceQueued && !stream.closing && !bounce.isEmpty())
+                stream.upstream->send(bounce);
+        }
+        it = m_queue.erase(it);
+    }
+    for (auto &[rid, cached] : m_cache) {
+        if (cached.delivered || cached.stream != stream.name)
+            continue;
+        for (const QByteArray &stanza : std::as_const(cached.stanzas)) {
+            if (m_hub)
+                Q_EMIT m_hub->noClient(m_context.sid, stream.name, stanza);
+            const QByteArray bounce = Xmpp::bounceStanza(stanza);
+            if (bounceQueued && !stream.closing && !bounce.isEmpty())
+                stream.upstream->send(bounce);
+        }
+        cached.delivered = true;
+    }
+    stream.closing = true;
+    stream.upstream->close();
+}
+
+void BoshSession::finish(Condition condition, const QString &reason)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    qCDebug(lcBosh) << m_context.sid << "finished:" << reason << conditionName(condition);
+    if (m_hub && m_reported) {
+        for (const Stream &s : m_streams)
+            Q_EMIT m_hub->streamTerminated(m_context.sid, s.name, conditionName(condition));
+        m_hub->reportSessionClosed(m_context.sid,
+                                   condition == Condition::None ? reason : conditionName(condition));
+    }
+    Q_EMIT finished(m_context.sid, condition);
+}
+
+QList<QPair<QString, QString>> BoshSession::creationAttributes(const Stream &stream) const
+{
+    // XEP-0124 §7.1 and XEP-0206 §3 (session creation response).
+    QList<QPair<QString, QString>> attrs{
+        {QStringLiteral("sid"), m_context.sid},
+        {QStringLiteral("wait"), QString::number(m_wait)},
+        {QStringLiteral("requests"), QString::number(m_requests)},
+        {QStringLiteral("hold"), QString::number(m_hold)},
+        {QStringLiteral("inactivity"), QString::number(m_inactivity)},
+        {QStringLiteral("polling"), QString::number(m_polling)},
+        {QStringLiteral("maxpause"), QString::number(m_maxPause)},
+        {QStringLiteral("ver"), m_ver},
+        {QStringLiteral("from"), stream.domain},
+        {QStringLiteral("stream"), stream.name},
+    };
+    if (!m_from.isEmpty())
+        attrs.append({QStringLiteral("to"), m_from});
+    if (!stream.header.id.isEmpty())
+        attrs.append({QStringLiteral("authid"), stream.header.id});
+    if (stream.upstream && stream.upstream->isEncrypted())
+        attrs.append({QStringLiteral("secure"), QStringLiteral("true")});
+    if (m_acks)
+        attrs.append({QStringLiteral("ack"), QString::number(m_lastRid)});
+    attrs.append({QStringLiteral("xmpp:version"),
+                  stream.header.version.isEmpty() ? QStringLiteral("1.0") : stream.header.version});
+    attrs.append({QStringLiteral("xmpp:restartlogic"), QStringLiteral("true")});
+    return attrs;
+}
+
+} // namespace Switchboard::Bosh

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "base/config.h"
+#include "bosh/boshbody.h"
+#include "bosh/upstream.h"
+#include "monitor/hub.h"
+#include "xmpp/serverlink.h"
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QList>
+#include <QObject>
+#include <QString>
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace Switchboard::Bosh {
+
+/// Terminal binding conditions (XEP-0124 §17.2).
+enum class Condition {
+    None,
+    BadRequest,
+    HostGone,
+    HostUnknown,
+    ImproperAddressing,
+    InternalServerError,
+    ItemNotFound,
+    OtherRequest,
+    PolicyViolation,
+    RemoteConnectionFailed,
+    RemoteStreamError,
+    SeeOtherUri,
+    SystemShutdown,
+    UndefinedCondition,
+};
+QString conditionName(Condition condition);
+
+/// One BOSH session (XEP-0124 + XEP-0206): the rid window and in-order forwarding, held requests,
+/// the response cache and resends, acks, wait/inactivity/pause timers, overactivity, key sequencing,
+/// stream restarts and several streams. It knows nothing about sockets: requests come in as parsed
+/// bodies with a Responder; the XMPP side is one Upstream per stream, made by the factory. Time is
+/// whatever the clock says (milliseconds), and checkTimers() is called by the owner, so every rule is
+/// testable without a network.
+///
+/// Lives in one thread. finished() is emitted once, after which the owner deletes the session
+/// (deleteLater: it may fire from inside handleRequest()).
+class BoshSession final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(BoshSession)
+public:
+    using UpstreamFactory =
+        std::function<std::unique_ptr<Upstream>(BoshSession *session, const QString &stream)>;
+    using Clock = std::function<qint64()>;
+
+    struct Context
+    {
+        QString sid;
+        QHostAddress clientAddress;
+        QString userAgent;
+        bool clientSecure = false; ///< the HTTP request came over TLS
+        /// Checks `to` and `route` against the allowlist (null: everything allowed, for tests).
+        const Xmpp::Resolver *resolver = nullptr;
+    };
+
+    /// `config` must outlive the session.
+    BoshSession(const Config &config, const Context &context, UpstreamFactory factory, Clock clock,
+                Monitor::Hub *hub, QObject *parent = nullptr);
+    ~BoshSession() override;
+
+    /// The session creation request (no sid). Validates, opens the first stream and answers once the
+    /// server's stream features arrive (or with the terminal condition).
+    void create(const Body &body, ResponderPtr responder);
+    /// Any later request of this session.
+    void handleRequest(const Body &body, ResponderPtr responder);
+    /// Fires wait, inactivity and pause deadlines that have passed. Called by the owner periodically.
+    void checkTimers();
+    /// The earliest time (clock ms) at which checkTimers() has something to do; 0 when nothing pends.
+    qint64 nextDeadline() const;
+    /// Ends the session from the outside (shutdown, operator): held requests get the condition.
+    void terminate(Condition condition, const QString &text = {});
+
+    // Events from the upstream of a stream (called by the Upstream implementation).
+    void upstreamOpened(const QString &stream, const Xmpp::StreamHeader &header);
+    void upstreamElement(const QString &stream, const QByteArray &xml);
+    void upstreamClosed(const QString &stream);
+    void upstreamFailed(const QString &stream, Xmpp::LinkFailure failure, const QByteArray &streamErrorXml);
+
+    const QString &sid() const { return m_context.sid; }
+    bool isFinished() const { return m_finished; }
+    int heldCount() const { return int(m_held.size()); }
+    int streamCount() const { return int(m_streams.size()); }
+    int wait() const { return m_wait; }
+    int hold() const { return m_hold; }
+    int requests() const { return m_requests; }
+    int inactivity() const { return m_inactivity; }
+
+Q_SIGNALS:
+    /// The session is over (terminated, timed out, failed). Emitted once.
+    void finished(const QString &sid, Switchboard::Bosh::Condition condition);
+
+private:
+    struct Stream
+    {
+        QString name;
+        QString domain;
+        std::unique_ptr<Upstream> upstream;
+        bool opened = false;     ///< the server answered the stream header
+        bool restarting = false; ///< a restart was asked; features not back yet
+        bool announced = false;  ///< the client was told about this stream (creation/add response)
+        bool closing = false;
+        Xmpp::StreamHeader header;
+    };
+    struct Incoming
+    {
+        Body body;
+        ResponderPtr responder;
+    };
+    struct Held
+    {
+        qint64 rid = 0;
+        ResponderPtr responder;
+        qint64 deadline = 0; ///< answer with an empty body at this time
+        QString stream;      ///< for an "add stream" or creation request: the stream to announce
+        bool announce = false;
+    };
+    struct Outgoing
+    {
+        QString stream;
+        QByteArray xml;
+        /// A terminal marker: the stream (or, with one stream, the session) ends here with this
+        /// condition once the payloads before it are delivered. `xml` then holds the inner element.
+        bool terminal = false;
+        Condition condition = Condition::None;
+    };
+    struct Cached
+    {
+        int status = 200;
+        QByteArray body;
+        qint64 sentAt = 0;
+        bool delivered = true;
+        QList<QByteArray> stanzas; ///< the payloads in it, for bouncing if it never reached the client
+        QString stream;
+    };
+
+    void process(Incoming incoming);
+    void processAddStream(const Body &body, qint64 rid, ResponderPtr responder);
+    bool checkKey(const Body &body);
+    void handleAck(qint64 ack, qint64 rid, const ResponderPtr &responder, bool *answered);
+    Stream *streamFor(const Body &body, bool *ambiguous);
+    Stream *findStream(const QString &name);
+    Stream *openStream(const Body &body, const QString &domain);
+    void hold(Held held);
+    void answerOldest(bool forceEmpty);
+    void answer(Held &held, QList<Outgoing> payloads, QList<QPair<QString, QString>> extra = {});
+    void send(qint64 rid, const ResponderPtr &responder, int status, QByteArray body,
+              QList<QByteArray> stanzas = {}, const QString &stream = {});
+    void scheduleFlush();
+    void flush();
+    void fail(Condition condition, const QByteArray &inner = {}, const ResponderPtr &extra = {},
+              const QString &stream = {});
+    void closeStream(Stream &stream, bool bounceQueued);
+    void finish(Condition condition, const QString &reason = {});
+    void bounceUndelivered();
+    void forward(Stream &stream, const QList<QByteArray> &payloads);
+    QList<QPair<QString, QString>> creationAttributes(const Stream &stream) const;
+    QByteArray terminateBody(Condition condition, const QByteArray &inner, const QString &stream) const;
+    int legacyStatus(Condition condition) const;
+    void trimCache();
+    QString newStreamName() const;
+    bool multiStream() const { return m_streams.size() > 1; }
+
+    const Config &m_config; ///< owned by the endpoint, which outlives its sessions
+    Context m_context;
+    UpstreamFactory m_factory;
+    Clock m_clock;
+    Monitor::Hub *m_hub = nullptr;
+
+    // Negotiated at creation (XEP-0124 §7.1).
+    int m_wait = 60;
+    int m_hold = 1;
+    int m_requests = 2;
+    int m_inactivity = 60;
+    int m_polling = 2;
+    int m_maxPause = 120;
+    QString m_ver;
+    bool m_legacy = false; ///< no `ver` at creation: legacy HTTP error codes (§17.1)
+    bool m_acks = false;
+    QString m_lang;
+    QString m_from;
+    QString m_key; ///< expected SHA-1 (hex) of the next key (§15)
+
+    qint64 m_lastRid = 0;                    ///< highest rid processed in order
+    qint64 m_lastRespondedRid = 0;           ///< highest rid answered
+    std::map<qint64, Incoming> m_outOfOrder; ///< rids above m_lastRid + 1, waiting for the gap
+    std::deque<Held> m_held;                 ///< in rid order
+    std::map<qint64, Cached> m_cache;        ///< responses kept for resends (§14.3)
+    std::deque<Outgoing> m_queue;            ///< server payloads waiting for a request
+    std::vector<Stream> m_streams;
+
+    qint64 m_lastActivity = 0;  ///< when the last request arrived or the last held one was answered
+    qint64 m_pauseUntil = 0;    ///< while paused, inactivity is stretched to this time (§10)
+    qint64 m_lastEmptyPoll = 0; ///< arrival of the last empty request answered without payload
+    bool m_lastResponseEmpty = false;
+    bool m_flushScheduled = false;
+    bool m_creating = true;
+    bool m_finished = false;
+    bool m_reported = false; ///< the hub was told the session opened
+};
+
+} // namespace Switchboard::Bosh
