@@ -23,25 +23,27 @@ struct Route
 };
 
 /// Every setting of a Switchboard instance, with its default. Filled by ConfigLoader from a file and the
-/// command line, then validated; a Server takes a copy at construction.
+/// command line (see commandline.h), then validated; a Server takes a copy at construction.
+/// Each member maps to one config-file key (snake_case of the member name, `route` for routes, `log` for
+/// logRules); docs/CONFIGURATION.md documents every key with its default and limits.
 struct Config
 {
     // --- HTTP front ---
-    QString host = QStringLiteral("127.0.0.1"); ///< listen address
-    quint16 port = 5280;                        ///< listen port (0: any free port)
+    QString host = QStringLiteral("127.0.0.1");   ///< listen address
+    quint16 port = 5280;                          ///< listen port (0: any free port)
     QString path = QStringLiteral("/http-bind/"); ///< BOSH endpoint path (with or without the final '/')
-    qint64 maxDataHeld = 100000;                 ///< max request body and header bytes (413 above)
-    int maxHeaderCount = 100;                   ///< max request header lines
-    int httpIdleTimeout = 120;                  ///< seconds a keep-alive connection may sit idle
-    int httpRequestTimeout = 30;                ///< seconds a client has to send one whole request
-    bool compression = true;                    ///< gzip/deflate responses when the client asks
-    int compressionMinSize = 860;               ///< bytes: smaller responses are not compressed
-    QStringList allowedOrigins;                 ///< CORS / WebSocket origin patterns ('*' and '?'); empty: any
+    qint64 maxDataHeld = 100000;                  ///< max request body and header bytes (413 above)
+    int maxHeaderCount = 100;                     ///< max request header lines
+    int httpIdleTimeout = 120;                    ///< seconds a keep-alive connection may sit idle
+    int httpRequestTimeout = 30;                  ///< seconds a client has to send one whole request
+    bool compression = true;                      ///< gzip/deflate responses when the client asks
+    int compressionMinSize = 860;                 ///< bytes: smaller responses are not compressed
+    QStringList allowedOrigins; ///< CORS / WebSocket origin patterns ('*' and '?'); empty: any
     QList<QPair<QByteArray, QByteArray>> httpHeaders; ///< extra headers on every response
 
     // --- BOSH ---
     int maxBoshConnections = 2; ///< cap on `hold` (requests the CM keeps waiting per session)
-    int windowSize = 2;         ///< extra requests beyond hold: `requests` = min(hold, cap) + windowSize - 1 ... see docs
+    int windowSize = 2;         ///< requests a client may send beyond hold (`requests`; see docs)
     int defaultWait = 60;       ///< seconds, used when the client asks for none
     int maxWait = 120;          ///< seconds, upper bound on `wait`
     int defaultInactivity = 70; ///< seconds announced as `inactivity`
@@ -74,28 +76,51 @@ struct Config
     bool gui = true;
     QStringList logRules; ///< QLoggingCategory rules, e.g. "switchboard.bosh.debug=true"
 
-    /// The domain list that may be reached: allowedDomains, else the route domains.
+    /// The domain list that may be reached: allowedDomains, else the route domains (lower-cased).
     QStringList reachableDomains() const;
     /// The route for a domain, if any (case-insensitive).
     std::optional<Route> routeFor(const QString &domain) const;
+
+    friend bool operator==(const Config &, const Config &) = default;
 };
 
 /// Reads a config file and command-line overrides into a Config. Errors name the file, line, key and
-/// reason; the caller stops start-up on any error.
+/// reason ("FILE:LINE: key 'K': REASON"); the caller stops start-up on any error.
+///
+/// Syntax: one `key = value` per line (UTF-8); a line whose first non-blank character is '#' is a comment;
+/// blank lines are ignored; the value is everything after the first '=' with surrounding blanks removed.
+/// List keys (allowed_origins, allowed_domains, allowed_route_hosts, no_tls_domains, log) take items
+/// separated by commas (and blanks, except for `log`); repeatable keys (route, http_headers) take one
+/// item per line. The first occurrence of a list or repeatable key in a file replaces the list held so
+/// far (e.g. the default), later occurrences in the same file append. An empty value clears a list.
 class ConfigLoader
 {
 public:
-    /// Parses `key = value` lines ('#' comments, blank lines ignored) into `config`.
-    /// Returns false and sets `error` on an unknown key or bad value.
+    /// Parses the file into `config` (on top of what it already holds: defaults < file). A relative
+    /// ca_file is resolved against the file's folder. Returns false and sets `error` (every bad line,
+    /// one per line of text) on an unreadable file, an unknown key or a bad value; `config` is then left
+    /// unchanged.
     static bool loadFile(const QString &fileName, Config &config, QString *error);
-    /// Parses the same syntax from memory (`origin` names the source in errors).
+    /// Parses the same syntax from memory (`origin` names the source in errors; a relative ca_file is
+    /// resolved against the current directory). All-or-nothing like loadFile.
     static bool loadText(const QByteArray &text, const QString &origin, Config &config, QString *error);
-    /// Applies one `key = value` setting (as in the file). `where` prefixes errors.
+    /// Applies one `key = value` setting (as in the file: a list key appends, an empty value clears).
+    /// On error sets `error` to "key 'K': REASON" and leaves `config` unchanged.
     static bool apply(const QString &key, const QString &value, Config &config, QString *error);
-    /// Checks cross-field rules (e.g. path starts with '/').
+    /// Checks every value against its limits (as apply() would) and the cross-field rules: path and
+    /// ws_path start with '/' and differ, default_wait <= max_wait, default_inactivity <= max_inactivity,
+    /// route domains unique, ws_ping_interval < ws_idle_timeout (unless 0). Sets `error` to every
+    /// problem found, one per line.
     static bool validate(const Config &config, QString *error);
-    /// The documented list of keys (for --help and the docs test).
+    /// The documented list of keys, in the order of configToText() (for --help and the docs test).
     static QStringList knownKeys();
+    /// Is `key` a list or repeatable key (a second occurrence appends rather than replaces)?
+    static bool isListKey(const QString &key);
 };
+
+/// The config in file syntax, every key once (repeatable keys once per item), in knownKeys() order, with
+/// a header comment. ConfigLoader::loadText() on the result gives back an equal Config. Used by
+/// --print-config.
+QString configToText(const Config &config);
 
 } // namespace Switchboard

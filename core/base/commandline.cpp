@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "base/commandline.h"
+
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+#include <QFileInfo>
+
+#ifndef SWITCHBOARD_VERSION
+#define SWITCHBOARD_VERSION "unknown"
+#endif
+
+namespace Switchboard {
+
+namespace {
+
+/// A command-line option that sets one config key.
+struct KeyOption
+{
+    const char *option;
+    const char *key;
+};
+
+// Single-valued: the last occurrence wins.
+const KeyOption singleOptions[] = {
+    {"host", "host"},       {"port", "port"},       {"path", "path"},
+    {"ws-path", "ws_path"}, {"ca-file", "ca_file"}, {"dns-server", "dns_server"},
+};
+
+// Repeatable: together they replace the list from the file.
+const KeyOption listOptions[] = {
+    {"route", "route"},
+    {"allow-domain", "allowed_domains"},
+    {"no-tls-domain", "no_tls_domains"},
+    {"allow-origin", "allowed_origins"},
+    {"log", "log"},
+};
+
+QString programName(const QStringList &arguments)
+{
+    const QString name = arguments.isEmpty() ? QString() : QFileInfo(arguments.constFirst()).fileName();
+    return name.isEmpty() ? QStringLiteral("switchboard") : name;
+}
+
+CommandLineResult finish(int exitCode, const QString &output)
+{
+    CommandLineResult result;
+    result.exit = true;
+    result.exitCode = exitCode;
+    result.output = output.endsWith(QLatin1Char('\n')) ? output : output + QLatin1Char('\n');
+    return result;
+}
+
+CommandLineResult usageError(const QStringList &arguments, const QString &message)
+{
+    const QString program = programName(arguments);
+    return finish(ExitUsageError, program + QStringLiteral(": ") + message + QStringLiteral("\nTry '") +
+                                      program + QStringLiteral(" --help' for more information.\n"));
+}
+
+} // namespace
+
+void addCommandLineOptions(QCommandLineParser &parser)
+{
+    parser.setApplicationDescription(QStringLiteral(
+        "Switchboard, an XMPP connection manager: BOSH (XEP-0124/0206) and WebSocket (RFC 7395)\n"
+        "in front of an XMPP server. Settings come from the defaults, then the --config file,\n"
+        "then these options. Every config key is described in docs/CONFIGURATION.md;\n"
+        "--print-config shows the effective values."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOptions({
+        {{QStringLiteral("c"), QStringLiteral("config")},
+         QStringLiteral("Read settings from <file> (key = value lines)."),
+         QStringLiteral("file")},
+        {QStringLiteral("host"),
+         QStringLiteral("Listen on <address> (IP address or localhost; default 127.0.0.1)."),
+         QStringLiteral("address")},
+        {{QStringLiteral("p"), QStringLiteral("port")},
+         QStringLiteral("Listen on TCP port <n> (0..65535, 0: any free port; default 5280)."),
+         QStringLiteral("n")},
+        {QStringLiteral("path"), QStringLiteral("BOSH endpoint path (default /http-bind/)."),
+         QStringLiteral("path")},
+        {QStringLiteral("ws-path"), QStringLiteral("WebSocket endpoint path (default /xmpp-websocket)."),
+         QStringLiteral("path")},
+        {QStringLiteral("route"),
+         QStringLiteral(
+             "Send streams for <domain> to host:port instead of DNS (IPv6: [::1]:5222). Repeatable."),
+         QStringLiteral("domain=host:port")},
+        {QStringLiteral("allow-domain"),
+         QStringLiteral("Allow streams to <domain> (default: the route domains). Repeatable."),
+         QStringLiteral("domain")},
+        {QStringLiteral("no-tls-domain"),
+         QStringLiteral(
+             "Let the server link for <domain> run without TLS (loopback, development). Repeatable."),
+         QStringLiteral("domain")},
+        {QStringLiteral("allow-origin"),
+         QStringLiteral("Accept browser origins matching <pattern> ('*' and '?' wildcards; default any). "
+                        "Repeatable."),
+         QStringLiteral("pattern")},
+        {QStringLiteral("ca-file"),
+         QStringLiteral("Also trust the CA certificates (PEM) in <file> for server links."),
+         QStringLiteral("file")},
+        {QStringLiteral("dns-server"), QStringLiteral("Resolve SRV records with the nameserver at <ip>."),
+         QStringLiteral("ip")},
+        {QStringLiteral("log"),
+         QStringLiteral(
+             "Logging rules, e.g. switchboard.bosh.debug=true (',' or ';' separated). Repeatable."),
+         QStringLiteral("rules")},
+        {QStringLiteral("no-gui"), QStringLiteral("Run without the monitor window.")},
+        {QStringLiteral("print-config"),
+         QStringLiteral("Print the effective configuration in config-file syntax and exit.")},
+    });
+}
+
+CommandLineResult parseCommandLine(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    addCommandLineOptions(parser);
+    // QCommandLineParser skips the first argument as the program name.
+    const QStringList args = arguments.isEmpty() ? QStringList{QStringLiteral("switchboard")} : arguments;
+    if (!parser.parse(args))
+        return usageError(args, parser.errorText());
+    if (parser.isSet(QStringLiteral("help")) || parser.isSet(QStringLiteral("help-all")))
+        return finish(ExitSuccess, parser.helpText());
+    if (parser.isSet(QStringLiteral("version")))
+        return finish(ExitSuccess, programName(args) + QStringLiteral(" " SWITCHBOARD_VERSION));
+    if (!parser.positionalArguments().isEmpty())
+        return usageError(args, QStringLiteral("unexpected argument '") +
+                                    parser.positionalArguments().constFirst() + QLatin1Char('\''));
+
+    const QString program = programName(args);
+    CommandLineResult result;
+    if (parser.isSet(QStringLiteral("config"))) {
+        QString error;
+        if (!ConfigLoader::loadFile(parser.value(QStringLiteral("config")), result.config, &error))
+            return finish(ExitConfigError, program + QStringLiteral(": ") + error);
+    }
+
+    const auto optionError = [&](const QString &option, const QString &error) {
+        return usageError(args, QStringLiteral("option '--") + option + QStringLiteral("': ") + error);
+    };
+    for (const KeyOption &entry : singleOptions) {
+        const QString option = QLatin1String(entry.option);
+        if (!parser.isSet(option))
+            continue;
+        QString error;
+        if (!ConfigLoader::apply(QLatin1String(entry.key), parser.value(option), result.config, &error))
+            return optionError(option, error);
+    }
+    for (const KeyOption &entry : listOptions) {
+        const QString option = QLatin1String(entry.option);
+        if (!parser.isSet(option))
+            continue;
+        const QString key = QLatin1String(entry.key);
+        ConfigLoader::apply(key, QString(), result.config, nullptr); // an empty value clears the list
+        const QStringList values = parser.values(option);
+        for (const QString &value : values) {
+            QString error;
+            if (!ConfigLoader::apply(key, value.trimmed(), result.config, &error))
+                return optionError(option, error);
+        }
+    }
+    if (parser.isSet(QStringLiteral("no-gui")))
+        result.config.gui = false;
+
+    QString error;
+    if (!ConfigLoader::validate(result.config, &error))
+        return finish(ExitConfigError, program + QStringLiteral(": invalid configuration:\n") + error);
+    if (parser.isSet(QStringLiteral("print-config")))
+        return finish(ExitSuccess, configToText(result.config));
+    return result;
+}
+
+} // namespace Switchboard

@@ -1,0 +1,671 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "base/config.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QStringDecoder>
+#include <QUrl>
+
+#include <algorithm>
+#include <limits>
+#include <type_traits>
+
+namespace Switchboard {
+
+namespace {
+
+/// Where relative file names in values are resolved (the config file's folder, else the current one).
+struct Context
+{
+    QDir baseDir;
+};
+
+using Setter = bool (*)(const QString &value, Config &config, const Context &context, QString *reason);
+using Getter = QStringList (*)(const Config &config);
+
+/// Single: one value, the last one wins. List: items on one line (comma/blank separated), a repeated key
+/// appends. Repeatable: one item per line, a repeated key appends. For List and Repeatable an empty
+/// value clears.
+enum class Shape { Single, List, Repeatable };
+
+struct KeySpec
+{
+    const char *name;
+    Shape shape;
+    Setter set;
+    Getter get;
+};
+
+QString quoted(const QString &text)
+{
+    return QLatin1Char('\'') + text + QLatin1Char('\'');
+}
+
+bool fail(QString *reason, const QString &text)
+{
+    *reason = text;
+    return false;
+}
+
+// --- scalar values ---
+
+bool parseInteger(const QString &value, qint64 min, qint64 max, qint64 *out, QString *reason)
+{
+    if (value.isEmpty())
+        return fail(reason, QStringLiteral("a value is required (an integer in %1..%2)").arg(min).arg(max));
+    bool ok = false;
+    const qint64 n = value.toLongLong(&ok, 10);
+    if (!ok || value.contains(QLatin1Char(' ')))
+        return fail(reason, quoted(value) + QStringLiteral(" is not an integer"));
+    if (n < min || n > max)
+        return fail(reason, QStringLiteral("%1 is out of range %2..%3").arg(n).arg(min).arg(max));
+    *out = n;
+    return true;
+}
+
+template <auto Member, qint64 Min, qint64 Max>
+bool setInt(const QString &value, Config &config, const Context &, QString *reason)
+{
+    using T = std::remove_cvref_t<decltype(config.*Member)>;
+    static_assert(Min >= qint64(std::numeric_limits<T>::min()) &&
+                  Max <= qint64(std::numeric_limits<T>::max()));
+    qint64 n = 0;
+    if (!parseInteger(value, Min, Max, &n, reason))
+        return false;
+    config.*Member = static_cast<T>(n);
+    return true;
+}
+
+template <auto Member> QStringList getInt(const Config &config)
+{
+    return {QString::number(config.*Member)};
+}
+
+template <auto Member> bool setBool(const QString &value, Config &config, const Context &, QString *reason)
+{
+    const QString v = value.toLower();
+    static const QStringList yes{QStringLiteral("true"), QStringLiteral("yes"), QStringLiteral("on"),
+                                 QStringLiteral("1")};
+    static const QStringList no{QStringLiteral("false"), QStringLiteral("no"), QStringLiteral("off"),
+                                QStringLiteral("0")};
+    if (yes.contains(v)) {
+        config.*Member = true;
+        return true;
+    }
+    if (no.contains(v)) {
+        config.*Member = false;
+        return true;
+    }
+    return fail(reason,
+                quoted(value) + QStringLiteral(" is not a boolean (true/false, yes/no, on/off, 1/0)"));
+}
+
+template <auto Member> QStringList getBool(const Config &config)
+{
+    return {config.*Member ? QStringLiteral("true") : QStringLiteral("false")};
+}
+
+template <auto Member> QStringList getString(const Config &config)
+{
+    return {config.*Member};
+}
+
+bool hasBlankOrControl(const QString &text)
+{
+    return std::any_of(text.cbegin(), text.cend(),
+                       [](QChar c) { return c.isSpace() || c.category() == QChar::Other_Control; });
+}
+
+/// An HTTP path: "/..." without blanks, query or fragment.
+template <auto Member> bool setPath(const QString &value, Config &config, const Context &, QString *reason)
+{
+    if (!value.startsWith(QLatin1Char('/')))
+        return fail(reason, QStringLiteral("must start with '/'"));
+    if (hasBlankOrControl(value) || value.contains(QLatin1Char('?')) || value.contains(QLatin1Char('#')))
+        return fail(reason, QStringLiteral("must not contain blanks, '?' or '#'"));
+    config.*Member = value;
+    return true;
+}
+
+/// "[::1]" -> "::1"; anything else unchanged.
+QString stripBrackets(const QString &host)
+{
+    if (host.size() > 2 && host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+        return host.mid(1, host.size() - 2);
+    return host;
+}
+
+bool isIpAddress(const QString &text)
+{
+    QHostAddress address;
+    return address.setAddress(text);
+}
+
+bool setHost(const QString &value, Config &config, const Context &, QString *reason)
+{
+    const QString host = stripBrackets(value);
+    if (host != QLatin1String("localhost") && !isIpAddress(host))
+        return fail(reason, quoted(value) + QStringLiteral(" is not an IP address or 'localhost'"));
+    config.host = host;
+    return true;
+}
+
+bool setCaFile(const QString &value, Config &config, const Context &context, QString *reason)
+{
+    if (value.isEmpty()) {
+        config.caFile.clear();
+        return true;
+    }
+    const QFileInfo info(context.baseDir, value);
+    if (!info.isFile() || !info.isReadable())
+        return fail(reason, QStringLiteral("file ") + quoted(info.absoluteFilePath()) +
+                                QStringLiteral(" does not exist or is not readable"));
+    config.caFile = QDir::cleanPath(info.absoluteFilePath());
+    return true;
+}
+
+bool setDnsServer(const QString &value, Config &config, const Context &, QString *reason)
+{
+    if (value.isEmpty()) {
+        config.dnsServer.clear();
+        return true;
+    }
+    QHostAddress address;
+    if (!address.setAddress(stripBrackets(value)))
+        return fail(reason, quoted(value) + QStringLiteral(" is not an IP address"));
+    config.dnsServer = address.toString();
+    return true;
+}
+
+bool setPublicUrl(const QString &value, Config &config, const Context &, QString *reason)
+{
+    if (value.isEmpty()) {
+        config.publicUrl.clear();
+        return true;
+    }
+    const QUrl url(value, QUrl::StrictMode);
+    const QString scheme = url.scheme().toLower();
+    if (!url.isValid() || (scheme != QLatin1String("http") && scheme != QLatin1String("https")) ||
+        url.host().isEmpty() || url.hasQuery() || url.hasFragment())
+        return fail(reason,
+                    quoted(value) +
+                        QStringLiteral(" is not an http:// or https:// URL (without query or fragment)"));
+    config.publicUrl = value;
+    return true;
+}
+
+// --- list items ---
+
+/// A DNS name (IDN allowed): labels of letters, digits, '-' and '_' separated by single dots.
+bool checkDomainName(const QString &name, QString *reason)
+{
+    static const QRegularExpression pattern(QStringLiteral("^[\\w-]+(\\.[\\w-]+)*\\.?$"),
+                                            QRegularExpression::UseUnicodePropertiesOption);
+    if (name.isEmpty() || name.size() > 253 || !pattern.match(name).hasMatch())
+        return fail(reason, quoted(name) + QStringLiteral(" is not a domain name"));
+    return true;
+}
+
+bool checkDomain(QString &item, QString *reason)
+{
+    item = item.toLower();
+    return checkDomainName(item, reason);
+}
+
+/// A host name or IP address (IPv6 with or without brackets).
+bool checkHostItem(QString &item, QString *reason)
+{
+    item = stripBrackets(item).toLower();
+    if (isIpAddress(item))
+        return true;
+    return checkDomainName(item, reason);
+}
+
+/// An origin pattern: "*", "https://example.com", "https://*.example.com:8443"...
+bool checkOrigin(QString &item, QString *reason)
+{
+    if (hasBlankOrControl(item))
+        return fail(reason, quoted(item) + QStringLiteral(" is not an origin pattern"));
+    item = item.toLower();
+    return true;
+}
+
+/// A QLoggingCategory rule: "category.pattern[.level]=true|false".
+bool checkLogRule(QString &item, QString *reason)
+{
+    const qsizetype eq = item.indexOf(QLatin1Char('='));
+    const QString pattern = item.left(eq).trimmed();
+    const QString enabled = item.mid(eq + 1).trimmed().toLower();
+    if (eq < 0 || pattern.isEmpty() ||
+        (enabled != QLatin1String("true") && enabled != QLatin1String("false")))
+        return fail(reason, quoted(item) + QStringLiteral(" is not a logging rule (CATEGORY=true|false)"));
+    item = pattern + QLatin1Char('=') + enabled;
+    return true;
+}
+
+using ItemCheck = bool (*)(QString &item, QString *reason);
+
+/// Splits a list value; `log` rules may contain blanks ("a.b = true"), so they split on ',' and ';'.
+template <auto Member, ItemCheck Check, bool BlankSeparated>
+bool setList(const QString &value, Config &config, const Context &, QString *reason)
+{
+    if (value.isEmpty()) {
+        (config.*Member).clear();
+        return true;
+    }
+    static const QRegularExpression separators(BlankSeparated ? QStringLiteral("[,\\s]+")
+                                                              : QStringLiteral("[,;]"));
+    QStringList result = config.*Member;
+    const QStringList items = value.split(separators, Qt::SkipEmptyParts);
+    for (QString item : items) {
+        item = item.trimmed();
+        if (item.isEmpty())
+            continue;
+        if (!Check(item, reason))
+            return false;
+        if (!result.contains(item))
+            result.append(item);
+    }
+    config.*Member = result;
+    return true;
+}
+
+template <auto Member> QStringList getList(const Config &config)
+{
+    return config.*Member;
+}
+
+// --- repeatable keys ---
+
+/// DOMAIN=HOST[:PORT]; an IPv6 host goes in brackets: example.com=[::1]:5222.
+bool setRoute(const QString &value, Config &config, const Context &, QString *reason)
+{
+    if (value.isEmpty()) {
+        config.routes.clear();
+        return true;
+    }
+    const qsizetype eq = value.indexOf(QLatin1Char('='));
+    if (eq < 0)
+        return fail(reason, quoted(value) + QStringLiteral(" is not DOMAIN=HOST:PORT"));
+    Route route;
+    route.domain = value.left(eq).trimmed().toLower();
+    if (!checkDomainName(route.domain, reason))
+        return false;
+    const QString target = value.mid(eq + 1).trimmed();
+    QString portText;
+    if (target.startsWith(QLatin1Char('['))) {
+        const qsizetype close = target.indexOf(QLatin1Char(']'));
+        QHostAddress address;
+        if (close < 0 || !address.setAddress(target.mid(1, close - 1)) ||
+            address.protocol() != QAbstractSocket::IPv6Protocol)
+            return fail(reason, quoted(target) + QStringLiteral(" is not a bracketed IPv6 address"));
+        route.host = target.mid(1, close - 1).toLower();
+        const QString rest = target.mid(close + 1);
+        if (!rest.isEmpty() && !rest.startsWith(QLatin1Char(':')))
+            return fail(reason, quoted(target) + QStringLiteral(" is not [IPV6]:PORT"));
+        portText = rest.mid(1);
+        if (rest.isEmpty())
+            portText = QString::number(route.port);
+    } else {
+        if (target.count(QLatin1Char(':')) > 1)
+            return fail(reason, QStringLiteral("an IPv6 address needs brackets, e.g. [::1]:5222"));
+        const qsizetype colon = target.indexOf(QLatin1Char(':'));
+        route.host = (colon < 0 ? target : target.left(colon)).toLower();
+        portText = colon < 0 ? QString::number(route.port) : target.mid(colon + 1);
+        if (route.host.isEmpty() || (!isIpAddress(route.host) && !checkDomainName(route.host, reason)))
+            return fail(reason, quoted(target) + QStringLiteral(" does not name a host"));
+    }
+    qint64 port = 0;
+    if (!parseInteger(portText, 1, 65535, &port, reason)) {
+        *reason = QStringLiteral("port: ") + *reason;
+        return false;
+    }
+    route.port = static_cast<quint16>(port);
+    for (const Route &existing : std::as_const(config.routes)) {
+        if (existing.domain.compare(route.domain, Qt::CaseInsensitive) == 0)
+            return fail(reason, QStringLiteral("duplicate route for domain ") + quoted(route.domain));
+    }
+    config.routes.append(route);
+    return true;
+}
+
+QStringList getRoutes(const Config &config)
+{
+    QStringList result;
+    for (const Route &route : config.routes) {
+        const QString host = route.host.contains(QLatin1Char(':'))
+                                 ? QLatin1Char('[') + route.host + QLatin1Char(']')
+                                 : route.host;
+        result.append(route.domain + QLatin1Char('=') + host + QLatin1Char(':') +
+                      QString::number(route.port));
+    }
+    return result;
+}
+
+/// "Name: value", RFC 9110 §5: the name is a token; the value printable ASCII. Headers that frame the
+/// message are the server's business and refused.
+bool setHttpHeader(const QString &value, Config &config, const Context &, QString *reason)
+{
+    if (value.isEmpty()) {
+        config.httpHeaders.clear();
+        return true;
+    }
+    const qsizetype colon = value.indexOf(QLatin1Char(':'));
+    if (colon < 0)
+        return fail(reason, quoted(value) + QStringLiteral(" is not 'Name: value'"));
+    const QString name = value.left(colon).trimmed();
+    const QString headerValue = value.mid(colon + 1).trimmed();
+    static const QRegularExpression token(QStringLiteral("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"));
+    if (!token.match(name).hasMatch())
+        return fail(reason, quoted(name) + QStringLiteral(" is not a header name"));
+    static const QStringList reserved{QStringLiteral("content-length"),   QStringLiteral("transfer-encoding"),
+                                      QStringLiteral("connection"),       QStringLiteral("upgrade"),
+                                      QStringLiteral("content-encoding"), QStringLiteral("keep-alive")};
+    if (reserved.contains(name.toLower()))
+        return fail(reason,
+                    QStringLiteral("header ") + quoted(name) + QStringLiteral(" is set by the server"));
+    const bool printable = std::all_of(headerValue.cbegin(), headerValue.cend(), [](QChar c) {
+        return c == QLatin1Char('\t') || (c.unicode() >= 0x20 && c.unicode() < 0x7f);
+    });
+    if (!printable)
+        return fail(reason, QStringLiteral("header value must be printable ASCII"));
+    config.httpHeaders.append({name.toLatin1(), headerValue.toLatin1()});
+    return true;
+}
+
+QStringList getHttpHeaders(const Config &config)
+{
+    QStringList result;
+    for (const auto &[name, value] : config.httpHeaders)
+        result.append(QString::fromLatin1(name) + QStringLiteral(": ") + QString::fromLatin1(value));
+    return result;
+}
+
+// --- the table ---
+
+constexpr qint64 MiB = 1024 * 1024;
+
+const KeySpec keySpecs[] = {
+    {"host", Shape::Single, &setHost, &getString<&Config::host>},
+    {"port", Shape::Single, &setInt<&Config::port, 0, 65535>, &getInt<&Config::port>},
+    {"path", Shape::Single, &setPath<&Config::path>, &getString<&Config::path>},
+    {"max_data_held", Shape::Single, &setInt<&Config::maxDataHeld, 1024, 100 * MiB>,
+     &getInt<&Config::maxDataHeld>},
+    {"max_header_count", Shape::Single, &setInt<&Config::maxHeaderCount, 1, 10000>,
+     &getInt<&Config::maxHeaderCount>},
+    {"http_idle_timeout", Shape::Single, &setInt<&Config::httpIdleTimeout, 1, 3600>,
+     &getInt<&Config::httpIdleTimeout>},
+    {"http_request_timeout", Shape::Single, &setInt<&Config::httpRequestTimeout, 1, 3600>,
+     &getInt<&Config::httpRequestTimeout>},
+    {"compression", Shape::Single, &setBool<&Config::compression>, &getBool<&Config::compression>},
+    {"compression_min_size", Shape::Single, &setInt<&Config::compressionMinSize, 0, 100 * MiB>,
+     &getInt<&Config::compressionMinSize>},
+    {"allowed_origins", Shape::List, &setList<&Config::allowedOrigins, &checkOrigin, true>,
+     &getList<&Config::allowedOrigins>},
+    {"http_headers", Shape::Repeatable, &setHttpHeader, &getHttpHeaders},
+    {"max_bosh_connections", Shape::Single, &setInt<&Config::maxBoshConnections, 1, 16>,
+     &getInt<&Config::maxBoshConnections>},
+    {"window_size", Shape::Single, &setInt<&Config::windowSize, 1, 64>, &getInt<&Config::windowSize>},
+    {"default_wait", Shape::Single, &setInt<&Config::defaultWait, 1, 3600>, &getInt<&Config::defaultWait>},
+    {"max_wait", Shape::Single, &setInt<&Config::maxWait, 1, 3600>, &getInt<&Config::maxWait>},
+    {"default_inactivity", Shape::Single, &setInt<&Config::defaultInactivity, 1, 3600>,
+     &getInt<&Config::defaultInactivity>},
+    {"max_inactivity", Shape::Single, &setInt<&Config::maxInactivity, 1, 3600>,
+     &getInt<&Config::maxInactivity>},
+    {"max_pause", Shape::Single, &setInt<&Config::maxPause, 1, 3600>, &getInt<&Config::maxPause>},
+    {"polling", Shape::Single, &setInt<&Config::polling, 0, 3600>, &getInt<&Config::polling>},
+    {"max_streams_per_session", Shape::Single, &setInt<&Config::maxStreamsPerSession, 1, 1024>,
+     &getInt<&Config::maxStreamsPerSession>},
+    {"max_sessions", Shape::Single, &setInt<&Config::maxSessions, 1, 1000000>, &getInt<&Config::maxSessions>},
+    {"use_key_sequencing", Shape::Single, &setBool<&Config::useKeySequencing>,
+     &getBool<&Config::useKeySequencing>},
+    {"max_xmpp_buffer_size", Shape::Single, &setInt<&Config::maxXmppBufferSize, 1024, 100 * MiB>,
+     &getInt<&Config::maxXmppBufferSize>},
+    {"route", Shape::Repeatable, &setRoute, &getRoutes},
+    {"allowed_domains", Shape::List, &setList<&Config::allowedDomains, &checkDomain, true>,
+     &getList<&Config::allowedDomains>},
+    {"allowed_route_hosts", Shape::List, &setList<&Config::allowedRouteHosts, &checkHostItem, true>,
+     &getList<&Config::allowedRouteHosts>},
+    {"no_tls_domains", Shape::List, &setList<&Config::noTlsDomains, &checkDomain, true>,
+     &getList<&Config::noTlsDomains>},
+    {"ca_file", Shape::Single, &setCaFile, &getString<&Config::caFile>},
+    {"connect_timeout", Shape::Single, &setInt<&Config::connectTimeout, 1, 600>,
+     &getInt<&Config::connectTimeout>},
+    {"dns_server", Shape::Single, &setDnsServer, &getString<&Config::dnsServer>},
+    {"dns_port", Shape::Single, &setInt<&Config::dnsPort, 1, 65535>, &getInt<&Config::dnsPort>},
+    {"ws_path", Shape::Single, &setPath<&Config::wsPath>, &getString<&Config::wsPath>},
+    {"ws_max_message_size", Shape::Single, &setInt<&Config::wsMaxMessageSize, 1024, 100 * MiB>,
+     &getInt<&Config::wsMaxMessageSize>},
+    {"ws_ping_interval", Shape::Single, &setInt<&Config::wsPingInterval, 0, 3600>,
+     &getInt<&Config::wsPingInterval>},
+    {"ws_idle_timeout", Shape::Single, &setInt<&Config::wsIdleTimeout, 1, 86400>,
+     &getInt<&Config::wsIdleTimeout>},
+    {"public_url", Shape::Single, &setPublicUrl, &getString<&Config::publicUrl>},
+    {"gui", Shape::Single, &setBool<&Config::gui>, &getBool<&Config::gui>},
+    {"log", Shape::List, &setList<&Config::logRules, &checkLogRule, false>, &getList<&Config::logRules>},
+};
+
+const KeySpec *findKey(const QString &key)
+{
+    for (const KeySpec &spec : keySpecs) {
+        if (key == QLatin1String(spec.name))
+            return &spec;
+    }
+    return nullptr;
+}
+
+bool applyWithContext(const QString &key, const QString &value, Config &config, const Context &context,
+                      QString *error)
+{
+    QString reason;
+    const KeySpec *spec = findKey(key);
+    if (!spec) {
+        reason = QStringLiteral("unknown key");
+        // A common slip: the command-line spelling (max-wait) in the file.
+        QString fixed = key.toLower();
+        fixed.replace(QLatin1Char('-'), QLatin1Char('_'));
+        if (findKey(fixed))
+            reason += QStringLiteral(" (did you mean ") + quoted(fixed) + QStringLiteral("?)");
+    } else if (spec->set(value, config, context, &reason)) {
+        return true;
+    }
+    if (error)
+        *error = QStringLiteral("key ") + quoted(key) + QStringLiteral(": ") + reason;
+    return false;
+}
+
+bool loadWithContext(const QByteArray &text, const QString &origin, const Context &context, Config &config,
+                     QString *error)
+{
+    QStringDecoder decoder(QStringDecoder::Utf8);
+    QString all = decoder(text);
+    if (decoder.hasError()) {
+        if (error)
+            *error = origin + QStringLiteral(": not valid UTF-8");
+        return false;
+    }
+    if (all.startsWith(QChar(0xfeff))) // a byte order mark some editors write
+        all.remove(0, 1);
+
+    Config result = config;
+    QStringList errors;
+    QStringList listKeysSeen;
+    const QStringList lines = all.split(QLatin1Char('\n'));
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const QString line = lines.at(i).trimmed(); // also drops the '\r' of CRLF files
+        if (line.isEmpty() || line.startsWith(QLatin1Char('#')))
+            continue;
+        const QString where = origin + QLatin1Char(':') + QString::number(i + 1) + QStringLiteral(": ");
+        const qsizetype eq = line.indexOf(QLatin1Char('='));
+        const QString key = line.left(eq).trimmed();
+        if (eq < 0 || key.isEmpty() || hasBlankOrControl(key)) {
+            errors.append(where + QStringLiteral("expected 'key = value', got ") + quoted(line));
+            continue;
+        }
+        // The first occurrence of a list key in a text replaces what came before (the defaults or an
+        // earlier source); the following ones append.
+        const KeySpec *spec = findKey(key);
+        if (spec && spec->shape != Shape::Single && !listKeysSeen.contains(key)) {
+            listKeysSeen.append(key);
+            spec->set(QString(), result, context, nullptr);
+        }
+        QString keyError;
+        if (!applyWithContext(key, line.mid(eq + 1).trimmed(), result, context, &keyError))
+            errors.append(where + keyError);
+    }
+    if (!errors.isEmpty()) {
+        if (error)
+            *error = errors.join(QLatin1Char('\n'));
+        return false;
+    }
+    config = result;
+    return true;
+}
+
+QString withoutTrailingSlashes(QString path)
+{
+    while (path.size() > 1 && path.endsWith(QLatin1Char('/')))
+        path.chop(1);
+    return path;
+}
+
+} // namespace
+
+QStringList Config::reachableDomains() const
+{
+    QStringList result;
+    if (!allowedDomains.isEmpty()) {
+        for (const QString &domain : allowedDomains)
+            result.append(domain.toLower());
+    } else {
+        for (const Route &route : routes)
+            result.append(route.domain.toLower());
+    }
+    result.removeDuplicates();
+    return result;
+}
+
+std::optional<Route> Config::routeFor(const QString &domain) const
+{
+    for (const Route &route : routes) {
+        if (route.domain.compare(domain, Qt::CaseInsensitive) == 0)
+            return route;
+    }
+    return std::nullopt;
+}
+
+bool ConfigLoader::loadFile(const QString &fileName, Config &config, QString *error)
+{
+    QFile file(fileName);
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = fileName + QStringLiteral(": cannot read: ") + file.errorString();
+        return false;
+    }
+    const QByteArray text = file.readAll();
+    if (file.error() != QFileDevice::NoError) {
+        if (error)
+            *error = fileName + QStringLiteral(": cannot read: ") + file.errorString();
+        return false;
+    }
+    return loadWithContext(text, fileName, Context{QFileInfo(fileName).absoluteDir()}, config, error);
+}
+
+bool ConfigLoader::loadText(const QByteArray &text, const QString &origin, Config &config, QString *error)
+{
+    return loadWithContext(text, origin, Context{QDir::current()}, config, error);
+}
+
+bool ConfigLoader::apply(const QString &key, const QString &value, Config &config, QString *error)
+{
+    return applyWithContext(key, value, config, Context{QDir::current()}, error);
+}
+
+bool ConfigLoader::validate(const Config &config, QString *error)
+{
+    QStringList errors;
+    // Limits: every value goes through the same setter a file line would (catches values set in code).
+    for (const KeySpec &spec : keySpecs) {
+        Config scratch;
+        const QString key = QLatin1String(spec.name);
+        const QStringList values = spec.get(config);
+        QString keyError;
+        if (spec.shape != Shape::Single)
+            applyWithContext(key, QString(), scratch, Context{QDir::current()}, nullptr);
+        for (const QString &value : values) {
+            if (!applyWithContext(key, value, scratch, Context{QDir::current()}, &keyError)) {
+                errors.append(keyError);
+                break;
+            }
+            // An item set in code must be one item: "a b" would read back as two.
+            Config single;
+            applyWithContext(key, QString(), single, Context{QDir::current()}, nullptr);
+            if (spec.shape == Shape::List &&
+                (!applyWithContext(key, value, single, Context{QDir::current()}, nullptr) ||
+                 spec.get(single).size() != 1)) {
+                errors.append(QStringLiteral("key ") + quoted(key) + QStringLiteral(": ") + quoted(value) +
+                              QStringLiteral(" is not a single item"));
+                break;
+            }
+        }
+    }
+    // Cross-field rules.
+    if (withoutTrailingSlashes(config.path) == withoutTrailingSlashes(config.wsPath))
+        errors.append(QStringLiteral("keys 'path' and 'ws_path' must differ"));
+    if (config.defaultWait > config.maxWait)
+        errors.append(QStringLiteral("key 'default_wait' (%1) must not exceed 'max_wait' (%2)")
+                          .arg(config.defaultWait)
+                          .arg(config.maxWait));
+    if (config.defaultInactivity > config.maxInactivity)
+        errors.append(QStringLiteral("key 'default_inactivity' (%1) must not exceed 'max_inactivity' (%2)")
+                          .arg(config.defaultInactivity)
+                          .arg(config.maxInactivity));
+    if (config.wsPingInterval != 0 && config.wsPingInterval >= config.wsIdleTimeout)
+        errors.append(QStringLiteral("key 'ws_ping_interval' (%1) must be below 'ws_idle_timeout' (%2), or 0")
+                          .arg(config.wsPingInterval)
+                          .arg(config.wsIdleTimeout));
+    if (!errors.isEmpty()) {
+        if (error)
+            *error = errors.join(QLatin1Char('\n'));
+        return false;
+    }
+    return true;
+}
+
+QStringList ConfigLoader::knownKeys()
+{
+    QStringList keys;
+    for (const KeySpec &spec : keySpecs)
+        keys.append(QLatin1String(spec.name));
+    return keys;
+}
+
+bool ConfigLoader::isListKey(const QString &key)
+{
+    const KeySpec *spec = findKey(key);
+    return spec && spec->shape != Shape::Single;
+}
+
+QString configToText(const Config &config)
+{
+    QString text = QStringLiteral("# Switchboard configuration (see docs/CONFIGURATION.md)\n");
+    for (const KeySpec &spec : keySpecs) {
+        const QString key = QLatin1String(spec.name);
+        const QStringList values = spec.get(config);
+        if (spec.shape == Shape::Repeatable && !values.isEmpty()) {
+            for (const QString &value : values)
+                text += key + QStringLiteral(" = ") + value + QLatin1Char('\n');
+            continue;
+        }
+        const QString joined = values.join(QStringLiteral(", "));
+        if (joined.isEmpty())
+            text += key + QStringLiteral(" =\n");
+        else
+            text += key + QStringLiteral(" = ") + joined + QLatin1Char('\n');
+    }
+    return text;
+}
+
+} // namespace Switchboard
