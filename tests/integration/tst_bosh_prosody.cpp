@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// BOSH end to end: a real Switchboard Server in front of a real Prosody on loopback, driven by a BOSH
+// client over real HTTP.
+#include "boshclient.h"
+#include "prosodyfixture.h"
+#include "server.h"
+
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTest>
+
+using namespace Switchboard;
+
+class tst_BoshProsody : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void loginWithSaslRestartAndBind();
+    void messageBetweenTwoAccounts();
+    void outOfOrderRidsForwardedInOrder();
+    void repeatedRidResendsResponse();
+    void terminateSendsUnavailablePresence();
+    void inactivityTimeoutEndsSession();
+    void pauseKeepsSessionAlive();
+    void undeliveredMessageBouncesToSender();
+    void backendDownIsRemoteConnectionFailed();
+    void disallowedRouteIsRefused();
+    void unknownDomainIsHostUnknown();
+    void unknownSidIsItemNotFound();
+    void malformedBodyIsBadRequest();
+    void getWithDataAndJsonp();
+    void hubSignalsFollowSession();
+
+private:
+    Config baseConfig() const;
+    std::unique_ptr<Server> startServer(const Config &config);
+    QString password(const QString &user) const { return m_prosody.password(user); }
+
+    ProsodyFixture m_prosody;
+    std::unique_ptr<Server> m_server;
+};
+
+Config tst_BoshProsody::baseConfig() const
+{
+    Config config;
+    config.host = QStringLiteral("127.0.0.1");
+    config.port = 0;
+    config.routes = {Route{QStringLiteral("localhost"), QStringLiteral("127.0.0.1"), m_prosody.c2sPort()}};
+    config.noTlsDomains = {QStringLiteral("localhost")};
+    config.connectTimeout = 5;
+    return config;
+}
+
+std::unique_ptr<Server> tst_BoshProsody::startServer(const Config &config)
+{
+    auto server = std::make_unique<Server>(config);
+    QString error;
+    if (!server->start(&error))
+        qWarning() << error;
+    return server;
+}
+
+void tst_BoshProsody::initTestCase()
+{
+    QVERIFY2(m_prosody.start({QStringLiteral("alice"), QStringLiteral("bob"), QStringLiteral("carol"),
+                              QStringLiteral("dave")}),
+             "Prosody did not start");
+    m_server = startServer(baseConfig());
+    QVERIFY(m_server->isListening());
+}
+
+void tst_BoshProsody::cleanupTestCase()
+{
+    m_server.reset();
+    m_prosody.stop();
+}
+
+void tst_BoshProsody::loginWithSaslRestartAndBind()
+{
+    BoshClient client(m_server->boshUrl());
+    // Session creation: the response carries the session attributes and the stream features (X2).
+    BoshClient::Response created = client.request({{QStringLiteral("to"), QStringLiteral("localhost")},
+                                                   {QStringLiteral("wait"), QStringLiteral("30")},
+                                                   {QStringLiteral("hold"), QStringLiteral("1")},
+                                                   {QStringLiteral("ver"), QStringLiteral("1.6")},
+                                                   {QStringLiteral("xmpp:version"), QStringLiteral("1.0")}});
+    QCOMPARE(created.status, 200);
+    QVERIFY(!created.attr(QStringLiteral("sid")).isEmpty());
+    QCOMPARE(created.attr(QStringLiteral("xmpp:restartlogic")), QStringLiteral("true"));
+    QCOMPARE(created.attr(QStringLiteral("from")), QStringLiteral("localhost"));
+    QVERIFY(!created.attr(QStringLiteral("authid")).isEmpty());
+    QCOMPARE(created.children.size(), 1);
+    QCOMPARE(created.children.first().localName(), QStringLiteral("features"));
+    QVERIFY(created.raw.contains("PLAIN"));
+
+    BoshClient full(m_server->boshUrl());
+    QString error;
+    QVERIFY2(full.login(QStringLiteral("localhost"), QStringLiteral("alice"), password(QStringLiteral("alice")),
+                        &error),
+             qPrintable(error));
+    QVERIFY(full.jid().startsWith(QStringLiteral("alice@localhost/")));
+    QVERIFY(full.terminate().isTerminate());
+
+    BoshClient wrong(m_server->boshUrl());
+    QVERIFY(!wrong.login(QStringLiteral("localhost"), QStringLiteral("alice"), QStringLiteral("nope"), &error));
+    QVERIFY2(error.contains(QStringLiteral("not-authorized")), qPrintable(error));
+}
+
+void tst_BoshProsody::messageBetweenTwoAccounts()
+{
+    BoshClient alice(m_server->boshUrl());
+    BoshClient bob(m_server->boshUrl());
+    QString error;
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"), password(QStringLiteral("alice")),
+                         &error),
+             qPrintable(error));
+    QVERIFY2(bob.login(QStringLiteral("localhost"), QStringLiteral("bob"), password(QStringLiteral("bob")), &error),
+             qPrintable(error));
+    bob.startPolling();
+    alice.startPolling();
+    alice.sendStanza("<message xmlns='jabber:client' type='chat' to='" + bob.jid().toUtf8()
+                     + "' id='hello1'><body>Hello Bob</body></message>");
+    const QDomElement got = bob.waitForStanza([](const QDomElement &e) {
+        return e.tagName() == QLatin1String("message") && e.attribute(QStringLiteral("id")) == QLatin1String("hello1");
+    });
+    QVERIFY(!got.isNull());
+    QCOMPARE(got.namespaceURI(), QStringLiteral("jabber:client")); // X5
+    QCOMPARE(got.firstChildElement(QStringLiteral("body")).text(), QStringLiteral("Hello Bob"));
+    QCOMPARE(got.attribute(QStringLiteral("from")), alice.jid());
+
+    bob.sendStanza("<message xmlns='jabber:client' type='chat' to='" + alice.jid().toUtf8()
+                   + "' id='reply1'><body>Hi Alice</body></message>");
+    QVERIFY(!alice.waitForStanza([](const QDomElement &e) {
+                      return e.attribute(QStringLiteral("id")) == QLatin1String("reply1");
+                  }).isNull());
+    alice.terminate();
+    bob.terminate();
+}
+
+void tst_BoshProsody::outOfOrderRidsForwardedInOrder()
+{
+    BoshClient alice(m_server->boshUrl());
+    BoshClient bob(m_server->boshUrl());
+    QString error;
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"), password(QStringLiteral("alice")),
+                         &error, QStringLiteral("ooo")),
+             qPrintable(error));
+    QVERIFY2(bob.login(QStringLiteral("localhost"), QStringLiteral("bob"), password(QStringLiteral("bob")), &error,
+                       QStringLiteral("ooo")),
+             qPrintable(error));
+    bob.startPolling();
+    auto message = [&bob](const char *id) {
+        return "<message xmlns='jabber:client' type='chat' to='" + bob.jid().toUtf8() + "' id='" + id
+               + "'><body>x</body></message>";
+    };
+    // rid n+1 reaches the server before rid n: the second message must still arrive second.
+    const qint64 first = alice.takeRid();
+    const qint64 second = alice.takeRid();
+    QNetworkReply *later = alice.send({}, message("second"), second);
+    QTest::qWait(100); // give the later request a head start on its own connection
+    QNetworkReply *earlier = alice.send({}, message("first"), first);
+    QVERIFY(BoshClient::wait(earlier).finished);
+    QVERIFY(!bob.waitForStanza([](const QDomElement &e) {
+                    return e.attribute(QStringLiteral("id")) == QLatin1String("second");
+                }).isNull());
+    QStringList order;
+    for (const QDomElement &e : bob.received()) {
+        const QString id = e.attribute(QStringLiteral("id"));
+        if (id == QLatin1String("first") || id == QLatin1String("second"))
+            order << id;
+    }
+    QCOMPARE(order, (QStringList{QStringLiteral("first"), QStringLiteral("second")}));
+    BoshClient::wait(later, 1000);
+    alice.terminate();
+    bob.terminate();
+}
+
+void tst_BoshProsody::repeatedRidResendsResponse()
+{
+    BoshClient alice(m_server->boshUrl());
+    QString error;
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"), password(QStringLiteral("alice")),
+                         &error, QStringLiteral("rep")),
+             qPrintable(error));
+    const qint64 rid = alice.takeRid();
+    BoshClient::Response first = alice.request({}, "<iq xmlns='jabber:client' type='get' id='ping1'><ping "
+                                                   "xmlns='urn:xmpp:ping'/></iq>",
+                                               rid);
+    while (first.children.isEmpty() && !first.isTerminate())
+        first = alice.request({});
+    QVERIFY(first.raw.contains("ping1"));
+    // Pretend the response was lost: the same rid again gets the same bytes (XEP-0124 §14.3).
+    const qint64 answeredRid = alice.peekRid() - 1;
+    BoshClient::Response again = alice.request({}, {}, answeredRid);
+    QCOMPARE(again.status, 200);
+    QCOMPARE(again.raw, first.raw);
+    alice.terminate();
+}
+
+void tst_BoshProsody::terminateSendsUnavailablePresence()
+{
+    BoshClient alice(m_server->boshUrl());
+    BoshClient bob(m_server->boshUrl());
+    QString error;
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"), password(QStringLiteral("alice")),
+                         &error, QStringLiteral("term")),
+             qPrintable(error));
+    QVERIFY2(bob.login(QStringLiteral("localhost"), QStringLiteral("bob"), password(QStringLiteral("bob")), &error,
+                       QStringLiteral("term")),
+             qPrintable(error));
+    bob.startPolling();
+    alice.startPolling();
+    // Directed presence: Prosody then tells bob when alice becomes unavailable.
+    alice.sendStanza("<presence xmlns='jabber:client' to='" + bob.jid().toUtf8() + "'/>");
+    QVERIFY(!bob.waitForStanza([&alice](const QDomElement &e) {
+                    return e.tagName() == QLatin1String("presence") && e.attribute(QStringLiteral("from")) == alice.jid();
+                }).isNull());
+    alice.stopPolling();
+    const BoshClient::Response end = alice.terminate("<presence xmlns='jabber:client' type='unavailable'/>");
+    QVERIFY(end.isTerminate());
+    QVERIFY(!bob.waitForStanza([&alice](const QDomElement &e) {
+                    return e.tagName() == QLatin1String("presence")
+                           && e.attribute(QStringLiteral("type")) == QLatin1String("unavailable")
+                           && e.attribute(QStringLiteral("from")) == alice.jid();
+                }).isNull());
+    // The session is gone.
+    BoshClient::Response after = alice.request({});
+    QCOMPARE(after.attr(QStringLiteral("condition")), QStringLiteral("item-not-found"));
+    bob.terminate();
+}
+
+void tst_BoshProsody::inactivityTimeoutEndsSession()
+{
+    Config config = baseConfig();
+    config.defaultInactivity = 2;
+    config.maxInactivity = 2;
+    auto server = startServer(config);
+    BoshClient alice(server->boshUrl());
+    BoshClient bob(m_server->boshUrl());
+    QString error;
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"), password(QStringLiteral("alice")),
+                         &error, QStringLiteral("idle")),
+             qPrintable(error));
+    QVERIFY2(bob.login(QStringLiteral("localhost"), QStringLiteral("bob"), password(QStringLiteral("bob")), &error,
+                       QStringLiteral("idle")),
+             qPrintable(error));
+    bob.startPolling();
+    alice.request({}, "<presence xmlns='jabber:client' to='" + bob.jid().toUtf8() + "'/>");
+    QVERIFY(!bob.waitForStanza([&alice](const QDomElement &e) {
+                    return e.tagName() == QLatin1String("presence") && e.attribute(QStringLiteral("from")) == alice.jid();
+                }).isNull());
+    QSignalSpy closed(server->hub(), &Monitor::Hub::sessionClosed);
+    // alice sends nothing more: after `inactivity` seconds the session ends and the server stream with it.
+    QVERIFY(closed.wait(10000));
+    QCOMPARE(server->sessionCount(), 0);
+    QVERIFY(!bob.waitForStanza([&alice](const QDomElement &e) {
+                    return e.attribute(QStringLiteral("type")) == QLatin1String("unavailable")
+                           && e.attribute(QStringLiteral("from")) == alice.jid();
+                }).isNull());
+    BoshClient::Response late = alice.request({});
+    QCOMPARE(late.attr(QStringLiteral("condition")), QStringLiteral("item-not-found"));
+    bob.terminate();
+}
+
+void tst_BoshProsody::pauseKeepsSessionAlive()
+{
+    Config config = baseConfig();
+    config.defaultInactivity = 1;
+    config.maxPause = 30;
+    auto server = startServer(config);
+    BoshClient alice(server->boshUrl());
+    QString error;
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"), password(QStringLiteral("alice")),
+                         &error, QStringLiteral("pause")),
+             qPrintable(error));
+    const BoshClient::Response paused = alice.request({{QStringLiteral("pause"), QStringLiteral("4")}});
+    QCOMPARE(paused.status, 200);
+    QVERIFY(!paused.isTerminate());
+    QSignalSpy closed(server->hub(), &Monitor::Hub::sessionClosed);
+    // Longer than inactivity (1 s), shorter than the pause (4 s): the session must still be there.
+    QVERIFY(!closed.wait(2500));
+    BoshClient::Response back = alice.request({}, "<iq xmlns='jabber:client' type='get' id='p2'><ping "
+                                                  "xmlns='urn:xmpp:ping'/></iq>");
+    QVERIFY(!back.isTerminate());
+    alice.terminate();
+}
+
+void tst_BoshProsody::undeliveredMessageBouncesToSender()
+{
+    Config config = baseConfig();
+    config.defaultInactivity = 2;
+    auto server = startServer(config);
+    BoshClient carol(server->boshUrl());
+    BoshClient dave(m_server->boshUrl());
+    QString error;
+    QVERIFY2(carol.login(QStringLiteral("localhost"), QStringLiteral("carol"), password(QStringLiteral("carol")),
+                         &error, QStringLiteral("gone")),
+             qPrintable(error));
+    QVERIFY2(dave.login(QStringLiteral("localhost"), QStringLiteral("dave"), password(QStringLiteral("dave")),
+                        &error, QStringLiteral("sender")),
+             qPrintable(error));
+    dave.startPolling();
+    QSignalSpy noClient(server->hub(), &Monitor::Hub::noClient);
+    // carol holds no request now; a message reaches her queue and she never comes back for it.
+    dave.sendStanza("<message xmlns='jabber:client' type='chat' to='" + carol.jid().toUtf8()
+                    + "' id='lost1'><body>are you there?</body></message>");
+    QTRY_VERIFY_WITH_TIMEOUT(noClient.size() >= 1, 10000);
+    const QDomElement bounced = dave.waitForStanza([](const QDomElement &e) {
+        return e.attribute(QStringLiteral("id")) == QLatin1String("lost1")
+               && e.attribute(QStringLiteral("type")) == QLatin1String("error");
+    });
+    QVERIFY(!bounced.isNull());
+    QVERIFY(!bounced.firstChildElement(QStringLiteral("error"))
+                 .firstChildElement(QStringLiteral("recipient-unavailable"))
+                 .isNull());
+    dave.terminate();
+}
+
+void tst_BoshProsody::backendDownIsRemoteConnectionFailed()
+{
+    QTcpServer placeholder;
+    QVERIFY(placeholder.listen(QHostAddress::LocalHost));
+    const quint16 closedPort = placeholder.serverPort();
+    placeholder.close(); // nothing listens there now
+    Config config = baseConfig();
+    config.routes = {Route{QStringLiteral("localhost"), QStringLiteral("127.0.0.1"), closedPort}};
+    auto server = startServer(config);
+    BoshClient client(server->boshUrl());
+    const BoshClient::Response r = client.request({{QStringLiteral("to"), QStringLiteral("localhost")},
+                                                   {QStringLiteral("wait"), QStringLiteral("30")},
+                                                   {QStringLiteral("hold"), QStringLiteral("1")},
+                                                   {QStringLiteral("ver"), QStringLiteral("1.6")}});
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.isTerminate());
+    QCOMPARE(r.attr(QStringLiteral("condition")), QStringLiteral("remote-connection-failed"));
+    QTRY_COMPARE(server->sessionCount(), 0);
+}
+
+void tst_BoshProsody::disallowedRouteIsRefused()
+{
+    BoshClient client(m_server->boshUrl());
+    // A route to a host nobody configured must not make Switchboard connect anywhere (S3).
+    const BoshClient::Response r = client.request({{QStringLiteral("to"), QStringLiteral("localhost")},
+                                                   {QStringLiteral("route"), QStringLiteral("xmpp:192.0.2.1:25")},
+                                                   {QStringLiteral("wait"), QStringLiteral("30")},
+                                                   {QStringLiteral("hold"), QStringLiteral("1")},
+                                                   {QStringLiteral("ver"), QStringLiteral("1.6")}});
+    QVERIFY(r.isTerminate());
+    QCOMPARE(r.attr(QStringLiteral("condition")), QStringLiteral("host-unknown"));
+}
+
+void tst_BoshProsody::unknownDomainIsHostUnknown()
+{
+    BoshClient client(m_server->boshUrl());
+    const BoshClient::Response r = client.request({{QStringLiteral("to"), QStringLiteral("example.org")},
+                                                   {QStringLiteral("wait"), QStringLiteral("30")},
+                                                   {QStringLiteral("hold"), QStringLiteral("1")},
+                                                   {QStringLiteral("ver"), QStringLiteral("1.6")}});
+    QVERIFY(r.isTerminate());
+    QCOMPARE(r.attr(QStringLiteral("condition")), QStringLiteral("host-unknown"));
+}
+
+void tst_BoshProsody::unknownSidIsItemNotFound()
+{
+    BoshClient client(m_server->boshUrl());
+    const BoshClient::Response r = client.request({{QStringLiteral("sid"), QStringLiteral("nosuchsession")}});
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.isTerminate());
+    QCOMPARE(r.attr(QStringLiteral("condition")), QStringLiteral("item-not-found"));
+}
+
+void tst_BoshProsody::malformedBodyIsBadRequest()
+{
+    BoshClient client(m_server->boshUrl());
+    const QList<QByteArray> bad{
+        "<body xmlns='http://jabber.org/protocol/httpbind' rid='1'",
+        "<wrong xmlns='http://jabber.org/protocol/httpbind' rid='1'/>",
+        "<body xmlns='urn:other' rid='1'/>",
+        "<!DOCTYPE body [<!ENTITY a 'b'>]><body xmlns='http://jabber.org/protocol/httpbind' rid='1'>&a;</body>",
+        "<body xmlns='http://jabber.org/protocol/httpbind' rid='1'>text</body>",
+    };
+    for (const QByteArray &data : bad) {
+        const BoshClient::Response r = BoshClient::wait(client.postRaw(data));
+        QCOMPARE(r.status, 400);
+    }
+    // The server still serves everyone else.
+    BoshClient alice(m_server->boshUrl());
+    QString error;
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"), password(QStringLiteral("alice")),
+                         &error, QStringLiteral("after-bad")),
+             qPrintable(error));
+    alice.terminate();
+}
+
+void tst_BoshProsody::getWithDataAndJsonp()
+{
+    // XEP-0124 §B5 (GET form): the body url-encoded in `data`, the reply wrapped for JSONP.
+    QNetworkAccessManager nam;
+    const QByteArray body = "<body xmlns='http://jabber.org/protocol/httpbind' rid='4242' to='localhost' "
+                            "wait='10' hold='1' ver='1.6' xmlns:xmpp='urn:xmpp:xbosh' xmpp:version='1.0'/>";
+    QUrl url = m_server->boshUrl();
+    url.setQuery(QStringLiteral("data=") + QString::fromLatin1(body.toPercentEncoding())
+                 + QStringLiteral("&callback=handleBosh"));
+    QNetworkReply *reply = nam.get(QNetworkRequest(url));
+    QSignalSpy done(reply, &QNetworkReply::finished);
+    QVERIFY(done.wait(10000));
+    const QByteArray text = reply->readAll();
+    QVERIFY2(text.startsWith("handleBosh({\"reply\":\"<body"), text.constData());
+    QVERIFY(text.endsWith(");"));
+    QVERIFY(text.contains("sid="));
+    QVERIFY(reply->header(QNetworkRequest::ContentTypeHeader).toString().contains(QStringLiteral("javascript")));
+    reply->deleteLater();
+}
+
+void tst_BoshProsody::hubSignalsFollowSession()
+{
+    QSignalSpy opened(m_server->hub(), &Monitor::Hub::sessionOpened);
+    QSignalSpy closed(m_server->hub(), &Monitor::Hub::sessionClosed);
+    QSignalSpy restarted(m_server->hub(), &Monitor::Hub::streamRestarted);
+    QSignalSpy stanzas(m_server->hub(), &Monitor::Hub::stanzaForwarded);
+    BoshClient alice(m_server->boshUrl());
+    QString error;
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"), password(QStringLiteral("alice")),
+                         &error, QStringLiteral("hub"), {{QStringLiteral("ua"), QStringLiteral("HubTest/1.0")}}),
+             qPrintable(error));
+    QCOMPARE(opened.size(), 1);
+    const auto info = opened.first().first().value<Monitor::SessionInfo>();
+    QCOMPARE(info.sid, alice.sid());
+    QCOMPARE(info.userAgent, QStringLiteral("HubTest/1.0"));
+    QCOMPARE(info.domain, QStringLiteral("localhost"));
+    QCOMPARE(restarted.size(), 1);
+    QVERIFY(stanzas.size() >= 4); // auth, success, bind request and result at least
+    alice.terminate();
+    QTRY_COMPARE(closed.size(), 1);
+    QCOMPARE(closed.first().first().toString(), alice.sid());
+}
+
+QTEST_GUILESS_MAIN(tst_BoshProsody)
+#include "tst_bosh_prosody.moc"
