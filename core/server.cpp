@@ -3,7 +3,13 @@
 
 #include "bosh/boshendpoint.h"
 #include "http/httpserver.h"
+#include "websocket/framing.h"
+#include "websocket/websocketfront.h"
 #include "xmpp/resolver.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <QLoggingCategory>
 
@@ -18,6 +24,7 @@ struct Server::Private
     std::unique_ptr<Xmpp::Resolver> resolver;
     std::unique_ptr<Http::HttpServer> http;
     std::unique_ptr<Bosh::BoshEndpoint> bosh;
+    std::unique_ptr<WebSocket::WebSocketFront> websocket;
 
     /// The BOSH path matches with and without its final '/'.
     bool isBoshPath(const QByteArray &path) const
@@ -30,6 +37,54 @@ struct Server::Private
         };
         return trimmed(path) == trimmed(configured);
     }
+
+    /// The public base URL of this server: the configured one, else what the client called us by.
+    QString baseUrl(const Http::Request &request, bool webSocket) const
+    {
+        QString base = config.publicUrl;
+        if (base.isEmpty()) {
+            const QByteArray host = request.header("host");
+            base = QStringLiteral("http://") +
+                   QString::fromUtf8(host.isEmpty() ? QByteArray("localhost") : host);
+        }
+        while (base.endsWith(QLatin1Char('/')))
+            base.chop(1);
+        if (webSocket) {
+            if (base.startsWith(QLatin1String("https://")))
+                base.replace(0, 5, QStringLiteral("wss"));
+            else if (base.startsWith(QLatin1String("http://")))
+                base.replace(0, 4, QStringLiteral("ws"));
+        }
+        return base;
+    }
+
+    /// XEP-0156 discovery: host-meta in XRD and JSON, naming both endpoints (D1).
+    Http::Response hostMeta(const Http::Request &request, bool json) const
+    {
+        const QString bosh = baseUrl(request, false) + config.path;
+        const QString ws = baseUrl(request, true) + config.wsPath;
+        Http::Response response;
+        response.headers.append({QByteArrayLiteral("Access-Control-Allow-Origin"), QByteArrayLiteral("*")});
+        if (json) {
+            const QJsonArray links{
+                QJsonObject{{QStringLiteral("rel"), QStringLiteral("urn:xmpp:alt-connections:xbosh")},
+                            {QStringLiteral("href"), bosh}},
+                QJsonObject{{QStringLiteral("rel"), QStringLiteral("urn:xmpp:alt-connections:websocket")},
+                            {QStringLiteral("href"), ws}}};
+            response.contentType = QByteArrayLiteral("application/json");
+            response.body = QJsonDocument(QJsonObject{{QStringLiteral("links"), links}}).toJson();
+            return response;
+        }
+        response.contentType = QByteArrayLiteral("application/xrd+xml; charset=utf-8");
+        response.body = "<?xml version='1.0' encoding='utf-8'?>\n"
+                        "<XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'>\n"
+                        "  <Link rel='urn:xmpp:alt-connections:xbosh' href='" +
+                        bosh.toHtmlEscaped().toUtf8() +
+                        "'/>\n"
+                        "  <Link rel='urn:xmpp:alt-connections:websocket' href='" +
+                        ws.toHtmlEscaped().toUtf8() + "'/>\n</XRD>\n";
+        return response;
+    }
 };
 
 Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::make_unique<Private>())
@@ -37,11 +92,19 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
     d->config = config;
     d->resolver = std::make_unique<Xmpp::Resolver>(d->config);
     d->bosh = std::make_unique<Bosh::BoshEndpoint>(d->config, d->resolver.get(), &d->hub);
+    d->websocket = std::make_unique<WebSocket::WebSocketFront>(d->config, d->resolver.get(), &d->hub);
     d->http = std::make_unique<Http::HttpServer>(d->config);
+    d->http->setUpgradeHandler([this](QTcpSocket *socket, const Http::Request &head) {
+        return d->websocket->handleUpgrade(socket, head);
+    });
     d->http->setHandler([this](Http::Exchange *exchange) {
         const Http::Request &request = exchange->request();
         if (d->isBoshPath(request.path)) {
             d->bosh->handle(exchange);
+            return;
+        }
+        if (request.path == "/.well-known/host-meta" || request.path == "/.well-known/host-meta.json") {
+            exchange->respond(d->hostMeta(request, request.path.endsWith(".json")));
             return;
         }
         exchange->respond(Http::Response::error(404));
@@ -52,6 +115,7 @@ Server::~Server()
 {
     // Sessions first: they talk to the resolver and the hub while closing.
     d->http.reset();
+    d->websocket.reset();
     d->bosh.reset();
 }
 
@@ -85,6 +149,7 @@ void Server::stop()
 {
     d->http->close();
     d->bosh->terminateAll(Bosh::Condition::SystemShutdown);
+    d->websocket->closeAll(QStringLiteral("system-shutdown"));
 }
 
 bool Server::isListening() const
@@ -122,7 +187,15 @@ Monitor::Hub *Server::hub() const
 
 int Server::sessionCount() const
 {
-    return d->bosh->sessionCount();
+    return d->bosh->sessionCount() + d->websocket->streamCount();
+}
+
+QUrl Server::webSocketUrl() const
+{
+    QUrl url = boshUrl();
+    url.setScheme(QStringLiteral("ws"));
+    url.setPath(d->config.wsPath);
+    return url;
 }
 
 } // namespace Switchboard

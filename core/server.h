@@ -31,7 +31,8 @@ public:
     bool isListening() const;
 
     quint16 port() const;
-    QUrl boshUrl() const; ///< http://host:port/path as bound
+    QUrl boshUrl() const;      ///< http://host:port/path as bound
+    QUrl webSocketUrl() const; ///< ws://host:port/ws-path as bound
     const Config &config() const;
     Monitor::Hub *hub() const;
     int sessionCount() const;

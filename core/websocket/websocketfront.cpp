@@ -1,2 +1,127 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "websocket/websocketfront.h"
+
+#include "http/cors.h"
+#include "http/httpmessage.h"
+#include "websocket/framing.h"
+#include "websocket/websocketstream.h"
+
+#include <QLoggingCategory>
+#include <QRandomGenerator>
+#include <QTcpSocket>
+
+Q_DECLARE_LOGGING_CATEGORY(lcWs)
+
+namespace Switchboard::WebSocket {
+
+namespace {
+QString newId()
+{
+    quint64 words[2];
+    QRandomGenerator::system()->fillRange(words);
+    return QStringLiteral("ws-") +
+           QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex());
+}
+
+QByteArray trimmedPath(QByteArray path)
+{
+    while (path.size() > 1 && path.endsWith('/'))
+        path.chop(1);
+    return path;
+}
+} // namespace
+
+WebSocketFront::WebSocketFront(const Config &config, Xmpp::Resolver *resolver, Monitor::Hub *hub,
+                               QObject *parent)
+    : QObject(parent), m_config(config), m_resolver(resolver), m_hub(hub),
+      m_server(QStringLiteral("Switchboard"), QWebSocketServer::NonSecureMode)
+{
+    m_server.setSupportedSubprotocols({QString::fromLatin1(kSubprotocol)});
+    m_server.setHandshakeTimeout(10000);
+    connect(&m_server, &QWebSocketServer::newConnection, this, &WebSocketFront::accept);
+    m_clock.start();
+    m_timer.setInterval(kTickMs);
+    connect(&m_timer, &QTimer::timeout, this, [this] {
+        const qint64 now = m_clock.elapsed();
+        const auto streams = m_streams.values();
+        for (WebSocketStream *stream : streams)
+            stream->checkTimers(now);
+    });
+}
+
+WebSocketFront::~WebSocketFront()
+{
+    const auto streams = m_streams.values();
+    m_streams.clear();
+    for (WebSocketStream *stream : streams) {
+        stream->disconnect(this);
+        delete stream;
+    }
+}
+
+bool WebSocketFront::handleUpgrade(QTcpSocket *socket, const Http::Request &head)
+{
+    if (trimmedPath(head.path) != trimmedPath(m_config.wsPath.toUtf8()))
+        return false;
+    // Who may connect is settled in HTTP, before any XMPP (RFC 6455 §4.2.2, RFC 7395 §3.1). Browsers
+    // always send Origin; other clients (native apps) may not, and the allowlist is about browsers.
+    const QByteArray origin = head.header("origin");
+    if (!origin.isEmpty() && !Http::originAllowedBy(m_config.allowedOrigins, origin)) {
+        refuse(socket, 403, "origin not allowed");
+        return true;
+    }
+    bool xmpp = false;
+    for (const QByteArray &protocol : head.header("sec-websocket-protocol").split(',')) {
+        if (protocol.trimmed() == kSubprotocol)
+            xmpp = true;
+    }
+    if (!xmpp) {
+        // W1: only the 'xmpp' subprotocol is spoken here.
+        refuse(socket, 400, "the WebSocket subprotocol 'xmpp' is required (RFC 7395)");
+        return true;
+    }
+    socket->setParent(this);
+    m_server.handleConnection(socket);
+    return true;
+}
+
+void WebSocketFront::refuse(QTcpSocket *socket, int status, const QByteArray &reason)
+{
+    qCDebug(lcWs) << "refused WebSocket upgrade:" << status << reason;
+    socket->setParent(this);
+    const QByteArray body = reason + '\n';
+    socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + Http::reasonPhrase(status) +
+                  "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " +
+                  QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    socket->disconnectFromHost();
+    if (socket->state() == QAbstractSocket::UnconnectedState)
+        socket->deleteLater();
+    else
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+}
+
+void WebSocketFront::accept()
+{
+    while (QWebSocket *socket = m_server.nextPendingConnection()) {
+        const QString id = newId();
+        auto *stream = new WebSocketStream(socket, id, m_config, m_resolver, m_hub, this);
+        m_streams.insert(id, stream);
+        connect(stream, &WebSocketStream::finished, this, [this](const QString &finishedId) {
+            if (WebSocketStream *done = m_streams.take(finishedId))
+                done->deleteLater();
+            if (m_streams.isEmpty())
+                m_timer.stop();
+        });
+        if (!m_timer.isActive())
+            m_timer.start();
+    }
+}
+
+void WebSocketFront::closeAll(const QString &condition, const QString &seeOtherUri)
+{
+    const auto streams = m_streams.values();
+    for (WebSocketStream *stream : streams)
+        stream->closeWith(condition, seeOtherUri);
+}
+
+} // namespace Switchboard::WebSocket

@@ -1,7 +1,60 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/config.h"
+#include "monitor/hub.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+#include <QWebSocketServer>
+
+class QTcpSocket;
+
+namespace Switchboard::Http {
+struct Request;
+}
+namespace Switchboard::Xmpp {
+class Resolver;
+}
+
 namespace Switchboard::WebSocket {
-/// The RFC 7395 front (XMPP over WebSocket) lives here.
-inline constexpr const char *kSubprotocol = "xmpp";
+
+class WebSocketStream;
+
+/// XMPP over WebSocket (RFC 7395) on the HTTP port: the HTTP front offers it every upgrade request;
+/// it checks path, Origin (the same allowlist as BOSH CORS), Host and the `xmpp` subprotocol, refuses
+/// with an HTTP error before any XMPP is spoken, and hands accepted sockets to QWebSocketServer.
+class WebSocketFront final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(WebSocketFront)
+public:
+    WebSocketFront(const Config &config, Xmpp::Resolver *resolver, Monitor::Hub *hub,
+                   QObject *parent = nullptr);
+    ~WebSocketFront() override;
+
+    /// The HTTP front's upgrade hook. Returns true when it took the socket (accepted or refused).
+    bool handleUpgrade(QTcpSocket *socket, const Http::Request &head);
+    /// Ends every stream with a stream error (`system-shutdown`) or a see-other-uri close.
+    void closeAll(const QString &condition, const QString &seeOtherUri = {});
+    int streamCount() const { return int(m_streams.size()); }
+
+    /// Interval of the keepalive/idle checks.
+    static constexpr int kTickMs = 1000;
+
+private:
+    void refuse(QTcpSocket *socket, int status, const QByteArray &reason);
+    void accept();
+
+    const Config &m_config;
+    Xmpp::Resolver *m_resolver = nullptr;
+    Monitor::Hub *m_hub = nullptr;
+    QWebSocketServer m_server;
+    QHash<QString, WebSocketStream *> m_streams;
+    QElapsedTimer m_clock;
+    QTimer m_timer;
+};
+
 } // namespace Switchboard::WebSocket

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "websocket/framing.h"
+
+#include <expat.h>
+
+#include <cstring>
+
+namespace Switchboard::WebSocket {
+
+namespace {
+
+QByteArray escape(QStringView value)
+{
+    QByteArray out;
+    const QByteArray utf8 = value.toUtf8();
+    out.reserve(utf8.size());
+    for (char c : utf8) {
+        switch (c) {
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '\'':
+            out += "&apos;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
+}
+
+struct ParseState
+{
+    XML_Parser parser = nullptr;
+    Frame *frame = nullptr;
+    int depth = 0;
+    int maxDepth = 64;
+    int roots = 0;
+    bool rootHasDefaultNs = false;
+    qint64 rootNameEnd = -1; ///< byte offset just after the root's name in its start tag
+    QString error;
+
+    void stop(const QString &why)
+    {
+        if (error.isEmpty())
+            error = why;
+        XML_StopParser(parser, XML_FALSE);
+    }
+};
+
+/// Expat with a namespace separator gives "uri\x1Flocal" names.
+constexpr char kSep = '\x1F';
+
+void splitName(const XML_Char *raw, QString *ns, QString *local)
+{
+    const char *sep = std::strchr(raw, kSep);
+    if (!sep) {
+        *ns = QString();
+        *local = QString::fromUtf8(raw);
+        return;
+    }
+    *ns = QString::fromUtf8(raw, sep - raw);
+    *local = QString::fromUtf8(sep + 1);
+}
+
+void XMLCALL onStart(void *data, const XML_Char *name, const XML_Char **atts)
+{
+    auto *state = static_cast<ParseState *>(data);
+    ++state->depth;
+    if (state->depth > state->maxDepth) {
+        state->stop(QStringLiteral("nested too deeply"));
+        return;
+    }
+    if (state->depth != 1)
+        return;
+    if (++state->roots > 1) {
+        state->stop(QStringLiteral("more than one element in a message"));
+        return;
+    }
+    splitName(name, &state->frame->ns, &state->frame->name);
+    state->rootNameEnd = XML_GetCurrentByteIndex(state->parser);
+    for (int i = 0; atts[i]; i += 2) {
+        QString ns;
+        QString local;
+        splitName(atts[i], &ns, &local);
+        if (ns == QLatin1String("http://www.w3.org/XML/1998/namespace"))
+            local = QStringLiteral("xml:") + local;
+        else if (!ns.isEmpty())
+            continue;
+        state->frame->attrs.insert(local, QString::fromUtf8(atts[i + 1]));
+    }
+}
+
+void XMLCALL onEnd(void *data, const XML_Char *)
+{
+    --static_cast<ParseState *>(data)->depth;
+}
+
+void XMLCALL onNamespace(void *data, const XML_Char *prefix, const XML_Char *)
+{
+    auto *state = static_cast<ParseState *>(data);
+    // Declarations reported before the root's start handler belong to the root.
+    if (state->depth == 0 && !prefix)
+        state->rootHasDefaultNs = true;
+}
+
+void XMLCALL onCharacters(void *data, const XML_Char *text, int length)
+{
+    auto *state = static_cast<ParseState *>(data);
+    if (state->depth > 0)
+        return;
+    for (int i = 0; i < length; ++i) {
+        if (!QChar::isSpace(uchar(text[i]))) {
+            state->stop(QStringLiteral("text outside the element"));
+            return;
+        }
+    }
+}
+
+void XMLCALL onDoctype(void *data, const XML_Char *, const XML_Char *, const XML_Char *, int)
+{
+    static_cast<ParseState *>(data)->stop(QStringLiteral("DTDs are not allowed (RFC 6120 §11.1)"));
+}
+
+void XMLCALL onEntityDecl(void *data, const XML_Char *, int, const XML_Char *, int, const XML_Char *,
+                          const XML_Char *, const XML_Char *, const XML_Char *)
+{
+    static_cast<ParseState *>(data)->stop(QStringLiteral("entity declarations are not allowed"));
+}
+
+void XMLCALL onProcessingInstruction(void *data, const XML_Char *, const XML_Char *)
+{
+    static_cast<ParseState *>(data)->stop(QStringLiteral("processing instructions are not allowed"));
+}
+
+void XMLCALL onComment(void *data, const XML_Char *)
+{
+    static_cast<ParseState *>(data)->stop(QStringLiteral("comments are not allowed"));
+}
+
+void XMLCALL onSkippedEntity(void *data, const XML_Char *, int)
+{
+    static_cast<ParseState *>(data)->stop(QStringLiteral("undefined entity"));
+}
+
+} // namespace
+
+bool parseFrame(QByteArrayView message, Frame *frame, QString *error, int maxDepth)
+{
+    *frame = Frame();
+    ParseState state;
+    state.frame = frame;
+    state.maxDepth = maxDepth;
+    state.parser = XML_ParserCreateNS("UTF-8", kSep);
+    XML_SetUserData(state.parser, &state);
+    XML_SetElementHandler(state.parser, onStart, onEnd);
+    XML_SetStartNamespaceDeclHandler(state.parser, onNamespace);
+    XML_SetCharacterDataHandler(state.parser, onCharacters);
+    XML_SetStartDoctypeDeclHandler(state.parser, onDoctype);
+    XML_SetEntityDeclHandler(state.parser, onEntityDecl);
+    XML_SetProcessingInstructionHandler(state.parser, onProcessingInstruction);
+    XML_SetCommentHandler(state.parser, onComment);
+    XML_SetSkippedEntityHandler(state.parser, onSkippedEntity);
+    const XML_Status status = XML_Parse(state.parser, message.data(), int(message.size()), XML_TRUE);
+    if (status != XML_STATUS_OK && state.error.isEmpty())
+        state.error = QString::fromUtf8(XML_ErrorString(XML_GetErrorCode(state.parser)));
+    XML_ParserFree(state.parser);
+    if (state.error.isEmpty() && state.roots != 1)
+        state.error = QStringLiteral("no element");
+    if (!state.error.isEmpty()) {
+        if (error)
+            *error = state.error;
+        return false;
+    }
+
+    if (frame->ns == kFramingNs && frame->name == QLatin1String("open")) {
+        frame->kind = Frame::Kind::Open;
+    } else if (frame->ns == kFramingNs && frame->name == QLatin1String("close")) {
+        frame->kind = Frame::Kind::Close;
+    } else {
+        frame->kind = Frame::Kind::Element;
+        frame->xml = message.toByteArray();
+        // RFC 7395 §3.3.3 wants the namespace on every stanza; a client that leaves it out still means
+        // jabber:client, and the server stream needs it said.
+        if (!state.rootHasDefaultNs && frame->ns.isEmpty() && state.rootNameEnd >= 0) {
+            const qsizetype at =
+                frame->xml.indexOf(frame->name.toUtf8(), state.rootNameEnd) + frame->name.toUtf8().size();
+            frame->xml.insert(at, " xmlns='jabber:client'");
+            frame->ns = QStringLiteral("jabber:client");
+        }
+    }
+    return true;
+}
+
+QByteArray openFrame(const Xmpp::StreamHeader &header, const QString &lang)
+{
+    QByteArray out = "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing'";
+    if (!header.from.isEmpty())
+        out += " from='" + escape(header.from) + '\'';
+    if (!header.id.isEmpty())
+        out += " id='" + escape(header.id) + '\'';
+    out += " version='" + escape(header.version.isEmpty() ? QStringLiteral("1.0") : header.version) + '\'';
+    const QString language = header.lang.isEmpty() ? lang : header.lang;
+    if (!language.isEmpty())
+        out += " xml:lang='" + escape(language) + '\'';
+    out += "/>";
+    return out;
+}
+
+QByteArray closeFrame(const QString &seeOtherUri)
+{
+    if (seeOtherUri.isEmpty())
+        return QByteArrayLiteral("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>");
+    return "<close xmlns='urn:ietf:params:xml:ns:xmpp-framing' see-other-uri='" + escape(seeOtherUri) + "'/>";
+}
+
+QByteArray streamErrorFrame(const QString &condition, const QString &text)
+{
+    QByteArray out = "<stream:error xmlns:stream='http://etherx.jabber.org/streams'><" + condition.toUtf8() +
+                     " xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>";
+    if (!text.isEmpty())
+        out += "<text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>" + escape(text) + "</text>";
+    out += "</stream:error>";
+    return out;
+}
+
+} // namespace Switchboard::WebSocket

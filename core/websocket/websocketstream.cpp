@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "websocket/websocketstream.h"
+
+#include "websocket/framing.h"
+#include "xmpp/resolver.h"
+
+#include <QDateTime>
+#include <QLoggingCategory>
+#include <QTimer>
+
+Q_LOGGING_CATEGORY(lcWs, "switchboard.ws", QtWarningMsg)
+
+namespace Switchboard::WebSocket {
+
+WebSocketStream::WebSocketStream(QWebSocket *socket, const QString &id, const Config &config,
+                                 Xmpp::Resolver *resolver, Monitor::Hub *hub, QObject *parent)
+    : QObject(parent), m_socket(socket), m_id(id), m_config(config), m_resolver(resolver), m_hub(hub)
+{
+    socket->setParent(this);
+    // Qt's own cap sits above ours, so an oversize message reaches us and gets a proper stream error
+    // (W7) instead of a bare close.
+    socket->setMaxAllowedIncomingMessageSize(quint64(m_config.wsMaxMessageSize) * 2 + 4096);
+    connect(socket, &QWebSocket::textMessageReceived, this, &WebSocketStream::onText);
+    connect(socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &) {
+        // RFC 7395 §3.2: XMPP travels in text messages only.
+        fail(streamErrorFrame(QStringLiteral("unsupported-encoding")),
+             QStringLiteral("unsupported-encoding"));
+    });
+    connect(socket, &QWebSocket::pong, this, [this] { m_active = true; });
+    connect(socket, &QWebSocket::disconnected, this, [this] {
+        // The client went away without <close/>: end the server stream too.
+        retireLink();
+        finish(m_state == State::Closed ? QString() : QStringLiteral("client disconnected"));
+    });
+}
+
+WebSocketStream::~WebSocketStream() = default;
+
+void WebSocketStream::onText(const QString &message)
+{
+    m_active = true;
+    if (m_state == State::Closed)
+        return;
+    const QByteArray data = message.toUtf8();
+    if (data.size() > m_config.wsMaxMessageSize) {
+        fail(streamErrorFrame(QStringLiteral("policy-violation"), QStringLiteral("message too large")),
+             QStringLiteral("policy-violation"));
+        return;
+    }
+    Frame frame;
+    QString error;
+    if (!parseFrame(data, &frame, &error)) {
+        // W7: a message must be exactly one complete element.
+        qCDebug(lcWs) << m_id << "not well formed:" << error;
+        fail(streamErrorFrame(QStringLiteral("not-well-formed"), error), QStringLiteral("not-well-formed"));
+        return;
+    }
+    switch (frame.kind) {
+    case Frame::Kind::Open:
+        onOpenFrame(frame.attrs);
+        return;
+    case Frame::Kind::Close:
+        // W5: the client ends the stream: close the server stream, answer <close/>, then the socket.
+        retireLink();
+        sendText(closeFrame(), false);
+        m_state = State::Closed;
+        m_socket->close(QWebSocketProtocol::CloseCodeNormal);
+        finish({});
+        return;
+    case Frame::Kind::Element:
+        if (m_state == State::AwaitOpen || !m_link) {
+            fail(streamErrorFrame(QStringLiteral("not-authorized"), QStringLiteral("send <open/> first")),
+                 QStringLiteral("not-authorized"));
+            return;
+        }
+        if (frame.ns == QLatin1String("http://etherx.jabber.org/streams")) {
+            // Stream-level elements from the client are not forwarded as stanzas.
+            fail(streamErrorFrame(QStringLiteral("unsupported-stanza-type")),
+                 QStringLiteral("unsupported-stanza-type"));
+            return;
+        }
+        if (m_hub && m_hub->wantsTraffic())
+            Q_EMIT m_hub->stanzaForwarded(m_id, m_id, Monitor::Direction::ToServer, frame.xml);
+        m_link->send(frame.xml);
+        return;
+    }
+}
+
+void WebSocketStream::onOpenFrame(const QMap<QString, QString> &attrs)
+{
+    const QString to = attrs.value(QStringLiteral("to")).toLower();
+    const QString lang = attrs.value(QStringLiteral("xml:lang"));
+    if (m_link) {
+        // W4: a new <open/> after SASL restarts the server stream.
+        if (!to.isEmpty() && to != m_domain) {
+            fail(streamErrorFrame(QStringLiteral("host-unknown")), QStringLiteral("host-unknown"));
+            return;
+        }
+        m_state = State::Opening;
+        m_link->restart(lang.isEmpty() ? m_lang : lang);
+        if (m_hub)
+            Q_EMIT m_hub->streamRestarted(m_id, m_id);
+        return;
+    }
+    if (to.isEmpty()) {
+        fail(streamErrorFrame(QStringLiteral("host-unknown"), QStringLiteral("no 'to' in <open/>")),
+             QStringLiteral("host-unknown"));
+        return;
+    }
+    if (attrs.value(QStringLiteral("version")) != QLatin1String("1.0")) {
+        fail(streamErrorFrame(QStringLiteral("unsupported-version")), QStringLiteral("unsupported-version"));
+        return;
+    }
+    if (m_resolver && !m_resolver->domainAllowed(to)) {
+        fail(streamErrorFrame(QStringLiteral("host-unknown")), QStringLiteral("host-unknown"));
+        return;
+    }
+    m_domain = to;
+    m_lang = lang;
+    m_state = State::Opening;
+    m_link = new Xmpp::ServerLink(m_config, m_resolver, this);
+    connect(m_link, &Xmpp::ServerLink::streamOpened, this, [this](const Xmpp::StreamHeader &header) {
+        m_state = State::Open;
+        sendText(openFrame(header, m_lang), false);
+        if (m_hub)
+            Q_EMIT m_hub->backendConnected(m_id, m_id, m_link->peerDescription(), m_link->isEncrypted());
+    });
+    connect(m_link, &Xmpp::ServerLink::elementReceived, this,
+            [this](const QByteArray &xml) { sendText(xml, true); });
+    connect(m_link, &Xmpp::ServerLink::streamClosed, this, [this] {
+        // The server ended its stream: <close/> to the client, then the socket (W5).
+        sendText(closeFrame(), false);
+        m_state = State::Closed;
+        m_socket->close(QWebSocketProtocol::CloseCodeNormal);
+        finish({});
+    });
+    connect(m_link, &Xmpp::ServerLink::failed, this,
+            [this](Xmpp::LinkFailure failure, const QByteArray &streamErrorXml, const QString &reason) {
+                switch (failure) {
+                case Xmpp::LinkFailure::RemoteStreamError:
+                    fail(streamErrorXml.isEmpty() ? streamErrorFrame(QStringLiteral("undefined-condition"))
+                                                  : streamErrorXml,
+                         QStringLiteral("remote-stream-error"));
+                    break;
+                case Xmpp::LinkFailure::HostUnknown:
+                    fail(streamErrorFrame(QStringLiteral("host-unknown"), reason),
+                         QStringLiteral("host-unknown"));
+                    break;
+                case Xmpp::LinkFailure::RemoteConnectionFailed:
+                case Xmpp::LinkFailure::ConnectionLost:
+                    fail(streamErrorFrame(QStringLiteral("remote-connection-failed"), reason),
+                         QStringLiteral("remote-connection-failed"));
+                    break;
+                }
+            });
+    Xmpp::ServerLink::Params params;
+    params.domain = to;
+    params.lang = lang;
+    params.from = attrs.value(QStringLiteral("from"));
+    m_link->open(params);
+
+    if (m_hub) {
+        Monitor::SessionInfo info;
+        info.sid = m_id;
+        info.transport = Monitor::Transport::WebSocket;
+        info.clientAddress = m_socket->peerAddress();
+        info.userAgent = QString::fromUtf8(m_socket->request().rawHeader("User-Agent"));
+        info.domain = to;
+        info.created = QDateTime::currentDateTimeUtc();
+        m_reported = true;
+        m_hub->reportSessionOpened(info);
+        Q_EMIT m_hub->streamAdded(m_id, m_id, to);
+    }
+}
+
+void WebSocketStream::sendText(const QByteArray &xml, bool isStanza)
+{
+    if (!m_socket || m_state == State::Closed)
+        return;
+    if (isStanza && m_hub && m_hub->wantsTraffic())
+        Q_EMIT m_hub->stanzaForwarded(m_id, m_id, Monitor::Direction::ToClient, xml);
+    m_socket->sendTextMessage(QString::fromUtf8(xml));
+}
+
+void WebSocketStream::fail(const QByteArray &streamError, const QString &condition)
+{
+    if (m_state == State::Closed)
+        return;
+    // RFC 6120 §4.9 over RFC 7395 §3.6: the stream error, then <close/>, then the WebSocket close.
+    sendText(streamError, false);
+    sendText(closeFrame(), false);
+    m_state = State::Closed;
+    retireLink();
+    if (m_socket)
+        m_socket->close(QWebSocketProtocol::CloseCodeNormal);
+    finish(condition);
+}
+
+void WebSocketStream::closeWith(const QString &condition, const QString &seeOtherUri)
+{
+    if (m_state == State::Closed)
+        return;
+    if (!seeOtherUri.isEmpty()) {
+        // W5: redirect with see-other-uri in <close/>.
+        sendText(closeFrame(seeOtherUri), false);
+        m_state = State::Closed;
+        retireLink();
+        m_socket->close(QWebSocketProtocol::CloseCodeNormal);
+        finish(QStringLiteral("see-other-uri"));
+        return;
+    }
+    fail(streamErrorFrame(condition), condition);
+}
+
+void WebSocketStream::checkTimers(qint64 now)
+{
+    if (m_state == State::Closed || !m_socket)
+        return;
+    if (m_active) {
+        m_active = false;
+        m_lastActivity = now;
+        return;
+    }
+    const qint64 quiet = now - m_lastActivity;
+    if (m_config.wsIdleTimeout > 0 && quiet >= qint64(m_config.wsIdleTimeout) * 1000) {
+        fail(streamErrorFrame(QStringLiteral("connection-timeout")), QStringLiteral("connection-timeout"));
+        return;
+    }
+    // W6: a WebSocket ping when the connection has been quiet for a ping interval.
+    if (m_config.wsPingInterval > 0 && quiet >= qint64(m_config.wsPingInterval) * 1000 &&
+        now - m_lastPing >= qint64(m_config.wsPingInterval) * 1000) {
+        m_lastPing = now;
+        m_socket->ping();
+    }
+}
+
+void WebSocketStream::retireLink()
+{
+    if (!m_link)
+        return;
+    // The link finishes its closing handshake (</stream:stream>) on its own time: it moves to the
+    // front, which outlives this stream, and is deleted after a grace period.
+    m_link->disconnect(this);
+    m_link->close();
+    m_link->setParent(parent());
+    QTimer::singleShot(kCloseGraceMs, m_link, &QObject::deleteLater);
+    m_link = nullptr;
+}
+
+void WebSocketStream::finish(const QString &condition)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_state = State::Closed;
+    if (m_hub && m_reported) {
+        Q_EMIT m_hub->streamTerminated(m_id, m_id, condition);
+        m_hub->reportSessionClosed(m_id, condition);
+    }
+    // Deleted by the front later: we may be inside a socket signal.
+    Q_EMIT finished(m_id);
+}
+
+} // namespace Switchboard::WebSocket

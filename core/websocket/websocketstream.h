@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "base/config.h"
+#include "monitor/hub.h"
+#include "xmpp/serverlink.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QWebSocket>
+
+namespace Switchboard::WebSocket {
+
+/// One client stream over WebSocket (RFC 7395): framing messages in, stanzas to the server link, and
+/// back. States follow the stream: waiting for <open/>, opening the server stream, open, closing.
+/// Deletes nothing itself: the front deletes it (deleteLater) after finished().
+class WebSocketStream final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(WebSocketStream)
+public:
+    /// Takes ownership of `socket`. `config` must outlive the stream.
+    WebSocketStream(QWebSocket *socket, const QString &id, const Config &config, Xmpp::Resolver *resolver,
+                    Monitor::Hub *hub, QObject *parent = nullptr);
+    ~WebSocketStream() override;
+
+    /// Keepalive (W6): ping when quiet, end the stream when idle too long. `now` in ms.
+    void checkTimers(qint64 now);
+    /// Ends the stream from our side: a stream error with `condition`, or a see-other-uri close.
+    void closeWith(const QString &condition, const QString &seeOtherUri = {});
+    const QString &id() const { return m_id; }
+
+Q_SIGNALS:
+    void finished(const QString &id);
+
+private:
+    enum class State { AwaitOpen, Opening, Open, Closed };
+    void onText(const QString &message);
+    void onOpenFrame(const QMap<QString, QString> &attrs);
+    void sendText(const QByteArray &xml, bool isStanza);
+    void fail(const QByteArray &streamError, const QString &condition);
+    void finish(const QString &condition);
+    void retireLink();
+    static constexpr int kCloseGraceMs = 3000;
+
+    QPointer<QWebSocket> m_socket;
+    QString m_id;
+    const Config &m_config;
+    Xmpp::Resolver *m_resolver = nullptr;
+    Monitor::Hub *m_hub = nullptr;
+    Xmpp::ServerLink *m_link = nullptr;
+    State m_state = State::AwaitOpen;
+    QString m_domain;
+    QString m_lang;
+    bool m_reported = false;
+    bool m_finished = false;
+    bool m_active = true;      ///< something arrived since the last checkTimers()
+    qint64 m_lastActivity = 0; ///< clock of the last checkTimers() that saw activity
+    qint64 m_lastPing = 0;
+};
+
+} // namespace Switchboard::WebSocket
