@@ -196,6 +196,16 @@ bool setPublicUrl(const QString &value, Config &config, const Context &, QString
     return true;
 }
 
+bool setRequiredHost(const QString &value, Config &config, const Context &, QString *reason)
+{
+    for (const QChar c : value) {
+        if (c.isSpace() || c == QLatin1Char('/') || c == QLatin1Char('?') || c == QLatin1Char('#'))
+            return fail(reason, quoted(value) + QStringLiteral(" is not a host[:port] value"));
+    }
+    config.wsRequiredHost = value.toLower();
+    return true;
+}
+
 // --- list items ---
 
 /// A DNS name (IDN allowed): labels of letters, digits, '-' and '_' separated by single dots.
@@ -442,6 +452,7 @@ const KeySpec keySpecs[] = {
      &getInt<&Config::wsPingInterval>},
     {"ws_idle_timeout", Shape::Single, &setInt<&Config::wsIdleTimeout, 1, 86400>,
      &getInt<&Config::wsIdleTimeout>},
+    {"ws_required_host", Shape::Single, &setRequiredHost, &getString<&Config::wsRequiredHost>},
     {"public_url", Shape::Single, &setPublicUrl, &getString<&Config::publicUrl>},
     {"gui", Shape::Single, &setBool<&Config::gui>, &getBool<&Config::gui>},
     {"log", Shape::List, &setList<&Config::logRules, &checkLogRule, false>, &getList<&Config::logRules>},

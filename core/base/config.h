@@ -70,7 +70,8 @@ struct Config
     qint64 wsMaxMessageSize = 262144;
     int wsPingInterval = 30;
     int wsIdleTimeout = 300;
-    QString publicUrl; ///< base URL as seen from outside (host-meta); empty: derived from Host header
+    QString publicUrl;      ///< base URL as seen from outside (host-meta); empty: derived from Host header
+    QString wsRequiredHost; ///< WebSocket upgrades must carry this Host header value; empty: any
 
     // --- Process ---
     bool gui = true;

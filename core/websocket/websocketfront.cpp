@@ -70,6 +70,11 @@ bool WebSocketFront::handleUpgrade(QTcpSocket *socket, const Http::Request &head
         refuse(socket, 403, "origin not allowed");
         return true;
     }
+    if (!m_config.wsRequiredHost.isEmpty() &&
+        QString::fromUtf8(head.header("host")).toLower() != m_config.wsRequiredHost) {
+        refuse(socket, 403, "wrong Host");
+        return true;
+    }
     bool xmpp = false;
     for (const QByteArray &protocol : head.header("sec-websocket-protocol").split(',')) {
         if (protocol.trimmed() == kSubprotocol)

@@ -206,6 +206,9 @@ void tst_BaseConfig::parsesGoodValue_data()
                                      << with([](Config &c) {
                                             c.publicUrl = QStringLiteral("http://127.0.0.1:5280");
                                         });
+    QTest::newRow("ws_required_host")
+        << QByteArray("ws_required_host = Chat.Example.com:443")
+        << with([](Config &c) { c.wsRequiredHost = QStringLiteral("chat.example.com:443"); });
     QTest::newRow("gui") << QByteArray("gui = no") << with([](Config &c) { c.gui = false; });
     QTest::newRow("log") << QByteArray(
                                 "log = switchboard.bosh.debug=true; switchboard.*.debug = TRUE, qt.*=false")
@@ -296,6 +299,7 @@ void tst_BaseConfig::rejectsBadValue_data()
     row("ws_max_message_size", "1", "out of range");
     row("ws_ping_interval", "3601", "out of range 0..3600");
     row("ws_idle_timeout", "0", "out of range 1..86400");
+    row("ws_required_host", "chat.example.com/x", "not a host[:port] value");
     row("public_url", "ftp://example.com/", "not an http:// or https:// URL");
     row("public_url", "https://", "not an http:// or https:// URL");
     row("public_url", "example.com", "not an http:// or https:// URL");
@@ -631,7 +635,7 @@ void tst_BaseConfig::reachableDomainsAndRouteFor()
 void tst_BaseConfig::everyKeyIsPrintedAndDocumented()
 {
     const QStringList keys = ConfigLoader::knownKeys();
-    QCOMPARE(keys.size(), 38);
+    QCOMPARE(keys.size(), 39);
     QCOMPARE(keys.size(), QSet<QString>(keys.cbegin(), keys.cend()).size());
 
     Config config;
