@@ -13,10 +13,10 @@ using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 /// One parsed HTTP request. Header names are lower-cased; values are raw bytes.
 struct Request
 {
-    QByteArray method;   ///< "GET", "POST", "OPTIONS", ...
-    QByteArray target;   ///< the raw request target, e.g. "/http-bind/?data=..."
-    QByteArray path;     ///< target up to '?', percent-decoding not applied
-    QByteArray query;    ///< target after '?', empty if none
+    QByteArray method; ///< "GET", "POST", "OPTIONS", ...
+    QByteArray target; ///< the raw request target, e.g. "/http-bind/?data=..."
+    QByteArray path;   ///< target up to '?', percent-decoding not applied
+    QByteArray query;  ///< target after '?', empty if none
     int versionMajor = 1;
     int versionMinor = 1;
     HeaderList headers;

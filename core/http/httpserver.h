@@ -18,7 +18,9 @@ class Connection;
 
 /// One request waiting for its answer. Owned by its Connection; a handler keeps a QPointer to it and
 /// calls respond() now or later (a BOSH long poll answers after up to `wait` seconds). If the client
-/// goes away first, aborted() fires and the Exchange is deleted soon after.
+/// goes away first, aborted() fires and the Exchange is deleted soon after. Once answered, it is
+/// deleted soon after too (deleteLater), so keep a QPointer rather than a raw pointer. Handlers must
+/// not delete it.
 class Exchange final : public QObject
 {
     Q_OBJECT
@@ -28,9 +30,15 @@ public:
     ~Exchange() override;
 
     const Request &request() const { return m_request; }
-    /// Sends the response (once; later calls are ignored). Safe to call from any slot.
-    void respond(Response response);
+    /// Sends the response (once; later calls are ignored). Safe to call from any slot, also from inside
+    /// the handler call. After the connection closed it does nothing. Responses go out in request
+    /// order: an answer to a later pipelined request waits for the earlier ones.
+    /// Returns true when the response was taken for sending, false when it was dropped (answered
+    /// before, or the connection is gone: the caller still holds the only copy of what it meant to say).
+    bool respond(Response response);
     bool isAnswered() const { return m_answered; }
+    /// True once the connection closed before an answer (aborted() has fired or is firing).
+    bool isAborted() const { return m_aborted; }
 
 Q_SIGNALS:
     /// The connection closed before respond() was called.
@@ -41,6 +49,7 @@ private:
     Request m_request;
     QPointer<Connection> m_connection;
     bool m_answered = false;
+    bool m_aborted = false;
 };
 
 /// The HTTP/1.x front: accepts TCP connections, parses requests with the http_parser library, enforces
@@ -55,15 +64,23 @@ public:
     using Handler = std::function<void(Exchange *)>;
     /// Asked with the raw request head before any byte is consumed; returns true when it took the
     /// socket (WebSocket upgrade: the socket is handed over unread, QWebSocketServer re-reads it).
+    /// Called only for the first request of a connection, only for a GET whose `Upgrade` header lists
+    /// `websocket`. During the call the socket has no parent, no connection to the HTTP front and
+    /// Qt's default (unlimited) read buffer. Returning true transfers ownership of the socket to the
+    /// handler (parent it or delete it); the HTTP connection then ends without reading a byte.
+    /// Returning false gives it back, and the request is processed as ordinary HTTP.
     using UpgradeHandler = std::function<bool(QTcpSocket *, const Request &head)>;
 
+    /// Takes a copy of `config`. The handlers are called on this object's thread.
     explicit HttpServer(const Config &config, QObject *parent = nullptr);
+    /// Closes every connection at once; Exchanges still pending are deleted without aborted().
     ~HttpServer() override;
 
     void setHandler(Handler handler) { m_handler = std::move(handler); }
     void setUpgradeHandler(UpgradeHandler handler) { m_upgradeHandler = std::move(handler); }
 
     bool listen(const QHostAddress &address, quint16 port);
+    /// Stops accepting connections; open connections carry on until they close.
     void close();
     quint16 serverPort() const;
     QHostAddress serverAddress() const;
@@ -74,7 +91,9 @@ public:
     bool originAllowed(const QByteArray &origin) const;
 
 Q_SIGNALS:
+    /// A TCP connection was accepted (connectionCount() already counts it).
     void connectionOpened(const QHostAddress &peer);
+    /// A connection ended: closed by either side or taken by the upgrade handler.
     void connectionClosed();
     /// A request was refused by a limit (status 400, 408, 413, 431...).
     void requestRefused(int status, const QByteArray &reason);
@@ -82,6 +101,8 @@ Q_SIGNALS:
 private:
     friend class Connection;
     void handleNewConnection(QTcpSocket *socket);
+    /// Called by a Connection when its socket closed or was taken by the upgrade handler.
+    void connectionFinished();
     Config m_config;
     Handler m_handler;
     UpgradeHandler m_upgradeHandler;

@@ -1,0 +1,817 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "http/connection.h"
+
+#include "base/config.h"
+#include "http/compression.h"
+#include "http/cors.h"
+#include "http/httpserver.h"
+
+#include <QDateTime>
+#include <QLocale>
+#include <QTcpSocket>
+
+#include <http_parser.h>
+
+#include <chrono>
+
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
+
+namespace Switchboard::Http {
+
+Q_LOGGING_CATEGORY(lcHttp, "switchboard.http", QtWarningMsg)
+
+namespace {
+
+/// At most this many requests of one connection wait for their answers; further pipelined requests
+/// stay unread (TCP flow control pushes back) until earlier ones are answered.
+constexpr std::size_t MaxPipelined = 16;
+/// Bytes read from the socket per parser run.
+constexpr qint64 ReadChunk = 16 * 1024;
+/// Longest time a closing connection waits for the peer to read our last response and close its side.
+constexpr int MaxLingerSeconds = 5;
+
+void startSeconds(QTimer &timer, int seconds)
+{
+    if (seconds <= 0) {
+        timer.stop(); // 0 or less disables the limit
+        return;
+    }
+    timer.start(std::chrono::seconds(qMin(seconds, 7 * 24 * 3600)));
+}
+
+bool equalsIgnoringCase(QByteArrayView a, QByteArrayView b)
+{
+    return a.size() == b.size() && qstrnicmp(a.data(), a.size(), b.data(), b.size()) == 0;
+}
+
+/// True when a comma-separated header value lists `token` (case-insensitively).
+bool listContains(QByteArrayView list, QByteArrayView token)
+{
+    qsizetype start = 0;
+    while (start <= list.size()) {
+        qsizetype end = list.indexOf(',', start);
+        if (end < 0)
+            end = list.size();
+        if (equalsIgnoringCase(list.sliced(start, end - start).trimmed(), token))
+            return true;
+        start = end + 1;
+    }
+    return false;
+}
+
+/// IMF-fixdate (RFC 9110 §5.6.7), computed at most once per second.
+QByteArray httpDate()
+{
+    static qint64 cachedSecond = -1;
+    static QByteArray cached;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const qint64 second = now.toSecsSinceEpoch();
+    if (second != cachedSecond) {
+        cachedSecond = second;
+        cached = QLocale::c().toString(now, QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'")).toLatin1();
+    }
+    return cached;
+}
+
+/// RFC 9110 §5.6.2 token characters.
+bool isToken(QByteArrayView text)
+{
+    if (text.isEmpty())
+        return false;
+    for (const char c : text) {
+        const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!alnum && !QByteArrayView("!#$%&'*+-.^_`|~").contains(c))
+            return false;
+    }
+    return true;
+}
+
+/// Header names/values the handler gives us must not break the framing (no CR/LF injection).
+bool isSafeHeaderText(QByteArrayView text)
+{
+    return !text.contains('\r') && !text.contains('\n') && !text.contains('\0');
+}
+
+/// Headers the connection alone decides: message framing and connection management (RFC 9112 §6, §9).
+bool isFramingHeader(QByteArrayView name)
+{
+    return equalsIgnoringCase(name, "content-length") || equalsIgnoringCase(name, "transfer-encoding") ||
+           equalsIgnoringCase(name, "connection") || equalsIgnoringCase(name, "keep-alive");
+}
+
+} // namespace
+
+/// http_parser state plus the request being assembled by its callbacks. Limits are checked as bytes
+/// arrive, so nothing a peer sends is held beyond them.
+struct ParseState
+{
+    ParseState(qint64 maxData, int maxHeaders) : maxDataHeld(maxData), maxHeaderCount(maxHeaders)
+    {
+        http_parser_init(&parser, HTTP_REQUEST);
+        parser.data = this;
+    }
+
+    void beginMessage()
+    {
+        request = Request();
+        headerBytes = 0;
+        bodyBytes = 0;
+        lastWasValue = false;
+        headersDone = false;
+        inMessage = true;
+        expectContinue = false;
+        keepAlive = false;
+    }
+
+    bool refuse(int status, QByteArray reason)
+    {
+        refuseStatus = status;
+        refuseReason = std::move(reason);
+        return false;
+    }
+
+    bool addHeaderBytes(std::size_t length)
+    {
+        headerBytes += qint64(length);
+        if (maxDataHeld > 0 && headerBytes > maxDataHeld)
+            return refuse(431, QByteArrayLiteral("request head too large"));
+        return true;
+    }
+
+    static const http_parser_settings settings;
+
+    http_parser parser;
+    const qint64 maxDataHeld;
+    const int maxHeaderCount;
+    Request request;
+    qint64 headerBytes = 0;
+    qint64 bodyBytes = 0;
+    int refuseStatus = 0;
+    QByteArray refuseReason;
+    bool lastWasValue = false;
+    bool headersDone = false;
+    bool inMessage = false;
+    bool expectContinue = false;
+    bool keepAlive = false;
+};
+
+namespace {
+
+ParseState *stateOf(http_parser *parser)
+{
+    return static_cast<ParseState *>(parser->data);
+}
+
+int onMessageBegin(http_parser *parser)
+{
+    stateOf(parser)->beginMessage();
+    return 0;
+}
+
+int onUrl(http_parser *parser, const char *at, std::size_t length)
+{
+    ParseState *state = stateOf(parser);
+    if (!state->addHeaderBytes(length))
+        return -1;
+    state->request.target.append(at, qsizetype(length));
+    return 0;
+}
+
+int onHeaderField(http_parser *parser, const char *at, std::size_t length)
+{
+    ParseState *state = stateOf(parser);
+    if (!state->addHeaderBytes(length))
+        return -1;
+    if (state->headersDone)
+        return 0; // a trailer field of a chunked body: counted, not kept (RFC 9112 §7.1.2)
+    if (state->lastWasValue || state->request.headers.isEmpty()) {
+        if (state->maxHeaderCount > 0 && state->request.headers.size() >= state->maxHeaderCount) {
+            state->refuse(431, QByteArrayLiteral("too many header fields"));
+            return -1;
+        }
+        state->request.headers.append({QByteArray(at, qsizetype(length)), QByteArray()});
+        state->lastWasValue = false;
+    } else {
+        state->request.headers.last().first.append(at, qsizetype(length));
+    }
+    return 0;
+}
+
+int onHeaderValue(http_parser *parser, const char *at, std::size_t length)
+{
+    ParseState *state = stateOf(parser);
+    if (!state->addHeaderBytes(length))
+        return -1;
+    if (state->headersDone || state->request.headers.isEmpty())
+        return 0;
+    state->request.headers.last().second.append(at, qsizetype(length));
+    state->lastWasValue = true;
+    return 0;
+}
+
+int onHeadersComplete(http_parser *parser)
+{
+    ParseState *state = stateOf(parser);
+    Request &request = state->request;
+    state->headersDone = true;
+    for (auto &[name, value] : request.headers) {
+        // RFC 9112 §5.1: a field name is a token; "Bad Name:" or "Name :" must be refused with 400.
+        // Debian builds http_parser without HTTP_PARSER_STRICT, which lets spaces through.
+        if (!isToken(name)) {
+            state->refuse(400, QByteArrayLiteral("invalid header field name"));
+            return -1;
+        }
+        name = std::move(name).toLower();
+        value = std::move(value).trimmed();
+    }
+    // Only HTTP/1.x here (HTTP/0.9 has no headers and no status line; HTTP/2 is not spoken).
+    if (parser->http_major != 1) {
+        state->refuse(505, QByteArrayLiteral("HTTP version not supported"));
+        return -1;
+    }
+    request.method = http_method_str(http_method(parser->method));
+    request.versionMajor = parser->http_major;
+    request.versionMinor = parser->http_minor;
+    const qsizetype question = request.target.indexOf('?');
+    request.path = question < 0 ? request.target : request.target.first(question);
+    request.query = question < 0 ? QByteArray() : request.target.sliced(question + 1);
+
+    // RFC 9112 §6.1 and §6.3: a request with both Transfer-Encoding and Content-Length is a smuggling
+    // attempt; a Transfer-Encoding whose last coding is not chunked leaves the length unknown. Both are
+    // refused with 400 and the connection closes. http_parser 2.9.4 flags most of this itself; these
+    // checks also cover what its lenient paths let through.
+    const bool hasTransferEncoding = request.hasHeader("transfer-encoding");
+    int contentLengths = 0;
+    for (const auto &header : std::as_const(request.headers)) {
+        if (header.first == "content-length")
+            ++contentLengths;
+    }
+    if (hasTransferEncoding && contentLengths > 0) {
+        state->refuse(400, QByteArrayLiteral("both Content-Length and Transfer-Encoding"));
+        return -1;
+    }
+    if (contentLengths > 1) {
+        state->refuse(400, QByteArrayLiteral("several Content-Length fields"));
+        return -1;
+    }
+    if (hasTransferEncoding && !(parser->flags & F_CHUNKED)) {
+        state->refuse(400, QByteArrayLiteral("unsupported Transfer-Encoding"));
+        return -1;
+    }
+    if (contentLengths == 1 && state->maxDataHeld > 0 && parser->content_length != ULLONG_MAX &&
+        parser->content_length > quint64(state->maxDataHeld)) {
+        state->refuse(413, QByteArrayLiteral("request body too large"));
+        return -1;
+    }
+    // RFC 9110 §10.1.1: only HTTP/1.1 clients wait for "100 Continue".
+    state->expectContinue =
+        (request.versionMajor > 1 || (request.versionMajor == 1 && request.versionMinor >= 1)) &&
+        equalsIgnoringCase(request.header("expect"), "100-continue");
+    return 0;
+}
+
+int onBody(http_parser *parser, const char *at, std::size_t length)
+{
+    ParseState *state = stateOf(parser);
+    state->bodyBytes += qint64(length);
+    if (state->maxDataHeld > 0 && state->bodyBytes > state->maxDataHeld) {
+        state->refuse(413, QByteArrayLiteral("request body too large"));
+        return -1;
+    }
+    state->request.body.append(at, qsizetype(length));
+    return 0;
+}
+
+int onMessageComplete(http_parser *parser)
+{
+    ParseState *state = stateOf(parser);
+    state->inMessage = false;
+    // http_parser: CONNECT and accepted Upgrade requests end the HTTP part of the connection.
+    state->keepAlive = http_should_keep_alive(parser) && !parser->upgrade;
+    // Stop after each request so the connection dispatches it outside the parser's callbacks, where
+    // the handler may answer and even close the connection without http_parser on the stack.
+    http_parser_pause(parser, 1);
+    return 0;
+}
+
+} // namespace
+
+const http_parser_settings ParseState::settings = [] {
+    http_parser_settings settings;
+    http_parser_settings_init(&settings);
+    settings.on_message_begin = onMessageBegin;
+    settings.on_url = onUrl;
+    settings.on_header_field = onHeaderField;
+    settings.on_header_value = onHeaderValue;
+    settings.on_headers_complete = onHeadersComplete;
+    settings.on_body = onBody;
+    settings.on_message_complete = onMessageComplete;
+    return settings;
+}();
+
+Connection::Connection(QTcpSocket *socket, HttpServer *server)
+    : QObject(server), m_server(server), m_config(server->m_config), m_socket(socket),
+      m_peerAddress(socket->peerAddress()), m_peerPort(socket->peerPort()),
+      m_parse(std::make_unique<ParseState>(m_config.maxDataHeld, m_config.maxHeaderCount))
+{
+    m_socket->setParent(this);
+    // Bounds what Qt buffers for us while we do not read (pipelining cap, waiting for an answer); it
+    // must hold a whole head for the upgrade peek.
+    m_socket->setReadBufferSize(qMax<qint64>(m_config.maxDataHeld, 64 * 1024) + 8192);
+    m_idleTimer.setSingleShot(true);
+    m_requestTimer.setSingleShot(true);
+    connect(&m_idleTimer, &QTimer::timeout, this, &Connection::onIdleTimeout);
+    connect(&m_requestTimer, &QTimer::timeout, this, &Connection::onRequestTimeout);
+    m_awaitingUpgradeCheck = bool(server->m_upgradeHandler);
+    connectSocket();
+    startSeconds(m_idleTimer, m_config.httpIdleTimeout);
+    if (m_socket->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &Connection::onReadyRead, Qt::QueuedConnection);
+}
+
+Connection::~Connection()
+{
+    // The server is going away (connections are its children): no signals to a half-destroyed
+    // server, no aborted() into handlers that may be gone too. Exchanges die with us as children.
+    if (m_socket)
+        QObject::disconnect(m_socket, nullptr, this, nullptr);
+}
+
+void Connection::connectSocket()
+{
+    connect(m_socket, &QTcpSocket::readyRead, this, &Connection::onReadyRead);
+    connect(m_socket, &QTcpSocket::bytesWritten, this, &Connection::onBytesWritten);
+    connect(m_socket, &QTcpSocket::disconnected, this, &Connection::onDisconnected);
+}
+
+void Connection::onReadyRead()
+{
+    if (m_state == State::Closed || !m_socket)
+        return;
+    if (m_state == State::Closing) {
+        discardInput();
+        return;
+    }
+    if (m_awaitingUpgradeCheck)
+        checkUpgrade();
+    else
+        processInput();
+}
+
+void Connection::checkUpgrade()
+{
+    const qint64 available = m_socket->bytesAvailable();
+    if (available <= 0)
+        return;
+    m_idleTimer.stop();
+    if (!m_requestTimer.isActive())
+        startSeconds(m_requestTimer, m_config.httpRequestTimeout);
+
+    // peek() only: a socket handed over must still hold every byte of the handshake, which
+    // QWebSocketServer::handleConnection() reads again.
+    const qint64 maxHead = qMax<qint64>(m_config.maxDataHeld, 1024) + 4;
+    const QByteArray data = m_socket->peek(qMin(available, maxHead));
+    // RFC 6455 §4.1: the opening handshake is a GET. Anything else is ordinary HTTP.
+    static constexpr QByteArrayView get("GET ");
+    if (!get.startsWith(QByteArrayView(data).first(qMin<qsizetype>(data.size(), get.size())))) {
+        finishUpgradeCheck();
+        return;
+    }
+    qsizetype end = -1;
+    for (qsizetype i = qMax<qsizetype>(m_upgradeScanFrom, 0); i < data.size(); ++i) {
+        // The head ends with an empty line: "\r\n\r\n", or "\n\n" from lenient clients.
+        if (data[i] != '\n')
+            continue;
+        if (i + 1 < data.size() && data[i + 1] == '\n') {
+            end = i + 2;
+            break;
+        }
+        if (i + 2 < data.size() && data[i + 1] == '\r' && data[i + 2] == '\n') {
+            end = i + 3;
+            break;
+        }
+    }
+    if (end < 0) {
+        m_upgradeScanFrom = qMax<qsizetype>(0, data.size() - 3);
+        if (data.size() >= maxHead)
+            finishUpgradeCheck(); // the normal parser refuses the oversized head
+        return;
+    }
+
+    // Parse a copy of the head; the socket keeps its bytes.
+    ParseState head(m_config.maxDataHeld, m_config.maxHeaderCount);
+    http_parser_execute(&head.parser, &ParseState::settings, data.constData(), std::size_t(end));
+    const http_errno error = HTTP_PARSER_ERRNO(&head.parser);
+    bool wantsWebSocket = false;
+    if (head.headersDone && (error == HPE_OK || error == HPE_PAUSED)) {
+        for (const auto &[name, value] : std::as_const(head.request.headers)) {
+            if (name == "upgrade" && listContains(value, "websocket"))
+                wantsWebSocket = true;
+        }
+    }
+    if (!wantsWebSocket) {
+        finishUpgradeCheck();
+        return;
+    }
+
+    Request request = std::move(head.request);
+    request.peerAddress = m_peerAddress;
+    request.peerPort = m_peerPort;
+    // Hand the socket over as it came: no signal of ours, Qt's default buffering, no parent. If the
+    // handler takes it, it owns it; if it declines, we take it back.
+    QTcpSocket *socket = m_socket;
+    QObject::disconnect(socket, nullptr, this, nullptr);
+    socket->setReadBufferSize(0);
+    socket->setParent(nullptr);
+    const bool taken = m_server->m_upgradeHandler(socket, request);
+    if (taken) {
+        qCDebug(lcHttp) << "connection from" << m_peerAddress << "upgraded";
+        m_socket = nullptr;
+        finish();
+        return;
+    }
+    if (!socket->parent())
+        socket->setParent(this);
+    socket->setReadBufferSize(qMax<qint64>(m_config.maxDataHeld, 64 * 1024) + 8192);
+    connectSocket();
+    if (socket->state() != QAbstractSocket::ConnectedState) {
+        onDisconnected();
+        return;
+    }
+    finishUpgradeCheck();
+}
+
+void Connection::finishUpgradeCheck()
+{
+    m_awaitingUpgradeCheck = false;
+    processInput();
+}
+
+void Connection::processInput()
+{
+    m_processQueued = false;
+    while (m_state == State::Open && !m_stopParsing && m_queue.size() < MaxPipelined) {
+        if (m_unparsed.isEmpty()) {
+            const qint64 available = m_socket->bytesAvailable();
+            if (available <= 0)
+                break;
+            m_unparsed = m_socket->read(qMin(available, ReadChunk));
+        }
+        const std::size_t consumed = http_parser_execute(
+            &m_parse->parser, &ParseState::settings, m_unparsed.constData(), std::size_t(m_unparsed.size()));
+        const http_errno error = HTTP_PARSER_ERRNO(&m_parse->parser);
+        m_unparsed.remove(0, qsizetype(qMin<std::size_t>(consumed, std::size_t(m_unparsed.size()))));
+        if (error == HPE_PAUSED) {
+            http_parser_pause(&m_parse->parser, 0);
+            m_requestTimer.stop();
+            dispatch();
+            continue;
+        }
+        if (error != HPE_OK) {
+            if (m_parse->refuseStatus != 0) {
+                refuse(m_parse->refuseStatus, m_parse->refuseReason);
+            } else if (error == HPE_HEADER_OVERFLOW) {
+                refuse(431, QByteArrayLiteral("request head too large"));
+            } else {
+                refuse(400, QByteArray(http_errno_description(error)));
+            }
+            return;
+        }
+        if (m_parse->inMessage) {
+            m_idleTimer.stop();
+            if (!m_requestTimer.isActive())
+                startSeconds(m_requestTimer, m_config.httpRequestTimeout);
+            // RFC 9110 §10.1.1: tell a waiting client to send its body, unless earlier answers are
+            // still due (an interim response must not overtake them).
+            if (m_parse->headersDone && m_parse->expectContinue && !m_continueSent && m_queue.empty()) {
+                m_continueSent = true;
+                m_socket->write(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
+            }
+        }
+    }
+    updateTimers();
+}
+
+void Connection::scheduleProcessInput()
+{
+    // Queued: flush() runs inside respond(), which may run inside the handler we are dispatching to.
+    if (m_processQueued)
+        return;
+    m_processQueued = true;
+    QMetaObject::invokeMethod(this, &Connection::processInput, Qt::QueuedConnection);
+}
+
+void Connection::dispatch()
+{
+    Request request = std::move(m_parse->request);
+    m_parse->request = Request();
+    m_continueSent = false;
+    request.peerAddress = m_peerAddress;
+    request.peerPort = m_peerPort;
+
+    ResponseContext context;
+    context.versionMajor = request.versionMajor;
+    context.versionMinor = request.versionMinor;
+    context.keepAlive = m_parse->keepAlive;
+    context.head = request.method == "HEAD";
+    if (request.hasHeader("origin"))
+        context.origin = request.header("origin");
+    context.acceptEncoding = request.header("accept-encoding");
+    if (!context.keepAlive)
+        m_stopParsing = true; // HTTP/1.0 without keep-alive, "Connection: close", or an upgrade
+
+    if (request.method == "OPTIONS") {
+        // XEP-0124 §3 / Fetch CORS preflight: answered here, the handler never sees it.
+        Pending pending;
+        pending.context = context;
+        pending.close = !context.keepAlive;
+        pending.data = serialize(context, preflightResponse(request), pending.close);
+        pending.ready = true;
+        m_queue.push_back(std::move(pending));
+        flush();
+        return;
+    }
+
+    auto *exchange = new Exchange(std::move(request), this);
+    Pending pending;
+    pending.exchange = exchange;
+    pending.key = exchange;
+    pending.context = context;
+    m_queue.push_back(std::move(pending));
+    qCDebug(lcHttp) << "request" << exchange->request().method << exchange->request().target << "from"
+                    << m_peerAddress;
+    if (m_server->m_handler)
+        m_server->m_handler(exchange); // may respond() right here, or keep the Exchange for later
+    else
+        exchange->respond(Response::error(404));
+}
+
+Response Connection::preflightResponse(const Request &request) const
+{
+    const bool hasOrigin = request.hasHeader("origin");
+    if (hasOrigin && !m_server->originAllowed(request.header("origin")))
+        return Response::error(403, "origin not allowed");
+    Response response;
+    response.status = 204;
+    response.contentType.clear();
+    response.compressible = false;
+    response.headers.append({QByteArrayLiteral("Allow"), QByteArrayLiteral("GET, POST, OPTIONS")});
+    if (hasOrigin) {
+        response.headers.append(
+            {QByteArrayLiteral("Access-Control-Allow-Methods"), QByteArrayLiteral("GET, POST, OPTIONS")});
+        response.headers.append({QByteArrayLiteral("Access-Control-Allow-Headers"),
+                                 allowedRequestHeaders(request.header("access-control-request-headers"))});
+        response.headers.append({QByteArrayLiteral("Access-Control-Max-Age"), QByteArrayLiteral("86400")});
+    }
+    return response;
+}
+
+void Connection::refuse(int status, const QByteArray &reason)
+{
+    qCInfo(lcHttp) << "refusing request from" << m_peerAddress << status << reason;
+    Q_EMIT m_server->requestRefused(status, reason);
+    ResponseContext context;
+    if (m_parse->headersDone && m_parse->request.versionMajor == 1) {
+        context.versionMinor = m_parse->request.versionMinor;
+        if (m_parse->request.hasHeader("origin"))
+            context.origin = m_parse->request.header("origin");
+    }
+    Pending pending;
+    pending.context = context;
+    pending.close = true;
+    pending.data = serialize(context, Response::error(status, reason), true);
+    pending.ready = true;
+    m_queue.push_back(std::move(pending));
+    m_stopParsing = true;
+    m_awaitingUpgradeCheck = false;
+    m_unparsed.clear();
+    m_requestTimer.stop();
+    m_parse->inMessage = false;
+    flush();
+}
+
+bool Connection::exchangeAnswered(Exchange *exchange, Response response, bool destroying)
+{
+    if (m_state != State::Open)
+        return false;
+    auto it = std::find_if(m_queue.begin(), m_queue.end(),
+                           [exchange](const Pending &pending) { return pending.key == exchange; });
+    if (it == m_queue.end())
+        return false;
+    it->close = !it->context.keepAlive || response.closeConnection;
+    it->data = serialize(it->context, std::move(response), it->close);
+    it->ready = true;
+    it->key = nullptr;
+    if (it->close)
+        m_stopParsing = true; // nothing after this response will be answered
+    // The handler holds a QPointer; the answered Exchange is no longer needed. Deferred because the
+    // handler may still be using it (respond() is often called from inside the handler).
+    if (!destroying)
+        exchange->deleteLater();
+    flush();
+    return true;
+}
+
+void Connection::flush()
+{
+    if (m_state != State::Open)
+        return;
+    while (!m_queue.empty() && m_queue.front().ready) {
+        Pending pending = std::move(m_queue.front());
+        m_queue.pop_front();
+        m_socket->write(pending.data);
+        if (pending.close) {
+            beginClose();
+            return;
+        }
+    }
+    updateTimers();
+    if (!m_stopParsing && m_queue.size() < MaxPipelined &&
+        (!m_unparsed.isEmpty() || m_socket->bytesAvailable() > 0))
+        scheduleProcessInput();
+}
+
+void Connection::beginClose()
+{
+    if (m_state != State::Open)
+        return;
+    m_state = State::Closing;
+    m_stopParsing = true;
+    m_unparsed.clear();
+    m_idleTimer.stop();
+    abortPending();
+    // Lingering close (RFC 9112 §9.6): closing a socket with unread input makes the kernel send a
+    // reset, which can destroy our last response before the client reads it. So: send everything,
+    // shut down our sending side, keep discarding input until the client closes or the deadline.
+    startSeconds(m_requestTimer, qBound(1, m_config.httpRequestTimeout, MaxLingerSeconds));
+    discardInput();
+    if (m_socket->bytesToWrite() == 0)
+        shutdownWrite();
+}
+
+void Connection::onBytesWritten()
+{
+    if (m_state == State::Closing && m_socket && m_socket->bytesToWrite() == 0)
+        shutdownWrite();
+}
+
+void Connection::shutdownWrite()
+{
+    if (m_writeShutdown || !m_socket)
+        return;
+    m_writeShutdown = true;
+#ifdef Q_OS_UNIX
+    if (m_socket->socketDescriptor() != -1 && ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR) == 0)
+        return; // the peer sees the end of the stream; disconnected() follows when it closes
+#endif
+    m_socket->disconnectFromHost();
+}
+
+void Connection::discardInput()
+{
+    while (m_socket && m_socket->bytesAvailable() > 0)
+        m_socket->read(ReadChunk);
+}
+
+void Connection::abortPending()
+{
+    // Two passes: a slot of aborted() may call respond() on another Exchange of this connection,
+    // which must find it already detached.
+    QList<QPointer<Exchange>> aborted;
+    for (Pending &pending : m_queue) {
+        if (pending.exchange && !pending.exchange->m_answered) {
+            pending.exchange->m_connection = nullptr;
+            pending.exchange->m_aborted = true;
+            aborted.append(pending.exchange);
+        }
+    }
+    m_queue.clear();
+    for (const QPointer<Exchange> &exchange : std::as_const(aborted)) {
+        if (!exchange)
+            continue;
+        Q_EMIT exchange->aborted();
+        if (exchange)
+            exchange->deleteLater();
+    }
+}
+
+void Connection::onDisconnected()
+{
+    if (m_state == State::Closed)
+        return;
+    qCDebug(lcHttp) << "connection from" << m_peerAddress << "closed";
+    finish();
+}
+
+void Connection::finish()
+{
+    m_state = State::Closed;
+    m_idleTimer.stop();
+    m_requestTimer.stop();
+    abortPending();
+    m_server->connectionFinished();
+    // Deferred: we are usually inside a signal of our own socket.
+    deleteLater();
+}
+
+void Connection::onIdleTimeout()
+{
+    if (m_state != State::Open || !m_queue.empty() || m_parse->inMessage)
+        return;
+    qCDebug(lcHttp) << "idle connection from" << m_peerAddress << "closed";
+    beginClose();
+}
+
+void Connection::onRequestTimeout()
+{
+    if (m_state == State::Closing) {
+        m_socket->abort(); // the peer did not close within the linger time
+        return;
+    }
+    if (m_state == State::Open)
+        refuse(408, QByteArrayLiteral("request not completed in time"));
+}
+
+void Connection::updateTimers()
+{
+    if (m_state != State::Open)
+        return;
+    const bool busy = m_parse->inMessage || !m_unparsed.isEmpty() || !m_queue.empty() ||
+                      (m_awaitingUpgradeCheck && m_socket->bytesAvailable() > 0);
+    if (busy)
+        m_idleTimer.stop();
+    else if (!m_idleTimer.isActive())
+        startSeconds(m_idleTimer, m_config.httpIdleTimeout);
+}
+
+QByteArray Connection::serialize(const ResponseContext &context, Response response, bool close) const
+{
+    // RFC 9110 §6.4.1: 1xx, 204 and 304 responses have no content and no Content-Length (for 204).
+    const int status = response.status;
+    const bool noContent = (status >= 100 && status < 200) || status == 204 || status == 304;
+    QByteArray body = noContent ? QByteArray() : std::move(response.body);
+    QByteArray contentEncoding;
+    QByteArrayList vary;
+
+    // B3 / RFC 9110 §12.5.3: compress when the client accepts it and it is worth it.
+    if (!noContent && response.compressible && m_config.compression &&
+        body.size() >= qMax(1, m_config.compressionMinSize)) {
+        vary.append(QByteArrayLiteral("Accept-Encoding"));
+        const ContentCoding coding = negotiateContentCoding(context.acceptEncoding);
+        if (coding != ContentCoding::Identity) {
+            QByteArray compressed = compressBody(body, coding);
+            if (!compressed.isNull() && compressed.size() < body.size()) {
+                body = std::move(compressed);
+                contentEncoding = contentCodingName(coding);
+            }
+        }
+    }
+
+    QByteArray out;
+    out.reserve(body.size() + 512);
+    const bool http10 = context.versionMajor == 1 && context.versionMinor == 0;
+    out += (http10 ? "HTTP/1.0 " : "HTTP/1.1 ") + QByteArray::number(status) + ' ' + reasonPhrase(status) +
+           "\r\n";
+    if (!noContent) {
+        if (!response.contentType.isEmpty() && isSafeHeaderText(response.contentType))
+            out += "Content-Type: " + response.contentType + "\r\n";
+        // B1: never chunked; HEAD gets the length the GET would have had (RFC 9110 §8.6).
+        out += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+    }
+    if (!contentEncoding.isEmpty())
+        out += "Content-Encoding: " + contentEncoding + "\r\n";
+    out += "Date: " + httpDate() + "\r\n";
+    if (close)
+        out += "Connection: close\r\n";
+    else if (http10)
+        out += "Connection: keep-alive\r\n"; // RFC 9112 §9.3: a 1.0 client must be told it persists
+
+    // B4: CORS on every response to an allowed origin.
+    if (!context.origin.isNull() && m_server->originAllowed(context.origin)) {
+        const QByteArray allow = m_config.allowedOrigins.isEmpty() ? QByteArrayLiteral("*") : context.origin;
+        if (isSafeHeaderText(allow)) {
+            out += "Access-Control-Allow-Origin: " + allow + "\r\n";
+            vary.prepend(QByteArrayLiteral("Origin"));
+        }
+    }
+    for (const auto &[name, value] : std::as_const(response.headers)) {
+        if (name.isEmpty() || isFramingHeader(name) || !isSafeHeaderText(name) || !isSafeHeaderText(value))
+            continue;
+        out += name + ": " + value + "\r\n";
+    }
+    if (!vary.isEmpty())
+        out += "Vary: " + vary.join(", ") + "\r\n";
+    for (const auto &[name, value] : m_config.httpHeaders) {
+        if (name.isEmpty() || !isSafeHeaderText(name) || !isSafeHeaderText(value))
+            continue;
+        out += name + ": " + value + "\r\n";
+    }
+    out += "\r\n";
+    if (!context.head)
+        out += body;
+    return out;
+}
+
+} // namespace Switchboard::Http

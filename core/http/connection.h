@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "http/httpmessage.h"
+
+#include <QHostAddress>
+#include <QLoggingCategory>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <deque>
+#include <memory>
+
+class QTcpSocket;
+
+namespace Switchboard {
+struct Config;
+}
+
+namespace Switchboard::Http {
+
+Q_DECLARE_LOGGING_CATEGORY(lcHttp)
+
+class Exchange;
+class HttpServer;
+struct ParseState;
+
+/// One accepted TCP connection of the HTTP front (internal to core/http).
+///
+/// Owns its socket and the Exchanges of its requests (Qt children). Reads and parses requests one at a
+/// time with http_parser, hands each complete request to the server's handler and writes the answers
+/// strictly in request order (RFC 9112 §9.3.2: pipelined responses go out in the order of the
+/// requests). It never blocks: answers may come later from any slot.
+///
+/// Lifetime: the connection deletes itself with deleteLater() after the socket closed (or was taken by
+/// the upgrade handler); it tells its HttpServer first. Nothing else may delete it.
+class Connection final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Connection)
+public:
+    /// Takes ownership of `socket` (re-parents it).
+    Connection(QTcpSocket *socket, HttpServer *server);
+    ~Connection() override;
+
+private:
+    friend class Exchange;
+
+    /// What the response writer needs to know about the request it answers.
+    struct ResponseContext
+    {
+        int versionMajor = 1;
+        int versionMinor = 1;
+        bool keepAlive = false;
+        bool head = false;
+        QByteArray origin; ///< null when the request had no Origin header
+        QByteArray acceptEncoding;
+    };
+    /// One request awaiting its turn on the wire.
+    struct Pending
+    {
+        QPointer<Exchange> exchange; ///< null for answers the server made itself (preflight, refusals)
+        Exchange *key = nullptr;     ///< identity of the exchange, valid for lookups even while it dies
+        ResponseContext context;
+        QByteArray data; ///< the serialised response, once ready
+        bool ready = false;
+        bool close = false;
+    };
+    enum class State { Open, Closing, Closed };
+
+    void connectSocket();
+    void onReadyRead();
+    void onBytesWritten();
+    void onDisconnected();
+    void onIdleTimeout();
+    void onRequestTimeout();
+
+    void checkUpgrade();
+    void finishUpgradeCheck();
+    void processInput();
+    void scheduleProcessInput();
+    void dispatch();
+    void refuse(int status, const QByteArray &reason);
+    bool exchangeAnswered(Exchange *exchange, Response response, bool destroying = false);
+    void flush();
+    void beginClose();
+    void shutdownWrite();
+    void discardInput();
+    void abortPending();
+    void finish();
+    void updateTimers();
+
+    QByteArray serialize(const ResponseContext &context, Response response, bool close) const;
+    Response preflightResponse(const Request &request) const;
+
+    HttpServer *m_server;
+    const Config &m_config;
+    QTcpSocket *m_socket;
+    QHostAddress m_peerAddress;
+    quint16 m_peerPort = 0;
+    std::unique_ptr<ParseState> m_parse;
+    std::deque<Pending> m_queue;
+    QByteArray m_unparsed; ///< bytes read but not parsed yet (pipelining cap reached)
+    QTimer m_idleTimer;
+    QTimer m_requestTimer;           ///< request deadline; while closing, the linger deadline
+    qsizetype m_upgradeScanFrom = 0; ///< where to resume looking for the end of the head
+    State m_state = State::Open;
+    bool m_awaitingUpgradeCheck = false;
+    bool m_stopParsing = false;
+    bool m_processQueued = false;
+    bool m_continueSent = false;
+    bool m_writeShutdown = false;
+};
+
+} // namespace Switchboard::Http

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "http/httpmessage.h"
+
+namespace Switchboard::Http {
+
+namespace {
+
+bool equalsIgnoringCase(QByteArrayView a, QByteArrayView b)
+{
+    return a.size() == b.size() && qstrnicmp(a.data(), a.size(), b.data(), b.size()) == 0;
+}
+
+// application/x-www-form-urlencoded (HTML "URL-encoded form data"): '+' is a space, then %XX escapes.
+// '+' must be replaced before percent-decoding so that an escaped "%2B" stays a plus sign.
+QByteArray formDecode(QByteArrayView encoded)
+{
+    if (encoded.isEmpty())
+        return QByteArray("", 0); // present but empty: not null
+    QByteArray bytes = encoded.toByteArray();
+    bytes.replace('+', ' ');
+    return QByteArray::fromPercentEncoding(bytes);
+}
+
+} // namespace
+
+QByteArray Request::header(QByteArrayView name) const
+{
+    for (const auto &[key, value] : headers) {
+        if (equalsIgnoringCase(key, name))
+            return value;
+    }
+    return {};
+}
+
+bool Request::hasHeader(QByteArrayView name) const
+{
+    for (const auto &entry : headers) {
+        if (equalsIgnoringCase(entry.first, name))
+            return true;
+    }
+    return false;
+}
+
+QByteArray Request::queryParameter(QByteArrayView name) const
+{
+    qsizetype start = 0;
+    while (start <= query.size()) {
+        qsizetype end = query.indexOf('&', start);
+        if (end < 0)
+            end = query.size();
+        const QByteArrayView pair = QByteArrayView(query).sliced(start, end - start);
+        if (!pair.isEmpty()) {
+            const qsizetype eq = pair.indexOf('=');
+            const QByteArrayView key = eq < 0 ? pair : pair.first(eq);
+            const QByteArrayView value = eq < 0 ? QByteArrayView() : pair.sliced(eq + 1);
+            if (formDecode(key) == name)
+                return formDecode(value);
+        }
+        start = end + 1;
+    }
+    return {};
+}
+
+Response Response::error(int status, QByteArrayView reason)
+{
+    Response response;
+    response.status = status;
+    response.contentType = QByteArrayLiteral("text/plain; charset=utf-8");
+    response.body = (reason.isEmpty() ? reasonPhrase(status) : reason.toByteArray()) + '\n';
+    response.compressible = false;
+    return response;
+}
+
+QByteArray reasonPhrase(int status)
+{
+    // RFC 9110 §15 (and RFC 6585 for 428/429/431).
+    switch (status) {
+    case 100:
+        return QByteArrayLiteral("Continue");
+    case 101:
+        return QByteArrayLiteral("Switching Protocols");
+    case 200:
+        return QByteArrayLiteral("OK");
+    case 201:
+        return QByteArrayLiteral("Created");
+    case 202:
+        return QByteArrayLiteral("Accepted");
+    case 204:
+        return QByteArrayLiteral("No Content");
+    case 206:
+        return QByteArrayLiteral("Partial Content");
+    case 301:
+        return QByteArrayLiteral("Moved Permanently");
+    case 302:
+        return QByteArrayLiteral("Found");
+    case 303:
+        return QByteArrayLiteral("See Other");
+    case 304:
+        return QByteArrayLiteral("Not Modified");
+    case 307:
+        return QByteArrayLiteral("Temporary Redirect");
+    case 308:
+        return QByteArrayLiteral("Permanent Redirect");
+    case 400:
+        return QByteArrayLiteral("Bad Request");
+    case 401:
+        return QByteArrayLiteral("Unauthorized");
+    case 403:
+        return QByteArrayLiteral("Forbidden");
+    case 404:
+        return QByteArrayLiteral("Not Found");
+    case 405:
+        return QByteArrayLiteral("Method Not Allowed");
+    case 406:
+        return QByteArrayLiteral("Not Acceptable");
+    case 408:
+        return QByteArrayLiteral("Request Timeout");
+    case 409:
+        return QByteArrayLiteral("Conflict");
+    case 410:
+        return QByteArrayLiteral("Gone");
+    case 411:
+        return QByteArrayLiteral("Length Required");
+    case 413:
+        return QByteArrayLiteral("Content Too Large");
+    case 414:
+        return QByteArrayLiteral("URI Too Long");
+    case 415:
+        return QByteArrayLiteral("Unsupported Media Type");
+    case 426:
+        return QByteArrayLiteral("Upgrade Required");
+    case 428:
+        return QByteArrayLiteral("Precondition Required");
+    case 429:
+        return QByteArrayLiteral("Too Many Requests");
+    case 431:
+        return QByteArrayLiteral("Request Header Fields Too Large");
+    case 500:
+        return QByteArrayLiteral("Internal Server Error");
+    case 501:
+        return QByteArrayLiteral("Not Implemented");
+    case 502:
+        return QByteArrayLiteral("Bad Gateway");
+    case 503:
+        return QByteArrayLiteral("Service Unavailable");
+    case 504:
+        return QByteArrayLiteral("Gateway Timeout");
+    case 505:
+        return QByteArrayLiteral("HTTP Version Not Supported");
+    default:
+        break;
+    }
+    if (status >= 200 && status < 300)
+        return QByteArrayLiteral("OK");
+    if (status >= 400 && status < 500)
+        return QByteArrayLiteral("Client Error");
+    if (status >= 500)
+        return QByteArrayLiteral("Server Error");
+    return QByteArrayLiteral("Unknown");
+}
+
+} // namespace Switchboard::Http

@@ -1,0 +1,1063 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The HTTP/1.x front over real loopback sockets: framing, keep-alive, pipelining order, answers that
+// come later, limits (413/431/400/408), timeouts, compression (PROTOCOL B3), CORS (B4) and the
+// WebSocket upgrade hand-over.
+#include "base/config.h"
+#include "http/httpserver.h"
+
+#include <QPointer>
+#include <QSignalSpy>
+#include <QTcpSocket>
+#include <QTest>
+#include <QTimer>
+
+#include <zlib.h>
+
+#include <memory>
+
+using namespace Switchboard;
+using namespace Switchboard::Http;
+
+namespace {
+
+/// One parsed response as the client saw it.
+struct Reply
+{
+    QByteArray statusLine;
+    QByteArray version;
+    int status = 0;
+    HeaderList headers; ///< names lower-cased
+    QByteArray body;
+
+    QByteArray header(QByteArrayView name) const
+    {
+        for (const auto &[key, value] : headers) {
+            if (key == name)
+                return value;
+        }
+        return {};
+    }
+    bool hasHeader(QByteArrayView name) const
+    {
+        for (const auto &entry : headers) {
+            if (entry.first == name)
+                return true;
+        }
+        return false;
+    }
+};
+
+/// A raw-socket HTTP client: writes bytes as given, parses responses framed by Content-Length.
+class RawClient
+{
+public:
+    explicit RawClient(quint16 port)
+    {
+        QObject::connect(&m_socket, &QTcpSocket::readyRead, &m_socket,
+                         [this] { m_buffer += m_socket.readAll(); });
+        QObject::connect(&m_socket, &QTcpSocket::disconnected, &m_socket, [this] { m_closed = true; });
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+    }
+
+    [[nodiscard]] bool waitConnected()
+    {
+        return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, 5000);
+    }
+    void send(const QByteArray &bytes) { m_socket.write(bytes); }
+    void disconnect() { m_socket.disconnectFromHost(); }
+    QTcpSocket &socket() { return m_socket; }
+    bool isClosed() const { return m_closed; }
+    [[nodiscard]] bool waitClosed(int timeout = 5000)
+    {
+        return QTest::qWaitFor([this] { return m_closed; }, timeout);
+    }
+    /// Bytes received but not parsed as a response yet.
+    const QByteArray &pending() const { return m_buffer; }
+
+    /// Waits for the next whole response. `head`: the request was HEAD (no body follows).
+    [[nodiscard]] bool waitReply(Reply *reply, int timeout = 5000, bool head = false)
+    {
+        return QTest::qWaitFor([&] { return takeReply(reply, head); }, timeout) || takeReply(reply, head);
+    }
+
+    bool takeReply(Reply *reply, bool head = false)
+    {
+        const qsizetype end = m_buffer.indexOf("\r\n\r\n");
+        if (end < 0)
+            return false;
+        const QList<QByteArray> lines = m_buffer.first(end).split('\n');
+        Reply parsed;
+        parsed.statusLine = lines.first().trimmed();
+        const QList<QByteArray> parts = parsed.statusLine.split(' ');
+        if (parts.size() < 2)
+            return false;
+        parsed.version = parts.at(0);
+        parsed.status = parts.at(1).toInt();
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            const QByteArray line = lines.at(i).trimmed();
+            const qsizetype colon = line.indexOf(':');
+            if (colon > 0)
+                parsed.headers.append({line.first(colon).toLower(), line.sliced(colon + 1).trimmed()});
+        }
+        qsizetype length = 0;
+        if (parsed.hasHeader("content-length") && !head)
+            length = parsed.header("content-length").toLongLong();
+        if (m_buffer.size() < end + 4 + length)
+            return false;
+        parsed.body = m_buffer.sliced(end + 4, length);
+        m_buffer.remove(0, end + 4 + length);
+        *reply = std::move(parsed);
+        return true;
+    }
+
+private:
+    QTcpSocket m_socket;
+    QByteArray m_buffer;
+    bool m_closed = false;
+};
+
+QByteArray post(const QByteArray &target, const QByteArray &body, const QByteArray &extraHeaders = {})
+{
+    return "POST " + target + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/xml\r\n" + extraHeaders +
+           "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+
+QByteArray get(const QByteArray &target, const QByteArray &extraHeaders = {})
+{
+    return "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n" + extraHeaders + "\r\n";
+}
+
+/// Inflates gzip or zlib data (windowBits 15 + 32: detect the wrapper).
+QByteArray inflateAny(const QByteArray &data)
+{
+    z_stream stream{};
+    if (inflateInit2(&stream, 15 + 32) != Z_OK)
+        return {};
+    QByteArray out(1 << 20, Qt::Uninitialized);
+    stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
+    stream.avail_in = uInt(data.size());
+    stream.next_out = reinterpret_cast<Bytef *>(out.data());
+    stream.avail_out = uInt(out.size());
+    const int result = inflate(&stream, Z_FINISH);
+    out.truncate(qsizetype(stream.total_out));
+    inflateEnd(&stream);
+    return result == Z_STREAM_END ? out : QByteArray();
+}
+
+Config testConfig()
+{
+    Config config;
+    config.port = 0;
+    return config;
+}
+
+/// Echoes the request as a small XML document; the default handler of most tests.
+void echo(Exchange *exchange)
+{
+    const Request &request = exchange->request();
+    Response response;
+    response.body =
+        "<echo method='" + request.method + "' path='" + request.path + "'>" + request.body + "</echo>";
+    exchange->respond(std::move(response));
+}
+
+} // namespace
+
+class tst_HttpServer : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<HttpServer> start(const Config &config = testConfig())
+    {
+        auto server = std::make_unique<HttpServer>(config);
+        server->setHandler(echo);
+        if (!server->listen(QHostAddress::LocalHost, 0))
+            qWarning() << "listen failed" << server->errorString();
+        return server;
+    }
+
+private Q_SLOTS:
+    void postRoundTrip();
+    void requestFields();
+    void keepAliveSeveralRequests();
+    void http10ClosesByDefault();
+    void http10KeepAliveWhenAsked();
+    void connectionCloseHonoured();
+    void pipelinedAnsweredInOrder();
+    void answerLater();
+    void respondInsideHandlerThenClose();
+    void abortedWhenClientGoes();
+    void bodyOverLimitIs413();
+    void chunkedBodyOverLimitIs413();
+    void chunkedBodyAccepted();
+    void headersOverLimitIs431();
+    void tooManyHeadersIs431();
+    void malformedRefused_data();
+    void malformedRefused();
+    void slowRequestIs408();
+    void idleConnectionCloses();
+    void headHasNoBody();
+    void unknownMethodsReachHandler();
+    void expectContinue();
+    void compression_data();
+    void compression();
+    void corsOnAllowedOrigin_data();
+    void corsOnAllowedOrigin();
+    void preflight_data();
+    void preflight();
+    void extraHeaders();
+    void upgradeGetsSocketUnread();
+    void upgradeDeclinedProcessesNormally();
+    void noUpgradeCallForPlainRequests();
+    void oneByteAtATime();
+    void pipeliningIsBounded();
+    void laterPipelinedAbortedOnClose();
+    void serverDeletedWithPendingExchanges();
+};
+
+void tst_HttpServer::postRoundTrip()
+{
+    auto server = start();
+    QSignalSpy opened(server.get(), &HttpServer::connectionOpened);
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send(post("/http-bind/", "<body rid='1'/>"));
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.version, "HTTP/1.1");
+    QCOMPARE(reply.body, "<echo method='POST' path='/http-bind/'><body rid='1'/></echo>");
+    QCOMPARE(reply.header("content-length").toInt(), reply.body.size());
+    QCOMPARE(reply.header("content-type"), "text/xml; charset=utf-8");
+    QVERIFY(!reply.hasHeader("transfer-encoding"));
+    QVERIFY(reply.hasHeader("date"));
+    QVERIFY(!reply.hasHeader("connection")); // HTTP/1.1 persists by default
+    QVERIFY(client.pending().isEmpty());
+    QCOMPARE(opened.size(), 1);
+    QCOMPARE(server->connectionCount(), 1);
+}
+
+void tst_HttpServer::requestFields()
+{
+    auto server = start();
+    Request seen;
+    server->setHandler([&seen](Exchange *exchange) {
+        seen = exchange->request();
+        exchange->respond(Response());
+    });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send(
+        "GET /http-bind/?data=%3Cbody%2F%3E&callback=cb HTTP/1.1\r\nHost: x\r\nX-Mixed-Case:  v1 \r\n\r\n");
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(seen.method, "GET");
+    QCOMPARE(seen.target, "/http-bind/?data=%3Cbody%2F%3E&callback=cb");
+    QCOMPARE(seen.path, "/http-bind/");
+    QCOMPARE(seen.query, "data=%3Cbody%2F%3E&callback=cb");
+    QCOMPARE(seen.queryParameter("data"), "<body/>");
+    QCOMPARE(seen.queryParameter("callback"), "cb");
+    QCOMPARE(seen.header("x-mixed-case"), "v1");
+    QCOMPARE(seen.header("X-MIXED-CASE"), "v1");
+    QCOMPARE(seen.headers.at(1).first, "x-mixed-case"); // names lower-cased
+    QCOMPARE(seen.versionMajor, 1);
+    QCOMPARE(seen.versionMinor, 1);
+    QCOMPARE(seen.peerAddress, QHostAddress(QHostAddress::LocalHost));
+    QCOMPARE(seen.peerPort, client.socket().localPort());
+    QVERIFY(!seen.secure);
+}
+
+void tst_HttpServer::keepAliveSeveralRequests()
+{
+    auto server = start();
+    QSignalSpy opened(server.get(), &HttpServer::connectionOpened);
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    for (int i = 0; i < 5; ++i) {
+        const QByteArray body = "<n>" + QByteArray::number(i) + "</n>";
+        client.send(post("/p", body));
+        Reply reply;
+        QVERIFY(client.waitReply(&reply));
+        QCOMPARE(reply.status, 200);
+        QVERIFY(reply.body.contains(body));
+    }
+    QVERIFY(!client.isClosed());
+    QCOMPARE(opened.size(), 1);
+    QCOMPARE(server->connectionCount(), 1);
+}
+
+void tst_HttpServer::http10ClosesByDefault()
+{
+    auto server = start();
+    QSignalSpy closed(server.get(), &HttpServer::connectionClosed);
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send("POST /p HTTP/1.0\r\nContent-Length: 3\r\n\r\nabc");
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.version, "HTTP/1.0");
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.header("connection"), "close");
+    QVERIFY(client.waitClosed());
+    QTRY_COMPARE(closed.size(), 1);
+    QCOMPARE(server->connectionCount(), 0);
+}
+
+void tst_HttpServer::http10KeepAliveWhenAsked()
+{
+    auto server = start();
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    for (int i = 0; i < 2; ++i) {
+        client.send("POST /p HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: 3\r\n\r\nabc");
+        Reply reply;
+        QVERIFY(client.waitReply(&reply));
+        QCOMPARE(reply.version, "HTTP/1.0");
+        QCOMPARE(reply.header("connection").toLower(), "keep-alive");
+    }
+    QVERIFY(!client.isClosed());
+}
+
+void tst_HttpServer::connectionCloseHonoured()
+{
+    auto server = start();
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send(post("/p", "x", "Connection: close\r\n"));
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.header("connection"), "close");
+    QVERIFY(client.waitClosed());
+}
+
+void tst_HttpServer::pipelinedAnsweredInOrder()
+{
+    auto server = start();
+    QList<QPointer<Exchange>> exchanges;
+    server->setHandler([&exchanges](Exchange *exchange) { exchanges.append(exchange); });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send(post("/p", "one") + post("/p", "two") + get("/three"));
+    QTRY_COMPARE(exchanges.size(), 3);
+    QCOMPARE(exchanges.at(2)->request().path, "/three");
+
+    // Answer the later ones first: nothing may go out before the first is answered.
+    Response third;
+    third.body = "3";
+    exchanges.at(2)->respond(third);
+    Response second;
+    second.body = "2";
+    exchanges.at(1)->respond(second);
+    QTest::qWait(50); // give wrongly ordered bytes a chance to arrive (not a condition)
+    QVERIFY(client.pending().isEmpty());
+
+    Response first;
+    first.body = "1";
+    exchanges.at(0)->respond(first);
+    Reply reply;
+    for (const char *expected : {"1", "2", "3"}) {
+        QVERIFY(client.waitReply(&reply));
+        QCOMPARE(reply.body, expected);
+    }
+    // Answered exchanges are deleted soon after.
+    QTRY_VERIFY(!exchanges.at(0) && !exchanges.at(1) && !exchanges.at(2));
+    QVERIFY(!client.isClosed());
+}
+
+void tst_HttpServer::answerLater()
+{
+    auto server = start();
+    server->setHandler([](Exchange *exchange) {
+        QPointer<Exchange> kept(exchange);
+        QTimer::singleShot(100, kept, [kept] {
+            Response response;
+            response.body = "later:" + kept->request().body;
+            kept->respond(response);
+            kept->respond(Response::error(500)); // ignored: answered once
+        });
+    });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send(post("/p", "a"));
+    client.send(post("/p", "b"));
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.body, "later:a");
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.body, "later:b");
+    QTest::qWait(20);
+    QVERIFY(client.pending().isEmpty());
+}
+
+void tst_HttpServer::respondInsideHandlerThenClose()
+{
+    auto server = start();
+    server->setHandler([](Exchange *exchange) {
+        Response response = Response::error(400, "bad body");
+        response.closeConnection = true;
+        exchange->respond(response);
+        QVERIFY(exchange->isAnswered());
+        QCOMPARE(exchange->request().body, "x"); // still usable inside the handler
+    });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send(post("/p", "x") + post("/p", "y")); // the second is never answered
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.status, 400);
+    QCOMPARE(reply.body, "bad body\n");
+    QCOMPARE(reply.header("connection"), "close");
+    QVERIFY(client.waitClosed());
+    QVERIFY(!client.takeReply(&reply));
+    QTRY_COMPARE(server->connectionCount(), 0);
+}
+
+void tst_HttpServer::abortedWhenClientGoes()
+{
+    auto server = start();
+    QPointer<Exchange> kept;
+    bool respondedAfterAbort = false;
+    server->setHandler([&](Exchange *exchange) {
+        kept = exchange;
+        QObject::connect(exchange, &Exchange::aborted, exchange, [&, exchange] {
+            QVERIFY(exchange->isAborted());
+            QVERIFY(!exchange->respond(Response())); // dropped after close, must not crash
+            respondedAfterAbort = true;
+        });
+    });
+    QSignalSpy closed(server.get(), &HttpServer::connectionClosed);
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send(post("/p", "hold me"));
+    QTRY_VERIFY(kept);
+    QSignalSpy aborted(kept.data(), &Exchange::aborted);
+    client.disconnect();
+    QVERIFY(aborted.wait(5000));
+    QVERIFY(respondedAfterAbort);
+    QTRY_VERIFY(!kept); // deleted later
+    QTRY_COMPARE(closed.size(), 1);
+    QCOMPARE(server->connectionCount(), 0);
+}
+
+void tst_HttpServer::bodyOverLimitIs413()
+{
+    Config config = testConfig();
+    config.maxDataHeld = 1000;
+    auto server = start(config);
+    QSignalSpy refused(server.get(), &HttpServer::requestRefused);
+    bool handled = false;
+    server->setHandler([&handled](Exchange *exchange) {
+        handled = true;
+        echo(exchange);
+    });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send(post("/p", QByteArray(1001, 'x')));
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.status, 413);
+    QCOMPARE(reply.header("connection"), "close");
+    QVERIFY(client.waitClosed());
+    QVERIFY(!handled);
+    QCOMPARE(refused.size(), 1);
+    QCOMPARE(refused.first().first().toInt(), 413);
+
+    // Exactly at the limit is fine.
+    RawClient ok(server->serverPort());
+    QVERIFY(ok.waitConnected());
+    ok.send(post("/p", QByteArray(1000, 'x')));
+    QVERIFY(ok.waitReply(&reply));
+    QCOMPARE(reply.status, 200);
+}
+
+void tst_HttpServer::chunkedBodyOverLimitIs413()
+{
+    Config config = testConfig();
+    config.maxDataHeld = 1000;
+    auto server = start(config);
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    QByteArray request = "POST /p HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
+    for (int i = 0; i < 3; ++i)
+        request += "190\r\n" + QByteArray(400, 'y') + "\r\n";
+    request += "0\r\n\r\n";
+    client.send(request);
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.status, 413);
+    QVERIFY(client.waitClosed());
+}
+
+void tst_HttpServer::chunkedBodyAccepted()
+{
+    auto server = start();
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send("POST /p HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n"
+                "X-Trailer: t\r\n\r\n");
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.body, "<echo method='POST' path='/p'>hello world</echo>");
+    QVERIFY(!reply.hasHeader("transfer-encoding")); // responses are never chunked
+    QVERIFY(!client.isClosed());
+}
+
+void tst_HttpServer::headersOverLimitIs431()
+{
+    Config config = testConfig();
+    config.maxDataHeld = 1000;
+    auto server = start(config);
+    QSignalSpy refused(server.get(), &HttpServer::requestRefused);
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send(post("/p", "x", "X-Big: " + QByteArray(2000, 'h') + "\r\n"));
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.status, 431);
+    QVERIFY(client.waitClosed());
+    QCOMPARE(refused.size(), 1);
+
+    // A huge request line counts too.
+    RawClient line(server->serverPort());
+    QVERIFY(line.waitConnected());
+    line.send(get("/" + QByteArray(5000, 'u')));
+    QVERIFY(line.waitReply(&reply));
+    QCOMPARE(reply.status, 431);
+    QVERIFY(line.waitClosed());
+}
+
+void tst_HttpServer::tooManyHeadersIs431()
+{
+    Config config = testConfig();
+    config.maxHeaderCount = 5;
+    auto server = start(config);
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    QByteArray headers;
+    for (int i = 0; i < 10; ++i)
+        headers += "X-H" + QByteArray::number(i) + ": v\r\n";
+    client.send(get("/", headers));
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.status, 431);
+    QVERIFY(client.waitClosed());
+
+    RawClient ok(server->serverPort());
+    QVERIFY(ok.waitConnected());
+    ok.send("GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\nE: 5\r\n\r\n");
+    QVERIFY(ok.waitReply(&reply));
+    QCOMPARE(reply.status, 200);
+}
+
+void tst_HttpServer::malformedRefused_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    QTest::addColumn<int>("status");
+    QTest::newRow("binary") << QByteArray("\x01\x02\x03garbage\r\n\r\n") << 400;
+    QTest::newRow("HTTP/0.9") << QByteArray("GET /\r\n\r\n") << 505;
+    QTest::newRow("HTTP/2.0") << QByteArray("GET / HTTP/2.0\r\n\r\n") << 505;
+    QTest::newRow("space before colon") << QByteArray("GET / HTTP/1.1\r\nHost : x\r\n\r\n") << 400;
+    QTest::newRow("bad version") << QByteArray("GET / HTTP/x.y\r\n\r\n") << 400;
+    QTest::newRow("unknown method") << QByteArray("FROBNICATE / HTTP/1.1\r\n\r\n") << 400;
+    QTest::newRow("space in header name") << QByteArray("GET / HTTP/1.1\r\nBad Header: x\r\n\r\n") << 400;
+    QTest::newRow("CL and TE") << QByteArray("POST / HTTP/1.1\r\nContent-Length: 5\r\n"
+                                             "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+                               << 400;
+    QTest::newRow("TE and CL") << QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n"
+                                             "Content-Length: 5\r\n\r\n0\r\n\r\n")
+                               << 400;
+    QTest::newRow("two different CL") << QByteArray("POST / HTTP/1.1\r\nContent-Length: 1\r\n"
+                                                    "Content-Length: 2\r\n\r\nab")
+                                      << 400;
+    QTest::newRow("bad CL") << QByteArray("POST / HTTP/1.1\r\nContent-Length: 1x\r\n\r\nab") << 400;
+    QTest::newRow("TE gzip only") << QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\nab")
+                                  << 400;
+    QTest::newRow("bad chunk size") << QByteArray(
+                                           "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+                                    << 400;
+}
+
+void tst_HttpServer::malformedRefused()
+{
+    QFETCH(QByteArray, request);
+    QFETCH(int, status);
+    auto server = start();
+    bool handled = false;
+    server->setHandler([&handled](Exchange *exchange) {
+        handled = true;
+        echo(exchange);
+    });
+    QSignalSpy refused(server.get(), &HttpServer::requestRefused);
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send(request);
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.status, status);
+    QCOMPARE(reply.header("connection"), "close");
+    QVERIFY(client.waitClosed());
+    QVERIFY(!handled);
+    QCOMPARE(refused.size(), 1);
+    QTRY_COMPARE(server->connectionCount(), 0);
+}
+
+void tst_HttpServer::slowRequestIs408()
+{
+    Config config = testConfig();
+    config.httpRequestTimeout = 1;
+    auto server = start(config);
+    QSignalSpy refused(server.get(), &HttpServer::requestRefused);
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send("POST /p HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc"); // 7 bytes never come
+    Reply reply;
+    QVERIFY(client.waitReply(&reply, 5000));
+    QCOMPARE(reply.status, 408);
+    QVERIFY(client.waitClosed());
+    QCOMPARE(refused.size(), 1);
+    QCOMPARE(refused.first().first().toInt(), 408);
+
+    // A head that never ends too.
+    RawClient head(server->serverPort());
+    QVERIFY(head.waitConnected());
+    head.send("GET / HTTP/1.1\r\nHost: x\r\n");
+    QVERIFY(head.waitReply(&reply, 5000));
+    QCOMPARE(reply.status, 408);
+    QVERIFY(head.waitClosed());
+}
+
+void tst_HttpServer::idleConnectionCloses()
+{
+    Config config = testConfig();
+    config.httpIdleTimeout = 1;
+    auto server = start(config);
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send(post("/p", "x"));
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.status, 200);
+    QVERIFY(client.waitClosed(5000));
+    QVERIFY(client.pending().isEmpty()); // closed silently
+    QTRY_COMPARE(server->connectionCount(), 0);
+
+    // A held request is not idle.
+    QPointer<Exchange> kept;
+    server->setHandler([&kept](Exchange *exchange) { kept = exchange; });
+    RawClient holder(server->serverPort());
+    QVERIFY(holder.waitConnected());
+    holder.send(post("/p", "hold"));
+    QTRY_VERIFY(kept);
+    QTest::qWait(1500); // longer than the idle timeout (not a condition)
+    QVERIFY(!holder.isClosed());
+    kept->respond(Response());
+    QVERIFY(holder.waitReply(&reply));
+    QVERIFY(holder.waitClosed(5000)); // idle again afterwards
+}
+
+void tst_HttpServer::headHasNoBody()
+{
+    auto server = start();
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send("HEAD /p HTTP/1.1\r\n\r\n");
+    Reply reply;
+    QVERIFY(client.waitReply(&reply, 5000, true));
+    QCOMPARE(reply.status, 200);
+    QVERIFY(reply.header("content-length").toInt() > 0);
+    client.send(get("/after"));
+    QVERIFY(client.waitReply(&reply));
+    QVERIFY(reply.body.contains("path='/after'"));
+}
+
+void tst_HttpServer::unknownMethodsReachHandler()
+{
+    auto server = start();
+    server->setHandler([](Exchange *exchange) {
+        const QByteArray method = exchange->request().method;
+        exchange->respond(method == "GET" || method == "POST" ? Response() : Response::error(405));
+    });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send("PUT /p HTTP/1.1\r\nContent-Length: 1\r\n\r\nx"
+                "DELETE /p HTTP/1.1\r\n\r\n");
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.status, 405);
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.status, 405);
+    QVERIFY(!client.isClosed());
+}
+
+void tst_HttpServer::expectContinue()
+{
+    auto server = start();
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send("POST /p HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n");
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.status, 100);
+    client.send("body");
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.status, 200);
+    QVERIFY(reply.body.contains("body"));
+}
+
+void tst_HttpServer::compression_data()
+{
+    QTest::addColumn<QByteArray>("acceptEncoding");
+    QTest::addColumn<int>("size");
+    QTest::addColumn<bool>("compressible");
+    QTest::addColumn<QByteArray>("expected");
+    QTest::newRow("gzip") << QByteArray("gzip") << 5000 << true << QByteArray("gzip");
+    QTest::newRow("deflate") << QByteArray("deflate") << 5000 << true << QByteArray("deflate");
+    QTest::newRow("both: gzip preferred")
+        << QByteArray("deflate, gzip") << 5000 << true << QByteArray("gzip");
+    QTest::newRow("weights") << QByteArray("gzip;q=0.5, deflate;q=0.8") << 5000 << true
+                             << QByteArray("deflate");
+    QTest::newRow("gzip q=0") << QByteArray("gzip;q=0, deflate") << 5000 << true << QByteArray("deflate");
+    QTest::newRow("all q=0") << QByteArray("gzip; q=0, deflate;q=0.0") << 5000 << true << QByteArray();
+    QTest::newRow("star") << QByteArray("*") << 5000 << true << QByteArray("gzip");
+    QTest::newRow("identity") << QByteArray("identity") << 5000 << true << QByteArray();
+    QTest::newRow("none") << QByteArray() << 5000 << true << QByteArray();
+    QTest::newRow("small body") << QByteArray("gzip") << 100 << true << QByteArray();
+    QTest::newRow("not compressible") << QByteArray("gzip") << 5000 << false << QByteArray();
+}
+
+void tst_HttpServer::compression()
+{
+    QFETCH(QByteArray, acceptEncoding);
+    QFETCH(int, size);
+    QFETCH(bool, compressible);
+    QFETCH(QByteArray, expected);
+    QByteArray body;
+    while (body.size() < size)
+        body += "<message to='a@b' id='" + QByteArray::number(body.size()) + "'><body>hi</body></message>";
+    body.truncate(size);
+    auto server = start();
+    server->setHandler([&](Exchange *exchange) {
+        Response response;
+        response.body = body;
+        response.compressible = compressible;
+        exchange->respond(response);
+    });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send(
+        get("/", acceptEncoding.isNull() ? QByteArray() : "Accept-Encoding: " + acceptEncoding + "\r\n"));
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.header("content-encoding"), expected);
+    if (expected.isEmpty()) {
+        QCOMPARE(reply.body, body);
+    } else {
+        QVERIFY(reply.body.size() < body.size());
+        QCOMPARE(inflateAny(reply.body), body);
+        if (expected == "gzip")
+            QVERIFY(reply.body.startsWith("\x1f\x8b")); // RFC 1952 magic
+        else
+            QCOMPARE(quint8(reply.body.at(0)) & 0x0f, 8); // RFC 1950: CM = deflate
+        QVERIFY(reply.header("vary").contains("Accept-Encoding"));
+    }
+}
+
+void tst_HttpServer::corsOnAllowedOrigin_data()
+{
+    QTest::addColumn<QStringList>("allowed");
+    QTest::addColumn<QByteArray>("origin");
+    QTest::addColumn<QByteArray>("expected");
+    const QStringList list{QStringLiteral("https://*.example.com"), QStringLiteral("http://localhost:????")};
+    QTest::newRow("allowed") << list << QByteArray("https://app.example.com")
+                             << QByteArray("https://app.example.com");
+    QTest::newRow("case") << list << QByteArray("HTTPS://App.Example.COM")
+                          << QByteArray("HTTPS://App.Example.COM");
+    QTest::newRow("port") << list << QByteArray("http://localhost:8080")
+                          << QByteArray("http://localhost:8080");
+    QTest::newRow("other") << list << QByteArray("https://evil.com") << QByteArray();
+    QTest::newRow("suffix trick") << list << QByteArray("https://example.com.evil.com") << QByteArray();
+    QTest::newRow("no origin") << list << QByteArray() << QByteArray();
+    QTest::newRow("empty list: any") << QStringList() << QByteArray("https://anything.org")
+                                     << QByteArray("*");
+}
+
+void tst_HttpServer::corsOnAllowedOrigin()
+{
+    QFETCH(QStringList, allowed);
+    QFETCH(QByteArray, origin);
+    QFETCH(QByteArray, expected);
+    Config config = testConfig();
+    config.allowedOrigins = allowed;
+    auto server = start(config);
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send(post("/p", "x", origin.isEmpty() ? QByteArray() : "Origin: " + origin + "\r\n"));
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.header("access-control-allow-origin"), expected);
+    QCOMPARE(reply.header("vary").contains("Origin"), !expected.isEmpty());
+}
+
+void tst_HttpServer::preflight_data()
+{
+    QTest::addColumn<QByteArray>("origin");
+    QTest::addColumn<QByteArray>("requestHeaders");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("allowHeaders");
+    QTest::newRow("allowed") << QByteArray("https://web.example.com") << QByteArray() << 204
+                             << QByteArray("Content-Type");
+    QTest::newRow("echo headers") << QByteArray("https://web.example.com")
+                                  << QByteArray("content-type, x-foo") << 204
+                                  << QByteArray("content-type, x-foo");
+    QTest::newRow("bad header list") << QByteArray("https://web.example.com") << QByteArray("a;b") << 204
+                                     << QByteArray("Content-Type");
+    QTest::newRow("denied") << QByteArray("https://evil.example.org") << QByteArray() << 403 << QByteArray();
+}
+
+void tst_HttpServer::preflight()
+{
+    QFETCH(QByteArray, origin);
+    QFETCH(QByteArray, requestHeaders);
+    QFETCH(int, status);
+    QFETCH(QByteArray, allowHeaders);
+    Config config = testConfig();
+    config.allowedOrigins = {QStringLiteral("https://*.example.com")};
+    auto server = start(config);
+    bool handled = false;
+    server->setHandler([&handled](Exchange *exchange) {
+        handled = true;
+        echo(exchange);
+    });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    QByteArray head =
+        "OPTIONS /http-bind/ HTTP/1.1\r\nOrigin: " + origin + "\r\nAccess-Control-Request-Method: POST\r\n";
+    if (!requestHeaders.isEmpty())
+        head += "Access-Control-Request-Headers: " + requestHeaders + "\r\n";
+    client.send(head + "\r\n");
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.status, status);
+    QVERIFY(!handled);
+    if (status == 204) {
+        QCOMPARE(reply.header("access-control-allow-origin"), origin);
+        QCOMPARE(reply.header("access-control-allow-methods"), "GET, POST, OPTIONS");
+        QCOMPARE(reply.header("access-control-allow-headers"), allowHeaders);
+        QCOMPARE(reply.header("access-control-max-age"), "86400");
+        QVERIFY(reply.body.isEmpty());
+    } else {
+        QVERIFY(!reply.hasHeader("access-control-allow-origin"));
+    }
+    // The connection carries on either way.
+    client.send(post("/p", "after"));
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.status, 200);
+    QVERIFY(handled);
+}
+
+void tst_HttpServer::extraHeaders()
+{
+    Config config = testConfig();
+    config.maxDataHeld = 100;
+    config.httpHeaders = {{"X-Frame-Options", "DENY"}, {"Cache-Control", "no-store"}};
+    auto server = start(config);
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send(post("/p", "x"));
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.header("x-frame-options"), "DENY");
+    QCOMPARE(reply.header("cache-control"), "no-store");
+    client.send(post("/p", QByteArray(200, 'x'))); // refused responses carry them too
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.status, 413);
+    QCOMPARE(reply.header("x-frame-options"), "DENY");
+}
+
+void tst_HttpServer::upgradeGetsSocketUnread()
+{
+    auto server = start();
+    QPointer<QTcpSocket> taken;
+    Request seen;
+    bool handled = false;
+    server->setHandler([&handled](Exchange *exchange) {
+        handled = true;
+        echo(exchange);
+    });
+    server->setUpgradeHandler([&](QTcpSocket *socket, const Request &head) {
+        seen = head;
+        taken = socket;
+        socket->setParent(server.get()); // the taker owns it now
+        return true;
+    });
+    QSignalSpy closed(server.get(), &HttpServer::connectionClosed);
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    const QByteArray handshake = "GET /xmpp-websocket HTTP/1.1\r\nHost: localhost\r\nUpgrade: WebSocket\r\n"
+                                 "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                 "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: xmpp\r\n\r\n";
+    // In two pieces: the front must wait for the whole head without consuming any byte.
+    client.send(handshake.first(30));
+    QTest::qWait(50); // let the first piece arrive alone (not a condition)
+    QVERIFY(!taken);
+    client.send(handshake.sliced(30));
+    QTRY_VERIFY(taken);
+    QCOMPARE(seen.method, "GET");
+    QCOMPARE(seen.path, "/xmpp-websocket");
+    QCOMPARE(seen.header("sec-websocket-protocol"), "xmpp");
+    QCOMPARE(seen.peerAddress, QHostAddress(QHostAddress::LocalHost));
+    QTRY_COMPARE(closed.size(), 1);
+    QCOMPARE(server->connectionCount(), 0);
+
+    // Every byte is still in the socket, and more arrive on it; the HTTP side never answers.
+    QTRY_COMPARE(taken->bytesAvailable(), handshake.size());
+    QCOMPARE(taken->readAll(), handshake);
+    client.send("more");
+    QTRY_COMPARE(taken->bytesAvailable(), 4);
+    QCOMPARE(taken->readAll(), "more");
+    QVERIFY(client.pending().isEmpty());
+    QVERIFY(!handled);
+    taken->write("HTTP/1.1 101 Switching Protocols\r\n\r\n");
+    QTRY_VERIFY(client.pending().startsWith("HTTP/1.1 101"));
+    delete taken;
+}
+
+void tst_HttpServer::upgradeDeclinedProcessesNormally()
+{
+    auto server = start();
+    int asked = 0;
+    server->setUpgradeHandler([&asked](QTcpSocket *, const Request &) {
+        ++asked;
+        return false;
+    });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send(get("/ws", "Upgrade: websocket\r\nConnection: Upgrade\r\n"));
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(asked, 1);
+    QCOMPARE(reply.status, 200);
+    QVERIFY(reply.body.contains("path='/ws'"));
+    // An Upgrade request ends the HTTP use of the connection.
+    QCOMPARE(reply.header("connection"), "close");
+    QVERIFY(client.waitClosed());
+}
+
+void tst_HttpServer::noUpgradeCallForPlainRequests()
+{
+    auto server = start();
+    int asked = 0;
+    server->setUpgradeHandler([&asked](QTcpSocket *, const Request &) {
+        ++asked;
+        return true;
+    });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send(post("/p", "x", "Upgrade: websocket\r\n")); // not a GET
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.status, 200);
+    client.send(get("/q", "Upgrade: websocket\r\nConnection: Upgrade\r\n")); // not the first request
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(asked, 0);
+
+    RawClient plain(server->serverPort());
+    QVERIFY(plain.waitConnected());
+    plain.send(get("/plain"));
+    QVERIFY(plain.waitReply(&reply));
+    QVERIFY(reply.body.contains("path='/plain'"));
+    QCOMPARE(asked, 0);
+}
+
+void tst_HttpServer::oneByteAtATime()
+{
+    auto server = start();
+    server->setUpgradeHandler([](QTcpSocket *, const Request &) { return false; });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    const QByteArray request = post("/bytes", "<body rid='7'/>") + get("/next");
+    for (const char c : request) {
+        client.send(QByteArray(1, c));
+        client.socket().flush();
+        QTest::qWait(1); // let each byte arrive on its own (not a condition)
+    }
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.body, "<echo method='POST' path='/bytes'><body rid='7'/></echo>");
+    QVERIFY(client.waitReply(&reply));
+    QVERIFY(reply.body.contains("path='/next'"));
+}
+
+void tst_HttpServer::pipeliningIsBounded()
+{
+    auto server = start();
+    QList<QPointer<Exchange>> exchanges;
+    server->setHandler([&exchanges](Exchange *exchange) { exchanges.append(exchange); });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    QByteArray requests;
+    for (int i = 0; i < 40; ++i)
+        requests += post("/p", QByteArray::number(i));
+    client.send(requests);
+    // Only a bounded number is taken in while none is answered.
+    QTRY_VERIFY(exchanges.size() > 0);
+    QTest::qWait(100); // (not a condition)
+    QVERIFY(exchanges.size() < 40);
+    // Answering lets the rest in, still in order.
+    for (int i = 0; i < 40; ++i) {
+        QTRY_VERIFY(exchanges.size() > i);
+        QCOMPARE(exchanges.at(i)->request().body, QByteArray::number(i));
+        Response response;
+        response.body = QByteArray::number(i);
+        QVERIFY(exchanges.at(i)->respond(response));
+    }
+    Reply reply;
+    for (int i = 0; i < 40; ++i) {
+        QVERIFY(client.waitReply(&reply));
+        QCOMPARE(reply.body, QByteArray::number(i));
+    }
+}
+
+void tst_HttpServer::laterPipelinedAbortedOnClose()
+{
+    auto server = start();
+    QList<QPointer<Exchange>> exchanges;
+    server->setHandler([&exchanges](Exchange *exchange) { exchanges.append(exchange); });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send(post("/p", "1") + post("/p", "2"));
+    QTRY_COMPARE(exchanges.size(), 2);
+    QSignalSpy aborted(exchanges.at(1).data(), &Exchange::aborted);
+    Response closing;
+    closing.closeConnection = true;
+    QVERIFY(exchanges.at(0)->respond(closing));
+    QCOMPARE(aborted.size(), 1); // the second will never be answered on this connection
+    QVERIFY(!exchanges.at(1)->respond(Response()));
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.header("connection"), "close");
+    QVERIFY(client.waitClosed());
+    QVERIFY(!client.takeReply(&reply));
+}
+
+void tst_HttpServer::serverDeletedWithPendingExchanges()
+{
+    auto server = start();
+    QPointer<Exchange> kept;
+    server->setHandler([&kept](Exchange *exchange) { kept = exchange; });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send(post("/p", "x"));
+    QTRY_VERIFY(kept);
+    server.reset();
+    QVERIFY(!kept);
+    QVERIFY(client.waitClosed());
+}
+
+QTEST_GUILESS_MAIN(tst_HttpServer)
+#include "tst_http_server.moc"
