@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Runs node client tests against a real stack: a throwaway Prosody and Switchboard in front of it.
+#
+#   tests/clients/run-client-tests.sh SWITCHBOARD_BINARY TEST_FILE...
+#
+# The tests get SWITCHBOARD_BOSH_URL, SWITCHBOARD_WS_URL, PROSODY_BOSH_URL, PROSODY_WS_URL, XMPP_DOMAIN and
+# XMPP_ACCOUNTS. Set SWITCHBOARD_BOSH_URL=prosody beforehand to point the tests at Prosody's own
+# /http-bind instead (a check of the tests themselves; the binary argument is then ignored), or to
+# any URL to use that server as is. Exits with node's status.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+[[ $# -ge 2 ]] || { sed -n '3,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+binary="$1"
+shift
+tests=()
+for t in "$@"; do
+    [[ "$t" = /* ]] && tests+=("$t") || tests+=("$here/$t")
+done
+
+command -v node >/dev/null || { echo "run-client-tests.sh: node is not installed" >&2; exit 1; }
+if [[ ! -d "$here/node_modules" ]]; then
+    (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+free_port() {
+    local p i
+    for ((i = 0; i < 200; i++)); do
+        p=$((20000 + RANDOM % 30000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+    done
+    return 1
+}
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/switchboard-clients.XXXXXX")"
+prosody_pid="" switchboard_pid=""
+cleanup() {
+    local status=$?
+    [[ -n "$switchboard_pid" ]] && kill "$switchboard_pid" 2>/dev/null && wait "$switchboard_pid" 2>/dev/null
+    [[ -n "$prosody_pid" ]] && kill "$prosody_pid" 2>/dev/null
+    if [[ $status -ne 0 ]]; then
+        echo "--- logs kept in $work" >&2
+        tail -n 30 "$work/switchboard.log" 2>/dev/null >&2 || true
+    else
+        rm -rf "$work"
+    fi
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+c2s="$(free_port)"
+http="$(free_port)"
+alice_pw="alice-$RANDOM$RANDOM"
+bob_pw="bob-$RANDOM$RANDOM"
+prosody_pid="$(bash "$root/scripts/prosody-local.sh" --dir "$work/prosody" --c2s "$c2s" --http "$http" \
+    --account "alice:$alice_pw" --account "bob:$bob_pw")"
+
+export XMPP_DOMAIN=localhost
+export XMPP_ACCOUNTS="alice:$alice_pw bob:$bob_pw"
+export PROSODY_BOSH_URL="http://127.0.0.1:$http/http-bind"
+export PROSODY_WS_URL="ws://127.0.0.1:$http/xmpp-websocket"
+
+if [[ "${SWITCHBOARD_BOSH_URL:-}" == prosody ]]; then
+    export SWITCHBOARD_BOSH_URL="$PROSODY_BOSH_URL"
+    export SWITCHBOARD_WS_URL="$PROSODY_WS_URL"
+elif [[ -z "${SWITCHBOARD_BOSH_URL:-}" ]]; then
+    [[ -x "$binary" ]] || { echo "run-client-tests.sh: $binary is not an executable" >&2; exit 1; }
+    port="$(free_port)"
+    "$binary" --no-gui --host 127.0.0.1 --port "$port" --path /http-bind/ \
+        --route "localhost=127.0.0.1:$c2s" --no-tls-domain localhost >"$work/switchboard.log" 2>&1 &
+    switchboard_pid=$!
+    for ((i = 0; i < 200; i++)); do
+        port_open "$port" && break
+        kill -0 "$switchboard_pid" 2>/dev/null || { echo "run-client-tests.sh: switchboard exited" >&2; exit 1; }
+        sleep 0.05
+    done
+    port_open "$port" || { echo "run-client-tests.sh: switchboard not listening on $port" >&2; exit 1; }
+    export SWITCHBOARD_BOSH_URL="http://127.0.0.1:$port/http-bind/"
+    export SWITCHBOARD_WS_URL="ws://127.0.0.1:$port/xmpp-websocket"
+fi
+echo "# BOSH: $SWITCHBOARD_BOSH_URL  (Prosody c2s 127.0.0.1:$c2s, http $http)"
+
+status=0
+(cd "$here" && node --test --test-reporter=spec "${tests[@]}") || status=$?
+exit "$status"
