@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "xmpp/stanzareader.h"
+
+#include <QVarLengthArray>
+
+#include <expat.h>
+
+#include <cstring>
+
+namespace Switchboard::Xmpp {
+
+namespace {
+
+// Expat reports qualified names as "uri<sep>local<sep>prefix" (XML_SetReturnNSTriplet). A newline
+// can never survive attribute-value normalisation, so it cannot occur inside a namespace URI.
+constexpr char kSep = '\n';
+constexpr QByteArrayView kStreamsNs = "http://etherx.jabber.org/streams";
+constexpr QByteArrayView kXmlPrefix = "xml";
+// Feed Expat at most this much at once, so the size cap is checked at a bounded granularity even
+// when the socket hands us megabytes in one read.
+constexpr qsizetype kFeedSlice = 65536;
+
+struct QName
+{
+    QByteArrayView uri;
+    QByteArrayView local;
+    QByteArrayView prefix;
+};
+
+QName splitName(const char *name)
+{
+    const QByteArrayView all(name, qsizetype(std::strlen(name)));
+    const qsizetype first = all.indexOf(kSep);
+    if (first < 0)
+        return {{}, all, {}};
+    const QByteArrayView uri = all.first(first);
+    const QByteArrayView rest = all.sliced(first + 1);
+    const qsizetype second = rest.indexOf(kSep);
+    if (second < 0)
+        return {uri, rest, {}};
+    return {uri, rest.first(second), rest.sliced(second + 1)};
+}
+
+void appendEscapedAttribute(QByteArray &out, QByteArrayView value)
+{
+    for (const char c : value) {
+        switch (c) {
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '\'':
+            out += "&apos;";
+            break;
+        default:
+            out += c;
+        }
+    }
+}
+
+} // namespace
+
+struct StanzaReader::Private
+{
+    struct Decl
+    {
+        QByteArray prefix; // empty: the default namespace
+        int depth;
+    };
+
+    explicit Private(qint64 max) : maxElementSize(max) { createParser(); }
+    ~Private() { XML_ParserFree(parser); }
+
+    void createParser()
+    {
+        if (parser)
+            XML_ParserFree(parser);
+        // Force UTF-8 whatever the XML declaration says: XMPP is UTF-8 only (RFC 6120 §11.6) and the
+        // byte slicing below relies on it.
+        parser = XML_ParserCreateNS("UTF-8", kSep);
+        XML_SetReturnNSTriplet(parser, 1);
+        XML_SetUserData(parser, this);
+        XML_SetElementHandler(parser, &Private::onStart, &Private::onEnd);
+        XML_SetCharacterDataHandler(parser, &Private::onText);
+        XML_SetStartNamespaceDeclHandler(parser, &Private::onNsDecl);
+        // RFC 6120 §11.1: comments, processing instructions, DTDs and entity declarations are not
+        // allowed in an XMPP stream. Refusing the DOCTYPE also rules out every non-predefined entity.
+        XML_SetCommentHandler(parser, &Private::onComment);
+        XML_SetProcessingInstructionHandler(parser, &Private::onPi);
+        XML_SetStartDoctypeDeclHandler(parser, &Private::onDoctype);
+        XML_SetEntityDeclHandler(parser, &Private::onEntityDecl);
+#if XML_MAJOR_VERSION > 2 || (XML_MAJOR_VERSION == 2 && XML_MINOR_VERSION >= 6)
+        // Expat >= 2.6 may defer a large token until more input arrives; a stanza must be emitted as
+        // soon as its last byte is here.
+        XML_SetReparseDeferralEnabled(parser, XML_FALSE);
+#endif
+    }
+
+    void reset()
+    {
+        createParser();
+        depth = 0;
+        failed = false;
+        closed = false;
+        fedBefore = 0;
+        carry.clear();
+        carryBase = 0;
+        safePoint = 0;
+        pendingDecls.clear();
+        scope.clear();
+        headerNs.clear();
+        headerDefaultNs.clear();
+        needDefault = false;
+        neededPrefixes.clear();
+    }
+
+    // --- bytes -----------------------------------------------------------------------------------
+    /// Bytes [from, to) of the stream (absolute offsets): from the carry and/or the current chunk.
+    QByteArray bytes(qint64 from, qint64 to) const
+    {
+        if (from >= fedBefore)
+            return chunk.sliced(from - fedBefore, to - from).toByteArray();
+        QByteArray out;
+        out.reserve(to - from);
+        const qint64 carryEnd = qMin<qint64>(to, fedBefore);
+        out.append(QByteArrayView(carry).sliced(from - carryBase, carryEnd - from));
+        if (to > fedBefore)
+            out.append(chunk.first(to - fedBefore));
+        return out;
+    }
+
+    void fail(const QString &text)
+    {
+        if (failed)
+            return;
+        failed = true;
+        Event e{Event::Error, {}, {}, {}, {}, text};
+        out->append(std::move(e));
+        XML_StopParser(parser, XML_FALSE);
+    }
+
+    // --- namespaces ------------------------------------------------------------------------------
+    bool declaredInElement(QByteArrayView prefix) const
+    {
+        for (const Decl &d : scope) {
+            if (d.prefix == prefix)
+                return true;
+        }
+        return false;
+    }
+
+    QByteArrayView headerUri(QByteArrayView prefix) const
+    {
+        for (const auto &[p, uri] : headerNs) {
+            if (p == prefix)
+                return uri;
+        }
+        return {};
+    }
+
+    /// Notes a prefix used inside the current top-level element that it does not declare itself.
+    void notePrefix(QByteArrayView prefix)
+    {
+        if (prefix == kXmlPrefix || declaredInElement(prefix))
+            return;
+        for (const QByteArray &p : std::as_const(neededPrefixes)) {
+            if (p == prefix)
+                return;
+        }
+        neededPrefixes.append(prefix.toByteArray());
+    }
+
+    // --- handlers --------------------------------------------------------------------------------
+    static void XMLCALL onNsDecl(void *data, const XML_Char *prefix, const XML_Char *uri)
+    {
+        auto *self = static_cast<Private *>(data);
+        self->pendingDecls.append(
+            {prefix ? QByteArray(prefix) : QByteArray(), uri ? QByteArray(uri) : QByteArray()});
+    }
+
+    static void XMLCALL onStart(void *data, const XML_Char *name, const XML_Char **atts)
+    {
+        auto *self = static_cast<Private *>(data);
+        if (self->failed)
+            return;
+        const QName qn = splitName(name);
+        if (self->depth == 0) {
+            self->openStream(qn, atts);
+            return;
+        }
+        ++self->depth;
+        const bool topLevel = self->depth == 2;
+        if (topLevel) {
+            self->elementStart = XML_GetCurrentByteIndex(self->parser);
+            self->startTagLength = XML_GetCurrentByteCount(self->parser);
+            self->elementName = qn.local.toByteArray();
+            self->elementNs = qn.uri.toByteArray();
+            self->elementPrefix = qn.prefix.toByteArray();
+            self->needDefault = false;
+            self->neededPrefixes.clear();
+            self->scope.clear();
+        }
+        for (const auto &decl : std::as_const(self->pendingDecls))
+            self->scope.append({decl.first, self->depth});
+        self->pendingDecls.clear();
+
+        if (qn.prefix.isEmpty()) {
+            if (!self->declaredInElement({}) && !self->headerDefaultNs.isEmpty())
+                self->needDefault = true;
+        } else {
+            self->notePrefix(qn.prefix);
+        }
+        for (const XML_Char **a = atts; *a; a += 2) {
+            const QName an = splitName(*a);
+            if (!an.prefix.isEmpty())
+                self->notePrefix(an.prefix);
+        }
+    }
+
+    void openStream(const QName &qn, const XML_Char **atts)
+    {
+        if (qn.local != "stream" || qn.uri != kStreamsNs) {
+            fail(QStringLiteral("the root element is not <stream:stream xmlns:stream='%1'>")
+                     .arg(QLatin1StringView(kStreamsNs)));
+            return;
+        }
+        depth = 1;
+        StreamHeader header;
+        for (const auto &decl : std::as_const(pendingDecls)) {
+            if (decl.first.isEmpty())
+                headerDefaultNs = decl.second;
+            else
+                headerNs.append(decl);
+        }
+        pendingDecls.clear();
+        header.defaultNamespace = QString::fromUtf8(headerDefaultNs);
+        for (const XML_Char **a = atts; *a; a += 2) {
+            const QName an = splitName(*a);
+            const QString value = QString::fromUtf8(a[1]);
+            if (an.uri.isEmpty()) {
+                if (an.local == "id")
+                    header.id = value;
+                else if (an.local == "from")
+                    header.from = value;
+                else if (an.local == "to")
+                    header.to = value;
+                else if (an.local == "version")
+                    header.version = value;
+            } else if (an.prefix == kXmlPrefix && an.local == "lang") {
+                header.lang = value;
+            }
+        }
+        safePoint = XML_GetCurrentByteIndex(parser) + XML_GetCurrentByteCount(parser);
+        Event e{Event::StreamOpened, std::move(header), {}, {}, {}, {}};
+        out->append(std::move(e));
+    }
+
+    static void XMLCALL onEnd(void *data, const XML_Char *)
+    {
+        auto *self = static_cast<Private *>(data);
+        if (self->failed)
+            return;
+        if (self->depth == 1) {
+            self->depth = 0;
+            self->closed = true;
+            self->safePoint = XML_GetCurrentByteIndex(self->parser) + XML_GetCurrentByteCount(self->parser);
+            self->out->append(Event{Event::StreamClosed, {}, {}, {}, {}, {}});
+            // Anything after </stream:stream> is not ours to parse.
+            XML_StopParser(self->parser, XML_FALSE);
+            return;
+        }
+        while (!self->scope.isEmpty() && self->scope.last().depth == self->depth)
+            self->scope.removeLast();
+        if (self->depth-- == 2)
+            self->finishElement();
+    }
+
+    void finishElement()
+    {
+        const qint64 count = XML_GetCurrentByteCount(parser);
+        // An empty top-level element (<a/>) reports its end with a byte count of 0: it ends where its
+        // start tag ends.
+        const qint64 end =
+            count > 0 ? XML_GetCurrentByteIndex(parser) + count : elementStart + startTagLength;
+        if (end - elementStart > maxElementSize) {
+            fail(QStringLiteral("an element exceeds %1 bytes").arg(maxElementSize));
+            return;
+        }
+        QByteArray xml = bytes(elementStart, end);
+        safePoint = end;
+
+        QByteArray decls;
+        if (needDefault) {
+            decls += " xmlns='";
+            appendEscapedAttribute(decls, headerDefaultNs);
+            decls += '\'';
+        }
+        for (const QByteArray &prefix : std::as_const(neededPrefixes)) {
+            const QByteArrayView uri = headerUri(prefix);
+            if (uri.isNull())
+                continue; // undeclared prefix: Expat has already refused it
+            decls += " xmlns:" + prefix + "='";
+            appendEscapedAttribute(decls, uri);
+            decls += '\'';
+        }
+        if (!decls.isEmpty()) {
+            // After '<' and the qualified name; the order of attributes is not significant.
+            const qsizetype at =
+                1 + elementName.size() + (elementPrefix.isEmpty() ? 0 : elementPrefix.size() + 1);
+            xml.insert(at, decls);
+        }
+        Event e{Event::Element,
+                {},
+                std::move(xml),
+                QString::fromUtf8(elementName),
+                QString::fromUtf8(elementNs),
+                {}};
+        out->append(std::move(e));
+    }
+
+    static void XMLCALL onText(void *data, const XML_Char *, int)
+    {
+        auto *self = static_cast<Private *>(data);
+        // Whitespace keepalives between stanzas (RFC 6120 §4.6.1) need not be kept.
+        if (self->depth == 1)
+            self->safePoint = XML_GetCurrentByteIndex(self->parser) + XML_GetCurrentByteCount(self->parser);
+    }
+
+    static void XMLCALL onComment(void *data, const XML_Char *)
+    {
+        static_cast<Private *>(data)->fail(QStringLiteral("comments are not allowed (RFC 6120 §11.1)"));
+    }
+    static void XMLCALL onPi(void *data, const XML_Char *, const XML_Char *)
+    {
+        static_cast<Private *>(data)->fail(
+            QStringLiteral("processing instructions are not allowed (RFC 6120 §11.1)"));
+    }
+    static void XMLCALL onDoctype(void *data, const XML_Char *, const XML_Char *, const XML_Char *, int)
+    {
+        static_cast<Private *>(data)->fail(QStringLiteral("a DTD is not allowed (RFC 6120 §11.1)"));
+    }
+    static void XMLCALL onEntityDecl(void *data, const XML_Char *, int, const XML_Char *, int,
+                                     const XML_Char *, const XML_Char *, const XML_Char *, const XML_Char *)
+    {
+        static_cast<Private *>(data)->fail(
+            QStringLiteral("entity declarations are not allowed (RFC 6120 §11.1)"));
+    }
+
+    void feedSlice(QByteArrayView slice)
+    {
+        chunk = slice;
+        if (XML_Parse(parser, slice.data(), int(slice.size()), XML_FALSE) == XML_STATUS_ERROR && !failed &&
+            !closed) {
+            fail(QStringLiteral("not well-formed: %1 at line %2")
+                     .arg(QString::fromUtf8(XML_ErrorString(XML_GetErrorCode(parser))))
+                     .arg(XML_GetCurrentLineNumber(parser)));
+        }
+        if (failed || closed) {
+            carry.clear();
+            chunk = {};
+            return;
+        }
+        // Keep only the bytes from the safe point on (the unfinished element, or a start tag Expat has
+        // not reported yet), and discard the consumed prefix.
+        const qint64 total = fedBefore + slice.size();
+        if (safePoint >= fedBefore) {
+            carry = slice.sliced(qMin<qint64>(safePoint - fedBefore, slice.size())).toByteArray();
+        } else {
+            carry.remove(0, safePoint - carryBase);
+            carry.append(slice);
+        }
+        carryBase = qMin(safePoint, total);
+        fedBefore = total;
+        chunk = {};
+        if (carry.size() > maxElementSize)
+            fail(QStringLiteral("an element exceeds %1 bytes").arg(maxElementSize));
+    }
+
+    XML_Parser parser = nullptr;
+    qint64 maxElementSize;
+    QList<Event> *out = nullptr;
+    int depth = 0;
+    bool failed = false;
+    bool closed = false;
+
+    QByteArray carry;     // bytes of the stream from carryBase up to fedBefore
+    qint64 carryBase = 0; // absolute offset of carry[0]
+    qint64 fedBefore = 0; // absolute offset of the current chunk
+    QByteArrayView chunk; // the slice being parsed
+    qint64 safePoint = 0; // everything before this offset is no longer needed
+
+    QList<QPair<QByteArray, QByteArray>> pendingDecls; // declarations of the next start tag
+    QVarLengthArray<Decl, 16> scope;                   // declarations inside the current element
+    QList<QPair<QByteArray, QByteArray>> headerNs;     // prefixed declarations on the stream header
+    QByteArray headerDefaultNs;
+
+    qint64 elementStart = 0;
+    qint64 startTagLength = 0;
+    QByteArray elementName;
+    QByteArray elementNs;
+    QByteArray elementPrefix;
+    bool needDefault = false;
+    QList<QByteArray> neededPrefixes;
+};
+
+StanzaReader::StanzaReader(qint64 maxElementSize) : d(std::make_unique<Private>(maxElementSize)) {}
+
+StanzaReader::~StanzaReader() = default;
+
+void StanzaReader::feed(QByteArrayView data, QList<Event> &events)
+{
+    if (d->failed || d->closed)
+        return;
+    d->out = &events;
+    while (!data.isEmpty() && !d->failed && !d->closed) {
+        const qsizetype n = qMin(data.size(), kFeedSlice);
+        d->feedSlice(data.first(n));
+        data = data.sliced(n);
+    }
+    d->out = nullptr;
+}
+
+void StanzaReader::reset()
+{
+    d->reset();
+}
+
+bool StanzaReader::hasFailed() const
+{
+    return d->failed;
+}
+
+} // namespace Switchboard::Xmpp

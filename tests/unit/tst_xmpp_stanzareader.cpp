@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Proves that StanzaReader splits a server stream into standalone top-level elements whatever the
+// split of the input (RFC 6120 §4.2, XEP-0206 §X5, RFC 7395 §3.3.3), and refuses restricted XML.
+#include "xmpp/stanzareader.h"
+
+#include <QTest>
+
+using Switchboard::Xmpp::StanzaReader;
+using Event = StanzaReader::Event;
+
+namespace {
+
+const QByteArray kHeader = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
+                           "xmlns:stream='http://etherx.jabber.org/streams' id='abc' from='localhost' "
+                           "version='1.0' xml:lang='en'>";
+
+enum class Split { Whole, ByteByByte, Halves };
+
+QList<Event> feedAll(StanzaReader &reader, const QByteArray &data, Split split)
+{
+    QList<Event> events;
+    switch (split) {
+    case Split::Whole:
+        reader.feed(data, events);
+        break;
+    case Split::ByteByByte:
+        for (qsizetype i = 0; i < data.size(); ++i)
+            reader.feed(QByteArrayView(data).sliced(i, 1), events);
+        break;
+    case Split::Halves:
+        reader.feed(QByteArrayView(data).first(data.size() / 2), events);
+        reader.feed(QByteArrayView(data).sliced(data.size() / 2), events);
+        break;
+    }
+    return events;
+}
+
+QByteArrayList elementsOf(const QList<Event> &events)
+{
+    QByteArrayList out;
+    for (const Event &e : events) {
+        if (e.type == Event::Element)
+            out.append(e.xml);
+    }
+    return out;
+}
+
+} // namespace
+
+class tst_XmppStanzaReader : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void elements_data();
+    void elements();
+    void header();
+    void streamClosed();
+    void nameAndNamespace();
+    void refusals_data();
+    void refusals();
+    void sizeCap();
+    void sizeCapNotHitBySmallStanzas();
+    void keepalivesDoNotAccumulate();
+    void restart();
+    void largeChunk();
+};
+
+void tst_XmppStanzaReader::elements_data()
+{
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QByteArrayList>("expected");
+
+    QTest::newRow("message gets default ns")
+        << QByteArray("<message to='a@b'><body>hi</body></message>")
+        << QByteArrayList{"<message xmlns='jabber:client' to='a@b'><body>hi</body></message>"};
+    QTest::newRow("own default ns kept") << QByteArray("<iq xmlns='jabber:client' type='get' id='1'/>")
+                                         << QByteArrayList{"<iq xmlns='jabber:client' type='get' id='1'/>"};
+    QTest::newRow("empty element") << QByteArray("<presence/>")
+                                   << QByteArrayList{"<presence xmlns='jabber:client'/>"};
+    QTest::newRow("empty element with space")
+        << QByteArray("<presence />") << QByteArrayList{"<presence xmlns='jabber:client' />"};
+    QTest::newRow("two empty elements")
+        << QByteArray("<presence/><presence type='unavailable'/>")
+        << QByteArrayList{"<presence xmlns='jabber:client'/>",
+                          "<presence xmlns='jabber:client' type='unavailable'/>"};
+    QTest::newRow("features get xmlns:stream only")
+        << QByteArray("<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/>"
+                      "</starttls></stream:features>")
+        << QByteArrayList{"<stream:features xmlns:stream='http://etherx.jabber.org/streams'><starttls "
+                          "xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls></stream:features>"};
+    QTest::newRow("empty features")
+        << QByteArray("<stream:features/>")
+        << QByteArrayList{"<stream:features xmlns:stream='http://etherx.jabber.org/streams'/>"};
+    QTest::newRow("stream error")
+        << QByteArray("<stream:error><host-unknown xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
+                      "</stream:error>")
+        << QByteArrayList{"<stream:error xmlns:stream='http://etherx.jabber.org/streams'><host-unknown "
+                          "xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>"};
+    QTest::newRow("stream prefix used by a descendant")
+        << QByteArray("<message><stream:x/></message>")
+        << QByteArrayList{"<message xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>"
+                          "<stream:x/></message>"};
+    QTest::newRow("own stream declaration kept")
+        << QByteArray("<stream:features xmlns:stream='http://etherx.jabber.org/streams'/>")
+        << QByteArrayList{"<stream:features xmlns:stream='http://etherx.jabber.org/streams'/>"};
+    QTest::newRow("child in default ns needs it")
+        << QByteArray("<stream:features><bind/></stream:features>")
+        << QByteArrayList{"<stream:features xmlns='jabber:client' "
+                          "xmlns:stream='http://etherx.jabber.org/streams'><bind/></stream:features>"};
+    QTest::newRow("whitespace keepalives between stanzas")
+        << QByteArray(" \n<presence/> \t <message/>\n")
+        << QByteArrayList{"<presence xmlns='jabber:client'/>", "<message xmlns='jabber:client'/>"};
+    QTest::newRow("utf-8 multibyte and entities kept as sent")
+        << QByteArray("<message><body>h\xc3\xa9llo \xf0\x9f\x98\x80 &lt;&amp;&#x263A;</body></message>")
+        << QByteArrayList{"<message xmlns='jabber:client'><body>h\xc3\xa9llo \xf0\x9f\x98\x80 "
+                          "&lt;&amp;&#x263A;</body></message>"};
+    QTest::newRow("cdata") << QByteArray("<message><body><![CDATA[<x>]]></body></message>")
+                           << QByteArrayList{
+                                  "<message xmlns='jabber:client'><body><![CDATA[<x>]]></body></message>"};
+    QTest::newRow("nested same name")
+        << QByteArray("<message><message><message/></message></message><iq/>")
+        << QByteArrayList{"<message xmlns='jabber:client'><message><message/></message></message>",
+                          "<iq xmlns='jabber:client'/>"};
+    QTest::newRow("attribute with > and quotes")
+        << QByteArray("<message id=\"a'>b\" to='x\"y'/>")
+        << QByteArrayList{"<message xmlns='jabber:client' id=\"a'>b\" to='x\"y'/>"};
+    QTest::newRow("prefixed element from own declaration")
+        << QByteArray("<x:foo xmlns:x='urn:x'><x:bar/></x:foo>")
+        << QByteArrayList{"<x:foo xmlns:x='urn:x'><x:bar/></x:foo>"};
+    QTest::newRow("default ns undeclared in subtree")
+        << QByteArray("<message><x xmlns=''/></message>")
+        << QByteArrayList{"<message xmlns='jabber:client'><x xmlns=''/></message>"};
+}
+
+void tst_XmppStanzaReader::elements()
+{
+    QFETCH(QByteArray, input);
+    QFETCH(QByteArrayList, expected);
+    for (const Split split : {Split::Whole, Split::ByteByByte, Split::Halves}) {
+        StanzaReader reader;
+        const QList<Event> events = feedAll(reader, kHeader + input, split);
+        QVERIFY(!reader.hasFailed());
+        QVERIFY(!events.isEmpty());
+        QCOMPARE(events.first().type, Event::StreamOpened);
+        QCOMPARE(elementsOf(events), expected);
+    }
+}
+
+void tst_XmppStanzaReader::header()
+{
+    StanzaReader reader;
+    QList<Event> events;
+    reader.feed(QByteArrayView(kHeader).first(30), events);
+    QVERIFY(events.isEmpty());
+    reader.feed(QByteArrayView(kHeader).sliced(30), events);
+    QCOMPARE(events.size(), 1);
+    const auto &h = events.first().header;
+    QCOMPARE(h.id, u"abc");
+    QCOMPARE(h.from, u"localhost");
+    QCOMPARE(h.version, u"1.0");
+    QCOMPARE(h.lang, u"en");
+    QCOMPARE(h.defaultNamespace, u"jabber:client");
+    QVERIFY(h.to.isEmpty());
+}
+
+void tst_XmppStanzaReader::streamClosed()
+{
+    for (const Split split : {Split::Whole, Split::ByteByByte}) {
+        StanzaReader reader;
+        const QList<Event> events =
+            feedAll(reader, kHeader + "<presence/></stream:stream>trailing junk<", split);
+        QCOMPARE(events.size(), 3);
+        QCOMPARE(events.at(1).type, Event::Element);
+        QCOMPARE(events.at(2).type, Event::StreamClosed);
+        QVERIFY(!reader.hasFailed());
+    }
+}
+
+void tst_XmppStanzaReader::nameAndNamespace()
+{
+    StanzaReader reader;
+    QList<Event> events;
+    reader.feed(QByteArray(kHeader + "<stream:features/><message/><x xmlns='urn:x'/>"), events);
+    QCOMPARE(events.size(), 4);
+    QCOMPARE(events.at(1).name, u"features");
+    QCOMPARE(events.at(1).ns, u"http://etherx.jabber.org/streams");
+    QCOMPARE(events.at(2).name, u"message");
+    QCOMPARE(events.at(2).ns, u"jabber:client");
+    QCOMPARE(events.at(3).ns, u"urn:x");
+}
+
+void tst_XmppStanzaReader::refusals_data()
+{
+    QTest::addColumn<QByteArray>("input");
+    QTest::newRow("doctype") << QByteArray("<!DOCTYPE stream:stream []>") + kHeader;
+    QTest::newRow("entity declaration")
+        << QByteArray("<!DOCTYPE s [<!ENTITY a 'aaaa'>]>") + kHeader + "<message>&a;</message>";
+    QTest::newRow("undefined entity") << kHeader + "<message>&foo;</message>";
+    QTest::newRow("processing instruction") << kHeader + "<?foo bar?>";
+    QTest::newRow("comment") << kHeader + "<!-- hi -->";
+    QTest::newRow("mismatched tag") << kHeader + "<message></iq>";
+    QTest::newRow("undeclared prefix") << kHeader + "<x:message/>";
+    QTest::newRow("wrong root") << QByteArray("<html><body/></html>");
+    QTest::newRow("invalid utf-8") << kHeader + "<message>\xff\xfe</message>";
+    QTest::newRow("bad stream close") << kHeader + "</stream:foo>";
+}
+
+void tst_XmppStanzaReader::refusals()
+{
+    QFETCH(QByteArray, input);
+    for (const Split split : {Split::Whole, Split::ByteByByte}) {
+        StanzaReader reader;
+        const QList<Event> events = feedAll(reader, input, split);
+        QVERIFY(reader.hasFailed());
+        QVERIFY(!events.isEmpty());
+        QCOMPARE(events.last().type, Event::Error);
+        QVERIFY(!events.last().errorText.isEmpty());
+        QCOMPARE(std::count_if(events.cbegin(), events.cend(),
+                               [](const Event &e) { return e.type == Event::Error; }),
+                 1);
+        // Stays failed.
+        QList<Event> more;
+        reader.feed("<presence/>", more);
+        QVERIFY(more.isEmpty());
+    }
+}
+
+void tst_XmppStanzaReader::sizeCap()
+{
+    StanzaReader reader(1000);
+    QList<Event> events;
+    reader.feed(QByteArray(kHeader + "<message><body>"), events);
+    QCOMPARE(events.size(), 1);
+    const QByteArray chunk(100, 'x');
+    for (int i = 0; i < 20 && !reader.hasFailed(); ++i)
+        reader.feed(chunk, events);
+    QVERIFY(reader.hasFailed());
+    QCOMPARE(events.last().type, Event::Error);
+
+    // Also when the oversized element arrives complete in one feed.
+    StanzaReader whole(1000);
+    events.clear();
+    whole.feed(QByteArray(kHeader + "<message>" + QByteArray(2000, 'x') + "</message>"), events);
+    QVERIFY(whole.hasFailed());
+    QCOMPARE(events.last().type, Event::Error);
+}
+
+void tst_XmppStanzaReader::sizeCapNotHitBySmallStanzas()
+{
+    StanzaReader reader(1000);
+    QList<Event> events;
+    reader.feed(kHeader, events);
+    const QByteArray stanza = "<message><body>" + QByteArray(200, 'y') + "</body></message>";
+    for (int i = 0; i < 100; ++i)
+        reader.feed(stanza, events);
+    QVERIFY(!reader.hasFailed());
+    QCOMPARE(events.size(), 101);
+}
+
+void tst_XmppStanzaReader::keepalivesDoNotAccumulate()
+{
+    StanzaReader reader(100);
+    QList<Event> events;
+    reader.feed(kHeader, events);
+    for (int i = 0; i < 1000; ++i)
+        reader.feed(" ", events);
+    QVERIFY(!reader.hasFailed());
+    reader.feed("<presence/>", events);
+    QCOMPARE(events.size(), 2);
+}
+
+void tst_XmppStanzaReader::restart()
+{
+    StanzaReader reader;
+    QList<Event> events;
+    reader.feed(QByteArray(kHeader + "<stream:features/><success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>"),
+                events);
+    QCOMPARE(events.size(), 3);
+    reader.reset();
+    events.clear();
+    // A new stream header (RFC 6120 §6.4.6), without an XML declaration and with another default ns.
+    reader.feed("<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams' "
+                "id='second'><message/>",
+                events);
+    QCOMPARE(events.size(), 2);
+    QCOMPARE(events.at(0).header.id, u"second");
+    QCOMPARE(events.at(1).xml, "<message xmlns='jabber:server'/>");
+
+    // reset() also clears a failure.
+    reader.feed("<!-- -->", events);
+    QVERIFY(reader.hasFailed());
+    reader.reset();
+    QVERIFY(!reader.hasFailed());
+    events.clear();
+    reader.feed(QByteArray(kHeader + "<iq/>"), events);
+    QCOMPARE(events.size(), 2);
+}
+
+void tst_XmppStanzaReader::largeChunk()
+{
+    // More than one internal slice in one feed, with elements straddling slice borders.
+    QByteArray data = kHeader;
+    QByteArrayList expected;
+    for (int i = 0; i < 3000; ++i) {
+        const QByteArray body = QByteArray::number(i) + QByteArray(i % 97, 'z');
+        data += "<message id='" + QByteArray::number(i) + "'><body>" + body + "</body></message>";
+        expected += "<message xmlns='jabber:client' id='" + QByteArray::number(i) + "'><body>" + body +
+                    "</body></message>";
+    }
+    StanzaReader reader;
+    QList<Event> events;
+    reader.feed(data, events);
+    QVERIFY(!reader.hasFailed());
+    QCOMPARE(elementsOf(events), expected);
+}
+
+QTEST_APPLESS_MAIN(tst_XmppStanzaReader)
+#include "tst_xmpp_stanzareader.moc"
