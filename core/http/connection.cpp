@@ -27,6 +27,9 @@ namespace {
 /// At most this many requests of one connection wait for their answers; further pipelined requests
 /// stay unread (TCP flow control pushes back) until earlier ones are answered.
 constexpr std::size_t MaxPipelined = 16;
+/// While more than this many response bytes wait to be sent (a client that pipelines but does not
+/// read), no further request is parsed.
+constexpr qint64 MaxWriteBacklog = 1024 * 1024;
 /// Bytes read from the socket per parser run.
 constexpr qint64 ReadChunk = 16 * 1024;
 /// Longest time a closing connection waits for the peer to read our last response and close its side.
@@ -452,7 +455,7 @@ void Connection::finishUpgradeCheck()
 void Connection::processInput()
 {
     m_processQueued = false;
-    while (m_state == State::Open && !m_stopParsing && m_queue.size() < MaxPipelined) {
+    while (m_state == State::Open && canParse()) {
         if (m_unparsed.isEmpty()) {
             const qint64 available = m_socket->bytesAvailable();
             if (available <= 0)
@@ -628,9 +631,13 @@ void Connection::flush()
         }
     }
     updateTimers();
-    if (!m_stopParsing && m_queue.size() < MaxPipelined &&
-        (!m_unparsed.isEmpty() || m_socket->bytesAvailable() > 0))
+    if (canParse() && (!m_unparsed.isEmpty() || m_socket->bytesAvailable() > 0))
         scheduleProcessInput();
+}
+
+bool Connection::canParse() const
+{
+    return !m_stopParsing && m_queue.size() < MaxPipelined && m_socket->bytesToWrite() < MaxWriteBacklog;
 }
 
 void Connection::beginClose()
@@ -655,6 +662,9 @@ void Connection::onBytesWritten()
 {
     if (m_state == State::Closing && m_socket && m_socket->bytesToWrite() == 0)
         shutdownWrite();
+    else if (m_state == State::Open && !m_awaitingUpgradeCheck && canParse() &&
+             (!m_unparsed.isEmpty() || m_socket->bytesAvailable() > 0))
+        scheduleProcessInput(); // the write backlog drained below its cap
 }
 
 void Connection::shutdownWrite()

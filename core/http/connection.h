@@ -80,6 +80,7 @@ private:
     void finishUpgradeCheck();
     void processInput();
     void scheduleProcessInput();
+    bool canParse() const;
     void dispatch();
     void refuse(int status, const QByteArray &reason);
     bool exchangeAnswered(Exchange *exchange, Response response, bool destroying = false);

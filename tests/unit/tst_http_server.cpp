@@ -53,8 +53,10 @@ class RawClient
 public:
     explicit RawClient(quint16 port)
     {
-        QObject::connect(&m_socket, &QTcpSocket::readyRead, &m_socket,
-                         [this] { m_buffer += m_socket.readAll(); });
+        QObject::connect(&m_socket, &QTcpSocket::readyRead, &m_socket, [this] {
+            if (!m_paused)
+                m_buffer += m_socket.readAll();
+        });
         QObject::connect(&m_socket, &QTcpSocket::disconnected, &m_socket, [this] { m_closed = true; });
         m_socket.connectToHost(QHostAddress::LocalHost, port);
     }
@@ -64,6 +66,18 @@ public:
         return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, 5000);
     }
     void send(const QByteArray &bytes) { m_socket.write(bytes); }
+    /// Stops reading (TCP flow control pushes back on the server) until resumeReading().
+    void pauseReading()
+    {
+        m_paused = true;
+        m_socket.setReadBufferSize(4096);
+    }
+    void resumeReading()
+    {
+        m_paused = false;
+        m_socket.setReadBufferSize(0);
+        m_buffer += m_socket.readAll();
+    }
     void disconnect() { m_socket.disconnectFromHost(); }
     QTcpSocket &socket() { return m_socket; }
     bool isClosed() const { return m_closed; }
@@ -114,6 +128,7 @@ private:
     QTcpSocket m_socket;
     QByteArray m_buffer;
     bool m_closed = false;
+    bool m_paused = false;
 };
 
 QByteArray post(const QByteArray &target, const QByteArray &body, const QByteArray &extraHeaders = {})
@@ -212,6 +227,7 @@ private Q_SLOTS:
     void noUpgradeCallForPlainRequests();
     void oneByteAtATime();
     void pipeliningIsBounded();
+    void slowReaderBoundsWriteBacklog();
     void laterPipelinedAbortedOnClose();
     void serverDeletedWithPendingExchanges();
 };
@@ -1021,6 +1037,37 @@ void tst_HttpServer::pipeliningIsBounded()
         QVERIFY(client.waitReply(&reply));
         QCOMPARE(reply.body, QByteArray::number(i));
     }
+}
+
+void tst_HttpServer::slowReaderBoundsWriteBacklog()
+{
+    auto server = start();
+    const QByteArray big(512 * 1024, 'b');
+    int handled = 0;
+    server->setHandler([&](Exchange *exchange) {
+        ++handled;
+        Response response;
+        response.body = big;
+        response.compressible = false;
+        exchange->respond(response);
+    });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.pauseReading();
+    QByteArray requests;
+    for (int i = 0; i < 60; ++i)
+        requests += get("/big");
+    client.send(requests);
+    QTRY_VERIFY(handled > 0);
+    QTest::qWait(300); // let the server run into the backlog cap (not a condition)
+    QVERIFY2(handled < 60, "a client that does not read must not make the server buffer every answer");
+    client.resumeReading();
+    Reply reply;
+    for (int i = 0; i < 60; ++i) {
+        QVERIFY(client.waitReply(&reply));
+        QCOMPARE(reply.body.size(), big.size());
+    }
+    QCOMPARE(handled, 60);
 }
 
 void tst_HttpServer::laterPipelinedAbortedOnClose()
