@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "bosh/boshbody.h"
+
+#include <QScopeGuard>
+
+#include <expat.h>
+
+#include <cstring>
+
+namespace Switchboard::Bosh {
+
+namespace {
+
+constexpr char kSep = '\n'; // cannot occur in a namespace URI after attribute normalisation
+constexpr QByteArrayView kHttpBind = "http://jabber.org/protocol/httpbind";
+constexpr QByteArrayView kXbosh = "urn:xmpp:xbosh";
+constexpr QByteArrayView kXmlNs = "http://www.w3.org/XML/1998/namespace";
+
+struct QName
+{
+    QByteArrayView uri;
+    QByteArrayView local;
+    QByteArrayView prefix;
+};
+
+QName splitName(const char *name)
+{
+    const QByteArrayView all(name, qsizetype(std::strlen(name)));
+    const qsizetype first = all.indexOf(kSep);
+    if (first < 0)
+        return {{}, all, {}};
+    const QByteArrayView rest = all.sliced(first + 1);
+    const qsizetype second = rest.indexOf(kSep);
+    if (second < 0)
+        return {all.first(first), rest, {}};
+    return {all.first(first), rest.first(second), rest.sliced(second + 1)};
+}
+
+void appendEscaped(QByteArray &out, QByteArrayView value)
+{
+    for (const char c : value) {
+        switch (c) {
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&apos;";
+            break;
+        default:
+            out += c;
+        }
+    }
+}
+
+/// State of one parseBody() call, reached from the Expat callbacks.
+struct BodyParser
+{
+    XML_Parser parser = nullptr;
+    QByteArrayView data;
+    Body *body = nullptr;
+    QString error;
+    int maxDepth = 64;
+    int depth = 0;
+    bool sawRoot = false;
+
+    // Namespace declarations: pending for the next start tag, then in scope by depth.
+    QList<QPair<QByteArray, QByteArray>> pendingDecls;
+    QList<QPair<QByteArray, int>> scope;         // prefixes declared inside the current payload
+    QList<QPair<QByteArray, QByteArray>> rootNs; // prefixed declarations on <body>
+
+    // The payload being read.
+    qint64 childStart = 0;
+    qint64 childStartTagLength = 0;
+    qsizetype childQNameLength = 0;
+    bool needDefault = false;
+    QList<QByteArray> neededPrefixes;
+
+    void fail(const QString &text)
+    {
+        if (!error.isEmpty())
+            return;
+        error = text;
+        XML_StopParser(parser, XML_FALSE);
+    }
+
+    bool declared(QByteArrayView prefix) const
+    {
+        for (const auto &[p, d] : scope) {
+            if (p == prefix)
+                return true;
+        }
+        return false;
+    }
+
+    void notePrefix(QByteArrayView prefix)
+    {
+        if (prefix == "xml" || declared(prefix))
+            return;
+        for (const QByteArray &p : std::as_const(neededPrefixes)) {
+            if (p == prefix)
+                return;
+        }
+        neededPrefixes.append(prefix.toByteArray());
+    }
+
+    static void XMLCALL onNsDecl(void *user, const XML_Char *prefix, const XML_Char *uri)
+    {
+        auto *self = static_cast<BodyParser *>(user);
+        self->pendingDecls.append(
+            {prefix ? QByteArray(prefix) : QByteArray(), uri ? QByteArray(uri) : QByteArray()});
+    }
+
+    static void XMLCALL onStart(void *user, const XML_Char *name, const XML_Char **atts)
+    {
+        auto *self = static_cast<BodyParser *>(user);
+        if (!self->error.isEmpty())
+            return;
+        const QName qn = splitName(name);
+        if (++self->depth > self->maxDepth) {
+            self->fail(QStringLiteral("nesting deeper than %1").arg(self->maxDepth));
+            return;
+        }
+        if (self->depth == 1) {
+            self->startRoot(qn, atts);
+            return;
+        }
+        if (self->depth == 2) {
+            self->childStart = XML_GetCurrentByteIndex(self->parser);
+            self->childStartTagLength = XML_GetCurrentByteCount(self->parser);
+            self->childQNameLength = qn.local.size() + (qn.prefix.isEmpty() ? 0 : qn.prefix.size() + 1);
+            self->needDefault = false;
+            self->neededPrefixes.clear();
+            self->scope.clear();
+        }
+        for (const auto &decl : std::as_const(self->pendingDecls))
+            self->scope.append({decl.first, self->depth});
+        self->pendingDecls.clear();
+        if (qn.prefix.isEmpty()) {
+            if (!self->declared({}))
+                self->needDefault = true;
+        } else {
+            self->notePrefix(qn.prefix);
+        }
+        for (const XML_Char **a = atts; *a; a += 2) {
+            const QName an = splitName(*a);
+            if (!an.prefix.isEmpty())
+                self->notePrefix(an.prefix);
+        }
+    }
+
+    void startRoot(const QName &qn, const XML_Char **atts)
+    {
+        sawRoot = true;
+        if (qn.local != "body" || qn.uri != kHttpBind) {
+            fail(
+                QStringLiteral("the root element is not <body xmlns='http://jabber.org/protocol/httpbind'>"));
+            return;
+        }
+        for (const auto &decl : std::as_const(pendingDecls)) {
+            if (!decl.first.isEmpty())
+                rootNs.append(decl);
+        }
+        pendingDecls.clear();
+        for (const XML_Char **a = atts; *a; a += 2) {
+            const QName an = splitName(*a);
+            const QString value = QString::fromUtf8(a[1]);
+            if (an.uri.isEmpty())
+                body->attributes.insert(QString::fromUtf8(an.local), value);
+            else if (an.uri == kXbosh) // XEP-0206 §6: xmpp:version, xmpp:restart, xmpp:restartlogic
+                body->attributes.insert(u"xmpp:" + QString::fromUtf8(an.local), value);
+            else if (an.uri == kXmlNs)
+                body->attributes.insert(u"xml:" + QString::fromUtf8(an.local), value);
+            // Attributes in other namespaces mean nothing to a connection manager.
+        }
+    }
+
+    static void XMLCALL onEnd(void *user, const XML_Char *)
+    {
+        auto *self = static_cast<BodyParser *>(user);
+        if (!self->error.isEmpty())
+            return;
+        while (!self->scope.isEmpty() && self->scope.last().second == self->depth)
+            self->scope.removeLast();
+        if (self->depth-- == 2)
+            self->finishChild();
+    }
+
+    void finishChild()
+    {
+        const qint64 count = XML_GetCurrentByteCount(parser);
+        // An empty element's end event has no bytes of its own: it ends with its start tag.
+        const qint64 end =
+            count > 0 ? XML_GetCurrentByteIndex(parser) + count : childStart + childStartTagLength;
+        QByteArray xml = data.sliced(childStart, end - childStart).toByteArray();
+        QByteArray decls;
+        // XEP-0206 §X5: a stanza without its own default namespace is in jabber:client (it would
+        // otherwise inherit the httpbind namespace of <body/>).
+        if (needDefault)
+            decls += " xmlns='jabber:client'";
+        for (const QByteArray &prefix : std::as_const(neededPrefixes)) {
+            for (const auto &[p, uri] : std::as_const(rootNs)) {
+                if (p == prefix) {
+                    decls += " xmlns:" + prefix + "='";
+                    appendEscaped(decls, uri);
+                    decls += '\'';
+                    break;
+                }
+            }
+        }
+        if (!decls.isEmpty())
+            xml.insert(1 + childQNameLength, decls);
+        body->payloads.append(std::move(xml));
+    }
+
+    static void XMLCALL onText(void *user, const XML_Char *s, int len)
+    {
+        auto *self = static_cast<BodyParser *>(user);
+        if (self->depth != 1)
+            return;
+        // XEP-0124 §7: <body/> carries elements only; whitespace between them is harmless.
+        for (int i = 0; i < len; ++i) {
+            const char c = s[i];
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                self->fail(QStringLiteral("character data directly inside <body/>"));
+                return;
+            }
+        }
+    }
+
+    static void XMLCALL onComment(void *user, const XML_Char *)
+    {
+        static_cast<BodyParser *>(user)->fail(QStringLiteral("comments are not allowed"));
+    }
+    static void XMLCALL onPi(void *user, const XML_Char *, const XML_Char *)
+    {
+        static_cast<BodyParser *>(user)->fail(QStringLiteral("processing instructions are not allowed"));
+    }
+    static void XMLCALL onDoctype(void *user, const XML_Char *, const XML_Char *, const XML_Char *, int)
+    {
+        static_cast<BodyParser *>(user)->fail(QStringLiteral("a DTD is not allowed"));
+    }
+    static void XMLCALL onEntityDecl(void *user, const XML_Char *, int, const XML_Char *, int,
+                                     const XML_Char *, const XML_Char *, const XML_Char *, const XML_Char *)
+    {
+        static_cast<BodyParser *>(user)->fail(QStringLiteral("entity declarations are not allowed"));
+    }
+};
+
+} // namespace
+
+bool parseBody(QByteArrayView data, Body *body, QString *error, int maxDepth)
+{
+    Body result;
+    BodyParser p;
+    p.data = data;
+    p.body = &result;
+    p.maxDepth = maxDepth;
+    // HTTP bodies of BOSH are UTF-8 (XEP-0124 §7); ignore whatever an XML declaration claims.
+    p.parser = XML_ParserCreateNS("UTF-8", kSep);
+    const auto guard = qScopeGuard([&p] { XML_ParserFree(p.parser); });
+    XML_SetReturnNSTriplet(p.parser, 1);
+    XML_SetUserData(p.parser, &p);
+    XML_SetElementHandler(p.parser, &BodyParser::onStart, &BodyParser::onEnd);
+    XML_SetCharacterDataHandler(p.parser, &BodyParser::onText);
+    XML_SetStartNamespaceDeclHandler(p.parser, &BodyParser::onNsDecl);
+    XML_SetCommentHandler(p.parser, &BodyParser::onComment);
+    XML_SetProcessingInstructionHandler(p.parser, &BodyParser::onPi);
+    XML_SetStartDoctypeDeclHandler(p.parser, &BodyParser::onDoctype);
+    XML_SetEntityDeclHandler(p.parser, &BodyParser::onEntityDecl);
+
+    const bool parsed = XML_Parse(p.parser, data.data(), int(qMin<qsizetype>(data.size(), INT_MAX)),
+                                  XML_TRUE) == XML_STATUS_OK;
+    if (p.error.isEmpty() && !parsed) {
+        p.error = QStringLiteral("not well-formed: %1 at line %2, column %3")
+                      .arg(QString::fromUtf8(XML_ErrorString(XML_GetErrorCode(p.parser))))
+                      .arg(XML_GetCurrentLineNumber(p.parser))
+                      .arg(XML_GetCurrentColumnNumber(p.parser));
+    }
+    if (p.error.isEmpty() && !p.sawRoot)
+        p.error = QStringLiteral("no <body/> element");
+    if (!p.error.isEmpty()) {
+        if (error)
+            *error = p.error;
+        return false;
+    }
+    if (body)
+        *body = std::move(result);
+    return true;
+}
+
+QByteArray buildBody(const QList<QPair<QString, QString>> &attributes, const QList<QByteArray> &payloads)
+{
+    qsizetype payloadSize = 0;
+    bool usesStreamPrefix = false;
+    for (const QByteArray &payload : payloads) {
+        payloadSize += payload.size();
+        usesStreamPrefix = usesStreamPrefix || payload.contains("<stream:");
+    }
+    bool usesXmpp = false;
+    for (const auto &attribute : attributes)
+        usesXmpp = usesXmpp || attribute.first.startsWith(u"xmpp:");
+
+    QByteArray out;
+    out.reserve(128 + 32 * attributes.size() + payloadSize);
+    out += "<body xmlns='";
+    out += kHttpBind;
+    out += '\'';
+    if (usesXmpp) {
+        out += " xmlns:xmpp='";
+        out += kXbosh;
+        out += '\'';
+    }
+    // XEP-0206 §X2: stream features and errors travel with the stream prefix declared.
+    if (usesStreamPrefix)
+        out += " xmlns:stream='http://etherx.jabber.org/streams'";
+    for (const auto &[name, value] : attributes) {
+        out += ' ';
+        out += name.toUtf8();
+        out += "='";
+        out += escapeAttribute(value);
+        out += '\'';
+    }
+    if (payloads.isEmpty()) {
+        out += "/>";
+        return out;
+    }
+    out += '>';
+    for (const QByteArray &payload : payloads)
+        out += payload;
+    out += "</body>";
+    return out;
+}
+
+QByteArray escapeAttribute(QStringView value)
+{
+    const QByteArray utf8 = value.toUtf8();
+    bool clean = true;
+    for (const char c : utf8) {
+        if (c == '&' || c == '<' || c == '>' || c == '"' || c == '\'') {
+            clean = false;
+            break;
+        }
+    }
+    if (clean)
+        return utf8;
+    QByteArray out;
+    out.reserve(utf8.size() + 16);
+    appendEscaped(out, utf8);
+    return out;
+}
+
+} // namespace Switchboard::Bosh
