@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "benchsession.h"
+
+namespace Switchboard::Bench {
+
+namespace {
+const QString nsStreams = QStringLiteral("http://etherx.jabber.org/streams");
+const QString nsSasl = QStringLiteral("urn:ietf:params:xml:ns:xmpp-sasl");
+
+QByteArray escaped(const QString &text)
+{
+    return text.toHtmlEscaped().replace(QLatin1Char('\''), QStringLiteral("&apos;")).toUtf8();
+}
+} // namespace
+
+const Element *Element::child(const QString &localName) const
+{
+    for (const Element &c : children) {
+        if (c.name == localName)
+            return &c;
+    }
+    return nullptr;
+}
+
+// --- StanzaSplitter ---
+
+void StanzaSplitter::reset()
+{
+    m_reader.clear();
+    m_stack.clear();
+    m_rootAttributes.clear();
+    m_depth = 0;
+    m_error.clear();
+}
+
+QList<Element> StanzaSplitter::feed(const QByteArray &bytes)
+{
+    QList<Element> done;
+    m_reader.addData(bytes);
+    while (!m_reader.atEnd()) {
+        switch (m_reader.readNext()) {
+        case QXmlStreamReader::StartElement:
+            if (m_depth == 0) {
+                m_rootAttributes = m_reader.attributes();
+            } else {
+                Element e;
+                e.name = m_reader.name().toString();
+                e.ns = m_reader.namespaceUri().toString();
+                e.attributes = m_reader.attributes();
+                m_stack.append(std::move(e));
+            }
+            ++m_depth;
+            break;
+        case QXmlStreamReader::EndElement:
+            --m_depth;
+            if (!m_stack.isEmpty()) {
+                Element e = m_stack.takeLast();
+                if (m_stack.isEmpty())
+                    done.append(std::move(e));
+                else
+                    m_stack.last().children.append(std::move(e));
+            }
+            break;
+        case QXmlStreamReader::Characters:
+            if (!m_stack.isEmpty())
+                m_stack.last().text += m_reader.text();
+            break;
+        default:
+            break;
+        }
+    }
+    // Running out of data mid-stream is the normal state of an XMPP stream.
+    if (m_reader.hasError() && m_reader.error() != QXmlStreamReader::PrematureEndOfDocumentError)
+        m_error = m_reader.errorString();
+    return done;
+}
+
+// --- BenchSession ---
+
+BenchSession::BenchSession(const Account &account, QObject *parent) : QObject(parent), m_account(account) {}
+
+void BenchSession::sendEcho(const QByteArray &id)
+{
+    sendStanza("<message xmlns='jabber:client' type='chat' to='" + escaped(m_jid) + "' id='" + id +
+               "'><body>ping</body></message>");
+}
+
+void BenchSession::fail(const QString &reason)
+{
+    if (m_failed)
+        return;
+    m_failed = true;
+    Q_EMIT failed(reason);
+}
+
+void BenchSession::handleStanza(const Element &stanza)
+{
+    if (stanza.name == QLatin1String("message")) {
+        Q_EMIT echoReceived(stanza.attribute(QStringLiteral("id")).toLatin1());
+    } else if (stanza.name == QLatin1String("features") && stanza.ns == nsStreams) {
+        if (!m_authenticated && stanza.child(QStringLiteral("mechanisms"))) {
+            // RFC 4616: authzid NUL authcid NUL password.
+            const QByteArray plain = '\0' + m_account.user.toUtf8() + '\0' + m_account.password.toUtf8();
+            sendStanza("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" +
+                       plain.toBase64() + "</auth>");
+        } else if (m_authenticated && !m_bindSent && stanza.child(QStringLiteral("bind"))) {
+            m_bindSent = true;
+            sendStanza("<iq xmlns='jabber:client' type='set' id='bind1'><bind "
+                       "xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
+                       "<resource>" +
+                       escaped(m_account.resource) + "</resource></bind></iq>");
+        }
+    } else if (stanza.ns == nsSasl && stanza.name == QLatin1String("success")) {
+        m_authenticated = true;
+        restartStream();
+    } else if (stanza.ns == nsSasl && stanza.name == QLatin1String("failure")) {
+        fail(QStringLiteral("SASL failure for %1").arg(m_account.user));
+    } else if (stanza.name == QLatin1String("iq") &&
+               stanza.attribute(QStringLiteral("id")) == QLatin1String("bind1")) {
+        const Element *bind = stanza.child(QStringLiteral("bind"));
+        const Element *jid = bind ? bind->child(QStringLiteral("jid")) : nullptr;
+        if (stanza.attribute(QStringLiteral("type")) != QLatin1String("result") || !jid)
+            return fail(QStringLiteral("bind failed for %1").arg(m_account.user));
+        m_jid = jid->text.trimmed();
+        Q_EMIT loggedIn();
+    } else if (stanza.name == QLatin1String("error") && stanza.ns == nsStreams) {
+        fail(QStringLiteral("stream error: %1")
+                 .arg(stanza.children.isEmpty() ? QString() : stanza.children.constFirst().name));
+    }
+}
+
+// --- TcpSession ---
+
+TcpSession::TcpSession(const QString &host, quint16 port, const Account &account, QObject *parent)
+    : BenchSession(account, parent), m_host(host), m_port(port)
+{
+    connect(&m_socket, &QTcpSocket::connected, this, [this] {
+        // Loopback round trips are what we measure: no Nagle delay on our side.
+        m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        openStream();
+    });
+    connect(&m_socket, &QTcpSocket::readyRead, this, &TcpSession::onReadyRead);
+    connect(&m_socket, &QTcpSocket::errorOccurred, this, [this] { fail(m_socket.errorString()); });
+}
+
+void TcpSession::start()
+{
+    m_socket.connectToHost(m_host, m_port);
+}
+
+void TcpSession::close()
+{
+    if (m_socket.state() == QAbstractSocket::ConnectedState) {
+        m_socket.write("</stream:stream>");
+        m_socket.disconnectFromHost();
+    }
+}
+
+void TcpSession::openStream()
+{
+    m_splitter.reset();
+    m_socket.write("<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
+                   "xmlns:stream='http://etherx.jabber.org/streams' version='1.0' xml:lang='en' to='" +
+                   escaped(m_account.domain) + "'>");
+}
+
+void TcpSession::sendStanza(const QByteArray &xml)
+{
+    m_socket.write(xml);
+}
+
+void TcpSession::restartStream()
+{
+    m_restart = true;
+}
+
+void TcpSession::onReadyRead()
+{
+    const QList<Element> stanzas = m_splitter.feed(m_socket.readAll());
+    for (const Element &stanza : stanzas) {
+        handleStanza(stanza);
+        if (m_restart) {
+            // Nothing follows <success/> until we open the new stream, so nothing is lost here.
+            m_restart = false;
+            openStream();
+            return;
+        }
+    }
+    if (m_splitter.hasError())
+        fail(QStringLiteral("XML error: %1").arg(m_splitter.error()));
+}
+
+// --- HttpConnection ---
+
+HttpConnection::HttpConnection(const QString &host, quint16 port, QObject *parent)
+    : QObject(parent), m_host(host), m_port(port)
+{
+    connect(&m_socket, &QTcpSocket::connected, this, [this] {
+        m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        writeRequest();
+    });
+    connect(&m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
+    connect(&m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
+        // A keep-alive connection closed by the server between requests is no failure: reconnect later.
+        if (!m_busy && error == QAbstractSocket::RemoteHostClosedError)
+            return;
+        if (m_busy) {
+            m_busy = false;
+            Q_EMIT failed(m_socket.errorString());
+        }
+    });
+}
+
+void HttpConnection::post(const QByteArray &path, const QByteArray &body)
+{
+    Q_ASSERT(!m_busy);
+    m_busy = true;
+    m_buffer.clear();
+    m_request =
+        "POST " + path + " HTTP/1.1\r\nHost: " + m_host.toLatin1() + ':' + QByteArray::number(m_port) +
+        "\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: " + QByteArray::number(body.size()) +
+        "\r\n\r\n" + body;
+    if (m_socket.state() == QAbstractSocket::ConnectedState)
+        writeRequest();
+    else if (m_socket.state() == QAbstractSocket::UnconnectedState)
+        m_socket.connectToHost(m_host, m_port);
+    // else: connecting; `connected` writes it.
+}
+
+void HttpConnection::writeRequest()
+{
+    if (!m_request.isEmpty()) {
+        m_socket.write(m_request);
+        m_request.clear();
+    }
+}
+
+void HttpConnection::onReadyRead()
+{
+    m_buffer += m_socket.readAll();
+    if (!m_busy)
+        return;
+    const qsizetype headerEnd = m_buffer.indexOf("\r\n\r\n");
+    if (headerEnd < 0)
+        return;
+    const QList<QByteArray> lines = m_buffer.left(headerEnd).split('\n');
+    const QList<QByteArray> statusLine = lines.value(0).trimmed().split(' ');
+    const int status = statusLine.value(1).toInt();
+    qint64 contentLength = -1;
+    bool chunked = false, close = false;
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const qsizetype colon = lines[i].indexOf(':');
+        const QByteArray name = lines[i].left(colon).trimmed().toLower();
+        const QByteArray value = lines[i].mid(colon + 1).trimmed().toLower();
+        if (name == "content-length")
+            contentLength = value.toLongLong();
+        else if (name == "transfer-encoding")
+            chunked = value.contains("chunked");
+        else if (name == "connection")
+            close = value == "close";
+    }
+    QByteArray body;
+    qsizetype consumed = 0;
+    if (chunked) {
+        qsizetype pos = headerEnd + 4;
+        for (;;) {
+            const qsizetype lineEnd = m_buffer.indexOf("\r\n", pos);
+            if (lineEnd < 0)
+                return;
+            bool ok = false;
+            const qint64 size =
+                m_buffer.mid(pos, lineEnd - pos).split(';').value(0).trimmed().toLongLong(&ok, 16);
+            if (!ok)
+                return Q_EMIT failed(QStringLiteral("bad chunk size"));
+            if (size == 0) {
+                const qsizetype end = m_buffer.indexOf("\r\n\r\n", lineEnd);
+                if (end < 0)
+                    return;
+                consumed = end + 4;
+                break;
+            }
+            if (m_buffer.size() < lineEnd + 2 + size + 2)
+                return;
+            body += m_buffer.mid(lineEnd + 2, size);
+            pos = lineEnd + 2 + size + 2;
+        }
+    } else {
+        if (contentLength < 0)
+            contentLength = 0;
+        if (m_buffer.size() < headerEnd + 4 + contentLength)
+            return;
+        body = m_buffer.mid(headerEnd + 4, contentLength);
+        consumed = headerEnd + 4 + contentLength;
+    }
+    m_buffer.remove(0, consumed);
+    m_busy = false;
+    if (close)
+        m_socket.disconnectFromHost();
+    Q_EMIT finished(status, body);
+}
+
+// --- BoshSession ---
+
+BoshSession::BoshSession(const QString &host, quint16 port, const QByteArray &path, const Account &account,
+                         QObject *parent)
+    : BenchSession(account, parent), m_path(path), m_rid(100000 + (qHash(account.resource) % 1000000))
+{
+    for (int i = 0; i < 2; ++i) {
+        auto connection = std::make_unique<HttpConnection>(host, port);
+        HttpConnection *c = connection.get();
+        connect(c, &HttpConnection::finished, this,
+                [this, c](int status, const QByteArray &body) { onResponse(c, status, body); });
+        connect(c, &HttpConnection::failed, this, [this](const QString &reason) {
+            if (!m_closing)
+                fail(QStringLiteral("HTTP: %1").arg(reason));
+        });
+        m_connections.push_back(std::move(connection));
+    }
+}
+
+void BoshSession::start()
+{
+    send("<body xmlns='http://jabber.org/protocol/httpbind' xmlns:xmpp='urn:xmpp:xbosh' content='text/xml; "
+         "charset=utf-8' ver='1.6' xmpp:version='1.0' xml:lang='en' wait='60' hold='1' to='" +
+         escaped(m_account.domain) + "' rid='" + QByteArray::number(m_rid++) + "'/>");
+}
+
+void BoshSession::close()
+{
+    if (m_sid.isEmpty() || m_closing)
+        return;
+    m_closing = true;
+    // A terminate may exceed the request window while two are out; the server answers it or drops the
+    // session at inactivity either way, and we do not wait for it.
+    for (auto &c : m_connections) {
+        if (!c->isBusy()) {
+            c->post(m_path, "<body xmlns='http://jabber.org/protocol/httpbind' type='terminate' sid='" +
+                                m_sid + "' rid='" + QByteArray::number(m_rid++) +
+                                "'><presence xmlns='jabber:client' type='unavailable'/></body>");
+            break;
+        }
+    }
+}
+
+void BoshSession::sendStanza(const QByteArray &xml)
+{
+    m_pending += xml;
+    pump();
+}
+
+void BoshSession::restartStream()
+{
+    m_restartPending = true;
+    pump();
+}
+
+void BoshSession::send(const QByteArray &body)
+{
+    for (auto &c : m_connections) {
+        if (!c->isBusy())
+            return c->post(m_path, body);
+    }
+    Q_ASSERT_X(false, "BoshSession::send", "no free connection");
+}
+
+void BoshSession::pump()
+{
+    // XEP-0124 with hold=1: keep one request waiting at the server; a second one carries our data (or
+    // the restart) and makes the server answer the first.
+    if (!m_created || m_closing)
+        return;
+    for (;;) {
+        int busy = 0;
+        for (auto &c : m_connections)
+            busy += c->isBusy() ? 1 : 0;
+        if (busy >= 2 || (busy == 1 && m_pending.isEmpty() && !m_restartPending))
+            return;
+        const QByteArray head = "<body xmlns='http://jabber.org/protocol/httpbind' sid='" + m_sid +
+                                "' rid='" + QByteArray::number(m_rid++) + '\'';
+        if (m_restartPending) {
+            m_restartPending = false;
+            send(head + " xmlns:xmpp='urn:xmpp:xbosh' xmpp:restart='true' xml:lang='en' to='" +
+                 escaped(m_account.domain) + "'/>");
+        } else {
+            send(head + '>' + m_pending + "</body>");
+            m_pending.clear();
+        }
+    }
+}
+
+void BoshSession::onResponse(HttpConnection *, int status, const QByteArray &body)
+{
+    if (m_closing)
+        return;
+    if (status != 200)
+        return fail(QStringLiteral("HTTP status %1").arg(status));
+    StanzaSplitter splitter;
+    const QList<Element> stanzas = splitter.feed(body);
+    if (splitter.hasError())
+        return fail(QStringLiteral("bad <body>: %1").arg(splitter.error()));
+    const QXmlStreamAttributes &attributes = splitter.rootAttributes();
+    if (attributes.value(QStringLiteral("type")) == QLatin1String("terminate"))
+        return fail(QStringLiteral("BOSH terminate: %1").arg(attributes.value(QStringLiteral("condition"))));
+    if (!m_created) {
+        m_sid = attributes.value(QStringLiteral("sid")).toLatin1();
+        if (m_sid.isEmpty())
+            return fail(QStringLiteral("no sid in the session creation response"));
+        m_created = true;
+    }
+    for (const Element &stanza : stanzas)
+        handleStanza(stanza);
+    pump();
+}
+
+} // namespace Switchboard::Bench

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QByteArray>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <QTcpSocket>
+#include <QXmlStreamAttributes>
+#include <QXmlStreamReader>
+
+#include <memory>
+#include <vector>
+
+namespace Switchboard::Bench {
+
+/// A parsed XML element, just enough of a DOM for login steps and echo ids.
+struct Element
+{
+    QString name; ///< local name
+    QString ns;
+    QXmlStreamAttributes attributes;
+    QList<Element> children;
+    QString text;
+
+    QString attribute(const QString &name) const { return attributes.value(name).toString(); }
+    const Element *child(const QString &localName) const;
+};
+
+/// Splits an XML stream into its depth-1 elements (stanzas), fed in any split. The root element's
+/// attributes are kept (the BOSH <body> carries sid and type).
+class StanzaSplitter
+{
+public:
+    void reset();
+    /// Feeds bytes; returns the stanzas completed by them. Sets error() on malformed XML.
+    QList<Element> feed(const QByteArray &bytes);
+    bool hasError() const { return !m_error.isEmpty(); }
+    QString error() const { return m_error; }
+    const QXmlStreamAttributes &rootAttributes() const { return m_rootAttributes; }
+
+private:
+    QXmlStreamReader m_reader;
+    QList<Element> m_stack; ///< elements open below the root
+    QXmlStreamAttributes m_rootAttributes;
+    int m_depth = 0;
+    QString m_error;
+};
+
+/// Who to log in as and where.
+struct Account
+{
+    QString user;
+    QString password;
+    QString domain;
+    QString resource;
+};
+
+/// One client session: logs in with SASL PLAIN and binds, then sends and receives stanzas. The
+/// transport (raw TCP, BOSH) is the subclass; the XMPP steps are here.
+class BenchSession : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(BenchSession)
+public:
+    explicit BenchSession(const Account &account, QObject *parent = nullptr);
+
+    virtual void start() = 0;
+    /// Ends the session politely (</stream:stream> or a BOSH terminate).
+    virtual void close() = 0;
+
+    bool isBound() const { return !m_jid.isEmpty(); }
+    QString jid() const { return m_jid; }
+    /// Sends a message to the session's own full JID; `id` comes back with the echo.
+    void sendEcho(const QByteArray &id);
+
+Q_SIGNALS:
+    void loggedIn();
+    void failed(const QString &reason);
+    /// A message with this id came back to us.
+    void echoReceived(const QByteArray &id);
+
+protected:
+    virtual void sendStanza(const QByteArray &xml) = 0;
+    /// SASL succeeded: open a new stream (RFC 6120 §6.4.6).
+    virtual void restartStream() = 0;
+    void handleStanza(const Element &stanza);
+    void fail(const QString &reason);
+
+    Account m_account;
+
+private:
+    bool m_authenticated = false;
+    bool m_bindSent = false;
+    bool m_failed = false;
+    QString m_jid;
+};
+
+/// XMPP over a plain TCP connection (RFC 6120 without TLS, for a loopback server), TCP_NODELAY on.
+class TcpSession final : public BenchSession
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TcpSession)
+public:
+    TcpSession(const QString &host, quint16 port, const Account &account, QObject *parent = nullptr);
+    void start() override;
+    void close() override;
+
+protected:
+    void sendStanza(const QByteArray &xml) override;
+    void restartStream() override;
+
+private:
+    void openStream();
+    void onReadyRead();
+
+    QString m_host;
+    quint16 m_port;
+    QTcpSocket m_socket;
+    StanzaSplitter m_splitter;
+    bool m_restart = false;
+};
+
+/// One keep-alive HTTP/1.1 connection that runs one POST at a time (Content-Length or chunked replies).
+class HttpConnection final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HttpConnection)
+public:
+    HttpConnection(const QString &host, quint16 port, QObject *parent = nullptr);
+    bool isBusy() const { return m_busy; }
+    void post(const QByteArray &path, const QByteArray &body);
+    void abort() { m_socket.abort(); }
+
+Q_SIGNALS:
+    void finished(int status, const QByteArray &body);
+    void failed(const QString &reason);
+
+private:
+    void onReadyRead();
+    void writeRequest();
+
+    QString m_host;
+    quint16 m_port;
+    QTcpSocket m_socket;
+    QByteArray m_request;
+    QByteArray m_buffer;
+    bool m_busy = false;
+};
+
+/// XMPP over BOSH (XEP-0124/0206) with hold=1: at most two requests out, one kept waiting at the server.
+class BoshSession final : public BenchSession
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(BoshSession)
+public:
+    BoshSession(const QString &host, quint16 port, const QByteArray &path, const Account &account,
+                QObject *parent = nullptr);
+    void start() override;
+    void close() override;
+
+protected:
+    void sendStanza(const QByteArray &xml) override;
+    void restartStream() override;
+
+private:
+    void pump();
+    void send(const QByteArray &body);
+    void onResponse(HttpConnection *connection, int status, const QByteArray &body);
+
+    QByteArray m_path;
+    QByteArray m_sid;
+    qint64 m_rid;
+    std::vector<std::unique_ptr<HttpConnection>> m_connections; // no Qt parent: owned here only
+    QByteArray m_pending;                                       ///< stanzas waiting for a request
+    bool m_created = false;
+    bool m_restartPending = false;
+    bool m_closing = false;
+};
+
+} // namespace Switchboard::Bench
