@@ -36,9 +36,9 @@ class ServerLink final : public QObject
 public:
     struct Params
     {
-        QString domain;       ///< the `to` of the client stream
-        QString lang;         ///< xml:lang for the stream header (may be empty)
-        QString from;         ///< optional `from` for the stream header
+        QString domain;              ///< the `to` of the client stream
+        QString lang;                ///< xml:lang for the stream header (may be empty)
+        QString from;                ///< optional `from` for the stream header
         std::optional<Target> route; ///< a checked client `route`, overrides routes and DNS
     };
 

@@ -131,12 +131,12 @@ struct StanzaReader::Private
         return out;
     }
 
-    void fail(const QString &text)
+    void fail(const QString &text, const QString &condition = QStringLiteral("not-well-formed"))
     {
         if (failed)
             return;
         failed = true;
-        Event e{Event::Error, {}, {}, {}, {}, text};
+        Event e{Event::Error, {}, {}, {}, {}, text, condition};
         out->append(std::move(e));
         XML_StopParser(parser, XML_FALSE);
     }
@@ -223,7 +223,8 @@ struct StanzaReader::Private
     {
         if (qn.local != "stream" || qn.uri != kStreamsNs) {
             fail(QStringLiteral("the root element is not <stream:stream xmlns:stream='%1'>")
-                     .arg(QLatin1StringView(kStreamsNs)));
+                     .arg(QLatin1StringView(kStreamsNs)),
+                 QStringLiteral("invalid-namespace"));
             return;
         }
         depth = 1;
@@ -253,7 +254,7 @@ struct StanzaReader::Private
             }
         }
         safePoint = XML_GetCurrentByteIndex(parser) + XML_GetCurrentByteCount(parser);
-        Event e{Event::StreamOpened, std::move(header), {}, {}, {}, {}};
+        Event e{Event::StreamOpened, std::move(header), {}, {}, {}, {}, {}};
         out->append(std::move(e));
     }
 
@@ -266,7 +267,7 @@ struct StanzaReader::Private
             self->depth = 0;
             self->closed = true;
             self->safePoint = XML_GetCurrentByteIndex(self->parser) + XML_GetCurrentByteCount(self->parser);
-            self->out->append(Event{Event::StreamClosed, {}, {}, {}, {}, {}});
+            self->out->append(Event{Event::StreamClosed, {}, {}, {}, {}, {}, {}});
             // Anything after </stream:stream> is not ours to parse.
             XML_StopParser(self->parser, XML_FALSE);
             return;
@@ -285,7 +286,8 @@ struct StanzaReader::Private
         const qint64 end =
             count > 0 ? XML_GetCurrentByteIndex(parser) + count : elementStart + startTagLength;
         if (end - elementStart > maxElementSize) {
-            fail(QStringLiteral("an element exceeds %1 bytes").arg(maxElementSize));
+            fail(QStringLiteral("an element exceeds %1 bytes").arg(maxElementSize),
+                 QStringLiteral("policy-violation"));
             return;
         }
         QByteArray xml = bytes(elementStart, end);
@@ -316,6 +318,7 @@ struct StanzaReader::Private
                 std::move(xml),
                 QString::fromUtf8(elementName),
                 QString::fromUtf8(elementNs),
+                {},
                 {}};
         out->append(std::move(e));
     }
@@ -330,22 +333,26 @@ struct StanzaReader::Private
 
     static void XMLCALL onComment(void *data, const XML_Char *)
     {
-        static_cast<Private *>(data)->fail(QStringLiteral("comments are not allowed (RFC 6120 §11.1)"));
+        static_cast<Private *>(data)->fail(QStringLiteral("comments are not allowed (RFC 6120 §11.1)"),
+                                           QStringLiteral("restricted-xml"));
     }
     static void XMLCALL onPi(void *data, const XML_Char *, const XML_Char *)
     {
         static_cast<Private *>(data)->fail(
-            QStringLiteral("processing instructions are not allowed (RFC 6120 §11.1)"));
+            QStringLiteral("processing instructions are not allowed (RFC 6120 §11.1)"),
+            QStringLiteral("restricted-xml"));
     }
     static void XMLCALL onDoctype(void *data, const XML_Char *, const XML_Char *, const XML_Char *, int)
     {
-        static_cast<Private *>(data)->fail(QStringLiteral("a DTD is not allowed (RFC 6120 §11.1)"));
+        static_cast<Private *>(data)->fail(QStringLiteral("a DTD is not allowed (RFC 6120 §11.1)"),
+                                           QStringLiteral("restricted-xml"));
     }
     static void XMLCALL onEntityDecl(void *data, const XML_Char *, int, const XML_Char *, int,
                                      const XML_Char *, const XML_Char *, const XML_Char *, const XML_Char *)
     {
         static_cast<Private *>(data)->fail(
-            QStringLiteral("entity declarations are not allowed (RFC 6120 §11.1)"));
+            QStringLiteral("entity declarations are not allowed (RFC 6120 §11.1)"),
+            QStringLiteral("restricted-xml"));
     }
 
     void feedSlice(QByteArrayView slice)
@@ -375,7 +382,8 @@ struct StanzaReader::Private
         fedBefore = total;
         chunk = {};
         if (carry.size() > maxElementSize)
-            fail(QStringLiteral("an element exceeds %1 bytes").arg(maxElementSize));
+            fail(QStringLiteral("an element exceeds %1 bytes").arg(maxElementSize),
+                 QStringLiteral("policy-violation"));
     }
 
     XML_Parser parser = nullptr;

@@ -31,11 +31,15 @@ public:
     struct Event
     {
         enum Type { StreamOpened, Element, StreamClosed, Error } type;
-        StreamHeader header;  ///< for StreamOpened
-        QByteArray xml;       ///< for Element: standalone element bytes
-        QString name;         ///< for Element: local name ("message", "features", "error"...)
-        QString ns;           ///< for Element: namespace URI of the element
-        QString errorText;    ///< for Error
+        StreamHeader header; ///< for StreamOpened
+        QByteArray xml;      ///< for Element: standalone element bytes
+        QString name;        ///< for Element: local name ("message", "features", "error"...)
+        QString ns;          ///< for Element: namespace URI of the element
+        QString errorText;   ///< for Error
+        /// For Error: the RFC 6120 §4.9.3 stream error condition to answer with ("not-well-formed",
+        /// "policy-violation" for an element over the size cap, "restricted-xml" for comments, PIs,
+        /// DTDs and entity declarations, "invalid-namespace" for a root other than <stream:stream>).
+        QString condition;
     };
 
     /// `maxElementSize`: bytes of one unfinished top-level element before Error.

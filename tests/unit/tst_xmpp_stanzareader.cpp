@@ -192,28 +192,35 @@ void tst_XmppStanzaReader::nameAndNamespace()
 void tst_XmppStanzaReader::refusals_data()
 {
     QTest::addColumn<QByteArray>("input");
-    QTest::newRow("doctype") << QByteArray("<!DOCTYPE stream:stream []>") + kHeader;
+    QTest::addColumn<QString>("condition");
+    QTest::newRow("doctype") << QByteArray("<!DOCTYPE stream:stream []>") + kHeader
+                             << QStringLiteral("restricted-xml");
     QTest::newRow("entity declaration")
-        << QByteArray("<!DOCTYPE s [<!ENTITY a 'aaaa'>]>") + kHeader + "<message>&a;</message>";
-    QTest::newRow("undefined entity") << kHeader + "<message>&foo;</message>";
-    QTest::newRow("processing instruction") << kHeader + "<?foo bar?>";
-    QTest::newRow("comment") << kHeader + "<!-- hi -->";
-    QTest::newRow("mismatched tag") << kHeader + "<message></iq>";
-    QTest::newRow("undeclared prefix") << kHeader + "<x:message/>";
-    QTest::newRow("wrong root") << QByteArray("<html><body/></html>");
-    QTest::newRow("invalid utf-8") << kHeader + "<message>\xff\xfe</message>";
-    QTest::newRow("bad stream close") << kHeader + "</stream:foo>";
+        << QByteArray(QByteArray("<!DOCTYPE s [<!ENTITY a 'aaaa'>]>") + kHeader + "<message>&a;</message>")
+        << QStringLiteral("restricted-xml");
+    QTest::newRow("undefined entity")
+        << QByteArray(kHeader + "<message>&foo;</message>") << QStringLiteral("not-well-formed");
+    QTest::newRow("processing instruction") << kHeader + "<?foo bar?>" << QStringLiteral("restricted-xml");
+    QTest::newRow("comment") << kHeader + "<!-- hi -->" << QStringLiteral("restricted-xml");
+    QTest::newRow("mismatched tag") << kHeader + "<message></iq>" << QStringLiteral("not-well-formed");
+    QTest::newRow("undeclared prefix") << kHeader + "<x:message/>" << QStringLiteral("not-well-formed");
+    QTest::newRow("wrong root") << QByteArray("<html><body/></html>") << QStringLiteral("invalid-namespace");
+    QTest::newRow("invalid utf-8") << kHeader + "<message>\xff\xfe</message>"
+                                   << QStringLiteral("not-well-formed");
+    QTest::newRow("bad stream close") << kHeader + "</stream:foo>" << QStringLiteral("not-well-formed");
 }
 
 void tst_XmppStanzaReader::refusals()
 {
     QFETCH(QByteArray, input);
+    QFETCH(QString, condition);
     for (const Split split : {Split::Whole, Split::ByteByByte}) {
         StanzaReader reader;
         const QList<Event> events = feedAll(reader, input, split);
         QVERIFY(reader.hasFailed());
         QVERIFY(!events.isEmpty());
         QCOMPARE(events.last().type, Event::Error);
+        QCOMPARE(events.last().condition, condition);
         QVERIFY(!events.last().errorText.isEmpty());
         QCOMPARE(std::count_if(events.cbegin(), events.cend(),
                                [](const Event &e) { return e.type == Event::Error; }),
@@ -236,6 +243,7 @@ void tst_XmppStanzaReader::sizeCap()
         reader.feed(chunk, events);
     QVERIFY(reader.hasFailed());
     QCOMPARE(events.last().type, Event::Error);
+    QCOMPARE(events.last().condition, u"policy-violation");
 
     // Also when the oversized element arrives complete in one feed.
     StanzaReader whole(1000);

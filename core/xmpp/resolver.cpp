@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "xmpp/resolver.h"
+
+#include <QDnsLookup>
+#include <QLoggingCategory>
+#include <QMetaObject>
+#include <QPointer>
+#include <QRandomGenerator>
+
+#include <algorithm>
+
+Q_LOGGING_CATEGORY(lcResolver, "switchboard.xmpp.resolver", QtWarningMsg)
+
+namespace Switchboard::Xmpp {
+
+namespace {
+
+/// Splits "host:port" (host may be "[v6]"). Returns false when malformed.
+bool splitHostPort(QStringView text, QString *host, quint16 *port)
+{
+    QStringView h;
+    QStringView p;
+    if (text.startsWith(u'[')) {
+        const qsizetype close = text.indexOf(u']');
+        if (close < 0 || close + 1 >= text.size() || text.at(close + 1) != u':')
+            return false;
+        h = text.sliced(1, close - 1);
+        p = text.sliced(close + 2);
+    } else {
+        const qsizetype colon = text.lastIndexOf(u':');
+        if (colon <= 0)
+            return false;
+        h = text.first(colon);
+        p = text.sliced(colon + 1);
+        if (h.contains(u':'))
+            return false; // an unbracketed IPv6 address is ambiguous
+    }
+    bool ok = false;
+    const uint n = p.toUInt(&ok);
+    if (!ok || n == 0 || n > 65535 || h.isEmpty())
+        return false;
+    *host = h.toString();
+    *port = quint16(n);
+    return true;
+}
+
+} // namespace
+
+Resolver::Resolver(const Config &config, QObject *parent) : QObject(parent), m_config(config) {}
+
+bool Resolver::domainAllowed(const QString &domain) const
+{
+    // RFC 6120 §3.2 / PROTOCOL.md S3: only configured domains, never an open relay.
+    if (domain.isEmpty())
+        return false;
+    return m_config.reachableDomains().contains(domain.toLower());
+}
+
+Resolver::Refusal Resolver::checkRoute(const QString &route, Target *target) const
+{
+    // XEP-0124 §7.1: route is "proto:host:port"; XEP-0206 §4 says proto is "xmpp".
+    if (!route.startsWith(u"xmpp:"))
+        return Refusal::RouteForbidden;
+    QString host;
+    quint16 port = 0;
+    if (!splitHostPort(QStringView(route).sliced(5), &host, &port))
+        return Refusal::RouteForbidden;
+
+    bool allowed = false;
+    // A configured route target is allowed on its own port only: a client must not pick ports.
+    for (const Route &r : m_config.routes) {
+        if (r.host.compare(host, Qt::CaseInsensitive) == 0 && r.port == port)
+            allowed = true;
+    }
+    // allowedRouteHosts entries are "host" (any port) or "host:port".
+    for (const QString &entry : m_config.allowedRouteHosts) {
+        QString entryHost;
+        quint16 entryPort = 0;
+        if (splitHostPort(entry, &entryHost, &entryPort)) {
+            if (entryHost.compare(host, Qt::CaseInsensitive) == 0 && entryPort == port)
+                allowed = true;
+        } else if (entry.compare(host, Qt::CaseInsensitive) == 0) {
+            allowed = true;
+        }
+    }
+    if (!allowed)
+        return Refusal::RouteForbidden;
+    if (target)
+        *target = Target{host, port};
+    return Refusal::None;
+}
+
+void Resolver::resolve(const QString &domain, QObject *context, std::function<void(QList<Target>)> done)
+{
+    QPointer<QObject> guard(context);
+    // Deliver later, never from inside resolve(): the caller may not be ready for re-entrancy.
+    auto deliver = [guard, done = std::move(done)](QList<Target> targets) {
+        if (guard)
+            done(std::move(targets));
+    };
+    auto deliverLater = [this, deliver](QList<Target> targets) {
+        QMetaObject::invokeMethod(
+            this, [deliver, targets = std::move(targets)]() mutable { deliver(std::move(targets)); },
+            Qt::QueuedConnection);
+    };
+
+    if (!domainAllowed(domain)) {
+        deliverLater({});
+        return;
+    }
+    if (const std::optional<Route> route = m_config.routeFor(domain)) {
+        deliverLater({Target{route->host, route->port}});
+        return;
+    }
+
+    // RFC 6120 §3.2.1: look up _xmpp-client._tcp.<domain>.
+    auto *lookup = new QDnsLookup(QDnsLookup::SRV, u"_xmpp-client._tcp." + domain, this);
+    if (!m_config.dnsServer.isEmpty()) {
+        // Qt 6.4's QDnsLookup has no port setter (setNameserverPort came in 6.6): the nameserver must
+        // listen on port 53. ConfigLoader documents dnsPort; anything else is reported here.
+        const QHostAddress server(m_config.dnsServer);
+        if (m_config.dnsPort != 53)
+            qCWarning(lcResolver) << "dns_port" << m_config.dnsPort
+                                  << "is not supported with Qt 6.4; using 53";
+        lookup->setNameserver(server);
+    }
+    connect(lookup, &QDnsLookup::finished, this, [lookup, domain, deliver] {
+        lookup->deleteLater();
+        QList<Target> targets;
+        if (lookup->error() == QDnsLookup::NoError) {
+            QList<SrvRecord> records;
+            const QList<QDnsServiceRecord> srv = lookup->serviceRecords();
+            for (const QDnsServiceRecord &r : srv) {
+                QString target = r.target();
+                if (target.endsWith(u'.'))
+                    target.chop(1);
+                records.append({target, r.port(), r.priority(), r.weight()});
+            }
+            // RFC 2782: a single record with target "." means the service is decidedly not available.
+            if (records.size() == 1 && (records.first().target.isEmpty() || records.first().target == u"."))
+                qCDebug(lcResolver) << "no xmpp-client service for" << domain;
+            else
+                targets = orderSrv(records);
+        } else {
+            // RFC 6120 §3.2.1 step 4 (and §3.2.2): no SRV, fall back to the domain itself.
+            qCDebug(lcResolver) << "no SRV for" << domain << lookup->errorString();
+            targets.append(Target{domain, 5222});
+        }
+        deliver(std::move(targets));
+    });
+    lookup->lookup();
+}
+
+QList<Target> Resolver::orderSrv(QList<SrvRecord> records)
+{
+    records.removeIf([](const SrvRecord &r) { return r.target.isEmpty() || r.target == u"."; });
+    std::stable_sort(records.begin(), records.end(),
+                     [](const SrvRecord &a, const SrvRecord &b) { return a.priority < b.priority; });
+    QList<Target> out;
+    out.reserve(records.size());
+    qsizetype i = 0;
+    while (i < records.size()) {
+        qsizetype end = i;
+        while (end < records.size() && records.at(end).priority == records.at(i).priority)
+            ++end;
+        // RFC 2782 "Usage rules": zero weights first, then repeatedly pick by running sum of weights
+        // against a uniform random number in [0, total].
+        QList<SrvRecord> group(records.begin() + i, records.begin() + end);
+        std::stable_partition(group.begin(), group.end(), [](const SrvRecord &r) { return r.weight == 0; });
+        while (!group.isEmpty()) {
+            quint32 total = 0;
+            for (const SrvRecord &r : std::as_const(group))
+                total += r.weight;
+            const quint32 pick = QRandomGenerator::global()->bounded(total + 1);
+            quint32 running = 0;
+            qsizetype chosen = group.size() - 1;
+            for (qsizetype k = 0; k < group.size(); ++k) {
+                running += group.at(k).weight;
+                if (running >= pick) {
+                    chosen = k;
+                    break;
+                }
+            }
+            out.append(Target{group.at(chosen).target, group.at(chosen).port});
+            group.removeAt(chosen);
+        }
+        i = end;
+    }
+    return out;
+}
+
+} // namespace Switchboard::Xmpp
