@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Installs dependencies, builds a Release Switchboard into build/, starts a throwaway Prosody with two
+# demo accounts, and runs Switchboard on http://localhost:5280/http-bind/ in front of it.
+# Headless when there is no $DISPLAY, else with the monitor window. Ctrl-C stops both.
+#
+# Environment: SWITCHBOARD_PORT (5280), SWITCHBOARD_SKIP_DEPS=1 to skip the apt/npm step.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+port="${SWITCHBOARD_PORT:-5280}"
+
+bash scripts/install-deps.sh
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake --build build -j2 --target switchboard
+
+free_port() {
+    local p i
+    for ((i = 0; i < 200; i++)); do
+        p=$((20000 + RANDOM % 30000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+    done
+    return 1
+}
+if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "run.sh: port $port is in use; set SWITCHBOARD_PORT to another port" >&2
+    exit 1
+fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/switchboard-run.XXXXXX")"
+prosody_pid="" switchboard_pid=""
+cleanup() {
+    [[ -n "$switchboard_pid" ]] && kill "$switchboard_pid" 2>/dev/null && wait "$switchboard_pid" 2>/dev/null
+    [[ -n "$prosody_pid" ]] && kill "$prosody_pid" 2>/dev/null
+    rm -rf "$work"
+    echo "stopped"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+c2s="$(free_port)"
+alice_pw="alice-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+bob_pw="bob-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+prosody_pid="$(bash scripts/prosody-local.sh --dir "$work/prosody" --c2s "$c2s" \
+    --account "alice:$alice_pw" --account "bob:$bob_pw")"
+
+args=(--host 127.0.0.1 --port "$port" --path /http-bind/ --route "localhost=127.0.0.1:$c2s" --no-tls-domain localhost)
+[[ -z "${DISPLAY:-}" ]] && args=(--no-gui "${args[@]}")
+build/app/switchboard "${args[@]}" &
+switchboard_pid=$!
+
+for ((i = 0; i < 100; i++)); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    kill -0 "$switchboard_pid" 2>/dev/null || { echo "run.sh: switchboard exited" >&2; switchboard_pid=""; exit 1; }
+    sleep 0.1
+done
+
+cat <<INFO
+
+Switchboard is running.
+  BOSH endpoint:  http://localhost:$port/http-bind/
+  XMPP domain:    localhost  (Prosody on 127.0.0.1:$c2s, data in $work)
+  Accounts:       alice@localhost  password $alice_pw
+                  bob@localhost    password $bob_pw
+Press Ctrl-C to stop.
+
+INFO
+wait "$switchboard_pid" || true
+switchboard_pid=""

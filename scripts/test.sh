@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Installs dependencies, builds Debug into build/ and runs every test (unit, integration with a real
+# Prosody, client libraries). With --sanitize: the same in build-asan/ with ASan and UBSan.
+#
+#   scripts/test.sh [--sanitize] [extra ctest arguments, e.g. -L unit or -R bosh]
+#
+# Environment: SWITCHBOARD_SKIP_DEPS=1 skips the apt/npm step; JOBS (2) sets build and test parallelism.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+jobs="${JOBS:-2}"
+build=build
+cmake_args=(-DCMAKE_BUILD_TYPE=Debug)
+if [[ "${1:-}" == --sanitize ]]; then
+    shift
+    build=build-asan
+    cmake_args=(-DCMAKE_BUILD_TYPE=Debug -DSWITCHBOARD_SANITIZE=ON)
+    export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+fi
+
+bash scripts/install-deps.sh
+cmake -S . -B "$build" -G Ninja "${cmake_args[@]}"
+cmake --build "$build" -j"$jobs"
+ctest --test-dir "$build" --output-on-failure -j"$jobs" "$@"
