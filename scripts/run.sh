@@ -4,16 +4,18 @@
 # demo accounts, and runs Switchboard on http://localhost:5280/http-bind/ in front of it.
 # Headless when there is no $DISPLAY, else with the monitor window. Ctrl-C stops both.
 #
-# Environment: SWITCHBOARD_PORT (5280), SWITCHBOARD_SKIP_DEPS=1 to skip the apt/npm step.
+# Environment: SWITCHBOARD_PORT (5280), SWITCHBOARD_BUILD_DIR (build), SWITCHBOARD_SKIP_DEPS=1 to skip the
+# apt/npm step.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 port="${SWITCHBOARD_PORT:-5280}"
+build="${SWITCHBOARD_BUILD_DIR:-build}"
 
 bash scripts/install-deps.sh
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
-cmake --build build -j2 --target switchboard
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake --build "$build" -j2 --target switchboard
 
 free_port() {
     local p i
@@ -47,7 +49,7 @@ prosody_pid="$(bash scripts/prosody-local.sh --dir "$work/prosody" --c2s "$c2s" 
 
 args=(--host 127.0.0.1 --port "$port" --path /http-bind/ --route "localhost=127.0.0.1:$c2s" --no-tls-domain localhost)
 [[ -z "${DISPLAY:-}" ]] && args=(--no-gui "${args[@]}")
-build/app/switchboard "${args[@]}" &
+"$build/app/switchboard" "${args[@]}" &
 switchboard_pid=$!
 
 for ((i = 0; i < 100; i++)); do

@@ -5,17 +5,18 @@
 #
 #   scripts/test.sh [--sanitize] [extra ctest arguments, e.g. -L unit or -R bosh]
 #
-# Environment: SWITCHBOARD_SKIP_DEPS=1 skips the apt/npm step; JOBS (2) sets build and test parallelism.
+# Environment: SWITCHBOARD_SKIP_DEPS=1 skips the apt/npm step; JOBS (2) sets build and test parallelism;
+# SWITCHBOARD_BUILD_DIR (build, or build-asan with --sanitize) picks the build tree.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 jobs="${JOBS:-2}"
-build=build
+build="${SWITCHBOARD_BUILD_DIR:-build}"
 cmake_args=(-DCMAKE_BUILD_TYPE=Debug)
 if [[ "${1:-}" == --sanitize ]]; then
     shift
-    build=build-asan
+    build="${SWITCHBOARD_BUILD_DIR:-build-asan}"
     cmake_args=(-DCMAKE_BUILD_TYPE=Debug -DSWITCHBOARD_SANITIZE=ON)
     export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 fi
