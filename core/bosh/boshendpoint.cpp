@@ -27,7 +27,7 @@ public:
     {}
     bool send(int httpStatus, const QByteArray &body) override
     {
-        if (!m_exchange || m_exchange->isAnswered())
+        if (!m_exchange || m_exchange->isAnswered() || m_exchange->isAborted())
             return false;
         Http::Response response;
         response.status = httpStatus;
@@ -42,10 +42,10 @@ public:
         }
         if (response.body.isEmpty() && httpStatus != 200)
             response.contentType = QByteArrayLiteral("text/plain; charset=utf-8");
-        m_exchange->respond(std::move(response));
-        return true;
+        // False when the client went away: the session keeps the payloads for a resend or bounces them.
+        return m_exchange->respond(std::move(response));
     }
-    bool isAlive() const override { return m_exchange && !m_exchange->isAnswered(); }
+    bool isAlive() const override { return m_exchange && !m_exchange->isAnswered() && !m_exchange->isAborted(); }
 
 private:
     QPointer<Http::Exchange> m_exchange;

@@ -153,7 +153,7 @@ void tst_BoshProsody::outOfOrderRidsForwardedInOrder()
                        QStringLiteral("ooo")),
              qPrintable(error));
     bob.startPolling();
-    auto message = [&bob](const char *id) {
+    auto message = [&bob](const char *id) -> QByteArray {
         return "<message xmlns='jabber:client' type='chat' to='" + bob.jid().toUtf8() + "' id='" + id
                + "'><body>x</body></message>";
     };
