@@ -15,7 +15,8 @@ QByteArray escape(const QString &value)
 
 QByteArray saslPlain(const QString &user, const QString &password)
 {
-    return (QByteArray(1, '\0') + user.toUtf8() + QByteArray(1, '\0') + password.toUtf8()).toBase64();
+    const QByteArray plain = QByteArray(1, '\0') + user.toUtf8() + QByteArray(1, '\0') + password.toUtf8();
+    return plain.toBase64();
 }
 
 BoshClient::BoshClient(const QUrl &url, QObject *parent) : QObject(parent), m_url(url)
@@ -114,8 +115,8 @@ bool BoshClient::login(const QString &domain, const QString &user, const QString
         if (features.status != 200 || features.isTerminate())
             return failWith(QStringLiteral("features"), features);
     }
-    Response auth = request({}, "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>"
-                                    + saslPlain(user, password) + "</auth>");
+    Response auth = request({}, "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" +
+                                    saslPlain(user, password) + "</auth>");
     while (auth.status == 200 && auth.children.isEmpty() && !auth.isTerminate())
         auth = request({});
     if (auth.children.isEmpty() || auth.children.first().tagName() != QLatin1String("success"))
@@ -128,11 +129,12 @@ bool BoshClient::login(const QString &domain, const QString &user, const QString
     if (restarted.children.isEmpty() || restarted.children.first().localName() != QLatin1String("features"))
         return failWith(QStringLiteral("restart"), restarted);
     Response bound = request({}, "<iq xmlns='jabber:client' type='set' id='bind1'><bind "
-                                 "xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>"
-                                     + escape(resource) + "</resource></bind></iq>");
+                                 "xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>" +
+                                     escape(resource) + "</resource></bind></iq>");
     while (bound.status == 200 && bound.children.isEmpty() && !bound.isTerminate())
         bound = request({});
-    const QDomElement jid = bound.children.value(0).firstChildElement().firstChildElement(QStringLiteral("jid"));
+    const QDomElement jid =
+        bound.children.value(0).firstChildElement().firstChildElement(QStringLiteral("jid"));
     if (jid.isNull())
         return failWith(QStringLiteral("bind"), bound);
     m_jid = jid.text();
