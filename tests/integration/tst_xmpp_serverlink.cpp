@@ -1,0 +1,585 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Proves the backend link (PROTOCOL.md S1-S4, X4): against a real Prosody it opens a stream, hands the
+// features up, carries SASL, restarts (RFC 6120 §6.4.6), binds and passes stanzas both ways; a scripted
+// fake server covers the faults: stream errors, broken XML, missing or failed TLS, stalls, lost TCP.
+#include "prosodyfixture.h"
+#include "testclient.h"
+#include "xmpp/resolver.h"
+#include "xmpp/serverlink.h"
+
+#include <QProcess>
+#include <QSignalSpy>
+#include <QSslKey>
+#include <QSslSocket>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Switchboard;
+using Switchboard::Xmpp::LinkFailure;
+using Switchboard::Xmpp::Resolver;
+using Switchboard::Xmpp::ServerLink;
+
+namespace {
+
+const QByteArray kServerHeader = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
+                                 "xmlns:stream='http://etherx.jabber.org/streams' id='fake1' "
+                                 "from='fake.test' version='1.0'>";
+const QByteArray kPlainFeatures = "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                                  "<mechanism>PLAIN</mechanism></mechanisms></stream:features>";
+const QByteArray kTlsFeatures = "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"
+                                "</stream:features>";
+
+/// A scripted XMPP server: for each connection, `script` is called whenever bytes arrive, with all the
+/// input of the current stream so far; it answers by writing to the socket.
+class FakeServer : public QTcpServer
+{
+public:
+    using Script = std::function<void(QSslSocket *socket, QByteArray &input)>;
+    explicit FakeServer(Script script) : m_script(std::move(script)) { listen(QHostAddress::LocalHost, 0); }
+    QByteArray allInput;
+    QPointer<QSslSocket> last;
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        auto *socket = new QSslSocket(this);
+        socket->setSocketDescriptor(descriptor);
+        last = socket;
+        auto input = std::make_shared<QByteArray>();
+        connect(socket, &QIODevice::readyRead, this, [this, socket, input] {
+            const QByteArray data = socket->readAll();
+            allInput += data;
+            *input += data;
+            m_script(socket, *input);
+        });
+    }
+
+private:
+    Script m_script;
+};
+
+bool hasHeader(const QByteArray &input)
+{
+    const qsizetype at = input.indexOf("<stream:stream");
+    return at >= 0 && input.indexOf('>', at) > at;
+}
+
+Config fakeConfig(quint16 port, bool noTls = true)
+{
+    Config config;
+    config.routes = {Route{QStringLiteral("fake.test"), QStringLiteral("127.0.0.1"), port}};
+    if (noTls)
+        config.noTlsDomains = {QStringLiteral("fake.test")};
+    config.connectTimeout = 5;
+    return config;
+}
+
+ServerLink::Params params(const QString &domain)
+{
+    ServerLink::Params p;
+    p.domain = domain;
+    return p;
+}
+
+/// Waits for the element after `from` in the spy that satisfies `predicate`.
+QByteArray waitForElement(QSignalSpy &spy, const std::function<bool(const QByteArray &)> &predicate,
+                          int timeoutMs = 10000)
+{
+    QByteArray found;
+    (void)QTest::qWaitFor(
+        [&] {
+            for (const QList<QVariant> &args : std::as_const(spy)) {
+                const QByteArray xml = args.at(0).toByteArray();
+                if (predicate(xml)) {
+                    found = xml;
+                    return true;
+                }
+            }
+            return false;
+        },
+        timeoutMs);
+    return found;
+}
+
+quint16 closedPort()
+{
+    QTcpServer server;
+    server.listen(QHostAddress::LocalHost, 0);
+    return server.serverPort();
+}
+
+} // namespace
+
+class tst_XmppServerLink : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void prosodyLoginRestartBindAndChat();
+    void sendBeforeOpenIsQueued();
+    void prosodyClosesStream();
+    void connectionRefused();
+    void clientRouteIsUsedAlone();
+    void hostNotAllowed();
+    void routeOverridesDns();
+
+    void streamErrorFromServer();
+    void brokenXmlFromServer();
+    void oversizedStanzaFromServer();
+    void noTlsOffered();
+    void startTlsRefused();
+    void startTlsWithUntrustedCertificate();
+    void startTlsWithTrustedCertificate();
+    void stallTimesOut();
+    void tcpCloseWithoutStreamEnd();
+    void closeSendsStreamEnd();
+
+private:
+    bool makeCertificate();
+    ProsodyFixture m_prosody;
+    QTemporaryDir m_certDir;
+    QString m_certFile;
+    QString m_keyFile;
+};
+
+void tst_XmppServerLink::initTestCase()
+{
+    QVERIFY2(m_prosody.start(), qPrintable(m_prosody.log()));
+}
+
+void tst_XmppServerLink::cleanupTestCase()
+{
+    m_prosody.stop();
+}
+
+void tst_XmppServerLink::prosodyLoginRestartBindAndChat()
+{
+    const Config config = m_prosody.backendConfig();
+    Resolver resolver(config);
+    ServerLink link(config, &resolver);
+    QSignalSpy opened(&link, &ServerLink::streamOpened);
+    QSignalSpy elements(&link, &ServerLink::elementReceived);
+    QSignalSpy failed(&link, &ServerLink::failed);
+
+    link.open(params(m_prosody.domain()));
+    QVERIFY(opened.wait(10000));
+    QCOMPARE(failed.size(), 0);
+    QVERIFY(link.isOpen());
+    QVERIFY(!link.isEncrypted()); // the test Prosody runs without TLS; allowed by noTlsDomains
+    QCOMPARE(link.peerDescription(), u"127.0.0.1:" + QString::number(m_prosody.c2sPort()));
+    QCOMPARE(link.streamHeader().from, m_prosody.domain());
+    QVERIFY(!link.streamHeader().id.isEmpty());
+
+    // X2: the features arrive as a standalone element with the stream prefix declared.
+    const QByteArray features =
+        waitForElement(elements, [](const QByteArray &x) { return x.startsWith("<stream:features"); });
+    QVERIFY2(features.contains("xmlns:stream='http://etherx.jabber.org/streams'"), features.constData());
+    QVERIFY(features.contains("PLAIN"));
+
+    // SASL PLAIN, done by "the client" through send().
+    const QByteArray plain =
+        QByteArray("\0alice\0", 7) + m_prosody.password(QStringLiteral("alice")).toUtf8();
+    link.send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + plain.toBase64() +
+              "</auth>");
+    const QByteArray success =
+        waitForElement(elements, [](const QByteArray &x) { return x.startsWith("<success"); });
+    QVERIFY(!success.isEmpty());
+
+    elements.clear();
+    link.restart();
+    QTRY_COMPARE_WITH_TIMEOUT(opened.size(), 2, 10000);
+    const QByteArray features2 =
+        waitForElement(elements, [](const QByteArray &x) { return x.startsWith("<stream:features"); });
+    QVERIFY2(features2.contains("urn:ietf:params:xml:ns:xmpp-bind"), features2.constData());
+
+    link.send("<iq type='set' id='b1'><bind "
+              "xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>link</resource></bind></iq>");
+    const QByteArray bound = waitForElement(elements, [](const QByteArray &x) { return x.contains("b1"); });
+    QCOMPARE(TestClient::attribute(bound, u"type"), u"result");
+    const QString aliceJid = TestClient::text(bound, u"jid");
+    QCOMPARE(aliceJid, u"alice@localhost/link");
+    link.send("<presence/>");
+
+    // The other account, through a plain test client, sees what we send...
+    TestClient bob;
+    QVERIFY2(bob.login(m_prosody, QStringLiteral("bob")), qPrintable(bob.lastError()));
+    link.send("<message to='bob@localhost/test' type='chat' id='m1'><body>hello bob</body></message>");
+    const QByteArray atBob = bob.waitForElement([](const QByteArray &x) { return x.startsWith("<message"); });
+    QCOMPARE(TestClient::text(atBob, u"body"), u"hello bob");
+    QCOMPARE(TestClient::attribute(atBob, u"from"), aliceJid);
+
+    // ...and what it sends reaches us, made standalone (X5).
+    bob.send("<message to='alice@localhost/link' type='chat' id='m2'><body>hi alice</body></message>");
+    const QByteArray atAlice =
+        waitForElement(elements, [](const QByteArray &x) { return x.contains("id='m2'"); });
+    QVERIFY2(atAlice.startsWith("<message xmlns='jabber:client'"), atAlice.constData());
+    QCOMPARE(TestClient::text(atAlice, u"body"), u"hi alice");
+
+    QCOMPARE(failed.size(), 0);
+    link.close();
+    QVERIFY(!link.isOpen());
+    QTest::qWait(100);
+    QCOMPARE(failed.size(), 0); // no signal after close()
+}
+
+void tst_XmppServerLink::sendBeforeOpenIsQueued()
+{
+    const Config config = m_prosody.backendConfig();
+    ServerLink link(config, nullptr); // builds its own Resolver
+    QSignalSpy elements(&link, &ServerLink::elementReceived);
+    link.open(params(m_prosody.domain()));
+    const QByteArray plain = QByteArray("\0bob\0", 5) + m_prosody.password(QStringLiteral("bob")).toUtf8();
+    link.send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + plain.toBase64() +
+              "</auth>");
+    QVERIFY(elements.isEmpty());
+    QVERIFY(
+        !waitForElement(elements, [](const QByteArray &x) { return x.startsWith("<success"); }).isEmpty());
+    // The features came first, then the answer to the queued bytes.
+    QVERIFY(elements.first().at(0).toByteArray().startsWith("<stream:features"));
+}
+
+void tst_XmppServerLink::prosodyClosesStream()
+{
+    ProsodyFixture prosody;
+    QVERIFY2(prosody.start({QStringLiteral("carol")}, ProsodyFixture::Options{false, {}, 15000}),
+             qPrintable(prosody.log()));
+    const Config config = prosody.backendConfig();
+    ServerLink link(config, nullptr);
+    QSignalSpy opened(&link, &ServerLink::streamOpened);
+    QSignalSpy closed(&link, &ServerLink::streamClosed);
+    QSignalSpy failed(&link, &ServerLink::failed);
+    link.open(params(prosody.domain()));
+    QVERIFY(opened.wait(10000));
+    prosody.stop(); // Prosody ends streams on shutdown (system-shutdown error or a plain close)
+    QTRY_VERIFY_WITH_TIMEOUT(closed.size() + failed.size() > 0, 10000);
+    if (!failed.isEmpty()) {
+        const auto kind = failed.first().at(0).value<LinkFailure>();
+        QVERIFY(kind == LinkFailure::RemoteStreamError || kind == LinkFailure::ConnectionLost);
+    }
+    QVERIFY(!link.isOpen());
+}
+
+void tst_XmppServerLink::connectionRefused()
+{
+    Config config;
+    config.routes = {Route{QStringLiteral("localhost"), QStringLiteral("127.0.0.1"), closedPort()}};
+    ServerLink link(config, nullptr);
+    QSignalSpy failed(&link, &ServerLink::failed);
+    link.open(params(QStringLiteral("localhost")));
+    QVERIFY(failed.wait(10000));
+    QCOMPARE(failed.first().at(0).value<LinkFailure>(), LinkFailure::RemoteConnectionFailed);
+    QVERIFY(!failed.first().at(2).toString().isEmpty());
+}
+
+void tst_XmppServerLink::clientRouteIsUsedAlone()
+{
+    // A checked client route overrides static routes; here the route is refused, so it fails even
+    // though a working static route exists: the route is used alone, as XEP-0124 §7.1 asks.
+    Config config = m_prosody.backendConfig();
+    ServerLink link(config, nullptr);
+    QSignalSpy failed(&link, &ServerLink::failed);
+    ServerLink::Params p = params(m_prosody.domain());
+    p.route = Xmpp::Target{QStringLiteral("127.0.0.1"), closedPort()};
+    link.open(p);
+    QVERIFY(failed.wait(10000));
+    QCOMPARE(failed.first().at(0).value<LinkFailure>(), LinkFailure::RemoteConnectionFailed);
+}
+
+void tst_XmppServerLink::hostNotAllowed()
+{
+    const Config config = m_prosody.backendConfig();
+    ServerLink link(config, nullptr);
+    QSignalSpy failed(&link, &ServerLink::failed);
+    link.open(params(QStringLiteral("evil.example")));
+    QCOMPARE(failed.size(), 0); // never from inside open()
+    QVERIFY(failed.wait(5000));
+    QCOMPARE(failed.first().at(0).value<LinkFailure>(), LinkFailure::HostUnknown);
+}
+
+void tst_XmppServerLink::routeOverridesDns()
+{
+    // The domain is allowed but has no static route; a checked client route takes us to Prosody.
+    Config config;
+    config.allowedDomains = {QStringLiteral("localhost")};
+    config.noTlsDomains = {QStringLiteral("localhost")};
+    ServerLink link(config, nullptr);
+    QSignalSpy opened(&link, &ServerLink::streamOpened);
+    ServerLink::Params p = params(QStringLiteral("localhost"));
+    p.route = Xmpp::Target{QStringLiteral("127.0.0.1"), m_prosody.c2sPort()};
+    link.open(p);
+    QVERIFY(opened.wait(10000));
+}
+
+void tst_XmppServerLink::streamErrorFromServer()
+{
+    FakeServer server([](QSslSocket *s, QByteArray &input) {
+        if (hasHeader(input))
+            s->write(
+                kServerHeader +
+                "<stream:error><host-unknown xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
+                "<text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>no</text></stream:error></stream:stream>");
+    });
+    ServerLink link(fakeConfig(server.serverPort()), nullptr);
+    QSignalSpy failed(&link, &ServerLink::failed);
+    link.open(params(QStringLiteral("fake.test")));
+    QVERIFY(failed.wait(5000));
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(failed.first().at(0).value<LinkFailure>(), LinkFailure::RemoteStreamError);
+    // X4: the server's element, standalone, for <body type='terminate' condition='remote-stream-error'>.
+    QCOMPARE(failed.first().at(1).toByteArray(),
+             "<stream:error xmlns:stream='http://etherx.jabber.org/streams'><host-unknown "
+             "xmlns='urn:ietf:params:xml:ns:xmpp-streams'/><text "
+             "xmlns='urn:ietf:params:xml:ns:xmpp-streams'>no</text>"
+             "</stream:error>");
+    QVERIFY(failed.first().at(2).toString().contains(u"host-unknown"));
+}
+
+void tst_XmppServerLink::brokenXmlFromServer()
+{
+    FakeServer server([](QSslSocket *s, QByteArray &input) {
+        if (hasHeader(input) && !input.contains("</stream:stream>")) {
+            input.clear();
+            s->write(kServerHeader + kPlainFeatures);
+            s->write("<message><body></message>");
+        }
+    });
+    ServerLink link(fakeConfig(server.serverPort()), nullptr);
+    QSignalSpy opened(&link, &ServerLink::streamOpened);
+    QSignalSpy failed(&link, &ServerLink::failed);
+    link.open(params(QStringLiteral("fake.test")));
+    QVERIFY(failed.wait(5000));
+    QCOMPARE(opened.size(), 1);
+    QCOMPARE(failed.first().at(0).value<LinkFailure>(), LinkFailure::RemoteStreamError);
+    const QByteArray error = failed.first().at(1).toByteArray();
+    QVERIFY2(error.contains("<not-well-formed xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"),
+             error.constData());
+    QVERIFY(error.contains("xmlns:stream="));
+    // RFC 6120 §4.9.1.1: the server was told, and the stream closed.
+    QTRY_VERIFY(server.allInput.contains(
+        "<not-well-formed xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>"));
+    QTRY_VERIFY(server.allInput.contains("</stream:stream>"));
+}
+
+void tst_XmppServerLink::oversizedStanzaFromServer()
+{
+    FakeServer server([](QSslSocket *s, QByteArray &input) {
+        if (hasHeader(input) && !input.contains("</stream:stream>")) {
+            input.clear();
+            s->write(kServerHeader + kPlainFeatures + "<message><body>" + QByteArray(5000, 'x'));
+        }
+    });
+    Config config = fakeConfig(server.serverPort());
+    config.maxXmppBufferSize = 2000;
+    ServerLink link(config, nullptr);
+    QSignalSpy failed(&link, &ServerLink::failed);
+    link.open(params(QStringLiteral("fake.test")));
+    QVERIFY(failed.wait(5000));
+    QCOMPARE(failed.first().at(0).value<LinkFailure>(), LinkFailure::RemoteStreamError);
+    QVERIFY(failed.first().at(1).toByteArray().contains("<policy-violation"));
+}
+
+void tst_XmppServerLink::noTlsOffered()
+{
+    FakeServer server([](QSslSocket *s, QByteArray &input) {
+        if (hasHeader(input)) {
+            input.clear();
+            s->write(kServerHeader + kPlainFeatures);
+        }
+    });
+    // S2: fake.test is not in noTlsDomains, so plaintext is refused, never a silent downgrade.
+    ServerLink link(fakeConfig(server.serverPort(), false), nullptr);
+    QSignalSpy opened(&link, &ServerLink::streamOpened);
+    QSignalSpy failed(&link, &ServerLink::failed);
+    link.open(params(QStringLiteral("fake.test")));
+    QVERIFY(failed.wait(5000));
+    QCOMPARE(opened.size(), 0);
+    QCOMPARE(failed.first().at(0).value<LinkFailure>(), LinkFailure::RemoteConnectionFailed);
+    QCOMPARE(failed.first().at(2).toString(), u"server offers no TLS");
+    QVERIFY(!server.allInput.contains("<auth"));
+}
+
+void tst_XmppServerLink::startTlsRefused()
+{
+    FakeServer server([](QSslSocket *s, QByteArray &input) {
+        if (hasHeader(input)) {
+            input.remove(0, input.indexOf('>', input.indexOf("<stream:stream")) + 1);
+            s->write(kServerHeader + kTlsFeatures);
+        } else if (input.contains("<starttls")) {
+            input.clear();
+            s->write("<failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:stream>");
+        }
+    });
+    // Offered STARTTLS is used even for a noTlsDomains domain.
+    ServerLink link(fakeConfig(server.serverPort(), true), nullptr);
+    QSignalSpy failed(&link, &ServerLink::failed);
+    link.open(params(QStringLiteral("fake.test")));
+    QVERIFY(failed.wait(5000));
+    QCOMPARE(failed.first().at(0).value<LinkFailure>(), LinkFailure::RemoteConnectionFailed);
+    QVERIFY(server.allInput.contains("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"));
+}
+
+bool tst_XmppServerLink::makeCertificate()
+{
+    if (!m_certFile.isEmpty())
+        return true;
+    const QString openssl = QStandardPaths::findExecutable(QStringLiteral("openssl"));
+    if (openssl.isEmpty())
+        return false;
+    const QString cert = m_certDir.filePath(QStringLiteral("cert.pem"));
+    const QString key = m_certDir.filePath(QStringLiteral("key.pem"));
+    QProcess p;
+    p.start(openssl, {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                      QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-keyout"), key,
+                      QStringLiteral("-out"), cert, QStringLiteral("-days"), QStringLiteral("2"),
+                      QStringLiteral("-subj"), QStringLiteral("/CN=fake.test"), QStringLiteral("-addext"),
+                      QStringLiteral("subjectAltName=DNS:fake.test")});
+    if (!p.waitForFinished(30000) || p.exitCode() != 0)
+        return false;
+    m_certFile = cert;
+    m_keyFile = key;
+    return true;
+}
+
+namespace {
+
+FakeServer::Script tlsScript(const QString &certFile, const QString &keyFile, bool *tlsDone)
+{
+    return [=](QSslSocket *s, QByteArray &input) {
+        if (hasHeader(input)) {
+            input.remove(0, input.indexOf('>', input.indexOf("<stream:stream")) + 1);
+            s->write(kServerHeader + (s->isEncrypted() ? kPlainFeatures : kTlsFeatures));
+        } else if (input.contains("<starttls")) {
+            input.clear();
+            s->write("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+            QFile certIn(certFile);
+            QFile keyIn(keyFile);
+            certIn.open(QIODevice::ReadOnly);
+            keyIn.open(QIODevice::ReadOnly);
+            s->setLocalCertificate(QSslCertificate(certIn.readAll()));
+            s->setPrivateKey(QSslKey(keyIn.readAll(), QSsl::Rsa));
+            QObject::connect(s, &QSslSocket::encrypted, s, [tlsDone] { *tlsDone = true; });
+            s->startServerEncryption();
+        }
+    };
+}
+
+} // namespace
+
+void tst_XmppServerLink::startTlsWithUntrustedCertificate()
+{
+    if (!makeCertificate())
+        QSKIP("openssl is not available to make a test certificate");
+    bool tlsDone = false;
+    FakeServer server(tlsScript(m_certFile, m_keyFile, &tlsDone));
+    ServerLink link(fakeConfig(server.serverPort(), false), nullptr);
+    QSignalSpy opened(&link, &ServerLink::streamOpened);
+    QSignalSpy failed(&link, &ServerLink::failed);
+    link.open(params(QStringLiteral("fake.test")));
+    QVERIFY(failed.wait(10000));
+    QCOMPARE(opened.size(), 0);
+    QCOMPARE(failed.first().at(0).value<LinkFailure>(), LinkFailure::RemoteConnectionFailed);
+    QVERIFY2(failed.first().at(2).toString().contains(u"TLS"), qPrintable(failed.first().at(2).toString()));
+}
+
+void tst_XmppServerLink::startTlsWithTrustedCertificate()
+{
+    if (!makeCertificate())
+        QSKIP("openssl is not available to make a test certificate");
+    bool tlsDone = false;
+    FakeServer server(tlsScript(m_certFile, m_keyFile, &tlsDone));
+    Config config = fakeConfig(server.serverPort(), false);
+    config.caFile = m_certFile; // trust our self-signed certificate; verified against "fake.test"
+    ServerLink link(config, nullptr);
+    QSignalSpy opened(&link, &ServerLink::streamOpened);
+    QSignalSpy elements(&link, &ServerLink::elementReceived);
+    QSignalSpy failed(&link, &ServerLink::failed);
+    link.open(params(QStringLiteral("fake.test")));
+    QVERIFY(opened.wait(10000));
+    QCOMPARE(failed.size(), 0);
+    QVERIFY(tlsDone);
+    QVERIFY(link.isEncrypted());
+    // Only the features after TLS reach the client (RFC 6120 §5.4.3.3).
+    QTRY_COMPARE(elements.size(), 1);
+    QVERIFY(elements.first().at(0).toByteArray().contains("PLAIN"));
+}
+
+void tst_XmppServerLink::stallTimesOut()
+{
+    FakeServer server([](QSslSocket *, QByteArray &) {}); // accepts, never answers
+    Config config = fakeConfig(server.serverPort());
+    config.connectTimeout = 1;
+    ServerLink link(config, nullptr);
+    QSignalSpy failed(&link, &ServerLink::failed);
+    link.open(params(QStringLiteral("fake.test")));
+    QVERIFY(failed.wait(10000));
+    QCOMPARE(failed.first().at(0).value<LinkFailure>(), LinkFailure::RemoteConnectionFailed);
+}
+
+void tst_XmppServerLink::tcpCloseWithoutStreamEnd()
+{
+    FakeServer server([](QSslSocket *s, QByteArray &input) {
+        if (hasHeader(input)) {
+            input.clear();
+            s->write(kServerHeader + kPlainFeatures);
+        } else if (input.contains("<presence")) {
+            s->disconnectFromHost();
+        }
+    });
+    ServerLink link(fakeConfig(server.serverPort()), nullptr);
+    QSignalSpy opened(&link, &ServerLink::streamOpened);
+    QSignalSpy failed(&link, &ServerLink::failed);
+    QSignalSpy closed(&link, &ServerLink::streamClosed);
+    link.open(params(QStringLiteral("fake.test")));
+    QVERIFY(opened.wait(5000));
+    link.send("<presence/>");
+    QVERIFY(failed.wait(5000));
+    QCOMPARE(failed.first().at(0).value<LinkFailure>(), LinkFailure::ConnectionLost);
+    QCOMPARE(closed.size(), 0);
+}
+
+void tst_XmppServerLink::closeSendsStreamEnd()
+{
+    FakeServer server([](QSslSocket *s, QByteArray &input) {
+        if (hasHeader(input) && !input.contains("</stream:stream>")) {
+            input.clear();
+            s->write(kServerHeader + kPlainFeatures);
+        }
+    });
+    ServerLink link(fakeConfig(server.serverPort()), nullptr);
+    QSignalSpy opened(&link, &ServerLink::streamOpened);
+    QSignalSpy failed(&link, &ServerLink::failed);
+    link.open(params(QStringLiteral("fake.test")));
+    QVERIFY(opened.wait(5000));
+    link.send("<presence/>");
+    link.close();
+    QTRY_VERIFY(server.allInput.endsWith("<presence/></stream:stream>"));
+    QTRY_VERIFY(!server.last || server.last->state() == QAbstractSocket::UnconnectedState);
+    QVERIFY(!link.isOpen());
+    QCOMPARE(failed.size(), 0);
+
+    // A server that closes its stream gets ours back, and we report streamClosed().
+    FakeServer closer([](QSslSocket *s, QByteArray &input) {
+        if (hasHeader(input)) {
+            input.clear();
+            s->write(kServerHeader + kPlainFeatures);
+        } else if (input.contains("<presence")) {
+            input.clear();
+            s->write("</stream:stream>");
+        }
+    });
+    ServerLink link2(fakeConfig(closer.serverPort()), nullptr);
+    QSignalSpy opened2(&link2, &ServerLink::streamOpened);
+    QSignalSpy closed2(&link2, &ServerLink::streamClosed);
+    link2.open(params(QStringLiteral("fake.test")));
+    QVERIFY(opened2.wait(5000));
+    link2.send("<presence/>");
+    QVERIFY(closed2.wait(5000));
+    QTRY_VERIFY(closer.allInput.endsWith("</stream:stream>"));
+}
+
+QTEST_GUILESS_MAIN(tst_XmppServerLink)
+#include "tst_xmpp_serverlink.moc"
