@@ -21,9 +21,11 @@ namespace {
 /// Sends a raw WebSocket handshake and returns the HTTP status line the server answers with.
 QByteArray rawHandshake(quint16 port, const QByteArray &path, const QByteArray &extraHeaders)
 {
+    // The server runs in this thread: wait with the event loop running, never with waitFor*().
     QTcpSocket socket;
+    QSignalSpy connected(&socket, &QTcpSocket::connected);
     socket.connectToHost(QHostAddress::LocalHost, port);
-    if (!socket.waitForConnected(5000))
+    if (!connected.wait(5000))
         return {};
     socket.write("GET " + path +
                  " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -32,7 +34,9 @@ QByteArray rawHandshake(quint16 port, const QByteArray &path, const QByteArray &
     QByteArray reply;
     QDeadlineTimer deadline(5000);
     while (!reply.contains("\r\n") && !deadline.hasExpired()) {
-        socket.waitForReadyRead(100);
+        QSignalSpy readable(&socket, &QTcpSocket::readyRead);
+        if (!socket.bytesAvailable())
+            readable.wait(int(std::max<qint64>(1, deadline.remainingTime())));
         reply += socket.readAll();
     }
     return reply.left(reply.indexOf("\r\n"));
