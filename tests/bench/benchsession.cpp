@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "benchsession.h"
 
+#include <QCryptographicHash>
+#include <QRandomGenerator>
+
+#include <utility>
+
 namespace Switchboard::Bench {
 
 namespace {
@@ -73,6 +78,16 @@ QList<Element> StanzaSplitter::feed(const QByteArray &bytes)
     if (m_reader.hasError() && m_reader.error() != QXmlStreamReader::PrematureEndOfDocumentError)
         m_error = m_reader.errorString();
     return done;
+}
+
+std::optional<Element> StanzaSplitter::parseElement(const QByteArray &xml)
+{
+    // Wrap it so the splitter's depth-1 rule applies; the wrapper declares no namespace.
+    StanzaSplitter splitter;
+    QList<Element> elements = splitter.feed("<w>" + xml + "</w>");
+    if (splitter.hasError() || elements.size() != 1)
+        return std::nullopt;
+    return elements.takeFirst();
 }
 
 // --- BenchSession ---
@@ -410,6 +425,151 @@ void BoshSession::onResponse(HttpConnection *, int status, const QByteArray &bod
     for (const Element &stanza : stanzas)
         handleStanza(stanza);
     pump();
+}
+
+// --- WebSocketSession ---
+
+WebSocketSession::WebSocketSession(const QString &host, quint16 port, const QByteArray &path,
+                                   const Account &account, QObject *parent)
+    : BenchSession(account, parent), m_host(host), m_port(port), m_path(path)
+{
+    connect(&m_socket, &QTcpSocket::connected, this, [this] {
+        m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        QByteArray nonce(16, Qt::Uninitialized);
+        for (char &c : nonce)
+            c = char(QRandomGenerator::global()->bounded(256));
+        m_key = nonce.toBase64();
+        m_socket.write("GET " + m_path + " HTTP/1.1\r\nHost: " + m_host.toLatin1() + ':' +
+                       QByteArray::number(m_port) +
+                       "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                       "Sec-WebSocket-Protocol: xmpp\r\nSec-WebSocket-Key: " +
+                       m_key + "\r\n\r\n");
+    });
+    connect(&m_socket, &QTcpSocket::readyRead, this, &WebSocketSession::onReadyRead);
+    connect(&m_socket, &QTcpSocket::errorOccurred, this, [this] { fail(m_socket.errorString()); });
+}
+
+void WebSocketSession::start()
+{
+    m_socket.connectToHost(m_host, m_port);
+}
+
+void WebSocketSession::close()
+{
+    if (m_upgraded && m_socket.state() == QAbstractSocket::ConnectedState) {
+        sendFrame(0x1, "<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>");
+        m_socket.disconnectFromHost();
+    }
+}
+
+void WebSocketSession::openStream()
+{
+    sendFrame(0x1, "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' version='1.0' xml:lang='en' to='" +
+                       escaped(m_account.domain) + "'/>");
+}
+
+void WebSocketSession::sendStanza(const QByteArray &xml)
+{
+    sendFrame(0x1, xml);
+}
+
+void WebSocketSession::restartStream()
+{
+    // RFC 7395 §3.5: after SASL success the client opens a new stream with a fresh <open/>.
+    openStream();
+}
+
+void WebSocketSession::sendFrame(quint8 opcode, const QByteArray &payload)
+{
+    // RFC 6455 §5.2: FIN, opcode, MASK bit and length, the masking key, the masked payload.
+    QByteArray frame;
+    frame.reserve(payload.size() + 14);
+    frame.append(char(0x80 | opcode));
+    const qsizetype n = payload.size();
+    if (n < 126) {
+        frame.append(char(0x80 | n));
+    } else if (n < 65536) {
+        frame.append(char(0x80 | 126));
+        frame.append(char(n >> 8));
+        frame.append(char(n & 0xff));
+    } else {
+        frame.append(char(0x80 | 127));
+        for (int shift = 56; shift >= 0; shift -= 8)
+            frame.append(char((quint64(n) >> shift) & 0xff));
+    }
+    const quint32 key = QRandomGenerator::global()->generate();
+    const char mask[4] = {char(key >> 24), char(key >> 16), char(key >> 8), char(key)};
+    frame.append(mask, 4);
+    for (qsizetype i = 0; i < n; ++i)
+        frame.append(char(payload[i] ^ mask[i % 4]));
+    m_socket.write(frame);
+}
+
+void WebSocketSession::onReadyRead()
+{
+    m_buffer += m_socket.readAll();
+    if (!m_upgraded) {
+        const qsizetype end = m_buffer.indexOf("\r\n\r\n");
+        if (end < 0)
+            return;
+        const QByteArray head = m_buffer.left(end);
+        const QByteArray accept =
+            QCryptographicHash::hash(QByteArray(m_key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"),
+                                     QCryptographicHash::Sha1)
+                .toBase64();
+        if (!head.startsWith("HTTP/1.1 101") || !head.contains(accept))
+            return fail(QStringLiteral("WebSocket upgrade refused: %1")
+                            .arg(QString::fromLatin1(head.left(head.indexOf('\r')))));
+        m_buffer.remove(0, end + 4);
+        m_upgraded = true;
+        openStream();
+    }
+    for (;;) {
+        if (m_buffer.size() < 2)
+            return;
+        const auto b0 = quint8(m_buffer[0]), b1 = quint8(m_buffer[1]);
+        qsizetype header = 2;
+        quint64 length = b1 & 0x7f;
+        if (length == 126) {
+            if (m_buffer.size() < 4)
+                return;
+            length = (quint64(quint8(m_buffer[2])) << 8) | quint8(m_buffer[3]);
+            header = 4;
+        } else if (length == 127) {
+            if (m_buffer.size() < 10)
+                return;
+            length = 0;
+            for (int i = 2; i < 10; ++i)
+                length = (length << 8) | quint8(m_buffer[i]);
+            header = 10;
+        }
+        if (b1 & 0x80)
+            return fail(QStringLiteral("masked frame from the server"));
+        if (quint64(m_buffer.size() - header) < length)
+            return;
+        const QByteArray payload = m_buffer.mid(header, qsizetype(length));
+        m_buffer.remove(0, header + qsizetype(length));
+        const int opcode = b0 & 0x0f;
+        if (opcode == 0x9) {
+            sendFrame(0xA, payload);
+            continue;
+        }
+        if (opcode == 0x8)
+            return fail(QStringLiteral("WebSocket closed by the server"));
+        if (opcode != 0x1 && opcode != 0x0)
+            continue;
+        m_message += payload;
+        if (!(b0 & 0x80))
+            continue;
+        const QByteArray message = std::exchange(m_message, QByteArray());
+        const std::optional<Element> element = StanzaSplitter::parseElement(message);
+        if (!element)
+            return fail(QStringLiteral("not one XML element in a WebSocket message"));
+        if (element->name == QLatin1String("close"))
+            return fail(QStringLiteral("stream closed by the server"));
+        if (element->name != QLatin1String("open"))
+            handleStanza(*element);
+    }
 }
 
 } // namespace Switchboard::Bench

@@ -12,6 +12,7 @@
 #include <QXmlStreamReader>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace Switchboard::Bench {
@@ -40,6 +41,8 @@ public:
     bool hasError() const { return !m_error.isEmpty(); }
     QString error() const { return m_error; }
     const QXmlStreamAttributes &rootAttributes() const { return m_rootAttributes; }
+    /// Parses one complete element (a WebSocket message); nullopt when it is not well-formed.
+    static std::optional<Element> parseElement(const QByteArray &xml);
 
 private:
     QXmlStreamReader m_reader;
@@ -178,6 +181,36 @@ private:
     bool m_created = false;
     bool m_restartPending = false;
     bool m_closing = false;
+};
+
+/// XMPP over WebSocket (RFC 7395) on a minimal RFC 6455 client: one stanza per text message.
+class WebSocketSession final : public BenchSession
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(WebSocketSession)
+public:
+    WebSocketSession(const QString &host, quint16 port, const QByteArray &path, const Account &account,
+                     QObject *parent = nullptr);
+    void start() override;
+    void close() override;
+
+protected:
+    void sendStanza(const QByteArray &xml) override;
+    void restartStream() override;
+
+private:
+    void onReadyRead();
+    void sendFrame(quint8 opcode, const QByteArray &payload);
+    void openStream();
+
+    QString m_host;
+    quint16 m_port;
+    QByteArray m_path;
+    QByteArray m_key;
+    QTcpSocket m_socket;
+    QByteArray m_buffer;
+    QByteArray m_message; ///< a fragmented message being assembled
+    bool m_upgraded = false;
 };
 
 } // namespace Switchboard::Bench

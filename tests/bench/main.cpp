@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// switchboard-bench: logs many XMPP sessions in (raw TCP or BOSH), makes each send messages to its own
-// full JID at a fixed total rate (or as fast as echoes return), and reports logins/s, messages/s,
+// switchboard-bench: logs many XMPP sessions in (raw TCP, BOSH or WebSocket), makes each send messages to its
+// own full JID at a fixed total rate (or as fast as echoes return), and reports logins/s, messages/s,
 // round-trip percentiles and the CPU time the given processes used while messages flowed.
 #include "benchsession.h"
 
@@ -87,6 +87,8 @@ public:
             BenchSession *session = nullptr;
             if (m_options.mode == QLatin1String("tcp"))
                 session = new TcpSession(m_options.host, m_options.port, account, this);
+            else if (m_options.mode == QLatin1String("ws"))
+                session = new WebSocketSession(m_options.host, m_options.port, m_options.path, account, this);
             else
                 session = new BoshSession(m_options.host, m_options.port, m_options.path, account, this);
             connect(session, &BenchSession::loggedIn, this, [this] {
@@ -335,8 +337,11 @@ int main(int argc, char **argv)
         parser.addOption(o);
         return o;
     };
-    const auto mode = opt("mode", "bosh or tcp", "mode", "bosh");
-    const auto url = opt("url", "BOSH URL (mode bosh), e.g. http://127.0.0.1:5280/http-bind/", "url", "");
+    const auto mode = opt("mode", "bosh, ws (RFC 7395) or tcp", "mode", "bosh");
+    const auto url = opt(
+        "url",
+        "BOSH or WebSocket URL, e.g. http://127.0.0.1:5280/http-bind/, ws://127.0.0.1:5280/xmpp-websocket",
+        "url", "");
     const auto host = opt("host", "XMPP server host (mode tcp)", "host", "127.0.0.1");
     const auto port = opt("port", "XMPP server c2s port (mode tcp)", "port", "5222");
     const auto domain = opt("domain", "XMPP domain", "domain", "localhost");
@@ -355,10 +360,13 @@ int main(int argc, char **argv)
 
     Options o;
     o.mode = parser.value(mode);
-    if (o.mode == QLatin1String("bosh")) {
+    if (o.mode == QLatin1String("bosh") || o.mode == QLatin1String("ws")) {
         const QUrl u(parser.value(url));
-        if (!u.isValid() || u.scheme() != QLatin1String("http") || u.host().isEmpty()) {
-            std::fprintf(stderr, "--mode bosh needs --url http://host:port/path\n");
+        const QString scheme =
+            o.mode == QLatin1String("bosh") ? QStringLiteral("http") : QStringLiteral("ws");
+        if (!u.isValid() || u.scheme() != scheme || u.host().isEmpty()) {
+            std::fprintf(stderr, "--mode %s needs --url %s://host:port/path\n", qPrintable(o.mode),
+                         qPrintable(scheme));
             return 2;
         }
         o.host = u.host();
@@ -370,7 +378,7 @@ int main(int argc, char **argv)
         o.host = parser.value(host);
         o.port = quint16(parser.value(port).toUInt());
     } else {
-        std::fprintf(stderr, "--mode must be bosh or tcp\n");
+        std::fprintf(stderr, "--mode must be bosh, ws or tcp\n");
         return 2;
     }
     o.domain = parser.value(domain);

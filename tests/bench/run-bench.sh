@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Side-by-side benchmark on one fresh Prosody: direct TCP, Prosody's own BOSH, Switchboard's BOSH, each at a
-# fixed rate and saturated. Builds nothing: build first (bash scripts/test.sh, or a Release build).
+# Side-by-side benchmark on one fresh Prosody: direct TCP, Prosody's own BOSH and WebSocket, Switchboard's
+# BOSH and WebSocket, each at a fixed rate and saturated. Builds nothing: build first (bash scripts/test.sh, or a Release build).
 #
 #   tests/bench/run-bench.sh [BUILD_DIR]        (default: build)
 #
@@ -48,14 +48,15 @@ http="$(free_port)"
 prosody_pid="$(bash "$root/scripts/prosody-local.sh" --dir "$work/prosody" --c2s "$c2s" --http "$http" \
     --bench-users "$users" --bench-password-prefix pass)"
 
-switchboard_url=""
+switchboard_url="" switchboard_ws=""
 if [[ -x "$switchboard" ]]; then
     port="$(free_port)"
     "$switchboard" --no-gui --host 127.0.0.1 --port "$port" --path /http-bind/ \
         --route "localhost=127.0.0.1:$c2s" --no-tls-domain localhost >"$logs/switchboard.log" 2>&1 &
     switchboard_pid=$!
     for ((i = 0; i < 100; i++)); do
-        port_open "$port" && { switchboard_url="http://127.0.0.1:$port/http-bind/"; break; }
+        port_open "$port" && { switchboard_url="http://127.0.0.1:$port/http-bind/"
+            switchboard_ws="ws://127.0.0.1:$port/xmpp-websocket"; break; }
         kill -0 "$switchboard_pid" 2>/dev/null || break
         sleep 0.05
     done
@@ -65,6 +66,7 @@ fi
 cpu_count="$(nproc)"
 echo "# $(date -u +%Y-%m-%dT%H:%MZ), $cpu_count cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "# Prosody $(dpkg-query -W -f='${Version}' prosody 2>/dev/null || echo '?') on c2s $c2s / http $http (pid $prosody_pid); logs in $logs"
+echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews results)"
 echo "# $sessions sessions, each messages its own full JID; rate runs $duration s, saturated runs $sat_duration s (1 in flight per session)"
 echo
 rows=()
@@ -106,8 +108,16 @@ for r in "$rate" 0; do
     else
         rows+=("| Switchboard BOSH | $([[ $r == 0 ]] && echo saturated || echo "$r/s") | pending | | | | | | |")
     fi
+    run "Prosody WebSocket (mod_websocket)" "$r" "$s" "$prosody_pid" --mode ws --url "ws://127.0.0.1:$http/xmpp-websocket"
+    if [[ -n "$switchboard_ws" ]]; then
+        run "Switchboard WebSocket" "$r" "$s" "$switchboard_pid,$prosody_pid" --mode ws --url "$switchboard_ws"
+    else
+        rows+=("| Switchboard WebSocket | $([[ $r == 0 ]] && echo saturated || echo "$r/s") | pending | | | | | | |")
+    fi
 done
 
 echo "| run | load | logins/s | msg/s | p50 ms | p99 ms | CPU s CM | CPU s Prosody | CPU ms / 1000 stanzas |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
+echo
+echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
