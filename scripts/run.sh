@@ -33,7 +33,11 @@ fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/switchboard-run.XXXXXX")"
 prosody_pid="" switchboard_pid=""
 cleanup() {
-    [[ -n "$switchboard_pid" ]] && kill "$switchboard_pid" 2>/dev/null && wait "$switchboard_pid" 2>/dev/null
+    set +e
+    if [[ -n "$switchboard_pid" ]]; then
+        kill "$switchboard_pid" 2>/dev/null
+        wait "$switchboard_pid" 2>/dev/null
+    fi
     [[ -n "$prosody_pid" ]] && kill "$prosody_pid" 2>/dev/null
     rm -rf "$work"
     echo "stopped"

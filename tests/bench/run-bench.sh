@@ -35,6 +35,7 @@ logs="${BENCH_LOG_DIR:-$work}"
 mkdir -p "$logs"
 prosody_pid="" switchboard_pid=""
 cleanup() {
+    set +e
     [[ -n "$switchboard_pid" ]] && kill "$switchboard_pid" 2>/dev/null
     [[ -n "$prosody_pid" ]] && kill "$prosody_pid" 2>/dev/null
     [[ "$logs" == "$work" ]] || rm -rf "$work"

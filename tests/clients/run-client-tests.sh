@@ -39,7 +39,17 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/switchboard-clients.XXXXXX")"
 prosody_pid="" switchboard_pid=""
 cleanup() {
     local status=$?
-    [[ -n "$switchboard_pid" ]] && kill "$switchboard_pid" 2>/dev/null && wait "$switchboard_pid" 2>/dev/null
+    set +e
+    if [[ -n "$switchboard_pid" ]]; then
+        kill "$switchboard_pid" 2>/dev/null
+        wait "$switchboard_pid" 2>/dev/null
+        local sb_status=$?
+        # 143: ended by our SIGTERM without handling it; anything else non-zero is a crash worth failing on.
+        if [[ $sb_status -ne 0 && $sb_status -ne 143 && $status -eq 0 ]]; then
+            echo "run-client-tests.sh: switchboard exited with status $sb_status" >&2
+            status=1
+        fi
+    fi
     [[ -n "$prosody_pid" ]] && kill "$prosody_pid" 2>/dev/null
     if [[ $status -ne 0 ]]; then
         echo "--- logs kept in $work" >&2
