@@ -46,14 +46,22 @@ bool splitHostPort(QStringView text, QString *host, quint16 *port)
 
 } // namespace
 
-Resolver::Resolver(const Config &config, QObject *parent) : QObject(parent), m_config(config) {}
+Resolver::Resolver(const Config &config, QObject *parent)
+    : QObject(parent), m_config(config), m_reachable(config.reachableDomains())
+{
+    if (!m_config.caFile.isEmpty()) {
+        m_extraCas = QSslCertificate::fromPath(m_config.caFile, QSsl::Pem);
+        if (m_extraCas.isEmpty())
+            qCWarning(lcResolver) << "no certificate could be read from" << m_config.caFile;
+    }
+}
 
 bool Resolver::domainAllowed(const QString &domain) const
 {
     // RFC 6120 §3.2 / PROTOCOL.md S3: only configured domains, never an open relay.
     if (domain.isEmpty())
         return false;
-    return m_config.reachableDomains().contains(domain.toLower());
+    return m_reachable.contains(domain.toLower());
 }
 
 Resolver::Refusal Resolver::checkRoute(const QString &route, Target *target) const

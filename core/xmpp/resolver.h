@@ -6,6 +6,7 @@
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
+#include <QSslCertificate>
 #include <QString>
 
 #include <functional>
@@ -55,8 +56,13 @@ public:
     };
     static QList<Target> orderSrv(QList<SrvRecord> records);
 
+    /// The CA certificates of Config::caFile, read once here for every link (empty when unset).
+    const QList<QSslCertificate> &extraCaCertificates() const { return m_extraCas; }
+
 private:
     Config m_config;
+    QStringList m_reachable; ///< Config::reachableDomains(), computed once
+    QList<QSslCertificate> m_extraCas;
 };
 
 } // namespace Switchboard::Xmpp

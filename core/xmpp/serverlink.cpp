@@ -90,7 +90,7 @@ struct ServerLink::Private
     };
 
     ServerLink *q;
-    Config config;
+    const Config &config; ///< outlives the link (owned by the front that made it)
     Resolver *resolver;
     Params params;
     State state = State::Idle;
@@ -103,19 +103,12 @@ struct ServerLink::Private
     QTimer deadline;   // Config::connectTimeout over resolve + connect + negotiate
     QTimer closeGrace; // close(): abort if the socket has not closed by then
     QByteArray queue;  // send() before the stream is open
-    QList<QSslCertificate> extraCas;
     bool headerReceived = false;
     QString tlsErrors;
 
     Private(ServerLink *link, const Config &c, Resolver *r)
         : q(link), config(c), resolver(r), reader(c.maxXmppBufferSize)
-    {
-        if (!config.caFile.isEmpty()) {
-            extraCas = QSslCertificate::fromPath(config.caFile, QSsl::Pem);
-            if (extraCas.isEmpty())
-                qCWarning(lcTls) << "no certificate could be read from" << config.caFile;
-        }
-    }
+    {}
 
     bool negotiating() const
     {
@@ -208,8 +201,8 @@ struct ServerLink::Private
         socket = new QSslSocket(q);
         QSslConfiguration tls = socket->sslConfiguration();
         tls.setProtocol(QSsl::TlsV1_2OrLater);
-        if (!extraCas.isEmpty())
-            tls.addCaCertificates(extraCas);
+        if (!resolver->extraCaCertificates().isEmpty())
+            tls.addCaCertificates(resolver->extraCaCertificates());
         tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
         socket->setSslConfiguration(tls);
         // RFC 6120 §13.7.2: the certificate must match the domain, not the host we connected to.

@@ -42,6 +42,7 @@ public:
         std::optional<Target> route; ///< a checked client `route`, overrides routes and DNS
     };
 
+    /// `config` must outlive the link. Without a resolver the link makes its own.
     ServerLink(const Config &config, Resolver *resolver, QObject *parent = nullptr);
     ~ServerLink() override;
 
