@@ -67,7 +67,7 @@ int main(int argc, char **argv)
 {
     raiseDescriptorLimit();
     std::unique_ptr<QCoreApplication> app;
-    const bool gui = wantsGui(argc, argv);
+    [[maybe_unused]] const bool gui = wantsGui(argc, argv);
 #ifdef SWITCHBOARD_WITH_GUI
     if (gui)
         app = std::make_unique<QApplication>(argc, argv);

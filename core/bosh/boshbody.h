@@ -34,7 +34,8 @@ bool parseBody(QByteArrayView data, Body *body, QString *error, int maxDepth = 6
 /// Builds a response <body/>: `attributes` in order (names may be "xmpp:version" etc.; the needed
 /// xmlns:xmpp / xmlns:stream declarations are added), then the payload bytes concatenated. Attribute
 /// values are escaped.
-QByteArray buildBody(const QList<QPair<QString, QString>> &attributes, const QList<QByteArray> &payloads = {});
+QByteArray buildBody(const QList<QPair<QString, QString>> &attributes,
+                     const QList<QByteArray> &payloads = {});
 
 /// XML-escapes text for an attribute value (&, <, >, ", ').
 QByteArray escapeAttribute(QStringView value);

@@ -45,7 +45,10 @@ public:
         // False when the client went away: the session keeps the payloads for a resend or bounces them.
         return m_exchange->respond(std::move(response));
     }
-    bool isAlive() const override { return m_exchange && !m_exchange->isAnswered() && !m_exchange->isAborted(); }
+    bool isAlive() const override
+    {
+        return m_exchange && !m_exchange->isAnswered() && !m_exchange->isAborted();
+    }
 
 private:
     QPointer<Http::Exchange> m_exchange;

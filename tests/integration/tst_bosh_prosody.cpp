@@ -99,14 +99,15 @@ void tst_BoshProsody::loginWithSaslRestartAndBind()
 
     BoshClient full(m_server->boshUrl());
     QString error;
-    QVERIFY2(full.login(QStringLiteral("localhost"), QStringLiteral("alice"), password(QStringLiteral("alice")),
-                        &error),
+    QVERIFY2(full.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                        password(QStringLiteral("alice")), &error),
              qPrintable(error));
     QVERIFY(full.jid().startsWith(QStringLiteral("alice@localhost/")));
     QVERIFY(full.terminate().isTerminate());
 
     BoshClient wrong(m_server->boshUrl());
-    QVERIFY(!wrong.login(QStringLiteral("localhost"), QStringLiteral("alice"), QStringLiteral("nope"), &error));
+    QVERIFY(
+        !wrong.login(QStringLiteral("localhost"), QStringLiteral("alice"), QStringLiteral("nope"), &error));
     QVERIFY2(error.contains(QStringLiteral("not-authorized")), qPrintable(error));
 }
 
@@ -115,28 +116,32 @@ void tst_BoshProsody::messageBetweenTwoAccounts()
     BoshClient alice(m_server->boshUrl());
     BoshClient bob(m_server->boshUrl());
     QString error;
-    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"), password(QStringLiteral("alice")),
-                         &error),
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                         password(QStringLiteral("alice")), &error),
              qPrintable(error));
-    QVERIFY2(bob.login(QStringLiteral("localhost"), QStringLiteral("bob"), password(QStringLiteral("bob")), &error),
+    QVERIFY2(bob.login(QStringLiteral("localhost"), QStringLiteral("bob"), password(QStringLiteral("bob")),
+                       &error),
              qPrintable(error));
     bob.startPolling();
     alice.startPolling();
-    alice.sendStanza("<message xmlns='jabber:client' type='chat' to='" + bob.jid().toUtf8()
-                     + "' id='hello1'><body>Hello Bob</body></message>");
+    alice.sendStanza("<message xmlns='jabber:client' type='chat' to='" + bob.jid().toUtf8() +
+                     "' id='hello1'><body>Hello Bob</body></message>");
     const QDomElement got = bob.waitForStanza([](const QDomElement &e) {
-        return e.tagName() == QLatin1String("message") && e.attribute(QStringLiteral("id")) == QLatin1String("hello1");
+        return e.tagName() == QLatin1String("message") &&
+               e.attribute(QStringLiteral("id")) == QLatin1String("hello1");
     });
     QVERIFY(!got.isNull());
     QCOMPARE(got.namespaceURI(), QStringLiteral("jabber:client")); // X5
     QCOMPARE(got.firstChildElement(QStringLiteral("body")).text(), QStringLiteral("Hello Bob"));
     QCOMPARE(got.attribute(QStringLiteral("from")), alice.jid());
 
-    bob.sendStanza("<message xmlns='jabber:client' type='chat' to='" + alice.jid().toUtf8()
-                   + "' id='reply1'><body>Hi Alice</body></message>");
-    QVERIFY(!alice.waitForStanza([](const QDomElement &e) {
-                      return e.attribute(QStringLiteral("id")) == QLatin1String("reply1");
-                  }).isNull());
+    bob.sendStanza("<message xmlns='jabber:client' type='chat' to='" + alice.jid().toUtf8() +
+                   "' id='reply1'><body>Hi Alice</body></message>");
+    QVERIFY(!alice
+                 .waitForStanza([](const QDomElement &e) {
+                     return e.attribute(QStringLiteral("id")) == QLatin1String("reply1");
+                 })
+                 .isNull());
     alice.terminate();
     bob.terminate();
 }
@@ -146,16 +151,16 @@ void tst_BoshProsody::outOfOrderRidsForwardedInOrder()
     BoshClient alice(m_server->boshUrl());
     BoshClient bob(m_server->boshUrl());
     QString error;
-    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"), password(QStringLiteral("alice")),
-                         &error, QStringLiteral("ooo")),
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                         password(QStringLiteral("alice")), &error, QStringLiteral("ooo")),
              qPrintable(error));
-    QVERIFY2(bob.login(QStringLiteral("localhost"), QStringLiteral("bob"), password(QStringLiteral("bob")), &error,
-                       QStringLiteral("ooo")),
+    QVERIFY2(bob.login(QStringLiteral("localhost"), QStringLiteral("bob"), password(QStringLiteral("bob")),
+                       &error, QStringLiteral("ooo")),
              qPrintable(error));
     bob.startPolling();
     auto message = [&bob](const char *id) -> QByteArray {
-        return "<message xmlns='jabber:client' type='chat' to='" + bob.jid().toUtf8() + "' id='" + id
-               + "'><body>x</body></message>";
+        return "<message xmlns='jabber:client' type='chat' to='" + bob.jid().toUtf8() + "' id='" + id +
+               "'><body>x</body></message>";
     };
     // rid n+1 reaches the server before rid n: the second message must still arrive second.
     const qint64 first = alice.takeRid();
@@ -166,7 +171,8 @@ void tst_BoshProsody::outOfOrderRidsForwardedInOrder()
     QVERIFY(BoshClient::wait(earlier).finished);
     QVERIFY(!bob.waitForStanza([](const QDomElement &e) {
                     return e.attribute(QStringLiteral("id")) == QLatin1String("second");
-                }).isNull());
+                })
+                 .isNull());
     QStringList order;
     for (const QDomElement &e : bob.received()) {
         const QString id = e.attribute(QStringLiteral("id"));
@@ -183,12 +189,13 @@ void tst_BoshProsody::repeatedRidResendsResponse()
 {
     BoshClient alice(m_server->boshUrl());
     QString error;
-    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"), password(QStringLiteral("alice")),
-                         &error, QStringLiteral("rep")),
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                         password(QStringLiteral("alice")), &error, QStringLiteral("rep")),
              qPrintable(error));
     const qint64 rid = alice.takeRid();
-    BoshClient::Response first = alice.request({}, "<iq xmlns='jabber:client' type='get' id='ping1'><ping "
-                                                   "xmlns='urn:xmpp:ping'/></iq>",
+    BoshClient::Response first = alice.request({},
+                                               "<iq xmlns='jabber:client' type='get' id='ping1'><ping "
+                                               "xmlns='urn:xmpp:ping'/></iq>",
                                                rid);
     while (first.children.isEmpty() && !first.isTerminate())
         first = alice.request({});
@@ -206,27 +213,30 @@ void tst_BoshProsody::terminateSendsUnavailablePresence()
     BoshClient alice(m_server->boshUrl());
     BoshClient bob(m_server->boshUrl());
     QString error;
-    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"), password(QStringLiteral("alice")),
-                         &error, QStringLiteral("term")),
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                         password(QStringLiteral("alice")), &error, QStringLiteral("term")),
              qPrintable(error));
-    QVERIFY2(bob.login(QStringLiteral("localhost"), QStringLiteral("bob"), password(QStringLiteral("bob")), &error,
-                       QStringLiteral("term")),
+    QVERIFY2(bob.login(QStringLiteral("localhost"), QStringLiteral("bob"), password(QStringLiteral("bob")),
+                       &error, QStringLiteral("term")),
              qPrintable(error));
     bob.startPolling();
     alice.startPolling();
     // Directed presence: Prosody then tells bob when alice becomes unavailable.
     alice.sendStanza("<presence xmlns='jabber:client' to='" + bob.jid().toUtf8() + "'/>");
     QVERIFY(!bob.waitForStanza([&alice](const QDomElement &e) {
-                    return e.tagName() == QLatin1String("presence") && e.attribute(QStringLiteral("from")) == alice.jid();
-                }).isNull());
+                    return e.tagName() == QLatin1String("presence") &&
+                           e.attribute(QStringLiteral("from")) == alice.jid();
+                })
+                 .isNull());
     alice.stopPolling();
     const BoshClient::Response end = alice.terminate("<presence xmlns='jabber:client' type='unavailable'/>");
     QVERIFY(end.isTerminate());
     QVERIFY(!bob.waitForStanza([&alice](const QDomElement &e) {
-                    return e.tagName() == QLatin1String("presence")
-                           && e.attribute(QStringLiteral("type")) == QLatin1String("unavailable")
-                           && e.attribute(QStringLiteral("from")) == alice.jid();
-                }).isNull());
+                    return e.tagName() == QLatin1String("presence") &&
+                           e.attribute(QStringLiteral("type")) == QLatin1String("unavailable") &&
+                           e.attribute(QStringLiteral("from")) == alice.jid();
+                })
+                 .isNull());
     // The session is gone.
     BoshClient::Response after = alice.request({});
     QCOMPARE(after.attr(QStringLiteral("condition")), QStringLiteral("item-not-found"));
@@ -242,25 +252,28 @@ void tst_BoshProsody::inactivityTimeoutEndsSession()
     BoshClient alice(server->boshUrl());
     BoshClient bob(m_server->boshUrl());
     QString error;
-    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"), password(QStringLiteral("alice")),
-                         &error, QStringLiteral("idle")),
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                         password(QStringLiteral("alice")), &error, QStringLiteral("idle")),
              qPrintable(error));
-    QVERIFY2(bob.login(QStringLiteral("localhost"), QStringLiteral("bob"), password(QStringLiteral("bob")), &error,
-                       QStringLiteral("idle")),
+    QVERIFY2(bob.login(QStringLiteral("localhost"), QStringLiteral("bob"), password(QStringLiteral("bob")),
+                       &error, QStringLiteral("idle")),
              qPrintable(error));
     bob.startPolling();
     alice.request({}, "<presence xmlns='jabber:client' to='" + bob.jid().toUtf8() + "'/>");
     QVERIFY(!bob.waitForStanza([&alice](const QDomElement &e) {
-                    return e.tagName() == QLatin1String("presence") && e.attribute(QStringLiteral("from")) == alice.jid();
-                }).isNull());
+                    return e.tagName() == QLatin1String("presence") &&
+                           e.attribute(QStringLiteral("from")) == alice.jid();
+                })
+                 .isNull());
     QSignalSpy closed(server->hub(), &Monitor::Hub::sessionClosed);
     // alice sends nothing more: after `inactivity` seconds the session ends and the server stream with it.
     QVERIFY(closed.wait(10000));
     QCOMPARE(server->sessionCount(), 0);
     QVERIFY(!bob.waitForStanza([&alice](const QDomElement &e) {
-                    return e.attribute(QStringLiteral("type")) == QLatin1String("unavailable")
-                           && e.attribute(QStringLiteral("from")) == alice.jid();
-                }).isNull());
+                    return e.attribute(QStringLiteral("type")) == QLatin1String("unavailable") &&
+                           e.attribute(QStringLiteral("from")) == alice.jid();
+                })
+                 .isNull());
     BoshClient::Response late = alice.request({});
     QCOMPARE(late.attr(QStringLiteral("condition")), QStringLiteral("item-not-found"));
     bob.terminate();
@@ -274,8 +287,8 @@ void tst_BoshProsody::pauseKeepsSessionAlive()
     auto server = startServer(config);
     BoshClient alice(server->boshUrl());
     QString error;
-    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"), password(QStringLiteral("alice")),
-                         &error, QStringLiteral("pause")),
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                         password(QStringLiteral("alice")), &error, QStringLiteral("pause")),
              qPrintable(error));
     const BoshClient::Response paused = alice.request({{QStringLiteral("pause"), QStringLiteral("4")}});
     QCOMPARE(paused.status, 200);
@@ -297,8 +310,8 @@ void tst_BoshProsody::undeliveredMessageBouncesToSender()
     BoshClient carol(server->boshUrl());
     BoshClient dave(m_server->boshUrl());
     QString error;
-    QVERIFY2(carol.login(QStringLiteral("localhost"), QStringLiteral("carol"), password(QStringLiteral("carol")),
-                         &error, QStringLiteral("gone")),
+    QVERIFY2(carol.login(QStringLiteral("localhost"), QStringLiteral("carol"),
+                         password(QStringLiteral("carol")), &error, QStringLiteral("gone")),
              qPrintable(error));
     QVERIFY2(dave.login(QStringLiteral("localhost"), QStringLiteral("dave"), password(QStringLiteral("dave")),
                         &error, QStringLiteral("sender")),
@@ -306,12 +319,12 @@ void tst_BoshProsody::undeliveredMessageBouncesToSender()
     dave.startPolling();
     QSignalSpy noClient(server->hub(), &Monitor::Hub::noClient);
     // carol holds no request now; a message reaches her queue and she never comes back for it.
-    dave.sendStanza("<message xmlns='jabber:client' type='chat' to='" + carol.jid().toUtf8()
-                    + "' id='lost1'><body>are you there?</body></message>");
+    dave.sendStanza("<message xmlns='jabber:client' type='chat' to='" + carol.jid().toUtf8() +
+                    "' id='lost1'><body>are you there?</body></message>");
     QTRY_VERIFY_WITH_TIMEOUT(noClient.size() >= 1, 10000);
     const QDomElement bounced = dave.waitForStanza([](const QDomElement &e) {
-        return e.attribute(QStringLiteral("id")) == QLatin1String("lost1")
-               && e.attribute(QStringLiteral("type")) == QLatin1String("error");
+        return e.attribute(QStringLiteral("id")) == QLatin1String("lost1") &&
+               e.attribute(QStringLiteral("type")) == QLatin1String("error");
     });
     QVERIFY(!bounced.isNull());
     QVERIFY(!bounced.firstChildElement(QStringLiteral("error"))
@@ -344,11 +357,12 @@ void tst_BoshProsody::disallowedRouteIsRefused()
 {
     BoshClient client(m_server->boshUrl());
     // A route to a host nobody configured must not make Switchboard connect anywhere (S3).
-    const BoshClient::Response r = client.request({{QStringLiteral("to"), QStringLiteral("localhost")},
-                                                   {QStringLiteral("route"), QStringLiteral("xmpp:192.0.2.1:25")},
-                                                   {QStringLiteral("wait"), QStringLiteral("30")},
-                                                   {QStringLiteral("hold"), QStringLiteral("1")},
-                                                   {QStringLiteral("ver"), QStringLiteral("1.6")}});
+    const BoshClient::Response r =
+        client.request({{QStringLiteral("to"), QStringLiteral("localhost")},
+                        {QStringLiteral("route"), QStringLiteral("xmpp:192.0.2.1:25")},
+                        {QStringLiteral("wait"), QStringLiteral("30")},
+                        {QStringLiteral("hold"), QStringLiteral("1")},
+                        {QStringLiteral("ver"), QStringLiteral("1.6")}});
     QVERIFY(r.isTerminate());
     QCOMPARE(r.attr(QStringLiteral("condition")), QStringLiteral("host-unknown"));
 }
@@ -380,7 +394,8 @@ void tst_BoshProsody::malformedBodyIsBadRequest()
         "<body xmlns='http://jabber.org/protocol/httpbind' rid='1'",
         "<wrong xmlns='http://jabber.org/protocol/httpbind' rid='1'/>",
         "<body xmlns='urn:other' rid='1'/>",
-        "<!DOCTYPE body [<!ENTITY a 'b'>]><body xmlns='http://jabber.org/protocol/httpbind' rid='1'>&a;</body>",
+        "<!DOCTYPE body [<!ENTITY a 'b'>]><body xmlns='http://jabber.org/protocol/httpbind' "
+        "rid='1'>&a;</body>",
         "<body xmlns='http://jabber.org/protocol/httpbind' rid='1'>text</body>",
     };
     for (const QByteArray &data : bad) {
@@ -390,8 +405,8 @@ void tst_BoshProsody::malformedBodyIsBadRequest()
     // The server still serves everyone else.
     BoshClient alice(m_server->boshUrl());
     QString error;
-    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"), password(QStringLiteral("alice")),
-                         &error, QStringLiteral("after-bad")),
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                         password(QStringLiteral("alice")), &error, QStringLiteral("after-bad")),
              qPrintable(error));
     alice.terminate();
 }
@@ -403,8 +418,8 @@ void tst_BoshProsody::getWithDataAndJsonp()
     const QByteArray body = "<body xmlns='http://jabber.org/protocol/httpbind' rid='4242' to='localhost' "
                             "wait='10' hold='1' ver='1.6' xmlns:xmpp='urn:xmpp:xbosh' xmpp:version='1.0'/>";
     QUrl url = m_server->boshUrl();
-    url.setQuery(QStringLiteral("data=") + QString::fromLatin1(body.toPercentEncoding())
-                 + QStringLiteral("&callback=handleBosh"));
+    url.setQuery(QStringLiteral("data=") + QString::fromLatin1(body.toPercentEncoding()) +
+                 QStringLiteral("&callback=handleBosh"));
     QNetworkReply *reply = nam.get(QNetworkRequest(url));
     QSignalSpy done(reply, &QNetworkReply::finished);
     QVERIFY(done.wait(10000));
@@ -412,7 +427,8 @@ void tst_BoshProsody::getWithDataAndJsonp()
     QVERIFY2(text.startsWith("handleBosh({\"reply\":\"<body"), text.constData());
     QVERIFY(text.endsWith(");"));
     QVERIFY(text.contains("sid="));
-    QVERIFY(reply->header(QNetworkRequest::ContentTypeHeader).toString().contains(QStringLiteral("javascript")));
+    QVERIFY(
+        reply->header(QNetworkRequest::ContentTypeHeader).toString().contains(QStringLiteral("javascript")));
     reply->deleteLater();
 }
 
@@ -424,8 +440,9 @@ void tst_BoshProsody::hubSignalsFollowSession()
     QSignalSpy stanzas(m_server->hub(), &Monitor::Hub::stanzaForwarded);
     BoshClient alice(m_server->boshUrl());
     QString error;
-    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"), password(QStringLiteral("alice")),
-                         &error, QStringLiteral("hub"), {{QStringLiteral("ua"), QStringLiteral("HubTest/1.0")}}),
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                         password(QStringLiteral("alice")), &error, QStringLiteral("hub"),
+                         {{QStringLiteral("ua"), QStringLiteral("HubTest/1.0")}}),
              qPrintable(error));
     QCOMPARE(opened.size(), 1);
     const auto info = opened.first().first().value<Monitor::SessionInfo>();
