@@ -1,18 +1,63 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "monitor/hub.h"
 
+#include <QXmlStreamReader>
+
 namespace Switchboard::Monitor {
 
-void Hub::reportSessionOpened(const SessionInfo &info)
+std::shared_ptr<SessionCounters> Hub::reportSessionOpened(const SessionInfo &info)
 {
     ++m_sessions;
+    if (info.transport == Transport::Bosh)
+        ++m_totals.boshSessions;
+    else
+        ++m_totals.webSocketSessions;
+    auto counters = std::make_shared<SessionCounters>();
+    m_counters.insert(info.sid, counters);
     Q_EMIT sessionOpened(info);
+    return counters;
 }
 
 void Hub::reportSessionClosed(const QString &sid, const QString &condition)
 {
     --m_sessions;
+    // Watchers take their last reading of the counters in their sessionClosed slot.
     Q_EMIT sessionClosed(sid, condition);
+    m_counters.remove(sid);
+}
+
+void Hub::reportBound(const QString &sid, const QString &stream, const QString &jid)
+{
+    Q_EMIT streamBound(sid, stream, jid);
+}
+
+SessionCounters Hub::sessionCounters(const QString &sid) const
+{
+    const auto it = m_counters.constFind(sid);
+    return it == m_counters.cend() ? SessionCounters{} : **it;
+}
+
+QString Hub::boundJid(const QByteArray &xml)
+{
+    // RFC 6120 §7.6.1: <iq type='result'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>…</jid>.
+    if (!xml.contains("urn:ietf:params:xml:ns:xmpp-bind") || !xml.contains("jid"))
+        return {};
+    QXmlStreamReader reader(xml);
+    bool inBind = false;
+    bool isResult = false;
+    while (!reader.atEnd()) {
+        const auto token = reader.readNext();
+        if (token != QXmlStreamReader::StartElement)
+            continue;
+        if (reader.name() == QLatin1String("iq"))
+            isResult = reader.attributes().value(QLatin1String("type")) == QLatin1String("result");
+        else if (reader.name() == QLatin1String("bind") &&
+                 reader.namespaceUri() == QLatin1String("urn:ietf:params:xml:ns:xmpp-bind"))
+            inBind = true;
+        else if (inBind && isResult && reader.name() == QLatin1String("jid"))
+            return reader.readElementText().trimmed();
+    }
+    return {};
 }
 
 } // namespace Switchboard::Monitor

@@ -3,10 +3,14 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QHash>
 #include <QHostAddress>
 #include <QMetaMethod>
 #include <QObject>
 #include <QString>
+
+#include <array>
+#include <memory>
 
 namespace Switchboard::Monitor {
 
@@ -25,9 +29,66 @@ struct SessionInfo
     QDateTime created;
 };
 
+/// What a front counts on its hot path for one session: plain increments, no signal, no string
+/// (Wireshark's taps: counting must cost nothing). The front writes, the Hub hands out copies to
+/// watchers (Hub::sessionCounters()), which poll them on their own timer.
+struct SessionCounters
+{
+    quint64 stanzasToServer = 0;
+    quint64 stanzasToClient = 0;
+    quint64 bytesToServer = 0; ///< stanza bytes as forwarded (no BOSH/WebSocket framing)
+    quint64 bytesToClient = 0;
+    quint64 requests = 0; ///< BOSH: HTTP requests of the session; WebSocket: 0
+    int held = 0;         ///< BOSH: requests held right now; WebSocket: 0
+    friend bool operator==(const SessionCounters &, const SessionCounters &) = default;
+};
+
+/// Time from the arrival of a BOSH request the CM held to its answer, in Prometheus histogram form
+/// (buckets are per-bucket counts here; the exposition makes them cumulative).
+struct LatencyHistogram
+{
+    /// Upper bounds (ms) of the buckets; one more bucket (+Inf) follows.
+    static constexpr std::array<qint64, 12> kBoundsMs{5,   10,   25,   50,    100,   250,
+                                                      500, 1000, 5000, 30000, 60000, 120000};
+    std::array<quint64, kBoundsMs.size() + 1> buckets{};
+    quint64 count = 0;
+    quint64 sumMs = 0;
+    void add(qint64 ms)
+    {
+        std::size_t i = 0;
+        while (i < kBoundsMs.size() && ms > kBoundsMs[i])
+            ++i;
+        ++buckets[i];
+        ++count;
+        sumMs += quint64(ms < 0 ? 0 : ms);
+    }
+    friend bool operator==(const LatencyHistogram &, const LatencyHistogram &) = default;
+};
+
+/// Totals since the Hub was made, bumped by the same cheap calls as SessionCounters.
+struct HubTotals
+{
+    quint64 boshSessions = 0; ///< sessions opened, by transport
+    quint64 webSocketSessions = 0;
+    quint64 requests = 0; ///< BOSH HTTP requests at the BOSH path (with or without a valid session)
+    quint64 stanzasToServer = 0;
+    quint64 stanzasToClient = 0;
+    quint64 bytesToServer = 0;
+    quint64 bytesToClient = 0;
+    LatencyHistogram answerLatency; ///< BOSH held-request answers
+    friend bool operator==(const HubTotals &, const HubTotals &) = default;
+};
+
 /// The registry every front reports to and every watcher listens to (window, status page, metrics,
 /// embedding applications). Signals fire on the thread of the sessions (the server's), past tense,
 /// after the fact; no watcher reaches into a session.
+///
+/// Two channels, by cost:
+/// - signals for rare events (a session or stream opens, restarts, binds, fails, ends), always emitted;
+/// - counters for frequent ones (stanzas, bytes, requests, held requests, answer latency): the front
+///   bumps them with the inline count*() calls; watchers read sessionCounters()/totals() on a timer.
+/// stanzaForwarded (which carries the XML) is emitted only while wantsTraffic() is true, i.e. while a
+/// traffic recorder is connected; otherwise the fronts build nothing for it.
 class Hub final : public QObject
 {
     Q_OBJECT
@@ -40,19 +101,76 @@ public:
 
     int sessionCount() const { return m_sessions; }
 
-    // Fronts call these; they update counters and emit.
-    void reportSessionOpened(const SessionInfo &info);
+    // --- Fronts call these ---
+
+    /// A session opened: emits sessionOpened. Returns the session's counters, which the front keeps
+    /// and bumps with the count*() calls (shared: safe to keep after reportSessionClosed()).
+    std::shared_ptr<SessionCounters> reportSessionOpened(const SessionInfo &info);
+    /// Emits sessionClosed, then forgets the session's counters.
     void reportSessionClosed(const QString &sid, const QString &condition);
+    /// The bind result (RFC 6120 §7) of a stream arrived from the server: emits streamBound.
+    void reportBound(const QString &sid, const QString &stream, const QString &jid);
+
+    /// One stanza forwarded (`counters` may be null: counted in the totals only).
+    void countStanza(SessionCounters *counters, Direction direction, qsizetype bytes)
+    {
+        if (direction == Direction::ToServer) {
+            ++m_totals.stanzasToServer;
+            m_totals.bytesToServer += quint64(bytes);
+            if (counters) {
+                ++counters->stanzasToServer;
+                counters->bytesToServer += quint64(bytes);
+            }
+        } else {
+            ++m_totals.stanzasToClient;
+            m_totals.bytesToClient += quint64(bytes);
+            if (counters) {
+                ++counters->stanzasToClient;
+                counters->bytesToClient += quint64(bytes);
+            }
+        }
+    }
+    /// One HTTP request reached the BOSH path.
+    void countRequest() { ++m_totals.requests; }
+    /// A held BOSH request was answered `latencyMs` after it arrived.
+    void countAnswer(qint64 latencyMs) { m_totals.answerLatency.add(latencyMs); }
+
+    /// If `xml` (a stanza from the server) is the result of a resource bind, the bound JID; else empty.
+    /// Cheap when it is not (one substring search); fronts call it for the first few server stanzas
+    /// after a stream restart only.
+    static QString boundJid(const QByteArray &xml);
+
+    // --- Watchers read these ---
+
+    /// A copy of a live session's counters (all zero for an unknown sid).
+    SessionCounters sessionCounters(const QString &sid) const;
+    const HubTotals &totals() const { return m_totals; }
 
 Q_SIGNALS:
+    /// A session opened: for BOSH when its creation request was accepted (before the server answered),
+    /// for WebSocket at the client's first <open/>.
     void sessionOpened(const Switchboard::Monitor::SessionInfo &info);
-    /// `condition` is empty for a normal end, else the terminal condition (e.g. "remote-connection-failed").
+    /// A session ended, once, after its streams' streamTerminated. `condition` is the terminal condition
+    /// (e.g. "remote-connection-failed", "system-shutdown") or, for an end without error, empty or a
+    /// short reason ("client terminated", "inactivity", "stream ended").
     void sessionClosed(const QString &sid, const QString &condition);
+    /// A stream was opened toward the server for `domain` (the first one right after sessionOpened).
     void streamAdded(const QString &sid, const QString &stream, const QString &domain);
+    /// The client asked for a stream restart (after SASL); the server stream is being reopened.
     void streamRestarted(const QString &sid, const QString &stream);
+    /// A stream ended (`condition` empty for a normal end).
     void streamTerminated(const QString &sid, const QString &stream, const QString &condition);
-    /// The backend link of a stream is up (peer "host:port", whether TLS is on).
+    /// The backend link of a stream is up (peer "host:port", whether TLS is on); again after each restart.
     void backendConnected(const QString &sid, const QString &stream, const QString &peer, bool encrypted);
+    /// The backend link of a stream failed: `condition` as told to the client (host-unknown,
+    /// remote-connection-failed, remote-stream-error), `connected` whether it had ever been up (false:
+    /// a connect failure). Fires before the stream's streamTerminated.
+    void backendFailed(const QString &sid, const QString &stream, const QString &condition, bool connected);
+    /// The server's answer to resource binding named the stream's full JID.
+    void streamBound(const QString &sid, const QString &stream, const QString &jid);
+    /// A BOSH client paused its session for `seconds` (XEP-0124 §10).
+    void sessionPaused(const QString &sid, int seconds);
+    /// One stanza went through; only while wantsTraffic(). `xml` is the stanza as forwarded.
     void stanzaForwarded(const QString &sid, const QString &stream, Switchboard::Monitor::Direction direction,
                          const QByteArray &xml);
     /// A response the client had not yet acknowledged was acknowledged (XEP-0124 §9).
@@ -62,6 +180,8 @@ Q_SIGNALS:
 
 private:
     int m_sessions = 0;
+    HubTotals m_totals;
+    QHash<QString, std::shared_ptr<SessionCounters>> m_counters;
 };
 
 } // namespace Switchboard::Monitor
