@@ -10,7 +10,7 @@
 #include <QString>
 #include <QTimer>
 
-#include <vector>
+#include <deque>
 
 namespace Switchboard::Monitor {
 
@@ -71,7 +71,7 @@ public:
     /// Drops every record (ids go on from where they were).
     void clear();
 
-    int count() const { return int(m_size); }
+    int count() const { return int(m_ring.size()); }
     quint64 firstId() const;                        ///< oldest id kept (0 when empty)
     quint64 lastId() const { return m_nextId - 1; } ///< newest id ever made (0 before the first)
     /// Records with id > sinceId, oldest first, at most `max` (-1: all). Ids are consecutive: a front
@@ -114,17 +114,17 @@ private:
     void onStanza(const QString &sid, const QString &stream, Direction direction, const QByteArray &xml);
     void updateConnection();
     void trimTo(int capacity);
-    const TrafficRecord &at(std::size_t index) const; ///< index 0 = oldest
+    void scheduleAnnounce();
+    void announce();
 
     Hub *m_hub = nullptr;
     QMetaObject::Connection m_connection;
     QTimer m_timer;
-    std::vector<TrafficRecord> m_ring; ///< circular once full
-    std::size_t m_head = 0;            ///< index of the oldest record
-    std::size_t m_size = 0;
+    std::deque<TrafficRecord> m_ring; ///< oldest first; ids consecutive
     int m_capacity = kDefaultCapacity;
     quint64 m_nextId = 1;
     quint64 m_announced = 0; ///< lastId at the last recordsAppended
+    bool m_dropped = false;  ///< the ring lost old records since the last recordsAppended
     bool m_enabled = false;
     bool m_paused = false;
     bool m_showSecrets = false;

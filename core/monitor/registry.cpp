@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "monitor/registry.h"
+
+namespace Switchboard::Monitor {
+
+QString eventKindName(SessionEvent::Kind kind)
+{
+    switch (kind) {
+    case SessionEvent::Kind::Created:
+        return QStringLiteral("created");
+    case SessionEvent::Kind::StreamAdded:
+        return QStringLiteral("stream-added");
+    case SessionEvent::Kind::BackendConnected:
+        return QStringLiteral("backend-connected");
+    case SessionEvent::Kind::Restarted:
+        return QStringLiteral("restarted");
+    case SessionEvent::Kind::Bound:
+        return QStringLiteral("bound");
+    case SessionEvent::Kind::Paused:
+        return QStringLiteral("paused");
+    case SessionEvent::Kind::Error:
+        return QStringLiteral("error");
+    case SessionEvent::Kind::Undelivered:
+        return QStringLiteral("undelivered");
+    case SessionEvent::Kind::StreamTerminated:
+        return QStringLiteral("stream-terminated");
+    case SessionEvent::Kind::Closed:
+        return QStringLiteral("closed");
+    }
+    return {};
+}
+
+QString transportName(Transport transport)
+{
+    return transport == Transport::Bosh ? QStringLiteral("bosh") : QStringLiteral("websocket");
+}
+
+Registry::Registry(Hub *hub, QObject *parent) : QObject(parent), m_hub(hub)
+{
+    m_timer.setInterval(250);
+    m_timer.setSingleShot(false);
+    connect(&m_timer, &QTimer::timeout, this, &Registry::flush);
+
+    connect(hub, &Hub::sessionOpened, this, &Registry::onOpened);
+    connect(hub, &Hub::sessionClosed, this, &Registry::onClosed);
+    connect(hub, &Hub::streamAdded, this,
+            [this](const QString &sid, const QString &stream, const QString &domain) {
+                Entry *entry = find(sid);
+                if (!entry)
+                    return;
+                if (!findStream(*entry, stream)) {
+                    StreamRecord record;
+                    record.name = stream;
+                    record.domain = domain;
+                    entry->record.streams.append(record);
+                }
+                addEvent(*entry, SessionEvent::Kind::StreamAdded, stream, domain);
+            });
+    connect(hub, &Hub::streamRestarted, this, [this](const QString &sid, const QString &stream) {
+        if (Entry *entry = find(sid))
+            addEvent(*entry, SessionEvent::Kind::Restarted, stream, {});
+    });
+    connect(hub, &Hub::streamTerminated, this,
+            [this](const QString &sid, const QString &stream, const QString &condition) {
+                Entry *entry = find(sid);
+                if (!entry)
+                    return;
+                if (StreamRecord *s = findStream(*entry, stream)) {
+                    if (!s->open)
+                        return; // already told (a session end repeats it for every stream)
+                    s->open = false;
+                    s->condition = condition;
+                }
+                addEvent(*entry, SessionEvent::Kind::StreamTerminated, stream, condition);
+            });
+    connect(hub, &Hub::backendConnected, this,
+            [this](const QString &sid, const QString &stream, const QString &peer, bool encrypted) {
+                Entry *entry = find(sid);
+                if (!entry)
+                    return;
+                if (StreamRecord *s = findStream(*entry, stream)) {
+                    s->backendPeer = peer;
+                    s->backendEncrypted = encrypted;
+                    s->backendConnected = true;
+                }
+                if (entry->record.backendPeer.isEmpty() || entry->record.streams.value(0).name == stream) {
+                    entry->record.backendPeer = peer;
+                    entry->record.backendEncrypted = encrypted;
+                }
+                addEvent(*entry, SessionEvent::Kind::BackendConnected, stream,
+                         peer + (encrypted ? QStringLiteral(" TLS") : QStringLiteral(" no TLS")));
+            });
+    connect(hub, &Hub::backendFailed, this,
+            [this](const QString &sid, const QString &stream, const QString &condition, bool connected) {
+                if (!connected) {
+                    ++m_counters.backendConnectFailures;
+                    m_statsDirty = true;
+                    schedule();
+                }
+                if (Entry *entry = find(sid))
+                    addEvent(*entry, SessionEvent::Kind::Error, stream, condition);
+            });
+    connect(hub, &Hub::streamBound, this,
+            [this](const QString &sid, const QString &stream, const QString &jid) {
+                Entry *entry = find(sid);
+                if (!entry)
+                    return;
+                if (StreamRecord *s = findStream(*entry, stream))
+                    s->jid = jid;
+                if (entry->record.jid.isEmpty())
+                    entry->record.jid = jid;
+                addEvent(*entry, SessionEvent::Kind::Bound, stream, jid);
+            });
+    connect(hub, &Hub::sessionPaused, this, [this](const QString &sid, int seconds) {
+        if (Entry *entry = find(sid))
+            addEvent(*entry, SessionEvent::Kind::Paused, {}, QString::number(seconds));
+    });
+    connect(hub, &Hub::noClient, this, [this](const QString &sid, const QString &stream, const QByteArray &) {
+        ++m_counters.undelivered;
+        m_statsDirty = true;
+        if (Entry *entry = find(sid))
+            addEvent(*entry, SessionEvent::Kind::Undelivered, stream, {});
+        schedule();
+    });
+}
+
+Registry::~Registry() = default;
+
+void Registry::setInterval(int ms)
+{
+    m_timer.setInterval(std::max(1, ms));
+}
+
+int Registry::interval() const
+{
+    return m_timer.interval();
+}
+
+void Registry::setTimelineLimit(int events)
+{
+    m_timelineLimit = std::max(2, events);
+}
+
+void Registry::setClosedLimit(int sessions)
+{
+    m_closedLimit = std::max(0, sessions);
+    while (int(m_closed.size()) > m_closedLimit)
+        m_closed.pop_front();
+}
+
+Registry::Entry *Registry::find(const QString &id)
+{
+    const auto it = m_live.find(id);
+    return it == m_live.end() ? nullptr : &*it;
+}
+
+StreamRecord *Registry::findStream(Entry &entry, const QString &stream)
+{
+    for (StreamRecord &s : entry.record.streams) {
+        if (s.name == stream)
+            return &s;
+    }
+    return nullptr;
+}
+
+void Registry::addEvent(Entry &entry, SessionEvent::Kind kind, const QString &stream, const QString &detail)
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    entry.events.push_back(SessionEvent{now, kind, stream, detail});
+    // Bounded: drop the oldest after "created", which says when and for what the session began.
+    while (int(entry.events.size()) > m_timelineLimit)
+        entry.events.erase(entry.events.begin() + (entry.events.size() > 1 ? 1 : 0));
+    entry.record.lastActivity = now;
+    touch(entry.record.id);
+}
+
+void Registry::touch(const QString &id)
+{
+    m_changed.insert(id);
+    schedule();
+}
+
+void Registry::schedule()
+{
+    if (!m_timer.isActive())
+        m_timer.start();
+}
+
+void Registry::onOpened(const SessionInfo &info)
+{
+    Entry entry;
+    SessionRecord &r = entry.record;
+    r.id = info.sid;
+    r.transport = info.transport;
+    r.clientAddress = info.clientAddress;
+    r.userAgent = info.userAgent;
+    r.domain = info.domain;
+    r.clientSecure = info.secure;
+    r.created = info.created.isValid() ? info.created : QDateTime::currentDateTimeUtc();
+    r.lastActivity = r.created;
+    entry.events.push_back(SessionEvent{r.created, SessionEvent::Kind::Created, {}, info.domain});
+    m_live.insert(info.sid, std::move(entry));
+    m_order.append(info.sid);
+    m_added.append(info.sid);
+    if (info.transport == Transport::Bosh) {
+        ++m_counters.liveBosh;
+        ++m_counters.totalBosh;
+    } else {
+        ++m_counters.liveWebSocket;
+        ++m_counters.totalWebSocket;
+    }
+    m_statsDirty = true;
+    schedule();
+}
+
+void Registry::onClosed(const QString &sid, const QString &condition)
+{
+    const auto it = m_live.find(sid);
+    if (it == m_live.end())
+        return;
+    Entry entry = std::move(*it);
+    m_live.erase(it);
+    m_order.removeOne(sid);
+    m_changed.remove(sid);
+    SessionRecord &r = entry.record;
+    // The last reading: the Hub forgets the counters right after this signal.
+    r.counters = m_hub->sessionCounters(sid);
+    r.counters.held = 0;
+    r.closed = true;
+    r.condition = condition;
+    r.ended = QDateTime::currentDateTimeUtc();
+    r.lastActivity = r.ended;
+    for (StreamRecord &s : r.streams) {
+        if (s.open) {
+            s.open = false;
+            s.condition = condition;
+        }
+    }
+    entry.events.push_back(SessionEvent{r.ended, SessionEvent::Kind::Closed, {}, condition});
+    if (r.transport == Transport::Bosh)
+        --m_counters.liveBosh;
+    else
+        --m_counters.liveWebSocket;
+    ++m_counters.conditions[condition.isEmpty() ? QStringLiteral("normal") : condition];
+    m_removed.append(sid);
+    if (m_closedLimit > 0) {
+        m_closed.push_back(std::move(entry));
+        while (int(m_closed.size()) > m_closedLimit)
+            m_closed.pop_front();
+    }
+    m_statsDirty = true;
+    schedule();
+}
+
+void Registry::flush()
+{
+    // Counters move without signals: read them for every live session once per batch.
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (auto it = m_live.begin(); it != m_live.end(); ++it) {
+        const SessionCounters current = m_hub->sessionCounters(it.key());
+        if (current == it->record.counters)
+            continue;
+        const bool active = current.stanzasToServer != it->record.counters.stanzasToServer ||
+                            current.stanzasToClient != it->record.counters.stanzasToClient ||
+                            current.requests != it->record.counters.requests;
+        it->record.counters = current;
+        if (active)
+            it->record.lastActivity = now;
+        m_changed.insert(it.key());
+    }
+
+    const QStringList added = std::exchange(m_added, {});
+    QStringList changed;
+    changed.reserve(m_changed.size());
+    for (const QString &id : std::as_const(m_order)) {
+        if (m_changed.contains(id) && !added.contains(id))
+            changed.append(id);
+    }
+    m_changed.clear();
+    const QStringList removed = std::exchange(m_removed, {});
+
+    const RegistryCounters current = counters();
+    const bool stats = m_statsDirty || !(current == m_published);
+    m_statsDirty = false;
+    m_published = current;
+
+    if (m_live.isEmpty())
+        m_timer.stop();
+
+    // A session added and removed in one batch: announce both, in that order (see the header).
+    if (!added.isEmpty())
+        Q_EMIT sessionsAdded(added);
+    if (!changed.isEmpty())
+        Q_EMIT sessionsChanged(changed);
+    if (!removed.isEmpty())
+        Q_EMIT sessionsRemoved(removed);
+    if (stats)
+        Q_EMIT statsUpdated();
+}
+
+QList<SessionRecord> Registry::sessions() const
+{
+    QList<SessionRecord> out;
+    out.reserve(m_order.size());
+    for (const QString &id : m_order)
+        out.append(m_live.value(id).record);
+    return out;
+}
+
+QStringList Registry::sessionIds() const
+{
+    return m_order;
+}
+
+SessionRecord Registry::session(const QString &id) const
+{
+    const auto it = m_live.constFind(id);
+    if (it != m_live.cend())
+        return it->record;
+    for (auto c = m_closed.crbegin(); c != m_closed.crend(); ++c) {
+        if (c->record.id == id)
+            return c->record;
+    }
+    return {};
+}
+
+bool Registry::contains(const QString &id) const
+{
+    return m_live.contains(id);
+}
+
+QList<SessionEvent> Registry::events(const QString &id) const
+{
+    const Entry *entry = nullptr;
+    const auto it = m_live.constFind(id);
+    if (it != m_live.cend()) {
+        entry = &*it;
+    } else {
+        for (auto c = m_closed.crbegin(); c != m_closed.crend() && !entry; ++c) {
+            if (c->record.id == id)
+                entry = &*c;
+        }
+    }
+    if (!entry)
+        return {};
+    return QList<SessionEvent>(entry->events.cbegin(), entry->events.cend());
+}
+
+QList<SessionRecord> Registry::closedSessions() const
+{
+    QList<SessionRecord> out;
+    out.reserve(qsizetype(m_closed.size()));
+    for (const Entry &entry : m_closed)
+        out.append(entry.record);
+    return out;
+}
+
+RegistryCounters Registry::counters() const
+{
+    RegistryCounters out = m_counters;
+    const HubTotals &totals = m_hub->totals();
+    out.requests = totals.requests;
+    out.stanzasToServer = totals.stanzasToServer;
+    out.stanzasToClient = totals.stanzasToClient;
+    out.bytesToServer = totals.bytesToServer;
+    out.bytesToClient = totals.bytesToClient;
+    out.answerLatency = totals.answerLatency;
+    return out;
+}
+
+} // namespace Switchboard::Monitor
