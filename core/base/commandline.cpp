@@ -24,6 +24,7 @@ struct KeyOption
 const KeyOption singleOptions[] = {
     {"host", "host"},       {"port", "port"},       {"path", "path"},
     {"ws-path", "ws_path"}, {"ca-file", "ca_file"}, {"dns-server", "dns_server"},
+    {"lang", "lang"},
 };
 
 // Repeatable: together they replace the list from the file.
@@ -104,8 +105,12 @@ void addCommandLineOptions(QCommandLineParser &parser)
          QStringLiteral("ip")},
         {QStringLiteral("log"),
          QStringLiteral(
-             "Logging rules, e.g. switchboard.bosh.debug=true (',' or ';' separated). Repeatable."),
+             "Logging rules, e.g. bosh.debug (short for switchboard.bosh.debug=true) or qt.*=false "
+             "(',' or ';' separated). Repeatable."),
          QStringLiteral("rules")},
+        {QStringLiteral("lang"),
+         QStringLiteral("User interface language, e.g. de or fr (default: the system locale)."),
+         QStringLiteral("code")},
         {QStringLiteral("no-gui"), QStringLiteral("Run without the monitor window.")},
         {QStringLiteral("print-config"),
          QStringLiteral("Print the effective configuration in config-file syntax and exit.")},

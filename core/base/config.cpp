@@ -242,16 +242,45 @@ bool checkOrigin(QString &item, QString *reason)
     return true;
 }
 
-/// A QLoggingCategory rule: "category.pattern[.level]=true|false".
+/// A QLoggingCategory rule: "category.pattern[.level]=true|false". Short forms: "=true" may be left out,
+/// and a category outside "switchboard", "qt" and "default" is one of ours: "bosh.debug" is
+/// "switchboard.bosh.debug=true", "*.debug=false" stays as it is.
 bool checkLogRule(QString &item, QString *reason)
 {
     const qsizetype eq = item.indexOf(QLatin1Char('='));
-    const QString pattern = item.left(eq).trimmed();
-    const QString enabled = item.mid(eq + 1).trimmed().toLower();
-    if (eq < 0 || pattern.isEmpty() ||
+    QString pattern = (eq < 0 ? item : item.left(eq)).trimmed();
+    const QString enabled = eq < 0 ? QStringLiteral("true") : item.mid(eq + 1).trimmed().toLower();
+    static const QRegularExpression category(QStringLiteral("^[\\w*-]+(\\.[\\w*-]+)*$"));
+    if (pattern.isEmpty() || !category.match(pattern).hasMatch() ||
         (enabled != QLatin1String("true") && enabled != QLatin1String("false")))
-        return fail(reason, quoted(item) + QStringLiteral(" is not a logging rule (CATEGORY=true|false)"));
+        return fail(reason, quoted(item) + QStringLiteral(" is not a logging rule (CATEGORY[=true|false])"));
+    const QString head = pattern.section(QLatin1Char('.'), 0, 0);
+    if (head != QLatin1String("switchboard") && head != QLatin1String("qt") && head != QLatin1String("default") &&
+        !head.startsWith(QLatin1Char('*')))
+        pattern.prepend(QStringLiteral("switchboard."));
     item = pattern + QLatin1Char('=') + enabled;
+    return true;
+}
+
+/// A language code for translations: "de", "fr_CH", "pt-BR"; empty: the system locale.
+bool setLang(const QString &value, Config &config, const Context &, QString *reason)
+{
+    static const QRegularExpression code(QStringLiteral("^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$"));
+    if (!value.isEmpty() && !code.match(value).hasMatch())
+        return fail(reason, quoted(value) + QStringLiteral(" is not a language code (e.g. de, fr_CH)"));
+    config.lang = value;
+    return true;
+}
+
+/// A secret given in a URL query or an Authorization header: printable ASCII without blanks.
+bool setToken(const QString &value, Config &config, const Context &, QString *reason)
+{
+    const bool printable = std::all_of(value.cbegin(), value.cend(), [](QChar c) {
+        return c.unicode() > 0x20 && c.unicode() < 0x7f && c != QLatin1Char('&') && c != QLatin1Char('#');
+    });
+    if (!printable)
+        return fail(reason, QStringLiteral("must be printable ASCII without blanks, '&' or '#'"));
+    config.statusToken = value;
     return true;
 }
 
@@ -456,6 +485,12 @@ const KeySpec keySpecs[] = {
     {"public_url", Shape::Single, &setPublicUrl, &getString<&Config::publicUrl>},
     {"gui", Shape::Single, &setBool<&Config::gui>, &getBool<&Config::gui>},
     {"log", Shape::List, &setList<&Config::logRules, &checkLogRule, false>, &getList<&Config::logRules>},
+    {"lang", Shape::Single, &setLang, &getString<&Config::lang>},
+    {"status_path", Shape::Single, &setPath<&Config::statusPath>, &getString<&Config::statusPath>},
+    {"status_token", Shape::Single, &setToken, &getString<&Config::statusToken>},
+    {"traffic_capacity", Shape::Single, &setInt<&Config::trafficCapacity, 1, 10000000>,
+     &getInt<&Config::trafficCapacity>},
+    {"show_secrets", Shape::Single, &setBool<&Config::showSecrets>, &getBool<&Config::showSecrets>},
 };
 
 const KeySpec *findKey(const QString &key)
@@ -625,6 +660,10 @@ bool ConfigLoader::validate(const Config &config, QString *error)
     // Cross-field rules.
     if (withoutTrailingSlashes(config.path) == withoutTrailingSlashes(config.wsPath))
         errors.append(QStringLiteral("keys 'path' and 'ws_path' must differ"));
+    for (const QString &other : {config.path, config.wsPath, QStringLiteral("/metrics")}) {
+        if (withoutTrailingSlashes(config.statusPath) == withoutTrailingSlashes(other))
+            errors.append(QStringLiteral("key 'status_path' must differ from 'path', 'ws_path' and /metrics"));
+    }
     if (config.defaultWait > config.maxWait)
         errors.append(QStringLiteral("key 'default_wait' (%1) must not exceed 'max_wait' (%2)")
                           .arg(config.defaultWait)

@@ -76,6 +76,13 @@ struct Config
     // --- Process ---
     bool gui = true;
     QStringList logRules; ///< QLoggingCategory rules, e.g. "switchboard.bosh.debug=true"
+    QString lang;         ///< UI language (e.g. "de", "fr_CH"); empty: the system locale
+
+    // --- Monitor (status page, metrics, traffic capture) ---
+    QString statusPath = QStringLiteral("/status"); ///< HTML status page; JSON at statusPath + ".json"
+    QString statusToken;       ///< required for /status and /metrics when set; empty: loopback only
+    int trafficCapacity = 10000; ///< stanzas the traffic capture keeps (a ring buffer)
+    bool showSecrets = false;  ///< keep SASL payloads and passwords in the capture (local debugging)
 
     /// The domain list that may be reached: allowedDomains, else the route domains (lower-cased).
     QStringList reachableDomains() const;

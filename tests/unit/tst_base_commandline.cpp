@@ -136,6 +136,13 @@ void tst_BaseCommandLine::overrides_data()
                                               QStringLiteral("switchboard.ws.debug=true"),
                                               QStringLiteral("qt.*=false")};
                             });
+    QTest::newRow("log short form") << args({"--log", "bosh.debug", "--log", "xmpp.debug,tls"})
+                                    << with([](Config &c) {
+                                           c.logRules = {QStringLiteral("switchboard.bosh.debug=true"),
+                                                         QStringLiteral("switchboard.xmpp.debug=true"),
+                                                         QStringLiteral("switchboard.tls=true")};
+                                       });
+    QTest::newRow("lang") << args({"--lang", "de"}) << with([](Config &c) { c.lang = QStringLiteral("de"); });
     QTest::newRow("no-gui") << args({"--no-gui"}) << with([](Config &c) { c.gui = false; });
     QTest::newRow("several") << args({"--no-gui", "--port", "5281", "--route", "localhost=[::1]:5222",
                                       "--no-tls-domain", "localhost"})
@@ -205,7 +212,7 @@ void tst_BaseCommandLine::help()
         QVERIFY2(result.output.contains(QStringLiteral("Usage:")), qPrintable(result.output));
         for (const char *name : {"--config", "--host", "--port", "--path", "--route", "--no-tls-domain",
                                  "--allow-domain", "--allow-origin", "--ws-path", "--ca-file", "--dns-server",
-                                 "--log", "--no-gui", "--help", "--version", "--print-config"})
+                                 "--log", "--lang", "--no-gui", "--help", "--version", "--print-config"})
             QVERIFY2(result.output.contains(QLatin1String(name)), name);
         QVERIFY(result.output.endsWith(QLatin1Char('\n')));
     }
@@ -270,7 +277,7 @@ void tst_BaseCommandLine::usageErrors_data()
                                     << QStringLiteral("option '--dns-server': key 'dns_server'");
     QTest::newRow("missing ca file") << args({"--ca-file", "/nonexistent.pem"})
                                      << QStringLiteral("option '--ca-file': key 'ca_file'");
-    QTest::newRow("bad log rule") << args({"--log", "switchboard.bosh"})
+    QTest::newRow("bad log rule") << args({"--log", "switchboard bosh"})
                                   << QStringLiteral("option '--log': key 'log'");
     QTest::newRow("bad path") << args({"--path", "bosh"}) << QStringLiteral("must start with '/'");
     QTest::newRow("bad domain") << args({"--allow-domain", "a..b"}) << QStringLiteral("not a domain name");

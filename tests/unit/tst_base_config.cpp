@@ -217,6 +217,20 @@ void tst_BaseConfig::parsesGoodValue_data()
                                               QStringLiteral("switchboard.*.debug=true"),
                                               QStringLiteral("qt.*=false")};
                             });
+    QTest::newRow("log short forms")
+        << QByteArray("log = bosh.debug, xmpp=false; *.debug=true; default.warning=false")
+        << with([](Config &c) {
+               c.logRules = {QStringLiteral("switchboard.bosh.debug=true"), QStringLiteral("switchboard.xmpp=false"),
+                             QStringLiteral("*.debug=true"), QStringLiteral("default.warning=false")};
+           });
+    QTest::newRow("lang") << QByteArray("lang = fr_CH") << with([](Config &c) { c.lang = QStringLiteral("fr_CH"); });
+    QTest::newRow("status_path")
+        << QByteArray("status_path = /ops/status") << with([](Config &c) { c.statusPath = QStringLiteral("/ops/status"); });
+    QTest::newRow("status_token")
+        << QByteArray("status_token = s3cr3t-T0ken_~") << with([](Config &c) { c.statusToken = QStringLiteral("s3cr3t-T0ken_~"); });
+    QTest::newRow("traffic_capacity")
+        << QByteArray("traffic_capacity = 1") << with([](Config &c) { c.trafficCapacity = 1; });
+    QTest::newRow("show_secrets") << QByteArray("show_secrets = yes") << with([](Config &c) { c.showSecrets = true; });
 }
 
 void tst_BaseConfig::parsesGoodValue()
@@ -305,7 +319,15 @@ void tst_BaseConfig::rejectsBadValue_data()
     row("public_url", "example.com", "not an http:// or https:// URL");
     row("public_url", "https://example.com/?a=b", "without query");
     row("gui", "sometimes", "not a boolean");
-    row("log", "switchboard.bosh.debug", "not a logging rule");
+    row("log", "bosh debug", "not a logging rule");
+    row("log", "=true", "not a logging rule");
+    row("lang", "EN US", "not a language code");
+    row("lang", "d", "not a language code");
+    row("status_path", "status", "must start with '/'");
+    row("status_token", "a b", "printable ASCII without blanks");
+    row("status_token", "a&b", "printable ASCII without blanks");
+    row("traffic_capacity", "0", "out of range 1..10000000");
+    row("show_secrets", "maybe", "not a boolean");
     row("log", "switchboard.bosh.debug=maybe", "not a logging rule");
 }
 
@@ -497,6 +519,10 @@ void tst_BaseConfig::validate_data()
                                        << QStringLiteral("key 'ws_path': must start with '/'");
     QTest::newRow("same paths") << with([](Config &c) { c.wsPath = QStringLiteral("/http-bind"); })
                                 << QStringLiteral("'path' and 'ws_path' must differ");
+    QTest::newRow("status_path = path") << with([](Config &c) { c.statusPath = QStringLiteral("/http-bind"); })
+                                        << QStringLiteral("'status_path' must differ");
+    QTest::newRow("status_path = /metrics/") << with([](Config &c) { c.statusPath = QStringLiteral("/metrics/"); })
+                                             << QStringLiteral("'status_path' must differ");
     QTest::newRow("default_wait > max_wait")
         << with([](Config &c) { c.defaultWait = 121; })
         << QStringLiteral("'default_wait' (121) must not exceed 'max_wait' (120)");
@@ -635,7 +661,7 @@ void tst_BaseConfig::reachableDomainsAndRouteFor()
 void tst_BaseConfig::everyKeyIsPrintedAndDocumented()
 {
     const QStringList keys = ConfigLoader::knownKeys();
-    QCOMPARE(keys.size(), 39);
+    QCOMPARE(keys.size(), 44);
     QCOMPARE(keys.size(), QSet<QString>(keys.cbegin(), keys.cend()).size());
 
     Config config;
