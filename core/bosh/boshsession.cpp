@@ -6,6 +6,7 @@
 #include <QCryptographicHash>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 
 #include <algorithm>
 
@@ -22,6 +23,8 @@ constexpr int kMaxUnacknowledged = 64;
 // A client ack lower than the last response only means a lost response when that response went out
 // a while ago; below this it is still in flight (XEP-0124 §9.3).
 constexpr qint64 kReportAfterMs = 1000;
+// Server stanzas checked for the resource-binding result after a restart (monitor: the bound JID).
+constexpr int kBindWatch = 8;
 // rid is a positive integer below 2^53 (XEP-0124 §14.1).
 constexpr qint64 kMaxRid = (qint64(1) << 53) - 1;
 
@@ -185,7 +188,8 @@ void BoshSession::create(const Body &body, ResponderPtr responder)
     info.created = QDateTime::currentDateTimeUtc();
     if (m_hub) {
         m_reported = true;
-        m_hub->reportSessionOpened(info);
+        m_counters = m_hub->reportSessionOpened(info);
+        ++m_counters->requests;
         Q_EMIT m_hub->streamAdded(m_context.sid, stream->name, to);
     }
 
@@ -198,6 +202,8 @@ void BoshSession::create(const Body &body, ResponderPtr responder)
     held.stream = stream->name;
     held.announce = true;
     m_held.push_back(std::move(held));
+    if (m_counters)
+        m_counters->held = int(m_held.size());
 }
 
 BoshSession::Stream *BoshSession::openStream(const Body &body, const QString &domain)
@@ -234,6 +240,12 @@ QString BoshSession::newStreamName() const
 
 void BoshSession::handleRequest(const Body &body, ResponderPtr responder)
 {
+    if (m_counters)
+        ++m_counters->requests;
+    const auto countHeld = qScopeGuard([this] {
+        if (m_counters)
+            m_counters->held = int(m_held.size());
+    });
     if (m_finished) {
         fail(Condition::ItemNotFound, {}, responder);
         return;
@@ -456,6 +468,8 @@ void BoshSession::process(Incoming incoming)
             send(rid, responder, 200, buildBody({}));
         m_pauseUntil = m_clock() + qint64(seconds) * 1000;
         m_lastActivity = m_clock();
+        if (m_hub)
+            Q_EMIT m_hub->sessionPaused(m_context.sid, seconds);
         return;
     }
 
@@ -466,6 +480,7 @@ void BoshSession::process(Incoming incoming)
             return;
         }
         stream->restarting = true;
+        stream->bindWatch = kBindWatch;
         stream->upstream->restart(
             body.has(QStringLiteral("xml:lang")) ? body.attribute(QStringLiteral("xml:lang")) : m_lang);
         if (m_hub)
@@ -528,6 +543,10 @@ void BoshSession::processAddStream(const Body &body, qint64 rid, ResponderPtr re
 
 void BoshSession::forward(Stream &stream, const QList<QByteArray> &payloads)
 {
+    if (m_hub) {
+        for (const QByteArray &payload : payloads)
+            m_hub->countStanza(m_counters.get(), Monitor::Direction::ToServer, payload.size());
+    }
     if (m_hub && m_hub->wantsTraffic()) {
         for (const QByteArray &payload : payloads)
             Q_EMIT m_hub->stanzaForwarded(m_context.sid, stream.name, Monitor::Direction::ToServer, payload);
@@ -537,6 +556,7 @@ void BoshSession::forward(Stream &stream, const QList<QByteArray> &payloads)
 
 void BoshSession::hold(Held held)
 {
+    held.arrived = m_clock();
     m_held.push_back(std::move(held));
     // §7.2 (hold): never keep more than `hold` requests waiting; the oldest goes back now. With wait=0
     // nothing waits at all.
@@ -613,6 +633,8 @@ void BoshSession::answer(Held &held, QList<Outgoing> payloads, QList<QPair<QStri
 
     const bool legacyError = terminal && m_legacy && legacyStatus(terminal->condition) != 200;
     const int status = legacyError ? legacyStatus(terminal->condition) : 200;
+    if (m_hub && held.arrived >= 0)
+        m_hub->countAnswer(m_clock() - held.arrived);
     send(held.rid, held.responder, status, legacyError ? QByteArray() : buildBody(attrs, stanzas), stanzas,
          stream);
     m_lastActivity = m_clock();
@@ -644,6 +666,10 @@ void BoshSession::send(qint64 rid, const ResponderPtr &responder, int status, QB
                        QList<QByteArray> stanzas, const QString &stream)
 {
     const bool delivered = responder && responder->send(status, body);
+    if (m_hub) {
+        for (const QByteArray &stanza : std::as_const(stanzas))
+            m_hub->countStanza(m_counters.get(), Monitor::Direction::ToClient, stanza.size());
+    }
     if (m_hub && m_hub->wantsTraffic()) {
         for (const QByteArray &stanza : std::as_const(stanzas))
             Q_EMIT m_hub->stanzaForwarded(m_context.sid, stream, Monitor::Direction::ToClient, stanza);
@@ -697,6 +723,10 @@ void BoshSession::scheduleFlush()
 void BoshSession::flush()
 {
     m_flushScheduled = false;
+    const auto countHeld = qScopeGuard([this] {
+        if (m_counters)
+            m_counters->held = int(m_held.size());
+    });
     while (!m_finished && !m_queue.empty() && !m_held.empty())
         answerOldest(false);
 }
@@ -722,11 +752,18 @@ void BoshSession::checkTimers()
 {
     if (m_finished)
         return;
+    const auto countHeld = qScopeGuard([this] {
+        if (m_counters)
+            m_counters->held = int(m_held.size());
+    });
     const qint64 now = m_clock();
     // §7.1 (wait): a held request with nothing to say is answered empty when its time is up.
     while (!m_finished && !m_held.empty() && m_held.front().deadline && m_held.front().deadline <= now) {
         if (m_held.front().announce && m_creating) {
             // The server never sent its features within the connect deadline.
+            if (m_hub)
+                Q_EMIT m_hub->backendFailed(m_context.sid, m_held.front().stream,
+                                            conditionName(Condition::RemoteConnectionFailed), false);
             fail(Condition::RemoteConnectionFailed);
             return;
         }
@@ -761,8 +798,17 @@ void BoshSession::upstreamOpened(const QString &stream, const Xmpp::StreamHeader
 
 void BoshSession::upstreamElement(const QString &stream, const QByteArray &xml)
 {
-    if (m_finished || !findStream(stream))
+    Stream *s = findStream(stream);
+    if (m_finished || !s)
         return;
+    if (s->bindWatch > 0 && m_hub) {
+        // RFC 6120 §7: the bind result comes among the first stanzas after the last restart.
+        --s->bindWatch;
+        if (const QString jid = Monitor::Hub::boundJid(xml); !jid.isEmpty()) {
+            s->bindWatch = 0;
+            m_hub->reportBound(m_context.sid, stream, jid);
+        }
+    }
     m_queue.push_back(Outgoing{stream, xml});
     scheduleFlush();
 }
@@ -802,6 +848,8 @@ void BoshSession::upstreamFailed(const QString &stream, Xmpp::LinkFailure failur
         break;
     }
     qCDebug(lcBosh) << m_context.sid << "stream" << stream << "failed:" << conditionName(condition);
+    if (m_hub)
+        Q_EMIT m_hub->backendFailed(m_context.sid, stream, conditionName(condition), s->opened);
     m_queue.push_back(Outgoing{stream, inner, true, condition});
     scheduleFlush();
 }

@@ -114,6 +114,7 @@ private:
         bool restarting = false; ///< a restart was asked; features not back yet
         bool announced = false;  ///< the client was told about this stream (creation/add response)
         bool closing = false;
+        int bindWatch = 0; ///< server stanzas still checked for the bind result (monitor)
         Xmpp::StreamHeader header;
     };
     struct Incoming
@@ -128,6 +129,7 @@ private:
         qint64 deadline = 0; ///< answer with an empty body at this time
         QString stream;      ///< for an "add stream" or creation request: the stream to announce
         bool announce = false;
+        qint64 arrived = -1; ///< when it was held (monitor: answer latency); -1: the creation request
     };
     struct Outgoing
     {
@@ -180,6 +182,7 @@ private:
     UpstreamFactory m_factory;
     Clock m_clock;
     Monitor::Hub *m_hub = nullptr;
+    std::shared_ptr<Monitor::SessionCounters> m_counters; ///< the hub's, bumped here (null without a hub)
 
     // Negotiated at creation (XEP-0124 §7.1).
     int m_wait = 60;

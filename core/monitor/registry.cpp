@@ -92,7 +92,8 @@ Registry::Registry(Hub *hub, QObject *parent) : QObject(parent), m_hub(hub)
             });
     connect(hub, &Hub::backendFailed, this,
             [this](const QString &sid, const QString &stream, const QString &condition, bool connected) {
-                if (!connected) {
+                // A stream error means the server was reached: not a connect failure.
+                if (!connected && condition != QLatin1String("remote-stream-error")) {
                     ++m_counters.backendConnectFailures;
                     m_statsDirty = true;
                     schedule();

@@ -79,8 +79,11 @@ void WebSocketStream::onText(const QString &message)
                  QStringLiteral("unsupported-stanza-type"));
             return;
         }
-        if (m_hub && m_hub->wantsTraffic())
-            Q_EMIT m_hub->stanzaForwarded(m_id, m_id, Monitor::Direction::ToServer, frame.xml);
+        if (m_hub) {
+            m_hub->countStanza(m_counters.get(), Monitor::Direction::ToServer, frame.xml.size());
+            if (m_hub->wantsTraffic())
+                Q_EMIT m_hub->stanzaForwarded(m_id, m_id, Monitor::Direction::ToServer, frame.xml);
+        }
         m_link->send(frame.xml);
         return;
     }
@@ -98,6 +101,7 @@ void WebSocketStream::onOpenFrame(const QMap<QString, QString> &attrs)
         }
         m_state = State::Opening;
         m_link->restart(lang.isEmpty() ? m_lang : lang);
+        m_bindWatch = 8; // RFC 6120 §7: the bind result comes among the first stanzas after a restart
         if (m_hub)
             Q_EMIT m_hub->streamRestarted(m_id, m_id);
         return;
@@ -121,12 +125,21 @@ void WebSocketStream::onOpenFrame(const QMap<QString, QString> &attrs)
     m_link = new Xmpp::ServerLink(m_config, m_resolver, this);
     connect(m_link, &Xmpp::ServerLink::streamOpened, this, [this](const Xmpp::StreamHeader &header) {
         m_state = State::Open;
+        m_linkUp = true;
         sendText(openFrame(header, m_lang), false);
         if (m_hub)
             Q_EMIT m_hub->backendConnected(m_id, m_id, m_link->peerDescription(), m_link->isEncrypted());
     });
-    connect(m_link, &Xmpp::ServerLink::elementReceived, this,
-            [this](const QByteArray &xml) { sendText(xml, true); });
+    connect(m_link, &Xmpp::ServerLink::elementReceived, this, [this](const QByteArray &xml) {
+        if (m_bindWatch > 0 && m_hub) {
+            --m_bindWatch;
+            if (const QString jid = Monitor::Hub::boundJid(xml); !jid.isEmpty()) {
+                m_bindWatch = 0;
+                m_hub->reportBound(m_id, m_id, jid);
+            }
+        }
+        sendText(xml, true);
+    });
     connect(m_link, &Xmpp::ServerLink::streamClosed, this, [this] {
         // The server ended its stream: <close/> to the client, then the socket (W5).
         sendText(closeFrame(), false);
@@ -136,6 +149,14 @@ void WebSocketStream::onOpenFrame(const QMap<QString, QString> &attrs)
     });
     connect(m_link, &Xmpp::ServerLink::failed, this,
             [this](Xmpp::LinkFailure failure, const QByteArray &streamErrorXml, const QString &reason) {
+                if (m_hub)
+                    Q_EMIT m_hub->backendFailed(m_id, m_id,
+                                                failure == Xmpp::LinkFailure::RemoteStreamError
+                                                    ? QStringLiteral("remote-stream-error")
+                                                : failure == Xmpp::LinkFailure::HostUnknown
+                                                    ? QStringLiteral("host-unknown")
+                                                    : QStringLiteral("remote-connection-failed"),
+                                                m_linkUp);
                 switch (failure) {
                 case Xmpp::LinkFailure::RemoteStreamError:
                     fail(streamErrorXml.isEmpty() ? streamErrorFrame(QStringLiteral("undefined-condition"))
@@ -168,7 +189,7 @@ void WebSocketStream::onOpenFrame(const QMap<QString, QString> &attrs)
         info.domain = to;
         info.created = QDateTime::currentDateTimeUtc();
         m_reported = true;
-        m_hub->reportSessionOpened(info);
+        m_counters = m_hub->reportSessionOpened(info);
         Q_EMIT m_hub->streamAdded(m_id, m_id, to);
     }
 }
@@ -177,8 +198,11 @@ void WebSocketStream::sendText(const QByteArray &xml, bool isStanza)
 {
     if (!m_socket || m_state == State::Closed)
         return;
-    if (isStanza && m_hub && m_hub->wantsTraffic())
-        Q_EMIT m_hub->stanzaForwarded(m_id, m_id, Monitor::Direction::ToClient, xml);
+    if (isStanza && m_hub) {
+        m_hub->countStanza(m_counters.get(), Monitor::Direction::ToClient, xml.size());
+        if (m_hub->wantsTraffic())
+            Q_EMIT m_hub->stanzaForwarded(m_id, m_id, Monitor::Direction::ToClient, xml);
+    }
     m_socket->sendTextMessage(QString::fromUtf8(xml));
 }
 
