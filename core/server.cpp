@@ -2,6 +2,9 @@
 #include "server.h"
 
 #include "bosh/boshendpoint.h"
+#include "monitor/registry.h"
+#include "monitor/statuspage.h"
+#include "monitor/trafficrecorder.h"
 #include "http/httpserver.h"
 #include "websocket/framing.h"
 #include "websocket/websocketfront.h"
@@ -21,6 +24,10 @@ struct Server::Private
 {
     Config config;
     Monitor::Hub hub;
+    // Declared after the hub, so destroyed before it; they only listen to it.
+    std::unique_ptr<Monitor::Registry> registry;
+    std::unique_ptr<Monitor::TrafficRecorder> traffic;
+    std::unique_ptr<Monitor::StatusPage> status;
     std::unique_ptr<Xmpp::Resolver> resolver;
     std::unique_ptr<Http::HttpServer> http;
     std::unique_ptr<Bosh::BoshEndpoint> bosh;
@@ -90,6 +97,13 @@ struct Server::Private
 Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::make_unique<Private>())
 {
     d->config = config;
+    d->registry = std::make_unique<Monitor::Registry>(&d->hub);
+    d->traffic = std::make_unique<Monitor::TrafficRecorder>(&d->hub);
+    d->traffic->setCapacity(d->config.trafficCapacity);
+    d->traffic->setShowSecrets(d->config.showSecrets);
+    d->status =
+        std::make_unique<Monitor::StatusPage>(d->registry.get(), d->config.statusPath, d->config.statusToken);
+    d->status->setTrafficInfo([this] { return qMakePair(d->traffic->count(), d->traffic->capacity()); });
     d->resolver = std::make_unique<Xmpp::Resolver>(d->config);
     d->bosh = std::make_unique<Bosh::BoshEndpoint>(d->config, d->resolver.get(), &d->hub);
     d->websocket = std::make_unique<WebSocket::WebSocketFront>(d->config, d->resolver.get(), &d->hub);
@@ -100,7 +114,21 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
     d->http->setHandler([this](Http::Exchange *exchange) {
         const Http::Request &request = exchange->request();
         if (d->isBoshPath(request.path)) {
+            d->hub.countRequest();
             d->bosh->handle(exchange);
+            return;
+        }
+        if (d->status->matches(request.path)) {
+            // The headless monitor: status page, its JSON and /metrics (docs/MONITORING.md).
+            const auto reply =
+                d->status->handle(request.method, request.path, request.peerAddress,
+                                  request.header("authorization"), request.queryParameter("token"));
+            Http::Response response;
+            response.status = reply->status;
+            response.contentType = reply->contentType;
+            response.body = reply->body; // the connection leaves it out for HEAD
+            response.headers = reply->headers;
+            exchange->respond(std::move(response));
             return;
         }
         if (request.path == "/.well-known/host-meta" || request.path == "/.well-known/host-meta.json") {
@@ -183,6 +211,16 @@ const Config &Server::config() const
 Monitor::Hub *Server::hub() const
 {
     return &d->hub;
+}
+
+Monitor::Registry *Server::registry() const
+{
+    return d->registry.get();
+}
+
+Monitor::TrafficRecorder *Server::traffic() const
+{
+    return d->traffic.get();
 }
 
 int Server::sessionCount() const

@@ -11,6 +11,11 @@
 
 namespace Switchboard {
 
+namespace Monitor {
+class Registry;
+class TrafficRecorder;
+} // namespace Monitor
+
 /// A whole connection manager a Qt application can embed: the HTTP front with BOSH (and WebSocket),
 /// the backend links, and the monitor hub. Create it with a Config, start() it, connect to hub()'s
 /// signals to watch sessions and stanzas, stop() or delete it to end.
@@ -35,6 +40,11 @@ public:
     QUrl webSocketUrl() const; ///< ws://host:port/ws-path as bound
     const Config &config() const;
     Monitor::Hub *hub() const;
+    /// The session registry over hub() (owned; batched signals for windows and the status page).
+    Monitor::Registry *registry() const;
+    /// The traffic capture over hub() (owned; capacity and redaction from the config; captures nothing
+    /// until a front calls setEnabled(true)).
+    Monitor::TrafficRecorder *traffic() const;
     int sessionCount() const;
 
 private:
