@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Registry, fed by Hub signals and counters alone: records, timelines, counters and the batched,
+// past-tense signals fronts rely on.
+#include "monitor/hub.h"
+#include "monitor/registry.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Switchboard::Monitor;
+
+namespace {
+
+SessionInfo info(const QString &sid, Transport transport = Transport::Bosh)
+{
+    SessionInfo i;
+    i.sid = sid;
+    i.transport = transport;
+    i.clientAddress = QHostAddress(QStringLiteral("192.0.2.7"));
+    i.userAgent = QStringLiteral("TestAgent/1.0");
+    i.domain = QStringLiteral("example.org");
+    i.secure = true;
+    i.created = QDateTime::currentDateTimeUtc();
+    return i;
+}
+
+QStringList ids(const QSignalSpy &spy, int index = 0)
+{
+    return spy.at(index).at(0).toStringList();
+}
+
+QStringList kinds(const QList<SessionEvent> &events)
+{
+    QStringList out;
+    for (const SessionEvent &e : events)
+        out.append(eventKindName(e.kind));
+    return out;
+}
+
+} // namespace
+
+class tst_MonitorRegistry : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void sessionLifecycleIsBatched()
+    {
+        Hub hub;
+        Registry registry(&hub);
+        registry.setInterval(10);
+        QSignalSpy added(&registry, &Registry::sessionsAdded);
+        QSignalSpy changed(&registry, &Registry::sessionsChanged);
+        QSignalSpy removed(&registry, &Registry::sessionsRemoved);
+        QSignalSpy stats(&registry, &Registry::statsUpdated);
+
+        hub.reportSessionOpened(info(QStringLiteral("a")));
+        hub.reportSessionOpened(info(QStringLiteral("b"), Transport::WebSocket));
+        Q_EMIT hub.streamAdded(QStringLiteral("a"), QStringLiteral("s1"), QStringLiteral("example.org"));
+        // Nothing is announced from inside the Hub's signals: one batch later, both at once.
+        QCOMPARE(added.size(), 0);
+        QVERIFY(added.wait());
+        QCOMPARE(added.size(), 1);
+        QCOMPARE(ids(added), (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
+        QCOMPARE(changed.size(), 0); // a new session is "added", not also "changed"
+        QCOMPARE(stats.size(), 1);
+        QCOMPARE(registry.sessionIds(), (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
+
+        const SessionRecord a = registry.session(QStringLiteral("a"));
+        QCOMPARE(a.id, QStringLiteral("a"));
+        QCOMPARE(a.transport, Transport::Bosh);
+        QCOMPARE(a.clientAddress, QHostAddress(QStringLiteral("192.0.2.7")));
+        QCOMPARE(a.userAgent, QStringLiteral("TestAgent/1.0"));
+        QCOMPARE(a.domain, QStringLiteral("example.org"));
+        QVERIFY(a.clientSecure);
+        QCOMPARE(a.streams.size(), 1);
+        QCOMPARE(a.streams.at(0).name, QStringLiteral("s1"));
+        QVERIFY(!a.closed);
+
+        RegistryCounters c = registry.counters();
+        QCOMPARE(c.liveBosh, 1);
+        QCOMPARE(c.liveWebSocket, 1);
+        QCOMPARE(c.totalBosh, quint64(1));
+        QCOMPARE(c.totalWebSocket, quint64(1));
+
+        // Many events in one batch: one sessionsChanged naming the session once.
+        Q_EMIT hub.backendConnected(QStringLiteral("a"), QStringLiteral("s1"),
+                                    QStringLiteral("127.0.0.1:5222"), false);
+        Q_EMIT hub.streamRestarted(QStringLiteral("a"), QStringLiteral("s1"));
+        hub.reportBound(QStringLiteral("a"), QStringLiteral("s1"), QStringLiteral("alice@example.org/r1"));
+        Q_EMIT hub.sessionPaused(QStringLiteral("a"), 30);
+        QVERIFY(changed.wait());
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(ids(changed), QStringList{QStringLiteral("a")});
+        const SessionRecord a2 = registry.session(QStringLiteral("a"));
+        QCOMPARE(a2.backendPeer, QStringLiteral("127.0.0.1:5222"));
+        QVERIFY(!a2.backendEncrypted);
+        QCOMPARE(a2.jid, QStringLiteral("alice@example.org/r1"));
+        QCOMPARE(a2.streams.at(0).jid, QStringLiteral("alice@example.org/r1"));
+        QVERIFY(a2.streams.at(0).backendConnected);
+        QCOMPARE(kinds(registry.events(QStringLiteral("a"))),
+                 (QStringList{QStringLiteral("created"), QStringLiteral("stream-added"),
+                              QStringLiteral("backend-connected"), QStringLiteral("restarted"),
+                              QStringLiteral("bound"), QStringLiteral("paused")}));
+        QCOMPARE(registry.events(QStringLiteral("a")).at(5).detail, QStringLiteral("30"));
+
+        // Termination: the stream, then the session with its condition.
+        Q_EMIT hub.streamTerminated(QStringLiteral("a"), QStringLiteral("s1"),
+                                    QStringLiteral("system-shutdown"));
+        hub.reportSessionClosed(QStringLiteral("a"), QStringLiteral("system-shutdown"));
+        QVERIFY(removed.wait());
+        QCOMPARE(ids(removed), QStringList{QStringLiteral("a")});
+        QVERIFY(!registry.contains(QStringLiteral("a")));
+        QCOMPARE(registry.sessionIds(), QStringList{QStringLiteral("b")});
+        // The final record stays readable among the recently closed.
+        const SessionRecord closed = registry.session(QStringLiteral("a"));
+        QVERIFY(closed.closed);
+        QCOMPARE(closed.condition, QStringLiteral("system-shutdown"));
+        QVERIFY(closed.ended.isValid());
+        QVERIFY(!closed.streams.at(0).open);
+        QCOMPARE(registry.closedSessions().size(), 1);
+        QCOMPARE(kinds(registry.events(QStringLiteral("a"))).mid(6),
+                 (QStringList{QStringLiteral("stream-terminated"), QStringLiteral("closed")}));
+        QCOMPARE(registry.events(QStringLiteral("a")).constLast().detail, QStringLiteral("system-shutdown"));
+        c = registry.counters();
+        QCOMPARE(c.liveBosh, 0);
+        QCOMPARE(c.totalBosh, quint64(1));
+        QCOMPARE(c.conditions.value(QStringLiteral("system-shutdown")), quint64(1));
+
+        // Opened and closed within one batch: added, then removed, in that order.
+        QList<QString> order;
+        connect(&registry, &Registry::sessionsAdded, this, [&order](const QStringList &l) { order += l; });
+        connect(&registry, &Registry::sessionsRemoved, this,
+                [&order](const QStringList &l) { order += QStringLiteral("-") + l.join(QLatin1Char(',')); });
+        hub.reportSessionOpened(info(QStringLiteral("c")));
+        hub.reportSessionClosed(QStringLiteral("c"), {});
+        QTRY_COMPARE(order, (QList<QString>{QStringLiteral("c"), QStringLiteral("-c")}));
+        QCOMPARE(registry.counters().conditions.value(QStringLiteral("normal")), quint64(1));
+        QCOMPARE(registry.session(QStringLiteral("c")).condition, QString());
+    }
+
+    void countersComeFromTheHub()
+    {
+        Hub hub;
+        Registry registry(&hub);
+        registry.setInterval(10);
+        QSignalSpy changed(&registry, &Registry::sessionsChanged);
+        QSignalSpy stats(&registry, &Registry::statsUpdated);
+        const auto counters = hub.reportSessionOpened(info(QStringLiteral("a")));
+        hub.reportSessionOpened(info(QStringLiteral("idle")));
+        QVERIFY(stats.wait());
+        stats.clear();
+
+        // Fronts count with plain increments; the registry reads them once per batch.
+        hub.countStanza(counters.get(), Direction::ToServer, 100);
+        hub.countStanza(counters.get(), Direction::ToServer, 50);
+        hub.countStanza(counters.get(), Direction::ToClient, 20);
+        hub.countStanza(nullptr, Direction::ToClient, 7); // a stanza outside any session: totals only
+        counters->requests = 3;
+        counters->held = 1;
+        hub.countRequest();
+        hub.countRequest();
+        hub.countAnswer(3);
+        hub.countAnswer(70);
+        hub.countAnswer(200000);
+        QVERIFY(changed.wait());
+        QCOMPARE(ids(changed), QStringList{QStringLiteral("a")}); // the idle session did not change
+        const SessionRecord a = registry.session(QStringLiteral("a"));
+        QCOMPARE(a.counters.stanzasToServer, quint64(2));
+        QCOMPARE(a.counters.bytesToServer, quint64(150));
+        QCOMPARE(a.counters.stanzasToClient, quint64(1));
+        QCOMPARE(a.counters.bytesToClient, quint64(20));
+        QCOMPARE(a.counters.requests, quint64(3));
+        QCOMPARE(a.counters.held, 1);
+        QVERIFY(a.lastActivity >= a.created);
+        QTRY_VERIFY(stats.size() >= 1);
+
+        const RegistryCounters c = registry.counters();
+        QCOMPARE(c.stanzasToServer, quint64(2));
+        QCOMPARE(c.stanzasToClient, quint64(2));
+        QCOMPARE(c.bytesToServer, quint64(150));
+        QCOMPARE(c.bytesToClient, quint64(27));
+        QCOMPARE(c.requests, quint64(2));
+        QCOMPARE(c.answerLatency.count, quint64(3));
+        QCOMPARE(c.answerLatency.sumMs, quint64(200073));
+        QCOMPARE(c.answerLatency.buckets.at(0), quint64(1));                                  // <= 5 ms
+        QCOMPARE(c.answerLatency.buckets.at(4), quint64(1));                                  // <= 100 ms
+        QCOMPARE(c.answerLatency.buckets.at(LatencyHistogram::kBoundsMs.size()), quint64(1)); // +Inf
+
+        // Nothing moves: no signal at all.
+        changed.clear();
+        stats.clear();
+        registry.flush();
+        QCOMPARE(changed.size(), 0);
+        QCOMPARE(stats.size(), 0);
+
+        // The last reading is taken when the session closes.
+        hub.countStanza(counters.get(), Direction::ToClient, 5);
+        hub.reportSessionClosed(QStringLiteral("a"), QStringLiteral("remote-connection-failed"));
+        QCOMPARE(registry.session(QStringLiteral("a")).counters.stanzasToClient, quint64(2));
+        QCOMPARE(registry.session(QStringLiteral("a")).counters.held, 0);
+        QCOMPARE(hub.sessionCounters(QStringLiteral("a")), SessionCounters{}); // the hub let go
+    }
+
+    void backendFailuresAndUndelivered()
+    {
+        Hub hub;
+        Registry registry(&hub);
+        hub.reportSessionOpened(info(QStringLiteral("a")));
+        Q_EMIT hub.streamAdded(QStringLiteral("a"), QStringLiteral("s"), QStringLiteral("example.org"));
+        // A connect failure counts; a stream error after the link was up does not.
+        Q_EMIT hub.backendFailed(QStringLiteral("a"), QStringLiteral("s"),
+                                 QStringLiteral("remote-connection-failed"), false);
+        Q_EMIT hub.backendFailed(QStringLiteral("a"), QStringLiteral("s"), QStringLiteral("host-unknown"),
+                                 false);
+        Q_EMIT hub.backendFailed(QStringLiteral("a"), QStringLiteral("s"),
+                                 QStringLiteral("remote-stream-error"), true);
+        Q_EMIT hub.backendFailed(QStringLiteral("a"), QStringLiteral("s"),
+                                 QStringLiteral("remote-stream-error"), false);
+        Q_EMIT hub.noClient(QStringLiteral("a"), QStringLiteral("s"), QByteArray("<message/>"));
+        registry.flush();
+        QCOMPARE(registry.counters().backendConnectFailures, quint64(2));
+        QCOMPARE(registry.counters().undelivered, quint64(1));
+        const QList<SessionEvent> events = registry.events(QStringLiteral("a"));
+        QCOMPARE(events.at(2).kind, SessionEvent::Kind::Error);
+        QCOMPARE(events.at(2).detail, QStringLiteral("remote-connection-failed"));
+        QCOMPARE(events.at(2).stream, QStringLiteral("s"));
+        QCOMPARE(events.constLast().kind, SessionEvent::Kind::Undelivered);
+        // Signals about sessions the registry never saw are ignored, not invented.
+        Q_EMIT hub.streamRestarted(QStringLiteral("nobody"), QStringLiteral("s"));
+        QVERIFY(!registry.contains(QStringLiteral("nobody")));
+        QVERIFY(registry.events(QStringLiteral("nobody")).isEmpty());
+        QCOMPARE(registry.session(QStringLiteral("nobody")).id, QString());
+    }
+
+    void timelineAndClosedListAreBounded()
+    {
+        Hub hub;
+        Registry registry(&hub);
+        registry.setTimelineLimit(5);
+        registry.setClosedLimit(2);
+        hub.reportSessionOpened(info(QStringLiteral("a")));
+        for (int i = 0; i < 50; ++i)
+            Q_EMIT hub.streamRestarted(QStringLiteral("a"), QStringLiteral("s"));
+        const QList<SessionEvent> events = registry.events(QStringLiteral("a"));
+        QCOMPARE(events.size(), 5);
+        QCOMPARE(events.constFirst().kind, SessionEvent::Kind::Created); // the start stays
+        QCOMPARE(events.constLast().kind, SessionEvent::Kind::Restarted);
+
+        for (const char *sid : {"x", "y", "z"}) {
+            hub.reportSessionOpened(info(QLatin1String(sid)));
+            hub.reportSessionClosed(QLatin1String(sid), {});
+        }
+        const QList<SessionRecord> closed = registry.closedSessions();
+        QCOMPARE(closed.size(), 2);
+        QCOMPARE(closed.at(0).id, QStringLiteral("y"));
+        QCOMPARE(closed.at(1).id, QStringLiteral("z"));
+        QCOMPARE(registry.session(QStringLiteral("x")).id, QString());
+    }
+
+    void idleRegistryHasNothingToSay()
+    {
+        Hub hub;
+        Registry registry(&hub);
+        registry.setInterval(10);
+        QSignalSpy stats(&registry, &Registry::statsUpdated);
+        hub.reportSessionOpened(info(QStringLiteral("a")));
+        hub.reportSessionClosed(QStringLiteral("a"), {});
+        QVERIFY(stats.wait());
+        // With no sessions and nothing pending, a batch has nothing to say.
+        registry.flush();
+        QCOMPARE(stats.size(), 1);
+    }
+
+    void boundJidIsReadFromTheBindResult_data()
+    {
+        QTest::addColumn<QByteArray>("xml");
+        QTest::addColumn<QString>("jid");
+        QTest::newRow("result") << QByteArray(
+                                       "<iq type='result' id='b1' xmlns='jabber:client'><bind "
+                                       "xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>alice@example.org/"
+                                       "r1</jid></bind></iq>")
+                                << QStringLiteral("alice@example.org/r1");
+        QTest::newRow("request")
+            << QByteArray("<iq type='set' id='b1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
+                          "<resource>r1</resource></bind></iq>")
+            << QString();
+        QTest::newRow("features")
+            << QByteArray("<stream:features xmlns:stream='http://etherx.jabber.org/streams'><bind "
+                          "xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>")
+            << QString();
+        QTest::newRow("message") << QByteArray("<message><body>jid</body></message>") << QString();
+    }
+    void boundJidIsReadFromTheBindResult()
+    {
+        QFETCH(QByteArray, xml);
+        QTEST(Hub::boundJid(xml), "jid");
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_MonitorRegistry)
+#include "tst_monitor_registry.moc"
