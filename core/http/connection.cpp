@@ -543,7 +543,9 @@ void Connection::dispatch()
     pending.key = exchange;
     pending.context = context;
     m_queue.push_back(std::move(pending));
-    qCDebug(lcHttp) << "request" << exchange->request().method << exchange->request().target << "from"
+    // The path only: a BOSH GET carries its body (SASL payloads included) in the query (XEP-0124 §B5),
+    // and a status request its token.
+    qCDebug(lcHttp) << "request" << exchange->request().method << exchange->request().path << "from"
                     << m_peerAddress;
     if (m_server->m_handler)
         m_server->m_handler(exchange); // may respond() right here, or keep the Exchange for later
