@@ -24,10 +24,11 @@ namespace {
 
 int g_signalFds[2] = {-1, -1};
 
-void onSignal(int)
+void onSignal(int signal)
 {
-    // Only async-signal-safe work here: wake the event loop through the socket pair.
-    const char byte = 1;
+    // Only async-signal-safe work here: wake the event loop through the socket pair, with the signal
+    // number as the byte.
+    const char byte = char(signal);
     [[maybe_unused]] const auto written = ::write(g_signalFds[0], &byte, 1);
 }
 
@@ -96,17 +97,46 @@ int main(int argc, char **argv)
     }
     QTextStream(stdout) << "Switchboard " << QCoreApplication::applicationVersion() << ": BOSH at "
                         << server.boshUrl().toString() << Qt::endl;
+    if (server.tlsPort() != 0)
+        QTextStream(stdout) << "Switchboard " << QCoreApplication::applicationVersion() << ": BOSH at "
+                            << server.secureBoshUrl().toString() << Qt::endl;
 
-    // SIGINT/SIGTERM: stop listening, end every session with system-shutdown, then leave.
+    // SIGINT/SIGTERM: graceful shutdown (stop accepting, system-shutdown to every client, close every
+    // server stream), then exit 0, at the latest after shutdown_timeout. SIGHUP: reload the TLS
+    // certificate. SIGUSR1: drain (new sessions get see-other-uri to drain_url); SIGUSR2: end the drain.
+    QObject::connect(&server, &Switchboard::Server::shutdownFinished, app.get(), [](bool clean) {
+        if (!clean)
+            QTextStream(stderr) << "switchboard: shutdown deadline passed; exiting\n";
+        QCoreApplication::exit(0);
+    });
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFds) == 0) {
         auto *notifier = new QSocketNotifier(g_signalFds[1], QSocketNotifier::Read, app.get());
-        QObject::connect(notifier, &QSocketNotifier::activated, app.get(), [&server, notifier] {
+        QObject::connect(notifier, &QSocketNotifier::activated, app.get(), [&server] {
             char byte = 0;
-            [[maybe_unused]] const auto got = ::read(g_signalFds[1], &byte, 1);
-            notifier->setEnabled(false);
-            server.stop();
-            // Let the shutdown answers and stream closes reach the wire before the loop ends.
-            QTimer::singleShot(500, QCoreApplication::instance(), &QCoreApplication::quit);
+            if (::read(g_signalFds[1], &byte, 1) != 1)
+                return;
+            switch (int(byte)) {
+            case SIGHUP: {
+                QString error;
+                if (server.reloadTls(&error))
+                    QTextStream(stdout) << "switchboard: TLS certificate reloaded" << Qt::endl;
+                else
+                    QTextStream(stderr) << "switchboard: TLS reload failed: " << error << Qt::endl;
+                break;
+            }
+            case SIGUSR1:
+                server.setDraining(true);
+                QTextStream(stdout) << "switchboard: draining" << Qt::endl;
+                break;
+            case SIGUSR2:
+                server.setDraining(false);
+                QTextStream(stdout) << "switchboard: drain ended" << Qt::endl;
+                break;
+            default:
+                QTextStream(stdout) << "switchboard: shutting down" << Qt::endl;
+                server.shutdown();
+                break;
+            }
         });
         struct sigaction action
         {
@@ -114,8 +144,8 @@ int main(int argc, char **argv)
         action.sa_handler = onSignal;
         sigemptyset(&action.sa_mask);
         action.sa_flags = SA_RESTART;
-        ::sigaction(SIGINT, &action, nullptr);
-        ::sigaction(SIGTERM, &action, nullptr);
+        for (const int signal : {SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2})
+            ::sigaction(signal, &action, nullptr);
     }
 
 #ifdef SWITCHBOARD_WITH_GUI

@@ -1,20 +1,32 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "server.h"
 
+#include "base/limits.h"
 #include "bosh/boshendpoint.h"
+#include "http/httpserver.h"
 #include "monitor/registry.h"
 #include "monitor/statuspage.h"
 #include "monitor/trafficrecorder.h"
-#include "http/httpserver.h"
 #include "websocket/framing.h"
 #include "websocket/websocketfront.h"
 #include "xmpp/resolver.h"
+#include "xmpp/serverlink.h"
+
+#include <QFile>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslSocket>
+#include <QTcpSocket>
+#include <QTimer>
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
 #include <QLoggingCategory>
+
+#include <algorithm>
 
 Q_LOGGING_CATEGORY(lcServer, "switchboard.server", QtInfoMsg)
 
@@ -28,10 +40,66 @@ struct Server::Private
     std::unique_ptr<Monitor::Registry> registry;
     std::unique_ptr<Monitor::TrafficRecorder> traffic;
     std::unique_ptr<Monitor::StatusPage> status;
+    std::unique_ptr<Limits> limits;
     std::unique_ptr<Xmpp::Resolver> resolver;
     std::unique_ptr<Http::HttpServer> http;
     std::unique_ptr<Bosh::BoshEndpoint> bosh;
     std::unique_ptr<WebSocket::WebSocketFront> websocket;
+    QHostAddress address;
+    bool draining = false;
+    bool shuttingDown = false;
+    bool shutdownDone = false;
+    QTimer shutdownPoll;
+    QTimer shutdownDeadline;
+
+    /// The certificate chain and key from the configured files, TLS 1.2 or later (issue 5).
+    bool loadTls(QSslConfiguration *tls, QString *error) const
+    {
+        QFile certFile(config.tlsCertFile);
+        QFile keyFile(config.tlsKeyFile);
+        if (!certFile.open(QIODevice::ReadOnly)) {
+            *error = config.tlsCertFile + QStringLiteral(": ") + certFile.errorString();
+            return false;
+        }
+        if (!keyFile.open(QIODevice::ReadOnly)) {
+            *error = config.tlsKeyFile + QStringLiteral(": ") + keyFile.errorString();
+            return false;
+        }
+        const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
+        if (chain.isEmpty() || chain.first().isNull()) {
+            *error = config.tlsCertFile + QStringLiteral(": no PEM certificate");
+            return false;
+        }
+        const QByteArray keyData = keyFile.readAll();
+        QSslKey key(keyData, QSsl::Rsa, QSsl::Pem);
+        if (key.isNull())
+            key = QSslKey(keyData, QSsl::Ec, QSsl::Pem);
+        if (key.isNull()) {
+            *error = config.tlsKeyFile + QStringLiteral(": no unencrypted PEM RSA or EC private key");
+            return false;
+        }
+        QSslConfiguration result = QSslConfiguration::defaultConfiguration();
+        result.setLocalCertificateChain(chain);
+        result.setPrivateKey(key);
+        result.setProtocol(QSsl::TlsV1_2OrLater);
+        result.setPeerVerifyMode(QSslSocket::VerifyNone); // clients authenticate with SASL, not certificates
+        *tls = result;
+        return true;
+    }
+
+    /// Everything shutdown() waits for is done: no session, no server link still closing, nothing
+    /// left in an HTTP socket's write buffer.
+    bool quiet() const
+    {
+        if (bosh->sessionCount() > 0 || websocket->streamCount() > 0)
+            return false;
+        if (!bosh->findChildren<Xmpp::ServerLink *>().isEmpty() ||
+            !websocket->findChildren<Xmpp::ServerLink *>().isEmpty())
+            return false;
+        const QList<QTcpSocket *> sockets = http->findChildren<QTcpSocket *>();
+        return std::all_of(sockets.cbegin(), sockets.cend(),
+                           [](const QTcpSocket *socket) { return socket->bytesToWrite() == 0; });
+    }
 
     /// The BOSH path matches with and without its final '/'.
     bool isBoshPath(const QByteArray &path) const
@@ -104,10 +172,31 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
     d->status =
         std::make_unique<Monitor::StatusPage>(d->registry.get(), d->config.statusPath, d->config.statusToken);
     d->status->setTrafficInfo([this] { return qMakePair(d->traffic->count(), d->traffic->capacity()); });
+    d->limits = std::make_unique<Limits>(d->config);
     d->resolver = std::make_unique<Xmpp::Resolver>(d->config);
     d->bosh = std::make_unique<Bosh::BoshEndpoint>(d->config, d->resolver.get(), &d->hub);
+    d->bosh->setLimits(d->limits.get());
     d->websocket = std::make_unique<WebSocket::WebSocketFront>(d->config, d->resolver.get(), &d->hub);
+    d->websocket->setLimits(d->limits.get());
     d->http = std::make_unique<Http::HttpServer>(d->config);
+    d->http->setLimits(d->limits.get());
+    d->shutdownPoll.setInterval(20);
+    connect(&d->shutdownPoll, &QTimer::timeout, this, [this] {
+        if (d->quiet()) {
+            d->shutdownPoll.stop();
+            d->shutdownDeadline.stop();
+            d->shutdownDone = true;
+            Q_EMIT shutdownFinished(true);
+        }
+    });
+    d->shutdownDeadline.setSingleShot(true);
+    connect(&d->shutdownDeadline, &QTimer::timeout, this, [this] {
+        d->shutdownPoll.stop();
+        d->shutdownDone = true;
+        qCWarning(lcServer) << "shutdown deadline of" << d->config.shutdownTimeout
+                            << "s passed; leaving anyway";
+        Q_EMIT shutdownFinished(false);
+    });
     d->http->setUpgradeHandler([this](QTcpSocket *socket, const Http::Request &head) {
         return d->websocket->handleUpgrade(socket, head);
     });
@@ -161,16 +250,123 @@ bool Server::start(QString *error)
             return false;
         }
     }
-    if (!d->http->listen(address, d->config.port)) {
+    d->address = address;
+    const bool tls = !d->config.tlsCertFile.isEmpty();
+    if (tls) {
+        QSslConfiguration configuration;
+        QString tlsError;
+        if (!QSslSocket::supportsSsl() || !d->loadTls(&configuration, &tlsError)) {
+            if (error)
+                *error = QSslSocket::supportsSsl() ? tr("Cannot use TLS: %1").arg(tlsError)
+                                                   : tr("Cannot use TLS: no TLS backend");
+            return false;
+        }
+        if (!d->http->listenTls(address, d->config.tlsPort, configuration)) {
+            if (error)
+                *error = tr("Cannot listen on %1:%2: %3")
+                             .arg(d->config.host)
+                             .arg(d->config.tlsPort)
+                             .arg(d->http->errorString());
+            return false;
+        }
+    }
+    if ((!tls || d->config.plainListener) && !d->http->listen(address, d->config.port)) {
         if (error)
             *error = tr("Cannot listen on %1:%2: %3")
                          .arg(d->config.host)
                          .arg(d->config.port)
                          .arg(d->http->errorString());
+        d->http->close();
         return false;
     }
     qCInfo(lcServer).noquote() << "BOSH endpoint at" << boshUrl().toString();
+    if (tls && port() != 0)
+        qCInfo(lcServer).noquote() << "BOSH endpoint at" << secureBoshUrl().toString();
     return true;
+}
+
+void Server::shutdown()
+{
+    if (d->shuttingDown)
+        return;
+    d->shuttingDown = true;
+    // Stop accepting; a request on a connection still open is refused like a new session in drain.
+    d->http->close();
+    d->bosh->setDraining(true);
+    d->websocket->setDraining(true);
+    d->bosh->terminateAll(Bosh::Condition::SystemShutdown);
+    d->websocket->closeAll(QStringLiteral("system-shutdown"));
+    d->shutdownDeadline.start(std::chrono::seconds(qMax(1, d->config.shutdownTimeout)));
+    d->shutdownPoll.start();
+}
+
+void Server::setDraining(bool draining)
+{
+    if (d->shuttingDown)
+        return;
+    d->draining = draining;
+    d->bosh->setDraining(draining, d->config.drainUrl);
+    d->websocket->setDraining(draining, d->config.drainUrl);
+    qCInfo(lcServer) << (draining ? "draining: new sessions are refused" : "drain ended");
+}
+
+bool Server::isDraining() const
+{
+    return d->draining;
+}
+
+bool Server::reloadTls(QString *error)
+{
+    if (d->config.tlsCertFile.isEmpty()) {
+        if (error)
+            *error = tr("TLS is not configured");
+        return false;
+    }
+    QSslConfiguration configuration;
+    QString tlsError;
+    if (!d->loadTls(&configuration, &tlsError)) {
+        if (error)
+            *error = tlsError;
+        return false;
+    }
+    d->http->setTlsConfiguration(configuration);
+    qCInfo(lcServer) << "TLS certificate reloaded:" << configuration.localCertificate().subjectDisplayName();
+    return true;
+}
+
+quint16 Server::tlsPort() const
+{
+    return d->http->tlsPort();
+}
+
+int Server::connectionCount() const
+{
+    return d->http->connectionCount();
+}
+
+Limits *Server::limits() const
+{
+    return d->limits.get();
+}
+
+QUrl Server::secureBoshUrl() const
+{
+    if (tlsPort() == 0)
+        return {};
+    QUrl url = boshUrl();
+    url.setScheme(QStringLiteral("https"));
+    url.setPort(tlsPort());
+    return url;
+}
+
+QUrl Server::secureWebSocketUrl() const
+{
+    if (tlsPort() == 0)
+        return {};
+    QUrl url = secureBoshUrl();
+    url.setScheme(QStringLiteral("wss"));
+    url.setPath(d->config.wsPath);
+    return url;
 }
 
 void Server::stop()
@@ -182,7 +378,7 @@ void Server::stop()
 
 bool Server::isListening() const
 {
-    return d->http->serverPort() != 0;
+    return d->http->serverPort() != 0 || d->http->tlsPort() != 0;
 }
 
 quint16 Server::port() const
@@ -193,12 +389,13 @@ quint16 Server::port() const
 QUrl Server::boshUrl() const
 {
     QUrl url;
-    url.setScheme(QStringLiteral("http"));
-    const QHostAddress address = d->http->serverAddress();
+    const bool plain = d->http->serverPort() != 0 || d->http->tlsPort() == 0;
+    url.setScheme(plain ? QStringLiteral("http") : QStringLiteral("https"));
+    const QHostAddress address = d->address.isNull() ? d->http->serverAddress() : d->address;
     url.setHost(address.isNull() || address == QHostAddress::Any || address == QHostAddress::AnyIPv6
                     ? QStringLiteral("localhost")
                     : address.toString());
-    url.setPort(port());
+    url.setPort(plain ? port() : tlsPort());
     url.setPath(d->config.path);
     return url;
 }
@@ -231,7 +428,7 @@ int Server::sessionCount() const
 QUrl Server::webSocketUrl() const
 {
     QUrl url = boshUrl();
-    url.setScheme(QStringLiteral("ws"));
+    url.setScheme(url.scheme() == QLatin1String("https") ? QStringLiteral("wss") : QStringLiteral("ws"));
     url.setPath(d->config.wsPath);
     return url;
 }

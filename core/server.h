@@ -16,6 +16,8 @@ class Registry;
 class TrafficRecorder;
 } // namespace Monitor
 
+class Limits;
+
 /// A whole connection manager a Qt application can embed: the HTTP front with BOSH (and WebSocket),
 /// the backend links, and the monitor hub. Create it with a Config, start() it, connect to hub()'s
 /// signals to watch sessions and stanzas, stop() or delete it to end.
@@ -29,15 +31,30 @@ public:
     explicit Server(const Config &config, QObject *parent = nullptr);
     ~Server() override;
 
-    /// Starts listening. Returns false and sets `error` when the address cannot be bound.
+    /// Starts listening (plain and/or TLS, see Config::tlsCertFile). Returns false and sets `error` when
+    /// an address cannot be bound or the certificate or key cannot be read.
     bool start(QString *error = nullptr);
-    /// Stops listening and ends every session with `system-shutdown`.
+    /// Stops listening and ends every session with `system-shutdown` at once.
     void stop();
+    /// Graceful shutdown (SIGTERM): stops accepting, answers held BOSH requests and closes WebSocket
+    /// streams with `system-shutdown`, closes every server stream properly, and emits
+    /// shutdownFinished() once all of that is on the wire, or after Config::shutdownTimeout seconds.
+    void shutdown();
+    /// Drain mode (SIGUSR1): new sessions are refused with see-other-uri to Config::drainUrl (or
+    /// system-shutdown without one); existing sessions carry on.
+    void setDraining(bool draining);
+    bool isDraining() const;
+    /// Reads the certificate and key files again and uses them for new TLS connections (SIGHUP); open
+    /// connections and sessions are not touched. Returns false (keeping the old ones) on error.
+    bool reloadTls(QString *error = nullptr);
     bool isListening() const;
 
-    quint16 port() const;
-    QUrl boshUrl() const;      ///< http://host:port/path as bound
-    QUrl webSocketUrl() const; ///< ws://host:port/ws-path as bound
+    quint16 port() const;            ///< the plain listener's port (0 when off)
+    quint16 tlsPort() const;         ///< the TLS listener's port (0 when off)
+    QUrl boshUrl() const;            ///< http://host:port/path as bound (https:// when only TLS listens)
+    QUrl webSocketUrl() const;       ///< ws://host:port/ws-path as bound (wss:// when only TLS listens)
+    QUrl secureBoshUrl() const;      ///< https://host:tls-port/path (empty without TLS)
+    QUrl secureWebSocketUrl() const; ///< wss://host:tls-port/ws-path (empty without TLS)
     const Config &config() const;
     Monitor::Hub *hub() const;
     /// The session registry over hub() (owned; batched signals for windows and the status page).
@@ -46,6 +63,14 @@ public:
     /// until a front calls setEnabled(true)).
     Monitor::TrafficRecorder *traffic() const;
     int sessionCount() const;
+    /// Open HTTP connections (including those being upgraded or answered).
+    int connectionCount() const;
+    /// The shared protective limits; its exceeded() signal reports every refusal (for metrics).
+    Limits *limits() const;
+
+Q_SIGNALS:
+    /// shutdown() is complete (`clean`) or its deadline passed (not clean). Emitted once.
+    void shutdownFinished(bool clean);
 
 private:
     struct Private;

@@ -16,7 +16,7 @@ fi
 
 packages=(
     # toolchain
-    build-essential cmake ninja-build pkg-config clang clang-format libclang-rt-14-dev git ca-certificates
+    build-essential cmake ninja-build pkg-config clang clang-format libclang-rt-14-dev git ca-certificates openssl
     # Qt 6.4 (Core, Network, WebSockets, Xml, Widgets, Test, translations); Widgets needs the GL headers
     qt6-base-dev qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
     # libraries

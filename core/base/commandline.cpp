@@ -22,8 +22,17 @@ struct KeyOption
 
 // Single-valued: the last occurrence wins.
 const KeyOption singleOptions[] = {
-    {"host", "host"},       {"port", "port"},       {"path", "path"},
-    {"ws-path", "ws_path"}, {"ca-file", "ca_file"}, {"dns-server", "dns_server"},
+    {"host", "host"},
+    {"port", "port"},
+    {"path", "path"},
+    {"ws-path", "ws_path"},
+    {"ca-file", "ca_file"},
+    {"dns-server", "dns_server"},
+    {"tls-cert", "tls_cert_file"},
+    {"tls-key", "tls_key_file"},
+    {"tls-port", "tls_port"},
+    {"drain-url", "drain_url"},
+    {"shutdown-timeout", "shutdown_timeout"},
     {"lang", "lang"},
 };
 
@@ -108,6 +117,21 @@ void addCommandLineOptions(QCommandLineParser &parser)
              "Logging rules, e.g. bosh.debug (short for switchboard.bosh.debug=true) or qt.*=false "
              "(',' or ';' separated). Repeatable."),
          QStringLiteral("rules")},
+        {QStringLiteral("tls-cert"),
+         QStringLiteral("Serve https:// and wss:// with the PEM certificate (chain) in <file>."),
+         QStringLiteral("file")},
+        {QStringLiteral("tls-key"), QStringLiteral("The PEM private key of --tls-cert."),
+         QStringLiteral("file")},
+        {QStringLiteral("tls-port"), QStringLiteral("TLS listen port (default 5281)."), QStringLiteral("n")},
+        {QStringLiteral("drain-url"),
+         QStringLiteral("While draining (SIGUSR1), send new sessions to <url> (see-other-uri)."),
+         QStringLiteral("url")},
+        {QStringLiteral("shutdown-timeout"),
+         QStringLiteral("Seconds SIGTERM may take to close every session (default 10)."),
+         QStringLiteral("s")},
+        {QStringLiteral("set"),
+         QStringLiteral("Set any config key, as in the file (e.g. max_sessions_per_ip=500). Repeatable."),
+         QStringLiteral("key=value")},
         {QStringLiteral("lang"),
          QStringLiteral("User interface language, e.g. de or fr (default: the system locale)."),
          QStringLiteral("code")},
@@ -164,6 +188,18 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
             if (!ConfigLoader::apply(key, value.trimmed(), result.config, &error))
                 return optionError(option, error);
         }
+    }
+    // --set KEY=VALUE: any key, applied last in the order given (list keys append, as in a file).
+    const QStringList settings = parser.values(QStringLiteral("set"));
+    for (const QString &setting : settings) {
+        const qsizetype eq = setting.indexOf(QLatin1Char('='));
+        if (eq <= 0)
+            return optionError(QStringLiteral("set"),
+                               QStringLiteral("expected KEY=VALUE, got '") + setting + QLatin1Char('\''));
+        QString error;
+        if (!ConfigLoader::apply(setting.left(eq).trimmed(), setting.mid(eq + 1).trimmed(), result.config,
+                                 &error))
+            return optionError(QStringLiteral("set"), error);
     }
     if (parser.isSet(QStringLiteral("no-gui")))
         result.config.gui = false;

@@ -166,6 +166,39 @@ bool setCaFile(const QString &value, Config &config, const Context &context, QSt
     return true;
 }
 
+/// A readable file, resolved like ca_file; empty clears.
+template <auto Member>
+bool setFile(const QString &value, Config &config, const Context &context, QString *reason)
+{
+    if (value.isEmpty()) {
+        (config.*Member).clear();
+        return true;
+    }
+    const QFileInfo info(context.baseDir, value);
+    if (!info.isFile() || !info.isReadable())
+        return fail(reason, QStringLiteral("file ") + quoted(info.absoluteFilePath()) +
+                                QStringLiteral(" does not exist or is not readable"));
+    config.*Member = QDir::cleanPath(info.absoluteFilePath());
+    return true;
+}
+
+/// Where draining sends new sessions: an absolute http(s):// or ws(s):// URL.
+bool setDrainUrl(const QString &value, Config &config, const Context &, QString *reason)
+{
+    if (value.isEmpty()) {
+        config.drainUrl.clear();
+        return true;
+    }
+    const QUrl url(value, QUrl::StrictMode);
+    static const QStringList schemes{QStringLiteral("http"), QStringLiteral("https"), QStringLiteral("ws"),
+                                     QStringLiteral("wss")};
+    if (!url.isValid() || !schemes.contains(url.scheme().toLower()) || url.host().isEmpty() ||
+        hasBlankOrControl(value))
+        return fail(reason, quoted(value) + QStringLiteral(" is not an http(s):// or ws(s):// URL"));
+    config.drainUrl = value;
+    return true;
+}
+
 bool setDnsServer(const QString &value, Config &config, const Context &, QString *reason)
 {
     if (value.isEmpty()) {
@@ -255,8 +288,8 @@ bool checkLogRule(QString &item, QString *reason)
         (enabled != QLatin1String("true") && enabled != QLatin1String("false")))
         return fail(reason, quoted(item) + QStringLiteral(" is not a logging rule (CATEGORY[=true|false])"));
     const QString head = pattern.section(QLatin1Char('.'), 0, 0);
-    if (head != QLatin1String("switchboard") && head != QLatin1String("qt") && head != QLatin1String("default") &&
-        !head.startsWith(QLatin1Char('*')))
+    if (head != QLatin1String("switchboard") && head != QLatin1String("qt") &&
+        head != QLatin1String("default") && !head.startsWith(QLatin1Char('*')))
         pattern.prepend(QStringLiteral("switchboard."));
     item = pattern + QLatin1Char('=') + enabled;
     return true;
@@ -444,6 +477,16 @@ const KeySpec keySpecs[] = {
     {"allowed_origins", Shape::List, &setList<&Config::allowedOrigins, &checkOrigin, true>,
      &getList<&Config::allowedOrigins>},
     {"http_headers", Shape::Repeatable, &setHttpHeader, &getHttpHeaders},
+    {"max_header_size", Shape::Single, &setInt<&Config::maxHeaderSize, 256, 1 * MiB>,
+     &getInt<&Config::maxHeaderSize>},
+    {"max_connections", Shape::Single, &setInt<&Config::maxConnections, 1, 1000000>,
+     &getInt<&Config::maxConnections>},
+    {"max_connections_per_ip", Shape::Single, &setInt<&Config::maxConnectionsPerIp, 1, 1000000>,
+     &getInt<&Config::maxConnectionsPerIp>},
+    {"tls_cert_file", Shape::Single, &setFile<&Config::tlsCertFile>, &getString<&Config::tlsCertFile>},
+    {"tls_key_file", Shape::Single, &setFile<&Config::tlsKeyFile>, &getString<&Config::tlsKeyFile>},
+    {"tls_port", Shape::Single, &setInt<&Config::tlsPort, 0, 65535>, &getInt<&Config::tlsPort>},
+    {"plain_listener", Shape::Single, &setBool<&Config::plainListener>, &getBool<&Config::plainListener>},
     {"max_bosh_connections", Shape::Single, &setInt<&Config::maxBoshConnections, 1, 16>,
      &getInt<&Config::maxBoshConnections>},
     {"window_size", Shape::Single, &setInt<&Config::windowSize, 1, 64>, &getInt<&Config::windowSize>},
@@ -458,6 +501,13 @@ const KeySpec keySpecs[] = {
     {"max_streams_per_session", Shape::Single, &setInt<&Config::maxStreamsPerSession, 1, 1024>,
      &getInt<&Config::maxStreamsPerSession>},
     {"max_sessions", Shape::Single, &setInt<&Config::maxSessions, 1, 1000000>, &getInt<&Config::maxSessions>},
+    {"max_sessions_per_ip", Shape::Single, &setInt<&Config::maxSessionsPerIp, 1, 1000000>,
+     &getInt<&Config::maxSessionsPerIp>},
+    {"max_new_sessions_per_ip", Shape::Single, &setInt<&Config::maxNewSessionsPerIp, 1, 1000000>,
+     &getInt<&Config::maxNewSessionsPerIp>},
+    {"max_stanza_size", Shape::Single, &setInt<&Config::maxStanzaSize, 1024, 100 * MiB>,
+     &getInt<&Config::maxStanzaSize>},
+    {"max_xml_depth", Shape::Single, &setInt<&Config::maxXmlDepth, 4, 1000>, &getInt<&Config::maxXmlDepth>},
     {"use_key_sequencing", Shape::Single, &setBool<&Config::useKeySequencing>,
      &getBool<&Config::useKeySequencing>},
     {"max_xmpp_buffer_size", Shape::Single, &setInt<&Config::maxXmppBufferSize, 1024, 100 * MiB>,
@@ -474,6 +524,8 @@ const KeySpec keySpecs[] = {
      &getInt<&Config::connectTimeout>},
     {"dns_server", Shape::Single, &setDnsServer, &getString<&Config::dnsServer>},
     {"dns_port", Shape::Single, &setInt<&Config::dnsPort, 1, 65535>, &getInt<&Config::dnsPort>},
+    {"server_read_timeout", Shape::Single, &setInt<&Config::serverReadTimeout, 1, 3600>,
+     &getInt<&Config::serverReadTimeout>},
     {"ws_path", Shape::Single, &setPath<&Config::wsPath>, &getString<&Config::wsPath>},
     {"ws_max_message_size", Shape::Single, &setInt<&Config::wsMaxMessageSize, 1024, 100 * MiB>,
      &getInt<&Config::wsMaxMessageSize>},
@@ -484,6 +536,9 @@ const KeySpec keySpecs[] = {
     {"ws_required_host", Shape::Single, &setRequiredHost, &getString<&Config::wsRequiredHost>},
     {"public_url", Shape::Single, &setPublicUrl, &getString<&Config::publicUrl>},
     {"gui", Shape::Single, &setBool<&Config::gui>, &getBool<&Config::gui>},
+    {"shutdown_timeout", Shape::Single, &setInt<&Config::shutdownTimeout, 1, 600>,
+     &getInt<&Config::shutdownTimeout>},
+    {"drain_url", Shape::Single, &setDrainUrl, &getString<&Config::drainUrl>},
     {"log", Shape::List, &setList<&Config::logRules, &checkLogRule, false>, &getList<&Config::logRules>},
     {"lang", Shape::Single, &setLang, &getString<&Config::lang>},
     {"status_path", Shape::Single, &setPath<&Config::statusPath>, &getString<&Config::statusPath>},
@@ -662,7 +717,8 @@ bool ConfigLoader::validate(const Config &config, QString *error)
         errors.append(QStringLiteral("keys 'path' and 'ws_path' must differ"));
     for (const QString &other : {config.path, config.wsPath, QStringLiteral("/metrics")}) {
         if (withoutTrailingSlashes(config.statusPath) == withoutTrailingSlashes(other))
-            errors.append(QStringLiteral("key 'status_path' must differ from 'path', 'ws_path' and /metrics"));
+            errors.append(
+                QStringLiteral("key 'status_path' must differ from 'path', 'ws_path' and /metrics"));
     }
     if (config.defaultWait > config.maxWait)
         errors.append(QStringLiteral("key 'default_wait' (%1) must not exceed 'max_wait' (%2)")
@@ -676,6 +732,16 @@ bool ConfigLoader::validate(const Config &config, QString *error)
         errors.append(QStringLiteral("key 'ws_ping_interval' (%1) must be below 'ws_idle_timeout' (%2), or 0")
                           .arg(config.wsPingInterval)
                           .arg(config.wsIdleTimeout));
+    if (config.tlsCertFile.isEmpty() != config.tlsKeyFile.isEmpty())
+        errors.append(QStringLiteral("keys 'tls_cert_file' and 'tls_key_file' go together"));
+    if (!config.tlsCertFile.isEmpty() && config.plainListener && config.tlsPort != 0 &&
+        config.tlsPort == config.port)
+        errors.append(QStringLiteral("keys 'tls_port' and 'port' must differ while 'plain_listener' is on"));
+    if (config.maxConnectionsPerIp > config.maxConnections)
+        errors.append(
+            QStringLiteral("key 'max_connections_per_ip' (%1) must not exceed 'max_connections' (%2)")
+                .arg(config.maxConnectionsPerIp)
+                .arg(config.maxConnections));
     if (!errors.isEmpty()) {
         if (error)
             *error = errors.join(QLatin1Char('\n'));

@@ -32,7 +32,7 @@ struct Config
     QString host = QStringLiteral("127.0.0.1");   ///< listen address
     quint16 port = 5280;                          ///< listen port (0: any free port)
     QString path = QStringLiteral("/http-bind/"); ///< BOSH endpoint path (with or without the final '/')
-    qint64 maxDataHeld = 100000;                  ///< max request body and header bytes (413 above)
+    qint64 maxDataHeld = 100000;                  ///< max request body bytes (413 above)
     int maxHeaderCount = 100;                     ///< max request header lines
     int httpIdleTimeout = 120;                    ///< seconds a keep-alive connection may sit idle
     int httpRequestTimeout = 30;                  ///< seconds a client has to send one whole request
@@ -40,6 +40,13 @@ struct Config
     int compressionMinSize = 860;                 ///< bytes: smaller responses are not compressed
     QStringList allowedOrigins; ///< CORS / WebSocket origin patterns ('*' and '?'); empty: any
     QList<QPair<QByteArray, QByteArray>> httpHeaders; ///< extra headers on every response
+    int maxHeaderSize = 16384;    ///< max bytes of a request head (request line plus headers; 431 above)
+    int maxConnections = 2000;    ///< max HTTP/WebSocket connections open at once (503 above)
+    int maxConnectionsPerIp = 64; ///< max connections open at once from one client address (429 above)
+    QString tlsCertFile;          ///< PEM certificate (chain) for https:// and wss://; empty: no TLS
+    QString tlsKeyFile;           ///< PEM private key of tlsCertFile
+    quint16 tlsPort = 5281;       ///< TLS listen port (0: any free port), when tlsCertFile is set
+    bool plainListener = true;    ///< with TLS on, also listen for plain HTTP on `port`
 
     // --- BOSH ---
     int maxBoshConnections = 2; ///< cap on `hold` (requests the CM keeps waiting per session)
@@ -51,7 +58,11 @@ struct Config
     int maxPause = 120;         ///< seconds announced as `maxpause`
     int polling = 2;            ///< seconds announced as `polling` (minimum between empty polls)
     int maxStreamsPerSession = 8;
-    int maxSessions = 10000;
+    int maxSessions = 10000;      ///< BOSH sessions plus WebSocket streams open at once
+    int maxSessionsPerIp = 50;    ///< sessions open at once from one client address
+    int maxNewSessionsPerIp = 60; ///< sessions one client address may open per minute
+    int maxStanzaSize = 262144;   ///< bytes of one stanza from a client (BOSH payload element)
+    int maxXmlDepth = 32;         ///< element nesting depth accepted from clients
     bool useKeySequencing = true; ///< verify key/newkey when a client uses them
 
     // --- Backend ---
@@ -64,6 +75,7 @@ struct Config
     int connectTimeout = 15;           ///< seconds to resolve + connect + negotiate with the server
     QString dnsServer;                 ///< optional nameserver address for SRV lookups (tests, split DNS)
     quint16 dnsPort = 53;
+    int serverReadTimeout = 60; ///< seconds an unfinished element or an awaited stream header may take
 
     // --- WebSocket ---
     QString wsPath = QStringLiteral("/xmpp-websocket");
@@ -75,14 +87,16 @@ struct Config
 
     // --- Process ---
     bool gui = true;
-    QStringList logRules; ///< QLoggingCategory rules, e.g. "switchboard.bosh.debug=true"
-    QString lang;         ///< UI language (e.g. "de", "fr_CH"); empty: the system locale
+    int shutdownTimeout = 10; ///< seconds SIGTERM/SIGINT may take to close every session and stream
+    QString drainUrl;         ///< see-other-uri target for new sessions while draining
+    QStringList logRules;     ///< QLoggingCategory rules, e.g. "switchboard.bosh.debug=true"
+    QString lang;             ///< UI language (e.g. "de", "fr_CH"); empty: the system locale
 
     // --- Monitor (status page, metrics, traffic capture) ---
     QString statusPath = QStringLiteral("/status"); ///< HTML status page; JSON at statusPath + ".json"
-    QString statusToken;       ///< required for /status and /metrics when set; empty: loopback only
+    QString statusToken;         ///< required for /status and /metrics when set; empty: loopback only
     int trafficCapacity = 10000; ///< stanzas the traffic capture keeps (a ring buffer)
-    bool showSecrets = false;  ///< keep SASL payloads and passwords in the capture (local debugging)
+    bool showSecrets = false;    ///< keep SASL payloads and passwords in the capture (local debugging)
 
     /// The domain list that may be reached: allowedDomains, else the route domains (lower-cased).
     QStringList reachableDomains() const;

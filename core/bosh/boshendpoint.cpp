@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "bosh/boshendpoint.h"
 
+#include "base/limits.h"
 #include "bosh/boshbody.h"
 #include "http/httpserver.h"
 #include "xmpp/resolver.h"
@@ -9,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QMessageAuthenticationCode>
 #include <QPointer>
 #include <QRandomGenerator>
 
@@ -60,8 +62,9 @@ class LinkUpstream final : public Upstream
 {
 public:
     LinkUpstream(const Config &config, Xmpp::Resolver *resolver, BoshSession *session, const QString &stream,
-                 QObject *graveyard)
-        : m_link(new Xmpp::ServerLink(config, resolver, session)), m_graveyard(graveyard)
+                 QObject *graveyard, Monitor::Hub *hub)
+        : m_link(new Xmpp::ServerLink(config, resolver, session)), m_graveyard(graveyard), m_hub(hub),
+          m_sid(session->sid()), m_stream(stream)
     {
         QObject::connect(
             m_link, &Xmpp::ServerLink::streamOpened, session,
@@ -98,27 +101,43 @@ public:
     {
         if (!m_link)
             return;
-        // The link finishes its closing handshake on its own (</stream:stream> written, grace period)
-        // while the session goes away: it moves to the endpoint, which outlives it, and is deleted after.
-        m_link->disconnect();
-        m_link->close();
-        m_link->setParent(m_graveyard);
-        QTimer::singleShot(kCloseGraceMs, m_link.data(), &QObject::deleteLater);
+        // The link finishes on its own while the session goes away: it moves to the endpoint, which
+        // outlives it, bounces what the server still sends before it sees our close (X6), closes the
+        // stream and deletes itself.
+        QPointer<Monitor::Hub> hub = m_hub;
+        m_link->retire(m_graveyard, [hub, sid = m_sid, stream = m_stream](const QByteArray &xml) {
+            if (hub)
+                Q_EMIT hub->noClient(sid, stream, xml);
+        });
         m_link = nullptr;
     }
-    static constexpr int kCloseGraceMs = 3000;
     bool isEncrypted() const override { return m_link && m_link->isEncrypted(); }
     QString peer() const override { return m_link ? m_link->peerDescription() : QString(); }
 
 private:
     QPointer<Xmpp::ServerLink> m_link;
     QObject *m_graveyard = nullptr;
+    Monitor::Hub *m_hub = nullptr;
+    QString m_sid;
+    QString m_stream;
 };
 
-QByteArray terminateBody(Condition condition)
+QByteArray terminateBody(Condition condition, const QByteArray &inner = {})
 {
     return buildBody({{QStringLiteral("type"), QStringLiteral("terminate")},
-                      {QStringLiteral("condition"), conditionName(condition)}});
+                      {QStringLiteral("condition"), conditionName(condition)}},
+                     inner.isEmpty() ? QList<QByteArray>{} : QList<QByteArray>{inner});
+}
+
+/// Compares without an early exit, so the time taken does not tell how much of a guess was right.
+bool constantTimeEquals(QByteArrayView a, QByteArrayView b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char diff = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return diff == 0;
 }
 
 } // namespace
@@ -127,6 +146,9 @@ BoshEndpoint::BoshEndpoint(const Config &config, Xmpp::Resolver *resolver, Monit
     : QObject(parent), m_config(config), m_resolver(resolver), m_hub(hub)
 {
     m_clock.start();
+    m_sidSecret.resize(32);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(m_sidSecret.data()),
+                                          m_sidSecret.size() / qsizetype(sizeof(quint32)));
     m_timer.setInterval(kTickMs);
     connect(&m_timer, &QTimer::timeout, this, &BoshEndpoint::tick);
 }
@@ -182,10 +204,12 @@ void BoshEndpoint::handleBody(const QByteArray &data, Http::Exchange *exchange, 
     Body body;
     QString error;
     auto responder = std::make_shared<HttpResponder>(exchange, callback);
-    if (!parseBody(data, &body, &error)) {
+    if (!parseBody(data, &body, &error, m_config.maxXmlDepth)) {
         // §B6: not one well-formed httpbind <body/>. Without a session to look at, the legacy form
         // (HTTP 400) is the one every client understands; the body says the same for newer clients.
         qCDebug(lcBosh) << "bad request body:" << error;
+        if (m_limits && error.startsWith(QLatin1String("nesting deeper")))
+            m_limits->refused(QStringLiteral("max_xml_depth"), exchange->request().peerAddress);
         responder->send(400, terminateBody(Condition::BadRequest));
         return;
     }
@@ -194,10 +218,21 @@ void BoshEndpoint::handleBody(const QByteArray &data, Http::Exchange *exchange, 
         createSession(body, exchange, callback);
         return;
     }
-    BoshSession *session = m_sessions.value(sid);
+    BoshSession *session = findSession(sid);
     if (!session || session->isFinished()) {
         responder->send(200, terminateBody(Condition::ItemNotFound));
         return;
+    }
+    for (const QByteArray &payload : std::as_const(body.payloads)) {
+        if (payload.size() > m_config.maxStanzaSize) {
+            // A stanza over the cap ends the session (XEP-0124 §17.2 policy-violation): forwarding part
+            // of what the client meant would be worse.
+            if (m_limits)
+                m_limits->refused(QStringLiteral("max_stanza_size"), exchange->request().peerAddress);
+            session->terminate(Condition::PolicyViolation);
+            responder->send(200, terminateBody(Condition::PolicyViolation));
+            return;
+        }
     }
     session->handleRequest(body, std::move(responder));
 }
@@ -205,7 +240,26 @@ void BoshEndpoint::handleBody(const QByteArray &data, Http::Exchange *exchange, 
 void BoshEndpoint::createSession(const Body &body, Http::Exchange *exchange, const QByteArray &callback)
 {
     auto responder = std::make_shared<HttpResponder>(exchange, callback);
-    if (m_sessions.size() >= m_config.maxSessions) {
+    if (m_draining) {
+        // Drain: new sessions go elsewhere (XEP-0124 §17.3 see-other-uri), or nowhere while stopping.
+        if (m_drainUri.isEmpty())
+            responder->send(200, terminateBody(Condition::SystemShutdown));
+        else
+            responder->send(
+                200, terminateBody(Condition::SeeOtherUri, "<uri>" + escapeAttribute(m_drainUri) + "</uri>"));
+        return;
+    }
+    const QHostAddress peer = exchange->request().peerAddress;
+    if (m_limits) {
+        const QString limit = m_limits->tryOpenSession(peer);
+        if (!limit.isEmpty()) {
+            // 503 when the server is full, 429 (RFC 6585) when this client has its share; the body
+            // carries the BOSH condition for clients that read it.
+            responder->send(limit == QLatin1String("max_sessions") ? 503 : 429,
+                            terminateBody(Condition::PolicyViolation));
+            return;
+        }
+    } else if (m_sessions.size() >= m_config.maxSessions) {
         responder->send(503, terminateBody(Condition::PolicyViolation));
         return;
     }
@@ -216,15 +270,18 @@ void BoshEndpoint::createSession(const Body &body, Http::Exchange *exchange, con
     context.clientSecure = exchange->request().secure;
     context.resolver = m_resolver;
     auto factory = [this](BoshSession *session, const QString &stream) -> std::unique_ptr<Upstream> {
-        return std::make_unique<LinkUpstream>(m_config, m_resolver, session, stream, this);
+        return std::make_unique<LinkUpstream>(m_config, m_resolver, session, stream, this, m_hub);
     };
     auto *session = new BoshSession(
         m_config, context, factory, [this] { return m_clock.elapsed(); }, m_hub, this);
-    m_sessions.insert(context.sid, session);
-    connect(session, &BoshSession::finished, this, [this](const QString &sid) {
+    m_sessions.insert(sidKey(context.sid), session);
+    connect(session, &BoshSession::finished, this, [this, peer](const QString &sid) {
         // Deleted later: finished() may fire deep inside the session's own call stack.
-        if (BoshSession *done = m_sessions.take(sid))
+        if (BoshSession *done = m_sessions.take(sidKey(sid))) {
             done->deleteLater();
+            if (m_limits)
+                m_limits->closeSession(peer);
+        }
         if (m_sessions.isEmpty())
             m_timer.stop();
     });
@@ -250,9 +307,28 @@ void BoshEndpoint::terminateAll(Condition condition, const QString &text)
         session->terminate(condition, text);
 }
 
+void BoshEndpoint::setDraining(bool draining, const QString &uri)
+{
+    m_draining = draining;
+    m_drainUri = uri;
+}
+
+QByteArray BoshEndpoint::sidKey(QStringView sid) const
+{
+    return QMessageAuthenticationCode::hash(sid.toUtf8(), m_sidSecret, QCryptographicHash::Sha256);
+}
+
+BoshSession *BoshEndpoint::findSession(const QString &sid) const
+{
+    BoshSession *session = m_sessions.value(sidKey(sid));
+    if (!session || !constantTimeEquals(session->sid().toLatin1(), sid.toLatin1()))
+        return nullptr;
+    return session;
+}
+
 bool BoshEndpoint::terminateSession(const QString &sid, Condition condition)
 {
-    BoshSession *session = m_sessions.value(sid);
+    BoshSession *session = findSession(sid);
     if (!session)
         return false;
     session->terminate(condition);

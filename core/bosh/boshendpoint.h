@@ -10,6 +10,9 @@
 #include <QObject>
 #include <QTimer>
 
+namespace Switchboard {
+class Limits;
+}
 namespace Switchboard::Http {
 class Exchange;
 }
@@ -38,6 +41,12 @@ public:
     /// Ends one session (operator action). Returns false when there is no such session.
     bool terminateSession(const QString &sid, Condition condition);
     int sessionCount() const { return int(m_sessions.size()); }
+    /// Session admission (max_sessions, per address, per minute) and refusal reporting; may be null
+    /// (then only max_sessions is checked). Must outlive this object.
+    void setLimits(Limits *limits) { m_limits = limits; }
+    /// While draining, session creation requests are refused with see-other-uri to `uri` (or with
+    /// system-shutdown when `uri` is empty); existing sessions carry on.
+    void setDraining(bool draining, const QString &uri = {});
 
     /// How often session timers are checked; answers to `wait` are late by at most this much.
     static constexpr int kTickMs = 250;
@@ -47,11 +56,20 @@ private:
     void createSession(const Body &body, Http::Exchange *exchange, const QByteArray &callback);
     void tick();
     QString newSid() const;
+    /// The key a sid is stored under: HMAC-SHA-256 with a per-endpoint secret, so the time a lookup
+    /// takes tells an attacker nothing about the sids that exist (the full sid is then compared in
+    /// constant time).
+    QByteArray sidKey(QStringView sid) const;
+    BoshSession *findSession(const QString &sid) const;
 
     Config m_config;
     Xmpp::Resolver *m_resolver = nullptr;
     Monitor::Hub *m_hub = nullptr;
-    QHash<QString, BoshSession *> m_sessions;
+    QHash<QByteArray, BoshSession *> m_sessions; ///< by sidKey()
+    QByteArray m_sidSecret;
+    Limits *m_limits = nullptr;
+    bool m_draining = false;
+    QString m_drainUri;
     QElapsedTimer m_clock;
     QTimer m_timer;
 };

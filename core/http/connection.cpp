@@ -8,6 +8,7 @@
 
 #include <QDateTime>
 #include <QLocale>
+#include <QSslSocket>
 #include <QTcpSocket>
 
 #include <http_parser.h>
@@ -110,7 +111,8 @@ bool isFramingHeader(QByteArrayView name)
 /// arrive, so nothing a peer sends is held beyond them.
 struct ParseState
 {
-    ParseState(qint64 maxData, int maxHeaders) : maxDataHeld(maxData), maxHeaderCount(maxHeaders)
+    ParseState(qint64 maxData, int maxHeaders, qint64 maxHead = 0)
+        : maxDataHeld(maxData), maxHeaderBytes(maxHead > 0 ? maxHead : maxData), maxHeaderCount(maxHeaders)
     {
         http_parser_init(&parser, HTTP_REQUEST);
         parser.data = this;
@@ -138,7 +140,7 @@ struct ParseState
     bool addHeaderBytes(std::size_t length)
     {
         headerBytes += qint64(length);
-        if (maxDataHeld > 0 && headerBytes > maxDataHeld)
+        if (maxHeaderBytes > 0 && headerBytes > maxHeaderBytes)
             return refuse(431, QByteArrayLiteral("request head too large"));
         return true;
     }
@@ -147,6 +149,7 @@ struct ParseState
 
     http_parser parser;
     const qint64 maxDataHeld;
+    const qint64 maxHeaderBytes; ///< request line plus header fields (max_header_size)
     const int maxHeaderCount;
     Request request;
     qint64 headerBytes = 0;
@@ -317,12 +320,15 @@ const http_parser_settings ParseState::settings = [] {
 Connection::Connection(QTcpSocket *socket, HttpServer *server)
     : QObject(server), m_server(server), m_config(server->m_config), m_socket(socket),
       m_peerAddress(socket->peerAddress()), m_peerPort(socket->peerPort()),
-      m_parse(std::make_unique<ParseState>(m_config.maxDataHeld, m_config.maxHeaderCount))
+      m_parse(std::make_unique<ParseState>(m_config.maxDataHeld, m_config.maxHeaderCount,
+                                           m_config.maxHeaderSize)),
+      m_secure(qobject_cast<QSslSocket *>(socket) != nullptr)
 {
     m_socket->setParent(this);
     // Bounds what Qt buffers for us while we do not read (pipelining cap, waiting for an answer); it
     // must hold a whole head for the upgrade peek.
-    m_socket->setReadBufferSize(qMax<qint64>(m_config.maxDataHeld, 64 * 1024) + 8192);
+    m_socket->setReadBufferSize(
+        qMax<qint64>(qMax<qint64>(m_config.maxDataHeld, m_config.maxHeaderSize), 64 * 1024) + 8192);
     m_idleTimer.setSingleShot(true);
     m_requestTimer.setSingleShot(true);
     connect(&m_idleTimer, &QTimer::timeout, this, &Connection::onIdleTimeout);
@@ -374,7 +380,7 @@ void Connection::checkUpgrade()
 
     // peek() only: a socket handed over must still hold every byte of the handshake, which
     // QWebSocketServer::handleConnection() reads again.
-    const qint64 maxHead = qMax<qint64>(m_config.maxDataHeld, 1024) + 4;
+    const qint64 maxHead = qMax<qint64>(m_config.maxHeaderSize, 1024) + 4;
     const QByteArray data = m_socket->peek(qMin(available, maxHead));
     // RFC 6455 §4.1: the opening handshake is a GET. Anything else is ordinary HTTP.
     static constexpr QByteArrayView get("GET ");
@@ -404,7 +410,7 @@ void Connection::checkUpgrade()
     }
 
     // Parse a copy of the head; the socket keeps its bytes.
-    ParseState head(m_config.maxDataHeld, m_config.maxHeaderCount);
+    ParseState head(m_config.maxDataHeld, m_config.maxHeaderCount, m_config.maxHeaderSize);
     http_parser_execute(&head.parser, &ParseState::settings, data.constData(), std::size_t(end));
     const http_errno error = HTTP_PARSER_ERRNO(&head.parser);
     bool wantsWebSocket = false;
@@ -422,6 +428,7 @@ void Connection::checkUpgrade()
     Request request = std::move(head.request);
     request.peerAddress = m_peerAddress;
     request.peerPort = m_peerPort;
+    request.secure = m_secure;
     // Hand the socket over as it came: no signal of ours, Qt's default buffering, no parent. If the
     // handler takes it, it owns it; if it declines, we take it back.
     QTcpSocket *socket = m_socket;
@@ -431,13 +438,15 @@ void Connection::checkUpgrade()
     const bool taken = m_server->m_upgradeHandler(socket, request);
     if (taken) {
         qCDebug(lcHttp) << "connection from" << m_peerAddress << "upgraded";
+        m_upgradedSocket = socket;
         m_socket = nullptr;
         finish();
         return;
     }
     if (!socket->parent())
         socket->setParent(this);
-    socket->setReadBufferSize(qMax<qint64>(m_config.maxDataHeld, 64 * 1024) + 8192);
+    socket->setReadBufferSize(
+        qMax<qint64>(qMax<qint64>(m_config.maxDataHeld, m_config.maxHeaderSize), 64 * 1024) + 8192);
     connectSocket();
     if (socket->state() != QAbstractSocket::ConnectedState) {
         onDisconnected();
@@ -513,6 +522,7 @@ void Connection::dispatch()
     m_continueSent = false;
     request.peerAddress = m_peerAddress;
     request.peerPort = m_peerPort;
+    request.secure = m_secure;
 
     ResponseContext context;
     context.versionMajor = request.versionMajor;
@@ -576,7 +586,7 @@ Response Connection::preflightResponse(const Request &request) const
 void Connection::refuse(int status, const QByteArray &reason)
 {
     qCInfo(lcHttp) << "refusing request from" << m_peerAddress << status << reason;
-    Q_EMIT m_server->requestRefused(status, reason);
+    m_server->reportRefusal(status, reason, m_peerAddress);
     ResponseContext context;
     if (m_parse->headersDone && m_parse->request.versionMajor == 1) {
         context.versionMinor = m_parse->request.versionMinor;
@@ -723,7 +733,7 @@ void Connection::finish()
     m_idleTimer.stop();
     m_requestTimer.stop();
     abortPending();
-    m_server->connectionFinished();
+    m_server->connectionFinished(m_peerAddress, m_upgradedSocket);
     // Deferred: we are usually inside a signal of our own socket.
     deleteLater();
 }
@@ -824,6 +834,52 @@ QByteArray Connection::serialize(const ResponseContext &context, Response respon
     if (!context.head)
         out += body;
     return out;
+}
+
+} // namespace Switchboard::Http
+
+// --- socket-free entry point (tests, fuzzing) ---
+
+#include "http/requestparser.h"
+
+namespace Switchboard::Http {
+
+ParsedRequests parseRequests(QByteArrayView data, const Config &config)
+{
+    ParsedRequests result;
+    ParseState state(config.maxDataHeld, config.maxHeaderCount, config.maxHeaderSize);
+    while (true) {
+        const std::size_t consumed =
+            http_parser_execute(&state.parser, &ParseState::settings, data.data(), std::size_t(data.size()));
+        const http_errno error = HTTP_PARSER_ERRNO(&state.parser);
+        data = data.sliced(qsizetype(qMin<std::size_t>(consumed, std::size_t(data.size()))));
+        if (error == HPE_PAUSED) {
+            http_parser_pause(&state.parser, 0);
+            result.requests.append(std::move(state.request));
+            state.request = Request();
+            if (!state.keepAlive)
+                break; // the connection would stop reading here
+            continue;
+        }
+        if (error != HPE_OK) {
+            if (state.refuseStatus != 0) {
+                result.refusedStatus = state.refuseStatus;
+                result.refusedReason = state.refuseReason;
+            } else if (error == HPE_HEADER_OVERFLOW) {
+                result.refusedStatus = 431;
+                result.refusedReason = QByteArrayLiteral("request head too large");
+            } else {
+                result.refusedStatus = 400;
+                result.refusedReason = QByteArray(http_errno_description(error));
+            }
+            break;
+        }
+        if (data.isEmpty() || consumed == 0) {
+            result.incomplete = state.inMessage;
+            break;
+        }
+    }
+    return result;
 }
 
 } // namespace Switchboard::Http

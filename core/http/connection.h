@@ -7,6 +7,7 @@
 #include <QLoggingCategory>
 #include <QObject>
 #include <QPointer>
+#include <QTcpSocket>
 #include <QTimer>
 
 #include <deque>
@@ -112,6 +113,8 @@ private:
     bool m_processQueued = false;
     bool m_continueSent = false;
     bool m_writeShutdown = false;
+    bool m_secure = false;                 ///< the socket is a QSslSocket (TLS listener)
+    QPointer<QTcpSocket> m_upgradedSocket; ///< handed to the upgrade handler (keeps its connection slot)
 };
 
 } // namespace Switchboard::Http

@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "http/httpserver.h"
 
+#include "base/limits.h"
 #include "http/connection.h"
 #include "http/cors.h"
 
+#include <QSslServer>
+#include <QSslSocket>
 #include <QTcpSocket>
+#include <QTimer>
+
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
 
 namespace Switchboard::Http {
 
@@ -52,9 +60,44 @@ bool HttpServer::listen(const QHostAddress &address, quint16 port)
     return m_server->listen(address, port);
 }
 
+bool HttpServer::listenTls(const QHostAddress &address, quint16 port, const QSslConfiguration &tls)
+{
+    if (!m_tlsServer) {
+        m_tlsServer = new QSslServer(this);
+        // A client that connects and never completes the handshake is dropped after the request
+        // deadline; until then it holds its connection slot only.
+        m_tlsServer->setHandshakeTimeout(qMax(1, m_config.httpRequestTimeout) * 1000);
+        // QSslServer hands out a socket once its handshake succeeded.
+        connect(m_tlsServer, &QTcpServer::pendingConnectionAvailable, this, [this] {
+            while (QTcpSocket *socket = m_tlsServer->nextPendingConnection())
+                handleNewConnection(socket);
+        });
+        connect(m_tlsServer, &QSslServer::errorOccurred, this,
+                [](QSslSocket *socket, QAbstractSocket::SocketError) {
+                    qCDebug(lcHttp) << "TLS handshake with" << socket->peerAddress()
+                                    << "failed:" << socket->errorString();
+                });
+    }
+    m_tlsServer->setSslConfiguration(tls);
+    return m_tlsServer->listen(address, port);
+}
+
+void HttpServer::setTlsConfiguration(const QSslConfiguration &tls)
+{
+    if (m_tlsServer)
+        m_tlsServer->setSslConfiguration(tls);
+}
+
 void HttpServer::close()
 {
     m_server->close();
+    if (m_tlsServer)
+        m_tlsServer->close();
+}
+
+quint16 HttpServer::tlsPort() const
+{
+    return m_tlsServer ? m_tlsServer->serverPort() : 0;
 }
 
 quint16 HttpServer::serverPort() const
@@ -69,6 +112,8 @@ QHostAddress HttpServer::serverAddress() const
 
 QString HttpServer::errorString() const
 {
+    if (m_tlsServer && !m_tlsServer->errorString().isEmpty())
+        return m_tlsServer->errorString();
     return m_server->errorString();
 }
 
@@ -87,16 +132,83 @@ void HttpServer::handleNewConnection(QTcpSocket *socket)
     // Small request/response exchanges: Nagle plus delayed ACKs would add ~40 ms per round trip.
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     const QHostAddress peer = socket->peerAddress();
+    if (m_limits) {
+        const QString limit = m_limits->tryOpenConnection(peer);
+        if (!limit.isEmpty()) {
+            // RFC 6585 §4 for one address over its share, RFC 9110 §15.6.4 when the server is full.
+            turnAway(socket, limit == QLatin1String("max_connections_per_ip") ? 429 : 503, limit.toLatin1());
+            return;
+        }
+    }
     ++m_connections;
     new Connection(socket, this); // owns itself: deleteLater() once closed
     qCDebug(lcHttp) << "connection from" << peer;
     Q_EMIT connectionOpened(peer);
 }
 
-void HttpServer::connectionFinished()
+void HttpServer::connectionFinished(const QHostAddress &peer, QTcpSocket *upgraded)
 {
     --m_connections;
+    if (m_limits) {
+        if (upgraded) {
+            // A WebSocket keeps its connection slot for as long as its socket lives.
+            connect(upgraded, &QObject::destroyed, this, [this, peer] { m_limits->closeConnection(peer); });
+        } else {
+            m_limits->closeConnection(peer);
+        }
+    }
     Q_EMIT connectionClosed();
+}
+
+void HttpServer::reportRefusal(int status, const QByteArray &reason, const QHostAddress &peer)
+{
+    Q_EMIT requestRefused(status, reason);
+    if (!m_limits)
+        return;
+    // Refusals by a configured limit count against it (docs/SECURITY.md); malformed requests are not
+    // limits and are only logged by the connection.
+    QString limit;
+    if (status == 431)
+        limit = reason.contains("too many") ? QStringLiteral("max_header_count")
+                                            : QStringLiteral("max_header_size");
+    else if (status == 413)
+        limit = QStringLiteral("max_data_held");
+    else if (status == 408)
+        limit = QStringLiteral("http_request_timeout");
+    if (!limit.isEmpty())
+        m_limits->refused(limit, peer);
+}
+
+void HttpServer::turnAway(QTcpSocket *socket, int status, const QByteArray &reason)
+{
+    socket->setParent(this);
+    const QByteArray body = reason + '\n';
+    socket->write(
+        "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) +
+        "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + QByteArray::number(body.size()) +
+        "\r\nRetry-After: 10\r\nConnection: close\r\n\r\n" + body);
+    // Lingering close, as in Connection: input is discarded, our side shuts down once the answer is
+    // out, and the socket goes when the peer closes (or after 5 s). Closing with unread input would
+    // make the kernel reset the connection and could destroy the answer.
+    connect(socket, &QIODevice::readyRead, socket, [socket] { socket->readAll(); });
+    auto shutdownWrite = [socket] {
+        if (socket->bytesToWrite() > 0)
+            return;
+#ifdef Q_OS_UNIX
+        if (socket->socketDescriptor() != -1 && ::shutdown(int(socket->socketDescriptor()), SHUT_WR) == 0)
+            return;
+#endif
+        socket->disconnectFromHost();
+    };
+    connect(socket, &QIODevice::bytesWritten, socket, shutdownWrite);
+    connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
+    QTimer::singleShot(5000, socket, [socket] {
+        socket->abort();
+        socket->deleteLater();
+    });
+    socket->readAll();
+    socket->flush();
+    shutdownWrite();
 }
 
 } // namespace Switchboard::Http

@@ -6,11 +6,17 @@
 
 #include <QObject>
 #include <QPointer>
+#include <QSslConfiguration>
 #include <QTcpServer>
 
 #include <functional>
 
+class QSslServer;
 class QTcpSocket;
+
+namespace Switchboard {
+class Limits;
+}
 
 namespace Switchboard::Http {
 
@@ -52,8 +58,9 @@ private:
     bool m_aborted = false;
 };
 
-/// The HTTP/1.x front: accepts TCP connections, parses requests with the http_parser library, enforces
-/// size and time limits, and hands each complete request to the handler. Responses go out in request
+/// The HTTP/1.x front: accepts TCP connections (plain, and TLS on a second listener), parses requests
+/// with the http_parser library, enforces size and time limits, and hands each complete request to the
+/// handler. Responses go out in request
 /// order (HTTP/1.1 pipelining) with Content-Length, optional gzip/deflate, the CORS headers and the
 /// configured extra headers.
 class HttpServer final : public QObject
@@ -79,10 +86,20 @@ public:
     void setHandler(Handler handler) { m_handler = std::move(handler); }
     void setUpgradeHandler(UpgradeHandler handler) { m_upgradeHandler = std::move(handler); }
 
+    /// Connection limits (max_connections, max_connections_per_ip) and refusal reporting; may be null.
+    /// Must outlive this object.
+    void setLimits(Limits *limits) { m_limits = limits; }
+
     bool listen(const QHostAddress &address, quint16 port);
-    /// Stops accepting connections; open connections carry on until they close.
+    /// Listens for TLS connections (https://, wss://) with `tls` (certificate, key, protocol floor).
+    /// Requests that arrive over it are marked Request::secure. Returns false if the port cannot be bound.
+    bool listenTls(const QHostAddress &address, quint16 port, const QSslConfiguration &tls);
+    /// Replaces the TLS configuration (certificate reload); connections already open keep theirs.
+    void setTlsConfiguration(const QSslConfiguration &tls);
+    /// Stops accepting connections on both listeners; open connections carry on until they close.
     void close();
-    quint16 serverPort() const;
+    quint16 serverPort() const; ///< the plain listener's port (0: not listening)
+    quint16 tlsPort() const;    ///< the TLS listener's port (0: not listening)
     QHostAddress serverAddress() const;
     QString errorString() const;
     int connectionCount() const;
@@ -101,12 +118,19 @@ Q_SIGNALS:
 private:
     friend class Connection;
     void handleNewConnection(QTcpSocket *socket);
-    /// Called by a Connection when its socket closed or was taken by the upgrade handler.
-    void connectionFinished();
+    /// Called by a Connection when its socket closed, or was taken by the upgrade handler
+    /// (`upgraded`: the connection slot is held until that socket is destroyed).
+    void connectionFinished(const QHostAddress &peer, QTcpSocket *upgraded = nullptr);
+    /// Called by a Connection that refuses a request: signals and counts it against its limit.
+    void reportRefusal(int status, const QByteArray &reason, const QHostAddress &peer);
+    /// Answers a connection over a limit with `status` and closes it; no request is read.
+    void turnAway(QTcpSocket *socket, int status, const QByteArray &reason);
     Config m_config;
     Handler m_handler;
     UpgradeHandler m_upgradeHandler;
     QTcpServer *m_server = nullptr;
+    QSslServer *m_tlsServer = nullptr;
+    Limits *m_limits = nullptr;
     int m_connections = 0;
 };
 

@@ -34,11 +34,14 @@ QByteArray trimmedPath(QByteArray path)
 WebSocketFront::WebSocketFront(const Config &config, Xmpp::Resolver *resolver, Monitor::Hub *hub,
                                QObject *parent)
     : QObject(parent), m_config(config), m_resolver(resolver), m_hub(hub),
-      m_server(QStringLiteral("Switchboard"), QWebSocketServer::NonSecureMode)
+      m_server(QStringLiteral("Switchboard"), QWebSocketServer::NonSecureMode),
+      m_secureServer(QStringLiteral("Switchboard"), QWebSocketServer::SecureMode)
 {
-    m_server.setSupportedSubprotocols({QString::fromLatin1(kSubprotocol)});
-    m_server.setHandshakeTimeout(10000);
-    connect(&m_server, &QWebSocketServer::newConnection, this, &WebSocketFront::accept);
+    for (QWebSocketServer *server : {&m_server, &m_secureServer}) {
+        server->setSupportedSubprotocols({QString::fromLatin1(kSubprotocol)});
+        server->setHandshakeTimeout(10000);
+        connect(server, &QWebSocketServer::newConnection, this, &WebSocketFront::accept);
+    }
     m_clock.start();
     m_timer.setInterval(kTickMs);
     connect(&m_timer, &QTimer::timeout, this, [this] {
@@ -86,7 +89,9 @@ bool WebSocketFront::handleUpgrade(QTcpSocket *socket, const Http::Request &head
         return true;
     }
     socket->setParent(this);
-    m_server.handleConnection(socket);
+    // The TLS listener's sockets are encrypted already; QWebSocketServer only reads the handshake
+    // through them, in either mode.
+    (head.secure ? m_secureServer : m_server).handleConnection(socket);
     return true;
 }
 
@@ -107,19 +112,27 @@ void WebSocketFront::refuse(QTcpSocket *socket, int status, const QByteArray &re
 
 void WebSocketFront::accept()
 {
-    while (QWebSocket *socket = m_server.nextPendingConnection()) {
-        const QString id = newId();
-        auto *stream = new WebSocketStream(socket, id, m_config, m_resolver, m_hub, this);
-        m_streams.insert(id, stream);
-        connect(stream, &WebSocketStream::finished, this, [this](const QString &finishedId) {
-            if (WebSocketStream *done = m_streams.take(finishedId))
-                done->deleteLater();
-            if (m_streams.isEmpty())
-                m_timer.stop();
-        });
-        if (!m_timer.isActive())
-            m_timer.start();
+    for (QWebSocketServer *server : {&m_server, &m_secureServer}) {
+        while (QWebSocket *socket = server->nextPendingConnection()) {
+            const QString id = newId();
+            auto *stream = new WebSocketStream(socket, id, m_config, m_resolver, m_hub, this);
+            m_streams.insert(id, stream);
+            connect(stream, &WebSocketStream::finished, this, [this](const QString &finishedId) {
+                if (WebSocketStream *done = m_streams.take(finishedId))
+                    done->deleteLater();
+                if (m_streams.isEmpty())
+                    m_timer.stop();
+            });
+            if (!m_timer.isActive())
+                m_timer.start();
+        }
     }
+}
+
+void WebSocketFront::setDraining(bool draining, const QString &uri)
+{
+    m_draining = draining;
+    m_drainUri = uri;
 }
 
 void WebSocketFront::closeAll(const QString &condition, const QString &seeOtherUri)

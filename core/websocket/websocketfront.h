@@ -12,6 +12,9 @@
 
 class QTcpSocket;
 
+namespace Switchboard {
+class Limits;
+}
 namespace Switchboard::Http {
 struct Request;
 }
@@ -40,6 +43,14 @@ public:
     /// Ends every stream with a stream error (`system-shutdown`) or a see-other-uri close.
     void closeAll(const QString &condition, const QString &seeOtherUri = {});
     int streamCount() const { return int(m_streams.size()); }
+    /// Session admission and refusal reporting (may be null). Must outlive this object.
+    void setLimits(Limits *limits) { m_limits = limits; }
+    Limits *limits() const { return m_limits; }
+    /// While draining, a new stream's first <open/> is answered with see-other-uri to `uri` (or a
+    /// system-shutdown stream error when `uri` is empty); open streams carry on.
+    void setDraining(bool draining, const QString &uri = {});
+    bool isDraining() const { return m_draining; }
+    const QString &drainUri() const { return m_drainUri; }
 
     /// Interval of the keepalive/idle checks.
     static constexpr int kTickMs = 1000;
@@ -52,6 +63,12 @@ private:
     Xmpp::Resolver *m_resolver = nullptr;
     Monitor::Hub *m_hub = nullptr;
     QWebSocketServer m_server;
+    /// For sockets from the TLS listener (already encrypted): the same handshake, but the request URL
+    /// is wss://, which is how a stream knows it is secure.
+    QWebSocketServer m_secureServer;
+    Limits *m_limits = nullptr;
+    bool m_draining = false;
+    QString m_drainUri;
     QHash<QString, WebSocketStream *> m_streams;
     QElapsedTimer m_clock;
     QTimer m_timer;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "websocket/websocketstream.h"
 
+#include "base/limits.h"
 #include "websocket/framing.h"
+#include "websocket/websocketfront.h"
 #include "xmpp/resolver.h"
 
 #include <QDateTime>
@@ -17,6 +19,7 @@ WebSocketStream::WebSocketStream(QWebSocket *socket, const QString &id, const Co
     : QObject(parent), m_socket(socket), m_id(id), m_config(config), m_resolver(resolver), m_hub(hub)
 {
     socket->setParent(this);
+    m_peer = socket->peerAddress();
     // Qt's own cap sits above ours, so an oversize message reaches us and gets a proper stream error
     // (W7) instead of a bare close.
     socket->setMaxAllowedIncomingMessageSize(quint64(m_config.wsMaxMessageSize) * 2 + 4096);
@@ -43,13 +46,15 @@ void WebSocketStream::onText(const QString &message)
         return;
     const QByteArray data = message.toUtf8();
     if (data.size() > m_config.wsMaxMessageSize) {
+        if (auto *front = qobject_cast<WebSocketFront *>(parent()); front && front->limits())
+            front->limits()->refused(QStringLiteral("ws_max_message_size"), m_peer);
         fail(streamErrorFrame(QStringLiteral("policy-violation"), QStringLiteral("message too large")),
              QStringLiteral("policy-violation"));
         return;
     }
     Frame frame;
     QString error;
-    if (!parseFrame(data, &frame, &error)) {
+    if (!parseFrame(data, &frame, &error, m_config.maxXmlDepth)) {
         // W7: a message must be exactly one complete element.
         qCDebug(lcWs) << m_id << "not well formed:" << error;
         fail(streamErrorFrame(QStringLiteral("not-well-formed"), error), QStringLiteral("not-well-formed"));
@@ -119,6 +124,21 @@ void WebSocketStream::onOpenFrame(const QMap<QString, QString> &attrs)
         fail(streamErrorFrame(QStringLiteral("host-unknown")), QStringLiteral("host-unknown"));
         return;
     }
+    auto *front = qobject_cast<WebSocketFront *>(parent());
+    if (front && front->isDraining()) {
+        // Drain: new streams go elsewhere (RFC 7395 §3.6.1 see-other-uri), or nowhere while stopping.
+        closeWith(QStringLiteral("system-shutdown"), front->drainUri());
+        return;
+    }
+    if (front && front->limits()) {
+        const QString limit = front->limits()->tryOpenSession(m_peer);
+        if (!limit.isEmpty()) {
+            fail(streamErrorFrame(QStringLiteral("policy-violation"), limit),
+                 QStringLiteral("policy-violation"));
+            return;
+        }
+        m_admitted = true;
+    }
     m_domain = to;
     m_lang = lang;
     m_state = State::Opening;
@@ -187,6 +207,7 @@ void WebSocketStream::onOpenFrame(const QMap<QString, QString> &attrs)
         info.clientAddress = m_socket->peerAddress();
         info.userAgent = QString::fromUtf8(m_socket->request().rawHeader("User-Agent"));
         info.domain = to;
+        info.secure = m_socket->requestUrl().scheme() == QLatin1String("wss");
         info.created = QDateTime::currentDateTimeUtc();
         m_reported = true;
         m_counters = m_hub->reportSessionOpened(info);
@@ -262,12 +283,14 @@ void WebSocketStream::retireLink()
 {
     if (!m_link)
         return;
-    // The link finishes its closing handshake (</stream:stream>) on its own time: it moves to the
-    // front, which outlives this stream, and is deleted after a grace period.
-    m_link->disconnect(this);
-    m_link->close();
-    m_link->setParent(parent());
-    QTimer::singleShot(kCloseGraceMs, m_link, &QObject::deleteLater);
+    // The link finishes on its own time: it moves to the front, which outlives this stream, bounces
+    // what the server sent before it saw our close (X6: the client can no longer get it), closes the
+    // stream and deletes itself.
+    QPointer<Monitor::Hub> hub = m_hub;
+    m_link->retire(parent(), [hub, id = m_id](const QByteArray &xml) {
+        if (hub)
+            Q_EMIT hub->noClient(id, id, xml);
+    });
     m_link = nullptr;
 }
 
@@ -277,6 +300,11 @@ void WebSocketStream::finish(const QString &condition)
         return;
     m_finished = true;
     m_state = State::Closed;
+    if (m_admitted) {
+        m_admitted = false;
+        if (auto *front = qobject_cast<WebSocketFront *>(parent()); front && front->limits())
+            front->limits()->closeSession(m_peer);
+    }
     if (m_hub && m_reported) {
         Q_EMIT m_hub->streamTerminated(m_id, m_id, condition);
         m_hub->reportSessionClosed(m_id, condition);

@@ -54,8 +54,10 @@ private:
     QString m_lang;
     bool m_reported = false;
     std::shared_ptr<Monitor::SessionCounters> m_counters; ///< the hub's, bumped here
-    int m_bindWatch = 0;  ///< server stanzas still checked for the bind result (monitor)
-    bool m_linkUp = false; ///< the server link opened at least once (monitor: connect failures)
+    int m_bindWatch = 0;     ///< server stanzas still checked for the bind result (monitor)
+    bool m_linkUp = false;   ///< the server link opened at least once (monitor: connect failures)
+    bool m_admitted = false; ///< counted by Limits::tryOpenSession (released in finish())
+    QHostAddress m_peer;
     bool m_finished = false;
     bool m_active = true;      ///< something arrived since the last checkTimers()
     qint64 m_lastActivity = 0; ///< clock of the last checkTimers() that saw activity

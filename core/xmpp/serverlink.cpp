@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "xmpp/serverlink.h"
 
+#include "xmpp/bounce.h"
+
 #include <QLoggingCategory>
 #include <QMetaObject>
+#include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QSslCertificate>
 #include <QSslCipher>
 #include <QSslConfiguration>
@@ -100,9 +104,13 @@ struct ServerLink::Private
     qsizetype nextTarget = 0;
     QString lastConnectError;
     QString peer;
-    QTimer deadline;   // Config::connectTimeout over resolve + connect + negotiate
-    QTimer closeGrace; // close(): abort if the socket has not closed by then
-    QByteArray queue;  // send() before the stream is open
+    QTimer deadline;        // Config::connectTimeout over resolve + connect + negotiate
+    QTimer closeGrace;      // close(): abort if the socket has not closed by then
+    QTimer readDeadline;    // Config::serverReadTimeout for an unfinished element or an awaited header
+    bool restarted = false; // restart() was called: the stream is past SASL
+    QByteArray drainId;     // retire(): the id of our ping; stanzas before its answer are bounced
+    std::function<void(const QByteArray &)> undeliverable;
+    QByteArray queue; // send() before the stream is open
     bool headerReceived = false;
     QString tlsErrors;
 
@@ -290,6 +298,16 @@ struct ServerLink::Private
     void onReadyRead()
     {
         QPointer<ServerLink> alive(q);
+        const auto updateReadDeadline = qScopeGuard([this, alive] {
+            // A stanza the server started, or the header it owes after a restart, must arrive in time:
+            // a server that stalls mid-element must not hold the client's session forever.
+            if (!alive || state == State::Done || state == State::Closing)
+                return;
+            if (state == State::Open && !reader.isMidElement())
+                readDeadline.stop();
+            else if ((state == State::Open || state == State::Restarting) && !readDeadline.isActive())
+                readDeadline.start(std::chrono::seconds(qMax(1, config.serverReadTimeout)));
+        });
         QList<StanzaReader::Event> events;
         while (socket && socket->bytesAvailable() > 0 && state != State::Done) {
             const QByteArray data = socket->read(kReadChunk);
@@ -314,6 +332,7 @@ struct ServerLink::Private
             q->m_header = event.header;
             if (state == State::Restarting) {
                 state = State::Open;
+                readDeadline.stop();
                 Q_EMIT q->streamOpened(q->m_header);
             }
             break;
@@ -394,11 +413,33 @@ struct ServerLink::Private
             return;
         case State::Open:
         case State::Restarting:
+            if (!drainId.isEmpty()) {
+                drained(event);
+                return;
+            }
             Q_EMIT q->elementReceived(event.xml);
             return;
         default:
             return;
         }
+    }
+
+    /// While retiring: the answer to our ping ends the drain; stanzas before it go back to their senders.
+    void drained(const StanzaReader::Event &event)
+    {
+        if (event.name == u"iq" && event.xml.contains(drainId)) {
+            drainId.clear();
+            q->close();
+            return;
+        }
+        const bool stanza = event.name == u"message" || event.name == u"presence" || event.name == u"iq";
+        if (!stanza)
+            return;
+        const QByteArray bounce = bounceStanza(event.xml);
+        if (!bounce.isEmpty())
+            write(bounce);
+        if (undeliverable)
+            undeliverable(event.xml);
     }
 
     void opened(const QByteArray &features)
@@ -431,6 +472,14 @@ ServerLink::ServerLink(const Config &config, Resolver *resolver, QObject *parent
     });
     d->closeGrace.setSingleShot(true);
     connect(&d->closeGrace, &QTimer::timeout, this, [this] { d->finishClose(); });
+    d->readDeadline.setSingleShot(true);
+    connect(&d->readDeadline, &QTimer::timeout, this, [this] {
+        if (d->state == Private::State::Open || d->state == Private::State::Restarting)
+            d->fail(LinkFailure::RemoteConnectionFailed, {},
+                    QStringLiteral("%1 stalled: nothing completed within %2 s")
+                        .arg(d->peer)
+                        .arg(d->config.serverReadTimeout));
+    });
 }
 
 ServerLink::~ServerLink()
@@ -479,6 +528,8 @@ void ServerLink::restart(const QString &lang)
         return;
     // RFC 6120 §6.4.6: after SASL success both sides start a new stream, without closing the old one.
     d->state = Private::State::Restarting;
+    d->restarted = true;
+    d->readDeadline.start(std::chrono::seconds(qMax(1, d->config.serverReadTimeout)));
     d->reader.reset();
     d->write(d->header(lang.isEmpty() ? d->params.lang : lang));
 }
@@ -506,6 +557,7 @@ void ServerLink::close()
     if (d->state == State::Done || d->state == State::Closing)
         return;
     d->deadline.stop();
+    d->readDeadline.stop();
     d->queue.clear();
     if (!d->socket || d->socket->state() != QAbstractSocket::ConnectedState ||
         d->state == State::Connecting) {
@@ -518,6 +570,32 @@ void ServerLink::close()
     d->socket->write("</stream:stream>");
     d->socket->disconnectFromHost();
     d->closeGrace.start(kCloseGraceMs);
+}
+
+void ServerLink::retire(QObject *graveyard, std::function<void(const QByteArray &)> undeliverable)
+{
+    disconnect(); // no more signals to the stream that owned us
+    setParent(graveyard);
+    // Gone within the grace periods whatever the server does (drain, then the close handshake).
+    constexpr int kDrainMs = 3000;
+    QTimer::singleShot(kDrainMs + kCloseGraceMs + 500, this, &QObject::deleteLater);
+    if (d->state != Private::State::Open || !d->restarted || !d->socket) {
+        close();
+        return;
+    }
+    quint64 words[2];
+    QRandomGenerator::system()->fillRange(words);
+    d->drainId = "sb-drain-" + QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex();
+    d->undeliverable = std::move(undeliverable);
+    d->write("<iq xmlns='jabber:client' type='get' id='" + d->drainId + "' to='" + escape(d->params.domain) +
+             "'><ping xmlns='urn:xmpp:ping'/></iq>");
+    QTimer::singleShot(kDrainMs, this, [this] {
+        if (d->drainId.isEmpty())
+            return;
+        qCDebug(lcXmpp) << "no answer to the drain ping from" << d->peer << "; closing";
+        d->drainId.clear();
+        close();
+    });
 }
 
 bool ServerLink::isOpen() const

@@ -9,6 +9,8 @@
 #include <QObject>
 #include <QPointer>
 
+#include <functional>
+
 class QSslSocket;
 class QTimer;
 
@@ -56,6 +58,13 @@ public:
     void send(const QByteArray &xml);
     /// Sends </stream:stream> and closes once written (or after a short grace period).
     void close();
+    /// Ends the link of a client that is gone without losing what the server already sent (X6,
+    /// RFC 6120 §8.3): stops every signal, moves under `graveyard` (which must outlive the grace period),
+    /// and, when the stream is open after a restart (authenticated), sends an XEP-0199 ping to the
+    /// server and bounces each stanza that arrives before the ping's answer (everything the server
+    /// routed to us before it saw the ping), calling `undeliverable` with it; then closes the stream and
+    /// deletes itself. Bounded by a few seconds. Otherwise it closes at once.
+    void retire(QObject *graveyard, std::function<void(const QByteArray &)> undeliverable = {});
 
     bool isOpen() const;
     bool isEncrypted() const;

@@ -440,4 +440,9 @@ bool StanzaReader::hasFailed() const
     return d->failed;
 }
 
+bool StanzaReader::isMidElement() const
+{
+    return !d->failed && !d->closed && (d->depth >= 2 || !QByteArrayView(d->carry).trimmed().isEmpty());
+}
+
 } // namespace Switchboard::Xmpp

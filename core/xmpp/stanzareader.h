@@ -54,6 +54,9 @@ public:
     /// Forget everything (stream restart: the next bytes start a new stream header).
     void reset();
     bool hasFailed() const;
+    /// True while bytes of an unfinished top-level element (or stream header) are held: the peer owes
+    /// the rest (the server link's read deadline runs meanwhile).
+    bool isMidElement() const;
 
 private:
     struct Private;

@@ -210,6 +210,36 @@ void tst_BaseConfig::parsesGoodValue_data()
         << QByteArray("ws_required_host = Chat.Example.com:443")
         << with([](Config &c) { c.wsRequiredHost = QStringLiteral("chat.example.com:443"); });
     QTest::newRow("gui") << QByteArray("gui = no") << with([](Config &c) { c.gui = false; });
+    QTest::newRow("max_header_size") << QByteArray("max_header_size = 256")
+                                     << with([](Config &c) { c.maxHeaderSize = 256; });
+    QTest::newRow("max_connections") << QByteArray("max_connections = 100")
+                                     << with([](Config &c) { c.maxConnections = 100; });
+    QTest::newRow("max_connections_per_ip")
+        << QByteArray("max_connections_per_ip = 3") << with([](Config &c) { c.maxConnectionsPerIp = 3; });
+    QTest::newRow("tls files") << QByteArray("tls_cert_file = " + caFile + "\ntls_key_file = " + caFile)
+                               << with([&caFile](Config &c) {
+                                      c.tlsCertFile = QString::fromUtf8(caFile);
+                                      c.tlsKeyFile = QString::fromUtf8(caFile);
+                                  });
+    QTest::newRow("tls_port") << QByteArray("tls_port = 0") << with([](Config &c) { c.tlsPort = 0; });
+    QTest::newRow("plain_listener") << QByteArray("plain_listener = off")
+                                    << with([](Config &c) { c.plainListener = false; });
+    QTest::newRow("max_sessions_per_ip")
+        << QByteArray("max_sessions_per_ip = 1") << with([](Config &c) { c.maxSessionsPerIp = 1; });
+    QTest::newRow("max_new_sessions_per_ip")
+        << QByteArray("max_new_sessions_per_ip = 5") << with([](Config &c) { c.maxNewSessionsPerIp = 5; });
+    QTest::newRow("max_stanza_size") << QByteArray("max_stanza_size = 1024")
+                                     << with([](Config &c) { c.maxStanzaSize = 1024; });
+    QTest::newRow("max_xml_depth") << QByteArray("max_xml_depth = 4")
+                                   << with([](Config &c) { c.maxXmlDepth = 4; });
+    QTest::newRow("server_read_timeout")
+        << QByteArray("server_read_timeout = 5") << with([](Config &c) { c.serverReadTimeout = 5; });
+    QTest::newRow("shutdown_timeout")
+        << QByteArray("shutdown_timeout = 600") << with([](Config &c) { c.shutdownTimeout = 600; });
+    QTest::newRow("drain_url") << QByteArray("drain_url = wss://other.example/xmpp-websocket")
+                               << with([](Config &c) {
+                                      c.drainUrl = QStringLiteral("wss://other.example/xmpp-websocket");
+                                  });
     QTest::newRow("log") << QByteArray(
                                 "log = switchboard.bosh.debug=true; switchboard.*.debug = TRUE, qt.*=false")
                          << with([](Config &c) {
@@ -220,17 +250,21 @@ void tst_BaseConfig::parsesGoodValue_data()
     QTest::newRow("log short forms")
         << QByteArray("log = bosh.debug, xmpp=false; *.debug=true; default.warning=false")
         << with([](Config &c) {
-               c.logRules = {QStringLiteral("switchboard.bosh.debug=true"), QStringLiteral("switchboard.xmpp=false"),
-                             QStringLiteral("*.debug=true"), QStringLiteral("default.warning=false")};
+               c.logRules = {QStringLiteral("switchboard.bosh.debug=true"),
+                             QStringLiteral("switchboard.xmpp=false"), QStringLiteral("*.debug=true"),
+                             QStringLiteral("default.warning=false")};
            });
-    QTest::newRow("lang") << QByteArray("lang = fr_CH") << with([](Config &c) { c.lang = QStringLiteral("fr_CH"); });
-    QTest::newRow("status_path")
-        << QByteArray("status_path = /ops/status") << with([](Config &c) { c.statusPath = QStringLiteral("/ops/status"); });
-    QTest::newRow("status_token")
-        << QByteArray("status_token = s3cr3t-T0ken_~") << with([](Config &c) { c.statusToken = QStringLiteral("s3cr3t-T0ken_~"); });
+    QTest::newRow("lang") << QByteArray("lang = fr_CH")
+                          << with([](Config &c) { c.lang = QStringLiteral("fr_CH"); });
+    QTest::newRow("status_path") << QByteArray("status_path = /ops/status")
+                                 << with([](Config &c) { c.statusPath = QStringLiteral("/ops/status"); });
+    QTest::newRow("status_token") << QByteArray("status_token = s3cr3t-T0ken_~") << with([](Config &c) {
+        c.statusToken = QStringLiteral("s3cr3t-T0ken_~");
+    });
     QTest::newRow("traffic_capacity")
         << QByteArray("traffic_capacity = 1") << with([](Config &c) { c.trafficCapacity = 1; });
-    QTest::newRow("show_secrets") << QByteArray("show_secrets = yes") << with([](Config &c) { c.showSecrets = true; });
+    QTest::newRow("show_secrets") << QByteArray("show_secrets = yes")
+                                  << with([](Config &c) { c.showSecrets = true; });
 }
 
 void tst_BaseConfig::parsesGoodValue()
@@ -519,10 +553,12 @@ void tst_BaseConfig::validate_data()
                                        << QStringLiteral("key 'ws_path': must start with '/'");
     QTest::newRow("same paths") << with([](Config &c) { c.wsPath = QStringLiteral("/http-bind"); })
                                 << QStringLiteral("'path' and 'ws_path' must differ");
-    QTest::newRow("status_path = path") << with([](Config &c) { c.statusPath = QStringLiteral("/http-bind"); })
-                                        << QStringLiteral("'status_path' must differ");
-    QTest::newRow("status_path = /metrics/") << with([](Config &c) { c.statusPath = QStringLiteral("/metrics/"); })
-                                             << QStringLiteral("'status_path' must differ");
+    QTest::newRow("status_path = path")
+        << with([](Config &c) { c.statusPath = QStringLiteral("/http-bind"); })
+        << QStringLiteral("'status_path' must differ");
+    QTest::newRow("status_path = /metrics/")
+        << with([](Config &c) { c.statusPath = QStringLiteral("/metrics/"); })
+        << QStringLiteral("'status_path' must differ");
     QTest::newRow("default_wait > max_wait")
         << with([](Config &c) { c.defaultWait = 121; })
         << QStringLiteral("'default_wait' (121) must not exceed 'max_wait' (120)");
@@ -556,6 +592,19 @@ void tst_BaseConfig::validate_data()
     QTest::newRow("http header") << with([](Config &c) {
         c.httpHeaders = {{"Bad Name", "x"}};
     }) << QStringLiteral("key 'http_headers': 'Bad Name' is not a header name");
+    QTest::newRow("tls cert without key")
+        << with([](Config &c) { c.tlsCertFile = sourceFile("CMakeLists.txt"); })
+        << QStringLiteral("'tls_cert_file' and 'tls_key_file' go together");
+    QTest::newRow("tls_port == port") << with([](Config &c) {
+        c.tlsCertFile = c.tlsKeyFile = sourceFile("CMakeLists.txt");
+        c.tlsPort = c.port;
+    }) << QStringLiteral("'tls_port' and 'port' must differ");
+    QTest::newRow("per-ip connections") << with([](Config &c) { c.maxConnections = 10; })
+                                        << QStringLiteral("'max_connections_per_ip' (64) must not exceed");
+    QTest::newRow("drain_url") << with([](Config &c) { c.drainUrl = QStringLiteral("ftp://x"); })
+                               << QStringLiteral("key 'drain_url': 'ftp://x' is not an http(s)");
+    QTest::newRow("max_xml_depth") << with([](Config &c) { c.maxXmlDepth = 2; })
+                                   << QStringLiteral("key 'max_xml_depth': 2 is out of range 4..1000");
 }
 
 void tst_BaseConfig::validate()
@@ -661,7 +710,7 @@ void tst_BaseConfig::reachableDomainsAndRouteFor()
 void tst_BaseConfig::everyKeyIsPrintedAndDocumented()
 {
     const QStringList keys = ConfigLoader::knownKeys();
-    QCOMPARE(keys.size(), 44);
+    QCOMPARE(keys.size(), 58);
     QCOMPARE(keys.size(), QSet<QString>(keys.cbegin(), keys.cend()).size());
 
     Config config;

@@ -523,7 +523,7 @@ void tst_HttpServer::chunkedBodyAccepted()
 void tst_HttpServer::headersOverLimitIs431()
 {
     Config config = testConfig();
-    config.maxDataHeld = 1000;
+    config.maxHeaderSize = 1000; // max_header_size caps the head (request line and headers)
     auto server = start(config);
     QSignalSpy refused(server.get(), &HttpServer::requestRefused);
     RawClient client(server->serverPort());

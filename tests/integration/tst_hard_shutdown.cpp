@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Graceful shutdown and drain of the real switchboard binary (issue 5 §6): with live BOSH and WebSocket
+// sessions on a real Prosody, SIGTERM gives each client its terminal condition (system-shutdown), every
+// server stream is closed, and the process exits 0 within shutdown_timeout; SIGUSR1 sends new sessions
+// elsewhere with see-other-uri while the existing ones carry on.
+#include "boshclient.h"
+#include "prosodyfixture.h"
+#include "testclient.h"
+#include "wsclient.h"
+
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <csignal>
+
+using namespace Switchboard;
+
+class tst_HardShutdown : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void cleanup();
+
+    void sigtermEndsEverySessionAndExitsZero();
+    void drainRefusesNewSessionsWithSeeOtherUri();
+
+private:
+    bool launch(const QStringList &extra = {});
+    QUrl url(const QString &scheme, const QString &path) const;
+
+    ProsodyFixture m_prosody;
+    std::unique_ptr<QProcess> m_process;
+    quint16 m_port = 0;
+};
+
+void tst_HardShutdown::initTestCase()
+{
+    QVERIFY2(m_prosody.start({QStringLiteral("alice"), QStringLiteral("bob"), QStringLiteral("carol")}),
+             "Prosody did not start");
+}
+
+void tst_HardShutdown::cleanupTestCase()
+{
+    m_prosody.stop();
+}
+
+void tst_HardShutdown::cleanup()
+{
+    if (m_process && m_process->state() != QProcess::NotRunning) {
+        m_process->kill();
+        m_process->waitForFinished(5000);
+    }
+    m_process.reset();
+}
+
+bool tst_HardShutdown::launch(const QStringList &extra)
+{
+    m_process = std::make_unique<QProcess>();
+    m_process->setProcessChannelMode(QProcess::SeparateChannels);
+    QStringList arguments{QStringLiteral("--no-gui"),
+                          QStringLiteral("--host"),
+                          QStringLiteral("127.0.0.1"),
+                          QStringLiteral("--port"),
+                          QStringLiteral("0"),
+                          QStringLiteral("--route"),
+                          QStringLiteral("localhost=127.0.0.1:%1").arg(m_prosody.c2sPort()),
+                          QStringLiteral("--no-tls-domain"),
+                          QStringLiteral("localhost"),
+                          QStringLiteral("--shutdown-timeout"),
+                          QStringLiteral("5")};
+    arguments += extra;
+    m_process->start(QStringLiteral(SWITCHBOARD_BINARY_DIR "/app/switchboard"), arguments);
+    // The first line names the bound BOSH URL (port 0 picks a free port).
+    static const QRegularExpression bound(QStringLiteral("BOSH at http://127\\.0\\.0\\.1:(\\d+)/"));
+    QByteArray out;
+    const bool ok = QTest::qWaitFor(
+        [&] {
+            out += m_process->readAllStandardOutput();
+            const QRegularExpressionMatch match = bound.match(QString::fromUtf8(out));
+            if (match.hasMatch())
+                m_port = quint16(match.captured(1).toUInt());
+            return match.hasMatch() || m_process->state() == QProcess::NotRunning;
+        },
+        15000);
+    if (!ok || m_port == 0)
+        qWarning() << "switchboard did not start:" << out << m_process->readAllStandardError();
+    return ok && m_port != 0;
+}
+
+QUrl tst_HardShutdown::url(const QString &scheme, const QString &path) const
+{
+    QUrl result;
+    result.setScheme(scheme);
+    result.setHost(QStringLiteral("127.0.0.1"));
+    result.setPort(m_port);
+    result.setPath(path);
+    return result;
+}
+
+void tst_HardShutdown::sigtermEndsEverySessionAndExitsZero()
+{
+    QVERIFY(launch());
+    BoshClient alice(url(QStringLiteral("http"), QStringLiteral("/http-bind/")));
+    WsClient bob(url(QStringLiteral("ws"), QStringLiteral("/xmpp-websocket")));
+    QString error;
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                         m_prosody.password(QStringLiteral("alice")), &error),
+             qPrintable(error));
+    QVERIFY(bob.connectSocket());
+    QVERIFY2(bob.login(QStringLiteral("localhost"), QStringLiteral("bob"),
+                       m_prosody.password(QStringLiteral("bob")), &error),
+             qPrintable(error));
+    // Carol watches both through Prosody: when their server streams close properly, Prosody ends their
+    // sessions and tells her (unavailable presence) at once, rather than after a TCP timeout.
+    TestClient carol;
+    QVERIFY2(carol.login(m_prosody, QStringLiteral("carol")), qPrintable(carol.lastError()));
+    const QByteArray aliceJid = alice.jid().toUtf8();
+    const QByteArray bobJid = bob.jid().toUtf8();
+    alice.sendStanza("<presence xmlns='jabber:client' to='" + carol.jid().toUtf8() + "'/>");
+    bob.sendText("<presence xmlns='jabber:client' to='" + carol.jid().toUtf8() + "'/>");
+    QVERIFY(
+        !carol.waitForElement([&](const QByteArray &x) { return x.contains(aliceJid); }, 10000).isEmpty());
+    QVERIFY(!carol.waitForElement([&](const QByteArray &x) { return x.contains(bobJid); }, 10000).isEmpty());
+    QSignalSpy terminated(&alice, &BoshClient::terminated);
+    alice.startPolling();
+    QTest::qWait(200); // let the poll be held by the server (the condition below does not depend on it)
+
+    QElapsedTimer clock;
+    clock.start();
+    QCOMPARE(::kill(pid_t(m_process->processId()), SIGTERM), 0);
+
+    // BOSH: the held request is answered with system-shutdown.
+    QTRY_VERIFY_WITH_TIMEOUT(!terminated.isEmpty(), 5000);
+    QCOMPARE(alice.lastTerminate().attr(QStringLiteral("condition")), QStringLiteral("system-shutdown"));
+    // WebSocket: <stream:error><system-shutdown/>, <close/>, then the WebSocket close.
+    const QDomElement streamError = bob.waitForName(QStringLiteral("error"), 5000);
+    QVERIFY(!streamError.isNull());
+    QVERIFY(!streamError.firstChildElement(QStringLiteral("system-shutdown")).isNull());
+    QVERIFY(bob.waitForDisconnected(5000));
+    // The server streams were closed: Prosody reports both users gone.
+    QVERIFY(
+        !carol
+             .waitForElement(
+                 [&](const QByteArray &x) { return x.contains(aliceJid) && x.contains("unavailable"); }, 5000)
+             .isEmpty());
+    QVERIFY(
+        !carol
+             .waitForElement(
+                 [&](const QByteArray &x) { return x.contains(bobJid) && x.contains("unavailable"); }, 5000)
+             .isEmpty());
+    // Exit 0 within the deadline (5 s) plus start-up slack.
+    QVERIFY(m_process->waitForFinished(7000));
+    QCOMPARE(m_process->exitStatus(), QProcess::NormalExit);
+    QCOMPARE(m_process->exitCode(), 0);
+    QVERIFY2(clock.elapsed() < 6500, QByteArray::number(clock.elapsed()).constData());
+    carol.disconnectFromServer();
+}
+
+void tst_HardShutdown::drainRefusesNewSessionsWithSeeOtherUri()
+{
+    QVERIFY(launch({QStringLiteral("--drain-url"), QStringLiteral("https://other.example/http-bind/")}));
+    BoshClient alice(url(QStringLiteral("http"), QStringLiteral("/http-bind/")));
+    QString error;
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                         m_prosody.password(QStringLiteral("alice")), &error),
+             qPrintable(error));
+    alice.startPolling();
+
+    QCOMPARE(::kill(pid_t(m_process->processId()), SIGUSR1), 0);
+    QByteArray out;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            out += m_process->readAllStandardOutput();
+            return out.contains("draining");
+        },
+        5000));
+
+    // A new BOSH session: see-other-uri with the configured URL (XEP-0124 §17.3).
+    BoshClient late(url(QStringLiteral("http"), QStringLiteral("/http-bind/")));
+    const BoshClient::Response refused = late.request({{QStringLiteral("to"), QStringLiteral("localhost")},
+                                                       {QStringLiteral("ver"), QStringLiteral("1.6")},
+                                                       {QStringLiteral("wait"), QStringLiteral("5")}});
+    QVERIFY2(refused.isTerminate(), refused.raw.constData());
+    QCOMPARE(refused.attr(QStringLiteral("condition")), QStringLiteral("see-other-uri"));
+    QVERIFY2(refused.raw.contains("<uri>https://other.example/http-bind/</uri>"), refused.raw.constData());
+
+    // A new WebSocket stream: <close see-other-uri=.../> (RFC 7395 §3.6.1).
+    WsClient ws(url(QStringLiteral("ws"), QStringLiteral("/xmpp-websocket")));
+    QVERIFY(ws.connectSocket());
+    ws.sendText("<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='localhost' version='1.0'/>");
+    const QDomElement close = ws.waitForName(QStringLiteral("close"));
+    QVERIFY(!close.isNull());
+    QCOMPARE(close.attribute(QStringLiteral("see-other-uri")),
+             QStringLiteral("https://other.example/http-bind/"));
+    QVERIFY(ws.waitForDisconnected());
+
+    // The existing session carries on.
+    alice.sendStanza("<iq xmlns='jabber:client' type='get' id='still-here' to='localhost'>"
+                     "<ping xmlns='urn:xmpp:ping'/></iq>");
+    QVERIFY(!alice
+                 .waitForStanza([](const QDomElement &e) {
+                     return e.attribute(QStringLiteral("id")) == QLatin1String("still-here");
+                 })
+                 .isNull());
+
+    QCOMPARE(::kill(pid_t(m_process->processId()), SIGTERM), 0);
+    QVERIFY(m_process->waitForFinished(7000));
+    QCOMPARE(m_process->exitCode(), 0);
+}
+
+QTEST_MAIN(tst_HardShutdown)
+#include "tst_hard_shutdown.moc"

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// TLS for clients (issue 5 §1): https:// and wss:// on a QSslServer listener beside the plain one, with
+// a certificate made by the openssl CLI in the test; sessions over it are reported secure; TLS below
+// 1.2 is refused; a certificate reload (what SIGHUP does) changes what new connections see and drops
+// no session.
+#include "boshclient.h"
+#include "prosodyfixture.h"
+#include "server.h"
+#include "wsclient.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QSslConfiguration>
+#include <QSslSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Switchboard;
+
+class tst_HardTls : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void boshOverHttpsIsSecure();
+    void webSocketOverWssIsSecure();
+    void plainListenerBesideTls();
+    void oldTlsVersionsRefused();
+    void certificateReloadKeepsSessions();
+    void badCertificateFailsStart();
+
+private:
+    bool makeCertificate(const QString &name, const QString &commonName);
+    QString file(const QString &name) const { return m_dir.filePath(name); }
+    QSslCertificate certificate(const QString &name) const;
+    Config tlsConfig() const;
+    /// The certificate a fresh TLS connection to `port` is shown.
+    QSslCertificate peerCertificate(quint16 port);
+
+    ProsodyFixture m_prosody;
+    QTemporaryDir m_dir;
+};
+
+bool tst_HardTls::makeCertificate(const QString &name, const QString &commonName)
+{
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"),
+                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                   QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-days"),
+                   QStringLiteral("2"), QStringLiteral("-subj"), u"/CN=" + commonName,
+                   QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1,DNS:localhost"),
+                   QStringLiteral("-keyout"), file(name + u".key"), QStringLiteral("-out"),
+                   file(name + u".pem")});
+    return openssl.waitForFinished(30000) && openssl.exitCode() == 0;
+}
+
+QSslCertificate tst_HardTls::certificate(const QString &name) const
+{
+    QFile pem(file(name + u".pem"));
+    if (!pem.open(QIODevice::ReadOnly))
+        return QSslCertificate();
+    return QSslCertificate(pem.readAll(), QSsl::Pem);
+}
+
+void tst_HardTls::initTestCase()
+{
+    if (!QSslSocket::supportsSsl())
+        QSKIP("no TLS backend");
+    QVERIFY(m_dir.isValid());
+    QVERIFY(makeCertificate(QStringLiteral("a"), QStringLiteral("switchboard-a")));
+    QVERIFY(makeCertificate(QStringLiteral("b"), QStringLiteral("switchboard-b")));
+    // The clients of this process trust both test certificates.
+    QSslConfiguration trust = QSslConfiguration::defaultConfiguration();
+    trust.addCaCertificates({certificate(QStringLiteral("a")), certificate(QStringLiteral("b"))});
+    QSslConfiguration::setDefaultConfiguration(trust);
+    QVERIFY2(m_prosody.start(), "Prosody did not start");
+}
+
+void tst_HardTls::cleanupTestCase()
+{
+    m_prosody.stop();
+}
+
+Config tst_HardTls::tlsConfig() const
+{
+    Config config = m_prosody.backendConfig();
+    config.host = QStringLiteral("127.0.0.1");
+    config.port = 0;
+    config.tlsPort = 0;
+    config.tlsCertFile = file(QStringLiteral("live.pem"));
+    config.tlsKeyFile = file(QStringLiteral("live.key"));
+    return config;
+}
+
+QSslCertificate tst_HardTls::peerCertificate(quint16 port)
+{
+    QSslSocket socket;
+    socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port);
+    QSignalSpy encrypted(&socket, &QSslSocket::encrypted);
+    if (!encrypted.wait(10000))
+        return QSslCertificate();
+    return socket.peerCertificate();
+}
+
+void tst_HardTls::boshOverHttpsIsSecure()
+{
+    QFile::remove(file(QStringLiteral("live.pem")));
+    QFile::remove(file(QStringLiteral("live.key")));
+    QVERIFY(QFile::copy(file(QStringLiteral("a.pem")), file(QStringLiteral("live.pem"))));
+    QVERIFY(QFile::copy(file(QStringLiteral("a.key")), file(QStringLiteral("live.key"))));
+    Server server(tlsConfig());
+    QString error;
+    QVERIFY2(server.start(&error), qPrintable(error));
+    QVERIFY(server.tlsPort() != 0);
+    QCOMPARE(server.secureBoshUrl().scheme(), QStringLiteral("https"));
+    QSignalSpy opened(server.hub(), &Monitor::Hub::sessionOpened);
+    BoshClient alice(server.secureBoshUrl());
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                         m_prosody.password(QStringLiteral("alice")), &error),
+             qPrintable(error));
+    QCOMPARE(opened.size(), 1);
+    QVERIFY(opened.first().first().value<Monitor::SessionInfo>().secure);
+    QVERIFY(alice.terminate().isTerminate());
+}
+
+void tst_HardTls::webSocketOverWssIsSecure()
+{
+    Server server(tlsConfig());
+    QVERIFY(server.start());
+    QSignalSpy opened(server.hub(), &Monitor::Hub::sessionOpened);
+    WsClient bob(server.secureWebSocketUrl());
+    QVERIFY(bob.connectSocket());
+    QString error;
+    QVERIFY2(bob.login(QStringLiteral("localhost"), QStringLiteral("bob"),
+                       m_prosody.password(QStringLiteral("bob")), &error),
+             qPrintable(error));
+    QCOMPARE(opened.size(), 1);
+    QVERIFY(opened.first().first().value<Monitor::SessionInfo>().secure);
+    bob.sendText("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>");
+    QVERIFY(bob.waitForDisconnected());
+}
+
+void tst_HardTls::plainListenerBesideTls()
+{
+    Server server(tlsConfig());
+    QVERIFY(server.start());
+    QVERIFY(server.port() != 0);
+    QCOMPARE(server.boshUrl().scheme(), QStringLiteral("http"));
+    QSignalSpy hubOpened(server.hub(), &Monitor::Hub::sessionOpened);
+    BoshClient carol(server.boshUrl());
+    QString error;
+    QVERIFY2(carol.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                         m_prosody.password(QStringLiteral("alice")), &error, QStringLiteral("plain")),
+             qPrintable(error));
+    QVERIFY(!hubOpened.first().first().value<Monitor::SessionInfo>().secure);
+    carol.terminate();
+
+    Config tlsOnly = tlsConfig();
+    tlsOnly.plainListener = false;
+    Server only(tlsOnly);
+    QVERIFY(only.start());
+    QCOMPARE(only.port(), quint16(0));
+    QCOMPARE(only.boshUrl().scheme(), QStringLiteral("https"));
+}
+
+void tst_HardTls::oldTlsVersionsRefused()
+{
+    Server server(tlsConfig());
+    QVERIFY(server.start());
+    QSslSocket old;
+    QSslConfiguration configuration = old.sslConfiguration();
+    QT_WARNING_PUSH
+    QT_WARNING_DISABLE_DEPRECATED
+    configuration.setProtocol(QSsl::TlsV1_1); // deprecated because it is unsafe: that is the point here
+    QT_WARNING_POP
+    old.setSslConfiguration(configuration);
+    QSignalSpy encrypted(&old, &QSslSocket::encrypted);
+    QSignalSpy failed(&old, &QSslSocket::errorOccurred);
+    old.connectToHostEncrypted(QStringLiteral("127.0.0.1"), server.tlsPort());
+    // TLS 1.1 is below the floor: the handshake fails (on either side; OpenSSL 3 may refuse it already).
+    QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty() || !encrypted.isEmpty(), 10000);
+    QVERIFY(encrypted.isEmpty());
+
+    // TLS 1.2 works.
+    QSslSocket modern;
+    QSslConfiguration twelve = modern.sslConfiguration();
+    twelve.setProtocol(QSsl::TlsV1_2);
+    modern.setSslConfiguration(twelve);
+    modern.connectToHostEncrypted(QStringLiteral("127.0.0.1"), server.tlsPort());
+    QSignalSpy modernEncrypted(&modern, &QSslSocket::encrypted);
+    QVERIFY(modernEncrypted.wait(10000));
+}
+
+void tst_HardTls::certificateReloadKeepsSessions()
+{
+    Server server(tlsConfig());
+    QVERIFY(server.start());
+    QCOMPARE(peerCertificate(server.tlsPort()), certificate(QStringLiteral("a")));
+    BoshClient alice(server.secureBoshUrl());
+    QString error;
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                         m_prosody.password(QStringLiteral("alice")), &error),
+             qPrintable(error));
+    WsClient bob(server.secureWebSocketUrl());
+    QVERIFY(bob.connectSocket());
+    QVERIFY2(bob.login(QStringLiteral("localhost"), QStringLiteral("bob"),
+                       m_prosody.password(QStringLiteral("bob")), &error),
+             qPrintable(error));
+    alice.startPolling();
+
+    // Replace the files (as certbot would), then reload (SIGHUP in the binary).
+    QVERIFY(QFile::remove(file(QStringLiteral("live.pem"))));
+    QVERIFY(QFile::remove(file(QStringLiteral("live.key"))));
+    QVERIFY(QFile::copy(file(QStringLiteral("b.pem")), file(QStringLiteral("live.pem"))));
+    QVERIFY(QFile::copy(file(QStringLiteral("b.key")), file(QStringLiteral("live.key"))));
+    QVERIFY2(server.reloadTls(&error), qPrintable(error));
+    QCOMPARE(peerCertificate(server.tlsPort()), certificate(QStringLiteral("b")));
+
+    // Both sessions are still there and work.
+    QCOMPARE(server.sessionCount(), 2);
+    alice.sendStanza("<message xmlns='jabber:client' type='chat' to='" + bob.jid().toUtf8() +
+                     "' id='after-reload'><body>still here</body></message>");
+    QVERIFY(!bob.waitFor([](const QDomElement &e) {
+                    return e.attribute(QStringLiteral("id")) == QLatin1String("after-reload");
+                })
+                 .isNull());
+
+    // A broken file is refused and the old certificate stays in use.
+    QFile broken(file(QStringLiteral("live.pem")));
+    QVERIFY(broken.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    broken.write("not a certificate\n");
+    broken.close();
+    QVERIFY(!server.reloadTls(&error));
+    QCOMPARE(peerCertificate(server.tlsPort()), certificate(QStringLiteral("b")));
+    alice.terminate();
+}
+
+void tst_HardTls::badCertificateFailsStart()
+{
+    Config config = tlsConfig();
+    config.tlsCertFile = file(QStringLiteral("b.key")); // a key is no certificate
+    Server server(config);
+    QString error;
+    QVERIFY(!server.start(&error));
+    QVERIFY2(error.contains(QStringLiteral("certificate")), qPrintable(error));
+}
+
+QTEST_MAIN(tst_HardTls)
+#include "tst_hard_tls.moc"
