@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The composition root: command line and config, the Server, and (unless headless) the window.
 #include "base/commandline.h"
+#include "base/epolldispatcher.h"
 #include "server.h"
 
 #ifdef SWITCHBOARD_WITH_GUI
@@ -73,8 +74,16 @@ int main(int argc, char **argv)
     if (gui)
         app = std::make_unique<QApplication>(argc, argv);
 #endif
-    if (!app)
+    if (!app) {
+        // Headless: epoll instead of poll() over every descriptor (see EpollEventDispatcher).
+        // SWITCHBOARD_EVENT_DISPATCHER=qt keeps Qt's own, for comparison.
+        if (qgetenv("SWITCHBOARD_EVENT_DISPATCHER") != "qt") {
+            auto dispatcher = std::make_unique<Switchboard::EpollEventDispatcher>();
+            if (dispatcher->isValid())
+                QCoreApplication::setEventDispatcher(dispatcher.release());
+        }
         app = std::make_unique<QCoreApplication>(argc, argv);
+    }
     QCoreApplication::setApplicationName(QStringLiteral("switchboard"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SWITCHBOARD_VERSION));
     QCoreApplication::setOrganizationName(QStringLiteral("Switchboard"));

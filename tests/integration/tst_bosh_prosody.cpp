@@ -4,6 +4,7 @@
 #include "boshclient.h"
 #include "prosodyfixture.h"
 #include "server.h"
+#include "testmain.h"
 
 #include <QNetworkReply>
 #include <QSignalSpy>
@@ -456,5 +457,5 @@ void tst_BoshProsody::hubSignalsFollowSession()
     QCOMPARE(closed.first().first().toString(), alice.sid());
 }
 
-QTEST_GUILESS_MAIN(tst_BoshProsody)
+SWITCHBOARD_TEST_MAIN(tst_BoshProsody)
 #include "tst_bosh_prosody.moc"

@@ -4,6 +4,7 @@
 #include "boshclient.h"
 #include "prosodyfixture.h"
 #include "server.h"
+#include "testmain.h"
 #include "wsclient.h"
 
 #include <QJsonArray>
@@ -319,5 +320,5 @@ void tst_WsProsody::serverShutdownGivesStreamErrorAndClose()
     QTRY_COMPARE(server.sessionCount(), 0);
 }
 
-QTEST_GUILESS_MAIN(tst_WsProsody)
+SWITCHBOARD_TEST_MAIN(tst_WsProsody)
 #include "tst_ws_prosody.moc"

@@ -4,6 +4,7 @@
 // fake server covers the faults: stream errors, broken XML, missing or failed TLS, stalls, lost TCP.
 #include "prosodyfixture.h"
 #include "testclient.h"
+#include "testmain.h"
 #include "xmpp/resolver.h"
 #include "xmpp/serverlink.h"
 
@@ -581,5 +582,5 @@ void tst_XmppServerLink::closeSendsStreamEnd()
     QTRY_VERIFY(closer.allInput.endsWith("</stream:stream>"));
 }
 
-QTEST_GUILESS_MAIN(tst_XmppServerLink)
+SWITCHBOARD_TEST_MAIN(tst_XmppServerLink)
 #include "tst_xmpp_serverlink.moc"

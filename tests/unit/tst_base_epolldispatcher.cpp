@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The epoll event dispatcher keeps Qt's contract: timers, socket notifiers, posted events, deleteLater,
+// nested loops and exit, checked with the dispatcher installed for the whole test process.
+#include "base/epolldispatcher.h"
+
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QPointer>
+#include <QSignalSpy>
+#include <QSocketNotifier>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+#include <QTimer>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace Switchboard;
+
+class tst_EpollDispatcher : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void isInstalled();
+    void singleShotTimersFireInOrder();
+    void repeatingTimerRepeats();
+    void stoppedTimerDoesNotFire();
+    void remainingTime();
+    void zeroTimerDoesNotStarveSockets();
+    void queuedCallsAndDeleteLater();
+    void nestedLoopExits();
+    void socketNotifierReadAndDisable();
+    void tcpRoundTripManyConnections();
+};
+
+void tst_EpollDispatcher::isInstalled()
+{
+    auto *dispatcher = qobject_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance());
+    QVERIFY(dispatcher);
+    QVERIFY(dispatcher->isValid());
+}
+
+void tst_EpollDispatcher::singleShotTimersFireInOrder()
+{
+    QList<int> order;
+    QTimer::singleShot(60, this, [&order] { order << 3; });
+    QTimer::singleShot(20, this, [&order] { order << 1; });
+    QTimer::singleShot(40, this, [&order] { order << 2; });
+    QTRY_COMPARE(order.size(), 3);
+    QCOMPARE(order, (QList<int>{1, 2, 3}));
+}
+
+void tst_EpollDispatcher::repeatingTimerRepeats()
+{
+    QTimer timer;
+    timer.setInterval(10);
+    QSignalSpy spy(&timer, &QTimer::timeout);
+    QElapsedTimer clock;
+    clock.start();
+    timer.start();
+    QTRY_VERIFY(spy.size() >= 5);
+    // Five periods of 10 ms cannot complete sooner than 50 ms.
+    QVERIFY(clock.elapsed() >= 45);
+}
+
+void tst_EpollDispatcher::stoppedTimerDoesNotFire()
+{
+    QTimer stopped;
+    stopped.setSingleShot(true);
+    QSignalSpy stoppedSpy(&stopped, &QTimer::timeout);
+    stopped.start(20);
+    stopped.stop();
+    QTimer later;
+    later.setSingleShot(true);
+    QSignalSpy laterSpy(&later, &QTimer::timeout);
+    later.start(60);
+    QVERIFY(laterSpy.wait(2000));
+    QCOMPARE(stoppedSpy.size(), 0);
+}
+
+void tst_EpollDispatcher::remainingTime()
+{
+    QTimer timer;
+    timer.setSingleShot(true);
+    timer.start(5000);
+    const int left = timer.remainingTime();
+    QVERIFY(left > 4000 && left <= 5000);
+    timer.stop();
+    QCOMPARE(timer.remainingTime(), -1);
+}
+
+void tst_EpollDispatcher::zeroTimerDoesNotStarveSockets()
+{
+    int fds[2];
+    QCOMPARE(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+    QSocketNotifier notifier(fds[1], QSocketNotifier::Read);
+    QSignalSpy activated(&notifier, &QSocketNotifier::activated);
+    QTimer busy;
+    busy.setInterval(0);
+    int spins = 0;
+    connect(&busy, &QTimer::timeout, this, [&spins] { ++spins; });
+    busy.start();
+    QCOMPARE(::write(fds[0], "x", 1), 1);
+    QTRY_VERIFY(!activated.isEmpty());
+    QVERIFY(spins > 0);
+    busy.stop();
+    ::close(fds[0]);
+    ::close(fds[1]);
+}
+
+void tst_EpollDispatcher::queuedCallsAndDeleteLater()
+{
+    int calls = 0;
+    QMetaObject::invokeMethod(
+        this, [&calls] { ++calls; }, Qt::QueuedConnection);
+    QCOMPARE(calls, 0);
+    QTRY_COMPARE(calls, 1);
+    QPointer<QObject> doomed = new QObject;
+    doomed->deleteLater();
+    QTRY_VERIFY(doomed.isNull());
+}
+
+void tst_EpollDispatcher::nestedLoopExits()
+{
+    QEventLoop loop;
+    QTimer::singleShot(10, &loop, [&loop] { loop.exit(7); });
+    QCOMPARE(loop.exec(), 7);
+}
+
+void tst_EpollDispatcher::socketNotifierReadAndDisable()
+{
+    int fds[2];
+    QCOMPARE(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+    QSocketNotifier notifier(fds[1], QSocketNotifier::Read);
+    int activations = 0;
+    connect(&notifier, &QSocketNotifier::activated, this, [&] {
+        char buffer[16];
+        if (::read(fds[1], buffer, sizeof buffer) > 0)
+            ++activations;
+    });
+    QCOMPARE(::write(fds[0], "a", 1), 1);
+    QTRY_COMPARE(activations, 1);
+    // Disabled: readable data must not be reported (level-triggered interest removed).
+    notifier.setEnabled(false);
+    QCOMPARE(::write(fds[0], "b", 1), 1);
+    // Each round polls epoll without blocking: a descriptor still in the interest set would show up.
+    for (int round = 0; round < 5; ++round)
+        QCoreApplication::processEvents();
+    QCOMPARE(activations, 1);
+    notifier.setEnabled(true);
+    QTRY_COMPARE(activations, 2);
+    ::close(fds[0]);
+    ::close(fds[1]);
+}
+
+void tst_EpollDispatcher::tcpRoundTripManyConnections()
+{
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    QList<QTcpSocket *> accepted;
+    connect(&server, &QTcpServer::newConnection, this, [&] {
+        while (QTcpSocket *socket = server.nextPendingConnection()) {
+            accepted << socket;
+            connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->write(socket->readAll()); });
+        }
+    });
+    constexpr int count = 200;
+    std::vector<std::unique_ptr<QTcpSocket>> clients;
+    int echoed = 0;
+    for (int i = 0; i < count; ++i) {
+        auto client = std::make_unique<QTcpSocket>();
+        QTcpSocket *raw = client.get();
+        connect(raw, &QTcpSocket::connected, raw, [raw, i] { raw->write(QByteArray::number(i)); });
+        connect(raw, &QTcpSocket::readyRead, raw, [raw, i, &echoed] {
+            if (raw->readAll() == QByteArray::number(i))
+                ++echoed;
+        });
+        raw->connectToHost(QHostAddress::LocalHost, server.serverPort());
+        clients.push_back(std::move(client));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(echoed, count, 20000);
+    qDeleteAll(accepted);
+}
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication::setEventDispatcher(new EpollEventDispatcher);
+    QCoreApplication app(argc, argv);
+    tst_EpollDispatcher test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_base_epolldispatcher.moc"
