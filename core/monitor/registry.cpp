@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "monitor/registry.h"
 
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcMonitor, "switchboard.monitor", QtWarningMsg)
+
 namespace Switchboard::Monitor {
 
 QString eventKindName(SessionEvent::Kind kind)
@@ -200,6 +204,8 @@ void Registry::onOpened(const SessionInfo &info)
     r.created = info.created.isValid() ? info.created : QDateTime::currentDateTimeUtc();
     r.lastActivity = r.created;
     entry.events.push_back(SessionEvent{r.created, SessionEvent::Kind::Created, {}, info.domain});
+    qCDebug(lcMonitor).noquote() << "session" << info.sid << transportName(info.transport) << "from"
+                                 << info.clientAddress.toString() << "to" << info.domain;
     m_live.insert(info.sid, std::move(entry));
     m_order.append(info.sid);
     m_added.append(info.sid);
@@ -238,6 +244,8 @@ void Registry::onClosed(const QString &sid, const QString &condition)
         }
     }
     entry.events.push_back(SessionEvent{r.ended, SessionEvent::Kind::Closed, {}, condition});
+    qCDebug(lcMonitor).noquote() << "session" << sid
+                                 << "closed:" << (condition.isEmpty() ? QStringLiteral("normal") : condition);
     if (r.transport == Transport::Bosh)
         --m_counters.liveBosh;
     else

@@ -4,11 +4,14 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QSaveFile>
 #include <QXmlStreamReader>
 
 #include <algorithm>
+
+Q_DECLARE_LOGGING_CATEGORY(lcMonitor)
 
 namespace Switchboard::Monitor {
 
@@ -128,9 +131,11 @@ void TrafficRecorder::updateConnection()
     // Connected only while capturing: Hub::wantsTraffic() is exactly "someone records".
     if (isCapturing() && !m_connection && m_hub) {
         m_connection = connect(m_hub, &Hub::stanzaForwarded, this, &TrafficRecorder::onStanza);
+        qCDebug(lcMonitor) << "traffic capture on" << (m_showSecrets ? "(secrets shown)" : "");
     } else if (!isCapturing() && m_connection) {
         QObject::disconnect(m_connection);
         m_connection = {};
+        qCDebug(lcMonitor) << "traffic capture off";
     }
 }
 
@@ -400,6 +405,7 @@ bool TrafficRecorder::exportToFile(const QString &fileName, const QList<TrafficR
 {
     QSaveFile file(fileName);
     if (!file.open(QIODevice::WriteOnly)) {
+        qCWarning(lcMonitor).noquote() << "cannot export traffic to" << fileName << ":" << file.errorString();
         if (error)
             *error = file.errorString();
         return false;
