@@ -3,6 +3,7 @@
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QFileInfo>
 
 #ifndef SWITCHBOARD_VERSION
@@ -63,15 +64,19 @@ CommandLineResult finish(int exitCode, const QString &output)
 CommandLineResult usageError(const QStringList &arguments, const QString &message)
 {
     const QString program = programName(arguments);
-    return finish(ExitUsageError, program + QStringLiteral(": ") + message + QStringLiteral("\nTry '") +
-                                      program + QStringLiteral(" --help' for more information.\n"));
+    return finish(ExitUsageError, program + QStringLiteral(": ") + message + QLatin1Char('\n') +
+                                      QCoreApplication::translate("Switchboard::CommandLine",
+                                                                  "Try '%1 --help' for more information.")
+                                          .arg(program) +
+                                      QLatin1Char('\n'));
 }
 
 } // namespace
 
 void addCommandLineOptions(QCommandLineParser &parser)
 {
-    parser.setApplicationDescription(QStringLiteral(
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "Switchboard::CommandLine",
         "Switchboard, an XMPP connection manager: BOSH (XEP-0124/0206) and WebSocket (RFC 7395)\n"
         "in front of an XMPP server. Settings come from the defaults, then the --config file,\n"
         "then these options. Every config key is described in docs/CONFIGURATION.md;\n"
@@ -80,64 +85,90 @@ void addCommandLineOptions(QCommandLineParser &parser)
     parser.addVersionOption();
     parser.addOptions({
         {{QStringLiteral("c"), QStringLiteral("config")},
-         QStringLiteral("Read settings from <file> (key = value lines)."),
+         QCoreApplication::translate("Switchboard::CommandLine",
+                                     "Read settings from <file> (key = value lines)."),
          QStringLiteral("file")},
         {QStringLiteral("host"),
-         QStringLiteral("Listen on <address> (IP address or localhost; default 127.0.0.1)."),
+         QCoreApplication::translate("Switchboard::CommandLine",
+                                     "Listen on <address> (IP address or localhost; default 127.0.0.1)."),
          QStringLiteral("address")},
         {{QStringLiteral("p"), QStringLiteral("port")},
-         QStringLiteral("Listen on TCP port <n> (0..65535, 0: any free port; default 5280)."),
+         QCoreApplication::translate("Switchboard::CommandLine",
+                                     "Listen on TCP port <n> (0..65535, 0: any free port; default 5280)."),
          QStringLiteral("n")},
-        {QStringLiteral("path"), QStringLiteral("BOSH endpoint path (default /http-bind/)."),
+        {QStringLiteral("path"),
+         QCoreApplication::translate("Switchboard::CommandLine", "BOSH endpoint path (default /http-bind/)."),
          QStringLiteral("path")},
-        {QStringLiteral("ws-path"), QStringLiteral("WebSocket endpoint path (default /xmpp-websocket)."),
+        {QStringLiteral("ws-path"),
+         QCoreApplication::translate("Switchboard::CommandLine",
+                                     "WebSocket endpoint path (default /xmpp-websocket)."),
          QStringLiteral("path")},
         {QStringLiteral("route"),
-         QStringLiteral(
+         QCoreApplication::translate(
+             "Switchboard::CommandLine",
              "Send streams for <domain> to host:port instead of DNS (IPv6: [::1]:5222). Repeatable."),
          QStringLiteral("domain=host:port")},
         {QStringLiteral("allow-domain"),
-         QStringLiteral("Allow streams to <domain> (default: the route domains). Repeatable."),
+         QCoreApplication::translate("Switchboard::CommandLine",
+                                     "Allow streams to <domain> (default: the route domains). Repeatable."),
          QStringLiteral("domain")},
         {QStringLiteral("no-tls-domain"),
-         QStringLiteral(
+         QCoreApplication::translate(
+             "Switchboard::CommandLine",
              "Let the server link for <domain> run without TLS (loopback, development). Repeatable."),
          QStringLiteral("domain")},
         {QStringLiteral("allow-origin"),
-         QStringLiteral("Accept browser origins matching <pattern> ('*' and '?' wildcards; default any). "
-                        "Repeatable."),
+         QCoreApplication::translate(
+             "Switchboard::CommandLine",
+             "Accept browser origins matching <pattern> ('*' and '?' wildcards; default any). "
+             "Repeatable."),
          QStringLiteral("pattern")},
         {QStringLiteral("ca-file"),
-         QStringLiteral("Also trust the CA certificates (PEM) in <file> for server links."),
+         QCoreApplication::translate("Switchboard::CommandLine",
+                                     "Also trust the CA certificates (PEM) in <file> for server links."),
          QStringLiteral("file")},
-        {QStringLiteral("dns-server"), QStringLiteral("Resolve SRV records with the nameserver at <ip>."),
+        {QStringLiteral("dns-server"),
+         QCoreApplication::translate("Switchboard::CommandLine",
+                                     "Resolve SRV records with the nameserver at <ip>."),
          QStringLiteral("ip")},
         {QStringLiteral("log"),
-         QStringLiteral(
+         QCoreApplication::translate(
+             "Switchboard::CommandLine",
              "Logging rules, e.g. bosh.debug (short for switchboard.bosh.debug=true) or qt.*=false "
              "(',' or ';' separated). Repeatable."),
          QStringLiteral("rules")},
         {QStringLiteral("tls-cert"),
-         QStringLiteral("Serve https:// and wss:// with the PEM certificate (chain) in <file>."),
+         QCoreApplication::translate("Switchboard::CommandLine",
+                                     "Serve https:// and wss:// with the PEM certificate (chain) in <file>."),
          QStringLiteral("file")},
-        {QStringLiteral("tls-key"), QStringLiteral("The PEM private key of --tls-cert."),
+        {QStringLiteral("tls-key"),
+         QCoreApplication::translate("Switchboard::CommandLine", "The PEM private key of --tls-cert."),
          QStringLiteral("file")},
-        {QStringLiteral("tls-port"), QStringLiteral("TLS listen port (default 5281)."), QStringLiteral("n")},
+        {QStringLiteral("tls-port"),
+         QCoreApplication::translate("Switchboard::CommandLine", "TLS listen port (default 5281)."),
+         QStringLiteral("n")},
         {QStringLiteral("drain-url"),
-         QStringLiteral("While draining (SIGUSR1), send new sessions to <url> (see-other-uri)."),
+         QCoreApplication::translate("Switchboard::CommandLine",
+                                     "While draining (SIGUSR1), send new sessions to <url> (see-other-uri)."),
          QStringLiteral("url")},
         {QStringLiteral("shutdown-timeout"),
-         QStringLiteral("Seconds SIGTERM may take to close every session (default 10)."),
+         QCoreApplication::translate("Switchboard::CommandLine",
+                                     "Seconds SIGTERM may take to close every session (default 10)."),
          QStringLiteral("s")},
         {QStringLiteral("set"),
-         QStringLiteral("Set any config key, as in the file (e.g. max_sessions_per_ip=500). Repeatable."),
+         QCoreApplication::translate(
+             "Switchboard::CommandLine",
+             "Set any config key, as in the file (e.g. max_sessions_per_ip=500). Repeatable."),
          QStringLiteral("key=value")},
         {QStringLiteral("lang"),
-         QStringLiteral("User interface language, e.g. de or fr (default: the system locale)."),
+         QCoreApplication::translate("Switchboard::CommandLine",
+                                     "User interface language, e.g. de or fr (default: the system locale)."),
          QStringLiteral("code")},
-        {QStringLiteral("no-gui"), QStringLiteral("Run without the monitor window.")},
+        {QStringLiteral("no-gui"),
+         QCoreApplication::translate("Switchboard::CommandLine", "Run without the monitor window.")},
         {QStringLiteral("print-config"),
-         QStringLiteral("Print the effective configuration in config-file syntax and exit.")},
+         QCoreApplication::translate("Switchboard::CommandLine",
+                                     "Print the effective configuration in config-file syntax and exit.")},
     });
 }
 
@@ -154,8 +185,9 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
     if (parser.isSet(QStringLiteral("version")))
         return finish(ExitSuccess, programName(args) + QStringLiteral(" " SWITCHBOARD_VERSION));
     if (!parser.positionalArguments().isEmpty())
-        return usageError(args, QStringLiteral("unexpected argument '") +
-                                    parser.positionalArguments().constFirst() + QLatin1Char('\''));
+        return usageError(args,
+                          QCoreApplication::translate("Switchboard::CommandLine", "unexpected argument '%1'")
+                              .arg(parser.positionalArguments().constFirst()));
 
     const QString program = programName(args);
     CommandLineResult result;
@@ -206,7 +238,10 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
 
     QString error;
     if (!ConfigLoader::validate(result.config, &error))
-        return finish(ExitConfigError, program + QStringLiteral(": invalid configuration:\n") + error);
+        return finish(ExitConfigError,
+                      program + QStringLiteral(": ") +
+                          QCoreApplication::translate("Switchboard::CommandLine", "invalid configuration:") +
+                          QLatin1Char('\n') + error);
     if (parser.isSet(QStringLiteral("print-config")))
         return finish(ExitSuccess, configToText(result.config));
     return result;
