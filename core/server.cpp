@@ -25,6 +25,7 @@
 #include <QJsonObject>
 
 #include <QLoggingCategory>
+#include <QXmlStreamReader>
 
 #include <algorithm>
 
@@ -418,6 +419,81 @@ Monitor::Registry *Server::registry() const
 Monitor::TrafficRecorder *Server::traffic() const
 {
     return d->traffic.get();
+}
+
+bool Server::terminateSession(const QString &id, const QString &condition)
+{
+    static const QList<Bosh::Condition> allowed = {Bosh::Condition::SystemShutdown,
+                                                   Bosh::Condition::PolicyViolation,
+                                                   Bosh::Condition::HostGone,
+                                                   Bosh::Condition::RemoteConnectionFailed,
+                                                   Bosh::Condition::InternalServerError,
+                                                   Bosh::Condition::UndefinedCondition};
+    const auto it = std::find_if(allowed.cbegin(), allowed.cend(), [&condition](Bosh::Condition c) {
+        return Bosh::conditionName(c) == condition;
+    });
+    if (it == allowed.cend())
+        return false;
+    if (d->bosh->terminateSession(id, *it)) {
+        qCInfo(lcServer).noquote() << "session" << id << "terminated by the operator with" << condition;
+        return true;
+    }
+    if (d->websocket->closeStream(id, condition)) {
+        qCInfo(lcServer).noquote() << "stream" << id << "terminated by the operator with" << condition;
+        return true;
+    }
+    return false;
+}
+
+bool Server::injectStanza(const QString &id, Monitor::Direction direction, const QByteArray &xml,
+                          QString *error)
+{
+    auto fail = [error](const QString &message) {
+        if (error)
+            *error = message;
+        return false;
+    };
+    // Exactly one element, namespace-well-formed; find where its start tag's name ends.
+    QXmlStreamReader reader(xml);
+    int depth = 0;
+    int roots = 0;
+    bool hasNamespace = false;
+    qint64 nameEnd = -1;
+    while (!reader.atEnd()) {
+        const auto token = reader.readNext();
+        if (token == QXmlStreamReader::StartElement) {
+            if (depth++ == 0) {
+                ++roots;
+                hasNamespace = !reader.namespaceUri().isEmpty();
+                nameEnd = 1 + reader.qualifiedName().toUtf8().size(); // in the trimmed stanza
+            }
+        } else if (token == QXmlStreamReader::EndElement) {
+            --depth;
+        } else if (token == QXmlStreamReader::DTD || token == QXmlStreamReader::ProcessingInstruction ||
+                   (token == QXmlStreamReader::StartDocument && !reader.documentVersion().isEmpty())) {
+            return fail(tr("only one element, without XML declaration, DOCTYPE or processing instruction"));
+        }
+    }
+    if (reader.hasError())
+        return fail(tr("not well-formed XML: %1").arg(reader.errorString()));
+    if (roots != 1)
+        return fail(tr("exactly one element is needed"));
+    QByteArray stanza = xml.trimmed();
+    if (!stanza.startsWith('<') || stanza.startsWith("<!") || stanza.startsWith("<?"))
+        return fail(tr("the stanza must begin with its element"));
+    if (!hasNamespace)
+        stanza.insert(nameEnd, " xmlns='jabber:client'");
+    if (d->bosh->hasSession(id)) {
+        if (!d->bosh->injectStanza(id, direction, stanza))
+            return fail(tr("the session has no open stream"));
+        return true;
+    }
+    if (d->websocket->hasStream(id)) {
+        if (!d->websocket->injectStanza(id, direction, stanza))
+            return fail(tr("the stream is not open"));
+        return true;
+    }
+    return fail(tr("no session %1").arg(id));
 }
 
 int Server::sessionCount() const

@@ -63,6 +63,20 @@ public:
     /// until a front calls setEnabled(true)).
     Monitor::TrafficRecorder *traffic() const;
     int sessionCount() const;
+    /// Ends one live session, BOSH or WebSocket (operator action from the monitor window). The client
+    /// learns why: BOSH answers `<body type='terminate' condition='…'/>` (XEP-0124 §17.2), WebSocket
+    /// sends an RFC 6120 stream error then `<close/>`. `condition` must be one both know:
+    /// system-shutdown (the default: the connection manager ended it, reconnecting later is fine),
+    /// policy-violation, host-gone, remote-connection-failed, internal-server-error,
+    /// undefined-condition. False for an unknown session or condition.
+    bool terminateSession(const QString &id, const QString &condition = QStringLiteral("system-shutdown"));
+    /// Puts one stanza into a live session (the workbench's "inject"): toward the server as if the
+    /// client had sent it, or toward the client as if the server had, counted and recorded like any
+    /// other. `xml` must be exactly one well-formed element; without a default namespace it is put in
+    /// jabber:client (XEP-0206 §6, RFC 7395 §3.3.3). False with `error` set when the XML is not
+    /// acceptable, the session is unknown or it has no open stream.
+    bool injectStanza(const QString &id, Monitor::Direction direction, const QByteArray &xml,
+                      QString *error = nullptr);
     /// Open HTTP connections (including those being upgraded or answered).
     int connectionCount() const;
     /// The shared protective limits; its exceeded() signal reports every refusal (for metrics).

@@ -335,6 +335,12 @@ bool BoshEndpoint::terminateSession(const QString &sid, Condition condition)
     return true;
 }
 
+bool BoshEndpoint::injectStanza(const QString &sid, Monitor::Direction direction, const QByteArray &xml)
+{
+    BoshSession *session = findSession(sid);
+    return session && session->inject(direction, xml);
+}
+
 QString BoshEndpoint::newSid() const
 {
     // Unpredictable session ids from the system CSPRNG (XEP-0124 §7.1, §C).

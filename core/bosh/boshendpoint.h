@@ -40,6 +40,10 @@ public:
     void terminateAll(Condition condition, const QString &text = {});
     /// Ends one session (operator action). Returns false when there is no such session.
     bool terminateSession(const QString &sid, Condition condition);
+    /// Puts one stanza into a session (BoshSession::inject). False when there is no such session or
+    /// it has no open stream.
+    bool injectStanza(const QString &sid, Monitor::Direction direction, const QByteArray &xml);
+    bool hasSession(const QString &sid) const { return findSession(sid) != nullptr; }
     int sessionCount() const { return int(m_sessions.size()); }
     /// Session admission (max_sessions, per address, per minute) and refusal reporting; may be null
     /// (then only max_sessions is checked). Must outlive this object.

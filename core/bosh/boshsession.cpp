@@ -915,6 +915,25 @@ void BoshSession::terminate(Condition condition, const QString &text)
     fail(condition, inner);
 }
 
+bool BoshSession::inject(Monitor::Direction direction, const QByteArray &xml)
+{
+    if (m_finished)
+        return false;
+    for (Stream &stream : m_streams) {
+        // Not while a restart is under way: the server is between streams (RFC 6120 §4.3.3).
+        if (!stream.upstream || !stream.opened || stream.closing || stream.restarting)
+            continue;
+        if (direction == Monitor::Direction::ToServer) {
+            forward(stream, {xml});
+        } else {
+            m_queue.push_back(Outgoing{stream.name, xml});
+            scheduleFlush();
+        }
+        return true;
+    }
+    return false;
+}
+
 void BoshSession::closeStream(Stream &stream, bool bounceQueued)
 {
     if (!stream.upstream)

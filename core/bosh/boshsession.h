@@ -84,6 +84,10 @@ public:
     qint64 nextDeadline() const;
     /// Ends the session from the outside (shutdown, operator): held requests get the condition.
     void terminate(Condition condition, const QString &text = {});
+    /// Workbench action (the monitor window's "inject"): puts one stanza into the first open stream,
+    /// toward the server (as if the client had sent it) or toward the client (as if the server had).
+    /// It is counted and recorded like any other. False when no stream is open.
+    bool inject(Monitor::Direction direction, const QByteArray &xml);
 
     // Events from the upstream of a stream (called by the Upstream implementation).
     void upstreamOpened(const QString &stream, const Xmpp::StreamHeader &header);

@@ -142,4 +142,19 @@ void WebSocketFront::closeAll(const QString &condition, const QString &seeOtherU
         stream->closeWith(condition, seeOtherUri);
 }
 
+bool WebSocketFront::closeStream(const QString &id, const QString &condition)
+{
+    WebSocketStream *stream = m_streams.value(id);
+    if (!stream)
+        return false;
+    stream->closeWith(condition);
+    return true;
+}
+
+bool WebSocketFront::injectStanza(const QString &id, Monitor::Direction direction, const QByteArray &xml)
+{
+    WebSocketStream *stream = m_streams.value(id);
+    return stream && stream->inject(direction, xml);
+}
+
 } // namespace Switchboard::WebSocket

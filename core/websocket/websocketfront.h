@@ -43,6 +43,11 @@ public:
     /// Ends every stream with a stream error (`system-shutdown`) or a see-other-uri close.
     void closeAll(const QString &condition, const QString &seeOtherUri = {});
     int streamCount() const { return int(m_streams.size()); }
+    bool hasStream(const QString &id) const { return m_streams.contains(id); }
+    /// Ends one stream with a stream error `condition` (operator action). False when there is none.
+    bool closeStream(const QString &id, const QString &condition);
+    /// Puts one stanza into a stream (WebSocketStream::inject). False when there is none or it is not open.
+    bool injectStanza(const QString &id, Monitor::Direction direction, const QByteArray &xml);
     /// Session admission and refusal reporting (may be null). Must outlive this object.
     void setLimits(Limits *limits) { m_limits = limits; }
     Limits *limits() const { return m_limits; }

@@ -225,6 +225,7 @@ void WebSocketStream::sendText(const QByteArray &xml, bool isStanza)
             Q_EMIT m_hub->stanzaForwarded(m_id, m_id, Monitor::Direction::ToClient, xml);
     }
     m_socket->sendTextMessage(QString::fromUtf8(xml));
+    m_socket->flush(); // out now, not on the next write notification
 }
 
 void WebSocketStream::fail(const QByteArray &streamError, const QString &condition)
@@ -255,6 +256,23 @@ void WebSocketStream::closeWith(const QString &condition, const QString &seeOthe
         return;
     }
     fail(streamErrorFrame(condition), condition);
+}
+
+bool WebSocketStream::inject(Monitor::Direction direction, const QByteArray &xml)
+{
+    if (m_state != State::Open || !m_link || !m_socket)
+        return false;
+    if (direction == Monitor::Direction::ToClient) {
+        sendText(xml, true);
+        return true;
+    }
+    if (m_hub) {
+        m_hub->countStanza(m_counters.get(), Monitor::Direction::ToServer, xml.size());
+        if (m_hub->wantsTraffic())
+            Q_EMIT m_hub->stanzaForwarded(m_id, m_id, Monitor::Direction::ToServer, xml);
+    }
+    m_link->send(xml);
+    return true;
 }
 
 void WebSocketStream::checkTimers(qint64 now)

@@ -28,6 +28,10 @@ public:
     void checkTimers(qint64 now);
     /// Ends the stream from our side: a stream error with `condition`, or a see-other-uri close.
     void closeWith(const QString &condition, const QString &seeOtherUri = {});
+    /// Workbench action (the monitor window's "inject"): sends one stanza toward the server (as if the
+    /// client had sent it) or toward the client (as if the server had), counted and recorded like any
+    /// other. False unless the stream is open.
+    bool inject(Monitor::Direction direction, const QByteArray &xml);
     const QString &id() const { return m_id; }
 
 Q_SIGNALS:
