@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "base/config.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -38,11 +39,6 @@ struct KeySpec
     Getter get;
 };
 
-QString quoted(const QString &text)
-{
-    return QLatin1Char('\'') + text + QLatin1Char('\'');
-}
-
 bool fail(QString *reason, const QString &text)
 {
     *reason = text;
@@ -54,13 +50,20 @@ bool fail(QString *reason, const QString &text)
 bool parseInteger(const QString &value, qint64 min, qint64 max, qint64 *out, QString *reason)
 {
     if (value.isEmpty())
-        return fail(reason, QStringLiteral("a value is required (an integer in %1..%2)").arg(min).arg(max));
+        return fail(reason, QCoreApplication::translate("Switchboard::Config",
+                                                        "a value is required (an integer in %1..%2)")
+                                .arg(min)
+                                .arg(max));
     bool ok = false;
     const qint64 n = value.toLongLong(&ok, 10);
     if (!ok || value.contains(QLatin1Char(' ')))
-        return fail(reason, quoted(value) + QStringLiteral(" is not an integer"));
+        return fail(reason,
+                    QCoreApplication::translate("Switchboard::Config", "'%1' is not an integer").arg(value));
     if (n < min || n > max)
-        return fail(reason, QStringLiteral("%1 is out of range %2..%3").arg(n).arg(min).arg(max));
+        return fail(reason, QCoreApplication::translate("Switchboard::Config", "%1 is out of range %2..%3")
+                                .arg(n)
+                                .arg(min)
+                                .arg(max));
     *out = n;
     return true;
 }
@@ -98,8 +101,9 @@ template <auto Member> bool setBool(const QString &value, Config &config, const 
         config.*Member = false;
         return true;
     }
-    return fail(reason,
-                quoted(value) + QStringLiteral(" is not a boolean (true/false, yes/no, on/off, 1/0)"));
+    return fail(reason, QCoreApplication::translate("Switchboard::Config",
+                                                    "'%1' is not a boolean (true/false, yes/no, on/off, 1/0)")
+                            .arg(value));
 }
 
 template <auto Member> QStringList getBool(const Config &config)
@@ -122,9 +126,10 @@ bool hasBlankOrControl(const QString &text)
 template <auto Member> bool setPath(const QString &value, Config &config, const Context &, QString *reason)
 {
     if (!value.startsWith(QLatin1Char('/')))
-        return fail(reason, QStringLiteral("must start with '/'"));
+        return fail(reason, QCoreApplication::translate("Switchboard::Config", "must start with '/'"));
     if (hasBlankOrControl(value) || value.contains(QLatin1Char('?')) || value.contains(QLatin1Char('#')))
-        return fail(reason, QStringLiteral("must not contain blanks, '?' or '#'"));
+        return fail(reason, QCoreApplication::translate("Switchboard::Config",
+                                                        "must not contain blanks, '?' or '#'"));
     config.*Member = value;
     return true;
 }
@@ -147,7 +152,9 @@ bool setHost(const QString &value, Config &config, const Context &, QString *rea
 {
     const QString host = stripBrackets(value);
     if (host != QLatin1String("localhost") && !isIpAddress(host))
-        return fail(reason, quoted(value) + QStringLiteral(" is not an IP address or 'localhost'"));
+        return fail(reason, QCoreApplication::translate("Switchboard::Config",
+                                                        "'%1' is not an IP address or 'localhost'")
+                                .arg(value));
     config.host = host;
     return true;
 }
@@ -160,8 +167,9 @@ bool setCaFile(const QString &value, Config &config, const Context &context, QSt
     }
     const QFileInfo info(context.baseDir, value);
     if (!info.isFile() || !info.isReadable())
-        return fail(reason, QStringLiteral("file ") + quoted(info.absoluteFilePath()) +
-                                QStringLiteral(" does not exist or is not readable"));
+        return fail(reason, QCoreApplication::translate("Switchboard::Config",
+                                                        "file '%1' does not exist or is not readable")
+                                .arg(info.absoluteFilePath()));
     config.caFile = QDir::cleanPath(info.absoluteFilePath());
     return true;
 }
@@ -176,8 +184,9 @@ bool setFile(const QString &value, Config &config, const Context &context, QStri
     }
     const QFileInfo info(context.baseDir, value);
     if (!info.isFile() || !info.isReadable())
-        return fail(reason, QStringLiteral("file ") + quoted(info.absoluteFilePath()) +
-                                QStringLiteral(" does not exist or is not readable"));
+        return fail(reason, QCoreApplication::translate("Switchboard::Config",
+                                                        "file '%1' does not exist or is not readable")
+                                .arg(info.absoluteFilePath()));
     config.*Member = QDir::cleanPath(info.absoluteFilePath());
     return true;
 }
@@ -194,7 +203,9 @@ bool setDrainUrl(const QString &value, Config &config, const Context &, QString 
                                      QStringLiteral("wss")};
     if (!url.isValid() || !schemes.contains(url.scheme().toLower()) || url.host().isEmpty() ||
         hasBlankOrControl(value))
-        return fail(reason, quoted(value) + QStringLiteral(" is not an http(s):// or ws(s):// URL"));
+        return fail(reason, QCoreApplication::translate("Switchboard::Config",
+                                                        "'%1' is not an http(s):// or ws(s):// URL")
+                                .arg(value));
     config.drainUrl = value;
     return true;
 }
@@ -207,7 +218,9 @@ bool setDnsServer(const QString &value, Config &config, const Context &, QString
     }
     QHostAddress address;
     if (!address.setAddress(stripBrackets(value)))
-        return fail(reason, quoted(value) + QStringLiteral(" is not an IP address"));
+        return fail(
+            reason,
+            QCoreApplication::translate("Switchboard::Config", "'%1' is not an IP address").arg(value));
     config.dnsServer = address.toString();
     return true;
 }
@@ -222,9 +235,10 @@ bool setPublicUrl(const QString &value, Config &config, const Context &, QString
     const QString scheme = url.scheme().toLower();
     if (!url.isValid() || (scheme != QLatin1String("http") && scheme != QLatin1String("https")) ||
         url.host().isEmpty() || url.hasQuery() || url.hasFragment())
-        return fail(reason,
-                    quoted(value) +
-                        QStringLiteral(" is not an http:// or https:// URL (without query or fragment)"));
+        return fail(reason, QCoreApplication::translate(
+                                "Switchboard::Config",
+                                "'%1' is not an http:// or https:// URL (without query or fragment)")
+                                .arg(value));
     config.publicUrl = value;
     return true;
 }
@@ -233,7 +247,9 @@ bool setRequiredHost(const QString &value, Config &config, const Context &, QStr
 {
     for (const QChar c : value) {
         if (c.isSpace() || c == QLatin1Char('/') || c == QLatin1Char('?') || c == QLatin1Char('#'))
-            return fail(reason, quoted(value) + QStringLiteral(" is not a host[:port] value"));
+            return fail(reason,
+                        QCoreApplication::translate("Switchboard::Config", "'%1' is not a host[:port] value")
+                            .arg(value));
     }
     config.wsRequiredHost = value.toLower();
     return true;
@@ -247,7 +263,9 @@ bool checkDomainName(const QString &name, QString *reason)
     static const QRegularExpression pattern(QStringLiteral("^[\\w-]+(\\.[\\w-]+)*\\.?$"),
                                             QRegularExpression::UseUnicodePropertiesOption);
     if (name.isEmpty() || name.size() > 253 || !pattern.match(name).hasMatch())
-        return fail(reason, quoted(name) + QStringLiteral(" is not a domain name"));
+        return fail(
+            reason,
+            QCoreApplication::translate("Switchboard::Config", "'%1' is not a domain name").arg(name));
     return true;
 }
 
@@ -270,7 +288,9 @@ bool checkHostItem(QString &item, QString *reason)
 bool checkOrigin(QString &item, QString *reason)
 {
     if (hasBlankOrControl(item))
-        return fail(reason, quoted(item) + QStringLiteral(" is not an origin pattern"));
+        return fail(
+            reason,
+            QCoreApplication::translate("Switchboard::Config", "'%1' is not an origin pattern").arg(item));
     item = item.toLower();
     return true;
 }
@@ -286,7 +306,9 @@ bool checkLogRule(QString &item, QString *reason)
     static const QRegularExpression category(QStringLiteral("^[\\w*-]+(\\.[\\w*-]+)*$"));
     if (pattern.isEmpty() || !category.match(pattern).hasMatch() ||
         (enabled != QLatin1String("true") && enabled != QLatin1String("false")))
-        return fail(reason, quoted(item) + QStringLiteral(" is not a logging rule (CATEGORY[=true|false])"));
+        return fail(reason, QCoreApplication::translate("Switchboard::Config",
+                                                        "'%1' is not a logging rule (CATEGORY[=true|false])")
+                                .arg(item));
     const QString head = pattern.section(QLatin1Char('.'), 0, 0);
     if (head != QLatin1String("switchboard") && head != QLatin1String("qt") &&
         head != QLatin1String("default") && !head.startsWith(QLatin1Char('*')))
@@ -300,7 +322,9 @@ bool setLang(const QString &value, Config &config, const Context &, QString *rea
 {
     static const QRegularExpression code(QStringLiteral("^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$"));
     if (!value.isEmpty() && !code.match(value).hasMatch())
-        return fail(reason, quoted(value) + QStringLiteral(" is not a language code (e.g. de, fr_CH)"));
+        return fail(reason, QCoreApplication::translate("Switchboard::Config",
+                                                        "'%1' is not a language code (e.g. de, fr_CH)")
+                                .arg(value));
     config.lang = value;
     return true;
 }
@@ -312,7 +336,8 @@ bool setToken(const QString &value, Config &config, const Context &, QString *re
         return c.unicode() > 0x20 && c.unicode() < 0x7f && c != QLatin1Char('&') && c != QLatin1Char('#');
     });
     if (!printable)
-        return fail(reason, QStringLiteral("must be printable ASCII without blanks, '&' or '#'"));
+        return fail(reason, QCoreApplication::translate(
+                                "Switchboard::Config", "must be printable ASCII without blanks, '&' or '#'"));
     config.statusToken = value;
     return true;
 }
@@ -360,7 +385,9 @@ bool setRoute(const QString &value, Config &config, const Context &, QString *re
     }
     const qsizetype eq = value.indexOf(QLatin1Char('='));
     if (eq < 0)
-        return fail(reason, quoted(value) + QStringLiteral(" is not DOMAIN=HOST:PORT"));
+        return fail(
+            reason,
+            QCoreApplication::translate("Switchboard::Config", "'%1' is not DOMAIN=HOST:PORT").arg(value));
     Route route;
     route.domain = value.left(eq).trimmed().toLower();
     if (!checkDomainName(route.domain, reason))
@@ -372,32 +399,42 @@ bool setRoute(const QString &value, Config &config, const Context &, QString *re
         QHostAddress address;
         if (close < 0 || !address.setAddress(target.mid(1, close - 1)) ||
             address.protocol() != QAbstractSocket::IPv6Protocol)
-            return fail(reason, quoted(target) + QStringLiteral(" is not a bracketed IPv6 address"));
+            return fail(reason, QCoreApplication::translate("Switchboard::Config",
+                                                            "'%1' is not a bracketed IPv6 address")
+                                    .arg(target));
         route.host = target.mid(1, close - 1).toLower();
         const QString rest = target.mid(close + 1);
         if (!rest.isEmpty() && !rest.startsWith(QLatin1Char(':')))
-            return fail(reason, quoted(target) + QStringLiteral(" is not [IPV6]:PORT"));
+            return fail(
+                reason,
+                QCoreApplication::translate("Switchboard::Config", "'%1' is not [IPV6]:PORT").arg(target));
         portText = rest.mid(1);
         if (rest.isEmpty())
             portText = QString::number(route.port);
     } else {
         if (target.count(QLatin1Char(':')) > 1)
-            return fail(reason, QStringLiteral("an IPv6 address needs brackets, e.g. [::1]:5222"));
+            return fail(reason,
+                        QCoreApplication::translate("Switchboard::Config",
+                                                    "an IPv6 address needs brackets, e.g. [::1]:5222"));
         const qsizetype colon = target.indexOf(QLatin1Char(':'));
         route.host = (colon < 0 ? target : target.left(colon)).toLower();
         portText = colon < 0 ? QString::number(route.port) : target.mid(colon + 1);
         if (route.host.isEmpty() || (!isIpAddress(route.host) && !checkDomainName(route.host, reason)))
-            return fail(reason, quoted(target) + QStringLiteral(" does not name a host"));
+            return fail(
+                reason,
+                QCoreApplication::translate("Switchboard::Config", "'%1' does not name a host").arg(target));
     }
     qint64 port = 0;
     if (!parseInteger(portText, 1, 65535, &port, reason)) {
-        *reason = QStringLiteral("port: ") + *reason;
+        *reason = QCoreApplication::translate("Switchboard::Config", "port: %1").arg(*reason);
         return false;
     }
     route.port = static_cast<quint16>(port);
     for (const Route &existing : std::as_const(config.routes)) {
         if (existing.domain.compare(route.domain, Qt::CaseInsensitive) == 0)
-            return fail(reason, QStringLiteral("duplicate route for domain ") + quoted(route.domain));
+            return fail(reason,
+                        QCoreApplication::translate("Switchboard::Config", "duplicate route for domain '%1'")
+                            .arg(route.domain));
     }
     config.routes.append(route);
     return true;
@@ -426,23 +463,29 @@ bool setHttpHeader(const QString &value, Config &config, const Context &, QStrin
     }
     const qsizetype colon = value.indexOf(QLatin1Char(':'));
     if (colon < 0)
-        return fail(reason, quoted(value) + QStringLiteral(" is not 'Name: value'"));
+        return fail(
+            reason,
+            QCoreApplication::translate("Switchboard::Config", "'%1' is not 'Name: value'").arg(value));
     const QString name = value.left(colon).trimmed();
     const QString headerValue = value.mid(colon + 1).trimmed();
     static const QRegularExpression token(QStringLiteral("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"));
     if (!token.match(name).hasMatch())
-        return fail(reason, quoted(name) + QStringLiteral(" is not a header name"));
+        return fail(
+            reason,
+            QCoreApplication::translate("Switchboard::Config", "'%1' is not a header name").arg(name));
     static const QStringList reserved{QStringLiteral("content-length"),   QStringLiteral("transfer-encoding"),
                                       QStringLiteral("connection"),       QStringLiteral("upgrade"),
                                       QStringLiteral("content-encoding"), QStringLiteral("keep-alive")};
     if (reserved.contains(name.toLower()))
-        return fail(reason,
-                    QStringLiteral("header ") + quoted(name) + QStringLiteral(" is set by the server"));
+        return fail(
+            reason,
+            QCoreApplication::translate("Switchboard::Config", "header '%1' is set by the server").arg(name));
     const bool printable = std::all_of(headerValue.cbegin(), headerValue.cend(), [](QChar c) {
         return c == QLatin1Char('\t') || (c.unicode() >= 0x20 && c.unicode() < 0x7f);
     });
     if (!printable)
-        return fail(reason, QStringLiteral("header value must be printable ASCII"));
+        return fail(reason, QCoreApplication::translate("Switchboard::Config",
+                                                        "header value must be printable ASCII"));
     config.httpHeaders.append({name.toLatin1(), headerValue.toLatin1()});
     return true;
 }
@@ -563,17 +606,17 @@ bool applyWithContext(const QString &key, const QString &value, Config &config, 
     QString reason;
     const KeySpec *spec = findKey(key);
     if (!spec) {
-        reason = QStringLiteral("unknown key");
+        reason = QCoreApplication::translate("Switchboard::Config", "unknown key");
         // A common slip: the command-line spelling (max-wait) in the file.
         QString fixed = key.toLower();
         fixed.replace(QLatin1Char('-'), QLatin1Char('_'));
         if (findKey(fixed))
-            reason += QStringLiteral(" (did you mean ") + quoted(fixed) + QStringLiteral("?)");
+            reason += QCoreApplication::translate("Switchboard::Config", " (did you mean '%1'?)").arg(fixed);
     } else if (spec->set(value, config, context, &reason)) {
         return true;
     }
     if (error)
-        *error = QStringLiteral("key ") + quoted(key) + QStringLiteral(": ") + reason;
+        *error = QCoreApplication::translate("Switchboard::Config", "key '%1': %2").arg(key, reason);
     return false;
 }
 
@@ -584,7 +627,8 @@ bool loadWithContext(const QByteArray &text, const QString &origin, const Contex
     QString all = decoder(text);
     if (decoder.hasError()) {
         if (error)
-            *error = origin + QStringLiteral(": not valid UTF-8");
+            *error = origin + QStringLiteral(": ") +
+                     QCoreApplication::translate("Switchboard::Config", "not valid UTF-8");
         return false;
     }
     if (all.startsWith(QChar(0xfeff))) // a byte order mark some editors write
@@ -602,7 +646,9 @@ bool loadWithContext(const QByteArray &text, const QString &origin, const Contex
         const qsizetype eq = line.indexOf(QLatin1Char('='));
         const QString key = line.left(eq).trimmed();
         if (eq < 0 || key.isEmpty() || hasBlankOrControl(key)) {
-            errors.append(where + QStringLiteral("expected 'key = value', got ") + quoted(line));
+            errors.append(
+                where + QCoreApplication::translate("Switchboard::Config", "expected 'key = value', got '%1'")
+                            .arg(line));
             continue;
         }
         // The first occurrence of a list key in a text replaces what came before (the defaults or an
@@ -662,13 +708,17 @@ bool ConfigLoader::loadFile(const QString &fileName, Config &config, QString *er
     QFile file(fileName);
     if (!file.open(QIODevice::ReadOnly)) {
         if (error)
-            *error = fileName + QStringLiteral(": cannot read: ") + file.errorString();
+            *error =
+                fileName + QStringLiteral(": ") +
+                QCoreApplication::translate("Switchboard::Config", "cannot read: %1").arg(file.errorString());
         return false;
     }
     const QByteArray text = file.readAll();
     if (file.error() != QFileDevice::NoError) {
         if (error)
-            *error = fileName + QStringLiteral(": cannot read: ") + file.errorString();
+            *error =
+                fileName + QStringLiteral(": ") +
+                QCoreApplication::translate("Switchboard::Config", "cannot read: %1").arg(file.errorString());
         return false;
     }
     return loadWithContext(text, fileName, Context{QFileInfo(fileName).absoluteDir()}, config, error);
@@ -706,42 +756,52 @@ bool ConfigLoader::validate(const Config &config, QString *error)
             if (spec.shape == Shape::List &&
                 (!applyWithContext(key, value, single, Context{QDir::current()}, nullptr) ||
                  spec.get(single).size() != 1)) {
-                errors.append(QStringLiteral("key ") + quoted(key) + QStringLiteral(": ") + quoted(value) +
-                              QStringLiteral(" is not a single item"));
+                errors.append(
+                    QCoreApplication::translate("Switchboard::Config", "key '%1': '%2' is not a single item")
+                        .arg(key, value));
                 break;
             }
         }
     }
     // Cross-field rules.
     if (withoutTrailingSlashes(config.path) == withoutTrailingSlashes(config.wsPath))
-        errors.append(QStringLiteral("keys 'path' and 'ws_path' must differ"));
+        errors.append(
+            QCoreApplication::translate("Switchboard::Config", "keys 'path' and 'ws_path' must differ"));
     for (const QString &other : {config.path, config.wsPath, QStringLiteral("/metrics")}) {
         if (withoutTrailingSlashes(config.statusPath) == withoutTrailingSlashes(other))
-            errors.append(
-                QStringLiteral("key 'status_path' must differ from 'path', 'ws_path' and /metrics"));
+            errors.append(QCoreApplication::translate(
+                "Switchboard::Config", "key 'status_path' must differ from 'path', 'ws_path' and /metrics"));
     }
     if (config.defaultWait > config.maxWait)
-        errors.append(QStringLiteral("key 'default_wait' (%1) must not exceed 'max_wait' (%2)")
+        errors.append(QCoreApplication::translate("Switchboard::Config",
+                                                  "key 'default_wait' (%1) must not exceed 'max_wait' (%2)")
                           .arg(config.defaultWait)
                           .arg(config.maxWait));
     if (config.defaultInactivity > config.maxInactivity)
-        errors.append(QStringLiteral("key 'default_inactivity' (%1) must not exceed 'max_inactivity' (%2)")
-                          .arg(config.defaultInactivity)
-                          .arg(config.maxInactivity));
+        errors.append(
+            QCoreApplication::translate("Switchboard::Config",
+                                        "key 'default_inactivity' (%1) must not exceed 'max_inactivity' (%2)")
+                .arg(config.defaultInactivity)
+                .arg(config.maxInactivity));
     if (config.wsPingInterval != 0 && config.wsPingInterval >= config.wsIdleTimeout)
-        errors.append(QStringLiteral("key 'ws_ping_interval' (%1) must be below 'ws_idle_timeout' (%2), or 0")
+        errors.append(QCoreApplication::translate(
+                          "Switchboard::Config",
+                          "key 'ws_ping_interval' (%1) must be below 'ws_idle_timeout' (%2), or 0")
                           .arg(config.wsPingInterval)
                           .arg(config.wsIdleTimeout));
     if (config.tlsCertFile.isEmpty() != config.tlsKeyFile.isEmpty())
-        errors.append(QStringLiteral("keys 'tls_cert_file' and 'tls_key_file' go together"));
+        errors.append(QCoreApplication::translate("Switchboard::Config",
+                                                  "keys 'tls_cert_file' and 'tls_key_file' go together"));
     if (!config.tlsCertFile.isEmpty() && config.plainListener && config.tlsPort != 0 &&
         config.tlsPort == config.port)
-        errors.append(QStringLiteral("keys 'tls_port' and 'port' must differ while 'plain_listener' is on"));
+        errors.append(QCoreApplication::translate(
+            "Switchboard::Config", "keys 'tls_port' and 'port' must differ while 'plain_listener' is on"));
     if (config.maxConnectionsPerIp > config.maxConnections)
-        errors.append(
-            QStringLiteral("key 'max_connections_per_ip' (%1) must not exceed 'max_connections' (%2)")
-                .arg(config.maxConnectionsPerIp)
-                .arg(config.maxConnections));
+        errors.append(QCoreApplication::translate(
+                          "Switchboard::Config",
+                          "key 'max_connections_per_ip' (%1) must not exceed 'max_connections' (%2)")
+                          .arg(config.maxConnectionsPerIp)
+                          .arg(config.maxConnections));
     if (!errors.isEmpty()) {
         if (error)
             *error = errors.join(QLatin1Char('\n'));
