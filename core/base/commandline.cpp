@@ -172,6 +172,21 @@ void addCommandLineOptions(QCommandLineParser &parser)
     });
 }
 
+QString languageOption(const QStringList &arguments)
+{
+    QString language;
+    for (qsizetype i = 1; i < arguments.size(); ++i) {
+        const QString &arg = arguments.at(i);
+        if (arg == QLatin1String("--"))
+            break; // the end of the options
+        if (arg == QLatin1String("--lang") && i + 1 < arguments.size())
+            language = arguments.at(++i);
+        else if (arg.startsWith(QLatin1String("--lang=")))
+            language = arg.mid(7);
+    }
+    return language;
+}
+
 CommandLineResult parseCommandLine(const QStringList &arguments)
 {
     QCommandLineParser parser;

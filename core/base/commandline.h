@@ -48,4 +48,9 @@ void addCommandLineOptions(QCommandLineParser &parser);
 /// Call it after creating the QCoreApplication: Qt's help text names the program from it.
 CommandLineResult parseCommandLine(const QStringList &arguments);
 
+/// The value of the last `--lang CODE` / `--lang=CODE` in `arguments` (empty when there is none), found
+/// without parsing the rest, so app/main.cpp can load translations before parseCommandLine() writes
+/// help or errors.
+QString languageOption(const QStringList &arguments);
+
 } // namespace Switchboard

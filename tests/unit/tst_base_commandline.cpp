@@ -51,6 +51,7 @@ private Q_SLOTS:
     void configErrors_data();
     void configErrors();
     void parserKnowsEveryOption();
+    void languageOptionBeforeParsing();
 
 private:
     QTemporaryDir m_dir;
@@ -367,6 +368,17 @@ void tst_BaseCommandLine::parserKnowsEveryOption()
                                "--version",
                                "--help"})));
     QCOMPARE(parser.value(QStringLiteral("config")), QStringLiteral("f"));
+}
+
+void tst_BaseCommandLine::languageOptionBeforeParsing()
+{
+    QCOMPARE(languageOption(args({"--port", "1"})), QString());
+    QCOMPARE(languageOption(args({"--lang", "de", "--help"})), QStringLiteral("de"));
+    QCOMPARE(languageOption(args({"--lang=fr", "--port", "x"})), QStringLiteral("fr")); // errors come later
+    QCOMPARE(languageOption(args({"--lang", "de", "--lang=fr_CH"})), QStringLiteral("fr_CH")); // last wins
+    QCOMPARE(languageOption(args({"--", "--lang", "de"})), QString());
+    QCOMPARE(languageOption(args({"--lang"})), QString());
+    QCOMPARE(languageOption({}), QString());
 }
 
 QTEST_GUILESS_MAIN(tst_BaseCommandLine)
