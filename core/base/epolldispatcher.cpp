@@ -3,6 +3,7 @@
 
 #include <QCoreApplication>
 #include <QSocketNotifier>
+#include <QThread>
 #include <QTimerEvent>
 
 #include <atomic>
@@ -33,6 +34,9 @@ struct EpollEventDispatcher::Private
         QSocketNotifier *read = nullptr;
         QSocketNotifier *write = nullptr;
         QSocketNotifier *exception = nullptr;
+        uint32_t kernelMask = 0; ///< what the epoll set holds for this descriptor
+        bool fresh = true;       ///< every notifier went away since: the descriptor may be a new one
+        bool dirty = false;
         uint32_t mask() const
         {
             return (read ? uint32_t(EPOLLIN) : 0u) | (write ? uint32_t(EPOLLOUT) : 0u) |
@@ -49,30 +53,61 @@ struct EpollEventDispatcher::Private
 
     int epoll = -1;
     int wake = -1;
+    QThread *thread = nullptr;
     std::unordered_map<int, Watch> watches;
+    std::vector<int> dirty; ///< descriptors whose interest changed since the last epoll_wait
     std::unordered_map<int, Timer> timers;
     std::set<std::pair<qint64, int>> queue; ///< (deadline, timer id)
     std::atomic<bool> interrupted{false};
+    bool wokenHere = false; ///< wakeUp() from our own thread: do not block, no eventfd write needed
     std::vector<epoll_event> events = std::vector<epoll_event>(256);
 
-    void update(int fd, uint32_t oldMask, uint32_t newMask)
+    void touch(int fd, Watch &watch)
     {
-        epoll_event ev{};
-        ev.events = newMask;
-        ev.data.fd = fd;
-        if (newMask == 0) {
-            // The descriptor may already be closed (then the kernel dropped it from the set).
-            ::epoll_ctl(epoll, EPOLL_CTL_DEL, fd, &ev);
-            return;
+        if (watch.mask() == 0)
+            watch.fresh = true;
+        if (!watch.dirty) {
+            watch.dirty = true;
+            dirty.push_back(fd);
         }
-        const int op = oldMask == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
-        if (::epoll_ctl(epoll, op, fd, &ev) == 0)
-            return;
-        // A descriptor number reused after a close the set has already forgotten, or the other way round.
-        if (errno == ENOENT)
-            ::epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &ev);
-        else if (errno == EEXIST)
-            ::epoll_ctl(epoll, EPOLL_CTL_MOD, fd, &ev);
+    }
+
+    /// Brings the epoll set up to date, once per wait. QAbstractSocket enables its write notifier on
+    /// every write and disables it once flushed; batching means that round trip costs no system call.
+    void applyChanges()
+    {
+        for (int fd : dirty) {
+            auto found = watches.find(fd);
+            if (found == watches.end())
+                continue;
+            Watch &watch = found->second;
+            watch.dirty = false;
+            const uint32_t wanted = watch.mask();
+            epoll_event ev{};
+            ev.events = wanted;
+            ev.data.fd = fd;
+            if (wanted == 0) {
+                // The descriptor may already be closed (then the kernel dropped it from the set).
+                if (watch.kernelMask != 0)
+                    ::epoll_ctl(epoll, EPOLL_CTL_DEL, fd, &ev);
+                watches.erase(found);
+                continue;
+            }
+            if (wanted == watch.kernelMask && !watch.fresh)
+                continue;
+            // After all notifiers went away the number may belong to a new socket the set never saw:
+            // add, and fall back to modify when it is still there (and the other way round).
+            const int op = (watch.fresh || watch.kernelMask == 0) ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+            if (::epoll_ctl(epoll, op, fd, &ev) != 0) {
+                if (errno == EEXIST)
+                    ::epoll_ctl(epoll, EPOLL_CTL_MOD, fd, &ev);
+                else if (errno == ENOENT)
+                    ::epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &ev);
+            }
+            watch.kernelMask = wanted;
+            watch.fresh = false;
+        }
+        dirty.clear();
     }
 
     void schedule(int id, Timer &timer, qint64 from)
@@ -113,6 +148,7 @@ struct EpollEventDispatcher::Private
 
 EpollEventDispatcher::EpollEventDispatcher(QObject *parent) : QAbstractEventDispatcher(parent), d(new Private)
 {
+    d->thread = thread();
     d->epoll = ::epoll_create1(EPOLL_CLOEXEC);
     d->wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (d->epoll >= 0 && d->wake >= 0) {
@@ -146,9 +182,11 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     if (d->interrupted.load())
         return false;
 
-    const bool wait = flags.testFlag(QEventLoop::WaitForMoreEvents);
+    const bool wait = flags.testFlag(QEventLoop::WaitForMoreEvents) && !d->wokenHere;
+    d->wokenHere = false;
     const bool timersAllowed = !flags.testFlag(QEventLoop::X11ExcludeTimers);
     int timeout = wait ? (timersAllowed ? d->timeoutMs() : -1) : 0;
+    d->applyChanges();
     if (timeout != 0)
         Q_EMIT aboutToBlock();
     int ready = ::epoll_wait(d->epoll, d->events.data(), int(d->events.size()), timeout);
@@ -198,7 +236,6 @@ void EpollEventDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
 {
     const int fd = int(notifier->socket());
     Private::Watch &watch = d->watches[fd];
-    const uint32_t before = watch.mask();
     switch (notifier->type()) {
     case QSocketNotifier::Read:
         watch.read = notifier;
@@ -210,7 +247,7 @@ void EpollEventDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
         watch.exception = notifier;
         break;
     }
-    d->update(fd, before, watch.mask());
+    d->touch(fd, watch);
 }
 
 void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
@@ -220,18 +257,13 @@ void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
     if (found == d->watches.end())
         return;
     Private::Watch &watch = found->second;
-    const uint32_t before = watch.mask();
     if (watch.read == notifier)
         watch.read = nullptr;
     if (watch.write == notifier)
         watch.write = nullptr;
     if (watch.exception == notifier)
         watch.exception = nullptr;
-    const uint32_t after = watch.mask();
-    if (after != before)
-        d->update(fd, before, after);
-    if (after == 0)
-        d->watches.erase(found);
+    d->touch(fd, watch);
 }
 
 void EpollEventDispatcher::registerTimer(int timerId, qint64 interval, Qt::TimerType timerType,
@@ -289,13 +321,18 @@ int EpollEventDispatcher::remainingTime(int timerId)
 
 void EpollEventDispatcher::wakeUp()
 {
+    // Posting from our own thread happens between waits: a flag is enough, no system call.
+    if (QThread::currentThread() == d->thread) {
+        d->wokenHere = true;
+        return;
+    }
     ::eventfd_write(d->wake, 1);
 }
 
 void EpollEventDispatcher::interrupt()
 {
     d->interrupted.store(true);
-    wakeUp();
+    ::eventfd_write(d->wake, 1);
 }
 
 } // namespace Switchboard

@@ -3,6 +3,8 @@
 
 #include <QScopeGuard>
 
+#include "xmpp/expatpool.h"
+
 #include <expat.h>
 
 #include <cstring>
@@ -265,8 +267,8 @@ bool parseBody(QByteArrayView data, Body *body, QString *error, int maxDepth)
     p.body = &result;
     p.maxDepth = maxDepth;
     // HTTP bodies of BOSH are UTF-8 (XEP-0124 §7); ignore whatever an XML declaration claims.
-    p.parser = XML_ParserCreateNS("UTF-8", kSep);
-    const auto guard = qScopeGuard([&p] { XML_ParserFree(p.parser); });
+    const Xmpp::PooledParser pooled(kSep);
+    p.parser = pooled.get();
     XML_SetReturnNSTriplet(p.parser, 1);
     XML_SetUserData(p.parser, &p);
     XML_SetElementHandler(p.parser, &BodyParser::onStart, &BodyParser::onEnd);

@@ -642,6 +642,8 @@ void Connection::flush()
             return;
         }
     }
+    // Out now rather than on the next write notification (one loop round less per response).
+    m_socket->flush();
     updateTimers();
     if (canParse() && (!m_unparsed.isEmpty() || m_socket->bytesAvailable() > 0))
         scheduleProcessInput();

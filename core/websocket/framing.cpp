@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "websocket/framing.h"
 
+#include "xmpp/expatpool.h"
+
 #include <expat.h>
 
 #include <cstring>
@@ -160,7 +162,8 @@ bool parseFrame(QByteArrayView message, Frame *frame, QString *error, int maxDep
     ParseState state;
     state.frame = frame;
     state.maxDepth = maxDepth;
-    state.parser = XML_ParserCreateNS("UTF-8", kSep);
+    const Xmpp::PooledParser pooled(kSep);
+    state.parser = pooled.get();
     XML_SetUserData(state.parser, &state);
     XML_SetElementHandler(state.parser, onStart, onEnd);
     XML_SetStartNamespaceDeclHandler(state.parser, onNamespace);
@@ -173,7 +176,6 @@ bool parseFrame(QByteArrayView message, Frame *frame, QString *error, int maxDep
     const XML_Status status = XML_Parse(state.parser, message.data(), int(message.size()), XML_TRUE);
     if (status != XML_STATUS_OK && state.error.isEmpty())
         state.error = QString::fromUtf8(XML_ErrorString(XML_GetErrorCode(state.parser)));
-    XML_ParserFree(state.parser);
     if (state.error.isEmpty() && state.roots != 1)
         state.error = QStringLiteral("no element");
     if (!state.error.isEmpty()) {

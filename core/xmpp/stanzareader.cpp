@@ -3,6 +3,8 @@
 
 #include <QVarLengthArray>
 
+#include "xmpp/expatpool.h"
+
 #include <expat.h>
 
 #include <cstring>
@@ -80,6 +82,7 @@ struct StanzaReader::Private
         // Force UTF-8 whatever the XML declaration says: XMPP is UTF-8 only (RFC 6120 §11.6) and the
         // byte slicing below relies on it.
         parser = XML_ParserCreateNS("UTF-8", kSep);
+        XML_SetHashSalt(parser, expatHashSalt());
         XML_SetReturnNSTriplet(parser, 1);
         XML_SetUserData(parser, this);
         XML_SetElementHandler(parser, &Private::onStart, &Private::onEnd);
