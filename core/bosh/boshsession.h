@@ -205,9 +205,9 @@ private:
     qint64 m_lastRid = 0;                    ///< highest rid processed in order
     qint64 m_lastRespondedRid = 0;           ///< highest rid answered
     std::map<qint64, Incoming> m_outOfOrder; ///< rids above m_lastRid + 1, waiting for the gap
-    std::deque<Held> m_held;                 ///< in rid order
+    QList<Held> m_held;                      ///< in rid order (QList: an empty std::deque allocates)
     std::map<qint64, Cached> m_cache;        ///< responses kept for resends (§14.3)
-    std::deque<Outgoing> m_queue;            ///< server payloads waiting for a request
+    QList<Outgoing> m_queue;                 ///< server payloads waiting for a request
     std::vector<Stream> m_streams;
 
     qint64 m_lastActivity = 0;  ///< when the last request arrived or the last held one was answered
