@@ -3,6 +3,7 @@
 #include "base/commandline.h"
 #include "base/epolldispatcher.h"
 #include "server.h"
+#include "translations.h"
 
 #ifdef SWITCHBOARD_WITH_GUI
 #include "mainwindow.h"
@@ -88,6 +89,11 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationVersion(QStringLiteral(SWITCHBOARD_VERSION));
     QCoreApplication::setOrganizationName(QStringLiteral("Switchboard"));
 
+    // --lang before parsing, so --help and command-line errors come translated too; otherwise the
+    // language is known once the config (file and options) is.
+    const QString earlyLanguage = Switchboard::languageOption(QCoreApplication::arguments());
+    if (!earlyLanguage.isEmpty())
+        Switchboard::I18n::installTranslators(earlyLanguage);
     const Switchboard::CommandLineResult result =
         Switchboard::parseCommandLine(QCoreApplication::arguments());
     if (result.exit) {
@@ -97,6 +103,10 @@ int main(int argc, char **argv)
     const Switchboard::Config &config = result.config;
     if (!config.logRules.isEmpty())
         QLoggingCategory::setFilterRules(config.logRules.join(QLatin1Char('\n')));
+    // The system locale's language unless --lang / `lang` says otherwise; English when there is no
+    // translation (translations/, docs/GUI.md "Languages").
+    if (earlyLanguage.isEmpty())
+        Switchboard::I18n::installTranslators(config.lang);
 
     Switchboard::Server server(config);
     QString error;
@@ -160,7 +170,7 @@ int main(int argc, char **argv)
 #ifdef SWITCHBOARD_WITH_GUI
     std::unique_ptr<Switchboard::Gui::MainWindow> window;
     if (gui && config.gui) {
-        window = std::make_unique<Switchboard::Gui::MainWindow>(&server);
+        window = std::make_unique<Switchboard::Gui::MainWindow>(&server, server.registry(), server.traffic());
         window->show();
     }
 #endif

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The window's building blocks without a server: XML formatting and checking, the highlighter, the
+// stanza editor's validation, the charts, the terminate dialog's conditions.
+#include "chartwidget.h"
+#include "overviewpage.h"
+#include "stanzaeditor.h"
+#include "terminatedialog.h"
+#include "xmlformat.h"
+#include "xmlhighlighter.h"
+
+#include <QPushButton>
+#include <QTest>
+#include <QTextBlock>
+#include <QTextDocument>
+#include <QTextLayout>
+
+using namespace Switchboard;
+using namespace Switchboard::Gui;
+
+class tst_GuiWidgets : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void prettyXmlIndentsAndKeepsPrefixes();
+    void prettyXmlReturnsBrokenInputUnchanged();
+    void checkStanza_data();
+    void checkStanza();
+    void highlighterColoursTagsAttributesAndRedaction();
+    void highlighterCarriesStateAcrossLines();
+    void stanzaEditorSendsOnlyWellFormedXml();
+    void stanzaEditorReportsRefusal();
+    void chartKeepsCapacitySamples();
+    void barChartSortsLargestFirst();
+    void terminateDialogDefaultsToSystemShutdown();
+    void errorConditionsExcludeNormalEnds();
+};
+
+void tst_GuiWidgets::prettyXmlIndentsAndKeepsPrefixes()
+{
+    bool ok = false;
+    const QString pretty = prettyXml("<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                                     "<mechanism>PLAIN</mechanism></mechanisms></stream:features>",
+                                     &ok);
+    QVERIFY(ok);
+    QCOMPARE(pretty, QStringLiteral("<stream:features>\n"
+                                    "  <mechanisms xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\">\n"
+                                    "    <mechanism>PLAIN</mechanism>\n"
+                                    "  </mechanisms>\n"
+                                    "</stream:features>"));
+    // Several top-level elements (a BOSH body's payload) format one after the other.
+    QCOMPARE(prettyXml("<a/><b>x &amp; y</b>", &ok), QStringLiteral("<a/>\n<b>x &amp; y</b>"));
+    QVERIFY(ok);
+}
+
+void tst_GuiWidgets::prettyXmlReturnsBrokenInputUnchanged()
+{
+    bool ok = true;
+    QCOMPARE(prettyXml("<message><body>cut", &ok), QStringLiteral("<message><body>cut"));
+    QVERIFY(!ok);
+    QCOMPARE(prettyXml("", &ok), QString());
+    QVERIFY(!ok);
+}
+
+void tst_GuiWidgets::checkStanza_data()
+{
+    QTest::addColumn<QString>("xml");
+    QTest::addColumn<bool>("valid");
+    QTest::addColumn<int>("line");
+    QTest::newRow("message") << QStringLiteral("<message to='a@b'><body>hi</body></message>") << true << 0;
+    QTest::newRow("whitespace around") << QStringLiteral("\n  <presence/>\n") << true << 0;
+    QTest::newRow("empty") << QString() << false << 0;
+    QTest::newRow("unclosed") << QStringLiteral("<message>\n<body>hi</body>") << false << 2;
+    QTest::newRow("mismatched") << QStringLiteral("<a>\n</b>") << false << 2;
+    QTest::newRow("two roots") << QStringLiteral("<a/><b/>") << false << 1;
+    QTest::newRow("text after") << QStringLiteral("<a/>text") << false << 1;
+    QTest::newRow("declaration") << QStringLiteral("<?xml version='1.0'?><a/>") << false << 1;
+    QTest::newRow("undeclared prefix") << QStringLiteral("<x:a/>") << false << 1;
+    QTest::newRow("doctype") << QStringLiteral("<!DOCTYPE a><a/>") << false << 1;
+}
+
+void tst_GuiWidgets::checkStanza()
+{
+    QFETCH(QString, xml);
+    QFETCH(bool, valid);
+    QFETCH(int, line);
+    XmlProblem problem;
+    QCOMPARE(Gui::checkStanza(xml, &problem), valid);
+    if (!valid) {
+        QVERIFY(!problem.message.isEmpty());
+        if (line > 0)
+            QCOMPARE(problem.line, line);
+    }
+}
+
+namespace {
+/// The format applied at a position of a highlighted document.
+QTextCharFormat formatAt(QTextDocument &document, int block, int position)
+{
+    const QTextBlock b = document.findBlockByNumber(block);
+    const QList<QTextLayout::FormatRange> formats = b.layout()->formats();
+    for (const QTextLayout::FormatRange &range : formats) {
+        if (position >= range.start && position < range.start + range.length)
+            return range.format;
+    }
+    return {};
+}
+} // namespace
+
+void tst_GuiWidgets::highlighterColoursTagsAttributesAndRedaction()
+{
+    QTextDocument document;
+    XmlHighlighter highlighter(&document);
+    document.setPlainText(QStringLiteral("<auth mechanism='PLAIN'>[redacted]</auth>"));
+    highlighter.rehighlight();                                  // a new highlighter's first pass is queued
+    const QTextCharFormat tag = formatAt(document, 0, 1);       // "auth"
+    const QTextCharFormat attribute = formatAt(document, 0, 6); // "mechanism"
+    const QTextCharFormat value = formatAt(document, 0, 17);    // "'PLAIN'"
+    const QTextCharFormat redacted = formatAt(document, 0, 26); // "[redacted]"
+    const QTextCharFormat text = formatAt(document, 0, 24);     // '[' — part of the marker too
+    QVERIFY(tag.foreground().color().isValid());
+    QVERIFY(tag.foreground() != attribute.foreground());
+    QVERIFY(attribute.foreground() != value.foreground());
+    QVERIFY(redacted.background().style() != Qt::NoBrush);
+    QVERIFY(text.background().style() != Qt::NoBrush);
+}
+
+void tst_GuiWidgets::highlighterCarriesStateAcrossLines()
+{
+    QTextDocument document;
+    XmlHighlighter highlighter(&document);
+    document.setPlainText(QStringLiteral("<a\n  b='1'>\n<!-- one\ntwo -->\n<c/>"));
+    highlighter.rehighlight();
+    const QTextCharFormat attribute = formatAt(document, 1, 2); // "b" on the line after "<a"
+    const QTextCharFormat comment = formatAt(document, 3, 0);   // "two" inside the comment
+    const QTextCharFormat tag = formatAt(document, 4, 1);       // "c" after the comment
+    QVERIFY(attribute.foreground().color().isValid());
+    QVERIFY(comment.fontItalic());
+    QVERIFY(!tag.fontItalic());
+    QVERIFY(tag.foreground() != comment.foreground());
+}
+
+void tst_GuiWidgets::stanzaEditorSendsOnlyWellFormedXml()
+{
+    QList<std::tuple<QString, Monitor::Direction, QByteArray>> sent;
+    StanzaEditor editor(
+        [&sent](const QString &sid, Monitor::Direction direction, const QByteArray &xml, QString *) {
+            sent.append({sid, direction, xml});
+            return true;
+        });
+    auto *send = editor.findChild<QPushButton *>(QStringLiteral("injectSend"));
+    QVERIFY(send);
+    editor.setSessions({{QStringLiteral("s1"), QStringLiteral("BOSH, alice")},
+                        {QStringLiteral("s2"), QStringLiteral("WebSocket, bob")}});
+    editor.setCurrentSession(QStringLiteral("s2"));
+    editor.setXml(QStringLiteral("<message><body>hi</message>"));
+    QVERIFY(!editor.isValid());
+    QVERIFY(!send->isEnabled());
+    QVERIFY(editor.statusText().contains(QLatin1String("Line 1")));
+    QVERIFY(!editor.send());
+    QVERIFY(sent.isEmpty());
+
+    editor.setXml(QStringLiteral("  <message><body>hi</body></message>\n"));
+    QVERIFY(editor.isValid());
+    QVERIFY(send->isEnabled());
+    editor.setDirection(Monitor::Direction::ToServer);
+    send->click();
+    QCOMPARE(sent.size(), 1);
+    QCOMPARE(std::get<0>(sent.first()), QStringLiteral("s2"));
+    QCOMPARE(std::get<1>(sent.first()), Monitor::Direction::ToServer);
+    QCOMPARE(std::get<2>(sent.first()), QByteArray("<message><body>hi</body></message>"));
+
+    // Keeps the chosen session when the list is refreshed, loses it when the session goes.
+    editor.setSessions({{QStringLiteral("s2"), {}}, {QStringLiteral("s3"), {}}});
+    QCOMPARE(editor.currentSession(), QStringLiteral("s2"));
+    editor.setSessions({});
+    QVERIFY(!send->isEnabled());
+}
+
+void tst_GuiWidgets::stanzaEditorReportsRefusal()
+{
+    StanzaEditor editor([](const QString &, Monitor::Direction, const QByteArray &, QString *error) {
+        *error = QStringLiteral("the session has no open stream");
+        return false;
+    });
+    editor.setSessions({{QStringLiteral("s1"), {}}});
+    editor.setXml(QStringLiteral("<presence/>"));
+    QVERIFY(!editor.send());
+    QVERIFY(editor.statusText().contains(QLatin1String("no open stream")));
+}
+
+void tst_GuiWidgets::chartKeepsCapacitySamples()
+{
+    ChartWidget chart(QStringLiteral("Stanzas/s"));
+    const int in = chart.addSeries(QStringLiteral("in"), Qt::blue);
+    chart.setCapacity(10);
+    for (int i = 0; i < 25; ++i)
+        chart.addSample(in, i);
+    QCOMPARE(chart.lastValue(in), 24.0);
+    chart.resize(300, 150);
+    QImage image(chart.size(), QImage::Format_ARGB32);
+    chart.render(&image); // paints without a crash at any size
+    chart.resize(20, 20);
+    chart.render(&image);
+    chart.clear();
+    QCOMPARE(chart.lastValue(in), 0.0);
+}
+
+void tst_GuiWidgets::barChartSortsLargestFirst()
+{
+    BarChartWidget bars(QStringLiteral("Errors"));
+    bars.setValues({{QStringLiteral("host-unknown"), 2}, {QStringLiteral("policy-violation"), 7}});
+    QCOMPARE(bars.values().first().first, QStringLiteral("policy-violation"));
+    bars.resize(300, 150);
+    QImage image(bars.size(), QImage::Format_ARGB32);
+    bars.render(&image);
+}
+
+void tst_GuiWidgets::terminateDialogDefaultsToSystemShutdown()
+{
+    TerminateDialog dialog({QStringLiteral("s1")});
+    QCOMPARE(dialog.condition(), QStringLiteral("system-shutdown"));
+    dialog.setCondition(QStringLiteral("policy-violation"));
+    QCOMPARE(dialog.condition(), QStringLiteral("policy-violation"));
+    QVERIFY(TerminateDialog::conditions().contains(QStringLiteral("host-gone")));
+    QVERIFY(!TerminateDialog::conditions().contains(QStringLiteral("see-other-uri"))); // needs a URI
+}
+
+void tst_GuiWidgets::errorConditionsExcludeNormalEnds()
+{
+    QVERIFY(OverviewPage::isErrorCondition(QStringLiteral("remote-connection-failed")));
+    QVERIFY(OverviewPage::isErrorCondition(QStringLiteral("policy-violation")));
+    QVERIFY(!OverviewPage::isErrorCondition(QStringLiteral("normal")));
+    QVERIFY(!OverviewPage::isErrorCondition(QStringLiteral("client terminated")));
+}
+
+QTEST_MAIN(tst_GuiWidgets)
+#include "tst_gui_widgets.moc"
