@@ -8,13 +8,16 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
+
 #include <QTextStream>
 #include <QTimer>
 #include <QUrl>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <vector>
 
@@ -40,7 +43,21 @@ struct Options
     int loginConcurrency = 0;
     QList<qint64> pids;
     QString label;
+    bool idle = false; ///< log in, then hold the sessions idle and report resident memory per session
 };
+
+/// Resident set size of a process in KiB (proc(5) status VmRSS), -1 when it is gone.
+qint64 rssKiB(qint64 pid)
+{
+    QFile file(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!file.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : file.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+    }
+    return -1;
+}
 
 /// utime + stime of a process in clock ticks (proc(5): fields 14 and 15), -1 when it is gone.
 qint64 cpuTicks(qint64 pid)
@@ -110,6 +127,8 @@ public:
             m_sessions.append(session);
         }
         m_clock.start();
+        for (qint64 pid : std::as_const(m_options.pids))
+            m_rssStart.append(rssKiB(pid));
         for (int i = 0; i < std::min(m_options.loginConcurrency, int(m_sessions.size())); ++i)
             loginNext();
         // A login that never finishes must not hang the run.
@@ -153,6 +172,15 @@ private:
             QCoreApplication::exit(1);
             return;
         }
+        if (m_options.idle) {
+            // Idle: no traffic; let the logins settle, then read memory, hold, and check nobody dropped.
+            QTimer::singleShot(int(m_options.warmup * 1000), this, [this] {
+                for (qint64 pid : std::as_const(m_options.pids))
+                    m_rssEnd.append(rssKiB(pid));
+                QTimer::singleShot(int(m_options.duration * 1000), this, &Bench::reportIdle);
+            });
+            return;
+        }
         // Warm up (not counted), then measure.
         m_phaseClock.start();
         m_sendTimer.setTimerType(Qt::PreciseTimer);
@@ -164,6 +192,35 @@ private:
                 for (int i = 0; i < m_options.inflight; ++i)
                     sendOne(s);
         QTimer::singleShot(int(m_options.warmup * 1000), Qt::PreciseTimer, this, &Bench::startMeasuring);
+    }
+
+    void reportIdle()
+    {
+        const qint64 alive = std::count_if(m_active.cbegin(), m_active.cend(),
+                                           [this](BenchSession *s) { return !m_dead.contains(s); });
+        out() << QStringLiteral("idle: %1 sessions logged in, %2 still alive after %3 s\n")
+                     .arg(m_active.size())
+                     .arg(alive)
+                     .arg(m_options.duration);
+        QString rssField;
+        for (qsizetype i = 0; i < m_options.pids.size(); ++i) {
+            const qint64 grown = m_rssEnd.value(i) - m_rssStart.value(i);
+            const double perSession = m_active.isEmpty() ? 0 : double(grown) / double(m_active.size());
+            out() << QStringLiteral("rss pid %1 (%2): %3 KiB before, %4 KiB idle, %5 KiB per session\n")
+                         .arg(m_options.pids.at(i))
+                         .arg(processName(m_options.pids.at(i)))
+                         .arg(m_rssStart.value(i))
+                         .arg(m_rssEnd.value(i))
+                         .arg(perSession, 0, 'f', 2);
+            rssField += (rssField.isEmpty() ? QString() : QStringLiteral(",")) +
+                        processName(m_options.pids.at(i)) + QLatin1Char(':') +
+                        QString::number(perSession, 'f', 2);
+        }
+        out() << "RESULT\tlabel=" << m_options.label << "\tmode=" << m_options.mode
+              << "\tidle_sessions=" << m_active.size() << "\talive=" << alive
+              << "\tlogin_failed=" << m_loginFailed << "\tkib_per_session=" << rssField << '\n';
+        out().flush();
+        QCoreApplication::exit(alive == m_active.size() && !m_active.isEmpty() ? 0 : 1);
     }
 
     void startMeasuring()
@@ -304,6 +361,8 @@ private:
     std::vector<double> m_rtts;
     QList<qint64> m_cpuStart;
     QList<qint64> m_cpuEnd;
+    QList<qint64> m_rssStart;
+    QList<qint64> m_rssEnd;
     QString m_firstError;
     qsizetype m_nextLogin = 0;
     qint64 m_loggedIn = 0;
@@ -325,6 +384,12 @@ private:
 
 int main(int argc, char **argv)
 {
+    // Thousands of sessions, each a socket or two: take every descriptor the system allows.
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("switchboard-bench"));
     QCommandLineParser parser;
@@ -356,6 +421,11 @@ int main(int argc, char **argv)
     const auto concurrency = opt("login-concurrency", "logins in progress at once", "n", "50");
     const auto pids = opt("pids", "comma-separated PIDs whose CPU time to report", "pid,pid", "");
     const auto label = opt("label", "name of this run in the RESULT line", "text", "");
+    const QCommandLineOption idle(
+        QStringLiteral("idle"),
+        QStringLiteral("no messages: hold the sessions idle for --duration s after "
+                       "--warmup s and report resident memory per session of --pids"));
+    parser.addOption(idle);
     parser.process(app);
 
     Options o;
@@ -392,6 +462,7 @@ int main(int argc, char **argv)
     o.inflight = std::max(1, parser.value(inflight).toInt());
     o.loginConcurrency = std::max(1, parser.value(concurrency).toInt());
     o.label = parser.value(label).isEmpty() ? o.mode : parser.value(label);
+    o.idle = parser.isSet(idle);
     for (const QString &p : parser.value(pids).split(QLatin1Char(','), Qt::SkipEmptyParts))
         o.pids.append(p.trimmed().toLongLong());
 
