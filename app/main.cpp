@@ -114,6 +114,8 @@ int main(int argc, char **argv)
         QTextStream(stderr) << "switchboard: " << error << '\n';
         return 1;
     }
+    // Status lines that scripts read ("BOSH at URL", "draining") stay untranslated; messages for people
+    // go through translate().
     QTextStream(stdout) << "Switchboard " << QCoreApplication::applicationVersion() << ": BOSH at "
                         << server.boshUrl().toString() << Qt::endl;
     if (server.tlsPort() != 0)
@@ -125,7 +127,10 @@ int main(int argc, char **argv)
     // certificate. SIGUSR1: drain (new sessions get see-other-uri to drain_url); SIGUSR2: end the drain.
     QObject::connect(&server, &Switchboard::Server::shutdownFinished, app.get(), [](bool clean) {
         if (!clean)
-            QTextStream(stderr) << "switchboard: shutdown deadline passed; exiting\n";
+            QTextStream(stderr) << "switchboard: "
+                                << QCoreApplication::translate("Switchboard::App",
+                                                               "shutdown deadline passed; exiting")
+                                << '\n';
         QCoreApplication::exit(0);
     });
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFds) == 0) {
@@ -138,9 +143,15 @@ int main(int argc, char **argv)
             case SIGHUP: {
                 QString error;
                 if (server.reloadTls(&error))
-                    QTextStream(stdout) << "switchboard: TLS certificate reloaded" << Qt::endl;
+                    QTextStream(stdout)
+                        << "switchboard: "
+                        << QCoreApplication::translate("Switchboard::App", "TLS certificate reloaded")
+                        << Qt::endl;
                 else
-                    QTextStream(stderr) << "switchboard: TLS reload failed: " << error << Qt::endl;
+                    QTextStream(stderr)
+                        << "switchboard: "
+                        << QCoreApplication::translate("Switchboard::App", "TLS reload failed: %1").arg(error)
+                        << Qt::endl;
                 break;
             }
             case SIGUSR1:
@@ -152,7 +163,9 @@ int main(int argc, char **argv)
                 QTextStream(stdout) << "switchboard: drain ended" << Qt::endl;
                 break;
             default:
-                QTextStream(stdout) << "switchboard: shutting down" << Qt::endl;
+                QTextStream(stdout) << "switchboard: "
+                                    << QCoreApplication::translate("Switchboard::App", "shutting down")
+                                    << Qt::endl;
                 server.shutdown();
                 break;
             }
