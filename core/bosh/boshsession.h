@@ -71,6 +71,8 @@ public:
     /// `config` must outlive the session.
     BoshSession(const Config &config, const Context &context, UpstreamFactory factory, Clock clock,
                 Monitor::Hub *hub, QObject *parent = nullptr);
+    BoshSession(Config &&config, const Context &context, UpstreamFactory factory, Clock clock,
+                Monitor::Hub *hub, QObject *parent = nullptr) = delete;
     ~BoshSession() override;
 
     /// The session creation request (no sid). Validates, opens the first stream and answers once the

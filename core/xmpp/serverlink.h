@@ -46,6 +46,8 @@ public:
 
     /// `config` must outlive the link. Without a resolver the link makes its own.
     ServerLink(const Config &config, Resolver *resolver, QObject *parent = nullptr);
+    /// The link keeps a reference to the config: a temporary would dangle.
+    ServerLink(Config &&config, Resolver *resolver, QObject *parent = nullptr) = delete;
     ~ServerLink() override;
 
     /// Starts resolve + connect + stream open (+ STARTTLS). streamOpened() follows on success,

@@ -324,7 +324,8 @@ void tst_XmppServerLink::streamErrorFromServer()
                 "<stream:error><host-unknown xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
                 "<text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>no</text></stream:error></stream:stream>");
     });
-    ServerLink link(fakeConfig(server.serverPort()), nullptr);
+    const Config linkConfig = fakeConfig(server.serverPort());
+    ServerLink link(linkConfig, nullptr);
     QSignalSpy failed(&link, &ServerLink::failed);
     link.open(params(QStringLiteral("fake.test")));
     QVERIFY(failed.wait(5000));
@@ -348,7 +349,8 @@ void tst_XmppServerLink::brokenXmlFromServer()
             s->write("<message><body></message>");
         }
     });
-    ServerLink link(fakeConfig(server.serverPort()), nullptr);
+    const Config linkConfig = fakeConfig(server.serverPort());
+    ServerLink link(linkConfig, nullptr);
     QSignalSpy opened(&link, &ServerLink::streamOpened);
     QSignalSpy failed(&link, &ServerLink::failed);
     link.open(params(QStringLiteral("fake.test")));
@@ -392,7 +394,8 @@ void tst_XmppServerLink::noTlsOffered()
         }
     });
     // S2: fake.test is not in noTlsDomains, so plaintext is refused, never a silent downgrade.
-    ServerLink link(fakeConfig(server.serverPort(), false), nullptr);
+    const Config linkConfig = fakeConfig(server.serverPort(), false);
+    ServerLink link(linkConfig, nullptr);
     QSignalSpy opened(&link, &ServerLink::streamOpened);
     QSignalSpy failed(&link, &ServerLink::failed);
     link.open(params(QStringLiteral("fake.test")));
@@ -415,7 +418,8 @@ void tst_XmppServerLink::startTlsRefused()
         }
     });
     // Offered STARTTLS is used even for a noTlsDomains domain.
-    ServerLink link(fakeConfig(server.serverPort(), true), nullptr);
+    const Config linkConfig = fakeConfig(server.serverPort(), true);
+    ServerLink link(linkConfig, nullptr);
     QSignalSpy failed(&link, &ServerLink::failed);
     link.open(params(QStringLiteral("fake.test")));
     QVERIFY(failed.wait(5000));
@@ -476,7 +480,8 @@ void tst_XmppServerLink::startTlsWithUntrustedCertificate()
         QSKIP("openssl is not available to make a test certificate");
     bool tlsDone = false;
     FakeServer server(tlsScript(m_certFile, m_keyFile, &tlsDone));
-    ServerLink link(fakeConfig(server.serverPort(), false), nullptr);
+    const Config linkConfig = fakeConfig(server.serverPort(), false);
+    ServerLink link(linkConfig, nullptr);
     QSignalSpy opened(&link, &ServerLink::streamOpened);
     QSignalSpy failed(&link, &ServerLink::failed);
     link.open(params(QStringLiteral("fake.test")));
@@ -530,7 +535,8 @@ void tst_XmppServerLink::tcpCloseWithoutStreamEnd()
             s->disconnectFromHost();
         }
     });
-    ServerLink link(fakeConfig(server.serverPort()), nullptr);
+    const Config linkConfig = fakeConfig(server.serverPort());
+    ServerLink link(linkConfig, nullptr);
     QSignalSpy opened(&link, &ServerLink::streamOpened);
     QSignalSpy failed(&link, &ServerLink::failed);
     QSignalSpy closed(&link, &ServerLink::streamClosed);
@@ -550,7 +556,8 @@ void tst_XmppServerLink::closeSendsStreamEnd()
             s->write(kServerHeader + kPlainFeatures);
         }
     });
-    ServerLink link(fakeConfig(server.serverPort()), nullptr);
+    const Config linkConfig = fakeConfig(server.serverPort());
+    ServerLink link(linkConfig, nullptr);
     QSignalSpy opened(&link, &ServerLink::streamOpened);
     QSignalSpy failed(&link, &ServerLink::failed);
     link.open(params(QStringLiteral("fake.test")));
@@ -572,7 +579,8 @@ void tst_XmppServerLink::closeSendsStreamEnd()
             s->write("</stream:stream>");
         }
     });
-    ServerLink link2(fakeConfig(closer.serverPort()), nullptr);
+    const Config link2Config = fakeConfig(closer.serverPort());
+    ServerLink link2(link2Config, nullptr);
     QSignalSpy opened2(&link2, &ServerLink::streamOpened);
     QSignalSpy closed2(&link2, &ServerLink::streamClosed);
     link2.open(params(QStringLiteral("fake.test")));
