@@ -4,6 +4,7 @@
 #include <QScopeGuard>
 
 #include "xmpp/expatpool.h"
+#include "xmpp/xmlescape.h"
 
 #include <expat.h>
 
@@ -36,31 +37,6 @@ QName splitName(const char *name)
     if (second < 0)
         return {all.first(first), rest, {}};
     return {all.first(first), rest.first(second), rest.sliced(second + 1)};
-}
-
-void appendEscaped(QByteArray &out, QByteArrayView value)
-{
-    for (const char c : value) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&apos;";
-            break;
-        default:
-            out += c;
-        }
-    }
 }
 
 /// State of one parseBody() call, reached from the Expat callbacks.
@@ -212,7 +188,7 @@ struct BodyParser
             for (const auto &[p, uri] : std::as_const(rootNs)) {
                 if (p == prefix) {
                     decls += " xmlns:" + prefix + "='";
-                    appendEscaped(decls, uri);
+                    Xmpp::appendXmlEscaped(decls, uri);
                     decls += '\'';
                     break;
                 }
@@ -356,7 +332,7 @@ QByteArray escapeAttribute(QStringView value)
         return utf8;
     QByteArray out;
     out.reserve(utf8.size() + 16);
-    appendEscaped(out, utf8);
+    Xmpp::appendXmlEscaped(out, utf8);
     return out;
 }
 

@@ -128,17 +128,9 @@ void BoshSession::create(const Body &body, ResponderPtr responder)
         fail(Condition::ImproperAddressing, {}, responder);
         return;
     }
-    if (m_context.resolver && !m_context.resolver->domainAllowed(to)) {
+    if (!targetAllowed(body)) {
         fail(Condition::HostUnknown, {}, responder);
         return;
-    }
-    if (m_context.resolver && body.has(QStringLiteral("route"))) {
-        Xmpp::Target target;
-        if (m_context.resolver->checkRoute(body.attribute(QStringLiteral("route")), &target) !=
-            Xmpp::Resolver::Refusal::None) {
-            fail(Condition::HostUnknown, {}, responder);
-            return;
-        }
     }
 
     // Each value is the client's, capped by ours (§7.1: wait and hold never above what was asked).
@@ -506,20 +498,25 @@ void BoshSession::process(Incoming incoming)
     hold(std::move(held));
 }
 
+bool BoshSession::targetAllowed(const Body &body) const
+{
+    // XEP-0124 §7.1 / PROTOCOL.md S3: `to` must be a served domain and `route` a configured target.
+    if (!m_context.resolver)
+        return true;
+    if (!m_context.resolver->domainAllowed(body.attribute(QStringLiteral("to"))))
+        return false;
+    Xmpp::Target target;
+    return !body.has(QStringLiteral("route")) ||
+           m_context.resolver->checkRoute(body.attribute(QStringLiteral("route")), &target) ==
+               Xmpp::Resolver::Refusal::None;
+}
+
 void BoshSession::processAddStream(const Body &body, qint64 rid, ResponderPtr responder)
 {
     const QString to = body.attribute(QStringLiteral("to"));
-    if (m_context.resolver && !m_context.resolver->domainAllowed(to)) {
+    if (!targetAllowed(body)) {
         fail(Condition::HostUnknown, {}, responder);
         return;
-    }
-    if (m_context.resolver && body.has(QStringLiteral("route"))) {
-        Xmpp::Target target;
-        if (m_context.resolver->checkRoute(body.attribute(QStringLiteral("route")), &target) !=
-            Xmpp::Resolver::Refusal::None) {
-            fail(Condition::HostUnknown, {}, responder);
-            return;
-        }
     }
     if (int(m_streams.size()) >= m_config.maxStreamsPerSession) {
         fail(Condition::PolicyViolation, {}, responder);

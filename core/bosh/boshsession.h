@@ -158,6 +158,7 @@ private:
 
     void process(Incoming incoming);
     void processAddStream(const Body &body, qint64 rid, ResponderPtr responder);
+    bool targetAllowed(const Body &body) const;
     bool checkKey(const Body &body);
     void handleAck(qint64 ack, qint64 rid, const ResponderPtr &responder, bool *answered);
     Stream *streamFor(const Body &body, bool *ambiguous);

@@ -2,6 +2,7 @@
 #include "websocket/framing.h"
 
 #include "xmpp/expatpool.h"
+#include "xmpp/xmlescape.h"
 
 #include <expat.h>
 
@@ -10,35 +11,6 @@
 namespace Switchboard::WebSocket {
 
 namespace {
-
-QByteArray escape(QStringView value)
-{
-    QByteArray out;
-    const QByteArray utf8 = value.toUtf8();
-    out.reserve(utf8.size());
-    for (char c : utf8) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '\'':
-            out += "&apos;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
-}
 
 struct ParseState
 {
@@ -207,13 +179,14 @@ QByteArray openFrame(const Xmpp::StreamHeader &header, const QString &lang)
 {
     QByteArray out = "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing'";
     if (!header.from.isEmpty())
-        out += " from='" + escape(header.from) + '\'';
+        out += " from='" + Xmpp::xmlEscaped(header.from) + '\'';
     if (!header.id.isEmpty())
-        out += " id='" + escape(header.id) + '\'';
-    out += " version='" + escape(header.version.isEmpty() ? QStringLiteral("1.0") : header.version) + '\'';
+        out += " id='" + Xmpp::xmlEscaped(header.id) + '\'';
+    out += " version='" +
+           Xmpp::xmlEscaped(header.version.isEmpty() ? QStringLiteral("1.0") : header.version) + '\'';
     const QString language = header.lang.isEmpty() ? lang : header.lang;
     if (!language.isEmpty())
-        out += " xml:lang='" + escape(language) + '\'';
+        out += " xml:lang='" + Xmpp::xmlEscaped(language) + '\'';
     out += "/>";
     return out;
 }
@@ -222,7 +195,8 @@ QByteArray closeFrame(const QString &seeOtherUri)
 {
     if (seeOtherUri.isEmpty())
         return QByteArrayLiteral("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>");
-    return "<close xmlns='urn:ietf:params:xml:ns:xmpp-framing' see-other-uri='" + escape(seeOtherUri) + "'/>";
+    return "<close xmlns='urn:ietf:params:xml:ns:xmpp-framing' see-other-uri='" +
+           Xmpp::xmlEscaped(seeOtherUri) + "'/>";
 }
 
 QByteArray streamErrorFrame(const QString &condition, const QString &text)
@@ -230,7 +204,7 @@ QByteArray streamErrorFrame(const QString &condition, const QString &text)
     QByteArray out = "<stream:error xmlns:stream='http://etherx.jabber.org/streams'><" + condition.toUtf8() +
                      " xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>";
     if (!text.isEmpty())
-        out += "<text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>" + escape(text) + "</text>";
+        out += "<text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>" + Xmpp::xmlEscaped(text) + "</text>";
     out += "</stream:error>";
     return out;
 }

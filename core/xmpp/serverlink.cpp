@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "xmpp/serverlink.h"
 
+#include "xmpp/xmlescape.h"
+
 #include "xmpp/bounce.h"
 
 #include <QLoggingCategory>
@@ -25,13 +27,6 @@ constexpr QByteArrayView kTlsNs = "urn:ietf:params:xml:ns:xmpp-tls";
 constexpr QStringView kStreamsNs = u"http://etherx.jabber.org/streams";
 constexpr int kCloseGraceMs = 2000;
 constexpr qint64 kReadChunk = 65536;
-
-QByteArray escape(const QString &value)
-{
-    QByteArray out = value.toUtf8();
-    out.replace('&', "&amp;").replace('<', "&lt;").replace('\'', "&apos;");
-    return out;
-}
 
 /// Does a <stream:features/> element offer STARTTLS (RFC 6120 §5.3.1)? Parsed properly rather than
 /// searched for, as prefixes are the server's choice; this runs once per connection.
@@ -129,12 +124,12 @@ struct ServerLink::Private
     {
         // RFC 6120 §4.7: to, version, xml:lang (and from when known) on the initiating header.
         QByteArray h =
-            "<?xml version='1.0'?><stream:stream to='" + escape(params.domain) +
+            "<?xml version='1.0'?><stream:stream to='" + xmlEscaped(params.domain) +
             "' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'";
         if (!lang.isEmpty())
-            h += " xml:lang='" + escape(lang) + '\'';
+            h += " xml:lang='" + xmlEscaped(lang) + '\'';
         if (!params.from.isEmpty())
-            h += " from='" + escape(params.from) + '\'';
+            h += " from='" + xmlEscaped(params.from) + '\'';
         h += '>';
         return h;
     }
@@ -590,8 +585,8 @@ void ServerLink::retire(QObject *graveyard, std::function<void(const QByteArray 
     QRandomGenerator::system()->fillRange(words);
     d->drainId = "sb-drain-" + QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex();
     d->undeliverable = std::move(undeliverable);
-    d->write("<iq xmlns='jabber:client' type='get' id='" + d->drainId + "' to='" + escape(d->params.domain) +
-             "'><ping xmlns='urn:xmpp:ping'/></iq>");
+    d->write("<iq xmlns='jabber:client' type='get' id='" + d->drainId + "' to='" +
+             xmlEscaped(d->params.domain) + "'><ping xmlns='urn:xmpp:ping'/></iq>");
     QTimer::singleShot(kDrainMs, this, [this] {
         if (d->drainId.isEmpty())
             return;

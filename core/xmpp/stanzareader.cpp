@@ -4,6 +4,7 @@
 #include <QVarLengthArray>
 
 #include "xmpp/expatpool.h"
+#include "xmpp/xmlescape.h"
 
 #include <expat.h>
 
@@ -41,25 +42,6 @@ QName splitName(const char *name)
     if (second < 0)
         return {uri, rest, {}};
     return {uri, rest.first(second), rest.sliced(second + 1)};
-}
-
-void appendEscapedAttribute(QByteArray &out, QByteArrayView value)
-{
-    for (const char c : value) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '\'':
-            out += "&apos;";
-            break;
-        default:
-            out += c;
-        }
-    }
 }
 
 } // namespace
@@ -299,7 +281,7 @@ struct StanzaReader::Private
         QByteArray decls;
         if (needDefault) {
             decls += " xmlns='";
-            appendEscapedAttribute(decls, headerDefaultNs);
+            appendXmlEscaped(decls, headerDefaultNs);
             decls += '\'';
         }
         for (const QByteArray &prefix : std::as_const(neededPrefixes)) {
@@ -307,7 +289,7 @@ struct StanzaReader::Private
             if (uri.isNull())
                 continue; // undeclared prefix: Expat has already refused it
             decls += " xmlns:" + prefix + "='";
-            appendEscapedAttribute(decls, uri);
+            appendXmlEscaped(decls, uri);
             decls += '\'';
         }
         if (!decls.isEmpty()) {
