@@ -889,13 +889,17 @@ void BoshSession::fail(Condition condition, const QByteArray &inner, const Respo
         extra->send(status, body);
     if (m_finished)
         return;
+    // §17.2: the other requests waiting when one request ends the session learn it as other-request;
+    // without a triggering request (timeouts, operator, shutdown) everyone gets the condition itself.
+    const QByteArray others = extra ? terminateBody(Condition::OtherRequest, {}, stream) : body;
+    const int othersStatus = extra ? 200 : status;
     while (!m_held.empty()) {
         Held held = std::move(m_held.front());
         m_held.pop_front();
-        held.responder->send(status, body);
+        held.responder->send(othersStatus, others);
     }
     for (auto &[rid, pending] : m_outOfOrder)
-        pending.responder->send(status, body);
+        pending.responder->send(othersStatus, others);
     m_outOfOrder.clear();
     for (Stream &s : m_streams)
         closeStream(s, true);

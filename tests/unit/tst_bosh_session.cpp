@@ -767,10 +767,13 @@ void tst_BoshSession::tooManySimultaneousRequests()
     Fixture f;
     f.create({{QStringLiteral("hold"), QStringLiteral("2")}}); // requests 3
     const qint64 base = f.nextRid;
-    f.request({}, {}, base);     // held
-    f.request({}, {}, base + 2); // out of order
+    auto held = f.request({}, {}, base);        // held
+    auto waiting = f.request({}, {}, base + 2); // out of order
     auto over = f.request({}, {}, base + 3);
     QCOMPARE(parse(over->body)[QStringLiteral("condition")], QStringLiteral("policy-violation"));
+    // §17.2: the requests that were waiting learn that another request ended the session.
+    QCOMPARE(parse(held->body)[QStringLiteral("condition")], QStringLiteral("other-request"));
+    QCOMPARE(parse(waiting->body)[QStringLiteral("condition")], QStringLiteral("other-request"));
 }
 
 void tst_BoshSession::clientTerminate()
