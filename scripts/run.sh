@@ -20,7 +20,9 @@ cmake --build "$build" -j2 --target switchboard
 free_port() {
     local p i
     for ((i = 0; i < 200; i++)); do
-        p=$((20000 + RANDOM % 30000))
+        # Below the kernel's ephemeral range (32768 and up), where sockets bound to port 0 by tests
+        # running at the same time could take the port between this check and its use.
+        p=$((10000 + RANDOM % 22000))
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
     done
     return 1

@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -18,9 +19,14 @@ namespace {
 /// A free loopback port: bind port 0, note the port, close. Racy in theory, fine on a test machine.
 quint16 freePort(QTcpServer &holder)
 {
-    if (!holder.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return holder.serverPort();
+    // Below the kernel's ephemeral range (32768 and up): a port from there can be taken by any
+    // outgoing connection of a test running alongside between our check and Prosody's bind.
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        const auto port = quint16(10000 + QRandomGenerator::global()->bounded(22000));
+        if (holder.listen(QHostAddress::LocalHost, port))
+            return holder.serverPort();
+    }
+    return 0;
 }
 
 QByteArray luaQuote(const QString &text)
