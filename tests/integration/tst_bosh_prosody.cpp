@@ -166,8 +166,11 @@ void tst_BoshProsody::outOfOrderRidsForwardedInOrder()
     // rid n+1 reaches the server before rid n: the second message must still arrive second.
     const qint64 first = alice.takeRid();
     const qint64 second = alice.takeRid();
+    // alice holds no poll here (bob does), so her session's request count moves only with these two.
+    const quint64 requestsBefore = m_server->hub()->sessionCounters(alice.sid()).requests;
     QNetworkReply *later = alice.send({}, message("second"), second);
-    QTest::qWait(100); // give the later request a head start on its own connection
+    // The later request must be at the server before the earlier one is sent.
+    QTRY_COMPARE(m_server->hub()->sessionCounters(alice.sid()).requests, requestsBefore + 1);
     QNetworkReply *earlier = alice.send({}, message("first"), first);
     QVERIFY(BoshClient::wait(earlier).finished);
     QVERIFY(!bob.waitForStanza([](const QDomElement &e) {

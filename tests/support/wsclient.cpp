@@ -31,10 +31,9 @@ bool WsClient::connectSocket(const QByteArray &origin, int timeoutMs)
     QSignalSpy connected(&m_socket, &QWebSocket::connected);
     QSignalSpy disconnected(&m_socket, &QWebSocket::disconnected);
     m_socket.open(request);
-    QDeadlineTimer deadline(timeoutMs);
-    while (connected.isEmpty() && disconnected.isEmpty() && !deadline.hasExpired())
-        QTest::qWait(10);
-    return !connected.isEmpty();
+    // Either outcome ends the wait: a refused handshake disconnects.
+    return QTest::qWaitFor([&] { return !connected.isEmpty() || !disconnected.isEmpty(); }, timeoutMs) &&
+           !connected.isEmpty();
 }
 
 void WsClient::sendText(const QByteArray &xml)
