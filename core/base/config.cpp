@@ -553,6 +553,8 @@ const KeySpec keySpecs[] = {
     {"max_xml_depth", Shape::Single, &setInt<&Config::maxXmlDepth, 4, 1000>, &getInt<&Config::maxXmlDepth>},
     {"use_key_sequencing", Shape::Single, &setBool<&Config::useKeySequencing>,
      &getBool<&Config::useKeySequencing>},
+    {"max_client_backlog", Shape::Single, &setInt<&Config::maxClientBacklog, 16384, 1024 * MiB>,
+     &getInt<&Config::maxClientBacklog>},
     {"max_xmpp_buffer_size", Shape::Single, &setInt<&Config::maxXmppBufferSize, 1024, 100 * MiB>,
      &getInt<&Config::maxXmppBufferSize>},
     {"route", Shape::Repeatable, &setRoute, &getRoutes},

@@ -64,6 +64,8 @@ struct Config
     int maxStanzaSize = 262144;   ///< bytes of one stanza from a client (BOSH payload element)
     int maxXmlDepth = 32;         ///< element nesting depth accepted from clients
     bool useKeySequencing = true; ///< verify key/newkey when a client uses them
+    /// bytes one session (BOSH or WebSocket) may have waiting toward its client before it is ended
+    qint64 maxClientBacklog = 1048576;
 
     // --- Backend ---
     qint64 maxXmppBufferSize = 500000; ///< bytes of one unfinished stanza from the server
