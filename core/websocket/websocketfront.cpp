@@ -89,6 +89,9 @@ bool WebSocketFront::handleUpgrade(QTcpSocket *socket, const Http::Request &head
         return true;
     }
     socket->setParent(this);
+    // Bounded from the start: what a client sends behind its handshake waits in this buffer until the
+    // WebSocket exists (WebSocketStream sets the same size and its frame caps then).
+    socket->setReadBufferSize(WebSocketStream::readBufferSize(m_config));
     // The TLS listener's sockets are encrypted already; QWebSocketServer only reads the handshake
     // through them, in either mode.
     (head.secure ? m_secureServer : m_server).handleConnection(socket);

@@ -20,9 +20,15 @@ WebSocketStream::WebSocketStream(QWebSocket *socket, const QString &id, const Co
 {
     socket->setParent(this);
     m_peer = socket->peerAddress();
-    // Qt's own cap sits above ours, so an oversize message reaches us and gets a proper stream error
-    // (W7) instead of a bare close.
-    socket->setMaxAllowedIncomingMessageSize(quint64(m_config.wsMaxMessageSize) * 2 + 4096);
+    // Qt's defaults (2 GiB frames and messages) would let one frame header make us buffer gigabytes:
+    // Qt collects a frame's whole payload before it hands it on. With these caps Qt refuses a frame
+    // as soon as its header announces more, and a fragmented message as soon as its fragments add up
+    // to more, closing with 1009 (counted below); the read buffer bounds what sits in the socket
+    // meanwhile. The caps sit a little above ours so a message just over ws_max_message_size still
+    // gets a proper stream error (RFC 7395 §3.6) from onText().
+    socket->setMaxAllowedIncomingFrameSize(quint64(maxIncomingMessage(m_config)));
+    socket->setMaxAllowedIncomingMessageSize(quint64(maxIncomingMessage(m_config)));
+    socket->setReadBufferSize(readBufferSize(m_config));
     connect(socket, &QWebSocket::textMessageReceived, this, &WebSocketStream::onText);
     connect(socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &) {
         // RFC 7395 §3.2: XMPP travels in text messages only.
@@ -31,6 +37,15 @@ WebSocketStream::WebSocketStream(QWebSocket *socket, const QString &id, const Co
     });
     connect(socket, &QWebSocket::pong, this, [this] { m_active = true; });
     connect(socket, &QWebSocket::disconnected, this, [this] {
+        if (m_state != State::Closed && m_socket &&
+            m_socket->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData) {
+            // Qt refused a frame or message over maxIncomingMessage() and closed the connection.
+            if (auto *front = qobject_cast<WebSocketFront *>(this->parent()); front && front->limits())
+                front->limits()->refused(QStringLiteral("ws_max_message_size"), m_peer);
+            retireLink();
+            finish(QStringLiteral("policy-violation"));
+            return;
+        }
         // The client went away without <close/>: end the server stream too.
         retireLink();
         finish(m_state == State::Closed ? QString() : QStringLiteral("client disconnected"));
@@ -38,6 +53,16 @@ WebSocketStream::WebSocketStream(QWebSocket *socket, const QString &id, const Co
 }
 
 WebSocketStream::~WebSocketStream() = default;
+
+qint64 WebSocketStream::maxIncomingMessage(const Config &config)
+{
+    return config.wsMaxMessageSize + kIncomingMargin;
+}
+
+qint64 WebSocketStream::readBufferSize(const Config &config)
+{
+    return qMax<qint64>(maxIncomingMessage(config) + kMaxFrameHeader, config.maxHeaderSize + 8);
+}
 
 void WebSocketStream::onText(const QString &message)
 {

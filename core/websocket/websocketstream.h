@@ -34,6 +34,15 @@ public:
     bool inject(Monitor::Direction direction, const QByteArray &xml);
     const QString &id() const { return m_id; }
 
+    /// The most Qt may collect of one incoming frame or message before it closes the connection itself
+    /// (RFC 6455 §7.4.1, code 1009): `ws_max_message_size` plus a small margin, so a message a little
+    /// over the cap still reaches the stream and gets a `policy-violation` stream error.
+    static qint64 maxIncomingMessage(const Config &config);
+    /// The read buffer of every WebSocket's socket: one whole frame (header included) or the opening
+    /// handshake, whichever is bigger. Qt reads a frame's payload only once all of it is buffered, so a
+    /// smaller buffer would stall a legal frame; a bigger one is memory a client could fill.
+    static qint64 readBufferSize(const Config &config);
+
 Q_SIGNALS:
     void finished(const QString &id);
 
@@ -45,7 +54,10 @@ private:
     void fail(const QByteArray &streamError, const QString &condition);
     void finish(const QString &condition);
     void retireLink();
-    static constexpr int kCloseGraceMs = 3000;
+    /// Beyond ws_max_message_size: room for a message slightly over it to get a stream error.
+    static constexpr qint64 kIncomingMargin = 8192;
+    /// The longest WebSocket frame header (RFC 6455 §5.2: 2 + 8 length + 4 mask).
+    static constexpr qint64 kMaxFrameHeader = 14;
 
     QPointer<QWebSocket> m_socket;
     QString m_id;
