@@ -263,6 +263,14 @@ void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
         watch.write = nullptr;
     if (watch.exception == notifier)
         watch.exception = nullptr;
+    if (watch.mask() == 0 && watch.kernelMask != 0) {
+        // Out of the set now, not at the next wait: the descriptor is usually closed right after its
+        // last notifier goes, and if a duplicate keeps the socket open (a lingering TLS close), the
+        // kernel would keep reporting events under the closed number, which a new socket may reuse.
+        epoll_event ev{};
+        ::epoll_ctl(d->epoll, EPOLL_CTL_DEL, fd, &ev);
+        watch.kernelMask = 0;
+    }
     d->touch(fd, watch);
 }
 

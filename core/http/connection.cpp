@@ -5,6 +5,7 @@
 #include "http/compression.h"
 #include "http/cors.h"
 #include "http/httpserver.h"
+#include "http/lingeringclose.h"
 
 #include <QDateTime>
 #include <QLocale>
@@ -14,10 +15,6 @@
 #include <http_parser.h>
 
 #include <chrono>
-
-#ifdef Q_OS_UNIX
-#include <sys/socket.h>
-#endif
 
 namespace Switchboard::Http {
 
@@ -33,8 +30,6 @@ constexpr std::size_t MaxPipelined = 16;
 constexpr qint64 MaxWriteBacklog = 1024 * 1024;
 /// Bytes read from the socket per parser run.
 constexpr qint64 ReadChunk = 16 * 1024;
-/// Longest time a closing connection waits for the peer to read our last response and close its side.
-constexpr int MaxLingerSeconds = 5;
 
 void startSeconds(QTimer &timer, int seconds)
 {
@@ -359,10 +354,8 @@ void Connection::onReadyRead()
 {
     if (m_state == State::Closed || !m_socket)
         return;
-    if (m_state == State::Closing) {
-        discardInput();
-        return;
-    }
+    if (m_state == State::Closing)
+        return; // the lingering close reads and discards
     if (m_awaitingUpgradeCheck)
         checkUpgrade();
     else
@@ -662,41 +655,24 @@ void Connection::beginClose()
     m_stopParsing = true;
     m_unparsed.clear();
     m_idleTimer.stop();
+    m_requestTimer.stop();
     abortPending();
-    // Lingering close (RFC 9112 §9.6): closing a socket with unread input makes the kernel send a
-    // reset, which can destroy our last response before the client reads it. So: send everything,
-    // shut down our sending side, keep discarding input until the client closes or the deadline.
-    startSeconds(m_requestTimer, qBound(1, m_config.httpRequestTimeout, MaxLingerSeconds));
-    discardInput();
-    if (m_socket->bytesToWrite() == 0)
-        shutdownWrite();
+    // Lingering close (RFC 9112 §9.6, and the TLS close_notify of §9.8): the last response goes out
+    // whole before the connection ends; the connection keeps its slot until then.
+    QObject::disconnect(m_socket, nullptr, this, nullptr);
+    const auto linger = qBound(std::chrono::milliseconds(1000),
+                               std::chrono::milliseconds(std::chrono::seconds(m_config.httpRequestTimeout)),
+                               std::chrono::milliseconds(LingeringClose::MaxLinger));
+    auto *closer = new LingeringClose(m_socket, linger, this);
+    connect(closer, &LingeringClose::finished, this, &Connection::finish);
+    closer->start();
 }
 
 void Connection::onBytesWritten()
 {
-    if (m_state == State::Closing && m_socket && m_socket->bytesToWrite() == 0)
-        shutdownWrite();
-    else if (m_state == State::Open && !m_awaitingUpgradeCheck && canParse() &&
-             (!m_unparsed.isEmpty() || m_socket->bytesAvailable() > 0))
+    if (m_state == State::Open && !m_awaitingUpgradeCheck && canParse() &&
+        (!m_unparsed.isEmpty() || m_socket->bytesAvailable() > 0))
         scheduleProcessInput(); // the write backlog drained below its cap
-}
-
-void Connection::shutdownWrite()
-{
-    if (m_writeShutdown || !m_socket)
-        return;
-    m_writeShutdown = true;
-#ifdef Q_OS_UNIX
-    if (m_socket->socketDescriptor() != -1 && ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR) == 0)
-        return; // the peer sees the end of the stream; disconnected() follows when it closes
-#endif
-    m_socket->disconnectFromHost();
-}
-
-void Connection::discardInput()
-{
-    while (m_socket && m_socket->bytesAvailable() > 0)
-        m_socket->read(ReadChunk);
 }
 
 void Connection::abortPending()
@@ -750,10 +726,6 @@ void Connection::onIdleTimeout()
 
 void Connection::onRequestTimeout()
 {
-    if (m_state == State::Closing) {
-        m_socket->abort(); // the peer did not close within the linger time
-        return;
-    }
     if (m_state == State::Open)
         refuse(408, QByteArrayLiteral("request not completed in time"));
 }

@@ -87,8 +87,6 @@ private:
     bool exchangeAnswered(Exchange *exchange, Response response, bool destroying = false);
     void flush();
     void beginClose();
-    void shutdownWrite();
-    void discardInput();
     void abortPending();
     void finish();
     void updateTimers();
@@ -105,14 +103,13 @@ private:
     std::deque<Pending> m_queue;
     QByteArray m_unparsed; ///< bytes read but not parsed yet (pipelining cap reached)
     QTimer m_idleTimer;
-    QTimer m_requestTimer;           ///< request deadline; while closing, the linger deadline
+    QTimer m_requestTimer;           ///< deadline of the request being received
     qsizetype m_upgradeScanFrom = 0; ///< where to resume looking for the end of the head
     State m_state = State::Open;
     bool m_awaitingUpgradeCheck = false;
     bool m_stopParsing = false;
     bool m_processQueued = false;
     bool m_continueSent = false;
-    bool m_writeShutdown = false;
     bool m_secure = false;                 ///< the socket is a QSslSocket (TLS listener)
     QPointer<QTcpSocket> m_upgradedSocket; ///< handed to the upgrade handler (keeps its connection slot)
 };

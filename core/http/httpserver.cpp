@@ -4,15 +4,11 @@
 #include "base/limits.h"
 #include "http/connection.h"
 #include "http/cors.h"
+#include "http/lingeringclose.h"
 
 #include <QSslServer>
 #include <QSslSocket>
 #include <QTcpSocket>
-#include <QTimer>
-
-#ifdef Q_OS_UNIX
-#include <sys/socket.h>
-#endif
 
 namespace Switchboard::Http {
 
@@ -181,34 +177,15 @@ void HttpServer::reportRefusal(int status, const QByteArray &reason, const QHost
 
 void HttpServer::turnAway(QTcpSocket *socket, int status, const QByteArray &reason)
 {
-    socket->setParent(this);
     const QByteArray body = reason + '\n';
     socket->write(
         "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) +
         "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + QByteArray::number(body.size()) +
         "\r\nRetry-After: 10\r\nConnection: close\r\n\r\n" + body);
-    // Lingering close, as in Connection: input is discarded, our side shuts down once the answer is
-    // out, and the socket goes when the peer closes (or after 5 s). Closing with unread input would
-    // make the kernel reset the connection and could destroy the answer.
-    connect(socket, &QIODevice::readyRead, socket, [socket] { socket->readAll(); });
-    auto shutdownWrite = [socket] {
-        if (socket->bytesToWrite() > 0)
-            return;
-#ifdef Q_OS_UNIX
-        if (socket->socketDescriptor() != -1 && ::shutdown(int(socket->socketDescriptor()), SHUT_WR) == 0)
-            return;
-#endif
-        socket->disconnectFromHost();
-    };
-    connect(socket, &QIODevice::bytesWritten, socket, shutdownWrite);
-    connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
-    QTimer::singleShot(5000, socket, [socket] {
-        socket->abort();
-        socket->deleteLater();
-    });
-    socket->readAll();
-    socket->flush();
-    shutdownWrite();
+    // Lingering close, as in Connection: the answer must arrive before the connection ends.
+    auto *closer = new LingeringClose(socket, LingeringClose::MaxLinger, this);
+    connect(closer, &LingeringClose::finished, closer, &QObject::deleteLater);
+    closer->start();
 }
 
 } // namespace Switchboard::Http

@@ -4,8 +4,10 @@
 // 1.2 is refused; a certificate reload (what SIGHUP does) changes what new connections see and drops
 // no session.
 #include "boshclient.h"
+#include "hardening.h"
 #include "prosodyfixture.h"
 #include "server.h"
+#include "testmain.h"
 #include "wsclient.h"
 
 #include <QFile>
@@ -31,6 +33,8 @@ private Q_SLOTS:
     void oldTlsVersionsRefused();
     void certificateReloadKeepsSessions();
     void badCertificateFailsStart();
+    void closingAnswersArrive_data();
+    void closingAnswersArrive();
 
 private:
     bool makeCertificate(const QString &name, const QString &commonName);
@@ -248,5 +252,76 @@ void tst_HardTls::badCertificateFailsStart()
     QVERIFY2(error.contains(QStringLiteral("certificate")), qPrintable(error));
 }
 
-QTEST_MAIN(tst_HardTls)
+void tst_HardTls::closingAnswersArrive_data()
+{
+    QTest::addColumn<bool>("tls");
+    QTest::addColumn<QByteArray>("request");
+    QTest::addColumn<int>("status");
+    // A first connection stays open and fills this limit (set to 1), for the refusals at accept time.
+    QTest::addColumn<QString>("limit");
+    const QByteArray hostMeta = "GET /.well-known/host-meta HTTP/1.1\r\nHost: localhost\r\n";
+    for (const bool tls : {false, true}) {
+        const char *listener = tls ? "tls" : "plain";
+        QTest::addRow("%s: Connection: close", listener) << tls << hostMeta + "Connection: close\r\n\r\n"
+                                                         << 200 << QString();
+        QTest::addRow("%s: HTTP/1.0", listener)
+            << tls << QByteArray("GET /.well-known/host-meta HTTP/1.0\r\n\r\n") << 200 << QString();
+        // http_request_timeout is 1 s: the head never ends.
+        QTest::addRow("%s: 408", listener) << tls << hostMeta << 408 << QString();
+        // max_data_held is 100 bytes; the body keeps coming after the refusal.
+        QTest::addRow("%s: 413", listener)
+            << tls
+            << "POST /http-bind/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: 20000\r\n\r\n" +
+                   QByteArray(20000, 'x')
+            << 413 << QString();
+        // max_header_size is 1024 bytes.
+        QTest::addRow("%s: 431", listener)
+            << tls << hostMeta + "X-Filler: " + QByteArray(2000, 'f') + "\r\n\r\n"
+            << 431 << QString();
+        QTest::addRow("%s: 429", listener) << tls << hostMeta + "\r\n"
+                                           << 429 << QStringLiteral("max_connections_per_ip");
+        QTest::addRow("%s: 503", listener) << tls << hostMeta + "\r\n"
+                                           << 503 << QStringLiteral("max_connections");
+    }
+}
+
+void tst_HardTls::closingAnswersArrive()
+{
+    // RFC 9112 §9.6 and §9.8: a response that ends its connection must reach the client whole, on
+    // both listeners, before the connection closes.
+    QFETCH(bool, tls);
+    QFETCH(QByteArray, request);
+    QFETCH(int, status);
+    QFETCH(QString, limit);
+    Config config = tlsConfig();
+    config.tlsCertFile = file(QStringLiteral("a.pem"));
+    config.tlsKeyFile = file(QStringLiteral("a.key"));
+    config.httpRequestTimeout = 1;
+    config.maxDataHeld = 100;
+    config.maxHeaderSize = 1024;
+    if (limit == QLatin1String("max_connections"))
+        config.maxConnections = 1;
+    else if (limit == QLatin1String("max_connections_per_ip"))
+        config.maxConnectionsPerIp = 1;
+    Server server(config);
+    QVERIFY(server.start());
+    const quint16 port = tls ? server.tlsPort() : server.port();
+    QSslSocket held;
+    if (!limit.isEmpty()) {
+        held.setPeerVerifyMode(QSslSocket::VerifyNone);
+        if (tls)
+            held.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port);
+        else
+            held.connectToHost(QHostAddress::LocalHost, port);
+        QTRY_COMPARE(server.connectionCount(), 1);
+    }
+    const Test::RawResponse response = Test::rawExchange(port, request, 10000, tls);
+    QCOMPARE(response.status, status);
+    if (status == 200)
+        QVERIFY(response.body.contains("urn:xmpp:alt-connections:xbosh"));
+    QVERIFY(response.head.contains("Connection: close"));
+    QVERIFY(response.closed);
+}
+
+SWITCHBOARD_TEST_MAIN(tst_HardTls)
 #include "tst_hard_tls.moc"

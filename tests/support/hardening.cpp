@@ -14,13 +14,20 @@ int openDescriptorCount()
         QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).size());
 }
 
-RawResponse rawExchange(quint16 port, const QByteArray &bytes, int timeoutMs)
+RawResponse rawExchange(quint16 port, const QByteArray &bytes, int timeoutMs, bool tls)
 {
     RawResponse response;
-    QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    if (!QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::ConnectedState; }, timeoutMs))
-        return response;
+    QSslSocket socket;
+    if (tls) {
+        socket.setPeerVerifyMode(QSslSocket::VerifyNone);
+        socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port);
+        if (!QTest::qWaitFor([&] { return socket.isEncrypted(); }, timeoutMs))
+            return response;
+    } else {
+        socket.connectToHost(QHostAddress::LocalHost, port);
+        if (!QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::ConnectedState; }, timeoutMs))
+            return response;
+    }
     socket.write(bytes);
     QByteArray in;
     qsizetype headEnd = -1;

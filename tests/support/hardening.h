@@ -28,8 +28,9 @@ struct RawResponse
 };
 
 /// Sends `bytes` on a new connection to 127.0.0.1:port, reads one response (Content-Length framed)
-/// and waits up to `timeoutMs` for it and then briefly for the close.
-RawResponse rawExchange(quint16 port, const QByteArray &bytes, int timeoutMs = 10000);
+/// and waits up to `timeoutMs` for it and then briefly for the close. With `tls`, the connection is
+/// encrypted first (any server certificate is accepted) and `bytes` go out once it is.
+RawResponse rawExchange(quint16 port, const QByteArray &bytes, int timeoutMs = 10000, bool tls = false);
 
 /// A scripted XMPP server on loopback: for each connection, `script` runs whenever bytes arrive, with
 /// all the input of that connection so far; it answers by writing to the socket (or not at all).

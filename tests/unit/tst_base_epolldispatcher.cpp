@@ -13,6 +13,7 @@
 #include <QTest>
 #include <QTimer>
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -31,6 +32,7 @@ private Q_SLOTS:
     void queuedCallsAndDeleteLater();
     void nestedLoopExits();
     void socketNotifierReadAndDisable();
+    void closedDescriptorWithDuplicateIsForgotten();
     void tcpRoundTripManyConnections();
 };
 
@@ -152,6 +154,48 @@ void tst_EpollDispatcher::socketNotifierReadAndDisable()
     QTRY_COMPARE(activations, 2);
     ::close(fds[0]);
     ::close(fds[1]);
+}
+
+void tst_EpollDispatcher::closedDescriptorWithDuplicateIsForgotten()
+{
+    // A lingering TLS close keeps a duplicate of a socket whose descriptor Qt closes: the old number
+    // must leave the epoll set with its notifier, or events of the old socket would be reported under
+    // that number, which the next socket may reuse.
+    int old[2];
+    QCOMPARE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, old), 0);
+    const int number = old[1];
+    auto notifier = std::make_unique<QSocketNotifier>(number, QSocketNotifier::Read);
+    for (int round = 0; round < 3; ++round)
+        QCoreApplication::processEvents(); // the descriptor is in the kernel's set now
+    const int duplicate = ::fcntl(number, F_DUPFD_CLOEXEC, 0);
+    QVERIFY(duplicate >= 0);
+    int fresh[2];
+    QCOMPARE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fresh), 0);
+    notifier.reset(); // what QAbstractSocket does before it closes its descriptor
+    QCOMPARE(::close(number), 0);
+
+    // A new socket under the same number.
+    QCOMPARE(::dup2(fresh[1], number), number);
+    ::close(fresh[1]);
+    QSocketNotifier reused(number, QSocketNotifier::Read);
+    int activations = 0;
+    connect(&reused, &QSocketNotifier::activated, this, [&] {
+        ++activations;
+        char buffer[16];
+        while (::read(number, buffer, sizeof buffer) > 0) {
+        }
+    });
+    // The old socket becomes readable: nothing may be reported for the new one.
+    QCOMPARE(::write(old[0], "x", 1), 1);
+    for (int round = 0; round < 5; ++round)
+        QCoreApplication::processEvents();
+    QCOMPARE(activations, 0);
+    QCOMPARE(::write(fresh[0], "y", 1), 1);
+    QTRY_VERIFY(activations >= 1);
+    ::close(duplicate);
+    ::close(old[0]);
+    ::close(fresh[0]);
+    ::close(number);
 }
 
 void tst_EpollDispatcher::tcpRoundTripManyConnections()
