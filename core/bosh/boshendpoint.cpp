@@ -51,10 +51,19 @@ public:
     {
         return m_exchange && !m_exchange->isAnswered() && !m_exchange->isAborted();
     }
+    void onGone(std::function<void()> handler) override
+    {
+        if (!m_exchange)
+            return;
+        QObject::disconnect(m_goneConnection);
+        m_goneConnection =
+            QObject::connect(m_exchange, &Http::Exchange::aborted, m_exchange, std::move(handler));
+    }
 
 private:
     QPointer<Http::Exchange> m_exchange;
     QByteArray m_callback;
+    QMetaObject::Connection m_goneConnection;
 };
 
 /// The real upstream: one ServerLink per stream, its signals fed into the session.

@@ -5,6 +5,7 @@
 
 #include <QCryptographicHash>
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QRandomGenerator>
 #include <QScopeGuard>
 
@@ -259,6 +260,17 @@ void BoshSession::handleRequest(const Body &body, ResponderPtr responder)
                 return;
             }
         }
+        if (const qsizetype gone = m_abandoned.indexOf(rid); gone >= 0) {
+            // Its first connection closed before the answer (nothing was sent on it): the resend is
+            // held as the original would have been (XEP-0124 §14.3, resending after a network failure).
+            m_abandoned.removeAt(gone);
+            Held held;
+            held.rid = rid;
+            held.responder = std::move(responder);
+            held.deadline = m_clock() + qint64(m_wait) * 1000;
+            hold(std::move(held));
+            return;
+        }
         auto cached = m_cache.find(rid);
         if (cached != m_cache.end()) {
             qCDebug(lcBosh) << m_context.sid << "resending response to rid" << rid;
@@ -479,6 +491,21 @@ void BoshSession::process(Incoming incoming)
             Q_EMIT m_hub->streamRestarted(m_context.sid, stream->name);
     } else if (!body.payloads.isEmpty()) {
         forward(*stream, body.payloads);
+    } else if (m_hold > 0 && !answered) {
+        // XEP-0124 §11: a client that keeps more than `requests` requests open is overactive. Each
+        // empty request beyond `hold` makes us answer an older one at once, so a client can churn
+        // through requests while none was ever left waiting. The sign: more than `requests` new empty
+        // requests within `polling` seconds while nothing was answered with payloads.
+        const qint64 window = qint64(qMax(m_polling, 1)) * 1000;
+        while (!m_emptyArrivals.isEmpty() && now - m_emptyArrivals.front() >= window)
+            m_emptyArrivals.removeFirst();
+        m_emptyArrivals.append(now);
+        if (m_emptyArrivals.size() > m_requests) {
+            qCInfo(lcBosh) << m_context.sid << "overactive:" << m_emptyArrivals.size()
+                           << "empty requests within" << window << "ms";
+            fail(Condition::PolicyViolation, {}, responder);
+            return;
+        }
     } else if (m_hold == 0 && !answered) {
         // §12: in a polling session, two empty requests closer than `polling` seconds when the first
         // got nothing back are overactivity.
@@ -554,7 +581,21 @@ void BoshSession::forward(Stream &stream, const QList<QByteArray> &payloads)
 void BoshSession::hold(Held held)
 {
     held.arrived = m_clock();
-    m_held.push_back(std::move(held));
+    if (held.responder) {
+        // A held request whose client goes away (a page reload, a dropped network) must not take
+        // payloads with it into a dead connection.
+        held.responder->onGone([session = QPointer<BoshSession>(this)] {
+            if (!session || session->m_dropScheduled)
+                return;
+            session->m_dropScheduled = true;
+            QMetaObject::invokeMethod(session, &BoshSession::dropGoneRequests, Qt::QueuedConnection);
+        });
+    }
+    // In rid order: a resent rid (see handleRequest) may be older than requests already held.
+    auto at = m_held.end();
+    while (at != m_held.begin() && std::prev(at)->rid > held.rid)
+        --at;
+    m_held.insert(at, std::move(held));
     // §7.2 (hold): never keep more than `hold` requests waiting; the oldest goes back now. With wait=0
     // nothing waits at all.
     while (!m_held.empty() && (qsizetype(m_held.size()) > m_hold || m_wait == 0) && !m_finished) {
@@ -566,8 +607,48 @@ void BoshSession::hold(Held held)
         flush();
 }
 
+void BoshSession::dropGoneRequests()
+{
+    m_dropScheduled = false;
+    if (m_finished)
+        return;
+    bool dropped = false;
+    for (auto it = m_held.begin(); it != m_held.end();) {
+        // The creation or add-stream response carries the session's or stream's attributes: the
+        // client needs it, so it is answered (and cached) as usual.
+        if (it->announce || !it->responder || it->responder->isAlive()) {
+            ++it;
+            continue;
+        }
+        abandon(*it);
+        it = m_held.erase(it);
+        dropped = true;
+    }
+    if (!dropped)
+        return;
+    // Inactivity counts from here: nothing is held for the client any more.
+    m_lastActivity = m_clock();
+    if (m_counters)
+        m_counters->held = int(m_held.size());
+}
+
+void BoshSession::abandon(const Held &held)
+{
+    qCDebug(lcBosh) << m_context.sid << "client connection of rid" << held.rid << "closed before its answer";
+    m_abandoned.append(held.rid);
+    // Only rids inside the window can come back (XEP-0124 §14.2).
+    while (m_abandoned.size() > m_requests)
+        m_abandoned.removeFirst();
+}
+
 void BoshSession::answerOldest(bool forceEmpty)
 {
+    // A request whose connection has closed gets nothing: its payloads stay queued for the next one.
+    while (!m_held.empty() && !m_held.front().announce && m_held.front().responder &&
+           !m_held.front().responder->isAlive()) {
+        abandon(m_held.front());
+        m_held.pop_front();
+    }
     if (m_held.empty())
         return;
     Held held = std::move(m_held.front());
@@ -580,6 +661,7 @@ void BoshSession::answerOldest(bool forceEmpty)
         while (!m_queue.empty() && m_queue.front().stream == stream) {
             Outgoing out = std::move(m_queue.front());
             m_queue.pop_front();
+            m_queuedBytes -= out.xml.size();
             const bool terminal = out.terminal;
             payloads.append(std::move(out));
             if (terminal)
@@ -672,6 +754,8 @@ void BoshSession::send(qint64 rid, const ResponderPtr &responder, int status, QB
             Q_EMIT m_hub->stanzaForwarded(m_context.sid, stream, Monitor::Direction::ToClient, stanza);
     }
     m_lastResponseEmpty = stanzas.isEmpty();
+    if (!stanzas.isEmpty())
+        m_emptyArrivals.clear();
     if (rid <= 0)
         return;
     m_lastRespondedRid = std::max(m_lastRespondedRid, rid);
@@ -807,7 +891,20 @@ void BoshSession::upstreamElement(const QString &stream, const QByteArray &xml)
         }
     }
     m_queue.push_back(Outgoing{stream, xml});
-    scheduleFlush();
+    m_queuedBytes += xml.size();
+    if (m_queuedBytes > m_config.maxClientBacklog && !m_overflowing) {
+        // A client that does not come back for what the server sends (a busy room, a long archive
+        // query) must not make us buffer without bound: the session ends, and what is queued goes back
+        // to its senders. From the event loop: we are inside the server link's signal here.
+        qCInfo(lcBosh) << m_context.sid << "more than" << m_config.maxClientBacklog
+                       << "bytes waiting for the client; ending the session";
+        m_overflowing = true;
+        QMetaObject::invokeMethod(
+            this, [this] { terminate(Condition::PolicyViolation); }, Qt::QueuedConnection);
+        return;
+    }
+    if (!m_overflowing)
+        scheduleFlush();
 }
 
 void BoshSession::upstreamClosed(const QString &stream)
@@ -928,6 +1025,7 @@ bool BoshSession::inject(Monitor::Direction direction, const QByteArray &xml)
             forward(stream, {xml});
         } else {
             m_queue.push_back(Outgoing{stream.name, xml});
+            m_queuedBytes += xml.size();
             scheduleFlush();
         }
         return true;
@@ -952,6 +1050,7 @@ void BoshSession::closeStream(Stream &stream, bool bounceQueued)
             if (bounceQueued && !stream.closing && !bounce.isEmpty())
                 stream.upstream->send(bounce);
         }
+        m_queuedBytes -= it->xml.size();
         it = m_queue.erase(it);
     }
     for (auto &[rid, cached] : m_cache) {

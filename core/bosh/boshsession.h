@@ -165,6 +165,10 @@ private:
     Stream *findStream(const QString &name);
     Stream *openStream(const Body &body, const QString &domain);
     void hold(Held held);
+    /// Drops held requests whose client connection closed (queued after Responder::onGone): what would
+    /// have gone to them stays queued for the session's next request.
+    void dropGoneRequests();
+    void abandon(const Held &held);
     void answerOldest(bool forceEmpty);
     void answer(Held &held, QList<Outgoing> payloads, QList<QPair<QString, QString>> extra = {});
     void send(qint64 rid, const ResponderPtr &responder, int status, QByteArray body,
@@ -211,6 +215,11 @@ private:
     QList<Held> m_held;                      ///< in rid order (QList: an empty std::deque allocates)
     std::map<qint64, Cached> m_cache;        ///< responses kept for resends (§14.3)
     QList<Outgoing> m_queue;                 ///< server payloads waiting for a request
+    qint64 m_queuedBytes = 0;                ///< bytes of the stanzas in m_queue (max_client_backlog)
+    /// rids whose held request lost its connection before an answer; a resend of one is held again
+    QList<qint64> m_abandoned;
+    /// arrivals of new empty requests since the last answer with payloads, within `polling` (overactivity)
+    QList<qint64> m_emptyArrivals;
     std::vector<Stream> m_streams;
 
     qint64 m_lastActivity = 0;  ///< when the last request arrived or the last held one was answered
@@ -218,6 +227,8 @@ private:
     qint64 m_lastEmptyPoll = 0; ///< arrival of the last empty request answered without payload
     bool m_lastResponseEmpty = false;
     bool m_flushScheduled = false;
+    bool m_dropScheduled = false;
+    bool m_overflowing = false; ///< max_client_backlog exceeded; the session ends from the event loop
     bool m_creating = true;
     bool m_finished = false;
     bool m_reported = false; ///< the hub was told the session opened

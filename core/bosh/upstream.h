@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QString>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -45,6 +46,11 @@ public:
     virtual bool send(int httpStatus, const QByteArray &body) = 0;
     /// Whether the HTTP connection is still there.
     virtual bool isAlive() const = 0;
+    /// Calls `handler` once if the client's connection closes before send() (its FIN, a reset, or a
+    /// failed write). It may run from inside another Responder's send() (a response that closes a
+    /// pipelined connection ends the requests behind it), so the handler must only schedule work.
+    /// A later call replaces the handler.
+    virtual void onGone(std::function<void()> handler) = 0;
 };
 
 using ResponderPtr = std::shared_ptr<Responder>;

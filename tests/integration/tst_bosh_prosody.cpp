@@ -9,7 +9,10 @@
 #include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
+
+#include <sys/socket.h>
 
 using namespace Switchboard;
 
@@ -28,6 +31,8 @@ private Q_SLOTS:
     void inactivityTimeoutEndsSession();
     void pauseKeepsSessionAlive();
     void undeliveredMessageBouncesToSender();
+    void heldRequestOfClosedConnectionIsDropped_data();
+    void heldRequestOfClosedConnectionIsDropped();
     void backendDownIsRemoteConnectionFailed();
     void disallowedRouteIsRefused();
     void unknownDomainIsHostUnknown();
@@ -334,6 +339,73 @@ void tst_BoshProsody::undeliveredMessageBouncesToSender()
     QVERIFY(!bounced.firstChildElement(QStringLiteral("error"))
                  .firstChildElement(QStringLiteral("recipient-unavailable"))
                  .isNull());
+    dave.terminate();
+}
+
+void tst_BoshProsody::heldRequestOfClosedConnectionIsDropped_data()
+{
+    QTest::addColumn<QByteArray>("version");
+    QTest::addColumn<QByteArray>("connectionHeader");
+    QTest::addColumn<bool>("reset");
+    QTest::newRow("keep-alive, FIN") << QByteArray("HTTP/1.1") << QByteArray() << false;
+    QTest::newRow("keep-alive, reset") << QByteArray("HTTP/1.1") << QByteArray() << true;
+    QTest::newRow("Connection: close, FIN") << QByteArray("HTTP/1.1") << QByteArray("close") << false;
+    QTest::newRow("HTTP/1.0, FIN") << QByteArray("HTTP/1.0") << QByteArray() << false;
+}
+
+// A page reloads while its long-poll is held: the old connection closes, a message arrives, the reloaded
+// page continues the session with the next rid. The message must reach it, not the dead connection.
+void tst_BoshProsody::heldRequestOfClosedConnectionIsDropped()
+{
+    QFETCH(QByteArray, version);
+    QFETCH(QByteArray, connectionHeader);
+    QFETCH(bool, reset);
+    BoshClient carol(m_server->boshUrl());
+    BoshClient dave(m_server->boshUrl());
+    QString error;
+    QVERIFY2(carol.login(QStringLiteral("localhost"), QStringLiteral("carol"),
+                         password(QStringLiteral("carol")), &error, QStringLiteral("reload")),
+             qPrintable(error));
+    QVERIFY2(dave.login(QStringLiteral("localhost"), QStringLiteral("dave"), password(QStringLiteral("dave")),
+                        &error, QStringLiteral("sender")),
+             qPrintable(error));
+    dave.startPolling();
+
+    // The page's long-poll, on a connection of its own.
+    QTcpSocket page;
+    page.connectToHost(QHostAddress::LocalHost, m_server->boshUrl().port());
+    QVERIFY(page.waitForConnected(5000));
+    const QByteArray body = "<body xmlns='http://jabber.org/protocol/httpbind' rid='" +
+                            QByteArray::number(carol.takeRid()) + "' sid='" + carol.sid().toUtf8() + "'/>";
+    QByteArray head = version + "\r\n";
+    head.prepend("POST " + m_server->boshUrl().path().toUtf8() + ' ');
+    head += "Host: localhost\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: " +
+            QByteArray::number(body.size()) + "\r\n";
+    if (!connectionHeader.isEmpty())
+        head += "Connection: " + connectionHeader + "\r\n";
+    page.write(head + "\r\n" + body);
+    QTRY_COMPARE(m_server->hub()->sessionCounters(carol.sid()).held, 1);
+
+    // The page goes away.
+    if (reset) {
+        const linger hard{1, 0}; // close() with a zero linger time sends a reset
+        QCOMPARE(::setsockopt(int(page.socketDescriptor()), SOL_SOCKET, SO_LINGER, &hard, sizeof hard), 0);
+        page.abort();
+    } else {
+        page.disconnectFromHost();
+    }
+    // Noticed at once: the session holds nothing for a client that is gone.
+    QTRY_COMPARE(m_server->hub()->sessionCounters(carol.sid()).held, 0);
+
+    const QByteArray id = QByteArray("gap-") + QTest::currentDataTag();
+    dave.sendStanza("<message xmlns='jabber:client' type='chat' to='" + carol.jid().toUtf8() + "' id='" +
+                    id.toPercentEncoding() + "'><body>sent during the reload</body></message>");
+    // The reloaded page continues with the next rid and gets the message.
+    BoshClient::Response next = carol.request({});
+    for (int polls = 1; polls < 3 && next.finished && next.children.isEmpty() && !next.isTerminate(); ++polls)
+        next = carol.request({});
+    QVERIFY2(next.raw.contains("sent during the reload"), next.raw.constData());
+    carol.terminate();
     dave.terminate();
 }
 

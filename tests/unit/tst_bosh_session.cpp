@@ -46,6 +46,15 @@ struct FakeResponder final : Responder
         return alive;
     }
     bool isAlive() const override { return alive; }
+    void onGone(std::function<void()> handler) override { gone = std::move(handler); }
+    /// The client's connection closes before an answer.
+    void goAway()
+    {
+        alive = false;
+        if (gone)
+            gone();
+    }
+    std::function<void()> gone;
 };
 
 /// A response body read back: the <body/> attributes and its children's local names.
@@ -205,6 +214,9 @@ private Q_SLOTS:
     void repeatedPendingRidReplacesHeldRequest();
     void repeatedRidWithoutCacheIsItemNotFound();
     void undeliveredResponseIsResentOnRetry();
+    void heldRequestWhoseConnectionClosedIsDropped();
+    void closedConnectionNoticedOnlyWhenAnswering();
+    void resentRidOfClosedConnectionIsHeldAgain();
 
     // --- acks (B13) ---
     void acksAdvertisedAndReported();
@@ -225,6 +237,11 @@ private Q_SLOTS:
     void pollingSessionAnswersAtOnce();
     void pollingTooFastIsPolicyViolation();
     void tooManySimultaneousRequests();
+    void emptyRequestChurnIsOveractive();
+    void emptyRequestsApartOrAnsweredArePolite();
+
+    // --- what waits for the client is capped ---
+    void backlogOverCapEndsSessionAndBounces();
 
     // --- termination and errors (B20, B21, B22, X4) ---
     void clientTerminate();
@@ -532,8 +549,11 @@ void tst_BoshSession::repeatedRidWithoutCacheIsItemNotFound()
     Fixture f;
     f.create(); // window (and cache) of 2
     const qint64 old = f.nextRid;
-    for (int i = 0; i < 4; ++i)
+    for (int i = 0; i < 4; ++i) {
         f.request();
+        f.now += 3000; // further apart than `polling`: not overactive
+    }
+    QVERIFY(!f.session->isFinished());
     auto again = f.request({}, {}, old);
     QCOMPARE(parse(again->body)[QStringLiteral("condition")], QStringLiteral("item-not-found"));
     QVERIFY(f.session->isFinished());
@@ -545,12 +565,63 @@ void tst_BoshSession::undeliveredResponseIsResentOnRetry()
     f.create();
     const qint64 rid = f.nextRid;
     auto lost = f.request();
-    lost->alive = false; // the client's connection broke while the request was held
     f.session->upstreamElement(f.stream, kMessage);
     QTRY_COMPARE(lost->count, 1);
+    QVERIFY(lost->body.contains("<body>hi</body>"));
+    // The answer was written, but the client never saw it: the same rid again gets it again.
     auto retry = f.request({}, {}, rid);
     QCOMPARE(retry->count, 1);
+    QCOMPARE(retry->body, lost->body);
+}
+
+void tst_BoshSession::heldRequestWhoseConnectionClosedIsDropped()
+{
+    Fixture f;
+    f.create();
+    auto gone = f.request();
+    QCOMPARE(f.session->heldCount(), 1);
+    gone->goAway(); // the page reloads: its connection closes while the request is held
+    QTRY_COMPARE(f.session->heldCount(), 0);
+    f.session->upstreamElement(f.stream, kMessage);
+    QCoreApplication::processEvents();
+    QCOMPARE(gone->count, 0);
+    // The reloaded page continues with the next rid and gets what arrived in between.
+    auto next = f.request();
+    QTRY_COMPARE(next->count, 1);
+    QCOMPARE(parse(next->body).children, QStringList{QStringLiteral("message")});
+}
+
+void tst_BoshSession::closedConnectionNoticedOnlyWhenAnswering()
+{
+    Fixture f;
+    f.create();
+    auto gone = f.request();
+    gone->alive = false; // closed, and the notice has not come yet
+    f.session->upstreamElement(f.stream, kMessage);
+    QCoreApplication::processEvents();
+    QCOMPARE(gone->count, 0);
+    QCOMPARE(f.session->heldCount(), 0);
+    auto next = f.request();
+    QTRY_COMPARE(next->count, 1);
+    QVERIFY(next->body.contains("<body>hi</body>"));
+}
+
+void tst_BoshSession::resentRidOfClosedConnectionIsHeldAgain()
+{
+    Fixture f;
+    f.create();
+    const qint64 rid = f.nextRid;
+    auto gone = f.request();
+    gone->goAway();
+    QTRY_COMPARE(f.session->heldCount(), 0);
+    // XEP-0124 §14.3: after a network failure the client sends the same rid again.
+    auto retry = f.request({}, {}, rid);
+    QCOMPARE(retry->count, 0);
+    QCOMPARE(f.session->heldCount(), 1);
+    f.session->upstreamElement(f.stream, kMessage);
+    QTRY_COMPARE(retry->count, 1);
     QVERIFY(retry->body.contains("<body>hi</body>"));
+    QVERIFY(!f.session->isFinished());
 }
 
 void tst_BoshSession::acksAdvertisedAndReported()
@@ -774,6 +845,71 @@ void tst_BoshSession::tooManySimultaneousRequests()
     // §17.2: the requests that were waiting learn that another request ended the session.
     QCOMPARE(parse(held->body)[QStringLiteral("condition")], QStringLiteral("other-request"));
     QCOMPARE(parse(waiting->body)[QStringLiteral("condition")], QStringLiteral("other-request"));
+}
+
+void tst_BoshSession::emptyRequestChurnIsOveractive()
+{
+    Fixture f;
+    f.create(); // hold 1, requests 2, polling 2 s
+    // Four empty requests at once: each pushes the one before out with an empty answer.
+    auto first = f.request();
+    auto second = f.request();
+    QCOMPARE(first->count, 1);
+    QVERIFY(!f.session->isFinished());
+    auto third = f.request();
+    QCOMPARE(parse(third->body)[QStringLiteral("condition")], QStringLiteral("policy-violation"));
+    QCOMPARE(parse(second->body)[QStringLiteral("condition")], QStringLiteral("other-request"));
+    QVERIFY(f.session->isFinished());
+}
+
+void tst_BoshSession::emptyRequestsApartOrAnsweredArePolite()
+{
+    Fixture f;
+    f.create();
+    // Spaced by `polling`: fine however many.
+    for (int i = 0; i < 5; ++i) {
+        f.request();
+        f.now += 2000;
+    }
+    QVERIFY(!f.session->isFinished());
+    // Close together, but the server had something to say each time: fine too.
+    for (int i = 0; i < 5; ++i) {
+        auto r = f.request();
+        f.session->upstreamElement(f.stream, kMessage);
+        QTRY_COMPARE(r->count, 1);
+    }
+    QVERIFY(!f.session->isFinished());
+    // Requests with payloads are not polls.
+    for (int i = 0; i < 5; ++i)
+        f.request({}, {kMessage});
+    QVERIFY(!f.session->isFinished());
+}
+
+void tst_BoshSession::backlogOverCapEndsSessionAndBounces()
+{
+    Fixture f;
+    f.config.maxClientBacklog = 16384;
+    f.create();
+    QSignalSpy finished(f.session.get(), &BoshSession::finished);
+    // The client stops polling; the server keeps sending.
+    const QByteArray big =
+        "<message xmlns='jabber:client' from='room@muc.example.com/x' to='alice@example.com/r' "
+        "id='big' type='groupchat'><body>" +
+        QByteArray(3800, 'x') + "</body></message>";
+    for (int i = 0; i < 4; ++i)
+        f.session->upstreamElement(f.stream, big);
+    QCoreApplication::processEvents();
+    QVERIFY(4 * big.size() <= f.config.maxClientBacklog && 5 * big.size() > f.config.maxClientBacklog);
+    QVERIFY(!f.session->isFinished());
+    f.session->upstreamElement(f.stream, big);
+    QTRY_COMPARE(finished.size(), 1);
+    QCOMPARE(finished.first().at(1).value<Condition>(), Condition::PolicyViolation);
+    // Nothing silently dropped: every queued stanza went back to its sender.
+    int bounced = 0;
+    for (const QByteArray &sent : std::as_const(f.up()->sent))
+        bounced += sent.contains("type='error'") || sent.contains("type=\"error\"");
+    QCOMPARE(bounced, 5);
+    QCOMPARE(f.up()->calls.last(), QStringLiteral("close"));
 }
 
 void tst_BoshSession::clientTerminate()

@@ -15,8 +15,8 @@ export { accountsFromEnv, within } from './common.mjs';
  * Connects over BOSH and resolves with the connection once CONNECTED (SASL + bind + session done).
  * Rejects on any terminal status before that. `statuses` collects every status seen.
  */
-export function connectBosh(url, jid, password, { statuses = [] } = {}) {
-    const conn = new Strophe.Connection(url);
+export function connectBosh(url, jid, password, { statuses = [], keepalive = false } = {}) {
+    const conn = new Strophe.Connection(url, { keepalive });
     conn.statuses = statuses;
     return new Promise((resolve, reject) => {
         conn.connect(jid, password, (status, condition) => {
