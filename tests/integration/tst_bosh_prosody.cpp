@@ -33,6 +33,8 @@ private Q_SLOTS:
     void undeliveredMessageBouncesToSender();
     void heldRequestOfClosedConnectionIsDropped_data();
     void heldRequestOfClosedConnectionIsDropped();
+    void simultaneousEmptyRequestsArePolicyViolation();
+    void clientThatNeverPollsIsEndedAtBacklogCap();
     void backendDownIsRemoteConnectionFailed();
     void disallowedRouteIsRefused();
     void unknownDomainIsHostUnknown();
@@ -406,6 +408,63 @@ void tst_BoshProsody::heldRequestOfClosedConnectionIsDropped()
         next = carol.request({});
     QVERIFY2(next.raw.contains("sent during the reload"), next.raw.constData());
     carol.terminate();
+    dave.terminate();
+}
+
+// XEP-0124 §11: a client that keeps more than `requests` requests open is terminated.
+void tst_BoshProsody::simultaneousEmptyRequestsArePolicyViolation()
+{
+    BoshClient alice(m_server->boshUrl());
+    QString error;
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                         password(QStringLiteral("alice")), &error, QStringLiteral("busy")),
+             qPrintable(error));
+    QList<QNetworkReply *> replies;
+    for (int i = 0; i < 4; ++i)
+        replies.append(alice.send({}));
+    QStringList conditions;
+    for (QNetworkReply *reply : std::as_const(replies))
+        conditions.append(BoshClient::wait(reply).attr(QStringLiteral("condition")));
+    QVERIFY2(conditions.contains(QStringLiteral("policy-violation")), qPrintable(conditions.join(u',')));
+    BoshClient::Response after = alice.request({});
+    QCOMPARE(after.attr(QStringLiteral("condition")), QStringLiteral("item-not-found"));
+}
+
+// A session whose client stops polling while the server keeps sending is ended at max_client_backlog,
+// and what waited for it goes back to the sender.
+void tst_BoshProsody::clientThatNeverPollsIsEndedAtBacklogCap()
+{
+    Config config = baseConfig();
+    config.maxClientBacklog = 16384;
+    auto server = startServer(config);
+    BoshClient carol(server->boshUrl());
+    BoshClient dave(m_server->boshUrl());
+    QString error;
+    QVERIFY2(carol.login(QStringLiteral("localhost"), QStringLiteral("carol"),
+                         password(QStringLiteral("carol")), &error, QStringLiteral("silent")),
+             qPrintable(error));
+    QVERIFY2(dave.login(QStringLiteral("localhost"), QStringLiteral("dave"), password(QStringLiteral("dave")),
+                        &error, QStringLiteral("flood")),
+             qPrintable(error));
+    dave.startPolling();
+    QSignalSpy closed(server->hub(), &Monitor::Hub::sessionClosed);
+    const QByteArray text(2000, 'x');
+    QByteArray burst;
+    for (int i = 0; i < 12; ++i) {
+        burst += "<message xmlns='jabber:client' type='chat' to='" + carol.jid().toUtf8() + "' id='flood" +
+                 QByteArray::number(i) + "'><body>" + text + "</body></message>";
+    }
+    dave.sendStanza(burst);
+    QTRY_VERIFY_WITH_TIMEOUT(!closed.isEmpty(), 10000);
+    QCOMPARE(closed.first().at(1).toString(), QStringLiteral("policy-violation"));
+    // The messages that were waiting come back to dave as errors; none is silently dropped.
+    QVERIFY(!dave.waitForStanza([](const QDomElement &e) {
+                     return e.attribute(QStringLiteral("id")).startsWith(QLatin1String("flood")) &&
+                            e.attribute(QStringLiteral("type")) == QLatin1String("error");
+                 })
+                 .isNull());
+    BoshClient::Response after = carol.request({});
+    QVERIFY(after.isTerminate());
     dave.terminate();
 }
 
