@@ -6,9 +6,11 @@
 #include "http/cors.h"
 #include "http/lingeringclose.h"
 
-#include <QSslServer>
 #include <QSslSocket>
 #include <QTcpSocket>
+#include <QTimer>
+
+#include <chrono>
 
 namespace Switchboard::Http {
 
@@ -34,14 +36,29 @@ bool Exchange::respond(Response response)
     return m_connection->exchangeAnswered(this, std::move(response));
 }
 
-HttpServer::HttpServer(const Config &config, QObject *parent)
-    : QObject(parent), m_config(config), m_server(new QTcpServer(this))
+/// A listening socket that hands every accepted descriptor to its HttpServer at once: nothing waits in
+/// QTcpServer's pending queue (which stops accepting when full), and TLS handshakes run under the
+/// server's own limits and deadline rather than QSslServer's (which stops accepting once 30
+/// handshakes are unfinished).
+class HttpServer::Listener final : public QTcpServer
 {
-    connect(m_server, &QTcpServer::newConnection, this, [this] {
-        while (QTcpSocket *socket = m_server->nextPendingConnection())
-            handleNewConnection(socket);
-    });
-}
+public:
+    Listener(HttpServer *server, bool tls) : QTcpServer(server), m_httpServer(server), m_tls(tls) {}
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        m_httpServer->acceptDescriptor(descriptor, m_tls);
+    }
+
+private:
+    HttpServer *m_httpServer;
+    bool m_tls;
+};
+
+HttpServer::HttpServer(const Config &config, QObject *parent)
+    : QObject(parent), m_config(config), m_server(new Listener(this, false))
+{}
 
 HttpServer::~HttpServer()
 {
@@ -58,30 +75,15 @@ bool HttpServer::listen(const QHostAddress &address, quint16 port)
 
 bool HttpServer::listenTls(const QHostAddress &address, quint16 port, const QSslConfiguration &tls)
 {
-    if (!m_tlsServer) {
-        m_tlsServer = new QSslServer(this);
-        // A client that connects and never completes the handshake is dropped after the request
-        // deadline; until then it holds its connection slot only.
-        m_tlsServer->setHandshakeTimeout(qMax(1, m_config.httpRequestTimeout) * 1000);
-        // QSslServer hands out a socket once its handshake succeeded.
-        connect(m_tlsServer, &QTcpServer::pendingConnectionAvailable, this, [this] {
-            while (QTcpSocket *socket = m_tlsServer->nextPendingConnection())
-                handleNewConnection(socket);
-        });
-        connect(m_tlsServer, &QSslServer::errorOccurred, this,
-                [](QSslSocket *socket, QAbstractSocket::SocketError) {
-                    qCDebug(lcHttp) << "TLS handshake with" << socket->peerAddress()
-                                    << "failed:" << socket->errorString();
-                });
-    }
-    m_tlsServer->setSslConfiguration(tls);
+    if (!m_tlsServer)
+        m_tlsServer = new Listener(this, true);
+    m_tls = tls;
     return m_tlsServer->listen(address, port);
 }
 
 void HttpServer::setTlsConfiguration(const QSslConfiguration &tls)
 {
-    if (m_tlsServer)
-        m_tlsServer->setSslConfiguration(tls);
+    m_tls = tls;
 }
 
 void HttpServer::close()
@@ -123,7 +125,20 @@ bool HttpServer::originAllowed(const QByteArray &origin) const
     return originAllowedBy(m_config.allowedOrigins, origin);
 }
 
-void HttpServer::handleNewConnection(QTcpSocket *socket)
+void HttpServer::acceptDescriptor(qintptr descriptor, bool tls)
+{
+    QTcpSocket *socket = tls ? new QSslSocket(this) : new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        qCWarning(lcHttp) << "cannot take an accepted connection:" << socket->errorString();
+        delete socket;
+        return;
+    }
+    if (tls)
+        static_cast<QSslSocket *>(socket)->setSslConfiguration(m_tls);
+    admit(socket);
+}
+
+void HttpServer::admit(QTcpSocket *socket)
 {
     // Small request/response exchanges: Nagle plus delayed ACKs would add ~40 ms per round trip.
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
@@ -137,9 +152,48 @@ void HttpServer::handleNewConnection(QTcpSocket *socket)
         }
     }
     ++m_connections;
-    new Connection(socket, this); // owns itself: deleteLater() once closed
     qCDebug(lcHttp) << "connection from" << peer;
     Q_EMIT connectionOpened(peer);
+    if (auto *tls = qobject_cast<QSslSocket *>(socket))
+        startTls(tls, peer);
+    else
+        new Connection(socket, this); // owns itself: deleteLater() once closed
+}
+
+void HttpServer::startTls(QSslSocket *socket, const QHostAddress &peer)
+{
+    // The handshake holds the connection's slot; it has http_request_timeout to finish, like a request.
+    auto *deadline = new QTimer(socket);
+    deadline->setSingleShot(true);
+    auto failed = std::make_shared<bool>(false);
+    auto fail = [this, socket, peer, failed, deadline] {
+        if (*failed)
+            return;
+        *failed = true;
+        deadline->stop();
+        QObject::disconnect(socket, nullptr, this, nullptr);
+        socket->abort();
+        socket->deleteLater();
+        connectionFinished(peer);
+    };
+    connect(deadline, &QTimer::timeout, this, [socket, fail] {
+        qCDebug(lcHttp) << "TLS handshake with" << socket->peerAddress() << "not finished in time";
+        fail();
+    });
+    connect(socket, &QSslSocket::encrypted, this, [this, socket, deadline] {
+        delete deadline;
+        QObject::disconnect(socket, nullptr, this, nullptr);
+        new Connection(socket, this); // owns itself: deleteLater() once closed
+    });
+    connect(socket, &QAbstractSocket::errorOccurred, this, [socket, fail](QAbstractSocket::SocketError) {
+        qCDebug(lcHttp) << "TLS handshake with" << socket->peerAddress()
+                        << "failed:" << socket->errorString();
+        fail();
+    });
+    connect(socket, &QAbstractSocket::disconnected, this, fail);
+    if (m_config.httpRequestTimeout > 0)
+        deadline->start(std::chrono::seconds(qMin(m_config.httpRequestTimeout, 7 * 24 * 3600)));
+    socket->startServerEncryption();
 }
 
 void HttpServer::connectionFinished(const QHostAddress &peer, QTcpSocket *upgraded)
@@ -177,6 +231,10 @@ void HttpServer::reportRefusal(int status, const QByteArray &reason, const QHost
 
 void HttpServer::turnAway(QTcpSocket *socket, int status, const QByteArray &reason)
 {
+    // Over TLS the answer is written now and goes out encrypted once the handshake is done; a client
+    // that does not finish it meets the linger deadline.
+    if (auto *tls = qobject_cast<QSslSocket *>(socket); tls && tls->mode() == QSslSocket::UnencryptedMode)
+        tls->startServerEncryption();
     const QByteArray body = reason + '\n';
     socket->write(
         "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) +

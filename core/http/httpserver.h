@@ -11,7 +11,7 @@
 
 #include <functional>
 
-class QSslServer;
+class QSslSocket;
 class QTcpSocket;
 
 namespace Switchboard {
@@ -108,7 +108,8 @@ public:
     bool originAllowed(const QByteArray &origin) const;
 
 Q_SIGNALS:
-    /// A TCP connection was accepted (connectionCount() already counts it).
+    /// A TCP connection was accepted within the limits (connectionCount() already counts it). On the
+    /// TLS listener this is before its handshake.
     void connectionOpened(const QHostAddress &peer);
     /// A connection ended: closed by either side or taken by the upgrade handler.
     void connectionClosed();
@@ -117,19 +118,29 @@ Q_SIGNALS:
 
 private:
     friend class Connection;
-    void handleNewConnection(QTcpSocket *socket);
+    class Listener;
+    /// The one place where an accepted descriptor becomes a socket (a QSslSocket on the TLS listener)
+    /// and is counted against the connection limits.
+    void acceptDescriptor(qintptr descriptor, bool tls);
+    /// Counts a new socket against the limits (or turns it away) and starts serving it.
+    void admit(QTcpSocket *socket);
+    /// Starts the TLS handshake of an admitted socket; HTTP starts once it is encrypted, and a
+    /// handshake that fails or takes longer than http_request_timeout gives its slot back.
+    void startTls(QSslSocket *socket, const QHostAddress &peer);
     /// Called by a Connection when its socket closed, or was taken by the upgrade handler
     /// (`upgraded`: the connection slot is held until that socket is destroyed).
     void connectionFinished(const QHostAddress &peer, QTcpSocket *upgraded = nullptr);
     /// Called by a Connection that refuses a request: signals and counts it against its limit.
     void reportRefusal(int status, const QByteArray &reason, const QHostAddress &peer);
-    /// Answers a connection over a limit with `status` and closes it; no request is read.
+    /// Answers a connection over a limit with `status` and closes it; no request is read. A TLS socket
+    /// gets its handshake first, within the linger deadline.
     void turnAway(QTcpSocket *socket, int status, const QByteArray &reason);
     Config m_config;
     Handler m_handler;
     UpgradeHandler m_upgradeHandler;
-    QTcpServer *m_server = nullptr;
-    QSslServer *m_tlsServer = nullptr;
+    Listener *m_server = nullptr;
+    Listener *m_tlsServer = nullptr;
+    QSslConfiguration m_tls;
     Limits *m_limits = nullptr;
     int m_connections = 0;
 };

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// TLS for clients (issue 5 §1): https:// and wss:// on a QSslServer listener beside the plain one, with
-// a certificate made by the openssl CLI in the test; sessions over it are reported secure; TLS below
-// 1.2 is refused; a certificate reload (what SIGHUP does) changes what new connections see and drops
-// no session.
+// TLS for clients: https:// and wss:// on a TLS listener beside the plain one, with a certificate made
+// by the openssl CLI in the test; sessions over it are reported secure; TLS below 1.2 is refused; a
+// certificate reload (what SIGHUP does) changes what new connections see and drops no session; answers
+// that close their connection arrive whole; unfinished handshakes neither stop the listener nor escape
+// the connection limits and deadline.
+#include "base/limits.h"
 #include "boshclient.h"
 #include "hardening.h"
 #include "prosodyfixture.h"
@@ -35,6 +37,9 @@ private Q_SLOTS:
     void badCertificateFailsStart();
     void closingAnswersArrive_data();
     void closingAnswersArrive();
+    void silentHandshakesDoNotStopTheListener();
+    void silentHandshakeDroppedAtDeadline();
+    void handshakesCountAgainstLimits();
 
 private:
     bool makeCertificate(const QString &name, const QString &commonName);
@@ -321,6 +326,82 @@ void tst_HardTls::closingAnswersArrive()
         QVERIFY(response.body.contains("urn:xmpp:alt-connections:xbosh"));
     QVERIFY(response.head.contains("Connection: close"));
     QVERIFY(response.closed);
+}
+
+/// TCP connections to `port` that never start their TLS handshake, each connected once the call returns.
+static bool openSilent(std::vector<std::unique_ptr<QTcpSocket>> &sockets, quint16 port, int count)
+{
+    for (int i = 0; i < count; ++i) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, port);
+        sockets.push_back(std::move(socket));
+    }
+    return QTest::qWaitFor(
+        [&] {
+            return std::all_of(sockets.cbegin(), sockets.cend(), [](const auto &socket) {
+                return socket->state() == QAbstractSocket::ConnectedState;
+            });
+        },
+        10000);
+}
+
+void tst_HardTls::silentHandshakesDoNotStopTheListener()
+{
+    // Connections in their handshake must not stop the listener from accepting (Qt's QSslServer stops
+    // at 30 and does not resume).
+    Config config = tlsConfig();
+    config.tlsCertFile = file(QStringLiteral("a.pem"));
+    config.tlsKeyFile = file(QStringLiteral("a.key"));
+    config.maxConnectionsPerIp = 1000;
+    Server server(config);
+    QVERIFY(server.start());
+    std::vector<std::unique_ptr<QTcpSocket>> silent;
+    QVERIFY(openSilent(silent, server.tlsPort(), 40));
+    QTRY_COMPARE(server.connectionCount(), 40);
+    const Test::RawResponse response = Test::rawExchange(
+        server.tlsPort(), "GET /.well-known/host-meta HTTP/1.1\r\nHost: localhost\r\n\r\n", 10000, true);
+    QCOMPARE(response.status, 200);
+    QTRY_COMPARE(server.connectionCount(), 41); // the served one is still open (keep-alive)
+}
+
+void tst_HardTls::silentHandshakeDroppedAtDeadline()
+{
+    Config config = tlsConfig();
+    config.tlsCertFile = file(QStringLiteral("a.pem"));
+    config.tlsKeyFile = file(QStringLiteral("a.key"));
+    config.httpRequestTimeout = 1;
+    Server server(config);
+    QVERIFY(server.start());
+    std::vector<std::unique_ptr<QTcpSocket>> silent;
+    QVERIFY(openSilent(silent, server.tlsPort(), 1));
+    QTRY_COMPARE(server.connectionCount(), 1);
+    // Dropped once http_request_timeout passed, and its slot is free again.
+    QTRY_COMPARE_WITH_TIMEOUT(silent.front()->state(), QAbstractSocket::UnconnectedState, 5000);
+    QTRY_COMPARE(server.connectionCount(), 0);
+}
+
+void tst_HardTls::handshakesCountAgainstLimits()
+{
+    Config config = tlsConfig();
+    config.tlsCertFile = file(QStringLiteral("a.pem"));
+    config.tlsKeyFile = file(QStringLiteral("a.key"));
+    config.maxConnectionsPerIp = 2;
+    Server server(config);
+    QVERIFY(server.start());
+    std::vector<std::unique_ptr<QTcpSocket>> silent;
+    QVERIFY(openSilent(silent, server.tlsPort(), 2));
+    QTRY_COMPARE(server.connectionCount(), 2);
+    // The third connection from the address is over its share although the first two never finished
+    // their handshakes.
+    const Test::RawResponse refused = Test::rawExchange(
+        server.tlsPort(), "GET /.well-known/host-meta HTTP/1.1\r\nHost: localhost\r\n\r\n", 10000, true);
+    QCOMPARE(refused.status, 429);
+    QCOMPARE(server.limits()->hits().value(QStringLiteral("max_connections_per_ip")), 1u);
+    silent.clear();
+    QTRY_COMPARE(server.connectionCount(), 0);
+    const Test::RawResponse served = Test::rawExchange(
+        server.tlsPort(), "GET /.well-known/host-meta HTTP/1.1\r\nHost: localhost\r\n\r\n", 10000, true);
+    QCOMPARE(served.status, 200);
 }
 
 SWITCHBOARD_TEST_MAIN(tst_HardTls)
