@@ -93,6 +93,16 @@ bool isSafeHeaderText(QByteArrayView text)
     return !text.contains('\r') && !text.contains('\n') && !text.contains('\0');
 }
 
+/// True when every LF in `head` ends a CR LF pair.
+bool hasOnlyCrlfLineEnds(QByteArrayView head)
+{
+    for (qsizetype i = 0; i < head.size(); ++i) {
+        if (head[i] == '\n' && (i == 0 || head[i - 1] != '\r'))
+            return false;
+    }
+    return true;
+}
+
 /// Headers the connection alone decides: message framing and connection management (RFC 9112 §6, §9).
 bool isFramingHeader(QByteArrayView name)
 {
@@ -415,6 +425,12 @@ void Connection::checkUpgrade()
     }
     if (!wantsWebSocket) {
         finishUpgradeCheck();
+        return;
+    }
+    // RFC 9112 §2.2 lets a server take a bare LF for a line end, but QWebSocketServer reads the
+    // handshake again and waits for CR LF CR LF: a head it would never see end must not reach it.
+    if (!hasOnlyCrlfLineEnds(QByteArrayView(data).first(end))) {
+        refuse(400, QByteArrayLiteral("WebSocket handshake lines must end with CR LF"));
         return;
     }
 

@@ -10,6 +10,8 @@
 #include <QRandomGenerator>
 #include <QTcpSocket>
 
+#include <chrono>
+
 Q_DECLARE_LOGGING_CATEGORY(lcWs)
 
 namespace Switchboard::WebSocket {
@@ -95,7 +97,33 @@ bool WebSocketFront::handleUpgrade(QTcpSocket *socket, const Http::Request &head
     // The TLS listener's sockets are encrypted already; QWebSocketServer only reads the handshake
     // through them, in either mode.
     (head.secure ? m_secureServer : m_server).handleConnection(socket);
+    // QWebSocketServer starts no handshake timer for a socket given to handleConnection(): until the
+    // WebSocket exists (accept()), this deadline closes a connection whose handshake goes nowhere.
+    auto *deadline = new QTimer(socket);
+    deadline->setSingleShot(true);
+    connect(deadline, &QTimer::timeout, socket, [socket] {
+        qCDebug(lcWs) << "WebSocket handshake with" << socket->peerAddress() << "not completed in time";
+        socket->abort();
+        socket->deleteLater();
+    });
+    deadline->start(std::chrono::seconds(qBound(1, m_config.httpRequestTimeout, 7 * 24 * 3600)));
+    m_handshakes.insert(socket, deadline);
+    connect(socket, &QObject::destroyed, this, [this, socket] { m_handshakes.remove(socket); });
     return true;
+}
+
+void WebSocketFront::handshakeCompleted(const QWebSocket *webSocket)
+{
+    // The QWebSocket does not name its QTcpSocket; the connection's two ends do.
+    for (auto it = m_handshakes.begin(); it != m_handshakes.end(); ++it) {
+        const QTcpSocket *socket = it.key();
+        if (socket->peerPort() == webSocket->peerPort() && socket->localPort() == webSocket->localPort() &&
+            socket->peerAddress() == webSocket->peerAddress()) {
+            delete it.value();
+            m_handshakes.erase(it);
+            return;
+        }
+    }
 }
 
 void WebSocketFront::refuse(QTcpSocket *socket, int status, const QByteArray &reason)
@@ -117,6 +145,7 @@ void WebSocketFront::accept()
 {
     for (QWebSocketServer *server : {&m_server, &m_secureServer}) {
         while (QWebSocket *socket = server->nextPendingConnection()) {
+            handshakeCompleted(socket);
             const QString id = newId();
             auto *stream = new WebSocketStream(socket, id, m_config, m_resolver, m_hub, this);
             m_streams.insert(id, stream);

@@ -63,6 +63,8 @@ public:
 private:
     void refuse(QTcpSocket *socket, int status, const QByteArray &reason);
     void accept();
+    /// Stops the handshake deadline of the socket `webSocket` was made from.
+    void handshakeCompleted(const QWebSocket *webSocket);
 
     const Config &m_config;
     Xmpp::Resolver *m_resolver = nullptr;
@@ -75,6 +77,7 @@ private:
     bool m_draining = false;
     QString m_drainUri;
     QHash<QString, WebSocketStream *> m_streams;
+    QHash<QTcpSocket *, QTimer *> m_handshakes; ///< sockets handed to QWebSocketServer, their deadlines
     QElapsedTimer m_clock;
     QTimer m_timer;
 };

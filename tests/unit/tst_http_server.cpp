@@ -225,6 +225,8 @@ private Q_SLOTS:
     void upgradeGetsSocketUnread();
     void upgradeDeclinedProcessesNormally();
     void noUpgradeCallForPlainRequests();
+    void upgradeHeadWithBareLfRefused_data();
+    void upgradeHeadWithBareLfRefused();
     void oneByteAtATime();
     void pipeliningIsBounded();
     void slowReaderBoundsWriteBacklog();
@@ -987,6 +989,40 @@ void tst_HttpServer::noUpgradeCallForPlainRequests()
     plain.send(get("/plain"));
     QVERIFY(plain.waitReply(&reply));
     QVERIFY(reply.body.contains("path='/plain'"));
+    QCOMPARE(asked, 0);
+}
+
+void tst_HttpServer::upgradeHeadWithBareLfRefused_data()
+{
+    QTest::addColumn<QByteArray>("head");
+    const QByteArray start = "GET /xmpp-websocket HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                             "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                             "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: xmpp\r\n";
+    QTest::newRow("ends CRLF LF") << start + "\n";
+    QTest::newRow("ends LF LF") << start.chopped(2) + "\n\n";
+    QTest::newRow("bare LF inside") << QByteArray("GET /xmpp-websocket HTTP/1.1\nHost: localhost\r\n"
+                                                  "Upgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+}
+
+void tst_HttpServer::upgradeHeadWithBareLfRefused()
+{
+    // QWebSocketServer reads the handshake again and waits for CRLF CRLF: a head whose lines do not all
+    // end with CRLF is answered here, never handed over.
+    QFETCH(QByteArray, head);
+    auto server = start();
+    int asked = 0;
+    server->setUpgradeHandler([&](QTcpSocket *socket, const Request &) {
+        ++asked;
+        socket->setParent(server.get());
+        return true;
+    });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send(head);
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.status, 400);
+    QVERIFY(client.waitClosed());
     QCOMPARE(asked, 0);
 }
 
