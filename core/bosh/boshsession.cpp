@@ -26,6 +26,17 @@ constexpr int kMaxUnacknowledged = 64;
 constexpr qint64 kReportAfterMs = 1000;
 // Server stanzas checked for the resource-binding result after a restart (monitor: the bound JID).
 constexpr int kBindWatch = 8;
+
+/// Compares without an early exit, so the time taken does not tell how much of a guess was right.
+bool constantTimeEquals(QByteArrayView a, QByteArrayView b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char diff = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return diff == 0;
+}
 // rid is a positive integer below 2^53 (XEP-0124 §14.1).
 constexpr qint64 kMaxRid = (qint64(1) << 53) - 1;
 
@@ -251,6 +262,12 @@ void BoshSession::handleRequest(const Body &body, ResponderPtr responder)
     }
 
     if (rid <= m_lastRid) {
+        // §15: a repeated rid carries the key its first request carried; without it, nobody may take
+        // over the held request or read the cached answer.
+        if (!repeatKeyMatches(body, rid)) {
+            fail(Condition::ItemNotFound, {}, responder);
+            return;
+        }
         // §14.3: a repeated rid. Still held: the earlier connection gets a recoverable error and the new
         // one takes its place. Answered: the same response again. Gone: item-not-found.
         for (Held &held : m_held) {
@@ -290,6 +307,12 @@ void BoshSession::handleRequest(const Body &body, ResponderPtr responder)
 
     auto pending = m_outOfOrder.find(rid);
     if (pending != m_outOfOrder.end()) {
+        // §15: only the holder of the same key may replace a request waiting for its turn.
+        if (keyed() && !constantTimeEquals(body.attribute(QStringLiteral("key")).toUtf8(),
+                                           pending->second.body.attribute(QStringLiteral("key")).toUtf8())) {
+            fail(Condition::ItemNotFound, {}, responder);
+            return;
+        }
         pending->second.responder->send(200, buildBody({{QStringLiteral("type"), QStringLiteral("error")}}));
         pending->second = Incoming{body, std::move(responder)};
         return;
@@ -315,6 +338,21 @@ void BoshSession::handleRequest(const Body &body, ResponderPtr responder)
         m_outOfOrder.erase(m_outOfOrder.begin());
         process(std::move(next));
     }
+}
+
+bool BoshSession::keyed() const
+{
+    return m_config.useKeySequencing && !m_key.isEmpty();
+}
+
+bool BoshSession::repeatKeyMatches(const Body &body, qint64 rid) const
+{
+    if (!keyed())
+        return true;
+    const auto used = m_usedKeys.find(rid);
+    // A rid from before the key chain started carried no key.
+    const QString expected = used == m_usedKeys.end() ? QString() : used->second;
+    return constantTimeEquals(body.attribute(QStringLiteral("key")).toUtf8(), expected.toUtf8());
 }
 
 bool BoshSession::checkKey(const Body &body)
@@ -392,6 +430,12 @@ void BoshSession::process(Incoming incoming)
     if (!checkKey(body)) {
         fail(Condition::ItemNotFound, {}, responder);
         return;
+    }
+    if (keyed()) {
+        // Remembered while the rid can still be repeated: held, cached or resent (§14.3).
+        m_usedKeys[rid] = body.attribute(QStringLiteral("key"));
+        while (!m_usedKeys.empty() && m_usedKeys.begin()->first <= rid - kMaxUnacknowledged - m_requests)
+            m_usedKeys.erase(m_usedKeys.begin());
     }
 
     bool answered = false;

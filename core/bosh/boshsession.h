@@ -160,6 +160,9 @@ private:
     void processAddStream(const Body &body, qint64 rid, ResponderPtr responder);
     bool targetAllowed(const Body &body) const;
     bool checkKey(const Body &body);
+    bool keyed() const; ///< the client uses key sequencing (§15)
+    /// A repeated rid must carry the key its first request carried (§15).
+    bool repeatKeyMatches(const Body &body, qint64 rid) const;
     void handleAck(qint64 ack, qint64 rid, const ResponderPtr &responder, bool *answered);
     Stream *streamFor(const Body &body, bool *ambiguous);
     Stream *findStream(const QString &name);
@@ -207,7 +210,8 @@ private:
     bool m_acks = false;
     QString m_lang;
     QString m_from;
-    QString m_key; ///< expected SHA-1 (hex) of the next key (§15)
+    QString m_key;                        ///< expected SHA-1 (hex) of the next key (§15)
+    std::map<qint64, QString> m_usedKeys; ///< key sequencing only: the key each recent rid carried
 
     qint64 m_lastRid = 0;                    ///< highest rid processed in order
     qint64 m_lastRespondedRid = 0;           ///< highest rid answered

@@ -258,6 +258,8 @@ private Q_SLOTS:
 
     // --- keys (B23) ---
     void keySequencing();
+    void keySequencingGuardsRepeatedRids_data();
+    void keySequencingGuardsRepeatedRids();
 
     // --- several streams (B24) ---
     void multipleStreams();
@@ -1060,6 +1062,63 @@ void tst_BoshSession::keySequencing()
     g.create({{QStringLiteral("newkey"), keys.at(0)}});
     auto missing = g.request();
     QCOMPARE(parse(missing->body)[QStringLiteral("condition")], QStringLiteral("item-not-found"));
+}
+
+void tst_BoshSession::keySequencingGuardsRepeatedRids_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<bool>("rightKey");
+    for (const char *path : {"held", "cached", "out-of-order"}) {
+        QTest::addRow("%s, right key", path) << QString::fromLatin1(path) << true;
+        QTest::addRow("%s, wrong key", path) << QString::fromLatin1(path) << false;
+        QTest::addRow("%s, no key", path) << QString::fromLatin1(path) << false;
+    }
+}
+
+// §15: a repeated rid takes over a held request, reads a cached answer or replaces a request waiting for
+// its turn only with the key its first request carried.
+void tst_BoshSession::keySequencingGuardsRepeatedRids()
+{
+    QFETCH(QString, path);
+    QFETCH(bool, rightKey);
+    QStringList keys{QStringLiteral("seed")};
+    for (int i = 0; i < 4; ++i)
+        keys.prepend(QString::fromLatin1(
+            QCryptographicHash::hash(keys.first().toLatin1(), QCryptographicHash::Sha1).toHex()));
+    Fixture f;
+    f.create({{QStringLiteral("newkey"), keys.at(0)}});
+    const qint64 rid = f.nextRid;
+    std::shared_ptr<FakeResponder> first;
+    if (path == QLatin1String("out-of-order")) {
+        first = f.request({{QStringLiteral("key"), keys.at(2)}}, {}, rid + 1); // waits for rid
+    } else {
+        first = f.request({{QStringLiteral("key"), keys.at(1)}});
+        if (path == QLatin1String("cached")) {
+            f.session->upstreamElement(f.stream, kMessage);
+            QTRY_COMPARE(first->count, 1);
+        }
+    }
+    const qint64 repeated = path == QLatin1String("out-of-order") ? rid + 1 : rid;
+    const QString key = path == QLatin1String("out-of-order") ? keys.at(2) : keys.at(1);
+    QMap<QString, QString> attrs;
+    if (rightKey)
+        attrs.insert(QStringLiteral("key"), key);
+    else if (QTest::currentDataTag() == QByteArray(path.toLatin1() + ", wrong key"))
+        attrs.insert(QStringLiteral("key"), keys.at(3));
+    const int firstCount = first->count;
+    auto again = f.request(attrs, {}, repeated);
+    if (rightKey) {
+        QVERIFY(!f.session->isFinished());
+        if (path == QLatin1String("cached"))
+            QCOMPARE(again->body, first->body);
+        else
+            QCOMPARE(parse(first->body)[QStringLiteral("type")], QStringLiteral("error")); // taken over
+    } else {
+        QCOMPARE(parse(again->body)[QStringLiteral("condition")], QStringLiteral("item-not-found"));
+        QVERIFY(f.session->isFinished());
+        if (path == QLatin1String("cached"))
+            QCOMPARE(first->count, firstCount);
+    }
 }
 
 void tst_BoshSession::multipleStreams()
