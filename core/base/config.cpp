@@ -106,6 +106,35 @@ template <auto Member> bool setBool(const QString &value, Config &config, const 
                             .arg(value));
 }
 
+bool setBoshGet(const QString &value, Config &config, const Context &, QString *reason)
+{
+    const QString v = value.toLower();
+    if (v == QLatin1String("auto"))
+        config.boshGet = BoshGet::Auto;
+    else if (v == QLatin1String("on"))
+        config.boshGet = BoshGet::On;
+    else if (v == QLatin1String("off"))
+        config.boshGet = BoshGet::Off;
+    else
+        return fail(
+            reason,
+            QCoreApplication::translate("Switchboard::Config", "'%1' is not auto, on or off").arg(value));
+    return true;
+}
+
+QStringList getBoshGet(const Config &config)
+{
+    switch (config.boshGet) {
+    case BoshGet::On:
+        return {QStringLiteral("on")};
+    case BoshGet::Off:
+        return {QStringLiteral("off")};
+    case BoshGet::Auto:
+        break;
+    }
+    return {QStringLiteral("auto")};
+}
+
 template <auto Member> QStringList getBool(const Config &config)
 {
     return {config.*Member ? QStringLiteral("true") : QStringLiteral("false")};
@@ -551,6 +580,7 @@ const KeySpec keySpecs[] = {
     {"max_stanza_size", Shape::Single, &setInt<&Config::maxStanzaSize, 1024, 100 * MiB>,
      &getInt<&Config::maxStanzaSize>},
     {"max_xml_depth", Shape::Single, &setInt<&Config::maxXmlDepth, 4, 1000>, &getInt<&Config::maxXmlDepth>},
+    {"bosh_get", Shape::Single, &setBoshGet, &getBoshGet},
     {"use_key_sequencing", Shape::Single, &setBool<&Config::useKeySequencing>,
      &getBool<&Config::useKeySequencing>},
     {"max_client_backlog", Shape::Single, &setInt<&Config::maxClientBacklog, 16384, 1024 * MiB>,

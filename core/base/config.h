@@ -26,6 +26,13 @@ struct Route
 /// command line (see commandline.h), then validated; a Server takes a copy at construction.
 /// Each member maps to one config-file key (snake_case of the member name, `route` for routes, `log` for
 /// logRules); docs/CONFIGURATION.md documents every key with its default and limits.
+/// Whether the BOSH endpoint answers GET requests (XEP-0124 Appendix B: `?data=` and JSONP callbacks).
+enum class BoshGet {
+    Auto, ///< on while allowed_origins is empty, off once an origin allowlist is set
+    On,
+    Off,
+};
+
 struct Config
 {
     // --- HTTP front ---
@@ -64,6 +71,8 @@ struct Config
     int maxStanzaSize = 262144;   ///< bytes of one stanza from a client (BOSH payload element)
     int maxXmlDepth = 32;         ///< element nesting depth accepted from clients
     bool useKeySequencing = true; ///< verify key/newkey when a client uses them
+    /// GET and JSONP at the BOSH path; a `<script src>` sends no Origin, so an allowlist cannot guard it
+    BoshGet boshGet = BoshGet::Auto;
     /// bytes one session (BOSH or WebSocket) may have waiting toward its client before it is ended
     qint64 maxClientBacklog = 1048576;
 
@@ -100,6 +109,11 @@ struct Config
     int trafficCapacity = 10000; ///< stanzas the traffic capture keeps (a ring buffer)
     bool showSecrets = false;    ///< keep SASL payloads and passwords in the capture (local debugging)
 
+    /// bosh_get resolved: Auto means on while allowedOrigins is empty.
+    bool boshGetEnabled() const
+    {
+        return boshGet == BoshGet::On || (boshGet == BoshGet::Auto && allowedOrigins.isEmpty());
+    }
     /// The domain list that may be reached: allowedDomains, else the route domains (lower-cased).
     QStringList reachableDomains() const;
     /// The route for a domain, if any (case-insensitive).

@@ -20,6 +20,16 @@ namespace Switchboard::Bosh {
 
 namespace {
 
+/// BOSH responses carry stanzas verbatim, and a GET `?data=` URL replays one: a stanza with an XHTML
+/// `<script>` sent to a victim's session must never run as a document of the BOSH origin. So no type
+/// sniffing, and a policy that loads nothing and sandboxes whatever is rendered.
+void addContentSecurityHeaders(Http::Response &response)
+{
+    response.headers.append({QByteArrayLiteral("X-Content-Type-Options"), QByteArrayLiteral("nosniff")});
+    response.headers.append(
+        {QByteArrayLiteral("Content-Security-Policy"), QByteArrayLiteral("default-src 'none'; sandbox")});
+}
+
 /// Answers one HTTP exchange, as XML or, for GET with `callback=`, as JSONP.
 class HttpResponder final : public Responder
 {
@@ -44,6 +54,7 @@ public:
         }
         if (response.body.isEmpty() && httpStatus != 200)
             response.contentType = QByteArrayLiteral("text/plain; charset=utf-8");
+        addContentSecurityHeaders(response);
         // False when the client went away: the session keeps the payloads for a resend or bounces them.
         return m_exchange->respond(std::move(response));
     }
@@ -179,7 +190,7 @@ void BoshEndpoint::handle(Http::Exchange *exchange)
         handleBody(request.body, exchange, {});
         return;
     }
-    if (request.method == "GET" || request.method == "HEAD") {
+    if ((request.method == "GET" || request.method == "HEAD") && m_config.boshGetEnabled()) {
         const QByteArray data = request.queryParameter("data");
         if (!data.isNull()) {
             // XEP-0124 §B5 (GET): the body travels url-encoded in `data`, the answer optionally as JSONP.
@@ -188,7 +199,9 @@ void BoshEndpoint::handle(Http::Exchange *exchange)
                 return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || c == '.';
             });
             if (!safeName || callback.size() > 128) {
-                exchange->respond(Http::Response::error(400, "bad callback name"));
+                Http::Response refusal = Http::Response::error(400, "bad callback name");
+                addContentSecurityHeaders(refusal);
+                exchange->respond(std::move(refusal));
                 return;
             }
             handleBody(data, exchange, callback);
@@ -200,11 +213,16 @@ void BoshEndpoint::handle(Http::Exchange *exchange)
             "<!DOCTYPE html><html><head><title>Switchboard BOSH</title></head><body>"
             "<h1>Switchboard</h1><p>This is an XMPP over BOSH endpoint (XEP-0124, XEP-0206). "
             "Point your XMPP client's BOSH URL here.</p></body></html>");
+        addContentSecurityHeaders(response);
         exchange->respond(std::move(response));
         return;
     }
+    // RFC 9110 §15.5.6: 405 names the methods that are allowed (bosh_get off: POST only).
     Http::Response response = Http::Response::error(405);
-    response.headers.append({QByteArrayLiteral("Allow"), QByteArrayLiteral("GET, POST, OPTIONS")});
+    response.headers.append({QByteArrayLiteral("Allow"), m_config.boshGetEnabled()
+                                                             ? QByteArrayLiteral("GET, POST, OPTIONS")
+                                                             : QByteArrayLiteral("POST, OPTIONS")});
+    addContentSecurityHeaders(response);
     exchange->respond(std::move(response));
 }
 

@@ -41,6 +41,9 @@ private Q_SLOTS:
     void unknownSidIsItemNotFound();
     void malformedBodyIsBadRequest();
     void getWithDataAndJsonp();
+    void responsesCannotRunAsDocuments();
+    void getFollowsBoshGetAndAllowedOrigins_data();
+    void getFollowsBoshGetAndAllowedOrigins();
     void hubSignalsFollowSession();
 
 private:
@@ -565,6 +568,93 @@ void tst_BoshProsody::getWithDataAndJsonp()
     QVERIFY(
         reply->header(QNetworkRequest::ContentTypeHeader).toString().contains(QStringLiteral("javascript")));
     reply->deleteLater();
+}
+
+namespace {
+
+QNetworkReply *finished(QNetworkReply *reply)
+{
+    QSignalSpy done(reply, &QNetworkReply::finished);
+    if (!reply->isFinished() && !done.wait(10000))
+        qWarning("no answer within 10 s");
+    return reply;
+}
+
+QUrl jsonpUrl(QUrl url, const QByteArray &rid)
+{
+    const QByteArray body = "<body xmlns='http://jabber.org/protocol/httpbind' rid='" + rid +
+                            "' to='localhost' wait='10' hold='1' ver='1.6'/>";
+    url.setQuery(QStringLiteral("data=") + QString::fromLatin1(body.toPercentEncoding()) +
+                 QStringLiteral("&callback=f"));
+    return url;
+}
+
+} // namespace
+
+// A stanza with an XHTML <script> sent to a session, then replayed by a GET URL, must not run as a
+// document of the BOSH origin: no sniffing, nothing loaded, sandboxed.
+void tst_BoshProsody::responsesCannotRunAsDocuments()
+{
+    QNetworkAccessManager nam;
+    QNetworkRequest post(m_server->boshUrl());
+    post.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("text/xml; charset=utf-8"));
+    const QList<QNetworkReply *> replies{
+        // a session's answer, an error answer, JSONP, the GET page, a refused method
+        nam.post(post, QByteArray("<body xmlns='http://jabber.org/protocol/httpbind' rid='77' to='localhost' "
+                                  "wait='5' hold='1' ver='1.6'/>")),
+        nam.post(post, QByteArray("<body xmlns='http://jabber.org/protocol/httpbind' rid='78' sid='nope'/>")),
+        nam.get(QNetworkRequest(jsonpUrl(m_server->boshUrl(), "79"))),
+        nam.get(QNetworkRequest(m_server->boshUrl())),
+        nam.put(post, QByteArray("x")),
+    };
+    for (QNetworkReply *reply : replies) {
+        finished(reply);
+        const QByteArray what = reply->operation() == QNetworkAccessManager::PostOperation ? "POST" : "other";
+        QVERIFY2(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() > 0, what.constData());
+        QCOMPARE(reply->rawHeader("X-Content-Type-Options"), QByteArray("nosniff"));
+        QCOMPARE(reply->rawHeader("Content-Security-Policy"), QByteArray("default-src 'none'; sandbox"));
+        reply->deleteLater();
+    }
+}
+
+void tst_BoshProsody::getFollowsBoshGetAndAllowedOrigins_data()
+{
+    QTest::addColumn<QString>("boshGet");
+    QTest::addColumn<QStringList>("origins");
+    QTest::addColumn<int>("status");
+    const QStringList allowlist{QStringLiteral("https://chat.example.org")};
+    QTest::newRow("auto, any origin") << QStringLiteral("auto") << QStringList() << 200;
+    QTest::newRow("auto, allowlist") << QStringLiteral("auto") << allowlist << 405;
+    QTest::newRow("on, allowlist") << QStringLiteral("on") << allowlist << 200;
+    QTest::newRow("off, any origin") << QStringLiteral("off") << QStringList() << 405;
+}
+
+// A <script src=...&callback=f> sends no Origin header, so an origin allowlist cannot guard JSONP: with
+// one set, GET is off unless asked for.
+void tst_BoshProsody::getFollowsBoshGetAndAllowedOrigins()
+{
+    QFETCH(QString, boshGet);
+    QFETCH(QStringList, origins);
+    QFETCH(int, status);
+    Config config = baseConfig();
+    QString error;
+    QVERIFY2(ConfigLoader::apply(QStringLiteral("bosh_get"), boshGet, config, &error), qPrintable(error));
+    config.allowedOrigins = origins;
+    auto server = startServer(config);
+    QNetworkAccessManager nam;
+    QNetworkReply *jsonp = finished(nam.get(QNetworkRequest(jsonpUrl(server->boshUrl(), "91"))));
+    QCOMPARE(jsonp->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), status);
+    if (status == 200)
+        QVERIFY(jsonp->readAll().startsWith("f({\"reply\":\"<body"));
+    else
+        QCOMPARE(jsonp->rawHeader("Allow"), QByteArray("POST, OPTIONS"));
+    jsonp->deleteLater();
+    // POST works either way.
+    BoshClient client(server->boshUrl());
+    QVERIFY2(client.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                          password(QStringLiteral("alice")), &error, QStringLiteral("get")),
+             qPrintable(error));
+    client.terminate();
 }
 
 void tst_BoshProsody::hubSignalsFollowSession()

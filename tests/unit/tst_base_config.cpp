@@ -60,6 +60,7 @@ private Q_SLOTS:
     void roundTrip_data();
     void roundTrip();
     void reachableDomainsAndRouteFor();
+    void boshGetAutoFollowsAllowedOrigins();
     void everyKeyIsPrintedAndDocumented();
     void exampleConfigDocumentsTheDefaults();
 };
@@ -148,6 +149,10 @@ void tst_BaseConfig::parsesGoodValue_data()
                                   << with([](Config &c) { c.maxSessions = 1000000; });
     QTest::newRow("use_key_sequencing")
         << QByteArray("use_key_sequencing = Off") << with([](Config &c) { c.useKeySequencing = false; });
+    QTest::newRow("bosh_get off") << QByteArray("bosh_get = Off")
+                                  << with([](Config &c) { c.boshGet = BoshGet::Off; });
+    QTest::newRow("bosh_get on") << QByteArray("bosh_get = on")
+                                 << with([](Config &c) { c.boshGet = BoshGet::On; });
     QTest::newRow("max_client_backlog")
         << QByteArray("max_client_backlog = 65536") << with([](Config &c) { c.maxClientBacklog = 65536; });
     QTest::newRow("max_xmpp_buffer_size")
@@ -328,6 +333,7 @@ void tst_BaseConfig::rejectsBadValue_data()
     row("use_key_sequencing", "2", "not a boolean");
     row("max_xmpp_buffer_size", "10", "out of range");
     row("max_client_backlog", "100", "out of range");
+    row("bosh_get", "sometimes", "is not auto, on or off");
     row("route", "example.com", "not DOMAIN=HOST:PORT");
     row("route", "example.com=::1:5222", "needs brackets");
     row("route", "example.com=[::1", "bracketed IPv6");
@@ -708,6 +714,19 @@ void tst_BaseConfig::reachableDomainsAndRouteFor()
 
     config.allowedDomains = {QStringLiteral("C.example")};
     QCOMPARE(config.reachableDomains(), QStringList{QStringLiteral("c.example")});
+}
+
+void tst_BaseConfig::boshGetAutoFollowsAllowedOrigins()
+{
+    Config config;
+    QVERIFY(config.boshGetEnabled());
+    config.allowedOrigins = {QStringLiteral("https://chat.example.org")};
+    QVERIFY(!config.boshGetEnabled());
+    config.boshGet = BoshGet::On;
+    QVERIFY(config.boshGetEnabled());
+    config.allowedOrigins.clear();
+    config.boshGet = BoshGet::Off;
+    QVERIFY(!config.boshGetEnabled());
 }
 
 void tst_BaseConfig::everyKeyIsPrintedAndDocumented()
