@@ -180,7 +180,7 @@ struct BodyParser
             count > 0 ? XML_GetCurrentByteIndex(parser) + count : childStart + childStartTagLength;
         QByteArray xml = data.sliced(childStart, end - childStart).toByteArray();
         QByteArray decls;
-        // XEP-0206 §X5: a stanza without its own default namespace is in jabber:client (it would
+        // XEP-0206 §2: a stanza without its own default namespace is in jabber:client (it would
         // otherwise inherit the httpbind namespace of <body/>).
         if (needDefault)
             decls += " xmlns='jabber:client'";
@@ -297,7 +297,7 @@ QByteArray buildBody(const QList<QPair<QString, QString>> &attributes, const QLi
         out += kXbosh;
         out += '\'';
     }
-    // XEP-0206 §X2: stream features and errors travel with the stream prefix declared.
+    // XEP-0206 §2: stream features and errors travel with the stream prefix declared.
     if (usesStreamPrefix)
         out += " xmlns:stream='http://etherx.jabber.org/streams'";
     for (const auto &[name, value] : attributes) {

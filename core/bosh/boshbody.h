@@ -18,7 +18,7 @@ struct Body
     /// urn:xmpp:xbosh namespace are stored as "xmpp:version", "xmpp:restart"; xml:lang as "xml:lang".
     QMap<QString, QString> attributes;
     /// The child elements, each as standalone bytes (in document order). A child without its own
-    /// default namespace gets xmlns='jabber:client' added to its start tag (XEP-0206 §X5).
+    /// default namespace gets xmlns='jabber:client' added to its start tag (XEP-0206 §2).
     QList<QByteArray> payloads;
 
     QString attribute(const QString &name) const { return attributes.value(name); }

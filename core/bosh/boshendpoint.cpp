@@ -122,7 +122,7 @@ public:
         if (!m_link)
             return;
         // The link finishes on its own while the session goes away: it moves to the endpoint, which
-        // outlives it, bounces what the server still sends before it sees our close (X6), closes the
+        // outlives it, bounces what the server still sends before it sees our close (XEP-0206 §7), closes the
         // stream and deletes itself.
         QPointer<Monitor::Hub> hub = m_hub;
         m_link->retire(m_graveyard, [hub, sid = m_sid, stream = m_stream](const QByteArray &xml) {
@@ -193,7 +193,7 @@ void BoshEndpoint::handle(Http::Exchange *exchange)
     if ((request.method == "GET" || request.method == "HEAD") && m_config.boshGetEnabled()) {
         const QByteArray data = request.queryParameter("data");
         if (!data.isNull()) {
-            // XEP-0124 §B5 (GET): the body travels url-encoded in `data`, the answer optionally as JSONP.
+            // XEP-0252 (GET): the body travels url-encoded in `data`, the answer optionally as JSONP.
             QByteArray callback = request.queryParameter("callback");
             const bool safeName = std::all_of(callback.cbegin(), callback.cend(), [](char c) {
                 return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || c == '.';
@@ -232,8 +232,9 @@ void BoshEndpoint::handleBody(const QByteArray &data, Http::Exchange *exchange, 
     QString error;
     auto responder = std::make_shared<HttpResponder>(exchange, callback);
     if (!parseBody(data, &body, &error, m_config.maxXmlDepth)) {
-        // §B6: not one well-formed httpbind <body/>. Without a session to look at, the legacy form
-        // (HTTP 400) is the one every client understands; the body says the same for newer clients.
+        // Not one well-formed httpbind <body/> (XEP-0124: one wrapper, no DTD, no character data). Without a
+        // session to look at, the legacy form (HTTP 400) is the one every client understands; the body says
+        // the same for newer clients.
         qCDebug(lcBosh) << "bad request body:" << error;
         if (m_limits && error.startsWith(QLatin1String("nesting deeper")))
             m_limits->refused(QStringLiteral("max_xml_depth"), exchange->request().peerAddress);

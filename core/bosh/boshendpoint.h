@@ -23,7 +23,7 @@ class Resolver;
 namespace Switchboard::Bosh {
 
 /// The BOSH front: turns HTTP requests at the BOSH path into session calls (POST bodies, and GET with
-/// `data=` plus JSONP `callback=`, XEP-0124 §B5), owns every BoshSession, gives each stream a
+/// `data=` plus JSONP `callback=`, XEP-0252), owns every BoshSession, gives each stream a
 /// ServerLink, and drives the sessions' timers from one coarse timer (no QTimer per request).
 class BoshEndpoint final : public QObject
 {

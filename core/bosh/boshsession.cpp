@@ -571,7 +571,7 @@ void BoshSession::process(Incoming incoming)
 
 bool BoshSession::targetAllowed(const Body &body) const
 {
-    // XEP-0124 §7.1 / PROTOCOL.md S3: `to` must be a served domain and `route` a configured target.
+    // XEP-0124 §7.1, and never an open relay: `to` must be a served domain and `route` a configured target.
     if (!m_context.resolver)
         return true;
     if (!m_context.resolver->domainAllowed(body.attribute(QStringLiteral("to"))))
@@ -817,7 +817,7 @@ void BoshSession::send(qint64 rid, const ResponderPtr &responder, int status, QB
 void BoshSession::trimCache()
 {
     // §14.3 / §9: without acks, keep the window's worth of responses; with acks, every unacknowledged
-    // one up to a bound. A response dropped while undelivered is bounced (X6).
+    // one up to a bound. A response dropped while undelivered is bounced (XEP-0206 §7).
     const qsizetype keep = m_acks ? kMaxUnacknowledged : m_requests;
     while (qsizetype(m_cache.size()) > keep) {
         Cached &oldest = m_cache.begin()->second;
@@ -976,7 +976,7 @@ void BoshSession::upstreamFailed(const QString &stream, Xmpp::LinkFailure failur
         condition = Condition::HostUnknown;
         break;
     case Xmpp::LinkFailure::RemoteStreamError:
-        // XEP-0206 §X4: the server's stream error goes to the client inside the terminate body.
+        // XEP-0206 §6: the server's stream error goes to the client inside the terminate body.
         condition = Condition::RemoteStreamError;
         inner = streamErrorXml;
         break;
@@ -1081,7 +1081,7 @@ void BoshSession::closeStream(Stream &stream, bool bounceQueued)
 {
     if (!stream.upstream)
         return;
-    // X6: stanzas the client will never get go back to their senders before the stream closes.
+    // XEP-0206 §7: stanzas the client will never get go back to their senders before the stream closes.
     for (auto it = m_queue.begin(); it != m_queue.end();) {
         if (it->stream != stream.name) {
             ++it;

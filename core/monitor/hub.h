@@ -175,7 +175,7 @@ Q_SIGNALS:
                          const QByteArray &xml);
     /// A response the client had not yet acknowledged was acknowledged (XEP-0124 §9).
     void responseAcknowledged(const QString &sid, qint64 rid);
-    /// A stanza from the server could not be delivered: the client went away (X6).
+    /// A stanza from the server could not be delivered: the client went away (XEP-0206 §7).
     void noClient(const QString &sid, const QString &stream, const QByteArray &xml);
 
 private:

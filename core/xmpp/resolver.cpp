@@ -58,7 +58,7 @@ Resolver::Resolver(const Config &config, QObject *parent)
 
 bool Resolver::domainAllowed(const QString &domain) const
 {
-    // RFC 6120 §3.2 / PROTOCOL.md S3: only configured domains, never an open relay.
+    // RFC 6120 §3.2, and only configured domains: never an open relay.
     if (domain.isEmpty())
         return false;
     return m_reachable.contains(domain.toLower());

@@ -60,7 +60,7 @@ public:
     void send(const QByteArray &xml);
     /// Sends </stream:stream> and closes once written (or after a short grace period).
     void close();
-    /// Ends the link of a client that is gone without losing what the server already sent (X6,
+    /// Ends the link of a client that is gone without losing what the server already sent (XEP-0206 §7,
     /// RFC 6120 §8.3): stops every signal, moves under `graveyard` (which must outlive the grace period),
     /// and, when the stream is open after a restart (authenticated), sends an XEP-0199 ping to the
     /// server and bounces each stanza that arrives before the ping's answer (everything the server

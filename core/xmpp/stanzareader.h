@@ -23,7 +23,7 @@ struct StreamHeader
 /// Splits an XMPP stream (bytes, in any split) into the stream header and complete top-level elements,
 /// incrementally, with Expat. Each element is returned as the exact bytes the peer sent, with the
 /// namespace declarations it inherits from the stream header (the default namespace and the `stream`
-/// prefix, if used) added to its start tag, so it stands alone (XEP-0206 §X5, RFC 7395 §3.3.3).
+/// prefix, if used) added to its start tag, so it stands alone (XEP-0206 §2, RFC 7395 §3.3.3).
 /// DTDs, entity declarations and entity references other than the five predefined are refused.
 class StanzaReader
 {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// libFuzzer target: the BOSH request body parser (XEP-0124 §B6: one httpbind <body/>, no DTD, no
+// libFuzzer target: the BOSH request body parser (XEP-0124: one httpbind <body/>, no DTD, no
 // entities beyond the five, bounded depth), and the builder on what it accepted.
 #include "bosh/boshbody.h"
 

@@ -93,7 +93,7 @@ void tst_BoshProsody::cleanupTestCase()
 void tst_BoshProsody::loginWithSaslRestartAndBind()
 {
     BoshClient client(m_server->boshUrl());
-    // Session creation: the response carries the session attributes and the stream features (X2).
+    // Session creation: the response carries the session attributes and the stream features (XEP-0206 §2).
     BoshClient::Response created = client.request({{QStringLiteral("to"), QStringLiteral("localhost")},
                                                    {QStringLiteral("wait"), QStringLiteral("30")},
                                                    {QStringLiteral("hold"), QStringLiteral("1")},
@@ -142,7 +142,7 @@ void tst_BoshProsody::messageBetweenTwoAccounts()
                e.attribute(QStringLiteral("id")) == QLatin1String("hello1");
     });
     QVERIFY(!got.isNull());
-    QCOMPARE(got.namespaceURI(), QStringLiteral("jabber:client")); // X5
+    QCOMPARE(got.namespaceURI(), QStringLiteral("jabber:client")); // XEP-0206 §2
     QCOMPARE(got.firstChildElement(QStringLiteral("body")).text(), QStringLiteral("Hello Bob"));
     QCOMPARE(got.attribute(QStringLiteral("from")), alice.jid());
 
@@ -494,7 +494,7 @@ void tst_BoshProsody::backendDownIsRemoteConnectionFailed()
 void tst_BoshProsody::disallowedRouteIsRefused()
 {
     BoshClient client(m_server->boshUrl());
-    // A route to a host nobody configured must not make Switchboard connect anywhere (S3).
+    // A route to a host nobody configured must not make Switchboard connect anywhere (never an open relay).
     const BoshClient::Response r =
         client.request({{QStringLiteral("to"), QStringLiteral("localhost")},
                         {QStringLiteral("route"), QStringLiteral("xmpp:192.0.2.1:25")},
@@ -551,7 +551,7 @@ void tst_BoshProsody::malformedBodyIsBadRequest()
 
 void tst_BoshProsody::getWithDataAndJsonp()
 {
-    // XEP-0124 §B5 (GET form): the body url-encoded in `data`, the reply wrapped for JSONP.
+    // XEP-0252 (GET form): the body url-encoded in `data`, the reply wrapped for JSONP.
     QNetworkAccessManager nam;
     const QByteArray body = "<body xmlns='http://jabber.org/protocol/httpbind' rid='4242' to='localhost' "
                             "wait='10' hold='1' ver='1.6' xmlns:xmpp='urn:xmpp:xbosh' xmpp:version='1.0'/>";

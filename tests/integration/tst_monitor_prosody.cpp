@@ -449,7 +449,7 @@ void tst_MonitorProsody::debugLogsNeverShowCredentials()
         ws.login(QStringLiteral("localhost"), QStringLiteral("alice"), pw, &error, QStringLiteral("logws")),
         qPrintable(error));
 
-    // BOSH over GET (XEP-0124 §B5): the SASL payload travels in the URL.
+    // BOSH over GET (XEP-0252): the SASL payload travels in the URL.
     QNetworkAccessManager nam;
     const auto get = [&](const QByteArray &body) {
         QUrl u = m_server->boshUrl();

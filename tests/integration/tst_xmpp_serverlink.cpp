@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Proves the backend link (PROTOCOL.md S1-S4, X4): against a real Prosody it opens a stream, hands the
-// features up, carries SASL, restarts (RFC 6120 §6.4.6), binds and passes stanzas both ways; a scripted
-// fake server covers the faults: stream errors, broken XML, missing or failed TLS, stalls, lost TCP.
+// Proves the backend link (RFC 6120: resolution, STARTTLS, allowlist, incremental parsing; XEP-0206 §6):
+// against a real Prosody it opens a stream, hands the features up, carries SASL, restarts (RFC 6120 §6.4.6),
+// binds and passes stanzas both ways; a scripted fake server covers the faults: stream errors, broken XML,
+// missing or failed TLS, stalls, lost TCP.
 #include "prosodyfixture.h"
 #include "testclient.h"
 #include "testmain.h"
@@ -175,7 +176,7 @@ void tst_XmppServerLink::prosodyLoginRestartBindAndChat()
     QCOMPARE(link.streamHeader().from, m_prosody.domain());
     QVERIFY(!link.streamHeader().id.isEmpty());
 
-    // X2: the features arrive as a standalone element with the stream prefix declared.
+    // XEP-0206 §2: the features arrive as a standalone element with the stream prefix declared.
     const QByteArray features =
         waitForElement(elements, [](const QByteArray &x) { return x.startsWith("<stream:features"); });
     QVERIFY2(features.contains("xmlns:stream='http://etherx.jabber.org/streams'"), features.constData());
@@ -213,7 +214,7 @@ void tst_XmppServerLink::prosodyLoginRestartBindAndChat()
     QCOMPARE(TestClient::text(atBob, u"body"), u"hello bob");
     QCOMPARE(TestClient::attribute(atBob, u"from"), aliceJid);
 
-    // ...and what it sends reaches us, made standalone (X5).
+    // ...and what it sends reaches us, made standalone (XEP-0206 §2).
     bob.send("<message to='alice@localhost/link' type='chat' id='m2'><body>hi alice</body></message>");
     const QByteArray atAlice =
         waitForElement(elements, [](const QByteArray &x) { return x.contains("id='m2'"); });
@@ -331,7 +332,8 @@ void tst_XmppServerLink::streamErrorFromServer()
     QVERIFY(failed.wait(5000));
     QCOMPARE(failed.size(), 1);
     QCOMPARE(failed.first().at(0).value<LinkFailure>(), LinkFailure::RemoteStreamError);
-    // X4: the server's element, standalone, for <body type='terminate' condition='remote-stream-error'>.
+    // XEP-0206 §6: the server's element, standalone, for <body type='terminate'
+    // condition='remote-stream-error'>.
     QCOMPARE(failed.first().at(1).toByteArray(),
              "<stream:error xmlns:stream='http://etherx.jabber.org/streams'><host-unknown "
              "xmlns='urn:ietf:params:xml:ns:xmpp-streams'/><text "
@@ -393,7 +395,7 @@ void tst_XmppServerLink::noTlsOffered()
             s->write(kServerHeader + kPlainFeatures);
         }
     });
-    // S2: fake.test is not in noTlsDomains, so plaintext is refused, never a silent downgrade.
+    // RFC 6120 §5: fake.test is not in noTlsDomains, so plaintext is refused, never a silent downgrade.
     const Config linkConfig = fakeConfig(server.serverPort(), false);
     ServerLink link(linkConfig, nullptr);
     QSignalSpy opened(&link, &ServerLink::streamOpened);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Proves the BOSH <body/> wrapper rules: XEP-0124 §7 (one body root, attributes), XEP-0206 (xmpp:*
-// attributes, payloads made standalone in jabber:client), and PROTOCOL.md B6 (refusals).
+// attributes, payloads made standalone in jabber:client), and the wrapper rules of XEP-0124 (refusals).
 #include "bosh/boshbody.h"
 
 #include <QTest>

@@ -194,7 +194,7 @@ class tst_BoshSession : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    // --- creation (B7, B8, X1, X2) ---
+    // --- creation (XEP-0124 §7, XEP-0206 §3, §4) ---
     void creationResponseAttributes_data();
     void creationResponseAttributes();
     void creationWaitsForFeatures();
@@ -207,7 +207,7 @@ private Q_SLOTS:
     void backendFailureDuringCreation();
     void creationTimesOutWithoutFeatures();
 
-    // --- rids (B10, B11, B12) ---
+    // --- rids (XEP-0124 §14) ---
     void forwardsInRidOrder();
     void ridOutsideWindowIsItemNotFound();
     void repeatedRidGetsCachedResponse();
@@ -218,12 +218,12 @@ private Q_SLOTS:
     void closedConnectionNoticedOnlyWhenAnswering();
     void resentRidOfClosedConnectionIsHeldAgain();
 
-    // --- acks (B13) ---
+    // --- acks (XEP-0124 §9) ---
     void acksAdvertisedAndReported();
     void ackAttributeWhenLaterRidReceived();
     void clientAckDropsCachedResponses();
 
-    // --- waiting (B14, B15, B16, B17) ---
+    // --- waiting (XEP-0124 §7, §10) ---
     void holdAnswersOldest();
     void payloadAnswersHeldRequest();
     void stanzasOfOneReadShareOneResponse();
@@ -233,7 +233,7 @@ private Q_SLOTS:
     void pauseAnswersHeldAndStretchesInactivity();
     void pauseAboveMaxPauseIsPolicyViolation();
 
-    // --- overactivity and polling (B18, B19) ---
+    // --- overactivity and polling (XEP-0124 §11, §12) ---
     void pollingSessionAnswersAtOnce();
     void pollingTooFastIsPolicyViolation();
     void tooManySimultaneousRequests();
@@ -243,7 +243,7 @@ private Q_SLOTS:
     // --- what waits for the client is capped ---
     void backlogOverCapEndsSessionAndBounces();
 
-    // --- termination and errors (B20, B21, B22, X4) ---
+    // --- termination and errors (XEP-0124 §13, §17, XEP-0206 §6) ---
     void clientTerminate();
     void legacyHttpErrorCodes_data();
     void legacyHttpErrorCodes();
@@ -252,16 +252,16 @@ private Q_SLOTS:
     void operatorTerminate_data();
     void operatorTerminate();
 
-    // --- restart (X3) ---
+    // --- restart (XEP-0206 §5) ---
     void restartRestartsUpstream();
     void restartWithPayloadIsBadRequest();
 
-    // --- keys (B23) ---
+    // --- keys (XEP-0124 §15) ---
     void keySequencing();
     void keySequencingGuardsRepeatedRids_data();
     void keySequencingGuardsRepeatedRids();
 
-    // --- several streams (B24) ---
+    // --- several streams (XEP-0124 §16) ---
     void multipleStreams();
 };
 
@@ -336,7 +336,7 @@ void tst_BoshSession::creationResponseAttributes()
     QCOMPARE(p[QStringLiteral("xmpp:restartlogic")], QStringLiteral("true"));
     QVERIFY(!p[QStringLiteral("stream")].isEmpty());
     QVERIFY(p[QStringLiteral("requests")].toInt() > p[QStringLiteral("hold")].toInt());
-    // X2: the stream features ride in the creation response.
+    // XEP-0206 §2: the stream features ride in the creation response.
     QCOMPARE(p.children, QStringList{QStringLiteral("features")});
     QCOMPARE(f.up()->params.domain, QStringLiteral("example.com"));
 }
@@ -753,7 +753,7 @@ void tst_BoshSession::inactivityEndsSessionAndBounces()
     f.session->checkTimers();
     QCOMPARE(finished.size(), 1);
     QCOMPARE(noClient.size(), 1);
-    // X6: the message goes back to its sender as an error before the stream closes.
+    // XEP-0206 §7: the message goes back to its sender as an error before the stream closes.
     QCOMPARE(f.up()->sent.size(), 1);
     const QByteArray bounce = f.up()->sent.first();
     QVERIFY2(bounce.contains("type=\"error\"") && bounce.contains("recipient-unavailable") &&

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Request helpers (header lookup, x-www-form-urlencoded query parameters for the BOSH GET form, PROTOCOL
-// B5), Response::error, reason phrases and Accept-Encoding negotiation (B3).
+// Request helpers (header lookup, x-www-form-urlencoded query parameters for the BOSH GET form of
+// XEP-0252), Response::error, reason phrases and Accept-Encoding negotiation (RFC 9110 §12.5.3).
 #include "http/compression.h"
 #include "http/httpmessage.h"
 

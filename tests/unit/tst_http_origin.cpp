@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// CORS origin allowlist patterns (PROTOCOL B4): '*' any run, '?' one character, whole string,
+// CORS origin allowlist patterns (Fetch standard, CORS): '*' any run, '?' one character, whole string,
 // ASCII case-insensitive; an empty allowlist allows every origin.
 #include "base/config.h"
 #include "http/cors.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Proves where the connection manager may connect (PROTOCOL.md S1, S3): the allowlist, static routes,
-// client `route` checks (XEP-0124 §7.1), RFC 2782 SRV ordering, and real SRV lookups against a local
-// dnsmasq (RFC 6120 §3.2.1, including the "." no-service record and the fallback to domain:5222).
+// Proves where the connection manager may connect (RFC 6120 §3.2, and never an open relay): the allowlist,
+// static routes, client `route` checks (XEP-0124 §7.1), RFC 2782 SRV ordering, and real SRV lookups against a
+// local dnsmasq (RFC 6120 §3.2.1, including the "." no-service record and the fallback to domain:5222).
 #include "xmpp/resolver.h"
 
 #include <QCoreApplication>

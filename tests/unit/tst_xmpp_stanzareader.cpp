@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Proves that StanzaReader splits a server stream into standalone top-level elements whatever the
-// split of the input (RFC 6120 §4.2, XEP-0206 §X5, RFC 7395 §3.3.3), and refuses restricted XML.
+// split of the input (RFC 6120 §4.2, XEP-0206 §2, RFC 7395 §3.3.3), and refuses restricted XML.
 #include "xmpp/stanzareader.h"
 
 #include <QTest>
