@@ -112,18 +112,19 @@ bool WebSocketFront::handleUpgrade(QTcpSocket *socket, const Http::Request &head
     return true;
 }
 
-void WebSocketFront::handshakeCompleted(const QWebSocket *webSocket)
+QTcpSocket *WebSocketFront::handshakeCompleted(const QWebSocket *webSocket)
 {
     // The QWebSocket does not name its QTcpSocket; the connection's two ends do.
     for (auto it = m_handshakes.begin(); it != m_handshakes.end(); ++it) {
-        const QTcpSocket *socket = it.key();
+        QTcpSocket *socket = it.key();
         if (socket->peerPort() == webSocket->peerPort() && socket->localPort() == webSocket->localPort() &&
             socket->peerAddress() == webSocket->peerAddress()) {
             delete it.value();
             m_handshakes.erase(it);
-            return;
+            return socket;
         }
     }
+    return nullptr;
 }
 
 void WebSocketFront::refuse(QTcpSocket *socket, int status, const QByteArray &reason)
@@ -145,9 +146,9 @@ void WebSocketFront::accept()
 {
     for (QWebSocketServer *server : {&m_server, &m_secureServer}) {
         while (QWebSocket *socket = server->nextPendingConnection()) {
-            handshakeCompleted(socket);
+            QTcpSocket *transport = handshakeCompleted(socket);
             const QString id = newId();
-            auto *stream = new WebSocketStream(socket, id, m_config, m_resolver, m_hub, this);
+            auto *stream = new WebSocketStream(socket, transport, id, m_config, m_resolver, m_hub, this);
             m_streams.insert(id, stream);
             connect(stream, &WebSocketStream::finished, this, [this](const QString &finishedId) {
                 if (WebSocketStream *done = m_streams.take(finishedId))

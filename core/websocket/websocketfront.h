@@ -63,8 +63,9 @@ public:
 private:
     void refuse(QTcpSocket *socket, int status, const QByteArray &reason);
     void accept();
-    /// Stops the handshake deadline of the socket `webSocket` was made from.
-    void handshakeCompleted(const QWebSocket *webSocket);
+    /// Stops the handshake deadline of the socket `webSocket` was made from, and returns that socket
+    /// (null when not found).
+    QTcpSocket *handshakeCompleted(const QWebSocket *webSocket);
 
     const Config &m_config;
     Xmpp::Resolver *m_resolver = nullptr;
@@ -77,7 +78,9 @@ private:
     bool m_draining = false;
     QString m_drainUri;
     QHash<QString, WebSocketStream *> m_streams;
-    QHash<QTcpSocket *, QTimer *> m_handshakes; ///< sockets handed to QWebSocketServer, their deadlines
+    /// Sockets handed to QWebSocketServer, their deadlines. accept() also finds each WebSocket's own
+    /// socket here (QWebSocket does not give it out).
+    QHash<QTcpSocket *, QTimer *> m_handshakes;
     QElapsedTimer m_clock;
     QTimer m_timer;
 };

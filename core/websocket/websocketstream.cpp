@@ -4,19 +4,23 @@
 #include "base/limits.h"
 #include "websocket/framing.h"
 #include "websocket/websocketfront.h"
+#include "xmpp/bounce.h"
 #include "xmpp/resolver.h"
 
 #include <QDateTime>
 #include <QLoggingCategory>
+#include <QSslSocket>
 #include <QTimer>
 
 Q_LOGGING_CATEGORY(lcWs, "switchboard.ws", QtWarningMsg)
 
 namespace Switchboard::WebSocket {
 
-WebSocketStream::WebSocketStream(QWebSocket *socket, const QString &id, const Config &config,
-                                 Xmpp::Resolver *resolver, Monitor::Hub *hub, QObject *parent)
-    : QObject(parent), m_socket(socket), m_id(id), m_config(config), m_resolver(resolver), m_hub(hub)
+WebSocketStream::WebSocketStream(QWebSocket *socket, QTcpSocket *transport, const QString &id,
+                                 const Config &config, Xmpp::Resolver *resolver, Monitor::Hub *hub,
+                                 QObject *parent)
+    : QObject(parent), m_socket(socket), m_transport(transport), m_id(id), m_config(config),
+      m_resolver(resolver), m_hub(hub)
 {
     socket->setParent(this);
     m_peer = socket->peerAddress();
@@ -36,6 +40,7 @@ WebSocketStream::WebSocketStream(QWebSocket *socket, const QString &id, const Co
              QStringLiteral("unsupported-encoding"));
     });
     connect(socket, &QWebSocket::pong, this, [this] { m_active = true; });
+    connect(socket, &QWebSocket::bytesWritten, this, &WebSocketStream::forgetDelivered);
     connect(socket, &QWebSocket::disconnected, this, [this] {
         if (m_state != State::Closed && m_socket &&
             m_socket->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData) {
@@ -249,8 +254,65 @@ void WebSocketStream::sendText(const QByteArray &xml, bool isStanza)
         if (m_hub->wantsTraffic())
             Q_EMIT m_hub->stanzaForwarded(m_id, m_id, Monitor::Direction::ToClient, xml);
     }
+    // Qt's socket buffers what we write (it writes nothing to the kernel in write()), so the growth
+    // of the backlog is what this message took; where it ends is how we tell later whether the
+    // client's side of the connection took all of it.
+    const qint64 before = backlog();
     m_socket->sendTextMessage(QString::fromUtf8(xml));
+    m_handed += qMax<qint64>(0, backlog() - before);
+    if (isStanza)
+        m_inFlight.push_back({xml, m_handed});
     m_socket->flush(); // out now, not on the next write notification
+    forgetDelivered();
+    if (isStanza && backlog() > m_config.maxClientBacklog)
+        cutOff();
+}
+
+qint64 WebSocketStream::backlog() const
+{
+    if (!m_transport)
+        return m_socket ? m_socket->bytesToWrite() : 0;
+    qint64 waiting = m_transport->bytesToWrite();
+    // A TLS socket's bytesToWrite() is only the plaintext not yet encrypted; the records waiting
+    // for the kernel are counted apart.
+    if (const auto *tls = qobject_cast<const QSslSocket *>(m_transport.data()))
+        waiting += tls->encryptedBytesToWrite();
+    return waiting;
+}
+
+void WebSocketStream::forgetDelivered()
+{
+    const qint64 delivered = m_handed - backlog();
+    while (!m_inFlight.empty() && m_inFlight.front().end <= delivered)
+        m_inFlight.pop_front();
+}
+
+void WebSocketStream::cutOff()
+{
+    // The client stopped reading while the server keeps sending: without a cap we would buffer
+    // without limit. RFC 6120 §4.9.3.14: policy-violation. What the client did not get goes back to
+    // its senders (RFC 6120 §8.3) like the stanzas the link bounces after retireLink().
+    qCDebug(lcWs) << m_id << "backlog over max_client_backlog:" << backlog();
+    if (auto *front = qobject_cast<WebSocketFront *>(parent()); front && front->limits())
+        front->limits()->refused(QStringLiteral("max_client_backlog"), m_peer);
+    forgetDelivered();
+    std::deque<InFlight> undelivered;
+    undelivered.swap(m_inFlight);
+    for (const InFlight &stanza : undelivered) {
+        if (m_link) {
+            if (const QByteArray bounce = Xmpp::bounceStanza(stanza.xml); !bounce.isEmpty())
+                m_link->send(bounce);
+        }
+        if (m_hub)
+            Q_EMIT m_hub->noClient(m_id, m_id, stanza.xml);
+    }
+    fail(streamErrorFrame(QStringLiteral("policy-violation"),
+                          QStringLiteral("too much data waiting for the client")),
+         QStringLiteral("policy-violation"));
+    // The stream error and <close/> wait behind everything the client did not read, so it will not see
+    // them; holding the connection open for that would keep the backlog. Drop it now.
+    if (m_socket)
+        m_socket->abort();
 }
 
 void WebSocketStream::fail(const QByteArray &streamError, const QString &condition)

@@ -9,6 +9,10 @@
 #include <QPointer>
 #include <QWebSocket>
 
+#include <deque>
+
+class QTcpSocket;
+
 namespace Switchboard::WebSocket {
 
 /// One client stream over WebSocket (RFC 7395): framing messages in, stanzas to the server link, and
@@ -19,9 +23,11 @@ class WebSocketStream final : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(WebSocketStream)
 public:
-    /// Takes ownership of `socket`. `config` must outlive the stream.
-    WebSocketStream(QWebSocket *socket, const QString &id, const Config &config, Xmpp::Resolver *resolver,
-                    Monitor::Hub *hub, QObject *parent = nullptr);
+    /// Takes ownership of `socket`. `transport` is the TCP or TLS socket under it (may be null), read
+    /// for what waits toward the client; Qt deletes it when it disconnects. `config` must outlive the
+    /// stream.
+    WebSocketStream(QWebSocket *socket, QTcpSocket *transport, const QString &id, const Config &config,
+                    Xmpp::Resolver *resolver, Monitor::Hub *hub, QObject *parent = nullptr);
     ~WebSocketStream() override;
 
     /// Keepalive (W6): ping when quiet, end the stream when idle too long. `now` in ms.
@@ -33,6 +39,9 @@ public:
     /// other. False unless the stream is open.
     bool inject(Monitor::Direction direction, const QByteArray &xml);
     const QString &id() const { return m_id; }
+    /// Bytes written toward the client that have not left this process yet (Qt's socket buffers,
+    /// the encrypted ones included). Over Config::maxClientBacklog the stream ends.
+    qint64 backlog() const;
 
     /// The most Qt may collect of one incoming frame or message before it closes the connection itself
     /// (RFC 6455 §7.4.1, code 1009): `ws_max_message_size` plus a small margin, so a message a little
@@ -54,12 +63,24 @@ private:
     void fail(const QByteArray &streamError, const QString &condition);
     void finish(const QString &condition);
     void retireLink();
+    /// Drops the stanzas whose bytes have all left the socket from m_inFlight.
+    void forgetDelivered();
+    /// The client does not read what it is sent: bounce what it did not get, end the stream.
+    void cutOff();
     /// Beyond ws_max_message_size: room for a message slightly over it to get a stream error.
     static constexpr qint64 kIncomingMargin = 8192;
     /// The longest WebSocket frame header (RFC 6455 §5.2: 2 + 8 length + 4 mask).
     static constexpr qint64 kMaxFrameHeader = 14;
 
     QPointer<QWebSocket> m_socket;
+    QPointer<QTcpSocket> m_transport;
+    struct InFlight
+    {
+        QByteArray xml;
+        qint64 end = 0; ///< m_handed once all of it was handed to the socket
+    };
+    std::deque<InFlight> m_inFlight; ///< stanzas handed to the socket, possibly still in its buffer
+    qint64 m_handed = 0;             ///< bytes handed to the socket so far
     QString m_id;
     const Config &m_config;
     Xmpp::Resolver *m_resolver = nullptr;

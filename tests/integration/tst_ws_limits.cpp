@@ -3,6 +3,7 @@
 // frame that declares a huge length and then streams, a message that grows fragment by fragment, a
 // connection that never opens an XMPP stream. None of these reaches the XMPP server, so no server runs.
 #include "base/limits.h"
+#include "rawwebsocket.h"
 #include "server.h"
 #include "testmain.h"
 
@@ -11,100 +12,10 @@
 #include <QTcpSocket>
 #include <QTest>
 #include <QWebSocket>
-#include <QtEndian>
 
 using namespace Switchboard;
 
-namespace {
-
-/// A WebSocket client written by hand, so it can send what QWebSocket never would.
-class RawWebSocket
-{
-public:
-    /// Connects to 127.0.0.1:port and completes the opening handshake (RFC 6455 §4.1) for `path`.
-    bool open(quint16 port, const QByteArray &path)
-    {
-        m_socket.connectToHost(QHostAddress::LocalHost, port);
-        if (!QTest::qWaitFor([&] { return m_socket.state() == QAbstractSocket::ConnectedState; }, 5000))
-            return false;
-        m_socket.write("GET " + path +
-                       " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                       "Sec-WebSocket-Protocol: xmpp\r\n\r\n");
-        const bool headDone = QTest::qWaitFor(
-            [&] {
-                m_in += m_socket.readAll();
-                return m_in.contains("\r\n\r\n") || m_socket.state() != QAbstractSocket::ConnectedState;
-            },
-            5000);
-        if (!headDone || !m_in.startsWith("HTTP/1.1 101"))
-            return false;
-        m_in.remove(0, m_in.indexOf("\r\n\r\n") + 4);
-        return true;
-    }
-
-    /// A client frame header (masked, RFC 6455 §5.2) announcing `length` payload bytes. The masking key
-    /// is zero, so the payload goes out as it is.
-    static QByteArray frameHeader(quint8 opcode, bool final, quint64 length)
-    {
-        QByteArray header;
-        header.append(char((final ? 0x80 : 0x00) | opcode));
-        if (length < 126) {
-            header.append(char(0x80 | length));
-        } else if (length <= 0xffff) {
-            header.append(char(0x80 | 126));
-            quint16 big = qToBigEndian(quint16(length));
-            header.append(reinterpret_cast<const char *>(&big), 2);
-        } else {
-            header.append(char(0x80 | 127));
-            quint64 big = qToBigEndian(length);
-            header.append(reinterpret_cast<const char *>(&big), 8);
-        }
-        header.append(4, '\0');
-        return header;
-    }
-
-    /// Writes `bytes` and returns once the socket has handed them to the kernel, or it is closed.
-    /// Between writes the event loop runs, so the server in this thread reads what arrived.
-    bool send(const QByteArray &bytes)
-    {
-        m_socket.write(bytes);
-        return QTest::qWaitFor(
-                   [&] {
-                       return m_socket.bytesToWrite() == 0 ||
-                              m_socket.state() != QAbstractSocket::ConnectedState;
-                   },
-                   5000) &&
-               m_socket.state() == QAbstractSocket::ConnectedState;
-    }
-
-    /// Sends a ping and waits for its pong: every byte sent before it has then been read by the server
-    /// (RFC 6455 §5.5.2, §5.4: control frames may come between the fragments of a message). False
-    /// when the connection closes first.
-    bool roundTrip()
-    {
-        static const QByteArray ping = frameHeader(0x9, true, 4) + "sync";
-        if (!send(ping))
-            return false;
-        const bool answered = QTest::qWaitFor(
-            [&] {
-                m_in += m_socket.readAll();
-                return m_in.contains("sync") || m_socket.state() != QAbstractSocket::ConnectedState;
-            },
-            5000);
-        m_in.clear();
-        return answered && m_socket.state() == QAbstractSocket::ConnectedState;
-    }
-
-    bool isOpen() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
-    QTcpSocket &socket() { return m_socket; }
-
-private:
-    QTcpSocket m_socket;
-    QByteArray m_in;
-};
-
-} // namespace
+using namespace Switchboard::Test;
 
 class tst_WsLimits : public QObject
 {

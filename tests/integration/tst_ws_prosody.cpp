@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // XMPP over WebSocket (RFC 7395) end to end: Switchboard in front of a real Prosody, real WebSocket
 // clients, a BOSH user on the other side, and the refusals that happen before any XMPP is spoken.
+#include "base/limits.h"
 #include "boshclient.h"
 #include "prosodyfixture.h"
+#include "rawwebsocket.h"
 #include "server.h"
 #include "testmain.h"
 #include "wsclient.h"
@@ -64,6 +66,7 @@ private Q_SLOTS:
     void unknownDomainIsHostUnknown();
     void hostMetaNamesEndpoints();
     void serverShutdownGivesStreamErrorAndClose();
+    void clientThatDoesNotReadIsCutOff();
 
 private:
     Config baseConfig(quint16 c2sPort) const;
@@ -317,6 +320,82 @@ void tst_WsProsody::serverShutdownGivesStreamErrorAndClose()
     QVERIFY2(!streamError.isNull(), client.rawMessages().join('\n').constData());
     QVERIFY(!client.waitForName(QStringLiteral("close")).isNull());
     QVERIFY(client.waitForDisconnected());
+    QTRY_COMPARE(server.sessionCount(), 0);
+}
+
+void tst_WsProsody::clientThatDoesNotReadIsCutOff()
+{
+    // A logged-in client stops reading while a contact keeps sending: what waits toward it is capped
+    // (max_client_backlog); over the cap its stream ends with policy-violation, and the messages it
+    // did not get come back to the sender as errors (RFC 6120 §8.3) instead of vanishing.
+    Config config = baseConfig(m_prosody.c2sPort());
+    config.maxClientBacklog = 65536;
+    config.wsMaxMessageSize = 65536;
+    Server server(config);
+    QString error;
+    QVERIFY2(server.start(&error), qPrintable(error));
+    QSignalSpy terminated(server.hub(), &Monitor::Hub::streamTerminated);
+    auto cut = [&] {
+        for (const QList<QVariant> &args : std::as_const(terminated)) {
+            if (args.at(2).toString() == QLatin1String("policy-violation"))
+                return true;
+        }
+        return false;
+    };
+
+    // A small receive buffer, and from the login on no reading at all.
+    Test::RawWebSocket alice(4096);
+    QVERIFY(alice.open(server.port(), server.webSocketUrl().path().toUtf8()));
+    QVERIFY(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                        m_prosody.password(QStringLiteral("alice")), QStringLiteral("slow")));
+    WsClient bob(server.webSocketUrl());
+    QVERIFY(bob.connectSocket());
+    QVERIFY2(bob.login(QStringLiteral("localhost"), QStringLiteral("bob"),
+                       m_prosody.password(QStringLiteral("bob")), &error, QStringLiteral("fast")),
+             qPrintable(error));
+
+    // Bob sends in batches, each closed by a ping to the server: its answer comes once Prosody has
+    // routed the batch to alice, so bob never floods his own link, and alice's backlog only grows.
+    const QByteArray body(16384, 'x');
+    constexpr int kBatch = 16;
+    constexpr int kBudget = 1024; // 16 MiB: far more than the kernel's buffers on both sides
+    int sent = 0;
+    while (sent < kBudget && !cut()) {
+        for (int i = 0; i < kBatch; ++i, ++sent)
+            bob.sendText("<message xmlns='jabber:client' type='chat' to='" + alice.jid().toUtf8() +
+                         "' id='m" + QByteArray::number(sent) + "'><body>" + body + "</body></message>");
+        const QByteArray pingId = "p" + QByteArray::number(sent);
+        bob.sendText("<iq xmlns='jabber:client' type='get' to='localhost' id='" + pingId +
+                     "'><ping xmlns='urn:xmpp:ping'/></iq>");
+        QVERIFY(!bob.waitFor([&](const QDomElement &e) {
+                        return e.attribute(QStringLiteral("id")) == QLatin1String(pingId);
+                    })
+                     .isNull());
+    }
+    QVERIFY2(cut(), qPrintable(QStringLiteral("still open after %1 messages").arg(sent)));
+    QCOMPARE(server.limits()->hits().value(QStringLiteral("max_client_backlog")), 1u);
+    // What alice did not get comes back to bob.
+    // (Prosody answers later ones itself once alice's session is gone: service-unavailable.)
+    auto bounces = [&] {
+        qsizetype count = 0;
+        for (const QByteArray &raw : bob.rawMessages()) {
+            if (raw.startsWith("<message") && raw.contains("type='error'") &&
+                raw.contains("<recipient-unavailable"))
+                ++count;
+        }
+        return count;
+    };
+    QTRY_VERIFY2(bounces() > 0, bob.rawMessages().join('\n').right(2000).constData());
+    // Once alice reads again she finds her connection gone.
+    alice.socket().setReadBufferSize(0);
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            alice.socket().readAll();
+            return !alice.isOpen();
+        },
+        10000));
+    bob.sendText("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>");
+    QVERIFY(bob.waitForDisconnected());
     QTRY_COMPARE(server.sessionCount(), 0);
 }
 
