@@ -338,6 +338,8 @@ Connection::Connection(QTcpSocket *socket, HttpServer *server)
     m_requestTimer.setSingleShot(true);
     connect(&m_idleTimer, &QTimer::timeout, this, &Connection::onIdleTimeout);
     connect(&m_requestTimer, &QTimer::timeout, this, &Connection::onRequestTimeout);
+    m_writeTimer.setSingleShot(true);
+    connect(&m_writeTimer, &QTimer::timeout, this, &Connection::onWriteTimeout);
     m_awaitingUpgradeCheck = bool(server->m_upgradeHandler);
     connectSocket();
     startSeconds(m_idleTimer, m_config.httpIdleTimeout);
@@ -357,6 +359,8 @@ void Connection::connectSocket()
 {
     connect(m_socket, &QTcpSocket::readyRead, this, &Connection::onReadyRead);
     connect(m_socket, &QTcpSocket::bytesWritten, this, &Connection::onBytesWritten);
+    if (auto *tls = qobject_cast<QSslSocket *>(m_socket))
+        connect(tls, &QSslSocket::encryptedBytesWritten, this, &Connection::onBytesWritten);
     connect(m_socket, &QTcpSocket::disconnected, this, &Connection::onDisconnected);
 }
 
@@ -672,6 +676,7 @@ void Connection::beginClose()
     m_unparsed.clear();
     m_idleTimer.stop();
     m_requestTimer.stop();
+    m_writeTimer.stop();
     abortPending();
     // Lingering close (RFC 9112 §9.6, and the TLS close_notify of §9.8): the last response goes out
     // whole before the connection ends; the connection keeps its slot until then.
@@ -684,8 +689,19 @@ void Connection::beginClose()
     closer->start();
 }
 
+qint64 Connection::outputWaiting() const
+{
+    const auto *tls = qobject_cast<const QSslSocket *>(m_socket);
+    return m_socket->bytesToWrite() + (tls ? tls->encryptedBytesToWrite() : 0);
+}
+
 void Connection::onBytesWritten()
 {
+    if (m_state == State::Open) {
+        // The client took some of our output: its deadline starts again.
+        m_writeTimer.stop();
+        updateTimers();
+    }
     if (m_state == State::Open && !m_awaitingUpgradeCheck && canParse() &&
         (!m_unparsed.isEmpty() || m_socket->bytesAvailable() > 0))
         scheduleProcessInput(); // the write backlog drained below its cap
@@ -726,6 +742,7 @@ void Connection::finish()
     m_state = State::Closed;
     m_idleTimer.stop();
     m_requestTimer.stop();
+    m_writeTimer.stop();
     abortPending();
     m_server->connectionFinished(m_peerAddress, m_upgradedSocket);
     // Deferred: we are usually inside a signal of our own socket.
@@ -740,6 +757,16 @@ void Connection::onIdleTimeout()
     beginClose();
 }
 
+void Connection::onWriteTimeout()
+{
+    if (m_state != State::Open || outputWaiting() == 0)
+        return;
+    qCInfo(lcHttp) << "connection from" << m_peerAddress << "closed: it took none of" << outputWaiting()
+                   << "waiting bytes for" << m_config.httpRequestTimeout << "s";
+    // Nothing can reach a client that does not read: no lingering close.
+    m_socket->abort();
+}
+
 void Connection::onRequestTimeout()
 {
     if (m_state == State::Open)
@@ -750,6 +777,12 @@ void Connection::updateTimers()
 {
     if (m_state != State::Open)
         return;
+    // A client that does not read stops the parsing once MaxWriteBacklog waits, and with it every
+    // other timer: output waiting without progress for http_request_timeout ends the connection.
+    if (outputWaiting() == 0)
+        m_writeTimer.stop();
+    else if (!m_writeTimer.isActive())
+        startSeconds(m_writeTimer, m_config.httpRequestTimeout);
     const bool busy = m_parse->inMessage || !m_unparsed.isEmpty() || !m_queue.empty() ||
                       (m_awaitingUpgradeCheck && m_socket->bytesAvailable() > 0);
     if (busy)

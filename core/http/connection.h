@@ -76,6 +76,9 @@ private:
     void onDisconnected();
     void onIdleTimeout();
     void onRequestTimeout();
+    void onWriteTimeout();
+    /// Response bytes not yet taken by the kernel (on TLS: plain and encrypted).
+    qint64 outputWaiting() const;
 
     void checkUpgrade();
     void finishUpgradeCheck();
@@ -104,6 +107,7 @@ private:
     QByteArray m_unparsed; ///< bytes read but not parsed yet (pipelining cap reached)
     QTimer m_idleTimer;
     QTimer m_requestTimer;           ///< deadline of the request being received
+    QTimer m_writeTimer;             ///< deadline for progress while output waits
     qsizetype m_upgradeScanFrom = 0; ///< where to resume looking for the end of the head
     State m_state = State::Open;
     bool m_awaitingUpgradeCheck = false;

@@ -230,6 +230,7 @@ private Q_SLOTS:
     void oneByteAtATime();
     void pipeliningIsBounded();
     void slowReaderBoundsWriteBacklog();
+    void readerThatNeverReadsIsDropped();
     void laterPipelinedAbortedOnClose();
     void serverDeletedWithPendingExchanges();
 };
@@ -1104,6 +1105,36 @@ void tst_HttpServer::slowReaderBoundsWriteBacklog()
         QCOMPARE(reply.body.size(), big.size());
     }
     QCOMPARE(handled, 60);
+}
+
+void tst_HttpServer::readerThatNeverReadsIsDropped()
+{
+    // A client that pipelines requests and never reads: once the write backlog stops parsing, only the
+    // write-progress deadline (http_request_timeout) can end the connection.
+    Config config = testConfig();
+    config.httpRequestTimeout = 1;
+    config.httpIdleTimeout = 1;
+    auto server = start(config);
+    const QByteArray big(512 * 1024, 'b');
+    server->setHandler([&](Exchange *exchange) {
+        Response response;
+        response.body = big;
+        response.compressible = false;
+        exchange->respond(response);
+    });
+    QSignalSpy closed(server.get(), &HttpServer::connectionClosed);
+    QTcpSocket client;
+    client.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
+    client.setReadBufferSize(4096);
+    client.connectToHost(QHostAddress::LocalHost, server->serverPort());
+    QTRY_COMPARE(client.state(), QAbstractSocket::ConnectedState);
+    QByteArray requests;
+    for (int i = 0; i < 60; ++i)
+        requests += get("/big");
+    client.write(requests);
+    QTRY_COMPARE(server->connectionCount(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(closed.size(), 1, 15000);
+    QCOMPARE(server->connectionCount(), 0);
 }
 
 void tst_HttpServer::laterPipelinedAbortedOnClose()
