@@ -23,6 +23,7 @@ WebSocketStream::WebSocketStream(QWebSocket *socket, QTcpSocket *transport, cons
       m_resolver(resolver), m_hub(hub)
 {
     socket->setParent(this);
+    m_age.start();
     m_peer = socket->peerAddress();
     // Qt's defaults (2 GiB frames and messages) would let one frame header make us buffer gigabytes:
     // Qt collects a frame's whole payload before it hands it on. With these caps Qt refuses a frame
@@ -366,6 +367,13 @@ void WebSocketStream::checkTimers(qint64 now)
 {
     if (m_state == State::Closed || !m_socket)
         return;
+    // Pongs keep a connection active, so the idle limit alone never ends one that answers pings but
+    // never opens a stream: it holds a connection slot and nothing else bounds it.
+    if (m_state == State::AwaitOpen && m_age.hasExpired(qint64(m_config.connectTimeout) * 1000)) {
+        fail(streamErrorFrame(QStringLiteral("connection-timeout"), QStringLiteral("no <open/> in time")),
+             QStringLiteral("connection-timeout"));
+        return;
+    }
     if (m_active) {
         m_active = false;
         m_lastActivity = now;

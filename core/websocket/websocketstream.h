@@ -5,6 +5,7 @@
 #include "monitor/hub.h"
 #include "xmpp/serverlink.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 #include <QWebSocket>
@@ -30,7 +31,8 @@ public:
                     Xmpp::Resolver *resolver, Monitor::Hub *hub, QObject *parent = nullptr);
     ~WebSocketStream() override;
 
-    /// Keepalive (W6): ping when quiet, end the stream when idle too long. `now` in ms.
+    /// Keepalive and deadlines: ping when quiet (RFC 7395 §3.7), end the stream when idle too long, or
+    /// when no <open/> came within Config::connectTimeout of the WebSocket's start. `now` in ms.
     void checkTimers(qint64 now);
     /// Ends the stream from our side: a stream error with `condition`, or a see-other-uri close.
     void closeWith(const QString &condition, const QString &seeOtherUri = {});
@@ -99,6 +101,7 @@ private:
     bool m_active = true;      ///< something arrived since the last checkTimers()
     qint64 m_lastActivity = 0; ///< clock of the last checkTimers() that saw activity
     qint64 m_lastPing = 0;
+    QElapsedTimer m_age; ///< since the WebSocket was established (the deadline for <open/>)
 };
 
 } // namespace Switchboard::WebSocket

@@ -7,6 +7,7 @@
 #include "server.h"
 #include "testmain.h"
 
+#include <QElapsedTimer>
 #include <QNetworkRequest>
 #include <QSignalSpy>
 #include <QTcpSocket>
@@ -27,6 +28,7 @@ private Q_SLOTS:
     void hugeFrameIsCutOff();
     void growingMessageIsCutOff();
     void messageJustOverTheCapGetsStreamError();
+    void noOpenWithinConnectTimeout();
 
 private:
     std::unique_ptr<Server> m_server;
@@ -44,6 +46,8 @@ void tst_WsLimits::init()
     config.routes = {Route{QStringLiteral("localhost"), QStringLiteral("127.0.0.1"), 1}};
     config.noTlsDomains = {QStringLiteral("localhost")};
     config.wsMaxMessageSize = kMaxMessage;
+    config.connectTimeout = 2;
+    config.wsPingInterval = 1;
     m_server = std::make_unique<Server>(config);
     QString error;
     QVERIFY2(m_server->start(&error), qPrintable(error));
@@ -114,6 +118,27 @@ void tst_WsLimits::messageJustOverTheCapGetsStreamError()
     QVERIFY(!messages.isEmpty());
     QVERIFY2(messages.first().first().toString().contains(u"policy-violation"),
              qPrintable(messages.first().first().toString()));
+}
+
+void tst_WsLimits::noOpenWithinConnectTimeout()
+{
+    // A WebSocket that never opens an XMPP stream but answers every ping (QWebSocket does so by itself)
+    // must not hold its connection for ever: connect_timeout bounds the wait for <open/>.
+    QWebSocket client;
+    QSignalSpy messages(&client, &QWebSocket::textMessageReceived);
+    QSignalSpy disconnected(&client, &QWebSocket::disconnected);
+    QNetworkRequest request(m_server->webSocketUrl());
+    request.setRawHeader("Sec-WebSocket-Protocol", "xmpp");
+    client.open(request);
+    QTRY_COMPARE(client.state(), QAbstractSocket::ConnectedState);
+    QElapsedTimer elapsed;
+    elapsed.start();
+    QTRY_VERIFY_WITH_TIMEOUT(!disconnected.isEmpty(), 15000);
+    QVERIFY2(elapsed.elapsed() >= 1000, qPrintable(QString::number(elapsed.elapsed())));
+    QVERIFY(!messages.isEmpty());
+    const QString error = messages.first().first().toString();
+    QVERIFY2(error.contains(u"<stream:error") && error.contains(u"<connection-timeout"), qPrintable(error));
+    QTRY_COMPARE(m_server->connectionCount(), 0);
 }
 
 SWITCHBOARD_TEST_MAIN(tst_WsLimits)
