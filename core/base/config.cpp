@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "base/config.h"
 
+#include "base/addressranges.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -371,6 +373,31 @@ bool setToken(const QString &value, Config &config, const Context &, QString *re
     return true;
 }
 
+/// An address or CIDR network of a trusted proxy: "192.0.2.7", "10.0.0.0/8", "2001:db8::/32".
+bool checkAddressRange(QString &item, QString *reason)
+{
+    const auto range = AddressRanges::parseEntry(item);
+    if (!range)
+        return fail(reason, QCoreApplication::translate("Switchboard::Config",
+                                                        "'%1' is not an IP address or CIDR network")
+                                .arg(item));
+    item = item.toLower();
+    return true;
+}
+
+bool setForwardedHeader(const QString &value, Config &config, const Context &, QString *reason)
+{
+    const QString v = value.toLower();
+    static const QStringList names{QStringLiteral("x-forwarded-for"), QStringLiteral("forwarded"),
+                                   QStringLiteral("none")};
+    if (!names.contains(v))
+        return fail(reason, QCoreApplication::translate("Switchboard::Config",
+                                                        "'%1' is not x-forwarded-for, forwarded or none")
+                                .arg(value));
+    config.forwardedHeader = v;
+    return true;
+}
+
 using ItemCheck = bool (*)(QString &item, QString *reason);
 
 /// Splits a list value; `log` rules may contain blanks ("a.b = true"), so they split on ',' and ';'.
@@ -559,6 +586,10 @@ const KeySpec keySpecs[] = {
     {"tls_key_file", Shape::Single, &setFile<&Config::tlsKeyFile>, &getString<&Config::tlsKeyFile>},
     {"tls_port", Shape::Single, &setInt<&Config::tlsPort, 0, 65535>, &getInt<&Config::tlsPort>},
     {"plain_listener", Shape::Single, &setBool<&Config::plainListener>, &getBool<&Config::plainListener>},
+    {"trusted_proxies", Shape::List, &setList<&Config::trustedProxies, &checkAddressRange, true>,
+     &getList<&Config::trustedProxies>},
+    {"forwarded_header", Shape::Single, &setForwardedHeader, &getString<&Config::forwardedHeader>},
+    {"proxy_protocol", Shape::Single, &setBool<&Config::proxyProtocol>, &getBool<&Config::proxyProtocol>},
     {"max_bosh_connections", Shape::Single, &setInt<&Config::maxBoshConnections, 1, 16>,
      &getInt<&Config::maxBoshConnections>},
     {"window_size", Shape::Single, &setInt<&Config::windowSize, 1, 64>, &getInt<&Config::windowSize>},
@@ -828,6 +859,10 @@ bool ConfigLoader::validate(const Config &config, QString *error)
         config.tlsPort == config.port)
         errors.append(QCoreApplication::translate(
             "Switchboard::Config", "keys 'tls_port' and 'port' must differ while 'plain_listener' is on"));
+    if (config.proxyProtocol && config.trustedProxies.isEmpty())
+        errors.append(QCoreApplication::translate(
+            "Switchboard::Config",
+            "key 'proxy_protocol' needs 'trusted_proxies' (only those may send the PROXY header)"));
     if (config.maxConnectionsPerIp > config.maxConnections)
         errors.append(QCoreApplication::translate(
                           "Switchboard::Config",

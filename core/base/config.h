@@ -54,6 +54,14 @@ struct Config
     QString tlsKeyFile;           ///< PEM private key of tlsCertFile
     quint16 tlsPort = 5281;       ///< TLS listen port (0: any free port), when tlsCertFile is set
     bool plainListener = true;    ///< with TLS on, also listen for plain HTTP on `port`
+    /// Addresses and CIDR networks of reverse proxies and load balancers whose word about the client's
+    /// address is believed (forwarding headers, PROXY protocol); empty: none
+    QStringList trustedProxies;
+    /// The request header trusted proxies name clients in: "x-forwarded-for", "forwarded" (RFC 7239)
+    /// or "none"
+    QString forwardedHeader = QStringLiteral("x-forwarded-for");
+    /// Every connection starts with a PROXY protocol header (v1 or v2) from a trusted proxy
+    bool proxyProtocol = false;
 
     // --- BOSH ---
     int maxBoshConnections = 2; ///< cap on `hold` (requests the CM keeps waiting per session)
@@ -127,7 +135,7 @@ struct Config
 ///
 /// Syntax: one `key = value` per line (UTF-8); a line whose first non-blank character is '#' is a comment;
 /// blank lines are ignored; the value is everything after the first '=' with surrounding blanks removed.
-/// List keys (allowed_origins, allowed_domains, allowed_route_hosts, no_tls_domains, log) take items
+/// List keys (allowed_origins, trusted_proxies, allowed_domains, allowed_route_hosts, no_tls_domains, log) take items
 /// separated by commas (and blanks, except for `log`); repeatable keys (route, http_headers) take one
 /// item per line. The first occurrence of a list or repeatable key in a file replaces the list held so
 /// far (e.g. the default), later occurrences in the same file append. An empty value clears a list.

@@ -53,6 +53,23 @@ void Limits::closeConnection(const QHostAddress &peer)
     forgetIfIdle(key);
 }
 
+QString Limits::tryOpenSharedConnection(const QHostAddress &proxy)
+{
+    if (m_connections >= m_config.maxConnections) {
+        const QString limit = QStringLiteral("max_connections");
+        refused(limit, proxy);
+        return limit;
+    }
+    ++m_connections;
+    return {};
+}
+
+void Limits::closeSharedConnection()
+{
+    if (m_connections > 0)
+        --m_connections;
+}
+
 QString Limits::tryOpenSession(const QHostAddress &peer)
 {
     const QString key = addressKey(peer);

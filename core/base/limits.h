@@ -33,6 +33,12 @@ public:
     /// it through refused()), or an empty string when it was counted.
     QString tryOpenConnection(const QHostAddress &peer);
     void closeConnection(const QHostAddress &peer);
+    /// A connection from a trusted proxy that names its clients per request (forwarding headers) carries
+    /// requests of many clients: it counts against max_connections only, not against the proxy's
+    /// per-address share (docs/PROXIES.md). Returns the limit it exceeds (reported through refused()),
+    /// or an empty string when it was counted.
+    QString tryOpenSharedConnection(const QHostAddress &proxy);
+    void closeSharedConnection();
     int connections() const { return m_connections; }
 
     /// A session (BOSH session or WebSocket stream) from `peer` wants to start. Returns the config key

@@ -4,6 +4,7 @@
 #include "base/config.h"
 #include "http/compression.h"
 #include "http/cors.h"
+#include "http/forwarded.h"
 #include "http/httpserver.h"
 #include "http/lingeringclose.h"
 
@@ -322,9 +323,11 @@ const http_parser_settings ParseState::settings = [] {
     return settings;
 }();
 
-Connection::Connection(QTcpSocket *socket, HttpServer *server)
+Connection::Connection(QTcpSocket *socket, HttpServer *server, const QHostAddress &origin, quint16 originPort)
     : QObject(server), m_server(server), m_config(server->m_config), m_socket(socket),
-      m_peerAddress(socket->peerAddress()), m_peerPort(socket->peerPort()),
+      m_peerAddress(origin.isNull() ? socket->peerAddress() : origin),
+      m_peerPort(origin.isNull() ? socket->peerPort() : originPort), m_socketAddress(socket->peerAddress()),
+      m_socketPort(socket->peerPort()),
       m_parse(std::make_unique<ParseState>(m_config.maxDataHeld, m_config.maxHeaderCount,
                                            m_config.maxHeaderSize)),
       m_secure(qobject_cast<QSslSocket *>(socket) != nullptr)
@@ -439,9 +442,10 @@ void Connection::checkUpgrade()
     }
 
     Request request = std::move(head.request);
-    request.peerAddress = m_peerAddress;
-    request.peerPort = m_peerPort;
-    request.secure = m_secure;
+    if (!identifyClient(request)) {
+        finishUpgradeCheck(); // the normal path refuses it
+        return;
+    }
     // Hand the socket over as it came: no signal of ours, Qt's default buffering, no parent. If the
     // handler takes it, it owns it; if it declines, we take it back.
     QTcpSocket *socket = m_socket;
@@ -533,9 +537,10 @@ void Connection::dispatch()
     Request request = std::move(m_parse->request);
     m_parse->request = Request();
     m_continueSent = false;
-    request.peerAddress = m_peerAddress;
-    request.peerPort = m_peerPort;
-    request.secure = m_secure;
+    if (!identifyClient(request)) {
+        refuse(400, QByteArrayLiteral("malformed forwarding header"));
+        return;
+    }
 
     ResponseContext context;
     context.versionMajor = request.versionMajor;
@@ -569,11 +574,30 @@ void Connection::dispatch()
     // The path only: a BOSH GET carries its body (SASL payloads included) in the query (XEP-0124 §B5),
     // and a status request its token.
     qCDebug(lcHttp) << "request" << exchange->request().method << exchange->request().path << "from"
-                    << m_peerAddress;
+                    << exchange->request().peerAddress;
     if (m_server->m_handler)
         m_server->m_handler(exchange); // may respond() right here, or keep the Exchange for later
     else
         exchange->respond(Response::error(404));
+}
+
+bool Connection::identifyClient(Request &request) const
+{
+    request.connectionAddress = m_socketAddress;
+    request.connectionPort = m_socketPort;
+    request.secure = m_secure;
+    // Only trusted proxies are believed, and only as far as the chain stays trusted (docs/PROXIES.md).
+    const ClientAddress client = findClientAddress(m_peerAddress, m_peerPort, request.headers,
+                                                   m_server->m_forwardedHeader, m_server->m_trustedProxies);
+    if (!client.ok) {
+        // Refused rather than counted as the proxy: one client's bad header must not use up the share
+        // of everyone behind that proxy.
+        qCInfo(lcHttp) << "refusing request from trusted proxy" << m_peerAddress << ":" << client.error;
+        return false;
+    }
+    request.peerAddress = client.address;
+    request.peerPort = client.port;
+    return true;
 }
 
 Response Connection::preflightResponse(const Request &request) const

@@ -41,8 +41,11 @@ class Connection final : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Connection)
 public:
-    /// Takes ownership of `socket` (re-parents it).
-    Connection(QTcpSocket *socket, HttpServer *server);
+    /// Takes ownership of `socket` (re-parents it). `origin` is where the connection comes from when a
+    /// PROXY protocol header said so (null: the socket's peer); forwarding headers of trusted proxies
+    /// are applied on top of it for each request.
+    Connection(QTcpSocket *socket, HttpServer *server, const QHostAddress &origin = {},
+               quint16 originPort = 0);
     ~Connection() override;
 
 private:
@@ -86,6 +89,7 @@ private:
     void scheduleProcessInput();
     bool canParse() const;
     void dispatch();
+    bool identifyClient(Request &request) const;
     void refuse(int status, const QByteArray &reason);
     bool exchangeAnswered(Exchange *exchange, Response response, bool destroying = false);
     void flush();
@@ -100,8 +104,10 @@ private:
     HttpServer *m_server;
     const Config &m_config;
     QTcpSocket *m_socket;
-    QHostAddress m_peerAddress;
+    QHostAddress m_peerAddress; ///< the origin: the PROXY protocol's source, else the socket's peer
     quint16 m_peerPort = 0;
+    QHostAddress m_socketAddress; ///< the socket's peer (the nearest proxy, if any)
+    quint16 m_socketPort = 0;
     std::unique_ptr<ParseState> m_parse;
     std::deque<Pending> m_queue;
     QByteArray m_unparsed; ///< bytes read but not parsed yet (pipelining cap reached)

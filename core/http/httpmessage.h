@@ -21,8 +21,14 @@ struct Request
     int versionMinor = 1;
     HeaderList headers;
     QByteArray body;
+    /// The client's address: the TCP peer, or behind trusted proxies the client they name (PROXY
+    /// protocol header, then X-Forwarded-For or Forwarded; docs/PROXIES.md). What limits, logs and the
+    /// monitor use.
     QHostAddress peerAddress;
-    quint16 peerPort = 0;
+    quint16 peerPort = 0; ///< the client's port; 0 when the proxy that named the client gave none
+    /// The TCP peer of the connection the request came over (the nearest proxy, if any).
+    QHostAddress connectionAddress;
+    quint16 connectionPort = 0;
     bool secure = false; ///< arrived over TLS
 
     /// First value of a header (name compared case-insensitively), or an empty array.

@@ -5,6 +5,7 @@
 #include "http/connection.h"
 #include "http/cors.h"
 #include "http/lingeringclose.h"
+#include "http/proxyheaderreader.h"
 
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -58,7 +59,13 @@ private:
 
 HttpServer::HttpServer(const Config &config, QObject *parent)
     : QObject(parent), m_config(config), m_server(new Listener(this, false))
-{}
+{
+    m_trustedProxies.setEntries(m_config.trustedProxies); // validated with the config
+    if (m_config.forwardedHeader == QLatin1String("forwarded"))
+        m_forwardedHeader = ForwardedHeader::Forwarded;
+    else if (m_config.forwardedHeader == QLatin1String("none"))
+        m_forwardedHeader = ForwardedHeader::None;
+}
 
 HttpServer::~HttpServer()
 {
@@ -142,9 +149,66 @@ void HttpServer::admit(QTcpSocket *socket)
 {
     // Small request/response exchanges: Nagle plus delayed ACKs would add ~40 ms per round trip.
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    if (m_config.proxyProtocol) {
+        readProxyHeader(socket, [this](QTcpSocket *proxied, const QHostAddress &client, quint16 port) {
+            admitConnection(proxied, client, port);
+        });
+        return;
+    }
+    admitConnection(socket, socket->peerAddress(), socket->peerPort());
+}
+
+void HttpServer::readProxyHeader(QTcpSocket *socket,
+                                 std::function<void(QTcpSocket *, const QHostAddress &, quint16)> admit)
+{
     const QHostAddress peer = socket->peerAddress();
+    // Only a trusted proxy may say whose connection this is; anyone else is refused before a byte is read.
+    // Connections still in their header are bounded like open ones, so a flood cannot pile them up.
+    const bool trusted = m_trustedProxies.contains(peer);
+    if (!trusted || m_proxyHeadersPending + m_connections >= m_config.maxConnections) {
+        const QByteArray reason =
+            trusted ? QByteArrayLiteral("max_connections") : QByteArrayLiteral("not a trusted proxy");
+        qCInfo(lcHttp) << "refusing connection from" << peer << "before its PROXY header:" << reason;
+        socket->abort();
+        socket->deleteLater();
+        Q_EMIT proxyHeaderRefused(peer, reason);
+        return;
+    }
+    ++m_proxyHeadersPending;
+    // The header must arrive within the request deadline (a connection that sends nothing holds only
+    // its socket until then).
+    auto *reader = new ProxyHeaderReader(socket, m_config.httpRequestTimeout, this);
+    connect(reader, &ProxyHeaderReader::finished, this,
+            [this, reader, peer, admit = std::move(admit)](const ProxyHeader &header) {
+                --m_proxyHeadersPending;
+                reader->deleteLater();
+                QTcpSocket *proxied = reader->takeSocket();
+                // LOCAL and UNKNOWN: the proxy's own connection (a health check); it counts as the proxy.
+                const QHostAddress client = header.proxied ? canonicalAddress(header.source) : peer;
+                const quint16 port = header.proxied ? header.sourcePort : proxied->peerPort();
+                qCDebug(lcHttp) << "PROXY header v" << header.version << "from" << peer << "names" << client;
+                admit(proxied, client, port);
+            });
+    connect(reader, &ProxyHeaderReader::failed, this, [this, reader, peer](const QByteArray &reason) {
+        --m_proxyHeadersPending;
+        reader->deleteLater();
+        qCInfo(lcHttp) << "refusing connection from" << peer << ":" << reason;
+        Q_EMIT proxyHeaderRefused(peer, reason);
+    });
+}
+
+bool HttpServer::isSharedConnection(const QHostAddress &peer) const
+{
+    return !m_config.proxyProtocol && m_trustedProxies.contains(peer);
+}
+
+void HttpServer::admitConnection(QTcpSocket *socket, const QHostAddress &client, quint16 clientPort)
+{
     if (m_limits) {
-        const QString limit = m_limits->tryOpenConnection(peer);
+        // With the PROXY protocol the header named the client: its connections count as its own.
+        // Without it, a trusted proxy's connection carries many clients and counts only in the total.
+        const QString limit = isSharedConnection(client) ? m_limits->tryOpenSharedConnection(client)
+                                                         : m_limits->tryOpenConnection(client);
         if (!limit.isEmpty()) {
             // RFC 6585 §4 for one address over its share, RFC 9110 §15.6.4 when the server is full.
             turnAway(socket, limit == QLatin1String("max_connections_per_ip") ? 429 : 503, limit.toLatin1());
@@ -152,21 +216,21 @@ void HttpServer::admit(QTcpSocket *socket)
         }
     }
     ++m_connections;
-    qCDebug(lcHttp) << "connection from" << peer;
-    Q_EMIT connectionOpened(peer);
+    qCDebug(lcHttp) << "connection from" << client;
+    Q_EMIT connectionOpened(client);
     if (auto *tls = qobject_cast<QSslSocket *>(socket))
-        startTls(tls, peer);
+        startTls(tls, client, clientPort);
     else
-        new Connection(socket, this); // owns itself: deleteLater() once closed
+        new Connection(socket, this, client, clientPort); // owns itself: deleteLater() once closed
 }
 
-void HttpServer::startTls(QSslSocket *socket, const QHostAddress &peer)
+void HttpServer::startTls(QSslSocket *socket, const QHostAddress &client, quint16 clientPort)
 {
     // The handshake holds the connection's slot; it has http_request_timeout to finish, like a request.
     auto *deadline = new QTimer(socket);
     deadline->setSingleShot(true);
     auto failed = std::make_shared<bool>(false);
-    auto fail = [this, socket, peer, failed, deadline] {
+    auto fail = [this, socket, client, failed, deadline] {
         if (*failed)
             return;
         *failed = true;
@@ -174,16 +238,16 @@ void HttpServer::startTls(QSslSocket *socket, const QHostAddress &peer)
         QObject::disconnect(socket, nullptr, this, nullptr);
         socket->abort();
         socket->deleteLater();
-        connectionFinished(peer);
+        connectionFinished(client);
     };
     connect(deadline, &QTimer::timeout, this, [socket, fail] {
         qCDebug(lcHttp) << "TLS handshake with" << socket->peerAddress() << "not finished in time";
         fail();
     });
-    connect(socket, &QSslSocket::encrypted, this, [this, socket, deadline] {
+    connect(socket, &QSslSocket::encrypted, this, [this, socket, deadline, client, clientPort] {
         delete deadline;
         QObject::disconnect(socket, nullptr, this, nullptr);
-        new Connection(socket, this); // owns itself: deleteLater() once closed
+        new Connection(socket, this, client, clientPort); // owns itself: deleteLater() once closed
     });
     connect(socket, &QAbstractSocket::errorOccurred, this, [socket, fail](QAbstractSocket::SocketError) {
         qCDebug(lcHttp) << "TLS handshake with" << socket->peerAddress()
@@ -200,11 +264,18 @@ void HttpServer::connectionFinished(const QHostAddress &peer, QTcpSocket *upgrad
 {
     --m_connections;
     if (m_limits) {
+        const bool shared = isSharedConnection(peer);
+        auto release = [this, peer, shared] {
+            if (shared)
+                m_limits->closeSharedConnection();
+            else
+                m_limits->closeConnection(peer);
+        };
         if (upgraded) {
             // A WebSocket keeps its connection slot for as long as its socket lives.
-            connect(upgraded, &QObject::destroyed, this, [this, peer] { m_limits->closeConnection(peer); });
+            connect(upgraded, &QObject::destroyed, this, release);
         } else {
-            m_limits->closeConnection(peer);
+            release();
         }
     }
     Q_EMIT connectionClosed();

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/addressranges.h"
 #include "base/config.h"
+#include "http/forwarded.h"
 #include "http/httpmessage.h"
 
 #include <QObject>
@@ -21,6 +23,7 @@ class Limits;
 namespace Switchboard::Http {
 
 class Connection;
+struct ProxyHeader;
 
 /// One request waiting for its answer. Owned by its Connection; a handler keeps a QPointer to it and
 /// calls respond() now or later (a BOSH long poll answers after up to `wait` seconds). If the client
@@ -115,18 +118,31 @@ Q_SIGNALS:
     void connectionClosed();
     /// A request was refused by a limit (status 400, 408, 413, 431...).
     void requestRefused(int status, const QByteArray &reason);
+    /// With proxy_protocol on, a connection was closed before HTTP: it came from an address outside
+    /// trusted_proxies, or its PROXY protocol header was missing, malformed, too large or too slow.
+    void proxyHeaderRefused(const QHostAddress &peer, const QByteArray &reason);
 
 private:
     friend class Connection;
     class Listener;
-    /// The one place where an accepted descriptor becomes a socket (a QSslSocket on the TLS listener)
-    /// and is counted against the connection limits.
+    /// The one place where an accepted descriptor becomes a socket (a QSslSocket on the TLS listener).
     void acceptDescriptor(qintptr descriptor, bool tls);
-    /// Counts a new socket against the limits (or turns it away) and starts serving it.
+    /// Starts serving a new socket: with proxy_protocol its PROXY header first (readProxyHeader), then
+    /// admitConnection() with the client it names; without, admitConnection() at once.
     void admit(QTcpSocket *socket);
+    /// With proxy_protocol: reads the PROXY header of a connection from a trusted proxy (refuses any
+    /// other) before anything else, the TLS handshake included, then calls `admit` with the socket and
+    /// the client address it names.
+    void readProxyHeader(QTcpSocket *socket,
+                         std::function<void(QTcpSocket *, const QHostAddress &, quint16)> admit);
+    /// Counts a connection against the limits as `client` (or turns it away) and starts serving it:
+    /// HTTP, or on the TLS listener the handshake first.
+    void admitConnection(QTcpSocket *socket, const QHostAddress &client, quint16 clientPort);
     /// Starts the TLS handshake of an admitted socket; HTTP starts once it is encrypted, and a
     /// handshake that fails or takes longer than http_request_timeout gives its slot back.
-    void startTls(QSslSocket *socket, const QHostAddress &peer);
+    void startTls(QSslSocket *socket, const QHostAddress &client, quint16 clientPort);
+    /// A connection from a trusted proxy without the PROXY protocol: it carries many clients.
+    bool isSharedConnection(const QHostAddress &peer) const;
     /// Called by a Connection when its socket closed, or was taken by the upgrade handler
     /// (`upgraded`: the connection slot is held until that socket is destroyed).
     void connectionFinished(const QHostAddress &peer, QTcpSocket *upgraded = nullptr);
@@ -136,6 +152,9 @@ private:
     /// gets its handshake first, within the linger deadline.
     void turnAway(QTcpSocket *socket, int status, const QByteArray &reason);
     Config m_config;
+    AddressRanges m_trustedProxies; ///< from trusted_proxies
+    ForwardedHeader m_forwardedHeader = ForwardedHeader::XForwardedFor;
+    int m_proxyHeadersPending = 0; ///< connections still sending their PROXY protocol header
     Handler m_handler;
     UpgradeHandler m_upgradeHandler;
     Listener *m_server = nullptr;

@@ -108,7 +108,11 @@ bool WebSocketFront::handleUpgrade(QTcpSocket *socket, const Http::Request &head
     });
     deadline->start(std::chrono::seconds(qBound(1, m_config.httpRequestTimeout, 7 * 24 * 3600)));
     m_handshakes.insert(socket, deadline);
-    connect(socket, &QObject::destroyed, this, [this, socket] { m_handshakes.remove(socket); });
+    m_clientAddresses.insert(socket, head.peerAddress);
+    connect(socket, &QObject::destroyed, this, [this, socket] {
+        m_handshakes.remove(socket);
+        m_clientAddresses.remove(socket);
+    });
     return true;
 }
 
@@ -149,6 +153,8 @@ void WebSocketFront::accept()
             QTcpSocket *transport = handshakeCompleted(socket);
             const QString id = newId();
             auto *stream = new WebSocketStream(socket, transport, id, m_config, m_resolver, m_hub, this);
+            if (const QHostAddress client = m_clientAddresses.take(transport); !client.isNull())
+                stream->setClientAddress(client);
             m_streams.insert(id, stream);
             connect(stream, &WebSocketStream::finished, this, [this](const QString &finishedId) {
                 if (WebSocketStream *done = m_streams.take(finishedId))

@@ -81,6 +81,9 @@ private:
     /// Sockets handed to QWebSocketServer, their deadlines. accept() also finds each WebSocket's own
     /// socket here (QWebSocket does not give it out).
     QHash<QTcpSocket *, QTimer *> m_handshakes;
+    /// The client address the HTTP front found for each socket in m_handshakes (behind trusted proxies,
+    /// not the socket's peer); the WebSocket stream takes it over in accept().
+    QHash<const QTcpSocket *, QHostAddress> m_clientAddresses;
     QElapsedTimer m_clock;
     QTimer m_timer;
 };

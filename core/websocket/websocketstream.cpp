@@ -235,7 +235,7 @@ void WebSocketStream::onOpenFrame(const QMap<QString, QString> &attrs)
         Monitor::SessionInfo info;
         info.sid = m_id;
         info.transport = Monitor::Transport::WebSocket;
-        info.clientAddress = m_socket->peerAddress();
+        info.clientAddress = m_peer;
         info.userAgent = QString::fromUtf8(m_socket->request().rawHeader("User-Agent"));
         info.domain = to;
         info.secure = m_socket->requestUrl().scheme() == QLatin1String("wss");

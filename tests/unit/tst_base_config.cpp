@@ -231,6 +231,20 @@ void tst_BaseConfig::parsesGoodValue_data()
     QTest::newRow("tls_port") << QByteArray("tls_port = 0") << with([](Config &c) { c.tlsPort = 0; });
     QTest::newRow("plain_listener") << QByteArray("plain_listener = off")
                                     << with([](Config &c) { c.plainListener = false; });
+    QTest::newRow("trusted_proxies") << QByteArray("trusted_proxies = 127.0.0.1, 10.0.0.0/8 2001:DB8::/32")
+                                     << with([](Config &c) {
+                                            c.trustedProxies = {QStringLiteral("127.0.0.1"),
+                                                                QStringLiteral("10.0.0.0/8"),
+                                                                QStringLiteral("2001:db8::/32")};
+                                        });
+    QTest::newRow("forwarded_header")
+        << QByteArray("forwarded_header = Forwarded")
+        << with([](Config &c) { c.forwardedHeader = QStringLiteral("forwarded"); });
+    QTest::newRow("proxy_protocol") << QByteArray("trusted_proxies = ::1\nproxy_protocol = on")
+                                    << with([](Config &c) {
+                                           c.trustedProxies = {QStringLiteral("::1")};
+                                           c.proxyProtocol = true;
+                                       });
     QTest::newRow("max_sessions_per_ip")
         << QByteArray("max_sessions_per_ip = 1") << with([](Config &c) { c.maxSessionsPerIp = 1; });
     QTest::newRow("max_new_sessions_per_ip")
@@ -303,6 +317,11 @@ void tst_BaseConfig::rejectsBadValue_data()
     row("port", "65536", "out of range 0..65535");
     row("port", "80 80", "not an integer");
     row("port", "0x50", "not an integer");
+    row("trusted_proxies", "proxy.example", "not an IP address or CIDR network");
+    row("trusted_proxies", "10.0.0.0/33", "not an IP address or CIDR network");
+    row("trusted_proxies", "fe80::1%eth0", "not an IP address or CIDR network");
+    row("forwarded_header", "x-real-ip", "not x-forwarded-for, forwarded or none");
+    row("proxy_protocol", "v2", "not a boolean");
     row("path", "http-bind", "must start with '/'");
     row("path", "/a b", "must not contain blanks");
     row("path", "/a?b", "must not contain blanks");
@@ -608,6 +627,9 @@ void tst_BaseConfig::validate_data()
         c.tlsCertFile = c.tlsKeyFile = sourceFile("CMakeLists.txt");
         c.tlsPort = c.port;
     }) << QStringLiteral("'tls_port' and 'port' must differ");
+    QTest::newRow("proxy_protocol without trusted_proxies")
+        << with([](Config &c) { c.proxyProtocol = true; })
+        << QStringLiteral("'proxy_protocol' needs 'trusted_proxies'");
     QTest::newRow("per-ip connections") << with([](Config &c) { c.maxConnections = 10; })
                                         << QStringLiteral("'max_connections_per_ip' (64) must not exceed");
     QTest::newRow("drain_url") << with([](Config &c) { c.drainUrl = QStringLiteral("ftp://x"); })
