@@ -372,6 +372,18 @@ struct ServerLink::Private
     {
         if (event.name == u"error" && event.ns == kStreamsNs) {
             const QString condition = streamErrorCondition(event.xml);
+            if (!(socket && socket->isEncrypted()) &&
+                !config.noTlsDomains.contains(params.domain, Qt::CaseInsensitive)) {
+                // Before TLS anyone on the path can write to this stream, so what it says is not the
+                // server's word (RFC 6120 §5.4.3.3: knowledge obtained before TLS is not to be trusted).
+                // Passed on, it would put a stranger's text, or a see-other-host redirect, in front of
+                // the user. The client gets our own condition; the log keeps what came.
+                qCWarning(lcXmpp) << "stream error before TLS from" << peer << "for" << params.domain << ":"
+                                  << condition << "(not passed on)";
+                fail(LinkFailure::RemoteConnectionFailed, {},
+                     QStringLiteral("the server's stream ended with an error before TLS"));
+                return;
+            }
             fail(LinkFailure::RemoteStreamError, event.xml, u"stream error from server: " + condition);
             return;
         }

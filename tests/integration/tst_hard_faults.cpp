@@ -46,6 +46,8 @@ private Q_SLOTS:
     void boshFault();
     void webSocketFault_data() { boshFault_data(); }
     void webSocketFault();
+    void streamErrorBeforeTls_data();
+    void streamErrorBeforeTls();
     void dnsFailureIsHostUnknown();
     void prosodyStoppedUnderLiveSessions();
 
@@ -216,6 +218,91 @@ void tst_HardFaults::webSocketFault()
     QVERIFY2(!error.firstChildElement(expected).isNull(), client.rawMessages().join('\n').constData());
     QVERIFY(client.waitForDisconnected());
     checkNothingLeft(server, fake.get());
+}
+
+void tst_HardFaults::streamErrorBeforeTls_data()
+{
+    QTest::addColumn<bool>("webSocket");
+    QTest::addColumn<bool>("offerStartTls"); ///< the error answers our <starttls/> instead of <proceed/>
+    QTest::addColumn<bool>("plaintextAllowed"); ///< the domain is in no_tls_domains
+    QTest::newRow("BOSH, at the stream header") << false << false << false;
+    QTest::newRow("BOSH, instead of proceed") << false << true << false;
+    QTest::newRow("WebSocket, at the stream header") << true << false << false;
+    QTest::newRow("WebSocket, instead of proceed") << true << true << false;
+    QTest::newRow("BOSH, plaintext allowed") << false << false << true;
+    QTest::newRow("WebSocket, plaintext allowed") << true << false << true;
+}
+
+void tst_HardFaults::streamErrorBeforeTls()
+{
+    // Before TLS anyone on the path can write to the stream: a stream error then is not the server's
+    // word. The client gets a condition we choose, without the text, condition or children that came
+    // (here: a redirect and a message for the user). Only a domain the config allows in plaintext is
+    // trusted as it is, like everything else on that stream.
+    QFETCH(bool, webSocket);
+    QFETCH(bool, offerStartTls);
+    QFETCH(bool, plaintextAllowed);
+    const QByteArray hostile = "<stream:error><see-other-host xmlns='urn:ietf:params:xml:ns:xmpp-streams'>"
+                               "evil.example</see-other-host><text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>"
+                               "Your account is locked: log in at evil.example</text></stream:error>";
+    FakeXmppServer fake([&](QTcpSocket *socket, QByteArray &input) {
+        if (!hasStreamHeader(input) || input.contains("<done/>"))
+            return;
+        if (!offerStartTls) {
+            input += "<done/>";
+            socket->write(fakeStreamHeader() + hostile);
+            return;
+        }
+        if (!input.contains("<sent-features/>")) {
+            input += "<sent-features/>";
+            socket->write(fakeStreamHeader() +
+                          "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>");
+            return;
+        }
+        if (input.contains("<starttls")) {
+            input += "<done/>";
+            socket->write(hostile);
+        }
+    });
+    Config config = fakeConfig(fake.serverPort());
+    if (!plaintextAllowed)
+        config.noTlsDomains.clear();
+    Server server(config);
+    QVERIFY(server.start());
+    QByteArray seen;
+    if (webSocket) {
+        WsClient client(server.webSocketUrl());
+        QVERIFY(client.connectSocket());
+        client.sendText("<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='fake.test' version='1.0'/>");
+        const QDomElement error = client.waitForName(QStringLiteral("error"));
+        QVERIFY2(!error.isNull(), client.rawMessages().join('\n').constData());
+        seen = client.rawMessages().join('\n');
+        QCOMPARE(error.namespaceURI(), QStringLiteral("http://etherx.jabber.org/streams"));
+        const QString expected =
+            plaintextAllowed ? QStringLiteral("see-other-host") : QStringLiteral("remote-connection-failed");
+        QVERIFY2(!error.firstChildElement(expected).isNull(), seen.constData());
+        QVERIFY(client.waitForDisconnected());
+    } else {
+        BoshClient client(server.boshUrl());
+        const BoshClient::Response ended =
+            client.request({{QStringLiteral("to"), QStringLiteral("fake.test")},
+                            {QStringLiteral("wait"), QStringLiteral("10")},
+                            {QStringLiteral("hold"), QStringLiteral("1")},
+                            {QStringLiteral("ver"), QStringLiteral("1.6")},
+                            {QStringLiteral("xmpp:version"), QStringLiteral("1.0")}});
+        QVERIFY2(ended.isTerminate(), ended.raw.constData());
+        seen = ended.raw;
+        QCOMPARE(ended.attr(QStringLiteral("condition")),
+                 plaintextAllowed ? QStringLiteral("remote-stream-error")
+                                  : QStringLiteral("remote-connection-failed"));
+    }
+    if (plaintextAllowed) {
+        QVERIFY2(seen.contains("evil.example"), seen.constData());
+    } else {
+        QVERIFY2(!seen.contains("evil"), seen.constData());
+        QVERIFY2(!seen.contains("see-other-host"), seen.constData());
+    }
+    checkNothingLeft(server, &fake);
 }
 
 void tst_HardFaults::dnsFailureIsHostUnknown()
