@@ -18,6 +18,8 @@ namespace Switchboard::Monitor {
 namespace {
 
 const QLatin1String kSaslNs("urn:ietf:params:xml:ns:xmpp-sasl");
+const QLatin1String kSasl2Ns("urn:xmpp:sasl:2"); // XEP-0388
+const QLatin1String kFastNs("urn:xmpp:fast:0");  // XEP-0484
 const QLatin1String kIqAuthNs("jabber:iq:auth");
 const QLatin1String kIqRegisterNs("jabber:iq:register");
 const QLatin1String kDataFormsNs("jabber:x:data");
@@ -29,8 +31,21 @@ const QLatin1String kWrapClose("</w>");
 
 bool mayHoldSecrets(const QByteArray &xml)
 {
-    return xml.contains("xmpp-sasl") || xml.contains("jabber:iq:auth") ||
-           xml.contains("jabber:iq:register") || xml.contains("text-private");
+    return xml.contains("xmpp-sasl") || xml.contains("urn:xmpp:sasl:") || xml.contains("urn:xmpp:fast:") ||
+           xml.contains("jabber:iq:auth") || xml.contains("jabber:iq:register") ||
+           xml.contains("text-private");
+}
+
+/// The value of a `token` attribute (a FAST token, XEP-0484 §3.4) in the start tag text[from, to):
+/// its [start, end) in `text`, or {-1, -1}.
+QPair<qint64, qint64> tokenAttribute(const QString &text, qint64 from, qint64 to)
+{
+    static const QRegularExpression attribute(QStringLiteral("\\stoken\\s*=\\s*('[^']*'|\"[^\"]*\")"));
+    const QRegularExpressionMatch match = attribute.match(QStringView(text).mid(from, to - from));
+    if (!match.hasMatch() || match.capturedLength(1) <= 2)
+        return {-1, -1};
+    // Inside the quotes.
+    return {from + match.capturedStart(1) + 1, from + match.capturedEnd(1) - 1};
 }
 
 /// When a stanza cannot be parsed alone but names a secret-bearing namespace: blank the text of every
@@ -38,10 +53,12 @@ bool mayHoldSecrets(const QByteArray &xml)
 QByteArray redactConservatively(const QByteArray &xml)
 {
     static const QRegularExpression element(QStringLiteral(
-        "(<(?:[A-Za-z_][\\w.-]*:)?(?:auth|response|challenge|success|password|value)(?:\\s[^>]*)?(?<!/)>)"
-        "([^<]+)(</)"));
+        "(<(?:[A-Za-z_][\\w.-]*:)?(?:auth|response|challenge|success|password|value|initial-response|"
+        "additional-data|hash|salt)(?:\\s[^>]*)?(?<!/)>)([^<]+)(</)"));
+    static const QRegularExpression token(QStringLiteral("(\\stoken\\s*=\\s*)(?:'[^']*'|\"[^\"]*\")"));
     QString text = QString::fromUtf8(xml);
     text.replace(element, QStringLiteral("\\1[redacted]\\3"));
+    text.replace(token, QStringLiteral("\\1'[redacted]'"));
     return text.toUtf8();
 }
 
@@ -303,7 +320,8 @@ QByteArray TrafficRecorder::redact(const QByteArray &xml, bool *changed)
         qint64 contentStart = 0;
     };
     QList<Open> stack;
-    QList<QPair<qint64, qint64>> regions; // [start, end) of secret content, in `text`
+    QList<QPair<qint64, qint64>> regions;          // [start, end) of secret content, in `text`
+    QList<QPair<qint64, qint64>> attributeRegions; // [start, end) of secret attribute values
     while (!reader.atEnd()) {
         const auto token = reader.readNext();
         const qint64 offset = reader.characterOffset();
@@ -315,7 +333,19 @@ QByteArray TrafficRecorder::redact(const QByteArray &xml, bool *changed)
             if (ns == kSaslNs)
                 open.secret = name == QLatin1String("auth") || name == QLatin1String("response") ||
                               name == QLatin1String("challenge") || name == QLatin1String("success");
-            else if (ns == kIqAuthNs || ns == kIqRegisterNs)
+            else if (ns == kSasl2Ns)
+                // XEP-0388: <authenticate/> itself carries the user agent, which is no secret; its
+                // <initial-response/>, the exchanges, the additional data of <success/>, <continue/> and
+                // <failure/>, and what tasks exchange (e.g. SCRAM upgrade hashes) are.
+                open.secret = name == QLatin1String("initial-response") ||
+                              name == QLatin1String("response") || name == QLatin1String("challenge") ||
+                              name == QLatin1String("additional-data") || name == QLatin1String("task-data");
+            else if (ns == kFastNs && name == QLatin1String("token")) {
+                // XEP-0484: the token is an attribute of <token/>.
+                const qint64 tagStart = text.lastIndexOf(QLatin1Char('<'), offset - 1);
+                if (const auto value = tokenAttribute(text, tagStart, offset); value.first >= 0)
+                    attributeRegions.append(value);
+            } else if (ns == kIqAuthNs || ns == kIqRegisterNs)
                 open.secret = name == QLatin1String("password");
             else if (ns == kDataFormsNs && name == QLatin1String("field"))
                 open.privateField =
@@ -339,10 +369,14 @@ QByteArray TrafficRecorder::redact(const QByteArray &xml, bool *changed)
         return out;
     }
 
-    if (regions.isEmpty())
+    if (regions.isEmpty() && attributeRegions.isEmpty())
         return xml;
     QString out = text;
     bool any = false;
+    // Attribute values cannot hold an element, and no content region can hold a start tag's attribute
+    // without holding the whole tag: each list is replaced apart, together from the end.
+    for (const auto &region : std::as_const(attributeRegions))
+        regions.append(region);
     // Outermost regions win; replace from the end so earlier offsets stay valid.
     std::sort(regions.begin(), regions.end());
     for (qsizetype i = regions.size() - 1; i >= 0; --i) {

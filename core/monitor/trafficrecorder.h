@@ -94,7 +94,9 @@ public:
                              ExportFormat format, QString *error = nullptr);
 
     /// Replaces secrets in one stanza with "[redacted]": the text of SASL <auth>, <response>,
-    /// <challenge>, <success> (urn:ietf:params:xml:ns:xmpp-sasl), <password> in jabber:iq:auth and
+    /// <challenge>, <success> (urn:ietf:params:xml:ns:xmpp-sasl), of SASL2 <initial-response>,
+    /// <response>, <challenge>, <additional-data> and <task-data> (urn:xmpp:sasl:2, XEP-0388), the
+    /// `token` attribute of FAST <token/> (urn:xmpp:fast:0, XEP-0484), <password> in jabber:iq:auth and
     /// jabber:iq:register, and the <value>s of data form fields of type text-private. Sets `changed`.
     /// Cheap for the common stanza (a few substring searches).
     static QByteArray redact(const QByteArray &xml, bool *changed = nullptr);

@@ -234,6 +234,72 @@ private Q_SLOTS:
             << QByteArray("p\xc3\xa4ss\xe2\x82\xac") << true
             << QByteArray("<iq type='set'><query xmlns='jabber:iq:register'><password>[redacted]</password>"
                           "<username>\xc3\xbc</username></query></iq>");
+        // SASL2 (XEP-0388) and FAST tokens (XEP-0484).
+        QTest::newRow("sasl2 authenticate")
+            << QByteArray(
+                   "<authenticate xmlns='urn:xmpp:sasl:2' mechanism='PLAIN'><initial-response>" +
+                   kPlainPayload +
+                   "</initial-response><user-agent id='d4565fa7-4d72-4749-b3d3-740edbf87770'>"
+                   "<software>Conversations</software><device>Phone</device></user-agent></authenticate>")
+            << kPlainPayload << true
+            << QByteArray(
+                   "<authenticate xmlns='urn:xmpp:sasl:2' mechanism='PLAIN'><initial-response>[redacted]"
+                   "</initial-response><user-agent id='d4565fa7-4d72-4749-b3d3-740edbf87770'>"
+                   "<software>Conversations</software><device>Phone</device></user-agent></authenticate>");
+        QTest::newRow("sasl2 challenge")
+            << QByteArray("<challenge xmlns='urn:xmpp:sasl:2'>cj1meWtvK2QybGJiRmdP</challenge>")
+            << QByteArray("cj1meWtvK2QybGJiRmdP") << true
+            << QByteArray("<challenge xmlns='urn:xmpp:sasl:2'>[redacted]</challenge>");
+        QTest::newRow("sasl2 response")
+            << QByteArray("<response xmlns='urn:xmpp:sasl:2'>Yz1iaXdzLHI9</response>")
+            << QByteArray("Yz1iaXdzLHI9") << true
+            << QByteArray("<response xmlns='urn:xmpp:sasl:2'>[redacted]</response>");
+        QTest::newRow("sasl2 success additional data")
+            << QByteArray("<success xmlns='urn:xmpp:sasl:2'><additional-data>dj1ybUY5cHFWOFM3c3VBb1pX"
+                          "</additional-data><authorization-identifier>alice@example.org/r</"
+                          "authorization-identifier>"
+                          "</success>")
+            << QByteArray("dj1ybUY5cHFWOFM3c3VBb1pX") << true
+            << QByteArray(
+                   "<success xmlns='urn:xmpp:sasl:2'><additional-data>[redacted]</additional-data>"
+                   "<authorization-identifier>alice@example.org/r</authorization-identifier></success>");
+        QTest::newRow("sasl2 continue and task data")
+            << QByteArray(
+                   "<next xmlns='urn:xmpp:sasl:2' task='UPGR-SCRAM-SHA-256'><task-data>"
+                   "<hash xmlns='urn:xmpp:scram-upgrade:0'>BzOnw3Pc5H4bOLlPZ/8JAy6wnTpH05aH21KW2+Xfpaw="
+                   "</hash></task-data></next>")
+            << QByteArray("BzOnw3Pc5H4bOLlPZ") << true << QByteArray();
+        QTest::newRow("fast token in success")
+            << QByteArray(
+                   "<success xmlns='urn:xmpp:sasl:2'><authorization-identifier>alice@example.org/r"
+                   "</authorization-identifier><token xmlns='urn:xmpp:fast:0' "
+                   "expiry='2026-12-31T00:00:00Z' token='WXZzciBwYmFmdmZnZiBqdmd1IGp2eXFhcmZm'/></success>")
+            << QByteArray("WXZzciBwYmFmdmZnZiBqdmd1IGp2eXFhcmZm") << true
+            << QByteArray("<success xmlns='urn:xmpp:sasl:2'><authorization-identifier>alice@example.org/r"
+                          "</authorization-identifier><token xmlns='urn:xmpp:fast:0' "
+                          "expiry='2026-12-31T00:00:00Z' token='[redacted]'/></success>");
+        QTest::newRow("fast token, double quotes, prefixed")
+            << QByteArray("<f:token xmlns:f=\"urn:xmpp:fast:0\" token = \"c2VjcmV0LXRva2Vu\" expiry=\"x\"/>")
+            << QByteArray("c2VjcmV0LXRva2Vu") << true << QByteArray();
+        QTest::newRow("fast authenticate with a token")
+            << QByteArray(
+                   "<authenticate xmlns='urn:xmpp:sasl:2' mechanism='HT-SHA-256-NONE'><initial-response>"
+                   "dXNlcgBpbml0aWFsLXRva2VuLWhhc2g=</initial-response><fast xmlns='urn:xmpp:fast:0' "
+                   "count='7'/></authenticate>")
+            << QByteArray("dXNlcgBpbml0aWFsLXRva2VuLWhhc2g=") << true << QByteArray();
+        QTest::newRow("fast offer untouched")
+            << QByteArray(
+                   "<stream:features><authentication xmlns='urn:xmpp:sasl:2'><mechanism>PLAIN</mechanism>"
+                   "<inline><fast xmlns='urn:xmpp:fast:0'><mechanism>HT-SHA-256-NONE</mechanism></fast>"
+                   "</inline></authentication></stream:features>")
+            << QByteArray("[redacted]") << false << QByteArray();
+        QTest::newRow("sasl2 not well-formed: conservative")
+            << QByteArray("<authenticate xmlns='urn:xmpp:sasl:2' mechanism='PLAIN'><initial-response>" +
+                          kPlainPayload + "</initial-response><x:y>")
+            << kPlainPayload << true << QByteArray();
+        QTest::newRow("fast token not well-formed: conservative")
+            << QByteArray("<token xmlns='urn:xmpp:fast:0' token='WXZzciBwYmFmdmZnZiBq'><x:y>")
+            << QByteArray("WXZzciBwYmFmdmZnZiBq") << true << QByteArray();
         QTest::newRow("a message about passwords is left alone")
             << QByteArray("<message><body>my password is in jabber:iq:auth</body></message>")
             << QByteArray("[redacted]") << false << QByteArray();
@@ -286,6 +352,33 @@ private Q_SLOTS:
         QVERIFY(recorder.records().constLast().xml.contains(kPlainPayload));
         QVERIFY(!recorder.records().constLast().redacted);
         QVERIFY(!recorder.records().constFirst().xml.contains(kPlainPayload));
+    }
+
+    void sasl2AndFastNeverStoredOrExportedUnredacted()
+    {
+        Hub hub;
+        TrafficRecorder recorder(&hub);
+        recorder.setEnabled(true);
+        const QByteArray token = "WXZzciBwYmFmdmZnZiBqdmd1IGp2eXFhcmZm";
+        Q_EMIT hub.stanzaForwarded(
+            QStringLiteral("s"), QStringLiteral("s"), Direction::ToServer,
+            "<authenticate xmlns='urn:xmpp:sasl:2' mechanism='PLAIN'><initial-response>" + kPlainPayload +
+                "</initial-response></authenticate>");
+        Q_EMIT hub.stanzaForwarded(QStringLiteral("s"), QStringLiteral("s"), Direction::ToClient,
+                                   "<success xmlns='urn:xmpp:sasl:2'><token xmlns='urn:xmpp:fast:0' token='" +
+                                       token + "' expiry='2026-12-31T00:00:00Z'/></success>");
+        QCOMPARE(recorder.records().size(), 2);
+        for (const TrafficRecord &record : recorder.records()) {
+            QVERIFY(record.redacted);
+            QVERIFY(!record.xml.contains(kPlainPayload) && !record.xml.contains(token));
+        }
+        for (auto format :
+             {TrafficRecorder::ExportFormat::XmlLog, TrafficRecorder::ExportFormat::JsonLines}) {
+            const QByteArray exported = TrafficRecorder::exportRecords(recorder.records(), format);
+            QVERIFY(!exported.contains(kPlainPayload));
+            QVERIFY(!exported.contains(token));
+            QVERIFY(exported.contains("[redacted]"));
+        }
     }
 
     void exportsParseBack()
