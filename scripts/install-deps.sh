@@ -21,8 +21,9 @@ packages=(
     qt6-base-dev qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
     # libraries
     libhttp-parser-dev libexpat1-dev zlib1g-dev
-    # integration tests and benchmarks: the XMPP server, a DNS server for SRV tests, a browser
-    prosody dnsmasq-base chromium xvfb
+    # integration tests and benchmarks: the XMPP server, a DNS server for SRV tests, a browser, and the
+    # reverse proxy the PROXY protocol and X-Forwarded-For tests run in front of Switchboard
+    prosody dnsmasq-base chromium xvfb haproxy
 )
 # Node >= 18 for the client tests: Debian 12 ships 18.x. Keep a Node that is already there (e.g. from
 # NodeSource, which bundles npm and conflicts with Debian's npm package).
