@@ -114,6 +114,26 @@ struct Server::Private
         return trimmed(path) == trimmed(configured);
     }
 
+    /// The monitor answers only requests that name this server: `localhost`, the address the client
+    /// reached, or the host of public_url. Any other name is what DNS rebinding looks like: a page
+    /// whose name an attacker points at this address would read the monitor as its own origin.
+    bool monitorHostAllowed(const Http::Request &request) const
+    {
+        QByteArray host;
+        if (!Http::splitHost(request.header("host"), &host, nullptr))
+            return false;
+        if (host == "localhost")
+            return true;
+        const QByteArray publicHost = QUrl(config.publicUrl).host().toLower().toUtf8();
+        if (!publicHost.isEmpty() && host == publicHost)
+            return true;
+        if (host.startsWith('['))
+            host = host.sliced(1, host.size() - 2);
+        QHostAddress named;
+        return named.setAddress(QString::fromLatin1(host)) &&
+               named.isEqual(request.localAddress, QHostAddress::TolerantConversion);
+    }
+
     /// The public base URL of this server: the configured one, else what the client called us by.
     QString baseUrl(const Http::Request &request, bool webSocket) const
     {
@@ -134,7 +154,7 @@ struct Server::Private
         return base;
     }
 
-    /// XEP-0156 discovery: host-meta in XRD and JSON, naming both endpoints (D1).
+    /// XEP-0156 discovery: host-meta in XRD and JSON, naming both endpoints.
     Http::Response hostMeta(const Http::Request &request, bool json) const
     {
         const QString bosh = baseUrl(request, false) + config.path;
@@ -198,6 +218,8 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
                             << "s passed; leaving anyway";
         Q_EMIT shutdownFinished(false);
     });
+    // The monitor is for the operator, never for other origins (docs/SECURITY.md).
+    d->http->setCorsPolicy([this](const QByteArray &path) { return !d->status->matches(path); });
     d->http->setUpgradeHandler([this](QTcpSocket *socket, const Http::Request &head) {
         return d->websocket->handleUpgrade(socket, head);
     });
@@ -210,6 +232,11 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
         }
         if (d->status->matches(request.path)) {
             // The headless monitor: status page, its JSON and /metrics (docs/MONITORING.md).
+            if (!d->monitorHostAllowed(request)) {
+                // RFC 9110 §15.5.20: not a name this server answers the monitor for.
+                exchange->respond(Http::Response::error(421, "unknown Host for the monitor"));
+                return;
+            }
             const auto reply =
                 d->status->handle(request.method, request.path, request.peerAddress,
                                   request.header("authorization"), request.queryParameter("token"));

@@ -327,7 +327,7 @@ Connection::Connection(QTcpSocket *socket, HttpServer *server, const QHostAddres
     : QObject(server), m_server(server), m_config(server->m_config), m_socket(socket),
       m_peerAddress(origin.isNull() ? socket->peerAddress() : origin),
       m_peerPort(origin.isNull() ? socket->peerPort() : originPort), m_socketAddress(socket->peerAddress()),
-      m_socketPort(socket->peerPort()),
+      m_socketPort(socket->peerPort()), m_localAddress(socket->localAddress()),
       m_parse(std::make_unique<ParseState>(m_config.maxDataHeld, m_config.maxHeaderCount,
                                            m_config.maxHeaderSize)),
       m_secure(qobject_cast<QSslSocket *>(socket) != nullptr)
@@ -543,6 +543,7 @@ void Connection::dispatch()
     }
 
     ResponseContext context;
+    context.cors = !m_server->m_corsPolicy || m_server->m_corsPolicy(request.path);
     context.versionMajor = request.versionMajor;
     context.versionMinor = request.versionMinor;
     context.keepAlive = m_parse->keepAlive;
@@ -558,7 +559,7 @@ void Connection::dispatch()
         Pending pending;
         pending.context = context;
         pending.close = !context.keepAlive;
-        pending.data = serialize(context, preflightResponse(request), pending.close);
+        pending.data = serialize(context, preflightResponse(request, context.cors), pending.close);
         pending.ready = true;
         m_queue.push_back(std::move(pending));
         flush();
@@ -571,8 +572,8 @@ void Connection::dispatch()
     pending.key = exchange;
     pending.context = context;
     m_queue.push_back(std::move(pending));
-    // The path only: a BOSH GET carries its body (SASL payloads included) in the query (XEP-0124 §B5),
-    // and a status request its token.
+    // The path only: a BOSH GET carries its body (SASL payloads included) in the query (the GET form of
+    // XEP-0124), and a status request its token.
     qCDebug(lcHttp) << "request" << exchange->request().method << exchange->request().path << "from"
                     << exchange->request().peerAddress;
     if (m_server->m_handler)
@@ -585,6 +586,7 @@ bool Connection::identifyClient(Request &request) const
 {
     request.connectionAddress = m_socketAddress;
     request.connectionPort = m_socketPort;
+    request.localAddress = m_localAddress;
     request.secure = m_secure;
     // Only trusted proxies are believed, and only as far as the chain stays trusted (docs/PROXIES.md).
     const ClientAddress client = findClientAddress(m_peerAddress, m_peerPort, request.headers,
@@ -600,9 +602,9 @@ bool Connection::identifyClient(Request &request) const
     return true;
 }
 
-Response Connection::preflightResponse(const Request &request) const
+Response Connection::preflightResponse(const Request &request, bool cors) const
 {
-    const bool hasOrigin = request.hasHeader("origin");
+    const bool hasOrigin = cors && request.hasHeader("origin");
     if (hasOrigin && !m_server->originAllowed(request.header("origin")))
         return Response::error(403, "origin not allowed");
     Response response;
@@ -824,7 +826,7 @@ QByteArray Connection::serialize(const ResponseContext &context, Response respon
     QByteArray contentEncoding;
     QByteArrayList vary;
 
-    // B3 / RFC 9110 §12.5.3: compress when the client accepts it and it is worth it.
+    // RFC 9110 §12.5.3: compress when the client accepts it and it is worth it.
     if (!noContent && response.compressible && m_config.compression &&
         body.size() >= qMax(1, m_config.compressionMinSize)) {
         vary.append(QByteArrayLiteral("Accept-Encoding"));
@@ -846,7 +848,8 @@ QByteArray Connection::serialize(const ResponseContext &context, Response respon
     if (!noContent) {
         if (!response.contentType.isEmpty() && isSafeHeaderText(response.contentType))
             out += "Content-Type: " + response.contentType + "\r\n";
-        // B1: never chunked; HEAD gets the length the GET would have had (RFC 9110 §8.6).
+        // Never chunked (XEP-0124 §5 asks for Content-Length); HEAD gets the length the GET would have had
+        // (RFC 9110 §8.6).
         out += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
     }
     if (!contentEncoding.isEmpty())
@@ -857,8 +860,8 @@ QByteArray Connection::serialize(const ResponseContext &context, Response respon
     else if (http10)
         out += "Connection: keep-alive\r\n"; // RFC 9112 §9.3: a 1.0 client must be told it persists
 
-    // B4: CORS on every response to an allowed origin.
-    if (!context.origin.isNull() && m_server->originAllowed(context.origin)) {
+    // CORS (Fetch standard) on every response to an allowed origin, except on paths the policy excludes.
+    if (context.cors && !context.origin.isNull() && m_server->originAllowed(context.origin)) {
         const QByteArray allow = m_config.allowedOrigins.isEmpty() ? QByteArrayLiteral("*") : context.origin;
         if (isSafeHeaderText(allow)) {
             out += "Access-Control-Allow-Origin: " + allow + "\r\n";

@@ -59,6 +59,7 @@ private:
         bool keepAlive = false;
         bool head = false;
         QByteArray origin; ///< null when the request had no Origin header
+        bool cors = true;  ///< the path may be answered with CORS headers
         QByteArray acceptEncoding;
     };
     /// One request awaiting its turn on the wire.
@@ -99,7 +100,8 @@ private:
     void updateTimers();
 
     QByteArray serialize(const ResponseContext &context, Response response, bool close) const;
-    Response preflightResponse(const Request &request) const;
+    /// The answer to an OPTIONS request; CORS preflight headers only when `cors`.
+    Response preflightResponse(const Request &request, bool cors) const;
 
     HttpServer *m_server;
     const Config &m_config;
@@ -108,6 +110,7 @@ private:
     quint16 m_peerPort = 0;
     QHostAddress m_socketAddress; ///< the socket's peer (the nearest proxy, if any)
     quint16 m_socketPort = 0;
+    QHostAddress m_localAddress; ///< the address the client reached this server at
     std::unique_ptr<ParseState> m_parse;
     std::deque<Pending> m_queue;
     QByteArray m_unparsed; ///< bytes read but not parsed yet (pipelining cap reached)

@@ -61,6 +61,56 @@ QByteArray Request::queryParameter(QByteArrayView name) const
     return {};
 }
 
+bool splitHost(QByteArrayView value, QByteArray *host, int *port)
+{
+    qsizetype hostEnd = value.size();
+    if (value.startsWith('[')) {
+        // IP-literal (RFC 3986 §3.2.2): an IPv6 address in brackets.
+        hostEnd = value.indexOf(']');
+        if (hostEnd < 0)
+            return false;
+        ++hostEnd;
+        const QByteArrayView inside = value.sliced(1, hostEnd - 2);
+        QHostAddress address;
+        if (inside.isEmpty() || !address.setAddress(QString::fromLatin1(inside)) ||
+            address.protocol() != QAbstractSocket::IPv6Protocol)
+            return false;
+    } else {
+        const qsizetype colon = value.indexOf(':');
+        if (colon >= 0)
+            hostEnd = colon;
+        const QByteArrayView name = value.first(hostEnd);
+        if (name.isEmpty())
+            return false;
+        for (const char c : name) {
+            const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            if (!alnum && c != '-' && c != '.' && c != '_')
+                return false;
+        }
+    }
+    int parsedPort = -1;
+    if (hostEnd < value.size()) {
+        if (value[hostEnd] != ':')
+            return false;
+        const QByteArrayView digits = value.sliced(hostEnd + 1);
+        if (digits.isEmpty() || digits.size() > 5)
+            return false;
+        parsedPort = 0;
+        for (const char c : digits) {
+            if (c < '0' || c > '9')
+                return false;
+            parsedPort = parsedPort * 10 + (c - '0');
+        }
+        if (parsedPort > 65535)
+            return false;
+    }
+    if (host)
+        *host = value.first(hostEnd).toByteArray().toLower();
+    if (port)
+        *port = parsedPort;
+    return true;
+}
+
 Response Response::error(int status, QByteArrayView reason)
 {
     Response response;
@@ -127,6 +177,8 @@ QByteArray reasonPhrase(int status)
         return QByteArrayLiteral("URI Too Long");
     case 415:
         return QByteArrayLiteral("Unsupported Media Type");
+    case 421:
+        return QByteArrayLiteral("Misdirected Request");
     case 426:
         return QByteArrayLiteral("Upgrade Required");
     case 428:

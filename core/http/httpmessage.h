@@ -29,7 +29,8 @@ struct Request
     /// The TCP peer of the connection the request came over (the nearest proxy, if any).
     QHostAddress connectionAddress;
     quint16 connectionPort = 0;
-    bool secure = false; ///< arrived over TLS
+    QHostAddress localAddress; ///< the address the client reached this server at
+    bool secure = false;       ///< arrived over TLS
 
     /// First value of a header (name compared case-insensitively), or an empty array.
     QByteArray header(QByteArrayView name) const;
@@ -51,6 +52,12 @@ struct Response
 
     static Response error(int status, QByteArrayView reason = {});
 };
+
+/// Splits a Host header value (RFC 9110 §7.2: uri-host [ ":" port ]) into its host, lower-cased, and
+/// port (-1 when absent). Accepted hosts are DNS names (letters, digits, '-', '_' and '.'), IPv4
+/// addresses and IPv6 literals in brackets (kept with their brackets); anything else, such as quotes,
+/// spaces, '@' or a second ':', makes it return false.
+bool splitHost(QByteArrayView value, QByteArray *host, int *port);
 
 /// The standard reason phrase for a status code ("OK", "Not Found"...).
 QByteArray reasonPhrase(int status);

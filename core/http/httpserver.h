@@ -86,7 +86,12 @@ public:
     /// Closes every connection at once; Exchanges still pending are deleted without aborted().
     ~HttpServer() override;
 
+    /// Decides whether responses for a request path may carry CORS headers (Access-Control-Allow-Origin
+    /// and the preflight answer); without a policy, every path may.
+    using CorsPolicy = std::function<bool(const QByteArray &path)>;
+
     void setHandler(Handler handler) { m_handler = std::move(handler); }
+    void setCorsPolicy(CorsPolicy policy) { m_corsPolicy = std::move(policy); }
     void setUpgradeHandler(UpgradeHandler handler) { m_upgradeHandler = std::move(handler); }
 
     /// Connection limits (max_connections, max_connections_per_ip) and refusal reporting; may be null.
@@ -157,6 +162,7 @@ private:
     int m_proxyHeadersPending = 0; ///< connections still sending their PROXY protocol header
     Handler m_handler;
     UpgradeHandler m_upgradeHandler;
+    CorsPolicy m_corsPolicy;
     Listener *m_server = nullptr;
     Listener *m_tlsServer = nullptr;
     QSslConfiguration m_tls;

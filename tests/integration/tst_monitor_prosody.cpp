@@ -3,6 +3,7 @@
 // the Registry, the traffic capture, /status.json and /metrics see what really happened, SASL secrets
 // stay out of the capture, its exports and every debug log.
 #include "boshclient.h"
+#include "hardening.h"
 #include "monitor/registry.h"
 #include "monitor/trafficrecorder.h"
 #include "prosodyfixture.h"
@@ -106,6 +107,8 @@ private Q_SLOTS:
     void registrySeesBoshAndWebSocketSessions();
     void statusJsonAndMetricsOverHttp();
     void tokenGuardsStatusAndMetrics();
+    void monitorOnlyForItsOwnHostAndWithoutCors_data();
+    void monitorOnlyForItsOwnHostAndWithoutCors();
     void backendDownIsCountedAndNamed();
     void captureRedactsSaslAndExportsParse();
     void debugLogsNeverShowCredentials();
@@ -319,6 +322,45 @@ void tst_MonitorProsody::tokenGuardsStatusAndMetrics()
         QCOMPARE(fetch(url(server, path), "Bearer t0ken").status, 200);
     }
     QCOMPARE(fetch(url(server, QStringLiteral("/status"))).status, 404); // moved
+}
+
+void tst_MonitorProsody::monitorOnlyForItsOwnHostAndWithoutCors_data()
+{
+    QTest::addColumn<QByteArray>("request"); // PORT stands for the listener's port
+    QTest::addColumn<int>("status");
+    for (const char *path : {"/status", "/status.json", "/metrics"}) {
+        const QByteArray get = "GET " + QByteArray(path) + " HTTP/1.1\r\nConnection: close\r\n";
+        // A page on another origin must not read the monitor (no CORS headers for it).
+        QTest::addRow("%s cross-origin", path)
+            << get + "Host: 127.0.0.1:PORT\r\nOrigin: http://evil.example\r\n\r\n"
+            << 200;
+        QTest::addRow("%s localhost", path) << get + "Host: localhost:PORT\r\n\r\n" << 200;
+        QTest::addRow("%s public name", path) << get + "Host: Monitor.Example.org\r\n\r\n" << 200;
+        // DNS rebinding: a name the attacker controls, resolving to this listener.
+        QTest::addRow("%s rebinding", path) << get + "Host: evil.example:PORT\r\n\r\n" << 421;
+        QTest::addRow("%s other address", path) << get + "Host: 127.0.0.2:PORT\r\n\r\n" << 421;
+        QTest::addRow("%s no Host", path) << "GET " + QByteArray(path) + " HTTP/1.0\r\n\r\n" << 421;
+        QTest::addRow("%s preflight", path)
+            << "OPTIONS " + QByteArray(path) +
+                   " HTTP/1.1\r\nConnection: close\r\nHost: 127.0.0.1:PORT\r\nOrigin: http://evil.example\r\n"
+                   "Access-Control-Request-Method: GET\r\n\r\n"
+            << 204;
+    }
+}
+
+void tst_MonitorProsody::monitorOnlyForItsOwnHostAndWithoutCors()
+{
+    // A web page must neither read the monitor cross-origin nor reach it through DNS rebinding.
+    QFETCH(QByteArray, request);
+    QFETCH(int, status);
+    Config config = baseConfig();
+    config.publicUrl = QStringLiteral("https://monitor.example.org/");
+    Server server(config);
+    QVERIFY(server.start());
+    request.replace("PORT", QByteArray::number(server.port()));
+    const Test::RawResponse response = Test::rawExchange(server.port(), request);
+    QCOMPARE(response.status, status);
+    QVERIFY2(!response.head.toLower().contains("access-control-"), response.head.constData());
 }
 
 void tst_MonitorProsody::backendDownIsCountedAndNamed()

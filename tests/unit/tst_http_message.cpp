@@ -19,6 +19,8 @@ private Q_SLOTS:
     void headerLookup();
     void errorResponse();
     void reasonPhrases();
+    void splitHost_data();
+    void splitHost();
     void negotiate_data();
     void negotiate();
     void compressRoundTrip_data();
@@ -93,6 +95,48 @@ void tst_HttpMessage::reasonPhrases()
     QCOMPARE(reasonPhrase(413), "Content Too Large");
     QCOMPARE(reasonPhrase(431), "Request Header Fields Too Large");
     QCOMPARE(reasonPhrase(499), "Client Error");
+}
+
+void tst_HttpMessage::splitHost_data()
+{
+    QTest::addColumn<QByteArray>("value");
+    QTest::addColumn<bool>("valid");
+    QTest::addColumn<QByteArray>("host");
+    QTest::addColumn<int>("port");
+    QTest::newRow("name") << QByteArray("Example.ORG") << true << QByteArray("example.org") << -1;
+    QTest::newRow("name and port") << QByteArray("chat.example:5280") << true << QByteArray("chat.example")
+                                   << 5280;
+    QTest::newRow("ipv4") << QByteArray("127.0.0.1:80") << true << QByteArray("127.0.0.1") << 80;
+    QTest::newRow("ipv6") << QByteArray("[::1]:5281") << true << QByteArray("[::1]") << 5281;
+    QTest::newRow("ipv6 no port") << QByteArray("[2001:DB8::1]") << true << QByteArray("[2001:db8::1]") << -1;
+    QTest::newRow("quote") << QByteArray("x' onload='y") << false << QByteArray() << -1;
+    QTest::newRow("double quote") << QByteArray("x\"y") << false << QByteArray() << -1;
+    QTest::newRow("angle") << QByteArray("x<y") << false << QByteArray() << -1;
+    QTest::newRow("userinfo") << QByteArray("user@host") << false << QByteArray() << -1;
+    QTest::newRow("empty") << QByteArray() << false << QByteArray() << -1;
+    QTest::newRow("port only") << QByteArray(":80") << false << QByteArray() << -1;
+    QTest::newRow("empty port") << QByteArray("host:") << false << QByteArray() << -1;
+    QTest::newRow("two colons") << QByteArray("host:80:81") << false << QByteArray() << -1;
+    QTest::newRow("port too big") << QByteArray("host:65536") << false << QByteArray() << -1;
+    QTest::newRow("bare ipv6") << QByteArray("::1") << false << QByteArray() << -1;
+    QTest::newRow("bad ipv6") << QByteArray("[not:an:address]") << false << QByteArray() << -1;
+    QTest::newRow("ipv6 then junk") << QByteArray("[::1]x") << false << QByteArray() << -1;
+    QTest::newRow("space") << QByteArray("a b") << false << QByteArray() << -1;
+}
+
+void tst_HttpMessage::splitHost()
+{
+    QFETCH(QByteArray, value);
+    QFETCH(bool, valid);
+    QFETCH(QByteArray, host);
+    QFETCH(int, port);
+    QByteArray gotHost;
+    int gotPort = -2;
+    QCOMPARE(Switchboard::Http::splitHost(value, &gotHost, &gotPort), valid);
+    if (valid) {
+        QCOMPARE(gotHost, host);
+        QCOMPARE(gotPort, port);
+    }
 }
 
 void tst_HttpMessage::negotiate_data()
