@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The composition root: command line and config, the Server, and (unless headless) the window.
-#include "base/commandline.h"
 #include "base/epolldispatcher.h"
+#include "commandline.h"
 #include "server.h"
 #include "translations.h"
 
@@ -106,7 +106,7 @@ int main(int argc, char **argv)
     // The system locale's language unless --lang / `lang` says otherwise; English when there is no
     // translation (translations/, docs/GUI.md "Languages").
     if (earlyLanguage.isEmpty())
-        Switchboard::I18n::installTranslators(config.lang);
+        Switchboard::I18n::installTranslators(result.app.lang);
 
     Switchboard::Server server(config);
     QString error;
@@ -182,7 +182,7 @@ int main(int argc, char **argv)
 
 #ifdef SWITCHBOARD_WITH_GUI
     std::unique_ptr<Switchboard::Gui::MainWindow> window;
-    if (gui && config.gui) {
+    if (gui && result.app.gui) {
         window = std::make_unique<Switchboard::Gui::MainWindow>(&server, server.registry(), server.traffic());
         window->show();
     }

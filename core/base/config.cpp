@@ -23,6 +23,7 @@ namespace {
 struct Context
 {
     QDir baseDir;
+    const ConfigExtension *extension = nullptr; ///< the application's own keys
 };
 
 using Setter = bool (*)(const QString &value, Config &config, const Context &context, QString *reason);
@@ -348,18 +349,6 @@ bool checkLogRule(QString &item, QString *reason)
     return true;
 }
 
-/// A language code for translations: "de", "fr_CH", "pt-BR"; empty: the system locale.
-bool setLang(const QString &value, Config &config, const Context &, QString *reason)
-{
-    static const QRegularExpression code(QStringLiteral("^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$"));
-    if (!value.isEmpty() && !code.match(value).hasMatch())
-        return fail(reason, QCoreApplication::translate("Switchboard::Config",
-                                                        "'%1' is not a language code (e.g. de, fr_CH)")
-                                .arg(value));
-    config.lang = value;
-    return true;
-}
-
 /// A secret given in a URL query or an Authorization header: printable ASCII without blanks.
 bool setToken(const QString &value, Config &config, const Context &, QString *reason)
 {
@@ -641,12 +630,10 @@ const KeySpec keySpecs[] = {
      &getInt<&Config::wsIdleTimeout>},
     {"ws_required_host", Shape::Single, &setRequiredHost, &getString<&Config::wsRequiredHost>},
     {"public_url", Shape::Single, &setPublicUrl, &getString<&Config::publicUrl>},
-    {"gui", Shape::Single, &setBool<&Config::gui>, &getBool<&Config::gui>},
     {"shutdown_timeout", Shape::Single, &setInt<&Config::shutdownTimeout, 1, 600>,
      &getInt<&Config::shutdownTimeout>},
     {"drain_url", Shape::Single, &setDrainUrl, &getString<&Config::drainUrl>},
     {"log", Shape::List, &setList<&Config::logRules, &checkLogRule, false>, &getList<&Config::logRules>},
-    {"lang", Shape::Single, &setLang, &getString<&Config::lang>},
     {"status_path", Shape::Single, &setPath<&Config::statusPath>, &getString<&Config::statusPath>},
     {"status_token", Shape::Single, &setToken, &getString<&Config::statusToken>},
     {"traffic_capacity", Shape::Single, &setInt<&Config::trafficCapacity, 1, 10000000>,
@@ -668,7 +655,10 @@ bool applyWithContext(const QString &key, const QString &value, Config &config, 
 {
     QString reason;
     const KeySpec *spec = findKey(key);
-    if (!spec) {
+    if (!spec && context.extension && context.extension->keys.contains(key)) {
+        if (context.extension->apply(key, value, &reason))
+            return true;
+    } else if (!spec) {
         reason = QCoreApplication::translate("Switchboard::Config", "unknown key");
         // A common slip: the command-line spelling (max-wait) in the file.
         QString fixed = key.toLower();
@@ -766,7 +756,8 @@ std::optional<Route> Config::routeFor(const QString &domain) const
     return std::nullopt;
 }
 
-bool ConfigLoader::loadFile(const QString &fileName, Config &config, QString *error)
+bool ConfigLoader::loadFile(const QString &fileName, Config &config, QString *error,
+                            const ConfigExtension *extension)
 {
     QFile file(fileName);
     if (!file.open(QIODevice::ReadOnly)) {
@@ -784,17 +775,19 @@ bool ConfigLoader::loadFile(const QString &fileName, Config &config, QString *er
                 QCoreApplication::translate("Switchboard::Config", "cannot read: %1").arg(file.errorString());
         return false;
     }
-    return loadWithContext(text, fileName, Context{QFileInfo(fileName).absoluteDir()}, config, error);
+    return loadWithContext(text, fileName, Context{QFileInfo(fileName).absoluteDir(), extension}, config, error);
 }
 
-bool ConfigLoader::loadText(const QByteArray &text, const QString &origin, Config &config, QString *error)
+bool ConfigLoader::loadText(const QByteArray &text, const QString &origin, Config &config, QString *error,
+                            const ConfigExtension *extension)
 {
-    return loadWithContext(text, origin, Context{QDir::current()}, config, error);
+    return loadWithContext(text, origin, Context{QDir::current(), extension}, config, error);
 }
 
-bool ConfigLoader::apply(const QString &key, const QString &value, Config &config, QString *error)
+bool ConfigLoader::apply(const QString &key, const QString &value, Config &config, QString *error,
+                         const ConfigExtension *extension)
 {
-    return applyWithContext(key, value, config, Context{QDir::current()}, error);
+    return applyWithContext(key, value, config, Context{QDir::current(), extension}, error);
 }
 
 bool ConfigLoader::validate(const Config &config, QString *error)
@@ -891,7 +884,7 @@ bool ConfigLoader::isListKey(const QString &key)
     return spec && spec->shape != Shape::Single;
 }
 
-QString configToText(const Config &config)
+QString configToText(const Config &config, const ConfigExtension *extension)
 {
     QString text = QStringLiteral("# Switchboard configuration (see docs/CONFIGURATION.md)\n");
     for (const KeySpec &spec : keySpecs) {
@@ -907,6 +900,10 @@ QString configToText(const Config &config)
             text += key + QStringLiteral(" =\n");
         else
             text += key + QStringLiteral(" = ") + joined + QLatin1Char('\n');
+    }
+    if (extension) {
+        for (const QString &key : extension->keys)
+            text += QString(key + QStringLiteral(" = ") + extension->value(key)).trimmed() + QLatin1Char('\n');
     }
     return text;
 }

@@ -9,6 +9,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 
 namespace Switchboard {
@@ -105,11 +106,9 @@ struct Config
     QString wsRequiredHost; ///< WebSocket upgrades must carry this Host header value; empty: any
 
     // --- Process ---
-    bool gui = true;
     int shutdownTimeout = 10; ///< seconds SIGTERM/SIGINT may take to close every session and stream
     QString drainUrl;         ///< see-other-uri target for new sessions while draining
     QStringList logRules;     ///< QLoggingCategory rules, e.g. "switchboard.bosh.debug=true"
-    QString lang;             ///< UI language (e.g. "de", "fr_CH"); empty: the system locale
 
     // --- Monitor (status page, metrics, traffic capture) ---
     QString statusPath = QStringLiteral("/status"); ///< HTML status page; JSON at statusPath + ".json"
@@ -130,6 +129,16 @@ struct Config
     friend bool operator==(const Config &, const Config &) = default;
 };
 
+/// Keys an application adds to the same file and `--set` (app/ adds `gui` and `lang`, which the core has
+/// no use for). The loader hands them over instead of calling them unknown. apply() should stage the
+/// value: the caller keeps it only when the whole load succeeded, as the loader does with the Config.
+struct ConfigExtension
+{
+    QStringList keys; ///< single-valued keys, in the order configToText() prints them
+    std::function<bool(const QString &key, const QString &value, QString *reason)> apply;
+    std::function<QString(const QString &key)> value; ///< the current value, for configToText()
+};
+
 /// Reads a config file and command-line overrides into a Config. Errors name the file, line, key and
 /// reason ("FILE:LINE: key 'K': REASON"); the caller stops start-up on any error.
 ///
@@ -146,13 +155,16 @@ public:
     /// ca_file is resolved against the file's folder. Returns false and sets `error` (every bad line,
     /// one per line of text) on an unreadable file, an unknown key or a bad value; `config` is then left
     /// unchanged.
-    static bool loadFile(const QString &fileName, Config &config, QString *error);
+    static bool loadFile(const QString &fileName, Config &config, QString *error,
+                         const ConfigExtension *extension = nullptr);
     /// Parses the same syntax from memory (`origin` names the source in errors; a relative ca_file is
     /// resolved against the current directory). All-or-nothing like loadFile.
-    static bool loadText(const QByteArray &text, const QString &origin, Config &config, QString *error);
+    static bool loadText(const QByteArray &text, const QString &origin, Config &config, QString *error,
+                         const ConfigExtension *extension = nullptr);
     /// Applies one `key = value` setting (as in the file: a list key appends, an empty value clears).
     /// On error sets `error` to "key 'K': REASON" and leaves `config` unchanged.
-    static bool apply(const QString &key, const QString &value, Config &config, QString *error);
+    static bool apply(const QString &key, const QString &value, Config &config, QString *error,
+                      const ConfigExtension *extension = nullptr);
     /// Checks every value against its limits (as apply() would) and the cross-field rules: path and
     /// ws_path start with '/' and differ, default_wait <= max_wait, default_inactivity <= max_inactivity,
     /// route domains unique, ws_ping_interval < ws_idle_timeout (unless 0). Sets `error` to every
@@ -167,6 +179,6 @@ public:
 /// The config in file syntax, every key once (repeatable keys once per item), in knownKeys() order, with
 /// a header comment. ConfigLoader::loadText() on the result gives back an equal Config. Used by
 /// --print-config.
-QString configToText(const Config &config);
+QString configToText(const Config &config, const ConfigExtension *extension = nullptr);
 
 } // namespace Switchboard

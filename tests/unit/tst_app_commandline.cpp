@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Proves the command line: options override the file which overrides the defaults, repeatable options,
 // help/version/print-config answer without a config, and usage errors exit 2 with a message.
-#include "base/commandline.h"
+#include "commandline.h"
 
 #include <QCommandLineParser>
 #include <QFile>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -13,8 +14,22 @@
 using namespace Switchboard;
 
 Q_DECLARE_METATYPE(Switchboard::Config)
+Q_DECLARE_METATYPE(Switchboard::App::AppSettings)
 
 namespace {
+
+QString sourceFile(const char *relative)
+{
+    return QStringLiteral(SWITCHBOARD_SOURCE_DIR "/") + QLatin1String(relative);
+}
+
+QByteArray readSource(const char *relative)
+{
+    QFile file(sourceFile(relative));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return file.readAll();
+}
 
 Config with(const std::function<void(Config &)> &change)
 {
@@ -33,7 +48,7 @@ QStringList args(std::initializer_list<const char *> list)
 
 } // namespace
 
-class tst_BaseCommandLine : public QObject
+class tst_AppCommandLine : public QObject
 {
     Q_OBJECT
 
@@ -42,6 +57,8 @@ private Q_SLOTS:
     void noArgumentsGiveDefaults();
     void overrides_data();
     void overrides();
+    void appSettings_data();
+    void appSettings();
     void precedenceOverFile();
     void help();
     void version();
@@ -52,13 +69,16 @@ private Q_SLOTS:
     void configErrors();
     void parserKnowsEveryOption();
     void languageOptionBeforeParsing();
+    void appKeyErrors();
+    void everyKeyIsPrintedAndDocumented();
+    void exampleConfigDocumentsTheDefaults();
 
 private:
     QTemporaryDir m_dir;
     QString m_configFile;
 };
 
-void tst_BaseCommandLine::initTestCase()
+void tst_AppCommandLine::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     m_configFile = m_dir.filePath(QStringLiteral("switchboard.conf"));
@@ -75,7 +95,7 @@ void tst_BaseCommandLine::initTestCase()
                "gui = true\n");
 }
 
-void tst_BaseCommandLine::noArgumentsGiveDefaults()
+void tst_AppCommandLine::noArgumentsGiveDefaults()
 {
     const CommandLineResult result = parseCommandLine(args({}));
     QVERIFY2(!result.exit, qPrintable(result.output));
@@ -86,7 +106,7 @@ void tst_BaseCommandLine::noArgumentsGiveDefaults()
     QVERIFY(parseCommandLine({}).config == Config{}); // no program name at all
 }
 
-void tst_BaseCommandLine::overrides_data()
+void tst_AppCommandLine::overrides_data()
 {
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<Config>("expected");
@@ -143,19 +163,16 @@ void tst_BaseCommandLine::overrides_data()
                                                          QStringLiteral("switchboard.xmpp.debug=true"),
                                                          QStringLiteral("switchboard.tls=true")};
                                        });
-    QTest::newRow("lang") << args({"--lang", "de"}) << with([](Config &c) { c.lang = QStringLiteral("de"); });
-    QTest::newRow("no-gui") << args({"--no-gui"}) << with([](Config &c) { c.gui = false; });
     QTest::newRow("several") << args({"--no-gui", "--port", "5281", "--route", "localhost=[::1]:5222",
                                       "--no-tls-domain", "localhost"})
                              << with([](Config &c) {
-                                    c.gui = false;
                                     c.port = 5281;
                                     c.routes = {{QStringLiteral("localhost"), QStringLiteral("::1"), 5222}};
                                     c.noTlsDomains = {QStringLiteral("localhost")};
                                 });
 }
 
-void tst_BaseCommandLine::overrides()
+void tst_AppCommandLine::overrides()
 {
     QFETCH(QStringList, arguments);
     QFETCH(Config, expected);
@@ -163,9 +180,37 @@ void tst_BaseCommandLine::overrides()
     QVERIFY2(!result.exit, qPrintable(result.output));
     QCOMPARE(configToText(result.config), configToText(expected));
     QVERIFY(result.config == expected);
+    QCOMPARE(result.app.gui, QTest::currentDataTag() != QByteArray("several")); // only that row says --no-gui
+    QCOMPARE(result.app.lang, QString());
 }
 
-void tst_BaseCommandLine::precedenceOverFile()
+void tst_AppCommandLine::appSettings_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<bool>("gui");
+    QTest::addColumn<QString>("lang");
+    QTest::newRow("defaults") << args({}) << true << QString();
+    QTest::newRow("--lang") << args({"--lang", "de"}) << true << QStringLiteral("de");
+    QTest::newRow("--no-gui") << args({"--no-gui"}) << false << QString();
+    QTest::newRow("--set") << args({"--set", "gui=off", "--set", "lang=fr_CH"}) << false
+                           << QStringLiteral("fr_CH");
+}
+
+// `gui` and `lang` belong to the application, not to the core's Config, yet come from the same file and
+// options.
+void tst_AppCommandLine::appSettings()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(bool, gui);
+    QFETCH(QString, lang);
+    const CommandLineResult result = parseCommandLine(arguments);
+    QVERIFY2(!result.exit, qPrintable(result.output));
+    QCOMPARE(result.app.gui, gui);
+    QCOMPARE(result.app.lang, lang);
+    QVERIFY(result.config == Config{});
+}
+
+void tst_AppCommandLine::precedenceOverFile()
 {
     // The file alone.
     CommandLineResult result = parseCommandLine(
@@ -198,13 +243,13 @@ void tst_BaseCommandLine::precedenceOverFile()
         c.allowedDomains = {QStringLiteral("cli.example")};
         c.allowedOrigins = {QStringLiteral("https://file.example")};
         c.logRules = {QStringLiteral("qt.*=false")};
-        c.gui = false;
     });
     QCOMPARE(configToText(result.config), configToText(expected));
     QVERIFY(result.config == expected);
+    QVERIFY(!result.app.gui); // --no-gui over the file's gui = true
 }
 
-void tst_BaseCommandLine::help()
+void tst_AppCommandLine::help()
 {
     for (const char *option : {"--help", "-h", "--help-all"}) {
         const CommandLineResult result = parseCommandLine(args({"--port", "1", option}));
@@ -222,7 +267,7 @@ void tst_BaseCommandLine::help()
     QCOMPARE(result.exitCode, 0);
 }
 
-void tst_BaseCommandLine::version()
+void tst_AppCommandLine::version()
 {
     const CommandLineResult result = parseCommandLine(args({"--version"}));
     QVERIFY(result.exit);
@@ -230,7 +275,7 @@ void tst_BaseCommandLine::version()
     QCOMPARE(result.output, QStringLiteral("switchboard " SWITCHBOARD_VERSION "\n"));
 }
 
-void tst_BaseCommandLine::printConfig()
+void tst_AppCommandLine::printConfig()
 {
     const QStringList arguments{
         QStringLiteral("switchboard"), QStringLiteral("--config"), m_configFile,
@@ -242,18 +287,24 @@ void tst_BaseCommandLine::printConfig()
         parseCommandLine(arguments + QStringList{QStringLiteral("--print-config")});
     QVERIFY(printed.exit);
     QCOMPARE(printed.exitCode, 0);
-    QCOMPARE(printed.output, configToText(plain.config));
+    App::AppSettings plainApp = plain.app;
+    const ConfigExtension appKeys = App::appSettingsExtension(plainApp);
+    QCOMPARE(printed.output, configToText(plain.config, &appKeys));
     QVERIFY(printed.output.contains(QStringLiteral("\nport = 3333\n")));
     QVERIFY(printed.output.contains(QStringLiteral("\ngui = false\n")));
 
     Config reloaded;
+    App::AppSettings reloadedApp;
+    const ConfigExtension reloadKeys = App::appSettingsExtension(reloadedApp);
     QString error;
-    QVERIFY2(ConfigLoader::loadText(printed.output.toUtf8(), QStringLiteral("printed"), reloaded, &error),
+    QVERIFY2(ConfigLoader::loadText(printed.output.toUtf8(), QStringLiteral("printed"), reloaded, &error,
+                                    &reloadKeys),
              qPrintable(error));
     QVERIFY(reloaded == plain.config);
+    QVERIFY(reloadedApp == plain.app);
 }
 
-void tst_BaseCommandLine::usageErrors_data()
+void tst_AppCommandLine::usageErrors_data()
 {
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QString>("message");
@@ -284,7 +335,7 @@ void tst_BaseCommandLine::usageErrors_data()
     QTest::newRow("bad domain") << args({"--allow-domain", "a..b"}) << QStringLiteral("not a domain name");
 }
 
-void tst_BaseCommandLine::usageErrors()
+void tst_AppCommandLine::usageErrors()
 {
     QFETCH(QStringList, arguments);
     QFETCH(QString, message);
@@ -297,7 +348,7 @@ void tst_BaseCommandLine::usageErrors()
              qPrintable(result.output));
 }
 
-void tst_BaseCommandLine::configErrors_data()
+void tst_AppCommandLine::configErrors_data()
 {
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QString>("message");
@@ -323,7 +374,7 @@ void tst_BaseCommandLine::configErrors_data()
         << QStringLiteral("must differ");
 }
 
-void tst_BaseCommandLine::configErrors()
+void tst_AppCommandLine::configErrors()
 {
     QFETCH(QStringList, arguments);
     QFETCH(QString, message);
@@ -335,7 +386,7 @@ void tst_BaseCommandLine::configErrors()
     QVERIFY(result.output.endsWith(QLatin1Char('\n')));
 }
 
-void tst_BaseCommandLine::parserKnowsEveryOption()
+void tst_AppCommandLine::parserKnowsEveryOption()
 {
     QCommandLineParser parser;
     addCommandLineOptions(parser);
@@ -370,7 +421,7 @@ void tst_BaseCommandLine::parserKnowsEveryOption()
     QCOMPARE(parser.value(QStringLiteral("config")), QStringLiteral("f"));
 }
 
-void tst_BaseCommandLine::languageOptionBeforeParsing()
+void tst_AppCommandLine::languageOptionBeforeParsing()
 {
     QCOMPARE(languageOption(args({"--port", "1"})), QString());
     QCOMPARE(languageOption(args({"--lang", "de", "--help"})), QStringLiteral("de"));
@@ -381,5 +432,92 @@ void tst_BaseCommandLine::languageOptionBeforeParsing()
     QCOMPARE(languageOption({}), QString());
 }
 
-QTEST_GUILESS_MAIN(tst_BaseCommandLine)
-#include "tst_base_commandline.moc"
+void tst_AppCommandLine::appKeyErrors()
+{
+    App::AppSettings app;
+    const ConfigExtension appKeys = App::appSettingsExtension(app);
+    Config config;
+    QString error;
+    for (const auto &[line, reason] :
+         {std::pair{"gui = sometimes", "not a boolean"}, std::pair{"lang = EN US", "not a language code"},
+          std::pair{"lang = d", "not a language code"}}) {
+        QVERIFY(!ConfigLoader::loadText(QByteArray(line) + "\nport = 1\n", QStringLiteral("f"), config,
+                                        &error, &appKeys));
+        QVERIFY2(error.startsWith(QStringLiteral("f:1: key '")) && error.contains(QLatin1String(reason)),
+                 qPrintable(error));
+        QCOMPARE(config, Config{}); // all or nothing
+    }
+}
+
+void tst_AppCommandLine::everyKeyIsPrintedAndDocumented()
+{
+    App::AppSettings app;
+    const ConfigExtension appKeys = App::appSettingsExtension(app);
+    const QStringList keys = ConfigLoader::knownKeys() + appKeys.keys;
+    QCOMPARE(keys.size(), QSet<QString>(keys.cbegin(), keys.cend()).size()); // no key twice
+
+    Config config;
+    config.routes = {{QStringLiteral("a.example"), QStringLiteral("h"), 5222}};
+    config.httpHeaders = {{"X-A", "1"}};
+    const QString text = configToText(config, &appKeys);
+    const QString docs = QString::fromUtf8(readSource("docs/CONFIGURATION.md"));
+    const QString example = QString::fromUtf8(readSource("resources/switchboard.conf"));
+    QVERIFY(!docs.isEmpty());
+    QVERIFY(!example.isEmpty());
+    for (const QString &key : keys) {
+        QVERIFY2(text.contains(QLatin1Char('\n') + key + QStringLiteral(" =")), qPrintable(key));
+        QVERIFY2(docs.contains(QLatin1Char('`') + key + QLatin1Char('`')), qPrintable(key));
+        QVERIFY2(example.contains(QLatin1Char('#') + key + QStringLiteral(" =")), qPrintable(key));
+    }
+    // ...and the reference table documents no key that does not exist.
+    static const QRegularExpression tableRow(QStringLiteral("^\\| `([a-z_0-9]+)` \\|"),
+                                             QRegularExpression::MultilineOption);
+    QStringList documented;
+    for (auto it = tableRow.globalMatch(docs); it.hasNext();)
+        documented.append(it.next().captured(1));
+    documented.sort();
+    QStringList sorted = keys;
+    sorted.sort();
+    QCOMPARE(documented, sorted);
+}
+
+// resources/switchboard.conf shows each default as "#key = value" (no blank after '#'): uncommented, those
+// lines must load to exactly the built-in defaults, and the file as shipped must load too.
+void tst_AppCommandLine::exampleConfigDocumentsTheDefaults()
+{
+    const QByteArray example = readSource("resources/switchboard.conf");
+    QVERIFY(!example.isEmpty());
+    Config config;
+    App::AppSettings app;
+    const ConfigExtension appKeys = App::appSettingsExtension(app);
+    QString error;
+    QVERIFY2(ConfigLoader::loadText(example, QStringLiteral("switchboard.conf"), config, &error, &appKeys),
+             qPrintable(error));
+    QCOMPARE(config, Config{});
+    QVERIFY(app == App::AppSettings{});
+
+    static const QRegularExpression defaultLine(QStringLiteral("^#([a-z_]+ =.*)$"),
+                                                QRegularExpression::MultilineOption);
+    QByteArray defaults;
+    QStringList seen;
+    for (auto it = defaultLine.globalMatch(QString::fromUtf8(example)); it.hasNext();) {
+        const QRegularExpressionMatch match = it.next();
+        defaults += match.captured(1).toUtf8() + '\n';
+        seen.append(match.captured(1).section(QLatin1Char(' '), 0, 0));
+    }
+    seen.removeDuplicates();
+    seen.sort();
+    QStringList known = ConfigLoader::knownKeys() + appKeys.keys;
+    known.sort();
+    QCOMPARE(seen, known);
+    config = with([](Config &c) { c.port = 1; });
+    app = App::AppSettings{false, QStringLiteral("de")};
+    QVERIFY2(ConfigLoader::loadText(defaults, QStringLiteral("defaults"), config, &error, &appKeys),
+             qPrintable(error));
+    QCOMPARE(configToText(config), configToText(Config{}));
+    QCOMPARE(config, Config{});
+    QVERIFY(app == App::AppSettings{});
+}
+
+QTEST_GUILESS_MAIN(tst_AppCommandLine)
+#include "tst_app_commandline.moc"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "base/commandline.h"
+#include "commandline.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
@@ -207,10 +207,15 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
     const QString program = programName(args);
     CommandLineResult result;
     if (parser.isSet(QStringLiteral("config"))) {
+        // All or nothing, the application's keys too.
+        App::AppSettings staged = result.app;
+        const ConfigExtension fileKeys = App::appSettingsExtension(staged);
         QString error;
-        if (!ConfigLoader::loadFile(parser.value(QStringLiteral("config")), result.config, &error))
+        if (!ConfigLoader::loadFile(parser.value(QStringLiteral("config")), result.config, &error, &fileKeys))
             return finish(ExitConfigError, program + QStringLiteral(": ") + error);
+        result.app = staged;
     }
+    const ConfigExtension appKeys = App::appSettingsExtension(result.app);
 
     const auto optionError = [&](const QString &option, const QString &error) {
         return usageError(args, QStringLiteral("option '--") + option + QStringLiteral("': ") + error);
@@ -220,7 +225,8 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
         if (!parser.isSet(option))
             continue;
         QString error;
-        if (!ConfigLoader::apply(QLatin1String(entry.key), parser.value(option), result.config, &error))
+        if (!ConfigLoader::apply(QLatin1String(entry.key), parser.value(option), result.config, &error,
+                                 &appKeys))
             return optionError(option, error);
     }
     for (const KeyOption &entry : listOptions) {
@@ -245,11 +251,11 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
                                QStringLiteral("expected KEY=VALUE, got '") + setting + QLatin1Char('\''));
         QString error;
         if (!ConfigLoader::apply(setting.left(eq).trimmed(), setting.mid(eq + 1).trimmed(), result.config,
-                                 &error))
+                                 &error, &appKeys))
             return optionError(QStringLiteral("set"), error);
     }
     if (parser.isSet(QStringLiteral("no-gui")))
-        result.config.gui = false;
+        result.app.gui = false;
 
     QString error;
     if (!ConfigLoader::validate(result.config, &error))
@@ -258,7 +264,7 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
                           QCoreApplication::translate("Switchboard::CommandLine", "invalid configuration:") +
                           QLatin1Char('\n') + error);
     if (parser.isSet(QStringLiteral("print-config")))
-        return finish(ExitSuccess, configToText(result.config));
+        return finish(ExitSuccess, configToText(result.config, &appKeys));
     return result;
 }
 

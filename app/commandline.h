@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "appsettings.h"
 #include "base/config.h"
 
 #include <QString>
@@ -22,6 +23,8 @@ struct CommandLineResult
 {
     /// The effective, validated config (defaults < --config file < options). Meaningful when !exit.
     Config config;
+    /// The application's own settings (`gui`, `lang`), from the same sources.
+    App::AppSettings app;
     /// True: print `output` and exit with `exitCode` (help, version, print-config, any error).
     bool exit = false;
     /// A CommandLineExit value.
