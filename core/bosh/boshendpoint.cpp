@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "bosh/boshendpoint.h"
 
+#include "base/constanttime.h"
 #include "base/limits.h"
 #include "bosh/boshbody.h"
 #include "http/httpserver.h"
@@ -147,17 +148,6 @@ QByteArray terminateBody(Condition condition, const QByteArray &inner = {})
     return buildBody({{QStringLiteral("type"), QStringLiteral("terminate")},
                       {QStringLiteral("condition"), conditionName(condition)}},
                      inner.isEmpty() ? QList<QByteArray>{} : QList<QByteArray>{inner});
-}
-
-/// Compares without an early exit, so the time taken does not tell how much of a guess was right.
-bool constantTimeEquals(QByteArrayView a, QByteArrayView b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char diff = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-    return diff == 0;
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "bosh/boshsession.h"
 
+#include "base/constanttime.h"
 #include "xmpp/bounce.h"
 
 #include <QCryptographicHash>
@@ -27,16 +28,6 @@ constexpr qint64 kReportAfterMs = 1000;
 // Server stanzas checked for the resource-binding result after a restart (monitor: the bound JID).
 constexpr int kBindWatch = 8;
 
-/// Compares without an early exit, so the time taken does not tell how much of a guess was right.
-bool constantTimeEquals(QByteArrayView a, QByteArrayView b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char diff = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-    return diff == 0;
-}
 // rid is a positive integer below 2^53 (XEP-0124 §14.1).
 constexpr qint64 kMaxRid = (qint64(1) << 53) - 1;
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "monitor/statuspage.h"
 
+#include "base/constanttime.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -18,17 +20,6 @@ QByteArray withoutTrailingSlashes(QByteArray path)
     while (path.size() > 1 && path.endsWith('/'))
         path.chop(1);
     return path;
-}
-
-/// Compares secrets in time independent of where they differ.
-bool sameSecret(const QByteArray &a, const QByteArray &b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char diff = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-    return diff == 0;
 }
 
 StatusPage::Reply textReply(int status, const QByteArray &text)
@@ -101,12 +92,12 @@ bool StatusPage::allowed(const QString &token, const QHostAddress &peer, const Q
     if (token.isEmpty())
         return isLocal ? isLocal(peer) : isLoopback(peer);
     const QByteArray expected = token.toUtf8();
-    if (!queryToken.isNull() && sameSecret(queryToken, expected))
+    if (!queryToken.isNull() && constantTimeEquals(queryToken, expected))
         return true;
     // RFC 6750 §2.1: "Bearer" is case-insensitive, one or more blanks before the token.
     const QByteArray auth = authorization.trimmed();
     if (auth.size() > 7 && auth.left(7).compare("bearer ", Qt::CaseInsensitive) == 0)
-        return sameSecret(auth.mid(7).trimmed(), expected);
+        return constantTimeEquals(auth.mid(7).trimmed(), expected);
     return false;
 }
 

@@ -188,6 +188,16 @@ public:
 const QByteArray kMessage = "<message xmlns='jabber:client' to='bob@example.com' from='alice@example.com/r' "
                             "id='m1' type='chat'><body>hi</body></message>";
 
+/// Keys as a client reveals them (§15): K(n) = hex(SHA-1(K(n+1))), so each is the hash of the next.
+QStringList keyChain()
+{
+    QStringList keys{QStringLiteral("seed")};
+    for (int i = 0; i < 4; ++i)
+        keys.prepend(QString::fromLatin1(
+            QCryptographicHash::hash(keys.first().toLatin1(), QCryptographicHash::Sha1).toHex()));
+    return keys;
+}
+
 } // namespace
 
 class tst_BoshSession : public QObject
@@ -1042,11 +1052,7 @@ void tst_BoshSession::restartWithPayloadIsBadRequest()
 
 void tst_BoshSession::keySequencing()
 {
-    // K(n) = hex(SHA-1(K(n+1))): the client reveals the keys backwards (§15).
-    QStringList keys{QStringLiteral("seed")};
-    for (int i = 0; i < 4; ++i)
-        keys.prepend(QString::fromLatin1(
-            QCryptographicHash::hash(keys.first().toLatin1(), QCryptographicHash::Sha1).toHex()));
+    const QStringList keys = keyChain();
     Fixture f;
     f.create({{QStringLiteral("newkey"), keys.at(0)}});
     auto ok1 = f.request({{QStringLiteral("key"), keys.at(1)}});
@@ -1081,10 +1087,7 @@ void tst_BoshSession::keySequencingGuardsRepeatedRids()
 {
     QFETCH(QString, path);
     QFETCH(bool, rightKey);
-    QStringList keys{QStringLiteral("seed")};
-    for (int i = 0; i < 4; ++i)
-        keys.prepend(QString::fromLatin1(
-            QCryptographicHash::hash(keys.first().toLatin1(), QCryptographicHash::Sha1).toHex()));
+    const QStringList keys = keyChain();
     Fixture f;
     f.create({{QStringLiteral("newkey"), keys.at(0)}});
     const qint64 rid = f.nextRid;
