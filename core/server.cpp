@@ -194,6 +194,15 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
         std::make_unique<Monitor::StatusPage>(d->registry.get(), d->config.statusPath, d->config.statusToken);
     d->status->setTrafficInfo([this] { return qMakePair(d->traffic->count(), d->traffic->capacity()); });
     d->limits = std::make_unique<Limits>(d->config);
+    // Refusals reach the monitor as hub signals, like everything else it shows.
+    QStringList limitKeys;
+    for (const Limits::Limit limit : Limits::all())
+        limitKeys.append(Limits::key(limit));
+    d->registry->setKnownLimits(limitKeys);
+    connect(d->limits.get(), &Limits::exceeded, &d->hub,
+            [hub = &d->hub](Limits::Limit limit, const QHostAddress &peer) {
+                Q_EMIT hub->limitRefused(Limits::key(limit), peer);
+            });
     d->resolver = std::make_unique<Xmpp::Resolver>(d->config);
     d->bosh = std::make_unique<Bosh::BoshEndpoint>(d->config, d->resolver.get(), &d->hub);
     d->bosh->setLimits(d->limits.get());

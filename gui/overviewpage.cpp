@@ -55,6 +55,9 @@ OverviewPage::OverviewPage(Monitor::Registry *registry, QWidget *parent)
     m_byteChart->setFormatter([](double v) { return Format::bytes(quint64(v)); });
     m_errorsChart = new BarChartWidget(tr("Errors by condition"), this);
     m_errorsChart->setEmptyText(tr("No errors"));
+    m_refusalsChart = new BarChartWidget(tr("Refusals by limit"), this);
+    m_refusalsChart->setObjectName(QStringLiteral("refusalsChart"));
+    m_refusalsChart->setEmptyText(tr("No refusals"));
     for (ChartWidget *chart : {m_sessionsChart, m_requestChart, m_stanzaChart, m_byteChart})
         chart->setCapacity(120); // two minutes at one sample a second
 
@@ -63,7 +66,8 @@ OverviewPage::OverviewPage(Monitor::Registry *registry, QWidget *parent)
     charts->addWidget(m_requestChart, 0, 1);
     charts->addWidget(m_stanzaChart, 1, 0);
     charts->addWidget(m_byteChart, 1, 1);
-    charts->addWidget(m_errorsChart, 0, 2, 2, 1);
+    charts->addWidget(m_errorsChart, 0, 2);
+    charts->addWidget(m_refusalsChart, 1, 2);
     charts->setColumnStretch(0, 2);
     charts->setColumnStretch(1, 2);
     charts->setColumnStretch(2, 1);
@@ -145,6 +149,12 @@ void OverviewPage::sample()
             errors.append({it.key(), qint64(it.value())});
     }
     m_errorsChart->setValues(errors);
+    QList<QPair<QString, qint64>> refusals;
+    for (auto it = now.refusals.cbegin(); it != now.refusals.cend(); ++it) {
+        if (it.value() > 0)
+            refusals.append({it.key(), qint64(it.value())});
+    }
+    m_refusalsChart->setValues(refusals);
 
     m_last = now;
     m_haveLast = true;

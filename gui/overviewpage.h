@@ -35,6 +35,8 @@ public:
     ChartWidget *sessionsChart() const { return m_sessionsChart; }
     ChartWidget *stanzasChart() const { return m_stanzaChart; }
     BarChartWidget *errorsChart() const { return m_errorsChart; }
+    /// Refusals by protective limit since start (limits that refused nothing are left out).
+    BarChartWidget *refusalsChart() const { return m_refusalsChart; }
 
 private:
     QLabel *addCounter(QGridLayout *grid, int index, const QString &title);
@@ -59,6 +61,7 @@ private:
     ChartWidget *m_stanzaChart = nullptr;
     ChartWidget *m_byteChart = nullptr;
     BarChartWidget *m_errorsChart = nullptr;
+    BarChartWidget *m_refusalsChart = nullptr;
 };
 
 } // namespace Switchboard::Gui

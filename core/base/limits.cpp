@@ -11,6 +11,48 @@ namespace {
 constexpr qint64 kMinuteMs = 60 * 1000;
 } // namespace
 
+QString Limits::key(Limit limit)
+{
+    switch (limit) {
+    case Limit::MaxConnections:
+        return QStringLiteral("max_connections");
+    case Limit::MaxConnectionsPerIp:
+        return QStringLiteral("max_connections_per_ip");
+    case Limit::MaxSessions:
+        return QStringLiteral("max_sessions");
+    case Limit::MaxSessionsPerIp:
+        return QStringLiteral("max_sessions_per_ip");
+    case Limit::MaxNewSessionsPerIp:
+        return QStringLiteral("max_new_sessions_per_ip");
+    case Limit::MaxHeaderSize:
+        return QStringLiteral("max_header_size");
+    case Limit::MaxHeaderCount:
+        return QStringLiteral("max_header_count");
+    case Limit::MaxDataHeld:
+        return QStringLiteral("max_data_held");
+    case Limit::HttpRequestTimeout:
+        return QStringLiteral("http_request_timeout");
+    case Limit::MaxStanzaSize:
+        return QStringLiteral("max_stanza_size");
+    case Limit::MaxXmlDepth:
+        return QStringLiteral("max_xml_depth");
+    case Limit::WsMaxMessageSize:
+        return QStringLiteral("ws_max_message_size");
+    case Limit::MaxClientBacklog:
+        return QStringLiteral("max_client_backlog");
+    }
+    Q_UNREACHABLE();
+    return {};
+}
+
+std::array<Limits::Limit, Limits::kLimitCount> Limits::all()
+{
+    std::array<Limit, kLimitCount> limits{};
+    for (int i = 0; i < kLimitCount; ++i)
+        limits[std::size_t(i)] = Limit(i);
+    return limits;
+}
+
 Limits::Limits(const Config &config, QObject *parent) : QObject(parent), m_config(config)
 {
     m_clock.start();
@@ -25,16 +67,16 @@ QString Limits::addressKey(const QHostAddress &peer)
     return isV4 ? QHostAddress(v4).toString() : peer.toString();
 }
 
-QString Limits::tryOpenConnection(const QHostAddress &peer)
+std::optional<Limits::Limit> Limits::tryOpenConnection(const QHostAddress &peer)
 {
     const QString key = addressKey(peer);
-    QString limit;
+    std::optional<Limit> limit;
     if (m_connections >= m_config.maxConnections)
-        limit = QStringLiteral("max_connections");
+        limit = Limit::MaxConnections;
     else if (m_perAddress.value(key).connections >= m_config.maxConnectionsPerIp)
-        limit = QStringLiteral("max_connections_per_ip");
-    if (!limit.isEmpty()) {
-        refused(limit, peer);
+        limit = Limit::MaxConnectionsPerIp;
+    if (limit) {
+        refused(*limit, peer);
         return limit;
     }
     ++m_connections;
@@ -53,12 +95,11 @@ void Limits::closeConnection(const QHostAddress &peer)
     forgetIfIdle(key);
 }
 
-QString Limits::tryOpenSharedConnection(const QHostAddress &proxy)
+std::optional<Limits::Limit> Limits::tryOpenSharedConnection(const QHostAddress &proxy)
 {
     if (m_connections >= m_config.maxConnections) {
-        const QString limit = QStringLiteral("max_connections");
-        refused(limit, proxy);
-        return limit;
+        refused(Limit::MaxConnections, proxy);
+        return Limit::MaxConnections;
     }
     ++m_connections;
     return {};
@@ -70,23 +111,23 @@ void Limits::closeSharedConnection()
         --m_connections;
 }
 
-QString Limits::tryOpenSession(const QHostAddress &peer)
+std::optional<Limits::Limit> Limits::tryOpenSession(const QHostAddress &peer)
 {
     const QString key = addressKey(peer);
     const qint64 now = m_clock.elapsed();
     PerAddress &entry = m_perAddress[key];
     while (!entry.recentSessions.empty() && entry.recentSessions.front() <= now - kMinuteMs)
         entry.recentSessions.pop_front();
-    QString limit;
+    std::optional<Limit> limit;
     if (m_sessions >= m_config.maxSessions)
-        limit = QStringLiteral("max_sessions");
+        limit = Limit::MaxSessions;
     else if (entry.sessions >= m_config.maxSessionsPerIp)
-        limit = QStringLiteral("max_sessions_per_ip");
+        limit = Limit::MaxSessionsPerIp;
     else if (qsizetype(entry.recentSessions.size()) >= m_config.maxNewSessionsPerIp)
-        limit = QStringLiteral("max_new_sessions_per_ip");
-    if (!limit.isEmpty()) {
+        limit = Limit::MaxNewSessionsPerIp;
+    if (limit) {
         forgetIfIdle(key);
-        refused(limit, peer);
+        refused(*limit, peer);
         return limit;
     }
     ++m_sessions;
@@ -120,18 +161,18 @@ void Limits::forgetIfIdle(const QString &key)
         m_perAddress.erase(it);
 }
 
-void Limits::refused(const QString &limit, const QHostAddress &peer)
+void Limits::refused(Limit limit, const QHostAddress &peer)
 {
-    ++m_hits[limit];
+    ++m_hits[std::size_t(limit)];
     // Logged once a minute per limit at most: a flood must not become a log flood.
-    LogState &log = m_log[limit];
+    LogState &log = m_log[std::size_t(limit)];
     const qint64 now = m_clock.elapsed();
     if (log.lastLogged < 0 || now - log.lastLogged >= kMinuteMs) {
         if (log.suppressed > 0)
-            qCWarning(lcLimits).noquote() << "limit" << limit << "reached by" << peer.toString() << "(and"
-                                          << log.suppressed << "more times in the last minute)";
+            qCWarning(lcLimits).noquote() << "limit" << key(limit) << "reached by" << peer.toString()
+                                          << "(and" << log.suppressed << "more times in the last minute)";
         else
-            qCWarning(lcLimits).noquote() << "limit" << limit << "reached by" << peer.toString();
+            qCWarning(lcLimits).noquote() << "limit" << key(limit) << "reached by" << peer.toString();
         log.lastLogged = now;
         log.suppressed = 0;
     } else {

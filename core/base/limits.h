@@ -9,7 +9,9 @@
 #include <QObject>
 #include <QString>
 
+#include <array>
 #include <deque>
+#include <optional>
 
 namespace Switchboard {
 
@@ -25,41 +27,65 @@ class Limits final : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Limits)
 public:
+    /// Every limit that refuses something. Each is a config key (key()), which names it in the log,
+    /// the metrics and the monitor.
+    enum class Limit {
+        MaxConnections,
+        MaxConnectionsPerIp,
+        MaxSessions,
+        MaxSessionsPerIp,
+        MaxNewSessionsPerIp,
+        MaxHeaderSize,
+        MaxHeaderCount,
+        MaxDataHeld,
+        HttpRequestTimeout,
+        MaxStanzaSize,
+        MaxXmlDepth,
+        WsMaxMessageSize,
+        MaxClientBacklog,
+    };
+    Q_ENUM(Limit)
+    static constexpr int kLimitCount = int(Limit::MaxClientBacklog) + 1;
+    /// The config key of `limit`, e.g. "max_sessions_per_ip".
+    static QString key(Limit limit);
+    /// Every limit, in declaration order.
+    static std::array<Limit, kLimitCount> all();
+
     /// `config` must outlive this object.
     explicit Limits(const Config &config, QObject *parent = nullptr);
     ~Limits() override;
 
-    /// A connection from `peer` arrived. Returns the config key of the limit it exceeds (and reports
-    /// it through refused()), or an empty string when it was counted.
-    QString tryOpenConnection(const QHostAddress &peer);
+    /// A connection from `peer` arrived. Returns the limit it exceeds (max_connections,
+    /// max_connections_per_ip; reported through refused()), or nothing when it was counted.
+    std::optional<Limit> tryOpenConnection(const QHostAddress &peer);
     void closeConnection(const QHostAddress &peer);
     /// A connection from a trusted proxy that names its clients per request (forwarding headers) carries
     /// requests of many clients: it counts against max_connections only, not against the proxy's
     /// per-address share (docs/PROXIES.md). Returns the limit it exceeds (reported through refused()),
-    /// or an empty string when it was counted.
-    QString tryOpenSharedConnection(const QHostAddress &proxy);
+    /// or nothing when it was counted.
+    std::optional<Limit> tryOpenSharedConnection(const QHostAddress &proxy);
     void closeSharedConnection();
     int connections() const { return m_connections; }
 
-    /// A session (BOSH session or WebSocket stream) from `peer` wants to start. Returns the config key
-    /// of the limit it exceeds (max_sessions, max_sessions_per_ip, max_new_sessions_per_ip), reported
-    /// through refused(), or an empty string when it was counted.
-    QString tryOpenSession(const QHostAddress &peer);
+    /// A session (BOSH session or WebSocket stream) from `peer` wants to start. Returns the limit it
+    /// exceeds (max_sessions, max_sessions_per_ip, max_new_sessions_per_ip), reported through
+    /// refused(), or nothing when it was counted.
+    std::optional<Limit> tryOpenSession(const QHostAddress &peer);
     void closeSession(const QHostAddress &peer);
     int sessions() const { return m_sessions; }
 
-    /// Counts, logs (rate-limited) and signals one refusal by the limit named `limit` (a config key).
-    void refused(const QString &limit, const QHostAddress &peer = {});
-    /// Refusals so far, by limit (config key).
-    const QHash<QString, quint64> &hits() const { return m_hits; }
+    /// Counts, logs (rate-limited) and signals one refusal by `limit`.
+    void refused(Limit limit, const QHostAddress &peer = {});
+    /// Refusals by `limit` so far.
+    quint64 hits(Limit limit) const { return m_hits[std::size_t(limit)]; }
 
     /// Identifies addresses for the per-address counts: IPv4-mapped IPv6 addresses count as IPv4.
     static QString addressKey(const QHostAddress &peer);
 
 Q_SIGNALS:
-    /// A limit refused something. `limit` is its config key (e.g. "max_sessions_per_ip",
-    /// "max_header_size"); `peer` the client address, when known. For metrics and the monitor.
-    void exceeded(const QString &limit, const QHostAddress &peer);
+    /// `limit` refused something (emitted from refused(), after counting); `peer` is the client
+    /// address, when known. The server counts these per limit for the metrics and the monitor.
+    void exceeded(Switchboard::Limits::Limit limit, const QHostAddress &peer);
 
 private:
     struct PerAddress
@@ -78,8 +104,8 @@ private:
     const Config &m_config;
     QElapsedTimer m_clock;
     QHash<QString, PerAddress> m_perAddress;
-    QHash<QString, quint64> m_hits;
-    QHash<QString, LogState> m_log;
+    std::array<quint64, kLimitCount> m_hits{};
+    std::array<LogState, kLimitCount> m_log{};
     int m_connections = 0;
     int m_sessions = 0;
 };

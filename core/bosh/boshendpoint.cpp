@@ -227,7 +227,7 @@ void BoshEndpoint::handleBody(const QByteArray &data, Http::Exchange *exchange, 
         // the same for newer clients.
         qCDebug(lcBosh) << "bad request body:" << error;
         if (m_limits && error.startsWith(QLatin1String("nesting deeper")))
-            m_limits->refused(QStringLiteral("max_xml_depth"), exchange->request().peerAddress);
+            m_limits->refused(Limits::Limit::MaxXmlDepth, exchange->request().peerAddress);
         responder->send(400, terminateBody(Condition::BadRequest));
         return;
     }
@@ -246,7 +246,7 @@ void BoshEndpoint::handleBody(const QByteArray &data, Http::Exchange *exchange, 
             // A stanza over the cap ends the session (XEP-0124 §17.2 policy-violation): forwarding part
             // of what the client meant would be worse.
             if (m_limits)
-                m_limits->refused(QStringLiteral("max_stanza_size"), exchange->request().peerAddress);
+                m_limits->refused(Limits::Limit::MaxStanzaSize, exchange->request().peerAddress);
             session->terminate(Condition::PolicyViolation);
             responder->send(200, terminateBody(Condition::PolicyViolation));
             return;
@@ -269,11 +269,10 @@ void BoshEndpoint::createSession(const Body &body, Http::Exchange *exchange, con
     }
     const QHostAddress peer = exchange->request().peerAddress;
     if (m_limits) {
-        const QString limit = m_limits->tryOpenSession(peer);
-        if (!limit.isEmpty()) {
+        if (const std::optional<Limits::Limit> limit = m_limits->tryOpenSession(peer)) {
             // 503 when the server is full, 429 (RFC 6585) when this client has its share; the body
             // carries the BOSH condition for clients that read it.
-            responder->send(limit == QLatin1String("max_sessions") ? 503 : 429,
+            responder->send(*limit == Limits::Limit::MaxSessions ? 503 : 429,
                             terminateBody(Condition::PolicyViolation));
             return;
         }

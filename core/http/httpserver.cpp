@@ -207,11 +207,13 @@ void HttpServer::admitConnection(QTcpSocket *socket, const QHostAddress &client,
     if (m_limits) {
         // With the PROXY protocol the header named the client: its connections count as its own.
         // Without it, a trusted proxy's connection carries many clients and counts only in the total.
-        const QString limit = isSharedConnection(client) ? m_limits->tryOpenSharedConnection(client)
-                                                         : m_limits->tryOpenConnection(client);
-        if (!limit.isEmpty()) {
+        const std::optional<Limits::Limit> limit = isSharedConnection(client)
+                                                       ? m_limits->tryOpenSharedConnection(client)
+                                                       : m_limits->tryOpenConnection(client);
+        if (limit) {
             // RFC 6585 §4 for one address over its share, RFC 9110 §15.6.4 when the server is full.
-            turnAway(socket, limit == QLatin1String("max_connections_per_ip") ? 429 : 503, limit.toLatin1());
+            turnAway(socket, *limit == Limits::Limit::MaxConnectionsPerIp ? 429 : 503,
+                     Limits::key(*limit).toLatin1());
             return;
         }
     }
@@ -288,16 +290,15 @@ void HttpServer::reportRefusal(int status, const QByteArray &reason, const QHost
         return;
     // Refusals by a configured limit count against it (docs/SECURITY.md); malformed requests are not
     // limits and are only logged by the connection.
-    QString limit;
+    std::optional<Limits::Limit> limit;
     if (status == 431)
-        limit = reason.contains("too many") ? QStringLiteral("max_header_count")
-                                            : QStringLiteral("max_header_size");
+        limit = reason.contains("too many") ? Limits::Limit::MaxHeaderCount : Limits::Limit::MaxHeaderSize;
     else if (status == 413)
-        limit = QStringLiteral("max_data_held");
+        limit = Limits::Limit::MaxDataHeld;
     else if (status == 408)
-        limit = QStringLiteral("http_request_timeout");
-    if (!limit.isEmpty())
-        m_limits->refused(limit, peer);
+        limit = Limits::Limit::HttpRequestTimeout;
+    if (limit)
+        m_limits->refused(*limit, peer);
 }
 
 void HttpServer::turnAway(QTcpSocket *socket, int status, const QByteArray &reason)

@@ -177,6 +177,9 @@ Q_SIGNALS:
     void responseAcknowledged(const QString &sid, qint64 rid);
     /// A stanza from the server could not be delivered: the client went away (XEP-0206 §7).
     void noClient(const QString &sid, const QString &stream, const QByteArray &xml);
+    /// A protective limit refused something (docs/SECURITY.md). `limit` is its config key (e.g.
+    /// "max_sessions_per_ip"); `peer` the client address, when known.
+    void limitRefused(const QString &limit, const QHostAddress &peer);
 
 private:
     int m_sessions = 0;

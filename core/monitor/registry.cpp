@@ -120,6 +120,11 @@ Registry::Registry(Hub *hub, QObject *parent) : QObject(parent), m_hub(hub)
         if (Entry *entry = find(sid))
             addEvent(*entry, SessionEvent::Kind::Paused, {}, QString::number(seconds));
     });
+    connect(hub, &Hub::limitRefused, this, [this](const QString &limit, const QHostAddress &) {
+        ++m_counters.refusals[limit];
+        m_statsDirty = true;
+        schedule();
+    });
     connect(hub, &Hub::noClient, this, [this](const QString &sid, const QString &stream, const QByteArray &) {
         ++m_counters.undelivered;
         m_statsDirty = true;
@@ -130,6 +135,14 @@ Registry::Registry(Hub *hub, QObject *parent) : QObject(parent), m_hub(hub)
 }
 
 Registry::~Registry() = default;
+
+void Registry::setKnownLimits(const QStringList &limits)
+{
+    for (const QString &limit : limits)
+        m_counters.refusals.insert(limit, m_counters.refusals.value(limit));
+    m_statsDirty = true;
+    schedule();
+}
 
 void Registry::setInterval(int ms)
 {

@@ -92,6 +92,7 @@ struct RegistryCounters
     quint64 backendConnectFailures = 0; ///< backend links that failed before they were up
     quint64 undelivered = 0;            ///< server stanzas the client never got
     QMap<QString, quint64> conditions;  ///< ended sessions by condition ("normal" for an empty one)
+    QMap<QString, quint64> refusals;    ///< refusals by limit (config key); every known limit, 0 included
     LatencyHistogram answerLatency;     ///< BOSH held-request answers
     friend bool operator==(const RegistryCounters &, const RegistryCounters &) = default;
 };
@@ -119,6 +120,8 @@ public:
     void setTimelineLimit(int events);
     /// Ended sessions kept for session()/events() after they left sessions() (default 100).
     void setClosedLimit(int sessions);
+    /// The limits that may refuse something (config keys): counters().refusals lists each, from 0.
+    void setKnownLimits(const QStringList &limits);
 
     /// Live sessions, oldest first.
     QList<SessionRecord> sessions() const;

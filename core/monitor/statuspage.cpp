@@ -188,6 +188,9 @@ QJsonObject StatusPage::statusJson() const
     QJsonObject conditions;
     for (auto it = c.conditions.cbegin(); it != c.conditions.cend(); ++it)
         conditions.insert(it.key(), qint64(it.value()));
+    QJsonObject refusals;
+    for (auto it = c.refusals.cbegin(); it != c.refusals.cend(); ++it)
+        refusals.insert(it.key(), qint64(it.value()));
     QJsonArray buckets;
     quint64 cumulative = 0;
     for (std::size_t i = 0; i < c.answerLatency.buckets.size(); ++i) {
@@ -212,6 +215,7 @@ QJsonObject StatusPage::statusJson() const
         {QStringLiteral("backendConnectFailures"), qint64(c.backendConnectFailures)},
         {QStringLiteral("undelivered"), qint64(c.undelivered)},
         {QStringLiteral("conditions"), conditions},
+        {QStringLiteral("refusals"), refusals},
         {QStringLiteral("answerLatency"),
          QJsonObject{{QStringLiteral("count"), qint64(c.answerLatency.count)},
                      {QStringLiteral("sumMs"), qint64(c.answerLatency.sumMs)},
@@ -274,6 +278,13 @@ QByteArray StatusPage::metrics() const
     family(out, "switchboard_undelivered_stanzas_total", "counter",
            "Stanzas from the server that never reached the client (bounced).");
     sample(out, "switchboard_undelivered_stanzas_total", {}, double(c.undelivered));
+
+    family(out, "switchboard_limit_refusals_total", "counter",
+           "Connections, requests, sessions and messages refused by a protective limit, by limit (its "
+           "config key).");
+    for (auto it = c.refusals.cbegin(); it != c.refusals.cend(); ++it)
+        sample(out, "switchboard_limit_refusals_total", "limit=\"" + labelValue(it.key()) + '"',
+               double(it.value()));
 
     family(out, "switchboard_bosh_answer_latency_seconds", "histogram",
            "Time from the arrival of a held BOSH request to its answer.");

@@ -47,7 +47,7 @@ WebSocketStream::WebSocketStream(QWebSocket *socket, QTcpSocket *transport, cons
             m_socket->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData) {
             // Qt refused a frame or message over maxIncomingMessage() and closed the connection.
             if (auto *front = qobject_cast<WebSocketFront *>(this->parent()); front && front->limits())
-                front->limits()->refused(QStringLiteral("ws_max_message_size"), m_peer);
+                front->limits()->refused(Limits::Limit::WsMaxMessageSize, m_peer);
             retireLink();
             finish(QStringLiteral("policy-violation"));
             return;
@@ -78,7 +78,7 @@ void WebSocketStream::onText(const QString &message)
     const QByteArray data = message.toUtf8();
     if (data.size() > m_config.wsMaxMessageSize) {
         if (auto *front = qobject_cast<WebSocketFront *>(parent()); front && front->limits())
-            front->limits()->refused(QStringLiteral("ws_max_message_size"), m_peer);
+            front->limits()->refused(Limits::Limit::WsMaxMessageSize, m_peer);
         fail(streamErrorFrame(QStringLiteral("policy-violation"), QStringLiteral("message too large")),
              QStringLiteral("policy-violation"));
         return;
@@ -162,9 +162,8 @@ void WebSocketStream::onOpenFrame(const QMap<QString, QString> &attrs)
         return;
     }
     if (front && front->limits()) {
-        const QString limit = front->limits()->tryOpenSession(m_peer);
-        if (!limit.isEmpty()) {
-            fail(streamErrorFrame(QStringLiteral("policy-violation"), limit),
+        if (const std::optional<Limits::Limit> limit = front->limits()->tryOpenSession(m_peer)) {
+            fail(streamErrorFrame(QStringLiteral("policy-violation"), Limits::key(*limit)),
                  QStringLiteral("policy-violation"));
             return;
         }
@@ -295,7 +294,7 @@ void WebSocketStream::cutOff()
     // its senders (RFC 6120 §8.3) like the stanzas the link bounces after retireLink().
     qCDebug(lcWs) << m_id << "backlog over max_client_backlog:" << backlog();
     if (auto *front = qobject_cast<WebSocketFront *>(parent()); front && front->limits())
-        front->limits()->refused(QStringLiteral("max_client_backlog"), m_peer);
+        front->limits()->refused(Limits::Limit::MaxClientBacklog, m_peer);
     forgetDelivered();
     std::deque<InFlight> undelivered;
     undelivered.swap(m_inFlight);

@@ -2,6 +2,8 @@
 // The window's building blocks without a server: XML formatting and checking, the highlighter, the
 // stanza editor's validation, the charts, the terminate dialog's conditions.
 #include "chartwidget.h"
+#include "monitor/hub.h"
+#include "monitor/registry.h"
 #include "overviewpage.h"
 #include "stanzaeditor.h"
 #include "terminatedialog.h"
@@ -33,6 +35,7 @@ private Q_SLOTS:
     void barChartSortsLargestFirst();
     void terminateDialogDefaultsToSystemShutdown();
     void errorConditionsExcludeNormalEnds();
+    void overviewShowsRefusalsByLimit();
 };
 
 void tst_GuiWidgets::prettyXmlIndentsAndKeepsPrefixes()
@@ -231,6 +234,20 @@ void tst_GuiWidgets::errorConditionsExcludeNormalEnds()
     QVERIFY(OverviewPage::isErrorCondition(QStringLiteral("policy-violation")));
     QVERIFY(!OverviewPage::isErrorCondition(QStringLiteral("normal")));
     QVERIFY(!OverviewPage::isErrorCondition(QStringLiteral("client terminated")));
+}
+
+void tst_GuiWidgets::overviewShowsRefusalsByLimit()
+{
+    Monitor::Hub hub;
+    Monitor::Registry registry(&hub);
+    registry.setKnownLimits({QStringLiteral("max_sessions_per_ip"), QStringLiteral("max_header_size")});
+    OverviewPage page(&registry);
+    QVERIFY(page.refusalsChart()->values().isEmpty()); // limits that refused nothing are left out
+    Q_EMIT hub.limitRefused(QStringLiteral("max_sessions_per_ip"), QHostAddress::LocalHost);
+    Q_EMIT hub.limitRefused(QStringLiteral("max_sessions_per_ip"), QHostAddress::LocalHost);
+    // The page samples the registry once a second.
+    QTRY_COMPARE(page.refusalsChart()->values(),
+                 (QList<QPair<QString, qint64>>{{QStringLiteral("max_sessions_per_ip"), 2}}));
 }
 
 QTEST_MAIN(tst_GuiWidgets)

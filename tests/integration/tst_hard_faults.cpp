@@ -223,7 +223,7 @@ void tst_HardFaults::webSocketFault()
 void tst_HardFaults::streamErrorBeforeTls_data()
 {
     QTest::addColumn<bool>("webSocket");
-    QTest::addColumn<bool>("offerStartTls"); ///< the error answers our <starttls/> instead of <proceed/>
+    QTest::addColumn<bool>("offerStartTls");    ///< the error answers our <starttls/> instead of <proceed/>
     QTest::addColumn<bool>("plaintextAllowed"); ///< the domain is in no_tls_domains
     QTest::newRow("BOSH, at the stream header") << false << false << false;
     QTest::newRow("BOSH, instead of proceed") << false << true << false;
@@ -242,9 +242,10 @@ void tst_HardFaults::streamErrorBeforeTls()
     QFETCH(bool, webSocket);
     QFETCH(bool, offerStartTls);
     QFETCH(bool, plaintextAllowed);
-    const QByteArray hostile = "<stream:error><see-other-host xmlns='urn:ietf:params:xml:ns:xmpp-streams'>"
-                               "evil.example</see-other-host><text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>"
-                               "Your account is locked: log in at evil.example</text></stream:error>";
+    const QByteArray hostile =
+        "<stream:error><see-other-host xmlns='urn:ietf:params:xml:ns:xmpp-streams'>"
+        "evil.example</see-other-host><text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>"
+        "Your account is locked: log in at evil.example</text></stream:error>";
     FakeXmppServer fake([&](QTcpSocket *socket, QByteArray &input) {
         if (!hasStreamHeader(input) || input.contains("<done/>"))
             return;
@@ -255,8 +256,9 @@ void tst_HardFaults::streamErrorBeforeTls()
         }
         if (!input.contains("<sent-features/>")) {
             input += "<sent-features/>";
-            socket->write(fakeStreamHeader() +
-                          "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>");
+            socket->write(
+                fakeStreamHeader() +
+                "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>");
             return;
         }
         if (input.contains("<starttls")) {
@@ -292,9 +294,9 @@ void tst_HardFaults::streamErrorBeforeTls()
                             {QStringLiteral("xmpp:version"), QStringLiteral("1.0")}});
         QVERIFY2(ended.isTerminate(), ended.raw.constData());
         seen = ended.raw;
-        QCOMPARE(ended.attr(QStringLiteral("condition")),
-                 plaintextAllowed ? QStringLiteral("remote-stream-error")
-                                  : QStringLiteral("remote-connection-failed"));
+        QCOMPARE(ended.attr(QStringLiteral("condition")), plaintextAllowed
+                                                              ? QStringLiteral("remote-stream-error")
+                                                              : QStringLiteral("remote-connection-failed"));
     }
     if (plaintextAllowed) {
         QVERIFY2(seen.contains("evil.example"), seen.constData());

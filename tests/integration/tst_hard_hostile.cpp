@@ -293,7 +293,7 @@ void tst_HardHostile::oversizedStanzaEndsSession()
         QVERIFY(answer.isTerminate());
         QCOMPARE(answer.attr(QStringLiteral("condition")), QStringLiteral("policy-violation"));
         QCOMPARE(exceeded.size(), 1);
-        QCOMPARE(exceeded.first().first().toString(), QStringLiteral("max_stanza_size"));
+        QCOMPARE(exceeded.first().first().value<Limits::Limit>(), Limits::Limit::MaxStanzaSize);
     }
     checkStillWorks(*m_server);
 }
@@ -325,7 +325,7 @@ void tst_HardHostile::sessionsPerAddress()
     const QDomElement refused = c.waitForName(QStringLiteral("error"));
     QVERIFY(!refused.firstChildElement(QStringLiteral("policy-violation")).isNull());
     QVERIFY(c.waitForDisconnected());
-    QCOMPARE(server.limits()->hits().value(QStringLiteral("max_sessions_per_ip")), quint64(2));
+    QCOMPARE(server.limits()->hits(Limits::Limit::MaxSessionsPerIp), quint64(2));
     // One ends: there is room again.
     QVERIFY(a.terminate().isTerminate());
     QTRY_COMPARE(server.sessionCount(), 1);
@@ -359,7 +359,7 @@ void tst_HardHostile::newSessionsPerMinute()
     const RawResponse fourth = rawExchange(server.port(), post(kCreate));
     QCOMPARE(fourth.status, 429);
     QVERIFY(fourth.body.contains("policy-violation"));
-    QCOMPARE(server.limits()->hits().value(QStringLiteral("max_new_sessions_per_ip")), quint64(1));
+    QCOMPARE(server.limits()->hits(Limits::Limit::MaxNewSessionsPerIp), quint64(1));
 }
 
 void tst_HardHostile::totalSessions()
@@ -439,7 +439,7 @@ void tst_HardHostile::slowRequestIsCutOff()
     QVERIFY(clock.elapsed() < 4000);
     QTRY_COMPARE(server.connectionCount(), 0);
     QCOMPARE(server.sessionCount(), 0);
-    QVERIFY(server.limits()->hits().value(QStringLiteral("http_request_timeout")) >= 1);
+    QVERIFY(server.limits()->hits(Limits::Limit::HttpRequestTimeout) >= 1);
 }
 
 void tst_HardHostile::idleKeepAliveCloses()

@@ -396,7 +396,7 @@ void tst_HardTls::handshakesCountAgainstLimits()
     const Test::RawResponse refused = Test::rawExchange(
         server.tlsPort(), "GET /.well-known/host-meta HTTP/1.1\r\nHost: localhost\r\n\r\n", 10000, true);
     QCOMPARE(refused.status, 429);
-    QCOMPARE(server.limits()->hits().value(QStringLiteral("max_connections_per_ip")), 1u);
+    QCOMPARE(server.limits()->hits(Limits::Limit::MaxConnectionsPerIp), 1u);
     silent.clear();
     QTRY_COMPARE(server.connectionCount(), 0);
     const Test::RawResponse served = Test::rawExchange(

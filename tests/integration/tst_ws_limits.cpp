@@ -3,6 +3,7 @@
 // frame that declares a huge length and then streams, a message that grows fragment by fragment, a
 // connection that never opens an XMPP stream. None of these reaches the XMPP server, so no server runs.
 #include "base/limits.h"
+#include "hardening.h"
 #include "rawwebsocket.h"
 #include "server.h"
 #include "testmain.h"
@@ -77,7 +78,13 @@ void tst_WsLimits::hugeFrameIsCutOff()
     QVERIFY2(!open, qPrintable(QStringLiteral("still open after %1 bytes of the frame").arg(sent)));
     QVERIFY2(sent <= kMaxMessage + kMargin, qPrintable(QStringLiteral("closed after %1 bytes").arg(sent)));
     QTRY_COMPARE(m_server->connectionCount(), 0);
-    QCOMPARE(m_server->limits()->hits().value(QStringLiteral("ws_max_message_size")), 1u);
+    QCOMPARE(m_server->limits()->hits(Limits::Limit::WsMaxMessageSize), 1u);
+    // The refusal is counted where operators look: /metrics.
+    const RawResponse metrics = rawExchange(
+        m_server->port(), "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    QCOMPARE(metrics.status, 200);
+    QVERIFY2(metrics.body.contains("switchboard_limit_refusals_total{limit=\"ws_max_message_size\"} 1\n"),
+             metrics.body.constData());
 }
 
 void tst_WsLimits::growingMessageIsCutOff()
@@ -100,7 +107,7 @@ void tst_WsLimits::growingMessageIsCutOff()
     QVERIFY2(!open, qPrintable(QStringLiteral("still open after %1 bytes of one message").arg(sent)));
     QVERIFY2(sent <= kMaxMessage + kMargin, qPrintable(QStringLiteral("closed after %1 bytes").arg(sent)));
     QTRY_COMPARE(m_server->connectionCount(), 0);
-    QCOMPARE(m_server->limits()->hits().value(QStringLiteral("ws_max_message_size")), 1u);
+    QCOMPARE(m_server->limits()->hits(Limits::Limit::WsMaxMessageSize), 1u);
 }
 
 void tst_WsLimits::messageJustOverTheCapGetsStreamError()

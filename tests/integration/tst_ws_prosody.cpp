@@ -373,7 +373,7 @@ void tst_WsProsody::clientThatDoesNotReadIsCutOff()
                      .isNull());
     }
     QVERIFY2(cut(), qPrintable(QStringLiteral("still open after %1 messages").arg(sent)));
-    QCOMPARE(server.limits()->hits().value(QStringLiteral("max_client_backlog")), 1u);
+    QCOMPARE(server.limits()->hits(Limits::Limit::MaxClientBacklog), 1u);
     // What alice did not get comes back to bob.
     // (Prosody answers later ones itself once alice's session is gone: service-unavailable.)
     auto bounces = [&] {

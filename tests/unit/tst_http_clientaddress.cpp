@@ -263,7 +263,7 @@ void tst_HttpClientAddress::trustedProxyConnectionsAreNotLimitedAsOneAddress()
     Client fourth(server->serverPort());
     QVERIFY(fourth.waitConnected());
     QCOMPARE(fourth.waitStatus(), 503);
-    QCOMPARE(limits.hits().value(QStringLiteral("max_connections")), 1u);
+    QCOMPARE(limits.hits(Limits::Limit::MaxConnections), 1u);
     clients.clear();
     QTRY_COMPARE(limits.connections(), 0);
 
@@ -417,7 +417,7 @@ void tst_HttpClientAddress::proxyProtocolLimitAppliesToTheClient()
     QVERIFY(other.waitConnected());
     other.send("PROXY TCP4 192.0.2.8 127.0.0.1 1002 5280\r\n" + get());
     QCOMPARE(other.waitStatus(), 200);
-    QCOMPARE(limits.hits().value(QStringLiteral("max_connections_per_ip")), 1u);
+    QCOMPARE(limits.hits(Limits::Limit::MaxConnectionsPerIp), 1u);
     QCOMPARE(limits.connections(), 2);
 }
 

@@ -247,6 +247,32 @@ private Q_SLOTS:
         QCOMPARE(m.value(QStringLiteral("switchboard_traffic_capacity")), 10.0);
     }
 
+    void refusalsByLimitInJsonAndMetrics()
+    {
+        Hub hub;
+        Registry registry(&hub);
+        StatusPage page(&registry, QStringLiteral("/status"), {});
+        registry.setKnownLimits({QStringLiteral("max_sessions_per_ip"), QStringLiteral("max_header_size")});
+        Q_EMIT hub.limitRefused(QStringLiteral("max_sessions_per_ip"), kLoopback4);
+        Q_EMIT hub.limitRefused(QStringLiteral("max_sessions_per_ip"), kLoopback4);
+        registry.flush();
+        const QJsonObject refusals = page.statusJson()
+                                         .value(QStringLiteral("counters"))
+                                         .toObject()
+                                         .value(QStringLiteral("refusals"))
+                                         .toObject();
+        QCOMPARE(refusals.value(QStringLiteral("max_sessions_per_ip")).toInt(), 2);
+        QCOMPARE(refusals.value(QStringLiteral("max_header_size")).toInt(), 0);
+        QString error;
+        const QMap<QString, double> m = parseMetrics(page.metrics(), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(m.value(QStringLiteral("switchboard_limit_refusals_total{limit=\"max_sessions_per_ip\"}")),
+                 2.0);
+        // Every known limit has its series from the start, at 0.
+        QVERIFY(m.contains(QStringLiteral("switchboard_limit_refusals_total{limit=\"max_header_size\"}")));
+        QCOMPARE(m.value(QStringLiteral("switchboard_limit_refusals_total{limit=\"max_header_size\"}")), 0.0);
+    }
+
     void metricLabelsAreEscaped()
     {
         Hub hub;
