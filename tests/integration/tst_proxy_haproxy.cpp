@@ -325,7 +325,7 @@ void tst_ProxyHaproxy::perAddressLimitHoldsTheClientNotTheProxy()
     // Another client is not held to the first one's share.
     RawClient other(QHostAddress(QStringLiteral("127.0.0.2")), m_limitPort);
     QCOMPARE(other.get("/.well-known/host-meta.json"), 200);
-    QCOMPARE(m_limited->limits()->hits().value(QStringLiteral("max_connections_per_ip")), 1u);
+    QCOMPARE(m_limited->limits()->hits(Limits::Limit::MaxConnectionsPerIp), 1u);
 }
 
 QTEST_GUILESS_MAIN(tst_ProxyHaproxy)
