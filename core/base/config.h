@@ -144,10 +144,11 @@ struct ConfigExtension
 ///
 /// Syntax: one `key = value` per line (UTF-8); a line whose first non-blank character is '#' is a comment;
 /// blank lines are ignored; the value is everything after the first '=' with surrounding blanks removed.
-/// List keys (allowed_origins, trusted_proxies, allowed_domains, allowed_route_hosts, no_tls_domains, log) take items
-/// separated by commas (and blanks, except for `log`); repeatable keys (route, http_headers) take one
-/// item per line. The first occurrence of a list or repeatable key in a file replaces the list held so
-/// far (e.g. the default), later occurrences in the same file append. An empty value clears a list.
+/// List keys (allowed_origins, trusted_proxies, allowed_domains, allowed_route_hosts, no_tls_domains,
+/// log) take items separated by commas (and blanks, except for `log`); repeatable keys (route,
+/// http_headers) take one item per line. The first occurrence of a list or repeatable key in a file
+/// replaces the list held so far (e.g. the default), later occurrences in the same file append. An empty
+/// value clears a list.
 class ConfigLoader
 {
 public:
