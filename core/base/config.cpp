@@ -618,7 +618,6 @@ const KeySpec keySpecs[] = {
     {"connect_timeout", Shape::Single, &setInt<&Config::connectTimeout, 1, 600>,
      &getInt<&Config::connectTimeout>},
     {"dns_server", Shape::Single, &setDnsServer, &getString<&Config::dnsServer>},
-    {"dns_port", Shape::Single, &setInt<&Config::dnsPort, 1, 65535>, &getInt<&Config::dnsPort>},
     {"server_read_timeout", Shape::Single, &setInt<&Config::serverReadTimeout, 1, 3600>,
      &getInt<&Config::serverReadTimeout>},
     {"ws_path", Shape::Single, &setPath<&Config::wsPath>, &getString<&Config::wsPath>},

@@ -94,7 +94,6 @@ struct Config
     QString caFile;                    ///< extra CA certificates (PEM) for backend verification
     int connectTimeout = 15;           ///< seconds to resolve + connect + negotiate with the server
     QString dnsServer;                 ///< optional nameserver address for SRV lookups (tests, split DNS)
-    quint16 dnsPort = 53;
     int serverReadTimeout = 60; ///< seconds an unfinished element or an awaited stream header may take
 
     // --- WebSocket ---

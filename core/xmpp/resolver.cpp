@@ -124,13 +124,9 @@ void Resolver::resolve(const QString &domain, QObject *context, std::function<vo
     // RFC 6120 §3.2.1: look up _xmpp-client._tcp.<domain>.
     auto *lookup = new QDnsLookup(QDnsLookup::SRV, u"_xmpp-client._tcp." + domain, this);
     if (!m_config.dnsServer.isEmpty()) {
-        // Qt 6.4's QDnsLookup has no port setter (setNameserverPort came in 6.6): the nameserver must
-        // listen on port 53. ConfigLoader documents dnsPort; anything else is reported here.
-        const QHostAddress server(m_config.dnsServer);
-        if (m_config.dnsPort != 53)
-            qCWarning(lcResolver) << "dns_port" << m_config.dnsPort
-                                  << "is not supported with Qt 6.4; using 53";
-        lookup->setNameserver(server);
+        // Qt 6.4's QDnsLookup has no port setter (setNameserverPort came in 6.6): the nameserver is
+        // asked on port 53, which is why the config has no port for it.
+        lookup->setNameserver(QHostAddress(m_config.dnsServer));
     }
     connect(lookup, &QDnsLookup::finished, this, [lookup, domain, deliver] {
         lookup->deleteLater();

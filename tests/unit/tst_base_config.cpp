@@ -186,7 +186,6 @@ void tst_BaseConfig::parsesGoodValue_data()
                                    << with([](Config &c) { c.dnsServer = QStringLiteral("127.0.0.53"); });
     QTest::newRow("dns_server v6") << QByteArray("dns_server = ::1")
                                    << with([](Config &c) { c.dnsServer = QStringLiteral("::1"); });
-    QTest::newRow("dns_port") << QByteArray("dns_port = 5353") << with([](Config &c) { c.dnsPort = 5353; });
     QTest::newRow("ws_path") << QByteArray("ws_path = /ws")
                              << with([](Config &c) { c.wsPath = QStringLiteral("/ws"); });
     QTest::newRow("ws_max_message_size")
@@ -357,7 +356,6 @@ void tst_BaseConfig::rejectsBadValue_data()
     row("ca_file", SWITCHBOARD_SOURCE_DIR, "does not exist");
     row("connect_timeout", "0", "out of range 1..600");
     row("dns_server", "dns.example", "not an IP address");
-    row("dns_port", "0", "out of range 1..65535");
     row("ws_path", "ws", "must start with '/'");
     row("ws_max_message_size", "1", "out of range");
     row("ws_ping_interval", "3601", "out of range 0..3600");
@@ -670,7 +668,6 @@ void tst_BaseConfig::roundTrip_data()
         c.caFile = sourceFile("CMakeLists.txt");
         c.connectTimeout = 3;
         c.dnsServer = QStringLiteral("::1");
-        c.dnsPort = 5353;
         c.wsPath = QStringLiteral("/ws/");
         c.wsMaxMessageSize = 1024;
         c.wsPingInterval = 0;
