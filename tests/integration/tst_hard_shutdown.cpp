@@ -2,15 +2,21 @@
 // Graceful shutdown and drain of the real switchboard binary (issue 5 §6): with live BOSH and WebSocket
 // sessions on a real Prosody, SIGTERM gives each client its terminal condition (system-shutdown), every
 // server stream is closed, and the process exits 0 within shutdown_timeout; SIGUSR1 sends new sessions
-// elsewhere with see-other-uri while the existing ones carry on.
+// elsewhere with see-other-uri while the existing ones carry on, and SIGUSR2 ends that; SIGHUP reads the
+// TLS certificate again for new connections.
 #include "boshclient.h"
 #include "prosodyfixture.h"
 #include "testclient.h"
 #include "wsclient.h"
 
+#include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
@@ -27,14 +33,26 @@ private Q_SLOTS:
 
     void sigtermEndsEverySessionAndExitsZero();
     void drainRefusesNewSessionsWithSeeOtherUri();
+    void sigusr2EndsTheDrain();
+    void sighupReloadsTheCertificate();
 
 private:
     bool launch(const QStringList &extra = {});
+    /// Waits until the process wrote a line containing `text` on stdout (or stderr when `onStderr`).
+    bool waitForOutput(const QByteArray &text, bool onStderr = false);
+    /// A self-signed certificate and key for 127.0.0.1 as `name`.pem and `name`.key in m_dir.
+    bool makeCertificate(const QString &name, const QString &commonName);
+    /// The common name of the certificate a new TLS connection to m_tlsPort is shown.
+    QString peerCommonName();
     QUrl url(const QString &scheme, const QString &path) const;
 
     ProsodyFixture m_prosody;
     std::unique_ptr<QProcess> m_process;
     quint16 m_port = 0;
+    quint16 m_tlsPort = 0;
+    QByteArray m_stdout;
+    QByteArray m_stderr;
+    QTemporaryDir m_dir;
 };
 
 void tst_HardShutdown::initTestCase()
@@ -74,16 +92,27 @@ bool tst_HardShutdown::launch(const QStringList &extra)
                           QStringLiteral("5")};
     arguments += extra;
     m_process->start(QStringLiteral(SWITCHBOARD_BINARY_DIR "/app/switchboard"), arguments);
-    // The first line names the bound BOSH URL (port 0 picks a free port).
+    // The first line names the bound BOSH URL (port 0 picks a free port); with TLS a second line the
+    // TLS one.
     static const QRegularExpression bound(QStringLiteral("BOSH at http://127\\.0\\.0\\.1:(\\d+)/"));
-    QByteArray out;
+    static const QRegularExpression boundTls(QStringLiteral("BOSH at https://127\\.0\\.0\\.1:(\\d+)/"));
+    const bool tls = extra.contains(QStringLiteral("--tls-cert"));
+    QByteArray &out = m_stdout;
+    out.clear();
+    m_stderr.clear();
+    m_port = 0;
+    m_tlsPort = 0;
     const bool ok = QTest::qWaitFor(
         [&] {
             out += m_process->readAllStandardOutput();
             const QRegularExpressionMatch match = bound.match(QString::fromUtf8(out));
             if (match.hasMatch())
                 m_port = quint16(match.captured(1).toUInt());
-            return match.hasMatch() || m_process->state() == QProcess::NotRunning;
+            const QRegularExpressionMatch tlsMatch = boundTls.match(QString::fromUtf8(out));
+            if (tlsMatch.hasMatch())
+                m_tlsPort = quint16(tlsMatch.captured(1).toUInt());
+            return (match.hasMatch() && (!tls || tlsMatch.hasMatch())) ||
+                   m_process->state() == QProcess::NotRunning;
         },
         15000);
     if (!ok || m_port == 0)
@@ -206,6 +235,120 @@ void tst_HardShutdown::drainRefusesNewSessionsWithSeeOtherUri()
                      return e.attribute(QStringLiteral("id")) == QLatin1String("still-here");
                  })
                  .isNull());
+
+    QCOMPARE(::kill(pid_t(m_process->processId()), SIGTERM), 0);
+    QVERIFY(m_process->waitForFinished(7000));
+    QCOMPARE(m_process->exitCode(), 0);
+}
+
+bool tst_HardShutdown::waitForOutput(const QByteArray &text, bool onStderr)
+{
+    return QTest::qWaitFor(
+        [&] {
+            m_stdout += m_process->readAllStandardOutput();
+            m_stderr += m_process->readAllStandardError();
+            return (onStderr ? m_stderr : m_stdout).contains(text);
+        },
+        5000);
+}
+
+void tst_HardShutdown::sigusr2EndsTheDrain()
+{
+    QVERIFY(launch({QStringLiteral("--drain-url"), QStringLiteral("https://other.example/http-bind/")}));
+    QCOMPARE(::kill(pid_t(m_process->processId()), SIGUSR1), 0);
+    QVERIFY(waitForOutput("switchboard: draining"));
+    BoshClient during(url(QStringLiteral("http"), QStringLiteral("/http-bind/")));
+    const BoshClient::Response refused = during.request({{QStringLiteral("to"), QStringLiteral("localhost")},
+                                                         {QStringLiteral("ver"), QStringLiteral("1.6")},
+                                                         {QStringLiteral("wait"), QStringLiteral("5")}});
+    QCOMPARE(refused.attr(QStringLiteral("condition")), QStringLiteral("see-other-uri"));
+
+    // SIGUSR2: the drain ends, new sessions are taken again, on both transports.
+    QCOMPARE(::kill(pid_t(m_process->processId()), SIGUSR2), 0);
+    QVERIFY(waitForOutput("switchboard: drain ended"));
+    BoshClient after(url(QStringLiteral("http"), QStringLiteral("/http-bind/")));
+    QString error;
+    QVERIFY2(after.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                         m_prosody.password(QStringLiteral("alice")), &error),
+             qPrintable(error));
+    WsClient ws(url(QStringLiteral("ws"), QStringLiteral("/xmpp-websocket")));
+    QVERIFY(ws.connectSocket());
+    QVERIFY2(ws.login(QStringLiteral("localhost"), QStringLiteral("bob"),
+                      m_prosody.password(QStringLiteral("bob")), &error),
+             qPrintable(error));
+
+    QCOMPARE(::kill(pid_t(m_process->processId()), SIGTERM), 0);
+    QVERIFY(m_process->waitForFinished(7000));
+    QCOMPARE(m_process->exitCode(), 0);
+}
+
+bool tst_HardShutdown::makeCertificate(const QString &name, const QString &commonName)
+{
+    QProcess openssl;
+    openssl.start(
+        QStringLiteral("openssl"),
+        {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
+         QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:P-256"), QStringLiteral("-nodes"),
+         QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"), u"/CN=" + commonName,
+         QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1"), QStringLiteral("-keyout"),
+         m_dir.filePath(name + u".key"), QStringLiteral("-out"), m_dir.filePath(name + u".pem")});
+    return openssl.waitForFinished(30000) && openssl.exitCode() == 0;
+}
+
+QString tst_HardShutdown::peerCommonName()
+{
+    QSslSocket socket;
+    QSslConfiguration configuration = socket.sslConfiguration();
+    configuration.setPeerVerifyMode(QSslSocket::VerifyNone); // self-signed; only its name matters here
+    socket.setSslConfiguration(configuration);
+    socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_tlsPort);
+    if (!QTest::qWaitFor(
+            [&] { return socket.isEncrypted() || socket.state() == QAbstractSocket::UnconnectedState; },
+            10000) ||
+        !socket.isEncrypted())
+        return {};
+    const QStringList names = socket.peerCertificate().subjectInfo(QSslCertificate::CommonName);
+    return names.isEmpty() ? QString() : names.first();
+}
+
+void tst_HardShutdown::sighupReloadsTheCertificate()
+{
+    if (!QSslSocket::supportsSsl())
+        QSKIP("no TLS backend");
+    QVERIFY(m_dir.isValid());
+    QVERIFY(makeCertificate(QStringLiteral("first"), QStringLiteral("switchboard-first")));
+    QVERIFY(makeCertificate(QStringLiteral("second"), QStringLiteral("switchboard-second")));
+    const QString cert = m_dir.filePath(QStringLiteral("live.pem"));
+    const QString key = m_dir.filePath(QStringLiteral("live.key"));
+    auto install = [&](const QString &name) {
+        QFile::remove(cert);
+        QFile::remove(key);
+        return QFile::copy(m_dir.filePath(name + u".pem"), cert) &&
+               QFile::copy(m_dir.filePath(name + u".key"), key);
+    };
+    QVERIFY(install(QStringLiteral("first")));
+    QVERIFY(launch({QStringLiteral("--tls-cert"), cert, QStringLiteral("--tls-key"), key,
+                    QStringLiteral("--tls-port"), QStringLiteral("0")}));
+    QVERIFY(m_tlsPort != 0);
+    QCOMPARE(peerCommonName(), QStringLiteral("switchboard-first"));
+
+    // The files are replaced (as a certificate renewal does), then SIGHUP: new connections get the new one.
+    QVERIFY(install(QStringLiteral("second")));
+    QCOMPARE(peerCommonName(), QStringLiteral("switchboard-first")); // nothing changes before the signal
+    QCOMPARE(::kill(pid_t(m_process->processId()), SIGHUP), 0);
+    QVERIFY(waitForOutput("switchboard: TLS certificate reloaded"));
+    QCOMPARE(peerCommonName(), QStringLiteral("switchboard-second"));
+
+    // A broken file: the reload fails, says so, and the certificate in use stays.
+    {
+        QFile broken(cert);
+        QVERIFY(broken.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        broken.write("not a certificate\n");
+    }
+    QCOMPARE(::kill(pid_t(m_process->processId()), SIGHUP), 0);
+    QVERIFY(waitForOutput("switchboard: TLS reload failed", true));
+    QCOMPARE(peerCommonName(), QStringLiteral("switchboard-second"));
+    QCOMPARE(m_process->state(), QProcess::Running);
 
     QCOMPARE(::kill(pid_t(m_process->processId()), SIGTERM), 0);
     QVERIFY(m_process->waitForFinished(7000));
