@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Installs dependencies, builds a Release Switchboard into build/, starts a throwaway Prosody with two
-# demo accounts, and runs Switchboard on http://localhost:5280/http-bind/ in front of it.
-# Headless when there is no $DISPLAY, else with the monitor window. Ctrl-C stops both.
+# demo accounts, and runs Switchboard on port 5280 in front of it (BOSH at /http-bind/, WebSocket at
+# /xmpp-websocket, status page at /status, metrics at /metrics). Headless when there is no $DISPLAY,
+# else with the monitor window. Ctrl-C stops both.
 #
 # Environment: SWITCHBOARD_PORT (5280), SWITCHBOARD_BUILD_DIR (build), SWITCHBOARD_SKIP_DEPS=1 to skip the
 # apt/npm step.
@@ -53,7 +54,7 @@ bob_pw="bob-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 prosody_pid="$(bash scripts/prosody-local.sh --dir "$work/prosody" --c2s "$c2s" \
     --account "alice:$alice_pw" --account "bob:$bob_pw")"
 
-args=(--host 127.0.0.1 --port "$port" --path /http-bind/ --route "localhost=127.0.0.1:$c2s" --no-tls-domain localhost)
+args=(--host 127.0.0.1 --port "$port" --path /http-bind/ --ws-path /xmpp-websocket --route "localhost=127.0.0.1:$c2s" --no-tls-domain localhost)
 [[ -z "${DISPLAY:-}" ]] && args=(--no-gui "${args[@]}")
 "$build/app/switchboard" "${args[@]}" &
 switchboard_pid=$!
@@ -64,10 +65,19 @@ for ((i = 0; i < 100; i++)); do
     sleep 0.1
 done
 
+if [[ -n "${DISPLAY:-}" ]]; then
+    window="open on display $DISPLAY (the Switchboard monitor)"
+else
+    window="none (no \$DISPLAY); for the monitor window run from a desktop session, or DISPLAY=:0 $0"
+fi
 cat <<INFO
 
 Switchboard is running.
   BOSH endpoint:  http://localhost:$port/http-bind/
+  WebSocket:      ws://localhost:$port/xmpp-websocket  (subprotocol xmpp)
+  Status page:    http://localhost:$port/status  (JSON: /status.json)
+  Metrics:        http://localhost:$port/metrics  (Prometheus text)
+  Window:         $window
   XMPP domain:    localhost  (Prosody on 127.0.0.1:$c2s, data in $work)
   Accounts:       alice@localhost  password $alice_pw
                   bob@localhost    password $bob_pw
