@@ -24,14 +24,17 @@ struct Frame
     QByteArray xml; ///< for Element: the bytes to forward (xmlns='jabber:client' added if absent)
 };
 
-/// Parses a message. Returns false with a reason when it is not one well-formed element (W7).
+/// Parses a message. Returns false with a reason when it is not one well-formed element (RFC 7395 §3.3.3).
 bool parseFrame(QByteArrayView message, Frame *frame, QString *error, int maxDepth = 64);
 
-/// <open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from id version xml:lang/> for the client (W2).
+/// <open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from id version xml:lang/> for the client (RFC 7395
+/// §3.4).
 QByteArray openFrame(const Xmpp::StreamHeader &header, const QString &lang);
-/// <close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>, with see-other-uri when `uri` is set (W5).
+/// <close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>, with see-other-uri when `uri` is set (RFC 7395
+/// §3.6).
 QByteArray closeFrame(const QString &seeOtherUri = {});
-/// A standalone <stream:error/> with the RFC 6120 §4.9.3 condition and optional text (W3).
+/// A standalone <stream:error/> with the RFC 6120 §4.9.3 condition and optional text, declaring its
+/// stream namespace (RFC 7395 §3.3.3).
 QByteArray streamErrorFrame(const QString &condition, const QString &text = {});
 
 } // namespace Switchboard::WebSocket

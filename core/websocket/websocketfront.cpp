@@ -86,7 +86,7 @@ bool WebSocketFront::handleUpgrade(QTcpSocket *socket, const Http::Request &head
             xmpp = true;
     }
     if (!xmpp) {
-        // W1: only the 'xmpp' subprotocol is spoken here.
+        // RFC 7395 §3.1: only the 'xmpp' subprotocol is spoken here.
         refuse(socket, 400, "the WebSocket subprotocol 'xmpp' is required (RFC 7395)");
         return true;
     }

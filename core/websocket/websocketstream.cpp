@@ -30,7 +30,7 @@ WebSocketStream::WebSocketStream(QWebSocket *socket, QTcpSocket *transport, cons
     // as soon as its header announces more, and a fragmented message as soon as its fragments add up
     // to more, closing with 1009 (counted below); the read buffer bounds what sits in the socket
     // meanwhile. The caps sit a little above ours so a message just over ws_max_message_size still
-    // gets a proper stream error (RFC 7395 §3.6) from onText().
+    // gets a proper stream error (RFC 7395 §3.5) from onText().
     socket->setMaxAllowedIncomingFrameSize(quint64(maxIncomingMessage(m_config)));
     socket->setMaxAllowedIncomingMessageSize(quint64(maxIncomingMessage(m_config)));
     socket->setReadBufferSize(readBufferSize(m_config));
@@ -86,7 +86,7 @@ void WebSocketStream::onText(const QString &message)
     Frame frame;
     QString error;
     if (!parseFrame(data, &frame, &error, m_config.maxXmlDepth)) {
-        // W7: a message must be exactly one complete element.
+        // RFC 7395 §3.3.3: a message must be exactly one complete element.
         qCDebug(lcWs) << m_id << "not well formed:" << error;
         fail(streamErrorFrame(QStringLiteral("not-well-formed"), error), QStringLiteral("not-well-formed"));
         return;
@@ -96,7 +96,8 @@ void WebSocketStream::onText(const QString &message)
         onOpenFrame(frame.attrs);
         return;
     case Frame::Kind::Close:
-        // W5: the client ends the stream: close the server stream, answer <close/>, then the socket.
+        // RFC 7395 §3.6: the client ends the stream: close the server stream, answer <close/>, then the
+        // socket.
         retireLink();
         sendText(closeFrame(), false);
         m_state = State::Closed;
@@ -130,7 +131,7 @@ void WebSocketStream::onOpenFrame(const QMap<QString, QString> &attrs)
     const QString to = attrs.value(QStringLiteral("to")).toLower();
     const QString lang = attrs.value(QStringLiteral("xml:lang"));
     if (m_link) {
-        // W4: a new <open/> after SASL restarts the server stream.
+        // RFC 7395 §3.7: a new <open/> after SASL restarts the server stream.
         if (!to.isEmpty() && to != m_domain) {
             fail(streamErrorFrame(QStringLiteral("host-unknown")), QStringLiteral("host-unknown"));
             return;
@@ -191,7 +192,7 @@ void WebSocketStream::onOpenFrame(const QMap<QString, QString> &attrs)
         sendText(xml, true);
     });
     connect(m_link, &Xmpp::ServerLink::streamClosed, this, [this] {
-        // The server ended its stream: <close/> to the client, then the socket (W5).
+        // The server ended its stream: <close/> to the client, then the socket (RFC 7395 §3.6).
         sendText(closeFrame(), false);
         m_state = State::Closed;
         m_socket->close(QWebSocketProtocol::CloseCodeNormal);
@@ -334,7 +335,7 @@ void WebSocketStream::closeWith(const QString &condition, const QString &seeOthe
     if (m_state == State::Closed)
         return;
     if (!seeOtherUri.isEmpty()) {
-        // W5: redirect with see-other-uri in <close/>.
+        // RFC 7395 §3.6.1: redirect with see-other-uri in <close/>.
         sendText(closeFrame(seeOtherUri), false);
         m_state = State::Closed;
         retireLink();
@@ -383,7 +384,7 @@ void WebSocketStream::checkTimers(qint64 now)
         fail(streamErrorFrame(QStringLiteral("connection-timeout")), QStringLiteral("connection-timeout"));
         return;
     }
-    // W6: a WebSocket ping when the connection has been quiet for a ping interval.
+    // RFC 7395 §3.8: a WebSocket ping when the connection has been quiet for a ping interval.
     if (m_config.wsPingInterval > 0 && quiet >= qint64(m_config.wsPingInterval) * 1000 &&
         now - m_lastPing >= qint64(m_config.wsPingInterval) * 1000) {
         m_lastPing = now;
@@ -396,8 +397,8 @@ void WebSocketStream::retireLink()
     if (!m_link)
         return;
     // The link finishes on its own time: it moves to the front, which outlives this stream, bounces
-    // what the server sent before it saw our close (X6: the client can no longer get it), closes the
-    // stream and deletes itself.
+    // what the server sent before it saw our close (RFC 6120 §8.3: the client can no longer get it), closes
+    // the stream and deletes itself.
     QPointer<Monitor::Hub> hub = m_hub;
     m_link->retire(parent(), [hub, id = m_id](const QByteArray &xml) {
         if (hub)

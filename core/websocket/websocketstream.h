@@ -34,7 +34,7 @@ public:
     /// The client's address for limits, logs and the monitor, when it is not the socket's peer (behind
     /// trusted proxies). Set before the client's <open/> is read, i.e. right after construction.
     void setClientAddress(const QHostAddress &address) { m_peer = address; }
-    /// Keepalive and deadlines: ping when quiet (RFC 7395 §3.7), end the stream when idle too long, or
+    /// Keepalive and deadlines: ping when quiet (RFC 7395 §3.8), end the stream when idle too long, or
     /// when no <open/> came within Config::connectTimeout of the WebSocket's start. `now` in ms.
     void checkTimers(qint64 now);
     /// Ends the stream from our side: a stream error with `condition`, or a see-other-uri close.

@@ -475,7 +475,7 @@ void WebSocketSession::sendStanza(const QByteArray &xml)
 
 void WebSocketSession::restartStream()
 {
-    // RFC 7395 §3.5: after SASL success the client opens a new stream with a fresh <open/>.
+    // RFC 7395 §3.7: after SASL success the client opens a new stream with a fresh <open/>.
     openStream();
 }
 

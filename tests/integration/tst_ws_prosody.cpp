@@ -114,7 +114,8 @@ void tst_WsProsody::loginWithSaslRestartAndBind()
                           m_prosody.password(QStringLiteral("alice")), &error),
              qPrintable(error));
     QVERIFY(client.jid().startsWith(QStringLiteral("alice@localhost/")));
-    // W2/W3: framing elements instead of a stream header; features carry their stream namespace.
+    // RFC 7395 §3.3.2, §3.3.3: framing elements instead of a stream header; features carry their stream
+    // namespace.
     for (const QByteArray &raw : client.rawMessages())
         QVERIFY2(!raw.contains("<stream:stream"), raw.constData());
     const QByteArray open = client.rawMessages().first();
@@ -147,7 +148,7 @@ void tst_WsProsody::messageBetweenWebSocketAndBosh()
     const QDomElement atAlice = alice.waitFor(
         [](const QDomElement &e) { return e.attribute(QStringLiteral("id")) == QLatin1String("bosh1"); });
     QVERIFY(!atAlice.isNull());
-    QCOMPARE(atAlice.namespaceURI(), QStringLiteral("jabber:client")); // W3
+    QCOMPARE(atAlice.namespaceURI(), QStringLiteral("jabber:client")); // RFC 7395 §3.3.3
     bob.terminate();
 }
 
