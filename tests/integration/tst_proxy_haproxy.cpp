@@ -123,6 +123,7 @@ private Q_SLOTS:
     void sendProxyV2NamesTheClient();
     void forwardForInHttpMode();
     void perAddressLimitHoldsTheClientNotTheProxy();
+    void healthChecksWithLocalAndV1Pass();
 
 private:
     Config serverConfig(bool proxyProtocol) const;
@@ -174,6 +175,9 @@ void tst_ProxyHaproxy::initTestCase()
     QVERIFY(m_v1Port && m_v2Port && m_httpPort && m_limitPort);
     const auto port = [](quint16 p) { return QByteArray::number(p); };
     const QByteArray proxy(ProxyAddress);
+    // HAProxy's HTTP health checks go with the PROXY protocol too: v2 sends the LOCAL command, v1 a line
+    // naming HAProxy's own connection. Switchboard must answer them like any request.
+    const QByteArray healthCheck = " check inter 300ms";
     // As in docs/PROXIES.md: TCP mode with send-proxy / send-proxy-v2, HTTP mode with option forwardfor.
     const QByteArray config = "global\n"
                               "    maxconn 500\n"
@@ -190,8 +194,9 @@ void tst_ProxyHaproxy::initTestCase()
                               "    default_backend switchboard_v1\n"
                               "backend switchboard_v1\n"
                               "    mode tcp\n"
+                              "    option httpchk GET /.well-known/host-meta.json\n"
                               "    server sb 127.0.0.1:" +
-                              port(m_proxied->port()) + " send-proxy source " + proxy +
+                              port(m_proxied->port()) + " send-proxy source " + proxy + healthCheck +
                               "\n"
                               "frontend pp_v2\n"
                               "    mode tcp\n"
@@ -201,8 +206,9 @@ void tst_ProxyHaproxy::initTestCase()
                               "    default_backend switchboard_v2\n"
                               "backend switchboard_v2\n"
                               "    mode tcp\n"
+                              "    option httpchk GET /.well-known/host-meta.json\n"
                               "    server sb 127.0.0.1:" +
-                              port(m_proxied->port()) + " send-proxy-v2 source " + proxy +
+                              port(m_proxied->port()) + " send-proxy-v2 source " + proxy + healthCheck +
                               "\n"
                               "frontend web\n"
                               "    mode http\n"
@@ -326,6 +332,16 @@ void tst_ProxyHaproxy::perAddressLimitHoldsTheClientNotTheProxy()
     RawClient other(QHostAddress(QStringLiteral("127.0.0.2")), m_limitPort);
     QCOMPARE(other.get("/.well-known/host-meta.json"), 200);
     QCOMPARE(m_limited->limits()->hits(Limits::Limit::MaxConnectionsPerIp), 1u);
+}
+
+void tst_ProxyHaproxy::healthChecksWithLocalAndV1Pass()
+{
+    // L7OK: HAProxy's check request (after a v2 LOCAL header, or a v1 line for its own connection) got
+    // a 2xx answer from Switchboard.
+    QTRY_COMPARE_WITH_TIMEOUT(m_haproxy.checkStatus(QStringLiteral("switchboard_v2"), QStringLiteral("sb")),
+                              QStringLiteral("L7OK"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_haproxy.checkStatus(QStringLiteral("switchboard_v1"), QStringLiteral("sb")),
+                              QStringLiteral("L7OK"), 10000);
 }
 
 QTEST_GUILESS_MAIN(tst_ProxyHaproxy)

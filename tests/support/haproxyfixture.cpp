@@ -3,6 +3,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QLocalSocket>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QStandardPaths>
@@ -66,9 +67,17 @@ bool HaproxyFixture::start(const QByteArray &config, const QList<quint16> &front
     if (!m_dir->isValid())
         return false;
     const QString file = m_dir->filePath(QStringLiteral("haproxy.cfg"));
+    m_socketPath = m_dir->filePath(QStringLiteral("haproxy.sock"));
+    QByteArray text = config;
+    const qsizetype global = text.indexOf("global\n");
+    if (global < 0) {
+        m_log = QStringLiteral("the configuration has no global section");
+        return false;
+    }
+    text.insert(global + 7, "    stats socket " + m_socketPath.toUtf8() + " mode 600 level admin\n");
     {
         QFile out(file);
-        if (!out.open(QIODevice::WriteOnly) || out.write(config) != config.size())
+        if (!out.open(QIODevice::WriteOnly) || out.write(text) != text.size())
             return false;
     }
     // The configuration check first: its message is clearer than a start that exits.
@@ -124,6 +133,39 @@ void HaproxyFixture::stop()
         m_process.reset();
     }
     m_dir.reset();
+}
+
+QByteArray HaproxyFixture::command(const QByteArray &command)
+{
+    if (!isRunning())
+        return {};
+    QLocalSocket socket;
+    socket.connectToServer(m_socketPath);
+    if (!socket.waitForConnected(5000))
+        return {};
+    socket.write(command + '\n');
+    // HAProxy answers and closes the connection (non-interactive mode).
+    QByteArray answer;
+    while (socket.state() == QLocalSocket::ConnectedState && socket.waitForReadyRead(5000))
+        answer += socket.readAll();
+    return answer + socket.readAll();
+}
+
+QString HaproxyFixture::checkStatus(const QString &backend, const QString &server)
+{
+    // "show stat" is CSV: pxname,svname,... with a header line naming the columns ("# pxname,svname,...").
+    const QList<QByteArray> lines = command("show stat").split('\n');
+    if (lines.isEmpty() || !lines.first().startsWith("# "))
+        return {};
+    const QList<QByteArray> columns = lines.first().mid(2).split(',');
+    const qsizetype statusColumn = columns.indexOf("check_status");
+    for (const QByteArray &line : lines) {
+        const QList<QByteArray> fields = line.split(',');
+        if (statusColumn >= 0 && fields.size() > statusColumn && fields.at(0) == backend.toUtf8() &&
+            fields.at(1) == server.toUtf8())
+            return QString::fromUtf8(fields.at(statusColumn));
+    }
+    return {};
 }
 
 bool HaproxyFixture::isRunning() const

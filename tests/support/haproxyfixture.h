@@ -28,8 +28,14 @@ public:
     /// A free loopback port below the kernel's ephemeral range (so no outgoing connection of a test
     /// running alongside takes it before HAProxy binds it), for a `bind 127.0.0.1:PORT` line.
     quint16 reservePort();
-    /// Starts HAProxy with `config`; true once each of `frontPorts` accepts connections.
+    /// Starts HAProxy with `config` (which must have a `global` section: the fixture adds its runtime
+    /// API socket there); true once each of `frontPorts` accepts connections.
     bool start(const QByteArray &config, const QList<quint16> &frontPorts);
+    /// One command on HAProxy's runtime API (e.g. "show stat"), and its whole answer.
+    QByteArray command(const QByteArray &command);
+    /// The health-check status of `backend`/`server` from "show stat" (e.g. "L7OK", "L4CON"), empty if
+    /// HAProxy has none.
+    QString checkStatus(const QString &backend, const QString &server);
     void stop();
     bool isRunning() const;
     /// The configuration check's and HAProxy's output so far (for failure messages).
@@ -38,5 +44,6 @@ public:
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<QProcess> m_process;
+    QString m_socketPath;
     QString m_log;
 };
