@@ -11,6 +11,7 @@
 #include "websocket/websocketfront.h"
 #include "xmpp/resolver.h"
 #include "xmpp/serverlink.h"
+#include "xmpp/xmlescape.h"
 
 #include <QFile>
 #include <QSslCertificate>
@@ -134,15 +135,13 @@ struct Server::Private
                named.isEqual(request.localAddress, QHostAddress::TolerantConversion);
     }
 
-    /// The public base URL of this server: the configured one, else what the client called us by.
-    QString baseUrl(const Http::Request &request, bool webSocket) const
+    /// The public base URL of this server: the configured one, else what the client called us by
+    /// (`authority`, a Host header value already checked by Http::splitHost).
+    QString baseUrl(const QByteArray &authority, bool webSocket) const
     {
         QString base = config.publicUrl;
-        if (base.isEmpty()) {
-            const QByteArray host = request.header("host");
-            base = QStringLiteral("http://") +
-                   QString::fromUtf8(host.isEmpty() ? QByteArray("localhost") : host);
-        }
+        if (base.isEmpty())
+            base = QStringLiteral("http://") + QString::fromLatin1(authority);
         while (base.endsWith(QLatin1Char('/')))
             base.chop(1);
         if (webSocket) {
@@ -157,8 +156,18 @@ struct Server::Private
     /// XEP-0156 discovery: host-meta in XRD and JSON, naming both endpoints.
     Http::Response hostMeta(const Http::Request &request, bool json) const
     {
-        const QString bosh = baseUrl(request, false) + config.path;
-        const QString ws = baseUrl(request, true) + config.wsPath;
+        // Without public_url the links repeat the Host header: only host[:port] (RFC 9110 §7.2) may
+        // get into them.
+        QByteArray authority = QByteArrayLiteral("localhost");
+        if (request.hasHeader("host")) {
+            QByteArray host;
+            int port = -1;
+            if (!Http::splitHost(request.header("host"), &host, &port))
+                return Http::Response::error(400, "bad Host header");
+            authority = port < 0 ? host : host + ':' + QByteArray::number(port);
+        }
+        const QString bosh = baseUrl(authority, false) + config.path;
+        const QString ws = baseUrl(authority, true) + config.wsPath;
         Http::Response response;
         response.headers.append({QByteArrayLiteral("Access-Control-Allow-Origin"), QByteArrayLiteral("*")});
         if (json) {
@@ -175,10 +184,10 @@ struct Server::Private
         response.body = "<?xml version='1.0' encoding='utf-8'?>\n"
                         "<XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'>\n"
                         "  <Link rel='urn:xmpp:alt-connections:xbosh' href='" +
-                        bosh.toHtmlEscaped().toUtf8() +
+                        Xmpp::xmlEscaped(bosh) +
                         "'/>\n"
                         "  <Link rel='urn:xmpp:alt-connections:websocket' href='" +
-                        ws.toHtmlEscaped().toUtf8() + "'/>\n</XRD>\n";
+                        Xmpp::xmlEscaped(ws) + "'/>\n</XRD>\n";
         return response;
     }
 };

@@ -193,6 +193,16 @@ void tst_HardHostile::hostileHttp_data()
     QTest::newRow("not HTTP") << QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03garbage\r\n\r\n", 22)
                               << 400 << QByteArray();
     QTest::newRow("HTTP/2 preface") << QByteArray("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") << 505 << QByteArray();
+    // host-meta names its endpoints from the Host header: only host[:port] may get that far.
+    QTest::newRow("host-meta Host with quotes")
+        << QByteArray("GET /.well-known/host-meta HTTP/1.1\r\nHost: x' onload='y\r\n\r\n") << 400
+        << QByteArray();
+    QTest::newRow("host-meta.json Host with quotes")
+        << QByteArray("GET /.well-known/host-meta.json HTTP/1.1\r\nHost: x\"y<z\r\n\r\n") << 400
+        << QByteArray();
+    QTest::newRow("host-meta Host with a path")
+        << QByteArray("GET /.well-known/host-meta HTTP/1.1\r\nHost: evil.example/x?\r\n\r\n") << 400
+        << QByteArray();
     QTest::newRow("header injection in name")
         << QByteArray("POST /http-bind/ HTTP/1.1\r\nHost: a\r\nBad Name: x\r\nContent-Length: 0\r\n\r\n")
         << 400 << QByteArray();
