@@ -624,8 +624,18 @@ Response Connection::preflightResponse(const Request &request, bool cors) const
 
 void Connection::refuse(int status, const QByteArray &reason)
 {
-    qCInfo(lcHttp) << "refusing request from" << m_peerAddress << status << reason;
-    m_server->reportRefusal(status, reason, m_peerAddress);
+    // Named in the log and the refusal count: the client, once its request head (and with it the
+    // forwarding header of a trusted proxy) is in; before that, only the connection is known.
+    QHostAddress client = m_peerAddress;
+    if (m_parse->headersDone) {
+        const ClientAddress named =
+            findClientAddress(m_peerAddress, m_peerPort, m_parse->request.headers,
+                              m_server->m_forwardedHeader, m_server->m_trustedProxies);
+        if (named.ok)
+            client = named.address;
+    }
+    qCInfo(lcHttp) << "refusing request from" << client << status << reason;
+    m_server->reportRefusal(status, reason, client);
     ResponseContext context;
     if (m_parse->headersDone && m_parse->request.versionMajor == 1) {
         context.versionMinor = m_parse->request.versionMinor;

@@ -177,6 +177,7 @@ private Q_SLOTS:
     void proxyProtocolSlowHeaderDropped();
     void proxyProtocolLimitAppliesToTheClient();
     void proxyProtocolBeforeTheTlsHandshake();
+    void refusalsNameTheClient();
 };
 
 void tst_HttpClientAddress::forwardedForFromTrustedProxy()
@@ -458,6 +459,25 @@ void tst_HttpClientAddress::proxyProtocolBeforeTheTlsHandshake()
     QTRY_COMPARE(bare.state(), QAbstractSocket::UnconnectedState);
     QVERIFY(!bare.isEncrypted());
     QCOMPARE(m_requests, 1);
+}
+
+void tst_HttpClientAddress::refusalsNameTheClient()
+{
+    // A request a limit refuses (here a body over max_data_held) is counted against, and logged as,
+    // the client the trusted proxy names, not the proxy.
+    Config c = config({QStringLiteral("127.0.0.1")});
+    c.maxDataHeld = 1024;
+    Limits limits(c);
+    QSignalSpy exceeded(&limits, &Limits::exceeded);
+    auto server = start(c, &limits);
+    Client client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send("POST /bosh HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: 203.0.113.5\r\n"
+                "Content-Length: 4096\r\n\r\n");
+    QCOMPARE(client.waitStatus(), 413);
+    QCOMPARE(exceeded.size(), 1);
+    QCOMPARE(exceeded.first().at(0).value<Limits::Limit>(), Limits::Limit::MaxDataHeld);
+    QCOMPARE(exceeded.first().at(1).value<QHostAddress>(), QHostAddress(QStringLiteral("203.0.113.5")));
 }
 
 QTEST_GUILESS_MAIN(tst_HttpClientAddress)
