@@ -658,6 +658,14 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
         <translation>Keine Fehler</translation>
     </message>
     <message>
+        <source>Refusals by limit</source>
+        <translation>Ablehnungen nach Grenze</translation>
+    </message>
+    <message>
+        <source>No refusals</source>
+        <translation>Keine Ablehnungen</translation>
+    </message>
+    <message>
         <source>%1 (BOSH %2, WebSocket %3)</source>
         <translation>%1 (BOSH %2, WebSocket %3)</translation>
     </message>

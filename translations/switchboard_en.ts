@@ -655,6 +655,14 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Refusals by limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No refusals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>%1 (BOSH %2, WebSocket %3)</source>
         <translation type="unfinished"></translation>
     </message>

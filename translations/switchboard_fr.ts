@@ -658,6 +658,14 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
         <translation>Aucune erreur</translation>
     </message>
     <message>
+        <source>Refusals by limit</source>
+        <translation>Refus par limite</translation>
+    </message>
+    <message>
+        <source>No refusals</source>
+        <translation>Aucun refus</translation>
+    </message>
+    <message>
         <source>%1 (BOSH %2, WebSocket %3)</source>
         <translation>%1 (BOSH %2, WebSocket %3)</translation>
     </message>
