@@ -56,15 +56,49 @@ std::array<Limits::Limit, Limits::kLimitCount> Limits::all()
 Limits::Limits(const Config &config, QObject *parent) : QObject(parent), m_config(config)
 {
     m_clock.start();
+    m_sweep.setInterval(std::chrono::milliseconds(kMinuteMs));
+    connect(&m_sweep, &QTimer::timeout, this, &Limits::sweep);
 }
 
 Limits::~Limits() = default;
+
+void Limits::setSweepInterval(std::chrono::milliseconds interval)
+{
+    m_sweep.setInterval(interval);
+}
 
 QString Limits::addressKey(const QHostAddress &peer)
 {
     bool isV4 = false;
     const quint32 v4 = peer.toIPv4Address(&isV4);
-    return isV4 ? QHostAddress(v4).toString() : peer.toString();
+    if (isV4)
+        return QHostAddress(v4).toString();
+    if (peer.protocol() != QAbstractSocket::IPv6Protocol)
+        return peer.toString();
+    // One IPv6 client usually holds a whole /64 (RFC 6177 and every SLAAC network): counting /128s
+    // would give it 2^64 shares.
+    Q_IPV6ADDR address = peer.toIPv6Address();
+    for (int i = 8; i < 16; ++i)
+        address[i] = 0;
+    return QHostAddress(address).toString() + QStringLiteral("/64");
+}
+
+void Limits::sweep()
+{
+    // Entries of addresses that have gone and whose rate window emptied are removed here too, not
+    // only when the address comes back: otherwise many addresses with one short session each would
+    // grow the table for ever.
+    const QStringList keys = m_perAddress.keys();
+    for (const QString &key : keys)
+        forgetIfIdle(key);
+    if (m_perAddress.isEmpty())
+        m_sweep.stop();
+}
+
+void Limits::track()
+{
+    if (!m_sweep.isActive())
+        m_sweep.start();
 }
 
 std::optional<Limits::Limit> Limits::tryOpenConnection(const QHostAddress &peer)
@@ -81,6 +115,7 @@ std::optional<Limits::Limit> Limits::tryOpenConnection(const QHostAddress &peer)
     }
     ++m_connections;
     ++m_perAddress[key].connections;
+    track();
     return {};
 }
 
@@ -114,7 +149,7 @@ void Limits::closeSharedConnection()
 std::optional<Limits::Limit> Limits::tryOpenSession(const QHostAddress &peer)
 {
     const QString key = addressKey(peer);
-    const qint64 now = m_clock.elapsed();
+    const qint64 now = this->now();
     PerAddress &entry = m_perAddress[key];
     while (!entry.recentSessions.empty() && entry.recentSessions.front() <= now - kMinuteMs)
         entry.recentSessions.pop_front();
@@ -133,6 +168,7 @@ std::optional<Limits::Limit> Limits::tryOpenSession(const QHostAddress &peer)
     ++m_sessions;
     ++entry.sessions;
     entry.recentSessions.push_back(now);
+    track();
     return {};
 }
 
@@ -154,7 +190,7 @@ void Limits::forgetIfIdle(const QString &key)
     auto it = m_perAddress.find(key);
     if (it == m_perAddress.end() || it->connections > 0 || it->sessions > 0)
         return;
-    const qint64 now = m_clock.elapsed();
+    const qint64 now = this->now();
     while (!it->recentSessions.empty() && it->recentSessions.front() <= now - kMinuteMs)
         it->recentSessions.pop_front();
     if (it->recentSessions.empty())
@@ -166,7 +202,7 @@ void Limits::refused(Limit limit, const QHostAddress &peer)
     ++m_hits[std::size_t(limit)];
     // Logged once a minute per limit at most: a flood must not become a log flood.
     LogState &log = m_log[std::size_t(limit)];
-    const qint64 now = m_clock.elapsed();
+    const qint64 now = this->now();
     if (log.lastLogged < 0 || now - log.lastLogged >= kMinuteMs) {
         if (log.suppressed > 0)
             qCWarning(lcLimits).noquote() << "limit" << key(limit) << "reached by" << peer.toString()

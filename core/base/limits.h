@@ -9,8 +9,12 @@
 #include <QObject>
 #include <QString>
 
+#include <QTimer>
+
 #include <array>
+#include <chrono>
 #include <deque>
+#include <functional>
 #include <optional>
 
 namespace Switchboard {
@@ -79,8 +83,17 @@ public:
     /// Refusals by `limit` so far.
     quint64 hits(Limit limit) const { return m_hits[std::size_t(limit)]; }
 
-    /// Identifies addresses for the per-address counts: IPv4-mapped IPv6 addresses count as IPv4.
+    /// Identifies clients for the per-address counts: an IPv4 address (IPv4-mapped IPv6 counts as
+    /// IPv4), or the /64 prefix of an IPv6 address ("2001:db8:1:2::/64").
     static QString addressKey(const QHostAddress &peer);
+
+    /// Per-address entries held now (an address with open connections or sessions, or sessions
+    /// started within the last minute).
+    int trackedAddresses() const { return int(m_perAddress.size()); }
+    /// The monotonic clock, in milliseconds (injectable for tests).
+    void setClock(std::function<qint64()> nowMs) { m_now = std::move(nowMs); }
+    /// How often entries that ended are looked for and removed (default: one minute).
+    void setSweepInterval(std::chrono::milliseconds interval);
 
 Q_SIGNALS:
     /// `limit` refused something (emitted from refused(), after counting); `peer` is the client
@@ -100,9 +113,17 @@ private:
         quint64 suppressed = 0;
     };
     void forgetIfIdle(const QString &key);
+    /// Removes every entry forgetIfIdle() would; runs on m_sweep while entries exist.
+    void sweep();
+    /// An entry was added or used: make sure the sweep runs.
+    void track();
+
+    qint64 now() const { return m_now ? m_now() : m_clock.elapsed(); }
 
     const Config &m_config;
     QElapsedTimer m_clock;
+    std::function<qint64()> m_now;
+    QTimer m_sweep;
     QHash<QString, PerAddress> m_perAddress;
     std::array<quint64, kLimitCount> m_hits{};
     std::array<LogState, kLimitCount> m_log{};
