@@ -136,12 +136,14 @@ struct Server::Private
     }
 
     /// The public base URL of this server: the configured one, else what the client called us by
-    /// (`authority`, a Host header value already checked by Http::splitHost).
-    QString baseUrl(const QByteArray &authority, bool webSocket) const
+    /// (`authority`, a Host header value already checked by Http::splitHost) with the scheme of the
+    /// listener it came to (`secure`: the TLS one).
+    QString baseUrl(const QByteArray &authority, bool secure, bool webSocket) const
     {
         QString base = config.publicUrl;
         if (base.isEmpty())
-            base = QStringLiteral("http://") + QString::fromLatin1(authority);
+            base = (secure ? QStringLiteral("https://") : QStringLiteral("http://")) +
+                   QString::fromLatin1(authority);
         while (base.endsWith(QLatin1Char('/')))
             base.chop(1);
         if (webSocket) {
@@ -166,8 +168,8 @@ struct Server::Private
                 return Http::Response::error(400, "bad Host header");
             authority = port < 0 ? host : host + ':' + QByteArray::number(port);
         }
-        const QString bosh = baseUrl(authority, false) + config.path;
-        const QString ws = baseUrl(authority, true) + config.wsPath;
+        const QString bosh = baseUrl(authority, request.secure, false) + config.path;
+        const QString ws = baseUrl(authority, request.secure, true) + config.wsPath;
         Http::Response response;
         response.headers.append({QByteArrayLiteral("Access-Control-Allow-Origin"), QByteArrayLiteral("*")});
         if (json) {

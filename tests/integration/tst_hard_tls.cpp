@@ -40,6 +40,7 @@ private Q_SLOTS:
     void silentHandshakesDoNotStopTheListener();
     void silentHandshakeDroppedAtDeadline();
     void handshakesCountAgainstLimits();
+    void hostMetaSchemeFollowsListener();
 
 private:
     bool makeCertificate(const QString &name, const QString &commonName);
@@ -402,6 +403,33 @@ void tst_HardTls::handshakesCountAgainstLimits()
     const Test::RawResponse served = Test::rawExchange(
         server.tlsPort(), "GET /.well-known/host-meta HTTP/1.1\r\nHost: localhost\r\n\r\n", 10000, true);
     QCOMPARE(served.status, 200);
+}
+
+void tst_HardTls::hostMetaSchemeFollowsListener()
+{
+    // Without public_url, host-meta names the endpoints as the client reached them: https:// and wss://
+    // on the TLS listener, http:// and ws:// on the plain one.
+    Config config = tlsConfig();
+    config.tlsCertFile = file(QStringLiteral("a.pem"));
+    config.tlsKeyFile = file(QStringLiteral("a.key"));
+    config.publicUrl.clear();
+    Server server(config);
+    QVERIFY(server.start());
+    for (const bool tls : {true, false}) {
+        const quint16 port = tls ? server.tlsPort() : server.port();
+        const QByteArray authority = "127.0.0.1:" + QByteArray::number(port);
+        for (const QByteArray &path :
+             {QByteArray("/.well-known/host-meta"), QByteArray("/.well-known/host-meta.json")}) {
+            const Test::RawResponse response = Test::rawExchange(
+                port, "GET " + path + " HTTP/1.1\r\nHost: " + authority + "\r\nConnection: close\r\n\r\n",
+                10000, tls);
+            QCOMPARE(response.status, 200);
+            const QByteArray bosh = (tls ? "https://" : "http://") + authority + "/http-bind/";
+            const QByteArray ws = (tls ? "wss://" : "ws://") + authority + "/xmpp-websocket";
+            QVERIFY2(response.body.contains(bosh), response.body.constData());
+            QVERIFY2(response.body.contains(ws), response.body.constData());
+        }
+    }
 }
 
 SWITCHBOARD_TEST_MAIN(tst_HardTls)
