@@ -8,6 +8,7 @@
 #include "boshclient.h"
 #include "hardening.h"
 #include "prosodyfixture.h"
+#include "rawwebsocket.h"
 #include "server.h"
 #include "testmain.h"
 #include "wsclient.h"
@@ -41,6 +42,7 @@ private Q_SLOTS:
     void silentHandshakeDroppedAtDeadline();
     void handshakesCountAgainstLimits();
     void hostMetaSchemeFollowsListener();
+    void clientThatDoesNotReadOverTlsIsCutOff();
 
 private:
     bool makeCertificate(const QString &name, const QString &commonName);
@@ -430,6 +432,59 @@ void tst_HardTls::hostMetaSchemeFollowsListener()
             QVERIFY2(response.body.contains(ws), response.body.constData());
         }
     }
+}
+
+void tst_HardTls::clientThatDoesNotReadOverTlsIsCutOff()
+{
+    // What waits toward a wss:// client is mostly encrypted records in the TLS socket, which its
+    // bytesToWrite() does not count: they must count against max_client_backlog too.
+    QFile::remove(file(QStringLiteral("live.pem")));
+    QFile::remove(file(QStringLiteral("live.key")));
+    QVERIFY(QFile::copy(file(QStringLiteral("a.pem")), file(QStringLiteral("live.pem"))));
+    QVERIFY(QFile::copy(file(QStringLiteral("a.key")), file(QStringLiteral("live.key"))));
+    Config config = tlsConfig();
+    config.maxClientBacklog = 65536;
+    config.wsMaxMessageSize = 65536;
+    Server server(config);
+    QString error;
+    QVERIFY2(server.start(&error), qPrintable(error));
+    QSignalSpy terminated(server.hub(), &Monitor::Hub::streamTerminated);
+    auto cut = [&] {
+        for (const QList<QVariant> &args : std::as_const(terminated)) {
+            if (args.at(2).toString() == QLatin1String("policy-violation"))
+                return true;
+        }
+        return false;
+    };
+    Test::RawWebSocket alice(4096, Test::RawWebSocket::Transport::Tls);
+    QVERIFY(alice.open(server.tlsPort(), server.secureWebSocketUrl().path().toUtf8()));
+    QVERIFY(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                        m_prosody.password(QStringLiteral("alice")), QStringLiteral("slow-tls")));
+    WsClient bob(server.webSocketUrl());
+    QVERIFY(bob.connectSocket());
+    QVERIFY2(bob.login(QStringLiteral("localhost"), QStringLiteral("bob"),
+                       m_prosody.password(QStringLiteral("bob")), &error, QStringLiteral("fast")),
+             qPrintable(error));
+    // Batches closed by a ping to the server, as in tst_ws_prosody: bob never floods his own link.
+    const QByteArray body(16384, 'x');
+    int sent = 0;
+    while (sent < 1024 && !cut()) {
+        for (int i = 0; i < 16; ++i, ++sent)
+            bob.sendText("<message xmlns='jabber:client' type='chat' to='" + alice.jid().toUtf8() +
+                         "' id='t" + QByteArray::number(sent) + "'><body>" + body + "</body></message>");
+        const QByteArray pingId = "tp" + QByteArray::number(sent);
+        bob.sendText("<iq xmlns='jabber:client' type='get' to='localhost' id='" + pingId +
+                     "'><ping xmlns='urn:xmpp:ping'/></iq>");
+        QVERIFY(!bob.waitFor([&](const QDomElement &e) {
+                        return e.attribute(QStringLiteral("id")) == QLatin1String(pingId);
+                    })
+                     .isNull());
+    }
+    QVERIFY2(cut(), qPrintable(QStringLiteral("still open after %1 messages").arg(sent)));
+    QCOMPARE(server.limits()->hits(Limits::Limit::MaxClientBacklog), 1u);
+    bob.sendText("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>");
+    QVERIFY(bob.waitForDisconnected());
+    QTRY_COMPARE(server.sessionCount(), 0);
 }
 
 SWITCHBOARD_TEST_MAIN(tst_HardTls)

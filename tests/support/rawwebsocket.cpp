@@ -1,32 +1,45 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "rawwebsocket.h"
 
+#include <QSslSocket>
 #include <QTest>
 #include <QtEndian>
 
 namespace Switchboard::Test {
 
-RawWebSocket::RawWebSocket(qint64 receiveBuffer)
+RawWebSocket::RawWebSocket(qint64 receiveBuffer, Transport transport)
+    : m_socket(transport == Transport::Tls ? std::make_unique<QSslSocket>() : std::make_unique<QTcpSocket>()),
+      m_tls(transport == Transport::Tls)
 {
     if (receiveBuffer > 0) {
-        m_socket.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, int(receiveBuffer));
-        m_socket.setReadBufferSize(receiveBuffer);
+        m_socket->setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, int(receiveBuffer));
+        m_socket->setReadBufferSize(receiveBuffer);
     }
 }
 
 bool RawWebSocket::open(quint16 port, const QByteArray &path)
 {
-    m_socket.connectToHost(QHostAddress::LocalHost, port);
-    if (!QTest::qWaitFor([&] { return m_socket.state() == QAbstractSocket::ConnectedState; }, 5000))
-        return false;
-    m_socket.write("GET " + path +
-                   " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                   "Sec-WebSocket-Protocol: xmpp\r\n\r\n");
+    if (m_tls) {
+        auto *tls = static_cast<QSslSocket *>(m_socket.get());
+        tls->connectToHostEncrypted(QStringLiteral("127.0.0.1"), port);
+        if (!QTest::qWaitFor(
+                [&] { return tls->isEncrypted() || tls->state() == QAbstractSocket::UnconnectedState; },
+                10000) ||
+            !tls->isEncrypted())
+            return false;
+    } else {
+        m_socket->connectToHost(QHostAddress::LocalHost, port);
+        if (!QTest::qWaitFor([&] { return m_socket->state() == QAbstractSocket::ConnectedState; }, 5000))
+            return false;
+    }
+    m_socket->write("GET " + path +
+                    " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    "Sec-WebSocket-Protocol: xmpp\r\n\r\n");
     const bool headDone = QTest::qWaitFor(
         [&] {
-            m_in += m_socket.readAll();
-            return m_in.contains("\r\n\r\n") || m_socket.state() != QAbstractSocket::ConnectedState;
+            m_in += m_socket->readAll();
+            return m_in.contains("\r\n\r\n") || m_socket->state() != QAbstractSocket::ConnectedState;
         },
         5000);
     if (!headDone || !m_in.startsWith("HTTP/1.1 101"))
@@ -57,10 +70,11 @@ QByteArray RawWebSocket::frameHeader(quint8 opcode, bool final, quint64 length)
 
 bool RawWebSocket::send(const QByteArray &bytes)
 {
-    m_socket.write(bytes);
+    m_socket->write(bytes);
     return QTest::qWaitFor(
                [&] {
-                   return m_socket.bytesToWrite() == 0 || m_socket.state() != QAbstractSocket::ConnectedState;
+                   return m_socket->bytesToWrite() == 0 ||
+                          m_socket->state() != QAbstractSocket::ConnectedState;
                },
                5000) &&
            isOpen();
@@ -73,7 +87,7 @@ bool RawWebSocket::roundTrip()
         return false;
     const bool answered = QTest::qWaitFor(
         [&] {
-            m_in += m_socket.readAll();
+            m_in += m_socket->readAll();
             parse();
             return m_pongs > before || !isOpen();
         },
@@ -122,7 +136,7 @@ QByteArray RawWebSocket::nextText(int timeoutMs)
 {
     (void)QTest::qWaitFor(
         [&] {
-            m_in += m_socket.readAll();
+            m_in += m_socket->readAll();
             parse();
             return !m_texts.isEmpty() || !isOpen();
         },

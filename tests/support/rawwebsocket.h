@@ -5,6 +5,8 @@
 #include <QString>
 #include <QTcpSocket>
 
+#include <memory>
+
 namespace Switchboard::Test {
 
 /// A WebSocket client written by hand over a QTcpSocket (RFC 6455), so a test can send what QWebSocket
@@ -14,9 +16,11 @@ namespace Switchboard::Test {
 class RawWebSocket
 {
 public:
+    enum class Transport { Plain, Tls };
     /// `receiveBuffer` > 0 makes the client a slow reader: the kernel's receive buffer (SO_RCVBUF) and
-    /// Qt's read buffer are set to about that size before connecting.
-    explicit RawWebSocket(qint64 receiveBuffer = 0);
+    /// Qt's read buffer are set to about that size before connecting. With Transport::Tls, open()
+    /// connects with TLS (wss://), verifying the certificate with this process's default configuration.
+    explicit RawWebSocket(qint64 receiveBuffer = 0, Transport transport = Transport::Plain);
 
     /// Connects to 127.0.0.1:port and completes the opening handshake for `path`; false if the server
     /// does not answer 101 within 5 s.
@@ -43,15 +47,16 @@ public:
     /// <open/>, SASL PLAIN, restart, bind, by matching text (enough for Prosody in tests). Sets jid().
     bool login(const QString &domain, const QString &user, const QString &password, const QString &resource);
 
-    bool isOpen() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
+    bool isOpen() const { return m_socket->state() == QAbstractSocket::ConnectedState; }
     QString jid() const { return m_jid; }
-    QTcpSocket &socket() { return m_socket; }
+    QTcpSocket &socket() { return *m_socket; }
 
 private:
     /// Takes complete frames off the input: text messages into m_texts, pongs counted, close noted.
     void parse();
 
-    QTcpSocket m_socket;
+    std::unique_ptr<QTcpSocket> m_socket;
+    bool m_tls = false;
     QByteArray m_in;
     QByteArray m_partial;
     QList<QByteArray> m_texts;
