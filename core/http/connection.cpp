@@ -475,7 +475,17 @@ void Connection::checkUpgrade()
 void Connection::finishUpgradeCheck()
 {
     m_awaitingUpgradeCheck = false;
+    m_upgradeChecked = true; // until the next request begins (dispatch())
     processInput();
+}
+
+bool Connection::upgradeMayFollow() const
+{
+    // The next request starts on a fresh read, with no answer owed: it may be a WebSocket upgrade.
+    // RFC 9110 §7.8 allows Upgrade on any request, and reverse proxies that keep their connections to
+    // us open (nginx `keepalive`, HAProxy `http-reuse`) send it after other requests.
+    return m_server->m_upgradeHandler && !m_upgradeChecked && m_queue.empty() && m_unparsed.isEmpty() &&
+           !m_parse->inMessage && m_socket->bytesAvailable() > 0;
 }
 
 void Connection::processInput()
@@ -483,6 +493,14 @@ void Connection::processInput()
     m_processQueued = false;
     while (m_state == State::Open && canParse()) {
         if (m_unparsed.isEmpty()) {
+            if (upgradeMayFollow()) {
+                // Looked at before a byte is read, as for the first request: a socket handed over
+                // must still hold the whole head.
+                m_awaitingUpgradeCheck = true;
+                m_upgradeScanFrom = 0;
+                checkUpgrade();
+                return;
+            }
             const qint64 available = m_socket->bytesAvailable();
             if (available <= 0)
                 break;
@@ -534,6 +552,7 @@ void Connection::scheduleProcessInput()
 
 void Connection::dispatch()
 {
+    m_upgradeChecked = false;
     Request request = std::move(m_parse->request);
     m_parse->request = Request();
     m_continueSent = false;

@@ -86,6 +86,7 @@ private:
 
     void checkUpgrade();
     void finishUpgradeCheck();
+    bool upgradeMayFollow() const;
     void processInput();
     void scheduleProcessInput();
     bool canParse() const;
@@ -120,6 +121,7 @@ private:
     qsizetype m_upgradeScanFrom = 0; ///< where to resume looking for the end of the head
     State m_state = State::Open;
     bool m_awaitingUpgradeCheck = false;
+    bool m_upgradeChecked = false; ///< the request now arriving was looked at for an upgrade already
     bool m_stopParsing = false;
     bool m_processQueued = false;
     bool m_continueSent = false;

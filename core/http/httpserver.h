@@ -74,11 +74,12 @@ public:
     using Handler = std::function<void(Exchange *)>;
     /// Asked with the raw request head before any byte is consumed; returns true when it took the
     /// socket (WebSocket upgrade: the socket is handed over unread, QWebSocketServer re-reads it).
-    /// Called only for the first request of a connection, only for a GET whose `Upgrade` header lists
-    /// `websocket`. During the call the socket has no parent, no connection to the HTTP front and
-    /// Qt's default (unlimited) read buffer. Returning true transfers ownership of the socket to the
-    /// handler (parent it or delete it); the HTTP connection then ends without reading a byte.
-    /// Returning false gives it back, and the request is processed as ordinary HTTP.
+    /// Called for a GET whose `Upgrade` header lists `websocket` that is the first request of a
+    /// connection, or a later one that starts when every earlier request has been answered (a reverse
+    /// proxy reusing its connection; not within a pipelined batch). During the call the socket has no parent,
+    /// no connection to the HTTP front and Qt's default (unlimited) read buffer. Returning true transfers
+    /// ownership of the socket to the handler (parent it or delete it); the HTTP connection then ends without
+    /// reading a byte of it. Returning false gives it back, and the request is processed as ordinary HTTP.
     using UpgradeHandler = std::function<bool(QTcpSocket *, const Request &head)>;
 
     /// Takes a copy of `config`. The handlers are called on this object's thread.

@@ -223,6 +223,7 @@ private Q_SLOTS:
     void preflight();
     void extraHeaders();
     void upgradeGetsSocketUnread();
+    void upgradeOnALaterRequest();
     void upgradeDeclinedProcessesNormally();
     void noUpgradeCallForPlainRequests();
     void upgradeHeadWithBareLfRefused_data();
@@ -945,6 +946,58 @@ void tst_HttpServer::upgradeGetsSocketUnread()
     delete taken;
 }
 
+void tst_HttpServer::upgradeOnALaterRequest()
+{
+    // A reverse proxy keeps its connection to us open and sends a WebSocket upgrade after ordinary
+    // requests: the upgrade is offered with the socket still holding the whole head.
+    auto server = start();
+    QPointer<QTcpSocket> taken;
+    Request seen;
+    server->setUpgradeHandler([&](QTcpSocket *socket, const Request &head) {
+        seen = head;
+        taken = socket;
+        socket->setParent(server.get());
+        return true;
+    });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    for (int i = 0; i < 2; ++i) {
+        client.send(get("/first"));
+        Reply reply;
+        QVERIFY(client.waitReply(&reply));
+        QCOMPARE(reply.status, 200);
+    }
+    QVERIFY(!taken);
+    const QByteArray handshake = "GET /xmpp-websocket HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                                 "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                 "Sec-WebSocket-Version: 13\r\n\r\n";
+    client.send(handshake);
+    QTRY_VERIFY(taken);
+    QCOMPARE(seen.path, "/xmpp-websocket");
+    QTRY_COMPARE(taken->bytesAvailable(), handshake.size());
+    QCOMPARE(taken->readAll(), handshake);
+
+    // Declined on a later request: answered as ordinary HTTP (the last one on that connection, as
+    // http_parser ends HTTP after an Upgrade request).
+    auto other = start();
+    int offered = 0;
+    other->setUpgradeHandler([&offered](QTcpSocket *, const Request &) {
+        ++offered;
+        return false;
+    });
+    RawClient second(other->serverPort());
+    QVERIFY(second.waitConnected());
+    second.send(get("/first"));
+    Reply reply;
+    QVERIFY(second.waitReply(&reply));
+    QCOMPARE(offered, 0);
+    second.send(handshake);
+    QVERIFY(second.waitReply(&reply));
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(offered, 1);
+    QVERIFY(reply.body.contains("path='/xmpp-websocket'"));
+}
+
 void tst_HttpServer::upgradeDeclinedProcessesNormally()
 {
     auto server = start();
@@ -980,7 +1033,9 @@ void tst_HttpServer::noUpgradeCallForPlainRequests()
     Reply reply;
     QVERIFY(client.waitReply(&reply));
     QCOMPARE(reply.status, 200);
-    client.send(get("/q", "Upgrade: websocket\r\nConnection: Upgrade\r\n")); // not the first request
+    // Pipelined behind another request: not offered (the head is no longer first in the socket).
+    client.send(get("/q") + get("/r", "Upgrade: websocket\r\nConnection: Upgrade\r\n"));
+    QVERIFY(client.waitReply(&reply));
     QVERIFY(client.waitReply(&reply));
     QCOMPARE(reply.status, 200);
     QCOMPARE(asked, 0);
