@@ -22,8 +22,8 @@ packages=(
     # libraries
     libhttp-parser-dev libexpat1-dev zlib1g-dev
     # integration tests and benchmarks: the XMPP server, a DNS server for SRV tests, a browser, and the
-    # reverse proxy the PROXY protocol and X-Forwarded-For tests run in front of Switchboard
-    prosody dnsmasq-base chromium xvfb haproxy
+    # reverse proxies the PROXY protocol and X-Forwarded-For tests run in front of Switchboard
+    prosody dnsmasq-base chromium xvfb haproxy nginx-light
 )
 # Node >= 18 for the client tests: Debian 12 ships 18.x. Keep a Node that is already there (e.g. from
 # NodeSource, which bundles npm and conflicts with Debian's npm package).
@@ -66,6 +66,16 @@ if [[ ${#missing[@]} -gt 0 ]]; then
         $sudo apt-get update -q
         $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
     fi
+    # The proxies' packages enable a system service; the tests run their own. Disable only the ones
+    # installed just now, never one that was there before.
+    for service in haproxy nginx; do
+        package="$service"
+        [[ "$service" == nginx ]] && package=nginx-light
+        if [[ " ${missing[*]} " == *" $package "* ]]; then
+            $sudo systemctl disable --now "$service" >/dev/null 2>&1 || true
+            $sudo update-rc.d "$service" disable >/dev/null 2>&1 || true
+        fi
+    done
 fi
 stop_system_prosody
 
