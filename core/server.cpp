@@ -7,6 +7,8 @@
 #include "monitor/registry.h"
 #include "monitor/statuspage.h"
 #include "monitor/trafficrecorder.h"
+#include "stream/clientstream.h"
+#include "stream/streamregistry.h"
 #include "websocket/framing.h"
 #include "websocket/websocketfront.h"
 #include "xmpp/resolver.h"
@@ -44,6 +46,9 @@ struct Server::Private
     std::unique_ptr<Monitor::StatusPage> status;
     std::unique_ptr<Limits> limits;
     std::unique_ptr<Xmpp::Resolver> resolver;
+    /// Every client stream of every front, and the server links still closing (declared before the
+    /// fronts: it outlives them).
+    std::unique_ptr<Stream::StreamRegistry> streams;
     std::unique_ptr<Http::HttpServer> http;
     std::unique_ptr<Bosh::BoshEndpoint> bosh;
     std::unique_ptr<WebSocket::WebSocketFront> websocket;
@@ -51,7 +56,7 @@ struct Server::Private
     bool draining = false;
     bool shuttingDown = false;
     bool shutdownDone = false;
-    QTimer shutdownPoll;
+    QTimer shutdownFlush; ///< after the streams: a last look at HTTP answers still being written
     QTimer shutdownDeadline;
 
     /// The certificate chain and key from the configured files, TLS 1.2 or later (issue 5).
@@ -89,14 +94,11 @@ struct Server::Private
         return true;
     }
 
-    /// Everything shutdown() waits for is done: no session, no server link still closing, nothing
-    /// left in an HTTP socket's write buffer.
+    /// Everything shutdown() waits for is done: no stream, no server link still closing, nothing left
+    /// in an HTTP socket's write buffer.
     bool quiet() const
     {
-        if (bosh->sessionCount() > 0 || websocket->streamCount() > 0)
-            return false;
-        if (!bosh->findChildren<Xmpp::ServerLink *>().isEmpty() ||
-            !websocket->findChildren<Xmpp::ServerLink *>().isEmpty())
+        if (streams->count() > 0 || streams->closingLinks() > 0)
             return false;
         const QList<QTcpSocket *> sockets = http->findChildren<QTcpSocket *>();
         return std::all_of(sockets.cbegin(), sockets.cend(),
@@ -215,24 +217,22 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
                 Q_EMIT hub->limitRefused(Limits::key(limit), peer);
             });
     d->resolver = std::make_unique<Xmpp::Resolver>(d->config);
-    d->bosh = std::make_unique<Bosh::BoshEndpoint>(d->config, d->resolver.get(), &d->hub);
+    d->streams = std::make_unique<Stream::StreamRegistry>();
+    d->bosh = std::make_unique<Bosh::BoshEndpoint>(d->config, d->resolver.get(), &d->hub, d->streams.get());
     d->bosh->setLimits(d->limits.get());
-    d->websocket = std::make_unique<WebSocket::WebSocketFront>(d->config, d->resolver.get(), &d->hub);
+    d->websocket =
+        std::make_unique<WebSocket::WebSocketFront>(d->config, d->resolver.get(), &d->hub, d->streams.get());
     d->websocket->setLimits(d->limits.get());
     d->http = std::make_unique<Http::HttpServer>(d->config);
     d->http->setLimits(d->limits.get());
-    d->shutdownPoll.setInterval(20);
-    connect(&d->shutdownPoll, &QTimer::timeout, this, [this] {
-        if (d->quiet()) {
-            d->shutdownPoll.stop();
-            d->shutdownDeadline.stop();
-            d->shutdownDone = true;
-            Q_EMIT shutdownFinished(true);
-        }
-    });
+    // Shutdown is done when the last stream and server link are gone (the registry says so) and the
+    // answers written meanwhile have left their sockets (looked at again until they have).
+    d->shutdownFlush.setInterval(20);
+    connect(&d->shutdownFlush, &QTimer::timeout, this, [this] { finishShutdownWhenQuiet(); });
+    connect(d->streams.get(), &Stream::StreamRegistry::idle, this, [this] { finishShutdownWhenQuiet(); });
     d->shutdownDeadline.setSingleShot(true);
     connect(&d->shutdownDeadline, &QTimer::timeout, this, [this] {
-        d->shutdownPoll.stop();
+        d->shutdownFlush.stop();
         d->shutdownDone = true;
         qCWarning(lcServer) << "shutdown deadline of" << d->config.shutdownTimeout
                             << "s passed; leaving anyway";
@@ -282,6 +282,7 @@ Server::~Server()
     d->http.reset();
     d->websocket.reset();
     d->bosh.reset();
+    d->streams.reset();
 }
 
 bool Server::start(QString *error)
@@ -340,12 +341,26 @@ void Server::shutdown()
     d->shuttingDown = true;
     // Stop accepting; a request on a connection still open is refused like a new session in drain.
     d->http->close();
-    d->bosh->setDraining(true);
-    d->websocket->setDraining(true);
-    d->bosh->terminateAll(Bosh::Condition::SystemShutdown);
-    d->websocket->closeAll(QStringLiteral("system-shutdown"));
+    d->streams->setDraining(true);
+    d->streams->terminateAll(Stream::Condition::SystemShutdown);
     d->shutdownDeadline.start(std::chrono::seconds(qMax(1, d->config.shutdownTimeout)));
-    d->shutdownPoll.start();
+    finishShutdownWhenQuiet();
+}
+
+void Server::finishShutdownWhenQuiet()
+{
+    if (!d->shuttingDown || d->shutdownDone)
+        return;
+    if (d->streams->count() > 0 || d->streams->closingLinks() > 0)
+        return; // the registry's idle() calls again
+    if (!d->quiet()) {
+        d->shutdownFlush.start();
+        return;
+    }
+    d->shutdownFlush.stop();
+    d->shutdownDeadline.stop();
+    d->shutdownDone = true;
+    Q_EMIT shutdownFinished(true);
 }
 
 void Server::setDraining(bool draining)
@@ -353,8 +368,7 @@ void Server::setDraining(bool draining)
     if (d->shuttingDown)
         return;
     d->draining = draining;
-    d->bosh->setDraining(draining, d->config.drainUrl);
-    d->websocket->setDraining(draining, d->config.drainUrl);
+    d->streams->setDraining(draining, d->config.drainUrl);
     qCInfo(lcServer) << (draining ? "draining: new sessions are refused" : "drain ended");
 }
 
@@ -420,8 +434,7 @@ QUrl Server::secureWebSocketUrl() const
 void Server::stop()
 {
     d->http->close();
-    d->bosh->terminateAll(Bosh::Condition::SystemShutdown);
-    d->websocket->closeAll(QStringLiteral("system-shutdown"));
+    d->streams->terminateAll(Stream::Condition::SystemShutdown);
 }
 
 bool Server::isListening() const
@@ -470,26 +483,22 @@ Monitor::TrafficRecorder *Server::traffic() const
 
 bool Server::terminateSession(const QString &id, const QString &condition)
 {
-    static const QList<Bosh::Condition> allowed = {Bosh::Condition::SystemShutdown,
-                                                   Bosh::Condition::PolicyViolation,
-                                                   Bosh::Condition::HostGone,
-                                                   Bosh::Condition::RemoteConnectionFailed,
-                                                   Bosh::Condition::InternalServerError,
-                                                   Bosh::Condition::UndefinedCondition};
-    const auto it = std::find_if(allowed.cbegin(), allowed.cend(), [&condition](Bosh::Condition c) {
-        return Bosh::conditionName(c) == condition;
-    });
-    if (it == allowed.cend())
+    // The conditions every transport can tell its client, and an operator may choose.
+    static const QList<Stream::Condition> allowed = {Stream::Condition::SystemShutdown,
+                                                     Stream::Condition::PolicyViolation,
+                                                     Stream::Condition::HostGone,
+                                                     Stream::Condition::RemoteConnectionFailed,
+                                                     Stream::Condition::InternalServerError,
+                                                     Stream::Condition::UndefinedCondition};
+    const std::optional<Stream::Condition> chosen = Stream::conditionFromName(condition);
+    if (!chosen || !allowed.contains(*chosen))
         return false;
-    if (d->bosh->terminateSession(id, *it)) {
-        qCInfo(lcServer).noquote() << "session" << id << "terminated by the operator with" << condition;
-        return true;
-    }
-    if (d->websocket->closeStream(id, condition)) {
-        qCInfo(lcServer).noquote() << "stream" << id << "terminated by the operator with" << condition;
-        return true;
-    }
-    return false;
+    Stream::ClientStream *stream = d->streams->find(id);
+    if (!stream)
+        return false;
+    qCInfo(lcServer).noquote() << "session" << id << "terminated by the operator with" << condition;
+    stream->terminate(*chosen);
+    return true;
 }
 
 bool Server::injectStanza(const QString &id, Monitor::Direction direction, const QByteArray &xml,
@@ -530,22 +539,17 @@ bool Server::injectStanza(const QString &id, Monitor::Direction direction, const
         return fail(tr("the stanza must begin with its element"));
     if (!hasNamespace)
         stanza.insert(nameEnd, " xmlns='jabber:client'");
-    if (d->bosh->hasSession(id)) {
-        if (!d->bosh->injectStanza(id, direction, stanza))
-            return fail(tr("the session has no open stream"));
-        return true;
-    }
-    if (d->websocket->hasStream(id)) {
-        if (!d->websocket->injectStanza(id, direction, stanza))
-            return fail(tr("the stream is not open"));
-        return true;
-    }
-    return fail(tr("no session %1").arg(id));
+    Stream::ClientStream *stream = d->streams->find(id);
+    if (!stream)
+        return fail(tr("no session %1").arg(id));
+    if (!stream->inject(direction, stanza))
+        return fail(tr("the session has no open stream"));
+    return true;
 }
 
 int Server::sessionCount() const
 {
-    return d->bosh->sessionCount() + d->websocket->streamCount();
+    return d->streams->count();
 }
 
 QUrl Server::webSocketUrl() const

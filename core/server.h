@@ -87,6 +87,7 @@ Q_SIGNALS:
     void shutdownFinished(bool clean);
 
 private:
+    void finishShutdownWhenQuiet();
     struct Private;
     std::unique_ptr<Private> d;
 };

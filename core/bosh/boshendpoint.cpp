@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "bosh/boshendpoint.h"
 
-#include "base/constanttime.h"
 #include "base/limits.h"
 #include "bosh/boshbody.h"
 #include "http/httpserver.h"
+#include "stream/linkupstream.h"
+#include "stream/ownedstreams.h"
+#include "stream/streamregistry.h"
 #include "xmpp/resolver.h"
-#include "xmpp/serverlink.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -78,71 +79,6 @@ private:
     QMetaObject::Connection m_goneConnection;
 };
 
-/// The real upstream: one ServerLink per stream, its signals fed into the session.
-class LinkUpstream final : public Upstream
-{
-public:
-    LinkUpstream(const Config &config, Xmpp::Resolver *resolver, BoshSession *session, const QString &stream,
-                 QObject *graveyard, Monitor::Hub *hub)
-        : m_link(new Xmpp::ServerLink(config, resolver, session)), m_graveyard(graveyard), m_hub(hub),
-          m_sid(session->sid()), m_stream(stream)
-    {
-        QObject::connect(
-            m_link, &Xmpp::ServerLink::streamOpened, session,
-            [session, stream](const Xmpp::StreamHeader &header) { session->upstreamOpened(stream, header); });
-        QObject::connect(m_link, &Xmpp::ServerLink::elementReceived, session,
-                         [session, stream](const QByteArray &xml) { session->upstreamElement(stream, xml); });
-        QObject::connect(m_link, &Xmpp::ServerLink::streamClosed, session,
-                         [session, stream] { session->upstreamClosed(stream); });
-        QObject::connect(
-            m_link, &Xmpp::ServerLink::failed, session,
-            [session, stream](Xmpp::LinkFailure failure, const QByteArray &xml, const QString &) {
-                session->upstreamFailed(stream, failure, xml);
-            });
-    }
-    ~LinkUpstream() override
-    {
-        if (m_link) {
-            m_link->disconnect();
-            m_link->deleteLater();
-        }
-    }
-    void open(const OpenParams &params) override
-    {
-        Xmpp::ServerLink::Params p;
-        p.domain = params.domain;
-        p.lang = params.lang;
-        p.from = params.from;
-        p.route = params.route;
-        m_link->open(p);
-    }
-    void restart(const QString &lang) override { m_link->restart(lang); }
-    void send(const QByteArray &xml) override { m_link->send(xml); }
-    void close() override
-    {
-        if (!m_link)
-            return;
-        // The link finishes on its own while the session goes away: it moves to the endpoint, which
-        // outlives it, bounces what the server still sends before it sees our close (XEP-0206 §7), closes the
-        // stream and deletes itself.
-        QPointer<Monitor::Hub> hub = m_hub;
-        m_link->retire(m_graveyard, [hub, sid = m_sid, stream = m_stream](const QByteArray &xml) {
-            if (hub)
-                Q_EMIT hub->noClient(sid, stream, xml);
-        });
-        m_link = nullptr;
-    }
-    bool isEncrypted() const override { return m_link && m_link->isEncrypted(); }
-    QString peer() const override { return m_link ? m_link->peerDescription() : QString(); }
-
-private:
-    QPointer<Xmpp::ServerLink> m_link;
-    QObject *m_graveyard = nullptr;
-    Monitor::Hub *m_hub = nullptr;
-    QString m_sid;
-    QString m_stream;
-};
-
 QByteArray terminateBody(Condition condition, const QByteArray &inner = {})
 {
     return buildBody({{QStringLiteral("type"), QStringLiteral("terminate")},
@@ -152,25 +88,19 @@ QByteArray terminateBody(Condition condition, const QByteArray &inner = {})
 
 } // namespace
 
-BoshEndpoint::BoshEndpoint(const Config &config, Xmpp::Resolver *resolver, Monitor::Hub *hub, QObject *parent)
-    : QObject(parent), m_config(config), m_resolver(resolver), m_hub(hub)
+BoshEndpoint::BoshEndpoint(const Config &config, Xmpp::Resolver *resolver, Monitor::Hub *hub,
+                           Stream::StreamRegistry *registry, QObject *parent)
+    : QObject(parent), m_config(config), m_resolver(resolver), m_hub(hub), m_registry(registry),
+      m_sessions(new Stream::OwnedStreams(registry, kTickMs, this))
 {
     m_clock.start();
-    m_sidSecret.resize(32);
-    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(m_sidSecret.data()),
-                                          m_sidSecret.size() / qsizetype(sizeof(quint32)));
-    m_timer.setInterval(kTickMs);
-    connect(&m_timer, &QTimer::timeout, this, &BoshEndpoint::tick);
 }
 
-BoshEndpoint::~BoshEndpoint()
+BoshEndpoint::~BoshEndpoint() = default;
+
+int BoshEndpoint::sessionCount() const
 {
-    const auto sessions = m_sessions;
-    m_sessions.clear();
-    for (BoshSession *session : sessions) {
-        session->disconnect(this);
-        delete session;
-    }
+    return m_sessions->count();
 }
 
 void BoshEndpoint::handle(Http::Exchange *exchange)
@@ -258,26 +188,14 @@ void BoshEndpoint::handleBody(const QByteArray &data, Http::Exchange *exchange, 
 void BoshEndpoint::createSession(const Body &body, Http::Exchange *exchange, const QByteArray &callback)
 {
     auto responder = std::make_shared<HttpResponder>(exchange, callback);
-    if (m_draining) {
+    if (m_registry->isDraining()) {
         // Drain: new sessions go elsewhere (XEP-0124 §17.3 see-other-uri), or nowhere while stopping.
-        if (m_drainUri.isEmpty())
+        const QString uri = m_registry->drainUri();
+        if (uri.isEmpty())
             responder->send(200, terminateBody(Condition::SystemShutdown));
         else
-            responder->send(
-                200, terminateBody(Condition::SeeOtherUri, "<uri>" + escapeAttribute(m_drainUri) + "</uri>"));
-        return;
-    }
-    const QHostAddress peer = exchange->request().peerAddress;
-    if (m_limits) {
-        if (const std::optional<Limits::Limit> limit = m_limits->tryOpenSession(peer)) {
-            // 503 when the server is full, 429 (RFC 6585) when this client has its share; the body
-            // carries the BOSH condition for clients that read it.
-            responder->send(*limit == Limits::Limit::MaxSessions ? 503 : 429,
-                            terminateBody(Condition::PolicyViolation));
-            return;
-        }
-    } else if (m_sessions.size() >= m_config.maxSessions) {
-        responder->send(503, terminateBody(Condition::PolicyViolation));
+            responder->send(200,
+                            terminateBody(Condition::SeeOtherUri, "<uri>" + escapeAttribute(uri) + "</uri>"));
         return;
     }
     BoshSession::Context context;
@@ -286,76 +204,20 @@ void BoshEndpoint::createSession(const Body &body, Http::Exchange *exchange, con
     context.userAgent = QString::fromUtf8(exchange->request().header("user-agent"));
     context.clientSecure = exchange->request().secure;
     context.resolver = m_resolver;
+    context.limits = m_limits;
     auto factory = [this](BoshSession *session, const QString &stream) -> std::unique_ptr<Upstream> {
-        return std::make_unique<LinkUpstream>(m_config, m_resolver, session, stream, this, m_hub);
+        return std::make_unique<Stream::LinkUpstream>(m_config, m_resolver, session, stream, m_registry,
+                                                      m_hub);
     };
     auto *session = new BoshSession(
-        m_config, context, factory, [this] { return m_clock.elapsed(); }, m_hub, this);
-    m_sessions.insert(sidKey(context.sid), session);
-    connect(session, &BoshSession::finished, this, [this, peer](const QString &sid) {
-        // Deleted later: finished() may fire deep inside the session's own call stack.
-        if (BoshSession *done = m_sessions.take(sidKey(sid))) {
-            done->deleteLater();
-            if (m_limits)
-                m_limits->closeSession(peer);
-        }
-        if (m_sessions.isEmpty())
-            m_timer.stop();
-    });
-    if (!m_timer.isActive())
-        m_timer.start();
+        m_config, context, factory, [this] { return m_clock.elapsed(); }, m_hub);
+    m_sessions->adopt(session);
     session->create(body, std::move(responder));
-}
-
-void BoshEndpoint::tick()
-{
-    // Sessions may finish (and leave the hash) while we go through them.
-    const auto sessions = m_sessions.values();
-    for (BoshSession *session : sessions) {
-        if (!session->isFinished())
-            session->checkTimers();
-    }
-}
-
-void BoshEndpoint::terminateAll(Condition condition, const QString &text)
-{
-    const auto sessions = m_sessions.values();
-    for (BoshSession *session : sessions)
-        session->terminate(condition, text);
-}
-
-void BoshEndpoint::setDraining(bool draining, const QString &uri)
-{
-    m_draining = draining;
-    m_drainUri = uri;
-}
-
-QByteArray BoshEndpoint::sidKey(QStringView sid) const
-{
-    return QMessageAuthenticationCode::hash(sid.toUtf8(), m_sidSecret, QCryptographicHash::Sha256);
 }
 
 BoshSession *BoshEndpoint::findSession(const QString &sid) const
 {
-    BoshSession *session = m_sessions.value(sidKey(sid));
-    if (!session || !constantTimeEquals(session->sid().toLatin1(), sid.toLatin1()))
-        return nullptr;
-    return session;
-}
-
-bool BoshEndpoint::terminateSession(const QString &sid, Condition condition)
-{
-    BoshSession *session = findSession(sid);
-    if (!session)
-        return false;
-    session->terminate(condition);
-    return true;
-}
-
-bool BoshEndpoint::injectStanza(const QString &sid, Monitor::Direction direction, const QByteArray &xml)
-{
-    BoshSession *session = findSession(sid);
-    return session && session->inject(direction, xml);
+    return qobject_cast<BoshSession *>(m_registry->find(sid));
 }
 
 QString BoshEndpoint::newSid() const

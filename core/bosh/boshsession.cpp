@@ -64,45 +64,30 @@ QByteArray joined(const QList<QByteArray> &payloads)
 }
 } // namespace
 
-QString conditionName(Condition condition)
+namespace {
+
+Stream::ClientStream::Client clientOf(const BoshSession::Context &context)
 {
-    switch (condition) {
-    case Condition::None:
-        return {};
-    case Condition::BadRequest:
-        return QStringLiteral("bad-request");
-    case Condition::HostGone:
-        return QStringLiteral("host-gone");
-    case Condition::HostUnknown:
-        return QStringLiteral("host-unknown");
-    case Condition::ImproperAddressing:
-        return QStringLiteral("improper-addressing");
-    case Condition::InternalServerError:
-        return QStringLiteral("internal-server-error");
-    case Condition::ItemNotFound:
-        return QStringLiteral("item-not-found");
-    case Condition::OtherRequest:
-        return QStringLiteral("other-request");
-    case Condition::PolicyViolation:
-        return QStringLiteral("policy-violation");
-    case Condition::RemoteConnectionFailed:
-        return QStringLiteral("remote-connection-failed");
-    case Condition::RemoteStreamError:
-        return QStringLiteral("remote-stream-error");
-    case Condition::SeeOtherUri:
-        return QStringLiteral("see-other-uri");
-    case Condition::SystemShutdown:
-        return QStringLiteral("system-shutdown");
-    case Condition::UndefinedCondition:
-        return QStringLiteral("undefined-condition");
-    }
-    return {};
+    Stream::ClientStream::Client client;
+    client.id = context.sid;
+    client.transport = Monitor::Transport::Bosh;
+    client.address = context.clientAddress;
+    client.userAgent = context.userAgent;
+    client.secure = context.clientSecure;
+    return client;
 }
+
+} // namespace
 
 BoshSession::BoshSession(const Config &config, const Context &context, UpstreamFactory factory, Clock clock,
                          Monitor::Hub *hub, QObject *parent)
-    : QObject(parent), m_config(config), m_context(context), m_factory(std::move(factory)),
-      m_clock(std::move(clock)), m_hub(hub)
+    : Switchboard::Stream::ClientStream(
+          config, clientOf(context),
+          [factory = std::move(factory)](Switchboard::Stream::ClientStream *owner, const QString &stream) {
+              return factory ? factory(static_cast<BoshSession *>(owner), stream) : nullptr;
+          },
+          hub, context.limits, parent),
+      m_context(context), m_clock(std::move(clock))
 {}
 
 BoshSession::~BoshSession()
@@ -115,6 +100,14 @@ BoshSession::~BoshSession()
 
 void BoshSession::create(const Body &body, ResponderPtr responder)
 {
+    if (const std::optional<Limits::Limit> limit = admit()) {
+        // 503 when the server is full, 429 (RFC 6585) when this client has its share; the body carries
+        // the BOSH condition for clients that read it.
+        responder->send(*limit == Limits::Limit::MaxSessions ? 503 : 429,
+                        terminateBody(Condition::PolicyViolation, {}, {}));
+        finishStream(Condition::PolicyViolation, QStringLiteral("refused"));
+        return;
+    }
     const qint64 now = m_clock();
     m_legacy = !body.has(QStringLiteral("ver"));
     bool ok = false;
@@ -171,22 +164,12 @@ void BoshSession::create(const Body &body, ResponderPtr responder)
         return;
     }
 
-    Stream *stream = openStream(body, to);
-    Monitor::SessionInfo info;
-    info.sid = m_context.sid;
-    info.transport = Monitor::Transport::Bosh;
-    info.clientAddress = m_context.clientAddress;
-    info.userAgent =
-        body.has(QStringLiteral("ua")) ? body.attribute(QStringLiteral("ua")) : m_context.userAgent;
-    info.domain = to;
-    info.secure = m_context.clientSecure;
-    info.created = QDateTime::currentDateTimeUtc();
-    if (m_hub) {
-        m_reported = true;
-        m_counters = m_hub->reportSessionOpened(info);
-        ++m_counters->requests;
-        Q_EMIT m_hub->streamAdded(m_context.sid, stream->name, to);
-    }
+    XmppStream *stream = openStream(body, to);
+    reportOpened(to, body.attribute(QStringLiteral("ua")));
+    if (Monitor::SessionCounters *c = counters())
+        ++c->requests;
+    if (hub())
+        Q_EMIT hub()->streamAdded(m_context.sid, stream->name, to);
 
     // The creation response waits for the server's stream features (XEP-0206 §3), bounded by the
     // backend connect deadline.
@@ -197,16 +180,16 @@ void BoshSession::create(const Body &body, ResponderPtr responder)
     held.stream = stream->name;
     held.announce = true;
     m_held.push_back(std::move(held));
-    if (m_counters)
-        m_counters->held = int(m_held.size());
+    if (counters())
+        counters()->held = int(m_held.size());
 }
 
-BoshSession::Stream *BoshSession::openStream(const Body &body, const QString &domain)
+BoshSession::XmppStream *BoshSession::openStream(const Body &body, const QString &domain)
 {
-    Stream stream;
+    XmppStream stream;
     stream.name = newStreamName();
     stream.domain = domain.toLower();
-    stream.upstream = m_factory(this, stream.name);
+    stream.upstream = makeUpstream(stream.name);
     Upstream::OpenParams params;
     params.domain = stream.domain;
     params.lang = body.attribute(QStringLiteral("xml:lang"));
@@ -218,14 +201,14 @@ BoshSession::Stream *BoshSession::openStream(const Body &body, const QString &do
             params.route = target;
     }
     m_streams.push_back(std::move(stream));
-    Stream &added = m_streams.back();
+    XmppStream &added = m_streams.back();
     added.upstream->open(params);
     return &added;
 }
 
 QString BoshSession::newStreamName() const
 {
-    // Stream names are opaque and unpredictable (XEP-0124 §16.2).
+    // XmppStream names are opaque and unpredictable (XEP-0124 §16.2).
     quint64 words[2];
     QRandomGenerator::system()->fillRange(words);
     return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex());
@@ -235,13 +218,13 @@ QString BoshSession::newStreamName() const
 
 void BoshSession::handleRequest(const Body &body, ResponderPtr responder)
 {
-    if (m_counters)
-        ++m_counters->requests;
+    if (counters())
+        ++counters()->requests;
     const auto countHeld = qScopeGuard([this] {
-        if (m_counters)
-            m_counters->held = int(m_held.size());
+        if (counters())
+            counters()->held = int(m_held.size());
     });
-    if (m_finished) {
+    if (isFinished()) {
         fail(Condition::ItemNotFound, {}, responder);
         return;
     }
@@ -324,7 +307,7 @@ void BoshSession::handleRequest(const Body &body, ResponderPtr responder)
     }
 
     process(Incoming{body, std::move(responder)});
-    while (!m_finished && !m_outOfOrder.empty() && m_outOfOrder.begin()->first == m_lastRid + 1) {
+    while (!isFinished() && !m_outOfOrder.empty() && m_outOfOrder.begin()->first == m_lastRid + 1) {
         Incoming next = std::move(m_outOfOrder.begin()->second);
         m_outOfOrder.erase(m_outOfOrder.begin());
         process(std::move(next));
@@ -368,8 +351,8 @@ void BoshSession::handleAck(qint64 ack, qint64 rid, const ResponderPtr &responde
     while (!m_cache.empty() && m_cache.begin()->first <= ack) {
         const qint64 acked = m_cache.begin()->first;
         m_cache.erase(m_cache.begin());
-        if (m_hub)
-            Q_EMIT m_hub->responseAcknowledged(m_context.sid, acked);
+        if (hub())
+            Q_EMIT hub()->responseAcknowledged(m_context.sid, acked);
     }
     // §9.3: the client has not seen a response we sent a while ago: tell it at once which one.
     if (ack < m_lastRespondedRid && !m_cache.empty()) {
@@ -384,16 +367,16 @@ void BoshSession::handleAck(qint64 ack, qint64 rid, const ResponderPtr &responde
     }
 }
 
-BoshSession::Stream *BoshSession::findStream(const QString &name)
+BoshSession::XmppStream *BoshSession::findStream(const QString &name)
 {
-    for (Stream &stream : m_streams) {
+    for (XmppStream &stream : m_streams) {
         if (stream.name == name)
             return &stream;
     }
     return nullptr;
 }
 
-BoshSession::Stream *BoshSession::streamFor(const Body &body, bool *ambiguous)
+BoshSession::XmppStream *BoshSession::streamFor(const Body &body, bool *ambiguous)
 {
     *ambiguous = false;
     if (body.has(QStringLiteral("stream")))
@@ -450,7 +433,7 @@ void BoshSession::process(Incoming incoming)
     }
 
     bool ambiguous = false;
-    Stream *stream = streamFor(body, &ambiguous);
+    XmppStream *stream = streamFor(body, &ambiguous);
     if (!stream && (body.has(QStringLiteral("stream")) || !body.payloads.isEmpty() || restart)) {
         // An unknown stream name, or payloads without the stream name that several streams require.
         fail(ambiguous ? Condition::BadRequest : Condition::ItemNotFound, {}, responder,
@@ -465,9 +448,9 @@ void BoshSession::process(Incoming incoming)
             // §16.5: close one stream; the session goes on.
             closeStream(*stream, true);
             const QString name = stream->name;
-            std::erase_if(m_streams, [&name](const Stream &s) { return s.name == name; });
-            if (m_hub)
-                Q_EMIT m_hub->streamTerminated(m_context.sid, name, {});
+            std::erase_if(m_streams, [&name](const XmppStream &s) { return s.name == name; });
+            if (hub())
+                Q_EMIT hub()->streamTerminated(m_context.sid, name, {});
             if (!answered) {
                 Held held{rid, responder, now + qint64(m_wait) * 1000, {}, false};
                 hold(std::move(held));
@@ -480,7 +463,7 @@ void BoshSession::process(Incoming incoming)
             answerOldest(false);
         if (!answered)
             send(rid, responder, 200, buildBody({{QStringLiteral("type"), QStringLiteral("terminate")}}));
-        for (Stream &s : m_streams)
+        for (XmppStream &s : m_streams)
             closeStream(s, true);
         finish(Condition::None, QStringLiteral("client terminated"));
         return;
@@ -507,8 +490,8 @@ void BoshSession::process(Incoming incoming)
             send(rid, responder, 200, buildBody({}));
         m_pauseUntil = m_clock() + qint64(seconds) * 1000;
         m_lastActivity = m_clock();
-        if (m_hub)
-            Q_EMIT m_hub->sessionPaused(m_context.sid, seconds);
+        if (hub())
+            Q_EMIT hub()->sessionPaused(m_context.sid, seconds);
         return;
     }
 
@@ -522,8 +505,8 @@ void BoshSession::process(Incoming incoming)
         stream->bindWatch = kBindWatch;
         stream->upstream->restart(
             body.has(QStringLiteral("xml:lang")) ? body.attribute(QStringLiteral("xml:lang")) : m_lang);
-        if (m_hub)
-            Q_EMIT m_hub->streamRestarted(m_context.sid, stream->name);
+        if (hub())
+            Q_EMIT hub()->streamRestarted(m_context.sid, stream->name);
     } else if (!body.payloads.isEmpty()) {
         forward(*stream, body.payloads);
     } else if (m_hold > 0 && !answered) {
@@ -584,9 +567,9 @@ void BoshSession::processAddStream(const Body &body, qint64 rid, ResponderPtr re
         fail(Condition::PolicyViolation, {}, responder);
         return;
     }
-    Stream *stream = openStream(body, to);
-    if (m_hub)
-        Q_EMIT m_hub->streamAdded(m_context.sid, stream->name, to);
+    XmppStream *stream = openStream(body, to);
+    if (hub())
+        Q_EMIT hub()->streamAdded(m_context.sid, stream->name, to);
     if (!responder)
         return;
     // §16.3: answered with the new stream's name; its features follow in later responses that carry
@@ -600,16 +583,10 @@ void BoshSession::processAddStream(const Body &body, qint64 rid, ResponderPtr re
     hold(std::move(held));
 }
 
-void BoshSession::forward(Stream &stream, const QList<QByteArray> &payloads)
+void BoshSession::forward(XmppStream &stream, const QList<QByteArray> &payloads)
 {
-    if (m_hub) {
-        for (const QByteArray &payload : payloads)
-            m_hub->countStanza(m_counters.get(), Monitor::Direction::ToServer, payload.size());
-    }
-    if (m_hub && m_hub->wantsTraffic()) {
-        for (const QByteArray &payload : payloads)
-            Q_EMIT m_hub->stanzaForwarded(m_context.sid, stream.name, Monitor::Direction::ToServer, payload);
-    }
+    for (const QByteArray &payload : payloads)
+        forwarded(stream.name, Monitor::Direction::ToServer, payload);
     stream.upstream->send(joined(payloads));
 }
 
@@ -633,7 +610,7 @@ void BoshSession::hold(Held held)
     m_held.insert(at, std::move(held));
     // §7.2 (hold): never keep more than `hold` requests waiting; the oldest goes back now. With wait=0
     // nothing waits at all.
-    while (!m_held.empty() && (qsizetype(m_held.size()) > m_hold || m_wait == 0) && !m_finished) {
+    while (!m_held.empty() && (qsizetype(m_held.size()) > m_hold || m_wait == 0) && !isFinished()) {
         if (m_held.front().announce && m_creating)
             break; // the creation response still waits for the stream features
         answerOldest(false);
@@ -645,7 +622,7 @@ void BoshSession::hold(Held held)
 void BoshSession::dropGoneRequests()
 {
     m_dropScheduled = false;
-    if (m_finished)
+    if (isFinished())
         return;
     bool dropped = false;
     for (auto it = m_held.begin(); it != m_held.end();) {
@@ -663,8 +640,8 @@ void BoshSession::dropGoneRequests()
         return;
     // Inactivity counts from here: nothing is held for the client any more.
     m_lastActivity = m_clock();
-    if (m_counters)
-        m_counters->held = int(m_held.size());
+    if (counters())
+        counters()->held = int(m_held.size());
 }
 
 void BoshSession::abandon(const Held &held)
@@ -720,7 +697,7 @@ void BoshSession::answer(Held &held, QList<Outgoing> payloads, QList<QPair<QStri
     }
 
     QList<QPair<QString, QString>> attrs = std::move(extra);
-    Stream *s = findStream(held.stream);
+    XmppStream *s = findStream(held.stream);
     if (terminal) {
         attrs.append({QStringLiteral("type"), QStringLiteral("terminate")});
         if (terminal->condition != Condition::None)
@@ -747,8 +724,8 @@ void BoshSession::answer(Held &held, QList<Outgoing> payloads, QList<QPair<QStri
 
     const bool legacyError = terminal && m_legacy && legacyStatus(terminal->condition) != 200;
     const int status = legacyError ? legacyStatus(terminal->condition) : 200;
-    if (m_hub && held.arrived >= 0)
-        m_hub->countAnswer(m_clock() - held.arrived);
+    if (hub() && held.arrived >= 0)
+        hub()->countAnswer(m_clock() - held.arrived);
     send(held.rid, held.responder, status, legacyError ? QByteArray() : buildBody(attrs, stanzas), stanzas,
          stream);
     m_lastActivity = m_clock();
@@ -757,9 +734,9 @@ void BoshSession::answer(Held &held, QList<Outgoing> payloads, QList<QPair<QStri
         const Condition condition = terminal->condition;
         const QString name = terminal->stream;
         if (multiStream()) {
-            std::erase_if(m_streams, [&name](const Stream &st) { return st.name == name; });
-            if (m_hub)
-                Q_EMIT m_hub->streamTerminated(m_context.sid, name, conditionName(condition));
+            std::erase_if(m_streams, [&name](const XmppStream &st) { return st.name == name; });
+            if (hub())
+                Q_EMIT hub()->streamTerminated(m_context.sid, name, conditionName(condition));
         } else {
             // The session ends with its only stream: everyone else waiting gets the same answer.
             const QByteArray body = terminateBody(condition, {}, {});
@@ -769,7 +746,7 @@ void BoshSession::answer(Held &held, QList<Outgoing> payloads, QList<QPair<QStri
                 send(other.rid, other.responder, legacyError ? status : 200,
                      legacyError ? QByteArray() : body);
             }
-            for (Stream &st : m_streams)
+            for (XmppStream &st : m_streams)
                 closeStream(st, false);
             finish(condition, QStringLiteral("stream ended"));
         }
@@ -780,14 +757,8 @@ void BoshSession::send(qint64 rid, const ResponderPtr &responder, int status, QB
                        QList<QByteArray> stanzas, const QString &stream)
 {
     const bool delivered = responder && responder->send(status, body);
-    if (m_hub) {
-        for (const QByteArray &stanza : std::as_const(stanzas))
-            m_hub->countStanza(m_counters.get(), Monitor::Direction::ToClient, stanza.size());
-    }
-    if (m_hub && m_hub->wantsTraffic()) {
-        for (const QByteArray &stanza : std::as_const(stanzas))
-            Q_EMIT m_hub->stanzaForwarded(m_context.sid, stream, Monitor::Direction::ToClient, stanza);
-    }
+    for (const QByteArray &stanza : std::as_const(stanzas))
+        forwarded(stream, Monitor::Direction::ToClient, stanza);
     m_lastResponseEmpty = stanzas.isEmpty();
     if (!stanzas.isEmpty())
         m_emptyArrivals.clear();
@@ -813,10 +784,10 @@ void BoshSession::trimCache()
     while (qsizetype(m_cache.size()) > keep) {
         Cached &oldest = m_cache.begin()->second;
         if (!oldest.delivered) {
-            Stream *stream = findStream(oldest.stream);
+            XmppStream *stream = findStream(oldest.stream);
             for (const QByteArray &stanza : std::as_const(oldest.stanzas)) {
-                if (m_hub)
-                    Q_EMIT m_hub->noClient(m_context.sid, oldest.stream, stanza);
+                if (hub())
+                    Q_EMIT hub()->noClient(m_context.sid, oldest.stream, stanza);
                 const QByteArray bounce = Xmpp::bounceStanza(stanza);
                 if (stream && !bounce.isEmpty())
                     stream->upstream->send(bounce);
@@ -840,10 +811,10 @@ void BoshSession::flush()
 {
     m_flushScheduled = false;
     const auto countHeld = qScopeGuard([this] {
-        if (m_counters)
-            m_counters->held = int(m_held.size());
+        if (counters())
+            counters()->held = int(m_held.size());
     });
-    while (!m_finished && !m_queue.empty() && !m_held.empty())
+    while (!isFinished() && !m_queue.empty() && !m_held.empty())
         answerOldest(false);
 }
 
@@ -851,7 +822,7 @@ void BoshSession::flush()
 
 qint64 BoshSession::nextDeadline() const
 {
-    if (m_finished)
+    if (isFinished())
         return 0;
     if (!m_held.empty()) {
         qint64 earliest = 0;
@@ -866,32 +837,32 @@ qint64 BoshSession::nextDeadline() const
 
 void BoshSession::checkTimers()
 {
-    if (m_finished)
+    if (isFinished())
         return;
     const auto countHeld = qScopeGuard([this] {
-        if (m_counters)
-            m_counters->held = int(m_held.size());
+        if (counters())
+            counters()->held = int(m_held.size());
     });
     const qint64 now = m_clock();
     // §7.1 (wait): a held request with nothing to say is answered empty when its time is up.
-    while (!m_finished && !m_held.empty() && m_held.front().deadline && m_held.front().deadline <= now) {
+    while (!isFinished() && !m_held.empty() && m_held.front().deadline && m_held.front().deadline <= now) {
         if (m_held.front().announce && m_creating) {
             // The server never sent its features within the connect deadline.
-            if (m_hub)
-                Q_EMIT m_hub->backendFailed(m_context.sid, m_held.front().stream,
+            if (hub())
+                Q_EMIT hub()->backendFailed(m_context.sid, m_held.front().stream,
                                             conditionName(Condition::RemoteConnectionFailed), false);
             fail(Condition::RemoteConnectionFailed);
             return;
         }
         answerOldest(false);
     }
-    if (m_finished || !m_held.empty())
+    if (isFinished() || !m_held.empty())
         return;
     // §7.1 (inactivity) and §10 (pause): no request waiting for too long ends the session silently.
     const qint64 limit = m_pauseUntil ? m_pauseUntil : m_lastActivity + qint64(m_inactivity) * 1000;
     if (now > limit) {
         qCDebug(lcBosh) << m_context.sid << "inactive, ending";
-        for (Stream &stream : m_streams)
+        for (XmppStream &stream : m_streams)
             closeStream(stream, true);
         finish(Condition::None, QStringLiteral("inactivity"));
     }
@@ -901,30 +872,23 @@ void BoshSession::checkTimers()
 
 void BoshSession::upstreamOpened(const QString &stream, const Xmpp::StreamHeader &header)
 {
-    Stream *s = findStream(stream);
+    XmppStream *s = findStream(stream);
     if (!s)
         return;
     s->opened = true;
     s->restarting = false;
     s->header = header;
-    if (m_hub)
-        Q_EMIT m_hub->backendConnected(m_context.sid, stream, s->upstream->peer(),
+    if (hub())
+        Q_EMIT hub()->backendConnected(m_context.sid, stream, s->upstream->peer(),
                                        s->upstream->isEncrypted());
 }
 
 void BoshSession::upstreamElement(const QString &stream, const QByteArray &xml)
 {
-    Stream *s = findStream(stream);
-    if (m_finished || !s)
+    XmppStream *s = findStream(stream);
+    if (isFinished() || !s)
         return;
-    if (s->bindWatch > 0 && m_hub) {
-        // RFC 6120 §7: the bind result comes among the first stanzas after the last restart.
-        --s->bindWatch;
-        if (const QString jid = Monitor::Hub::boundJid(xml); !jid.isEmpty()) {
-            s->bindWatch = 0;
-            m_hub->reportBound(m_context.sid, stream, jid);
-        }
-    }
+    checkBind(s->bindWatch, stream, xml);
     m_queue.push_back(Outgoing{stream, xml});
     m_queuedBytes += xml.size();
     if (m_queuedBytes > m_config.maxClientBacklog && !m_overflowing) {
@@ -944,8 +908,8 @@ void BoshSession::upstreamElement(const QString &stream, const QByteArray &xml)
 
 void BoshSession::upstreamClosed(const QString &stream)
 {
-    Stream *s = findStream(stream);
-    if (!s || s->closing || m_finished)
+    XmppStream *s = findStream(stream);
+    if (!s || s->closing || isFinished())
         return;
     // The server ended the stream: deliver what came before, then tell the client (nothing lost).
     s->closing = true;
@@ -954,31 +918,16 @@ void BoshSession::upstreamClosed(const QString &stream)
 }
 
 void BoshSession::upstreamFailed(const QString &stream, Xmpp::LinkFailure failure,
-                                 const QByteArray &streamErrorXml)
+                                 const QByteArray &streamErrorXml, const QString &)
 {
-    Stream *s = findStream(stream);
-    if (!s || s->closing || m_finished)
+    XmppStream *s = findStream(stream);
+    if (!s || s->closing || isFinished())
         return;
     s->closing = true;
-    Condition condition = Condition::RemoteConnectionFailed;
-    QByteArray inner;
-    switch (failure) {
-    case Xmpp::LinkFailure::HostUnknown:
-        condition = Condition::HostUnknown;
-        break;
-    case Xmpp::LinkFailure::RemoteStreamError:
-        // XEP-0206 §6: the server's stream error goes to the client inside the terminate body.
-        condition = Condition::RemoteStreamError;
-        inner = streamErrorXml;
-        break;
-    case Xmpp::LinkFailure::RemoteConnectionFailed:
-    case Xmpp::LinkFailure::ConnectionLost:
-        condition = Condition::RemoteConnectionFailed;
-        break;
-    }
+    const Condition condition = linkFailed(stream, failure, s->opened);
+    // XEP-0206 §6: the server's stream error goes to the client inside the terminate body.
+    const QByteArray inner = condition == Condition::RemoteStreamError ? streamErrorXml : QByteArray();
     qCDebug(lcBosh) << m_context.sid << "stream" << stream << "failed:" << conditionName(condition);
-    if (m_hub)
-        Q_EMIT m_hub->backendFailed(m_context.sid, stream, conditionName(condition), s->opened);
     m_queue.push_back(Outgoing{stream, inner, true, condition});
     scheduleFlush();
 }
@@ -1019,7 +968,7 @@ void BoshSession::fail(Condition condition, const QByteArray &inner, const Respo
     const QByteArray body = legacy ? QByteArray() : terminateBody(condition, inner, stream);
     if (extra)
         extra->send(status, body);
-    if (m_finished)
+    if (isFinished())
         return;
     // §17.2: the other requests waiting when one request ends the session learn it as other-request;
     // without a triggering request (timeouts, operator, shutdown) everyone gets the condition itself.
@@ -1033,14 +982,14 @@ void BoshSession::fail(Condition condition, const QByteArray &inner, const Respo
     for (auto &[rid, pending] : m_outOfOrder)
         pending.responder->send(othersStatus, others);
     m_outOfOrder.clear();
-    for (Stream &s : m_streams)
+    for (XmppStream &s : m_streams)
         closeStream(s, true);
     finish(condition, QStringLiteral("terminated"));
 }
 
 void BoshSession::terminate(Condition condition, const QString &text)
 {
-    if (m_finished)
+    if (isFinished())
         return;
     QByteArray inner;
     if (condition == Condition::SeeOtherUri && !text.isEmpty())
@@ -1050,9 +999,9 @@ void BoshSession::terminate(Condition condition, const QString &text)
 
 bool BoshSession::inject(Monitor::Direction direction, const QByteArray &xml)
 {
-    if (m_finished)
+    if (isFinished())
         return false;
-    for (Stream &stream : m_streams) {
+    for (XmppStream &stream : m_streams) {
         // Not while a restart is under way: the server is between streams (RFC 6120 §4.3.3).
         if (!stream.upstream || !stream.opened || stream.closing || stream.restarting)
             continue;
@@ -1068,7 +1017,7 @@ bool BoshSession::inject(Monitor::Direction direction, const QByteArray &xml)
     return false;
 }
 
-void BoshSession::closeStream(Stream &stream, bool bounceQueued)
+void BoshSession::closeStream(XmppStream &stream, bool bounceQueued)
 {
     if (!stream.upstream)
         return;
@@ -1079,8 +1028,8 @@ void BoshSession::closeStream(Stream &stream, bool bounceQueued)
             continue;
         }
         if (!it->terminal) {
-            if (m_hub)
-                Q_EMIT m_hub->noClient(m_context.sid, stream.name, it->xml);
+            if (hub())
+                Q_EMIT hub()->noClient(m_context.sid, stream.name, it->xml);
             const QByteArray bounce = Xmpp::bounceStanza(it->xml);
             if (bounceQueued && !stream.closing && !bounce.isEmpty())
                 stream.upstream->send(bounce);
@@ -1092,8 +1041,8 @@ void BoshSession::closeStream(Stream &stream, bool bounceQueued)
         if (cached.delivered || cached.stream != stream.name)
             continue;
         for (const QByteArray &stanza : std::as_const(cached.stanzas)) {
-            if (m_hub)
-                Q_EMIT m_hub->noClient(m_context.sid, stream.name, stanza);
+            if (hub())
+                Q_EMIT hub()->noClient(m_context.sid, stream.name, stanza);
             const QByteArray bounce = Xmpp::bounceStanza(stanza);
             if (bounceQueued && !stream.closing && !bounce.isEmpty())
                 stream.upstream->send(bounce);
@@ -1106,20 +1055,17 @@ void BoshSession::closeStream(Stream &stream, bool bounceQueued)
 
 void BoshSession::finish(Condition condition, const QString &reason)
 {
-    if (m_finished)
+    if (isFinished())
         return;
-    m_finished = true;
     qCDebug(lcBosh) << m_context.sid << "finished:" << reason << conditionName(condition);
-    if (m_hub && m_reported) {
-        for (const Stream &s : m_streams)
-            Q_EMIT m_hub->streamTerminated(m_context.sid, s.name, conditionName(condition));
-        m_hub->reportSessionClosed(m_context.sid,
-                                   condition == Condition::None ? reason : conditionName(condition));
+    if (hub() && isReported()) {
+        for (const XmppStream &s : m_streams)
+            Q_EMIT hub()->streamTerminated(m_context.sid, s.name, conditionName(condition));
     }
-    Q_EMIT finished(m_context.sid, condition);
+    finishStream(condition, reason);
 }
 
-QList<QPair<QString, QString>> BoshSession::creationAttributes(const Stream &stream) const
+QList<QPair<QString, QString>> BoshSession::creationAttributes(const XmppStream &stream) const
 {
     // XEP-0124 §7.1 and XEP-0206 §3 (session creation response).
     QList<QPair<QString, QString>> attrs{

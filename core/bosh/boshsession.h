@@ -3,8 +3,9 @@
 
 #include "base/config.h"
 #include "bosh/boshbody.h"
-#include "bosh/upstream.h"
+#include "bosh/responder.h"
 #include "monitor/hub.h"
+#include "stream/clientstream.h"
 #include "xmpp/serverlink.h"
 
 #include <QByteArray>
@@ -21,24 +22,10 @@
 
 namespace Switchboard::Bosh {
 
-/// Terminal binding conditions (XEP-0124 §17.2).
-enum class Condition {
-    None,
-    BadRequest,
-    HostGone,
-    HostUnknown,
-    ImproperAddressing,
-    InternalServerError,
-    ItemNotFound,
-    OtherRequest,
-    PolicyViolation,
-    RemoteConnectionFailed,
-    RemoteStreamError,
-    SeeOtherUri,
-    SystemShutdown,
-    UndefinedCondition,
-};
-QString conditionName(Condition condition);
+/// Terminal binding conditions (XEP-0124 §17.2): the conditions every client stream shares.
+using Condition = Stream::Condition;
+using Stream::conditionName;
+using Stream::Upstream;
 
 /// One BOSH session (XEP-0124 + XEP-0206): the rid window and in-order forwarding, held requests,
 /// the response cache and resends, acks, wait/inactivity/pause timers, overactivity, key sequencing,
@@ -47,9 +34,10 @@ QString conditionName(Condition condition);
 /// whatever the clock says (milliseconds), and checkTimers() is called by the owner, so every rule is
 /// testable without a network.
 ///
-/// Lives in one thread. finished() is emitted once, after which the owner deletes the session
-/// (deleteLater: it may fire from inside handleRequest()).
-class BoshSession final : public QObject
+/// A ClientStream: the hub, the admission, the upstreams and finished() are handled there. Lives in one
+/// thread. finished() is emitted once, after which the owner deletes the session (deleteLater: it may
+/// fire from inside handleRequest()).
+class BoshSession final : public Stream::ClientStream
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(BoshSession)
@@ -66,6 +54,8 @@ public:
         bool clientSecure = false; ///< the HTTP request came over TLS
         /// Checks `to` and `route` against the allowlist (null: everything allowed, for tests).
         const Xmpp::Resolver *resolver = nullptr;
+        /// Session admission (null: none, for tests).
+        Limits *limits = nullptr;
     };
 
     /// `config` must outlive the session.
@@ -81,24 +71,24 @@ public:
     /// Any later request of this session.
     void handleRequest(const Body &body, ResponderPtr responder);
     /// Fires wait, inactivity and pause deadlines that have passed. Called by the owner periodically.
-    void checkTimers();
+    void checkTimers() override;
     /// The earliest time (clock ms) at which checkTimers() has something to do; 0 when nothing pends.
     qint64 nextDeadline() const;
     /// Ends the session from the outside (shutdown, operator): held requests get the condition.
-    void terminate(Condition condition, const QString &text = {});
+    void terminate(Condition condition, const QString &text = {}) override;
     /// Workbench action (the monitor window's "inject"): puts one stanza into the first open stream,
     /// toward the server (as if the client had sent it) or toward the client (as if the server had).
     /// It is counted and recorded like any other. False when no stream is open.
-    bool inject(Monitor::Direction direction, const QByteArray &xml);
+    bool inject(Monitor::Direction direction, const QByteArray &xml) override;
 
-    // Events from the upstream of a stream (called by the Upstream implementation).
-    void upstreamOpened(const QString &stream, const Xmpp::StreamHeader &header);
-    void upstreamElement(const QString &stream, const QByteArray &xml);
-    void upstreamClosed(const QString &stream);
-    void upstreamFailed(const QString &stream, Xmpp::LinkFailure failure, const QByteArray &streamErrorXml);
+    // Events from the upstream of a stream (Stream::UpstreamEvents).
+    void upstreamOpened(const QString &stream, const Xmpp::StreamHeader &header) override;
+    void upstreamElement(const QString &stream, const QByteArray &xml) override;
+    void upstreamClosed(const QString &stream) override;
+    void upstreamFailed(const QString &stream, Xmpp::LinkFailure failure, const QByteArray &streamErrorXml,
+                        const QString &reason = {}) override;
 
-    const QString &sid() const { return m_context.sid; }
-    bool isFinished() const { return m_finished; }
+    const QString &sid() const { return id(); }
     int heldCount() const { return int(m_held.size()); }
     int streamCount() const { return int(m_streams.size()); }
     int wait() const { return m_wait; }
@@ -106,12 +96,8 @@ public:
     int requests() const { return m_requests; }
     int inactivity() const { return m_inactivity; }
 
-Q_SIGNALS:
-    /// The session is over (terminated, timed out, failed). Emitted once.
-    void finished(const QString &sid, Switchboard::Bosh::Condition condition);
-
 private:
-    struct Stream
+    struct XmppStream
     {
         QString name;
         QString domain;
@@ -164,9 +150,9 @@ private:
     /// A repeated rid must carry the key its first request carried (§15).
     bool repeatKeyMatches(const Body &body, qint64 rid) const;
     void handleAck(qint64 ack, qint64 rid, const ResponderPtr &responder, bool *answered);
-    Stream *streamFor(const Body &body, bool *ambiguous);
-    Stream *findStream(const QString &name);
-    Stream *openStream(const Body &body, const QString &domain);
+    XmppStream *streamFor(const Body &body, bool *ambiguous);
+    XmppStream *findStream(const QString &name);
+    XmppStream *openStream(const Body &body, const QString &domain);
     void hold(Held held);
     /// Drops held requests whose client connection closed (queued after Responder::onGone): what would
     /// have gone to them stays queued for the session's next request.
@@ -180,23 +166,19 @@ private:
     void flush();
     void fail(Condition condition, const QByteArray &inner = {}, const ResponderPtr &extra = {},
               const QString &stream = {});
-    void closeStream(Stream &stream, bool bounceQueued);
+    void closeStream(XmppStream &stream, bool bounceQueued);
     void finish(Condition condition, const QString &reason = {});
     void bounceUndelivered();
-    void forward(Stream &stream, const QList<QByteArray> &payloads);
-    QList<QPair<QString, QString>> creationAttributes(const Stream &stream) const;
+    void forward(XmppStream &stream, const QList<QByteArray> &payloads);
+    QList<QPair<QString, QString>> creationAttributes(const XmppStream &stream) const;
     QByteArray terminateBody(Condition condition, const QByteArray &inner, const QString &stream) const;
     int legacyStatus(Condition condition) const;
     void trimCache();
     QString newStreamName() const;
     bool multiStream() const { return m_streams.size() > 1; }
 
-    const Config &m_config; ///< owned by the endpoint, which outlives its sessions
     Context m_context;
-    UpstreamFactory m_factory;
     Clock m_clock;
-    Monitor::Hub *m_hub = nullptr;
-    std::shared_ptr<Monitor::SessionCounters> m_counters; ///< the hub's, bumped here (null without a hub)
 
     // Negotiated at creation (XEP-0124 §7.1).
     int m_wait = 60;
@@ -224,7 +206,7 @@ private:
     QList<qint64> m_abandoned;
     /// arrivals of new empty requests since the last answer with payloads, within `polling` (overactivity)
     QList<qint64> m_emptyArrivals;
-    std::vector<Stream> m_streams;
+    std::vector<XmppStream> m_streams;
 
     qint64 m_lastActivity = 0;  ///< when the last request arrived or the last held one was answered
     qint64 m_pauseUntil = 0;    ///< while paused, inactivity is stretched to this time (§10)
@@ -234,8 +216,6 @@ private:
     bool m_dropScheduled = false;
     bool m_overflowing = false; ///< max_client_backlog exceeded; the session ends from the event loop
     bool m_creating = true;
-    bool m_finished = false;
-    bool m_reported = false; ///< the hub was told the session opened
 };
 
 } // namespace Switchboard::Bosh

@@ -3,7 +3,11 @@
 
 #include "http/cors.h"
 #include "http/httpmessage.h"
+#include "stream/linkupstream.h"
+#include "stream/ownedstreams.h"
+#include "stream/streamregistry.h"
 #include "websocket/framing.h"
+#include "websocket/socketchannel.h"
 #include "websocket/websocketstream.h"
 
 #include <QLoggingCategory>
@@ -34,10 +38,11 @@ QByteArray trimmedPath(QByteArray path)
 } // namespace
 
 WebSocketFront::WebSocketFront(const Config &config, Xmpp::Resolver *resolver, Monitor::Hub *hub,
-                               QObject *parent)
-    : QObject(parent), m_config(config), m_resolver(resolver), m_hub(hub),
+                               Stream::StreamRegistry *registry, QObject *parent)
+    : QObject(parent), m_config(config), m_resolver(resolver), m_hub(hub), m_registry(registry),
       m_server(QStringLiteral("Switchboard"), QWebSocketServer::NonSecureMode),
-      m_secureServer(QStringLiteral("Switchboard"), QWebSocketServer::SecureMode)
+      m_secureServer(QStringLiteral("Switchboard"), QWebSocketServer::SecureMode),
+      m_streams(new Stream::OwnedStreams(registry, kTickMs, this))
 {
     for (QWebSocketServer *server : {&m_server, &m_secureServer}) {
         server->setSupportedSubprotocols({QString::fromLatin1(kSubprotocol)});
@@ -45,23 +50,17 @@ WebSocketFront::WebSocketFront(const Config &config, Xmpp::Resolver *resolver, M
         connect(server, &QWebSocketServer::newConnection, this, &WebSocketFront::accept);
     }
     m_clock.start();
-    m_timer.setInterval(kTickMs);
-    connect(&m_timer, &QTimer::timeout, this, [this] {
-        const qint64 now = m_clock.elapsed();
-        const auto streams = m_streams.values();
-        for (WebSocketStream *stream : streams)
-            stream->checkTimers(now);
-    });
 }
 
 WebSocketFront::~WebSocketFront()
 {
-    const auto streams = m_streams.values();
-    m_streams.clear();
-    for (WebSocketStream *stream : streams) {
-        stream->disconnect(this);
-        delete stream;
-    }
+    // The streams go first (with m_streams), while the handshake bookkeeping they may touch is whole.
+    delete m_streams;
+}
+
+int WebSocketFront::streamCount() const
+{
+    return m_streams->count();
 }
 
 bool WebSocketFront::handleUpgrade(QTcpSocket *socket, const Http::Request &head)
@@ -151,49 +150,31 @@ void WebSocketFront::accept()
     for (QWebSocketServer *server : {&m_server, &m_secureServer}) {
         while (QWebSocket *socket = server->nextPendingConnection()) {
             QTcpSocket *transport = handshakeCompleted(socket);
-            const QString id = newId();
-            auto *stream = new WebSocketStream(socket, transport, id, m_config, m_resolver, m_hub, this);
-            if (const QHostAddress client = m_clientAddresses.take(transport); !client.isNull())
-                stream->setClientAddress(client);
-            m_streams.insert(id, stream);
-            connect(stream, &WebSocketStream::finished, this, [this](const QString &finishedId) {
-                if (WebSocketStream *done = m_streams.take(finishedId))
-                    done->deleteLater();
-                if (m_streams.isEmpty())
-                    m_timer.stop();
-            });
-            if (!m_timer.isActive())
-                m_timer.start();
+            WebSocketStream::Context context;
+            context.client.id = newId();
+            context.client.transport = Monitor::Transport::WebSocket;
+            // Behind trusted proxies the client is not the socket's peer (docs/PROXIES.md).
+            const QHostAddress forwarded = m_clientAddresses.take(transport);
+            context.client.address = forwarded.isNull() ? socket->peerAddress() : forwarded;
+            context.client.userAgent = QString::fromUtf8(socket->request().rawHeader("User-Agent"));
+            context.client.secure = socket->requestUrl().scheme() == QLatin1String("wss");
+            context.resolver = m_resolver;
+            context.registry = m_registry;
+            context.limits = m_limits;
+            auto *stream = new WebSocketStream(
+                m_config, context,
+                [socket, transport](WebSocketStream *owner) {
+                    return std::make_unique<SocketChannel>(socket, transport, owner);
+                },
+                [this](Stream::ClientStream *owner,
+                       const QString &name) -> std::unique_ptr<Stream::Upstream> {
+                    return std::make_unique<Stream::LinkUpstream>(m_config, m_resolver, owner, name,
+                                                                  m_registry, m_hub);
+                },
+                [this] { return m_clock.elapsed(); }, m_hub);
+            m_streams->adopt(stream);
         }
     }
-}
-
-void WebSocketFront::setDraining(bool draining, const QString &uri)
-{
-    m_draining = draining;
-    m_drainUri = uri;
-}
-
-void WebSocketFront::closeAll(const QString &condition, const QString &seeOtherUri)
-{
-    const auto streams = m_streams.values();
-    for (WebSocketStream *stream : streams)
-        stream->closeWith(condition, seeOtherUri);
-}
-
-bool WebSocketFront::closeStream(const QString &id, const QString &condition)
-{
-    WebSocketStream *stream = m_streams.value(id);
-    if (!stream)
-        return false;
-    stream->closeWith(condition);
-    return true;
-}
-
-bool WebSocketFront::injectStanza(const QString &id, Monitor::Direction direction, const QByteArray &xml)
-{
-    WebSocketStream *stream = m_streams.value(id);
-    return stream && stream->inject(direction, xml);
 }
 
 } // namespace Switchboard::WebSocket

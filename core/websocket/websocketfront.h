@@ -7,6 +7,7 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 #include <QWebSocketServer>
 
@@ -18,6 +19,10 @@ class Limits;
 namespace Switchboard::Http {
 struct Request;
 }
+namespace Switchboard::Stream {
+class OwnedStreams;
+class StreamRegistry;
+} // namespace Switchboard::Stream
 namespace Switchboard::Xmpp {
 class Resolver;
 }
@@ -34,28 +39,19 @@ class WebSocketFront final : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(WebSocketFront)
 public:
+    /// New streams are added to `registry` (which must outlive this object); while it drains, a new
+    /// stream's first <open/> is answered with see-other-uri to its drain URI (or a system-shutdown
+    /// stream error without one).
     WebSocketFront(const Config &config, Xmpp::Resolver *resolver, Monitor::Hub *hub,
-                   QObject *parent = nullptr);
+                   Stream::StreamRegistry *registry, QObject *parent = nullptr);
     ~WebSocketFront() override;
 
     /// The HTTP front's upgrade hook. Returns true when it took the socket (accepted or refused).
     bool handleUpgrade(QTcpSocket *socket, const Http::Request &head);
-    /// Ends every stream with a stream error (`system-shutdown`) or a see-other-uri close.
-    void closeAll(const QString &condition, const QString &seeOtherUri = {});
-    int streamCount() const { return int(m_streams.size()); }
-    bool hasStream(const QString &id) const { return m_streams.contains(id); }
-    /// Ends one stream with a stream error `condition` (operator action). False when there is none.
-    bool closeStream(const QString &id, const QString &condition);
-    /// Puts one stanza into a stream (WebSocketStream::inject). False when there is none or it is not open.
-    bool injectStanza(const QString &id, Monitor::Direction direction, const QByteArray &xml);
+    int streamCount() const;
     /// Session admission and refusal reporting (may be null). Must outlive this object.
     void setLimits(Limits *limits) { m_limits = limits; }
     Limits *limits() const { return m_limits; }
-    /// While draining, a new stream's first <open/> is answered with see-other-uri to `uri` (or a
-    /// system-shutdown stream error when `uri` is empty); open streams carry on.
-    void setDraining(bool draining, const QString &uri = {});
-    bool isDraining() const { return m_draining; }
-    const QString &drainUri() const { return m_drainUri; }
 
     /// Interval of the keepalive/idle checks.
     static constexpr int kTickMs = 1000;
@@ -70,14 +66,13 @@ private:
     const Config &m_config;
     Xmpp::Resolver *m_resolver = nullptr;
     Monitor::Hub *m_hub = nullptr;
+    Stream::StreamRegistry *m_registry = nullptr;
     QWebSocketServer m_server;
     /// For sockets from the TLS listener (already encrypted): the same handshake, but the request URL
     /// is wss://, which is how a stream knows it is secure.
     QWebSocketServer m_secureServer;
     Limits *m_limits = nullptr;
-    bool m_draining = false;
-    QString m_drainUri;
-    QHash<QString, WebSocketStream *> m_streams;
+    Stream::OwnedStreams *m_streams; ///< owns and ticks the streams; lookups go through the registry
     /// Sockets handed to QWebSocketServer, their deadlines. accept() also finds each WebSocket's own
     /// socket here (QWebSocket does not give it out).
     QHash<QTcpSocket *, QTimer *> m_handshakes;

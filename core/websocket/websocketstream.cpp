@@ -1,61 +1,29 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "websocket/websocketstream.h"
 
-#include "base/limits.h"
+#include "stream/streamregistry.h"
 #include "websocket/framing.h"
-#include "websocket/websocketfront.h"
 #include "xmpp/bounce.h"
 #include "xmpp/resolver.h"
 
-#include <QDateTime>
 #include <QLoggingCategory>
-#include <QSslSocket>
-#include <QTimer>
 
 Q_LOGGING_CATEGORY(lcWs, "switchboard.ws", QtWarningMsg)
 
 namespace Switchboard::WebSocket {
 
-WebSocketStream::WebSocketStream(QWebSocket *socket, QTcpSocket *transport, const QString &id,
-                                 const Config &config, Xmpp::Resolver *resolver, Monitor::Hub *hub,
-                                 QObject *parent)
-    : QObject(parent), m_socket(socket), m_transport(transport), m_id(id), m_config(config),
-      m_resolver(resolver), m_hub(hub)
+using Stream::Condition;
+using Stream::conditionName;
+
+WebSocketStream::WebSocketStream(
+    const Config &config, Context context,
+    const std::function<std::unique_ptr<Channel>(WebSocketStream *)> &makeChannel, UpstreamFactory factory,
+    Clock clock, Monitor::Hub *hub, QObject *parent)
+    : Stream::ClientStream(config, context.client, std::move(factory), hub, context.limits, parent),
+      m_context(std::move(context)), m_clock(std::move(clock))
 {
-    socket->setParent(this);
-    m_age.start();
-    m_peer = socket->peerAddress();
-    // Qt's defaults (2 GiB frames and messages) would let one frame header make us buffer gigabytes:
-    // Qt collects a frame's whole payload before it hands it on. With these caps Qt refuses a frame
-    // as soon as its header announces more, and a fragmented message as soon as its fragments add up
-    // to more, closing with 1009 (counted below); the read buffer bounds what sits in the socket
-    // meanwhile. The caps sit a little above ours so a message just over ws_max_message_size still
-    // gets a proper stream error (RFC 7395 §3.5) from onText().
-    socket->setMaxAllowedIncomingFrameSize(quint64(maxIncomingMessage(m_config)));
-    socket->setMaxAllowedIncomingMessageSize(quint64(maxIncomingMessage(m_config)));
-    socket->setReadBufferSize(readBufferSize(m_config));
-    connect(socket, &QWebSocket::textMessageReceived, this, &WebSocketStream::onText);
-    connect(socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &) {
-        // RFC 7395 §3.2: XMPP travels in text messages only.
-        fail(streamErrorFrame(QStringLiteral("unsupported-encoding")),
-             QStringLiteral("unsupported-encoding"));
-    });
-    connect(socket, &QWebSocket::pong, this, [this] { m_active = true; });
-    connect(socket, &QWebSocket::bytesWritten, this, &WebSocketStream::forgetDelivered);
-    connect(socket, &QWebSocket::disconnected, this, [this] {
-        if (m_state != State::Closed && m_socket &&
-            m_socket->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData) {
-            // Qt refused a frame or message over maxIncomingMessage() and closed the connection.
-            if (auto *front = qobject_cast<WebSocketFront *>(this->parent()); front && front->limits())
-                front->limits()->refused(Limits::Limit::WsMaxMessageSize, m_peer);
-            retireLink();
-            finish(QStringLiteral("policy-violation"));
-            return;
-        }
-        // The client went away without <close/>: end the server stream too.
-        retireLink();
-        finish(m_state == State::Closed ? QString() : QStringLiteral("client disconnected"));
-    });
+    m_started = m_clock();
+    m_channel = makeChannel(this);
 }
 
 WebSocketStream::~WebSocketStream() = default;
@@ -70,6 +38,8 @@ qint64 WebSocketStream::readBufferSize(const Config &config)
     return qMax<qint64>(maxIncomingMessage(config) + kMaxFrameHeader, config.maxHeaderSize + 8);
 }
 
+// --- from the client ---
+
 void WebSocketStream::onText(const QString &message)
 {
     m_active = true;
@@ -77,18 +47,16 @@ void WebSocketStream::onText(const QString &message)
         return;
     const QByteArray data = message.toUtf8();
     if (data.size() > m_config.wsMaxMessageSize) {
-        if (auto *front = qobject_cast<WebSocketFront *>(parent()); front && front->limits())
-            front->limits()->refused(Limits::Limit::WsMaxMessageSize, m_peer);
-        fail(streamErrorFrame(QStringLiteral("policy-violation"), QStringLiteral("message too large")),
-             QStringLiteral("policy-violation"));
+        refused(Limits::Limit::WsMaxMessageSize);
+        fail(Condition::PolicyViolation, QStringLiteral("message too large"));
         return;
     }
     Frame frame;
     QString error;
     if (!parseFrame(data, &frame, &error, m_config.maxXmlDepth)) {
         // RFC 7395 §3.3.3: a message must be exactly one complete element.
-        qCDebug(lcWs) << m_id << "not well formed:" << error;
-        fail(streamErrorFrame(QStringLiteral("not-well-formed"), error), QStringLiteral("not-well-formed"));
+        qCDebug(lcWs) << id() << "not well formed:" << error;
+        fail(Condition::NotWellFormed, error);
         return;
     }
     switch (frame.kind) {
@@ -97,188 +65,179 @@ void WebSocketStream::onText(const QString &message)
         return;
     case Frame::Kind::Close:
         // RFC 7395 §3.6: the client ends the stream: close the server stream, answer <close/>, then the
-        // socket.
-        retireLink();
+        // WebSocket.
+        retireUpstream();
         sendText(closeFrame(), false);
         m_state = State::Closed;
-        m_socket->close(QWebSocketProtocol::CloseCodeNormal);
-        finish({});
+        m_channel->close();
+        finish(Condition::None);
         return;
     case Frame::Kind::Element:
-        if (m_state == State::AwaitOpen || !m_link) {
-            fail(streamErrorFrame(QStringLiteral("not-authorized"), QStringLiteral("send <open/> first")),
-                 QStringLiteral("not-authorized"));
+        if (m_state == State::AwaitOpen || !m_upstream) {
+            fail(Condition::NotAuthorized, QStringLiteral("send <open/> first"));
             return;
         }
         if (frame.ns == QLatin1String("http://etherx.jabber.org/streams")) {
             // Stream-level elements from the client are not forwarded as stanzas.
-            fail(streamErrorFrame(QStringLiteral("unsupported-stanza-type")),
-                 QStringLiteral("unsupported-stanza-type"));
+            fail(Condition::UnsupportedStanzaType);
             return;
         }
-        if (m_hub) {
-            m_hub->countStanza(m_counters.get(), Monitor::Direction::ToServer, frame.xml.size());
-            if (m_hub->wantsTraffic())
-                Q_EMIT m_hub->stanzaForwarded(m_id, m_id, Monitor::Direction::ToServer, frame.xml);
-        }
-        m_link->send(frame.xml);
+        forwarded(id(), Monitor::Direction::ToServer, frame.xml);
+        m_upstream->send(frame.xml);
         return;
     }
+}
+
+void WebSocketStream::onBinary()
+{
+    m_active = true;
+    // RFC 7395 §3.2: XMPP travels in text messages only.
+    fail(Condition::UnsupportedEncoding);
+}
+
+void WebSocketStream::onPong()
+{
+    m_active = true;
+}
+
+void WebSocketStream::onBytesWritten()
+{
+    forgetDelivered();
+}
+
+void WebSocketStream::onDisconnected(bool tooLarge)
+{
+    if (tooLarge && m_state != State::Closed) {
+        refused(Limits::Limit::WsMaxMessageSize);
+        retireUpstream();
+        finish(Condition::PolicyViolation);
+        return;
+    }
+    // The client went away without <close/>: end the server stream too.
+    retireUpstream();
+    finish(Condition::None, m_state == State::Closed ? QString() : QStringLiteral("client disconnected"));
 }
 
 void WebSocketStream::onOpenFrame(const QMap<QString, QString> &attrs)
 {
     const QString to = attrs.value(QStringLiteral("to")).toLower();
     const QString lang = attrs.value(QStringLiteral("xml:lang"));
-    if (m_link) {
+    if (m_upstream) {
         // RFC 7395 §3.7: a new <open/> after SASL restarts the server stream.
         if (!to.isEmpty() && to != m_domain) {
-            fail(streamErrorFrame(QStringLiteral("host-unknown")), QStringLiteral("host-unknown"));
+            fail(Condition::HostUnknown);
             return;
         }
         m_state = State::Opening;
-        m_link->restart(lang.isEmpty() ? m_lang : lang);
-        m_bindWatch = 8; // RFC 6120 §7: the bind result comes among the first stanzas after a restart
-        if (m_hub)
-            Q_EMIT m_hub->streamRestarted(m_id, m_id);
+        m_upstream->restart(lang.isEmpty() ? m_lang : lang);
+        m_bindWatch = kBindWatch;
+        if (hub())
+            Q_EMIT hub()->streamRestarted(id(), id());
         return;
     }
     if (to.isEmpty()) {
-        fail(streamErrorFrame(QStringLiteral("host-unknown"), QStringLiteral("no 'to' in <open/>")),
-             QStringLiteral("host-unknown"));
+        fail(Condition::HostUnknown, QStringLiteral("no 'to' in <open/>"));
         return;
     }
     if (attrs.value(QStringLiteral("version")) != QLatin1String("1.0")) {
-        fail(streamErrorFrame(QStringLiteral("unsupported-version")), QStringLiteral("unsupported-version"));
+        fail(Condition::UnsupportedVersion);
         return;
     }
-    if (m_resolver && !m_resolver->domainAllowed(to)) {
-        fail(streamErrorFrame(QStringLiteral("host-unknown")), QStringLiteral("host-unknown"));
+    if (m_context.resolver && !m_context.resolver->domainAllowed(to)) {
+        fail(Condition::HostUnknown);
         return;
     }
-    auto *front = qobject_cast<WebSocketFront *>(parent());
-    if (front && front->isDraining()) {
+    if (m_context.registry && m_context.registry->isDraining()) {
         // Drain: new streams go elsewhere (RFC 7395 §3.6.1 see-other-uri), or nowhere while stopping.
-        closeWith(QStringLiteral("system-shutdown"), front->drainUri());
+        terminate(Condition::SystemShutdown, m_context.registry->drainUri());
         return;
     }
-    if (front && front->limits()) {
-        if (const std::optional<Limits::Limit> limit = front->limits()->tryOpenSession(m_peer)) {
-            fail(streamErrorFrame(QStringLiteral("policy-violation"), Limits::key(*limit)),
-                 QStringLiteral("policy-violation"));
-            return;
-        }
-        m_admitted = true;
+    if (const std::optional<Limits::Limit> limit = admit()) {
+        fail(Condition::PolicyViolation, Limits::key(*limit));
+        return;
     }
     m_domain = to;
     m_lang = lang;
     m_state = State::Opening;
-    m_link = new Xmpp::ServerLink(m_config, m_resolver, this);
-    connect(m_link, &Xmpp::ServerLink::streamOpened, this, [this](const Xmpp::StreamHeader &header) {
-        m_state = State::Open;
-        m_linkUp = true;
-        sendText(openFrame(header, m_lang), false);
-        if (m_hub)
-            Q_EMIT m_hub->backendConnected(m_id, m_id, m_link->peerDescription(), m_link->isEncrypted());
-    });
-    connect(m_link, &Xmpp::ServerLink::elementReceived, this, [this](const QByteArray &xml) {
-        if (m_bindWatch > 0 && m_hub) {
-            --m_bindWatch;
-            if (const QString jid = Monitor::Hub::boundJid(xml); !jid.isEmpty()) {
-                m_bindWatch = 0;
-                m_hub->reportBound(m_id, m_id, jid);
-            }
-        }
-        sendText(xml, true);
-    });
-    connect(m_link, &Xmpp::ServerLink::streamClosed, this, [this] {
-        // The server ended its stream: <close/> to the client, then the socket (RFC 7395 §3.6).
-        sendText(closeFrame(), false);
-        m_state = State::Closed;
-        m_socket->close(QWebSocketProtocol::CloseCodeNormal);
-        finish({});
-    });
-    connect(m_link, &Xmpp::ServerLink::failed, this,
-            [this](Xmpp::LinkFailure failure, const QByteArray &streamErrorXml, const QString &reason) {
-                if (m_hub)
-                    Q_EMIT m_hub->backendFailed(m_id, m_id,
-                                                failure == Xmpp::LinkFailure::RemoteStreamError
-                                                    ? QStringLiteral("remote-stream-error")
-                                                : failure == Xmpp::LinkFailure::HostUnknown
-                                                    ? QStringLiteral("host-unknown")
-                                                    : QStringLiteral("remote-connection-failed"),
-                                                m_linkUp);
-                switch (failure) {
-                case Xmpp::LinkFailure::RemoteStreamError:
-                    fail(streamErrorXml.isEmpty() ? streamErrorFrame(QStringLiteral("undefined-condition"))
-                                                  : streamErrorXml,
-                         QStringLiteral("remote-stream-error"));
-                    break;
-                case Xmpp::LinkFailure::HostUnknown:
-                    fail(streamErrorFrame(QStringLiteral("host-unknown"), reason),
-                         QStringLiteral("host-unknown"));
-                    break;
-                case Xmpp::LinkFailure::RemoteConnectionFailed:
-                case Xmpp::LinkFailure::ConnectionLost:
-                    fail(streamErrorFrame(QStringLiteral("remote-connection-failed"), reason),
-                         QStringLiteral("remote-connection-failed"));
-                    break;
-                }
-            });
-    Xmpp::ServerLink::Params params;
+    m_upstream = makeUpstream(id());
+    Stream::Upstream::OpenParams params;
     params.domain = to;
     params.lang = lang;
     params.from = attrs.value(QStringLiteral("from"));
-    m_link->open(params);
-
-    if (m_hub) {
-        Monitor::SessionInfo info;
-        info.sid = m_id;
-        info.transport = Monitor::Transport::WebSocket;
-        info.clientAddress = m_peer;
-        info.userAgent = QString::fromUtf8(m_socket->request().rawHeader("User-Agent"));
-        info.domain = to;
-        info.secure = m_socket->requestUrl().scheme() == QLatin1String("wss");
-        info.created = QDateTime::currentDateTimeUtc();
-        m_reported = true;
-        m_counters = m_hub->reportSessionOpened(info);
-        Q_EMIT m_hub->streamAdded(m_id, m_id, to);
-    }
+    m_upstream->open(params);
+    reportOpened(to);
+    if (hub())
+        Q_EMIT hub()->streamAdded(id(), id(), to);
 }
+
+// --- from the server ---
+
+void WebSocketStream::upstreamOpened(const QString &, const Xmpp::StreamHeader &header)
+{
+    if (m_state == State::Closed)
+        return;
+    m_state = State::Open;
+    m_upstreamUp = true;
+    sendText(openFrame(header, m_lang), false);
+    if (hub() && m_upstream)
+        Q_EMIT hub()->backendConnected(id(), id(), m_upstream->peer(), m_upstream->isEncrypted());
+}
+
+void WebSocketStream::upstreamElement(const QString &stream, const QByteArray &xml)
+{
+    if (m_state == State::Closed)
+        return;
+    checkBind(m_bindWatch, stream, xml);
+    sendText(xml, true);
+}
+
+void WebSocketStream::upstreamClosed(const QString &)
+{
+    if (m_state == State::Closed)
+        return;
+    // The server ended its stream: <close/> to the client, then the WebSocket (RFC 7395 §3.6).
+    retireUpstream();
+    sendText(closeFrame(), false);
+    m_state = State::Closed;
+    m_channel->close();
+    finish(Condition::None);
+}
+
+void WebSocketStream::upstreamFailed(const QString &stream, Xmpp::LinkFailure failure,
+                                     const QByteArray &streamErrorXml, const QString &reason)
+{
+    if (m_state == State::Closed)
+        return;
+    const Condition condition = linkFailed(stream, failure, m_upstreamUp);
+    if (condition == Condition::RemoteStreamError) {
+        // The server's own stream error, as it came (empty when it came before TLS).
+        fail(condition, {},
+             streamErrorXml.isEmpty() ? streamErrorFrame(conditionName(Condition::UndefinedCondition))
+                                      : streamErrorXml);
+        return;
+    }
+    fail(condition, reason);
+}
+
+// --- toward the client ---
 
 void WebSocketStream::sendText(const QByteArray &xml, bool isStanza)
 {
-    if (!m_socket || m_state == State::Closed)
+    if (!m_channel || m_state == State::Closed)
         return;
-    if (isStanza && m_hub) {
-        m_hub->countStanza(m_counters.get(), Monitor::Direction::ToClient, xml.size());
-        if (m_hub->wantsTraffic())
-            Q_EMIT m_hub->stanzaForwarded(m_id, m_id, Monitor::Direction::ToClient, xml);
-    }
-    // Qt's socket buffers what we write (it writes nothing to the kernel in write()), so the growth
-    // of the backlog is what this message took; where it ends is how we tell later whether the
-    // client's side of the connection took all of it.
+    if (isStanza)
+        forwarded(id(), Monitor::Direction::ToClient, xml);
+    // The channel buffers what we queue, so the growth of the backlog is what this message took;
+    // where it ends is how we tell later whether the client took all of it.
     const qint64 before = backlog();
-    m_socket->sendTextMessage(QString::fromUtf8(xml));
+    m_channel->sendText(xml);
     m_handed += qMax<qint64>(0, backlog() - before);
     if (isStanza)
         m_inFlight.push_back({xml, m_handed});
-    m_socket->flush(); // out now, not on the next write notification
+    m_channel->flush();
     forgetDelivered();
     if (isStanza && backlog() > m_config.maxClientBacklog)
         cutOff();
-}
-
-qint64 WebSocketStream::backlog() const
-{
-    if (!m_transport)
-        return m_socket ? m_socket->bytesToWrite() : 0;
-    qint64 waiting = m_transport->bytesToWrite();
-    // A TLS socket's bytesToWrite() is only the plaintext not yet encrypted; the records waiting
-    // for the kernel are counted apart.
-    if (const auto *tls = qobject_cast<const QSslSocket *>(m_transport.data()))
-        waiting += tls->encryptedBytesToWrite();
-    return waiting;
 }
 
 void WebSocketStream::forgetDelivered()
@@ -292,86 +251,80 @@ void WebSocketStream::cutOff()
 {
     // The client stopped reading while the server keeps sending: without a cap we would buffer
     // without limit. RFC 6120 §4.9.3.14: policy-violation. What the client did not get goes back to
-    // its senders (RFC 6120 §8.3) like the stanzas the link bounces after retireLink().
-    qCDebug(lcWs) << m_id << "backlog over max_client_backlog:" << backlog();
-    if (auto *front = qobject_cast<WebSocketFront *>(parent()); front && front->limits())
-        front->limits()->refused(Limits::Limit::MaxClientBacklog, m_peer);
+    // its senders (RFC 6120 §8.3) like the stanzas the link bounces once retired.
+    qCDebug(lcWs) << id() << "backlog over max_client_backlog:" << backlog();
+    refused(Limits::Limit::MaxClientBacklog);
     forgetDelivered();
     std::deque<InFlight> undelivered;
     undelivered.swap(m_inFlight);
     for (const InFlight &stanza : undelivered) {
-        if (m_link) {
+        if (m_upstream) {
             if (const QByteArray bounce = Xmpp::bounceStanza(stanza.xml); !bounce.isEmpty())
-                m_link->send(bounce);
+                m_upstream->send(bounce);
         }
-        if (m_hub)
-            Q_EMIT m_hub->noClient(m_id, m_id, stanza.xml);
+        if (hub())
+            Q_EMIT hub()->noClient(id(), id(), stanza.xml);
     }
-    fail(streamErrorFrame(QStringLiteral("policy-violation"),
-                          QStringLiteral("too much data waiting for the client")),
-         QStringLiteral("policy-violation"));
+    fail(Condition::PolicyViolation, QStringLiteral("too much data waiting for the client"));
     // The stream error and <close/> wait behind everything the client did not read, so it will not see
     // them; holding the connection open for that would keep the backlog. Drop it now.
-    if (m_socket)
-        m_socket->abort();
+    if (m_channel)
+        m_channel->abort();
 }
 
-void WebSocketStream::fail(const QByteArray &streamError, const QString &condition)
+void WebSocketStream::fail(Condition condition, const QString &text, const QByteArray &streamError)
 {
     if (m_state == State::Closed)
         return;
     // RFC 6120 §4.9 over RFC 7395 §3.6: the stream error, then <close/>, then the WebSocket close.
-    sendText(streamError, false);
+    sendText(streamError.isEmpty() ? streamErrorFrame(conditionName(condition), text) : streamError, false);
     sendText(closeFrame(), false);
     m_state = State::Closed;
-    retireLink();
-    if (m_socket)
-        m_socket->close(QWebSocketProtocol::CloseCodeNormal);
+    retireUpstream();
+    m_channel->close();
     finish(condition);
 }
 
-void WebSocketStream::closeWith(const QString &condition, const QString &seeOtherUri)
+void WebSocketStream::terminate(Condition condition, const QString &text)
 {
     if (m_state == State::Closed)
         return;
-    if (!seeOtherUri.isEmpty()) {
+    if ((condition == Condition::SeeOtherUri || condition == Condition::SystemShutdown) && !text.isEmpty()) {
         // RFC 7395 §3.6.1: redirect with see-other-uri in <close/>.
-        sendText(closeFrame(seeOtherUri), false);
+        sendText(closeFrame(text), false);
         m_state = State::Closed;
-        retireLink();
-        m_socket->close(QWebSocketProtocol::CloseCodeNormal);
-        finish(QStringLiteral("see-other-uri"));
+        retireUpstream();
+        m_channel->close();
+        finish(Condition::SeeOtherUri);
         return;
     }
-    fail(streamErrorFrame(condition), condition);
+    fail(condition);
 }
 
 bool WebSocketStream::inject(Monitor::Direction direction, const QByteArray &xml)
 {
-    if (m_state != State::Open || !m_link || !m_socket)
+    if (m_state != State::Open || !m_upstream || !m_channel)
         return false;
     if (direction == Monitor::Direction::ToClient) {
         sendText(xml, true);
         return true;
     }
-    if (m_hub) {
-        m_hub->countStanza(m_counters.get(), Monitor::Direction::ToServer, xml.size());
-        if (m_hub->wantsTraffic())
-            Q_EMIT m_hub->stanzaForwarded(m_id, m_id, Monitor::Direction::ToServer, xml);
-    }
-    m_link->send(xml);
+    forwarded(id(), Monitor::Direction::ToServer, xml);
+    m_upstream->send(xml);
     return true;
 }
 
-void WebSocketStream::checkTimers(qint64 now)
+// --- time ---
+
+void WebSocketStream::checkTimers()
 {
-    if (m_state == State::Closed || !m_socket)
+    if (m_state == State::Closed || !m_channel)
         return;
+    const qint64 now = m_clock();
     // Pongs keep a connection active, so the idle limit alone never ends one that answers pings but
     // never opens a stream: it holds a connection slot and nothing else bounds it.
-    if (m_state == State::AwaitOpen && m_age.hasExpired(qint64(m_config.connectTimeout) * 1000)) {
-        fail(streamErrorFrame(QStringLiteral("connection-timeout"), QStringLiteral("no <open/> in time")),
-             QStringLiteral("connection-timeout"));
+    if (m_state == State::AwaitOpen && now - m_started >= qint64(m_config.connectTimeout) * 1000) {
+        fail(Condition::ConnectionTimeout, QStringLiteral("no <open/> in time"));
         return;
     }
     if (m_active) {
@@ -381,49 +334,38 @@ void WebSocketStream::checkTimers(qint64 now)
     }
     const qint64 quiet = now - m_lastActivity;
     if (m_config.wsIdleTimeout > 0 && quiet >= qint64(m_config.wsIdleTimeout) * 1000) {
-        fail(streamErrorFrame(QStringLiteral("connection-timeout")), QStringLiteral("connection-timeout"));
+        fail(Condition::ConnectionTimeout);
         return;
     }
     // RFC 7395 §3.8: a WebSocket ping when the connection has been quiet for a ping interval.
     if (m_config.wsPingInterval > 0 && quiet >= qint64(m_config.wsPingInterval) * 1000 &&
         now - m_lastPing >= qint64(m_config.wsPingInterval) * 1000) {
         m_lastPing = now;
-        m_socket->ping();
+        m_channel->ping();
     }
 }
 
-void WebSocketStream::retireLink()
+// --- the end ---
+
+void WebSocketStream::retireUpstream()
 {
-    if (!m_link)
+    if (!m_upstream)
         return;
-    // The link finishes on its own time: it moves to the front, which outlives this stream, bounces
-    // what the server sent before it saw our close (RFC 6120 §8.3: the client can no longer get it), closes
-    // the stream and deletes itself.
-    QPointer<Monitor::Hub> hub = m_hub;
-    m_link->retire(parent(), [hub, id = m_id](const QByteArray &xml) {
-        if (hub)
-            Q_EMIT hub->noClient(id, id, xml);
-    });
-    m_link = nullptr;
+    // Closes the server stream, bouncing what the server sent before it saw our close (the client can
+    // no longer get it); the link finishes on its own time.
+    m_upstream->close();
+    m_upstream.reset();
 }
 
-void WebSocketStream::finish(const QString &condition)
+void WebSocketStream::finish(Condition condition, const QString &reason)
 {
-    if (m_finished)
+    if (isFinished())
         return;
-    m_finished = true;
     m_state = State::Closed;
-    if (m_admitted) {
-        m_admitted = false;
-        if (auto *front = qobject_cast<WebSocketFront *>(parent()); front && front->limits())
-            front->limits()->closeSession(m_peer);
-    }
-    if (m_hub && m_reported) {
-        Q_EMIT m_hub->streamTerminated(m_id, m_id, condition);
-        m_hub->reportSessionClosed(m_id, condition);
-    }
-    // Deleted by the front later: we may be inside a socket signal.
-    Q_EMIT finished(m_id);
+    if (hub() && isReported())
+        Q_EMIT hub()->streamTerminated(id(), id(),
+                                       condition == Condition::None ? reason : conditionName(condition));
+    finishStream(condition, reason);
 }
 
 } // namespace Switchboard::WebSocket

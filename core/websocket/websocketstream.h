@@ -2,51 +2,83 @@
 #pragma once
 
 #include "base/config.h"
-#include "monitor/hub.h"
-#include "xmpp/serverlink.h"
+#include "stream/clientstream.h"
+#include "websocket/channel.h"
 
-#include <QElapsedTimer>
-#include <QObject>
-#include <QPointer>
-#include <QWebSocket>
+#include <QMap>
+#include <QString>
 
 #include <deque>
+#include <functional>
+#include <memory>
 
-class QTcpSocket;
+namespace Switchboard::Stream {
+class StreamRegistry;
+}
 
 namespace Switchboard::WebSocket {
 
-/// One client stream over WebSocket (RFC 7395): framing messages in, stanzas to the server link, and
-/// back. States follow the stream: waiting for <open/>, opening the server stream, open, closing.
-/// Deletes nothing itself: the front deletes it (deleteLater) after finished().
-class WebSocketStream final : public QObject
+/// One client stream over WebSocket (RFC 7395): framing messages in, stanzas to the server side, and
+/// back. States follow the stream: waiting for <open/>, opening the server stream, open, closed.
+///
+/// A Stream::ClientStream: the hub, the admission and the upstream's retirement are handled there.
+/// The client side is a Channel (a SocketChannel over a QWebSocket; a fake in unit tests) whose owner
+/// feeds what arrives into the on*() calls; the server side is an Upstream from the factory; time is
+/// the clock's (milliseconds), read by checkTimers(), which the front calls on its tick. So every rule
+/// is testable without a network.
+///
+/// Lives in its front's thread. finished() fires once; the front then deletes the stream (deleteLater).
+class WebSocketStream final : public Stream::ClientStream
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(WebSocketStream)
 public:
-    /// Takes ownership of `socket`. `transport` is the TCP or TLS socket under it (may be null), read
-    /// for what waits toward the client; Qt deletes it when it disconnects. `config` must outlive the
-    /// stream.
-    WebSocketStream(QWebSocket *socket, QTcpSocket *transport, const QString &id, const Config &config,
-                    Xmpp::Resolver *resolver, Monitor::Hub *hub, QObject *parent = nullptr);
+    using Clock = std::function<qint64()>;
+    struct Context
+    {
+        Client client;
+        const Xmpp::Resolver *resolver = nullptr;         ///< allowlist for `to` (null: any, for tests)
+        const Stream::StreamRegistry *registry = nullptr; ///< drain state (null: never draining)
+        Limits *limits = nullptr;                         ///< session admission (null: none)
+    };
+
+    /// `config` must outlive the stream. The channel is made by `makeChannel` (called once, right here)
+    /// so it can wire itself to this stream.
+    WebSocketStream(const Config &config, Context context,
+                    const std::function<std::unique_ptr<Channel>(WebSocketStream *)> &makeChannel,
+                    UpstreamFactory factory, Clock clock, Monitor::Hub *hub, QObject *parent = nullptr);
     ~WebSocketStream() override;
 
-    /// The client's address for limits, logs and the monitor, when it is not the socket's peer (behind
-    /// trusted proxies). Set before the client's <open/> is read, i.e. right after construction.
-    void setClientAddress(const QHostAddress &address) { m_peer = address; }
+    // What arrives from the client (the channel's owner calls these).
+    /// One text message: one framing element or stanza (RFC 7395 §3.3).
+    void onText(const QString &message);
+    /// Binary messages carry no XMPP (RFC 7395 §3.2): unsupported-encoding.
+    void onBinary();
+    void onPong();
+    /// Bytes left the socket: stanzas the client has all of are no longer ours to bounce.
+    void onBytesWritten();
+    /// The WebSocket closed; `tooLarge`: Qt closed it itself over a frame or message above the cap.
+    void onDisconnected(bool tooLarge);
+
+    // The server side (Stream::UpstreamEvents).
+    void upstreamOpened(const QString &stream, const Xmpp::StreamHeader &header) override;
+    void upstreamElement(const QString &stream, const QByteArray &xml) override;
+    void upstreamClosed(const QString &stream) override;
+    void upstreamFailed(const QString &stream, Xmpp::LinkFailure failure, const QByteArray &streamErrorXml,
+                        const QString &reason = {}) override;
+
     /// Keepalive and deadlines: ping when quiet (RFC 7395 §3.8), end the stream when idle too long, or
-    /// when no <open/> came within Config::connectTimeout of the WebSocket's start. `now` in ms.
-    void checkTimers(qint64 now);
-    /// Ends the stream from our side: a stream error with `condition`, or a see-other-uri close.
-    void closeWith(const QString &condition, const QString &seeOtherUri = {});
-    /// Workbench action (the monitor window's "inject"): sends one stanza toward the server (as if the
-    /// client had sent it) or toward the client (as if the server had), counted and recorded like any
-    /// other. False unless the stream is open.
-    bool inject(Monitor::Direction direction, const QByteArray &xml);
-    const QString &id() const { return m_id; }
-    /// Bytes written toward the client that have not left this process yet (Qt's socket buffers,
-    /// the encrypted ones included). Over Config::maxClientBacklog the stream ends.
-    qint64 backlog() const;
+    /// when no <open/> came within Config::connectTimeout of the stream's start.
+    void checkTimers() override;
+    /// A stream error with `condition` then <close/>; see-other-uri (or system-shutdown with a URI in
+    /// `text`, as in a drain) is a <close/> naming the URI (RFC 7395 §3.6.1).
+    void terminate(Stream::Condition condition, const QString &text = {}) override;
+    bool inject(Monitor::Direction direction, const QByteArray &xml) override;
+
+    const Config &config() const { return m_config; }
+    /// Bytes written toward the client that have not left this process yet. Over
+    /// Config::maxClientBacklog the stream ends.
+    qint64 backlog() const { return m_channel ? m_channel->backlog() : 0; }
 
     /// The most Qt may collect of one incoming frame or message before it closes the connection itself
     /// (RFC 6455 §7.4.1, code 1009): `ws_max_message_size` plus a small margin, so a message a little
@@ -57,17 +89,14 @@ public:
     /// smaller buffer would stall a legal frame; a bigger one is memory a client could fill.
     static qint64 readBufferSize(const Config &config);
 
-Q_SIGNALS:
-    void finished(const QString &id);
-
 private:
     enum class State { AwaitOpen, Opening, Open, Closed };
-    void onText(const QString &message);
     void onOpenFrame(const QMap<QString, QString> &attrs);
     void sendText(const QByteArray &xml, bool isStanza);
-    void fail(const QByteArray &streamError, const QString &condition);
-    void finish(const QString &condition);
-    void retireLink();
+    /// A stream error (RFC 6120 §4.9), <close/>, and the WebSocket close (RFC 7395 §3.6).
+    void fail(Stream::Condition condition, const QString &text = {}, const QByteArray &streamError = {});
+    void finish(Stream::Condition condition, const QString &reason = {});
+    void retireUpstream();
     /// Drops the stanzas whose bytes have all left the socket from m_inFlight.
     void forgetDelivered();
     /// The client does not read what it is sent: bounce what it did not get, end the stream.
@@ -77,34 +106,26 @@ private:
     /// The longest WebSocket frame header (RFC 6455 §5.2: 2 + 8 length + 4 mask).
     static constexpr qint64 kMaxFrameHeader = 14;
 
-    QPointer<QWebSocket> m_socket;
-    QPointer<QTcpSocket> m_transport;
+    Context m_context;
+    Clock m_clock;
+    std::unique_ptr<Channel> m_channel;
+    std::unique_ptr<Stream::Upstream> m_upstream;
     struct InFlight
     {
         QByteArray xml;
-        qint64 end = 0; ///< m_handed once all of it was handed to the socket
+        qint64 end = 0; ///< m_handed once all of it was handed to the channel
     };
-    std::deque<InFlight> m_inFlight; ///< stanzas handed to the socket, possibly still in its buffer
-    qint64 m_handed = 0;             ///< bytes handed to the socket so far
-    QString m_id;
-    const Config &m_config;
-    Xmpp::Resolver *m_resolver = nullptr;
-    Monitor::Hub *m_hub = nullptr;
-    Xmpp::ServerLink *m_link = nullptr;
+    std::deque<InFlight> m_inFlight; ///< stanzas handed to the channel, possibly still in its buffer
+    qint64 m_handed = 0;             ///< bytes handed to the channel so far
     State m_state = State::AwaitOpen;
     QString m_domain;
     QString m_lang;
-    bool m_reported = false;
-    std::shared_ptr<Monitor::SessionCounters> m_counters; ///< the hub's, bumped here
-    int m_bindWatch = 0;     ///< server stanzas still checked for the bind result (monitor)
-    bool m_linkUp = false;   ///< the server link opened at least once (monitor: connect failures)
-    bool m_admitted = false; ///< counted by Limits::tryOpenSession (released in finish())
-    QHostAddress m_peer;
-    bool m_finished = false;
+    int m_bindWatch = 0;       ///< server stanzas still checked for the bind result (monitor)
+    bool m_upstreamUp = false; ///< the server stream opened at least once (monitor: connect failures)
     bool m_active = true;      ///< something arrived since the last checkTimers()
+    qint64 m_started = 0;      ///< clock at construction (the deadline for <open/>)
     qint64 m_lastActivity = 0; ///< clock of the last checkTimers() that saw activity
     qint64 m_lastPing = 0;
-    QElapsedTimer m_age; ///< since the WebSocket was established (the deadline for <open/>)
 };
 
 } // namespace Switchboard::WebSocket

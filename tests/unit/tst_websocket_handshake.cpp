@@ -5,6 +5,7 @@
 #include "base/config.h"
 #include "http/httpmessage.h"
 #include "monitor/hub.h"
+#include "stream/streamregistry.h"
 #include "websocket/websocketfront.h"
 #include "xmpp/resolver.h"
 
@@ -67,7 +68,8 @@ void tst_WebSocketHandshake::unfinishedHandshakeClosedAtDeadline()
     config.httpRequestTimeout = 1;
     Monitor::Hub hub;
     Xmpp::Resolver resolver(config);
-    WebSocket::WebSocketFront front(config, &resolver, &hub);
+    Stream::StreamRegistry streams;
+    WebSocket::WebSocketFront front(config, &resolver, &hub, &streams);
     QTcpServer listener;
     QTcpSocket client;
     QTcpSocket *server = connectPair(listener, client);
@@ -86,7 +88,8 @@ void tst_WebSocketHandshake::finishedHandshakeOutlivesDeadline()
     config.httpRequestTimeout = 1;
     Monitor::Hub hub;
     Xmpp::Resolver resolver(config);
-    WebSocket::WebSocketFront front(config, &resolver, &hub);
+    Stream::StreamRegistry streams;
+    WebSocket::WebSocketFront front(config, &resolver, &hub, &streams);
     QTcpServer listener;
     QTcpSocket client;
     QTcpSocket *server = connectPair(listener, client);

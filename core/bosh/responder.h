@@ -1,39 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "xmpp/resolver.h"
-
 #include <QByteArray>
 #include <QString>
 
 #include <functional>
 #include <memory>
-#include <optional>
 
 namespace Switchboard::Bosh {
-
-/// What a BOSH session needs from the XMPP server side of one stream. The real one wraps an
-/// Xmpp::ServerLink; unit tests use a recording fake. Events come back through the session's
-/// upstream*() methods, never synchronously from inside these calls.
-class Upstream
-{
-public:
-    struct OpenParams
-    {
-        QString domain;
-        QString lang;
-        QString from;
-        std::optional<Xmpp::Target> route;
-    };
-    virtual ~Upstream() = default;
-    virtual void open(const OpenParams &params) = 0;
-    virtual void restart(const QString &lang) = 0;
-    virtual void send(const QByteArray &xml) = 0;
-    /// Closes the stream to the server (</stream:stream>) and lets go of the connection.
-    virtual void close() = 0;
-    virtual bool isEncrypted() const = 0;
-    virtual QString peer() const = 0;
-};
 
 /// One HTTP request waiting for its answer, as the session sees it. The real one wraps an
 /// Http::Exchange (and JSONP for GET requests); unit tests record what was sent.

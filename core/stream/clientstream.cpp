@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "stream/clientstream.h"
+
+#include <QDateTime>
+
+namespace Switchboard::Stream {
+
+ClientStream::ClientStream(const Config &config, Client client, UpstreamFactory factory, Monitor::Hub *hub,
+                           Limits *limits, QObject *parent)
+    : QObject(parent), m_config(config), m_client(std::move(client)), m_factory(std::move(factory)),
+      m_hub(hub), m_limits(limits)
+{}
+
+ClientStream::~ClientStream()
+{
+    // A stream deleted without finishing (its front is going away) still gives its place back.
+    if (m_admitted && m_limits)
+        m_limits->closeSession(m_client.address);
+}
+
+Condition ClientStream::conditionFor(Xmpp::LinkFailure failure)
+{
+    switch (failure) {
+    case Xmpp::LinkFailure::HostUnknown:
+        return Condition::HostUnknown;
+    case Xmpp::LinkFailure::RemoteStreamError:
+        return Condition::RemoteStreamError;
+    case Xmpp::LinkFailure::RemoteConnectionFailed:
+    case Xmpp::LinkFailure::ConnectionLost:
+        break;
+    }
+    return Condition::RemoteConnectionFailed;
+}
+
+std::optional<Limits::Limit> ClientStream::admit()
+{
+    if (!m_limits || m_admitted)
+        return std::nullopt;
+    const std::optional<Limits::Limit> refusal = m_limits->tryOpenSession(m_client.address);
+    m_admitted = !refusal;
+    return refusal;
+}
+
+void ClientStream::refused(Limits::Limit limit)
+{
+    if (m_limits)
+        m_limits->refused(limit, m_client.address);
+}
+
+std::unique_ptr<Upstream> ClientStream::makeUpstream(const QString &stream)
+{
+    return m_factory ? m_factory(this, stream) : nullptr;
+}
+
+void ClientStream::reportOpened(const QString &domain, const QString &userAgent)
+{
+    if (!m_hub || m_reported)
+        return;
+    Monitor::SessionInfo info;
+    info.sid = m_client.id;
+    info.transport = m_client.transport;
+    info.clientAddress = m_client.address;
+    info.userAgent = userAgent.isEmpty() ? m_client.userAgent : userAgent;
+    info.domain = domain;
+    info.secure = m_client.secure;
+    info.created = QDateTime::currentDateTimeUtc();
+    m_reported = true;
+    m_counters = m_hub->reportSessionOpened(info);
+}
+
+void ClientStream::forwarded(const QString &stream, Monitor::Direction direction, const QByteArray &xml)
+{
+    if (!m_hub)
+        return;
+    m_hub->countStanza(m_counters.get(), direction, xml.size());
+    if (m_hub->wantsTraffic())
+        Q_EMIT m_hub->stanzaForwarded(m_client.id, stream, direction, xml);
+}
+
+void ClientStream::checkBind(int &watch, const QString &stream, const QByteArray &xml)
+{
+    if (watch <= 0 || !m_hub)
+        return;
+    --watch;
+    if (const QString jid = Monitor::Hub::boundJid(xml); !jid.isEmpty()) {
+        watch = 0;
+        m_hub->reportBound(m_client.id, stream, jid);
+    }
+}
+
+Condition ClientStream::linkFailed(const QString &stream, Xmpp::LinkFailure failure, bool wasOpen)
+{
+    const Condition condition = conditionFor(failure);
+    if (m_hub)
+        Q_EMIT m_hub->backendFailed(m_client.id, stream, conditionName(condition), wasOpen);
+    return condition;
+}
+
+void ClientStream::finishStream(Condition condition, const QString &reason)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    if (m_admitted) {
+        m_admitted = false;
+        if (m_limits)
+            m_limits->closeSession(m_client.address);
+    }
+    if (m_hub && m_reported)
+        m_hub->reportSessionClosed(m_client.id,
+                                   condition == Condition::None ? reason : conditionName(condition));
+    // The owner deletes us later: we may be deep inside our own call stack or a socket's signal.
+    Q_EMIT finished(m_client.id, condition);
+}
+
+} // namespace Switchboard::Stream

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "base/config.h"
+#include "base/limits.h"
+#include "monitor/hub.h"
+#include "stream/condition.h"
+#include "stream/upstream.h"
+
+#include <QHostAddress>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace Switchboard::Stream {
+
+class StreamRegistry;
+
+/// One client-side XMPP stream, whatever carries it: a BOSH session, a WebSocket connection, a REST
+/// session. It owns the server side of its stream(s) (Upstream, normally a LinkUpstream over an
+/// Xmpp::ServerLink) and hands complete stanzas between the two.
+///
+/// This class holds the lifecycle every front shares, so no front writes it again:
+/// - admission against the session limits, released when the stream finishes;
+/// - reporting to the hub: opened, stanzas and bytes each way with the traffic tap, the bound JID,
+///   server-link failures mapped to one Condition, closed;
+/// - making upstreams (the factory, so tests can put in a fake) and retiring them with bounce;
+/// - finished(), once.
+/// A front adds its transport: how stanzas reach the client, and how the client learns a Condition.
+///
+/// Lives in the thread of its front; signals fire there. The front owns the object and deletes it
+/// (deleteLater) after finished(), which may fire from inside any call.
+class ClientStream : public QObject, public UpstreamEvents
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ClientStream)
+public:
+    /// What the front knows of the client when the stream starts.
+    struct Client
+    {
+        QString id; ///< BOSH sid, WebSocket stream id, REST session id: unpredictable, unique
+        Monitor::Transport transport = Monitor::Transport::Bosh;
+        QHostAddress address;
+        QString userAgent;
+        bool secure = false; ///< the client reached us over TLS
+    };
+    /// Makes the server side of stream `stream` of `owner`.
+    using UpstreamFactory =
+        std::function<std::unique_ptr<Upstream>(ClientStream *owner, const QString &stream)>;
+
+    /// `config` must outlive the stream; `hub` and `limits` may be null.
+    ClientStream(const Config &config, Client client, UpstreamFactory factory, Monitor::Hub *hub,
+                 Limits *limits, QObject *parent = nullptr);
+    ClientStream(Config &&, Client, UpstreamFactory, Monitor::Hub *, Limits *, QObject * = nullptr) = delete;
+    ~ClientStream() override;
+
+    const QString &id() const { return m_client.id; }
+    const Client &client() const { return m_client; }
+    bool isFinished() const { return m_finished; }
+
+    /// Ends the stream from our side (operator, shutdown, a limit). The client learns `condition` in its
+    /// transport's terms; for SeeOtherUri, `text` is the URI to go to.
+    virtual void terminate(Condition condition, const QString &text = {}) = 0;
+    /// Workbench action: one stanza toward the server (as if the client had sent it) or toward the
+    /// client (as if the server had), counted and recorded like any other. False when no stream is open.
+    virtual bool inject(Monitor::Direction direction, const QByteArray &xml) = 0;
+    /// Fires the deadlines that have passed (wait, inactivity, keepalive...). Called by the owner on
+    /// its coarse timer (OwnedStreams).
+    virtual void checkTimers() = 0;
+
+    /// The condition a server-link failure ends a client stream with.
+    static Condition conditionFor(Xmpp::LinkFailure failure);
+
+Q_SIGNALS:
+    /// The stream is over (terminated, timed out, failed, closed by either side). Emitted once; the
+    /// hub has been told and the admission released.
+    void finished(const QString &id, Switchboard::Stream::Condition condition);
+
+protected:
+    /// Counts this stream against the session limits. Returns the limit that refuses it (already
+    /// reported), or nothing; an admitted stream is released in finishStream().
+    std::optional<Limits::Limit> admit();
+    /// Reports a refusal by `limit` for this client (when there are limits).
+    void refused(Limits::Limit limit);
+    std::unique_ptr<Upstream> makeUpstream(const QString &stream);
+
+    /// Tells the hub the session exists (once), for `domain`; a non-empty `userAgent` replaces the one
+    /// the front saw (a BOSH client may name itself in its session request).
+    void reportOpened(const QString &domain, const QString &userAgent = {});
+    bool isReported() const { return m_reported; }
+    Monitor::Hub *hub() const { return m_hub; }
+    /// The hub's counters for this session, for the front's own ones (requests, held); null until
+    /// reported, and without a hub.
+    Monitor::SessionCounters *counters() const { return m_counters.get(); }
+    /// Counts one stanza forwarded on `stream` and gives it to the traffic tap when someone listens.
+    void forwarded(const QString &stream, Monitor::Direction direction, const QByteArray &xml);
+    /// After a (re)start: the next few server stanzas are checked for the bind result.
+    static constexpr int kBindWatch = 8; ///< RFC 6120 §7: the bind result is among the first stanzas
+    /// Reports the bound JID if `xml` carries it while `watch` lasts.
+    void checkBind(int &watch, const QString &stream, const QByteArray &xml);
+    /// Reports a link failure of `stream` to the hub and returns the condition it ends the stream with.
+    Condition linkFailed(const QString &stream, Xmpp::LinkFailure failure, bool wasOpen);
+    /// Ends the stream: hub, admission, finished(). Once; later calls do nothing.
+    void finishStream(Condition condition, const QString &reason);
+
+    const Config &m_config;
+
+private:
+    Client m_client;
+    UpstreamFactory m_factory;
+    Monitor::Hub *m_hub = nullptr;
+    Limits *m_limits = nullptr;
+    std::shared_ptr<Monitor::SessionCounters> m_counters; ///< the hub's, bumped here
+    bool m_admitted = false;
+    bool m_reported = false;
+    bool m_finished = false;
+};
+
+} // namespace Switchboard::Stream

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "stream/upstream.h"
+
+#include <QPointer>
+
+namespace Switchboard::Monitor {
+class Hub;
+}
+
+namespace Switchboard::Stream {
+
+class ClientStream;
+class StreamRegistry;
+
+/// The real Upstream: one Xmpp::ServerLink, its signals fed into the owning stream's UpstreamEvents.
+/// The link is a Qt child of the owner while it serves it. close() retires it: it moves to the
+/// registry (which outlives every stream and counts the links still closing, for shutdown), bounces
+/// what the server sent before it saw our close, reporting each to the hub as Hub::noClient, then
+/// deletes itself.
+class LinkUpstream final : public Upstream
+{
+public:
+    /// `config` and `registry` must outlive the link; `registry` and `hub` may be null (then a retired
+    /// link stays under nobody, and deletes itself when done).
+    LinkUpstream(const Config &config, Xmpp::Resolver *resolver, ClientStream *owner, const QString &stream,
+                 StreamRegistry *registry, Monitor::Hub *hub);
+    ~LinkUpstream() override;
+
+    void open(const OpenParams &params) override;
+    void restart(const QString &lang) override;
+    void send(const QByteArray &xml) override;
+    void close() override;
+    bool isEncrypted() const override;
+    QString peer() const override;
+
+private:
+    QPointer<Xmpp::ServerLink> m_link;
+    StreamRegistry *m_registry = nullptr;
+    QPointer<Monitor::Hub> m_hub;
+    QString m_id;
+    QString m_stream;
+};
+
+} // namespace Switchboard::Stream

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "stream/ownedstreams.h"
+
+#include "stream/clientstream.h"
+#include "stream/streamregistry.h"
+
+namespace Switchboard::Stream {
+
+OwnedStreams::OwnedStreams(StreamRegistry *registry, int tickMs, QObject *parent)
+    : QObject(parent), m_registry(registry)
+{
+    m_timer.setInterval(tickMs);
+    connect(&m_timer, &QTimer::timeout, this, &OwnedStreams::tick);
+}
+
+OwnedStreams::~OwnedStreams()
+{
+    const QSet<ClientStream *> streams = std::exchange(m_streams, {});
+    for (ClientStream *stream : streams) {
+        stream->disconnect(this);
+        delete stream;
+    }
+}
+
+void OwnedStreams::adopt(ClientStream *stream)
+{
+    stream->setParent(this);
+    m_streams.insert(stream);
+    m_registry->add(stream);
+    connect(stream, &ClientStream::finished, this, [this, stream] {
+        if (m_streams.remove(stream))
+            stream->deleteLater();
+        if (m_streams.isEmpty())
+            m_timer.stop();
+    });
+    if (!m_timer.isActive())
+        m_timer.start();
+}
+
+void OwnedStreams::tick()
+{
+    // Streams may finish (and leave the set) while we go through them.
+    const QList<ClientStream *> streams = m_streams.values();
+    for (ClientStream *stream : streams) {
+        if (m_streams.contains(stream) && !stream->isFinished())
+            stream->checkTimers();
+    }
+}
+
+} // namespace Switchboard::Stream

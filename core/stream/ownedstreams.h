@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+namespace Switchboard::Stream {
+
+class ClientStream;
+class StreamRegistry;
+
+/// The client streams one front owns. adopt() takes a new stream: it joins the server's registry, its
+/// deadlines are checked on one coarse timer (ClientStream::checkTimers(), no QTimer per stream), and
+/// once it finished it is deleted (later: finished() may fire deep inside the stream's own calls).
+/// Deleting this object deletes the streams still open, without finished().
+///
+/// Lives in the front's thread.
+class OwnedStreams final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(OwnedStreams)
+public:
+    /// `registry` must outlive this object; `tickMs` is the interval of the deadline checks.
+    OwnedStreams(StreamRegistry *registry, int tickMs, QObject *parent = nullptr);
+    ~OwnedStreams() override;
+
+    /// Takes ownership of `stream` (re-parents it to this object).
+    void adopt(ClientStream *stream);
+    int count() const { return int(m_streams.size()); }
+
+private:
+    void tick();
+
+    StreamRegistry *m_registry;
+    QSet<ClientStream *> m_streams;
+    QTimer m_timer;
+};
+
+} // namespace Switchboard::Stream

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "stream/condition.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QString>
+
+namespace Switchboard::Stream {
+
+class ClientStream;
+
+/// Every live client stream of a server, whatever its front, so the server makes single calls: find
+/// one by id (terminate, inject), count them, end them all, drain. It also counts the server links
+/// still closing after their streams ended (LinkUpstream::close moves them here), so a shutdown knows
+/// when every server stream is closed properly.
+///
+/// Does not own the streams (their fronts do); forgets each when it finishes. Owns the retired links
+/// until they delete themselves. Lives in the server's thread.
+class StreamRegistry final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(StreamRegistry)
+public:
+    explicit StreamRegistry(QObject *parent = nullptr);
+    ~StreamRegistry() override;
+
+    /// Adds a stream, forgotten again when it emits finished() (or is destroyed).
+    void add(ClientStream *stream);
+    /// The stream with this id, or null. Compares ids in constant time (they are bearer secrets).
+    ClientStream *find(const QString &id) const;
+    int count() const { return int(m_streams.size()); }
+    QList<ClientStream *> streams() const { return m_streams.values(); }
+    /// Ends every stream with `condition` (for SeeOtherUri, `text` is the URI).
+    void terminateAll(Condition condition, const QString &text = {});
+
+    /// While draining, fronts refuse new sessions: with see-other-uri to `uri`, or system-shutdown
+    /// when it is empty. Open streams carry on.
+    void setDraining(bool draining, const QString &uri = {});
+    bool isDraining() const { return m_draining; }
+    const QString &drainUri() const { return m_drainUri; }
+
+    /// A server link (a Qt child of this registry from now on) is closing on its own.
+    void linkRetired(QObject *link);
+    /// Retired links not yet gone.
+    int closingLinks() const { return m_closingLinks; }
+
+Q_SIGNALS:
+    /// The last stream finished and no retired link is left (count() and closingLinks() are 0).
+    void idle();
+
+private:
+    QByteArray key(const QString &id) const;
+    void forget(const QString &id);
+    void checkIdle();
+
+    QByteArray m_secret; ///< keys the hash by HMAC, so lookups take the same time whatever the id
+    QHash<QByteArray, ClientStream *> m_streams;
+    int m_closingLinks = 0;
+    bool m_draining = false;
+    QString m_drainUri;
+};
+
+} // namespace Switchboard::Stream
