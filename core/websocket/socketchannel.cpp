@@ -14,7 +14,7 @@ SocketChannel::SocketChannel(QWebSocket *socket, QTcpSocket *transport, WebSocke
     // With these caps Qt refuses a frame as soon as its header announces more, and a fragmented
     // message as soon as its fragments add up to more, closing with 1009; the read buffer bounds what
     // sits in the socket meanwhile. They sit a little above ws_max_message_size, so a message just
-    // over it still gets a proper stream error (RFC 7395 §3.6) from the stream.
+    // over it still gets a proper stream error (RFC 7395 §3.5) from the stream.
     const Config &config = stream->config();
     socket->setMaxAllowedIncomingFrameSize(quint64(WebSocketStream::maxIncomingMessage(config)));
     socket->setMaxAllowedIncomingMessageSize(quint64(WebSocketStream::maxIncomingMessage(config)));

@@ -93,7 +93,7 @@ private:
     enum class State { AwaitOpen, Opening, Open, Closed };
     void onOpenFrame(const QMap<QString, QString> &attrs);
     void sendText(const QByteArray &xml, bool isStanza);
-    /// A stream error (RFC 6120 §4.9), <close/>, and the WebSocket close (RFC 7395 §3.6).
+    /// A stream error (RFC 6120 §4.9, RFC 7395 §3.5), <close/>, and the WebSocket close (RFC 7395 §3.6).
     void fail(Stream::Condition condition, const QString &text = {}, const QByteArray &streamError = {});
     void finish(Stream::Condition condition, const QString &reason = {});
     void retireUpstream();
