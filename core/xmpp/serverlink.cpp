@@ -401,7 +401,7 @@ struct ServerLink::Private
                                << "(allowed by no_tls_domains)";
                 opened(event.xml);
             } else {
-                // PROTOCOL.md S2: never downgrade silently.
+                // RFC 6120 §5: never downgrade silently to plaintext.
                 fail(LinkFailure::RemoteConnectionFailed, {}, QStringLiteral("server offers no TLS"));
             }
             return;
@@ -503,7 +503,7 @@ void ServerLink::open(const Params &params)
         return;
     d->params = params;
     d->deadline.start(std::chrono::seconds(qMax(1, d->config.connectTimeout)));
-    // PROTOCOL.md S3: only configured domains, whatever the route.
+    // Never an open relay: only configured domains, whatever the route.
     if (!d->resolver->domainAllowed(params.domain)) {
         d->state = Private::State::Resolving;
         d->failLater(LinkFailure::HostUnknown, {},

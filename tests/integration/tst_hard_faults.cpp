@@ -180,7 +180,7 @@ void tst_HardFaults::boshFault()
     QVERIFY2(ended.isTerminate(), ended.raw.constData());
     QCOMPARE(ended.attr(QStringLiteral("condition")), condition);
     if (!inner.isEmpty()) {
-        // XEP-0206 §X4: the server's stream error travels inside the terminate body.
+        // XEP-0206 §6: the server's stream error travels inside the terminate body.
         QVERIFY2(ended.raw.contains("stream:error") || ended.raw.contains("<error"), ended.raw.constData());
         QVERIFY2(ended.raw.contains(inner.toUtf8()), ended.raw.constData());
     }
@@ -324,7 +324,7 @@ void tst_HardFaults::dnsFailureIsHostUnknown()
                                                      {QStringLiteral("wait"), QStringLiteral("10")},
                                                      {QStringLiteral("ver"), QStringLiteral("1.6")}});
     QVERIFY2(ended.isTerminate(), ended.raw.constData());
-    // No service can be found for the domain: host-unknown (B9); a lookup that times out instead ends
+    // No service can be found for the domain: host-unknown (XEP-0124 §17.2); a lookup that times out instead ends
     // at the connect deadline as remote-connection-failed.
     const QString condition = ended.attr(QStringLiteral("condition"));
     QVERIFY2(condition == QLatin1String("host-unknown") ||

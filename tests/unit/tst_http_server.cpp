@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The HTTP/1.x front over real loopback sockets: framing, keep-alive, pipelining order, answers that
-// come later, limits (413/431/400/408), timeouts, compression (PROTOCOL B3), CORS (B4) and the
+// come later, limits (413/431/400/408), timeouts, compression (RFC 9110 §12.5.3), CORS (Fetch) and the
 // WebSocket upgrade hand-over.
 #include "base/config.h"
 #include "http/httpserver.h"
