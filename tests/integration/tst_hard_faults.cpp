@@ -324,8 +324,8 @@ void tst_HardFaults::dnsFailureIsHostUnknown()
                                                      {QStringLiteral("wait"), QStringLiteral("10")},
                                                      {QStringLiteral("ver"), QStringLiteral("1.6")}});
     QVERIFY2(ended.isTerminate(), ended.raw.constData());
-    // No service can be found for the domain: host-unknown (XEP-0124 §17.2); a lookup that times out instead ends
-    // at the connect deadline as remote-connection-failed.
+    // No service can be found for the domain: host-unknown (XEP-0124 §17.2); a lookup that times out instead
+    // ends at the connect deadline as remote-connection-failed.
     const QString condition = ended.attr(QStringLiteral("condition"));
     QVERIFY2(condition == QLatin1String("host-unknown") ||
                  condition == QLatin1String("remote-connection-failed"),
