@@ -774,7 +774,8 @@ bool ConfigLoader::loadFile(const QString &fileName, Config &config, QString *er
                 QCoreApplication::translate("Switchboard::Config", "cannot read: %1").arg(file.errorString());
         return false;
     }
-    return loadWithContext(text, fileName, Context{QFileInfo(fileName).absoluteDir(), extension}, config, error);
+    return loadWithContext(text, fileName, Context{QFileInfo(fileName).absoluteDir(), extension}, config,
+                           error);
 }
 
 bool ConfigLoader::loadText(const QByteArray &text, const QString &origin, Config &config, QString *error,
@@ -902,7 +903,8 @@ QString configToText(const Config &config, const ConfigExtension *extension)
     }
     if (extension) {
         for (const QString &key : extension->keys)
-            text += QString(key + QStringLiteral(" = ") + extension->value(key)).trimmed() + QLatin1Char('\n');
+            text +=
+                QString(key + QStringLiteral(" = ") + extension->value(key)).trimmed() + QLatin1Char('\n');
     }
     return text;
 }

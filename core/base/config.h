@@ -94,7 +94,7 @@ struct Config
     QString caFile;                    ///< extra CA certificates (PEM) for backend verification
     int connectTimeout = 15;           ///< seconds to resolve + connect + negotiate with the server
     QString dnsServer;                 ///< optional nameserver address for SRV lookups (tests, split DNS)
-    int serverReadTimeout = 60; ///< seconds an unfinished element or an awaited stream header may take
+    int serverReadTimeout = 60;        ///< seconds an unfinished element or an awaited stream header may take
 
     // --- WebSocket ---
     QString wsPath = QStringLiteral("/xmpp-websocket");

@@ -40,9 +40,10 @@ public:
     Refusal checkRoute(const QString &route, Target *target) const;
 
     /// Resolves a domain to the ordered targets. SRV lookups use Config::dnsServer when set; Qt 6.4's
-    /// QDnsLookup cannot change the port, so that server must answer on port 53. A lone "." SRV target (RFC 2782) gives an empty list; no SRV record
-    /// (or a failed lookup) gives {domain, 5222}. Calls `done` later (never synchronously) with the
-    /// targets; an empty list means nothing could be found. The context object guards the callback.
+    /// QDnsLookup cannot change the port, so that server must answer on port 53. A lone "." SRV target (RFC
+    /// 2782) gives an empty list; no SRV record (or a failed lookup) gives {domain, 5222}. Calls `done` later
+    /// (never synchronously) with the targets; an empty list means nothing could be found. The context object
+    /// guards the callback.
     void resolve(const QString &domain, QObject *context, std::function<void(QList<Target>)> done);
 
     /// Orders SRV records (exposed for tests): by priority, weighted random within a priority.
