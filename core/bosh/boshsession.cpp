@@ -898,6 +898,7 @@ void BoshSession::upstreamElement(const QString &stream, const QByteArray &xml)
         qCInfo(lcBosh) << m_context.sid << "more than" << m_config.maxClientBacklog
                        << "bytes waiting for the client; ending the session";
         m_overflowing = true;
+        refused(Limits::Limit::MaxClientBacklog);
         QMetaObject::invokeMethod(
             this, [this] { terminate(Condition::PolicyViolation); }, Qt::QueuedConnection);
         return;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // BOSH end to end: a real Switchboard Server in front of a real Prosody on loopback, driven by a BOSH
 // client over real HTTP.
+#include "base/limits.h"
 #include "boshclient.h"
 #include "prosodyfixture.h"
 #include "server.h"
@@ -460,6 +461,7 @@ void tst_BoshProsody::clientThatNeverPollsIsEndedAtBacklogCap()
     dave.sendStanza(burst);
     QTRY_VERIFY_WITH_TIMEOUT(!closed.isEmpty(), 10000);
     QCOMPARE(closed.first().at(1).toString(), QStringLiteral("policy-violation"));
+    QCOMPARE(server->limits()->hits(Limits::Limit::MaxClientBacklog), 1u); // counted for /metrics
     // The messages that were waiting come back to dave as errors; none is silently dropped.
     QVERIFY(!dave.waitForStanza([](const QDomElement &e) {
                      return e.attribute(QStringLiteral("id")).startsWith(QLatin1String("flood")) &&
