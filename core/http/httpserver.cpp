@@ -183,6 +183,7 @@ void HttpServer::readProxyHeader(QTcpSocket *socket,
                 --m_proxyHeadersPending;
                 reader->deleteLater();
                 QTcpSocket *proxied = reader->takeSocket();
+                proxied->setParent(this); // ours again, as when it was accepted, until a Connection takes it
                 // LOCAL and UNKNOWN: the proxy's own connection (a health check); it counts as the proxy.
                 const QHostAddress client = header.proxied ? canonicalAddress(header.source) : peer;
                 const quint16 port = header.proxied ? header.sourcePort : proxied->peerPort();
