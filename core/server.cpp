@@ -59,7 +59,7 @@ struct Server::Private
     QTimer shutdownFlush; ///< after the streams: a last look at HTTP answers still being written
     QTimer shutdownDeadline;
 
-    /// The certificate chain and key from the configured files, TLS 1.2 or later (issue 5).
+    /// The certificate chain and key from the configured files, TLS 1.2 or later.
     bool loadTls(QSslConfiguration *tls, QString *error) const
     {
         QFile certFile(config.tlsCertFile);

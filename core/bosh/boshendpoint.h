@@ -34,6 +34,7 @@ class BoshEndpoint final : public QObject
     Q_DISABLE_COPY_MOVE(BoshEndpoint)
 public:
     /// New sessions are added to `registry` (which must outlive this object), and drain follows it.
+    /// `config` must outlive this object and the server links its sessions retire into the registry.
     BoshEndpoint(const Config &config, Xmpp::Resolver *resolver, Monitor::Hub *hub,
                  Stream::StreamRegistry *registry, QObject *parent = nullptr);
     ~BoshEndpoint() override;
@@ -54,7 +55,7 @@ private:
     QString newSid() const;
     BoshSession *findSession(const QString &sid) const;
 
-    Config m_config;
+    const Config &m_config; ///< the Server's, which outlives this endpoint and every link it made
     Xmpp::Resolver *m_resolver = nullptr;
     Monitor::Hub *m_hub = nullptr;
     Stream::StreamRegistry *m_registry = nullptr;
