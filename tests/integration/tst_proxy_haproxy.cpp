@@ -283,10 +283,23 @@ void tst_ProxyHaproxy::sendProxyV2NamesTheClient()
     QTRY_COMPARE_WITH_TIMEOUT(clientOf(status, carol.jid()), QStringLiteral("127.0.0.1"), 10000);
     QTRY_COMPARE_WITH_TIMEOUT(clientOf(status, dave.jid()), QStringLiteral("127.0.0.1"), 10000);
 
-    // Straight to the listener, without HAProxy: no PROXY header, no answer.
+    // Straight to the listener, without HAProxy: no PROXY header, no answer; counted in the metrics.
     RawClient direct(QHostAddress::LocalHost, m_proxied->port());
     QCOMPARE(direct.get("/.well-known/host-meta"), 0);
     QTRY_COMPARE(direct.socket().state(), QAbstractSocket::UnconnectedState);
+    const auto refusals = [this] {
+        QNetworkAccessManager nam;
+        QNetworkReply *reply = nam.get(QNetworkRequest(at(m_v2Port, QStringLiteral("/metrics"))));
+        QSignalSpy finished(reply, &QNetworkReply::finished);
+        if (!reply->isFinished())
+            finished.wait(10000);
+        const QByteArray text = reply->readAll();
+        reply->deleteLater();
+        static const QByteArray name = "switchboard_limit_refusals_total{limit=\"proxy_protocol\"} ";
+        const qsizetype at = text.indexOf(name);
+        return at < 0 ? -1 : text.mid(at + name.size(), text.indexOf('\n', at) - at - name.size()).toInt();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(refusals() >= 1, 10000);
 }
 
 void tst_ProxyHaproxy::forwardForInHttpMode()
