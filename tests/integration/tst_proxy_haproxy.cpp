@@ -12,6 +12,8 @@
 #include "server.h"
 #include "wsclient.h"
 
+#include "testmain.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -357,5 +359,5 @@ void tst_ProxyHaproxy::healthChecksWithLocalAndV1Pass()
                               QStringLiteral("L7OK"), 10000);
 }
 
-QTEST_GUILESS_MAIN(tst_ProxyHaproxy)
+SWITCHBOARD_TEST_MAIN(tst_ProxyHaproxy)
 #include "tst_proxy_haproxy.moc"

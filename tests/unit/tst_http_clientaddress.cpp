@@ -7,6 +7,8 @@
 #include "base/limits.h"
 #include "http/httpserver.h"
 
+#include "testmain.h"
+
 #include <QProcess>
 #include <QSignalSpy>
 #include <QSslCertificate>
@@ -480,5 +482,5 @@ void tst_HttpClientAddress::refusalsNameTheClient()
     QCOMPARE(exceeded.first().at(1).value<QHostAddress>(), QHostAddress(QStringLiteral("203.0.113.5")));
 }
 
-QTEST_GUILESS_MAIN(tst_HttpClientAddress)
+SWITCHBOARD_TEST_MAIN(tst_HttpClientAddress)
 #include "tst_http_clientaddress.moc"
