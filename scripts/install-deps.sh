@@ -23,7 +23,7 @@ packages=(
     libhttp-parser-dev libexpat1-dev zlib1g-dev
     # integration tests and benchmarks: the XMPP server, a DNS server for SRV tests, a browser, and the
     # reverse proxies the PROXY protocol and X-Forwarded-For tests run in front of Switchboard
-    prosody dnsmasq-base chromium xvfb haproxy nginx-light
+    prosody dnsmasq-base chromium xvfb haproxy nginx-light libnginx-mod-stream
 )
 # Node >= 18 for the client tests: Debian 12 ships 18.x. Keep a Node that is already there (e.g. from
 # NodeSource, which bundles npm and conflicts with Debian's npm package).

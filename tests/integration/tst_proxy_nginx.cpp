@@ -3,7 +3,8 @@
 // test takes the configuration out of the document, changes only addresses, ports and file paths (and
 // makes nginx connect from 127.0.0.3, the one trusted proxy), runs Debian's nginx with it, and checks
 // that BOSH and WebSocket sessions show the client's address, that a client's own X-Forwarded-For is
-// not believed, and that the monitor stays private.
+// not believed, and that the monitor stays private. The page's `stream` front (TLS ended at nginx, the
+// PROXY protocol towards Switchboard) is run the same way.
 #include "boshclient.h"
 #include "haproxyfixture.h"
 #include "monitor/registry.h"
@@ -82,8 +83,12 @@ private Q_SLOTS:
     void boshAndWebSocketClientsThroughTheDocumentedFront();
     void ownForwardedForIsNotBelieved();
     void monitorStaysPrivate();
+    void streamFrontWithProxyProtocol();
 
 private:
+    /// Runs nginx with `conf` (written to `name` in the temporary folder); true once `port` answers TLS.
+    bool startNginx(QProcess &process, const QString &name, const QString &conf, quint16 port);
+    static void stopNginx(QProcess &process);
     bool makeCertificate();
     QUrl front(const QString &path, const QString &scheme = QStringLiteral("https")) const;
     QUrl status() const;
@@ -91,9 +96,13 @@ private:
     ProsodyFixture m_prosody;
     HaproxyFixture m_ports; ///< only for free ports below the ephemeral range
     std::unique_ptr<Server> m_server;
+    std::unique_ptr<Server> m_proxied; ///< proxy_protocol = true, behind the stream front
     QTemporaryDir m_dir;
+    QString m_nginxBinary;
     QProcess m_nginx;
+    QProcess m_nginxStream;
     quint16 m_httpsPort = 0;
+    quint16 m_streamPort = 0;
 };
 
 bool tst_ProxyNginx::makeCertificate()
@@ -129,13 +138,13 @@ QUrl tst_ProxyNginx::status() const
 
 void tst_ProxyNginx::initTestCase()
 {
-    const QString nginx = [] {
+    m_nginxBinary = [] {
         QString found = QStandardPaths::findExecutable(QStringLiteral("nginx"));
         return found.isEmpty()
                    ? QStandardPaths::findExecutable(QStringLiteral("nginx"), {QStringLiteral("/usr/sbin")})
                    : found;
     }();
-    QVERIFY2(!nginx.isEmpty(), "nginx is not installed (scripts/install-deps.sh installs it)");
+    QVERIFY2(!m_nginxBinary.isEmpty(), "nginx is not installed (scripts/install-deps.sh installs it)");
     QVERIFY(m_dir.isValid());
     QVERIFY2(makeCertificate(), "openssl could not make a certificate");
     // Clients trust the test certificate (it names 127.0.0.1).
@@ -186,30 +195,53 @@ void tst_ProxyNginx::initTestCase()
         QVERIFY2(text.contains(from), qPrintable(u"docs/PROXIES.md's nginx front no longer has: " + from));
         text.replace(from, to);
     }
-    QFile conf(m_dir.filePath(QStringLiteral("nginx.conf")));
-    QVERIFY(conf.open(QIODevice::WriteOnly));
-    conf.write(text.toUtf8());
-    conf.close();
+    QVERIFY2(startNginx(m_nginx, QStringLiteral("nginx.conf"), text, m_httpsPort), qPrintable(text));
+}
 
-    m_nginx.setProcessChannelMode(QProcess::MergedChannels);
-    m_nginx.start(nginx, {QStringLiteral("-p"), dir, QStringLiteral("-e"), dir + u"/startup.log",
-                          QStringLiteral("-c"), conf.fileName()});
-    QVERIFY2(m_nginx.waitForStarted(10000), qPrintable(m_nginx.errorString()));
-    QTRY_VERIFY2_WITH_TIMEOUT(m_nginx.state() != QProcess::Running ||
-                                  fetch(front(QStringLiteral("/.well-known/host-meta.json"))).status == 200,
-                              qPrintable(QString::fromUtf8(m_nginx.readAll())), 15000);
-    QVERIFY2(m_nginx.state() == QProcess::Running,
-             qPrintable(QString::fromUtf8(m_nginx.readAll()) + u'\n' + text));
+bool tst_ProxyNginx::startNginx(QProcess &process, const QString &name, const QString &conf, quint16 port)
+{
+    const QString dir = m_dir.path();
+    QFile file(m_dir.filePath(name));
+    if (!file.open(QIODevice::WriteOnly) || file.write(conf.toUtf8()) < 0)
+        return false;
+    file.close();
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(m_nginxBinary,
+                  {QStringLiteral("-p"), dir, QStringLiteral("-e"), dir + u"/startup-" + name + u".log",
+                   QStringLiteral("-c"), file.fileName()});
+    if (!process.waitForStarted(10000))
+        return false;
+    const bool up = QTest::qWaitFor(
+        [&] {
+            if (process.state() != QProcess::Running)
+                return true;
+            QSslSocket probe;
+            probe.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port);
+            return probe.waitForEncrypted(1000);
+        },
+        15000);
+    if (!up || process.state() != QProcess::Running) {
+        qWarning("nginx did not come up:\n%s", process.readAll().constData());
+        return false;
+    }
+    return true;
+}
+
+void tst_ProxyNginx::stopNginx(QProcess &process)
+{
+    if (process.state() != QProcess::NotRunning) {
+        process.terminate();
+        if (!process.waitForFinished(5000))
+            process.kill();
+        process.waitForFinished(5000);
+    }
 }
 
 void tst_ProxyNginx::cleanupTestCase()
 {
-    if (m_nginx.state() != QProcess::NotRunning) {
-        m_nginx.terminate();
-        if (!m_nginx.waitForFinished(5000))
-            m_nginx.kill();
-        m_nginx.waitForFinished(5000);
-    }
+    stopNginx(m_nginx);
+    stopNginx(m_nginxStream);
+    m_proxied.reset();
     m_server.reset();
     m_prosody.stop();
 }
@@ -258,6 +290,70 @@ void tst_ProxyNginx::monitorStaysPrivate()
 {
     QCOMPARE(fetch(front(m_server->config().statusPath + QStringLiteral(".json"))).status, 404);
     QCOMPARE(fetch(front(QStringLiteral("/metrics"))).status, 404);
+}
+
+void tst_ProxyNginx::streamFrontWithProxyProtocol()
+{
+    const QString module = QStringLiteral("/usr/lib/nginx/modules/ngx_stream_module.so");
+    QVERIFY2(QFile::exists(module),
+             "nginx's stream module is not installed (scripts/install-deps.sh installs libnginx-mod-stream)");
+    Config config = m_server->config();
+    config.proxyProtocol = true;
+    m_proxied = std::make_unique<Server>(config);
+    QString error;
+    QVERIFY2(m_proxied->start(&error), qPrintable(error));
+    m_proxied->registry()->setInterval(20);
+
+    static const QRegularExpression block(QStringLiteral("```nginx\\n(stream \\{.*?)```"),
+                                          QRegularExpression::DotMatchesEverythingOption);
+    const auto match = block.match(QString::fromUtf8(readSource("docs/PROXIES.md")));
+    QVERIFY2(match.hasMatch(), "docs/PROXIES.md has no nginx stream block");
+    QString text = match.captured(1);
+    m_streamPort = m_ports.reservePort();
+    QVERIFY(m_streamPort);
+    const QString dir = m_dir.path();
+    const QList<QPair<QString, QString>> edits = {
+        {QStringLiteral("listen 443 ssl;"), u"listen 127.0.0.1:" + QString::number(m_streamPort) + u" ssl;"},
+        {QStringLiteral("/etc/ssl/certs/chat.example.com.pem"), dir + u"/cert.pem"},
+        {QStringLiteral("/etc/ssl/private/chat.example.com.key"), dir + u"/key.pem"},
+        {QStringLiteral("server 127.0.0.1:5280;"),
+         u"server 127.0.0.1:" + QString::number(m_proxied->port()) + u';'},
+        {QStringLiteral("proxy_protocol on;"),
+         u"proxy_protocol on;\n        proxy_bind " + QLatin1String(ProxyAddress) + u';'},
+    };
+    for (const auto &[from, to] : edits) {
+        QVERIFY2(text.contains(from),
+                 qPrintable(u"docs/PROXIES.md's nginx stream front no longer has: " + from));
+        text.replace(from, to);
+    }
+    // The page shows the block beside http { } in nginx.conf; alone it needs the module and the globals.
+    text = u"load_module " + module + u";\npid " + dir + u"/stream.pid;\ndaemon off;\nerror_log " + dir +
+           u"/stream-error.log;\nevents {}\n" + text;
+    QVERIFY2(startNginx(m_nginxStream, QStringLiteral("stream.conf"), text, m_streamPort), qPrintable(text));
+
+    QUrl url;
+    url.setScheme(QStringLiteral("https"));
+    url.setHost(QStringLiteral("127.0.0.1"));
+    url.setPort(m_streamPort);
+    url.setPath(m_proxied->config().path);
+    BoshClient alice(url);
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                         m_prosody.password(QStringLiteral("alice")), &error, QStringLiteral("stream")),
+             qPrintable(error));
+    url.setScheme(QStringLiteral("wss"));
+    url.setPath(m_proxied->config().wsPath);
+    WsClient bob(url);
+    QVERIFY2(bob.connectSocket(), qPrintable(bob.socket().errorString()));
+    QVERIFY2(bob.login(QStringLiteral("localhost"), QStringLiteral("bob"),
+                       m_prosody.password(QStringLiteral("bob")), &error, QStringLiteral("stream")),
+             qPrintable(error));
+    QUrl status = m_proxied->boshUrl();
+    status.setPath(m_proxied->config().statusPath + QStringLiteral(".json"));
+    // The status page of a proxy_protocol listener is reached through nginx too.
+    status.setScheme(QStringLiteral("https"));
+    status.setPort(m_streamPort);
+    QTRY_COMPARE_WITH_TIMEOUT(clients(status, alice.jid()), QStringList{QStringLiteral("127.0.0.1")}, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(clients(status, bob.jid()), QStringList{QStringLiteral("127.0.0.1")}, 10000);
 }
 
 QTEST_GUILESS_MAIN(tst_ProxyNginx)
