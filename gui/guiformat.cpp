@@ -33,9 +33,15 @@ QString duration(qint64 seconds)
 
 QString transport(Monitor::Transport transport)
 {
-    return transport == Monitor::Transport::Bosh
-               ? QCoreApplication::translate("Switchboard::Gui::Format", "BOSH")
-               : QCoreApplication::translate("Switchboard::Gui::Format", "WebSocket");
+    switch (transport) {
+    case Monitor::Transport::Bosh:
+        return QCoreApplication::translate("Switchboard::Gui::Format", "BOSH");
+    case Monitor::Transport::WebSocket:
+        return QCoreApplication::translate("Switchboard::Gui::Format", "WebSocket");
+    case Monitor::Transport::Rest:
+        return QCoreApplication::translate("Switchboard::Gui::Format", "REST");
+    }
+    return {};
 }
 
 QString direction(Monitor::Direction direction)

@@ -117,11 +117,12 @@ void OverviewPage::sample()
         return m_haveLast && current >= previous ? double(current - previous) / seconds : 0.0;
     };
 
-    m_liveLabel->setText(tr("%1 (BOSH %2, WebSocket %3)")
-                             .arg(Format::count(quint64(now.liveBosh + now.liveWebSocket)),
+    m_liveLabel->setText(tr("%1 (BOSH %2, WebSocket %3, REST %4)")
+                             .arg(Format::count(quint64(now.liveBosh + now.liveWebSocket + now.liveRest)),
                                   Format::count(quint64(now.liveBosh)),
-                                  Format::count(quint64(now.liveWebSocket))));
-    m_totalLabel->setText(Format::count(now.totalBosh + now.totalWebSocket));
+                                  Format::count(quint64(now.liveWebSocket)),
+                                  Format::count(quint64(now.liveRest))));
+    m_totalLabel->setText(Format::count(now.totalBosh + now.totalWebSocket + now.totalRest));
     m_requestsLabel->setText(Format::count(now.requests));
     m_stanzasLabel->setText(Format::count(now.stanzasToServer) + QLatin1String(" / ") +
                             Format::count(now.stanzasToClient));

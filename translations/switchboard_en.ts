@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>Switchboard::App</name>
+    <message>
+        <source>shutdown deadline passed; exiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TLS certificate reloaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TLS reload failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>shutting down</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Switchboard::CommandLine</name>
     <message>
         <source>Try &apos;%1 --help&apos; for more information.</source>
@@ -281,6 +300,26 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
         <source>key &apos;max_connections_per_ip&apos; (%1) must not exceed &apos;max_connections&apos; (%2)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&apos;%1&apos; is not auto, on or off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not an IP address or CIDR network</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not x-forwarded-for, forwarded or none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>key &apos;rest_path&apos; must differ from &apos;path&apos;, &apos;ws_path&apos;, &apos;status_path&apos; and /metrics</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>key &apos;proxy_protocol&apos; needs &apos;trusted_proxies&apos; (only those may send the PROXY header)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Switchboard::Gui::Format</name>
@@ -314,6 +353,10 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
     </message>
     <message>
         <source>→ client</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>REST</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -663,15 +706,15 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1 (BOSH %2, WebSocket %3)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>–</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>%1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (BOSH %2, WebSocket %3, REST %4)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1268,10 +1311,6 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
     </message>
     <message>
         <source>the session has no open stream</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the stream is not open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

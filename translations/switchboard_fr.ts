@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr">
 <context>
+    <name>Switchboard::App</name>
+    <message>
+        <source>shutdown deadline passed; exiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TLS certificate reloaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TLS reload failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>shutting down</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Switchboard::CommandLine</name>
     <message>
         <source>Try &apos;%1 --help&apos; for more information.</source>
@@ -284,6 +303,26 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
         <source>key &apos;max_connections_per_ip&apos; (%1) must not exceed &apos;max_connections&apos; (%2)</source>
         <translation>la clé « max_connections_per_ip » (%1) ne doit pas dépasser « max_connections » (%2)</translation>
     </message>
+    <message>
+        <source>&apos;%1&apos; is not auto, on or off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not an IP address or CIDR network</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not x-forwarded-for, forwarded or none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>key &apos;rest_path&apos; must differ from &apos;path&apos;, &apos;ws_path&apos;, &apos;status_path&apos; and /metrics</source>
+        <translation>la clé « rest_path » doit différer de « path », « ws_path », « status_path » et /metrics</translation>
+    </message>
+    <message>
+        <source>key &apos;proxy_protocol&apos; needs &apos;trusted_proxies&apos; (only those may send the PROXY header)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Switchboard::Gui::Format</name>
@@ -318,6 +357,10 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
     <message>
         <source>→ client</source>
         <translation>→ client</translation>
+    </message>
+    <message>
+        <source>REST</source>
+        <translation>REST</translation>
     </message>
 </context>
 <context>
@@ -666,16 +709,16 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
         <translation>Aucun refus</translation>
     </message>
     <message>
-        <source>%1 (BOSH %2, WebSocket %3)</source>
-        <translation>%1 (BOSH %2, WebSocket %3)</translation>
-    </message>
-    <message>
         <source>–</source>
         <translation>–</translation>
     </message>
     <message>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>%1 (BOSH %2, WebSocket %3, REST %4)</source>
+        <translation>%1 (BOSH %2, WebSocket %3, REST %4)</translation>
     </message>
 </context>
 <context>
@@ -1272,10 +1315,6 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
     <message>
         <source>the session has no open stream</source>
         <translation>la session n’a aucun flux ouvert</translation>
-    </message>
-    <message>
-        <source>the stream is not open</source>
-        <translation>le flux n’est pas ouvert</translation>
     </message>
     <message>
         <source>no session %1</source>

@@ -628,6 +628,11 @@ const KeySpec keySpecs[] = {
     {"ws_idle_timeout", Shape::Single, &setInt<&Config::wsIdleTimeout, 1, 86400>,
      &getInt<&Config::wsIdleTimeout>},
     {"ws_required_host", Shape::Single, &setRequiredHost, &getString<&Config::wsRequiredHost>},
+    {"rest_path", Shape::Single, &setPath<&Config::restPath>, &getString<&Config::restPath>},
+    {"rest_max_queue", Shape::Single, &setInt<&Config::restMaxQueue, 1, 1000000>,
+     &getInt<&Config::restMaxQueue>},
+    {"rest_idle_timeout", Shape::Single, &setInt<&Config::restIdleTimeout, 10, 30 * 86400>,
+     &getInt<&Config::restIdleTimeout>},
     {"public_url", Shape::Single, &setPublicUrl, &getString<&Config::publicUrl>},
     {"shutdown_timeout", Shape::Single, &setInt<&Config::shutdownTimeout, 1, 600>,
      &getInt<&Config::shutdownTimeout>},
@@ -827,6 +832,12 @@ bool ConfigLoader::validate(const Config &config, QString *error)
         if (withoutTrailingSlashes(config.statusPath) == withoutTrailingSlashes(other))
             errors.append(QCoreApplication::translate(
                 "Switchboard::Config", "key 'status_path' must differ from 'path', 'ws_path' and /metrics"));
+    }
+    for (const QString &other : {config.path, config.wsPath, config.statusPath, QStringLiteral("/metrics")}) {
+        if (withoutTrailingSlashes(config.restPath) == withoutTrailingSlashes(other))
+            errors.append(QCoreApplication::translate(
+                "Switchboard::Config",
+                "key 'rest_path' must differ from 'path', 'ws_path', 'status_path' and /metrics"));
     }
     if (config.defaultWait > config.maxWait)
         errors.append(QCoreApplication::translate("Switchboard::Config",

@@ -104,6 +104,11 @@ struct Config
     QString publicUrl;      ///< base URL as seen from outside (host-meta); empty: derived from Host header
     QString wsRequiredHost; ///< WebSocket upgrades must carry this Host header value; empty: any
 
+    // --- REST gateway (docs/REST.md) ---
+    QString restPath = QStringLiteral("/api/v1"); ///< base path of the REST API
+    int restMaxQueue = 1000;     ///< events one REST session keeps unacknowledged (more are refused)
+    int restIdleTimeout = 86400; ///< seconds a REST session lives without a call
+
     // --- Process ---
     int shutdownTimeout = 10; ///< seconds SIGTERM/SIGINT may take to close every session and stream
     QString drainUrl;         ///< see-other-uri target for new sessions while draining

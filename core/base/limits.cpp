@@ -40,6 +40,8 @@ QString Limits::key(Limit limit)
         return QStringLiteral("ws_max_message_size");
     case Limit::MaxClientBacklog:
         return QStringLiteral("max_client_backlog");
+    case Limit::RestMaxQueue:
+        return QStringLiteral("rest_max_queue");
     }
     Q_UNREACHABLE();
     return {};

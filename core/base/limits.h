@@ -47,9 +47,10 @@ public:
         MaxXmlDepth,
         WsMaxMessageSize,
         MaxClientBacklog,
+        RestMaxQueue,
     };
     Q_ENUM(Limit)
-    static constexpr int kLimitCount = int(Limit::MaxClientBacklog) + 1;
+    static constexpr int kLimitCount = int(Limit::RestMaxQueue) + 1;
     /// The config key of `limit`, e.g. "max_sessions_per_ip".
     static QString key(Limit limit);
     /// Every limit, in declaration order.

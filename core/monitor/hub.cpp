@@ -8,10 +8,17 @@ namespace Switchboard::Monitor {
 std::shared_ptr<SessionCounters> Hub::reportSessionOpened(const SessionInfo &info)
 {
     ++m_sessions;
-    if (info.transport == Transport::Bosh)
+    switch (info.transport) {
+    case Transport::Bosh:
         ++m_totals.boshSessions;
-    else
+        break;
+    case Transport::WebSocket:
         ++m_totals.webSocketSessions;
+        break;
+    case Transport::Rest:
+        ++m_totals.restSessions;
+        break;
+    }
     auto counters = std::make_shared<SessionCounters>();
     m_counters.insert(info.sid, counters);
     Q_EMIT sessionOpened(info);

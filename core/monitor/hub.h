@@ -14,7 +14,7 @@
 
 namespace Switchboard::Monitor {
 
-enum class Transport { Bosh, WebSocket };
+enum class Transport { Bosh, WebSocket, Rest };
 enum class Direction { ToServer, ToClient };
 
 /// What the monitor knows about a session when it opens.
@@ -70,6 +70,7 @@ struct HubTotals
 {
     quint64 boshSessions = 0; ///< sessions opened, by transport
     quint64 webSocketSessions = 0;
+    quint64 restSessions = 0;
     quint64 requests = 0; ///< BOSH HTTP requests at the BOSH path (with or without a valid session)
     quint64 stanzasToServer = 0;
     quint64 stanzasToClient = 0;

@@ -36,7 +36,15 @@ QString eventKindName(SessionEvent::Kind kind)
 
 QString transportName(Transport transport)
 {
-    return transport == Transport::Bosh ? QStringLiteral("bosh") : QStringLiteral("websocket");
+    switch (transport) {
+    case Transport::Bosh:
+        return QStringLiteral("bosh");
+    case Transport::WebSocket:
+        return QStringLiteral("websocket");
+    case Transport::Rest:
+        return QStringLiteral("rest");
+    }
+    return {};
 }
 
 Registry::Registry(Hub *hub, QObject *parent) : QObject(parent), m_hub(hub)
@@ -222,12 +230,19 @@ void Registry::onOpened(const SessionInfo &info)
     m_live.insert(info.sid, std::move(entry));
     m_order.append(info.sid);
     m_added.append(info.sid);
-    if (info.transport == Transport::Bosh) {
+    switch (info.transport) {
+    case Transport::Bosh:
         ++m_counters.liveBosh;
         ++m_counters.totalBosh;
-    } else {
+        break;
+    case Transport::WebSocket:
         ++m_counters.liveWebSocket;
         ++m_counters.totalWebSocket;
+        break;
+    case Transport::Rest:
+        ++m_counters.liveRest;
+        ++m_counters.totalRest;
+        break;
     }
     m_statsDirty = true;
     schedule();
@@ -259,10 +274,17 @@ void Registry::onClosed(const QString &sid, const QString &condition)
     entry.events.push_back(SessionEvent{r.ended, SessionEvent::Kind::Closed, {}, condition});
     qCDebug(lcMonitor).noquote() << "session" << sid
                                  << "closed:" << (condition.isEmpty() ? QStringLiteral("normal") : condition);
-    if (r.transport == Transport::Bosh)
+    switch (r.transport) {
+    case Transport::Bosh:
         --m_counters.liveBosh;
-    else
+        break;
+    case Transport::WebSocket:
         --m_counters.liveWebSocket;
+        break;
+    case Transport::Rest:
+        --m_counters.liveRest;
+        break;
+    }
     ++m_counters.conditions[condition.isEmpty() ? QStringLiteral("normal") : condition];
     m_removed.append(sid);
     if (m_closedLimit > 0) {

@@ -41,7 +41,7 @@ struct SessionEvent
 /// "created", "stream-added", "backend-connected", "restarted", "bound", "paused", "error",
 /// "undelivered", "stream-terminated", "closed" (stable: used in JSON and tests).
 QString eventKindName(SessionEvent::Kind kind);
-QString transportName(Transport transport); ///< "bosh" or "websocket"
+QString transportName(Transport transport); ///< "bosh", "websocket" or "rest"
 
 /// One stream of a session.
 struct StreamRecord
@@ -82,8 +82,10 @@ struct RegistryCounters
 {
     int liveBosh = 0; ///< sessions open now, by transport
     int liveWebSocket = 0;
+    int liveRest = 0;
     quint64 totalBosh = 0; ///< sessions opened since start, by transport
     quint64 totalWebSocket = 0;
+    quint64 totalRest = 0;
     quint64 requests = 0; ///< BOSH HTTP requests
     quint64 stanzasToServer = 0;
     quint64 stanzasToClient = 0;

@@ -202,11 +202,13 @@ QJsonObject StatusPage::statusJson() const
             QJsonObject{{QStringLiteral("leMs"), le}, {QStringLiteral("count"), qint64(cumulative)}});
     }
     QJsonObject counters{
-        {QStringLiteral("sessions"),
-         QJsonObject{{QStringLiteral("bosh"), c.liveBosh}, {QStringLiteral("websocket"), c.liveWebSocket}}},
+        {QStringLiteral("sessions"), QJsonObject{{QStringLiteral("bosh"), c.liveBosh},
+                                                 {QStringLiteral("websocket"), c.liveWebSocket},
+                                                 {QStringLiteral("rest"), c.liveRest}}},
         {QStringLiteral("sessionsOpened"),
          QJsonObject{{QStringLiteral("bosh"), qint64(c.totalBosh)},
-                     {QStringLiteral("websocket"), qint64(c.totalWebSocket)}}},
+                     {QStringLiteral("websocket"), qint64(c.totalWebSocket)},
+                     {QStringLiteral("rest"), qint64(c.totalRest)}}},
         {QStringLiteral("requests"), qint64(c.requests)},
         {QStringLiteral("stanzas"), QJsonObject{{QStringLiteral("toServer"), qint64(c.stanzasToServer)},
                                                 {QStringLiteral("toClient"), qint64(c.stanzasToClient)}}},
@@ -254,9 +256,11 @@ QByteArray StatusPage::metrics() const
     family(out, "switchboard_sessions", "gauge", "Sessions open now, by transport.");
     sample(out, "switchboard_sessions", "transport=\"bosh\"", c.liveBosh);
     sample(out, "switchboard_sessions", "transport=\"websocket\"", c.liveWebSocket);
+    sample(out, "switchboard_sessions", "transport=\"rest\"", c.liveRest);
     family(out, "switchboard_sessions_opened_total", "counter", "Sessions opened, by transport.");
     sample(out, "switchboard_sessions_opened_total", "transport=\"bosh\"", double(c.totalBosh));
     sample(out, "switchboard_sessions_opened_total", "transport=\"websocket\"", double(c.totalWebSocket));
+    sample(out, "switchboard_sessions_opened_total", "transport=\"rest\"", double(c.totalRest));
     family(out, "switchboard_sessions_closed_total", "counter",
            "Sessions ended, by terminal condition (\"normal\" or a reason for an end without error).");
     for (auto it = c.conditions.cbegin(); it != c.conditions.cend(); ++it)

@@ -41,6 +41,8 @@ public:
     Outcome start(const QByteArray &featuresXml, QByteArray *reply, QString *error);
     /// One element from the server after <auth/>: <challenge/>, <success/> or <failure/>.
     Outcome handle(const QByteArray &element, QByteArray *reply, QString *error);
+    /// Allows PLAIN after all (the link turned out to be encrypted); before start().
+    void allowPlain() { m_plainAllowed = true; }
     /// The chosen mechanism ("SCRAM-SHA-256"...); empty before start().
     const QString &mechanism() const { return m_mechanism; }
 

@@ -194,6 +194,12 @@ void tst_BaseConfig::parsesGoodValue_data()
         << QByteArray("ws_ping_interval = 0") << with([](Config &c) { c.wsPingInterval = 0; });
     QTest::newRow("ws_idle_timeout") << QByteArray("ws_idle_timeout = 86400")
                                      << with([](Config &c) { c.wsIdleTimeout = 86400; });
+    QTest::newRow("rest_path") << QByteArray("rest_path = /rest")
+                               << with([](Config &c) { c.restPath = QStringLiteral("/rest"); });
+    QTest::newRow("rest_max_queue") << QByteArray("rest_max_queue = 5")
+                                    << with([](Config &c) { c.restMaxQueue = 5; });
+    QTest::newRow("rest_idle_timeout")
+        << QByteArray("rest_idle_timeout = 600") << with([](Config &c) { c.restIdleTimeout = 600; });
     QTest::newRow("public_url") << QByteArray("public_url = https://chat.example.com/xmpp")
                                 << with([](Config &c) {
                                        c.publicUrl = QStringLiteral("https://chat.example.com/xmpp");
@@ -361,6 +367,9 @@ void tst_BaseConfig::rejectsBadValue_data()
     row("ws_ping_interval", "3601", "out of range 0..3600");
     row("ws_idle_timeout", "0", "out of range 1..86400");
     row("ws_required_host", "chat.example.com/x", "not a host[:port] value");
+    row("rest_path", "api", "must start with '/'");
+    row("rest_max_queue", "0", "out of range 1..1000000");
+    row("rest_idle_timeout", "5", "out of range 10..2592000");
     row("public_url", "ftp://example.com/", "not an http:// or https:// URL");
     row("public_url", "https://", "not an http:// or https:// URL");
     row("public_url", "example.com", "not an http:// or https:// URL");
@@ -571,6 +580,8 @@ void tst_BaseConfig::validate_data()
     QTest::newRow("status_path = /metrics/")
         << with([](Config &c) { c.statusPath = QStringLiteral("/metrics/"); })
         << QStringLiteral("'status_path' must differ");
+    QTest::newRow("rest_path = path") << with([](Config &c) { c.restPath = QStringLiteral("/http-bind"); })
+                                      << QStringLiteral("'rest_path' must differ");
     QTest::newRow("default_wait > max_wait")
         << with([](Config &c) { c.defaultWait = 121; })
         << QStringLiteral("'default_wait' (121) must not exceed 'max_wait' (120)");

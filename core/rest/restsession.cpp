@@ -1,0 +1,548 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "rest/restsession.h"
+
+#include "xmpp/xmlescape.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcRest, "switchboard.rest", QtWarningMsg)
+
+namespace Switchboard::Rest {
+
+using Stream::Condition;
+using Xmpp::xmlEscaped;
+
+namespace {
+
+const QLatin1String kStreamNs("http://etherx.jabber.org/streams");
+const QLatin1String kBindId("sb-bind");
+const QLatin1String kRosterId("sb-roster");
+constexpr QByteArrayView kUnavailable = "<presence type='unavailable' xmlns='jabber:client'/>";
+
+/// An IQ result (RFC 6120 §8.2.3) to `request`, with `payload` inside.
+QByteArray iqResult(const StanzaSummary &request, const QByteArray &payload = {})
+{
+    QByteArray xml = "<iq xmlns='jabber:client' type='result' id='" + xmlEscaped(request.id) + '\'';
+    if (!request.from.isEmpty())
+        xml += " to='" + xmlEscaped(request.from) + '\'';
+    if (payload.isEmpty())
+        return xml + "/>";
+    return xml + '>' + payload + "</iq>";
+}
+
+/// The error reply to a stanza refused at a full queue: RFC 6120 §8.3.3.18 resource-constraint, type
+/// wait (the sender may retry later).
+QByteArray resourceConstraint(const StanzaSummary &stanza)
+{
+    QByteArray xml = '<' + stanza.name.toLatin1() + " xmlns='jabber:client' type='error'";
+    if (!stanza.id.isEmpty())
+        xml += " id='" + xmlEscaped(stanza.id) + '\'';
+    if (!stanza.from.isEmpty())
+        xml += " to='" + xmlEscaped(stanza.from) + '\'';
+    return xml +
+           "><error type='wait'><resource-constraint "
+           "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></" +
+           stanza.name.toLatin1() + '>';
+}
+
+} // namespace
+
+RestSession::RestSession(const Config &config, Client client, Login login, UpstreamFactory factory,
+                         Clock clock, Monitor::Hub *hub, Limits *limits, QObject *parent)
+    : Stream::ClientStream(config, std::move(client), std::move(factory), hub, limits, parent),
+      m_clock(std::move(clock)), m_resource(login.resource), m_presence(std::move(login.presence))
+{
+    const qsizetype at = login.jid.indexOf(QLatin1Char('@'));
+    m_username = login.jid.left(at);
+    m_domain = login.jid.mid(at + 1).toLower();
+    // SASL takes the password; this object keeps no other copy.
+    m_sasl = std::make_unique<SaslLogin>(m_username, login.password, false);
+    login.password.fill(QChar(0));
+    m_started = m_lastCall = m_clock();
+}
+
+RestSession::~RestSession() = default;
+
+std::optional<Limits::Limit> RestSession::start()
+{
+    if (const std::optional<Limits::Limit> limit = admit()) {
+        m_state = State::Closed;
+        m_sasl.reset();
+        finishStream(Condition::PolicyViolation, Limits::key(*limit));
+        return limit;
+    }
+    m_state = State::Connecting;
+    m_started = m_lastCall = m_clock();
+    m_upstream = makeUpstream(id());
+    Stream::Upstream::OpenParams params;
+    params.domain = m_domain;
+    m_upstream->open(params);
+    reportOpened(m_domain);
+    if (hub())
+        Q_EMIT hub()->streamAdded(id(), id(), m_domain);
+    return std::nullopt;
+}
+
+void RestSession::touch()
+{
+    m_lastCall = m_clock();
+}
+
+// --- from the server ---
+
+void RestSession::upstreamOpened(const QString &, const Xmpp::StreamHeader &)
+{
+    if (m_state == State::Closed)
+        return;
+    if (m_state == State::Connecting) {
+        m_state = State::Authenticating;
+        if (hub() && m_upstream)
+            Q_EMIT hub()->backendConnected(id(), id(), m_upstream->peer(), m_upstream->isEncrypted());
+    }
+}
+
+void RestSession::upstreamElement(const QString &, const QByteArray &xml)
+{
+    if (m_state == State::Closed)
+        return;
+    // The traffic capture redacts SASL payloads (Monitor::TrafficRecorder::redact) unless show_secrets.
+    forwarded(id(), Monitor::Direction::ToClient, xml);
+    const StanzaSummary stanza = summarize(xml);
+    if (stanza.name == QLatin1String("features") && stanza.ns == kStreamNs) {
+        onFeatures(xml);
+        return;
+    }
+    switch (m_state) {
+    case State::Authenticating: {
+        if (!m_sasl) {
+            failLogin(LoginError::Failed, QStringLiteral("SASL element before the features"),
+                      Condition::UndefinedCondition);
+            return;
+        }
+        QByteArray reply;
+        QString error;
+        switch (m_sasl->handle(xml, &reply, &error)) {
+        case SaslLogin::Outcome::Continue:
+            sendToServer(reply);
+            return;
+        case SaslLogin::Outcome::Success:
+            qCDebug(lcRest) << id() << "authenticated with" << m_sasl->mechanism();
+            m_sasl.reset();
+            m_authenticated = true;
+            m_state = State::Binding;
+            // RFC 6120 §6.4.6: after SASL success, a new stream.
+            m_upstream->restart({});
+            if (hub())
+                Q_EMIT hub()->streamRestarted(id(), id());
+            return;
+        case SaslLogin::Outcome::NotAuthorized:
+            failLogin(LoginError::NotAuthorized, error, Condition::NotAuthorized);
+            return;
+        case SaslLogin::Outcome::Failed:
+            failLogin(LoginError::Failed, error, Condition::UndefinedCondition);
+            return;
+        }
+        return;
+    }
+    case State::Binding:
+        if (stanza.name == QLatin1String("iq") && stanza.id == kBindId) {
+            m_boundJid = Monitor::Hub::boundJid(xml);
+            if (stanza.type != QLatin1String("result") || m_boundJid.isEmpty()) {
+                failLogin(LoginError::Failed, QStringLiteral("resource binding failed"),
+                          Condition::UndefinedCondition);
+                return;
+            }
+            if (hub())
+                hub()->reportBound(id(), id(), m_boundJid);
+            // RFC 6121 §2.1.3: the roster first, so presence that follows finds its contacts.
+            m_state = State::Roster;
+            sendToServer("<iq xmlns='jabber:client' type='get' id='" + QByteArray(kRosterId.data()) +
+                         "'><query xmlns='jabber:iq:roster'/></iq>");
+            return;
+        }
+        break;
+    case State::Roster:
+        if (stanza.name == QLatin1String("iq") && stanza.id == kRosterId) {
+            // The roster answer is the client's first event (kind iq, id sb-roster).
+            queueEvent(Event::fromStanza(stanza, xml));
+            if (m_presence) {
+                QByteArray presence = "<presence xmlns='jabber:client'>";
+                const QString show = m_presence->value(QStringLiteral("show")).toString();
+                const QString status = m_presence->value(QStringLiteral("status")).toString();
+                if (!show.isEmpty())
+                    presence += "<show>" + xmlEscaped(show) + "</show>";
+                if (!status.isEmpty())
+                    presence += "<status>" + xmlEscaped(status) + "</status>";
+                if (m_presence->contains(QStringLiteral("priority")))
+                    presence += "<priority>" +
+                                QByteArray::number(m_presence->value(QStringLiteral("priority")).toInt()) +
+                                "</priority>";
+                sendToServer(presence + "</presence>");
+            }
+            m_state = State::Ready;
+            m_lastCall = m_clock();
+            Q_EMIT loggedIn(m_boundJid);
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    if (m_state == State::Binding || m_state == State::Roster || m_state == State::Ready)
+        onReadyStanza(xml);
+}
+
+void RestSession::onFeatures(const QByteArray &xml)
+{
+    if (m_state == State::Authenticating && m_sasl) {
+        // PLAIN shows the password to whoever reads the stream: only over TLS, or to a server the
+        // operator named in no_tls_domains (RFC 6120 §13.8, RFC 4616 §6).
+        const bool plainAllowed = (m_upstream && m_upstream->isEncrypted()) ||
+                                  m_config.noTlsDomains.contains(m_domain, Qt::CaseInsensitive);
+        QByteArray reply;
+        QString error;
+        if (plainAllowed)
+            m_sasl->allowPlain();
+        if (m_sasl->start(xml, &reply, &error) != SaslLogin::Outcome::Continue) {
+            failLogin(LoginError::Failed, error, Condition::UndefinedCondition);
+            return;
+        }
+        sendToServer(reply);
+        return;
+    }
+    if (m_state == State::Binding) {
+        // RFC 6120 §7.6: bind the requested resource, or let the server choose.
+        QByteArray bind = "<iq xmlns='jabber:client' type='set' id='" + QByteArray(kBindId.data()) +
+                          "'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'";
+        if (m_resource.isEmpty())
+            bind += "/>";
+        else
+            bind += "><resource>" + xmlEscaped(m_resource) + "</resource></bind>";
+        sendToServer(bind + "</iq>");
+    }
+}
+
+void RestSession::onReadyStanza(const QByteArray &xml)
+{
+    const StanzaSummary stanza = summarize(xml);
+    if (!stanza.valid || stanza.ns != QLatin1String("jabber:client"))
+        return; // stream-level elements are not the client's business
+    if (stanza.name == QLatin1String("iq")) {
+        if (stanza.type == QLatin1String("result") || stanza.type == QLatin1String("error")) {
+            const auto it = m_iqs.find(stanza.id);
+            if (it != m_iqs.end()) {
+                const IqReply reply = std::move(it->reply);
+                m_iqs.erase(it);
+                reply(xml);
+                return;
+            }
+        } else if (answerIq(stanza)) {
+            return;
+        }
+    } else if (stanza.name != QLatin1String("message") && stanza.name != QLatin1String("presence")) {
+        return;
+    }
+    queueEvent(Event::fromStanza(stanza, xml));
+}
+
+bool RestSession::answerIq(const StanzaSummary &iq)
+{
+    if (iq.type == QLatin1String("set") && iq.childNs == QLatin1String("jabber:iq:roster")) {
+        // RFC 6121 §2.1.6: a roster push is acknowledged; the client still gets it as an event.
+        sendToServer(iqResult(iq));
+        return false;
+    }
+    if (iq.type != QLatin1String("get"))
+        return false;
+    if (iq.childNs == QLatin1String("urn:xmpp:ping")) {
+        // XEP-0199 §4.2: the client is alive as long as Switchboard holds its session.
+        sendToServer(iqResult(iq));
+        return true;
+    }
+    if (iq.childNs == QLatin1String("jabber:iq:version")) {
+        // XEP-0092: the software that answers is Switchboard.
+        sendToServer(iqResult(iq, "<query xmlns='jabber:iq:version'><name>Switchboard</name><version>" +
+                                      QByteArrayLiteral(SWITCHBOARD_VERSION) + "</version></query>"));
+        return true;
+    }
+    if (iq.childNs == QLatin1String("http://jabber.org/protocol/disco#info")) {
+        // XEP-0030 §3.1: what this client entity supports (what Switchboard answers itself).
+        sendToServer(iqResult(iq, "<query xmlns='http://jabber.org/protocol/disco#info'>"
+                                  "<identity category='client' type='web' name='Switchboard REST'/>"
+                                  "<feature var='http://jabber.org/protocol/disco#info'/>"
+                                  "<feature var='urn:xmpp:ping'/>"
+                                  "<feature var='jabber:iq:version'/></query>"));
+        return true;
+    }
+    return false;
+}
+
+void RestSession::sendToServer(const QByteArray &xml)
+{
+    if (!m_upstream)
+        return;
+    forwarded(id(), Monitor::Direction::ToServer, xml);
+    m_upstream->send(xml);
+}
+
+// --- the event queue ---
+
+void RestSession::queueEvent(Event event)
+{
+    if (int(m_events.size()) >= m_config.restMaxQueue && event.kind != QLatin1String("session")) {
+        refuse(summarize(event.xml));
+        return;
+    }
+    event.seq = m_nextSeq++;
+    m_events.push_back(std::move(event));
+    answerPolls();
+}
+
+void RestSession::refuse(const StanzaSummary &stanza)
+{
+    // Never a silent drop: counted (the monitor's refusals, the next poll's `refused`), and what
+    // expects an answer gets one.
+    ++m_refused;
+    refused(Limits::Limit::RestMaxQueue);
+    qCDebug(lcRest) << id() << "queue full; refused a" << stanza.name;
+    const bool request = stanza.name == QLatin1String("iq") &&
+                         (stanza.type == QLatin1String("get") || stanza.type == QLatin1String("set"));
+    const bool message = stanza.name == QLatin1String("message") && stanza.type != QLatin1String("error");
+    if (request || message)
+        sendToServer(resourceConstraint(stanza));
+}
+
+void RestSession::pollEvents(qint64 after, int limit, qint64 waitMs, PollReply reply)
+{
+    touch();
+    // Everything up to `after` is acknowledged: the client has it, so it can go.
+    while (!m_events.empty() && m_events.front().seq <= after)
+        m_events.pop_front();
+    Poll poll;
+    poll.refused = m_refused;
+    poll.next = qMin(after, m_nextSeq - 1);
+    for (const Event &event : m_events) {
+        if (poll.events.size() >= limit)
+            break;
+        poll.events.append(event.toJson());
+        poll.next = event.seq;
+    }
+    if (!poll.events.isEmpty() || waitMs <= 0 || isFinished()) {
+        reply(poll);
+        return;
+    }
+    m_polls.push_back(
+        {after, limit, m_clock() + qMin<qint64>(waitMs, kMaxWaitSeconds * 1000), std::move(reply)});
+    if (int(m_polls.size()) > kMaxWaitingPolls) {
+        Waiting oldest = std::move(m_polls.front());
+        m_polls.pop_front();
+        Poll empty;
+        empty.next = qMin(oldest.after, m_nextSeq - 1);
+        empty.refused = m_refused;
+        oldest.reply(empty);
+    }
+}
+
+void RestSession::answerPolls()
+{
+    // Answering may start work elsewhere; take the list first so a reply cannot change it under us.
+    std::deque<Waiting> waiting;
+    waiting.swap(m_polls);
+    for (Waiting &w : waiting) {
+        Poll poll;
+        poll.refused = m_refused;
+        poll.next = qMin(w.after, m_nextSeq - 1);
+        for (const Event &event : m_events) {
+            if (event.seq <= w.after)
+                continue;
+            if (poll.events.size() >= w.limit)
+                break;
+            poll.events.append(event.toJson());
+            poll.next = event.seq;
+        }
+        if (poll.events.isEmpty())
+            m_polls.push_back(std::move(w));
+        else
+            w.reply(poll);
+    }
+}
+
+// --- from the client ---
+
+bool RestSession::send(const QByteArray &stanza)
+{
+    if (m_state != State::Ready)
+        return false;
+    touch();
+    sendToServer(stanza);
+    return true;
+}
+
+bool RestSession::sendIq(const QByteArray &stanza, const QString &iqId, qint64 timeoutMs, IqReply reply)
+{
+    if (m_state != State::Ready || m_iqs.contains(iqId))
+        return false;
+    touch();
+    m_iqs.insert(iqId, {m_clock() + timeoutMs, std::move(reply)});
+    sendToServer(stanza);
+    return true;
+}
+
+void RestSession::logout()
+{
+    if (isFinished())
+        return;
+    // RFC 6121 §4.5.1: unavailable presence before the stream closes.
+    if (m_state == State::Ready)
+        sendToServer(kUnavailable.toByteArray());
+    end(Condition::None, QStringLiteral("logged out"));
+}
+
+void RestSession::terminate(Condition condition, const QString &text)
+{
+    if (isFinished())
+        return;
+    if (m_state == State::Ready)
+        sendToServer(kUnavailable.toByteArray());
+    if (m_state != State::Ready && m_state != State::Closed) {
+        failLogin(LoginError::Unreachable, text.isEmpty() ? Stream::conditionName(condition) : text,
+                  condition);
+        return;
+    }
+    end(condition, text);
+}
+
+bool RestSession::inject(Monitor::Direction direction, const QByteArray &xml)
+{
+    if (m_state != State::Ready)
+        return false;
+    if (direction == Monitor::Direction::ToServer) {
+        sendToServer(xml);
+        return true;
+    }
+    forwarded(id(), Monitor::Direction::ToClient, xml);
+    onReadyStanza(xml);
+    return true;
+}
+
+// --- time ---
+
+void RestSession::checkTimers()
+{
+    if (isFinished())
+        return;
+    const qint64 now = m_clock();
+    if (m_state != State::Ready) {
+        // ServerLink's connect_timeout covers the way to an open stream; SASL, bind and the roster get
+        // as long again.
+        if (now - m_started >= 2 * qint64(m_config.connectTimeout) * 1000)
+            failLogin(LoginError::Unreachable, QStringLiteral("login took too long"),
+                      Condition::ConnectionTimeout);
+        return;
+    }
+    for (auto it = m_iqs.begin(); it != m_iqs.end();) {
+        if (it->deadline <= now) {
+            const IqReply reply = std::move(it->reply);
+            it = m_iqs.erase(it);
+            reply(std::nullopt);
+        } else {
+            ++it;
+        }
+    }
+    if (!m_polls.empty()) {
+        m_lastCall = now; // a client waiting on a poll is not idle
+        std::deque<Waiting> waiting;
+        waiting.swap(m_polls);
+        for (Waiting &w : waiting) {
+            if (w.deadline > now) {
+                m_polls.push_back(std::move(w));
+                continue;
+            }
+            Poll empty;
+            empty.next = qMin(w.after, m_nextSeq - 1);
+            empty.refused = m_refused;
+            w.reply(empty);
+        }
+    }
+    if (now - m_lastCall >= qint64(m_config.restIdleTimeout) * 1000) {
+        sendToServer(kUnavailable.toByteArray());
+        end(Condition::ConnectionTimeout, QStringLiteral("idle"));
+    }
+}
+
+// --- the end ---
+
+void RestSession::upstreamClosed(const QString &)
+{
+    if (m_state == State::Closed)
+        return;
+    if (m_state != State::Ready) {
+        failLogin(LoginError::Unreachable, QStringLiteral("the server closed the stream"), Condition::None);
+        return;
+    }
+    end(Condition::None, QStringLiteral("the server closed the stream"));
+}
+
+void RestSession::upstreamFailed(const QString &stream, Xmpp::LinkFailure failure, const QByteArray &,
+                                 const QString &reason)
+{
+    if (m_state == State::Closed)
+        return;
+    const Condition condition = linkFailed(stream, failure, m_state != State::Connecting);
+    if (m_state != State::Ready) {
+        failLogin(LoginError::Unreachable, reason.isEmpty() ? Stream::conditionName(condition) : reason,
+                  condition);
+        return;
+    }
+    end(condition, reason);
+}
+
+void RestSession::failLogin(LoginError error, const QString &reason, Condition condition)
+{
+    if (isFinished() || m_state == State::Ready)
+        return;
+    qCDebug(lcRest) << id() << "login failed:" << error << reason;
+    m_sasl.reset();
+    m_state = State::Closed;
+    Q_EMIT loginFailed(error, reason);
+    end(condition, reason);
+}
+
+void RestSession::end(Condition condition, const QString &reason)
+{
+    if (isFinished())
+        return;
+    m_state = State::Closed;
+    m_sasl.reset();
+    // The client learns why in its last event; waiting polls get it now.
+    Event last;
+    last.kind = QStringLiteral("session");
+    last.type = QStringLiteral("closed");
+    last.status = condition == Condition::None ? reason : Stream::conditionName(condition);
+    queueEvent(std::move(last));
+    std::deque<Waiting> waiting;
+    waiting.swap(m_polls);
+    for (Waiting &w : waiting) {
+        Poll empty;
+        empty.next = qMin(w.after, m_nextSeq - 1);
+        w.reply(empty);
+    }
+    const QHash<QString, PendingIq> iqs = std::exchange(m_iqs, {});
+    for (const PendingIq &iq : iqs)
+        iq.reply(std::nullopt);
+    retireUpstream();
+    if (hub() && isReported())
+        Q_EMIT hub()->streamTerminated(
+            id(), id(), condition == Condition::None ? reason : Stream::conditionName(condition));
+    finishStream(condition, reason);
+}
+
+void RestSession::retireUpstream()
+{
+    if (!m_upstream)
+        return;
+    m_upstream->close();
+    m_upstream.reset();
+}
+
+} // namespace Switchboard::Rest

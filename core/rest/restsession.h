@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "rest/restevent.h"
+#include "rest/sasllogin.h"
+#include "stream/clientstream.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace Switchboard::Rest {
+
+/// One XMPP session held on the server for a REST client (docs/REST.md). Unlike BOSH and WebSocket,
+/// Switchboard is the XMPP client here: after the server's stream features it authenticates (SASL,
+/// SaslLogin), restarts the stream, binds a resource (RFC 6120 §7), fetches the roster (RFC 6121 §2)
+/// and sends initial presence. From then on every stanza from the server becomes an Event in a bounded
+/// queue the client reads with pollEvents(); IQ gets for ping (XEP-0199), version (XEP-0092) and
+/// disco#info (XEP-0030) are answered here.
+///
+/// A Stream::ClientStream with transport REST: admission, hub reporting and the upstream's retirement
+/// are handled there. The server side is an Upstream from the factory (a fake in unit tests); time is
+/// the clock's (milliseconds), read by checkTimers(), which the owner calls on its tick. No socket of
+/// the client's is known here: callers pass callbacks, answered once, now or later.
+///
+/// Lives in its front's thread. loggedIn() or loginFailed() fires once after start(); finished()
+/// fires once, after which the owner deletes the session (deleteLater).
+class RestSession final : public Stream::ClientStream
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RestSession)
+public:
+    using Clock = std::function<qint64()>;
+    enum class LoginError {
+        NotAuthorized, ///< the server refused the credentials
+        Unreachable,   ///< no server stream: resolve, connect, TLS or negotiation failed, or too slow
+        Failed,        ///< SASL or bind failed otherwise (no usable mechanism, a bad server signature...)
+    };
+    Q_ENUM(LoginError)
+    struct Login
+    {
+        QString jid; ///< bare JID (a resource here is the one to bind, unless `resource` is set)
+        QString password;
+        QString resource;                    ///< empty: the server picks one
+        std::optional<QJsonObject> presence; ///< {show, status, priority}; nullopt: no initial presence
+    };
+    /// The answer to pollEvents(): the events after `after`, and what to pass as `after` next time.
+    struct Poll
+    {
+        QJsonArray events;
+        qint64 next = 0;
+        qint64 refused = 0; ///< stanzas refused so far because the queue was full
+    };
+    using PollReply = std::function<void(const Poll &)>;
+    /// The reply stanza to an IQ (result or error), or nullopt when none came in time.
+    using IqReply = std::function<void(const std::optional<QByteArray> &)>;
+
+    /// `config` must outlive the session; `login.password` is kept only until SASL has used it.
+    RestSession(const Config &config, Client client, Login login, UpstreamFactory factory, Clock clock,
+                Monitor::Hub *hub, Limits *limits, QObject *parent = nullptr);
+    ~RestSession() override;
+
+    /// Counts the session against the limits and opens the server stream. Returns the limit that
+    /// refuses it (the session then finishes at once and emits nothing else).
+    std::optional<Limits::Limit> start();
+    bool isReady() const { return m_state == State::Ready; }
+    /// The full JID the server bound (empty before login).
+    const QString &boundJid() const { return m_boundJid; }
+    /// The bearer token of this session (the front sets it; compared by the front in constant time).
+    void setToken(const QByteArray &token) { m_token = token; }
+    const QByteArray &token() const { return m_token; }
+
+    /// Every API call counts as activity for rest_idle_timeout.
+    void touch();
+    /// Sends one stanza (already checked by the caller) to the server. False unless logged in.
+    bool send(const QByteArray &stanza);
+    /// Sends an IQ get/set with id `id` and calls `reply` with the answer, or with nullopt after
+    /// `timeoutMs`, or when the session ends first.
+    bool sendIq(const QByteArray &stanza, const QString &id, qint64 timeoutMs, IqReply reply);
+    /// Events after `after` (at most `limit`); those up to `after` count as acknowledged and are freed.
+    /// With none to give, waits up to `waitMs` for one, then answers with an empty list. A session that
+    /// ends answers its waiting polls with the final "session" event.
+    void pollEvents(qint64 after, int limit, qint64 waitMs, PollReply reply);
+    /// Logs out: unavailable presence (RFC 6121 §4.5.1), then the stream closes; finished() follows.
+    void logout();
+    int queued() const { return int(m_events.size()); }
+
+    // Stream::ClientStream
+    void terminate(Stream::Condition condition, const QString &text = {}) override;
+    bool inject(Monitor::Direction direction, const QByteArray &xml) override;
+    /// Login deadline (connect_timeout), IQ and poll deadlines, rest_idle_timeout.
+    void checkTimers() override;
+
+    // Stream::UpstreamEvents
+    void upstreamOpened(const QString &stream, const Xmpp::StreamHeader &header) override;
+    void upstreamElement(const QString &stream, const QByteArray &xml) override;
+    void upstreamClosed(const QString &stream) override;
+    void upstreamFailed(const QString &stream, Xmpp::LinkFailure failure, const QByteArray &streamErrorXml,
+                        const QString &reason = {}) override;
+
+    /// The most a poll may wait, whatever it asks for (s).
+    static constexpr int kMaxWaitSeconds = 60;
+    /// Polls one session may have waiting; a new one beyond answers the oldest at once (empty).
+    static constexpr int kMaxWaitingPolls = 4;
+
+Q_SIGNALS:
+    /// Logged in: bound to `jid`, roster fetched, initial presence sent.
+    void loggedIn(const QString &jid);
+    /// The login failed; the session finishes right after.
+    void loginFailed(Switchboard::Rest::RestSession::LoginError error, const QString &reason);
+
+private:
+    enum class State { Idle, Connecting, Authenticating, Binding, Roster, Ready, Closed };
+    void onFeatures(const QByteArray &xml);
+    void onReadyStanza(const QByteArray &xml);
+    /// Answers the IQ gets Switchboard handles itself; true when it did.
+    bool answerIq(const StanzaSummary &iq);
+    void sendToServer(const QByteArray &xml);
+    void queueEvent(Event event);
+    void refuse(const StanzaSummary &stanza);
+    void answerPolls();
+    void failLogin(LoginError error, const QString &reason, Stream::Condition condition);
+    void end(Stream::Condition condition, const QString &reason);
+    void retireUpstream();
+
+    struct Waiting
+    {
+        qint64 after = 0;
+        int limit = 0;
+        qint64 deadline = 0;
+        PollReply reply;
+    };
+    struct PendingIq
+    {
+        qint64 deadline = 0;
+        IqReply reply;
+    };
+
+    Clock m_clock;
+    QString m_domain;
+    QString m_username;
+    QString m_resource;
+    std::optional<QJsonObject> m_presence;
+    std::unique_ptr<SaslLogin> m_sasl; ///< holds the password until SASL used it
+    std::unique_ptr<Stream::Upstream> m_upstream;
+    State m_state = State::Idle;
+    bool m_authenticated = false;
+    QString m_boundJid;
+    QByteArray m_token;
+    std::deque<Event> m_events;
+    qint64 m_nextSeq = 1;
+    qint64 m_refused = 0;
+    std::deque<Waiting> m_polls;
+    QHash<QString, PendingIq> m_iqs;
+    qint64 m_started = 0;
+    qint64 m_lastCall = 0;
+};
+
+} // namespace Switchboard::Rest

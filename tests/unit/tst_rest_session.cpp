@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// A REST session's rules without any socket: a fake upstream stands for the XMPP server, callbacks for
+// the HTTP calls, and time is a number the test moves. Login (mechanism choice, bind, roster, initial
+// presence), the event queue (kinds, seq, acknowledgement, the bound, long polls), the IQs Switchboard
+// answers itself, IQ round trips, logout and the idle limit.
+#include "rest/restevent.h"
+#include "rest/restsession.h"
+
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Switchboard;
+using namespace Switchboard::Rest;
+
+namespace {
+
+/// What the fake server saw; outlives the upstream, which the session deletes when it ends.
+struct Record
+{
+    QList<QByteArray> sent;
+    QStringList calls;
+    bool encrypted = false;
+};
+
+struct FakeUpstream final : Stream::Upstream
+{
+    explicit FakeUpstream(Record *record) : r(record) {}
+    Record *r;
+    void open(const OpenParams &p) override { r->calls << (QStringLiteral("open:") + p.domain); }
+    void restart(const QString &) override { r->calls << QStringLiteral("restart"); }
+    void send(const QByteArray &xml) override { r->sent << xml; }
+    void close() override { r->calls << QStringLiteral("close"); }
+    bool isEncrypted() const override { return r->encrypted; }
+    QString peer() const override { return QStringLiteral("127.0.0.1:5222"); }
+};
+
+const QByteArray kFeaturesPlain =
+    "<stream:features xmlns:stream='http://etherx.jabber.org/streams'><mechanisms "
+    "xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms></stream:features>";
+const QByteArray kFeaturesBind = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'><bind "
+                                 "xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>";
+const QByteArray kSuccess = "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>";
+
+struct Harness
+{
+    Config config;
+    qint64 now = 1000;
+    Record record;
+    Record *upstream = &record;
+    std::unique_ptr<RestSession> session;
+
+    explicit Harness(std::function<void(Config &)> tweak = {}, RestSession::Login login = {})
+    {
+        config.noTlsDomains = {QStringLiteral("example.com")};
+        if (tweak)
+            tweak(config);
+        if (login.jid.isEmpty()) {
+            login.jid = QStringLiteral("alice@example.com");
+            login.password = QStringLiteral("secret");
+            login.resource = QStringLiteral("phone");
+            login.presence = QJsonObject{{QStringLiteral("show"), QStringLiteral("away")},
+                                         {QStringLiteral("status"), QStringLiteral("out <& about")}};
+        }
+        Stream::ClientStream::Client client;
+        client.id = QStringLiteral("s1");
+        client.transport = Monitor::Transport::Rest;
+        session = std::make_unique<RestSession>(
+            config, client, std::move(login),
+            [this](Stream::ClientStream *, const QString &) {
+                return std::make_unique<FakeUpstream>(&record);
+            },
+            [this] { return now; }, nullptr, nullptr);
+    }
+    void element(const QByteArray &xml) { session->upstreamElement(session->id(), xml); }
+    /// Runs the whole login: PLAIN (allowed by no_tls_domains), bind, roster.
+    void login()
+    {
+        QVERIFY(!session->start());
+        session->upstreamOpened(session->id(), {});
+        element(kFeaturesPlain);
+        element(kSuccess);
+        session->upstreamOpened(session->id(), {});
+        element(kFeaturesBind);
+        element("<iq xmlns='jabber:client' type='result' id='sb-bind'><bind "
+                "xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>alice@example.com/phone</jid></bind></iq>");
+        element("<iq xmlns='jabber:client' type='result' id='sb-roster'><query xmlns='jabber:iq:roster'>"
+                "<item jid='bob@example.com' subscription='both'/></query></iq>");
+        QVERIFY(session->isReady());
+        upstream->sent.clear();
+    }
+    RestSession::Poll poll(qint64 after, int limit = 100)
+    {
+        RestSession::Poll out;
+        bool answered = false;
+        session->pollEvents(after, limit, 0, [&](const RestSession::Poll &p) {
+            out = p;
+            answered = true;
+        });
+        if (!answered)
+            qWarning("poll not answered");
+        return out;
+    }
+};
+
+QByteArray message(const QByteArray &body, const QByteArray &id = "m1")
+{
+    return "<message xmlns='jabber:client' from='bob@example.com/pc' to='alice@example.com/phone' "
+           "type='chat' "
+           "id='" +
+           id + "'><body>" + body + "</body></message>";
+}
+
+} // namespace
+
+class tst_rest_session : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void loginBindsRosterAndPresence()
+    {
+        Harness h;
+        QSignalSpy loggedIn(h.session.get(), &RestSession::loggedIn);
+        QVERIFY(!h.session->start());
+        QCOMPARE(h.upstream->calls, QStringList{QStringLiteral("open:example.com")});
+        h.session->upstreamOpened(h.session->id(), {});
+        h.element(kFeaturesPlain);
+        // RFC 4616: PLAIN, allowed here because the domain is in no_tls_domains.
+        QCOMPARE(h.upstream->sent.size(), 1);
+        QVERIFY(h.upstream->sent.last().contains("mechanism='PLAIN'"));
+        QVERIFY(h.upstream->sent.last().contains(QByteArray("\0alice\0secret", 13).toBase64()));
+        h.element(kSuccess);
+        QVERIFY(h.upstream->calls.contains(QStringLiteral("restart")));
+        h.session->upstreamOpened(h.session->id(), {});
+        h.element(kFeaturesBind);
+        QVERIFY(h.upstream->sent.last().contains("<resource>phone</resource>"));
+        QVERIFY(h.upstream->sent.last().contains("id='sb-bind'"));
+        h.element("<iq xmlns='jabber:client' type='result' id='sb-bind'><bind "
+                  "xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>alice@example.com/phone</jid></bind></iq>");
+        QVERIFY(h.upstream->sent.last().contains("jabber:iq:roster"));
+        QCOMPARE(loggedIn.size(), 0);
+        h.element(
+            "<iq xmlns='jabber:client' type='result' id='sb-roster'><query xmlns='jabber:iq:roster'/></iq>");
+        // RFC 6121 §4.2: initial presence after the roster, with show and status escaped.
+        QCOMPARE(h.upstream->sent.last(), QByteArray("<presence xmlns='jabber:client'><show>away</show>"
+                                                     "<status>out &lt;&amp; about</status></presence>"));
+        QCOMPARE(loggedIn.size(), 1);
+        QCOMPARE(loggedIn.at(0).at(0).toString(), QStringLiteral("alice@example.com/phone"));
+        QCOMPARE(h.session->boundJid(), QStringLiteral("alice@example.com/phone"));
+        // The roster is the first event.
+        const RestSession::Poll first = h.poll(0);
+        QCOMPARE(first.events.size(), 1);
+        QCOMPARE(first.events.at(0).toObject().value(QStringLiteral("id")).toString(),
+                 QStringLiteral("sb-roster"));
+    }
+
+    void noPresenceWhenFalseAndServerPicksResource()
+    {
+        RestSession::Login login;
+        login.jid = QStringLiteral("alice@example.com");
+        login.password = QStringLiteral("secret");
+        Harness h({}, login);
+        h.session->start();
+        h.session->upstreamOpened(h.session->id(), {});
+        h.element(kFeaturesPlain);
+        h.element(kSuccess);
+        h.element(kFeaturesBind);
+        QVERIFY(h.upstream->sent.last().contains("<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"));
+        h.element("<iq xmlns='jabber:client' type='result' id='sb-bind'><bind "
+                  "xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>alice@example.com/r4nd0m</jid></bind></iq>");
+        const int before = h.upstream->sent.size();
+        h.element("<iq xmlns='jabber:client' type='result' id='sb-roster'/>");
+        QCOMPARE(h.upstream->sent.size(), before);
+        QVERIFY(h.session->isReady());
+    }
+
+    void plainRefusedOverPlaintext()
+    {
+        Harness h([](Config &c) { c.noTlsDomains.clear(); });
+        QSignalSpy failed(h.session.get(), &RestSession::loginFailed);
+        QSignalSpy finished(h.session.get(), &RestSession::finished);
+        h.session->start();
+        h.session->upstreamOpened(h.session->id(), {});
+        h.element(kFeaturesPlain);
+        QVERIFY2(h.upstream->sent.isEmpty(),
+                 h.upstream->sent.join("|").constData()); // the password never left
+        QCOMPARE(failed.size(), 1);
+        QCOMPARE(failed.at(0).at(0).value<RestSession::LoginError>(), RestSession::LoginError::Failed);
+        QCOMPARE(finished.size(), 1);
+    }
+
+    void plainAllowedOverTls()
+    {
+        Harness h([](Config &c) { c.noTlsDomains.clear(); });
+        h.session->start();
+        h.upstream->encrypted = true;
+        h.session->upstreamOpened(h.session->id(), {});
+        h.element(kFeaturesPlain);
+        QCOMPARE(h.upstream->sent.size(), 1);
+        QVERIFY(h.upstream->sent.last().contains("mechanism='PLAIN'"));
+    }
+
+    void wrongCredentials()
+    {
+        Harness h;
+        QSignalSpy failed(h.session.get(), &RestSession::loginFailed);
+        QSignalSpy loggedIn(h.session.get(), &RestSession::loggedIn);
+        h.session->start();
+        h.session->upstreamOpened(h.session->id(), {});
+        h.element(kFeaturesPlain);
+        h.element("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure>");
+        QCOMPARE(failed.size(), 1);
+        QCOMPARE(failed.at(0).at(0).value<RestSession::LoginError>(), RestSession::LoginError::NotAuthorized);
+        QCOMPARE(loggedIn.size(), 0);
+        QVERIFY(h.session->isFinished());
+        QVERIFY(h.upstream->calls.contains(QStringLiteral("close")));
+    }
+
+    void unreachableAndSlowLogin()
+    {
+        Harness h;
+        QSignalSpy failed(h.session.get(), &RestSession::loginFailed);
+        h.session->start();
+        h.session->upstreamFailed(h.session->id(), Xmpp::LinkFailure::RemoteConnectionFailed, {},
+                                  QStringLiteral("connection refused"));
+        QCOMPARE(failed.size(), 1);
+        QCOMPARE(failed.at(0).at(0).value<RestSession::LoginError>(), RestSession::LoginError::Unreachable);
+
+        Harness slow;
+        QSignalSpy slowFailed(slow.session.get(), &RestSession::loginFailed);
+        slow.session->start();
+        slow.session->upstreamOpened(slow.session->id(), {});
+        slow.now += 2 * qint64(slow.config.connectTimeout) * 1000;
+        slow.session->checkTimers();
+        QCOMPARE(slowFailed.size(), 1);
+        QCOMPARE(slowFailed.at(0).at(0).value<RestSession::LoginError>(),
+                 RestSession::LoginError::Unreachable);
+    }
+
+    void eventKinds_data()
+    {
+        QTest::addColumn<QByteArray>("stanza");
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("type");
+        QTest::newRow("message") << message("hi") << "message"
+                                 << "chat";
+        QTest::newRow("message without type")
+            << QByteArray("<message xmlns='jabber:client' from='b@x'><body>x</body></message>") << "message"
+            << "normal";
+        QTest::newRow("presence")
+            << QByteArray("<presence xmlns='jabber:client' from='b@x/y'><show>dnd</show></presence>")
+            << "presence"
+            << "available";
+        QTest::newRow("unavailable")
+            << QByteArray("<presence xmlns='jabber:client' from='b@x/y' type='unavailable'/>") << "presence"
+            << "unavailable";
+        QTest::newRow("subscribe") << QByteArray(
+                                          "<presence xmlns='jabber:client' from='b@x' type='subscribe'/>")
+                                   << "subscription"
+                                   << "subscribe";
+        QTest::newRow("message error")
+            << QByteArray(
+                   "<message xmlns='jabber:client' from='b@x' type='error'><error type='cancel'/></message>")
+            << "error"
+            << "error";
+        QTest::newRow("iq set") << QByteArray(
+                                       "<iq xmlns='jabber:client' from='b@x/y' type='set' id='q1'><query "
+                                       "xmlns='urn:example'/></iq>")
+                                << "iq"
+                                << "set";
+        QTest::newRow("iq get of another namespace")
+            << QByteArray("<iq xmlns='jabber:client' from='b@x/y' type='get' id='q2'><vCard "
+                          "xmlns='vcard-temp'/></iq>")
+            << "iq"
+            << "get";
+    }
+    void eventKinds()
+    {
+        QFETCH(QByteArray, stanza);
+        QFETCH(QString, kind);
+        QFETCH(QString, type);
+        Harness h;
+        h.login();
+        h.element(stanza);
+        const RestSession::Poll p = h.poll(1);
+        QCOMPARE(p.events.size(), 1);
+        const QJsonObject e = p.events.at(0).toObject();
+        QCOMPARE(e.value(QStringLiteral("kind")).toString(), kind);
+        QCOMPARE(e.value(QStringLiteral("type")).toString(), type);
+        QCOMPARE(e.value(QStringLiteral("seq")).toInteger(), 2);
+        QCOMPARE(e.value(QStringLiteral("xml")).toString(), QString::fromUtf8(stanza));
+        QCOMPARE(p.next, 2);
+    }
+
+    void eventJson()
+    {
+        const QByteArray xml = "<message xmlns='jabber:client' from='b@x/y' to='a@x/z' id='7' type='chat'>"
+                               "<subject>S</subject><body>B &amp; C</body><thread>t</thread></message>";
+        Event e = Event::fromStanza(summarize(xml), xml);
+        e.seq = 5;
+        const QJsonObject o = e.toJson();
+        QCOMPARE(o.value(QStringLiteral("seq")).toInteger(), 5);
+        QCOMPARE(o.value(QStringLiteral("kind")).toString(), QStringLiteral("message"));
+        QCOMPARE(o.value(QStringLiteral("from")).toString(), QStringLiteral("b@x/y"));
+        QCOMPARE(o.value(QStringLiteral("to")).toString(), QStringLiteral("a@x/z"));
+        QCOMPARE(o.value(QStringLiteral("id")).toString(), QStringLiteral("7"));
+        QCOMPARE(o.value(QStringLiteral("body")).toString(), QStringLiteral("B & C"));
+        QCOMPARE(o.value(QStringLiteral("subject")).toString(), QStringLiteral("S"));
+        QVERIFY(!o.contains(QStringLiteral("show")));
+        QVERIFY(!o.contains(QStringLiteral("status")));
+        const QByteArray presence =
+            "<presence xmlns='jabber:client' from='b@x/y'><show>xa</show><status/></presence>";
+        const QJsonObject p = Event::fromStanza(summarize(presence), presence).toJson();
+        QCOMPARE(p.value(QStringLiteral("show")).toString(), QStringLiteral("xa"));
+        QVERIFY(p.contains(QStringLiteral("status"))); // present, empty
+        QVERIFY(!p.contains(QStringLiteral("body")));
+        QVERIFY(!summarize("<a/><b/>").valid);
+        QVERIFY(!summarize("<a>").valid);
+    }
+
+    void iqsAnsweredBySwitchboard_data()
+    {
+        QTest::addColumn<QByteArray>("payload");
+        QTest::addColumn<QByteArray>("expected");
+        QTest::newRow("ping XEP-0199") << QByteArray("<ping xmlns='urn:xmpp:ping'/>") << QByteArray("/>");
+        QTest::newRow("version XEP-0092")
+            << QByteArray("<query xmlns='jabber:iq:version'/>") << QByteArray("<name>Switchboard</name>");
+        QTest::newRow("disco#info XEP-0030")
+            << QByteArray("<query xmlns='http://jabber.org/protocol/disco#info'/>")
+            << QByteArray("<feature var='urn:xmpp:ping'/>");
+    }
+    void iqsAnsweredBySwitchboard()
+    {
+        QFETCH(QByteArray, payload);
+        QFETCH(QByteArray, expected);
+        Harness h;
+        h.login();
+        h.element("<iq xmlns='jabber:client' from='bob@example.com/pc' type='get' id='x&amp;1'>" + payload +
+                  "</iq>");
+        QCOMPARE(h.upstream->sent.size(), 1);
+        const QByteArray reply = h.upstream->sent.at(0);
+        QVERIFY2(
+            reply.startsWith("<iq xmlns='jabber:client' type='result' id='x&amp;1' to='bob@example.com/pc'"),
+            reply.constData());
+        QVERIFY2(reply.contains(expected), reply.constData());
+        QCOMPARE(h.poll(1).events.size(), 0); // not an event
+    }
+
+    void rosterPushAcknowledged()
+    {
+        Harness h;
+        h.login();
+        h.element("<iq xmlns='jabber:client' type='set' id='push1'><query xmlns='jabber:iq:roster'><item "
+                  "jid='carol@example.com'/></query></iq>");
+        // RFC 6121 §2.1.6: the push is acknowledged, and the client sees it.
+        QCOMPARE(h.upstream->sent.size(), 1);
+        QVERIFY(h.upstream->sent.at(0).contains("type='result' id='push1'"));
+        QCOMPARE(h.poll(1).events.size(), 1);
+    }
+
+    void afterAcknowledgesAndRepeats()
+    {
+        Harness h;
+        h.login();
+        for (int i = 0; i < 5; ++i)
+            h.element(message("m" + QByteArray::number(i), QByteArray::number(i)));
+        QCOMPARE(h.session->queued(), 6); // the roster and five messages
+        const RestSession::Poll a = h.poll(1, 2);
+        QCOMPARE(a.events.size(), 2);
+        QCOMPARE(a.next, 3);
+        // A lost answer loses nothing: the same after gives the same events.
+        const RestSession::Poll again = h.poll(1, 2);
+        QCOMPARE(again.events, a.events);
+        QCOMPARE(again.next, a.next);
+        QCOMPARE(h.session->queued(), 5); // the roster (seq 1) is acknowledged and gone
+        const RestSession::Poll b = h.poll(a.next);
+        QCOMPARE(b.events.size(), 3);
+        QCOMPARE(b.events.first().toObject().value(QStringLiteral("seq")).toInteger(), 4);
+        QCOMPARE(b.next, 6);
+        const RestSession::Poll c = h.poll(b.next);
+        QCOMPARE(c.events.size(), 0);
+        QCOMPARE(c.next, 6);
+        QCOMPARE(h.session->queued(), 0);
+        // An `after` beyond the last event does not skip later ones.
+        QCOMPARE(h.poll(1000).next, 6);
+    }
+
+    void fullQueueRefusesAndCounts()
+    {
+        Harness h([](Config &c) { c.restMaxQueue = 2; });
+        h.login(); // the roster is event 1
+        h.element(message("fits", "a"));
+        h.element(message("too many", "b"));
+        h.element("<presence xmlns='jabber:client' from='b@x/y'/>");
+        // RFC 6120 §8.3.3.18: the refused message goes back with resource-constraint.
+        QCOMPARE(h.upstream->sent.size(), 1);
+        QVERIFY(h.upstream->sent.at(0).contains("<resource-constraint"));
+        QVERIFY(h.upstream->sent.at(0).contains("id='b'"));
+        QVERIFY(h.upstream->sent.at(0).contains("to='bob@example.com/pc'"));
+        const RestSession::Poll p = h.poll(0);
+        QCOMPARE(p.events.size(), 2);
+        QCOMPARE(p.refused, 2);
+        // Room again once acknowledged.
+        h.poll(p.next);
+        h.element(message("after", "c"));
+        QCOMPARE(h.poll(p.next).events.size(), 1);
+    }
+
+    void longPollWokenAndTimedOut()
+    {
+        Harness h;
+        h.login();
+        h.poll(1);
+        int answers = 0;
+        RestSession::Poll got;
+        h.session->pollEvents(1, 10, 30000, [&](const RestSession::Poll &p) {
+            ++answers;
+            got = p;
+        });
+        QCOMPARE(answers, 0);
+        h.element(message("wake up"));
+        QCOMPARE(answers, 1);
+        QCOMPARE(got.events.size(), 1);
+        QCOMPARE(got.events.at(0).toObject().value(QStringLiteral("body")).toString(),
+                 QStringLiteral("wake up"));
+
+        int empty = 0;
+        h.session->pollEvents(got.next, 10, 5000, [&](const RestSession::Poll &p) {
+            ++empty;
+            QCOMPARE(p.events.size(), 0);
+        });
+        h.now += 4999;
+        h.session->checkTimers();
+        QCOMPARE(empty, 0);
+        h.now += 1;
+        h.session->checkTimers();
+        QCOMPARE(empty, 1);
+        // A wait beyond the cap is cut to it.
+        int capped = 0;
+        h.session->pollEvents(got.next, 10, 3600 * 1000, [&](const RestSession::Poll &) { ++capped; });
+        h.now += RestSession::kMaxWaitSeconds * 1000;
+        h.session->checkTimers();
+        QCOMPARE(capped, 1);
+    }
+
+    void iqRoundTrip()
+    {
+        Harness h;
+        h.login();
+        std::optional<QByteArray> reply;
+        int answers = 0;
+        QVERIFY(h.session->sendIq("<iq xmlns='jabber:client' type='get' id='v1' to='example.com'><query "
+                                  "xmlns='jabber:iq:version'/></iq>",
+                                  QStringLiteral("v1"), 30000, [&](const std::optional<QByteArray> &r) {
+                                      reply = r;
+                                      ++answers;
+                                  }));
+        // The same id cannot wait twice.
+        QVERIFY(!h.session->sendIq("<iq/>", QStringLiteral("v1"), 30000,
+                                   [](const std::optional<QByteArray> &) {}));
+        const QByteArray result = "<iq xmlns='jabber:client' type='result' id='v1' from='example.com'><query "
+                                  "xmlns='jabber:iq:version'><name>Prosody</name></query></iq>";
+        h.element(result);
+        QCOMPARE(answers, 1);
+        QCOMPARE(*reply, result);
+        QCOMPARE(h.poll(1).events.size(), 0); // the reply went to its caller, not the queue
+
+        QVERIFY(h.session->sendIq("<iq xmlns='jabber:client' type='get' id='v2'/>", QStringLiteral("v2"),
+                                  1000, [&](const std::optional<QByteArray> &r) {
+                                      reply = r;
+                                      ++answers;
+                                  }));
+        h.now += 1000;
+        h.session->checkTimers();
+        QCOMPARE(answers, 2);
+        QVERIFY(!reply);
+    }
+
+    void logoutSendsUnavailableAndEndsPolls()
+    {
+        Harness h;
+        h.login();
+        h.poll(1);
+        QSignalSpy finished(h.session.get(), &RestSession::finished);
+        RestSession::Poll last;
+        h.session->pollEvents(1, 10, 30000, [&](const RestSession::Poll &p) { last = p; });
+        Record *upstream = h.upstream;
+        h.session->logout();
+        QCOMPARE(upstream->sent.last(), QByteArray("<presence type='unavailable' xmlns='jabber:client'/>"));
+        QVERIFY(upstream->calls.contains(QStringLiteral("close")));
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(last.events.size(), 1);
+        QCOMPARE(last.events.at(0).toObject().value(QStringLiteral("kind")).toString(),
+                 QStringLiteral("session"));
+        QVERIFY(!h.session->send("<message/>"));
+    }
+
+    void idleSessionEnds()
+    {
+        Harness h([](Config &c) { c.restIdleTimeout = 100; });
+        h.login();
+        QSignalSpy finished(h.session.get(), &RestSession::finished);
+        h.now += 99 * 1000;
+        h.session->checkTimers();
+        h.session->touch();
+        h.now += 99 * 1000;
+        h.session->checkTimers();
+        QCOMPARE(finished.size(), 0);
+        h.now += 1000;
+        h.session->checkTimers();
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.at(0).at(1).value<Stream::Condition>(), Stream::Condition::ConnectionTimeout);
+    }
+
+    void serverClosesReadySession()
+    {
+        Harness h;
+        h.login();
+        QSignalSpy finished(h.session.get(), &RestSession::finished);
+        h.session->upstreamClosed(h.session->id());
+        QCOMPARE(finished.size(), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_rest_session)
+#include "tst_rest_session.moc"
