@@ -20,7 +20,7 @@ packages=(
     # Qt 6.4 (Core, Network, WebSockets, Xml, Widgets, Test, translations); Widgets needs the GL headers
     qt6-base-dev qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
     # libraries
-    libhttp-parser-dev libexpat1-dev zlib1g-dev
+    libhttp-parser-dev libexpat1-dev zlib1g-dev libssl-dev
     # integration tests and benchmarks: the XMPP server, a DNS server for SRV tests, a browser, and the
     # reverse proxies the PROXY protocol and X-Forwarded-For tests run in front of Switchboard
     prosody dnsmasq-base chromium xvfb haproxy nginx-light libnginx-mod-stream
