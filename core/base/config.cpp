@@ -2,6 +2,7 @@
 #include "base/config.h"
 
 #include "base/addressranges.h"
+#include "base/hostpatterns.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -287,6 +288,37 @@ bool setRequiredHost(const QString &value, Config &config, const Context &, QStr
     return true;
 }
 
+/// A path that need not exist yet (the file is created at start), resolved like ca_file; empty clears.
+template <auto Member>
+bool setNewFile(const QString &value, Config &config, const Context &context, QString *reason)
+{
+    if (value.isEmpty()) {
+        (config.*Member).clear();
+        return true;
+    }
+    const QFileInfo info(context.baseDir, value);
+    if (info.isDir())
+        return fail(reason, QCoreApplication::translate("Switchboard::Config", "'%1' is a folder")
+                                .arg(info.absoluteFilePath()));
+    config.*Member = QDir::cleanPath(info.absoluteFilePath());
+    return true;
+}
+
+/// RFC 8292 §2.1: the contact of a VAPID key, a mailto: or https: URI.
+bool setVapidSubject(const QString &value, Config &config, const Context &, QString *reason)
+{
+    const QUrl url(value, QUrl::StrictMode);
+    const QString scheme = url.scheme().toLower();
+    if (!url.isValid() || hasBlankOrControl(value) ||
+        !((scheme == QLatin1String("mailto") && !url.path().isEmpty()) ||
+          (scheme == QLatin1String("https") && !url.host().isEmpty())))
+        return fail(reason,
+                    QCoreApplication::translate("Switchboard::Config", "'%1' is not a mailto: or https: URI")
+                        .arg(value));
+    config.vapidSubject = value;
+    return true;
+}
+
 // --- list items ---
 
 /// A DNS name (IDN allowed): labels of letters, digits, '-' and '_' separated by single dots.
@@ -370,6 +402,15 @@ bool checkAddressRange(QString &item, QString *reason)
         return fail(reason, QCoreApplication::translate("Switchboard::Config",
                                                         "'%1' is not an IP address or CIDR network")
                                 .arg(item));
+    item = item.toLower();
+    return true;
+}
+
+/// A push_allowed_hosts pattern (see HostPatterns).
+bool checkPushHost(QString &item, QString *reason)
+{
+    if (!HostPatterns::check(item, reason))
+        return false;
     item = item.toLower();
     return true;
 }
@@ -643,6 +684,15 @@ const KeySpec keySpecs[] = {
     {"traffic_capacity", Shape::Single, &setInt<&Config::trafficCapacity, 1, 10000000>,
      &getInt<&Config::trafficCapacity>},
     {"show_secrets", Shape::Single, &setBool<&Config::showSecrets>, &getBool<&Config::showSecrets>},
+    {"push_interval", Shape::Single, &setInt<&Config::pushInterval, 1, 86400>,
+     &getInt<&Config::pushInterval>},
+    {"push_max_failures", Shape::Single, &setInt<&Config::pushMaxFailures, 1, 1000>,
+     &getInt<&Config::pushMaxFailures>},
+    {"push_timeout", Shape::Single, &setInt<&Config::pushTimeout, 1, 300>, &getInt<&Config::pushTimeout>},
+    {"push_allowed_hosts", Shape::List, &setList<&Config::pushAllowedHosts, &checkPushHost, true>,
+     &getList<&Config::pushAllowedHosts>},
+    {"vapid_key_file", Shape::Single, &setNewFile<&Config::vapidKeyFile>, &getString<&Config::vapidKeyFile>},
+    {"vapid_subject", Shape::Single, &setVapidSubject, &getString<&Config::vapidSubject>},
 };
 
 const KeySpec *findKey(const QString &key)

@@ -120,6 +120,15 @@ struct Config
     int trafficCapacity = 10000; ///< stanzas the traffic capture keeps (a ring buffer)
     bool showSecrets = false;    ///< keep SASL payloads and passwords in the capture (local debugging)
 
+    // --- Push on arrival (webhooks and Web Push; docs/PUSH.md) ---
+    int pushInterval = 30;    ///< seconds: at most one push per target in this time while events stay unread
+    int pushMaxFailures = 16; ///< failed deliveries in a row that disable a target
+    int pushTimeout = 10;     ///< seconds one delivery may take: resolve, connect, TLS, request, response
+    QStringList pushAllowedHosts; ///< host or host:port patterns ('*') exempt from the public-address rule
+    QString
+        vapidKeyFile; ///< VAPID key pair (PEM), created when missing; empty: Push::Vapid::defaultKeyFile()
+    QString vapidSubject = QStringLiteral("mailto:postmaster@localhost"); ///< VAPID "sub" contact URI
+
     /// bosh_get resolved: Auto means on while allowedOrigins is empty.
     bool boshGetEnabled() const
     {
