@@ -7,6 +7,7 @@
 #include "monitor/registry.h"
 #include "monitor/statuspage.h"
 #include "monitor/trafficrecorder.h"
+#include "rest/restendpoint.h"
 #include "stream/clientstream.h"
 #include "stream/streamregistry.h"
 #include "websocket/framing.h"
@@ -52,6 +53,7 @@ struct Server::Private
     std::unique_ptr<Http::HttpServer> http;
     std::unique_ptr<Bosh::BoshEndpoint> bosh;
     std::unique_ptr<WebSocket::WebSocketFront> websocket;
+    std::unique_ptr<Rest::RestEndpoint> rest;
     QHostAddress address;
     bool draining = false;
     bool shuttingDown = false;
@@ -59,7 +61,7 @@ struct Server::Private
     QTimer shutdownFlush; ///< after the streams: a last look at HTTP answers still being written
     QTimer shutdownDeadline;
 
-    /// The certificate chain and key from the configured files, TLS 1.2 or later.
+    /// The certificate chain and key from the configured files, TLS 1.2 or later (issue 5).
     bool loadTls(QSslConfiguration *tls, QString *error) const
     {
         QFile certFile(config.tlsCertFile);
@@ -211,8 +213,6 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
     QStringList limitKeys;
     for (const Limits::Limit limit : Limits::all())
         limitKeys.append(Limits::key(limit));
-    if (d->config.proxyProtocol)
-        limitKeys.append(QStringLiteral("proxy_protocol"));
     d->registry->setKnownLimits(limitKeys);
     connect(d->limits.get(), &Limits::exceeded, &d->hub,
             [hub = &d->hub](Limits::Limit limit, const QHostAddress &peer) {
@@ -225,13 +225,9 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
     d->websocket =
         std::make_unique<WebSocket::WebSocketFront>(d->config, d->resolver.get(), &d->hub, d->streams.get());
     d->websocket->setLimits(d->limits.get());
+    d->rest = std::make_unique<Rest::RestEndpoint>(d->config, d->resolver.get(), &d->hub, d->streams.get());
+    d->rest->setLimits(d->limits.get());
     d->http = std::make_unique<Http::HttpServer>(d->config);
-    // Connections closed for their PROXY header (none, malformed, too slow, or not from a trusted
-    // proxy) are counted with the refusals, under the key that asks for the header.
-    connect(d->http.get(), &Http::HttpServer::proxyHeaderRefused, &d->hub,
-            [hub = &d->hub](const QHostAddress &peer, const QByteArray &) {
-                Q_EMIT hub->limitRefused(QStringLiteral("proxy_protocol"), peer);
-            });
     d->http->setLimits(d->limits.get());
     // Shutdown is done when the last stream and server link are gone (the registry says so) and the
     // answers written meanwhile have left their sockets (looked at again until they have).
@@ -256,6 +252,11 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
         if (d->isBoshPath(request.path)) {
             d->hub.countRequest();
             d->bosh->handle(exchange);
+            return;
+        }
+        if (d->rest->matches(request.path)) {
+            // The REST gateway (docs/REST.md).
+            d->rest->handle(exchange);
             return;
         }
         if (d->status->matches(request.path)) {
@@ -289,6 +290,7 @@ Server::~Server()
     // Sessions first: they talk to the resolver and the hub while closing.
     d->http.reset();
     d->websocket.reset();
+    d->rest.reset();
     d->bosh.reset();
     d->streams.reset();
 }

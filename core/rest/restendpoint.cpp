@@ -1,0 +1,599 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "rest/restendpoint.h"
+
+#include "base/constanttime.h"
+#include "base/limits.h"
+#include "http/httpserver.h"
+#include "rest/restsession.h"
+#include "stream/linkupstream.h"
+#include "stream/ownedstreams.h"
+#include "stream/streamregistry.h"
+#include "xmpp/resolver.h"
+#include "xmpp/xmlescape.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QPointer>
+#include <QRandomGenerator>
+#include <QXmlStreamReader>
+
+Q_DECLARE_LOGGING_CATEGORY(lcRest)
+
+namespace Switchboard::Rest {
+
+namespace {
+
+using Xmpp::xmlEscaped;
+
+Http::Response json(int status, const QJsonObject &object)
+{
+    Http::Response response;
+    response.status = status;
+    response.contentType = QByteArrayLiteral("application/json");
+    response.body = QJsonDocument(object).toJson(QJsonDocument::Compact);
+    // Answers carry tokens and messages: never stored by a cache on the way (RFC 9111 §5.2.2.5).
+    response.headers.append({QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store")});
+    response.headers.append({QByteArrayLiteral("X-Content-Type-Options"), QByteArrayLiteral("nosniff")});
+    return response;
+}
+
+/// An error answer: {"error": message, "field": name} (field only when one is at fault).
+Http::Response error(int status, const QString &message, const QString &field = {})
+{
+    QJsonObject object{{QStringLiteral("error"), message}};
+    if (!field.isEmpty())
+        object.insert(QStringLiteral("field"), field);
+    Http::Response response = json(status, object);
+    // RFC 6750 §3: a missing or wrong bearer token says which scheme to use.
+    if (status == 401)
+        response.headers.append({QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Bearer")});
+    return response;
+}
+
+Http::Response methodNotAllowed(QByteArrayView allow)
+{
+    Http::Response response = error(405, QStringLiteral("method not allowed"));
+    response.headers.append({QByteArrayLiteral("Allow"), allow.toByteArray()});
+    return response;
+}
+
+/// 128 random bits from the system CSPRNG, base64url without padding (RFC 4648 §5).
+QByteArray randomToken()
+{
+    quint32 words[4];
+    QRandomGenerator::system()->fillRange(words);
+    return QByteArray(reinterpret_cast<const char *>(words), sizeof words)
+        .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+}
+
+QString randomId()
+{
+    quint32 words[4];
+    QRandomGenerator::system()->fillRange(words);
+    return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex());
+}
+
+/// The JSON object of a request body, or an error answer naming what is wrong.
+std::optional<QJsonObject> parseObject(const Http::Request &request, Http::Response *refusal)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        *refusal = error(
+            400,
+            QStringLiteral("bad JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString()));
+        return std::nullopt;
+    }
+    if (!document.isObject()) {
+        *refusal = error(400, QStringLiteral("the body must be a JSON object"));
+        return std::nullopt;
+    }
+    return document.object();
+}
+
+/// A JID as far as this front checks it (RFC 7622 §3: no blanks, at most 3071 bytes, parts not empty).
+bool plausibleJid(const QString &jid, bool bare)
+{
+    if (jid.isEmpty() || jid.size() > 3071)
+        return false;
+    for (const QChar c : jid) {
+        if (c.isSpace() || c.category() == QChar::Other_Control)
+            return false;
+    }
+    const qsizetype slash = jid.indexOf(QLatin1Char('/'));
+    if (bare && slash >= 0)
+        return false;
+    const QString address = slash >= 0 ? jid.left(slash) : jid;
+    const qsizetype at = address.indexOf(QLatin1Char('@'));
+    if (address.count(QLatin1Char('@')) > 1 || at == 0 || at == address.size() - 1 || address.isEmpty())
+        return false;
+    return !bare || at > 0;
+}
+
+/// A string field: absent is fine when not `required`; anything but a string is not.
+bool stringField(const QJsonObject &object, const QString &name, bool required, QString *value,
+                 Http::Response *refusal)
+{
+    const QJsonValue v = object.value(name);
+    if (v.isUndefined() && !required)
+        return true;
+    if (!v.isString() || (required && v.toString().isEmpty())) {
+        *refusal = error(400,
+                         QStringLiteral("'%1' must be a %2string")
+                             .arg(name, required ? QStringLiteral("non-empty ") : QString()),
+                         name);
+        return false;
+    }
+    *value = v.toString();
+    return true;
+}
+
+/// An integer query parameter within [min, max]; absent: `fallback`.
+bool intParameter(const Http::Request &request, const char *name, qint64 min, qint64 max, qint64 fallback,
+                  qint64 *value, Http::Response *refusal)
+{
+    const QByteArray text = request.queryParameter(name);
+    if (text.isNull()) {
+        *value = fallback;
+        return true;
+    }
+    bool ok = false;
+    const qint64 parsed = text.toLongLong(&ok);
+    if (!ok || parsed < min || parsed > max) {
+        *refusal = error(400,
+                         QStringLiteral("'%1' must be an integer from %2 to %3")
+                             .arg(QLatin1String(name))
+                             .arg(min)
+                             .arg(max),
+                         QLatin1String(name));
+        return false;
+    }
+    *value = parsed;
+    return true;
+}
+
+/// What a client may send at /stanzas: one message, presence or iq element in jabber:client (or no
+/// namespace, which then gets jabber:client), no declaration, DOCTYPE or processing instruction.
+struct CheckedStanza
+{
+    QByteArray xml;
+    QString name, type, id;
+};
+std::optional<CheckedStanza> checkStanza(const QByteArray &body, int maxDepth, QString *problem)
+{
+    QXmlStreamReader reader(body);
+    CheckedStanza out;
+    int depth = 0;
+    int roots = 0;
+    bool hasNamespace = false;
+    qint64 nameEnd = -1;
+    while (!reader.atEnd()) {
+        const auto token = reader.readNext();
+        if (token == QXmlStreamReader::StartElement) {
+            if (++depth > maxDepth) {
+                *problem = QStringLiteral("nesting deeper than %1").arg(maxDepth);
+                return std::nullopt;
+            }
+            if (depth == 1) {
+                ++roots;
+                out.name = reader.name().toString();
+                hasNamespace = !reader.namespaceUri().isEmpty();
+                if (hasNamespace && reader.namespaceUri() != QLatin1String("jabber:client")) {
+                    *problem = QStringLiteral("the stanza must be in the jabber:client namespace");
+                    return std::nullopt;
+                }
+                out.type = reader.attributes().value(QLatin1String("type")).toString();
+                out.id = reader.attributes().value(QLatin1String("id")).toString();
+                nameEnd = 1 + reader.qualifiedName().toUtf8().size();
+            }
+        } else if (token == QXmlStreamReader::EndElement) {
+            --depth;
+        } else if (token == QXmlStreamReader::DTD || token == QXmlStreamReader::ProcessingInstruction ||
+                   token == QXmlStreamReader::EntityReference ||
+                   (token == QXmlStreamReader::StartDocument && !reader.documentVersion().isEmpty())) {
+            *problem = QStringLiteral(
+                "only one element, without XML declaration, DOCTYPE or processing instruction");
+            return std::nullopt;
+        }
+    }
+    if (reader.hasError()) {
+        *problem = QStringLiteral("not well-formed XML: ") + reader.errorString();
+        return std::nullopt;
+    }
+    if (roots != 1) {
+        *problem = QStringLiteral("exactly one element is needed");
+        return std::nullopt;
+    }
+    if (out.name != QLatin1String("message") && out.name != QLatin1String("presence") &&
+        out.name != QLatin1String("iq")) {
+        *problem = QStringLiteral("the element must be <message/>, <presence/> or <iq/>");
+        return std::nullopt;
+    }
+    out.xml = body.trimmed();
+    if (!out.xml.startsWith('<')) {
+        *problem = QStringLiteral("the stanza must begin with its element");
+        return std::nullopt;
+    }
+    if (!hasNamespace)
+        out.xml.insert(nameEnd, " xmlns='jabber:client'");
+    return out;
+}
+
+} // namespace
+
+RestEndpoint::RestEndpoint(const Config &config, Xmpp::Resolver *resolver, Monitor::Hub *hub,
+                           Stream::StreamRegistry *registry, QObject *parent)
+    : QObject(parent), m_config(config), m_resolver(resolver), m_hub(hub), m_registry(registry),
+      m_sessions(new Stream::OwnedStreams(registry, kTickMs, this))
+{
+    m_clock.start();
+}
+
+RestEndpoint::~RestEndpoint() = default;
+
+int RestEndpoint::sessionCount() const
+{
+    return m_sessions->count();
+}
+
+bool RestEndpoint::matches(const QByteArray &path) const
+{
+    QByteArray base = m_config.restPath.toUtf8();
+    while (base.size() > 1 && base.endsWith('/'))
+        base.chop(1);
+    return path == base || path.startsWith(QByteArray(base + '/'));
+}
+
+void RestEndpoint::handle(Http::Exchange *exchange)
+{
+    const Http::Request &request = exchange->request();
+    QByteArray base = m_config.restPath.toUtf8();
+    while (base.size() > 1 && base.endsWith('/'))
+        base.chop(1);
+    const QList<QByteArray> parts = request.path.mid(base.size()).split('/');
+    // parts[0] is the empty text before the first '/'.
+    const qsizetype n = parts.size();
+    if (n == 2 && parts[1] == "openapi.json") {
+        if (request.method != "GET" && request.method != "HEAD") {
+            exchange->respond(methodNotAllowed("GET, HEAD"));
+            return;
+        }
+        QFile file(QStringLiteral(":/switchboard/openapi.json"));
+        Http::Response response;
+        response.contentType = QByteArrayLiteral("application/json");
+        response.body = file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+        exchange->respond(std::move(response));
+        return;
+    }
+    if (n < 2 || parts[1] != "sessions" || n > 4) {
+        exchange->respond(error(404, QStringLiteral("no such resource")));
+        return;
+    }
+    if (n == 2) {
+        if (request.method != "POST") {
+            exchange->respond(methodNotAllowed("POST"));
+            return;
+        }
+        createSession(exchange);
+        return;
+    }
+    const QString id = QString::fromLatin1(parts[2]);
+    const QByteArray action = n == 4 ? parts[3] : QByteArray();
+    static const QList<QByteArray> actions = {"", "messages", "stanzas", "events"};
+    if (!actions.contains(action)) {
+        exchange->respond(error(404, QStringLiteral("no such resource")));
+        return;
+    }
+    const QByteArray allowed = action.isEmpty() ? "DELETE" : action == "events" ? "GET" : "POST";
+    if (request.method != allowed) {
+        exchange->respond(methodNotAllowed(allowed));
+        return;
+    }
+    RestSession *session = authorize(id, exchange);
+    if (!session)
+        return;
+    if (action.isEmpty())
+        deleteSession(session, exchange);
+    else if (action == "messages")
+        sendMessage(session, exchange);
+    else if (action == "stanzas")
+        sendStanza(session, exchange);
+    else
+        events(session, exchange);
+}
+
+RestSession *RestEndpoint::authorize(const QString &id, Http::Exchange *exchange)
+{
+    const QByteArray header = exchange->request().header("authorization");
+    if (!header.startsWith("Bearer ") || header.size() <= 7) {
+        exchange->respond(error(401, QStringLiteral("an Authorization: Bearer token is needed")));
+        return nullptr;
+    }
+    auto *session = qobject_cast<RestSession *>(m_registry->find(id));
+    if (!session || session->isFinished() || !session->isReady()) {
+        exchange->respond(error(404, QStringLiteral("no such session")));
+        return nullptr;
+    }
+    if (!constantTimeEquals(header.mid(7).trimmed(), session->token())) {
+        exchange->respond(error(401, QStringLiteral("wrong token for this session")));
+        return nullptr;
+    }
+    return session;
+}
+
+void RestEndpoint::createSession(Http::Exchange *exchange)
+{
+    const Http::Request &request = exchange->request();
+    Http::Response refusal;
+    const std::optional<QJsonObject> body = parseObject(request, &refusal);
+    if (!body) {
+        exchange->respond(std::move(refusal));
+        return;
+    }
+    RestSession::Login login;
+    if (!stringField(*body, QStringLiteral("jid"), true, &login.jid, &refusal) ||
+        !stringField(*body, QStringLiteral("password"), true, &login.password, &refusal) ||
+        !stringField(*body, QStringLiteral("resource"), false, &login.resource, &refusal)) {
+        exchange->respond(std::move(refusal));
+        return;
+    }
+    if (!plausibleJid(login.jid, true)) {
+        exchange->respond(
+            error(400, QStringLiteral("'jid' must be a bare JID, user@domain"), QStringLiteral("jid")));
+        return;
+    }
+    const QString domain = login.jid.mid(login.jid.indexOf(QLatin1Char('@')) + 1).toLower();
+    if (m_resolver && !m_resolver->domainAllowed(domain)) {
+        exchange->respond(
+            error(400, QStringLiteral("this server does not serve %1").arg(domain), QStringLiteral("jid")));
+        return;
+    }
+    if (body->contains(QStringLiteral("resource")) &&
+        (login.resource.isEmpty() || login.resource.toUtf8().size() > 1023)) {
+        exchange->respond(
+            error(400, QStringLiteral("'resource' must be 1 to 1023 bytes"), QStringLiteral("resource")));
+        return;
+    }
+    const QJsonValue presence = body->value(QStringLiteral("presence"));
+    if (presence.isUndefined() || presence.isNull()) {
+        login.presence = QJsonObject();
+    } else if (presence.isBool() && !presence.toBool()) {
+        login.presence.reset();
+    } else if (presence.isObject()) {
+        const QJsonObject p = presence.toObject();
+        static const QStringList shows = {QStringLiteral("away"), QStringLiteral("chat"),
+                                          QStringLiteral("dnd"), QStringLiteral("xa")};
+        const QJsonValue show = p.value(QStringLiteral("show"));
+        const QJsonValue status = p.value(QStringLiteral("status"));
+        const QJsonValue priority = p.value(QStringLiteral("priority"));
+        // RFC 6121 §4.7.2: show is one of four words, priority an integer from -128 to 127.
+        if (!show.isUndefined() && !shows.contains(show.toString())) {
+            exchange->respond(error(400, QStringLiteral("'presence.show' must be away, chat, dnd or xa"),
+                                    QStringLiteral("presence.show")));
+            return;
+        }
+        if (!status.isUndefined() && !status.isString()) {
+            exchange->respond(error(400, QStringLiteral("'presence.status' must be a string"),
+                                    QStringLiteral("presence.status")));
+            return;
+        }
+        if (!priority.isUndefined() &&
+            (!priority.isDouble() || priority.toDouble() != double(priority.toInt()) ||
+             priority.toInt() < -128 || priority.toInt() > 127)) {
+            exchange->respond(error(400,
+                                    QStringLiteral("'presence.priority' must be an integer from -128 to 127"),
+                                    QStringLiteral("presence.priority")));
+            return;
+        }
+        login.presence = p;
+    } else {
+        exchange->respond(
+            error(400, QStringLiteral("'presence' must be an object or false"), QStringLiteral("presence")));
+        return;
+    }
+    if (m_registry->isDraining()) {
+        exchange->respond(error(503, QStringLiteral("this server takes no new sessions now")));
+        return;
+    }
+
+    Stream::ClientStream::Client client;
+    client.id = randomId();
+    client.transport = Monitor::Transport::Rest;
+    client.address = request.peerAddress;
+    client.userAgent = QString::fromUtf8(request.header("user-agent"));
+    client.secure = request.secure;
+    Stream::ClientStream::UpstreamFactory factory = m_factory;
+    if (!factory) {
+        factory = [this](Stream::ClientStream *owner,
+                         const QString &stream) -> std::unique_ptr<Stream::Upstream> {
+            return std::make_unique<Stream::LinkUpstream>(m_config, m_resolver, owner, stream, m_registry,
+                                                          m_hub);
+        };
+    }
+    auto *session = new RestSession(
+        m_config, client, std::move(login), std::move(factory), [this] { return m_clock.elapsed(); }, m_hub,
+        m_limits);
+    session->setToken(randomToken());
+    m_sessions->adopt(session);
+    QPointer<Http::Exchange> pending(exchange);
+    connect(session, &RestSession::loggedIn, exchange, [session, pending](const QString &jid) {
+        const QJsonObject answer{{QStringLiteral("id"), session->id()},
+                                 {QStringLiteral("token"), QString::fromLatin1(session->token())},
+                                 {QStringLiteral("jid"), jid}};
+        Http::Response response = json(201, answer);
+        // Nobody learns the token of a session whose creator went away: end it rather than keep it.
+        if (!pending || !pending->respond(std::move(response)))
+            session->logout();
+    });
+    connect(session, &RestSession::loginFailed, exchange,
+            [pending](RestSession::LoginError failure, const QString &reason) {
+                if (!pending)
+                    return;
+                switch (failure) {
+                case RestSession::LoginError::NotAuthorized:
+                    pending->respond(error(401, QStringLiteral("the server refused the credentials")));
+                    return;
+                case RestSession::LoginError::Unreachable:
+                    pending->respond(
+                        error(502, QStringLiteral("the XMPP server cannot be reached: ") + reason));
+                    return;
+                case RestSession::LoginError::Failed:
+                    pending->respond(error(502, QStringLiteral("login failed: ") + reason));
+                    return;
+                }
+            });
+    // The creator went away during the login: nobody will ever learn the token.
+    connect(exchange, &Http::Exchange::aborted, session, [session] { session->logout(); });
+    if (const std::optional<Limits::Limit> limit = session->start()) {
+        // Over max_sessions the server is full (503); the per-address limits are this client's (429).
+        const int status = *limit == Limits::Limit::MaxSessions ? 503 : 429;
+        exchange->respond(error(status, QStringLiteral("refused by %1").arg(Limits::key(*limit))));
+    }
+}
+
+void RestEndpoint::deleteSession(RestSession *session, Http::Exchange *exchange)
+{
+    session->logout();
+    Http::Response response;
+    response.status = 204;
+    response.contentType.clear();
+    exchange->respond(std::move(response));
+}
+
+void RestEndpoint::sendMessage(RestSession *session, Http::Exchange *exchange)
+{
+    Http::Response refusal;
+    const std::optional<QJsonObject> body = parseObject(exchange->request(), &refusal);
+    if (!body) {
+        exchange->respond(std::move(refusal));
+        return;
+    }
+    QString to, text, type = QStringLiteral("chat"), id, subject, thread;
+    if (!stringField(*body, QStringLiteral("to"), true, &to, &refusal) ||
+        !stringField(*body, QStringLiteral("body"), true, &text, &refusal) ||
+        !stringField(*body, QStringLiteral("type"), false, &type, &refusal) ||
+        !stringField(*body, QStringLiteral("id"), false, &id, &refusal) ||
+        !stringField(*body, QStringLiteral("subject"), false, &subject, &refusal) ||
+        !stringField(*body, QStringLiteral("thread"), false, &thread, &refusal)) {
+        exchange->respond(std::move(refusal));
+        return;
+    }
+    if (!plausibleJid(to, false)) {
+        exchange->respond(error(400, QStringLiteral("'to' must be a JID"), QStringLiteral("to")));
+        return;
+    }
+    // RFC 6121 §5.2.2: the message types.
+    static const QStringList types = {QStringLiteral("chat"), QStringLiteral("normal"),
+                                      QStringLiteral("headline"), QStringLiteral("groupchat")};
+    if (!types.contains(type)) {
+        exchange->respond(error(400, QStringLiteral("'type' must be chat, normal, headline or groupchat"),
+                                QStringLiteral("type")));
+        return;
+    }
+    if (id.isEmpty())
+        id = randomId();
+    QByteArray xml = "<message xmlns='jabber:client' to='" + xmlEscaped(to) + "' type='" + type.toLatin1() +
+                     "' id='" + xmlEscaped(id) + "'>";
+    if (!subject.isEmpty())
+        xml += "<subject>" + xmlEscaped(subject) + "</subject>";
+    xml += "<body>" + xmlEscaped(text) + "</body>";
+    if (!thread.isEmpty())
+        xml += "<thread>" + xmlEscaped(thread) + "</thread>";
+    xml += "</message>";
+    if (xml.size() > m_config.maxStanzaSize) {
+        if (m_limits)
+            m_limits->refused(Limits::Limit::MaxStanzaSize, exchange->request().peerAddress);
+        exchange->respond(
+            error(413, QStringLiteral("the message is larger than max_stanza_size"), QStringLiteral("body")));
+        return;
+    }
+    session->send(xml);
+    exchange->respond(json(202, QJsonObject{{QStringLiteral("id"), id}}));
+}
+
+void RestEndpoint::sendStanza(RestSession *session, Http::Exchange *exchange)
+{
+    const Http::Request &request = exchange->request();
+    const QByteArray contentType = request.header("content-type").split(';').first().trimmed().toLower();
+    if (contentType != "application/xmpp+xml") {
+        exchange->respond(error(415, QStringLiteral("the body must be application/xmpp+xml")));
+        return;
+    }
+    if (request.body.size() > m_config.maxStanzaSize) {
+        if (m_limits)
+            m_limits->refused(Limits::Limit::MaxStanzaSize, request.peerAddress);
+        exchange->respond(error(413, QStringLiteral("the stanza is larger than max_stanza_size")));
+        return;
+    }
+    qint64 timeout = 0;
+    Http::Response refusal;
+    if (!intParameter(request, "timeout", 1, kMaxIqTimeout, kDefaultIqTimeout, &timeout, &refusal)) {
+        exchange->respond(std::move(refusal));
+        return;
+    }
+    QString problem;
+    const std::optional<CheckedStanza> stanza = checkStanza(request.body, m_config.maxXmlDepth, &problem);
+    if (!stanza) {
+        exchange->respond(error(400, problem, QStringLiteral("stanza")));
+        return;
+    }
+    const bool request_ = stanza->name == QLatin1String("iq") &&
+                          (stanza->type == QLatin1String("get") || stanza->type == QLatin1String("set"));
+    if (!request_) {
+        session->send(stanza->xml);
+        Http::Response response;
+        response.status = 202;
+        response.contentType.clear();
+        exchange->respond(std::move(response));
+        return;
+    }
+    // RFC 6120 §8.1.3: an IQ request needs an id, which its reply carries back.
+    if (stanza->id.isEmpty()) {
+        exchange->respond(
+            error(400, QStringLiteral("an <iq/> of type get or set needs an id"), QStringLiteral("id")));
+        return;
+    }
+    QPointer<Http::Exchange> pending(exchange);
+    const bool sent = session->sendIq(
+        stanza->xml, stanza->id, timeout * 1000, [pending](const std::optional<QByteArray> &reply) {
+            if (!pending)
+                return;
+            if (!reply) {
+                pending->respond(error(504, QStringLiteral("no reply in time")));
+                return;
+            }
+            Http::Response response;
+            response.contentType = QByteArrayLiteral("application/xmpp+xml");
+            response.body = *reply;
+            pending->respond(std::move(response));
+        });
+    if (!sent)
+        exchange->respond(error(409, QStringLiteral("an <iq/> with this id is already waiting for its reply"),
+                                QStringLiteral("id")));
+}
+
+void RestEndpoint::events(RestSession *session, Http::Exchange *exchange)
+{
+    const Http::Request &request = exchange->request();
+    qint64 after = 0, wait = 0, limit = 0;
+    Http::Response refusal;
+    if (!intParameter(request, "after", 0, std::numeric_limits<qint64>::max(), 0, &after, &refusal) ||
+        !intParameter(request, "wait", 0, 3600, 0, &wait, &refusal) ||
+        !intParameter(request, "limit", 1, kMaxLimit, kDefaultLimit, &limit, &refusal)) {
+        exchange->respond(std::move(refusal));
+        return;
+    }
+    QPointer<Http::Exchange> pending(exchange);
+    // A longer wait than RestSession::kMaxWaitSeconds is cut to it (the answer is then empty).
+    session->pollEvents(after, int(limit), wait * 1000, [pending](const RestSession::Poll &poll) {
+        if (!pending)
+            return;
+        pending->respond(json(200, QJsonObject{{QStringLiteral("events"), poll.events},
+                                               {QStringLiteral("next"), poll.next},
+                                               {QStringLiteral("refused"), poll.refused}}));
+    });
+}
+
+} // namespace Switchboard::Rest

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "base/config.h"
+#include "stream/clientstream.h"
+
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <QObject>
+
+namespace Switchboard {
+class Limits;
+}
+namespace Switchboard::Http {
+class Exchange;
+struct Response;
+} // namespace Switchboard::Http
+namespace Switchboard::Monitor {
+class Hub;
+}
+namespace Switchboard::Stream {
+class OwnedStreams;
+class StreamRegistry;
+} // namespace Switchboard::Stream
+namespace Switchboard::Xmpp {
+class Resolver;
+}
+
+namespace Switchboard::Rest {
+
+class RestSession;
+
+/// The REST front (docs/REST.md): the JSON API under rest_path. It checks each call (bearer token in
+/// constant time, JSON fields, stanza shape), turns it into RestSession calls and answers, now or
+/// later (log-in, a long poll, an IQ's reply). It owns every RestSession (each a Stream::ClientStream
+/// in the server's StreamRegistry, so terminate, inject and counts work on them) and gives each a
+/// LinkUpstream, or what the factory makes (tests).
+///
+/// Lives in the server's thread.
+class RestEndpoint final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RestEndpoint)
+public:
+    /// `registry` must outlive this object; new sessions join it, and drain follows it.
+    RestEndpoint(const Config &config, Xmpp::Resolver *resolver, Monitor::Hub *hub,
+                 Stream::StreamRegistry *registry, QObject *parent = nullptr);
+    ~RestEndpoint() override;
+
+    /// Session admission and refusal reporting; may be null. Must outlive this object.
+    void setLimits(Limits *limits) { m_limits = limits; }
+    /// Replaces the LinkUpstream every session gets (tests put in a fake server).
+    void setUpstreamFactory(Stream::ClientStream::UpstreamFactory factory) { m_factory = std::move(factory); }
+    /// Whether `path` is rest_path or below it.
+    bool matches(const QByteArray &path) const;
+    /// Answers one HTTP request below rest_path (now or later).
+    void handle(Http::Exchange *exchange);
+    int sessionCount() const;
+
+    /// How often session deadlines are checked; long polls and IQ waits end late by at most this.
+    static constexpr int kTickMs = 250;
+    /// The longest an IQ sent through /stanzas may wait for its reply, and the default (s).
+    static constexpr int kMaxIqTimeout = 120;
+    static constexpr int kDefaultIqTimeout = 30;
+    /// Events one poll returns at most, and by default.
+    static constexpr int kMaxLimit = 1000;
+    static constexpr int kDefaultLimit = 100;
+
+private:
+    void createSession(Http::Exchange *exchange);
+    void deleteSession(RestSession *session, Http::Exchange *exchange);
+    void sendMessage(RestSession *session, Http::Exchange *exchange);
+    void sendStanza(RestSession *session, Http::Exchange *exchange);
+    void events(RestSession *session, Http::Exchange *exchange);
+    /// The session named in the path, once the bearer token matches it; else answers 401/404 itself.
+    RestSession *authorize(const QString &id, Http::Exchange *exchange);
+
+    Config m_config;
+    Xmpp::Resolver *m_resolver = nullptr;
+    Monitor::Hub *m_hub = nullptr;
+    Stream::StreamRegistry *m_registry = nullptr;
+    Stream::OwnedStreams *m_sessions;
+    Limits *m_limits = nullptr;
+    Stream::ClientStream::UpstreamFactory m_factory;
+    QElapsedTimer m_clock;
+};
+
+} // namespace Switchboard::Rest
