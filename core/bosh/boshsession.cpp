@@ -25,8 +25,6 @@ constexpr int kMaxUnacknowledged = 64;
 // A client ack lower than the last response only means a lost response when that response went out
 // a while ago; below this it is still in flight (XEP-0124 §9.3).
 constexpr qint64 kReportAfterMs = 1000;
-// Server stanzas checked for the resource-binding result after a restart (monitor: the bound JID).
-constexpr int kBindWatch = 8;
 
 // rid is a positive integer below 2^53 (XEP-0124 §14.1).
 constexpr qint64 kMaxRid = (qint64(1) << 53) - 1;
