@@ -148,26 +148,39 @@ private:
     void readStatus()
     {
         m_head += m_socket->read(MaxResponseHead - m_head.size());
-        const qsizetype end = m_head.indexOf("\r\n");
-        if (end < 0) {
-            if (m_head.size() >= MaxResponseHead)
-                finish({0, false, QStringLiteral("response head too large")});
-            return;
+        for (;;) {
+            const qsizetype end = m_head.indexOf("\r\n");
+            if (end < 0) {
+                if (m_head.size() >= MaxResponseHead)
+                    finish({0, false, QStringLiteral("response head too large")});
+                return;
+            }
+            // RFC 9112 §4: status-line = HTTP-version SP status-code SP [ reason-phrase ]
+            const QByteArray line = m_head.left(end);
+            int status = 0;
+            if (line.startsWith("HTTP/1.") && line.size() >= 12 && line[8] == ' ') {
+                bool ok = false;
+                status = line.mid(9, 3).toInt(&ok);
+                if (!ok || status < 100 || status > 599)
+                    status = 0;
+            }
+            if (status == 0) {
+                finish({0, false, QStringLiteral("not an HTTP response")});
+                return;
+            }
+            if (status >= 200) {
+                finish({status, false, {}});
+                return;
+            }
+            // RFC 9110 §15.2: an interim 1xx response precedes the final one; skip its head.
+            const qsizetype headEnd = m_head.indexOf("\r\n\r\n");
+            if (headEnd < 0) {
+                if (m_head.size() >= MaxResponseHead)
+                    finish({0, false, QStringLiteral("response head too large")});
+                return;
+            }
+            m_head.remove(0, headEnd + 4);
         }
-        // RFC 9112 §4: status-line = HTTP-version SP status-code SP [ reason-phrase ]
-        const QByteArray line = m_head.left(end);
-        int status = 0;
-        if (line.startsWith("HTTP/1.") && line.size() >= 12 && line[8] == ' ') {
-            bool ok = false;
-            status = line.mid(9, 3).toInt(&ok);
-            if (!ok || status < 100 || status > 599)
-                status = 0;
-        }
-        if (status == 0) {
-            finish({0, false, QStringLiteral("not an HTTP response")});
-            return;
-        }
-        finish({status, false, {}});
     }
 
     void dropSocket()

@@ -25,6 +25,14 @@ bool retryable(int status)
 
 } // namespace
 
+PushDispatcher::Settings PushDispatcher::Settings::fromConfig(const Config &config)
+{
+    Settings settings;
+    settings.interval = std::chrono::seconds(config.pushInterval);
+    settings.maxFailures = config.pushMaxFailures;
+    return settings;
+}
+
 PushDispatcher::PushDispatcher(PushTransport *transport, const Vapid *vapid, Settings settings,
                                QObject *parent)
     : QObject(parent), m_transport(transport), m_vapid(vapid), m_settings(settings)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/config.h"
 #include "push/pushrequest.h"
 #include "push/pushtarget.h"
 #include "push/pushtransport.h"
@@ -57,6 +58,9 @@ public:
         std::chrono::milliseconds backoffBase{std::chrono::seconds(2)};
         std::chrono::milliseconds backoffMax{std::chrono::minutes(10)};
         int webPushTtl = 3600; ///< seconds a push service may keep a message (RFC 8030 §5.2)
+
+        /// push_interval and push_max_failures from the config; the rest stays at its default.
+        static Settings fromConfig(const Config &config);
     };
     /// Milliseconds on a monotonic clock.
     using Clock = std::function<qint64()>;

@@ -20,6 +20,13 @@ QList<QPair<QHostAddress, int>> parseAll(std::initializer_list<const char *> ent
 
 } // namespace
 
+TargetPolicy TargetPolicy::fromConfig(const Config &config)
+{
+    TargetPolicy policy;
+    policy.setAllowedHosts(config.pushAllowedHosts);
+    return policy;
+}
+
 bool TargetPolicy::checkPattern(const QString &pattern, QString *reason)
 {
     return HostPatterns::check(pattern, reason);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/config.h"
 #include "base/hostpatterns.h"
 
 #include <QHostAddress>
@@ -23,6 +24,9 @@ class TargetPolicy
 {
 public:
     TargetPolicy() = default;
+
+    /// The policy of a config: its push_allowed_hosts (already checked by the config loader).
+    static TargetPolicy fromConfig(const Config &config);
 
     /// One `push_allowed_hosts` pattern (see HostPatterns); false with a reason for a bad one.
     static bool checkPattern(const QString &pattern, QString *reason = nullptr);

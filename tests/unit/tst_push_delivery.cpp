@@ -82,7 +82,11 @@ private:
         const int status = statuses.isEmpty() ? 201 : statuses.takeFirst();
         if (status == 0)
             return; // never answers
-        socket->write("HTTP/1.1 " + QByteArray::number(status) +
+        // 100: an interim response first (RFC 9110 §15.2.1), then the next status.
+        if (status == 100)
+            socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+        const int final = status == 100 ? (statuses.isEmpty() ? 201 : statuses.takeFirst()) : status;
+        socket->write("HTTP/1.1 " + QByteArray::number(final) +
                       " X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
         socket->disconnectFromHost();
     }
@@ -101,6 +105,7 @@ private Q_SLOTS:
     void cleanup();
     void webPushDeliveredAndDecryptable();
     void retriedOn503();
+    void interimResponseSkipped();
     void droppedOn410();
     void webhookSigned();
     void loopbackRefusedUnlessAllowed();
@@ -241,6 +246,17 @@ void tst_PushDelivery::retriedOn503()
     QCOMPARE(m_receiver->requests.size(), 2);
     QCOMPARE(m_dispatcher->counters().retries, 1u);
     QCOMPARE(m_dispatcher->counters().delivered, 1u);
+}
+
+void tst_PushDelivery::interimResponseSkipped()
+{
+    make({QStringLiteral("localhost")}, true);
+    m_receiver->statuses = {100, 202};
+    QSignalSpy delivered(m_dispatcher.get(), &PushDispatcher::delivered);
+    m_dispatcher->setTarget(QStringLiteral("s1"), webPushTarget());
+    m_dispatcher->notify(QStringLiteral("s1"), {QStringLiteral("s1"), 1, 1, {}, {}});
+    QVERIFY(delivered.wait());
+    QCOMPARE(delivered.at(0).at(1).toInt(), 202);
 }
 
 void tst_PushDelivery::droppedOn410()

@@ -85,6 +85,7 @@ private Q_SLOTS:
     void clientErrorsAndRefusalsAreNotRetried();
     void webhookRequestIsSigned();
     void webPushRequestIsEncryptedAndAuthorised();
+    void settingsAndPolicyFromConfig();
     void targetsFromJson_data();
     void targetsFromJson();
 
@@ -366,6 +367,21 @@ void tst_PushDispatcher::webPushRequestIsEncryptedAndAuthorised()
     QCOMPARE(json.value(QStringLiteral("last_seq")).toInteger(), 7);
     QCOMPARE(json.value(QStringLiteral("sender")).toString(), QStringLiteral("juliet@example.com"));
     QVERIFY(!json.contains(QStringLiteral("body")));
+}
+
+void tst_PushDispatcher::settingsAndPolicyFromConfig()
+{
+    Switchboard::Config config;
+    QCOMPARE(PushDispatcher::Settings::fromConfig(config).interval, 30s);
+    QCOMPARE(PushDispatcher::Settings::fromConfig(config).maxFailures, 16);
+    config.pushInterval = 5;
+    config.pushMaxFailures = 2;
+    config.pushAllowedHosts = {QStringLiteral("localhost:8443")};
+    QCOMPARE(PushDispatcher::Settings::fromConfig(config).interval, 5s);
+    QCOMPARE(PushDispatcher::Settings::fromConfig(config).maxFailures, 2);
+    const TargetPolicy policy = TargetPolicy::fromConfig(config);
+    QVERIFY(policy.allowsAddress(QStringLiteral("localhost"), 8443, QHostAddress(QHostAddress::LocalHost)));
+    QVERIFY(!policy.allowsAddress(QStringLiteral("localhost"), 443, QHostAddress(QHostAddress::LocalHost)));
 }
 
 void tst_PushDispatcher::targetsFromJson_data()
