@@ -74,7 +74,7 @@ struct Config
     int maxPause = 120;         ///< seconds announced as `maxpause`
     int polling = 2;            ///< seconds announced as `polling` (minimum between empty polls)
     int maxStreamsPerSession = 8;
-    int maxSessions = 10000;      ///< BOSH sessions plus WebSocket streams open at once
+    int maxSessions = 10000;      ///< BOSH sessions, WebSocket streams and REST sessions open at once
     int maxSessionsPerIp = 50;    ///< sessions open at once from one client address
     int maxNewSessionsPerIp = 60; ///< sessions one client address may open per minute
     int maxStanzaSize = 262144;   ///< bytes of one stanza from a client (BOSH payload element)
