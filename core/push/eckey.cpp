@@ -128,7 +128,10 @@ EcKey EcKey::fromPem(const QByteArray &pem)
     std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.constData(), int(pem.size())));
     if (!bio)
         return {};
-    EVP_PKEY *key = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
+    // No passphrase: without a callback of its own OpenSSL would ask for one on the terminal and block
+    // start-up; an encrypted key simply fails to load.
+    const auto noPassphrase = [](char *, int, int, void *) { return 0; };
+    EVP_PKEY *key = PEM_read_bio_PrivateKey(bio.get(), nullptr, noPassphrase, nullptr);
     if (!isP256(key) || !hasPrivatePart(key)) {
         EVP_PKEY_free(key);
         return {};

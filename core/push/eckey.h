@@ -31,7 +31,8 @@ public:
     /// A public key from its 65-byte uncompressed point (0x04 || X || Y, SEC 1 §2.3.3); null when the
     /// point is malformed or not on the curve.
     static EcKey fromPublicPoint(QByteArrayView point);
-    /// A key pair from a PEM private key (PKCS #8 or SEC 1); null unless it is a P-256 key.
+    /// A key pair from a PEM private key (PKCS #8 or SEC 1); null unless it is an unencrypted P-256 key
+    /// (never asks for a passphrase).
     static EcKey fromPem(const QByteArray &pem);
 
     bool isNull() const { return !m_key; }

@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -66,6 +67,25 @@ void tst_PushVapid::badKeyFilesAreErrors()
     QString error;
     QVERIFY(Vapid::loadOrCreate(path, QStringLiteral("mailto:a@b"), &error).isNull());
     QVERIFY(error.contains(path));
+
+    // A passphrase-protected key is refused, not prompted for; an RSA key is refused.
+    for (const QStringList &generate :
+         {QStringList{QStringLiteral("-algorithm"), QStringLiteral("EC"), QStringLiteral("-pkeyopt"),
+                      QStringLiteral("ec_paramgen_curve:P-256"), QStringLiteral("-aes128"),
+                      QStringLiteral("-pass"), QStringLiteral("pass:secret")},
+          QStringList{QStringLiteral("-algorithm"), QStringLiteral("RSA"), QStringLiteral("-pkeyopt"),
+                      QStringLiteral("rsa_keygen_bits:1024")}}) {
+        const QString other = dir.filePath(QStringLiteral("other.pem"));
+        QFile::remove(other);
+        QProcess openssl;
+        openssl.setStandardInputFile(QProcess::nullDevice());
+        openssl.start(QStringLiteral("openssl"), QStringList{QStringLiteral("genpkey")} + generate +
+                                                     QStringList{QStringLiteral("-out"), other});
+        QVERIFY(openssl.waitForFinished(30000) && openssl.exitCode() == 0);
+        error.clear();
+        QVERIFY(Vapid::loadOrCreate(other, QStringLiteral("mailto:a@b"), &error).isNull());
+        QVERIFY(error.contains(other));
+    }
 
     // A folder where the file should be.
     error.clear();
