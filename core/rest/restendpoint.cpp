@@ -14,12 +14,9 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QLoggingCategory>
 #include <QPointer>
 #include <QRandomGenerator>
 #include <QXmlStreamReader>
-
-Q_DECLARE_LOGGING_CATEGORY(lcRest)
 
 namespace Switchboard::Rest {
 
@@ -539,9 +536,9 @@ void RestEndpoint::sendStanza(RestSession *session, Http::Exchange *exchange)
         exchange->respond(error(400, problem, QStringLiteral("stanza")));
         return;
     }
-    const bool request_ = stanza->name == QLatin1String("iq") &&
-                          (stanza->type == QLatin1String("get") || stanza->type == QLatin1String("set"));
-    if (!request_) {
+    const bool isRequest = stanza->name == QLatin1String("iq") &&
+                           (stanza->type == QLatin1String("get") || stanza->type == QLatin1String("set"));
+    if (!isRequest) {
         session->send(stanza->xml);
         Http::Response response;
         response.status = 202;

@@ -5,7 +5,6 @@
 #include "stream/clientstream.h"
 
 #include <QElapsedTimer>
-#include <QJsonObject>
 #include <QObject>
 
 namespace Switchboard {
@@ -13,8 +12,7 @@ class Limits;
 }
 namespace Switchboard::Http {
 class Exchange;
-struct Response;
-} // namespace Switchboard::Http
+}
 namespace Switchboard::Monitor {
 class Hub;
 }
