@@ -4,25 +4,22 @@
 #include "base/constanttime.h"
 #include "base/limits.h"
 #include "http/httpserver.h"
+#include "rest/restrequest.h"
 #include "rest/restsession.h"
 #include "stream/linkupstream.h"
 #include "stream/ownedstreams.h"
 #include "stream/streamregistry.h"
 #include "xmpp/resolver.h"
-#include "xmpp/xmlescape.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QPointer>
 #include <QRandomGenerator>
-#include <QXmlStreamReader>
 
 namespace Switchboard::Rest {
 
 namespace {
-
-using Xmpp::xmlEscaped;
 
 Http::Response json(int status, const QJsonObject &object)
 {
@@ -49,6 +46,11 @@ Http::Response error(int status, const QString &message, const QString &field = 
     return response;
 }
 
+Http::Response error(const Refusal &refusal)
+{
+    return error(refusal.status, refusal.message, refusal.field);
+}
+
 Http::Response methodNotAllowed(QByteArrayView allow)
 {
     Http::Response response = error(405, QStringLiteral("method not allowed"));
@@ -70,61 +72,6 @@ QString randomId()
     quint32 words[4];
     QRandomGenerator::system()->fillRange(words);
     return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex());
-}
-
-/// The JSON object of a request body, or an error answer naming what is wrong.
-std::optional<QJsonObject> parseObject(const Http::Request &request, Http::Response *refusal)
-{
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        *refusal = error(
-            400,
-            QStringLiteral("bad JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString()));
-        return std::nullopt;
-    }
-    if (!document.isObject()) {
-        *refusal = error(400, QStringLiteral("the body must be a JSON object"));
-        return std::nullopt;
-    }
-    return document.object();
-}
-
-/// A JID as far as this front checks it (RFC 7622 §3: no blanks, at most 3071 bytes, parts not empty).
-bool plausibleJid(const QString &jid, bool bare)
-{
-    if (jid.isEmpty() || jid.size() > 3071)
-        return false;
-    for (const QChar c : jid) {
-        if (c.isSpace() || c.category() == QChar::Other_Control)
-            return false;
-    }
-    const qsizetype slash = jid.indexOf(QLatin1Char('/'));
-    if (bare && slash >= 0)
-        return false;
-    const QString address = slash >= 0 ? jid.left(slash) : jid;
-    const qsizetype at = address.indexOf(QLatin1Char('@'));
-    if (address.count(QLatin1Char('@')) > 1 || at == 0 || at == address.size() - 1 || address.isEmpty())
-        return false;
-    return !bare || at > 0;
-}
-
-/// A string field: absent is fine when not `required`; anything but a string is not.
-bool stringField(const QJsonObject &object, const QString &name, bool required, QString *value,
-                 Http::Response *refusal)
-{
-    const QJsonValue v = object.value(name);
-    if (v.isUndefined() && !required)
-        return true;
-    if (!v.isString() || (required && v.toString().isEmpty())) {
-        *refusal = error(400,
-                         QStringLiteral("'%1' must be a %2string")
-                             .arg(name, required ? QStringLiteral("non-empty ") : QString()),
-                         name);
-        return false;
-    }
-    *value = v.toString();
-    return true;
 }
 
 /// An integer query parameter within [min, max]; absent: `fallback`.
@@ -149,73 +96,6 @@ bool intParameter(const Http::Request &request, const char *name, qint64 min, qi
     }
     *value = parsed;
     return true;
-}
-
-/// What a client may send at /stanzas: one message, presence or iq element in jabber:client (or no
-/// namespace, which then gets jabber:client), no declaration, DOCTYPE or processing instruction.
-struct CheckedStanza
-{
-    QByteArray xml;
-    QString name, type, id;
-};
-std::optional<CheckedStanza> checkStanza(const QByteArray &body, int maxDepth, QString *problem)
-{
-    QXmlStreamReader reader(body);
-    CheckedStanza out;
-    int depth = 0;
-    int roots = 0;
-    bool hasNamespace = false;
-    qint64 nameEnd = -1;
-    while (!reader.atEnd()) {
-        const auto token = reader.readNext();
-        if (token == QXmlStreamReader::StartElement) {
-            if (++depth > maxDepth) {
-                *problem = QStringLiteral("nesting deeper than %1").arg(maxDepth);
-                return std::nullopt;
-            }
-            if (depth == 1) {
-                ++roots;
-                out.name = reader.name().toString();
-                hasNamespace = !reader.namespaceUri().isEmpty();
-                if (hasNamespace && reader.namespaceUri() != QLatin1String("jabber:client")) {
-                    *problem = QStringLiteral("the stanza must be in the jabber:client namespace");
-                    return std::nullopt;
-                }
-                out.type = reader.attributes().value(QLatin1String("type")).toString();
-                out.id = reader.attributes().value(QLatin1String("id")).toString();
-                nameEnd = 1 + reader.qualifiedName().toUtf8().size();
-            }
-        } else if (token == QXmlStreamReader::EndElement) {
-            --depth;
-        } else if (token == QXmlStreamReader::DTD || token == QXmlStreamReader::ProcessingInstruction ||
-                   token == QXmlStreamReader::EntityReference ||
-                   (token == QXmlStreamReader::StartDocument && !reader.documentVersion().isEmpty())) {
-            *problem = QStringLiteral(
-                "only one element, without XML declaration, DOCTYPE or processing instruction");
-            return std::nullopt;
-        }
-    }
-    if (reader.hasError()) {
-        *problem = QStringLiteral("not well-formed XML: ") + reader.errorString();
-        return std::nullopt;
-    }
-    if (roots != 1) {
-        *problem = QStringLiteral("exactly one element is needed");
-        return std::nullopt;
-    }
-    if (out.name != QLatin1String("message") && out.name != QLatin1String("presence") &&
-        out.name != QLatin1String("iq")) {
-        *problem = QStringLiteral("the element must be <message/>, <presence/> or <iq/>");
-        return std::nullopt;
-    }
-    out.xml = body.trimmed();
-    if (!out.xml.startsWith('<')) {
-        *problem = QStringLiteral("the stanza must begin with its element");
-        return std::nullopt;
-    }
-    if (!hasNamespace)
-        out.xml.insert(nameEnd, " xmlns='jabber:client'");
-    return out;
 }
 
 } // namespace
@@ -323,71 +203,16 @@ RestSession *RestEndpoint::authorize(const QString &id, Http::Exchange *exchange
 void RestEndpoint::createSession(Http::Exchange *exchange)
 {
     const Http::Request &request = exchange->request();
-    Http::Response refusal;
-    const std::optional<QJsonObject> body = parseObject(request, &refusal);
-    if (!body) {
-        exchange->respond(std::move(refusal));
+    Refusal refusal;
+    std::optional<RestSession::Login> login = parseLogin(request.body, &refusal);
+    if (!login) {
+        exchange->respond(error(refusal));
         return;
     }
-    RestSession::Login login;
-    if (!stringField(*body, QStringLiteral("jid"), true, &login.jid, &refusal) ||
-        !stringField(*body, QStringLiteral("password"), true, &login.password, &refusal) ||
-        !stringField(*body, QStringLiteral("resource"), false, &login.resource, &refusal)) {
-        exchange->respond(std::move(refusal));
-        return;
-    }
-    if (!plausibleJid(login.jid, true)) {
-        exchange->respond(
-            error(400, QStringLiteral("'jid' must be a bare JID, user@domain"), QStringLiteral("jid")));
-        return;
-    }
-    const QString domain = login.jid.mid(login.jid.indexOf(QLatin1Char('@')) + 1).toLower();
+    const QString domain = login->jid.mid(login->jid.indexOf(QLatin1Char('@')) + 1).toLower();
     if (m_resolver && !m_resolver->domainAllowed(domain)) {
         exchange->respond(
             error(400, QStringLiteral("this server does not serve %1").arg(domain), QStringLiteral("jid")));
-        return;
-    }
-    if (body->contains(QStringLiteral("resource")) &&
-        (login.resource.isEmpty() || login.resource.toUtf8().size() > 1023)) {
-        exchange->respond(
-            error(400, QStringLiteral("'resource' must be 1 to 1023 bytes"), QStringLiteral("resource")));
-        return;
-    }
-    const QJsonValue presence = body->value(QStringLiteral("presence"));
-    if (presence.isUndefined() || presence.isNull()) {
-        login.presence = QJsonObject();
-    } else if (presence.isBool() && !presence.toBool()) {
-        login.presence.reset();
-    } else if (presence.isObject()) {
-        const QJsonObject p = presence.toObject();
-        static const QStringList shows = {QStringLiteral("away"), QStringLiteral("chat"),
-                                          QStringLiteral("dnd"), QStringLiteral("xa")};
-        const QJsonValue show = p.value(QStringLiteral("show"));
-        const QJsonValue status = p.value(QStringLiteral("status"));
-        const QJsonValue priority = p.value(QStringLiteral("priority"));
-        // RFC 6121 §4.7.2: show is one of four words, priority an integer from -128 to 127.
-        if (!show.isUndefined() && !shows.contains(show.toString())) {
-            exchange->respond(error(400, QStringLiteral("'presence.show' must be away, chat, dnd or xa"),
-                                    QStringLiteral("presence.show")));
-            return;
-        }
-        if (!status.isUndefined() && !status.isString()) {
-            exchange->respond(error(400, QStringLiteral("'presence.status' must be a string"),
-                                    QStringLiteral("presence.status")));
-            return;
-        }
-        if (!priority.isUndefined() &&
-            (!priority.isDouble() || priority.toDouble() != double(priority.toInt()) ||
-             priority.toInt() < -128 || priority.toInt() > 127)) {
-            exchange->respond(error(400,
-                                    QStringLiteral("'presence.priority' must be an integer from -128 to 127"),
-                                    QStringLiteral("presence.priority")));
-            return;
-        }
-        login.presence = p;
-    } else {
-        exchange->respond(
-            error(400, QStringLiteral("'presence' must be an object or false"), QStringLiteral("presence")));
         return;
     }
     if (m_registry->isDraining()) {
@@ -410,7 +235,7 @@ void RestEndpoint::createSession(Http::Exchange *exchange)
         };
     }
     auto *session = new RestSession(
-        m_config, client, std::move(login), std::move(factory), [this] { return m_clock.elapsed(); }, m_hub,
+        m_config, client, std::move(*login), std::move(factory), [this] { return m_clock.elapsed(); }, m_hub,
         m_limits);
     session->setToken(randomToken());
     m_sessions->adopt(session);
@@ -461,53 +286,22 @@ void RestEndpoint::deleteSession(RestSession *session, Http::Exchange *exchange)
 
 void RestEndpoint::sendMessage(RestSession *session, Http::Exchange *exchange)
 {
-    Http::Response refusal;
-    const std::optional<QJsonObject> body = parseObject(exchange->request(), &refusal);
-    if (!body) {
-        exchange->respond(std::move(refusal));
+    Refusal refusal;
+    const std::optional<OutgoingMessage> message =
+        parseMessage(exchange->request().body, &randomId, &refusal);
+    if (!message) {
+        exchange->respond(error(refusal));
         return;
     }
-    QString to, text, type = QStringLiteral("chat"), id, subject, thread;
-    if (!stringField(*body, QStringLiteral("to"), true, &to, &refusal) ||
-        !stringField(*body, QStringLiteral("body"), true, &text, &refusal) ||
-        !stringField(*body, QStringLiteral("type"), false, &type, &refusal) ||
-        !stringField(*body, QStringLiteral("id"), false, &id, &refusal) ||
-        !stringField(*body, QStringLiteral("subject"), false, &subject, &refusal) ||
-        !stringField(*body, QStringLiteral("thread"), false, &thread, &refusal)) {
-        exchange->respond(std::move(refusal));
-        return;
-    }
-    if (!plausibleJid(to, false)) {
-        exchange->respond(error(400, QStringLiteral("'to' must be a JID"), QStringLiteral("to")));
-        return;
-    }
-    // RFC 6121 §5.2.2: the message types.
-    static const QStringList types = {QStringLiteral("chat"), QStringLiteral("normal"),
-                                      QStringLiteral("headline"), QStringLiteral("groupchat")};
-    if (!types.contains(type)) {
-        exchange->respond(error(400, QStringLiteral("'type' must be chat, normal, headline or groupchat"),
-                                QStringLiteral("type")));
-        return;
-    }
-    if (id.isEmpty())
-        id = randomId();
-    QByteArray xml = "<message xmlns='jabber:client' to='" + xmlEscaped(to) + "' type='" + type.toLatin1() +
-                     "' id='" + xmlEscaped(id) + "'>";
-    if (!subject.isEmpty())
-        xml += "<subject>" + xmlEscaped(subject) + "</subject>";
-    xml += "<body>" + xmlEscaped(text) + "</body>";
-    if (!thread.isEmpty())
-        xml += "<thread>" + xmlEscaped(thread) + "</thread>";
-    xml += "</message>";
-    if (xml.size() > m_config.maxStanzaSize) {
+    if (message->xml.size() > m_config.maxStanzaSize) {
         if (m_limits)
             m_limits->refused(Limits::Limit::MaxStanzaSize, exchange->request().peerAddress);
         exchange->respond(
             error(413, QStringLiteral("the message is larger than max_stanza_size"), QStringLiteral("body")));
         return;
     }
-    session->send(xml);
-    exchange->respond(json(202, QJsonObject{{QStringLiteral("id"), id}}));
+    session->send(message->xml);
+    exchange->respond(json(202, QJsonObject{{QStringLiteral("id"), message->id}}));
 }
 
 void RestEndpoint::sendStanza(RestSession *session, Http::Exchange *exchange)
@@ -530,10 +324,10 @@ void RestEndpoint::sendStanza(RestSession *session, Http::Exchange *exchange)
         exchange->respond(std::move(refusal));
         return;
     }
-    QString problem;
+    Refusal problem;
     const std::optional<CheckedStanza> stanza = checkStanza(request.body, m_config.maxXmlDepth, &problem);
     if (!stanza) {
-        exchange->respond(error(400, problem, QStringLiteral("stanza")));
+        exchange->respond(error(problem));
         return;
     }
     const bool isRequest = stanza->name == QLatin1String("iq") &&

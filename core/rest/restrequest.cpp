@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "rest/restrequest.h"
+
+#include "xmpp/xmlescape.h"
+
+#include <QJsonDocument>
+#include <QXmlStreamReader>
+
+namespace Switchboard::Rest {
+
+namespace {
+
+using Xmpp::xmlEscaped;
+
+std::nullopt_t refuse(Refusal *refusal, const QString &message, const QString &field = {})
+{
+    refusal->status = 400;
+    refusal->message = message;
+    refusal->field = field;
+    return std::nullopt;
+}
+
+/// A string field: absent is fine when not `required`; anything but a string is not, nor an empty
+/// required one.
+bool stringField(const QJsonObject &object, const QString &name, bool required, QString *value,
+                 Refusal *refusal)
+{
+    const QJsonValue v = object.value(name);
+    if (v.isUndefined() && !required)
+        return true;
+    if (!v.isString() || (required && v.toString().isEmpty())) {
+        refuse(refusal,
+               QStringLiteral("'%1' must be a %2string")
+                   .arg(name, required ? QStringLiteral("non-empty ") : QString()),
+               name);
+        return false;
+    }
+    *value = v.toString();
+    return true;
+}
+
+} // namespace
+
+std::optional<QJsonObject> parseJsonObject(const QByteArray &body, Refusal *refusal)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return refuse(
+            refusal,
+            QStringLiteral("bad JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString()));
+    if (!document.isObject())
+        return refuse(refusal, QStringLiteral("the body must be a JSON object"));
+    return document.object();
+}
+
+bool plausibleJid(const QString &jid, bool bare)
+{
+    if (jid.isEmpty() || jid.size() > 3071)
+        return false;
+    for (const QChar c : jid) {
+        if (c.isSpace() || c.category() == QChar::Other_Control)
+            return false;
+    }
+    const qsizetype slash = jid.indexOf(QLatin1Char('/'));
+    if (bare && slash >= 0)
+        return false;
+    const QString address = slash >= 0 ? jid.left(slash) : jid;
+    const qsizetype at = address.indexOf(QLatin1Char('@'));
+    if (address.count(QLatin1Char('@')) > 1 || at == 0 || at == address.size() - 1 || address.isEmpty())
+        return false;
+    return !bare || at > 0;
+}
+
+std::optional<RestSession::Login> parseLogin(const QByteArray &data, Refusal *refusal)
+{
+    const std::optional<QJsonObject> body = parseJsonObject(data, refusal);
+    if (!body)
+        return std::nullopt;
+    RestSession::Login login;
+    if (!stringField(*body, QStringLiteral("jid"), true, &login.jid, refusal) ||
+        !stringField(*body, QStringLiteral("password"), true, &login.password, refusal) ||
+        !stringField(*body, QStringLiteral("resource"), false, &login.resource, refusal))
+        return std::nullopt;
+    if (!plausibleJid(login.jid, true))
+        return refuse(refusal, QStringLiteral("'jid' must be a bare JID, user@domain"),
+                      QStringLiteral("jid"));
+    // RFC 6120 §7.7.2.1: a resourcepart is at most 1023 bytes.
+    if (body->contains(QStringLiteral("resource")) &&
+        (login.resource.isEmpty() || login.resource.toUtf8().size() > 1023))
+        return refuse(refusal, QStringLiteral("'resource' must be 1 to 1023 bytes"),
+                      QStringLiteral("resource"));
+    const QJsonValue presence = body->value(QStringLiteral("presence"));
+    if (presence.isUndefined() || presence.isNull()) {
+        login.presence = QJsonObject();
+    } else if (presence.isBool() && !presence.toBool()) {
+        login.presence.reset();
+    } else if (presence.isObject()) {
+        const QJsonObject p = presence.toObject();
+        static const QStringList shows = {QStringLiteral("away"), QStringLiteral("chat"),
+                                          QStringLiteral("dnd"), QStringLiteral("xa")};
+        const QJsonValue show = p.value(QStringLiteral("show"));
+        const QJsonValue status = p.value(QStringLiteral("status"));
+        const QJsonValue priority = p.value(QStringLiteral("priority"));
+        // RFC 6121 §4.7.2: show is one of four words, priority an integer from -128 to 127.
+        if (!show.isUndefined() && (!show.isString() || !shows.contains(show.toString())))
+            return refuse(refusal, QStringLiteral("'presence.show' must be away, chat, dnd or xa"),
+                          QStringLiteral("presence.show"));
+        if (!status.isUndefined() && !status.isString())
+            return refuse(refusal, QStringLiteral("'presence.status' must be a string"),
+                          QStringLiteral("presence.status"));
+        if (!priority.isUndefined() &&
+            (!priority.isDouble() || priority.toDouble() != double(priority.toInt()) ||
+             priority.toInt() < -128 || priority.toInt() > 127))
+            return refuse(refusal, QStringLiteral("'presence.priority' must be an integer from -128 to 127"),
+                          QStringLiteral("presence.priority"));
+        login.presence = p;
+    } else {
+        return refuse(refusal, QStringLiteral("'presence' must be an object or false"),
+                      QStringLiteral("presence"));
+    }
+    return login;
+}
+
+std::optional<OutgoingMessage> parseMessage(const QByteArray &data, const std::function<QString()> &makeId,
+                                            Refusal *refusal)
+{
+    const std::optional<QJsonObject> body = parseJsonObject(data, refusal);
+    if (!body)
+        return std::nullopt;
+    QString to, text, type = QStringLiteral("chat"), id, subject, thread;
+    if (!stringField(*body, QStringLiteral("to"), true, &to, refusal) ||
+        !stringField(*body, QStringLiteral("body"), true, &text, refusal) ||
+        !stringField(*body, QStringLiteral("type"), false, &type, refusal) ||
+        !stringField(*body, QStringLiteral("id"), false, &id, refusal) ||
+        !stringField(*body, QStringLiteral("subject"), false, &subject, refusal) ||
+        !stringField(*body, QStringLiteral("thread"), false, &thread, refusal))
+        return std::nullopt;
+    if (!plausibleJid(to, false))
+        return refuse(refusal, QStringLiteral("'to' must be a JID"), QStringLiteral("to"));
+    // RFC 6121 §5.2.2: the message types.
+    static const QStringList types = {QStringLiteral("chat"), QStringLiteral("normal"),
+                                      QStringLiteral("headline"), QStringLiteral("groupchat")};
+    if (!types.contains(type))
+        return refuse(refusal, QStringLiteral("'type' must be chat, normal, headline or groupchat"),
+                      QStringLiteral("type"));
+    OutgoingMessage out;
+    out.id = id.isEmpty() ? makeId() : id;
+    out.xml = "<message xmlns='jabber:client' to='" + xmlEscaped(to) + "' type='" + type.toLatin1() +
+              "' id='" + xmlEscaped(out.id) + "'>";
+    if (!subject.isEmpty())
+        out.xml += "<subject>" + xmlEscaped(subject) + "</subject>";
+    out.xml += "<body>" + xmlEscaped(text) + "</body>";
+    if (!thread.isEmpty())
+        out.xml += "<thread>" + xmlEscaped(thread) + "</thread>";
+    out.xml += "</message>";
+    return out;
+}
+
+std::optional<CheckedStanza> checkStanza(const QByteArray &body, int maxDepth, Refusal *refusal)
+{
+    refusal->field = QStringLiteral("stanza");
+    QXmlStreamReader reader(body);
+    CheckedStanza out;
+    int depth = 0;
+    int roots = 0;
+    bool hasNamespace = false;
+    qint64 nameEnd = -1;
+    while (!reader.atEnd()) {
+        const auto token = reader.readNext();
+        if (token == QXmlStreamReader::StartElement) {
+            if (++depth > maxDepth) {
+                refusal->message = QStringLiteral("nesting deeper than %1").arg(maxDepth);
+                return std::nullopt;
+            }
+            if (depth == 1) {
+                ++roots;
+                out.name = reader.name().toString();
+                hasNamespace = !reader.namespaceUri().isEmpty();
+                if (hasNamespace && reader.namespaceUri() != QLatin1String("jabber:client")) {
+                    refusal->message = QStringLiteral("the stanza must be in the jabber:client namespace");
+                    return std::nullopt;
+                }
+                out.type = reader.attributes().value(QLatin1String("type")).toString();
+                out.id = reader.attributes().value(QLatin1String("id")).toString();
+                nameEnd = 1 + reader.qualifiedName().toUtf8().size();
+            }
+        } else if (token == QXmlStreamReader::EndElement) {
+            --depth;
+        } else if (token == QXmlStreamReader::DTD || token == QXmlStreamReader::ProcessingInstruction ||
+                   token == QXmlStreamReader::EntityReference ||
+                   (token == QXmlStreamReader::StartDocument && !reader.documentVersion().isEmpty())) {
+            refusal->message = QStringLiteral(
+                "only one element, without XML declaration, DOCTYPE or processing instruction");
+            return std::nullopt;
+        }
+    }
+    if (reader.hasError()) {
+        refusal->message = QStringLiteral("not well-formed XML: ") + reader.errorString();
+        return std::nullopt;
+    }
+    if (roots != 1) {
+        refusal->message = QStringLiteral("exactly one element is needed");
+        return std::nullopt;
+    }
+    if (out.name != QLatin1String("message") && out.name != QLatin1String("presence") &&
+        out.name != QLatin1String("iq")) {
+        refusal->message = QStringLiteral("the element must be <message/>, <presence/> or <iq/>");
+        return std::nullopt;
+    }
+    out.xml = body.trimmed();
+    if (!out.xml.startsWith('<')) {
+        refusal->message = QStringLiteral("the stanza must begin with its element");
+        return std::nullopt;
+    }
+    if (!hasNamespace)
+        out.xml.insert(nameEnd, " xmlns='jabber:client'");
+    return out;
+}
+
+} // namespace Switchboard::Rest

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What REST clients send, checked without HTTP: the log-in and message bodies (each bad field named),
+// the stanzas /stanzas accepts, and the JID shapes this front lets through.
+#include "rest/restrequest.h"
+
+#include <QTest>
+
+using namespace Switchboard::Rest;
+
+class tst_rest_request : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void login_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("field"); // empty: accepted, or refused without a field
+        QTest::addColumn<bool>("ok");
+        QTest::newRow("minimal") << QByteArray("{\"jid\":\"a@b\",\"password\":\"p\"}") << QString() << true;
+        QTest::newRow("all") << QByteArray(
+                                    "{\"jid\":\"a@b\",\"password\":\"p\",\"resource\":\"r\","
+                                    "\"presence\":{\"show\":\"dnd\",\"status\":\"s\",\"priority\":-128}}")
+                             << QString() << true;
+        QTest::newRow("presence false")
+            << QByteArray("{\"jid\":\"a@b\",\"password\":\"p\",\"presence\":false}") << QString() << true;
+        QTest::newRow("not JSON") << QByteArray("{") << QString() << false;
+        QTest::newRow("array") << QByteArray("[]") << QString() << false;
+        QTest::newRow("no jid") << QByteArray("{\"password\":\"p\"}") << "jid" << false;
+        QTest::newRow("jid number") << QByteArray("{\"jid\":5,\"password\":\"p\"}") << "jid" << false;
+        QTest::newRow("full jid") << QByteArray("{\"jid\":\"a@b/r\",\"password\":\"p\"}") << "jid" << false;
+        QTest::newRow("domain only") << QByteArray("{\"jid\":\"b\",\"password\":\"p\"}") << "jid" << false;
+        QTest::newRow("blank in jid")
+            << QByteArray("{\"jid\":\"a b@c\",\"password\":\"p\"}") << "jid" << false;
+        QTest::newRow("empty password")
+            << QByteArray("{\"jid\":\"a@b\",\"password\":\"\"}") << "password" << false;
+        QTest::newRow("empty resource")
+            << QByteArray("{\"jid\":\"a@b\",\"password\":\"p\",\"resource\":\"\"}") << "resource" << false;
+        QTest::newRow("long resource") << QByteArray("{\"jid\":\"a@b\",\"password\":\"p\",\"resource\":\"" +
+                                                     QByteArray(1024, 'r') + "\"}")
+                                       << "resource" << false;
+        QTest::newRow("presence true")
+            << QByteArray("{\"jid\":\"a@b\",\"password\":\"p\",\"presence\":true}") << "presence" << false;
+        QTest::newRow("bad show")
+            << QByteArray("{\"jid\":\"a@b\",\"password\":\"p\",\"presence\":{\"show\":\"busy\"}}")
+            << "presence.show" << false;
+        QTest::newRow("show number") << QByteArray(
+                                            "{\"jid\":\"a@b\",\"password\":\"p\",\"presence\":{\"show\":1}}")
+                                     << "presence.show" << false;
+        QTest::newRow("status number")
+            << QByteArray("{\"jid\":\"a@b\",\"password\":\"p\",\"presence\":{\"status\":1}}")
+            << "presence.status" << false;
+        QTest::newRow("priority 128")
+            << QByteArray("{\"jid\":\"a@b\",\"password\":\"p\",\"presence\":{\"priority\":128}}")
+            << "presence.priority" << false;
+        QTest::newRow("priority 1.5")
+            << QByteArray("{\"jid\":\"a@b\",\"password\":\"p\",\"presence\":{\"priority\":1.5}}")
+            << "presence.priority" << false;
+    }
+    void login()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QString, field);
+        QFETCH(bool, ok);
+        Refusal refusal;
+        const auto login = parseLogin(body, &refusal);
+        QCOMPARE(login.has_value(), ok);
+        if (!ok) {
+            QCOMPARE(refusal.status, 400);
+            QCOMPARE(refusal.field, field);
+            QVERIFY(!refusal.message.isEmpty());
+        }
+    }
+
+    void loginPresence()
+    {
+        Refusal refusal;
+        QVERIFY(parseLogin("{\"jid\":\"a@b\",\"password\":\"p\"}", &refusal)->presence.has_value());
+        QVERIFY(!parseLogin("{\"jid\":\"a@b\",\"password\":\"p\",\"presence\":false}", &refusal)->presence);
+        const auto login =
+            parseLogin("{\"jid\":\"a@b\",\"password\":\"p\",\"presence\":{\"show\":\"xa\"}}", &refusal);
+        QCOMPARE(login->presence->value(QStringLiteral("show")).toString(), QStringLiteral("xa"));
+        QCOMPARE(login->jid, QStringLiteral("a@b"));
+        QCOMPARE(login->password, QStringLiteral("p"));
+    }
+
+    void message()
+    {
+        Refusal refusal;
+        auto makeId = [] { return QStringLiteral("gen"); };
+        const auto m = parseMessage("{\"to\":\"b@x\",\"body\":\"<&>'\",\"subject\":\"s\",\"thread\":\"t\"}",
+                                    makeId, &refusal);
+        QVERIFY(m);
+        QCOMPARE(m->id, QStringLiteral("gen"));
+        QCOMPARE(m->xml,
+                 QByteArray("<message xmlns='jabber:client' to='b@x' type='chat' id='gen'><subject>s"
+                            "</subject><body>&lt;&amp;&gt;&apos;</body><thread>t</thread></message>"));
+        const auto own = parseMessage("{\"to\":\"x\",\"body\":\"b\",\"type\":\"headline\",\"id\":\"a'b\"}",
+                                      makeId, &refusal);
+        QCOMPARE(own->id, QStringLiteral("a'b"));
+        QVERIFY(own->xml.contains("type='headline' id='a&apos;b'"));
+        QVERIFY(!parseMessage("{\"to\":\"b@x\"}", makeId, &refusal));
+        QCOMPARE(refusal.field, QStringLiteral("body"));
+        QVERIFY(!parseMessage("{\"to\":\"b@x\",\"body\":\"x\",\"type\":\"x\"}", makeId, &refusal));
+        QCOMPARE(refusal.field, QStringLiteral("type"));
+        QVERIFY(!parseMessage("{\"to\":\"@x\",\"body\":\"x\"}", makeId, &refusal));
+        QCOMPARE(refusal.field, QStringLiteral("to"));
+        QVERIFY(!parseMessage("{\"to\":\"b@x\",\"body\":\"x\",\"id\":7}", makeId, &refusal));
+        QCOMPARE(refusal.field, QStringLiteral("id"));
+    }
+
+    void stanza_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QByteArray>("xml"); // empty: refused
+        QTest::newRow("no namespace")
+            << QByteArray("  <message to='a@b'><body>x</body></message>\n")
+            << QByteArray("<message xmlns='jabber:client' to='a@b'><body>x</body></message>");
+        QTest::newRow("jabber:client") << QByteArray("<iq xmlns='jabber:client' type='get' id='1'/>")
+                                       << QByteArray("<iq xmlns='jabber:client' type='get' id='1'/>");
+        QTest::newRow("presence") << QByteArray("<presence/>")
+                                  << QByteArray("<presence xmlns='jabber:client'/>");
+        QTest::newRow("other element") << QByteArray("<auth/>") << QByteArray();
+        QTest::newRow("other namespace") << QByteArray("<message xmlns='jabber:server'/>") << QByteArray();
+        QTest::newRow("two") << QByteArray("<message/><message/>") << QByteArray();
+        QTest::newRow("unclosed") << QByteArray("<message>") << QByteArray();
+        QTest::newRow("declaration") << QByteArray("<?xml version='1.0'?><message/>") << QByteArray();
+        QTest::newRow("doctype") << QByteArray("<!DOCTYPE m [<!ENTITY e 'x'>]><message>&e;</message>")
+                                 << QByteArray();
+        QTest::newRow("processing instruction") << QByteArray("<message><?pi x?></message>") << QByteArray();
+        QTest::newRow("too deep") << QByteArray("<message><a><b><c><d/></c></b></a></message>")
+                                  << QByteArray();
+        QTest::newRow("text only") << QByteArray("hello") << QByteArray();
+    }
+    void stanza()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QByteArray, xml);
+        Refusal refusal;
+        const auto checked = checkStanza(body, 4, &refusal);
+        if (xml.isEmpty()) {
+            QVERIFY(!checked);
+            QCOMPARE(refusal.field, QStringLiteral("stanza"));
+            QVERIFY(!refusal.message.isEmpty());
+            return;
+        }
+        QVERIFY2(checked, qPrintable(refusal.message));
+        QCOMPARE(checked->xml, xml);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_rest_request)
+#include "tst_rest_request.moc"
