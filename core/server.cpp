@@ -61,7 +61,7 @@ struct Server::Private
     QTimer shutdownFlush; ///< after the streams: a last look at HTTP answers still being written
     QTimer shutdownDeadline;
 
-    /// The certificate chain and key from the configured files, TLS 1.2 or later (issue 5).
+    /// The certificate chain and key from the configured files, TLS 1.2 or later.
     bool loadTls(QSslConfiguration *tls, QString *error) const
     {
         QFile certFile(config.tlsCertFile);
@@ -213,6 +213,8 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
     QStringList limitKeys;
     for (const Limits::Limit limit : Limits::all())
         limitKeys.append(Limits::key(limit));
+    if (d->config.proxyProtocol)
+        limitKeys.append(QStringLiteral("proxy_protocol"));
     d->registry->setKnownLimits(limitKeys);
     connect(d->limits.get(), &Limits::exceeded, &d->hub,
             [hub = &d->hub](Limits::Limit limit, const QHostAddress &peer) {
@@ -228,6 +230,12 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
     d->rest = std::make_unique<Rest::RestEndpoint>(d->config, d->resolver.get(), &d->hub, d->streams.get());
     d->rest->setLimits(d->limits.get());
     d->http = std::make_unique<Http::HttpServer>(d->config);
+    // Connections closed for their PROXY header (none, malformed, too slow, or not from a trusted
+    // proxy) are counted with the refusals, under the key that asks for the header.
+    connect(d->http.get(), &Http::HttpServer::proxyHeaderRefused, &d->hub,
+            [hub = &d->hub](const QHostAddress &peer, const QByteArray &) {
+                Q_EMIT hub->limitRefused(QStringLiteral("proxy_protocol"), peer);
+            });
     d->http->setLimits(d->limits.get());
     // Shutdown is done when the last stream and server link are gone (the registry says so) and the
     // answers written meanwhile have left their sockets (looked at again until they have).

@@ -321,10 +321,18 @@ void tst_RestProsody::messagesWithBoshUser()
     QVERIFY(!got.isNull());
     carol.sendStanza("<message xmlns='jabber:client' to='" + alice.jid.toUtf8() +
                      "' type='chat'><body>from bosh</body></message>");
-    const QJsonArray got2 = messages(events(alice, next, 15));
-    QCOMPARE(got2.size(), 1);
-    QCOMPARE(got2.at(0).toObject().value(QStringLiteral("body")).toString(), QStringLiteral("from bosh"));
-    QCOMPARE(got2.at(0).toObject().value(QStringLiteral("from")).toString(), carol.jid());
+    // Only carol's message counts: a login may also bring messages the server kept for the account
+    // (RFC 6121 §8.5.2.1.1, offline storage of messages to an earlier resource of an earlier test).
+    QJsonArray fromCarol;
+    for (int i = 0; i < 5 && fromCarol.isEmpty(); ++i) {
+        for (const QJsonValue &m : messages(events(alice, next, 15, &next))) {
+            if (m.toObject().value(QStringLiteral("from")).toString() == carol.jid())
+                fromCarol.append(m);
+        }
+    }
+    QCOMPARE(fromCarol.size(), 1);
+    QCOMPARE(fromCarol.at(0).toObject().value(QStringLiteral("body")).toString(),
+             QStringLiteral("from bosh"));
     carol.stopPolling();
     carol.terminate();
     QCOMPARE(m_api->call("DELETE", alice.path(), {}, alice.token).status, 204);
