@@ -14,6 +14,7 @@
 #include "websocket/websocketfront.h"
 #include "xmpp/resolver.h"
 #include "xmpp/serverlink.h"
+#include "xmpp/singlestanza.h"
 #include "xmpp/xmlescape.h"
 
 #include <QFile>
@@ -29,7 +30,6 @@
 #include <QJsonObject>
 
 #include <QLoggingCategory>
-#include <QXmlStreamReader>
 
 #include <algorithm>
 
@@ -527,40 +527,26 @@ bool Server::injectStanza(const QString &id, Monitor::Direction direction, const
             *error = message;
         return false;
     };
-    // Exactly one element, namespace-well-formed; find where its start tag's name ends.
-    QXmlStreamReader reader(xml);
-    int depth = 0;
-    int roots = 0;
-    bool hasNamespace = false;
-    qint64 nameEnd = -1;
-    while (!reader.atEnd()) {
-        const auto token = reader.readNext();
-        if (token == QXmlStreamReader::StartElement) {
-            if (depth++ == 0) {
-                ++roots;
-                hasNamespace = !reader.namespaceUri().isEmpty();
-                nameEnd = 1 + reader.qualifiedName().toUtf8().size(); // in the trimmed stanza
-            }
-        } else if (token == QXmlStreamReader::EndElement) {
-            --depth;
-        } else if (token == QXmlStreamReader::DTD || token == QXmlStreamReader::ProcessingInstruction ||
-                   (token == QXmlStreamReader::StartDocument && !reader.documentVersion().isEmpty())) {
-            return fail(tr("only one element, without XML declaration, DOCTYPE or processing instruction"));
-        }
-    }
-    if (reader.hasError())
-        return fail(tr("not well-formed XML: %1").arg(reader.errorString()));
-    if (roots != 1)
+    using Problem = Xmpp::SingleStanza::Problem;
+    const Xmpp::SingleStanza stanza = Xmpp::parseSingleStanza(xml, d->config.maxXmlDepth);
+    switch (stanza.problem) {
+    case Problem::None:
+        break;
+    case Problem::TooDeep:
+        return fail(tr("nesting deeper than %1").arg(d->config.maxXmlDepth));
+    case Problem::Prolog:
+        return fail(tr("only one element, without XML declaration, DOCTYPE or processing instruction"));
+    case Problem::NotWellFormed:
+        return fail(tr("not well-formed XML: %1").arg(stanza.parserError));
+    case Problem::NotOne:
         return fail(tr("exactly one element is needed"));
-    QByteArray stanza = xml.trimmed();
-    if (!stanza.startsWith('<') || stanza.startsWith("<!") || stanza.startsWith("<?"))
+    case Problem::NotAtStart:
         return fail(tr("the stanza must begin with its element"));
-    if (!hasNamespace)
-        stanza.insert(nameEnd, " xmlns='jabber:client'");
+    }
     Stream::ClientStream *stream = d->streams->find(id);
     if (!stream)
         return fail(tr("no session %1").arg(id));
-    if (!stream->inject(direction, stanza))
+    if (!stream->inject(direction, stanza.xml))
         return fail(tr("the session has no open stream"));
     return true;
 }

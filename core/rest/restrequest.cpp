@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "rest/restrequest.h"
 
+#include "xmpp/singlestanza.h"
 #include "xmpp/xmlescape.h"
 
 #include <QJsonDocument>
-#include <QXmlStreamReader>
 
 namespace Switchboard::Rest {
 
@@ -159,62 +159,43 @@ std::optional<OutgoingMessage> parseMessage(const QByteArray &data, const std::f
 
 std::optional<CheckedStanza> checkStanza(const QByteArray &body, int maxDepth, Refusal *refusal)
 {
+    using Problem = Xmpp::SingleStanza::Problem;
     refusal->field = QStringLiteral("stanza");
-    QXmlStreamReader reader(body);
-    CheckedStanza out;
-    int depth = 0;
-    int roots = 0;
-    bool hasNamespace = false;
-    qint64 nameEnd = -1;
-    while (!reader.atEnd()) {
-        const auto token = reader.readNext();
-        if (token == QXmlStreamReader::StartElement) {
-            if (++depth > maxDepth) {
-                refusal->message = QStringLiteral("nesting deeper than %1").arg(maxDepth);
-                return std::nullopt;
-            }
-            if (depth == 1) {
-                ++roots;
-                out.name = reader.name().toString();
-                hasNamespace = !reader.namespaceUri().isEmpty();
-                if (hasNamespace && reader.namespaceUri() != QLatin1String("jabber:client")) {
-                    refusal->message = QStringLiteral("the stanza must be in the jabber:client namespace");
-                    return std::nullopt;
-                }
-                out.type = reader.attributes().value(QLatin1String("type")).toString();
-                out.id = reader.attributes().value(QLatin1String("id")).toString();
-                nameEnd = 1 + reader.qualifiedName().toUtf8().size();
-            }
-        } else if (token == QXmlStreamReader::EndElement) {
-            --depth;
-        } else if (token == QXmlStreamReader::DTD || token == QXmlStreamReader::ProcessingInstruction ||
-                   token == QXmlStreamReader::EntityReference ||
-                   (token == QXmlStreamReader::StartDocument && !reader.documentVersion().isEmpty())) {
-            refusal->message = QStringLiteral(
-                "only one element, without XML declaration, DOCTYPE or processing instruction");
-            return std::nullopt;
-        }
-    }
-    if (reader.hasError()) {
-        refusal->message = QStringLiteral("not well-formed XML: ") + reader.errorString();
+    const Xmpp::SingleStanza stanza = Xmpp::parseSingleStanza(body, maxDepth);
+    switch (stanza.problem) {
+    case Problem::None:
+        break;
+    case Problem::TooDeep:
+        refusal->message = QStringLiteral("nesting deeper than %1").arg(maxDepth);
         return std::nullopt;
-    }
-    if (roots != 1) {
+    case Problem::Prolog:
+        refusal->message =
+            QStringLiteral("only one element, without XML declaration, DOCTYPE or processing instruction");
+        return std::nullopt;
+    case Problem::NotWellFormed:
+        refusal->message = QStringLiteral("not well-formed XML: ") + stanza.parserError;
+        return std::nullopt;
+    case Problem::NotOne:
         refusal->message = QStringLiteral("exactly one element is needed");
         return std::nullopt;
-    }
-    if (out.name != QLatin1String("message") && out.name != QLatin1String("presence") &&
-        out.name != QLatin1String("iq")) {
-        refusal->message = QStringLiteral("the element must be <message/>, <presence/> or <iq/>");
-        return std::nullopt;
-    }
-    out.xml = body.trimmed();
-    if (!out.xml.startsWith('<')) {
+    case Problem::NotAtStart:
         refusal->message = QStringLiteral("the stanza must begin with its element");
         return std::nullopt;
     }
-    if (!hasNamespace)
-        out.xml.insert(nameEnd, " xmlns='jabber:client'");
+    if (!stanza.namespaceUri.isEmpty() && stanza.namespaceUri != QLatin1String("jabber:client")) {
+        refusal->message = QStringLiteral("the stanza must be in the jabber:client namespace");
+        return std::nullopt;
+    }
+    if (stanza.name != QLatin1String("message") && stanza.name != QLatin1String("presence") &&
+        stanza.name != QLatin1String("iq")) {
+        refusal->message = QStringLiteral("the element must be <message/>, <presence/> or <iq/>");
+        return std::nullopt;
+    }
+    CheckedStanza out;
+    out.xml = stanza.xml;
+    out.name = stanza.name;
+    out.type = stanza.type;
+    out.id = stanza.id;
     return out;
 }
 
