@@ -2,6 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
 <context>
+    <name>PushTarget</name>
+    <message>
+        <source>a non-empty string is required</source>
+        <translation>eine nicht leere Zeichenkette ist nötig</translation>
+    </message>
+    <message>
+        <source>at most 1024 characters</source>
+        <translation>höchstens 1024 Zeichen</translation>
+    </message>
+    <message>
+        <source>a PushSubscription object is required</source>
+        <translation>ein PushSubscription-Objekt ist nötig</translation>
+    </message>
+    <message>
+        <source>base64url of an uncompressed P-256 point is required</source>
+        <translation>base64url eines unkomprimierten P-256-Punkts ist nötig</translation>
+    </message>
+    <message>
+        <source>base64url of 16 octets is required</source>
+        <translation>base64url von 16 Oktetts ist nötig</translation>
+    </message>
+    <message>
+        <source>must be &quot;webhook&quot; or &quot;webpush&quot;</source>
+        <translation>muss „webhook“ oder „webpush“ sein</translation>
+    </message>
+    <message>
+        <source>an https URL of at most 2048 characters is required</source>
+        <translation>eine https-URL mit höchstens 2048 Zeichen ist nötig</translation>
+    </message>
+    <message>
+        <source>an array of &quot;sender&quot; and &quot;body&quot; is expected</source>
+        <translation>ein Array aus „sender“ und „body“ wird erwartet</translation>
+    </message>
+    <message>
+        <source>only &quot;sender&quot; and &quot;body&quot; may be included</source>
+        <translation>nur „sender“ und „body“ dürfen enthalten sein</translation>
+    </message>
+</context>
+<context>
     <name>Switchboard::App</name>
     <message>
         <source>shutdown deadline passed; exiting</source>
@@ -322,6 +361,18 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
     <message>
         <source>key &apos;proxy_protocol&apos; needs &apos;trusted_proxies&apos; (only those may send the PROXY header)</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is a folder</source>
+        <translation>„%1“ ist ein Ordner</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a mailto: or https: URI</source>
+        <translation>„%1“ ist keine mailto:- oder https:-URI</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a host or host:port pattern</source>
+        <translation>„%1“ ist kein Muster der Form host oder host:port</translation>
     </message>
 </context>
 <context>
@@ -1275,6 +1326,49 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
     </message>
 </context>
 <context>
+    <name>Switchboard::Push</name>
+    <message>
+        <source>not an absolute URL</source>
+        <translation>keine absolute URL</translation>
+    </message>
+    <message>
+        <source>only https URLs are allowed</source>
+        <translation>nur https-URLs sind erlaubt</translation>
+    </message>
+    <message>
+        <source>the URL has no host</source>
+        <translation>die URL hat keinen Host</translation>
+    </message>
+    <message>
+        <source>the URL must not carry user info</source>
+        <translation>die URL darf keine Benutzerangaben enthalten</translation>
+    </message>
+    <message>
+        <source>port 0 is not a port</source>
+        <translation>Port 0 ist kein Port</translation>
+    </message>
+    <message>
+        <source>the address %1 is not a public address</source>
+        <translation>die Adresse %1 ist keine öffentliche Adresse</translation>
+    </message>
+    <message>
+        <source>cannot generate a VAPID key</source>
+        <translation>kann keinen VAPID-Schlüssel erzeugen</translation>
+    </message>
+    <message>
+        <source>cannot create VAPID key file &apos;%1&apos;: %2</source>
+        <translation>kann die VAPID-Schlüsseldatei „%1“ nicht anlegen: %2</translation>
+    </message>
+    <message>
+        <source>cannot read VAPID key file &apos;%1&apos;: %2</source>
+        <translation>kann die VAPID-Schlüsseldatei „%1“ nicht lesen: %2</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; does not hold a P-256 private key (PEM)</source>
+        <translation>„%1“ enthält keinen privaten P-256-Schlüssel (PEM)</translation>
+    </message>
+</context>
+<context>
     <name>Switchboard::Server</name>
     <message>
         <source>Cannot listen on &apos;%1&apos;: not an IP address</source>
@@ -1319,6 +1413,10 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
     <message>
         <source>no session %1</source>
         <translation>keine Sitzung %1</translation>
+    </message>
+    <message>
+        <source>nesting deeper than %1</source>
+        <translation>tiefer verschachtelt als %1</translation>
     </message>
 </context>
 </TS>

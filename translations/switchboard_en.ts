@@ -2,6 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>PushTarget</name>
+    <message>
+        <source>a non-empty string is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>at most 1024 characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a PushSubscription object is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>base64url of an uncompressed P-256 point is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>base64url of 16 octets is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be &quot;webhook&quot; or &quot;webpush&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an https URL of at most 2048 characters is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an array of &quot;sender&quot; and &quot;body&quot; is expected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only &quot;sender&quot; and &quot;body&quot; may be included</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Switchboard::App</name>
     <message>
         <source>shutdown deadline passed; exiting</source>
@@ -318,6 +357,18 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
     </message>
     <message>
         <source>key &apos;proxy_protocol&apos; needs &apos;trusted_proxies&apos; (only those may send the PROXY header)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is a folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a mailto: or https: URI</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a host or host:port pattern</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1272,6 +1323,49 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
     </message>
 </context>
 <context>
+    <name>Switchboard::Push</name>
+    <message>
+        <source>not an absolute URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only https URLs are allowed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the URL has no host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the URL must not carry user info</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>port 0 is not a port</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the address %1 is not a public address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot generate a VAPID key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot create VAPID key file &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read VAPID key file &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; does not hold a P-256 private key (PEM)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Switchboard::Server</name>
     <message>
         <source>Cannot listen on &apos;%1&apos;: not an IP address</source>
@@ -1315,6 +1409,10 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
     </message>
     <message>
         <source>no session %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nesting deeper than %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -2,6 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr">
 <context>
+    <name>PushTarget</name>
+    <message>
+        <source>a non-empty string is required</source>
+        <translation>une chaîne non vide est requise</translation>
+    </message>
+    <message>
+        <source>at most 1024 characters</source>
+        <translation>1024 caractères au plus</translation>
+    </message>
+    <message>
+        <source>a PushSubscription object is required</source>
+        <translation>un objet PushSubscription est requis</translation>
+    </message>
+    <message>
+        <source>base64url of an uncompressed P-256 point is required</source>
+        <translation>le base64url d’un point P-256 non compressé est requis</translation>
+    </message>
+    <message>
+        <source>base64url of 16 octets is required</source>
+        <translation>le base64url de 16 octets est requis</translation>
+    </message>
+    <message>
+        <source>must be &quot;webhook&quot; or &quot;webpush&quot;</source>
+        <translation>doit être « webhook » ou « webpush »</translation>
+    </message>
+    <message>
+        <source>an https URL of at most 2048 characters is required</source>
+        <translation>une URL https de 2048 caractères au plus est requise</translation>
+    </message>
+    <message>
+        <source>an array of &quot;sender&quot; and &quot;body&quot; is expected</source>
+        <translation>un tableau de « sender » et « body » est attendu</translation>
+    </message>
+    <message>
+        <source>only &quot;sender&quot; and &quot;body&quot; may be included</source>
+        <translation>seuls « sender » et « body » peuvent être inclus</translation>
+    </message>
+</context>
+<context>
     <name>Switchboard::App</name>
     <message>
         <source>shutdown deadline passed; exiting</source>
@@ -322,6 +361,18 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
     <message>
         <source>key &apos;proxy_protocol&apos; needs &apos;trusted_proxies&apos; (only those may send the PROXY header)</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is a folder</source>
+        <translation>« %1 » est un dossier</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a mailto: or https: URI</source>
+        <translation>« %1 » n’est pas une URI mailto: ou https:</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a host or host:port pattern</source>
+        <translation>« %1 » n’est pas un motif host ou host:port</translation>
     </message>
 </context>
 <context>
@@ -1275,6 +1326,49 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
     </message>
 </context>
 <context>
+    <name>Switchboard::Push</name>
+    <message>
+        <source>not an absolute URL</source>
+        <translation>pas une URL absolue</translation>
+    </message>
+    <message>
+        <source>only https URLs are allowed</source>
+        <translation>seules les URL https sont permises</translation>
+    </message>
+    <message>
+        <source>the URL has no host</source>
+        <translation>l’URL n’a pas d’hôte</translation>
+    </message>
+    <message>
+        <source>the URL must not carry user info</source>
+        <translation>l’URL ne doit pas porter d’informations d’utilisateur</translation>
+    </message>
+    <message>
+        <source>port 0 is not a port</source>
+        <translation>le port 0 n’est pas un port</translation>
+    </message>
+    <message>
+        <source>the address %1 is not a public address</source>
+        <translation>l’adresse %1 n’est pas une adresse publique</translation>
+    </message>
+    <message>
+        <source>cannot generate a VAPID key</source>
+        <translation>impossible de générer une clé VAPID</translation>
+    </message>
+    <message>
+        <source>cannot create VAPID key file &apos;%1&apos;: %2</source>
+        <translation>impossible de créer le fichier de clé VAPID « %1 » : %2</translation>
+    </message>
+    <message>
+        <source>cannot read VAPID key file &apos;%1&apos;: %2</source>
+        <translation>impossible de lire le fichier de clé VAPID « %1 » : %2</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; does not hold a P-256 private key (PEM)</source>
+        <translation>« %1 » ne contient pas de clé privée P-256 (PEM)</translation>
+    </message>
+</context>
+<context>
     <name>Switchboard::Server</name>
     <message>
         <source>Cannot listen on &apos;%1&apos;: not an IP address</source>
@@ -1319,6 +1413,10 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
     <message>
         <source>no session %1</source>
         <translation>aucune session %1</translation>
+    </message>
+    <message>
+        <source>nesting deeper than %1</source>
+        <translation>imbrication plus profonde que %1</translation>
     </message>
 </context>
 </TS>
