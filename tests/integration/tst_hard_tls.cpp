@@ -23,6 +23,17 @@
 
 using namespace Switchboard;
 
+namespace {
+
+/// GET /.well-known/host-meta over a new TLS connection to `port`.
+Test::RawResponse hostMetaOverTls(quint16 port)
+{
+    return Test::rawExchange(port, "GET /.well-known/host-meta HTTP/1.1\r\nHost: localhost\r\n\r\n", 10000,
+                             true);
+}
+
+} // namespace
+
 class tst_HardTls : public QObject
 {
     Q_OBJECT
@@ -48,7 +59,9 @@ private:
     bool makeCertificate(const QString &name, const QString &commonName);
     QString file(const QString &name) const { return m_dir.filePath(name); }
     QSslCertificate certificate(const QString &name) const;
-    Config tlsConfig() const;
+    /// A server config for the Prosody, with both listeners on free ports and `name`.pem/.key as its
+    /// certificate.
+    Config tlsConfig(const QString &name = QStringLiteral("live")) const;
     /// The certificate a fresh TLS connection to `port` is shown.
     QSslCertificate peerCertificate(quint16 port);
 
@@ -96,14 +109,14 @@ void tst_HardTls::cleanupTestCase()
     m_prosody.stop();
 }
 
-Config tst_HardTls::tlsConfig() const
+Config tst_HardTls::tlsConfig(const QString &name) const
 {
     Config config = m_prosody.backendConfig();
     config.host = QStringLiteral("127.0.0.1");
     config.port = 0;
     config.tlsPort = 0;
-    config.tlsCertFile = file(QStringLiteral("live.pem"));
-    config.tlsKeyFile = file(QStringLiteral("live.key"));
+    config.tlsCertFile = file(name + u".pem");
+    config.tlsKeyFile = file(name + u".key");
     return config;
 }
 
@@ -301,9 +314,7 @@ void tst_HardTls::closingAnswersArrive()
     QFETCH(QByteArray, request);
     QFETCH(int, status);
     QFETCH(QString, limit);
-    Config config = tlsConfig();
-    config.tlsCertFile = file(QStringLiteral("a.pem"));
-    config.tlsKeyFile = file(QStringLiteral("a.key"));
+    Config config = tlsConfig(QStringLiteral("a"));
     config.httpRequestTimeout = 1;
     config.maxDataHeld = 100;
     config.maxHeaderSize = 1024;
@@ -352,26 +363,21 @@ void tst_HardTls::silentHandshakesDoNotStopTheListener()
 {
     // Connections in their handshake must not stop the listener from accepting (Qt's QSslServer stops
     // at 30 and does not resume).
-    Config config = tlsConfig();
-    config.tlsCertFile = file(QStringLiteral("a.pem"));
-    config.tlsKeyFile = file(QStringLiteral("a.key"));
+    Config config = tlsConfig(QStringLiteral("a"));
     config.maxConnectionsPerIp = 1000;
     Server server(config);
     QVERIFY(server.start());
     std::vector<std::unique_ptr<QTcpSocket>> silent;
     QVERIFY(openSilent(silent, server.tlsPort(), 40));
     QTRY_COMPARE(server.connectionCount(), 40);
-    const Test::RawResponse response = Test::rawExchange(
-        server.tlsPort(), "GET /.well-known/host-meta HTTP/1.1\r\nHost: localhost\r\n\r\n", 10000, true);
+    const Test::RawResponse response = hostMetaOverTls(server.tlsPort());
     QCOMPARE(response.status, 200);
     QTRY_COMPARE(server.connectionCount(), 41); // the served one is still open (keep-alive)
 }
 
 void tst_HardTls::silentHandshakeDroppedAtDeadline()
 {
-    Config config = tlsConfig();
-    config.tlsCertFile = file(QStringLiteral("a.pem"));
-    config.tlsKeyFile = file(QStringLiteral("a.key"));
+    Config config = tlsConfig(QStringLiteral("a"));
     config.httpRequestTimeout = 1;
     Server server(config);
     QVERIFY(server.start());
@@ -385,9 +391,7 @@ void tst_HardTls::silentHandshakeDroppedAtDeadline()
 
 void tst_HardTls::handshakesCountAgainstLimits()
 {
-    Config config = tlsConfig();
-    config.tlsCertFile = file(QStringLiteral("a.pem"));
-    config.tlsKeyFile = file(QStringLiteral("a.key"));
+    Config config = tlsConfig(QStringLiteral("a"));
     config.maxConnectionsPerIp = 2;
     Server server(config);
     QVERIFY(server.start());
@@ -396,14 +400,12 @@ void tst_HardTls::handshakesCountAgainstLimits()
     QTRY_COMPARE(server.connectionCount(), 2);
     // The third connection from the address is over its share although the first two never finished
     // their handshakes.
-    const Test::RawResponse refused = Test::rawExchange(
-        server.tlsPort(), "GET /.well-known/host-meta HTTP/1.1\r\nHost: localhost\r\n\r\n", 10000, true);
+    const Test::RawResponse refused = hostMetaOverTls(server.tlsPort());
     QCOMPARE(refused.status, 429);
     QCOMPARE(server.limits()->hits(Limits::Limit::MaxConnectionsPerIp), 1u);
     silent.clear();
     QTRY_COMPARE(server.connectionCount(), 0);
-    const Test::RawResponse served = Test::rawExchange(
-        server.tlsPort(), "GET /.well-known/host-meta HTTP/1.1\r\nHost: localhost\r\n\r\n", 10000, true);
+    const Test::RawResponse served = hostMetaOverTls(server.tlsPort());
     QCOMPARE(served.status, 200);
 }
 
@@ -411,9 +413,7 @@ void tst_HardTls::hostMetaSchemeFollowsListener()
 {
     // Without public_url, host-meta names the endpoints as the client reached them: https:// and wss://
     // on the TLS listener, http:// and ws:// on the plain one.
-    Config config = tlsConfig();
-    config.tlsCertFile = file(QStringLiteral("a.pem"));
-    config.tlsKeyFile = file(QStringLiteral("a.key"));
+    Config config = tlsConfig(QStringLiteral("a"));
     config.publicUrl.clear();
     Server server(config);
     QVERIFY(server.start());

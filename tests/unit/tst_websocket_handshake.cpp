@@ -16,6 +16,26 @@
 
 using namespace Switchboard;
 
+namespace {
+
+/// A WebSocket front with a handshake deadline of one second (http_request_timeout) and what it needs.
+struct FrontRig
+{
+    static Config oneSecondConfig()
+    {
+        Config config;
+        config.httpRequestTimeout = 1;
+        return config;
+    }
+    Config config = oneSecondConfig();
+    Monitor::Hub hub;
+    Xmpp::Resolver resolver{config};
+    Stream::StreamRegistry streams;
+    WebSocket::WebSocketFront front{config, &resolver, &hub, &streams};
+};
+
+} // namespace
+
 class tst_WebSocketHandshake : public QObject
 {
     Q_OBJECT
@@ -64,12 +84,8 @@ QByteArray tst_WebSocketHandshake::upgradeBytes()
 
 void tst_WebSocketHandshake::unfinishedHandshakeClosedAtDeadline()
 {
-    Config config;
-    config.httpRequestTimeout = 1;
-    Monitor::Hub hub;
-    Xmpp::Resolver resolver(config);
-    Stream::StreamRegistry streams;
-    WebSocket::WebSocketFront front(config, &resolver, &hub, &streams);
+    FrontRig rig;
+    WebSocket::WebSocketFront &front = rig.front;
     QTcpServer listener;
     QTcpSocket client;
     QTcpSocket *server = connectPair(listener, client);
@@ -84,12 +100,8 @@ void tst_WebSocketHandshake::unfinishedHandshakeClosedAtDeadline()
 
 void tst_WebSocketHandshake::finishedHandshakeOutlivesDeadline()
 {
-    Config config;
-    config.httpRequestTimeout = 1;
-    Monitor::Hub hub;
-    Xmpp::Resolver resolver(config);
-    Stream::StreamRegistry streams;
-    WebSocket::WebSocketFront front(config, &resolver, &hub, &streams);
+    FrontRig rig;
+    WebSocket::WebSocketFront &front = rig.front;
     QTcpServer listener;
     QTcpSocket client;
     QTcpSocket *server = connectPair(listener, client);
