@@ -104,6 +104,7 @@ struct ServerLink::Private
     QTimer readDeadline;    // Config::serverReadTimeout for an unfinished element or an awaited header
     bool restarted = false; // restart() was called: the stream is past SASL
     QByteArray drainId;     // retire(): the id of our ping; stanzas before its answer are bounced
+    bool retired = false;   // retire() was called: deleted once the stream is closed
     std::function<void(const QByteArray &)> undeliverable;
     QByteArray queue; // send() before the stream is open
     bool headerReceived = false;
@@ -291,6 +292,9 @@ struct ServerLink::Private
         state = State::Done;
         closeGrace.stop();
         dropSocket();
+        // A retired link has nothing left to do once its stream is closed.
+        if (retired)
+            q->deleteLater();
     }
 
     void onReadyRead()
@@ -586,11 +590,15 @@ void ServerLink::retire(QObject *graveyard, std::function<void(const QByteArray 
 {
     disconnect(); // no more signals to the stream that owned us
     setParent(graveyard);
-    // Gone within the grace periods whatever the server does (drain, then the close handshake).
+    d->retired = true;
+    // Gone as soon as the close handshake ends (finishClose), and within the grace periods whatever
+    // the server does (drain, then the close handshake).
     constexpr int kDrainMs = 3000;
     QTimer::singleShot(kDrainMs + kCloseGraceMs + 500, this, &QObject::deleteLater);
     if (d->state != Private::State::Open || !d->restarted || !d->socket) {
         close();
+        if (d->state == Private::State::Done)
+            deleteLater();
         return;
     }
     quint64 words[2];

@@ -9,6 +9,7 @@
 #include "xmpp/resolver.h"
 #include "xmpp/serverlink.h"
 
+#include <QElapsedTimer>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QSslKey>
@@ -139,6 +140,7 @@ private Q_SLOTS:
     void stallTimesOut();
     void tcpCloseWithoutStreamEnd();
     void closeSendsStreamEnd();
+    void retiredLinkGoesOnceClosed();
 
 private:
     bool makeCertificate();
@@ -590,6 +592,54 @@ void tst_XmppServerLink::closeSendsStreamEnd()
     link2.send("<presence/>");
     QVERIFY(closed2.wait(5000));
     QTRY_VERIFY(closer.allInput.endsWith("</stream:stream>"));
+}
+
+void tst_XmppServerLink::retiredLinkGoesOnceClosed()
+{
+    // A server that answers each stream header, the drain ping and our close at once: the retired link
+    // is deleted when its close handshake ends, not when its longest grace period runs out.
+    FakeServer server([](QSslSocket *s, QByteArray &input) {
+        if (hasHeader(input) && !input.contains("sb-drain-") && !input.contains("</stream:stream>")) {
+            input.clear();
+            s->write(kServerHeader + kPlainFeatures);
+            return;
+        }
+        const qsizetype ping = input.indexOf("id='sb-drain-");
+        if (ping >= 0) {
+            const qsizetype end = input.indexOf('\'', ping + 4);
+            s->write("<iq type='result' " + input.mid(ping, end + 1 - ping) + "/>");
+            input.remove(0, end + 1);
+        }
+        if (input.contains("</stream:stream>")) {
+            input.clear();
+            s->write("</stream:stream>");
+            s->disconnectFromHost();
+        }
+    });
+    const Config linkConfig = fakeConfig(server.serverPort());
+    QObject graveyard;
+    for (const bool restarted : {false, true}) {
+        auto *link = new ServerLink(linkConfig, nullptr);
+        QSignalSpy opened(link, &ServerLink::streamOpened);
+        link->open(params(QStringLiteral("fake.test")));
+        QVERIFY(opened.wait(5000));
+        if (restarted) {
+            link->restart(); // past SASL: retire() drains with a ping first
+            QVERIFY(opened.wait(5000));
+        }
+        // retire() disconnects every signal of the link, destroyed() too: watch it with a guard.
+        const QPointer<ServerLink> alive(link);
+        QElapsedTimer clock;
+        clock.start();
+        link->retire(&graveyard);
+        QTRY_VERIFY_WITH_TIMEOUT(alive.isNull(), 5000);
+        // The fixed fallback is 5.5 s; the handshake on loopback takes milliseconds.
+        QVERIFY2(clock.elapsed() < 2000, qPrintable(QString::number(clock.elapsed())));
+        if (restarted)
+            QVERIFY2(server.allInput.contains("sb-drain-"), server.allInput.constData());
+        QTRY_VERIFY(server.allInput.endsWith("</stream:stream>"));
+        server.allInput.clear();
+    }
 }
 
 SWITCHBOARD_TEST_MAIN(tst_XmppServerLink)
