@@ -697,11 +697,111 @@ bool Connection::exchangeAnswered(Exchange *exchange, Response response, bool de
     return true;
 }
 
+Connection::Pending *Connection::findPending(Exchange *exchange)
+{
+    auto it = std::find_if(m_queue.begin(), m_queue.end(),
+                           [exchange](const Pending &pending) { return pending.key == exchange; });
+    return it == m_queue.end() ? nullptr : &*it;
+}
+
+namespace {
+
+/// One chunk of a chunked body (RFC 9112 §7.1).
+QByteArray chunk(QByteArrayView data)
+{
+    return QByteArray::number(data.size(), 16) + "\r\n" + data.toByteArray() + "\r\n";
+}
+
+} // namespace
+
+bool Connection::streamStarted(Exchange *exchange, Response head)
+{
+    if (m_state != State::Open)
+        return false;
+    Pending *pending = findPending(exchange);
+    if (!pending)
+        return false;
+    const bool http10 = pending->context.versionMajor == 1 && pending->context.versionMinor == 0;
+    QByteArray first = std::move(head.body);
+    head.body.clear();
+    head.compressible = false;
+    pending->chunked = !http10;
+    pending->close = http10 || !pending->context.keepAlive || head.closeConnection;
+    if (pending->context.head) {
+        // RFC 9110 §9.3.2: the head alone; nothing follows it, so the connection may carry on.
+        pending->close = !pending->context.keepAlive || head.closeConnection;
+        pending->data = serialize(pending->context, std::move(head), pending->close,
+                                  http10 ? Framing::Close : Framing::Chunked);
+        pending->ready = true;
+        pending->key = nullptr;
+        exchange->m_streaming = false;
+        exchange->deleteLater();
+        if (pending->close)
+            m_stopParsing = true;
+        flush();
+        return true;
+    }
+    if (pending->close)
+        m_stopParsing = true; // the end of the body is the end of the connection
+    pending->data = serialize(pending->context, std::move(head), pending->close,
+                              pending->chunked ? Framing::Chunked : Framing::Close);
+    if (!first.isEmpty())
+        pending->data += pending->chunked ? chunk(first) : first;
+    pending->ready = true;
+    pending->streaming = true;
+    flush();
+    return true;
+}
+
+bool Connection::streamWrite(Exchange *exchange, QByteArrayView data)
+{
+    if (m_state != State::Open)
+        return false;
+    Pending *pending = findPending(exchange);
+    if (!pending || !pending->streaming)
+        return false;
+    if (data.isEmpty())
+        return true;
+    // The cap on unsent output: what the socket holds, and what waits behind earlier answers.
+    const qint64 waiting = outputWaiting() + pending->data.size();
+    if (waiting > 0 && waiting + data.size() > Exchange::kMaxStreamBacklog) {
+        pending->blocked = true;
+        return false;
+    }
+    pending->data += pending->chunked ? chunk(data) : data.toByteArray();
+    flush();
+    return true;
+}
+
+void Connection::streamEnded(Exchange *exchange, bool destroying)
+{
+    if (m_state != State::Open)
+        return;
+    Pending *pending = findPending(exchange);
+    if (!pending || !pending->streaming)
+        return;
+    pending->streaming = false;
+    pending->blocked = false;
+    pending->key = nullptr;
+    if (pending->chunked)
+        pending->data += "0\r\n\r\n"; // the last chunk, no trailer (RFC 9112 §7.1)
+    if (!destroying)
+        exchange->deleteLater();
+    flush();
+}
+
 void Connection::flush()
 {
     if (m_state != State::Open)
         return;
     while (!m_queue.empty() && m_queue.front().ready) {
+        if (m_queue.front().streaming) {
+            // An open stream stays at the front: what it has so far goes out, the rest waits for it.
+            Pending &stream = m_queue.front();
+            if (!stream.data.isEmpty())
+                m_socket->write(std::exchange(stream.data, QByteArray()));
+            break;
+        }
         Pending pending = std::move(m_queue.front());
         m_queue.pop_front();
         m_socket->write(pending.data);
@@ -756,6 +856,14 @@ void Connection::onBytesWritten()
         // The client took some of our output: its deadline starts again.
         m_writeTimer.stop();
         updateTimers();
+        // A stream refused for its backlog may write again once half of the cap is free.
+        if (!m_queue.empty() && m_queue.front().streaming && m_queue.front().blocked &&
+            outputWaiting() <= Exchange::kMaxStreamBacklog / 2) {
+            m_queue.front().blocked = false;
+            const QPointer<Exchange> exchange = m_queue.front().exchange;
+            if (exchange)
+                Q_EMIT exchange->writable(); // may write, end the stream or close the connection
+        }
     }
     if (m_state == State::Open && !m_awaitingUpgradeCheck && canParse() &&
         (!m_unparsed.isEmpty() || m_socket->bytesAvailable() > 0))
@@ -768,9 +876,10 @@ void Connection::abortPending()
     // which must find it already detached.
     QList<QPointer<Exchange>> aborted;
     for (Pending &pending : m_queue) {
-        if (pending.exchange && !pending.exchange->m_answered) {
+        if (pending.exchange && (!pending.exchange->m_answered || pending.exchange->m_streaming)) {
             pending.exchange->m_connection = nullptr;
             pending.exchange->m_aborted = true;
+            pending.exchange->m_streaming = false;
             aborted.append(pending.exchange);
         }
     }
@@ -846,7 +955,8 @@ void Connection::updateTimers()
         startSeconds(m_idleTimer, m_config.httpIdleTimeout);
 }
 
-QByteArray Connection::serialize(const ResponseContext &context, Response response, bool close) const
+QByteArray Connection::serialize(const ResponseContext &context, Response response, bool close,
+                                 Framing framing) const
 {
     // RFC 9110 §6.4.1: 1xx, 204 and 304 responses have no content and no Content-Length (for 204).
     const int status = response.status;
@@ -878,8 +988,12 @@ QByteArray Connection::serialize(const ResponseContext &context, Response respon
         if (!response.contentType.isEmpty() && isSafeHeaderText(response.contentType))
             out += "Content-Type: " + response.contentType + "\r\n";
         // Never chunked (XEP-0124 §5 asks for Content-Length); HEAD gets the length the GET would have had
-        // (RFC 9110 §8.6).
-        out += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+        // (RFC 9110 §8.6). Only a streamed answer (Exchange::startStream) is chunked, or ends with the
+        // connection.
+        if (framing == Framing::Length)
+            out += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+        else if (framing == Framing::Chunked)
+            out += "Transfer-Encoding: chunked\r\n";
     }
     if (!contentEncoding.isEmpty())
         out += "Content-Encoding: " + contentEncoding + "\r\n";

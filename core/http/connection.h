@@ -71,6 +71,9 @@ private:
         QByteArray data; ///< the serialised response, once ready
         bool ready = false;
         bool close = false;
+        bool streaming = false; ///< a streamed answer whose end has not come: it stays at the front
+        bool chunked = false;   ///< its body is framed in chunks (HTTP/1.1)
+        bool blocked = false;   ///< a write() was refused for the backlog; writable() is owed
     };
     enum class State { Open, Closing, Closed };
 
@@ -94,13 +97,21 @@ private:
     bool identifyClient(Request &request) const;
     void refuse(int status, const QByteArray &reason);
     bool exchangeAnswered(Exchange *exchange, Response response, bool destroying = false);
+    /// Exchange::startStream(), write() and endStream() (`destroying`: from the Exchange's destructor).
+    bool streamStarted(Exchange *exchange, Response head);
+    bool streamWrite(Exchange *exchange, QByteArrayView data);
+    void streamEnded(Exchange *exchange, bool destroying = false);
+    Pending *findPending(Exchange *exchange);
     void flush();
     void beginClose();
     void abortPending();
     void finish();
     void updateTimers();
 
-    QByteArray serialize(const ResponseContext &context, Response response, bool close) const;
+    /// How a response's body is delimited (RFC 9112 §6.3).
+    enum class Framing { Length, Chunked, Close };
+    QByteArray serialize(const ResponseContext &context, Response response, bool close,
+                         Framing framing = Framing::Length) const;
     /// The answer to an OPTIONS request; CORS preflight headers only when `cors`.
     Response preflightResponse(const Request &request, bool cors) const;
 

@@ -40,7 +40,8 @@ struct Request
 };
 
 /// A response a handler gives back. The connection adds Content-Length, Date, Connection and, when the
-/// request allows and the body is large enough, Content-Encoding. It never sends chunked bodies.
+/// request allows and the body is large enough, Content-Encoding. Only a streamed answer
+/// (Exchange::startStream) is chunked.
 struct Response
 {
     int status = 200;

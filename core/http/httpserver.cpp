@@ -27,6 +27,9 @@ Exchange::~Exchange()
         m_answered = true;
         m_connection->exchangeAnswered(this, Response::error(500), true);
     }
+    // Likewise a stream left open: it ends, so the connection is not held by nobody.
+    if (m_streaming && m_connection)
+        m_connection->streamEnded(this, true);
 }
 
 bool Exchange::respond(Response response)
@@ -35,6 +38,35 @@ bool Exchange::respond(Response response)
         return false;
     m_answered = true;
     return m_connection->exchangeAnswered(this, std::move(response));
+}
+
+bool Exchange::startStream(Response head)
+{
+    if (m_answered || m_aborted || !m_connection)
+        return false;
+    m_answered = true;
+    m_streaming = true;
+    if (!m_connection->streamStarted(this, std::move(head))) {
+        m_streaming = false;
+        return false;
+    }
+    return true;
+}
+
+bool Exchange::write(QByteArrayView data)
+{
+    if (!m_streaming || m_aborted || !m_connection)
+        return false;
+    return m_connection->streamWrite(this, data);
+}
+
+void Exchange::endStream()
+{
+    if (!m_streaming)
+        return;
+    m_streaming = false;
+    if (m_connection && !m_aborted)
+        m_connection->streamEnded(this);
 }
 
 /// A listening socket that hands every accepted descriptor to its HttpServer at once: nothing waits in

@@ -49,9 +49,33 @@ public:
     /// True once the connection closed before an answer (aborted() has fired or is firing).
     bool isAborted() const { return m_aborted; }
 
+    /// Starts an open-ended answer instead of respond(): `head` (status, type, headers; its body, if
+    /// any, is the first piece) goes out in request order, the rest follows with write() until
+    /// endStream(). HTTP/1.1 frames it chunked (RFC 9112 §7.1), so the connection can carry on after
+    /// it; HTTP/1.0 delimits it by closing the connection (RFC 9112 §6.3). Never compressed. A HEAD
+    /// request gets the head alone and the stream is over at once. Returns false like respond().
+    /// While the stream is open, the connection's idle deadline does not run and its write-progress
+    /// deadline (http_request_timeout without the client taking a byte) does; aborted() fires when
+    /// the client goes away.
+    bool startStream(Response head);
+    /// Appends `data` to a streamed answer. Returns false when the stream is not open (never started,
+    /// ended, the connection gone), or when the output not yet taken by the client would grow beyond
+    /// kMaxStreamBacklog: then nothing was taken, and writable() fires once the client has read enough
+    /// (a piece is always taken while nothing waits, whatever its size).
+    bool write(QByteArrayView data);
+    /// Ends a streamed answer (the last chunk); the connection then goes on with its next request, or
+    /// closes (HTTP/1.0, Connection: close). The Exchange is deleted soon after. Safe to call twice.
+    void endStream();
+    /// True between startStream() and endStream() (or the connection's end).
+    bool isStreaming() const { return m_streaming; }
+    /// The most output of a connection that may wait unsent before write() refuses more.
+    static constexpr qint64 kMaxStreamBacklog = 256 * 1024;
+
 Q_SIGNALS:
-    /// The connection closed before respond() was called.
+    /// The connection closed before respond() was called, or while a stream was open.
     void aborted();
+    /// A write() was refused for the backlog, and the client has since taken enough to write again.
+    void writable();
 
 private:
     friend class Connection;
@@ -59,6 +83,7 @@ private:
     QPointer<Connection> m_connection;
     bool m_answered = false;
     bool m_aborted = false;
+    bool m_streaming = false;
 };
 
 /// The HTTP/1.x front: accepts TCP connections (plain, and TLS on a second listener), parses requests

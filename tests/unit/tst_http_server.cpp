@@ -234,6 +234,11 @@ private Q_SLOTS:
     void readerThatNeverReadsIsDropped();
     void laterPipelinedAbortedOnClose();
     void serverDeletedWithPendingExchanges();
+    void streamIsChunkedThenNextRequest();
+    void streamOverHttp10EndsWithClose();
+    void streamAbortedWhenClientGoes();
+    void streamBacklogIsCapped();
+    void streamToHeadIsHeadOnly();
 };
 
 void tst_HttpServer::postRoundTrip()
@@ -1226,6 +1231,217 @@ void tst_HttpServer::serverDeletedWithPendingExchanges()
     server.reset();
     QVERIFY(!kept);
     QVERIFY(client.waitClosed());
+}
+
+namespace {
+
+/// The head of the first response in `raw` (up to the empty line) and what follows it.
+bool splitHead(const QByteArray &raw, QByteArray *head, QByteArray *rest)
+{
+    const qsizetype end = raw.indexOf("\r\n\r\n");
+    if (end < 0)
+        return false;
+    *head = raw.first(end + 4);
+    *rest = raw.sliced(end + 4);
+    return true;
+}
+
+/// Decodes a chunked body (RFC 9112 §7.1) from the front of `data`; `complete` once the last chunk
+/// came, and `rest` is what follows it.
+QByteArray dechunk(const QByteArray &data, bool *complete, QByteArray *rest = nullptr)
+{
+    QByteArray body;
+    qsizetype at = 0;
+    *complete = false;
+    while (true) {
+        const qsizetype lineEnd = data.indexOf("\r\n", at);
+        if (lineEnd < 0)
+            return body;
+        bool ok = false;
+        const qsizetype size = data.mid(at, lineEnd - at).toLongLong(&ok, 16);
+        if (!ok || data.size() < lineEnd + 2 + size + 2)
+            return body;
+        if (size == 0) {
+            *complete = true;
+            if (rest)
+                *rest = data.sliced(lineEnd + 4);
+            return body;
+        }
+        body += data.mid(lineEnd + 2, size);
+        at = lineEnd + 2 + size + 2;
+    }
+}
+
+} // namespace
+
+void tst_HttpServer::streamIsChunkedThenNextRequest()
+{
+    auto server = start();
+    QPointer<Exchange> stream;
+    server->setHandler([&stream](Exchange *exchange) {
+        if (exchange->request().path != "/stream") {
+            echo(exchange);
+            return;
+        }
+        stream = exchange;
+        Response head;
+        head.contentType = "text/event-stream";
+        head.body = "a";
+        QVERIFY(exchange->startStream(head));
+        QVERIFY(exchange->isStreaming());
+        QVERIFY(!exchange->respond(Response())); // answered: a stream is the answer
+    });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send(get("/stream") + post("/after", "x")); // the second waits for the stream's end
+    QByteArray head, rest;
+    QVERIFY(QTest::qWaitFor([&] { return splitHead(client.pending(), &head, &rest) && !rest.isEmpty(); }));
+    QVERIFY(head.startsWith("HTTP/1.1 200 OK\r\n"));
+    QVERIFY(head.contains("Transfer-Encoding: chunked\r\n"));
+    QVERIFY(!head.contains("Content-Length"));
+    QVERIFY(head.contains("Content-Type: text/event-stream\r\n"));
+    QCOMPARE(rest, "1\r\na\r\n");
+    QVERIFY(stream->write("bc"));
+    QVERIFY(stream->write(""));
+    QVERIFY(QTest::qWaitFor([&] { return client.pending().endsWith("2\r\nbc\r\n"); }));
+    QVERIFY(!client.pending().contains("<echo")); // the pipelined answer waits
+    stream->endStream();
+    stream->endStream(); // once is enough
+    bool complete = false;
+    QVERIFY(QTest::qWaitFor([&] {
+        splitHead(client.pending(), &head, &rest);
+        QByteArray after;
+        dechunk(rest, &complete, &after);
+        return complete && after.contains("</echo>");
+    }));
+    QByteArray after;
+    QCOMPARE(dechunk(rest, &complete, &after), "abc");
+    QVERIFY(after.startsWith("HTTP/1.1 200 OK\r\n"));
+    QVERIFY(after.contains("<echo method='POST' path='/after'>x</echo>"));
+    QTRY_VERIFY(!stream); // ended streams are deleted like answered exchanges
+    QVERIFY(!client.isClosed());
+}
+
+void tst_HttpServer::streamOverHttp10EndsWithClose()
+{
+    auto server = start();
+    QPointer<Exchange> stream;
+    server->setHandler([&stream](Exchange *exchange) {
+        stream = exchange;
+        Response head;
+        head.contentType = "text/plain";
+        QVERIFY(exchange->startStream(head));
+    });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send("GET /stream HTTP/1.0\r\n\r\n");
+    QTRY_VERIFY(stream);
+    QVERIFY(stream->write("one "));
+    QVERIFY(stream->write("two"));
+    stream->endStream();
+    QVERIFY(client.waitClosed());
+    QByteArray head, rest;
+    QVERIFY(splitHead(client.pending(), &head, &rest));
+    QVERIFY(head.startsWith("HTTP/1.0 200 OK\r\n"));
+    QVERIFY(!head.contains("Transfer-Encoding"));
+    QVERIFY(!head.contains("Content-Length"));
+    QVERIFY(head.contains("Connection: close\r\n"));
+    QCOMPARE(rest, "one two"); // delimited by the close (RFC 9112 §6.3)
+}
+
+void tst_HttpServer::streamAbortedWhenClientGoes()
+{
+    auto server = start();
+    QPointer<Exchange> stream;
+    server->setHandler([&stream](Exchange *exchange) {
+        stream = exchange;
+        QVERIFY(exchange->startStream(Response()));
+    });
+    QSignalSpy closed(server.get(), &HttpServer::connectionClosed);
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send(get("/stream"));
+    QTRY_VERIFY(stream);
+    QSignalSpy aborted(stream.data(), &Exchange::aborted);
+    client.disconnect();
+    QVERIFY(aborted.wait(5000));
+    QVERIFY(stream->isAborted());
+    QVERIFY(!stream->isStreaming());
+    QVERIFY(!stream->write("late")); // nowhere to go
+    QTRY_VERIFY(!stream);
+    QTRY_COMPARE(closed.size(), 1);
+    QCOMPARE(server->connectionCount(), 0);
+}
+
+void tst_HttpServer::streamBacklogIsCapped()
+{
+    auto server = start();
+    QPointer<Exchange> stream;
+    server->setHandler([&stream](Exchange *exchange) {
+        stream = exchange;
+        QVERIFY(exchange->startStream(Response()));
+    });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.pauseReading();
+    client.send(get("/stream"));
+    QTRY_VERIFY(stream);
+    QSignalSpy writable(stream.data(), &Exchange::writable);
+    // Written until the kernel buffers fill and the unsent output reaches the cap.
+    const QByteArray piece(16 * 1024, 'x');
+    qint64 written = 0;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            while (stream->write(piece))
+                written += piece.size();
+            return true;
+        },
+        5000));
+    QVERIFY(!stream->write(piece));
+    QVERIFY(stream->isStreaming()); // refused, not ended
+    QCOMPARE(writable.size(), 0);
+    client.resumeReading();
+    QVERIFY(writable.wait(5000));
+    QVERIFY(stream->write("end"));
+    written += 3;
+    stream->endStream();
+    bool complete = false;
+    QByteArray head, rest;
+    QVERIFY(QTest::qWaitFor([&] {
+        client.resumeReading();
+        return splitHead(client.pending(), &head, &rest) && (dechunk(rest, &complete), complete);
+    }));
+    const QByteArray body = dechunk(rest, &complete);
+    QCOMPARE(body.size(), written);
+    QVERIFY(body.endsWith("xend"));
+}
+
+void tst_HttpServer::streamToHeadIsHeadOnly()
+{
+    auto server = start();
+    QPointer<Exchange> stream;
+    server->setHandler([&stream](Exchange *exchange) {
+        if (exchange->request().path == "/next") {
+            echo(exchange);
+            return;
+        }
+        stream = exchange;
+        Response head;
+        head.body = "ignored";
+        QVERIFY(exchange->startStream(head));
+        QVERIFY(!exchange->isStreaming()); // over at once
+        QVERIFY(!exchange->write("x"));
+    });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send("HEAD /stream HTTP/1.1\r\nHost: localhost\r\n\r\n" + get("/next"));
+    QByteArray head, rest;
+    QVERIFY(QTest::qWaitFor([&] { return splitHead(client.pending(), &head, &rest); }));
+    QVERIFY(head.contains("Transfer-Encoding: chunked\r\n"));
+    // The next response follows the head directly: no body for HEAD (RFC 9110 §9.3.2).
+    QTRY_VERIFY(client.pending().count("HTTP/1.1 200 OK") == 2);
+    splitHead(client.pending(), &head, &rest);
+    QVERIFY(rest.startsWith("HTTP/1.1 200 OK"));
 }
 
 QTEST_GUILESS_MAIN(tst_HttpServer)
