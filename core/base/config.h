@@ -106,8 +106,12 @@ struct Config
 
     // --- REST gateway (docs/REST.md) ---
     QString restPath = QStringLiteral("/api/v1"); ///< base path of the REST API
-    int restMaxQueue = 1000;     ///< events one REST session keeps unacknowledged (more are refused)
-    int restIdleTimeout = 86400; ///< seconds a REST session lives without a call
+    int restMaxQueue = 1000;            ///< events one REST session keeps unacknowledged (more are refused)
+    int restIdleTimeout = 86400;        ///< seconds a REST session lives without a call
+    int restMaxSessionsPerAccount = 10; ///< REST sessions open at once for one account (bare JID)
+    int restMaxSessionsPerIp = 20;      ///< REST sessions open at once from one client address
+    int restMaxEventAge = 86400;        ///< seconds an unacknowledged event is kept before it expires
+    int restSseKeepAlive = 15;          ///< seconds between comment lines on a Server-Sent Events stream
 
     // --- Process ---
     int shutdownTimeout = 10; ///< seconds SIGTERM/SIGINT may take to close every session and stream

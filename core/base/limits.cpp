@@ -42,6 +42,12 @@ QString Limits::key(Limit limit)
         return QStringLiteral("max_client_backlog");
     case Limit::RestMaxQueue:
         return QStringLiteral("rest_max_queue");
+    case Limit::RestMaxSessionsPerAccount:
+        return QStringLiteral("rest_max_sessions_per_account");
+    case Limit::RestMaxSessionsPerIp:
+        return QStringLiteral("rest_max_sessions_per_ip");
+    case Limit::RestMaxEventAge:
+        return QStringLiteral("rest_max_event_age");
     }
     Q_UNREACHABLE();
     return {};
@@ -185,12 +191,44 @@ void Limits::closeSession(const QHostAddress &peer)
     forgetIfIdle(key);
 }
 
+std::optional<Limits::Limit> Limits::tryOpenRestSession(const QHostAddress &peer, const QString &account)
+{
+    const QString key = addressKey(peer);
+    const QString accountKey = account.toLower();
+    std::optional<Limit> limit;
+    if (m_accounts.value(accountKey) >= m_config.restMaxSessionsPerAccount)
+        limit = Limit::RestMaxSessionsPerAccount;
+    else if (m_perAddress.value(key).restSessions >= m_config.restMaxSessionsPerIp)
+        limit = Limit::RestMaxSessionsPerIp;
+    if (limit) {
+        refused(*limit, peer);
+        return limit;
+    }
+    ++m_accounts[accountKey];
+    ++m_perAddress[key].restSessions;
+    track();
+    return {};
+}
+
+void Limits::closeRestSession(const QHostAddress &peer, const QString &account)
+{
+    const auto account_ = m_accounts.find(account.toLower());
+    if (account_ != m_accounts.end() && --*account_ <= 0)
+        m_accounts.erase(account_);
+    const QString key = addressKey(peer);
+    auto it = m_perAddress.find(key);
+    if (it == m_perAddress.end() || it->restSessions <= 0)
+        return;
+    --it->restSessions;
+    forgetIfIdle(key);
+}
+
 void Limits::forgetIfIdle(const QString &key)
 {
     // Entries go once nothing refers to them and the rate window is empty, so the table stays as
     // small as the set of active clients.
     auto it = m_perAddress.find(key);
-    if (it == m_perAddress.end() || it->connections > 0 || it->sessions > 0)
+    if (it == m_perAddress.end() || it->connections > 0 || it->sessions > 0 || it->restSessions > 0)
         return;
     const qint64 now = this->now();
     while (!it->recentSessions.empty() && it->recentSessions.front() <= now - kMinuteMs)

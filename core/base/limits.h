@@ -48,9 +48,12 @@ public:
         WsMaxMessageSize,
         MaxClientBacklog,
         RestMaxQueue,
+        RestMaxSessionsPerAccount,
+        RestMaxSessionsPerIp,
+        RestMaxEventAge,
     };
     Q_ENUM(Limit)
-    static constexpr int kLimitCount = int(Limit::RestMaxQueue) + 1;
+    static constexpr int kLimitCount = int(Limit::RestMaxEventAge) + 1;
     /// The config key of `limit`, e.g. "max_sessions_per_ip".
     static QString key(Limit limit);
     /// Every limit, in declaration order.
@@ -79,6 +82,15 @@ public:
     void closeSession(const QHostAddress &peer);
     int sessions() const { return m_sessions; }
 
+    /// A REST session for `account` (a bare JID, compared case-insensitively) from `peer` wants to
+    /// start. Returns the limit it exceeds (rest_max_sessions_per_account, rest_max_sessions_per_ip;
+    /// reported through refused()), or nothing when it was counted; closeRestSession() gives it back.
+    /// On top of tryOpenSession(), which every session passes.
+    std::optional<Limit> tryOpenRestSession(const QHostAddress &peer, const QString &account);
+    void closeRestSession(const QHostAddress &peer, const QString &account);
+    /// REST sessions of `account` counted now.
+    int restSessions(const QString &account) const { return m_accounts.value(account.toLower()); }
+
     /// Counts, logs (rate-limited) and signals one refusal by `limit`.
     void refused(Limit limit, const QHostAddress &peer = {});
     /// Refusals by `limit` so far.
@@ -106,6 +118,7 @@ private:
     {
         int connections = 0;
         int sessions = 0;
+        int restSessions = 0;
         std::deque<qint64> recentSessions; ///< start times (ms) within the last minute
     };
     struct LogState
@@ -126,6 +139,7 @@ private:
     std::function<qint64()> m_now;
     QTimer m_sweep;
     QHash<QString, PerAddress> m_perAddress;
+    QHash<QString, int> m_accounts; ///< REST sessions per account (lower-cased bare JID)
     std::array<quint64, kLimitCount> m_hits{};
     std::array<LogState, kLimitCount> m_log{};
     int m_connections = 0;

@@ -23,6 +23,7 @@ private Q_SLOTS:
     void ipv4MappedCountsAsIpv4();
     void sessionsPerSlashSixtyFour();
     void staleEntriesAreRemoved();
+    void restSessionsPerAccountAndAddress();
 };
 
 void tst_BaseLimits::everyLimitIsAConfigKey()
@@ -135,6 +136,37 @@ void tst_BaseLimits::staleEntriesAreRemoved()
     now += 61 * 1000;
     QTRY_COMPARE(limits.trackedAddresses(), 1);
     limits.closeConnection(stillOpen);
+    QCOMPARE(limits.trackedAddresses(), 0);
+}
+
+void tst_BaseLimits::restSessionsPerAccountAndAddress()
+{
+    Config config;
+    config.restMaxSessionsPerAccount = 2;
+    config.restMaxSessionsPerIp = 3;
+    Limits limits(config);
+    const QHostAddress a(QStringLiteral("192.0.2.1"));
+    const QHostAddress b(QStringLiteral("192.0.2.2"));
+    QVERIFY(!limits.tryOpenRestSession(a, QStringLiteral("alice@example.com")));
+    // Accounts compare case-insensitively, whatever address they come from.
+    QVERIFY(!limits.tryOpenRestSession(b, QStringLiteral("Alice@Example.com")));
+    QCOMPARE(limits.restSessions(QStringLiteral("alice@example.com")), 2);
+    QCOMPARE(limits.tryOpenRestSession(b, QStringLiteral("alice@example.com")),
+             Limit::RestMaxSessionsPerAccount);
+    QVERIFY(!limits.tryOpenRestSession(a, QStringLiteral("bob@example.com")));
+    QVERIFY(!limits.tryOpenRestSession(a, QStringLiteral("carol@example.com")));
+    QCOMPARE(limits.tryOpenRestSession(a, QStringLiteral("dave@example.com")), Limit::RestMaxSessionsPerIp);
+    QCOMPARE(limits.hits(Limit::RestMaxSessionsPerAccount), 1u);
+    QCOMPARE(limits.hits(Limit::RestMaxSessionsPerIp), 1u);
+    // Given back, the share is free again; the table forgets what nothing refers to.
+    limits.closeRestSession(a, QStringLiteral("alice@example.com"));
+    QCOMPARE(limits.restSessions(QStringLiteral("alice@example.com")), 1);
+    QVERIFY(!limits.tryOpenRestSession(a, QStringLiteral("dave@example.com")));
+    for (const char *account : {"bob@example.com", "carol@example.com", "dave@example.com"})
+        limits.closeRestSession(a, QLatin1String(account));
+    QCOMPARE(limits.trackedAddresses(), 1);
+    limits.closeRestSession(b, QStringLiteral("alice@example.com"));
+    QCOMPARE(limits.restSessions(QStringLiteral("alice@example.com")), 0);
     QCOMPARE(limits.trackedAddresses(), 0);
 }
 
