@@ -4,6 +4,7 @@
 #include "base/constanttime.h"
 #include "base/limits.h"
 #include "http/httpserver.h"
+#include "rest/eventstream.h"
 #include "rest/restrequest.h"
 #include "rest/restsession.h"
 #include "stream/linkupstream.h"
@@ -158,12 +159,16 @@ void RestEndpoint::handle(Http::Exchange *exchange)
     }
     const QString id = QString::fromLatin1(parts[2]);
     const QByteArray action = n == 4 ? parts[3] : QByteArray();
-    static const QList<QByteArray> actions = {"", "messages", "stanzas", "events"};
+    static const QList<QByteArray> actions = {"",       "messages", "stanzas",      "events",
+                                              "roster", "presence", "subscriptions"};
     if (!actions.contains(action)) {
         exchange->respond(error(404, QStringLiteral("no such resource")));
         return;
     }
-    const QByteArray allowed = action.isEmpty() ? "DELETE" : action == "events" ? "GET" : "POST";
+    const QByteArray allowed = action.isEmpty()                           ? "DELETE"
+                               : action == "events" || action == "roster" ? "GET"
+                               : action == "presence"                     ? "PUT"
+                                                                          : "POST";
     if (request.method != allowed) {
         exchange->respond(methodNotAllowed(allowed));
         return;
@@ -177,6 +182,14 @@ void RestEndpoint::handle(Http::Exchange *exchange)
         sendMessage(session, exchange);
     else if (action == "stanzas")
         sendStanza(session, exchange);
+    else if (action == "roster")
+        roster(session, exchange);
+    else if (action == "presence")
+        presence(session, exchange);
+    else if (action == "subscriptions")
+        subscription(session, exchange);
+    else if (request.header("accept").toLower().contains("text/event-stream"))
+        eventStream(session, exchange);
     else
         events(session, exchange);
 }
@@ -234,9 +247,29 @@ void RestEndpoint::createSession(Http::Exchange *exchange)
                                                           m_hub);
         };
     }
+    // rest_max_sessions_per_account and rest_max_sessions_per_ip, on top of the limits every session
+    // passes (RestSession::start()); given back when the session finishes.
+    const QString account = login->jid.toLower();
+    if (m_limits) {
+        if (const std::optional<Limits::Limit> limit =
+                m_limits->tryOpenRestSession(client.address, account)) {
+            const QString who = *limit == Limits::Limit::RestMaxSessionsPerAccount
+                                    ? QStringLiteral("account")
+                                    : QStringLiteral("address");
+            exchange->respond(error(429, QStringLiteral("too many REST sessions for this %1 (refused by %2)")
+                                             .arg(who, Limits::key(*limit))));
+            return;
+        }
+    }
     auto *session = new RestSession(
         m_config, client, std::move(*login), std::move(factory), [this] { return m_clock.elapsed(); }, m_hub,
         m_limits);
+    if (m_limits) {
+        connect(session, &Stream::ClientStream::finished, this,
+                [limits = m_limits, address = client.address, account] {
+                    limits->closeRestSession(address, account);
+                });
+    }
     session->setToken(randomToken());
     m_sessions->adopt(session);
     QPointer<Http::Exchange> pending(exchange);
@@ -377,14 +410,83 @@ void RestEndpoint::events(RestSession *session, Http::Exchange *exchange)
         return;
     }
     QPointer<Http::Exchange> pending(exchange);
+    QPointer<RestSession> polled(session);
     // A longer wait than RestSession::kMaxWaitSeconds is cut to it (the answer is then empty).
-    session->pollEvents(after, int(limit), wait * 1000, [pending](const RestSession::Poll &poll) {
+    session->pollEvents(after, int(limit), wait * 1000, [pending, polled](const RestSession::Poll &poll) {
         if (!pending)
             return;
         pending->respond(json(200, QJsonObject{{QStringLiteral("events"), poll.events},
                                                {QStringLiteral("next"), poll.next},
-                                               {QStringLiteral("refused"), poll.refused}}));
+                                               {QStringLiteral("refused"), poll.refused},
+                                               {QStringLiteral("expired"), polled ? polled->expired() : 0}}));
     });
+}
+
+void RestEndpoint::eventStream(RestSession *session, Http::Exchange *exchange)
+{
+    const Http::Request &request = exchange->request();
+    qint64 after = 0;
+    Http::Response refusal;
+    if (!intParameter(request, "after", 0, std::numeric_limits<qint64>::max(), 0, &after, &refusal)) {
+        exchange->respond(std::move(refusal));
+        return;
+    }
+    // HTML Living Standard, server-sent events: a reconnecting EventSource names the last id it got.
+    // It wins over `after`; either acknowledges what it names. With neither, the stream starts with
+    // the oldest unacknowledged event.
+    if (request.hasHeader("last-event-id")) {
+        bool ok = false;
+        const qint64 last = request.header("last-event-id").trimmed().toLongLong(&ok);
+        if (!ok || last < 0) {
+            exchange->respond(error(400, QStringLiteral("'Last-Event-ID' must be an event's seq"),
+                                    QStringLiteral("Last-Event-ID")));
+            return;
+        }
+        after = last;
+    }
+    session->acknowledge(after);
+    session->touch();
+    // A stream ends itself after half a queue of events, so its client acknowledges them by
+    // reconnecting before the queue can fill (EventStream).
+    if (!EventStream::start(session, exchange, after, m_config.restSseKeepAlive * 1000,
+                            qMax(1, m_config.restMaxQueue / 2)))
+        return; // the client has gone already
+}
+
+void RestEndpoint::roster(RestSession *session, Http::Exchange *exchange)
+{
+    session->touch();
+    exchange->respond(json(200, session->roster().toJson()));
+}
+
+void RestEndpoint::presence(RestSession *session, Http::Exchange *exchange)
+{
+    Refusal refusal;
+    const std::optional<QJsonObject> presence = parsePresence(exchange->request().body, &refusal);
+    if (!presence) {
+        exchange->respond(error(refusal));
+        return;
+    }
+    session->sendPresence(*presence);
+    Http::Response response;
+    response.status = 204;
+    response.contentType.clear();
+    exchange->respond(std::move(response));
+}
+
+void RestEndpoint::subscription(RestSession *session, Http::Exchange *exchange)
+{
+    Refusal refusal;
+    const std::optional<QByteArray> stanza = parseSubscription(exchange->request().body, &refusal);
+    if (!stanza) {
+        exchange->respond(error(refusal));
+        return;
+    }
+    session->send(*stanza);
+    Http::Response response;
+    response.status = 204;
+    response.contentType.clear();
+    exchange->respond(std::move(response));
 }
 
 } // namespace Switchboard::Rest

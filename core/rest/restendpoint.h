@@ -70,6 +70,11 @@ private:
     void sendMessage(RestSession *session, Http::Exchange *exchange);
     void sendStanza(RestSession *session, Http::Exchange *exchange);
     void events(RestSession *session, Http::Exchange *exchange);
+    /// GET …/events with Accept: text/event-stream (EventStream).
+    void eventStream(RestSession *session, Http::Exchange *exchange);
+    void roster(RestSession *session, Http::Exchange *exchange);
+    void presence(RestSession *session, Http::Exchange *exchange);
+    void subscription(RestSession *session, Http::Exchange *exchange);
     /// The session named in the path, once the bearer token matches it; else answers 401/404 itself.
     RestSession *authorize(const QString &id, Http::Exchange *exchange);
 

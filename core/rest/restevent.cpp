@@ -103,6 +103,8 @@ QJsonObject Event::toJson() const
         o.insert(QStringLiteral("show"), show);
     if (!status.isNull())
         o.insert(QStringLiteral("status"), status);
+    if (expired >= 0)
+        o.insert(QStringLiteral("expired"), expired);
     return o;
 }
 

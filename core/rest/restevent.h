@@ -31,6 +31,8 @@ struct Event
     QString from, to, type, id;
     QString body, subject, show, status; ///< only in the JSON when present in the stanza
     QByteArray xml;
+    qint64 queuedAt = 0; ///< the session's clock when queued (ms); not in the JSON
+    qint64 expired = -1; ///< kind session, type expired: how many events expired (JSON "expired")
 
     /// The event of a stanza: presence of type subscribe/subscribed/unsubscribe/unsubscribed is
     /// "subscription" (RFC 6121 §3), any stanza of type error is "error" (RFC 6120 §8.3).

@@ -4,6 +4,7 @@
 #include "xmpp/singlestanza.h"
 #include "xmpp/xmlescape.h"
 
+#include <QHash>
 #include <QJsonDocument>
 
 namespace Switchboard::Rest {
@@ -72,6 +73,87 @@ bool plausibleJid(const QString &jid, bool bare)
     return !bare || at > 0;
 }
 
+bool checkPresence(const QJsonObject &presence, const QString &prefix, Refusal *refusal)
+{
+    static const QStringList shows = {QStringLiteral("away"), QStringLiteral("chat"), QStringLiteral("dnd"),
+                                      QStringLiteral("xa")};
+    const QJsonValue show = presence.value(QStringLiteral("show"));
+    const QJsonValue status = presence.value(QStringLiteral("status"));
+    const QJsonValue priority = presence.value(QStringLiteral("priority"));
+    // RFC 6121 §4.7.2: show is one of four words, priority an integer from -128 to 127.
+    if (!show.isUndefined() && (!show.isString() || !shows.contains(show.toString()))) {
+        refuse(refusal, QStringLiteral("'%1show' must be away, chat, dnd or xa").arg(prefix),
+               prefix + QStringLiteral("show"));
+        return false;
+    }
+    if (!status.isUndefined() && !status.isString()) {
+        refuse(refusal, QStringLiteral("'%1status' must be a string").arg(prefix),
+               prefix + QStringLiteral("status"));
+        return false;
+    }
+    if (status.toString().toUtf8().size() > kMaxStatusBytes) {
+        refuse(refusal,
+               QStringLiteral("'%1status' must be at most %2 bytes").arg(prefix).arg(kMaxStatusBytes),
+               prefix + QStringLiteral("status"));
+        return false;
+    }
+    if (!priority.isUndefined() && (!priority.isDouble() || priority.toDouble() != double(priority.toInt()) ||
+                                    priority.toInt() < -128 || priority.toInt() > 127)) {
+        refuse(refusal, QStringLiteral("'%1priority' must be an integer from -128 to 127").arg(prefix),
+               prefix + QStringLiteral("priority"));
+        return false;
+    }
+    return true;
+}
+
+QByteArray presenceStanza(const QJsonObject &presence)
+{
+    QByteArray xml = "<presence xmlns='jabber:client'>";
+    const QString show = presence.value(QStringLiteral("show")).toString();
+    const QString status = presence.value(QStringLiteral("status")).toString();
+    if (!show.isEmpty())
+        xml += "<show>" + xmlEscaped(show) + "</show>";
+    if (!status.isEmpty())
+        xml += "<status>" + xmlEscaped(status) + "</status>";
+    if (presence.contains(QStringLiteral("priority")))
+        xml += "<priority>" + QByteArray::number(presence.value(QStringLiteral("priority")).toInt()) +
+               "</priority>";
+    return xml + "</presence>";
+}
+
+std::optional<QJsonObject> parsePresence(const QByteArray &body, Refusal *refusal)
+{
+    std::optional<QJsonObject> presence = parseJsonObject(body, refusal);
+    if (!presence || !checkPresence(*presence, {}, refusal))
+        return std::nullopt;
+    return presence;
+}
+
+std::optional<QByteArray> parseSubscription(const QByteArray &data, Refusal *refusal)
+{
+    const std::optional<QJsonObject> body = parseJsonObject(data, refusal);
+    if (!body)
+        return std::nullopt;
+    QString jid, action;
+    if (!stringField(*body, QStringLiteral("jid"), true, &jid, refusal) ||
+        !stringField(*body, QStringLiteral("action"), true, &action, refusal))
+        return std::nullopt;
+    // RFC 6121 §3.1.1: subscription requests and answers go to the contact's bare JID.
+    if (!plausibleJid(jid, false) || jid.contains(QLatin1Char('/')))
+        return refuse(refusal, QStringLiteral("'jid' must be a bare JID"), QStringLiteral("jid"));
+    // RFC 6121 §3.1 (subscribe), §3.1.4 (approve: subscribed), §3.2.1 (deny, or cancel the contact's
+    // subscription: unsubscribed), §3.3.1 (unsubscribe).
+    static const QHash<QString, QByteArray> types = {{QStringLiteral("subscribe"), "subscribe"},
+                                                     {QStringLiteral("approve"), "subscribed"},
+                                                     {QStringLiteral("deny"), "unsubscribed"},
+                                                     {QStringLiteral("unsubscribe"), "unsubscribe"}};
+    const auto type = types.constFind(action);
+    if (type == types.constEnd())
+        return refuse(refusal, QStringLiteral("'action' must be subscribe, approve, deny or unsubscribe"),
+                      QStringLiteral("action"));
+    return "<presence xmlns='jabber:client' to='" + xmlEscaped(jid) + "' type='" + *type + "'/>";
+}
+
 std::optional<RestSession::Login> parseLogin(const QByteArray &data, Refusal *refusal)
 {
     const std::optional<QJsonObject> body = parseJsonObject(data, refusal);
@@ -97,23 +179,8 @@ std::optional<RestSession::Login> parseLogin(const QByteArray &data, Refusal *re
         login.presence.reset();
     } else if (presence.isObject()) {
         const QJsonObject p = presence.toObject();
-        static const QStringList shows = {QStringLiteral("away"), QStringLiteral("chat"),
-                                          QStringLiteral("dnd"), QStringLiteral("xa")};
-        const QJsonValue show = p.value(QStringLiteral("show"));
-        const QJsonValue status = p.value(QStringLiteral("status"));
-        const QJsonValue priority = p.value(QStringLiteral("priority"));
-        // RFC 6121 §4.7.2: show is one of four words, priority an integer from -128 to 127.
-        if (!show.isUndefined() && (!show.isString() || !shows.contains(show.toString())))
-            return refuse(refusal, QStringLiteral("'presence.show' must be away, chat, dnd or xa"),
-                          QStringLiteral("presence.show"));
-        if (!status.isUndefined() && !status.isString())
-            return refuse(refusal, QStringLiteral("'presence.status' must be a string"),
-                          QStringLiteral("presence.status"));
-        if (!priority.isUndefined() &&
-            (!priority.isDouble() || priority.toDouble() != double(priority.toInt()) ||
-             priority.toInt() < -128 || priority.toInt() > 127))
-            return refuse(refusal, QStringLiteral("'presence.priority' must be an integer from -128 to 127"),
-                          QStringLiteral("presence.priority"));
+        if (!checkPresence(p, QStringLiteral("presence."), refusal))
+            return std::nullopt;
         login.presence = p;
     } else {
         return refuse(refusal, QStringLiteral("'presence' must be an object or false"),

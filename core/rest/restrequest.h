@@ -32,6 +32,20 @@ bool plausibleJid(const QString &jid, bool bare);
 /// POST /sessions: jid (bare), password, resource?, presence? (object, false or null).
 std::optional<RestSession::Login> parseLogin(const QByteArray &body, Refusal *refusal);
 
+/// The most bytes (UTF-8) of a presence status text.
+constexpr int kMaxStatusBytes = 1024;
+/// A presence object {show?, status?, priority?} (RFC 6121 §4.7.2): show away/chat/dnd/xa, status a
+/// string of at most kMaxStatusBytes, priority an integer from -128 to 127. Fields are named with
+/// `prefix` ("presence." inside the log-in body).
+bool checkPresence(const QJsonObject &presence, const QString &prefix, Refusal *refusal);
+/// The presence stanza of a checked presence object.
+QByteArray presenceStanza(const QJsonObject &presence);
+/// PUT /presence: {show?, status?, priority?}.
+std::optional<QJsonObject> parsePresence(const QByteArray &body, Refusal *refusal);
+/// POST /subscriptions: {jid (bare), action: subscribe|approve|deny|unsubscribe}; the presence stanza
+/// of type subscribe, subscribed, unsubscribed or unsubscribe to send (RFC 6121 §3).
+std::optional<QByteArray> parseSubscription(const QByteArray &body, Refusal *refusal);
+
 /// A message ready to send, and its id.
 struct OutgoingMessage
 {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "rest/restsession.h"
 
+#include "rest/restrequest.h"
 #include "xmpp/xmlescape.h"
 
 #include <QLoggingCategory>
@@ -59,6 +60,7 @@ RestSession::RestSession(const Config &config, Client client, Login login, Upstr
     m_sasl = std::make_unique<SaslLogin>(m_username, login.password, false);
     login.password.fill(QChar(0));
     m_started = m_lastCall = m_clock();
+    m_roster.setAccount(m_username + QLatin1Char('@') + m_domain);
 }
 
 RestSession::~RestSession() = default;
@@ -289,13 +291,17 @@ void RestSession::sendToServer(const QByteArray &xml)
 
 void RestSession::queueEvent(Event event)
 {
+    m_roster.handle(event); // the roster state follows what arrived, queued or refused
     if (int(m_events.size()) >= m_config.restMaxQueue && event.kind != QLatin1String("session")) {
         refuse(summarize(event.xml));
         return;
     }
-    event.seq = m_nextSeq++;
+    const qint64 seq = event.seq = m_nextSeq++;
+    event.queuedAt = m_clock();
     m_events.push_back(std::move(event));
+    const std::size_t waiting = m_polls.size();
     answerPolls();
+    Q_EMIT eventQueued(seq, int(m_events.size()), m_polls.size() < waiting || m_readers > 0);
 }
 
 void RestSession::refuse(const StanzaSummary &stanza)
@@ -316,8 +322,7 @@ void RestSession::pollEvents(qint64 after, int limit, qint64 waitMs, PollReply r
 {
     touch();
     // Everything up to `after` is acknowledged: the client has it, so it can go.
-    while (!m_events.empty() && m_events.front().seq <= after)
-        m_events.pop_front();
+    acknowledge(after);
     Poll poll;
     poll.refused = m_refused;
     poll.next = qMin(after, m_nextSeq - 1);
@@ -449,6 +454,9 @@ void RestSession::checkTimers()
             ++it;
         }
     }
+    expireEvents(now);
+    if (m_readers > 0)
+        m_lastCall = now; // a client reading a Server-Sent Events stream is not idle
     if (!m_polls.empty()) {
         m_lastCall = now; // a client waiting on a poll is not idle
         std::deque<Waiting> waiting;
@@ -543,6 +551,56 @@ void RestSession::retireUpstream()
         return;
     m_upstream->close();
     m_upstream.reset();
+}
+
+// --- Server-Sent Events readers, presence, event age ---
+
+void RestSession::acknowledge(qint64 upTo)
+{
+    while (!m_events.empty() && m_events.front().seq <= upTo)
+        m_events.pop_front();
+}
+
+void RestSession::attachReader()
+{
+    touch();
+    ++m_readers;
+}
+
+void RestSession::detachReader()
+{
+    touch();
+    if (m_readers > 0)
+        --m_readers;
+}
+
+bool RestSession::sendPresence(const QJsonObject &presence)
+{
+    if (m_state != State::Ready)
+        return false;
+    m_presence = presence; // what a new login would announce again
+    return send(presenceStanza(presence));
+}
+
+void RestSession::expireEvents(qint64 now)
+{
+    const qint64 maxAge = qint64(m_config.restMaxEventAge) * 1000;
+    qint64 count = 0;
+    while (!m_events.empty() && now - m_events.front().queuedAt >= maxAge) {
+        m_events.pop_front();
+        ++count;
+        // Counted like a refusal (rest_max_event_age in the monitor and /metrics): never unseen.
+        refused(Limits::Limit::RestMaxEventAge);
+    }
+    if (count == 0)
+        return;
+    m_expired += count;
+    Event note;
+    note.kind = QStringLiteral("session");
+    note.type = QStringLiteral("expired");
+    note.status = QStringLiteral("%1 unread events were older than rest_max_event_age").arg(count);
+    note.expired = count;
+    queueEvent(std::move(note));
 }
 
 } // namespace Switchboard::Rest

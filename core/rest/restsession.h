@@ -2,6 +2,7 @@
 #pragma once
 
 #include "rest/restevent.h"
+#include "rest/roster.h"
 #include "rest/sasllogin.h"
 #include "stream/clientstream.h"
 
@@ -89,6 +90,22 @@ public:
     void logout();
     int queued() const { return int(m_events.size()); }
 
+    /// The unacknowledged events, oldest first (seq ascending): what a Server-Sent Events stream reads.
+    const std::deque<Event> &events() const { return m_events; }
+    /// Events up to `upTo` count as acknowledged and are freed (as a poll's `after` does).
+    void acknowledge(qint64 upTo);
+    /// A Server-Sent Events stream attached (detachReader() when it goes): while one is, the session
+    /// is not idle, and eventQueued() says a reader took each event.
+    void attachReader();
+    void detachReader();
+    int readers() const { return m_readers; }
+    /// What the session knows of the account's contacts and their presence (GET …/roster).
+    const Roster &roster() const { return m_roster; }
+    /// Sends presence {show?, status?, priority?} (already checked) and keeps it as the session's.
+    bool sendPresence(const QJsonObject &presence);
+    /// Events that expired unread after rest_max_event_age, so far in this session.
+    qint64 expired() const { return m_expired; }
+
     // Stream::ClientStream
     void terminate(Stream::Condition condition, const QString &text = {}) override;
     bool inject(Monitor::Direction direction, const QByteArray &xml) override;
@@ -112,6 +129,9 @@ Q_SIGNALS:
     void loggedIn(const QString &jid);
     /// The login failed; the session finishes right after.
     void loginFailed(Switchboard::Rest::RestSession::LoginError error, const QString &reason);
+    /// An event was queued (`pending` events now wait unacknowledged); `taken` is true when a reader
+    /// was waiting for it: a long poll that it answered, or an attached Server-Sent Events stream.
+    void eventQueued(qint64 seq, int pending, bool taken);
 
 private:
     enum class State { Idle, Connecting, Authenticating, Binding, Roster, Ready, Closed };
@@ -123,6 +143,8 @@ private:
     void queueEvent(Event event);
     void refuse(const StanzaSummary &stanza);
     void answerPolls();
+    /// rest_max_event_age: drops what is older, counts it and tells the client in a "session" event.
+    void expireEvents(qint64 now);
     void failLogin(LoginError error, const QString &reason, Stream::Condition condition);
     void end(Stream::Condition condition, const QString &reason);
     void retireUpstream();
@@ -158,6 +180,9 @@ private:
     QHash<QString, PendingIq> m_iqs;
     qint64 m_started = 0;
     qint64 m_lastCall = 0;
+    Roster m_roster;
+    int m_readers = 0; ///< attached Server-Sent Events streams
+    qint64 m_expired = 0;
 };
 
 } // namespace Switchboard::Rest

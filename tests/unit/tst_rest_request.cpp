@@ -83,6 +83,122 @@ private Q_SLOTS:
         QCOMPARE(login->password, QStringLiteral("p"));
     }
 
+    void presence_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("field"); // empty: accepted, or refused without a field
+        QTest::addColumn<bool>("ok");
+        QTest::newRow("empty object") << QByteArray("{}") << QString() << true;
+        QTest::newRow("all") << QByteArray("{\"show\":\"chat\",\"status\":\"here\",\"priority\":127}")
+                             << QString() << true;
+        QTest::newRow("priority -128") << QByteArray("{\"priority\":-128}") << QString() << true;
+        QTest::newRow("status at the cap")
+            << QByteArray("{\"status\":\"" + QByteArray(kMaxStatusBytes, 's') + "\"}") << QString() << true;
+        QTest::newRow("not JSON") << QByteArray("nope") << QString() << false;
+        QTest::newRow("array") << QByteArray("[1]") << QString() << false;
+        QTest::newRow("show online") << QByteArray("{\"show\":\"online\"}") << "show" << false;
+        QTest::newRow("show null") << QByteArray("{\"show\":null}") << "show" << false;
+        QTest::newRow("status number") << QByteArray("{\"status\":3}") << "status" << false;
+        QTest::newRow("status over the cap")
+            << QByteArray("{\"status\":\"" + QByteArray(kMaxStatusBytes + 1, 's') + "\"}") << "status"
+            << false;
+        // The cap is in UTF-8 bytes: 513 two-byte characters are 1026 bytes.
+        QTest::newRow("status over the cap in bytes")
+            << QByteArray("{\"status\":\"" + QString(513, QChar(0xe9)).toUtf8() + "\"}") << "status" << false;
+        QTest::newRow("priority 128") << QByteArray("{\"priority\":128}") << "priority" << false;
+        QTest::newRow("priority -129") << QByteArray("{\"priority\":-129}") << "priority" << false;
+        QTest::newRow("priority string") << QByteArray("{\"priority\":\"1\"}") << "priority" << false;
+        QTest::newRow("priority 0.5") << QByteArray("{\"priority\":0.5}") << "priority" << false;
+    }
+    void presence()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QString, field);
+        QFETCH(bool, ok);
+        Refusal refusal;
+        const auto presence = parsePresence(body, &refusal);
+        QCOMPARE(presence.has_value(), ok);
+        if (!ok) {
+            QCOMPARE(refusal.status, 400);
+            QCOMPARE(refusal.field, field);
+            QVERIFY(!refusal.message.isEmpty());
+        }
+    }
+
+    void presenceStanzaOfObject()
+    {
+        Refusal refusal;
+        const auto presence =
+            parsePresence("{\"show\":\"away\",\"status\":\"<out>\",\"priority\":-3}", &refusal);
+        QVERIFY(presence);
+        QCOMPARE(presenceStanza(*presence),
+                 QByteArray("<presence xmlns='jabber:client'><show>away</show><status>&lt;out&gt;</status>"
+                            "<priority>-3</priority></presence>"));
+        QCOMPARE(presenceStanza(QJsonObject()), QByteArray("<presence xmlns='jabber:client'></presence>"));
+    }
+
+    void loginStatusCap()
+    {
+        Refusal refusal;
+        QVERIFY(!parseLogin("{\"jid\":\"a@b\",\"password\":\"p\",\"presence\":{\"status\":\"" +
+                                QByteArray(kMaxStatusBytes + 1, 's') + "\"}}",
+                            &refusal));
+        QCOMPARE(refusal.field, QStringLiteral("presence.status"));
+    }
+
+    void subscription_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QByteArray>("stanza"); // empty: refused
+        // RFC 6121 §3: each action is a presence of one type to the contact's bare JID.
+        QTest::newRow("subscribe")
+            << QByteArray("{\"jid\":\"bob@example.com\",\"action\":\"subscribe\"}") << QString()
+            << QByteArray("<presence xmlns='jabber:client' to='bob@example.com' type='subscribe'/>");
+        QTest::newRow("approve")
+            << QByteArray("{\"jid\":\"bob@example.com\",\"action\":\"approve\"}") << QString()
+            << QByteArray("<presence xmlns='jabber:client' to='bob@example.com' type='subscribed'/>");
+        QTest::newRow("deny")
+            << QByteArray("{\"jid\":\"bob@example.com\",\"action\":\"deny\"}") << QString()
+            << QByteArray("<presence xmlns='jabber:client' to='bob@example.com' type='unsubscribed'/>");
+        QTest::newRow("unsubscribe")
+            << QByteArray("{\"jid\":\"bob@example.com\",\"action\":\"unsubscribe\"}") << QString()
+            << QByteArray("<presence xmlns='jabber:client' to='bob@example.com' type='unsubscribe'/>");
+        QTest::newRow("a domain")
+            << QByteArray("{\"jid\":\"gateway.example.com\",\"action\":\"subscribe\"}") << QString()
+            << QByteArray("<presence xmlns='jabber:client' to='gateway.example.com' type='subscribe'/>");
+        QTest::newRow("escaped")
+            << QByteArray("{\"jid\":\"o'b@example.com\",\"action\":\"subscribe\"}") << QString()
+            << QByteArray("<presence xmlns='jabber:client' to='o&apos;b@example.com' type='subscribe'/>");
+        QTest::newRow("no jid") << QByteArray("{\"action\":\"subscribe\"}") << "jid" << QByteArray();
+        QTest::newRow("full jid") << QByteArray("{\"jid\":\"bob@example.com/pc\",\"action\":\"subscribe\"}")
+                                  << "jid" << QByteArray();
+        QTest::newRow("blank jid") << QByteArray("{\"jid\":\"b b@x\",\"action\":\"subscribe\"}") << "jid"
+                                   << QByteArray();
+        QTest::newRow("no action") << QByteArray("{\"jid\":\"bob@example.com\"}") << "action" << QByteArray();
+        QTest::newRow("bad action") << QByteArray("{\"jid\":\"bob@example.com\",\"action\":\"subscribed\"}")
+                                    << "action" << QByteArray();
+        QTest::newRow("action number")
+            << QByteArray("{\"jid\":\"bob@example.com\",\"action\":1}") << "action" << QByteArray();
+        QTest::newRow("not an object") << QByteArray("\"x\"") << QString() << QByteArray();
+    }
+    void subscription()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QString, field);
+        QFETCH(QByteArray, stanza);
+        Refusal refusal;
+        const auto out = parseSubscription(body, &refusal);
+        QCOMPARE(out.has_value(), !stanza.isEmpty());
+        if (out) {
+            QCOMPARE(*out, stanza);
+        } else {
+            QCOMPARE(refusal.status, 400);
+            QCOMPARE(refusal.field, field);
+            QVERIFY(!refusal.message.isEmpty());
+        }
+    }
+
     void message()
     {
         Refusal refusal;

@@ -495,6 +495,115 @@ private Q_SLOTS:
         QVERIFY(!h.session->send("<message/>"));
     }
 
+    void eventQueuedSaysWhetherAReaderTookIt()
+    {
+        Harness h;
+        h.login();
+        QSignalSpy queued(h.session.get(), &RestSession::eventQueued);
+        h.element(message("nobody waits", "a"));
+        QCOMPARE(queued.size(), 1);
+        QCOMPARE(queued.at(0).at(0).toLongLong(), 2); // seq (the roster is 1)
+        QCOMPARE(queued.at(0).at(1).toInt(), 2);      // pending: the roster and this
+        QCOMPARE(queued.at(0).at(2).toBool(), false);
+        // A long poll that gets the event took it.
+        h.poll(2);
+        h.session->pollEvents(2, 10, 30000, [](const RestSession::Poll &) {});
+        h.element(message("a poll waits", "b"));
+        QCOMPARE(queued.size(), 2);
+        QCOMPARE(queued.at(1).at(2).toBool(), true);
+        // An attached stream counts as a waiting reader, until it detaches.
+        h.session->attachReader();
+        h.element(message("a stream reads", "c"));
+        QCOMPARE(queued.at(2).at(2).toBool(), true);
+        h.session->detachReader();
+        h.element(message("nobody again", "d"));
+        QCOMPARE(queued.at(3).at(2).toBool(), false);
+        h.session->detachReader(); // more detaches than attaches change nothing
+        h.session->attachReader();
+        h.element(message("once more", "e"));
+        QCOMPARE(queued.at(4).at(2).toBool(), true);
+    }
+
+    void acknowledgeFreesUpTo()
+    {
+        Harness h;
+        h.login();
+        h.element(message("one", "a"));
+        h.element(message("two", "b"));
+        QCOMPARE(h.session->events().size(), std::size_t(3));
+        h.session->acknowledge(2);
+        QCOMPARE(h.session->events().size(), std::size_t(1));
+        QCOMPARE(h.session->events().front().seq, 3);
+        h.session->acknowledge(1); // going back acknowledges nothing more
+        QCOMPARE(h.session->events().size(), std::size_t(1));
+    }
+
+    void attachedReaderIsNotIdle()
+    {
+        Harness h([](Config &c) { c.restIdleTimeout = 100; });
+        h.login();
+        QSignalSpy finished(h.session.get(), &RestSession::finished);
+        h.session->attachReader();
+        h.now += 500 * 1000;
+        h.session->checkTimers();
+        QCOMPARE(finished.size(), 0);
+        h.session->detachReader();
+        h.now += 100 * 1000;
+        h.session->checkTimers();
+        QCOMPARE(finished.size(), 1);
+    }
+
+    void oldEventsExpireCountedAndTold()
+    {
+        Harness h([](Config &c) { c.restMaxEventAge = 60; });
+        h.login(); // the roster, queued at 1000
+        h.now += 30 * 1000;
+        h.element(message("younger", "y"));
+        h.now += 30 * 1000 - 1;
+        h.session->checkTimers();
+        QCOMPARE(h.session->queued(), 2);
+        h.now += 1;
+        h.session->checkTimers();
+        QCOMPARE(h.session->expired(), 1);
+        const RestSession::Poll p = h.poll(0);
+        QCOMPARE(p.events.size(), 2); // the message and the word about what expired
+        QCOMPARE(p.events.at(0).toObject().value(QStringLiteral("body")).toString(),
+                 QStringLiteral("younger"));
+        const QJsonObject note = p.events.at(1).toObject();
+        QCOMPARE(note.value(QStringLiteral("kind")).toString(), QStringLiteral("session"));
+        QCOMPARE(note.value(QStringLiteral("type")).toString(), QStringLiteral("expired"));
+        QCOMPARE(note.value(QStringLiteral("expired")).toInt(), 1);
+        QVERIFY(!note.value(QStringLiteral("status")).toString().isEmpty());
+        QVERIFY(h.session->isReady()); // the session goes on
+        h.now += 30 * 1000;
+        h.session->checkTimers();
+        QCOMPARE(h.session->expired(), 2);
+    }
+
+    void rosterFollowsWhatArrives()
+    {
+        Harness h;
+        h.login(); // the roster names bob
+        QCOMPARE(h.session->roster().contactCount(), 1);
+        h.element("<presence xmlns='jabber:client' from='bob@example.com/pc'><show>xa</show></presence>");
+        QCOMPARE(h.session->roster().resourceCount(QStringLiteral("bob@example.com")), 1);
+        h.element("<iq xmlns='jabber:client' type='set' id='push1'><query xmlns='jabber:iq:roster'>"
+                  "<item jid='carol@example.com' subscription='to'/></query></iq>");
+        QCOMPARE(h.session->roster().contactCount(), 2);
+    }
+
+    void sendPresenceSendsAndKeepsIt()
+    {
+        Harness h;
+        h.login();
+        QVERIFY(h.session->sendPresence(
+            QJsonObject{{QStringLiteral("show"), QStringLiteral("dnd")}, {QStringLiteral("priority"), 3}}));
+        QCOMPARE(h.upstream->sent.size(), 1);
+        QCOMPARE(
+            h.upstream->sent.at(0),
+            QByteArray("<presence xmlns='jabber:client'><show>dnd</show><priority>3</priority></presence>"));
+    }
+
     void idleSessionEnds()
     {
         Harness h([](Config &c) { c.restIdleTimeout = 100; });
