@@ -510,7 +510,7 @@ void tst_RestProsody::errors()
     QCOMPARE(m_api->call("GET", alice.path(QStringLiteral("/events")), {}, dave.token).status, 401);
     // 404: unknown session, unknown resource.
     QCOMPARE(m_api->call("GET", QStringLiteral("/sessions/0123/events"), {}, alice.token).status, 404);
-    QCOMPARE(m_api->call("GET", alice.path(QStringLiteral("/roster")), {}, alice.token).status, 404);
+    QCOMPARE(m_api->call("GET", alice.path(QStringLiteral("/contacts")), {}, alice.token).status, 404);
     QCOMPARE(m_api->call("GET", QStringLiteral("/nothing")).status, 404);
     // 405 with Allow.
     a = m_api->call("GET", QStringLiteral("/sessions"));
