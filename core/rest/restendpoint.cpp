@@ -444,6 +444,8 @@ void RestEndpoint::eventStream(RestSession *session, Http::Exchange *exchange)
         }
         after = last;
     }
+    // An id beyond the newest event must not make the stream skip the events still to come.
+    after = qMin(after, session->lastSeq());
     session->acknowledge(after);
     session->touch();
     // A stream ends itself after half a queue of events, so its client acknowledges them by

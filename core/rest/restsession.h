@@ -99,6 +99,8 @@ public:
     void attachReader();
     void detachReader();
     int readers() const { return m_readers; }
+    /// The seq of the newest event queued so far (0 before the first).
+    qint64 lastSeq() const { return m_nextSeq - 1; }
     /// What the session knows of the account's contacts and their presence (GET …/roster).
     const Roster &roster() const { return m_roster; }
     /// Sends presence {show?, status?, priority?} (already checked) and keeps it as the session's.

@@ -331,6 +331,20 @@ void tst_RestSseProsody::sseReconnectGetsExactlyTheMissedEvents()
     QCOMPARE(missed.at(1).value(QStringLiteral("body")).toString(), QStringLiteral("missed 2"));
     for (const SseClient::Event &e : again.events())
         QVERIFY2(e.id > lastSeen, "an event the client had came again");
+    // A Last-Event-ID from the future does not make a stream skip what is still to come.
+    SseClient future;
+    future.open(m_front.server->port(), alice.target(QStringLiteral("/events")),
+                alice.bearer() + "Last-Event-ID: 999999\r\n");
+    QVERIFY(future.waitHead());
+    bob.send("<message to='" + to + "' type='chat'><body>after the future</body></message>");
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            const QList<QJsonObject> m = future.ofKind(QStringLiteral("message"));
+            return !m.isEmpty() &&
+                   m.last().value(QStringLiteral("body")).toString() == QLatin1String("after the future");
+        },
+        10000));
+    future.abort();
     // What Last-Event-ID named is acknowledged: a poll from 0 no longer sees "before the drop".
     const Answer rest =
         m_front.api->call("GET", alice.path(QStringLiteral("/events?after=0")), {}, alice.token);
