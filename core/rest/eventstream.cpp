@@ -10,8 +10,8 @@
 
 namespace Switchboard::Rest {
 
-bool EventStream::start(RestSession *session, Http::Exchange *exchange, qint64 after, int keepAliveMs,
-                        int recycleAfter)
+EventStream *EventStream::start(RestSession *session, Http::Exchange *exchange, qint64 after, int keepAliveMs,
+                                int recycleAfter)
 {
     Http::Response head;
     head.contentType = QByteArrayLiteral("text/event-stream");
@@ -21,12 +21,9 @@ bool EventStream::start(RestSession *session, Http::Exchange *exchange, qint64 a
     head.headers.append({QByteArrayLiteral("X-Accel-Buffering"), QByteArrayLiteral("no")});
     head.headers.append({QByteArrayLiteral("X-Content-Type-Options"), QByteArrayLiteral("nosniff")});
     head.body = "retry: " + QByteArray::number(kRetryMs) + "\n\n";
-    if (!exchange->startStream(std::move(head)))
-        return false;
-    if (!exchange->isStreaming())
-        return true; // HEAD: the head was the whole answer
-    new EventStream(session, exchange, after, keepAliveMs, recycleAfter);
-    return true;
+    if (!exchange->startStream(std::move(head)) || !exchange->isStreaming())
+        return nullptr; // gone, or HEAD: the head was the whole answer
+    return new EventStream(session, exchange, after, keepAliveMs, recycleAfter);
 }
 
 EventStream::EventStream(RestSession *session, Http::Exchange *exchange, qint64 after, int keepAliveMs,

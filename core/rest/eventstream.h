@@ -34,10 +34,12 @@ class EventStream final : public QObject
     Q_DISABLE_COPY_MOVE(EventStream)
 public:
     /// Starts the answer on `exchange` (headers: text/event-stream, no-store, X-Accel-Buffering no)
-    /// and sends the events after `after`. Returns false when the answer could not start (then nothing
-    /// was made).
-    static bool start(RestSession *session, Http::Exchange *exchange, qint64 after, int keepAliveMs,
-                      int recycleAfter);
+    /// and sends the events after `after`. Returns the stream, or null when none was made (the client
+    /// had gone, or a HEAD request got the head alone).
+    static EventStream *start(RestSession *session, Http::Exchange *exchange, qint64 after, int keepAliveMs,
+                              int recycleAfter);
+    /// Ends the stream now (the answer's last chunk) and detaches from the session.
+    void end() { close(); }
 
     /// The reconnection time the stream asks of an EventSource (ms).
     static constexpr int kRetryMs = 1000;

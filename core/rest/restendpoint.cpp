@@ -450,9 +450,23 @@ void RestEndpoint::eventStream(RestSession *session, Http::Exchange *exchange)
     session->touch();
     // A stream ends itself after half a queue of events, so its client acknowledges them by
     // reconnecting before the queue can fill (EventStream).
-    if (!EventStream::start(session, exchange, after, m_config.restSseKeepAlive * 1000,
-                            qMax(1, m_config.restMaxQueue / 2)))
-        return; // the client has gone already
+    EventStream *stream = EventStream::start(session, exchange, after, m_config.restSseKeepAlive * 1000,
+                                             qMax(1, m_config.restMaxQueue / 2));
+    if (!stream)
+        return;
+    // Bounded like waiting polls: a new stream beyond kMaxStreamsPerSession ends the oldest (one a
+    // client lost without the connection's end being noticed yet, most likely).
+    const QString id = session->id();
+    if (!m_streams.contains(id))
+        connect(session, &Stream::ClientStream::finished, this, [this, id] { m_streams.remove(id); });
+    QList<QPointer<EventStream>> &streams = m_streams[id];
+    streams.removeIf([](const QPointer<EventStream> &s) { return s.isNull(); });
+    streams.append(stream);
+    while (streams.size() > kMaxStreamsPerSession) {
+        const QPointer<EventStream> oldest = streams.takeFirst();
+        if (oldest)
+            oldest->end();
+    }
 }
 
 void RestEndpoint::roster(RestSession *session, Http::Exchange *exchange)

@@ -5,7 +5,9 @@
 #include "stream/clientstream.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QObject>
+#include <QPointer>
 
 namespace Switchboard {
 class Limits;
@@ -26,6 +28,7 @@ class Resolver;
 
 namespace Switchboard::Rest {
 
+class EventStream;
 class RestSession;
 
 /// The REST front (docs/REST.md): the JSON API under rest_path. It checks each call (bearer token in
@@ -63,6 +66,8 @@ public:
     /// Events one poll returns at most, and by default.
     static constexpr int kMaxLimit = 1000;
     static constexpr int kDefaultLimit = 100;
+    /// Server-Sent Events streams one session may have open; a new one beyond ends the oldest.
+    static constexpr int kMaxStreamsPerSession = 4;
 
 private:
     void createSession(Http::Exchange *exchange);
@@ -86,6 +91,7 @@ private:
     Limits *m_limits = nullptr;
     Stream::ClientStream::UpstreamFactory m_factory;
     QElapsedTimer m_clock;
+    QHash<QString, QList<QPointer<EventStream>>> m_streams; ///< open event streams by session id
 };
 
 } // namespace Switchboard::Rest

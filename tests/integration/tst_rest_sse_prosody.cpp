@@ -4,6 +4,7 @@
 // the session), the roster with presence, a whole subscription handshake between two REST sessions
 // (RFC 6121 §3), presence updates, the per-account and per-address session limits, event expiry.
 #include "prosodyfixture.h"
+#include "rest/restendpoint.h"
 #include "server.h"
 #include "sseclient.h"
 #include "testclient.h"
@@ -206,6 +207,7 @@ private Q_SLOTS:
     void sseEndsWithTheSession();
     void sseRecyclesSoTheQueueCannotFill();
     void sseBadLastEventIdIs400();
+    void sseStreamsPerSessionAreBounded();
     void subscriptionHandshakeRosterAndPresence();
     void presenceAndSubscriptionErrors();
     void sessionsPerAccountAndAddressAre429();
@@ -432,6 +434,26 @@ void tst_RestSseProsody::sseBadLastEventIdIs400()
     QVERIFY(noToken.waitHead());
     QCOMPARE(noToken.status(), 401);
     QCOMPARE(m_front.api->call("DELETE", alice.path(), {}, alice.token).status, 204);
+}
+
+void tst_RestSseProsody::sseStreamsPerSessionAreBounded()
+{
+    const Session alice = m_front.login(m_prosody, QStringLiteral("alice"), QStringLiteral("many"));
+    QCOMPARE(alice.status, 201);
+    std::vector<std::unique_ptr<SseClient>> streams;
+    for (int i = 0; i <= Rest::RestEndpoint::kMaxStreamsPerSession; ++i) {
+        streams.push_back(std::make_unique<SseClient>());
+        streams.back()->open(m_front.server->port(), alice.target(QStringLiteral("/events")), alice.bearer());
+        QVERIFY(streams.back()->waitHead());
+        QCOMPARE(streams.back()->status(), 200);
+    }
+    // One beyond the bound ends the oldest; the others stay open.
+    QVERIFY(streams.front()->waitEnd());
+    for (std::size_t i = 1; i < streams.size(); ++i)
+        QVERIFY(!streams.at(i)->ended());
+    QCOMPARE(m_front.api->call("DELETE", alice.path(), {}, alice.token).status, 204);
+    for (std::size_t i = 1; i < streams.size(); ++i)
+        QVERIFY(streams.at(i)->waitEnd());
 }
 
 void tst_RestSseProsody::subscriptionHandshakeRosterAndPresence()
