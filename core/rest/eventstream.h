@@ -21,7 +21,7 @@ class RestSession;
 /// The stream only reads the session's queue: events stay there until the client acknowledges them
 /// (Last-Event-ID on its next connection, or a poll's `after`), so a stream lost on the way loses
 /// nothing. To keep a long-lived stream from filling the queue, the stream ends itself after
-/// `recycleAfter` events; an EventSource reconnects at once (the stream says `retry: 1000`) with
+/// `recycleAfter` events; the client reconnects (after `retry: 1000`, the stream's first line) with
 /// Last-Event-ID, which acknowledges what it got. It also ends after the session's final event
 /// (kind session, type closed), and when the session goes away.
 ///
