@@ -56,8 +56,13 @@ RestSession::RestSession(const Config &config, Client client, Login login, Upstr
     const qsizetype at = login.jid.indexOf(QLatin1Char('@'));
     m_username = login.jid.left(at);
     m_domain = login.jid.mid(at + 1).toLower();
-    // SASL takes the password; this object keeps no other copy.
-    m_sasl = std::make_unique<SaslLogin>(m_username, login.password, false);
+    // SASL takes the password; this object keeps no other copy (only the Credentials SASL leaves).
+    if (login.credentials && login.credentials->isValid()) {
+        m_credentials = login.credentials;
+        m_sasl = std::make_unique<SaslLogin>(*login.credentials, false);
+    } else {
+        m_sasl = std::make_unique<SaslLogin>(m_username, login.password, false);
+    }
     login.password.fill(QChar(0));
     m_started = m_lastCall = m_clock();
     m_roster.setAccount(m_username + QLatin1Char('@') + m_domain);
@@ -129,6 +134,8 @@ void RestSession::upstreamElement(const QString &, const QByteArray &xml)
             return;
         case SaslLogin::Outcome::Success:
             qCDebug(lcRest) << id() << "authenticated with" << m_sasl->mechanism();
+            if (std::optional<Credentials> kept = m_sasl->credentials())
+                m_credentials = std::move(kept);
             m_sasl.reset();
             m_authenticated = true;
             m_state = State::Binding;

@@ -48,6 +48,8 @@ public:
         QString password;
         QString resource;                    ///< empty: the server picks one
         std::optional<QJsonObject> presence; ///< {show, status, priority}; nullopt: no initial presence
+        /// Logs in from these instead of the password when set (a session restored without its client).
+        std::optional<Credentials> credentials;
     };
     /// The answer to pollEvents(): the events after `after`, and what to pass as `after` next time.
     struct Poll
@@ -69,6 +71,9 @@ public:
     /// refuses it (the session then finishes at once and emits nothing else).
     std::optional<Limits::Limit> start();
     bool isReady() const { return m_state == State::Ready; }
+    /// What logs this session in again without the password (docs/REST.md): set after a successful
+    /// SASL log-in, or from Login::credentials; nullopt before.
+    std::optional<Credentials> credentials() const { return m_credentials; }
     /// The full JID the server bound (empty before login).
     const QString &boundJid() const { return m_boundJid; }
     /// The bearer token of this session (the front sets it; compared by the front in constant time).
@@ -169,7 +174,8 @@ private:
     QString m_username;
     QString m_resource;
     std::optional<QJsonObject> m_presence;
-    std::unique_ptr<SaslLogin> m_sasl; ///< holds the password until SASL used it
+    std::unique_ptr<SaslLogin> m_sasl;        ///< holds the password until SASL used it
+    std::optional<Credentials> m_credentials; ///< memory only; docs/REST.md
     std::unique_ptr<Stream::Upstream> m_upstream;
     State m_state = State::Idle;
     bool m_authenticated = false;

@@ -72,6 +72,15 @@ SaslLogin::SaslLogin(const QString &username, const QString &password, bool plai
     : m_username(username), m_password(password), m_plainAllowed(plainAllowed)
 {}
 
+SaslLogin::SaslLogin(const Credentials &credentials, bool plainAllowed)
+    : m_username(credentials.username), m_plainAllowed(plainAllowed)
+{
+    if (credentials.isScram())
+        m_kept = credentials;
+    else
+        m_password = credentials.password; // PLAIN keeps the password: log in as with it
+}
+
 SaslLogin::~SaslLogin()
 {
     m_password.fill(QChar(0));
@@ -99,6 +108,22 @@ QStringList SaslLogin::offeredMechanisms(const QByteArray &featuresXml)
 SaslLogin::Outcome SaslLogin::start(const QByteArray &featuresXml, QByteArray *reply, QString *error)
 {
     const QStringList offered = offeredMechanisms(featuresXml);
+    if (m_kept) {
+        // A salted password is tied to its hash (RFC 5802 §3): no other mechanism can use it.
+        const auto hash = m_kept->mechanism == QLatin1String("SCRAM-SHA-256") ? ScramClient::Hash::Sha256
+                                                                              : ScramClient::Hash::Sha1;
+        if (!offered.contains(m_kept->mechanism)) {
+            if (error)
+                *error = QStringLiteral("the server no longer offers %1; log in again with the password")
+                             .arg(m_kept->mechanism);
+            return Outcome::NotAuthorized;
+        }
+        m_mechanism = m_kept->mechanism;
+        m_scram = std::make_unique<ScramClient>(hash, *m_kept);
+        m_kept.reset();
+        *reply = authElement(m_mechanism, m_scram->clientFirst());
+        return Outcome::Continue;
+    }
     for (const auto hash : {ScramClient::Hash::Sha256, ScramClient::Hash::Sha1}) {
         const QString name = ScramClient::mechanismName(hash);
         if (offered.contains(name)) {
@@ -114,8 +139,6 @@ SaslLogin::Outcome SaslLogin::start(const QByteArray &featuresXml, QByteArray *r
         m_mechanism = QStringLiteral("PLAIN");
         // RFC 4616 §2: [authzid] NUL authcid NUL passwd; no authzid, the server derives it.
         QByteArray message = '\0' + m_username.toUtf8() + '\0' + m_password.toUtf8();
-        m_password.fill(QChar(0));
-        m_password.clear();
         *reply = authElement(m_mechanism, message);
         message.fill('\0');
         return Outcome::Continue;
@@ -160,7 +183,7 @@ SaslLogin::Outcome SaslLogin::handle(const QByteArray &xml, QByteArray *reply, Q
         }
         const QByteArray final = m_scram->clientFinal(element.data, error);
         if (final.isEmpty())
-            return Outcome::Failed;
+            return m_scram->credentialsStale() ? Outcome::NotAuthorized : Outcome::Failed;
         *reply = responseElement(final);
         return Outcome::Continue;
     }
@@ -171,9 +194,29 @@ SaslLogin::Outcome SaslLogin::handle(const QByteArray &xml, QByteArray *reply, Q
                 return Outcome::Failed;
             m_verified = true;
         }
+        m_succeeded = true;
         return Outcome::Success;
     }
     return fail(QStringLiteral("unexpected SASL element <%1/>").arg(element.name));
+}
+
+std::optional<Credentials> SaslLogin::credentials() const
+{
+    if (!m_succeeded)
+        return std::nullopt;
+    Credentials credentials;
+    credentials.username = m_username;
+    credentials.mechanism = m_mechanism;
+    if (m_scram) {
+        credentials.salt = m_scram->salt();
+        credentials.iterations = m_scram->iterations();
+        credentials.saltedPassword = m_scram->saltedPassword();
+    } else {
+        credentials.password = m_password;
+    }
+    if (!credentials.isValid())
+        return std::nullopt;
+    return credentials;
 }
 
 } // namespace Switchboard::Rest

@@ -2,6 +2,7 @@
 #include "rest/scramclient.h"
 
 #include "base/constanttime.h"
+#include "rest/credentials.h"
 
 #include <QMessageAuthenticationCode>
 #include <QPasswordDigestor>
@@ -51,9 +52,19 @@ ScramClient::ScramClient(Hash hash, const QString &username, const QString &pass
     }
 }
 
+ScramClient::ScramClient(Hash hash, const Credentials &credentials, const QByteArray &nonce)
+    : ScramClient(hash, credentials.username, QString(), nonce)
+{
+    m_fromCredentials = true;
+    m_salt = credentials.salt;
+    m_iterations = credentials.iterations;
+    m_salted = credentials.saltedPassword;
+}
+
 ScramClient::~ScramClient()
 {
     wipe(m_password);
+    wipe(m_salted);
     wipe(m_serverSignature);
 }
 
@@ -101,13 +112,25 @@ QByteArray ScramClient::clientFinal(const QByteArray &serverFirst, QString *erro
         return fail(QStringLiteral("no salt in the server challenge"));
     if (!ok || iterations < 1 || iterations > kMaxIterations)
         return fail(QStringLiteral("bad iteration count in the server challenge"));
+    if (m_fromCredentials && (salt != m_salt || iterations != m_iterations)) {
+        // The server re-salted the password (a password change, a migration): the salted password we
+        // hold opens nothing any more.
+        m_stale = true;
+        return fail(QStringLiteral("the server asks for another salt or iteration count; log in again "
+                                   "with the password"));
+    }
     m_finalSent = true;
 
     // RFC 5802 §3: SaltedPassword := Hi(Normalize(password), salt, i), Hi being PBKDF2 with HMAC.
-    const int length = QCryptographicHash::hashLength(algorithm());
-    QByteArray salted =
-        QPasswordDigestor::deriveKeyPbkdf2(algorithm(), m_password, salt, iterations, quint64(length));
-    wipe(m_password);
+    if (!m_fromCredentials) {
+        const int length = QCryptographicHash::hashLength(algorithm());
+        m_salted =
+            QPasswordDigestor::deriveKeyPbkdf2(algorithm(), m_password, salt, iterations, quint64(length));
+        wipe(m_password);
+        m_salt = salt;
+        m_iterations = iterations;
+    }
+    const QByteArray &salted = m_salted;
     QByteArray clientKey = hmac(salted, QByteArrayLiteral("Client Key"));
     const QByteArray storedKey = QCryptographicHash::hash(clientKey, algorithm());
     // "biws" is base64("n,,"): the gs2 header without channel binding.
@@ -119,7 +142,6 @@ QByteArray ScramClient::clientFinal(const QByteArray &serverFirst, QString *erro
         proof[i] = char(proof[i] ^ clientSignature[i]);
     QByteArray serverKey = hmac(salted, QByteArrayLiteral("Server Key"));
     m_serverSignature = hmac(serverKey, authMessage);
-    wipe(salted);
     wipe(clientKey);
     wipe(serverKey);
     return withoutProof + ",p=" + proof.toBase64();

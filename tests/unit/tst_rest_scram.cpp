@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The SCRAM client against the published test vectors (RFC 5802 §5, RFC 7677 §3), and the SASL
 // negotiation step (RFC 6120 §6) fed with a server's elements: mechanism choice, PLAIN only when
-// allowed, failure conditions, and the server signature check.
+// allowed, failure conditions, and the server signature check. Logging in again from Credentials: the
+// vectors from the salted password alone, and a changed salt or iteration count refused.
 #include "rest/sasllogin.h"
 #include "rest/scramclient.h"
 
@@ -124,6 +125,161 @@ private Q_SLOTS:
         QVERIFY(!scram.verifyServerFinal("v=" + forged.toBase64(), &error));
         QVERIFY(!scram.verifyServerFinal("e=invalid-proof", &error));
         QVERIFY(error.contains(QLatin1String("invalid-proof")));
+    }
+
+    void vectorsFromSaltedPassword_data() { vectors_data(); }
+    void vectorsFromSaltedPassword()
+    {
+        QFETCH(bool, sha256);
+        QFETCH(QByteArray, nonce);
+        QFETCH(QByteArray, serverFirst);
+        QFETCH(QByteArray, clientFinal);
+        QFETCH(QByteArray, serverFinal);
+        const ScramClient::Hash hash = sha256 ? ScramClient::Hash::Sha256 : ScramClient::Hash::Sha1;
+        // Hi("pencil", salt, 4096) for the two vectors (PBKDF2, RFC 8018 §5.2), computed independently.
+        const QByteArray salted =
+            QByteArray::fromHex(sha256 ? "c4a49510323ab4f952cac1fa99441939e78ea74d6be81ddf7096e87513dc615d"
+                                       : "1d96ee3a529b5a5f9e47c01f229a2cb8a6e15f7d");
+        const qsizetype s = serverFirst.indexOf(",s=") + 3;
+        const QByteArray salt = QByteArray::fromBase64(serverFirst.mid(s, serverFirst.indexOf(",i=") - s));
+        // From the password: the salted password it derived is what a later log-in needs.
+        ScramClient fromPassword(hash, QStringLiteral("user"), QStringLiteral("pencil"), nonce);
+        QString error;
+        QCOMPARE(fromPassword.clientFinal(serverFirst, &error), clientFinal);
+        QCOMPARE(fromPassword.salt(), salt);
+        QCOMPARE(fromPassword.iterations(), 4096);
+        QCOMPARE(fromPassword.saltedPassword(), salted);
+
+        // From the salted password alone: the same proof, and the server's signature checks.
+        Credentials credentials;
+        credentials.username = QStringLiteral("user");
+        credentials.mechanism = ScramClient::mechanismName(hash);
+        credentials.salt = salt;
+        credentials.iterations = 4096;
+        credentials.saltedPassword = salted;
+        ScramClient scram(hash, credentials, nonce);
+        QCOMPARE(scram.clientFirst(), "n,,n=user,r=" + nonce);
+        QCOMPARE(scram.clientFinal(serverFirst, &error), clientFinal);
+        QVERIFY2(scram.verifyServerFinal(serverFinal, &error), qPrintable(error));
+        QVERIFY(!scram.credentialsStale());
+        QByteArray forged = QByteArray::fromBase64(serverFinal.mid(2));
+        forged[1] = char(forged[1] ^ 1);
+        QVERIFY(!scram.verifyServerFinal("v=" + forged.toBase64(), &error));
+    }
+
+    void staleCredentials_data()
+    {
+        QTest::addColumn<QByteArray>("serverFirst");
+        QTest::newRow("other salt") << QByteArray("r=abcdef,s=c2FsdHNhbHQ=,i=4096");
+        QTest::newRow("other iteration count") << QByteArray("r=abcdef,s=QSXCR+Q6sek8bf92,i=8192");
+    }
+    void staleCredentials()
+    {
+        QFETCH(QByteArray, serverFirst);
+        Credentials credentials;
+        credentials.username = QStringLiteral("user");
+        credentials.mechanism = QStringLiteral("SCRAM-SHA-1");
+        credentials.salt = QByteArray::fromBase64("QSXCR+Q6sek8bf92");
+        credentials.iterations = 4096;
+        credentials.saltedPassword = QByteArray::fromHex("1d96ee3a529b5a5f9e47c01f229a2cb8a6e15f7d");
+        ScramClient scram(ScramClient::Hash::Sha1, credentials, "abc");
+        QString error;
+        QVERIFY(scram.clientFinal(serverFirst, &error).isEmpty());
+        QVERIFY(scram.credentialsStale());
+        QVERIFY(error.contains(QLatin1String("password")));
+    }
+
+    void loginAgainFromCredentials()
+    {
+        ScramServer server;
+        SaslLogin first(QStringLiteral("user"), QStringLiteral("pencil"), false);
+        QVERIFY(!first.credentials());
+        QByteArray reply;
+        QString error;
+        first.start(features({QStringLiteral("SCRAM-SHA-256"), QStringLiteral("PLAIN")}), &reply, &error);
+        first.handle(saslElement("challenge", server.first(payload(reply))), &reply, &error);
+        QVERIFY(!first.credentials()); // not before success
+        QCOMPARE(first.handle(saslElement("success", server.final(payload(reply))), &reply, &error),
+                 SaslLogin::Outcome::Success);
+        const std::optional<Credentials> kept = first.credentials();
+        QVERIFY(kept);
+        QCOMPARE(kept->username, QStringLiteral("user"));
+        QCOMPARE(kept->mechanism, QStringLiteral("SCRAM-SHA-256"));
+        QCOMPARE(kept->salt, server.salt);
+        QCOMPARE(kept->iterations, server.iterations);
+        QCOMPARE(kept->saltedPassword,
+                 QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256, "pencil", server.salt,
+                                                    server.iterations, 32));
+        QVERIFY(kept->password.isEmpty()); // SCRAM keeps no password
+
+        // Again, without the password: the server accepts the proof, the client checks the server.
+        SaslLogin again(*kept, true);
+        QCOMPARE(
+            again.start(features({QStringLiteral("PLAIN"), QStringLiteral("SCRAM-SHA-256")}), &reply, &error),
+            SaslLogin::Outcome::Continue);
+        QCOMPARE(again.mechanism(), QStringLiteral("SCRAM-SHA-256"));
+        QCOMPARE(again.handle(saslElement("challenge", server.first(payload(reply))), &reply, &error),
+                 SaslLogin::Outcome::Continue);
+        const QByteArray verifier = server.final(payload(reply));
+        QVERIFY(!verifier.isEmpty());
+        QCOMPARE(again.handle(saslElement("success", verifier), &reply, &error), SaslLogin::Outcome::Success);
+        QCOMPARE(again.credentials()->saltedPassword, kept->saltedPassword);
+
+        // A server that forgets the salted password's salt (password changed): not-authorized, nothing
+        // sent that could be replayed.
+        server.salt = "newsaltnewsalt";
+        SaslLogin stale(*kept, false);
+        QCOMPARE(stale.start(features({QStringLiteral("SCRAM-SHA-256")}), &reply, &error),
+                 SaslLogin::Outcome::Continue);
+        const QByteArray sentBefore = reply;
+        QCOMPARE(stale.handle(saslElement("challenge", server.first(payload(reply))), &reply, &error),
+                 SaslLogin::Outcome::NotAuthorized);
+        QCOMPARE(reply, sentBefore);
+        QVERIFY(error.contains(QLatin1String("password")));
+        QVERIFY(!stale.credentials());
+    }
+
+    void credentialsNeedTheirMechanism()
+    {
+        Credentials credentials;
+        credentials.username = QStringLiteral("user");
+        credentials.mechanism = QStringLiteral("SCRAM-SHA-256");
+        credentials.salt = "salt";
+        credentials.iterations = 4096;
+        credentials.saltedPassword = QByteArray(32, 'k');
+        SaslLogin login(credentials, true);
+        QByteArray reply;
+        QString error;
+        // A SHA-256 salted password is no use to SCRAM-SHA-1 or PLAIN: only the password can log in.
+        QCOMPARE(
+            login.start(features({QStringLiteral("SCRAM-SHA-1"), QStringLiteral("PLAIN")}), &reply, &error),
+            SaslLogin::Outcome::NotAuthorized);
+        QVERIFY(reply.isEmpty());
+        QVERIFY(error.contains(QLatin1String("SCRAM-SHA-256")));
+    }
+
+    void plainCredentials()
+    {
+        SaslLogin first(QStringLiteral("user"), QStringLiteral("pencil"), true);
+        QByteArray reply;
+        QString error;
+        first.start(features({QStringLiteral("PLAIN")}), &reply, &error);
+        QCOMPARE(first.handle("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>", &reply, &error),
+                 SaslLogin::Outcome::Success);
+        const std::optional<Credentials> kept = first.credentials();
+        QVERIFY(kept);
+        QCOMPARE(kept->mechanism, QStringLiteral("PLAIN"));
+        QCOMPARE(kept->password, QStringLiteral("pencil"));
+        QVERIFY(kept->saltedPassword.isEmpty());
+
+        // PLAIN credentials log in like the password: PLAIN still only when allowed.
+        SaslLogin refused(*kept, false);
+        QCOMPARE(refused.start(features({QStringLiteral("PLAIN")}), &reply, &error),
+                 SaslLogin::Outcome::Failed);
+        SaslLogin again(*kept, true);
+        QCOMPARE(again.start(features({QStringLiteral("PLAIN")}), &reply, &error),
+                 SaslLogin::Outcome::Continue);
+        QCOMPARE(payload(reply), QByteArray("\0user\0pencil", 12));
     }
 
     void randomNonceAndEscapedName()

@@ -216,6 +216,79 @@ private Q_SLOTS:
         QVERIFY(h.upstream->calls.contains(QStringLiteral("close")));
     }
 
+    void keepsCredentialsAfterLogin()
+    {
+        Harness h;
+        QVERIFY(!h.session->credentials());
+        h.login();
+        // PLAIN (RFC 4616): the password is all there is to log in again with.
+        const std::optional<Credentials> kept = h.session->credentials();
+        QVERIFY(kept);
+        QCOMPARE(kept->username, QStringLiteral("alice"));
+        QCOMPARE(kept->mechanism, QStringLiteral("PLAIN"));
+        QCOMPARE(kept->password, QStringLiteral("secret"));
+    }
+
+    void logsInFromCredentials()
+    {
+        RestSession::Login login;
+        login.jid = QStringLiteral("alice@example.com");
+        Credentials credentials;
+        credentials.username = QStringLiteral("alice");
+        credentials.mechanism = QStringLiteral("PLAIN");
+        credentials.password = QStringLiteral("kept");
+        login.credentials = credentials;
+        Harness h({}, login);
+        QSignalSpy loggedIn(h.session.get(), &RestSession::loggedIn);
+        h.session->start();
+        h.session->upstreamOpened(h.session->id(), {});
+        h.element(kFeaturesPlain);
+        QCOMPARE(h.upstream->sent.size(), 1);
+        QVERIFY(h.upstream->sent.last().contains(QByteArray("\0alice\0kept", 11).toBase64()));
+        h.element(kSuccess);
+        h.element(kFeaturesBind);
+        h.element("<iq xmlns='jabber:client' type='result' id='sb-bind'><bind "
+                  "xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>alice@example.com/x</jid></bind></iq>");
+        h.element("<iq xmlns='jabber:client' type='result' id='sb-roster'/>");
+        QCOMPARE(loggedIn.size(), 1);
+        QCOMPARE(h.session->credentials()->password, QStringLiteral("kept"));
+    }
+
+    void staleScramCredentialsAreNotAuthorized()
+    {
+        RestSession::Login login;
+        login.jid = QStringLiteral("alice@example.com");
+        Credentials credentials;
+        credentials.username = QStringLiteral("alice");
+        credentials.mechanism = QStringLiteral("SCRAM-SHA-256");
+        credentials.salt = "oldsalt";
+        credentials.iterations = 4096;
+        credentials.saltedPassword = QByteArray(32, 's');
+        login.credentials = credentials;
+        Harness h({}, login);
+        QSignalSpy failed(h.session.get(), &RestSession::loginFailed);
+        h.session->start();
+        h.session->upstreamOpened(h.session->id(), {});
+        h.element("<stream:features xmlns:stream='http://etherx.jabber.org/streams'><mechanisms "
+                  "xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>SCRAM-SHA-256</mechanism>"
+                  "<mechanism>PLAIN</mechanism></mechanisms></stream:features>");
+        QCOMPARE(h.upstream->sent.size(), 1);
+        QVERIFY(h.upstream->sent.last().contains("mechanism='SCRAM-SHA-256'"));
+        const QByteArray auth = h.upstream->sent.last();
+        const QByteArray clientFirst = QByteArray::fromBase64(
+            auth.mid(auth.indexOf('>') + 1, auth.indexOf("</auth>") - auth.indexOf('>') - 1));
+        const QByteArray nonce = clientFirst.mid(clientFirst.indexOf(",r=") + 3);
+        // The server re-salted the password: only the password can log in now.
+        h.element(
+            "<challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>" +
+            QByteArray("r=" + nonce + "srv,s=" + QByteArray("newsalt").toBase64() + ",i=4096").toBase64() +
+            "</challenge>");
+        QCOMPARE(failed.size(), 1);
+        QCOMPARE(failed.at(0).at(0).value<RestSession::LoginError>(), RestSession::LoginError::NotAuthorized);
+        QCOMPARE(h.upstream->sent.size(), 1);
+        QVERIFY(h.session->isFinished());
+    }
+
     void unreachableAndSlowLogin()
     {
         Harness h;
