@@ -2,6 +2,7 @@
 // The composition root: command line and config, the Server, and (unless headless) the window.
 #include "base/epolldispatcher.h"
 #include "commandline.h"
+#include "rest/reststore.h"
 #include "server.h"
 #include "translations.h"
 
@@ -100,7 +101,10 @@ int main(int argc, char **argv)
         QTextStream(result.exitCode == 0 ? stdout : stderr) << result.output;
         return result.exitCode;
     }
-    const Switchboard::Config &config = result.config;
+    Switchboard::Config config = result.config;
+    // rest_store empty: the session store in the application's data folder ("off": none).
+    if (config.restStore.isEmpty())
+        config.restStore = Switchboard::Rest::RestStore::defaultFile();
     if (!config.logRules.isEmpty())
         QLoggingCategory::setFilterRules(config.logRules.join(QLatin1Char('\n')));
     // The system locale's language unless --lang / `lang` says otherwise; English when there is no

@@ -17,8 +17,9 @@ fi
 packages=(
     # toolchain
     build-essential cmake ninja-build pkg-config clang clang-format libclang-rt-14-dev git ca-certificates openssl
-    # Qt 6.4 (Core, Network, WebSockets, Xml, Widgets, Test, translations); Widgets needs the GL headers
-    qt6-base-dev qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
+    # Qt 6.4 (Core, Network, WebSockets, Xml, Sql, Widgets, Test, translations); Widgets needs the GL
+    # headers; the REST session store needs Qt Sql's SQLite driver (QSQLITE)
+    qt6-base-dev qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev libqt6sql6-sqlite
     # libraries
     libhttp-parser-dev libexpat1-dev zlib1g-dev libssl-dev
     # integration tests and benchmarks: the XMPP server, a DNS server for SRV tests, a browser, and the

@@ -304,6 +304,16 @@ bool setNewFile(const QString &value, Config &config, const Context &context, QS
     return true;
 }
 
+/// rest_store: a file like setNewFile, or "off" (no session store).
+bool setRestStore(const QString &value, Config &config, const Context &context, QString *reason)
+{
+    if (value == QLatin1String("off")) {
+        config.restStore = value;
+        return true;
+    }
+    return setNewFile<&Config::restStore>(value, config, context, reason);
+}
+
 /// RFC 8292 §2.1: the contact of a VAPID key, a mailto: or https: URI.
 bool setVapidSubject(const QString &value, Config &config, const Context &, QString *reason)
 {
@@ -682,6 +692,7 @@ const KeySpec keySpecs[] = {
      &getInt<&Config::restMaxEventAge>},
     {"rest_sse_keepalive", Shape::Single, &setInt<&Config::restSseKeepAlive, 1, 3600>,
      &getInt<&Config::restSseKeepAlive>},
+    {"rest_store", Shape::Single, &setRestStore, &getString<&Config::restStore>},
     {"public_url", Shape::Single, &setPublicUrl, &getString<&Config::publicUrl>},
     {"shutdown_timeout", Shape::Single, &setInt<&Config::shutdownTimeout, 1, 600>,
      &getInt<&Config::shutdownTimeout>},

@@ -112,6 +112,10 @@ struct Config
     int restMaxSessionsPerIp = 20;      ///< REST sessions open at once from one client address
     int restMaxEventAge = 86400;        ///< seconds an unacknowledged event is kept before it expires
     int restSseKeepAlive = 15;          ///< seconds between comment lines on a Server-Sent Events stream
+    /// SQLite file that keeps REST sessions over a graceful restart (docs/REST.md). As a key, empty means
+    /// rest.sqlite in the application data folder: the application fills that in (Rest::RestStore::
+    /// defaultFile()); a Server given an empty value keeps nothing, and so does one given "off".
+    QString restStore;
 
     // --- Process ---
     int shutdownTimeout = 10; ///< seconds SIGTERM/SIGINT may take to close every session and stream

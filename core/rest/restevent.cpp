@@ -108,4 +108,32 @@ QJsonObject Event::toJson() const
     return o;
 }
 
+std::optional<Event> Event::fromJson(const QJsonObject &object)
+{
+    Event e;
+    const QJsonValue seq = object.value(QStringLiteral("seq"));
+    if (!seq.isDouble() || seq.toInteger(-1) < 1)
+        return std::nullopt;
+    e.seq = seq.toInteger();
+    const auto text = [&object](const char *name, QString *out, bool required) {
+        const QJsonValue value = object.value(QLatin1String(name));
+        if (value.isUndefined())
+            return !required;
+        if (!value.isString())
+            return false;
+        *out = value.toString();
+        if (out->isNull())
+            *out = QStringLiteral(""); // present but empty stays present (toJson() writes it)
+        return true;
+    };
+    QString xml;
+    if (!text("kind", &e.kind, true) || !text("from", &e.from, true) || !text("to", &e.to, true) ||
+        !text("type", &e.type, true) || !text("id", &e.id, true) || !text("xml", &xml, true) ||
+        !text("body", &e.body, false) || !text("subject", &e.subject, false) || !text("show", &e.show, false) ||
+        !text("status", &e.status, false) || e.kind.isEmpty())
+        return std::nullopt;
+    e.xml = xml.toUtf8();
+    return e;
+}
+
 } // namespace Switchboard::Rest

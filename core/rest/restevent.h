@@ -5,6 +5,8 @@
 #include <QJsonObject>
 #include <QString>
 
+#include <optional>
+
 namespace Switchboard::Rest {
 
 /// What a top-level stanza says at a glance: its element, addressing and the children an event or a
@@ -38,6 +40,9 @@ struct Event
     /// "subscription" (RFC 6121 §3), any stanza of type error is "error" (RFC 6120 §8.3).
     static Event fromStanza(const StanzaSummary &stanza, const QByteArray &xml);
     QJsonObject toJson() const;
+    /// The event toJson() wrote (the session store reads events back); nullopt when a field is missing
+    /// or of the wrong type.
+    static std::optional<Event> fromJson(const QJsonObject &object);
 };
 
 } // namespace Switchboard::Rest
