@@ -63,12 +63,14 @@ void LinkUpstream::close()
     // The link finishes on its own while the client stream goes away: it moves to the registry, which
     // outlives it and counts it until it is gone, bounces what the server still sends before it sees
     // our close (XEP-0206 §7), closes the stream and deletes itself.
-    if (m_registry)
-        m_registry->linkRetired(m_link);
     m_link->retire(m_registry, [hub = m_hub, id = m_id, stream = m_stream](const QByteArray &xml) {
         if (hub)
             Q_EMIT hub->noClient(id, stream, xml);
     });
+    // After retire(): it disconnects everything connected to the link's signals, destroyed() too (Qt's
+    // QObject::disconnect()), which the registry counts the link down with.
+    if (m_registry)
+        m_registry->linkRetired(m_link);
     m_link = nullptr;
 }
 
