@@ -295,6 +295,12 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
 
 Server::~Server()
 {
+    // Quitting without shutdown() (the window closed): REST sessions are kept all the same.
+    if (!d->shuttingDown) {
+        QString storeError;
+        if (!d->rest->saveSessions(&storeError))
+            qCWarning(lcServer).noquote() << "REST sessions not saved:" << storeError;
+    }
     // Sessions first: they talk to the resolver and the hub while closing.
     d->http.reset();
     d->websocket.reset();
@@ -318,6 +324,13 @@ bool Server::start(QString *error)
         }
     }
     d->address = address;
+    // The REST session store before anything listens: a store that cannot be used stops start-up.
+    QString storeError;
+    if (!d->rest->openStore(&storeError)) {
+        if (error)
+            *error = tr("Cannot use rest_store: %1").arg(storeError);
+        return false;
+    }
     const bool tls = !d->config.tlsCertFile.isEmpty();
     if (tls) {
         QSslConfiguration configuration;
@@ -349,6 +362,8 @@ bool Server::start(QString *error)
     qCInfo(lcServer).noquote() << "BOSH endpoint at" << boshUrl().toString();
     if (tls && port() != 0)
         qCInfo(lcServer).noquote() << "BOSH endpoint at" << secureBoshUrl().toString();
+    // REST sessions kept by the last graceful shutdown log in again (docs/REST.md).
+    d->rest->restoreSessions();
     return true;
 }
 
@@ -360,6 +375,10 @@ void Server::shutdown()
     // Stop accepting; a request on a connection still open is refused like a new session in drain.
     d->http->close();
     d->streams->setDraining(true);
+    // REST sessions go to the session store before their streams close, so they survive the restart.
+    QString storeError;
+    if (!d->rest->saveSessions(&storeError))
+        qCWarning(lcServer).noquote() << "REST sessions not saved:" << storeError;
     d->streams->terminateAll(Stream::Condition::SystemShutdown);
     d->shutdownDeadline.start(std::chrono::seconds(qMax(1, d->config.shutdownTimeout)));
     finishShutdownWhenQuiet();

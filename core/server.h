@@ -31,12 +31,14 @@ public:
     explicit Server(const Config &config, QObject *parent = nullptr);
     ~Server() override;
 
-    /// Starts listening (plain and/or TLS, see Config::tlsCertFile). Returns false and sets `error` when
-    /// an address cannot be bound or the certificate or key cannot be read.
+    /// Starts listening (plain and/or TLS, see Config::tlsCertFile) and takes up the REST sessions the
+    /// session store kept (Config::restStore). Returns false and sets `error` when an address cannot be
+    /// bound, the certificate or key cannot be read, or the session store cannot be used.
     bool start(QString *error = nullptr);
     /// Stops listening and ends every session with `system-shutdown` at once.
     void stop();
-    /// Graceful shutdown (SIGTERM): stops accepting, answers held BOSH requests and closes WebSocket
+    /// Graceful shutdown (SIGTERM): stops accepting, saves REST sessions to the session store
+    /// (rest_store), answers held BOSH requests and closes WebSocket
     /// streams with `system-shutdown`, closes every server stream properly, and emits
     /// shutdownFinished() once all of that is on the wire, or after Config::shutdownTimeout seconds.
     void shutdown();

@@ -7,6 +7,7 @@
 #include "rest/eventstream.h"
 #include "rest/restrequest.h"
 #include "rest/restsession.h"
+#include "rest/reststore.h"
 #include "stream/linkupstream.h"
 #include "stream/ownedstreams.h"
 #include "stream/streamregistry.h"
@@ -173,9 +174,22 @@ void RestEndpoint::handle(Http::Exchange *exchange)
         exchange->respond(methodNotAllowed(allowed));
         return;
     }
+    pruneEnded();
+    if (m_ended.count(id) != 0) {
+        endedSession(id, action, exchange);
+        return;
+    }
     RestSession *session = authorize(id, exchange);
     if (!session)
         return;
+    if (!session->isReady() &&
+        (action == "messages" || action == "stanzas" || action == "presence" || action == "subscriptions")) {
+        // A restored session logging in again: its events can be read, nothing sent yet.
+        Http::Response response = error(503, QStringLiteral("the session is logging in again"));
+        response.headers.append({QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")});
+        exchange->respond(std::move(response));
+        return;
+    }
     if (action.isEmpty())
         deleteSession(session, exchange);
     else if (action == "messages")
@@ -202,11 +216,11 @@ RestSession *RestEndpoint::authorize(const QString &id, Http::Exchange *exchange
         return nullptr;
     }
     auto *session = qobject_cast<RestSession *>(m_registry->find(id));
-    if (!session || session->isFinished() || !session->isReady()) {
+    if (!session || session->isFinished() || !(session->isReady() || session->isRestored())) {
         exchange->respond(error(404, QStringLiteral("no such session")));
         return nullptr;
     }
-    if (!constantTimeEquals(header.mid(7).trimmed(), session->token())) {
+    if (!session->tokenMatches(header.mid(7).trimmed())) {
         exchange->respond(error(401, QStringLiteral("wrong token for this session")));
         return nullptr;
     }
@@ -503,6 +517,62 @@ void RestEndpoint::subscription(RestSession *session, Http::Exchange *exchange)
     response.status = 204;
     response.contentType.clear();
     exchange->respond(std::move(response));
+}
+
+void RestEndpoint::endedSession(const QString &id, const QByteArray &action, Http::Exchange *exchange)
+{
+    const auto it = m_ended.find(id);
+    const QByteArray header = exchange->request().header("authorization");
+    if (!header.startsWith("Bearer ") || header.size() <= 7) {
+        exchange->respond(error(401, QStringLiteral("an Authorization: Bearer token is needed")));
+        return;
+    }
+    if (!constantTimeEquals(SessionSnapshot::tokenHashOf(header.mid(7).trimmed()), it->second.tokenHash)) {
+        exchange->respond(error(401, QStringLiteral("wrong token for this session")));
+        return;
+    }
+    if (action.isEmpty()) {
+        forgetEnded(id);
+        Http::Response response;
+        response.status = 204;
+        response.contentType.clear();
+        exchange->respond(std::move(response));
+        return;
+    }
+    if (action != "events") {
+        exchange->respond(error(404, QStringLiteral("no such session")));
+        return;
+    }
+    qint64 after = 0, wait = 0, limit = 0;
+    Http::Response refusal;
+    if (!intParameter(exchange->request(), "after", 0, std::numeric_limits<qint64>::max(), 0, &after,
+                      &refusal) ||
+        !intParameter(exchange->request(), "wait", 0, 3600, 0, &wait, &refusal) ||
+        !intParameter(exchange->request(), "limit", 1, kMaxLimit, kDefaultLimit, &limit, &refusal)) {
+        exchange->respond(std::move(refusal));
+        return;
+    }
+    // Nothing more will come: what is left is answered at once, and once the final "session" event has
+    // been given, the session is gone.
+    const SessionSnapshot &ended = it->second;
+    QJsonArray events;
+    qint64 next = qMin(after, ended.nextSeq - 1);
+    bool last = false;
+    for (const Event &event : ended.events) {
+        if (event.seq <= after)
+            continue;
+        if (events.size() >= limit)
+            break;
+        events.append(event.toJson());
+        next = event.seq;
+        last = event.kind == QLatin1String("session");
+    }
+    const qint64 refused = ended.refused;
+    if (last || ended.events.empty() || ended.events.back().seq <= after)
+        forgetEnded(id);
+    exchange->respond(json(200, QJsonObject{{QStringLiteral("events"), events},
+                                            {QStringLiteral("next"), next},
+                                            {QStringLiteral("refused"), refused}}));
 }
 
 } // namespace Switchboard::Rest

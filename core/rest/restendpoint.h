@@ -2,12 +2,16 @@
 #pragma once
 
 #include "base/config.h"
+#include "rest/sessionsnapshot.h"
 #include "stream/clientstream.h"
 
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+
+#include <map>
+#include <memory>
 
 namespace Switchboard {
 class Limits;
@@ -30,6 +34,7 @@ namespace Switchboard::Rest {
 
 class EventStream;
 class RestSession;
+class RestStore;
 
 /// The REST front (docs/REST.md): the JSON API under rest_path. It checks each call (bearer token in
 /// constant time, JSON fields, stanza shape), turns it into RestSession calls and answers, now or
@@ -58,6 +63,19 @@ public:
     void handle(Http::Exchange *exchange);
     int sessionCount() const;
 
+    // The session store (docs/REST.md "When Switchboard restarts"); restendpointstore.cpp.
+    /// Opens the store named by rest_store (empty or "off": none) and reads what the last graceful
+    /// shutdown left there, then empties it: a crash afterwards never restores those sessions twice.
+    /// False with `error` set when the store cannot be used (start-up stops).
+    bool openStore(QString *error);
+    /// Takes up every session openStore() read: same id, token, events and seq; each logs in again from
+    /// its Credentials and binds its resource. One whose log-in fails ends: its client reads what is
+    /// left, and the final "session" event, once.
+    void restoreSessions();
+    /// Graceful shutdown, before the sessions end: writes every logged-in (or restored) session, and
+    /// every ended one not yet read, to the store in one transaction. Once; false with `error` set.
+    bool saveSessions(QString *error = nullptr);
+
     /// How often session deadlines are checked; long polls and IQ waits end late by at most this.
     static constexpr int kTickMs = 250;
     /// The longest an IQ sent through /stanzas may wait for its reply, and the default (s).
@@ -82,6 +100,13 @@ private:
     void subscription(RestSession *session, Http::Exchange *exchange);
     /// The session named in the path, once the bearer token matches it; else answers 401/404 itself.
     RestSession *authorize(const QString &id, Http::Exchange *exchange);
+    /// A call on a restored session that ended (its log-in again failed): its events, read once.
+    void endedSession(const QString &id, const QByteArray &action, Http::Exchange *exchange);
+    /// Keeps an ended restored session for its client, at most rest_idle_timeout; forgets it.
+    void keepEnded(SessionSnapshot snapshot);
+    void forgetEnded(const QString &id);
+    /// Forgets the ended sessions nobody read within rest_idle_timeout.
+    void pruneEnded();
 
     Config m_config;
     Xmpp::Resolver *m_resolver = nullptr;
@@ -92,6 +117,11 @@ private:
     Stream::ClientStream::UpstreamFactory m_factory;
     QElapsedTimer m_clock;
     QHash<QString, QList<QPointer<EventStream>>> m_streams; ///< open event streams by session id
+    std::unique_ptr<RestStore> m_store;
+    std::vector<SessionSnapshot> m_stored;      ///< read by openStore(), taken up by restoreSessions()
+    std::map<QString, SessionSnapshot> m_ended; ///< restored sessions that ended, until their client reads
+    std::map<QString, qint64> m_endedAt;        ///< when each of m_ended ended (m_clock)
+    bool m_saved = false;
 };
 
 } // namespace Switchboard::Rest

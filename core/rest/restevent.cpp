@@ -129,9 +129,15 @@ std::optional<Event> Event::fromJson(const QJsonObject &object)
     QString xml;
     if (!text("kind", &e.kind, true) || !text("from", &e.from, true) || !text("to", &e.to, true) ||
         !text("type", &e.type, true) || !text("id", &e.id, true) || !text("xml", &xml, true) ||
-        !text("body", &e.body, false) || !text("subject", &e.subject, false) || !text("show", &e.show, false) ||
-        !text("status", &e.status, false) || e.kind.isEmpty())
+        !text("body", &e.body, false) || !text("subject", &e.subject, false) ||
+        !text("show", &e.show, false) || !text("status", &e.status, false) || e.kind.isEmpty())
         return std::nullopt;
+    const QJsonValue expired = object.value(QStringLiteral("expired"));
+    if (!expired.isUndefined()) {
+        if (!expired.isDouble() || expired.toInteger(-1) < 0)
+            return std::nullopt;
+        e.expired = expired.toInteger();
+    }
     e.xml = xml.toUtf8();
     return e;
 }

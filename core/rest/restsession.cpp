@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "rest/restsession.h"
 
+#include "base/constanttime.h"
 #include "rest/restrequest.h"
 #include "xmpp/xmlescape.h"
 
@@ -529,12 +530,15 @@ void RestSession::end(Condition condition, const QString &reason)
         return;
     m_state = State::Closed;
     m_sasl.reset();
-    // The client learns why in its last event; waiting polls get it now.
-    Event last;
-    last.kind = QStringLiteral("session");
-    last.type = QStringLiteral("closed");
-    last.status = condition == Condition::None ? reason : Stream::conditionName(condition);
-    queueEvent(std::move(last));
+    // The client learns why in its last event; waiting polls get it now. Not when the session is saved
+    // for a restart: it goes on then, and the next event's seq is the one this would take.
+    if (!m_persisted) {
+        Event last;
+        last.kind = QStringLiteral("session");
+        last.type = QStringLiteral("closed");
+        last.status = condition == Condition::None ? reason : Stream::conditionName(condition);
+        queueEvent(std::move(last));
+    }
     std::deque<Waiting> waiting;
     waiting.swap(m_polls);
     for (Waiting &w : waiting) {
@@ -566,6 +570,7 @@ void RestSession::acknowledge(qint64 upTo)
 {
     while (!m_events.empty() && m_events.front().seq <= upTo)
         m_events.pop_front();
+    m_acknowledged = qMax(m_acknowledged, qMin(upTo, m_nextSeq - 1));
 }
 
 void RestSession::attachReader()
@@ -608,6 +613,52 @@ void RestSession::expireEvents(qint64 now)
     note.status = QStringLiteral("%1 unread events were older than rest_max_event_age").arg(count);
     note.expired = count;
     queueEvent(std::move(note));
+}
+
+// --- the session store ---
+
+RestSession::Snapshot RestSession::snapshot() const
+{
+    Snapshot s;
+    s.id = id();
+    s.tokenHash = m_tokenHash;
+    s.jid = m_username + QLatin1Char('@') + m_domain;
+    // The resource the server bound (it may have picked it), else the one asked for.
+    const qsizetype slash = m_boundJid.indexOf(QLatin1Char('/'));
+    s.resource = slash >= 0 ? m_boundJid.mid(slash + 1) : m_resource;
+    s.presence = m_presence;
+    if (m_credentials)
+        s.credentials = *m_credentials;
+    s.push = m_storedPush;
+    s.nextSeq = m_nextSeq;
+    s.acknowledged = m_acknowledged;
+    s.refused = m_refused;
+    s.ended = isFinished();
+    for (const Event &event : m_events) {
+        if (event.seq > m_acknowledged)
+            s.events.push_back(event);
+    }
+    return s;
+}
+
+void RestSession::restore(const Snapshot &snapshot)
+{
+    m_restored = true;
+    m_tokenHash = snapshot.tokenHash;
+    m_nextSeq = qMax<qint64>(1, snapshot.nextSeq);
+    m_acknowledged = snapshot.acknowledged;
+    m_refused = snapshot.refused;
+    m_storedPush = snapshot.push;
+    m_events.assign(snapshot.events.begin(), snapshot.events.end());
+    // rest_max_event_age counts from the restart: the store keeps no time.
+    const qint64 now = m_clock();
+    for (Event &event : m_events)
+        event.queuedAt = now;
+}
+
+bool RestSession::tokenMatches(QByteArrayView token) const
+{
+    return !m_tokenHash.isEmpty() && constantTimeEquals(SessionSnapshot::tokenHashOf(token), m_tokenHash);
 }
 
 } // namespace Switchboard::Rest

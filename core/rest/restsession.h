@@ -4,6 +4,7 @@
 #include "rest/restevent.h"
 #include "rest/roster.h"
 #include "rest/sasllogin.h"
+#include "rest/sessionsnapshot.h"
 #include "stream/clientstream.h"
 
 #include <QJsonArray>
@@ -77,7 +78,11 @@ public:
     /// The full JID the server bound (empty before login).
     const QString &boundJid() const { return m_boundJid; }
     /// The bearer token of this session (the front sets it; compared by the front in constant time).
-    void setToken(const QByteArray &token) { m_token = token; }
+    void setToken(const QByteArray &token)
+    {
+        m_token = token;
+        m_tokenHash = SessionSnapshot::tokenHashOf(token);
+    }
     const QByteArray &token() const { return m_token; }
 
     /// Every API call counts as activity for rest_idle_timeout.
@@ -112,6 +117,25 @@ public:
     bool sendPresence(const QJsonObject &presence);
     /// Events that expired unread after rest_max_event_age, so far in this session.
     qint64 expired() const { return m_expired; }
+    // The session store (docs/REST.md "When Switchboard restarts").
+    using Snapshot = SessionSnapshot;
+    /// What the store keeps of this session: id, token hash, JID, resource, presence, Credentials (once
+    /// logged in), seq counters and the unacknowledged events. `ended` once the session finished.
+    Snapshot snapshot() const;
+    /// Takes up a stored session, before start(): its token hash, events, seq counters and push target.
+    /// Its Login carries the snapshot's JID, resource, presence and Credentials (a log-in again). Its
+    /// events can be read (pollEvents()) while it logs in again.
+    void restore(const Snapshot &snapshot);
+    bool isRestored() const { return m_restored; }
+    /// The session was saved to the store and ends for a restart: it queues no final "session" event,
+    /// whose seq the restored session would give again.
+    void setPersisted() { m_persisted = true; }
+    /// Whether `token` is this session's bearer token: SHA-256 compared in constant time (a restored
+    /// session knows only the hash).
+    bool tokenMatches(QByteArrayView token) const;
+    /// The push target as stored (opaque JSON; empty: none). Push delivery decides what it means.
+    const QJsonObject &storedPush() const { return m_storedPush; }
+    void setStoredPush(const QJsonObject &push) { m_storedPush = push; }
 
     // Stream::ClientStream
     void terminate(Stream::Condition condition, const QString &text = {}) override;
@@ -191,6 +215,12 @@ private:
     Roster m_roster;
     int m_readers = 0; ///< attached Server-Sent Events streams
     qint64 m_expired = 0;
+    // The session store:
+    QByteArray m_tokenHash;    ///< SHA-256 of the token
+    qint64 m_acknowledged = 0; ///< the highest `after` a poll passed (clamped to what was given)
+    bool m_restored = false;
+    bool m_persisted = false;
+    QJsonObject m_storedPush;
 };
 
 } // namespace Switchboard::Rest

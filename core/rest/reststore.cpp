@@ -49,9 +49,9 @@ const std::vector<Migration> &migrations()
           " token_sha256 BLOB NOT NULL,"
           " jid TEXT NOT NULL,"
           " resource TEXT NOT NULL,"
-          " presence TEXT,"              // JSON object; NULL: no initial presence
-          " credentials TEXT NOT NULL,"  // Credentials::toJson()
-          " push TEXT,"                  // the push target's JSON; NULL: none
+          " presence TEXT,"             // JSON object; NULL: no initial presence
+          " credentials TEXT NOT NULL," // Credentials::toJson()
+          " push TEXT,"                 // the push target's JSON; NULL: none
           " next_seq INTEGER NOT NULL,"
           " acknowledged_seq INTEGER NOT NULL,"
           " refused INTEGER NOT NULL,"
@@ -115,13 +115,13 @@ bool preparePrivateFile(const QString &fileName, QString *error)
         // It holds what logs sessions in (salted passwords): nobody else may read it.
         const mode_t before = st.st_mode & 07777;
         if (::fchmod(fd, S_IRUSR | S_IWUSR) != 0) {
-            *error = tr("the session store '%1' is readable by others (mode %2) and cannot be made 0600: %3")
-                         .arg(fileName, QString::number(before, 8),
-                              QString::fromLocal8Bit(std::strerror(errno)));
+            *error =
+                tr("the session store '%1' is readable by others (mode %2) and cannot be made 0600: %3")
+                    .arg(fileName, QString::number(before, 8), QString::fromLocal8Bit(std::strerror(errno)));
             ok = false;
         } else {
-            qCWarning(lcRestStore).noquote() << "session store" << fileName << "had mode"
-                                             << QString::number(before, 8) << "; now 0600";
+            qCWarning(lcRestStore).noquote() << QStringLiteral("session store %1 had mode %2; now 0600")
+                                                    .arg(fileName, QString::number(before, 8));
         }
     }
     ::close(fd);
@@ -249,7 +249,8 @@ bool RestStore::check(QString *error)
         if (!migrate(int(version), error))
             return false; // migrate() rolled back
         if (!query.exec(QStringLiteral("COMMIT"))) {
-            *error = tr("cannot write the session store '%1': %2").arg(m_fileName, sqlError(query.lastError()));
+            *error =
+                tr("cannot write the session store '%1': %2").arg(m_fileName, sqlError(query.lastError()));
             return false;
         }
         return true;
@@ -276,13 +277,14 @@ bool RestStore::migrate(int from, QString *error)
             }
         }
         if (!query.exec(QStringLiteral("PRAGMA user_version = %1").arg(step.to))) {
-            *error = tr("cannot write the session store '%1': %2").arg(m_fileName, sqlError(query.lastError()));
+            *error =
+                tr("cannot write the session store '%1': %2").arg(m_fileName, sqlError(query.lastError()));
             query.exec(QStringLiteral("ROLLBACK"));
             return false;
         }
         if (from > 0)
-            qCInfo(lcRestStore).noquote() << "session store" << m_fileName << "migrated to schema version"
-                                          << step.to;
+            qCInfo(lcRestStore).noquote()
+                << "session store" << m_fileName << "migrated to schema version" << step.to;
     }
     return true;
 }
@@ -299,10 +301,11 @@ std::optional<std::vector<SessionSnapshot>> RestStore::load(QString *error)
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
     QSqlQuery sessions(db);
     sessions.setForwardOnly(true);
-    if (!sessions.exec(QStringLiteral(
-            "SELECT id, token_sha256, jid, resource, presence, credentials, push, next_seq, "
-            "acknowledged_seq, refused, ended FROM sessions ORDER BY id")))
-        return fail(tr("cannot read the session store '%1': %2").arg(m_fileName, sqlError(sessions.lastError())));
+    if (!sessions.exec(
+            QStringLiteral("SELECT id, token_sha256, jid, resource, presence, credentials, push, next_seq, "
+                           "acknowledged_seq, refused, ended FROM sessions ORDER BY id")))
+        return fail(
+            tr("cannot read the session store '%1': %2").arg(m_fileName, sqlError(sessions.lastError())));
     QSqlQuery events(db);
     events.setForwardOnly(true);
     events.prepare(QStringLiteral("SELECT seq, event FROM events WHERE session_id = ? ORDER BY seq"));
@@ -344,7 +347,8 @@ std::optional<std::vector<SessionSnapshot>> RestStore::load(QString *error)
             return bad("fields");
         events.addBindValue(s.id);
         if (!events.exec())
-            return fail(tr("cannot read the session store '%1': %2").arg(m_fileName, sqlError(events.lastError())));
+            return fail(
+                tr("cannot read the session store '%1': %2").arg(m_fileName, sqlError(events.lastError())));
         while (events.next()) {
             const qint64 seq = events.value(0).toLongLong();
             const std::optional<QJsonObject> object = jsonObject(events.value(1));
@@ -369,7 +373,8 @@ bool RestStore::save(const std::vector<SessionSnapshot> &sessions, QString *erro
     QSqlQuery query(db);
     const auto fail = [&](const QSqlQuery &failed) {
         if (error)
-            *error = tr("cannot write the session store '%1': %2").arg(m_fileName, sqlError(failed.lastError()));
+            *error =
+                tr("cannot write the session store '%1': %2").arg(m_fileName, sqlError(failed.lastError()));
         db.rollback();
         return false;
     };
@@ -378,7 +383,8 @@ bool RestStore::save(const std::vector<SessionSnapshot> &sessions, QString *erro
             *error = tr("cannot write the session store '%1': %2").arg(m_fileName, sqlError(db.lastError()));
         return false;
     }
-    if (!query.exec(QStringLiteral("DELETE FROM events")) || !query.exec(QStringLiteral("DELETE FROM sessions")))
+    if (!query.exec(QStringLiteral("DELETE FROM events")) ||
+        !query.exec(QStringLiteral("DELETE FROM sessions")))
         return fail(query);
     QSqlQuery insertSession(db);
     insertSession.prepare(QStringLiteral(
@@ -391,7 +397,8 @@ bool RestStore::save(const std::vector<SessionSnapshot> &sessions, QString *erro
         insertSession.addBindValue(s.tokenHash);
         insertSession.addBindValue(s.jid);
         insertSession.addBindValue(s.resource);
-        insertSession.addBindValue(s.presence ? QVariant(json(*s.presence)) : QVariant(QMetaType::fromType<QString>()));
+        insertSession.addBindValue(s.presence ? QVariant(json(*s.presence))
+                                              : QVariant(QMetaType::fromType<QString>()));
         QString credentials = json(s.credentials.toJson());
         insertSession.addBindValue(credentials);
         credentials.fill(QChar(0));

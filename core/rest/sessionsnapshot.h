@@ -28,8 +28,8 @@ struct SessionSnapshot
     /// The presence sent after logging in ({show, status, priority}); nullopt: none.
     std::optional<QJsonObject> presence;
     Credentials credentials;
-    QJsonObject push;      ///< the push target as its owner keeps it; empty: none. Opaque here
-    qint64 nextSeq = 1;    ///< the seq the next event gets
+    QJsonObject push;        ///< the push target as its owner keeps it; empty: none. Opaque here
+    qint64 nextSeq = 1;      ///< the seq the next event gets
     qint64 acknowledged = 0; ///< the highest `after` the client passed
     qint64 refused = 0;      ///< stanzas refused at a full queue so far
     /// The session has ended (its log-in again was refused): only its events are left, to be read once.
