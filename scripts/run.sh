@@ -55,6 +55,8 @@ prosody_pid="$(bash scripts/prosody-local.sh --dir "$work/prosody" --c2s "$c2s" 
     --account "alice:$alice_pw" --account "bob:$bob_pw")"
 
 args=(--host 127.0.0.1 --port "$port" --path /http-bind/ --ws-path /xmpp-websocket --route "localhost=127.0.0.1:$c2s" --no-tls-domain localhost)
+# The demo's REST sessions belong to its throw-away Prosody: their store goes with it.
+args+=(--set rest_store="$work/rest.sqlite")
 [[ -z "${DISPLAY:-}" ]] && args=(--no-gui "${args[@]}")
 "$build/app/switchboard" "${args[@]}" &
 switchboard_pid=$!

@@ -83,7 +83,8 @@ elif [[ -z "${SWITCHBOARD_BOSH_URL:-}" ]]; then
     [[ -x "$binary" ]] || { echo "run-client-tests.sh: $binary is not an executable" >&2; exit 1; }
     port="$(free_port)"
     "$binary" --no-gui --host 127.0.0.1 --port "$port" --path /http-bind/ \
-        --route "localhost=127.0.0.1:$c2s" --no-tls-domain localhost >"$work/switchboard.log" 2>&1 &
+        --route "localhost=127.0.0.1:$c2s" --no-tls-domain localhost \
+        --set rest_store="$work/rest.sqlite" >"$work/switchboard.log" 2>&1 &
     switchboard_pid=$!
     for ((i = 0; i < 200; i++)); do
         port_open "$port" && break
