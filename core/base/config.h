@@ -116,6 +116,8 @@ struct Config
     /// rest.sqlite in the application data folder: the application fills that in (Rest::RestStore::
     /// defaultFile()); a Server given an empty value keeps nothing, and so does one given "off".
     QString restStore;
+    int restReconnectDelay = 1000; ///< ms before the first try to reach the server again after the link drops
+    int restReconnectMaxDelay = 60; ///< seconds: the most the reconnection backoff waits between tries
 
     // --- Process ---
     int shutdownTimeout = 10; ///< seconds SIGTERM/SIGINT may take to close every session and stream

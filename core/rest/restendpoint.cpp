@@ -48,6 +48,14 @@ Http::Response error(int status, const QString &message, const QString &field = 
     return response;
 }
 
+/// 503 with Retry-After (RFC 9110 §10.2.3) for a session whose server link is down.
+Http::Response reconnecting(const RestSession *session, const QString &message)
+{
+    Http::Response response = error(503, message);
+    response.headers.append({QByteArrayLiteral("Retry-After"), QByteArray::number(session->retryAfter())});
+    return response;
+}
+
 Http::Response error(const Refusal &refusal)
 {
     return error(refusal.status, refusal.message, refusal.field);
@@ -182,7 +190,7 @@ void RestEndpoint::handle(Http::Exchange *exchange)
     RestSession *session = authorize(id, exchange);
     if (!session)
         return;
-    if (!session->isReady() &&
+    if (!session->isReady() && !session->isReconnecting() &&
         (action == "messages" || action == "stanzas" || action == "presence" || action == "subscriptions")) {
         // A restored session logging in again: its events can be read, nothing sent yet.
         Http::Response response = error(503, QStringLiteral("the session is logging in again"));
@@ -216,7 +224,7 @@ RestSession *RestEndpoint::authorize(const QString &id, Http::Exchange *exchange
         return nullptr;
     }
     auto *session = qobject_cast<RestSession *>(m_registry->find(id));
-    if (!session || session->isFinished() || !(session->isReady() || session->isRestored())) {
+    if (!session || session->isFinished() || !(session->isLoggedIn() || session->isRestored())) {
         exchange->respond(error(404, QStringLiteral("no such session")));
         return nullptr;
     }
@@ -347,7 +355,11 @@ void RestEndpoint::sendMessage(RestSession *session, Http::Exchange *exchange)
             error(413, QStringLiteral("the message is larger than max_stanza_size"), QStringLiteral("body")));
         return;
     }
-    session->send(message->xml);
+    if (!session->send(message->xml)) {
+        exchange->respond(reconnecting(session, QStringLiteral("the link to the XMPP server is down, and "
+                                                               "enough is held for it already")));
+        return;
+    }
     exchange->respond(json(202, QJsonObject{{QStringLiteral("id"), message->id}}));
 }
 
@@ -379,6 +391,11 @@ void RestEndpoint::sendStanza(RestSession *session, Http::Exchange *exchange)
     }
     const bool isRequest = stanza->name == QLatin1String("iq") &&
                            (stanza->type == QLatin1String("get") || stanza->type == QLatin1String("set"));
+    if (!session->canSend()) {
+        exchange->respond(reconnecting(session, QStringLiteral("the link to the XMPP server is down, and "
+                                                               "enough is held for it already")));
+        return;
+    }
     if (!isRequest) {
         session->send(stanza->xml);
         Http::Response response;
@@ -394,10 +411,18 @@ void RestEndpoint::sendStanza(RestSession *session, Http::Exchange *exchange)
         return;
     }
     QPointer<Http::Exchange> pending(exchange);
+    QPointer<RestSession> owner(session);
     const bool sent = session->sendIq(
-        stanza->xml, stanza->id, timeout * 1000, [pending](const std::optional<QByteArray> &reply) {
+        stanza->xml, stanza->id, timeout * 1000, [pending, owner](const std::optional<QByteArray> &reply) {
             if (!pending)
                 return;
+            if (!reply && owner && owner->isReconnecting()) {
+                // The server session that would have answered is gone with its link: the IQ may or may
+                // not have been handled.
+                pending->respond(reconnecting(owner, QStringLiteral("the link to the XMPP server dropped "
+                                                                    "before the reply came")));
+                return;
+            }
             if (!reply) {
                 pending->respond(error(504, QStringLiteral("no reply in time")));
                 return;

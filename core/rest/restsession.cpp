@@ -52,11 +52,13 @@ QByteArray resourceConstraint(const StanzaSummary &stanza)
 RestSession::RestSession(const Config &config, Client client, Login login, UpstreamFactory factory,
                          Clock clock, Monitor::Hub *hub, Limits *limits, QObject *parent)
     : Stream::ClientStream(config, std::move(client), std::move(factory), hub, limits, parent),
-      m_clock(std::move(clock)), m_resource(login.resource), m_presence(std::move(login.presence))
+      m_clock(std::move(clock)), m_resource(login.resource), m_presence(std::move(login.presence)),
+      m_backoff(config.restReconnectDelay, qint64(config.restReconnectMaxDelay) * 1000)
 {
     const qsizetype at = login.jid.indexOf(QLatin1Char('@'));
     m_username = login.jid.left(at);
     m_domain = login.jid.mid(at + 1).toLower();
+    m_archive.setOwnBareJid(m_username + QLatin1Char('@') + m_domain);
     // SASL takes the password; this object keeps no other copy (only the Credentials SASL leaves).
     if (login.credentials && login.credentials->isValid()) {
         m_credentials = login.credentials;
@@ -120,6 +122,13 @@ void RestSession::upstreamElement(const QString &, const QByteArray &xml)
         onFeatures(xml);
         return;
     }
+    if (stanza.ns == QLatin1String("urn:xmpp:sm:3")) {
+        onStreamManagement(StreamManagement::parse(xml));
+        return;
+    }
+    // XEP-0198 §4: every stanza handled counts, whatever becomes of it.
+    if (stanza.ns == QLatin1String("jabber:client") && StreamManagement::isStanza(xml))
+        m_sm.received();
     switch (m_state) {
     case State::Authenticating: {
         if (!m_sasl) {
@@ -134,7 +143,8 @@ void RestSession::upstreamElement(const QString &, const QByteArray &xml)
             sendToServer(reply);
             return;
         case SaslLogin::Outcome::Success:
-            qCDebug(lcRest) << id() << "authenticated with" << m_sasl->mechanism();
+            qCDebug(lcRest) << id() << (m_relogin ? "authenticated again with" : "authenticated with")
+                            << m_sasl->mechanism();
             if (std::optional<Credentials> kept = m_sasl->credentials())
                 m_credentials = std::move(kept);
             m_sasl.reset();
@@ -164,6 +174,9 @@ void RestSession::upstreamElement(const QString &, const QByteArray &xml)
             }
             if (hub())
                 hub()->reportBound(id(), id(), m_boundJid);
+            // XEP-0198 §3: stream management is enabled after bind, with resumption asked for.
+            if (m_smOffered)
+                sendToServer(m_sm.enable());
             // RFC 6121 §2.1.3: the roster first, so presence that follows finds its contacts.
             m_state = State::Roster;
             sendToServer("<iq xmlns='jabber:client' type='get' id='" + QByteArray(kRosterId.data()) +
@@ -173,9 +186,17 @@ void RestSession::upstreamElement(const QString &, const QByteArray &xml)
         break;
     case State::Roster:
         if (stanza.name == QLatin1String("iq") && stanza.id == kRosterId) {
-            // The roster answer is the client's first event (kind iq, id sb-roster).
+            // The roster answer is the client's first event (kind iq, id sb-roster); after a new log-in
+            // it comes again, as the server has it now.
             queueEvent(Event::fromStanza(stanza, xml));
-            if (m_presence) {
+            if (m_relogin) {
+                // XEP-0313 §4: what arrived while the link was down, before presence brings more.
+                m_droppedAt = m_droppedAt.isValid() ? m_droppedAt : QDateTime::currentDateTimeUtc();
+                sendToServer(m_archive.start(QStringLiteral("sb-mam%1").arg(++m_catchups), m_droppedAt));
+            }
+            if (m_relogin && m_lastPresence) {
+                sendToServer(*m_lastPresence);
+            } else if (m_presence) {
                 QByteArray presence = "<presence xmlns='jabber:client'>";
                 const QString show = m_presence->value(QStringLiteral("show")).toString();
                 const QString status = m_presence->value(QStringLiteral("status")).toString();
@@ -189,7 +210,12 @@ void RestSession::upstreamElement(const QString &, const QByteArray &xml)
                                 "</priority>";
                 sendToServer(presence + "</presence>");
             }
+            if (m_relogin) {
+                backOnline(QStringLiteral("online"));
+                return;
+            }
             m_state = State::Ready;
+            m_everReady = true;
             m_lastCall = m_clock();
             Q_EMIT loggedIn(m_boundJid);
             return;
@@ -198,7 +224,8 @@ void RestSession::upstreamElement(const QString &, const QByteArray &xml)
     default:
         break;
     }
-    if (m_state == State::Binding || m_state == State::Roster || m_state == State::Ready)
+    if (m_state == State::Binding || m_state == State::Roster || m_state == State::Ready ||
+        m_state == State::Resuming)
         onReadyStanza(xml);
 }
 
@@ -221,15 +248,35 @@ void RestSession::onFeatures(const QByteArray &xml)
         return;
     }
     if (m_state == State::Binding) {
-        // RFC 6120 §7.6: bind the requested resource, or let the server choose.
-        QByteArray bind = "<iq xmlns='jabber:client' type='set' id='" + QByteArray(kBindId.data()) +
-                          "'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'";
-        if (m_resource.isEmpty())
-            bind += "/>";
-        else
-            bind += "><resource>" + xmlEscaped(m_resource) + "</resource></bind>";
-        sendToServer(bind + "</iq>");
+        m_smOffered = StreamManagement::offered(xml);
+        if (m_relogin && m_sm.canResume() && m_smOffered) {
+            // XEP-0198 §5: resume the old session instead of binding a new one.
+            m_state = State::Resuming;
+            sendToServer(m_sm.resume());
+            return;
+        }
+        if (m_relogin && m_sm.isCounting()) {
+            // No resumption: the old server session is gone, and what it never acknowledged with it.
+            m_resend += m_sm.failed({});
+            failIqs();
+        }
+        bind();
     }
+}
+
+void RestSession::bind()
+{
+    // RFC 6120 §7.6: bind the requested resource, or let the server choose; after a drop, the one
+    // the server bound before.
+    QByteArray request = "<iq xmlns='jabber:client' type='set' id='" + QByteArray(kBindId.data()) +
+                         "'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'";
+    if (m_relogin && !m_boundJid.isEmpty() && m_boundJid.contains(QLatin1Char('/')))
+        m_resource = m_boundJid.mid(m_boundJid.indexOf(QLatin1Char('/')) + 1);
+    if (m_resource.isEmpty())
+        request += "/>";
+    else
+        request += "><resource>" + xmlEscaped(m_resource) + "</resource></bind>";
+    sendToServer(request + "</iq>");
 }
 
 void RestSession::onReadyStanza(const QByteArray &xml)
@@ -237,6 +284,37 @@ void RestSession::onReadyStanza(const QByteArray &xml)
     const StanzaSummary stanza = summarize(xml);
     if (!stanza.valid || stanza.ns != QLatin1String("jabber:client"))
         return; // stream-level elements are not the client's business
+    if (m_archive.isRunning()) {
+        QByteArray out;
+        QString error;
+        switch (m_archive.handle(xml, &out, &error)) {
+        case ArchiveCatchup::Step::Message:
+            queueEvent(Event::fromStanza(summarize(out), out));
+            return;
+        case ArchiveCatchup::Step::Duplicate:
+            return;
+        case ArchiveCatchup::Step::NextPage:
+            sendToServer(out);
+            return;
+        case ArchiveCatchup::Step::Done:
+            endCatchup(error);
+            return;
+        case ArchiveCatchup::Step::NotMine:
+            break;
+        }
+        // Live messages wait for the archive's older ones, so events keep the server's order.
+        if (stanza.name == QLatin1String("message") && m_archive.hold(xml))
+            return;
+    }
+    if (stanza.name == QLatin1String("message") && !m_archive.noteLive(xml)) {
+        qCDebug(lcRest) << id() << "dropped a message given already (XEP-0359 stanza-id)";
+        return;
+    }
+    deliver(stanza, xml);
+}
+
+void RestSession::deliver(const StanzaSummary &stanza, const QByteArray &xml)
+{
     if (stanza.name == QLatin1String("iq")) {
         if (stanza.type == QLatin1String("result") || stanza.type == QLatin1String("error")) {
             const auto it = m_iqs.find(stanza.id);
@@ -291,6 +369,9 @@ void RestSession::sendToServer(const QByteArray &xml)
 {
     if (!m_upstream)
         return;
+    // XEP-0198 §4: every stanza sent after <enable/> is kept until the server acknowledges it.
+    if (m_sm.isCounting() && StreamManagement::isStanza(xml))
+        m_sm.sent(xml);
     forwarded(id(), Monitor::Direction::ToServer, xml);
     m_upstream->send(xml);
 }
@@ -382,23 +463,71 @@ void RestSession::answerPolls()
 
 // --- from the client ---
 
+bool RestSession::canSend() const
+{
+    return m_state == State::Ready || (isReconnecting() && int(m_held.size()) < kMaxHeld);
+}
+
+int RestSession::retryAfter() const
+{
+    if (m_state != State::Reconnecting)
+        return 1 + m_config.connectTimeout; // a log-in under way: at most its deadline
+    return int(qMax<qint64>(1, (m_retryAt - m_clock() + 999) / 1000));
+}
+
+void RestSession::setBackoffRandom(Backoff::Random random)
+{
+    m_backoff = Backoff(m_config.restReconnectDelay, qint64(m_config.restReconnectMaxDelay) * 1000,
+                        std::move(random));
+}
+
 bool RestSession::send(const QByteArray &stanza)
 {
-    if (m_state != State::Ready)
+    if (!canSend())
         return false;
     touch();
+    const StanzaSummary summary = summarize(stanza);
+    // RFC 6121 §4.2, §4.4: presence without a `to` is what the account shows everyone; a new log-in
+    // shows it again.
+    if (summary.name == QLatin1String("presence") && summary.to.isEmpty() &&
+        (summary.type.isEmpty() || summary.type == QLatin1String("unavailable")))
+        m_lastPresence = stanza;
+    if (m_state != State::Ready) {
+        m_held.push_back(stanza);
+        return true;
+    }
     sendToServer(stanza);
+    requestAck();
     return true;
 }
 
 bool RestSession::sendIq(const QByteArray &stanza, const QString &iqId, qint64 timeoutMs, IqReply reply)
 {
-    if (m_state != State::Ready || m_iqs.contains(iqId))
+    if (!canSend() || m_iqs.contains(iqId))
         return false;
     touch();
     m_iqs.insert(iqId, {m_clock() + timeoutMs, std::move(reply)});
+    if (m_state != State::Ready) {
+        m_held.push_back(stanza);
+        return true;
+    }
     sendToServer(stanza);
+    requestAck();
     return true;
+}
+
+void RestSession::requestAck()
+{
+    if (!m_sm.isEnabled())
+        return;
+    if (m_sm.unacked() > StreamManagement::kMaxUnacked) {
+        // A server that acknowledges nothing for this long is not listening: drop the link; what is
+        // unacknowledged is sent again on the next one.
+        linkDropped(QStringLiteral("the server does not acknowledge stanzas (XEP-0198)"));
+        return;
+    }
+    if (const QByteArray r = m_sm.request(); !r.isEmpty())
+        sendToServer(r);
 }
 
 void RestSession::logout()
@@ -417,7 +546,7 @@ void RestSession::terminate(Condition condition, const QString &text)
         return;
     if (m_state == State::Ready)
         sendToServer(kUnavailable.toByteArray());
-    if (m_state != State::Ready && m_state != State::Closed) {
+    if (!m_everReady && m_state != State::Ready && m_state != State::Closed) {
         failLogin(LoginError::Unreachable, text.isEmpty() ? Stream::conditionName(condition) : text,
                   condition);
         return;
@@ -445,10 +574,10 @@ void RestSession::checkTimers()
     if (isFinished())
         return;
     const qint64 now = m_clock();
-    if (m_state != State::Ready) {
+    if (!m_everReady) {
         // ServerLink's connect_timeout covers the way to an open stream; SASL, bind and the roster get
         // as long again.
-        if (now - m_started >= 2 * qint64(m_config.connectTimeout) * 1000)
+        if (m_state != State::Ready && now - m_started >= 2 * qint64(m_config.connectTimeout) * 1000)
             failLogin(LoginError::Unreachable, QStringLiteral("login took too long"),
                       Condition::ConnectionTimeout);
         return;
@@ -481,9 +610,152 @@ void RestSession::checkTimers()
         }
     }
     if (now - m_lastCall >= qint64(m_config.restIdleTimeout) * 1000) {
-        sendToServer(kUnavailable.toByteArray());
+        if (m_state == State::Ready)
+            sendToServer(kUnavailable.toByteArray());
         end(Condition::ConnectionTimeout, QStringLiteral("idle"));
+        return;
     }
+    if (m_state == State::Reconnecting) {
+        if (now >= m_retryAt)
+            reconnect();
+    } else if (m_state != State::Ready) {
+        if (now - m_started >= 2 * qint64(m_config.connectTimeout) * 1000)
+            linkDropped(QStringLiteral("logging in again took too long"));
+    } else if (m_sm.isEnabled() && m_sm.unacked() > 0) {
+        requestAck();
+    }
+}
+
+// --- when the link drops ---
+
+void RestSession::linkDropped(const QString &reason)
+{
+    if (isFinished())
+        return;
+    const bool wasReady = m_state == State::Ready;
+    qCInfo(lcRest) << id() << "server link lost:" << reason;
+    m_state = State::Reconnecting;
+    retireUpstream();
+    m_sasl.reset();
+    m_sm.linkLost();
+    if (wasReady)
+        m_droppedAt = QDateTime::currentDateTimeUtc();
+    if (m_archive.isRunning())
+        endCatchup(QStringLiteral("the link dropped"));
+    // Without a session to resume, nothing will answer the IQs that wait.
+    if (!m_sm.canResume()) {
+        m_resend += m_sm.failed({});
+        failIqs();
+    }
+    if (wasReady)
+        sessionEvent(QStringLiteral("reconnecting"), reason);
+    m_retryAt = m_clock() + m_backoff.next();
+}
+
+void RestSession::reconnect()
+{
+    if (!m_credentials) {
+        end(Condition::NotAuthorized, QStringLiteral("nothing to log in again with"));
+        return;
+    }
+    qCDebug(lcRest) << id() << "reconnecting, try" << m_backoff.attempts();
+    m_state = State::Connecting;
+    m_relogin = true;
+    m_started = m_clock();
+    m_sasl = std::make_unique<SaslLogin>(*m_credentials, false);
+    m_upstream = makeUpstream(id());
+    Stream::Upstream::OpenParams params;
+    params.domain = m_domain;
+    m_upstream->open(params);
+}
+
+void RestSession::backOnline(const QString &type)
+{
+    m_state = State::Ready;
+    m_backoff.reset();
+    m_lastCall = m_clock();
+    qCInfo(lcRest) << id() << "server link back:" << type;
+    sessionEvent(type, m_boundJid);
+    // What the old session never acknowledged first, then what the client sent meanwhile: the order
+    // the client sent them in.
+    for (const QByteArray &stanza : std::exchange(m_resend, {}))
+        sendToServer(stanza);
+    for (const QByteArray &stanza : std::exchange(m_held, {}))
+        sendToServer(stanza);
+    requestAck();
+}
+
+void RestSession::failIqs()
+{
+    const QHash<QString, PendingIq> iqs = std::exchange(m_iqs, {});
+    for (const PendingIq &iq : iqs)
+        iq.reply(std::nullopt);
+}
+
+void RestSession::onStreamManagement(const StreamManagement::Element &element)
+{
+    using Kind = StreamManagement::Element::Kind;
+    switch (element.kind) {
+    case Kind::Enabled:
+        m_sm.enabled(element);
+        return;
+    case Kind::Request:
+        sendToServer(m_sm.answer());
+        return;
+    case Kind::Ack:
+        if (!m_sm.acknowledge(element.h)) {
+            // XEP-0198 §4: an h beyond what was sent is the server's error; start afresh.
+            m_resend += m_sm.failed({});
+            linkDropped(QStringLiteral("the server acknowledged stanzas never sent (XEP-0198)"));
+        }
+        return;
+    case Kind::Resumed: {
+        if (m_state != State::Resuming)
+            return;
+        bool ok = false;
+        const QList<QByteArray> again = m_sm.resumed(element, &ok);
+        if (!ok) {
+            m_resend += m_sm.failed({});
+            linkDropped(QStringLiteral("the server resumed with an impossible count (XEP-0198)"));
+            return;
+        }
+        // XEP-0198 §5: what the server did not get goes again; nothing else is needed.
+        m_resend = again + std::exchange(m_resend, {});
+        backOnline(QStringLiteral("resumed"));
+        return;
+    }
+    case Kind::Failed:
+        if (m_state == State::Resuming) {
+            qCDebug(lcRest) << id() << "resumption refused:" << element.condition;
+            m_resend += m_sm.failed(element);
+            failIqs();
+            m_state = State::Binding;
+            bind();
+            return;
+        }
+        m_sm.enableFailed();
+        return;
+    case Kind::None:
+        return;
+    }
+}
+
+void RestSession::endCatchup(const QString &error)
+{
+    if (!error.isEmpty())
+        qCInfo(lcRest) << id() << "archive catch-up ended early:" << error;
+    qCDebug(lcRest) << id() << "caught up on" << m_archive.caughtUp() << "messages";
+    for (const QByteArray &xml : m_archive.takeHeld())
+        deliver(summarize(xml), xml);
+}
+
+void RestSession::sessionEvent(const QString &type, const QString &status)
+{
+    Event event;
+    event.kind = QStringLiteral("session");
+    event.type = type;
+    event.status = status;
+    queueEvent(std::move(event));
 }
 
 // --- the end ---
@@ -492,6 +764,10 @@ void RestSession::upstreamClosed(const QString &)
 {
     if (m_state == State::Closed)
         return;
+    if (m_everReady) {
+        linkDropped(QStringLiteral("the server closed the stream"));
+        return;
+    }
     if (m_state != State::Ready) {
         failLogin(LoginError::Unreachable, QStringLiteral("the server closed the stream"), Condition::None);
         return;
@@ -505,6 +781,11 @@ void RestSession::upstreamFailed(const QString &stream, Xmpp::LinkFailure failur
     if (m_state == State::Closed)
         return;
     const Condition condition = linkFailed(stream, failure, m_state != State::Connecting);
+    if (m_everReady) {
+        // A server restart (system-shutdown), a network failure: the session outlives its link.
+        linkDropped(reason.isEmpty() ? Stream::conditionName(condition) : reason);
+        return;
+    }
     if (m_state != State::Ready) {
         failLogin(LoginError::Unreachable, reason.isEmpty() ? Stream::conditionName(condition) : reason,
                   condition);
@@ -517,6 +798,16 @@ void RestSession::failLogin(LoginError error, const QString &reason, Condition c
 {
     if (isFinished() || m_state == State::Ready)
         return;
+    if (m_everReady) {
+        // Logging in again: only the server's refusal of the kept credentials ends the session (the
+        // client must log in with the password); anything else is tried again.
+        qCInfo(lcRest) << id() << "log-in again failed:" << error << reason;
+        if (error == LoginError::NotAuthorized)
+            end(Condition::NotAuthorized, reason);
+        else
+            linkDropped(reason);
+        return;
+    }
     qCDebug(lcRest) << id() << "login failed:" << error << reason;
     m_sasl.reset();
     m_state = State::Closed;

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "rest/archivecatchup.h"
+#include "rest/backoff.h"
 #include "rest/restevent.h"
 #include "rest/roster.h"
 #include "rest/sasllogin.h"
 #include "rest/sessionsnapshot.h"
+#include "rest/streammanagement.h"
 #include "stream/clientstream.h"
 
 #include <QJsonArray>
@@ -28,6 +31,16 @@ namespace Switchboard::Rest {
 /// are handled there. The server side is an Upstream from the factory (a fake in unit tests); time is
 /// the clock's (milliseconds), read by checkTimers(), which the owner calls on its tick. No socket of
 /// the client's is known here: callers pass callbacks, answered once, now or later.
+///
+/// When the server link of a logged-in session drops, the session does not end (docs/REST.md "When
+/// the server link drops"): it tells the client (a "session" event, type "reconnecting"), tries again
+/// with Backoff (rest_reconnect_delay, doubling up to rest_reconnect_max_delay, with jitter), resumes
+/// the stream where the server allows it (XEP-0198, StreamManagement) or logs in again from the kept
+/// Credentials, binds the same resource, fetches the roster, restores the last presence and catches up
+/// from the server's archive (XEP-0313, ArchiveCatchup); then a "session" event of type "resumed" or
+/// "online". What the client sends meanwhile is held (kMaxHeld) and sent once the link is back. It
+/// gives up only when the server refuses the kept credentials (a "closed" event with status
+/// "not-authorized") or rest_idle_timeout passes without a call.
 ///
 /// Lives in its front's thread. loggedIn() or loginFailed() fires once after start(); finished()
 /// fires once, after which the owner deletes the session (deleteLater).
@@ -72,6 +85,14 @@ public:
     /// refuses it (the session then finishes at once and emits nothing else).
     std::optional<Limits::Limit> start();
     bool isReady() const { return m_state == State::Ready; }
+    /// Logged in once and not over: Ready, or reconnecting. The API serves such a session.
+    bool isLoggedIn() const { return m_everReady && m_state != State::Closed; }
+    /// The server link dropped and is not back yet (the session still lives).
+    bool isReconnecting() const { return isLoggedIn() && m_state != State::Ready; }
+    /// send() and sendIq() take a stanza now: Ready, or reconnecting with room to hold it.
+    bool canSend() const;
+    /// While reconnecting: seconds until the next try, at least 1 (for Retry-After).
+    int retryAfter() const;
     /// What logs this session in again without the password (docs/REST.md): set after a successful
     /// SASL log-in, or from Login::credentials; nullopt before.
     std::optional<Credentials> credentials() const { return m_credentials; }
@@ -87,10 +108,12 @@ public:
 
     /// Every API call counts as activity for rest_idle_timeout.
     void touch();
-    /// Sends one stanza (already checked by the caller) to the server. False unless logged in.
+    /// Sends one stanza (already checked by the caller) to the server; while reconnecting, holds it
+    /// to send when the link is back. False when not logged in, or kMaxHeld stanzas are held already.
     bool send(const QByteArray &stanza);
-    /// Sends an IQ get/set with id `id` and calls `reply` with the answer, or with nullopt after
-    /// `timeoutMs`, or when the session ends first.
+    /// Sends an IQ get/set with id `id` (held like send() while reconnecting) and calls `reply` with the
+    /// answer, or with nullopt after `timeoutMs`, when the session ends first, or when the link dropped
+    /// and the server's session with it (then isReconnecting() is true when `reply` runs).
     bool sendIq(const QByteArray &stanza, const QString &id, qint64 timeoutMs, IqReply reply);
     /// Events after `after` (at most `limit`); those up to `after` count as acknowledged and are freed.
     /// With none to give, waits up to `waitMs` for one, then answers with an empty list. A session that
@@ -154,6 +177,10 @@ public:
     static constexpr int kMaxWaitSeconds = 60;
     /// Polls one session may have waiting; a new one beyond answers the oldest at once (empty).
     static constexpr int kMaxWaitingPolls = 4;
+    /// Client stanzas held while the link is down; send() refuses more (the front answers 503).
+    static constexpr int kMaxHeld = 100;
+    /// Injects the backoff's randomness (tests: a fixed value); [0, 1).
+    void setBackoffRandom(Backoff::Random random);
 
 Q_SIGNALS:
     /// Logged in: bound to `jid`, roster fetched, initial presence sent.
@@ -165,7 +192,17 @@ Q_SIGNALS:
     void eventQueued(qint64 seq, int pending, bool taken);
 
 private:
-    enum class State { Idle, Connecting, Authenticating, Binding, Roster, Ready, Closed };
+    enum class State {
+        Idle,
+        Connecting,
+        Authenticating,
+        Binding,
+        Resuming,
+        Roster,
+        Ready,
+        Reconnecting,
+        Closed
+    };
     void onFeatures(const QByteArray &xml);
     void onReadyStanza(const QByteArray &xml);
     /// Answers the IQ gets Switchboard handles itself; true when it did.
@@ -179,6 +216,25 @@ private:
     void failLogin(LoginError error, const QString &reason, Stream::Condition condition);
     void end(Stream::Condition condition, const QString &reason);
     void retireUpstream();
+    // Reconnection (docs/REST.md "When the server link drops").
+    /// The link of a logged-in session dropped (or a try to log in again failed): wait, then retry.
+    void linkDropped(const QString &reason);
+    /// The backoff passed: open a new link and log in again from m_credentials.
+    void reconnect();
+    /// Sends the bind request (RFC 6120 §7), on a new session or after <failed/> to <resume/>.
+    void bind();
+    /// Ready again after a resumption or a new log-in: resend, flush what was held, tell the client.
+    void backOnline(const QString &type);
+    /// Answers every waiting IQ with nullopt (the server's session that would answer is gone).
+    void failIqs();
+    /// Asks the server to acknowledge (XEP-0198 <r/>) when stanzas wait for it.
+    void requestAck();
+    void onStreamManagement(const StreamManagement::Element &element);
+    /// Gives the catch-up's held live messages to the queue.
+    void endCatchup(const QString &error);
+    /// A message or other stanza from the server, after the archive and the dedupe had their say.
+    void deliver(const StanzaSummary &stanza, const QByteArray &xml);
+    void sessionEvent(const QString &type, const QString &status);
 
     struct Waiting
     {
@@ -221,6 +277,20 @@ private:
     bool m_restored = false;
     bool m_persisted = false;
     QJsonObject m_storedPush;
+
+    // Reconnection.
+    bool m_everReady = false; ///< logged in once: a drop reconnects instead of ending
+    bool m_relogin = false;   ///< the current log-in is a reconnection
+    bool m_smOffered = false; ///< the current stream's features offer XEP-0198
+    qint64 m_retryAt = 0;
+    Backoff m_backoff;
+    StreamManagement m_sm;
+    ArchiveCatchup m_archive;
+    std::deque<QByteArray> m_held;            ///< client stanzas while reconnecting (kMaxHeld)
+    QList<QByteArray> m_resend;               ///< messages the old server session never acknowledged
+    std::optional<QByteArray> m_lastPresence; ///< the client's last broadcast presence
+    QDateTime m_droppedAt;                    ///< wall clock, for an archive query without an id
+    int m_catchups = 0;
 };
 
 } // namespace Switchboard::Rest

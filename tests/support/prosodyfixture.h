@@ -30,6 +30,15 @@ public:
         bool http = true;          ///< serve Prosody's own BOSH (/http-bind) and WebSocket (/xmpp-websocket)
         QByteArray extraGlobalLua; ///< appended to the global section of prosody.cfg.lua
         int startTimeoutMs = 15000;
+        bool smacks = false; ///< mod_smacks: stream management, XEP-0198 (resumption kept 600 s)
+        /// mod_mam: the message archive, XEP-0313 (storage "internal", every message archived:
+        /// default_archive_policy = true); messages to an account with no resource online are archived
+        /// instead of bounced (mod_offline stays off)
+        bool mam = false;
+        /// authentication = "internal_hashed": SCRAM-SHA-1 with a salt that stays the same from one
+        /// log-in to the next (internal_plain makes a new salt every time). Accounts are written with
+        /// their password; Prosody hashes it at the first log-in.
+        bool hashedPasswords = false;
     };
 
     ProsodyFixture();
@@ -45,6 +54,9 @@ public:
     void stop();
     /// Stops and starts again with the same ports, accounts and data.
     bool restart();
+    /// Starts again after stop(), with the same ports, accounts and data (what restart() does in two
+    /// steps, so a test can act while the server is down).
+    bool startAgain();
     bool isRunning() const;
 
     quint16 c2sPort() const { return m_c2sPort; }
@@ -55,6 +67,9 @@ public:
     QString password(const QString &user) const { return u"pw-" + user; }
     /// Adds an account while running or before start (a data file; Prosody reads it at login).
     bool addAccount(const QString &user);
+    /// Gives `user` a new password (the data file; with hashedPasswords Prosody hashes it with a new
+    /// salt at the next log-in, as after a password change). Best while stopped.
+    bool setPassword(const QString &user, const QString &password);
     /// Prosody's log file and stdout/stderr so far (for failure messages).
     QString log() const;
     QString directory() const;

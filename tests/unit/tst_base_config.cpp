@@ -200,6 +200,10 @@ void tst_BaseConfig::parsesGoodValue_data()
                                     << with([](Config &c) { c.restMaxQueue = 5; });
     QTest::newRow("rest_idle_timeout")
         << QByteArray("rest_idle_timeout = 600") << with([](Config &c) { c.restIdleTimeout = 600; });
+    QTest::newRow("rest_reconnect_delay")
+        << QByteArray("rest_reconnect_delay = 50") << with([](Config &c) { c.restReconnectDelay = 50; });
+    QTest::newRow("rest_reconnect_max_delay")
+        << QByteArray("rest_reconnect_max_delay = 5") << with([](Config &c) { c.restReconnectMaxDelay = 5; });
     QTest::newRow("public_url") << QByteArray("public_url = https://chat.example.com/xmpp")
                                 << with([](Config &c) {
                                        c.publicUrl = QStringLiteral("https://chat.example.com/xmpp");
@@ -370,6 +374,8 @@ void tst_BaseConfig::rejectsBadValue_data()
     row("rest_path", "api", "must start with '/'");
     row("rest_max_queue", "0", "out of range 1..1000000");
     row("rest_idle_timeout", "5", "out of range 10..2592000");
+    row("rest_reconnect_delay", "0", "out of range 1..60000");
+    row("rest_reconnect_max_delay", "3601", "out of range 1..3600");
     row("public_url", "ftp://example.com/", "not an http:// or https:// URL");
     row("public_url", "https://", "not an http:// or https:// URL");
     row("public_url", "example.com", "not an http:// or https:// URL");

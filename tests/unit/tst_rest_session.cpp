@@ -2,9 +2,14 @@
 // A REST session's rules without any socket: a fake upstream stands for the XMPP server, callbacks for
 // the HTTP calls, and time is a number the test moves. Login (mechanism choice, bind, roster, initial
 // presence), the event queue (kinds, seq, acknowledgement, the bound, long polls), the IQs Switchboard
-// answers itself, IQ round trips, logout and the idle limit.
+// answers itself, IQ round trips, logout and the idle limit. When the link drops: the backoff through
+// the test's clock, held sends, XEP-0198 counters, resumption and its failure, the XEP-0313 catch-up and
+// its deduplication, giving up on refused credentials.
+#include "rest/archivecatchup.h"
+#include "rest/backoff.h"
 #include "rest/restevent.h"
 #include "rest/restsession.h"
+#include "rest/streammanagement.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>
@@ -41,6 +46,14 @@ const QByteArray kFeaturesPlain =
 const QByteArray kFeaturesBind = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'><bind "
                                  "xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>";
 const QByteArray kSuccess = "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>";
+const QByteArray kFeaturesBindSm = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'><bind "
+                                   "xmlns='urn:ietf:params:xml:ns:xmpp-bind'/><sm xmlns='urn:xmpp:sm:3'/>"
+                                   "</stream:features>";
+const QByteArray kBound =
+    "<iq xmlns='jabber:client' type='result' id='sb-bind'><bind "
+    "xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>alice@example.com/phone</jid></bind></iq>";
+const QByteArray kRoster = "<iq xmlns='jabber:client' type='result' id='sb-roster'><query "
+                           "xmlns='jabber:iq:roster'/></iq>";
 
 struct Harness
 {
@@ -89,6 +102,50 @@ struct Harness
         QVERIFY(session->isReady());
         upstream->sent.clear();
     }
+    /// Logs in on a server that offers XEP-0198, and lets it enable with resumption.
+    void loginWithSm()
+    {
+        QVERIFY(!session->start());
+        session->upstreamOpened(session->id(), {});
+        element(kFeaturesPlain);
+        element(kSuccess);
+        session->upstreamOpened(session->id(), {});
+        element(kFeaturesBindSm);
+        element(kBound);
+        QVERIFY(upstream->sent.contains("<enable xmlns='urn:xmpp:sm:3' resume='true'/>"));
+        element("<enabled xmlns='urn:xmpp:sm:3' id='sm-1' resume='true'/>");
+        element(kRoster);
+        QVERIFY(session->isReady());
+        upstream->sent.clear();
+    }
+    /// The TCP connection to the server is gone.
+    void drop()
+    {
+        session->upstreamFailed(session->id(), Xmpp::LinkFailure::ConnectionLost, {},
+                                QStringLiteral("reset"));
+    }
+    int opens() const { return int(record.calls.count(QStringLiteral("open:example.com"))); }
+    /// Moves the clock until the session opens a new link; the time it took.
+    qint64 untilReopen()
+    {
+        const int before = opens();
+        qint64 waited = 0;
+        while (opens() == before && waited < 3600 * 1000) {
+            now += 10;
+            waited += 10;
+            session->checkTimers();
+        }
+        return waited;
+    }
+    /// The log-in on a new link up to the stream restart (PLAIN from the kept credentials).
+    void authenticateAgain()
+    {
+        session->upstreamOpened(session->id(), {});
+        element(kFeaturesPlain);
+        element(kSuccess);
+        session->upstreamOpened(session->id(), {});
+    }
+    QJsonArray events(qint64 after = 0) { return poll(after, 1000).events; }
     RestSession::Poll poll(qint64 after, int limit = 100)
     {
         RestSession::Poll out;
@@ -694,13 +751,426 @@ private Q_SLOTS:
         QCOMPARE(finished.at(0).at(1).value<Stream::Condition>(), Stream::Condition::ConnectionTimeout);
     }
 
-    void serverClosesReadySession()
+    void serverClosesReadySessionReconnects()
     {
         Harness h;
         h.login();
         QSignalSpy finished(h.session.get(), &RestSession::finished);
         h.session->upstreamClosed(h.session->id());
+        QCOMPARE(finished.size(), 0);
+        QVERIFY(h.session->isReconnecting());
+        QVERIFY(h.session->isLoggedIn());
+        QVERIFY(!h.session->isReady());
+        const QJsonArray events = h.events();
+        const QJsonObject last = events.last().toObject();
+        QCOMPARE(last.value(QStringLiteral("kind")).toString(), QStringLiteral("session"));
+        QCOMPARE(last.value(QStringLiteral("type")).toString(), QStringLiteral("reconnecting"));
+    }
+
+    void backoffDoublesWithJitterUpToCap()
+    {
+        double r = 0.0;
+        Backoff backoff(1000, 8000, [&r] { return r; });
+        QCOMPARE(backoff.next(), 500); // [d/2, d] with r = 0
+        QCOMPARE(backoff.next(), 1000);
+        QCOMPARE(backoff.next(), 2000);
+        r = 0.999999;
+        QCOMPARE(backoff.next(), 7999); // 8000, the cap, nearly all of it
+        QCOMPARE(backoff.next(), 7999);
+        QCOMPARE(backoff.attempts(), 5);
+        backoff.reset();
+        r = 0.5;
+        QCOMPARE(backoff.next(), 750);
+    }
+
+    void reconnectsWithBackoffAndLogsInAgain()
+    {
+        Harness h([](Config &c) {
+            c.restReconnectDelay = 1000;
+            c.restReconnectMaxDelay = 4;
+        });
+        h.session->setBackoffRandom([] { return 0.0; });
+        h.login();
+        QSignalSpy loggedIn(h.session.get(), &RestSession::loggedIn);
+        QSignalSpy finished(h.session.get(), &RestSession::finished);
+        const qint64 acked = h.poll(0).next;
+        h.drop();
+        QVERIFY(h.upstream->calls.contains(QStringLiteral("close")));
+        // 500 ms, 1 s, 2 s, then the 4 s cap: each failed try doubles the wait.
+        QCOMPARE(h.untilReopen(), 500);
+        h.session->upstreamFailed(h.session->id(), Xmpp::LinkFailure::RemoteConnectionFailed, {},
+                                  QStringLiteral("refused"));
+        QCOMPARE(h.untilReopen(), 1000);
+        h.session->upstreamFailed(h.session->id(), Xmpp::LinkFailure::RemoteConnectionFailed, {}, {});
+        QCOMPARE(h.untilReopen(), 2000);
+        h.session->upstreamFailed(h.session->id(), Xmpp::LinkFailure::RemoteConnectionFailed, {}, {});
+        QCOMPARE(h.untilReopen(), 2000); // half the 4 s cap with r = 0
+        // A try that hangs is given up after its deadline and retried, without ending the session.
+        h.session->upstreamOpened(h.session->id(), {});
+        h.now += 2 * qint64(h.config.connectTimeout) * 1000;
+        h.session->checkTimers();
+        QVERIFY(h.session->isReconnecting());
+        QCOMPARE(h.untilReopen(), 2000);
+        QCOMPARE(finished.size(), 0);
+
+        h.upstream->sent.clear();
+        h.authenticateAgain();
+        // The kept credentials (PLAIN: the password), not a client's request.
+        QVERIFY(h.upstream->sent.first().contains(QByteArray("\0alice\0secret", 13).toBase64()));
+        h.element(kFeaturesBind);
+        QVERIFY(h.upstream->sent.last().contains("<resource>phone</resource>")); // the same resource
+        h.element(kBound);
+        QVERIFY(h.upstream->sent.last().contains("jabber:iq:roster"));
+        h.element(kRoster);
+        // The archive query, then the presence the client had.
+        QVERIFY(h.upstream->sent.at(h.upstream->sent.size() - 2).contains("urn:xmpp:mam:2"));
+        QCOMPARE(h.upstream->sent.last(), QByteArray("<presence xmlns='jabber:client'><show>away</show>"
+                                                     "<status>out &lt;&amp; about</status></presence>"));
+        QVERIFY(h.session->isReady());
+        QCOMPARE(loggedIn.size(), 0); // that signal is the first log-in's only
+        const QJsonArray events = h.events(acked);
+        QStringList types;
+        for (const QJsonValue &e : events)
+            types << e.toObject().value(QStringLiteral("kind")).toString() + u':' +
+                         e.toObject().value(QStringLiteral("type")).toString();
+        QCOMPARE(types, (QStringList{QStringLiteral("session:reconnecting"), QStringLiteral("iq:result"),
+                                     QStringLiteral("session:online")}));
+        QCOMPARE(events.last().toObject().value(QStringLiteral("status")).toString(),
+                 QStringLiteral("alice@example.com/phone"));
+        // Success resets the backoff.
+        h.drop();
+        QCOMPARE(h.untilReopen(), 500);
+    }
+
+    void sendsAreHeldWhileReconnecting()
+    {
+        Harness h;
+        h.session->setBackoffRandom([] { return 0.0; });
+        h.login();
+        h.drop();
+        QVERIFY(h.session->canSend());
+        QVERIFY(h.session->send(message("one", "c1")));
+        QVERIFY(h.session->send("<presence xmlns='jabber:client'><show>dnd</show></presence>"));
+        std::optional<QByteArray> iqReply;
+        bool answered = false;
+        QVERIFY(h.session->sendIq("<iq xmlns='jabber:client' type='get' id='q1' to='example.com'><query "
+                                  "xmlns='jabber:iq:version'/></iq>",
+                                  QStringLiteral("q1"), 60000, [&](const std::optional<QByteArray> &r) {
+                                      iqReply = r;
+                                      answered = true;
+                                  }));
+        for (int i = 3; i < RestSession::kMaxHeld; ++i)
+            QVERIFY(h.session->send(message("more", "c" + QByteArray::number(i))));
+        // The bound: the front answers 503 with Retry-After.
+        QVERIFY(!h.session->canSend());
+        QVERIFY(!h.session->send(message("too many", "c-over")));
+        QVERIFY(h.session->retryAfter() >= 1);
+        QVERIFY(h.upstream->sent.isEmpty());
+
+        h.untilReopen();
+        h.authenticateAgain();
+        h.element(kFeaturesBind);
+        h.element(kBound);
+        h.element(kRoster);
+        // The last presence the client sent is the one restored; then what was held, in order.
+        const QList<QByteArray> &sent = h.upstream->sent;
+        const qsizetype first = sent.indexOf(message("one", "c1"));
+        QVERIFY(first > 0);
+        QCOMPARE(sent.at(first - 1),
+                 QByteArray("<presence xmlns='jabber:client'><show>dnd</show></presence>"));
+        QCOMPARE(sent.at(first + 1),
+                 QByteArray("<presence xmlns='jabber:client'><show>dnd</show></presence>"));
+        QVERIFY(sent.at(first + 2).contains("id='q1'"));
+        QCOMPARE(sent.last(), message("more", "c" + QByteArray::number(RestSession::kMaxHeld - 1)));
+        QVERIFY(!sent.contains(message("too many", "c-over")));
+        QVERIFY(!answered);
+        h.element("<iq xmlns='jabber:client' type='result' id='q1' from='example.com'/>");
+        QVERIFY(answered && iqReply);
+    }
+
+    void waitingIqsAnsweredWhenTheServerSessionIsGone()
+    {
+        Harness h;
+        h.login();
+        bool answered = false;
+        bool reconnectingThen = false;
+        h.session->sendIq("<iq xmlns='jabber:client' type='get' id='q1'/>", QStringLiteral("q1"), 60000,
+                          [&](const std::optional<QByteArray> &r) {
+                              answered = !r;
+                              reconnectingThen = h.session->isReconnecting();
+                          });
+        h.drop(); // no XEP-0198: nobody will answer it
+        QVERIFY(answered);
+        QVERIFY(reconnectingThen); // the front answers 503, not 504
+    }
+
+    void refusedCredentialsEndTheSession()
+    {
+        Harness h;
+        h.login();
+        QSignalSpy finished(h.session.get(), &RestSession::finished);
+        QSignalSpy failed(h.session.get(), &RestSession::loginFailed);
+        h.drop();
+        h.untilReopen();
+        h.session->upstreamOpened(h.session->id(), {});
+        h.element(kFeaturesPlain);
+        h.element("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure>");
         QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.at(0).at(1).value<Stream::Condition>(), Stream::Condition::NotAuthorized);
+        QCOMPARE(failed.size(), 0); // that signal answers the creating request only
+        const QJsonObject last = h.events().last().toObject();
+        QCOMPARE(last.value(QStringLiteral("type")).toString(), QStringLiteral("closed"));
+        QCOMPARE(last.value(QStringLiteral("status")).toString(), QStringLiteral("not-authorized"));
+    }
+
+    void idleWhileReconnectingEnds()
+    {
+        Harness h([](Config &c) { c.restIdleTimeout = 100; });
+        h.session->setBackoffRandom([] { return 0.0; });
+        h.login();
+        QSignalSpy finished(h.session.get(), &RestSession::finished);
+        h.drop();
+        // The server stays away: tries go on, with backoff, until no call came for rest_idle_timeout.
+        int tries = 0;
+        while (finished.isEmpty() && tries < 1000) {
+            h.untilReopen();
+            ++tries;
+            h.session->upstreamFailed(h.session->id(), Xmpp::LinkFailure::RemoteConnectionFailed, {}, {});
+        }
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.at(0).at(1).value<Stream::Condition>(), Stream::Condition::ConnectionTimeout);
+        QVERIFY(tries > 3);
+    }
+
+    void streamManagementCountsAndResumes()
+    {
+        Harness h;
+        h.session->setBackoffRandom([] { return 0.0; });
+        h.loginWithSm();
+        // XEP-0198 §4: the server's <r/> gets the count of stanzas handled since <enabled/> (the roster).
+        h.element(message("a", "s1"));
+        h.element("<presence xmlns='jabber:client' from='bob@example.com/pc'/>");
+        h.element("<r xmlns='urn:xmpp:sm:3'/>");
+        QCOMPARE(h.upstream->sent.last(), QByteArray("<a xmlns='urn:xmpp:sm:3' h='3'/>"));
+        // Outbound: the roster get and the presence count too; a client send asks for an ack.
+        h.upstream->sent.clear();
+        QVERIFY(h.session->send(message("first", "c1")));
+        QCOMPARE(h.upstream->sent, (QList<QByteArray>{message("first", "c1"), "<r xmlns='urn:xmpp:sm:3'/>"}));
+        QVERIFY(h.session->send(message("second", "c2")));
+        QCOMPARE(h.upstream->sent.last(), message("second", "c2")); // one request outstanding is enough
+        h.element("<a xmlns='urn:xmpp:sm:3' h='3'/>");              // roster get, presence, first
+        bool answered = false;
+        std::optional<QByteArray> reply;
+        h.session->sendIq("<iq xmlns='jabber:client' type='get' id='q1'/>", QStringLiteral("q1"), 60000,
+                          [&](const std::optional<QByteArray> &r) {
+                              answered = true;
+                              reply = r;
+                          });
+        h.drop();
+        QVERIFY(!answered); // a resumed session will answer it
+        QVERIFY(h.session->send(message("third", "c3")));
+        h.untilReopen();
+        h.upstream->sent.clear();
+        h.authenticateAgain();
+        h.element(kFeaturesBindSm);
+        // XEP-0198 §5: resume, with what was handled; no bind.
+        QCOMPARE(h.upstream->sent.last(), QByteArray("<resume xmlns='urn:xmpp:sm:3' previd='sm-1' h='3'/>"));
+        h.upstream->sent.clear();
+        h.element("<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='3'/>");
+        QVERIFY(h.session->isReady());
+        // What the server did not get, then what the client sent meanwhile; no bind, no roster, no archive.
+        QCOMPARE(h.upstream->sent.size(), 4);
+        QCOMPARE(h.upstream->sent.at(0), message("second", "c2"));
+        QVERIFY(h.upstream->sent.at(1).contains("id='q1'"));
+        QCOMPARE(h.upstream->sent.at(2), message("third", "c3"));
+        QCOMPARE(h.upstream->sent.at(3), QByteArray("<r xmlns='urn:xmpp:sm:3'/>"));
+        QCOMPARE(h.events().last().toObject().value(QStringLiteral("type")).toString(),
+                 QStringLiteral("resumed"));
+        h.element("<iq xmlns='jabber:client' type='result' id='q1'/>");
+        QVERIFY(answered && reply);
+        // Counting goes on from the old stream's numbers.
+        h.element("<r xmlns='urn:xmpp:sm:3'/>");
+        QCOMPARE(h.upstream->sent.last(), QByteArray("<a xmlns='urn:xmpp:sm:3' h='4'/>"));
+        // An ack of more than was ever sent is the server's error: the link is dropped.
+        h.element("<a xmlns='urn:xmpp:sm:3' h='100'/>");
+        QVERIFY(h.session->isReconnecting());
+    }
+
+    void failedResumptionBindsAgain()
+    {
+        Harness h;
+        h.session->setBackoffRandom([] { return 0.0; });
+        h.loginWithSm();
+        QVERIFY(h.session->send(message("unacked", "c1")));
+        bool iqFailed = false;
+        h.session->sendIq("<iq xmlns='jabber:client' type='get' id='q1'/>", QStringLiteral("q1"), 60000,
+                          [&](const std::optional<QByteArray> &r) { iqFailed = !r; });
+        h.drop();
+        h.untilReopen();
+        h.authenticateAgain();
+        h.element(kFeaturesBindSm);
+        h.upstream->sent.clear();
+        h.element("<failed xmlns='urn:xmpp:sm:3'><item-not-found "
+                  "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>");
+        QVERIFY(iqFailed);
+        QVERIFY(h.upstream->sent.last().contains("id='sb-bind'"));
+        h.element(kBound);
+        QCOMPARE(h.upstream->sent.at(h.upstream->sent.size() - 2),
+                 QByteArray("<enable xmlns='urn:xmpp:sm:3' resume='true'/>"));
+        h.element("<enabled xmlns='urn:xmpp:sm:3' id='sm-2' resume='true'/>");
+        h.element(kRoster);
+        QVERIFY(h.session->isReady());
+        // The message the old session never acknowledged is sent on the new one (XEP-0198 §4).
+        QVERIFY(h.upstream->sent.contains(message("unacked", "c1")));
+        QCOMPARE(h.events().last().toObject().value(QStringLiteral("type")).toString(),
+                 QStringLiteral("online"));
+    }
+
+    void archiveCatchupOnceAndInOrder()
+    {
+        Harness h;
+        h.session->setBackoffRandom([] { return 0.0; });
+        h.login();
+        auto archived = [](const QByteArray &body, const QByteArray &sid) -> QByteArray {
+            return "<message xmlns='jabber:client' from='bob@example.com/pc' to='alice@example.com/phone' "
+                   "type='chat' id='m-" +
+                   body + "'><body>" + body +
+                   "</body><stanza-id xmlns='urn:xmpp:sid:0' by='alice@example.com' id='" + sid +
+                   "'/></message>";
+        };
+        auto result = [](const QByteArray &queryId, const QByteArray &body, const QByteArray &sid,
+                         const QByteArray &from = "alice@example.com") -> QByteArray {
+            return "<message xmlns='jabber:client' from='" + from +
+                   "' to='alice@example.com/phone'><result xmlns='urn:xmpp:mam:2' queryid='" + queryId +
+                   "' id='" + sid +
+                   "'><forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' "
+                   "stamp='2026-01-01T00:00:00Z'/><message xmlns='jabber:client' from='bob@example.com/pc' "
+                   "to='alice@example.com' type='chat' id='m-" +
+                   body + "'><body>" + body + "</body></message></forwarded></result></message>";
+        };
+        h.element(archived("one", "A1"));
+        const qint64 acked = h.poll(0).next;
+        h.drop();
+        h.untilReopen();
+        h.authenticateAgain();
+        h.element(kFeaturesBind);
+        h.element(kBound);
+        h.upstream->sent.clear();
+        h.element(kRoster);
+        // XEP-0313 §4, XEP-0059: after the last id the session saw.
+        const QByteArray query = h.upstream->sent.first();
+        QVERIFY(query.contains("<query xmlns='urn:xmpp:mam:2' queryid='sb-mam1-q'>"));
+        QVERIFY(query.contains("<after>A1</after>"));
+        QVERIFY(query.contains("id='sb-mam1-0'"));
+        h.element(result("sb-mam1-q", "one", "A1")); // already given before the drop
+        h.element(result("sb-mam1-q", "two", "A2"));
+        h.element(result("sb-mam1-q", "forged", "F1", "mallory@example.com")); // not the account's own
+        h.element(archived("four", "A4")); // live, while the catch-up runs
+        h.element(result("sb-mam1-q", "three", "A3"));
+        h.upstream->sent.clear();
+        h.element("<iq xmlns='jabber:client' type='result' id='sb-mam1-0'><fin xmlns='urn:xmpp:mam:2'><set "
+                  "xmlns='http://jabber.org/protocol/rsm'><first>A1</first><last>A3</last></set></fin></iq>");
+        QVERIFY(h.upstream->sent.last().contains("<after>A3</after>"));
+        QVERIFY(h.upstream->sent.last().contains("id='sb-mam1-1'"));
+        h.element(result("sb-mam1-q", "four", "A4"));
+        h.element("<iq xmlns='jabber:client' type='result' id='sb-mam1-1'><fin xmlns='urn:xmpp:mam:2' "
+                  "complete='true'><set xmlns='http://jabber.org/protocol/rsm'><first>A4</first>"
+                  "<last>A4</last></set></fin></iq>");
+        // Offline storage delivers again what the archive gave.
+        h.element(archived("three", "A3"));
+        h.element(archived("five", "A5"));
+        QStringList bodies;
+        int fromMallory = 0;
+        for (const QJsonValue &e : h.events(acked)) {
+            const QJsonObject o = e.toObject();
+            if (o.value(QStringLiteral("from")).toString() == QLatin1String("mallory@example.com")) {
+                // Not the account's archive: given as the stanza it is, not as bob's message.
+                ++fromMallory;
+                QVERIFY(!o.contains(QStringLiteral("body")));
+                continue;
+            }
+            if (o.value(QStringLiteral("kind")).toString() == QLatin1String("message"))
+                bodies << o.value(QStringLiteral("body")).toString();
+        }
+        QCOMPARE(bodies, (QStringList{QStringLiteral("two"), QStringLiteral("three"), QStringLiteral("four"),
+                                      QStringLiteral("five")}));
+        QCOMPARE(fromMallory, 1);
+    }
+
+    void archiveCatchupUnit()
+    {
+        ArchiveCatchup archive(QStringLiteral("Alice@example.com"));
+        // Ids are taken from the own archive only (XEP-0359 by=).
+        QVERIFY(archive.noteLive("<message xmlns='jabber:client'><stanza-id xmlns='urn:xmpp:sid:0' "
+                                 "by='room@muc.example.com' id='X'/></message>"));
+        QVERIFY(archive.lastId().isEmpty());
+        QVERIFY(archive.noteLive("<message xmlns='jabber:client'><stanza-id xmlns='urn:xmpp:sid:0' "
+                                 "by='alice@example.com' id='B'/></message>"));
+        QCOMPARE(archive.lastId(), QStringLiteral("B"));
+        QVERIFY(!archive.noteLive("<message xmlns='jabber:client'><stanza-id xmlns='urn:xmpp:sid:0' "
+                                  "by='alice@example.com' id='B'/></message>"));
+        // Without an id, a query by time (XEP-0313 §4.1.1 start).
+        ArchiveCatchup fresh(QStringLiteral("alice@example.com"));
+        const QByteArray byTime =
+            fresh.start(QStringLiteral("q"), QDateTime(QDate(2026, 1, 2), QTime(3, 4, 5), Qt::UTC));
+        QVERIFY(byTime.contains("<field var='start'><value>2026-01-02T03:04:05Z</value></field>"));
+        QVERIFY(!byTime.contains("<after>"));
+        // An error ends it; the page bound ends it too.
+        QByteArray out;
+        QString error;
+        QCOMPARE(fresh.handle("<iq xmlns='jabber:client' type='error' id='q-0'/>", &out, &error),
+                 ArchiveCatchup::Step::Done);
+        QVERIFY(!error.isEmpty());
+        QVERIFY(!fresh.isRunning());
+        fresh.start(QStringLiteral("p"), {});
+        int pages = 0;
+        ArchiveCatchup::Step step = ArchiveCatchup::Step::NextPage;
+        while (step == ArchiveCatchup::Step::NextPage && pages < 100) {
+            step =
+                fresh.handle("<iq xmlns='jabber:client' type='result' id='p-" + QByteArray::number(pages) +
+                                 "'><fin xmlns='urn:xmpp:mam:2'><set xmlns='http://jabber.org/protocol/rsm'>"
+                                 "<last>L</last></set></fin></iq>",
+                             &out, &error);
+            ++pages;
+        }
+        QCOMPARE(step, ArchiveCatchup::Step::Done);
+        QCOMPARE(pages, ArchiveCatchup::kMaxPages);
+    }
+
+    void streamManagementUnit()
+    {
+        StreamManagement sm;
+        QVERIFY(!StreamManagement::offered(kFeaturesBind));
+        QVERIFY(StreamManagement::offered(kFeaturesBindSm));
+        sm.sent("<message/>"); // before enable: not counted
+        QCOMPARE(sm.unacked(), 0);
+        sm.enable();
+        for (int i = 0; i < 5; ++i)
+            sm.sent("<message id='" + QByteArray::number(i) + "'/>");
+        sm.sent("<presence/>");
+        QVERIFY(sm.request().isEmpty()); // not enabled yet
+        sm.enabled(StreamManagement::parse("<enabled xmlns='urn:xmpp:sm:3' id='x' resume='1'/>"));
+        QVERIFY(sm.canResume());
+        QCOMPARE(sm.request(), QByteArray("<r xmlns='urn:xmpp:sm:3'/>"));
+        QVERIFY(sm.request().isEmpty());
+        QVERIFY(sm.acknowledge(2));
+        QCOMPARE(sm.unacked(), 4);
+        QVERIFY(!sm.acknowledge(1)); // wraps to 2^32 - 1: more than was sent
+        QVERIFY(!sm.acknowledge(7));
+        // <failed h/> (XEP-0198 §4): only the messages beyond h go again.
+        const QList<QByteArray> again =
+            sm.failed(StreamManagement::parse("<failed xmlns='urn:xmpp:sm:3' h='3'/>"));
+        QCOMPARE(again, (QList<QByteArray>{"<message id='3'/>", "<message id='4'/>"}));
+        QVERIFY(!sm.isCounting());
+        QCOMPARE(StreamManagement::parse("<a xmlns='urn:xmpp:sm:3' h='x'/>").kind,
+                 StreamManagement::Element::Kind::None);
+        // Counters wrap at 2^32.
+        StreamManagement wrap;
+        wrap.enable();
+        wrap.enabled({});
+        for (int i = 0; i < 3; ++i)
+            wrap.sent("<iq/>");
+        QVERIFY(wrap.acknowledge(3));
     }
 };
 
