@@ -95,6 +95,8 @@ bool ProsodyFixture::start(const QStringList &accounts, const Options &options)
         extraModules += " \"smacks\";";
         extraSettings += "smacks_hibernation_time = 600\n";
     }
+    if (options.offline)
+        extraModules += " \"offline\";";
     if (options.mam) {
         extraModules += " \"mam\";";
         extraSettings += "default_archive_policy = true\narchive_expires_after = \"1d\"\n";
@@ -128,7 +130,9 @@ bool ProsodyFixture::start(const QStringList &accounts, const Options &options)
         "\"message\"; \"iq\"; \"version\"; " +
         httpModules + extraModules +
         " }\n"
-        "modules_disabled = { \"tls\"; \"s2s\"; \"offline\"; \"c2s_limits\"; \"posix\" }\n"
+        "modules_disabled = { \"tls\"; \"s2s\"; " +
+        (options.offline ? QByteArray() : QByteArray("\"offline\"; ")) +
+        "\"c2s_limits\"; \"posix\" }\n"
         "c2s_ports = { " +
         QByteArray::number(m_c2sPort) +
         " }\n"

@@ -39,6 +39,9 @@ public:
         /// log-in to the next (internal_plain makes a new salt every time). Accounts are written with
         /// their password; Prosody hashes it at the first log-in.
         bool hashedPasswords = false;
+        /// mod_offline: messages to an account with no resource online are stored and delivered at its
+        /// next initial presence (unless that session queried the archive first)
+        bool offline = false;
     };
 
     ProsodyFixture();
