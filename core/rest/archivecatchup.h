@@ -63,6 +63,8 @@ public:
     bool hold(const QByteArray &messageXml);
     /// The held live messages, oldest first, without those the catch-up gave already.
     QList<QByteArray> takeHeld();
+    /// Live messages held now.
+    int held() const { return int(m_held.size()); }
     /// Messages the last catch-up gave.
     int caughtUp() const { return m_caughtUp; }
 

@@ -189,11 +189,6 @@ void RestSession::upstreamElement(const QString &, const QByteArray &xml)
             // The roster answer is the client's first event (kind iq, id sb-roster); after a new log-in
             // it comes again, as the server has it now.
             queueEvent(Event::fromStanza(stanza, xml));
-            if (m_relogin) {
-                // XEP-0313 §4: what arrived while the link was down, before presence brings more.
-                m_droppedAt = m_droppedAt.isValid() ? m_droppedAt : QDateTime::currentDateTimeUtc();
-                sendToServer(m_archive.start(QStringLiteral("sb-mam%1").arg(++m_catchups), m_droppedAt));
-            }
             if (m_relogin && m_lastPresence) {
                 sendToServer(*m_lastPresence);
             } else if (m_presence) {
@@ -211,6 +206,11 @@ void RestSession::upstreamElement(const QString &, const QByteArray &xml)
                 sendToServer(presence + "</presence>");
             }
             if (m_relogin) {
+                // XEP-0313 §4: what arrived while the link was down. What the presence brings from
+                // offline storage meanwhile waits for the archive's answer, and is dropped as the
+                // duplicate it is.
+                m_droppedAt = m_droppedAt.isValid() ? m_droppedAt : QDateTime::currentDateTimeUtc();
+                sendToServer(m_archive.start(QStringLiteral("sb-mam%1").arg(++m_catchups), m_droppedAt));
                 backOnline(QStringLiteral("online"));
                 return;
             }
@@ -744,8 +744,11 @@ void RestSession::endCatchup(const QString &error)
 {
     if (!error.isEmpty())
         qCInfo(lcRest) << id() << "archive catch-up ended early:" << error;
-    qCDebug(lcRest) << id() << "caught up on" << m_archive.caughtUp() << "messages";
-    for (const QByteArray &xml : m_archive.takeHeld())
+    const int held = m_archive.held();
+    const QList<QByteArray> fresh = m_archive.takeHeld();
+    qCDebug(lcRest) << id() << "caught up on" << m_archive.caughtUp() << "messages; of" << held
+                    << "held meanwhile," << held - fresh.size() << "were duplicates";
+    for (const QByteArray &xml : fresh)
         deliver(summarize(xml), xml);
 }
 

@@ -822,10 +822,11 @@ private Q_SLOTS:
         h.element(kBound);
         QVERIFY(h.upstream->sent.last().contains("jabber:iq:roster"));
         h.element(kRoster);
-        // The archive query, then the presence the client had.
-        QVERIFY(h.upstream->sent.at(h.upstream->sent.size() - 2).contains("urn:xmpp:mam:2"));
-        QCOMPARE(h.upstream->sent.last(), QByteArray("<presence xmlns='jabber:client'><show>away</show>"
-                                                     "<status>out &lt;&amp; about</status></presence>"));
+        // The presence the client had, then the archive query.
+        QCOMPARE(h.upstream->sent.at(h.upstream->sent.size() - 2),
+                 QByteArray("<presence xmlns='jabber:client'><show>away</show>"
+                            "<status>out &lt;&amp; about</status></presence>"));
+        QVERIFY(h.upstream->sent.last().contains("urn:xmpp:mam:2"));
         QVERIFY(h.session->isReady());
         QCOMPARE(loggedIn.size(), 0); // that signal is the first log-in's only
         const QJsonArray events = h.events(acked);
@@ -876,8 +877,9 @@ private Q_SLOTS:
         const QList<QByteArray> &sent = h.upstream->sent;
         const qsizetype first = sent.indexOf(message("one", "c1"));
         QVERIFY(first > 0);
-        QCOMPARE(sent.at(first - 1),
+        QCOMPARE(sent.at(first - 2),
                  QByteArray("<presence xmlns='jabber:client'><show>dnd</show></presence>"));
+        QVERIFY(sent.at(first - 1).contains("urn:xmpp:mam:2"));
         QCOMPARE(sent.at(first + 1),
                  QByteArray("<presence xmlns='jabber:client'><show>dnd</show></presence>"));
         QVERIFY(sent.at(first + 2).contains("id='q1'"));
@@ -1058,7 +1060,7 @@ private Q_SLOTS:
         h.upstream->sent.clear();
         h.element(kRoster);
         // XEP-0313 §4, XEP-0059: after the last id the session saw.
-        const QByteArray query = h.upstream->sent.first();
+        const QByteArray query = h.upstream->sent.last();
         QVERIFY(query.contains("<query xmlns='urn:xmpp:mam:2' queryid='sb-mam1-q'>"));
         QVERIFY(query.contains("<after>A1</after>"));
         QVERIFY(query.contains("id='sb-mam1-0'"));
