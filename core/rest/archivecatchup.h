@@ -48,6 +48,9 @@ public:
     /// The first query (an <iq type='set'/> with id `iqId`); `since` is used when no id is known.
     QByteArray start(const QString &iqId, const QDateTime &since);
     bool isRunning() const { return m_running; }
+    /// Stops the catch-up (the link dropped, or no answer in time); what is held stays for takeHeld(),
+    /// and later answers to the query are not taken for archive results.
+    void abort() { m_running = false; }
 
     enum class Step {
         NotMine,   ///< not part of this catch-up: handle it as usual

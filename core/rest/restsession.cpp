@@ -211,6 +211,7 @@ void RestSession::upstreamElement(const QString &, const QByteArray &xml)
                 // duplicate it is.
                 m_droppedAt = m_droppedAt.isValid() ? m_droppedAt : QDateTime::currentDateTimeUtc();
                 sendToServer(m_archive.start(QStringLiteral("sb-mam%1").arg(++m_catchups), m_droppedAt));
+                m_catchupStarted = m_clock();
                 backOnline(QStringLiteral("online"));
                 return;
             }
@@ -493,7 +494,7 @@ bool RestSession::send(const QByteArray &stanza)
         (summary.type.isEmpty() || summary.type == QLatin1String("unavailable")))
         m_lastPresence = stanza;
     if (m_state != State::Ready) {
-        m_held.push_back(stanza);
+        m_held.push_back({stanza, {}});
         return true;
     }
     sendToServer(stanza);
@@ -506,9 +507,9 @@ bool RestSession::sendIq(const QByteArray &stanza, const QString &iqId, qint64 t
     if (!canSend() || m_iqs.contains(iqId))
         return false;
     touch();
-    m_iqs.insert(iqId, {m_clock() + timeoutMs, std::move(reply)});
+    m_iqs.insert(iqId, {m_clock() + timeoutMs, std::move(reply), m_state == State::Ready});
     if (m_state != State::Ready) {
-        m_held.push_back(stanza);
+        m_held.push_back({stanza, iqId});
         return true;
     }
     sendToServer(stanza);
@@ -621,8 +622,14 @@ void RestSession::checkTimers()
     } else if (m_state != State::Ready) {
         if (now - m_started >= 2 * qint64(m_config.connectTimeout) * 1000)
             linkDropped(QStringLiteral("logging in again took too long"));
-    } else if (m_sm.isEnabled() && m_sm.unacked() > 0) {
-        requestAck();
+    } else {
+        if (m_sm.isEnabled() && m_sm.unacked() > 0)
+            requestAck();
+        if (m_archive.isRunning() && now - m_catchupStarted >= 2 * qint64(m_config.connectTimeout) * 1000) {
+            // An archive that does not answer must not hold live messages back for ever.
+            m_archive.abort();
+            endCatchup(QStringLiteral("the archive did not answer in time"));
+        }
     }
 }
 
@@ -640,8 +647,10 @@ void RestSession::linkDropped(const QString &reason)
     m_sm.linkLost();
     if (wasReady)
         m_droppedAt = QDateTime::currentDateTimeUtc();
-    if (m_archive.isRunning())
+    if (m_archive.isRunning()) {
+        m_archive.abort();
         endCatchup(QStringLiteral("the link dropped"));
+    }
     // Without a session to resume, nothing will answer the IQs that wait.
     if (!m_sm.canResume()) {
         m_resend += m_sm.failed({});
@@ -680,16 +689,31 @@ void RestSession::backOnline(const QString &type)
     // the client sent them in.
     for (const QByteArray &stanza : std::exchange(m_resend, {}))
         sendToServer(stanza);
-    for (const QByteArray &stanza : std::exchange(m_held, {}))
-        sendToServer(stanza);
+    for (const Held &held : std::exchange(m_held, {})) {
+        if (!held.iqId.isEmpty()) {
+            if (const auto it = m_iqs.find(held.iqId); it != m_iqs.end())
+                it->sent = true;
+            else
+                continue; // its deadline passed while held: answered already, not sent
+        }
+        sendToServer(held.xml);
+    }
     requestAck();
 }
 
 void RestSession::failIqs()
 {
-    const QHash<QString, PendingIq> iqs = std::exchange(m_iqs, {});
-    for (const PendingIq &iq : iqs)
-        iq.reply(std::nullopt);
+    QList<IqReply> lost;
+    for (auto it = m_iqs.begin(); it != m_iqs.end();) {
+        if (it->sent) {
+            lost.append(std::move(it->reply));
+            it = m_iqs.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (const IqReply &reply : lost)
+        reply(std::nullopt);
 }
 
 void RestSession::onStreamManagement(const StreamManagement::Element &element)

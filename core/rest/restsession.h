@@ -225,7 +225,8 @@ private:
     void bind();
     /// Ready again after a resumption or a new log-in: resend, flush what was held, tell the client.
     void backOnline(const QString &type);
-    /// Answers every waiting IQ with nullopt (the server's session that would answer is gone).
+    /// Answers every IQ sent to the server with nullopt (the server's session that would answer is
+    /// gone); held ones keep waiting.
     void failIqs();
     /// Asks the server to acknowledge (XEP-0198 <r/>) when stanzas wait for it.
     void requestAck();
@@ -247,6 +248,7 @@ private:
     {
         qint64 deadline = 0;
         IqReply reply;
+        bool sent = true; ///< false while held: a lost server session did not have it
     };
 
     Clock m_clock;
@@ -286,11 +288,17 @@ private:
     Backoff m_backoff;
     StreamManagement m_sm;
     ArchiveCatchup m_archive;
-    std::deque<QByteArray> m_held;            ///< client stanzas while reconnecting (kMaxHeld)
+    struct Held
+    {
+        QByteArray xml;
+        QString iqId; ///< an IQ request's id in m_iqs; empty for other stanzas
+    };
+    std::deque<Held> m_held;                  ///< client stanzas while reconnecting (kMaxHeld)
     QList<QByteArray> m_resend;               ///< messages the old server session never acknowledged
     std::optional<QByteArray> m_lastPresence; ///< the client's last broadcast presence
     QDateTime m_droppedAt;                    ///< wall clock, for an archive query without an id
     int m_catchups = 0;
+    qint64 m_catchupStarted = 0;
 };
 
 } // namespace Switchboard::Rest

@@ -867,6 +867,10 @@ private Q_SLOTS:
         QVERIFY(!h.session->send(message("too many", "c-over")));
         QVERIFY(h.session->retryAfter() >= 1);
         QVERIFY(h.upstream->sent.isEmpty());
+        // A try that fails does not answer the held IQ: the server never had it.
+        h.untilReopen();
+        h.session->upstreamFailed(h.session->id(), Xmpp::LinkFailure::RemoteConnectionFailed, {}, {});
+        QVERIFY(!answered);
 
         h.untilReopen();
         h.authenticateAgain();
@@ -1097,6 +1101,32 @@ private Q_SLOTS:
         QCOMPARE(bodies, (QStringList{QStringLiteral("two"), QStringLiteral("three"), QStringLiteral("four"),
                                       QStringLiteral("five")}));
         QCOMPARE(fromMallory, 1);
+    }
+
+    void silentArchiveDoesNotHoldMessagesBack()
+    {
+        Harness h;
+        h.session->setBackoffRandom([] { return 0.0; });
+        h.login();
+        h.drop();
+        h.untilReopen();
+        h.authenticateAgain();
+        h.element(kFeaturesBind);
+        h.element(kBound);
+        h.element(kRoster);
+        const qint64 acked = h.poll(0).next;
+        h.element(message("live", "l1")); // held for the archive's answer, which never comes
+        QCOMPARE(h.events(acked).size(), 0);
+        h.now += 2 * qint64(h.config.connectTimeout) * 1000;
+        h.session->checkTimers();
+        const QJsonArray events = h.events(acked);
+        QCOMPARE(events.size(), 1);
+        QCOMPARE(events.at(0).toObject().value(QStringLiteral("body")).toString(), QStringLiteral("live"));
+        // A late answer is not taken for archive results.
+        h.element("<iq xmlns='jabber:client' type='result' id='sb-mam1-0'><fin xmlns='urn:xmpp:mam:2' "
+                  "complete='true'/></iq>");
+        h.element(message("next", "l2"));
+        QCOMPARE(h.events(acked).size(), 3); // the late result (an iq event, nobody waits for it), next
     }
 
     void archiveCatchupUnit()
