@@ -445,6 +445,13 @@ void tst_RestReconnect::changedPasswordEndsTheSession()
     m_prosody.stop();
     QVERIFY(alice.readUntil(
         [](const QJsonArray &e) { return sessionEvent(e, QStringLiteral("reconnecting")) >= 0; }));
+    // While the link is down, sends are held up to the bound; past it, 503 with Retry-After.
+    for (int i = 0; i < 100; ++i)
+        QCOMPARE(alice.send(QStringLiteral("bob@localhost"), QStringLiteral("held %1").arg(i)).status, 202);
+    const Answer full = alice.send(QStringLiteral("bob@localhost"), QStringLiteral("one too many"));
+    QCOMPARE(full.status, 503);
+    QVERIFY(full.retryAfter.toInt() >= 1);
+    QVERIFY(full.json.value(QStringLiteral("error")).toString().contains(QLatin1String("down")));
     // The password changes while the link is down: the server salts the new one afresh, and the kept
     // SCRAM salted password opens nothing.
     QVERIFY(m_prosody.setPassword(QStringLiteral("alice"), QStringLiteral("a new password")));
