@@ -118,7 +118,12 @@ class Api
 public:
     explicit Api(QUrl base) : m_base(std::move(base)) {}
     Answer call(const QByteArray &method, const QString &path, const QByteArray &body = {},
-                const QByteArray &token = {})
+                const QByteArray &token = {}, const QByteArray &contentType = "application/json")
+    {
+        return finish(start(method, path, body, token, contentType));
+    }
+    QNetworkReply *start(const QByteArray &method, const QString &path, const QByteArray &body = {},
+                         const QByteArray &token = {}, const QByteArray &contentType = "application/json")
     {
         QUrl url = m_base;
         const QString full = url.path() + path;
@@ -128,10 +133,13 @@ public:
             url.setQuery(full.mid(q + 1));
         QNetworkRequest request(url);
         if (!body.isEmpty())
-            request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+            request.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
         if (!token.isEmpty())
             request.setRawHeader("Authorization", "Bearer " + token);
-        QNetworkReply *reply = m_nam.sendCustomRequest(request, method, body);
+        return m_nam.sendCustomRequest(request, method, body);
+    }
+    static Answer finish(QNetworkReply *reply)
+    {
         Answer a;
         if (!reply->isFinished()) {
             QSignalSpy done(reply, &QNetworkReply::finished);
@@ -331,6 +339,14 @@ void tst_RestReconnect::prosodyRestartedUnderLiveSession()
     // Before: live.
     QVERIFY(bobSends(alice.jid, {QStringLiteral("before-1"), QStringLiteral("before-2")}));
     QVERIFY(alice.readUntil([](const QJsonArray &e) { return bodies(e).size() == 2; }));
+    // An IQ to a resource that never answers is still waiting when the server goes down.
+    Test::TestClient mute;
+    QVERIFY(mute.login(m_prosody, QStringLiteral("bob"), QStringLiteral("mute"), false));
+    QNetworkReply *iq = m_api->start("POST", alice.path(QStringLiteral("/stanzas?timeout=60")),
+                                     "<iq type='get' id='lost-1' to='bob@localhost/mute'><query "
+                                     "xmlns='jabber:iq:version'/></iq>",
+                                     alice.token, "application/xmpp+xml");
+    QVERIFY(!mute.waitForElement("id='lost-1'", 10000).isEmpty());
 
     // The server restarts (system-shutdown); the relay keeps Switchboard out until bob has sent.
     m_relay->setOpen(false);
@@ -349,6 +365,10 @@ void tst_RestReconnect::prosodyRestartedUnderLiveSession()
     QVERIFY(
         alice.readUntil([](const QJsonArray &e) { return sessionEvent(e, QStringLiteral("online")) >= 0; }));
     QVERIFY(m_relay->accepted() > acceptedBefore);
+    // The server session that would have answered the IQ went with the restart: 503, not a 504 later.
+    const Answer lost = Api::finish(iq);
+    QCOMPARE(lost.status, 503);
+    QVERIFY(lost.retryAfter.toInt() >= 1);
     QVERIFY(alice.readUntil([](const QJsonArray &e) { return bodies(e).size() >= 5; }));
     // After: live again.
     QVERIFY(bobSends(alice.jid, {QStringLiteral("after-1"), QStringLiteral("after-2")}));
