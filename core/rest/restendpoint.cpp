@@ -522,6 +522,11 @@ void RestEndpoint::presence(RestSession *session, Http::Exchange *exchange)
         exchange->respond(error(refusal));
         return;
     }
+    if (!session->canSend()) {
+        exchange->respond(reconnecting(session, QStringLiteral("the link to the XMPP server is down, and "
+                                                               "enough is held for it already")));
+        return;
+    }
     session->sendPresence(*presence);
     Http::Response response;
     response.status = 204;
@@ -535,6 +540,11 @@ void RestEndpoint::subscription(RestSession *session, Http::Exchange *exchange)
     const std::optional<QByteArray> stanza = parseSubscription(exchange->request().body, &refusal);
     if (!stanza) {
         exchange->respond(error(refusal));
+        return;
+    }
+    if (!session->canSend()) {
+        exchange->respond(reconnecting(session, QStringLiteral("the link to the XMPP server is down, and "
+                                                               "enough is held for it already")));
         return;
     }
     session->send(*stanza);

@@ -187,7 +187,9 @@ void RestSession::upstreamElement(const QString &, const QByteArray &xml)
     case State::Roster:
         if (stanza.name == QLatin1String("iq") && stanza.id == kRosterId) {
             // The roster answer is the client's first event (kind iq, id sb-roster); after a new log-in
-            // it comes again, as the server has it now.
+            // it comes again, as the server has it now, and contacts' presence comes afresh.
+            if (m_relogin)
+                m_roster.clearPresence();
             queueEvent(Event::fromStanza(stanza, xml));
             if (m_relogin && m_lastPresence) {
                 sendToServer(*m_lastPresence);

@@ -123,6 +123,12 @@ void Roster::upsert(Contact item)
     m_contacts.insert(key, std::move(item));
 }
 
+void Roster::clearPresence()
+{
+    for (Contact &contact : m_contacts)
+        contact.resources.clear();
+}
+
 bool Roster::handle(const Event &event)
 {
     if (event.kind == QLatin1String("presence"))

@@ -35,6 +35,9 @@ public:
     /// carrying one is a push, a presence updates a contact's resources. Anything else is ignored.
     /// Returns true when the roster changed.
     bool handle(const Event &event);
+    /// Forgets every contact's resources (the server session that had their presence is gone: after a
+    /// new log-in the server sends the current presence again, RFC 6121 §4.2.2).
+    void clearPresence();
 
     /// {"contacts": [{"jid","name","groups","subscription","ask"?,"resources":[{"resource","show",
     /// "status","priority"}]}], "omitted": n}, contacts sorted by JID.

@@ -793,6 +793,8 @@ private Q_SLOTS:
         h.login();
         QSignalSpy loggedIn(h.session.get(), &RestSession::loggedIn);
         QSignalSpy finished(h.session.get(), &RestSession::finished);
+        h.element("<presence xmlns='jabber:client' from='bob@example.com/pc'/>");
+        QCOMPARE(h.session->roster().resourceCount(QStringLiteral("bob@example.com")), 1);
         const qint64 acked = h.poll(0).next;
         h.drop();
         QVERIFY(h.upstream->calls.contains(QStringLiteral("close")));
@@ -828,6 +830,8 @@ private Q_SLOTS:
                             "<status>out &lt;&amp; about</status></presence>"));
         QVERIFY(h.upstream->sent.last().contains("urn:xmpp:mam:2"));
         QVERIFY(h.session->isReady());
+        // The old server session's presence is gone with it; the server sends it afresh.
+        QCOMPARE(h.session->roster().resourceCount(QStringLiteral("bob@example.com")), 0);
         QCOMPARE(loggedIn.size(), 0); // that signal is the first log-in's only
         const QJsonArray events = h.events(acked);
         QStringList types;
