@@ -48,11 +48,13 @@ public:
     QByteArray enable();
     /// The server's <enabled/>: inbound counting starts now.
     void enabled(const Element &element);
-    /// The server's <failed/> to <enable/>: no stream management on this stream.
+    /// The server's <failed/> to <enable/>: no stream management on this stream (and nothing kept to
+    /// send again: the server had it all, without counting).
     void enableFailed()
     {
         m_enabled = false;
         m_enableSent = false;
+        m_unacked.clear();
     }
     bool isEnabled() const { return m_enabled; }
     /// Enable was sent (outbound stanzas count from then on, even before <enabled/> comes).

@@ -1200,13 +1200,22 @@ private Q_SLOTS:
         QVERIFY(!sm.isCounting());
         QCOMPARE(StreamManagement::parse("<a xmlns='urn:xmpp:sm:3' h='x'/>").kind,
                  StreamManagement::Element::Kind::None);
-        // Counters wrap at 2^32.
+        // A refused <enable/> keeps nothing to send again.
+        StreamManagement refused;
+        refused.enable();
+        refused.sent("<message id='r'/>");
+        refused.enableFailed();
+        QCOMPARE(refused.unacked(), 0);
+        QVERIFY(refused.failed({}).isEmpty());
+        // Enabled without resumption: counted and acknowledged, but not resumable.
         StreamManagement wrap;
         wrap.enable();
         wrap.enabled({});
         for (int i = 0; i < 3; ++i)
             wrap.sent("<iq/>");
         QVERIFY(wrap.acknowledge(3));
+        QCOMPARE(wrap.unacked(), 0);
+        QVERIFY(!wrap.canResume());
     }
 };
 
