@@ -114,8 +114,9 @@ bool RestEndpoint::saveSessions(QString *error)
     QList<RestSession *> saved;
     for (Stream::ClientStream *stream : m_registry->streams()) {
         auto *session = qobject_cast<RestSession *>(stream);
-        // A session still in its first log-in has no client that knows its token yet.
-        if (!session || session->isFinished() || !(session->isReady() || session->isRestored()))
+        // A session still in its first log-in has no client that knows its token yet; one whose server
+        // link is down (reconnecting) has, and goes on after the restart.
+        if (!session || session->isFinished() || !(session->isLoggedIn() || session->isRestored()))
             continue;
         all.push_back(session->snapshot());
         saved.append(session);
