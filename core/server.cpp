@@ -252,6 +252,10 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
     });
     // The monitor is for the operator, never for other origins (docs/SECURITY.md).
     d->http->setCorsPolicy([this](const QByteArray &path) { return !d->status->matches(path); });
+    // The REST API takes PUT and DELETE too (a browser asks before it sends them cross-origin).
+    d->http->setPreflightMethods([this](const QByteArray &path) {
+        return d->rest->matches(path) ? QByteArrayLiteral("GET, POST, PUT, DELETE, OPTIONS") : QByteArray();
+    });
     d->http->setUpgradeHandler([this](QTcpSocket *socket, const Http::Request &head) {
         return d->websocket->handleUpgrade(socket, head);
     });
@@ -329,6 +333,13 @@ bool Server::start(QString *error)
     if (!d->rest->openStore(&storeError)) {
         if (error)
             *error = tr("Cannot use rest_store: %1").arg(storeError);
+        return false;
+    }
+    // The VAPID key pair of push on arrival (created on the first start); an unusable file stops here.
+    QString pushError;
+    if (!d->rest->start(&pushError)) {
+        if (error)
+            *error = pushError;
         return false;
     }
     const bool tls = !d->config.tlsCertFile.isEmpty();

@@ -37,6 +37,10 @@ OverviewPage::OverviewPage(Monitor::Registry *registry, QWidget *parent)
     m_bytesLabel = addCounter(grid, 5, tr("Bytes →server / →client"));
     m_failuresLabel = addCounter(grid, 6, tr("Backend connect failures"));
     m_undeliveredLabel = addCounter(grid, 7, tr("Undelivered stanzas"));
+    m_pushLabel = addCounter(grid, 8, tr("Pushes sent / failed / retried"));
+    m_pushLabel->setObjectName(QStringLiteral("pushLabel"));
+    m_pushDroppedLabel = addCounter(grid, 9, tr("Push subscriptions dropped / disabled / refused"));
+    m_pushDroppedLabel->setObjectName(QStringLiteral("pushDroppedLabel"));
 
     m_sessionsChart = new ChartWidget(tr("Sessions"), this);
     m_sessionsChart->addSeries(tr("BOSH"), kBosh);
@@ -130,6 +134,11 @@ void OverviewPage::sample()
                           Format::bytes(now.bytesToClient));
     m_failuresLabel->setText(Format::count(now.backendConnectFailures));
     m_undeliveredLabel->setText(Format::count(now.undelivered));
+    const QLatin1String slash(" / ");
+    m_pushLabel->setText(Format::count(now.push.delivered) + slash + Format::count(now.push.failures) +
+                         slash + Format::count(now.push.retries));
+    m_pushDroppedLabel->setText(Format::count(now.push.gone) + slash + Format::count(now.push.disabled) +
+                                slash + Format::count(now.push.refusedTargets + now.push.refusedAddresses));
     m_latencyLabel->setText(
         now.answerLatency.count == 0
             ? tr("–")

@@ -54,6 +54,8 @@ private:
     QLabel *m_bytesLabel = nullptr;
     QLabel *m_failuresLabel = nullptr;
     QLabel *m_undeliveredLabel = nullptr;
+    QLabel *m_pushLabel = nullptr;        ///< pushes sent / failed / retried
+    QLabel *m_pushDroppedLabel = nullptr; ///< subscriptions dropped / targets disabled / refused
     QLabel *m_latencyLabel = nullptr;
 
     ChartWidget *m_sessionsChart = nullptr;

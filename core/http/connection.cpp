@@ -630,10 +630,13 @@ Response Connection::preflightResponse(const Request &request, bool cors) const
     response.status = 204;
     response.contentType.clear();
     response.compressible = false;
-    response.headers.append({QByteArrayLiteral("Allow"), QByteArrayLiteral("GET, POST, OPTIONS")});
+    QByteArray methods =
+        m_server->m_preflightMethods ? m_server->m_preflightMethods(request.path) : QByteArray();
+    if (methods.isEmpty())
+        methods = QByteArrayLiteral("GET, POST, OPTIONS");
+    response.headers.append({QByteArrayLiteral("Allow"), methods});
     if (hasOrigin) {
-        response.headers.append(
-            {QByteArrayLiteral("Access-Control-Allow-Methods"), QByteArrayLiteral("GET, POST, OPTIONS")});
+        response.headers.append({QByteArrayLiteral("Access-Control-Allow-Methods"), methods});
         response.headers.append({QByteArrayLiteral("Access-Control-Allow-Headers"),
                                  allowedRequestHeaders(request.header("access-control-request-headers"))});
         response.headers.append({QByteArrayLiteral("Access-Control-Max-Age"), QByteArrayLiteral("86400")});

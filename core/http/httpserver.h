@@ -118,6 +118,10 @@ public:
 
     void setHandler(Handler handler) { m_handler = std::move(handler); }
     void setCorsPolicy(CorsPolicy policy) { m_corsPolicy = std::move(policy); }
+    /// The methods a preflight (OPTIONS) answer names for a path, in Allow and
+    /// Access-Control-Allow-Methods; an empty answer, or no policy, means "GET, POST, OPTIONS".
+    using PreflightMethods = std::function<QByteArray(const QByteArray &path)>;
+    void setPreflightMethods(PreflightMethods methods) { m_preflightMethods = std::move(methods); }
     void setUpgradeHandler(UpgradeHandler handler) { m_upgradeHandler = std::move(handler); }
 
     /// Connection limits (max_connections, max_connections_per_ip) and refusal reporting; may be null.
@@ -189,6 +193,7 @@ private:
     Handler m_handler;
     UpgradeHandler m_upgradeHandler;
     CorsPolicy m_corsPolicy;
+    PreflightMethods m_preflightMethods;
     Listener *m_server = nullptr;
     Listener *m_tlsServer = nullptr;
     QSslConfiguration m_tls;

@@ -65,6 +65,22 @@ struct LatencyHistogram
     friend bool operator==(const LatencyHistogram &, const LatencyHistogram &) = default;
 };
 
+/// Push on arrival (docs/PUSH.md), cumulative since start: what the push dispatcher counted, and the
+/// targets the API refused. Reported as a whole by the front that owns the dispatcher (Hub::reportPush).
+struct PushTotals
+{
+    quint64 attempts = 0;         ///< requests sent to a receiver
+    quint64 delivered = 0;        ///< answered 2xx
+    quint64 failures = 0;         ///< attempts that failed (network, timeout, TLS, non-2xx, refused)
+    quint64 retries = 0;          ///< attempts scheduled again after a network error, a timeout, 429 or 5xx
+    quint64 coalesced = 0;        ///< notices folded into a later push by push_interval
+    quint64 gone = 0;             ///< Web Push subscriptions dropped on 404 or 410 (RFC 8030 §7.3)
+    quint64 disabled = 0;         ///< targets disabled after push_max_failures failures in a row
+    quint64 refusedTargets = 0;   ///< targets the API refused (400, field "push")
+    quint64 refusedAddresses = 0; ///< attempts stopped by the target policy after DNS or at connect
+    friend bool operator==(const PushTotals &, const PushTotals &) = default;
+};
+
 /// Totals since the Hub was made, bumped by the same cheap calls as SessionCounters.
 struct HubTotals
 {
@@ -77,6 +93,7 @@ struct HubTotals
     quint64 bytesToServer = 0;
     quint64 bytesToClient = 0;
     LatencyHistogram answerLatency; ///< BOSH held-request answers
+    PushTotals push;                ///< push on arrival (Hub::reportPush)
     friend bool operator==(const HubTotals &, const HubTotals &) = default;
 };
 
@@ -136,6 +153,13 @@ public:
     /// A held BOSH request was answered `latencyMs` after it arrived.
     void countAnswer(qint64 latencyMs) { m_totals.answerLatency.add(latencyMs); }
 
+    /// The push totals changed (a push ended, a target was refused): stores them, emits pushCounted.
+    void reportPush(const PushTotals &totals)
+    {
+        m_totals.push = totals;
+        Q_EMIT pushCounted();
+    }
+
     /// If `xml` (a stanza from the server) is the result of a resource bind, the bound JID; else empty.
     /// Cheap when it is not (one substring search); fronts call it for the first few server stanzas
     /// after a stream restart only.
@@ -181,6 +205,8 @@ Q_SIGNALS:
     /// A protective limit refused something (docs/SECURITY.md). `limit` is its config key (e.g.
     /// "max_sessions_per_ip"); `peer` the client address, when known.
     void limitRefused(const QString &limit, const QHostAddress &peer);
+    /// totals().push changed (reportPush).
+    void pushCounted();
 
 private:
     int m_sessions = 0;

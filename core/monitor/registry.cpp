@@ -133,6 +133,10 @@ Registry::Registry(Hub *hub, QObject *parent) : QObject(parent), m_hub(hub)
         m_statsDirty = true;
         schedule();
     });
+    connect(hub, &Hub::pushCounted, this, [this] {
+        m_statsDirty = true;
+        schedule();
+    });
     connect(hub, &Hub::noClient, this, [this](const QString &sid, const QString &stream, const QByteArray &) {
         ++m_counters.undelivered;
         m_statsDirty = true;
@@ -409,6 +413,7 @@ RegistryCounters Registry::counters() const
     out.bytesToServer = totals.bytesToServer;
     out.bytesToClient = totals.bytesToClient;
     out.answerLatency = totals.answerLatency;
+    out.push = totals.push;
     return out;
 }
 

@@ -96,6 +96,7 @@ struct RegistryCounters
     QMap<QString, quint64> conditions;  ///< ended sessions by condition ("normal" for an empty one)
     QMap<QString, quint64> refusals;    ///< refusals by limit (config key); every known limit, 0 included
     LatencyHistogram answerLatency;     ///< BOSH held-request answers
+    PushTotals push;                    ///< push on arrival (docs/PUSH.md)
     friend bool operator==(const RegistryCounters &, const RegistryCounters &) = default;
 };
 

@@ -218,6 +218,16 @@ QJsonObject StatusPage::statusJson() const
         {QStringLiteral("undelivered"), qint64(c.undelivered)},
         {QStringLiteral("conditions"), conditions},
         {QStringLiteral("refusals"), refusals},
+        {QStringLiteral("push"),
+         QJsonObject{{QStringLiteral("attempts"), qint64(c.push.attempts)},
+                     {QStringLiteral("delivered"), qint64(c.push.delivered)},
+                     {QStringLiteral("failures"), qint64(c.push.failures)},
+                     {QStringLiteral("retries"), qint64(c.push.retries)},
+                     {QStringLiteral("coalesced"), qint64(c.push.coalesced)},
+                     {QStringLiteral("gone"), qint64(c.push.gone)},
+                     {QStringLiteral("disabled"), qint64(c.push.disabled)},
+                     {QStringLiteral("refusedTargets"), qint64(c.push.refusedTargets)},
+                     {QStringLiteral("refusedAddresses"), qint64(c.push.refusedAddresses)}}},
         {QStringLiteral("answerLatency"),
          QJsonObject{{QStringLiteral("count"), qint64(c.answerLatency.count)},
                      {QStringLiteral("sumMs"), qint64(c.answerLatency.sumMs)},
@@ -289,6 +299,31 @@ QByteArray StatusPage::metrics() const
     for (auto it = c.refusals.cbegin(); it != c.refusals.cend(); ++it)
         sample(out, "switchboard_limit_refusals_total", "limit=\"" + labelValue(it.key()) + '"',
                double(it.value()));
+
+    family(out, "switchboard_push_attempts_total", "counter", "Push requests sent to a receiver.");
+    sample(out, "switchboard_push_attempts_total", {}, double(c.push.attempts));
+    family(out, "switchboard_push_delivered_total", "counter", "Pushes the receiver accepted (2xx).");
+    sample(out, "switchboard_push_delivered_total", {}, double(c.push.delivered));
+    family(out, "switchboard_push_failures_total", "counter",
+           "Push attempts that failed (network, timeout, TLS, an answer other than 2xx, refused).");
+    sample(out, "switchboard_push_failures_total", {}, double(c.push.failures));
+    family(out, "switchboard_push_retries_total", "counter",
+           "Push attempts scheduled again after a network error, a timeout, 429 or 5xx.");
+    sample(out, "switchboard_push_retries_total", {}, double(c.push.retries));
+    family(out, "switchboard_push_coalesced_total", "counter",
+           "Push notices folded into a later push by push_interval.");
+    sample(out, "switchboard_push_coalesced_total", {}, double(c.push.coalesced));
+    family(out, "switchboard_push_gone_total", "counter",
+           "Web Push subscriptions dropped because the push service answered 404 or 410.");
+    sample(out, "switchboard_push_gone_total", {}, double(c.push.gone));
+    family(out, "switchboard_push_disabled_total", "counter",
+           "Push targets disabled after push_max_failures failures in a row.");
+    sample(out, "switchboard_push_disabled_total", {}, double(c.push.disabled));
+    family(out, "switchboard_push_refused_total", "counter",
+           "Push targets refused, by stage: when a client set them (answered 400), or when an address "
+           "resolved or connected to was not allowed.");
+    sample(out, "switchboard_push_refused_total", "stage=\"target\"", double(c.push.refusedTargets));
+    sample(out, "switchboard_push_refused_total", "stage=\"address\"", double(c.push.refusedAddresses));
 
     family(out, "switchboard_bosh_answer_latency_seconds", "histogram",
            "Time from the arrival of a held BOSH request to its answer.");

@@ -5,6 +5,7 @@
 #include "base/limits.h"
 #include "http/httpserver.h"
 #include "rest/eventstream.h"
+#include "rest/restpush.h"
 #include "rest/restrequest.h"
 #include "rest/restsession.h"
 #include "rest/reststore.h"
@@ -113,9 +114,16 @@ bool intParameter(const Http::Request &request, const char *name, qint64 min, qi
 RestEndpoint::RestEndpoint(const Config &config, Xmpp::Resolver *resolver, Monitor::Hub *hub,
                            Stream::StreamRegistry *registry, QObject *parent)
     : QObject(parent), m_config(config), m_resolver(resolver), m_hub(hub), m_registry(registry),
-      m_sessions(new Stream::OwnedStreams(registry, kTickMs, this))
+      m_sessions(new Stream::OwnedStreams(registry, kTickMs, this)),
+      m_push(new RestPush(config, resolver ? resolver->extraCaCertificates() : QList<QSslCertificate>(), hub,
+                          this))
 {
     m_clock.start();
+}
+
+bool RestEndpoint::start(QString *error)
+{
+    return m_push->loadKey(error);
 }
 
 RestEndpoint::~RestEndpoint() = default;
@@ -154,6 +162,14 @@ void RestEndpoint::handle(Http::Exchange *exchange)
         exchange->respond(std::move(response));
         return;
     }
+    if (n == 2 && parts[1] == "vapid") {
+        if (request.method != "GET" && request.method != "HEAD") {
+            exchange->respond(methodNotAllowed("GET, HEAD"));
+            return;
+        }
+        vapid(exchange);
+        return;
+    }
     if (n < 2 || parts[1] != "sessions" || n > 4) {
         exchange->respond(error(404, QStringLiteral("no such resource")));
         return;
@@ -168,8 +184,8 @@ void RestEndpoint::handle(Http::Exchange *exchange)
     }
     const QString id = QString::fromLatin1(parts[2]);
     const QByteArray action = n == 4 ? parts[3] : QByteArray();
-    static const QList<QByteArray> actions = {"",       "messages", "stanzas",      "events",
-                                              "roster", "presence", "subscriptions"};
+    static const QList<QByteArray> actions = {"",       "messages", "stanzas",       "events",
+                                              "roster", "presence", "subscriptions", "push"};
     if (!actions.contains(action)) {
         exchange->respond(error(404, QStringLiteral("no such resource")));
         return;
@@ -177,8 +193,9 @@ void RestEndpoint::handle(Http::Exchange *exchange)
     const QByteArray allowed = action.isEmpty()                           ? "DELETE"
                                : action == "events" || action == "roster" ? "GET"
                                : action == "presence"                     ? "PUT"
+                               : action == "push"                         ? "PUT, DELETE"
                                                                           : "POST";
-    if (request.method != allowed) {
+    if (action == "push" ? request.method != "PUT" && request.method != "DELETE" : request.method != allowed) {
         exchange->respond(methodNotAllowed(allowed));
         return;
     }
@@ -204,6 +221,8 @@ void RestEndpoint::handle(Http::Exchange *exchange)
         sendMessage(session, exchange);
     else if (action == "stanzas")
         sendStanza(session, exchange);
+    else if (action == "push")
+        setPush(session, exchange);
     else if (action == "roster")
         roster(session, exchange);
     else if (action == "presence")
@@ -254,7 +273,30 @@ void RestEndpoint::createSession(Http::Exchange *exchange)
         exchange->respond(error(503, QStringLiteral("this server takes no new sessions now")));
         return;
     }
+    // A push target is judged (its host resolved) before logging in: a refused one costs no login.
+    const QJsonValue push = QJsonDocument::fromJson(request.body).object().value(QStringLiteral("push"));
+    if (push.isUndefined() || push.isNull()) {
+        openSession(exchange, std::move(*login), std::nullopt);
+        return;
+    }
+    m_push->check(push, exchange,
+                  [this, exchange, login = *login](const std::optional<Push::PushTarget> &target,
+                                                   const QString &problem) {
+                      if (!target)
+                          exchange->respond(error(400, problem, QStringLiteral("push")));
+                      else
+                          openSession(exchange, login, target);
+                  });
+}
 
+void RestEndpoint::openSession(Http::Exchange *exchange, RestSession::Login login,
+                               std::optional<Push::PushTarget> push)
+{
+    const Http::Request &request = exchange->request();
+    if (m_registry->isDraining()) {
+        exchange->respond(error(503, QStringLiteral("this server takes no new sessions now")));
+        return;
+    }
     Stream::ClientStream::Client client;
     client.id = randomId();
     client.transport = Monitor::Transport::Rest;
@@ -271,7 +313,7 @@ void RestEndpoint::createSession(Http::Exchange *exchange)
     }
     // rest_max_sessions_per_account and rest_max_sessions_per_ip, on top of the limits every session
     // passes (RestSession::start()); given back when the session finishes.
-    const QString account = login->jid.toLower();
+    const QString account = login.jid.toLower();
     if (m_limits) {
         if (const std::optional<Limits::Limit> limit =
                 m_limits->tryOpenRestSession(client.address, account)) {
@@ -284,7 +326,7 @@ void RestEndpoint::createSession(Http::Exchange *exchange)
         }
     }
     auto *session = new RestSession(
-        m_config, client, std::move(*login), std::move(factory), [this] { return m_clock.elapsed(); }, m_hub,
+        m_config, client, std::move(login), std::move(factory), [this] { return m_clock.elapsed(); }, m_hub,
         m_limits);
     if (m_limits) {
         connect(session, &Stream::ClientStream::finished, this,
@@ -294,8 +336,11 @@ void RestEndpoint::createSession(Http::Exchange *exchange)
     }
     session->setToken(randomToken());
     m_sessions->adopt(session);
+    m_push->watch(session);
     QPointer<Http::Exchange> pending(exchange);
-    connect(session, &RestSession::loggedIn, exchange, [session, pending](const QString &jid) {
+    connect(session, &RestSession::loggedIn, exchange, [this, session, pending, push](const QString &jid) {
+        if (push)
+            m_push->setTarget(session->id(), *push);
         const QJsonObject answer{{QStringLiteral("id"), session->id()},
                                  {QStringLiteral("token"), QString::fromLatin1(session->token())},
                                  {QStringLiteral("jid"), jid}};
@@ -448,6 +493,8 @@ void RestEndpoint::events(RestSession *session, Http::Exchange *exchange)
         exchange->respond(std::move(refusal));
         return;
     }
+    // The client reads its events: nothing to push for what it has (docs/PUSH.md).
+    m_push->acknowledge(session->id());
     QPointer<Http::Exchange> pending(exchange);
     QPointer<RestSession> polled(session);
     // A longer wait than RestSession::kMaxWaitSeconds is cut to it (the answer is then empty).
@@ -486,6 +533,8 @@ void RestEndpoint::eventStream(RestSession *session, Http::Exchange *exchange)
     // An id beyond the newest event must not make the stream skip the events still to come.
     after = qMin(after, session->lastSeq());
     session->acknowledge(after);
+    // The client reads its events: nothing to push for what it has (docs/PUSH.md).
+    m_push->acknowledge(session->id());
     session->touch();
     // A stream ends itself after half a queue of events, so its client acknowledges them by
     // reconnecting before the queue can fill (EventStream).
@@ -608,6 +657,54 @@ void RestEndpoint::endedSession(const QString &id, const QByteArray &action, Htt
     exchange->respond(json(200, QJsonObject{{QStringLiteral("events"), events},
                                             {QStringLiteral("next"), next},
                                             {QStringLiteral("refused"), refused}}));
+}
+
+void RestEndpoint::setPush(RestSession *session, Http::Exchange *exchange)
+{
+    Http::Response done;
+    done.status = 204;
+    done.contentType.clear();
+    session->touch();
+    if (exchange->request().method == "DELETE") {
+        m_push->removeTarget(session->id());
+        exchange->respond(std::move(done));
+        return;
+    }
+    Refusal refusal;
+    const std::optional<QJsonObject> body = parseJsonObject(exchange->request().body, &refusal);
+    if (!body) {
+        exchange->respond(error(refusal));
+        return;
+    }
+    QPointer<RestSession> target(session);
+    m_push->check(
+        *body, exchange,
+        [this, exchange, target, done](const std::optional<Push::PushTarget> &push, const QString &problem) {
+            if (!push) {
+                exchange->respond(error(400, problem, QStringLiteral("push")));
+            } else if (!target || target->isFinished()) {
+                exchange->respond(error(404, QStringLiteral("no such session")));
+            } else {
+                m_push->setTarget(target->id(), *push);
+                exchange->respond(Http::Response(done));
+            }
+        });
+}
+
+void RestEndpoint::vapid(Http::Exchange *exchange)
+{
+    const QByteArray key = m_push->publicKey();
+    if (key.isEmpty()) {
+        exchange->respond(error(503, QStringLiteral("Web Push is not available: no VAPID key")));
+        return;
+    }
+    // The key changes only with vapid_key_file: caches may keep it a while (RFC 9111 §5.2.2.1).
+    Http::Response response;
+    response.contentType = QByteArrayLiteral("application/json");
+    response.body = QJsonDocument(QJsonObject{{QStringLiteral("publicKey"), QString::fromLatin1(key)}})
+                        .toJson(QJsonDocument::Compact);
+    response.headers.append({QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("max-age=3600")});
+    exchange->respond(std::move(response));
 }
 
 } // namespace Switchboard::Rest

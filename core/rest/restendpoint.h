@@ -3,6 +3,8 @@
 
 #include "base/config.h"
 #include "rest/sessionsnapshot.h"
+#include "push/pushtarget.h"
+#include "rest/restsession.h"
 #include "stream/clientstream.h"
 
 #include <QElapsedTimer>
@@ -33,6 +35,7 @@ class Resolver;
 namespace Switchboard::Rest {
 
 class EventStream;
+class RestPush;
 class RestSession;
 class RestStore;
 
@@ -62,6 +65,10 @@ public:
     /// Answers one HTTP request below rest_path (now or later).
     void handle(Http::Exchange *exchange);
     int sessionCount() const;
+    /// Loads (or creates) the VAPID key of push on arrival; false with `error` when it cannot.
+    bool start(QString *error);
+    /// Push on arrival for the sessions (docs/PUSH.md).
+    RestPush *push() const { return m_push; }
 
     // The session store (docs/REST.md "When Switchboard restarts"); restendpointstore.cpp.
     /// Opens the store named by rest_store (empty or "off": none) and reads what the last graceful
@@ -89,6 +96,13 @@ public:
 
 private:
     void createSession(Http::Exchange *exchange);
+    /// The rest of createSession() once the body and its "push" (if any) passed.
+    void openSession(Http::Exchange *exchange, RestSession::Login login,
+                     std::optional<Push::PushTarget> push);
+    /// PUT and DELETE rest_path/sessions/{id}/push.
+    void setPush(RestSession *session, Http::Exchange *exchange);
+    /// GET rest_path/vapid: the VAPID public key (no token needed).
+    void vapid(Http::Exchange *exchange);
     void deleteSession(RestSession *session, Http::Exchange *exchange);
     void sendMessage(RestSession *session, Http::Exchange *exchange);
     void sendStanza(RestSession *session, Http::Exchange *exchange);
@@ -122,6 +136,7 @@ private:
     std::map<QString, SessionSnapshot> m_ended; ///< restored sessions that ended, until their client reads
     std::map<QString, qint64> m_endedAt;        ///< when each of m_ended ended (m_clock)
     bool m_saved = false;
+    RestPush *m_push = nullptr;
 };
 
 } // namespace Switchboard::Rest

@@ -396,6 +396,15 @@ void RestSession::queueEvent(Event event)
     Q_EMIT eventQueued(seq, int(m_events.size()), m_polls.size() < waiting || m_readers > 0);
 }
 
+const Event *RestSession::findEvent(qint64 seq) const
+{
+    for (auto it = m_events.crbegin(); it != m_events.crend(); ++it) {
+        if (it->seq == seq)
+            return &*it;
+    }
+    return nullptr;
+}
+
 void RestSession::refuse(const StanzaSummary &stanza)
 {
     // Never a silent drop: counted (the monitor's refusals, the next poll's `refused`), and what

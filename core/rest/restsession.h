@@ -122,6 +122,8 @@ public:
     /// Logs out: unavailable presence (RFC 6121 §4.5.1), then the stream closes; finished() follows.
     void logout();
     int queued() const { return int(m_events.size()); }
+    /// The queued event `seq`, or null when it is not (or no longer) in the queue.
+    const Event *findEvent(qint64 seq) const;
 
     /// The unacknowledged events, oldest first (seq ascending): what a Server-Sent Events stream reads.
     const std::deque<Event> &events() const { return m_events; }

@@ -5,7 +5,9 @@
 #   tests/clients/run-client-tests.sh SWITCHBOARD_BINARY TEST_FILE...
 #
 # The tests get SWITCHBOARD_BOSH_URL, SWITCHBOARD_WS_URL, PROSODY_BOSH_URL, PROSODY_WS_URL, XMPP_DOMAIN and
-# XMPP_ACCOUNTS. Set SWITCHBOARD_BOSH_URL=prosody beforehand to point the tests at Prosody's own
+# XMPP_ACCOUNTS. With SWITCHBOARD_CLIENT_PUSH=1, Switchboard trusts a throwaway test CA (ca_file) and
+# may push to 127.0.0.1 (push_allowed_hosts); the tests get PUSH_TEST_CERT and PUSH_TEST_KEY, a
+# certificate for 127.0.0.1 that CA signed, for a push receiver on loopback. Set SWITCHBOARD_BOSH_URL=prosody beforehand to point the tests at Prosody's own
 # /http-bind instead (a check of the tests themselves; the binary argument is then ignored), or to
 # any URL to use that server as is. Exits with node's status.
 set -euo pipefail
@@ -82,9 +84,26 @@ if [[ "${SWITCHBOARD_BOSH_URL:-}" == prosody ]]; then
 elif [[ -z "${SWITCHBOARD_BOSH_URL:-}" ]]; then
     [[ -x "$binary" ]] || { echo "run-client-tests.sh: $binary is not an executable" >&2; exit 1; }
     port="$(free_port)"
+    push_args=()
+    if [[ "${SWITCHBOARD_CLIENT_PUSH:-}" == 1 ]]; then
+        command -v openssl >/dev/null || { echo "run-client-tests.sh: openssl is not installed" >&2; exit 1; }
+        mkdir -p "$work/push"
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+            -subj "/CN=Switchboard client test CA" -addext basicConstraints=critical,CA:TRUE \
+            -keyout "$work/push/ca.key" -out "$work/push/ca.pem" 2>/dev/null
+        openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=127.0.0.1 \
+            -keyout "$work/push/receiver.key" -out "$work/push/receiver.csr" 2>/dev/null
+        echo "subjectAltName=IP:127.0.0.1" >"$work/push/receiver.ext"
+        openssl x509 -req -in "$work/push/receiver.csr" -CA "$work/push/ca.pem" -CAkey "$work/push/ca.key" \
+            -CAcreateserial -days 2 -extfile "$work/push/receiver.ext" -out "$work/push/receiver.pem" 2>/dev/null
+        export PUSH_TEST_CERT="$work/push/receiver.pem" PUSH_TEST_KEY="$work/push/receiver.key"
+        push_args=(--set "ca_file=$work/push/ca.pem" --set "push_allowed_hosts=127.0.0.1"
+                   --set "push_interval=1")
+    fi
     "$binary" --no-gui --host 127.0.0.1 --port "$port" --path /http-bind/ \
         --route "localhost=127.0.0.1:$c2s" --no-tls-domain localhost \
-        --set rest_store="$work/rest.sqlite" >"$work/switchboard.log" 2>&1 &
+        --set rest_store="$work/rest.sqlite" --set vapid_key_file="$work/vapid.pem" "${push_args[@]}" \
+        >"$work/switchboard.log" 2>&1 &
     switchboard_pid=$!
     for ((i = 0; i < 200; i++)); do
         port_open "$port" && break

@@ -221,6 +221,7 @@ private Q_SLOTS:
     void corsOnAllowedOrigin();
     void preflight_data();
     void preflight();
+    void preflightMethodsByPath();
     void extraHeaders();
     void upgradeGetsSocketUnread();
     void upgradeOnALaterRequest();
@@ -882,6 +883,34 @@ void tst_HttpServer::preflight()
     QVERIFY(client.waitReply(&reply));
     QCOMPARE(reply.status, 200);
     QVERIFY(handled);
+}
+
+void tst_HttpServer::preflightMethodsByPath()
+{
+    Config config = testConfig();
+    config.allowedOrigins = {QStringLiteral("https://*.example.com")};
+    auto server = start(config);
+    server->setHandler([](Exchange *exchange) { echo(exchange); });
+    server->setPreflightMethods([](const QByteArray &path) {
+        return path.startsWith("/api/") ? QByteArrayLiteral("GET, POST, PUT, DELETE, OPTIONS") : QByteArray();
+    });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send("OPTIONS /api/v1/sessions/x/push HTTP/1.1\r\nOrigin: https://web.example.com\r\n"
+                "Access-Control-Request-Method: PUT\r\n"
+                "Access-Control-Request-Headers: authorization, content-type\r\n\r\n");
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.status, 204);
+    QCOMPARE(reply.header("access-control-allow-methods"), "GET, POST, PUT, DELETE, OPTIONS");
+    QCOMPARE(reply.header("allow"), "GET, POST, PUT, DELETE, OPTIONS");
+    QCOMPARE(reply.header("access-control-allow-headers"), "authorization, content-type");
+    // Other paths keep the default.
+    client.send("OPTIONS /http-bind/ HTTP/1.1\r\nOrigin: https://web.example.com\r\n"
+                "Access-Control-Request-Method: POST\r\n\r\n");
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.status, 204);
+    QCOMPARE(reply.header("access-control-allow-methods"), "GET, POST, OPTIONS");
 }
 
 void tst_HttpServer::extraHeaders()
