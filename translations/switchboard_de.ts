@@ -712,6 +712,14 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
         <translation>Nicht zugestellte Stanzas</translation>
     </message>
     <message>
+        <source>Pushes sent / failed / retried</source>
+        <translation>Pushes gesendet / fehlgeschlagen / wiederholt</translation>
+    </message>
+    <message>
+        <source>Push subscriptions dropped / disabled / refused</source>
+        <translation>Push-Abos verworfen / deaktiviert / abgelehnt</translation>
+    </message>
+    <message>
         <source>Sessions</source>
         <translation>Sitzungen</translation>
     </message>

@@ -709,6 +709,14 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Pushes sent / failed / retried</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Push subscriptions dropped / disabled / refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Sessions</source>
         <translation type="unfinished"></translation>
     </message>

@@ -712,6 +712,14 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
         <translation>Stanzas non remises</translation>
     </message>
     <message>
+        <source>Pushes sent / failed / retried</source>
+        <translation>Push envoyés / échoués / réessayés</translation>
+    </message>
+    <message>
+        <source>Push subscriptions dropped / disabled / refused</source>
+        <translation>Abonnements push supprimés / désactivés / refusés</translation>
+    </message>
+    <message>
         <source>Sessions</source>
         <translation>Sessions</translation>
     </message>
