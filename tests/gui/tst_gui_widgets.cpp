@@ -10,6 +10,7 @@
 #include "xmlformat.h"
 #include "xmlhighlighter.h"
 
+#include <QLabel>
 #include <QPushButton>
 #include <QTest>
 #include <QTextBlock>
@@ -36,6 +37,7 @@ private Q_SLOTS:
     void terminateDialogDefaultsToSystemShutdown();
     void errorConditionsExcludeNormalEnds();
     void overviewShowsRefusalsByLimit();
+    void overviewShowsPushCounters();
 };
 
 void tst_GuiWidgets::prettyXmlIndentsAndKeepsPrefixes()
@@ -248,6 +250,29 @@ void tst_GuiWidgets::overviewShowsRefusalsByLimit()
     // The page samples the registry once a second.
     QTRY_COMPARE(page.refusalsChart()->values(),
                  (QList<QPair<QString, qint64>>{{QStringLiteral("max_sessions_per_ip"), 2}}));
+}
+
+void tst_GuiWidgets::overviewShowsPushCounters()
+{
+    Monitor::Hub hub;
+    Monitor::Registry registry(&hub);
+    OverviewPage page(&registry);
+    auto *sent = page.findChild<QLabel *>(QStringLiteral("pushLabel"));
+    auto *dropped = page.findChild<QLabel *>(QStringLiteral("pushDroppedLabel"));
+    QVERIFY(sent && dropped);
+    QCOMPARE(sent->text(), QStringLiteral("0 / 0 / 0"));
+    Monitor::PushTotals totals;
+    totals.delivered = 12;
+    totals.failures = 3;
+    totals.retries = 2;
+    totals.gone = 1;
+    totals.disabled = 4;
+    totals.refusedTargets = 5;
+    totals.refusedAddresses = 1;
+    hub.reportPush(totals);
+    // The page samples the registry once a second.
+    QTRY_COMPARE(sent->text(), QStringLiteral("12 / 3 / 2"));
+    QCOMPARE(dropped->text(), QStringLiteral("1 / 4 / 6"));
 }
 
 QTEST_MAIN(tst_GuiWidgets)

@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace Switchboard::Monitor;
@@ -271,6 +272,54 @@ private Q_SLOTS:
         // Every known limit has its series from the start, at 0.
         QVERIFY(m.contains(QStringLiteral("switchboard_limit_refusals_total{limit=\"max_header_size\"}")));
         QCOMPARE(m.value(QStringLiteral("switchboard_limit_refusals_total{limit=\"max_header_size\"}")), 0.0);
+    }
+
+    void pushTotalsInJsonAndMetrics()
+    {
+        Hub hub;
+        Registry registry(&hub);
+        StatusPage page(&registry, QStringLiteral("/status"), {});
+        QSignalSpy stats(&registry, &Registry::statsUpdated);
+        PushTotals totals;
+        totals.attempts = 9;
+        totals.delivered = 5;
+        totals.failures = 4;
+        totals.retries = 3;
+        totals.coalesced = 7;
+        totals.gone = 1;
+        totals.disabled = 2;
+        totals.refusedTargets = 6;
+        totals.refusedAddresses = 8;
+        hub.reportPush(totals);
+        // Announced with the next batch, without any session open.
+        QVERIFY(stats.wait(5000));
+        QCOMPARE(registry.counters().push, totals);
+        const QJsonObject push = page.statusJson()
+                                     .value(QStringLiteral("counters"))
+                                     .toObject()
+                                     .value(QStringLiteral("push"))
+                                     .toObject();
+        QCOMPARE(push.value(QStringLiteral("attempts")).toInt(), 9);
+        QCOMPARE(push.value(QStringLiteral("delivered")).toInt(), 5);
+        QCOMPARE(push.value(QStringLiteral("failures")).toInt(), 4);
+        QCOMPARE(push.value(QStringLiteral("retries")).toInt(), 3);
+        QCOMPARE(push.value(QStringLiteral("coalesced")).toInt(), 7);
+        QCOMPARE(push.value(QStringLiteral("gone")).toInt(), 1);
+        QCOMPARE(push.value(QStringLiteral("disabled")).toInt(), 2);
+        QCOMPARE(push.value(QStringLiteral("refusedTargets")).toInt(), 6);
+        QCOMPARE(push.value(QStringLiteral("refusedAddresses")).toInt(), 8);
+        QString error;
+        const QMap<QString, double> m = parseMetrics(page.metrics(), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(m.value(QStringLiteral("switchboard_push_attempts_total")), 9.0);
+        QCOMPARE(m.value(QStringLiteral("switchboard_push_delivered_total")), 5.0);
+        QCOMPARE(m.value(QStringLiteral("switchboard_push_failures_total")), 4.0);
+        QCOMPARE(m.value(QStringLiteral("switchboard_push_retries_total")), 3.0);
+        QCOMPARE(m.value(QStringLiteral("switchboard_push_coalesced_total")), 7.0);
+        QCOMPARE(m.value(QStringLiteral("switchboard_push_gone_total")), 1.0);
+        QCOMPARE(m.value(QStringLiteral("switchboard_push_disabled_total")), 2.0);
+        QCOMPARE(m.value(QStringLiteral("switchboard_push_refused_total{stage=\"target\"}")), 6.0);
+        QCOMPARE(m.value(QStringLiteral("switchboard_push_refused_total{stage=\"address\"}")), 8.0);
     }
 
     void metricLabelsAreEscaped()
