@@ -191,7 +191,7 @@ void RestPush::acknowledge(const QString &sessionId)
 
 void RestPush::eventQueued(RestSession *session, qint64 seq, int pending, bool taken)
 {
-    // A waiting reader took it, or nobody asked to be told.
+    // A waiting reader took it, nobody asked to be told, or the session is ending (its last event).
     if (taken || !session->isReady() || !m_dispatcher->hasTarget(session->id()))
         return;
     const Event *event = session->findEvent(seq);
