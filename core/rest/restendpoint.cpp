@@ -195,7 +195,8 @@ void RestEndpoint::handle(Http::Exchange *exchange)
                                : action == "presence"                     ? "PUT"
                                : action == "push"                         ? "PUT, DELETE"
                                                                           : "POST";
-    if (action == "push" ? request.method != "PUT" && request.method != "DELETE" : request.method != allowed) {
+    if (action == "push" ? request.method != "PUT" && request.method != "DELETE"
+                         : request.method != allowed) {
         exchange->respond(methodNotAllowed(allowed));
         return;
     }

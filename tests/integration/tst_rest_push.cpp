@@ -199,6 +199,7 @@ private Q_SLOTS:
     void refusedTargetsBeforeLogin();
     void webhookSignedAndCoalesced();
     void waitingPollTakesTheEvent();
+    void eventStreamTakesTheEvent();
     void putAndDeletePush();
     void backoffOn5xxThenDisabled();
     void goneSubscriptionDropped();
@@ -571,6 +572,38 @@ void tst_RestPush::waitingPollTakesTheEvent()
     QVERIFY(!push.contains(QStringLiteral("sender")));
     QCOMPARE(QStringList(push.keys()),
              QStringList({QStringLiteral("last_seq"), QStringLiteral("pending"), QStringLiteral("session")}));
+}
+
+void tst_RestPush::eventStreamTakesTheEvent()
+{
+    const Session alice = login(QStringLiteral("alice"), webhook(QStringLiteral("/sse")));
+    QVERIFY(!alice.id.isEmpty());
+    const int connections = m_server->connectionCount();
+    // An open Server-Sent Events stream is a waiting reader: what it carries is not pushed.
+    auto nam = std::make_unique<QNetworkAccessManager>();
+    QUrl url = m_server->boshUrl();
+    url.setPath(alice.path(QStringLiteral("/events")));
+    QNetworkRequest request(url);
+    request.setRawHeader("Authorization", "Bearer " + alice.token);
+    request.setRawHeader("Accept", "text/event-stream");
+    QNetworkReply *stream = nam->get(request);
+    QByteArray streamed;
+    connect(stream, &QIODevice::readyRead, this, [&streamed, stream] { streamed += stream->readAll(); });
+    QTRY_VERIFY(stream->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200);
+    QVERIFY(sendMessage(m_bob, QStringLiteral("alice@localhost"), QStringLiteral("streamed")));
+    QTRY_VERIFY_WITH_TIMEOUT(streamed.contains("\"body\":\"streamed\""), 10000);
+    // The stream goes (and the server sees its connection close): the next message pushes, and it is
+    // the first push of this session.
+    stream->abort();
+    stream->deleteLater();
+    nam.reset();
+    QTRY_VERIFY(m_server->connectionCount() <= connections);
+    QVERIFY(sendMessage(m_bob, QStringLiteral("alice@localhost"), QStringLiteral("pushed")));
+    QTRY_COMPARE_WITH_TIMEOUT(m_receiver->requests.size(), 1, 5000);
+    const qint64 lastSeq = lastMessageSeq(alice, 0);
+    QCOMPARE(m_receiver->requests[0].json().value(QStringLiteral("last_seq")).toInteger(), lastSeq);
+    // Unacknowledged by the stream: both messages wait.
+    QCOMPARE(m_receiver->requests[0].json().value(QStringLiteral("pending")).toInteger(), 2);
 }
 
 void tst_RestPush::putAndDeletePush()
