@@ -3,6 +3,7 @@
 // again at start (docs/REST.md "When Switchboard restarts"), kept apart from the HTTP calls.
 #include "rest/restendpoint.h"
 
+#include "rest/restpush.h"
 #include "rest/restsession.h"
 #include "rest/reststore.h"
 #include "stream/linkupstream.h"
@@ -82,6 +83,9 @@ void RestEndpoint::restoreSessions()
             m_hub, nullptr);
         session->restore(snapshot);
         m_sessions->adopt(session);
+        m_push->watch(session);
+        if (!snapshot.push.isEmpty())
+            m_push->restoreTarget(session->id(), snapshot.push);
         auto failed = std::make_shared<bool>(false);
         connect(session, &RestSession::loggedIn, this, [session](const QString &jid) {
             qCInfo(lcRest).noquote() << "restored session" << session->id() << "logged in again as" << jid;
@@ -118,6 +122,7 @@ bool RestEndpoint::saveSessions(QString *error)
         // link is down (reconnecting) has, and goes on after the restart.
         if (!session || session->isFinished() || !(session->isLoggedIn() || session->isRestored()))
             continue;
+        session->setStoredPush(m_push->storedTarget(session->id()));
         all.push_back(session->snapshot());
         saved.append(session);
     }

@@ -49,7 +49,8 @@ RestPush::RestPush(const Config &config, QList<QSslCertificate> extraCas, Monito
     m_dispatcher = std::make_unique<Push::PushDispatcher>(m_transport.get(), &m_vapid,
                                                           Push::PushDispatcher::Settings::fromConfig(config));
     connect(m_dispatcher.get(), &Push::PushDispatcher::subscriptionGone, this,
-            [](const QString &key, int status) {
+            [this](const QString &key, int status) {
+                m_targets.remove(key);
                 qCInfo(lcRest) << key << "push subscription gone (HTTP" << status << "); dropped";
             });
     connect(m_dispatcher.get(), &Push::PushDispatcher::targetDisabled, this,
@@ -171,11 +172,31 @@ void RestPush::watch(RestSession *session)
 void RestPush::setTarget(const QString &sessionId, const Push::PushTarget &target)
 {
     m_dispatcher->setTarget(sessionId, target);
+    m_targets.insert(sessionId, target);
 }
 
 void RestPush::removeTarget(const QString &sessionId)
 {
     m_dispatcher->removeTarget(sessionId);
+    m_targets.remove(sessionId);
+}
+
+QJsonObject RestPush::storedTarget(const QString &sessionId) const
+{
+    const auto it = m_targets.constFind(sessionId);
+    return it == m_targets.cend() ? QJsonObject() : it->toJson();
+}
+
+bool RestPush::restoreTarget(const QString &sessionId, const QJsonObject &stored)
+{
+    QString error;
+    const std::optional<Push::PushTarget> target = Push::PushTarget::fromJson(stored, m_policy, &error);
+    if (!target) {
+        qCWarning(lcRest).noquote() << sessionId << "stored push target no longer allowed:" << error;
+        return false;
+    }
+    setTarget(sessionId, *target);
+    return true;
 }
 
 bool RestPush::hasTarget(const QString &sessionId) const

@@ -6,6 +6,8 @@
 #include "push/targetpolicy.h"
 #include "push/vapid.h"
 
+#include <QHash>
+#include <QJsonObject>
 #include <QJsonValue>
 #include <QList>
 #include <QObject>
@@ -68,6 +70,12 @@ public:
     /// No more pushes for `sessionId`.
     void removeTarget(const QString &sessionId);
     bool hasTarget(const QString &sessionId) const;
+    /// The target of `sessionId` as the session store keeps it (PushTarget::toJson(), secrets
+    /// included); empty when it has none (never set, removed, or dropped as gone).
+    QJsonObject storedTarget(const QString &sessionId) const;
+    /// Takes up a target the session store kept: parsed and judged by the policy again (the transport
+    /// judges the addresses at each push). False, logged, when it no longer passes.
+    bool restoreTarget(const QString &sessionId, const QJsonObject &stored);
     /// The client of `sessionId` read its events (a poll).
     void acknowledge(const QString &sessionId);
 
@@ -87,6 +95,7 @@ private:
     std::unique_ptr<Transport> m_transport;
     std::unique_ptr<Push::PushDispatcher> m_dispatcher;
     quint64 m_refusedTargets = 0;
+    QHash<QString, Push::PushTarget> m_targets; ///< what the dispatcher has, for the session store
 };
 
 } // namespace Switchboard::Rest

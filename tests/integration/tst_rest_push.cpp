@@ -205,6 +205,7 @@ private Q_SLOTS:
     void goneSubscriptionDropped();
     void corsPreflightAllowsPutDelete();
     void sessionEndStopsPushes();
+    void targetSurvivesRestart();
 
 private:
     bool openssl(const QStringList &arguments);
@@ -218,11 +219,14 @@ private:
     qint64 lastMessageSeq(const Session &s, qint64 after);
     QJsonObject webhook(const QString &path, bool include = false) const;
     double metric(const QByteArray &line);
+    /// Starts a Server with m_config (the same store and key) and points m_api at it.
+    void startServer();
 
     ProsodyFixture m_prosody;
     QTemporaryDir m_dir;
     QSslCertificate m_cert;
     QSslKey m_key;
+    Config m_config;
     std::unique_ptr<Server> m_server;
     std::unique_ptr<Api> m_api;
     std::unique_ptr<Receiver> m_receiver;
@@ -270,7 +274,14 @@ void tst_RestPush::initTestCase()
     m_key = QSslKey(key.readAll(), QSsl::Ec);
     QVERIFY(!m_cert.isNull() && !m_key.isNull());
 
-    QVERIFY2(m_prosody.start({QStringLiteral("alice"), QStringLiteral("bob")}), "Prosody did not start");
+    // Hashed passwords: the SCRAM salted password a session keeps opens the account again after a
+    // restart of Switchboard (the salt stays the same).
+    ProsodyFixture::Options options;
+    options.extraGlobalLua = "authentication = \"internal_hashed\"\n"
+                             "modules_disabled = { \"tls\"; \"s2s\"; \"c2s_limits\"; \"posix\" }\n";
+    options.http = false;
+    QVERIFY2(m_prosody.start({QStringLiteral("alice"), QStringLiteral("bob")}, options),
+             qPrintable(m_prosody.log()));
     Config config = m_prosody.backendConfig();
     config.host = QStringLiteral("127.0.0.1");
     config.port = 0;
@@ -280,12 +291,10 @@ void tst_RestPush::initTestCase()
     config.pushMaxFailures = 2;
     config.pushTimeout = 5;
     config.vapidKeyFile = file(QStringLiteral("keys/vapid.pem"));
-    m_server = std::make_unique<Server>(config);
-    QString error;
-    QVERIFY2(m_server->start(&error), qPrintable(error));
-    QUrl base = m_server->boshUrl();
-    base.setPath({});
-    m_api = std::make_unique<Api>(base);
+    config.restStore = file(QStringLiteral("rest.sqlite"));
+    m_config = config;
+    startServer();
+    QVERIFY(m_server);
     m_bob = login(QStringLiteral("bob"));
     QVERIFY(!m_bob.id.isEmpty());
 }
@@ -309,6 +318,21 @@ void tst_RestPush::cleanupTestCase()
     m_api.reset();
     m_server.reset();
     m_prosody.stop();
+}
+
+void tst_RestPush::startServer()
+{
+    m_api.reset();
+    auto server = std::make_unique<Server>(m_config);
+    QString error;
+    if (!server->start(&error)) {
+        qWarning() << "Switchboard did not start:" << error;
+        return;
+    }
+    m_server = std::move(server);
+    QUrl base = m_server->boshUrl();
+    base.setPath({});
+    m_api = std::make_unique<Api>(base);
 }
 
 Session tst_RestPush::login(const QString &user, const QJsonObject &push)
@@ -785,6 +809,30 @@ void tst_RestPush::sessionEndStopsPushes()
     QTRY_COMPARE_WITH_TIMEOUT(m_receiver->requests.size(), 2, 5000);
     for (const Receiver::Request &r : std::as_const(m_receiver->requests))
         QCOMPARE(r.path(), QByteArray("/alive"));
+}
+
+void tst_RestPush::targetSurvivesRestart()
+{
+    const Session alice = login(QStringLiteral("alice"), webhook(QStringLiteral("/kept"), true));
+    QVERIFY(!alice.id.isEmpty());
+    // A graceful stop keeps the sessions, their push target with them (the store file is 0600).
+    QSignalSpy finished(m_server.get(), &Server::shutdownFinished);
+    m_server->shutdown();
+    QVERIFY(finished.wait(20000));
+    m_server.reset();
+    startServer();
+    QVERIFY(m_server);
+    // Both sessions log in again; bob's message calls answer 503 until his has.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        sendMessage(m_bob, QStringLiteral("alice@localhost"), QStringLiteral("after restart")), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_receiver->requests.isEmpty(), 10000);
+    const Receiver::Request &push = m_receiver->requests.constFirst();
+    QCOMPARE(push.path(), QByteArray("/kept"));
+    QCOMPARE(push.json().value(QStringLiteral("session")).toString(), alice.id);
+    QCOMPARE(push.json().value(QStringLiteral("body")).toString(), QStringLiteral("after restart"));
+    QCOMPARE(
+        push.header("X-Switchboard-Signature"),
+        Push::Webhook::signature("s3cret-for-the-test", push.header("X-Switchboard-Timestamp"), push.body));
 }
 
 SWITCHBOARD_TEST_MAIN(tst_RestPush)
