@@ -2,9 +2,9 @@
 #pragma once
 
 #include "base/config.h"
-#include "rest/sessionsnapshot.h"
 #include "push/pushtarget.h"
 #include "rest/restsession.h"
+#include "rest/sessionsnapshot.h"
 #include "stream/clientstream.h"
 
 #include <QElapsedTimer>
