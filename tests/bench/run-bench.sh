@@ -57,7 +57,8 @@ if [[ -x "$switchboard" ]]; then
     "$switchboard" --no-gui --host 127.0.0.1 --port "$port" --path /http-bind/ \
         --route "localhost=127.0.0.1:$c2s" --no-tls-domain localhost \
         --set max_connections=1000000 --set max_connections_per_ip=1000000 --set max_sessions_per_ip=1000000 \
-        --set max_new_sessions_per_ip=1000000 --set rest_store="$work/rest.sqlite" >"$logs/switchboard.log" 2>&1 &
+        --set max_new_sessions_per_ip=1000000 --set rest_store="$work/rest.sqlite" \
+        --set vapid_key_file="$work/vapid.pem" >"$logs/switchboard.log" 2>&1 &
     switchboard_pid=$!
     for ((i = 0; i < 100; i++)); do
         port_open "$port" && { switchboard_url="http://127.0.0.1:$port/http-bind/"
