@@ -2,6 +2,7 @@
 // The composition root: command line and config, the Server, and (unless headless) the window.
 #include "base/epolldispatcher.h"
 #include "commandline.h"
+#include "push/vapid.h"
 #include "rest/reststore.h"
 #include "server.h"
 #include "translations.h"
@@ -105,6 +106,9 @@ int main(int argc, char **argv)
     // rest_store empty: the session store in the application's data folder ("off": none).
     if (config.restStore.isEmpty())
         config.restStore = Switchboard::Rest::RestStore::defaultFile();
+    // vapid_key_file empty: vapid.pem in the same folder (kept across runs: subscriptions are bound to it).
+    if (config.vapidKeyFile.isEmpty())
+        config.vapidKeyFile = Switchboard::Push::Vapid::defaultKeyFile();
     if (!config.logRules.isEmpty())
         QLoggingCategory::setFilterRules(config.logRules.join(QLatin1Char('\n')));
     // The system locale's language unless --lang / `lang` says otherwise; English when there is no

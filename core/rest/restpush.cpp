@@ -70,8 +70,18 @@ RestPush::~RestPush()
 
 bool RestPush::loadKey(QString *error)
 {
-    const QString file =
-        m_config.vapidKeyFile.isEmpty() ? Push::Vapid::defaultKeyFile() : m_config.vapidKeyFile;
+    if (m_config.vapidKeyFile.isEmpty()) {
+        // An embedded Server without a key file (the application fills in its default): a key for
+        // this run only, so nothing is written outside the configured places.
+        m_vapid = Push::Vapid(Push::EcKey::generate(), m_config.vapidSubject);
+        if (m_vapid.isNull()) {
+            if (error)
+                *error = QStringLiteral("cannot generate a VAPID key");
+            return false;
+        }
+        return true;
+    }
+    const QString &file = m_config.vapidKeyFile;
     QString why;
     Push::Vapid vapid = Push::Vapid::loadOrCreate(file, m_config.vapidSubject, &why);
     if (vapid.isNull()) {

@@ -48,8 +48,9 @@ public:
              QObject *parent = nullptr);
     ~RestPush() override;
 
-    /// Loads vapid_key_file, creating it with a new key when it does not exist (Vapid::loadOrCreate).
-    /// False with `error` when it cannot; start-up stops then.
+    /// Loads vapid_key_file, creating it with a new key when it does not exist (Vapid::loadOrCreate);
+    /// with no file configured (an embedded Server: the application fills in Vapid::defaultKeyFile()),
+    /// a key for this run only. False with `error` when it cannot; start-up stops then.
     bool loadKey(QString *error);
     /// The VAPID public key for GET rest_path/vapid (base64url, uncompressed point); empty when no key.
     QByteArray publicKey() const;
