@@ -586,7 +586,7 @@ void RestSession::checkTimers()
     if (isFinished())
         return;
     const qint64 now = m_clock();
-    if (!m_everReady) {
+    if (!m_everReady && !m_restored) {
         // ServerLink's connect_timeout covers the way to an open stream; SASL, bind and the roster get
         // as long again.
         if (m_state != State::Ready && now - m_started >= 2 * qint64(m_config.connectTimeout) * 1000)
@@ -696,6 +696,11 @@ void RestSession::backOnline(const QString &type)
     m_lastCall = m_clock();
     qCInfo(lcRest) << id() << "server link back:" << type;
     sessionEvent(type, m_boundJid);
+    // A restored session whose first try found the server down is logged in from here on.
+    const bool first = !m_everReady;
+    m_everReady = true;
+    if (first)
+        Q_EMIT loggedIn(m_boundJid);
     // What the old session never acknowledged first, then what the client sent meanwhile: the order
     // the client sent them in.
     for (const QByteArray &stanza : std::exchange(m_resend, {}))
@@ -836,9 +841,10 @@ void RestSession::failLogin(LoginError error, const QString &reason, Condition c
 {
     if (isFinished() || m_state == State::Ready)
         return;
-    if (m_everReady) {
-        // Logging in again: only the server's refusal of the kept credentials ends the session (the
-        // client must log in with the password); anything else is tried again.
+    if (m_everReady || (m_restored && m_credentials && error != LoginError::NotAuthorized)) {
+        // Logging in again (after a dropped link, or a restart of Switchboard): only the server's
+        // refusal of the kept credentials ends the session (the client must log in with the password);
+        // anything else, a server still down among it, is tried again.
         qCInfo(lcRest) << id() << "log-in again failed:" << error << reason;
         if (error == LoginError::NotAuthorized)
             end(Condition::NotAuthorized, reason);

@@ -115,6 +115,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void sessionsSurviveGracefulRestart();
     void sessionsSurviveQuitWithoutShutdown();
+    void restoredSessionWaitsForItsServer();
     void storeThatCannotBeUsedStopsStart();
 
 private:
@@ -164,6 +165,7 @@ std::unique_ptr<Server> tst_RestRestart::startServer(QString *error)
     config.host = QStringLiteral("127.0.0.1");
     config.port = 0;
     config.restStore = m_store;
+    config.restReconnectDelay = 200;
     auto server = std::make_unique<Server>(config);
     QString why;
     if (!server->start(&why)) {
@@ -409,6 +411,54 @@ void tst_RestRestart::sessionsSurviveQuitWithoutShutdown()
     QTRY_COMPARE_WITH_TIMEOUT(m_server->registry()->session(carol.id).jid,
                               QStringLiteral("carol@localhost/desk"), 10000);
     QCOMPARE(m_api.call(base(), "DELETE", carol.path(), {}, carol.token).status, 204);
+}
+
+void tst_RestRestart::restoredSessionWaitsForItsServer()
+{
+    // Switchboard and its server restart together (a reboot): the restored session finds the server
+    // down, tries again with backoff, and is back once the server is; its client meanwhile reads what it
+    // had not acknowledged.
+    QString error;
+    if (!m_server)
+        m_server = startServer(&error);
+    QVERIFY2(m_server, qPrintable(error));
+    QVERIFY(m_prosody.addAccount(QStringLiteral("erin")));
+    const Session erin = login(QStringLiteral("erin"), QStringLiteral("laptop"));
+    QVERIFY(!erin.id.isEmpty());
+    qint64 next = 0;
+    readUntil(
+        erin, 0, [](const QJsonArray &e) { return !e.isEmpty(); }, &next);
+    {
+        Test::TestClient bob;
+        QVERIFY2(bob.login(m_prosody, QStringLiteral("bob")), qPrintable(bob.lastError()));
+        bob.send("<message to='erin@localhost/laptop' type='chat'><body>before the reboot</body></message>");
+        QVERIFY(waitForDelivery(erin.id, "<body>before the reboot</body>"));
+    }
+    QSignalSpy finished(m_server.get(), &Server::shutdownFinished);
+    m_server->shutdown();
+    QVERIFY(finished.wait(20000));
+    m_server.reset();
+    m_prosody.stop();
+
+    m_server = startServer(&error);
+    QVERIFY2(m_server, qPrintable(error));
+    const QJsonArray kept = readUntil(
+        erin, next,
+        [](const QJsonArray &e) { return bodies(e).contains(QStringLiteral("before the reboot")); }, &next);
+    QCOMPARE(bodies(kept), QStringList{QStringLiteral("before the reboot")});
+    QVERIFY(m_server->registry()->session(erin.id).jid.isEmpty()); // not logged in: the server is down
+
+    QVERIFY2(m_prosody.startAgain(), qPrintable(m_prosody.log()));
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->registry()->session(erin.id).jid,
+                              QStringLiteral("erin@localhost/laptop"), 20000);
+    Test::TestClient bob;
+    QVERIFY2(bob.login(m_prosody, QStringLiteral("bob")), qPrintable(bob.lastError()));
+    bob.send("<message to='erin@localhost/laptop' type='chat'><body>after the reboot</body></message>");
+    const QJsonArray later = readUntil(erin, next, [](const QJsonArray &e) {
+        return bodies(e).contains(QStringLiteral("after the reboot"));
+    });
+    QCOMPARE(bodies(later), QStringList{QStringLiteral("after the reboot")});
+    QCOMPARE(m_api.call(base(), "DELETE", erin.path(), {}, erin.token).status, 204);
 }
 
 void tst_RestRestart::storeThatCannotBeUsedStopsStart()
