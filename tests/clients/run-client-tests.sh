@@ -4,17 +4,18 @@
 #
 #   tests/clients/run-client-tests.sh SWITCHBOARD_BINARY TEST_FILE...
 #
-# The tests get SWITCHBOARD_BOSH_URL, SWITCHBOARD_WS_URL, PROSODY_BOSH_URL, PROSODY_WS_URL, XMPP_DOMAIN and
-# XMPP_ACCOUNTS. With SWITCHBOARD_CLIENT_PUSH=1, Switchboard trusts a throwaway test CA (ca_file) and
-# may push to 127.0.0.1 (push_allowed_hosts); the tests get PUSH_TEST_CERT and PUSH_TEST_KEY, a
-# certificate for 127.0.0.1 that CA signed, for a push receiver on loopback. Set SWITCHBOARD_BOSH_URL=prosody beforehand to point the tests at Prosody's own
-# /http-bind instead (a check of the tests themselves; the binary argument is then ignored), or to
-# any URL to use that server as is. Exits with node's status.
+# The tests get SWITCHBOARD_BOSH_URL, SWITCHBOARD_WS_URL, SWITCHBOARD_REST_URL (the REST gateway's base,
+# only when Switchboard is under test), PROSODY_BOSH_URL, PROSODY_WS_URL, XMPP_DOMAIN and XMPP_ACCOUNTS.
+# With SWITCHBOARD_CLIENT_PUSH=1, Switchboard trusts a throwaway test CA (ca_file) and may push to
+# 127.0.0.1 (push_allowed_hosts); the tests get PUSH_TEST_CERT and PUSH_TEST_KEY, a certificate for
+# 127.0.0.1 that CA signed, for a push receiver on loopback. Set SWITCHBOARD_BOSH_URL=prosody beforehand
+# to point the tests at Prosody's own /http-bind instead (a check of the tests themselves; the binary
+# argument is then ignored), or to any URL to use that server as is. Exits with node's status.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-[[ $# -ge 2 ]] || { sed -n '3,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[[ $# -ge 2 ]] || { sed -n '3,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 binary="$1"
 shift
 tests=()
@@ -113,6 +114,7 @@ elif [[ -z "${SWITCHBOARD_BOSH_URL:-}" ]]; then
     port_open "$port" || { echo "run-client-tests.sh: switchboard not listening on $port" >&2; exit 1; }
     export SWITCHBOARD_BOSH_URL="http://127.0.0.1:$port/http-bind/"
     export SWITCHBOARD_WS_URL="ws://127.0.0.1:$port/xmpp-websocket"
+    export SWITCHBOARD_REST_URL="http://127.0.0.1:$port/api/v1"
 fi
 echo "# BOSH: $SWITCHBOARD_BOSH_URL  (Prosody c2s 127.0.0.1:$c2s, http $http)"
 
