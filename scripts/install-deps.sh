@@ -25,6 +25,8 @@ packages=(
     # integration tests and benchmarks: the XMPP server, a DNS server for SRV tests, a browser, and the
     # reverse proxies the PROXY protocol and X-Forwarded-For tests run in front of Switchboard
     prosody dnsmasq-base chromium xvfb haproxy nginx-light libnginx-mod-stream
+    # the REST example scripts/run.sh prints
+    curl jq
 )
 # Node >= 18 for the client tests: Debian 12 ships 18.x. Keep a Node that is already there (e.g. from
 # NodeSource, which bundles npm and conflicts with Debian's npm package).

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Installs dependencies, builds a Release Switchboard into build/, starts a throwaway Prosody with two
 # demo accounts, and runs Switchboard on port 5280 in front of it (BOSH at /http-bind/, WebSocket at
-# /xmpp-websocket, status page at /status, metrics at /metrics). Headless when there is no $DISPLAY,
-# else with the monitor window. Ctrl-C stops both.
+# /xmpp-websocket, the REST gateway at /api/v1, status page at /status, metrics at /metrics). Prints
+# curl commands that log in over REST as the first demo account and read its events. Headless when
+# there is no $DISPLAY, else with the monitor window. Ctrl-C stops both.
 #
 # Environment: SWITCHBOARD_PORT (5280), SWITCHBOARD_BUILD_DIR (build), SWITCHBOARD_SKIP_DEPS=1 to skip the
 # apt/npm step.
@@ -77,12 +78,23 @@ cat <<INFO
 Switchboard is running.
   BOSH endpoint:  http://localhost:$port/http-bind/
   WebSocket:      ws://localhost:$port/xmpp-websocket  (subprotocol xmpp)
+  REST API:       http://localhost:$port/api/v1  (OpenAPI: /api/v1/openapi.json)
   Status page:    http://localhost:$port/status  (JSON: /status.json)
   Metrics:        http://localhost:$port/metrics  (Prometheus text)
   Window:         $window
   XMPP domain:    localhost  (Prosody on 127.0.0.1:$c2s, data in $work)
   Accounts:       alice@localhost  password $alice_pw
                   bob@localhost    password $bob_pw
+
+REST (docs/REST.md): log in as alice, read her events (the roster comes first; with nothing pending
+the call waits up to 30 s for the next), log out:
+  S=\$(curl -s -X POST http://localhost:$port/api/v1/sessions -H 'Content-Type: application/json' \\
+      -d '{"jid": "alice@localhost", "password": "$alice_pw"}'); echo "\$S"
+  curl -s "http://localhost:$port/api/v1/sessions/\$(jq -r .id <<<"\$S")/events?after=0&wait=30" \\
+      -H "Authorization: Bearer \$(jq -r .token <<<"\$S")"; echo
+  curl -s -X DELETE "http://localhost:$port/api/v1/sessions/\$(jq -r .id <<<"\$S")" \\
+      -H "Authorization: Bearer \$(jq -r .token <<<"\$S")" -w '%{http_code}\\n'
+
 Press Ctrl-C to stop.
 
 INFO
