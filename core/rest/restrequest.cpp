@@ -7,6 +7,8 @@
 #include <QHash>
 #include <QJsonDocument>
 
+#include <algorithm>
+
 namespace Switchboard::Rest {
 
 namespace {
@@ -21,8 +23,36 @@ std::nullopt_t refuse(Refusal *refusal, const QString &message, const QString &f
     return std::nullopt;
 }
 
+/// XML 1.0 §2.2 Char: only what a stanza can carry (no C0 control but tab, LF and CR, no U+FFFE or
+/// U+FFFF, no lone surrogate). JSON lets a client send any of them; one inside a stanza would be a
+/// not-well-formed error that closes the session's stream (RFC 6120 §4.9.3.13).
+bool xmlChars(QStringView text)
+{
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char16_t c = text[i].unicode();
+        if ((c < 0x20 && c != 0x9 && c != 0xA && c != 0xD) || c == 0xFFFE || c == 0xFFFF ||
+            QChar::isLowSurrogate(c))
+            return false;
+        if (QChar::isHighSurrogate(c)) {
+            if (i + 1 == text.size() || !QChar::isLowSurrogate(text[i + 1].unicode()))
+                return false;
+            ++i;
+        }
+    }
+    return true;
+}
+
+std::nullopt_t refuseChars(Refusal *refusal, const QString &field)
+{
+    return refuse(refusal,
+                  QStringLiteral("'%1' holds a character XML cannot carry (a control character, U+FFFE, "
+                                 "U+FFFF or a lone surrogate)")
+                      .arg(field),
+                  field);
+}
+
 /// A string field: absent is fine when not `required`; anything but a string is not, nor an empty
-/// required one.
+/// required one, nor one with characters XML cannot carry.
 bool stringField(const QJsonObject &object, const QString &name, bool required, QString *value,
                  Refusal *refusal)
 {
@@ -34,6 +64,10 @@ bool stringField(const QJsonObject &object, const QString &name, bool required, 
                QStringLiteral("'%1' must be a %2string")
                    .arg(name, required ? QStringLiteral("non-empty ") : QString()),
                name);
+        return false;
+    }
+    if (!xmlChars(v.toString())) {
+        refuseChars(refusal, name);
         return false;
     }
     *value = v.toString();
@@ -89,6 +123,10 @@ bool checkPresence(const QJsonObject &presence, const QString &prefix, Refusal *
     if (!status.isUndefined() && !status.isString()) {
         refuse(refusal, QStringLiteral("'%1status' must be a string").arg(prefix),
                prefix + QStringLiteral("status"));
+        return false;
+    }
+    if (!xmlChars(status.toString())) {
+        refuseChars(refusal, prefix + QStringLiteral("status"));
         return false;
     }
     if (status.toString().toUtf8().size() > kMaxStatusBytes) {
@@ -236,8 +274,8 @@ std::optional<CheckedStanza> checkStanza(const QByteArray &body, int maxDepth, R
         refusal->message = QStringLiteral("nesting deeper than %1").arg(maxDepth);
         return std::nullopt;
     case Problem::Prolog:
-        refusal->message =
-            QStringLiteral("only one element, without XML declaration, DOCTYPE or processing instruction");
+        refusal->message = QStringLiteral(
+            "only one element, without XML declaration, DOCTYPE, comment or processing instruction");
         return std::nullopt;
     case Problem::NotWellFormed:
         refusal->message = QStringLiteral("not well-formed XML: ") + stanza.parserError;

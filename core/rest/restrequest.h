@@ -58,7 +58,7 @@ std::optional<OutgoingMessage> parseMessage(const QByteArray &body, const std::f
 
 /// What a client may send at /stanzas: one message, presence or iq element in jabber:client (or no
 /// namespace, which then gets jabber:client), at most `maxDepth` deep, no declaration, DOCTYPE,
-/// entity reference or processing instruction.
+/// entity reference, comment or processing instruction (RFC 6120 §11.1).
 struct CheckedStanza
 {
     QByteArray xml; ///< trimmed, with xmlns='jabber:client' added when it had no namespace

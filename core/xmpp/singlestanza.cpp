@@ -3,6 +3,8 @@
 
 #include <QXmlStreamReader>
 
+#include <algorithm>
+
 namespace Switchboard::Xmpp {
 
 SingleStanza parseSingleStanza(const QByteArray &xml, int maxDepth)
@@ -23,6 +25,18 @@ SingleStanza parseSingleStanza(const QByteArray &xml, int maxDepth)
                 ++roots;
                 out.name = reader.name().toString();
                 out.namespaceUri = reader.namespaceUri().toString();
+                // xmlns='' leaves it in no namespace on purpose: no stanza, and the xmlns added below
+                // would be a second one.
+                const auto declarations = reader.namespaceDeclarations();
+                if (out.namespaceUri.isEmpty() && std::any_of(declarations.cbegin(), declarations.cend(),
+                                                              [](const QXmlStreamNamespaceDeclaration &d) {
+                                                                  return d.prefix().isEmpty();
+                                                              })) {
+                    out.problem = SingleStanza::Problem::NotWellFormed;
+                    out.parserError =
+                        QStringLiteral("the stanza undeclares the default namespace (xmlns='')");
+                    return out;
+                }
                 out.type = reader.attributes().value(QLatin1String("type")).toString();
                 out.id = reader.attributes().value(QLatin1String("id")).toString();
                 nameEnd = 1 + reader.qualifiedName().toUtf8().size(); // in the trimmed stanza
@@ -30,7 +44,7 @@ SingleStanza parseSingleStanza(const QByteArray &xml, int maxDepth)
         } else if (token == QXmlStreamReader::EndElement) {
             --depth;
         } else if (token == QXmlStreamReader::DTD || token == QXmlStreamReader::ProcessingInstruction ||
-                   token == QXmlStreamReader::EntityReference ||
+                   token == QXmlStreamReader::EntityReference || token == QXmlStreamReader::Comment ||
                    (token == QXmlStreamReader::StartDocument && !reader.documentVersion().isEmpty())) {
             out.problem = SingleStanza::Problem::Prolog;
             return out;

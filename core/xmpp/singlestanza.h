@@ -8,7 +8,7 @@ namespace Switchboard::Xmpp {
 
 /// One stanza given whole from outside a stream (the operator's inject action, the REST API's
 /// /stanzas): exactly one namespace-well-formed element, with no XML declaration, DOCTYPE, entity
-/// reference or processing instruction (RFC 6120 §11.1), nested at most `maxDepth` deep.
+/// reference, comment or processing instruction (RFC 6120 §11.1), nested at most `maxDepth` deep.
 ///
 /// What a stanza must be beyond that (its name, its namespace) is the caller's rule, and so is the
 /// wording of the error it reports. A plain function, no thread ties.
@@ -17,8 +17,8 @@ struct SingleStanza
     enum class Problem {
         None,
         TooDeep,       ///< nested deeper than maxDepth
-        Prolog,        ///< a declaration, DOCTYPE, entity reference or processing instruction
-        NotWellFormed, ///< see `parserError`
+        Prolog,        ///< a declaration, DOCTYPE, comment, entity reference or processing instruction
+        NotWellFormed, ///< see `parserError`; also an element that undeclares the default namespace
         NotOne,        ///< no element, or more than one
         NotAtStart,    ///< text before the element
     };

@@ -15,7 +15,8 @@ namespace {
 
 using namespace Switchboard::Rest;
 
-/// `xml` is one element named `name` in jabber:client and nothing else (comments and blanks aside).
+/// `xml` is one element named `name` in jabber:client and nothing else but blanks around it: no
+/// comment, DTD or processing instruction (RFC 6120 §11.1).
 bool oneElement(const QByteArray &xml, QStringView name)
 {
     QXmlStreamReader reader(xml);
@@ -38,6 +39,7 @@ bool oneElement(const QByteArray &xml, QStringView name)
                 return false;
             break;
         case QXmlStreamReader::DTD:
+        case QXmlStreamReader::Comment:
         case QXmlStreamReader::EntityReference:
         case QXmlStreamReader::ProcessingInstruction:
             return false;
@@ -74,12 +76,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     refusal = Refusal();
-    if (const auto message = parseMessage(input, [] { return QStringLiteral("generated"); }, &refusal)) {
+    if (const auto message = parseMessage(
+            input, [] { return QStringLiteral("generated"); }, &refusal)) {
         if (message->id.isEmpty() || !oneElement(message->xml, u"message"))
             __builtin_trap();
-    } else if (refusal.status != 400 || refusal.message.isEmpty() || refusal.field.isEmpty() &&
-                                                                           !refusal.message.contains(
-                                                                               QLatin1String("JSON"))) {
+    } else if (refusal.status != 400 || refusal.message.isEmpty() ||
+               (refusal.field.isEmpty() && !refusal.message.contains(QLatin1String("JSON")))) {
+        // Every refusal past the JSON level names its field.
         __builtin_trap();
     }
 

@@ -224,6 +224,62 @@ private Q_SLOTS:
         QCOMPARE(refusal.field, QStringLiteral("id"));
     }
 
+    // Found by fuzzing (tests/fuzz/fuzz_rest_request.cpp): JSON carries characters XML 1.0 cannot
+    // (§2.2), raw or escaped; inside a stanza they would break the session's stream.
+    void charactersXmlCannotCarry_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<bool>("login"); // else a message
+        QTest::addColumn<QString>("field");
+        QTest::newRow("raw NUL in thread")
+            << QByteArray(QByteArray("{\"to\":\"b@x\",\"body\":\"x\",\"thread\":\"") + '\0' + "t\"}") << false
+            << "thread";
+        QTest::newRow("escaped NUL in body")
+            << QByteArray("{\"to\":\"b@x\",\"body\":\"a\\u0000b\"}") << false << "body";
+        QTest::newRow("escape in body")
+            << QByteArray("{\"to\":\"b@x\",\"body\":\"\\u001b[0m\"}") << false << "body";
+        QTest::newRow("U+FFFF in subject")
+            << QByteArray("{\"to\":\"b@x\",\"body\":\"x\",\"subject\":\"\\uffff\"}") << false << "subject";
+        QTest::newRow("lone surrogate in id")
+            << QByteArray("{\"to\":\"b@x\",\"body\":\"x\",\"id\":\"\\ud800\"}") << false << "id";
+        QTest::newRow("control in to")
+            << QByteArray("{\"to\":\"b@x\\u0001\",\"body\":\"x\"}") << false << "to";
+        QTest::newRow("control in resource")
+            << QByteArray("{\"jid\":\"a@b\",\"password\":\"p\",\"resource\":\"r\\u0002\"}") << true
+            << "resource";
+        QTest::newRow("control in status")
+            << QByteArray("{\"jid\":\"a@b\",\"password\":\"p\",\"presence\":{\"status\":\"\\u0007\"}}")
+            << true << "presence.status";
+        QTest::newRow("low surrogate first in password")
+            << QByteArray("{\"jid\":\"a@b\",\"password\":\"\\udc00\\ud800\"}") << true << "password";
+    }
+    void charactersXmlCannotCarry()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(bool, login);
+        QFETCH(QString, field);
+        Refusal refusal;
+        if (login)
+            QVERIFY(!parseLogin(body, &refusal));
+        else
+            QVERIFY(!parseMessage(
+                body, [] { return QStringLiteral("gen"); }, &refusal));
+        QCOMPARE(refusal.status, 400);
+        QCOMPARE(refusal.field, field);
+    }
+    void charactersXmlCarries()
+    {
+        // Tab, line feed, carriage return and characters beyond the BMP (a surrogate pair) stay.
+        Refusal refusal;
+        const auto m = parseMessage(
+            "{\"to\":\"b@x\",\"body\":\"a\\tb\\nc\\r\\ud83d\\ude00\"}", [] { return QStringLiteral("gen"); },
+            &refusal);
+        QVERIFY2(m, qPrintable(refusal.message));
+        QVERIFY(m->xml.contains("<body>a\tb\nc\r\xf0\x9f\x98\x80</body>"));
+        QVERIFY(parseLogin(
+            "{\"jid\":\"a@b\",\"password\":\"p\",\"presence\":{\"status\":\"\\ud83d\\ude00 x\"}}", &refusal));
+    }
+
     void stanza_data()
     {
         QTest::addColumn<QByteArray>("body");
@@ -243,6 +299,18 @@ private Q_SLOTS:
         QTest::newRow("doctype") << QByteArray("<!DOCTYPE m [<!ENTITY e 'x'>]><message>&e;</message>")
                                  << QByteArray();
         QTest::newRow("processing instruction") << QByteArray("<message><?pi x?></message>") << QByteArray();
+        // Found by fuzzing: the namespace used to be added inside a leading comment's place, and next
+        // to an explicit xmlns='' (a duplicate attribute). RFC 6120 §11.1 forbids comments anyway.
+        QTest::newRow("leading comment") << QByteArray("<!--c--><message/>") << QByteArray();
+        QTest::newRow("inner comment")
+            << QByteArray("<message xmlns='jabber:client'><!--c--></message>") << QByteArray();
+        QTest::newRow("empty default namespace") << QByteArray("<message xmlns=''/>") << QByteArray();
+        QTest::newRow("prefixed jabber:client")
+            << QByteArray("<c:iq xmlns:c='jabber:client' type='get' id='1'/>")
+            << QByteArray("<c:iq xmlns:c='jabber:client' type='get' id='1'/>");
+        QTest::newRow("child without namespace")
+            << QByteArray("<message><body xmlns=''>x</body></message>")
+            << QByteArray("<message xmlns='jabber:client'><body xmlns=''>x</body></message>");
         QTest::newRow("too deep") << QByteArray("<message><a><b><c><d/></c></b></a></message>")
                                   << QByteArray();
         QTest::newRow("text only") << QByteArray("hello") << QByteArray();

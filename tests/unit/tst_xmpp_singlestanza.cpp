@@ -25,6 +25,11 @@ private Q_SLOTS:
         QTest::newRow("processing instruction")
             << QByteArray("<presence><?pi x?></presence>") << Problem::Prolog;
         QTest::newRow("doctype") << QByteArray("<!DOCTYPE presence><presence/>") << Problem::Prolog;
+        // Found by fuzzing the REST request checks: a comment inside (RFC 6120 §11.1 forbids them in a
+        // stream), and xmlns='' next to which the added jabber:client made a duplicate attribute.
+        QTest::newRow("comment") << QByteArray("<presence><!-- c --></presence>") << Problem::Prolog;
+        QTest::newRow("empty default namespace")
+            << QByteArray("<presence xmlns=''/>") << Problem::NotWellFormed;
         QTest::newRow("not closed") << QByteArray("<message>") << Problem::NotWellFormed;
         QTest::newRow("undeclared prefix") << QByteArray("<x:message/>") << Problem::NotWellFormed;
         QTest::newRow("two elements") << QByteArray("<presence/><presence/>") << Problem::NotWellFormed;
