@@ -81,6 +81,15 @@ test('REST session and strophe.js over BOSH: messages both ways, long poll, repe
         assert.deepEqual(later.events.filter((e) => e.seq <= woken.next), []);
         a.next = woken.next;
 
+        // What XML cannot carry is refused with the field named, and the session's stream stays up (the
+        // message below still goes through): a NUL in a body, a comment in a stanza (RFC 6120 §11.1).
+        const nul = await a.call('/messages', { method: 'POST', body: { to: b.jid, body: 'a\u0000b' } });
+        assert.equal(nul.status, 400, nul.text);
+        assert.equal(nul.json.field, 'body');
+        const comment = await a.stanza(`<message to='${b.jid}'><!-- c --><body>x</body></message>`);
+        assert.equal(comment.status, 400, comment.text);
+        assert.equal(comment.json.field, 'stanza');
+
         // REST -> strophe.js.
         const bobGets = nextStanza(b, 'message', 'chat');
         const reply = `hi bob <3 ${Date.now()}`;
