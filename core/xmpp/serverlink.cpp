@@ -143,6 +143,9 @@ struct ServerLink::Private
         // Out now rather than on the next write notification: one loop round and two interest
         // changes less per stanza, and less latency.
         socket->flush();
+        // A failed write inside flush() reports the error at once, and that drops the socket.
+        if (!socket)
+            return;
         // Every buffer is capped: a server that stops reading must not make us hold unbounded output.
         if (socket->bytesToWrite() > 4 * qMax<qint64>(config.maxXmppBufferSize, 65536))
             failLater(LinkFailure::ConnectionLost, {}, QStringLiteral("the server is not reading its input"));

@@ -19,6 +19,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/socket.h>
+
 using namespace Switchboard;
 using Switchboard::Xmpp::LinkFailure;
 using Switchboard::Xmpp::Resolver;
@@ -141,6 +143,7 @@ private Q_SLOTS:
     void tcpCloseWithoutStreamEnd();
     void closeSendsStreamEnd();
     void retiredLinkGoesOnceClosed();
+    void retireAfterServerReset();
 
 private:
     bool makeCertificate();
@@ -640,6 +643,36 @@ void tst_XmppServerLink::retiredLinkGoesOnceClosed()
         QTRY_VERIFY(server.allInput.endsWith("</stream:stream>"));
         server.allInput.clear();
     }
+}
+
+void tst_XmppServerLink::retireAfterServerReset()
+{
+    // The server dies (here: resets the connection) and, before the event loop has seen it, the link is
+    // retired (a REST session ending at shutdown): the drain ping's write fails inside flush(), which
+    // drops the socket under the write. It used to read the dropped socket's buffer and crash.
+    FakeServer server([](QSslSocket *s, QByteArray &input) {
+        if (hasHeader(input)) {
+            input.clear();
+            s->write(kServerHeader + kPlainFeatures);
+        }
+    });
+    const Config linkConfig = fakeConfig(server.serverPort());
+    QObject graveyard;
+    QPointer<ServerLink> link = new ServerLink(linkConfig, nullptr);
+    QSignalSpy opened(link.data(), &ServerLink::streamOpened);
+    link->open(params(QStringLiteral("fake.test")));
+    QVERIFY(opened.wait(5000));
+    link->restart(); // past SASL: retiring now drains with a ping
+    QTRY_COMPARE(opened.size(), 2);
+    QVERIFY(link->isOpen());
+    QVERIFY(server.last);
+    // SO_LINGER 0: the close sends a reset, so the next write on the link's side fails at once.
+    const linger reset{1, 0};
+    QCOMPARE(::setsockopt(int(server.last->socketDescriptor()), SOL_SOCKET, SO_LINGER, &reset, sizeof reset),
+             0);
+    server.last->abort();
+    link->retire(&graveyard);
+    QTRY_VERIFY(!link || !link->isOpen());
 }
 
 SWITCHBOARD_TEST_MAIN(tst_XmppServerLink)
