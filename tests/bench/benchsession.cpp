@@ -2,6 +2,9 @@
 #include "benchsession.h"
 
 #include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRandomGenerator>
 
 #include <utility>
@@ -98,6 +101,12 @@ void BenchSession::sendEcho(const QByteArray &id)
 {
     sendStanza("<message xmlns='jabber:client' type='chat' to='" + escaped(m_jid) + "' id='" + id +
                "'><body>ping</body></message>");
+}
+
+void BenchSession::setBound(const QString &jid)
+{
+    m_jid = jid;
+    Q_EMIT loggedIn();
 }
 
 void BenchSession::fail(const QString &reason)
@@ -228,13 +237,20 @@ HttpConnection::HttpConnection(const QString &host, quint16 port, QObject *paren
 
 void HttpConnection::post(const QByteArray &path, const QByteArray &body)
 {
+    request("POST", path, body, "Content-Type: text/xml; charset=utf-8\r\n");
+}
+
+void HttpConnection::request(const QByteArray &method, const QByteArray &path, const QByteArray &body,
+                             const QByteArray &headers)
+{
     Q_ASSERT(!m_busy);
     m_busy = true;
     m_buffer.clear();
-    m_request =
-        "POST " + path + " HTTP/1.1\r\nHost: " + m_host.toLatin1() + ':' + QByteArray::number(m_port) +
-        "\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: " + QByteArray::number(body.size()) +
-        "\r\n\r\n" + body;
+    m_request = method + ' ' + path + " HTTP/1.1\r\nHost: " + m_host.toLatin1() + ':' +
+                QByteArray::number(m_port) + "\r\n" + headers;
+    if (!body.isEmpty() || method == "POST" || method == "PUT")
+        m_request += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+    m_request += "\r\n" + body;
     if (m_socket.state() == QAbstractSocket::ConnectedState)
         writeRequest();
     else if (m_socket.state() == QAbstractSocket::UnconnectedState)
@@ -570,6 +586,136 @@ void WebSocketSession::onReadyRead()
         if (element->name != QLatin1String("open"))
             handleStanza(*element);
     }
+}
+
+// --- RestSession ---
+
+RestSession::RestSession(const QString &host, quint16 port, const QByteArray &basePath,
+                         const Account &account, bool poll, QObject *parent)
+    : BenchSession(account, parent), m_base(basePath), m_sender(host, port), m_poller(host, port),
+      m_poll(poll)
+{
+    while (m_base.endsWith('/'))
+        m_base.chop(1);
+    connect(&m_sender, &HttpConnection::finished, this, [this](int status, const QByteArray &body) {
+        if (!m_loggedIn)
+            onLogin(status, body);
+        else
+            onSent(status, body);
+    });
+    connect(&m_poller, &HttpConnection::finished, this, &RestSession::onPoll);
+    for (HttpConnection *c : {&m_sender, &m_poller}) {
+        connect(c, &HttpConnection::failed, this, [this](const QString &reason) {
+            if (!m_closing)
+                fail(QStringLiteral("HTTP: %1").arg(reason));
+        });
+    }
+}
+
+void RestSession::start()
+{
+    const QJsonObject login{
+        {QStringLiteral("jid"), QString(m_account.user + QLatin1Char('@') + m_account.domain)},
+        {QStringLiteral("password"), m_account.password},
+        {QStringLiteral("resource"), m_account.resource},
+        {QStringLiteral("presence"), false},
+    };
+    m_sender.request("POST", m_base + "/sessions", QJsonDocument(login).toJson(QJsonDocument::Compact),
+                     "Content-Type: application/json\r\n");
+}
+
+void RestSession::onLogin(int status, const QByteArray &body)
+{
+    const QJsonObject answer = QJsonDocument::fromJson(body).object();
+    if (status != 201)
+        return fail(QStringLiteral("POST /sessions: HTTP %1 %2").arg(status).arg(QString::fromUtf8(body)));
+    m_loggedIn = true;
+    m_sessionPath = m_base + "/sessions/" + answer.value(QStringLiteral("id")).toString().toLatin1();
+    m_token = answer.value(QStringLiteral("token")).toString().toLatin1();
+    if (m_poll) {
+        poll();
+    } else {
+        // Idle: nothing of the client stays connected (the answer is complete; the socket can go now,
+        // outside the signal that delivered it).
+        QMetaObject::invokeMethod(
+            this, [this] { m_sender.abort(); }, Qt::QueuedConnection);
+    }
+    setBound(answer.value(QStringLiteral("jid")).toString());
+}
+
+void RestSession::poll()
+{
+    if (m_closing)
+        return;
+    m_poller.request("GET",
+                     m_sessionPath + "/events?after=" + QByteArray::number(m_after) + "&wait=30&limit=1000",
+                     {}, auth());
+}
+
+void RestSession::onPoll(int status, const QByteArray &body)
+{
+    if (m_closing)
+        return;
+    if (status != 200)
+        return fail(QStringLiteral("GET /events: HTTP %1 %2").arg(status).arg(QString::fromUtf8(body)));
+    const QJsonObject answer = QJsonDocument::fromJson(body).object();
+    m_after = answer.value(QStringLiteral("next")).toInteger(m_after);
+    poll(); // the next poll waits at the server before the echoes below lead to more messages
+    const QJsonArray events = answer.value(QStringLiteral("events")).toArray();
+    for (const QJsonValue &event : events) {
+        const QJsonObject e = event.toObject();
+        if (e.value(QStringLiteral("kind")).toString() == QLatin1String("message"))
+            Q_EMIT echoReceived(e.value(QStringLiteral("id")).toString().toLatin1());
+    }
+}
+
+void RestSession::sendEcho(const QByteArray &id)
+{
+    const QJsonObject message{{QStringLiteral("to"), jid()},
+                              {QStringLiteral("body"), QStringLiteral("ping")},
+                              {QStringLiteral("id"), QString::fromLatin1(id)}};
+    m_sends.append(QJsonDocument(message).toJson(QJsonDocument::Compact));
+    pumpSends();
+}
+
+void RestSession::sendStanza(const QByteArray &xml)
+{
+    m_sends.append(xml);
+    pumpSends();
+}
+
+void RestSession::onSent(int status, const QByteArray &body)
+{
+    if (m_closing)
+        return;
+    if (status != 202 && status != 200)
+        return fail(QStringLiteral("send: HTTP %1 %2").arg(status).arg(QString::fromUtf8(body)));
+    pumpSends();
+}
+
+void RestSession::pumpSends()
+{
+    if (!m_loggedIn || m_closing || m_sender.isBusy() || m_sends.isEmpty())
+        return;
+    const QByteArray next = m_sends.takeFirst();
+    if (next.startsWith('<'))
+        m_sender.request("POST", m_sessionPath + "/stanzas", next,
+                         auth() + "Content-Type: application/xmpp+xml\r\n");
+    else
+        m_sender.request("POST", m_sessionPath + "/messages", next,
+                         auth() + "Content-Type: application/json\r\n");
+}
+
+void RestSession::close()
+{
+    if (!m_loggedIn || m_closing)
+        return;
+    m_closing = true;
+    m_sends.clear();
+    // The logout ends the waiting poll too; a send still out is cut off (nothing waits for it now).
+    if (m_sender.isBusy())
+        m_sender.abort();
+    m_sender.request("DELETE", m_sessionPath, {}, auth());
 }
 
 } // namespace Switchboard::Bench

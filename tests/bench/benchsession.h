@@ -62,7 +62,8 @@ struct Account
 };
 
 /// One client session: logs in with SASL PLAIN and binds, then sends and receives stanzas. The
-/// transport (raw TCP, BOSH) is the subclass; the XMPP steps are here.
+/// transport (raw TCP, BOSH, WebSocket) is the subclass; the XMPP steps are here. A REST session
+/// (Switchboard holds the XMPP session) replaces the steps with its HTTP calls.
 class BenchSession : public QObject
 {
     Q_OBJECT
@@ -77,7 +78,7 @@ public:
     bool isBound() const { return !m_jid.isEmpty(); }
     QString jid() const { return m_jid; }
     /// Sends a message to the session's own full JID; `id` comes back with the echo.
-    void sendEcho(const QByteArray &id);
+    virtual void sendEcho(const QByteArray &id);
 
 Q_SIGNALS:
     void loggedIn();
@@ -91,6 +92,8 @@ protected:
     virtual void restartStream() = 0;
     void handleStanza(const Element &stanza);
     void fail(const QString &reason);
+    /// Logged in without the XMPP steps here (REST): bound to `jid`; emits loggedIn().
+    void setBound(const QString &jid);
 
     Account m_account;
 
@@ -134,8 +137,19 @@ class HttpConnection final : public QObject
 public:
     HttpConnection(const QString &host, quint16 port, QObject *parent = nullptr);
     bool isBusy() const { return m_busy; }
+    /// A POST of an XML body (BOSH).
     void post(const QByteArray &path, const QByteArray &body);
-    void abort() { m_socket.abort(); }
+    /// Any request; `headers` are extra header lines, each ending in CRLF.
+    void request(const QByteArray &method, const QByteArray &path, const QByteArray &body,
+                 const QByteArray &headers = {});
+    /// Drops the connection and whatever request was out.
+    void abort()
+    {
+        m_socket.abort();
+        m_busy = false;
+        m_request.clear();
+        m_buffer.clear();
+    }
 
 Q_SIGNALS:
     void finished(int status, const QByteArray &body);
@@ -211,6 +225,45 @@ private:
     QByteArray m_buffer;
     QByteArray m_message; ///< a fragmented message being assembled
     bool m_upgraded = false;
+};
+
+/// A session of Switchboard's REST gateway (docs/REST.md): POST /sessions logs in (no initial
+/// presence, like the other sessions here), each echo is a POST /messages to the session's own full
+/// JID, and a long poll (GET /events) that is always waiting reads the echoes. Without `poll` the
+/// session is held idle with no connection of its own once logged in, as an app that is not running.
+class RestSession final : public BenchSession
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RestSession)
+public:
+    RestSession(const QString &host, quint16 port, const QByteArray &basePath, const Account &account,
+                bool poll, QObject *parent = nullptr);
+    void start() override;
+    void close() override;
+    void sendEcho(const QByteArray &id) override;
+
+protected:
+    void sendStanza(const QByteArray &xml) override;
+    void restartStream() override {}
+
+private:
+    void onLogin(int status, const QByteArray &body);
+    void onPoll(int status, const QByteArray &body);
+    void onSent(int status, const QByteArray &body);
+    void pumpSends();
+    void poll();
+    QByteArray auth() const { return "Authorization: Bearer " + m_token + "\r\n"; }
+
+    QByteArray m_base;
+    QByteArray m_sessionPath;
+    QByteArray m_token;
+    HttpConnection m_sender;   ///< login, messages, logout: one request at a time
+    HttpConnection m_poller;   ///< the waiting GET /events
+    QList<QByteArray> m_sends; ///< POST /messages (JSON) or /stanzas (XML, prefixed '<') not yet sent
+    qint64 m_after = 0;
+    bool m_poll;
+    bool m_loggedIn = false;
+    bool m_closing = false;
 };
 
 } // namespace Switchboard::Bench

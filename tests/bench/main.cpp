@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// switchboard-bench: logs many XMPP sessions in (raw TCP, BOSH or WebSocket), makes each send messages to its
-// own full JID at a fixed total rate (or as fast as echoes return), and reports logins/s, messages/s,
-// round-trip percentiles and the CPU time the given processes used while messages flowed.
+// switchboard-bench: logs many XMPP sessions in (raw TCP, BOSH, WebSocket, or Switchboard's REST gateway),
+// makes each send messages to its own full JID at a fixed total rate (or as fast as echoes return), and
+// reports logins/s, messages/s, round-trip percentiles and the CPU time the given processes used while
+// messages flowed; or holds them idle and reports resident memory per session.
 #include "benchsession.h"
 
 #include <QCommandLineParser>
@@ -106,6 +107,9 @@ public:
                 session = new TcpSession(m_options.host, m_options.port, account, this);
             else if (m_options.mode == QLatin1String("ws"))
                 session = new WebSocketSession(m_options.host, m_options.port, m_options.path, account, this);
+            else if (m_options.mode == QLatin1String("rest"))
+                session = new RestSession(m_options.host, m_options.port, m_options.path, account,
+                                          !m_options.idle, this);
             else
                 session = new BoshSession(m_options.host, m_options.port, m_options.path, account, this);
             connect(session, &BenchSession::loggedIn, this, [this] {
@@ -394,7 +398,8 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationName(QStringLiteral("switchboard-bench"));
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Logs XMPP sessions in over raw TCP or BOSH and measures message echo round trips and server CPU."));
+        "Logs XMPP sessions in over raw TCP, BOSH, WebSocket or Switchboard's REST gateway and measures "
+        "message echo round trips and server CPU, or idle memory per session."));
     parser.addHelpOption();
     const auto opt = [&](const char *name, const char *description, const char *value, const char *def) {
         QCommandLineOption o(QString::fromLatin1(name), QString::fromLatin1(description),
@@ -402,11 +407,12 @@ int main(int argc, char **argv)
         parser.addOption(o);
         return o;
     };
-    const auto mode = opt("mode", "bosh, ws (RFC 7395) or tcp", "mode", "bosh");
-    const auto url = opt(
-        "url",
-        "BOSH or WebSocket URL, e.g. http://127.0.0.1:5280/http-bind/, ws://127.0.0.1:5280/xmpp-websocket",
-        "url", "");
+    const auto mode =
+        opt("mode", "bosh, ws (RFC 7395), rest (Switchboard's REST gateway) or tcp", "mode", "bosh");
+    const auto url = opt("url",
+                         "BOSH, WebSocket or REST base URL, e.g. http://127.0.0.1:5280/http-bind/, "
+                         "ws://127.0.0.1:5280/xmpp-websocket, http://127.0.0.1:5280/api/v1",
+                         "url", "");
     const auto host = opt("host", "XMPP server host (mode tcp)", "host", "127.0.0.1");
     const auto port = opt("port", "XMPP server c2s port (mode tcp)", "port", "5222");
     const auto domain = opt("domain", "XMPP domain", "domain", "localhost");
@@ -424,16 +430,16 @@ int main(int argc, char **argv)
     const QCommandLineOption idle(
         QStringLiteral("idle"),
         QStringLiteral("no messages: hold the sessions idle for --duration s after "
-                       "--warmup s and report resident memory per session of --pids"));
+                       "--warmup s and report resident memory per session of --pids (rest: the client "
+                       "keeps no connection once logged in)"));
     parser.addOption(idle);
     parser.process(app);
 
     Options o;
     o.mode = parser.value(mode);
-    if (o.mode == QLatin1String("bosh") || o.mode == QLatin1String("ws")) {
+    if (o.mode == QLatin1String("bosh") || o.mode == QLatin1String("ws") || o.mode == QLatin1String("rest")) {
         const QUrl u(parser.value(url));
-        const QString scheme =
-            o.mode == QLatin1String("bosh") ? QStringLiteral("http") : QStringLiteral("ws");
+        const QString scheme = o.mode == QLatin1String("ws") ? QStringLiteral("ws") : QStringLiteral("http");
         if (!u.isValid() || u.scheme() != scheme || u.host().isEmpty()) {
             std::fprintf(stderr, "--mode %s needs --url %s://host:port/path\n", qPrintable(o.mode),
                          qPrintable(scheme));
@@ -448,7 +454,7 @@ int main(int argc, char **argv)
         o.host = parser.value(host);
         o.port = quint16(parser.value(port).toUInt());
     } else {
-        std::fprintf(stderr, "--mode must be bosh, ws or tcp\n");
+        std::fprintf(stderr, "--mode must be bosh, ws, rest or tcp\n");
         return 2;
     }
     o.domain = parser.value(domain);
