@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // libFuzzer target: the checks of what REST clients send (core/rest/restrequest.h): the log-in body of
-// POST /sessions, the message body of POST /messages, and the stanza of POST /stanzas. Whatever they
+// POST /sessions, the message body of POST /messages, the stanza of POST /stanzas, the presence of
+// PUT /presence and the subscription of POST /subscriptions. Whatever they
 // accept must become XML the server link can carry: one well-formed element in jabber:client, so a
 // client can never break or inject into the session's XMPP stream (RFC 6120 §11.1, §4.9.3.13).
 #include "rest/restrequest.h"
@@ -83,6 +84,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else if (refusal.status != 400 || refusal.message.isEmpty() ||
                (refusal.field.isEmpty() && !refusal.message.contains(QLatin1String("JSON")))) {
         // Every refusal past the JSON level names its field.
+        __builtin_trap();
+    }
+
+    refusal = Refusal();
+    if (const auto presence = parsePresence(input, &refusal)) {
+        if (!oneElement(presenceStanza(*presence), u"presence"))
+            __builtin_trap();
+    } else if (refusal.status != 400 || refusal.message.isEmpty()) {
+        __builtin_trap();
+    }
+
+    refusal = Refusal();
+    if (const auto subscription = parseSubscription(input, &refusal)) {
+        if (!oneElement(*subscription, u"presence"))
+            __builtin_trap();
+    } else if (refusal.status != 400 || refusal.message.isEmpty()) {
         __builtin_trap();
     }
 
