@@ -59,9 +59,10 @@ test('every documented operation is routed, and nothing else on its path',
             assert.ok(documented.length > 0, `${path} documents an operation`);
             for (const method of PROBED) operations.push({ path, method, documented });
         }
-        // Documented DELETEs last: they end the session the other calls use.
+        // Documented DELETEs last, the longest paths first: deleting /sessions/{id} ends the session every
+        // other call uses, deleting a part of it (…/push) does not.
         const ending = (o) => o.method === 'DELETE' && o.documented.includes('DELETE');
-        operations.sort((x, y) => ending(x) - ending(y));
+        operations.sort((x, y) => ending(x) - ending(y) || (ending(x) ? y.path.length - x.path.length : 0));
         const failures = [];
         for (const { path, method, documented } of operations) {
             // A JSON object that is not a valid request for any call: refused as a bad body (400),
