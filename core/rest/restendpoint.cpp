@@ -57,6 +57,23 @@ Http::Response reconnecting(const RestSession *session, const QString &message)
     return response;
 }
 
+/// The 503 for a send while the link is down and the hold is full.
+Http::Response holdFull(const RestSession *session)
+{
+    return reconnecting(session,
+                        QStringLiteral("the link to the XMPP server is down, and enough is held for it "
+                                       "already"));
+}
+
+/// 204 No Content (RFC 9110 §15.3.5): done, nothing to say.
+Http::Response noContent()
+{
+    Http::Response response;
+    response.status = 204;
+    response.contentType.clear();
+    return response;
+}
+
 Http::Response error(const Refusal &refusal)
 {
     return error(refusal.status, refusal.message, refusal.field);
@@ -127,6 +144,15 @@ bool RestEndpoint::start(QString *error)
 }
 
 RestEndpoint::~RestEndpoint() = default;
+
+Stream::ClientStream::UpstreamFactory RestEndpoint::upstreamFactory() const
+{
+    if (m_factory)
+        return m_factory;
+    return [this](Stream::ClientStream *owner, const QString &stream) -> std::unique_ptr<Stream::Upstream> {
+        return std::make_unique<Stream::LinkUpstream>(m_config, m_resolver, owner, stream, m_registry, m_hub);
+    };
+}
 
 int RestEndpoint::sessionCount() const
 {
@@ -304,14 +330,7 @@ void RestEndpoint::openSession(Http::Exchange *exchange, RestSession::Login logi
     client.address = request.peerAddress;
     client.userAgent = QString::fromUtf8(request.header("user-agent"));
     client.secure = request.secure;
-    Stream::ClientStream::UpstreamFactory factory = m_factory;
-    if (!factory) {
-        factory = [this](Stream::ClientStream *owner,
-                         const QString &stream) -> std::unique_ptr<Stream::Upstream> {
-            return std::make_unique<Stream::LinkUpstream>(m_config, m_resolver, owner, stream, m_registry,
-                                                          m_hub);
-        };
-    }
+    Stream::ClientStream::UpstreamFactory factory = upstreamFactory();
     // rest_max_sessions_per_account and rest_max_sessions_per_ip, on top of the limits every session
     // passes (RestSession::start()); given back when the session finishes.
     const QString account = login.jid.toLower();
@@ -379,10 +398,7 @@ void RestEndpoint::openSession(Http::Exchange *exchange, RestSession::Login logi
 void RestEndpoint::deleteSession(RestSession *session, Http::Exchange *exchange)
 {
     session->logout();
-    Http::Response response;
-    response.status = 204;
-    response.contentType.clear();
-    exchange->respond(std::move(response));
+    exchange->respond(noContent());
 }
 
 void RestEndpoint::sendMessage(RestSession *session, Http::Exchange *exchange)
@@ -402,8 +418,7 @@ void RestEndpoint::sendMessage(RestSession *session, Http::Exchange *exchange)
         return;
     }
     if (!session->send(message->xml)) {
-        exchange->respond(reconnecting(session, QStringLiteral("the link to the XMPP server is down, and "
-                                                               "enough is held for it already")));
+        exchange->respond(holdFull(session));
         return;
     }
     exchange->respond(json(202, QJsonObject{{QStringLiteral("id"), message->id}}));
@@ -438,8 +453,7 @@ void RestEndpoint::sendStanza(RestSession *session, Http::Exchange *exchange)
     const bool isRequest = stanza->name == QLatin1String("iq") &&
                            (stanza->type == QLatin1String("get") || stanza->type == QLatin1String("set"));
     if (!session->canSend()) {
-        exchange->respond(reconnecting(session, QStringLiteral("the link to the XMPP server is down, and "
-                                                               "enough is held for it already")));
+        exchange->respond(holdFull(session));
         return;
     }
     if (!isRequest) {
@@ -573,15 +587,11 @@ void RestEndpoint::presence(RestSession *session, Http::Exchange *exchange)
         return;
     }
     if (!session->canSend()) {
-        exchange->respond(reconnecting(session, QStringLiteral("the link to the XMPP server is down, and "
-                                                               "enough is held for it already")));
+        exchange->respond(holdFull(session));
         return;
     }
     session->sendPresence(*presence);
-    Http::Response response;
-    response.status = 204;
-    response.contentType.clear();
-    exchange->respond(std::move(response));
+    exchange->respond(noContent());
 }
 
 void RestEndpoint::subscription(RestSession *session, Http::Exchange *exchange)
@@ -593,15 +603,11 @@ void RestEndpoint::subscription(RestSession *session, Http::Exchange *exchange)
         return;
     }
     if (!session->canSend()) {
-        exchange->respond(reconnecting(session, QStringLiteral("the link to the XMPP server is down, and "
-                                                               "enough is held for it already")));
+        exchange->respond(holdFull(session));
         return;
     }
     session->send(*stanza);
-    Http::Response response;
-    response.status = 204;
-    response.contentType.clear();
-    exchange->respond(std::move(response));
+    exchange->respond(noContent());
 }
 
 void RestEndpoint::endedSession(const QString &id, const QByteArray &action, Http::Exchange *exchange)
@@ -618,10 +624,7 @@ void RestEndpoint::endedSession(const QString &id, const QByteArray &action, Htt
     }
     if (action.isEmpty()) {
         forgetEnded(id);
-        Http::Response response;
-        response.status = 204;
-        response.contentType.clear();
-        exchange->respond(std::move(response));
+        exchange->respond(noContent());
         return;
     }
     if (action != "events") {
@@ -662,13 +665,10 @@ void RestEndpoint::endedSession(const QString &id, const QByteArray &action, Htt
 
 void RestEndpoint::setPush(RestSession *session, Http::Exchange *exchange)
 {
-    Http::Response done;
-    done.status = 204;
-    done.contentType.clear();
     session->touch();
     if (exchange->request().method == "DELETE") {
         m_push->removeTarget(session->id());
-        exchange->respond(std::move(done));
+        exchange->respond(noContent());
         return;
     }
     Refusal refusal;
@@ -680,14 +680,14 @@ void RestEndpoint::setPush(RestSession *session, Http::Exchange *exchange)
     QPointer<RestSession> target(session);
     m_push->check(
         *body, exchange,
-        [this, exchange, target, done](const std::optional<Push::PushTarget> &push, const QString &problem) {
+        [this, exchange, target](const std::optional<Push::PushTarget> &push, const QString &problem) {
             if (!push) {
                 exchange->respond(error(400, problem, QStringLiteral("push")));
             } else if (!target || target->isFinished()) {
                 exchange->respond(error(404, QStringLiteral("no such session")));
             } else {
                 m_push->setTarget(target->id(), *push);
-                exchange->respond(Http::Response(done));
+                exchange->respond(noContent());
             }
         });
 }

@@ -95,6 +95,8 @@ public:
     static constexpr int kMaxStreamsPerSession = 4;
 
 private:
+    /// The factory set by setUpstreamFactory(), or one that makes a LinkUpstream to the server.
+    Stream::ClientStream::UpstreamFactory upstreamFactory() const;
     void createSession(Http::Exchange *exchange);
     /// The rest of createSession() once the body and its "push" (if any) passed.
     void openSession(Http::Exchange *exchange, RestSession::Login login,

@@ -6,7 +6,6 @@
 #include "rest/restpush.h"
 #include "rest/restsession.h"
 #include "rest/reststore.h"
-#include "stream/linkupstream.h"
 #include "stream/ownedstreams.h"
 #include "stream/streamregistry.h"
 
@@ -68,14 +67,7 @@ void RestEndpoint::restoreSessions()
         login.resource = snapshot.resource;
         login.presence = snapshot.presence;
         login.credentials = snapshot.credentials;
-        Stream::ClientStream::UpstreamFactory factory = m_factory;
-        if (!factory) {
-            factory = [this](Stream::ClientStream *owner,
-                             const QString &stream) -> std::unique_ptr<Stream::Upstream> {
-                return std::make_unique<Stream::LinkUpstream>(m_config, m_resolver, owner, stream, m_registry,
-                                                              m_hub);
-            };
-        }
+        Stream::ClientStream::UpstreamFactory factory = upstreamFactory();
         // Not admitted against the session limits again: each was when its client created it, and a
         // restart must not turn them away (max_new_sessions_per_ip would, all at once).
         auto *session = new RestSession(
