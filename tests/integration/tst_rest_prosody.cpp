@@ -6,6 +6,7 @@
 #include "monitor/registry.h"
 #include "monitor/trafficrecorder.h"
 #include "prosodyfixture.h"
+#include "restapi.h"
 #include "server.h"
 #include "testclient.h"
 #include "testmain.h"
@@ -23,66 +24,9 @@ using namespace Switchboard;
 
 namespace {
 
-struct Answer
-{
-    int status = 0;
-    QByteArray body;
-    QJsonObject json;
-    QNetworkReply *reply = nullptr; ///< for headers; deleted with the manager's next call
-    QByteArray header(const QByteArray &name) const { return reply ? reply->rawHeader(name) : QByteArray(); }
-};
-
-/// One HTTP call to the REST API; `start` only sends it, `finish` waits for it (for long polls).
-class Api
-{
-public:
-    explicit Api(QUrl base) : m_base(std::move(base)) {}
-    QNetworkReply *start(const QByteArray &method, const QString &path, const QByteArray &body = {},
-                         const QByteArray &token = {}, const QByteArray &contentType = "application/json")
-    {
-        QUrl url = m_base;
-        const QString full = url.path() + path;
-        const qsizetype q = full.indexOf(QLatin1Char('?'));
-        url.setPath(q < 0 ? full : full.left(q));
-        if (q >= 0)
-            url.setQuery(full.mid(q + 1));
-        QNetworkRequest request(url);
-        if (!body.isEmpty())
-            request.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
-        if (!token.isEmpty())
-            request.setRawHeader("Authorization", "Bearer " + token);
-        return m_nam.sendCustomRequest(request, method, body);
-    }
-    static Answer finish(QNetworkReply *reply, int timeoutMs = 20000)
-    {
-        Answer a;
-        if (!reply->isFinished()) {
-            QSignalSpy done(reply, &QNetworkReply::finished);
-            if (!done.wait(timeoutMs))
-                return a;
-        }
-        a.reply = reply;
-        a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        a.body = reply->readAll();
-        a.json = QJsonDocument::fromJson(a.body).object();
-        reply->deleteLater();
-        return a;
-    }
-    Answer call(const QByteArray &method, const QString &path, const QByteArray &body = {},
-                const QByteArray &token = {}, const QByteArray &contentType = "application/json")
-    {
-        return finish(start(method, path, body, token, contentType));
-    }
-
-private:
-    QUrl m_base;
-    QNetworkAccessManager m_nam;
-};
-
-QByteArray toJson(const QJsonObject &o)
-{
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
+using Answer = Test::RestAnswer;
+using Api = Test::RestApi;
+using Test::toJson;
 
 /// The message events of a list (a test counts what it sent, not presence that may come with it).
 QJsonArray messages(const QJsonArray &events)

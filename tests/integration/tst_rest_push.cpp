@@ -10,6 +10,7 @@
 #include "push/eckey.h"
 #include "push/vapid.h"
 #include "push/webhook.h"
+#include "restapi.h"
 #include "server.h"
 #include "testmain.h"
 
@@ -33,68 +34,9 @@ using namespace Switchboard;
 
 namespace {
 
-struct Answer
-{
-    int status = 0;
-    QByteArray body;
-    QJsonObject json;
-    QList<QNetworkReply::RawHeaderPair> headers;
-    QByteArray header(const QByteArray &name) const
-    {
-        for (const auto &[key, value] : headers) {
-            if (key.compare(name, Qt::CaseInsensitive) == 0)
-                return value;
-        }
-        return {};
-    }
-};
-
-/// HTTP calls to Switchboard (the REST API, /metrics, /status.json).
-class Api
-{
-public:
-    explicit Api(QUrl base) : m_base(std::move(base)) {}
-    Answer call(const QByteArray &method, const QString &path, const QByteArray &body = {},
-                const QByteArray &token = {}, const QList<QPair<QByteArray, QByteArray>> &headers = {})
-    {
-        QUrl url = m_base;
-        const qsizetype q = path.indexOf(QLatin1Char('?'));
-        url.setPath(q < 0 ? path : path.left(q));
-        if (q >= 0)
-            url.setQuery(path.mid(q + 1));
-        QNetworkRequest request(url);
-        if (!body.isEmpty())
-            request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-        if (!token.isEmpty())
-            request.setRawHeader("Authorization", "Bearer " + token);
-        for (const auto &[name, value] : headers)
-            request.setRawHeader(name, value);
-        QNetworkReply *reply = m_nam.sendCustomRequest(request, method, body);
-        Answer a;
-        if (!reply->isFinished()) {
-            QSignalSpy done(reply, &QNetworkReply::finished);
-            if (!done.wait(20000)) {
-                reply->deleteLater();
-                return a;
-            }
-        }
-        a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        a.body = reply->readAll();
-        a.json = QJsonDocument::fromJson(a.body).object();
-        a.headers = reply->rawHeaderPairs();
-        reply->deleteLater();
-        return a;
-    }
-
-private:
-    QUrl m_base;
-    QNetworkAccessManager m_nam;
-};
-
-QByteArray toJson(const QJsonObject &o)
-{
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
+using Answer = Test::RestAnswer;
+using Api = Test::RestApi;
+using Test::toJson;
 
 /// An HTTPS receiver on loopback: reads each request (head and Content-Length body), answers with the
 /// next status of `statuses` (201 when none is left), closes. Keeps every request with its arrival time.
@@ -773,10 +715,11 @@ void tst_RestPush::goneSubscriptionDropped()
 
 void tst_RestPush::corsPreflightAllowsPutDelete()
 {
-    const Answer a = m_api->call("OPTIONS", QStringLiteral("/api/v1/sessions/abc/push"), {}, {},
-                                 {{"Origin", "https://app.example.com"},
-                                  {"Access-Control-Request-Method", "PUT"},
-                                  {"Access-Control-Request-Headers", "authorization, content-type"}});
+    const Answer a =
+        m_api->call("OPTIONS", QStringLiteral("/api/v1/sessions/abc/push"), {}, {}, "application/json",
+                    {{"Origin", "https://app.example.com"},
+                     {"Access-Control-Request-Method", "PUT"},
+                     {"Access-Control-Request-Headers", "authorization, content-type"}});
     QCOMPARE(a.status, 204);
     const QByteArray methods = a.header("Access-Control-Allow-Methods");
     for (const QByteArray method : {"GET", "POST", "PUT", "DELETE"})
@@ -787,7 +730,7 @@ void tst_RestPush::corsPreflightAllowsPutDelete()
     QVERIFY(!a.header("Access-Control-Allow-Origin").isEmpty());
     // The BOSH path keeps its methods.
     const Answer bosh =
-        m_api->call("OPTIONS", m_server->boshUrl().path(), {}, {},
+        m_api->call("OPTIONS", m_server->boshUrl().path(), {}, {}, "application/json",
                     {{"Origin", "https://app.example.com"}, {"Access-Control-Request-Method", "POST"}});
     QCOMPARE(bosh.status, 204);
     QCOMPARE(bosh.header("Access-Control-Allow-Methods"), QByteArray("GET, POST, OPTIONS"));

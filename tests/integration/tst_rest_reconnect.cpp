@@ -6,6 +6,7 @@
 // with XEP-0198 (what either side sent meanwhile arrives once), and a password changed while the link
 // was down (the session ends with a clear event).
 #include "prosodyfixture.h"
+#include "restapi.h"
 #include "server.h"
 #include "testclient.h"
 #include "testmain.h"
@@ -105,64 +106,9 @@ private:
     QList<std::pair<QPointer<QTcpSocket>, QPointer<QTcpSocket>>> m_pairs;
 };
 
-struct Answer
-{
-    int status = 0;
-    QByteArray body;
-    QJsonObject json;
-    QByteArray retryAfter;
-};
-
-class Api
-{
-public:
-    explicit Api(QUrl base) : m_base(std::move(base)) {}
-    Answer call(const QByteArray &method, const QString &path, const QByteArray &body = {},
-                const QByteArray &token = {}, const QByteArray &contentType = "application/json")
-    {
-        return finish(start(method, path, body, token, contentType));
-    }
-    QNetworkReply *start(const QByteArray &method, const QString &path, const QByteArray &body = {},
-                         const QByteArray &token = {}, const QByteArray &contentType = "application/json")
-    {
-        QUrl url = m_base;
-        const QString full = url.path() + path;
-        const qsizetype q = full.indexOf(QLatin1Char('?'));
-        url.setPath(q < 0 ? full : full.left(q));
-        if (q >= 0)
-            url.setQuery(full.mid(q + 1));
-        QNetworkRequest request(url);
-        if (!body.isEmpty())
-            request.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
-        if (!token.isEmpty())
-            request.setRawHeader("Authorization", "Bearer " + token);
-        return m_nam.sendCustomRequest(request, method, body);
-    }
-    static Answer finish(QNetworkReply *reply)
-    {
-        Answer a;
-        if (!reply->isFinished()) {
-            QSignalSpy done(reply, &QNetworkReply::finished);
-            if (!done.wait(30000))
-                return a;
-        }
-        a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        a.body = reply->readAll();
-        a.json = QJsonDocument::fromJson(a.body).object();
-        a.retryAfter = reply->rawHeader("Retry-After");
-        reply->deleteLater();
-        return a;
-    }
-
-private:
-    QUrl m_base;
-    QNetworkAccessManager m_nam;
-};
-
-QByteArray toJson(const QJsonObject &o)
-{
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
+using Answer = Test::RestAnswer;
+using Api = Test::RestApi;
+using Test::toJson;
 
 /// One REST session and every event it has read so far.
 struct Session
@@ -368,7 +314,7 @@ void tst_RestReconnect::prosodyRestartedUnderLiveSession()
     // The server session that would have answered the IQ went with the restart: 503, not a 504 later.
     const Answer lost = Api::finish(iq);
     QCOMPARE(lost.status, 503);
-    QVERIFY(lost.retryAfter.toInt() >= 1);
+    QVERIFY(lost.header("Retry-After").toInt() >= 1);
     QVERIFY(alice.readUntil([](const QJsonArray &e) { return bodies(e).size() >= 5; }));
     // After: live again.
     QVERIFY(bobSends(alice.jid, {QStringLiteral("after-1"), QStringLiteral("after-2")}));
@@ -470,7 +416,7 @@ void tst_RestReconnect::changedPasswordEndsTheSession()
         QCOMPARE(alice.send(QStringLiteral("bob@localhost"), QStringLiteral("held %1").arg(i)).status, 202);
     const Answer full = alice.send(QStringLiteral("bob@localhost"), QStringLiteral("one too many"));
     QCOMPARE(full.status, 503);
-    QVERIFY(full.retryAfter.toInt() >= 1);
+    QVERIFY(full.header("Retry-After").toInt() >= 1);
     QVERIFY(full.json.value(QStringLiteral("error")).toString().contains(QLatin1String("down")));
     // The password changes while the link is down: the server salts the new one afresh, and the kept
     // SCRAM salted password opens nothing.

@@ -8,6 +8,7 @@
 // readable once; a deleted session's token opens nothing.
 #include "monitor/registry.h"
 #include "prosodyfixture.h"
+#include "restapi.h"
 #include "server.h"
 #include "testclient.h"
 #include "testmain.h"
@@ -28,53 +29,9 @@ using namespace Switchboard;
 
 namespace {
 
-struct Answer
-{
-    int status = 0;
-    QByteArray body;
-    QJsonObject json;
-};
-
-/// One HTTP call to the REST API, waited for.
-class Api
-{
-public:
-    Answer call(const QUrl &base, const QByteArray &method, const QString &path, const QByteArray &body = {},
-                const QByteArray &token = {})
-    {
-        QUrl url = base;
-        const QString full = url.path() + path;
-        const qsizetype q = full.indexOf(QLatin1Char('?'));
-        url.setPath(q < 0 ? full : full.left(q));
-        if (q >= 0)
-            url.setQuery(full.mid(q + 1));
-        QNetworkRequest request(url);
-        if (!body.isEmpty())
-            request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-        if (!token.isEmpty())
-            request.setRawHeader("Authorization", "Bearer " + token);
-        QNetworkReply *reply = m_nam.sendCustomRequest(request, method, body);
-        Answer a;
-        if (!reply->isFinished()) {
-            QSignalSpy done(reply, &QNetworkReply::finished);
-            if (!done.wait(30000))
-                return a;
-        }
-        a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        a.body = reply->readAll();
-        a.json = QJsonDocument::fromJson(a.body).object();
-        reply->deleteLater();
-        return a;
-    }
-
-private:
-    QNetworkAccessManager m_nam;
-};
-
-QByteArray toJson(const QJsonObject &o)
-{
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
+using Answer = Test::RestAnswer;
+using Api = Test::RestApi;
+using Test::toJson;
 
 struct Session
 {
@@ -121,6 +78,12 @@ private Q_SLOTS:
 private:
     std::unique_ptr<Server> startServer(QString *error = nullptr);
     QUrl base() const;
+    /// The REST API of the running Server.
+    Api &api()
+    {
+        m_api.setBase(base());
+        return m_api;
+    }
     Session login(const QString &user, const QString &resource, const QJsonValue &presence = QJsonValue());
     /// Reads events from `after` on, as a client does (each long poll acknowledges what the one before
     /// returned), until `until` holds for all read so far; *next is the last seq read.
@@ -190,7 +153,7 @@ Session tst_RestRestart::login(const QString &user, const QString &resource, con
                      {QStringLiteral("resource"), resource}};
     if (!presence.isUndefined() && !presence.isNull())
         body.insert(QStringLiteral("presence"), presence);
-    const Answer a = m_api.call(base(), "POST", QStringLiteral("/sessions"), toJson(body));
+    const Answer a = api().call("POST", QStringLiteral("/sessions"), toJson(body));
     if (a.status != 201)
         qWarning() << "login failed:" << a.status << a.body;
     return {a.json.value(QStringLiteral("id")).toString(),
@@ -203,8 +166,8 @@ QJsonArray tst_RestRestart::readUntil(const Session &s, qint64 after,
 {
     QJsonArray got;
     for (int i = 0; i < 20 && !until(got); ++i) {
-        const Answer a = m_api.call(
-            base(), "GET", s.path(QStringLiteral("/events?after=%1&wait=10").arg(after)), {}, s.token);
+        const Answer a =
+            api().call("GET", s.path(QStringLiteral("/events?after=%1&wait=10").arg(after)), {}, s.token);
         if (a.status != 200) {
             qWarning() << "events:" << a.status << a.body;
             break;
@@ -246,7 +209,7 @@ void tst_RestRestart::sessionsSurviveGracefulRestart()
     QVERIFY(!dave.id.isEmpty());
     const Session gone = login(QStringLiteral("carol"), QStringLiteral("tmp"));
     QVERIFY(!gone.id.isEmpty());
-    QCOMPARE(m_api.call(base(), "DELETE", gone.path(), {}, gone.token).status, 204);
+    QCOMPARE(api().call("DELETE", gone.path(), {}, gone.token).status, 204);
 
     Test::TestClient bob;
     QVERIFY2(bob.login(m_prosody, QStringLiteral("bob")), qPrintable(bob.lastError()));
@@ -258,18 +221,18 @@ void tst_RestRestart::sessionsSurviveGracefulRestart()
         alice, 0, [](const QJsonArray &e) { return bodies(e).contains(QStringLiteral("one")); },
         &acknowledged);
     QCOMPARE(bodies(first), QStringList{QStringLiteral("one")});
-    QVERIFY(m_api
-                .call(base(), "GET", alice.path(QStringLiteral("/events?after=%1").arg(acknowledged)), {},
-                      alice.token)
-                .json.value(QStringLiteral("events"))
-                .toArray()
-                .isEmpty());
+    QVERIFY(
+        api()
+            .call("GET", alice.path(QStringLiteral("/events?after=%1").arg(acknowledged)), {}, alice.token)
+            .json.value(QStringLiteral("events"))
+            .toArray()
+            .isEmpty());
     // "two" and "three" arrive and are read, but not acknowledged.
     bob.send("<message to='alice@localhost/phone' type='chat'><body>two</body></message>");
     bob.send("<message to='alice@localhost/phone' type='chat'><body>three</body></message>");
     QVERIFY(waitForDelivery(alice.id, "<body>three</body>"));
-    const Answer unread = m_api.call(
-        base(), "GET", alice.path(QStringLiteral("/events?after=%1").arg(acknowledged)), {}, alice.token);
+    const Answer unread =
+        api().call("GET", alice.path(QStringLiteral("/events?after=%1").arg(acknowledged)), {}, alice.token);
     const QJsonArray before = unread.json.value(QStringLiteral("events")).toArray();
     QCOMPARE(bodies(before), (QStringList{QStringLiteral("two"), QStringLiteral("three")}));
     const qint64 lastBefore = unread.json.value(QStringLiteral("next")).toInteger();
@@ -278,11 +241,11 @@ void tst_RestRestart::sessionsSurviveGracefulRestart()
     qint64 daveAcknowledged = 0;
     readUntil(
         dave, 0, [](const QJsonArray &e) { return !e.isEmpty(); }, &daveAcknowledged);
-    QCOMPARE(m_api
-                 .call(base(), "GET", dave.path(QStringLiteral("/events?after=%1").arg(daveAcknowledged)), {},
-                       dave.token)
-                 .status,
-             200);
+    QCOMPARE(
+        api()
+            .call("GET", dave.path(QStringLiteral("/events?after=%1").arg(daveAcknowledged)), {}, dave.token)
+            .status,
+        200);
 
     // A graceful shutdown writes the sessions to the store.
     QSignalSpy finished(m_server.get(), &Server::shutdownFinished);
@@ -347,8 +310,8 @@ void tst_RestRestart::sessionsSurviveGracefulRestart()
     // Logged in again, with its resource: the registry shows it, and it sends and receives.
     QTRY_COMPARE_WITH_TIMEOUT(m_server->registry()->session(alice.id).jid,
                               QStringLiteral("alice@localhost/phone"), 10000);
-    const Answer sent = m_api.call(
-        base(), "POST", alice.path(QStringLiteral("/messages")),
+    const Answer sent = api().call(
+        "POST", alice.path(QStringLiteral("/messages")),
         toJson({{QStringLiteral("to"), bob.jid()}, {QStringLiteral("body"), QStringLiteral("back again")}}),
         alice.token);
     QCOMPARE(sent.status, 202);
@@ -362,14 +325,14 @@ void tst_RestRestart::sessionsSurviveGracefulRestart()
     QCOMPARE(bodies(newer), QStringList{QStringLiteral("after restart")});
 
     // A wrong token is still refused; a deleted session's token opens nothing.
-    QCOMPARE(m_api.call(base(), "GET", alice.path(QStringLiteral("/events")), {}, gone.token).status, 401);
-    QCOMPARE(m_api.call(base(), "GET", gone.path(QStringLiteral("/events")), {}, gone.token).status, 404);
+    QCOMPARE(api().call("GET", alice.path(QStringLiteral("/events")), {}, gone.token).status, 401);
+    QCOMPARE(api().call("GET", gone.path(QStringLiteral("/events")), {}, gone.token).status, 404);
 
     // dave's log-in again was refused: the session ended; its client reads the final "session" event
     // once, then the session is gone.
     QTRY_VERIFY_WITH_TIMEOUT(!m_server->registry()->contains(dave.id), 10000);
-    const Answer ended = m_api.call(
-        base(), "GET", dave.path(QStringLiteral("/events?after=%1").arg(daveAcknowledged)), {}, dave.token);
+    const Answer ended = api().call(
+        "GET", dave.path(QStringLiteral("/events?after=%1").arg(daveAcknowledged)), {}, dave.token);
     QCOMPARE(ended.status, 200);
     const QJsonArray endedEvents = ended.json.value(QStringLiteral("events")).toArray();
     QVERIFY(!endedEvents.isEmpty());
@@ -378,13 +341,13 @@ void tst_RestRestart::sessionsSurviveGracefulRestart()
     QCOMPARE(last.value(QStringLiteral("kind")).toString(), QStringLiteral("session"));
     QCOMPARE(last.value(QStringLiteral("type")).toString(), QStringLiteral("closed"));
     QCOMPARE(last.value(QStringLiteral("status")).toString(), QStringLiteral("not-authorized"));
-    QCOMPARE(m_api
-                 .call(base(), "GET", dave.path(QStringLiteral("/events?after=%1").arg(daveAcknowledged)), {},
-                       dave.token)
-                 .status,
-             404);
+    QCOMPARE(
+        api()
+            .call("GET", dave.path(QStringLiteral("/events?after=%1").arg(daveAcknowledged)), {}, dave.token)
+            .status,
+        404);
 
-    QCOMPARE(m_api.call(base(), "DELETE", alice.path(), {}, alice.token).status, 204);
+    QCOMPARE(api().call("DELETE", alice.path(), {}, alice.token).status, 204);
 }
 
 void tst_RestRestart::sessionsSurviveQuitWithoutShutdown()
@@ -410,7 +373,7 @@ void tst_RestRestart::sessionsSurviveQuitWithoutShutdown()
     QCOMPARE(bodies(after), QStringList{QStringLiteral("before the quit")});
     QTRY_COMPARE_WITH_TIMEOUT(m_server->registry()->session(carol.id).jid,
                               QStringLiteral("carol@localhost/desk"), 10000);
-    QCOMPARE(m_api.call(base(), "DELETE", carol.path(), {}, carol.token).status, 204);
+    QCOMPARE(api().call("DELETE", carol.path(), {}, carol.token).status, 204);
 }
 
 void tst_RestRestart::restoredSessionWaitsForItsServer()
@@ -458,7 +421,7 @@ void tst_RestRestart::restoredSessionWaitsForItsServer()
         return bodies(e).contains(QStringLiteral("after the reboot"));
     });
     QCOMPARE(bodies(later), QStringList{QStringLiteral("after the reboot")});
-    QCOMPARE(m_api.call(base(), "DELETE", erin.path(), {}, erin.token).status, 204);
+    QCOMPARE(api().call("DELETE", erin.path(), {}, erin.token).status, 204);
 }
 
 void tst_RestRestart::storeThatCannotBeUsedStopsStart()

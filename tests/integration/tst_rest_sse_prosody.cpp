@@ -5,6 +5,7 @@
 // (RFC 6121 §3), presence updates, the per-account and per-address session limits, event expiry.
 #include "prosodyfixture.h"
 #include "rest/restendpoint.h"
+#include "restapi.h"
 #include "server.h"
 #include "sseclient.h"
 #include "testclient.h"
@@ -26,55 +27,9 @@ using Test::SseClient;
 
 namespace {
 
-struct Answer
-{
-    int status = 0;
-    QByteArray body;
-    QJsonObject json;
-};
-
-/// Plain JSON calls to the REST API.
-class Api
-{
-public:
-    explicit Api(QUrl base) : m_base(std::move(base)) {}
-    Answer call(const QByteArray &method, const QString &path, const QByteArray &body = {},
-                const QByteArray &token = {})
-    {
-        QUrl url = m_base;
-        const QString full = url.path() + path;
-        const qsizetype q = full.indexOf(QLatin1Char('?'));
-        url.setPath(q < 0 ? full : full.left(q));
-        if (q >= 0)
-            url.setQuery(full.mid(q + 1));
-        QNetworkRequest request(url);
-        if (!body.isEmpty())
-            request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-        if (!token.isEmpty())
-            request.setRawHeader("Authorization", "Bearer " + token);
-        QNetworkReply *reply = m_nam.sendCustomRequest(request, method, body);
-        Answer a;
-        if (!reply->isFinished()) {
-            QSignalSpy done(reply, &QNetworkReply::finished);
-            if (!done.wait(20000))
-                return a;
-        }
-        a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        a.body = reply->readAll();
-        a.json = QJsonDocument::fromJson(a.body).object();
-        reply->deleteLater();
-        return a;
-    }
-
-private:
-    QUrl m_base;
-    QNetworkAccessManager m_nam;
-};
-
-QByteArray toJson(const QJsonObject &o)
-{
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
+using Answer = Test::RestAnswer;
+using Api = Test::RestApi;
+using Test::toJson;
 
 struct Session
 {
