@@ -590,7 +590,10 @@ void RestEndpoint::presence(RestSession *session, Http::Exchange *exchange)
         exchange->respond(holdFull(session));
         return;
     }
-    session->sendPresence(*presence);
+    if (!session->sendPresence(*presence)) {
+        exchange->respond(holdFull(session));
+        return;
+    }
     exchange->respond(noContent());
 }
 

@@ -558,7 +558,9 @@ void RestSession::terminate(Condition condition, const QString &text)
         return;
     if (m_state == State::Ready)
         sendToServer(kUnavailable.toByteArray());
-    if (!m_everReady && m_state != State::Ready && m_state != State::Closed) {
+    // A first log-in cut short fails as such; a restored session still logging in again just ends (it
+    // would otherwise take the terminate for a server down and try again).
+    if (!m_everReady && !m_restored && m_state != State::Ready && m_state != State::Closed) {
         failLogin(LoginError::Unreachable, text.isEmpty() ? Stream::conditionName(condition) : text,
                   condition);
         return;
@@ -923,7 +925,8 @@ void RestSession::detachReader()
 
 bool RestSession::sendPresence(const QJsonObject &presence)
 {
-    if (m_state != State::Ready)
+    // Held like any other send while the link is down (send() refuses when the hold is full).
+    if (!canSend())
         return false;
     m_presence = presence; // what a new login would announce again
     return send(presenceStanza(presence));

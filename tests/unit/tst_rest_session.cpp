@@ -914,6 +914,22 @@ private Q_SLOTS:
         QVERIFY(answered && iqReply);
     }
 
+    void presenceSetWhileReconnectingIsHeld()
+    {
+        Harness h;
+        h.login();
+        h.drop();
+        QVERIFY(h.session->sendPresence(QJsonObject{{QStringLiteral("show"), QStringLiteral("xa")}}));
+        QVERIFY(h.upstream->sent.isEmpty());
+        h.untilReopen();
+        h.authenticateAgain();
+        h.element(kFeaturesBind);
+        h.element(kBound);
+        h.element(kRoster);
+        QVERIFY2(h.upstream->sent.join('\n').contains("<show>xa</show>"),
+                 h.upstream->sent.join('\n').constData());
+    }
+
     void waitingIqsAnsweredWhenTheServerSessionIsGone()
     {
         Harness h;

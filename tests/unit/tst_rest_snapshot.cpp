@@ -192,6 +192,27 @@ private Q_SLOTS:
                  QStringLiteral("three"));
     }
 
+    void restoredSessionRetriesUntilTerminated()
+    {
+        Harness before(passwordLogin());
+        before.login("alice@example.com/phone");
+        const SessionSnapshot s = before.session->snapshot();
+        RestSession::Login login;
+        login.jid = s.jid;
+        login.resource = s.resource;
+        login.credentials = s.credentials;
+        Harness after(login);
+        after.session->restore(s);
+        QVERIFY(!after.session->start());
+        // The server is down: the restored session tries again rather than ending.
+        after.session->upstreamFailed(after.session->id(), Xmpp::LinkFailure::RemoteConnectionFailed, {},
+                                      QStringLiteral("connection refused"));
+        QVERIFY(!after.session->isFinished());
+        // A terminate (the operator's, or a shutdown) ends it all the same.
+        after.session->terminate(Stream::Condition::SystemShutdown);
+        QVERIFY(after.session->isFinished());
+    }
+
     void persistedSessionEndsWithoutFinalEvent()
     {
         for (const bool persisted : {false, true}) {
