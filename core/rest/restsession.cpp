@@ -18,7 +18,7 @@ namespace {
 
 const QLatin1String kStreamNs("http://etherx.jabber.org/streams");
 const QLatin1String kBindId("sb-bind");
-const QLatin1String kRosterId("sb-roster");
+const QLatin1String kRosterId = Roster::kQueryId;
 constexpr QByteArrayView kUnavailable = "<presence type='unavailable' xmlns='jabber:client'/>";
 
 /// An IQ result (RFC 6120 §8.2.3) to `request`, with `payload` inside.
@@ -316,12 +316,26 @@ void RestSession::onReadyStanza(const QByteArray &xml)
     deliver(stanza, xml);
 }
 
+bool RestSession::answersFrom(const PendingIq &request, const StanzaSummary &reply) const
+{
+    const QString from = reply.from.toLower();
+    const QString account = m_username.toLower() + QLatin1Char('@') + m_domain;
+    // RFC 6120 §8.1.2.1: a request without `to` goes to the account itself, whose server answers with
+    // no `from`, the bare JID, or (some servers) the domain.
+    if (request.to.isEmpty())
+        return from.isEmpty() || from == account || from == m_domain ||
+               (!m_boundJid.isEmpty() && from == m_boundJid.toLower());
+    const QString to = request.to.toLower();
+    // A request to the bare JID of the account may be answered by the server without `from`.
+    return from == to || (to == account && from.isEmpty());
+}
+
 void RestSession::deliver(const StanzaSummary &stanza, const QByteArray &xml)
 {
     if (stanza.name == QLatin1String("iq")) {
         if (stanza.type == QLatin1String("result") || stanza.type == QLatin1String("error")) {
             const auto it = m_iqs.find(stanza.id);
-            if (it != m_iqs.end()) {
+            if (it != m_iqs.end() && answersFrom(*it, stanza)) {
                 const IqReply reply = std::move(it->reply);
                 m_iqs.erase(it);
                 reply(xml);
@@ -518,7 +532,8 @@ bool RestSession::sendIq(const QByteArray &stanza, const QString &iqId, qint64 t
     if (!canSend() || m_iqs.contains(iqId))
         return false;
     touch();
-    m_iqs.insert(iqId, {m_clock() + timeoutMs, std::move(reply), m_state == State::Ready});
+    m_iqs.insert(iqId,
+                 {m_clock() + timeoutMs, std::move(reply), m_state == State::Ready, summarize(stanza).to});
     if (m_state != State::Ready) {
         m_held.push_back({stanza, iqId});
         return true;

@@ -251,7 +251,10 @@ private:
         qint64 deadline = 0;
         IqReply reply;
         bool sent = true; ///< false while held: a lost server session did not have it
+        QString to;       ///< the request's `to`: only its addressee may answer (RFC 6120 §8.1.2.1)
     };
+    /// Whether `reply` (a result or error) comes from the entity `request` was sent to.
+    bool answersFrom(const PendingIq &request, const StanzaSummary &reply) const;
 
     Clock m_clock;
     QString m_domain;

@@ -137,8 +137,12 @@ bool Roster::handle(const Event &event)
         return false;
     std::vector<Contact> items;
     QStringList removed;
+    // RFC 6121 §2.1.6: a roster, pushed or asked for, comes from the account itself (or carries no from);
+    // a result is the roster only as the answer to our own get.
+    if (!event.from.isEmpty() && event.from.toLower() != m_account)
+        return false;
     if (event.type == QLatin1String("result")) {
-        if (!readItems(event.xml, &items, &removed))
+        if (event.id != kQueryId || !readItems(event.xml, &items, &removed))
             return false;
         // RFC 6121 §2.1.3: the answer to a roster get is the whole roster. Presence already known
         // for a contact that stays is kept.
@@ -154,9 +158,6 @@ bool Roster::handle(const Event &event)
         return true;
     }
     if (event.type != QLatin1String("set"))
-        return false;
-    // RFC 6121 §2.1.6: a push comes from the account itself (or carries no from).
-    if (!event.from.isEmpty() && event.from.toLower() != m_account)
         return false;
     if (!readItems(event.xml, &items, &removed))
         return false;

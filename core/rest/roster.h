@@ -25,13 +25,16 @@ class Roster
 public:
     static constexpr int kMaxContacts = 10000;
     static constexpr int kMaxResources = 16;
+    /// The id of the session's own roster get; only the answer to it is the whole roster.
+    static constexpr QLatin1String kQueryId{"sb-roster"};
 
     explicit Roster(int maxContacts = kMaxContacts, int maxResources = kMaxResources);
 
     /// The account's bare JID: only roster pushes from it (or with no `from`) are believed (RFC 6121
     /// §2.1.6: a push from anyone else must be ignored).
     void setAccount(const QString &bareJid);
-    /// Takes in one event: an IQ result carrying a roster query replaces the roster, an IQ set
+    /// Takes in one event: the answer to the session's roster get (id kQueryId, from the account or
+    /// with no `from`) replaces the roster, an IQ set
     /// carrying one is a push, a presence updates a contact's resources. Anything else is ignored.
     /// Returns true when the roster changed.
     bool handle(const Event &event);

@@ -4,6 +4,7 @@
 #include "rest/roster.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QTest>
 
 using namespace Switchboard::Rest;
@@ -98,6 +99,30 @@ private Q_SLOTS:
         roster.setAccount(QStringLiteral("alice@example.com"));
         QVERIFY(!roster.handle(
             eventOf(push("<item jid='mallory@example.com' subscription='both'/>", "mallory@example.com"))));
+        QCOMPARE(roster.contactCount(), 0);
+    }
+
+    void resultNotOursIsIgnored_data()
+    {
+        QTest::addColumn<QByteArray>("xml");
+        const QByteArray items = "<query xmlns='jabber:iq:roster'><item jid='mallory@example.com' "
+                                 "subscription='both'/></query></iq>";
+        QTest::newRow("another id") << "<iq xmlns='jabber:client' type='result' id='x1'>" + items;
+        QTest::newRow("from someone else")
+            << "<iq xmlns='jabber:client' type='result' id='sb-roster' from='mallory@example.com'>" + items;
+    }
+    void resultNotOursIsIgnored()
+    {
+        // Only the answer to the session's own roster get, from the account, is the whole roster.
+        QFETCH(QByteArray, xml);
+        Roster roster;
+        roster.setAccount(QStringLiteral("alice@example.com"));
+        QVERIFY(roster.handle(eventOf(rosterResult("<item jid='bob@example.com' subscription='both'/>"))));
+        QVERIFY(!roster.handle(eventOf(xml)));
+        const QByteArray shown = QJsonDocument(roster.toJson()).toJson();
+        QVERIFY2(shown.contains("bob@example.com") && !shown.contains("mallory"), shown.constData());
+        QVERIFY(roster.handle(eventOf("<iq xmlns='jabber:client' type='result' id='sb-roster' "
+                                      "from='Alice@example.com'><query xmlns='jabber:iq:roster'/></iq>")));
         QCOMPARE(roster.contactCount(), 0);
     }
 

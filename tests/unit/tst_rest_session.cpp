@@ -914,6 +914,36 @@ private Q_SLOTS:
         QVERIFY(answered && iqReply);
     }
 
+    void iqReplyOnlyFromTheAddressee()
+    {
+        // RFC 6120 §8.1.2.1: the reply comes from the entity the request went to; anyone else who knows
+        // the id cannot answer for it.
+        Harness h;
+        h.login();
+        std::optional<QByteArray> reply;
+        QVERIFY(h.session->sendIq(
+            "<iq xmlns='jabber:client' type='get' id='v1' to='bob@example.com/pc'><query "
+            "xmlns='jabber:iq:version'/></iq>",
+            QStringLiteral("v1"), 60000, [&](const std::optional<QByteArray> &r) { reply = r; }));
+        h.element("<iq xmlns='jabber:client' type='result' id='v1' from='mallory@example.com/x'/>");
+        QVERIFY(!reply);
+        h.element("<iq xmlns='jabber:client' type='result' id='v1' from='bob@example.com/pc'/>");
+        QVERIFY(reply && reply->contains("bob@example.com/pc"));
+
+        // No `to`: the account's server answers, with no from, the bare JID or the domain.
+        for (const QByteArray &from :
+             {QByteArray(), QByteArray(" from='alice@example.com'"), QByteArray(" from='example.com'")}) {
+            std::optional<QByteArray> own;
+            QVERIFY(h.session->sendIq(
+                "<iq xmlns='jabber:client' type='get' id='p1'><ping xmlns='urn:xmpp:ping'/></iq>",
+                QStringLiteral("p1"), 60000, [&](const std::optional<QByteArray> &r) { own = r; }));
+            h.element("<iq xmlns='jabber:client' type='result' id='p1' from='bob@example.com/pc'/>");
+            QVERIFY(!own);
+            h.element("<iq xmlns='jabber:client' type='result' id='p1'" + from + "/>");
+            QVERIFY2(own, from.constData());
+        }
+    }
+
     void presenceSetWhileReconnectingIsHeld()
     {
         Harness h;
