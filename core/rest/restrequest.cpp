@@ -291,6 +291,12 @@ std::optional<CheckedStanza> checkStanza(const QByteArray &body, int maxDepth, R
         refusal->message = QStringLiteral("the stanza must be in the jabber:client namespace");
         return std::nullopt;
     }
+    if (stanza.prefixed) {
+        // The stream counts and resends stanzas by their element (XEP-0198): a stanza is written the
+        // way the server writes them, <message xmlns='jabber:client'>, not with a prefix.
+        refusal->message = QStringLiteral("the stanza's element must not carry a namespace prefix");
+        return std::nullopt;
+    }
     if (stanza.name != QLatin1String("message") && stanza.name != QLatin1String("presence") &&
         stanza.name != QLatin1String("iq")) {
         refusal->message = QStringLiteral("the element must be <message/>, <presence/> or <iq/>");

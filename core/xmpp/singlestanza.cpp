@@ -25,6 +25,7 @@ SingleStanza parseSingleStanza(const QByteArray &xml, int maxDepth)
                 ++roots;
                 out.name = reader.name().toString();
                 out.namespaceUri = reader.namespaceUri().toString();
+                out.prefixed = !reader.prefix().isEmpty();
                 // xmlns='' leaves it in no namespace on purpose: no stanza, and the xmlns added below
                 // would be a second one.
                 const auto declarations = reader.namespaceDeclarations();

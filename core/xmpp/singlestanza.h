@@ -25,10 +25,11 @@ struct SingleStanza
     Problem problem = Problem::None;
     QString parserError; ///< the parser's message for NotWellFormed
 
-    QByteArray xml;       ///< trimmed; xmlns='jabber:client' added when the element had no namespace
-    QString name;         ///< the element's local name
-    QString namespaceUri; ///< as given (empty when it had none)
-    QString type, id;     ///< its attributes
+    QByteArray xml;        ///< trimmed; xmlns='jabber:client' added when the element had no namespace
+    QString name;          ///< the element's local name
+    QString namespaceUri;  ///< as given (empty when it had none)
+    QString type, id;      ///< its attributes
+    bool prefixed = false; ///< the element's name carries a namespace prefix (<c:message ...>)
 
     bool ok() const { return problem == Problem::None; }
 };

@@ -305,9 +305,9 @@ private Q_SLOTS:
         QTest::newRow("inner comment")
             << QByteArray("<message xmlns='jabber:client'><!--c--></message>") << QByteArray();
         QTest::newRow("empty default namespace") << QByteArray("<message xmlns=''/>") << QByteArray();
+        // Stream management counts stanzas by their element name: a prefixed one would not be counted.
         QTest::newRow("prefixed jabber:client")
-            << QByteArray("<c:iq xmlns:c='jabber:client' type='get' id='1'/>")
-            << QByteArray("<c:iq xmlns:c='jabber:client' type='get' id='1'/>");
+            << QByteArray("<c:iq xmlns:c='jabber:client' type='get' id='1'/>") << QByteArray();
         QTest::newRow("child without namespace")
             << QByteArray("<message><body xmlns=''>x</body></message>")
             << QByteArray("<message xmlns='jabber:client'><body xmlns=''>x</body></message>");

@@ -64,6 +64,8 @@ private Q_SLOTS:
         const auto prefixed = parseSingleStanza("<c:presence xmlns:c='jabber:client'/>", 8);
         QVERIFY(prefixed.ok());
         QCOMPARE(prefixed.name, QStringLiteral("presence"));
+        QVERIFY(prefixed.prefixed);
+        QVERIFY(!given.prefixed);
         QCOMPARE(prefixed.xml, QByteArray("<c:presence xmlns:c='jabber:client'/>"));
     }
 };
