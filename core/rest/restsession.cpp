@@ -710,7 +710,7 @@ void RestSession::backOnline(const QString &type)
 {
     m_state = State::Ready;
     m_backoff.reset();
-    m_lastCall = m_clock();
+    // rest_idle_timeout counts from the client's last call, not from the link's return.
     qCInfo(lcRest) << id() << "server link back:" << type;
     sessionEvent(type, m_boundJid);
     // A restored session whose first try found the server down is logged in from here on.

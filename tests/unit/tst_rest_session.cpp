@@ -1014,6 +1014,28 @@ private Q_SLOTS:
         QVERIFY(tries > 3);
     }
 
+    void reconnectingIsNotClientActivity()
+    {
+        // A client that is gone does not keep its session alive because the server link comes back
+        // (a nightly server restart): rest_idle_timeout counts from the client's last call.
+        Harness h([](Config &c) { c.restIdleTimeout = 100; });
+        h.session->setBackoffRandom([] { return 0.0; });
+        h.login();
+        QSignalSpy finished(h.session.get(), &RestSession::finished);
+        h.now += 90 * 1000;
+        h.drop();
+        h.untilReopen();
+        h.authenticateAgain();
+        h.element(kFeaturesBind);
+        h.element(kBound);
+        h.element(kRoster);
+        QVERIFY(h.session->isReady());
+        h.now += 11 * 1000;
+        h.session->checkTimers();
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.at(0).at(1).value<Stream::Condition>(), Stream::Condition::ConnectionTimeout);
+    }
+
     void streamManagementCountsAndResumes()
     {
         Harness h;
