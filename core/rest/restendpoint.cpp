@@ -86,6 +86,17 @@ Http::Response methodNotAllowed(QByteArrayView allow)
     return response;
 }
 
+/// The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1; the scheme name is
+/// case-insensitive, RFC 9110 §11.1); empty when there is none.
+QByteArray bearerToken(const Http::Request &request)
+{
+    const QByteArray header = request.header("authorization").trimmed();
+    const qsizetype space = header.indexOf(' ');
+    if (space != 6 || header.left(6).toLower() != "bearer")
+        return {};
+    return header.mid(space + 1).trimmed();
+}
+
 /// 128 random bits from the system CSPRNG, base64url without padding (RFC 4648 §5).
 QByteArray randomToken()
 {
@@ -264,8 +275,8 @@ void RestEndpoint::handle(Http::Exchange *exchange)
 
 RestSession *RestEndpoint::authorize(const QString &id, Http::Exchange *exchange)
 {
-    const QByteArray header = exchange->request().header("authorization");
-    if (!header.startsWith("Bearer ") || header.size() <= 7) {
+    const QByteArray token = bearerToken(exchange->request());
+    if (token.isEmpty()) {
         exchange->respond(error(401, QStringLiteral("an Authorization: Bearer token is needed")));
         return nullptr;
     }
@@ -274,7 +285,7 @@ RestSession *RestEndpoint::authorize(const QString &id, Http::Exchange *exchange
         exchange->respond(error(404, QStringLiteral("no such session")));
         return nullptr;
     }
-    if (!session->tokenMatches(header.mid(7).trimmed())) {
+    if (!session->tokenMatches(token)) {
         exchange->respond(error(401, QStringLiteral("wrong token for this session")));
         return nullptr;
     }
@@ -616,12 +627,12 @@ void RestEndpoint::subscription(RestSession *session, Http::Exchange *exchange)
 void RestEndpoint::endedSession(const QString &id, const QByteArray &action, Http::Exchange *exchange)
 {
     const auto it = m_ended.find(id);
-    const QByteArray header = exchange->request().header("authorization");
-    if (!header.startsWith("Bearer ") || header.size() <= 7) {
+    const QByteArray token = bearerToken(exchange->request());
+    if (token.isEmpty()) {
         exchange->respond(error(401, QStringLiteral("an Authorization: Bearer token is needed")));
         return;
     }
-    if (!constantTimeEquals(SessionSnapshot::tokenHashOf(header.mid(7).trimmed()), it->second.tokenHash)) {
+    if (!constantTimeEquals(SessionSnapshot::tokenHashOf(token), it->second.tokenHash)) {
         exchange->respond(error(401, QStringLiteral("wrong token for this session")));
         return;
     }

@@ -452,6 +452,17 @@ void tst_RestProsody::errors()
              401);
     const Session dave = login(QStringLiteral("dave"));
     QCOMPARE(m_api->call("GET", alice.path(QStringLiteral("/events")), {}, dave.token).status, 401);
+    // The scheme name is case-insensitive (RFC 9110 §11.1); another scheme is no token.
+    QCOMPARE(m_api
+                 ->call("GET", alice.path(QStringLiteral("/events")), {}, {}, "application/json",
+                        {{"Authorization", "bearer " + alice.token}})
+                 .status,
+             200);
+    QCOMPARE(m_api
+                 ->call("GET", alice.path(QStringLiteral("/events")), {}, {}, "application/json",
+                        {{"Authorization", "Basic " + alice.token}})
+                 .status,
+             401);
     // 404: unknown session, unknown resource.
     QCOMPARE(m_api->call("GET", QStringLiteral("/sessions/0123/events"), {}, alice.token).status, 404);
     QCOMPARE(m_api->call("GET", alice.path(QStringLiteral("/contacts")), {}, alice.token).status, 404);
