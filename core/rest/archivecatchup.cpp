@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "rest/archivecatchup.h"
 
+#include "rest/restevent.h"
+
 #include "xmpp/xmlescape.h"
 
 #include <QXmlStreamReader>
@@ -177,6 +179,11 @@ ArchiveCatchup::Step ArchiveCatchup::handle(const QByteArray &xml, QByteArray *o
         if (!remember(p.resultId))
             return Step::Duplicate;
         m_lastId = p.resultId;
+        // The archive keeps what the account sent too (XEP-0313 §4.1.2): not something that arrived.
+        const StanzaSummary forwarded = summarize(p.inner);
+        const auto bare = [](const QString &jid) { return jid.section(QLatin1Char('/'), 0, 0).toLower(); };
+        if (bare(forwarded.from) == m_own && bare(forwarded.to) != m_own)
+            return Step::Duplicate;
         ++m_caughtUp;
         QByteArray inner = p.inner;
         if (!p.innerHasNs)

@@ -159,8 +159,8 @@ void RestPush::check(const QJsonValue &value, QObject *context, Checked done)
                 return;
             }
         }
-        finish(QStringLiteral("%1 resolves to %2, not a public address")
-                   .arg(host, info.addresses().constFirst().toString()));
+        // Which address it was is not said: the answer must not map names the client cannot see.
+        finish(QStringLiteral("%1 resolves to an address that is not a public address").arg(host));
     });
     QTimer::singleShot(seconds(m_config.pushTimeout), context, [lookup, finish, host] {
         if (lookup->over)

@@ -1229,6 +1229,29 @@ private Q_SLOTS:
         QCOMPARE(archive.lastId(), QStringLiteral("B"));
         QVERIFY(!archive.noteLive("<message xmlns='jabber:client'><stanza-id xmlns='urn:xmpp:sid:0' "
                                   "by='alice@example.com' id='B'/></message>"));
+        // What the account sent is in its archive too: not caught up as if it had arrived.
+        {
+            ArchiveCatchup own(QStringLiteral("alice@example.com"));
+            own.start(QStringLiteral("o"), {});
+            const auto result = [](const QByteArray &id, const QByteArray &from,
+                                   const QByteArray &to) -> QByteArray {
+                return "<message xmlns='jabber:client' to='alice@example.com/phone'><result "
+                       "xmlns='urn:xmpp:mam:2' "
+                       "queryid='o-q' id='" +
+                       id + "'><forwarded xmlns='urn:xmpp:forward:0'><message xmlns='jabber:client' from='" +
+                       from + "' to='" + to +
+                       "' type='chat'><body>x</body></message></forwarded></result></message>";
+            };
+            QByteArray got;
+            QString why;
+            QCOMPARE(own.handle(result("S1", "alice@example.com/pc", "bob@example.com"), &got, &why),
+                     ArchiveCatchup::Step::Duplicate);
+            QCOMPARE(own.lastId(), QStringLiteral("S1")); // paging goes on past it
+            QCOMPARE(own.handle(result("S2", "bob@example.com/pc", "alice@example.com"), &got, &why),
+                     ArchiveCatchup::Step::Message);
+            QCOMPARE(own.handle(result("S3", "alice@example.com/pc", "alice@example.com/phone"), &got, &why),
+                     ArchiveCatchup::Step::Message); // to itself: it did arrive
+        }
         // Without an id, a query by time (XEP-0313 §4.1.1 start).
         ArchiveCatchup fresh(QStringLiteral("alice@example.com"));
         const QByteArray byTime =
