@@ -667,7 +667,7 @@ void RestEndpoint::endedSession(const QString &id, const QByteArray &action, Htt
             break;
         events.append(event.toJson());
         next = event.seq;
-        last = event.kind == QLatin1String("session");
+        last = &event == &ended.events.back(); // the final "closed" event
     }
     const qint64 refused = ended.refused;
     if (last || ended.events.empty() || ended.events.back().seq <= after)

@@ -8,6 +8,8 @@
 // readable once; a deleted session's token opens nothing.
 #include "monitor/registry.h"
 #include "prosodyfixture.h"
+#include "rest/reststore.h"
+#include "rest/sessionsnapshot.h"
 #include "restapi.h"
 #include "server.h"
 #include "testclient.h"
@@ -26,6 +28,9 @@
 #include <sys/stat.h>
 
 using namespace Switchboard;
+using Switchboard::Rest::Event;
+using Switchboard::Rest::RestStore;
+using Switchboard::Rest::SessionSnapshot;
 
 namespace {
 
@@ -73,10 +78,11 @@ private Q_SLOTS:
     void sessionsSurviveGracefulRestart();
     void sessionsSurviveQuitWithoutShutdown();
     void restoredSessionWaitsForItsServer();
+    void endedSessionIsReadToItsLastEvent();
     void storeThatCannotBeUsedStopsStart();
 
 private:
-    std::unique_ptr<Server> startServer(QString *error = nullptr);
+    std::unique_ptr<Server> startServer(QString *error = nullptr, const QString &store = {});
     QUrl base() const;
     /// The REST API of the running Server.
     Api &api()
@@ -122,12 +128,12 @@ void tst_RestRestart::cleanupTestCase()
     m_prosody.stop();
 }
 
-std::unique_ptr<Server> tst_RestRestart::startServer(QString *error)
+std::unique_ptr<Server> tst_RestRestart::startServer(QString *error, const QString &store)
 {
     Config config = m_prosody.backendConfig();
     config.host = QStringLiteral("127.0.0.1");
     config.port = 0;
-    config.restStore = m_store;
+    config.restStore = store.isEmpty() ? m_store : store;
     config.restReconnectDelay = 200;
     auto server = std::make_unique<Server>(config);
     QString why;
@@ -422,6 +428,60 @@ void tst_RestRestart::restoredSessionWaitsForItsServer()
     });
     QCOMPARE(bodies(later), QStringList{QStringLiteral("after the reboot")});
     QCOMPARE(api().call("DELETE", erin.path(), {}, erin.token).status, 204);
+}
+
+void tst_RestRestart::endedSessionIsReadToItsLastEvent()
+{
+    // A restored session that could not log in again is read once, page by page, up to its final
+    // "closed" event; a "session" event before that one (reconnecting) does not end the reading.
+    const QString file = m_dir.filePath(QStringLiteral("ended/rest.sqlite"));
+    {
+        RestStore store;
+        QString error;
+        QVERIFY2(store.open(file, &error), qPrintable(error));
+        SessionSnapshot ended;
+        ended.id = QStringLiteral("ended1");
+        ended.tokenHash = SessionSnapshot::tokenHashOf("tok");
+        ended.jid = QStringLiteral("erin@localhost");
+        ended.resource = QStringLiteral("laptop");
+        ended.credentials.username = QStringLiteral("erin");
+        ended.credentials.mechanism = QStringLiteral("PLAIN");
+        ended.credentials.password = QStringLiteral("x");
+        ended.ended = true;
+        const auto event = [](qint64 seq, const char *kind, const char *type, const char *body = nullptr) {
+            Event e;
+            e.seq = seq;
+            e.kind = QLatin1String(kind);
+            e.type = QLatin1String(type);
+            if (body)
+                e.body = QLatin1String(body);
+            return e;
+        };
+        ended.events = {event(1, "session", "reconnecting"), event(2, "message", "chat", "kept"),
+                        event(3, "session", "closed")};
+        ended.nextSeq = 4;
+        QVERIFY2(store.save({ended}, &error), qPrintable(error));
+    }
+    m_server.reset();
+    QString error;
+    m_server = startServer(&error, file);
+    QVERIFY2(m_server, qPrintable(error));
+    const Session s{QStringLiteral("ended1"), "tok", {}};
+    QStringList seen;
+    for (qint64 after = 0; after < 3; ++after) {
+        const Answer a =
+            api().call("GET", s.path(QStringLiteral("/events?after=%1&limit=1").arg(after)), {}, s.token);
+        QCOMPARE(a.status, 200);
+        const QJsonArray events = a.json.value(QStringLiteral("events")).toArray();
+        QCOMPARE(events.size(), 1);
+        seen.append(events.first().toObject().value(QStringLiteral("type")).toString());
+    }
+    QCOMPARE(seen,
+             (QStringList{QStringLiteral("reconnecting"), QStringLiteral("chat"), QStringLiteral("closed")}));
+    QCOMPARE(api().call("GET", s.path(QStringLiteral("/events?after=3")), {}, s.token).status, 404);
+    m_server.reset();
+    m_server = startServer(&error); // back on the test's own store
+    QVERIFY2(m_server, qPrintable(error));
 }
 
 void tst_RestRestart::storeThatCannotBeUsedStopsStart()
