@@ -553,8 +553,10 @@ void RestSession::requestAck()
         linkDropped(QStringLiteral("the server does not acknowledge stanzas (XEP-0198)"));
         return;
     }
-    if (const QByteArray r = m_sm.request(); !r.isEmpty())
+    if (const QByteArray r = m_sm.request(); !r.isEmpty()) {
         sendToServer(r);
+        m_ackRequestedAt = m_clock();
+    }
 }
 
 void RestSession::logout()
@@ -651,6 +653,12 @@ void RestSession::checkTimers()
         if (now - m_started >= 2 * qint64(m_config.connectTimeout) * 1000)
             linkDropped(QStringLiteral("logging in again took too long"));
     } else {
+        if (m_ackRequestedAt >= 0 && now - m_ackRequestedAt >= qint64(m_config.connectTimeout) * 1000) {
+            // A link that answers no <r/> in time is dead (a host gone, a NAT that forgot us): what it
+            // did not acknowledge goes again on the next one (XEP-0198 §4).
+            linkDropped(QStringLiteral("no acknowledgement from the server in time (XEP-0198)"));
+            return;
+        }
         if (m_sm.isEnabled() && m_sm.unacked() > 0)
             requestAck();
         if (m_archive.isRunning() && now - m_catchupStarted >= 2 * qint64(m_config.connectTimeout) * 1000) {
@@ -670,6 +678,7 @@ void RestSession::linkDropped(const QString &reason)
     const bool wasReady = m_state == State::Ready;
     qCInfo(lcRest) << id() << "server link lost:" << reason;
     m_state = State::Reconnecting;
+    m_ackRequestedAt = -1;
     retireUpstream();
     m_sasl.reset();
     m_sm.linkLost();
@@ -760,6 +769,7 @@ void RestSession::onStreamManagement(const StreamManagement::Element &element)
         sendToServer(m_sm.answer());
         return;
     case Kind::Ack:
+        m_ackRequestedAt = -1;
         if (!m_sm.acknowledge(element.h)) {
             // XEP-0198 §4: an h beyond what was sent is the server's error; start afresh.
             m_resend += m_sm.failed({});

@@ -304,6 +304,7 @@ private:
     QDateTime m_droppedAt;                    ///< wall clock, for an archive query without an id
     int m_catchups = 0;
     qint64 m_catchupStarted = 0;
+    qint64 m_ackRequestedAt = -1; ///< when the outstanding XEP-0198 <r/> went out; -1: none
 };
 
 } // namespace Switchboard::Rest

@@ -1036,6 +1036,25 @@ private Q_SLOTS:
         QCOMPARE(finished.at(0).at(1).value<Stream::Condition>(), Stream::Condition::ConnectionTimeout);
     }
 
+    void unansweredAckRequestDropsTheLink()
+    {
+        // XEP-0198 §4: an <r/> the server does not answer within connect_timeout means a dead link.
+        Harness h([](Config &c) { c.connectTimeout = 10; });
+        h.loginWithSm();
+        QVERIFY(h.session->send(message("one", "c1")));
+        QVERIFY(h.upstream->sent.contains("<r xmlns='urn:xmpp:sm:3'/>"));
+        h.now += 9 * 1000;
+        h.session->checkTimers();
+        h.element("<a xmlns='urn:xmpp:sm:3' h='1'/>");
+        h.now += 5 * 1000;
+        h.session->checkTimers();
+        QVERIFY(h.session->isReady()); // answered in time
+        QVERIFY(h.session->send(message("two", "c2")));
+        h.now += 10 * 1000;
+        h.session->checkTimers();
+        QVERIFY(h.session->isReconnecting());
+    }
+
     void streamManagementCountsAndResumes()
     {
         Harness h;
