@@ -68,11 +68,12 @@ void RestEndpoint::restoreSessions()
         login.presence = snapshot.presence;
         login.credentials = snapshot.credentials;
         Stream::ClientStream::UpstreamFactory factory = upstreamFactory();
-        // Not admitted against the session limits again: each was when its client created it, and a
-        // restart must not turn them away (max_new_sessions_per_ip would, all at once).
+        // Not admitted against the session limits again (RestSession::start() skips that for a restored
+        // session): each was when its client created it, and a restart must not turn them away
+        // (max_new_sessions_per_ip would, all at once). Its refusals are counted all the same.
         auto *session = new RestSession(
             m_config, client, std::move(login), std::move(factory), [this] { return m_clock.elapsed(); },
-            m_hub, nullptr);
+            m_hub, m_limits);
         session->restore(snapshot);
         m_sessions->adopt(session);
         m_push->watch(session);

@@ -75,7 +75,9 @@ RestSession::~RestSession() = default;
 
 std::optional<Limits::Limit> RestSession::start()
 {
-    if (const std::optional<Limits::Limit> limit = admit()) {
+    // A restored session was admitted when its client created it; it is not turned away again (a
+    // restart would refuse many at once), and it does not count toward the totals.
+    if (const std::optional<Limits::Limit> limit = m_restored ? std::nullopt : admit()) {
         m_state = State::Closed;
         m_sasl.reset();
         finishStream(Condition::PolicyViolation, Limits::key(*limit));

@@ -5,6 +5,7 @@
 // restored session serves those events with their seq before it has logged in, logs in from the
 // Credentials binding the same resource, and numbers new events on from the stored counter. A session
 // saved for a restart ends without a final event whose seq the restored one would give again.
+#include "base/limits.h"
 #include "rest/restevent.h"
 #include "rest/restsession.h"
 
@@ -54,9 +55,10 @@ struct Harness
     Record record;
     std::unique_ptr<RestSession> session;
 
-    explicit Harness(RestSession::Login login)
+    explicit Harness(RestSession::Login login, Limits *limits = nullptr, int maxQueue = 1000)
     {
         config.noTlsDomains = {QStringLiteral("example.com")};
+        config.restMaxQueue = maxQueue;
         Stream::ClientStream::Client client;
         client.id = QStringLiteral("s1");
         client.transport = Monitor::Transport::Rest;
@@ -65,7 +67,7 @@ struct Harness
             [this](Stream::ClientStream *, const QString &) {
                 return std::make_unique<FakeUpstream>(&record);
             },
-            [this] { return now; }, nullptr, nullptr);
+            [this] { return now; }, nullptr, limits);
     }
     void element(const QByteArray &xml) { session->upstreamElement(session->id(), xml); }
     /// PLAIN (allowed by no_tls_domains), bind as `jid`, roster.
@@ -211,6 +213,27 @@ private Q_SLOTS:
         // A terminate (the operator's, or a shutdown) ends it all the same.
         after.session->terminate(Stream::Condition::SystemShutdown);
         QVERIFY(after.session->isFinished());
+    }
+
+    void restoredSessionIsNotAdmittedButCounted()
+    {
+        Harness before(passwordLogin());
+        before.login("alice@example.com/phone");
+        const SessionSnapshot s = before.session->snapshot();
+        RestSession::Login login;
+        login.jid = s.jid;
+        login.resource = s.resource;
+        login.credentials = s.credentials;
+        Config limitsConfig;
+        limitsConfig.maxSessions = 1;
+        Limits limits(limitsConfig);
+        Harness after(login, &limits, int(s.events.size()) + 2);
+        after.session->restore(s);
+        after.login("alice@example.com/phone"); // start() refuses nothing, though...
+        QCOMPARE(limits.sessions(), 0);         // ...it takes no place among the sessions
+        after.element(message("fits"));
+        after.element(message("refused"));
+        QCOMPARE(limits.hits(Limits::Limit::RestMaxQueue), 1u);
     }
 
     void persistedSessionEndsWithoutFinalEvent()
