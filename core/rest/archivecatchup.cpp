@@ -163,6 +163,19 @@ QByteArray ArchiveCatchup::start(const QString &iqId, const QDateTime &since)
     return query(m_lastId, since);
 }
 
+bool ArchiveCatchup::isLate(const QByteArray &xml) const
+{
+    if (m_running || m_iqId.isEmpty() || !xml.contains(m_iqId.toUtf8()))
+        return false;
+    const Parsed p = parse(xml);
+    const bool fromOwn = p.from.isEmpty() || p.from.toLower() == m_own;
+    if (!fromOwn)
+        return false;
+    if (p.name == QLatin1String("message"))
+        return p.queryId == m_queryId;
+    return p.name == QLatin1String("iq") && p.id.startsWith(m_iqId + QLatin1Char('-'));
+}
+
 ArchiveCatchup::Step ArchiveCatchup::handle(const QByteArray &xml, QByteArray *out, QString *error)
 {
     if (!m_running)

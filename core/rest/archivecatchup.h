@@ -51,6 +51,9 @@ public:
     /// Stops the catch-up (the link dropped, or no answer in time); what is held stays for takeHeld(),
     /// and later answers to the query are not taken for archive results.
     void abort() { m_running = false; }
+    /// After abort() or the end: whether `xml` is a late part of the last query (a result or the
+    /// answer to one of its pages), which must not become an event.
+    bool isLate(const QByteArray &xml) const;
 
     enum class Step {
         NotMine,   ///< not part of this catch-up: handle it as usual

@@ -289,6 +289,10 @@ void RestSession::onReadyStanza(const QByteArray &xml)
     const StanzaSummary stanza = summarize(xml);
     if (!stanza.valid || stanza.ns != QLatin1String("jabber:client"))
         return; // stream-level elements are not the client's business
+    if (!m_archive.isRunning() && m_archive.isLate(xml)) {
+        qCDebug(lcRest) << id() << "dropped a late answer to an archive query that was given up";
+        return;
+    }
     if (m_archive.isRunning()) {
         QByteArray out;
         QString error;
