@@ -487,7 +487,7 @@ void RestEndpoint::sendStanza(RestSession *session, Http::Exchange *exchange)
         stanza->xml, stanza->id, timeout * 1000, [pending, owner](const std::optional<QByteArray> &reply) {
             if (!pending)
                 return;
-            if (!reply && owner && owner->isReconnecting()) {
+            if (!reply && owner && owner->isReconnecting() && !owner->isIqDeadline()) {
                 // The server session that would have answered is gone with its link: the IQ may or may
                 // not have been handled.
                 pending->respond(reconnecting(owner, QStringLiteral("the link to the XMPP server dropped "

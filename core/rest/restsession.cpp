@@ -6,6 +6,7 @@
 #include "xmpp/xmlescape.h"
 
 #include <QLoggingCategory>
+#include <QScopedValueRollback>
 
 Q_LOGGING_CATEGORY(lcRest, "switchboard.rest", QtWarningMsg)
 
@@ -623,6 +624,7 @@ void RestSession::checkTimers()
         if (it->deadline <= now) {
             const IqReply reply = std::move(it->reply);
             it = m_iqs.erase(it);
+            const QScopedValueRollback<bool> deadline(m_iqDeadline, true);
             reply(std::nullopt);
         } else {
             ++it;

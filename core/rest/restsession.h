@@ -115,6 +115,9 @@ public:
     /// answer, or with nullopt after `timeoutMs`, when the session ends first, or when the link dropped
     /// and the server's session with it (then isReconnecting() is true when `reply` runs).
     bool sendIq(const QByteArray &stanza, const QString &id, qint64 timeoutMs, IqReply reply);
+    /// True while an IqReply runs because its deadline passed (no reply in time: 504), false when it
+    /// runs because the server session that had the IQ is gone or the session ends.
+    bool isIqDeadline() const { return m_iqDeadline; }
     /// Events after `after` (at most `limit`); those up to `after` count as acknowledged and are freed.
     /// With none to give, waits up to `waitMs` for one, then answers with an empty list. A session that
     /// ends answers its waiting polls with the final "session" event.
@@ -305,6 +308,7 @@ private:
     int m_catchups = 0;
     qint64 m_catchupStarted = 0;
     qint64 m_ackRequestedAt = -1; ///< when the outstanding XEP-0198 <r/> went out; -1: none
+    bool m_iqDeadline = false;    ///< an IqReply is being called because its deadline passed
 };
 
 } // namespace Switchboard::Rest

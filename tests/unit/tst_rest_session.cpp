@@ -960,6 +960,28 @@ private Q_SLOTS:
                  h.upstream->sent.join('\n').constData());
     }
 
+    void heldIqPastItsDeadlineIsATimeout()
+    {
+        // Held while the link is down and never sent: when its timeout passes it is a timeout (504), not
+        // a lost server session (503).
+        Harness h;
+        h.session->setBackoffRandom([] { return 0.0; });
+        h.login();
+        h.drop();
+        bool answered = false;
+        bool deadline = false;
+        QVERIFY(h.session->sendIq("<iq xmlns='jabber:client' type='get' id='h1'/>", QStringLiteral("h1"),
+                                  1000, [&](const std::optional<QByteArray> &r) {
+                                      answered = !r;
+                                      deadline = h.session->isIqDeadline();
+                                  }));
+        h.now += 1000;
+        h.session->checkTimers();
+        QVERIFY(answered);
+        QVERIFY(deadline);
+        QVERIFY(!h.session->isIqDeadline());
+    }
+
     void waitingIqsAnsweredWhenTheServerSessionIsGone()
     {
         Harness h;
@@ -973,6 +995,7 @@ private Q_SLOTS:
                           });
         h.drop(); // no XEP-0198: nobody will answer it
         QVERIFY(answered);
+        QVERIFY(!h.session->isIqDeadline());
         QVERIFY(reconnectingThen); // the front answers 503, not 504
     }
 
