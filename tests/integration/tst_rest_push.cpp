@@ -13,6 +13,7 @@
 #include "restapi.h"
 #include "server.h"
 #include "testmain.h"
+#include "testpki.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -22,7 +23,6 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QProcess>
 #include <QSignalSpy>
 #include <QSslKey>
 #include <QSslServer>
@@ -150,7 +150,6 @@ private Q_SLOTS:
     void targetSurvivesRestart();
 
 private:
-    bool openssl(const QStringList &arguments);
     QString file(const QString &name) const { return m_dir.filePath(name); }
     /// Logs `user` in (with `push` unless empty) and reads the events of the login, so what follows is
     /// what the test sends. Empty id on failure.
@@ -176,45 +175,15 @@ private:
     QList<Session> m_sessions; ///< deleted after each test
 };
 
-bool tst_RestPush::openssl(const QStringList &arguments)
-{
-    QProcess process;
-    process.start(QStringLiteral("openssl"), arguments);
-    return process.waitForFinished(30000) && process.exitCode() == 0;
-}
-
 void tst_RestPush::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     // A test CA (given to Switchboard as ca_file) and a receiver certificate for 127.0.0.1 it signed.
-    QVERIFY(openssl(
-        {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
-         QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:P-256"), QStringLiteral("-nodes"),
-         QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
-         QStringLiteral("/CN=Switchboard REST push test CA"), QStringLiteral("-addext"),
-         QStringLiteral("basicConstraints=critical,CA:TRUE"), QStringLiteral("-keyout"),
-         file(QStringLiteral("ca.key")), QStringLiteral("-out"), file(QStringLiteral("ca.pem"))}));
-    QVERIFY(
-        openssl({QStringLiteral("req"), QStringLiteral("-new"), QStringLiteral("-newkey"),
-                 QStringLiteral("ec"), QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:P-256"),
-                 QStringLiteral("-nodes"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
-                 QStringLiteral("-keyout"), file(QStringLiteral("receiver.key")), QStringLiteral("-out"),
-                 file(QStringLiteral("receiver.csr"))}));
-    QFile ext(file(QStringLiteral("receiver.ext")));
-    QVERIFY(ext.open(QIODevice::WriteOnly));
-    ext.write("subjectAltName=IP:127.0.0.1\n");
-    ext.close();
-    QVERIFY(openssl({QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"),
-                     file(QStringLiteral("receiver.csr")), QStringLiteral("-CA"),
-                     file(QStringLiteral("ca.pem")), QStringLiteral("-CAkey"), file(QStringLiteral("ca.key")),
-                     QStringLiteral("-CAcreateserial"), QStringLiteral("-days"), QStringLiteral("2"),
-                     QStringLiteral("-extfile"), file(QStringLiteral("receiver.ext")), QStringLiteral("-out"),
-                     file(QStringLiteral("receiver.pem"))}));
-    m_cert = QSslCertificate::fromPath(file(QStringLiteral("receiver.pem"))).value(0);
-    QFile key(file(QStringLiteral("receiver.key")));
-    QVERIFY(key.open(QIODevice::ReadOnly));
-    m_key = QSslKey(key.readAll(), QSsl::Ec);
-    QVERIFY(!m_cert.isNull() && !m_key.isNull());
+    Test::TestPki pki;
+    QVERIFY(pki.make(m_dir.path(), QStringLiteral("receiver"), QStringLiteral("127.0.0.1"),
+                     QStringLiteral("IP:127.0.0.1"), QStringLiteral("Switchboard REST push test CA")));
+    m_cert = pki.certificate;
+    m_key = pki.key;
 
     // Hashed passwords: the SCRAM salted password a session keeps opens the account again after a
     // restart of Switchboard (the salt stays the same).

@@ -7,9 +7,9 @@
 #include "push/ece.h"
 #include "push/httpspushtransport.h"
 #include "push/pushdispatcher.h"
+#include "testpki.h"
 
 #include <QJsonDocument>
-#include <QProcess>
 #include <QSignalSpy>
 #include <QSslKey>
 #include <QSslServer>
@@ -113,7 +113,6 @@ private Q_SLOTS:
     void silentReceiverTimesOut();
 
 private:
-    bool openssl(const QStringList &arguments);
     QString file(const QString &name) const { return m_dir.filePath(name); }
     void make(const QStringList &allowed, bool trustCa, std::chrono::milliseconds timeout = 5s);
     PushTarget webPushTarget(const QString &host = QStringLiteral("localhost")) const;
@@ -130,44 +129,16 @@ private:
     std::unique_ptr<PushDispatcher> m_dispatcher;
 };
 
-bool tst_PushDelivery::openssl(const QStringList &arguments)
-{
-    QProcess process;
-    process.start(QStringLiteral("openssl"), arguments);
-    return process.waitForFinished(30000) && process.exitCode() == 0;
-}
-
 void tst_PushDelivery::initTestCase()
 {
     // A test CA and a server certificate it signed for localhost and 127.0.0.1.
-    QVERIFY(openssl(
-        {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
-         QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:P-256"), QStringLiteral("-nodes"),
-         QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
-         QStringLiteral("/CN=Switchboard push test CA"), QStringLiteral("-addext"),
-         QStringLiteral("basicConstraints=critical,CA:TRUE"), QStringLiteral("-keyout"),
-         file(QStringLiteral("ca.key")), QStringLiteral("-out"), file(QStringLiteral("ca.pem"))}));
-    QVERIFY(openssl(
-        {QStringLiteral("req"), QStringLiteral("-new"), QStringLiteral("-newkey"), QStringLiteral("ec"),
-         QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:P-256"), QStringLiteral("-nodes"),
-         QStringLiteral("-subj"), QStringLiteral("/CN=localhost"), QStringLiteral("-keyout"),
-         file(QStringLiteral("server.key")), QStringLiteral("-out"), file(QStringLiteral("server.csr"))}));
-    QFile ext(file(QStringLiteral("server.ext")));
-    QVERIFY(ext.open(QIODevice::WriteOnly));
-    ext.write("subjectAltName=DNS:localhost,IP:127.0.0.1\n");
-    ext.close();
-    QVERIFY(openssl({QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"),
-                     file(QStringLiteral("server.csr")), QStringLiteral("-CA"),
-                     file(QStringLiteral("ca.pem")), QStringLiteral("-CAkey"), file(QStringLiteral("ca.key")),
-                     QStringLiteral("-CAcreateserial"), QStringLiteral("-days"), QStringLiteral("2"),
-                     QStringLiteral("-extfile"), file(QStringLiteral("server.ext")), QStringLiteral("-out"),
-                     file(QStringLiteral("server.pem"))}));
-    m_ca = QSslCertificate::fromPath(file(QStringLiteral("ca.pem"))).value(0);
-    m_cert = QSslCertificate::fromPath(file(QStringLiteral("server.pem"))).value(0);
-    QFile key(file(QStringLiteral("server.key")));
-    QVERIFY(key.open(QIODevice::ReadOnly));
-    m_key = QSslKey(key.readAll(), QSsl::Ec);
-    QVERIFY(!m_ca.isNull() && !m_cert.isNull() && !m_key.isNull());
+    Switchboard::Test::TestPki pki;
+    QVERIFY(pki.make(m_dir.path(), QStringLiteral("server"), QStringLiteral("localhost"),
+                     QStringLiteral("DNS:localhost,IP:127.0.0.1"),
+                     QStringLiteral("Switchboard push test CA")));
+    m_ca = pki.ca;
+    m_cert = pki.certificate;
+    m_key = pki.key;
 }
 
 void tst_PushDelivery::init()
