@@ -7,13 +7,12 @@
 #include "http/forwarded.h"
 #include "http/httpserver.h"
 #include "http/lingeringclose.h"
+#include "http/requestparser.h"
 
 #include <QDateTime>
 #include <QLocale>
 #include <QSslSocket>
 #include <QTcpSocket>
-
-#include <http_parser.h>
 
 #include <chrono>
 
@@ -46,21 +45,6 @@ bool equalsIgnoringCase(QByteArrayView a, QByteArrayView b)
     return a.size() == b.size() && qstrnicmp(a.data(), a.size(), b.data(), b.size()) == 0;
 }
 
-/// True when a comma-separated header value lists `token` (case-insensitively).
-bool listContains(QByteArrayView list, QByteArrayView token)
-{
-    qsizetype start = 0;
-    while (start <= list.size()) {
-        qsizetype end = list.indexOf(',', start);
-        if (end < 0)
-            end = list.size();
-        if (equalsIgnoringCase(list.sliced(start, end - start).trimmed(), token))
-            return true;
-        start = end + 1;
-    }
-    return false;
-}
-
 /// IMF-fixdate (RFC 9110 §5.6.7), computed at most once per second.
 QByteArray httpDate()
 {
@@ -75,33 +59,10 @@ QByteArray httpDate()
     return cached;
 }
 
-/// RFC 9110 §5.6.2 token characters.
-bool isToken(QByteArrayView text)
-{
-    if (text.isEmpty())
-        return false;
-    for (const char c : text) {
-        const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        if (!alnum && !QByteArrayView("!#$%&'*+-.^_`|~").contains(c))
-            return false;
-    }
-    return true;
-}
-
 /// Header names/values the handler gives us must not break the framing (no CR/LF injection).
 bool isSafeHeaderText(QByteArrayView text)
 {
     return !text.contains('\r') && !text.contains('\n') && !text.contains('\0');
-}
-
-/// True when every LF in `head` ends a CR LF pair.
-bool hasOnlyCrlfLineEnds(QByteArrayView head)
-{
-    for (qsizetype i = 0; i < head.size(); ++i) {
-        if (head[i] == '\n' && (i == 0 || head[i - 1] != '\r'))
-            return false;
-    }
-    return true;
 }
 
 /// Headers the connection alone decides: message framing and connection management (RFC 9112 §6, §9).
@@ -113,223 +74,11 @@ bool isFramingHeader(QByteArrayView name)
 
 } // namespace
 
-/// http_parser state plus the request being assembled by its callbacks. Limits are checked as bytes
-/// arrive, so nothing a peer sends is held beyond them.
-struct ParseState
-{
-    ParseState(qint64 maxData, int maxHeaders, qint64 maxHead = 0)
-        : maxDataHeld(maxData), maxHeaderBytes(maxHead > 0 ? maxHead : maxData), maxHeaderCount(maxHeaders)
-    {
-        http_parser_init(&parser, HTTP_REQUEST);
-        parser.data = this;
-    }
-
-    void beginMessage()
-    {
-        request = Request();
-        headerBytes = 0;
-        bodyBytes = 0;
-        lastWasValue = false;
-        headersDone = false;
-        inMessage = true;
-        expectContinue = false;
-        keepAlive = false;
-    }
-
-    bool refuse(int status, QByteArray reason)
-    {
-        refuseStatus = status;
-        refuseReason = std::move(reason);
-        return false;
-    }
-
-    bool addHeaderBytes(std::size_t length)
-    {
-        headerBytes += qint64(length);
-        if (maxHeaderBytes > 0 && headerBytes > maxHeaderBytes)
-            return refuse(431, QByteArrayLiteral("request head too large"));
-        return true;
-    }
-
-    static const http_parser_settings settings;
-
-    http_parser parser;
-    const qint64 maxDataHeld;
-    const qint64 maxHeaderBytes; ///< request line plus header fields (max_header_size)
-    const int maxHeaderCount;
-    Request request;
-    qint64 headerBytes = 0;
-    qint64 bodyBytes = 0;
-    int refuseStatus = 0;
-    QByteArray refuseReason;
-    bool lastWasValue = false;
-    bool headersDone = false;
-    bool inMessage = false;
-    bool expectContinue = false;
-    bool keepAlive = false;
-};
-
-namespace {
-
-ParseState *stateOf(http_parser *parser)
-{
-    return static_cast<ParseState *>(parser->data);
-}
-
-int onMessageBegin(http_parser *parser)
-{
-    stateOf(parser)->beginMessage();
-    return 0;
-}
-
-int onUrl(http_parser *parser, const char *at, std::size_t length)
-{
-    ParseState *state = stateOf(parser);
-    if (!state->addHeaderBytes(length))
-        return -1;
-    state->request.target.append(at, qsizetype(length));
-    return 0;
-}
-
-int onHeaderField(http_parser *parser, const char *at, std::size_t length)
-{
-    ParseState *state = stateOf(parser);
-    if (!state->addHeaderBytes(length))
-        return -1;
-    if (state->headersDone)
-        return 0; // a trailer field of a chunked body: counted, not kept (RFC 9112 §7.1.2)
-    if (state->lastWasValue || state->request.headers.isEmpty()) {
-        if (state->maxHeaderCount > 0 && state->request.headers.size() >= state->maxHeaderCount) {
-            state->refuse(431, QByteArrayLiteral("too many header fields"));
-            return -1;
-        }
-        state->request.headers.append({QByteArray(at, qsizetype(length)), QByteArray()});
-        state->lastWasValue = false;
-    } else {
-        state->request.headers.last().first.append(at, qsizetype(length));
-    }
-    return 0;
-}
-
-int onHeaderValue(http_parser *parser, const char *at, std::size_t length)
-{
-    ParseState *state = stateOf(parser);
-    if (!state->addHeaderBytes(length))
-        return -1;
-    if (state->headersDone || state->request.headers.isEmpty())
-        return 0;
-    state->request.headers.last().second.append(at, qsizetype(length));
-    state->lastWasValue = true;
-    return 0;
-}
-
-int onHeadersComplete(http_parser *parser)
-{
-    ParseState *state = stateOf(parser);
-    Request &request = state->request;
-    state->headersDone = true;
-    for (auto &[name, value] : request.headers) {
-        // RFC 9112 §5.1: a field name is a token; "Bad Name:" or "Name :" must be refused with 400.
-        // Debian builds http_parser without HTTP_PARSER_STRICT, which lets spaces through.
-        if (!isToken(name)) {
-            state->refuse(400, QByteArrayLiteral("invalid header field name"));
-            return -1;
-        }
-        name = std::move(name).toLower();
-        value = std::move(value).trimmed();
-    }
-    // Only HTTP/1.x here (HTTP/0.9 has no headers and no status line; HTTP/2 is not spoken).
-    if (parser->http_major != 1) {
-        state->refuse(505, QByteArrayLiteral("HTTP version not supported"));
-        return -1;
-    }
-    request.method = http_method_str(http_method(parser->method));
-    request.versionMajor = parser->http_major;
-    request.versionMinor = parser->http_minor;
-    const qsizetype question = request.target.indexOf('?');
-    request.path = question < 0 ? request.target : request.target.first(question);
-    request.query = question < 0 ? QByteArray() : request.target.sliced(question + 1);
-
-    // RFC 9112 §6.1 and §6.3: a request with both Transfer-Encoding and Content-Length is a smuggling
-    // attempt; a Transfer-Encoding whose last coding is not chunked leaves the length unknown. Both are
-    // refused with 400 and the connection closes. http_parser 2.9.4 flags most of this itself; these
-    // checks also cover what its lenient paths let through.
-    const bool hasTransferEncoding = request.hasHeader("transfer-encoding");
-    int contentLengths = 0;
-    for (const auto &header : std::as_const(request.headers)) {
-        if (header.first == "content-length")
-            ++contentLengths;
-    }
-    if (hasTransferEncoding && contentLengths > 0) {
-        state->refuse(400, QByteArrayLiteral("both Content-Length and Transfer-Encoding"));
-        return -1;
-    }
-    if (contentLengths > 1) {
-        state->refuse(400, QByteArrayLiteral("several Content-Length fields"));
-        return -1;
-    }
-    if (hasTransferEncoding && !(parser->flags & F_CHUNKED)) {
-        state->refuse(400, QByteArrayLiteral("unsupported Transfer-Encoding"));
-        return -1;
-    }
-    if (contentLengths == 1 && state->maxDataHeld > 0 && parser->content_length != ULLONG_MAX &&
-        parser->content_length > quint64(state->maxDataHeld)) {
-        state->refuse(413, QByteArrayLiteral("request body too large"));
-        return -1;
-    }
-    // RFC 9110 §10.1.1: only HTTP/1.1 clients wait for "100 Continue".
-    state->expectContinue =
-        (request.versionMajor > 1 || (request.versionMajor == 1 && request.versionMinor >= 1)) &&
-        equalsIgnoringCase(request.header("expect"), "100-continue");
-    return 0;
-}
-
-int onBody(http_parser *parser, const char *at, std::size_t length)
-{
-    ParseState *state = stateOf(parser);
-    state->bodyBytes += qint64(length);
-    if (state->maxDataHeld > 0 && state->bodyBytes > state->maxDataHeld) {
-        state->refuse(413, QByteArrayLiteral("request body too large"));
-        return -1;
-    }
-    state->request.body.append(at, qsizetype(length));
-    return 0;
-}
-
-int onMessageComplete(http_parser *parser)
-{
-    ParseState *state = stateOf(parser);
-    state->inMessage = false;
-    // http_parser: CONNECT and accepted Upgrade requests end the HTTP part of the connection.
-    state->keepAlive = http_should_keep_alive(parser) && !parser->upgrade;
-    // Stop after each request so the connection dispatches it outside the parser's callbacks, where
-    // the handler may answer and even close the connection without http_parser on the stack.
-    http_parser_pause(parser, 1);
-    return 0;
-}
-
-} // namespace
-
-const http_parser_settings ParseState::settings = [] {
-    http_parser_settings settings;
-    http_parser_settings_init(&settings);
-    settings.on_message_begin = onMessageBegin;
-    settings.on_url = onUrl;
-    settings.on_header_field = onHeaderField;
-    settings.on_header_value = onHeaderValue;
-    settings.on_headers_complete = onHeadersComplete;
-    settings.on_body = onBody;
-    settings.on_message_complete = onMessageComplete;
-    return settings;
-}();
-
 Connection::Connection(QTcpSocket *socket, HttpServer *server, const QHostAddress &origin, quint16 originPort)
     : QObject(server), m_server(server), m_config(server->m_config), m_socket(socket),
       m_peerAddress(origin.isNull() ? socket->peerAddress() : origin),
       m_peerPort(origin.isNull() ? socket->peerPort() : originPort), m_socketAddress(socket->peerAddress()),
-      m_socketPort(socket->peerPort()), m_localAddress(socket->localAddress()),
-      m_parse(std::make_unique<ParseState>(m_config.maxDataHeld, m_config.maxHeaderCount,
-                                           m_config.maxHeaderSize)),
+      m_socketPort(socket->peerPort()), m_localAddress(socket->localAddress()), m_parser(m_config),
       m_secure(qobject_cast<QSslSocket *>(socket) != nullptr)
 {
     m_socket->setParent(this);
@@ -398,20 +147,7 @@ void Connection::checkUpgrade()
         finishUpgradeCheck();
         return;
     }
-    qsizetype end = -1;
-    for (qsizetype i = qMax<qsizetype>(m_upgradeScanFrom, 0); i < data.size(); ++i) {
-        // The head ends with an empty line: "\r\n\r\n", or "\n\n" from lenient clients.
-        if (data[i] != '\n')
-            continue;
-        if (i + 1 < data.size() && data[i + 1] == '\n') {
-            end = i + 2;
-            break;
-        }
-        if (i + 2 < data.size() && data[i + 1] == '\r' && data[i + 2] == '\n') {
-            end = i + 3;
-            break;
-        }
-    }
+    const qsizetype end = RequestParser::findHeadEnd(data, m_upgradeScanFrom);
     if (end < 0) {
         m_upgradeScanFrom = qMax<qsizetype>(0, data.size() - 3);
         if (data.size() >= maxHead)
@@ -419,29 +155,20 @@ void Connection::checkUpgrade()
         return;
     }
 
-    // Parse a copy of the head; the socket keeps its bytes.
-    ParseState head(m_config.maxDataHeld, m_config.maxHeaderCount, m_config.maxHeaderSize);
-    http_parser_execute(&head.parser, &ParseState::settings, data.constData(), std::size_t(end));
-    const http_errno error = HTTP_PARSER_ERRNO(&head.parser);
-    bool wantsWebSocket = false;
-    if (head.headersDone && (error == HPE_OK || error == HPE_PAUSED)) {
-        for (const auto &[name, value] : std::as_const(head.request.headers)) {
-            if (name == "upgrade" && listContains(value, "websocket"))
-                wantsWebSocket = true;
-        }
-    }
-    if (!wantsWebSocket) {
+    std::optional<Request> upgrade =
+        RequestParser::webSocketUpgrade(QByteArrayView(data).first(end), m_config);
+    if (!upgrade) {
         finishUpgradeCheck();
         return;
     }
     // RFC 9112 §2.2 lets a server take a bare LF for a line end, but QWebSocketServer reads the
     // handshake again and waits for CR LF CR LF: a head it would never see end must not reach it.
-    if (!hasOnlyCrlfLineEnds(QByteArrayView(data).first(end))) {
+    if (!RequestParser::hasOnlyCrlfLineEnds(QByteArrayView(data).first(end))) {
         refuse(400, QByteArrayLiteral("WebSocket handshake lines must end with CR LF"));
         return;
     }
 
-    Request request = std::move(head.request);
+    Request request = std::move(*upgrade);
     if (!identifyClient(request)) {
         finishUpgradeCheck(); // the normal path refuses it
         return;
@@ -485,7 +212,7 @@ bool Connection::upgradeMayFollow() const
     // RFC 9110 §7.8 allows Upgrade on any request, and reverse proxies that keep their connections to
     // us open (nginx `keepalive`, HAProxy `http-reuse`) send it after other requests.
     return m_server->m_upgradeHandler && !m_upgradeChecked && m_queue.empty() && m_unparsed.isEmpty() &&
-           !m_parse->inMessage && m_socket->bytesAvailable() > 0;
+           !m_parser.inMessage() && m_socket->bytesAvailable() > 0;
 }
 
 void Connection::processInput()
@@ -506,33 +233,26 @@ void Connection::processInput()
                 break;
             m_unparsed = m_socket->read(qMin(available, ReadChunk));
         }
-        const std::size_t consumed = http_parser_execute(
-            &m_parse->parser, &ParseState::settings, m_unparsed.constData(), std::size_t(m_unparsed.size()));
-        const http_errno error = HTTP_PARSER_ERRNO(&m_parse->parser);
-        m_unparsed.remove(0, qsizetype(qMin<std::size_t>(consumed, std::size_t(m_unparsed.size()))));
-        if (error == HPE_PAUSED) {
-            http_parser_pause(&m_parse->parser, 0);
+        const RequestParser::Step step = m_parser.feed(m_unparsed);
+        m_unparsed.remove(0, step.consumed);
+        if (step.outcome == RequestParser::Outcome::Complete) {
             m_requestTimer.stop();
             dispatch();
             continue;
         }
-        if (error != HPE_OK) {
-            if (m_parse->refuseStatus != 0) {
-                refuse(m_parse->refuseStatus, m_parse->refuseReason);
-            } else if (error == HPE_HEADER_OVERFLOW) {
-                refuse(431, QByteArrayLiteral("request head too large"));
-            } else {
-                refuse(400, QByteArray(http_errno_description(error)));
-            }
+        if (step.outcome == RequestParser::Outcome::Refused) {
+            refuse(m_parser.refusedStatus(), m_parser.refusedReason());
             return;
         }
-        if (m_parse->inMessage) {
+        if (step.outcome == RequestParser::Outcome::Finished)
+            break; // not reached: nothing is parsed after a request that ends the connection
+        if (m_parser.inMessage()) {
             m_idleTimer.stop();
             if (!m_requestTimer.isActive())
                 startSeconds(m_requestTimer, m_config.httpRequestTimeout);
             // RFC 9110 §10.1.1: tell a waiting client to send its body, unless earlier answers are
             // still due (an interim response must not overtake them).
-            if (m_parse->headersDone && m_parse->expectContinue && !m_continueSent && m_queue.empty()) {
+            if (m_parser.headersDone() && m_parser.expectContinue() && !m_continueSent && m_queue.empty()) {
                 m_continueSent = true;
                 m_socket->write(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
             }
@@ -553,8 +273,7 @@ void Connection::scheduleProcessInput()
 void Connection::dispatch()
 {
     m_upgradeChecked = false;
-    Request request = std::move(m_parse->request);
-    m_parse->request = Request();
+    Request request = m_parser.takeRequest();
     m_continueSent = false;
     if (!identifyClient(request)) {
         refuse(400, QByteArrayLiteral("malformed forwarding header"));
@@ -565,7 +284,7 @@ void Connection::dispatch()
     context.cors = !m_server->m_corsPolicy || m_server->m_corsPolicy(request.path);
     context.versionMajor = request.versionMajor;
     context.versionMinor = request.versionMinor;
-    context.keepAlive = m_parse->keepAlive;
+    context.keepAlive = m_parser.keepAlive();
     context.head = request.method == "HEAD";
     if (request.hasHeader("origin"))
         context.origin = request.header("origin");
@@ -649,20 +368,21 @@ void Connection::refuse(int status, const QByteArray &reason)
     // Named in the log and the refusal count: the client, once its request head (and with it the
     // forwarding header of a trusted proxy) is in; before that, only the connection is known.
     QHostAddress client = m_peerAddress;
-    if (m_parse->headersDone) {
+    const Request &partial = m_parser.partialRequest();
+    if (m_parser.headersDone()) {
         const ClientAddress named =
-            findClientAddress(m_peerAddress, m_peerPort, m_parse->request.headers,
-                              m_server->m_forwardedHeader, m_server->m_trustedProxies);
+            findClientAddress(m_peerAddress, m_peerPort, partial.headers, m_server->m_forwardedHeader,
+                              m_server->m_trustedProxies);
         if (named.ok)
             client = named.address;
     }
     qCInfo(lcHttp) << "refusing request from" << client << status << reason;
     m_server->reportRefusal(status, reason, client);
     ResponseContext context;
-    if (m_parse->headersDone && m_parse->request.versionMajor == 1) {
-        context.versionMinor = m_parse->request.versionMinor;
-        if (m_parse->request.hasHeader("origin"))
-            context.origin = m_parse->request.header("origin");
+    if (m_parser.headersDone() && partial.versionMajor == 1) {
+        context.versionMinor = partial.versionMinor;
+        if (partial.hasHeader("origin"))
+            context.origin = partial.header("origin");
     }
     Pending pending;
     pending.context = context;
@@ -674,7 +394,7 @@ void Connection::refuse(int status, const QByteArray &reason)
     m_awaitingUpgradeCheck = false;
     m_unparsed.clear();
     m_requestTimer.stop();
-    m_parse->inMessage = false;
+    m_parser.abandon();
     flush();
 }
 
@@ -918,7 +638,7 @@ void Connection::finish()
 
 void Connection::onIdleTimeout()
 {
-    if (m_state != State::Open || !m_queue.empty() || m_parse->inMessage)
+    if (m_state != State::Open || !m_queue.empty() || m_parser.inMessage())
         return;
     qCDebug(lcHttp) << "idle connection from" << m_peerAddress << "closed";
     beginClose();
@@ -950,7 +670,7 @@ void Connection::updateTimers()
         m_writeTimer.stop();
     else if (!m_writeTimer.isActive())
         startSeconds(m_writeTimer, m_config.httpRequestTimeout);
-    const bool busy = m_parse->inMessage || !m_unparsed.isEmpty() || !m_queue.empty() ||
+    const bool busy = m_parser.inMessage() || !m_unparsed.isEmpty() || !m_queue.empty() ||
                       (m_awaitingUpgradeCheck && m_socket->bytesAvailable() > 0);
     if (busy)
         m_idleTimer.stop();
@@ -1030,52 +750,6 @@ QByteArray Connection::serialize(const ResponseContext &context, Response respon
     if (!context.head)
         out += body;
     return out;
-}
-
-} // namespace Switchboard::Http
-
-// --- socket-free entry point (tests, fuzzing) ---
-
-#include "http/requestparser.h"
-
-namespace Switchboard::Http {
-
-ParsedRequests parseRequests(QByteArrayView data, const Config &config)
-{
-    ParsedRequests result;
-    ParseState state(config.maxDataHeld, config.maxHeaderCount, config.maxHeaderSize);
-    while (true) {
-        const std::size_t consumed =
-            http_parser_execute(&state.parser, &ParseState::settings, data.data(), std::size_t(data.size()));
-        const http_errno error = HTTP_PARSER_ERRNO(&state.parser);
-        data = data.sliced(qsizetype(qMin<std::size_t>(consumed, std::size_t(data.size()))));
-        if (error == HPE_PAUSED) {
-            http_parser_pause(&state.parser, 0);
-            result.requests.append(std::move(state.request));
-            state.request = Request();
-            if (!state.keepAlive)
-                break; // the connection would stop reading here
-            continue;
-        }
-        if (error != HPE_OK) {
-            if (state.refuseStatus != 0) {
-                result.refusedStatus = state.refuseStatus;
-                result.refusedReason = state.refuseReason;
-            } else if (error == HPE_HEADER_OVERFLOW) {
-                result.refusedStatus = 431;
-                result.refusedReason = QByteArrayLiteral("request head too large");
-            } else {
-                result.refusedStatus = 400;
-                result.refusedReason = QByteArray(http_errno_description(error));
-            }
-            break;
-        }
-        if (data.isEmpty() || consumed == 0) {
-            result.incomplete = state.inMessage;
-            break;
-        }
-    }
-    return result;
 }
 
 } // namespace Switchboard::Http

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "http/httpmessage.h"
+#include "http/requestparser.h"
 
 #include <QHostAddress>
 #include <QLoggingCategory>
@@ -25,14 +26,13 @@ Q_DECLARE_LOGGING_CATEGORY(lcHttp)
 
 class Exchange;
 class HttpServer;
-struct ParseState;
 
 /// One accepted TCP connection of the HTTP front (internal to core/http).
 ///
 /// Owns its socket and the Exchanges of its requests (Qt children). Reads and parses requests one at a
-/// time with http_parser, hands each complete request to the server's handler and writes the answers
-/// strictly in request order (RFC 9112 §9.3.2: pipelined responses go out in the order of the
-/// requests). It never blocks: answers may come later from any slot.
+/// time with its RequestParser (requestparser.h), hands each complete request to the server's handler and
+/// writes the answers strictly in request order (RFC 9112 §9.3.2: pipelined responses go out in the order of
+/// the requests). It never blocks: answers may come later from any slot.
 ///
 /// Lifetime: the connection deletes itself with deleteLater() after the socket closed (or was taken by
 /// the upgrade handler); it tells its HttpServer first. Nothing else may delete it.
@@ -123,7 +123,7 @@ private:
     QHostAddress m_socketAddress; ///< the socket's peer (the nearest proxy, if any)
     quint16 m_socketPort = 0;
     QHostAddress m_localAddress; ///< the address the client reached this server at
-    std::unique_ptr<ParseState> m_parse;
+    RequestParser m_parser;      ///< the request side: http_parser, limits, framing checks
     std::deque<Pending> m_queue;
     QByteArray m_unparsed; ///< bytes read but not parsed yet (pipelining cap reached)
     QTimer m_idleTimer;
