@@ -2,15 +2,13 @@
 #include "http/connection.h"
 
 #include "base/config.h"
-#include "http/compression.h"
 #include "http/cors.h"
 #include "http/forwarded.h"
 #include "http/httpserver.h"
 #include "http/lingeringclose.h"
 #include "http/requestparser.h"
+#include "http/responsewriter.h"
 
-#include <QDateTime>
-#include <QLocale>
 #include <QSslSocket>
 #include <QTcpSocket>
 
@@ -40,38 +38,6 @@ void startSeconds(QTimer &timer, int seconds)
     timer.start(std::chrono::seconds(qMin(seconds, 7 * 24 * 3600)));
 }
 
-bool equalsIgnoringCase(QByteArrayView a, QByteArrayView b)
-{
-    return a.size() == b.size() && qstrnicmp(a.data(), a.size(), b.data(), b.size()) == 0;
-}
-
-/// IMF-fixdate (RFC 9110 §5.6.7), computed at most once per second.
-QByteArray httpDate()
-{
-    static qint64 cachedSecond = -1;
-    static QByteArray cached;
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    const qint64 second = now.toSecsSinceEpoch();
-    if (second != cachedSecond) {
-        cachedSecond = second;
-        cached = QLocale::c().toString(now, QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'")).toLatin1();
-    }
-    return cached;
-}
-
-/// Header names/values the handler gives us must not break the framing (no CR/LF injection).
-bool isSafeHeaderText(QByteArrayView text)
-{
-    return !text.contains('\r') && !text.contains('\n') && !text.contains('\0');
-}
-
-/// Headers the connection alone decides: message framing and connection management (RFC 9112 §6, §9).
-bool isFramingHeader(QByteArrayView name)
-{
-    return equalsIgnoringCase(name, "content-length") || equalsIgnoringCase(name, "transfer-encoding") ||
-           equalsIgnoringCase(name, "connection") || equalsIgnoringCase(name, "keep-alive");
-}
-
 } // namespace
 
 Connection::Connection(QTcpSocket *socket, HttpServer *server, const QHostAddress &origin, quint16 originPort)
@@ -79,7 +45,7 @@ Connection::Connection(QTcpSocket *socket, HttpServer *server, const QHostAddres
       m_peerAddress(origin.isNull() ? socket->peerAddress() : origin),
       m_peerPort(origin.isNull() ? socket->peerPort() : originPort), m_socketAddress(socket->peerAddress()),
       m_socketPort(socket->peerPort()), m_localAddress(socket->localAddress()), m_parser(m_config),
-      m_secure(qobject_cast<QSslSocket *>(socket) != nullptr)
+      m_writer(m_config), m_secure(qobject_cast<QSslSocket *>(socket) != nullptr)
 {
     m_socket->setParent(this);
     // Bounds what Qt buffers for us while we do not read (pipelining cap, waiting for an answer); it
@@ -254,7 +220,7 @@ void Connection::processInput()
             // still due (an interim response must not overtake them).
             if (m_parser.headersDone() && m_parser.expectContinue() && !m_continueSent && m_queue.empty()) {
                 m_continueSent = true;
-                m_socket->write(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
+                m_socket->write(ResponseWriter::interim(100));
             }
         }
     }
@@ -297,7 +263,7 @@ void Connection::dispatch()
         Pending pending;
         pending.context = context;
         pending.close = !context.keepAlive;
-        pending.data = serialize(context, preflightResponse(request, context.cors), pending.close);
+        pending.data = m_writer.serialize(context, preflightResponse(request, context.cors), pending.close);
         pending.ready = true;
         m_queue.push_back(std::move(pending));
         flush();
@@ -387,7 +353,7 @@ void Connection::refuse(int status, const QByteArray &reason)
     Pending pending;
     pending.context = context;
     pending.close = true;
-    pending.data = serialize(context, Response::error(status, reason), true);
+    pending.data = m_writer.serialize(context, Response::error(status, reason), true);
     pending.ready = true;
     m_queue.push_back(std::move(pending));
     m_stopParsing = true;
@@ -407,7 +373,7 @@ bool Connection::exchangeAnswered(Exchange *exchange, Response response, bool de
     if (it == m_queue.end())
         return false;
     it->close = !it->context.keepAlive || response.closeConnection;
-    it->data = serialize(it->context, std::move(response), it->close);
+    it->data = m_writer.serialize(it->context, std::move(response), it->close);
     it->ready = true;
     it->key = nullptr;
     if (it->close)
@@ -427,16 +393,6 @@ Connection::Pending *Connection::findPending(Exchange *exchange)
     return it == m_queue.end() ? nullptr : &*it;
 }
 
-namespace {
-
-/// One chunk of a chunked body (RFC 9112 §7.1).
-QByteArray chunk(QByteArrayView data)
-{
-    return QByteArray::number(data.size(), 16) + "\r\n" + data.toByteArray() + "\r\n";
-}
-
-} // namespace
-
 bool Connection::streamStarted(Exchange *exchange, Response head)
 {
     if (m_state != State::Open)
@@ -453,8 +409,8 @@ bool Connection::streamStarted(Exchange *exchange, Response head)
     if (pending->context.head) {
         // RFC 9110 §9.3.2: the head alone; nothing follows it, so the connection may carry on.
         pending->close = !pending->context.keepAlive || head.closeConnection;
-        pending->data = serialize(pending->context, std::move(head), pending->close,
-                                  http10 ? Framing::Close : Framing::Chunked);
+        pending->data = m_writer.serialize(pending->context, std::move(head), pending->close,
+                                           http10 ? Framing::Close : Framing::Chunked);
         pending->ready = true;
         pending->key = nullptr;
         exchange->m_streaming = false;
@@ -466,10 +422,10 @@ bool Connection::streamStarted(Exchange *exchange, Response head)
     }
     if (pending->close)
         m_stopParsing = true; // the end of the body is the end of the connection
-    pending->data = serialize(pending->context, std::move(head), pending->close,
-                              pending->chunked ? Framing::Chunked : Framing::Close);
+    pending->data = m_writer.serialize(pending->context, std::move(head), pending->close,
+                                       pending->chunked ? Framing::Chunked : Framing::Close);
     if (!first.isEmpty())
-        pending->data += pending->chunked ? chunk(first) : first;
+        pending->data += pending->chunked ? ResponseWriter::chunk(first) : first;
     pending->ready = true;
     pending->streaming = true;
     flush();
@@ -491,7 +447,7 @@ bool Connection::streamWrite(Exchange *exchange, QByteArrayView data)
         pending->blocked = true;
         return false;
     }
-    pending->data += pending->chunked ? chunk(data) : data.toByteArray();
+    pending->data += pending->chunked ? ResponseWriter::chunk(data) : data.toByteArray();
     flush();
     return true;
 }
@@ -507,7 +463,7 @@ void Connection::streamEnded(Exchange *exchange, bool destroying)
     pending->blocked = false;
     pending->key = nullptr;
     if (pending->chunked)
-        pending->data += "0\r\n\r\n"; // the last chunk, no trailer (RFC 9112 §7.1)
+        pending->data += ResponseWriter::lastChunk();
     if (!destroying)
         exchange->deleteLater();
     flush();
@@ -676,80 +632,6 @@ void Connection::updateTimers()
         m_idleTimer.stop();
     else if (!m_idleTimer.isActive())
         startSeconds(m_idleTimer, m_config.httpIdleTimeout);
-}
-
-QByteArray Connection::serialize(const ResponseContext &context, Response response, bool close,
-                                 Framing framing) const
-{
-    // RFC 9110 §6.4.1: 1xx, 204 and 304 responses have no content and no Content-Length (for 204).
-    const int status = response.status;
-    const bool noContent = (status >= 100 && status < 200) || status == 204 || status == 304;
-    QByteArray body = noContent ? QByteArray() : std::move(response.body);
-    QByteArray contentEncoding;
-    QByteArrayList vary;
-
-    // RFC 9110 §12.5.3: compress when the client accepts it and it is worth it.
-    if (!noContent && response.compressible && m_config.compression &&
-        body.size() >= qMax(1, m_config.compressionMinSize)) {
-        vary.append(QByteArrayLiteral("Accept-Encoding"));
-        const ContentCoding coding = negotiateContentCoding(context.acceptEncoding);
-        if (coding != ContentCoding::Identity) {
-            QByteArray compressed = compressBody(body, coding);
-            if (!compressed.isNull() && compressed.size() < body.size()) {
-                body = std::move(compressed);
-                contentEncoding = contentCodingName(coding);
-            }
-        }
-    }
-
-    QByteArray out;
-    out.reserve(body.size() + 512);
-    const bool http10 = context.versionMajor == 1 && context.versionMinor == 0;
-    out += (http10 ? "HTTP/1.0 " : "HTTP/1.1 ") + QByteArray::number(status) + ' ' + reasonPhrase(status) +
-           "\r\n";
-    if (!noContent) {
-        if (!response.contentType.isEmpty() && isSafeHeaderText(response.contentType))
-            out += "Content-Type: " + response.contentType + "\r\n";
-        // Never chunked (XEP-0124 §5 asks for Content-Length); HEAD gets the length the GET would have had
-        // (RFC 9110 §8.6). Only a streamed answer (Exchange::startStream) is chunked, or ends with the
-        // connection.
-        if (framing == Framing::Length)
-            out += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
-        else if (framing == Framing::Chunked)
-            out += "Transfer-Encoding: chunked\r\n";
-    }
-    if (!contentEncoding.isEmpty())
-        out += "Content-Encoding: " + contentEncoding + "\r\n";
-    out += "Date: " + httpDate() + "\r\n";
-    if (close)
-        out += "Connection: close\r\n";
-    else if (http10)
-        out += "Connection: keep-alive\r\n"; // RFC 9112 §9.3: a 1.0 client must be told it persists
-
-    // CORS (Fetch standard) on every response to an allowed origin, except on paths the policy excludes.
-    if (context.cors && !context.origin.isNull() && m_server->originAllowed(context.origin)) {
-        const QByteArray allow = m_config.allowedOrigins.isEmpty() ? QByteArrayLiteral("*") : context.origin;
-        if (isSafeHeaderText(allow)) {
-            out += "Access-Control-Allow-Origin: " + allow + "\r\n";
-            vary.prepend(QByteArrayLiteral("Origin"));
-        }
-    }
-    for (const auto &[name, value] : std::as_const(response.headers)) {
-        if (name.isEmpty() || isFramingHeader(name) || !isSafeHeaderText(name) || !isSafeHeaderText(value))
-            continue;
-        out += name + ": " + value + "\r\n";
-    }
-    if (!vary.isEmpty())
-        out += "Vary: " + vary.join(", ") + "\r\n";
-    for (const auto &[name, value] : m_config.httpHeaders) {
-        if (name.isEmpty() || !isSafeHeaderText(name) || !isSafeHeaderText(value))
-            continue;
-        out += name + ": " + value + "\r\n";
-    }
-    out += "\r\n";
-    if (!context.head)
-        out += body;
-    return out;
 }
 
 } // namespace Switchboard::Http

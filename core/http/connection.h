@@ -3,6 +3,7 @@
 
 #include "http/httpmessage.h"
 #include "http/requestparser.h"
+#include "http/responsewriter.h"
 
 #include <QHostAddress>
 #include <QLoggingCategory>
@@ -30,9 +31,11 @@ class HttpServer;
 /// One accepted TCP connection of the HTTP front (internal to core/http).
 ///
 /// Owns its socket and the Exchanges of its requests (Qt children). Reads and parses requests one at a
-/// time with its RequestParser (requestparser.h), hands each complete request to the server's handler and
-/// writes the answers strictly in request order (RFC 9112 §9.3.2: pipelined responses go out in the order of
-/// the requests). It never blocks: answers may come later from any slot.
+/// time with its RequestParser (requestparser.h), hands each complete request to the server's handler
+/// and writes the answers, serialised by its ResponseWriter (responsewriter.h), strictly in request
+/// order (RFC 9112 §9.3.2: pipelined responses go out in the order of the requests). It never blocks:
+/// answers may come later from any slot. Every socket call of a connection is made here: the parser
+/// and the writer see only bytes.
 ///
 /// Lifetime: the connection deletes itself with deleteLater() after the socket closed (or was taken by
 /// the upgrade handler); it tells its HttpServer first. Nothing else may delete it.
@@ -51,17 +54,6 @@ public:
 private:
     friend class Exchange;
 
-    /// What the response writer needs to know about the request it answers.
-    struct ResponseContext
-    {
-        int versionMajor = 1;
-        int versionMinor = 1;
-        bool keepAlive = false;
-        bool head = false;
-        QByteArray origin; ///< null when the request had no Origin header
-        bool cors = true;  ///< the path may be answered with CORS headers
-        QByteArray acceptEncoding;
-    };
     /// One request awaiting its turn on the wire.
     struct Pending
     {
@@ -108,10 +100,6 @@ private:
     void finish();
     void updateTimers();
 
-    /// How a response's body is delimited (RFC 9112 §6.3).
-    enum class Framing { Length, Chunked, Close };
-    QByteArray serialize(const ResponseContext &context, Response response, bool close,
-                         Framing framing = Framing::Length) const;
     /// The answer to an OPTIONS request; CORS preflight headers only when `cors`.
     Response preflightResponse(const Request &request, bool cors) const;
 
@@ -124,6 +112,7 @@ private:
     quint16 m_socketPort = 0;
     QHostAddress m_localAddress; ///< the address the client reached this server at
     RequestParser m_parser;      ///< the request side: http_parser, limits, framing checks
+    ResponseWriter m_writer;     ///< the response side: heads, CORS, compression, framing
     std::deque<Pending> m_queue;
     QByteArray m_unparsed; ///< bytes read but not parsed yet (pipelining cap reached)
     QTimer m_idleTimer;
