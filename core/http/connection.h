@@ -39,6 +39,11 @@ class HttpServer;
 ///
 /// Lifetime: the connection deletes itself with deleteLater() after the socket closed (or was taken by
 /// the upgrade handler); it tells its HttpServer first. Nothing else may delete it.
+///
+/// Thread: its HttpServer's, like its socket, timers and Exchanges. It has no signals of its own: it
+/// calls its HttpServer back (connectionFinished(), reportRefusal()) and emits the signals of its
+/// Exchanges (Exchange::writable() when a stream's backlog drained, Exchange::aborted() when the
+/// connection ends before an answer went out).
 class Connection final : public QObject
 {
     Q_OBJECT

@@ -6,6 +6,7 @@
 #include "http/cors.h"
 #include "http/lingeringclose.h"
 #include "http/proxyheaderreader.h"
+#include "http/responsewriter.h"
 
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -340,11 +341,8 @@ void HttpServer::turnAway(QTcpSocket *socket, int status, const QByteArray &reas
     // that does not finish it meets the linger deadline.
     if (auto *tls = qobject_cast<QSslSocket *>(socket); tls && tls->mode() == QSslSocket::UnencryptedMode)
         tls->startServerEncryption();
-    const QByteArray body = reason + '\n';
-    socket->write(
-        "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) +
-        "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + QByteArray::number(body.size()) +
-        "\r\nRetry-After: 10\r\nConnection: close\r\n\r\n" + body);
+    socket->write(ResponseWriter::refusal(status, reason,
+                                          {{QByteArrayLiteral("Retry-After"), QByteArrayLiteral("10")}}));
     // Lingering close, as in Connection: the answer must arrive before the connection ends.
     auto *closer = new LingeringClose(socket, LingeringClose::MaxLinger, this);
     connect(closer, &LingeringClose::finished, closer, &QObject::deleteLater);

@@ -3,6 +3,7 @@
 
 #include "http/cors.h"
 #include "http/httpmessage.h"
+#include "http/responsewriter.h"
 #include "stream/linkupstream.h"
 #include "stream/ownedstreams.h"
 #include "stream/streamregistry.h"
@@ -134,10 +135,7 @@ void WebSocketFront::refuse(QTcpSocket *socket, int status, const QByteArray &re
 {
     qCDebug(lcWs) << "refused WebSocket upgrade:" << status << reason;
     socket->setParent(this);
-    const QByteArray body = reason + '\n';
-    socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + Http::reasonPhrase(status) +
-                  "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " +
-                  QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    socket->write(Http::ResponseWriter::refusal(status, reason));
     socket->disconnectFromHost();
     if (socket->state() == QAbstractSocket::UnconnectedState)
         socket->deleteLater();
