@@ -641,6 +641,8 @@ const KeySpec keySpecs[] = {
      &getInt<&Config::maxInactivity>},
     {"max_pause", Shape::Single, &setInt<&Config::maxPause, 1, 3600>, &getInt<&Config::maxPause>},
     {"polling", Shape::Single, &setInt<&Config::polling, 0, 3600>, &getInt<&Config::polling>},
+    {"bosh_coalesce_delay", Shape::Single, &setInt<&Config::boshCoalesceDelay, 0, 100>,
+     &getInt<&Config::boshCoalesceDelay>},
     {"max_streams_per_session", Shape::Single, &setInt<&Config::maxStreamsPerSession, 1, 1024>,
      &getInt<&Config::maxStreamsPerSession>},
     {"max_sessions", Shape::Single, &setInt<&Config::maxSessions, 1, 1000000>, &getInt<&Config::maxSessions>},

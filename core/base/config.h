@@ -73,6 +73,9 @@ struct Config
     int maxInactivity = 160;    ///< seconds, upper bound (pause stretches to at most maxPause)
     int maxPause = 120;         ///< seconds announced as `maxpause`
     int polling = 2;            ///< seconds announced as `polling` (minimum between empty polls)
+    /// Milliseconds a held request may wait for the server's reply to a request that carried payload
+    /// before the oldest is answered (0: answered at once; see docs/ARCHITECTURE.md, BOSH coalescing)
+    int boshCoalesceDelay = 5;
     int maxStreamsPerSession = 8;
     int maxSessions = 10000;      ///< BOSH sessions, WebSocket streams and REST sessions open at once
     int maxSessionsPerIp = 50;    ///< sessions open at once from one client address

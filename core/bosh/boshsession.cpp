@@ -9,6 +9,7 @@
 #include <QPointer>
 #include <QRandomGenerator>
 #include <QScopeGuard>
+#include <QTimerEvent>
 
 #include <algorithm>
 
@@ -232,6 +233,10 @@ void BoshSession::handleRequest(const Body &body, ResponderPtr responder)
         fail(Condition::BadRequest, {}, responder);
         return;
     }
+    // A new request ends a coalescing wait first: what is above `hold` is answered, as it would have
+    // been without the delay, so the rid window and overactivity (§11) are judged as before.
+    if (rid > m_lastRid)
+        endCoalescing();
 
     if (rid <= m_lastRid) {
         // §15: a repeated rid carries the key its first request carried; without it, nobody may take
@@ -418,6 +423,7 @@ void BoshSession::process(Incoming incoming)
             handleAck(ack, rid, responder, &answered);
     }
 
+    bool carriedPayload = false; // forwarded to the server: its reply may be imminent (coalescing)
     const QString type = body.attribute(QStringLiteral("type"));
     const bool terminate = type == QLatin1String("terminate");
     const bool restart = body.attribute(QStringLiteral("xmpp:restart")) == QLatin1String("true");
@@ -484,6 +490,7 @@ void BoshSession::process(Incoming incoming)
             m_held.pop_front();
             answer(held, {});
         }
+        stopCoalescing();
         if (!answered)
             send(rid, responder, 200, buildBody({}));
         m_pauseUntil = m_clock() + qint64(seconds) * 1000;
@@ -507,6 +514,7 @@ void BoshSession::process(Incoming incoming)
             Q_EMIT hub()->streamRestarted(m_context.sid, stream->name);
     } else if (!body.payloads.isEmpty()) {
         forward(*stream, body.payloads);
+        carriedPayload = true;
     } else if (m_hold > 0 && !answered) {
         // XEP-0124 §11: a client that keeps more than `requests` requests open is overactive. Each
         // empty request beyond `hold` makes us answer an older one at once, so a client can churn
@@ -538,7 +546,7 @@ void BoshSession::process(Incoming incoming)
     held.rid = rid;
     held.responder = std::move(responder);
     held.deadline = now + qint64(m_wait) * 1000;
-    hold(std::move(held));
+    hold(std::move(held), carriedPayload);
 }
 
 bool BoshSession::targetAllowed(const Body &body) const
@@ -588,7 +596,7 @@ void BoshSession::forward(XmppStream &stream, const QList<QByteArray> &payloads)
     stream.upstream->send(joined(payloads));
 }
 
-void BoshSession::hold(Held held)
+void BoshSession::hold(Held held, bool carriedPayload)
 {
     held.arrived = m_clock();
     if (held.responder) {
@@ -606,15 +614,61 @@ void BoshSession::hold(Held held)
     while (at != m_held.begin() && std::prev(at)->rid > held.rid)
         --at;
     m_held.insert(at, std::move(held));
-    // §7.2 (hold): never keep more than `hold` requests waiting; the oldest goes back now. With wait=0
-    // nothing waits at all.
-    while (!m_held.empty() && (qsizetype(m_held.size()) > m_hold || m_wait == 0) && !isFinished()) {
+    // Coalescing (see the header): the request just held sent payload to the server, one request is
+    // above `hold`, still within `requests`, nothing is queued for the client yet, and no other request
+    // is already waiting this way. The oldest then waits up to the delay for the server's reply.
+    const bool coalesce = carriedPayload && m_config.boshCoalesceDelay > 0 && m_hold > 0 && m_wait > 0 &&
+                          !m_coalesceTimer && m_queue.empty() && qsizetype(m_held.size()) == m_hold + 1 &&
+                          qsizetype(m_held.size()) <= m_requests &&
+                          !(m_held.front().announce && m_creating) && !isFinished();
+    // §7.2, §8 (hold): never keep more than `hold` requests waiting; the oldest goes back now. With wait=0
+    // nothing waits at all. A request arriving while one waits for coalescing ends that wait too.
+    const qsizetype limit = m_hold + (coalesce ? 1 : 0);
+    while (!m_held.empty() && (qsizetype(m_held.size()) > limit || m_wait == 0) && !isFinished()) {
         if (m_held.front().announce && m_creating)
             break; // the creation response still waits for the stream features
         answerOldest(false);
     }
+    if (coalesce && qsizetype(m_held.size()) > m_hold)
+        m_coalesceTimer = startTimer(std::chrono::milliseconds(m_config.boshCoalesceDelay), Qt::PreciseTimer);
     if (!m_queue.empty())
         flush();
+}
+
+void BoshSession::stopCoalescing()
+{
+    if (!m_coalesceTimer)
+        return;
+    killTimer(m_coalesceTimer);
+    m_coalesceTimer = 0;
+}
+
+void BoshSession::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_coalesceTimer) {
+        Stream::ClientStream::timerEvent(event);
+        return;
+    }
+    const auto countHeld = qScopeGuard([this] {
+        if (counters())
+            counters()->held = int(m_held.size());
+    });
+    endCoalescing();
+}
+
+void BoshSession::endCoalescing()
+{
+    if (!m_coalesceTimer)
+        return;
+    stopCoalescing();
+    // The delay is over (or another request came) and the server said nothing for the client: the
+    // oldest goes back with whatever is queued by now (empty if nothing), as it would have without
+    // the delay.
+    while (!isFinished() && qsizetype(m_held.size()) > m_hold) {
+        if (m_held.front().announce && m_creating)
+            break;
+        answerOldest(false);
+    }
 }
 
 void BoshSession::dropGoneRequests()
@@ -636,6 +690,8 @@ void BoshSession::dropGoneRequests()
     }
     if (!dropped)
         return;
+    if (qsizetype(m_held.size()) <= m_hold)
+        stopCoalescing();
     // Inactivity counts from here: nothing is held for the client any more.
     m_lastActivity = m_clock();
     if (counters())
@@ -678,6 +734,8 @@ void BoshSession::answerOldest(bool forceEmpty)
                 break;
         }
     }
+    if (qsizetype(m_held.size()) <= m_hold)
+        stopCoalescing(); // nothing above `hold` waits any more
     answer(held, std::move(payloads));
 }
 
@@ -1056,6 +1114,7 @@ void BoshSession::finish(Condition condition, const QString &reason)
 {
     if (isFinished())
         return;
+    stopCoalescing();
     qCDebug(lcBosh) << m_context.sid << "finished:" << reason << conditionName(condition);
     if (hub() && isReported()) {
         for (const XmppStream &s : m_streams)

@@ -34,6 +34,21 @@ using Stream::Upstream;
 /// whatever the clock says (milliseconds), and checkTimers() is called by the owner, so every rule is
 /// testable without a network.
 ///
+/// Coalescing (XEP-0124 §8 asks for at most `hold` requests waiting, answers in rid order, and payloads
+/// returned as soon as they arrive; §11 lets the client have `requests` open): a client like strophe.js
+/// keeps one poll held (hold=1, requests=2) and sends each stanza in a new request. Answering the held
+/// poll empty the moment that request arrives costs a second exchange when the server's reply follows a
+/// millisecond later. So when a request that carried payload (forwarded to the server) pushes the held
+/// count past `hold`, the oldest held request is kept for at most `bosh_coalesce_delay` ms more:
+/// - only for such a request, only one request above `hold`, and only while that stays within
+///   `requests`, so what is held never exceeds what the client may have open;
+/// - the first server payload answers it (payload instead of an empty body); when the delay passes, it
+///   is answered with whatever arrived by then, empty if nothing did;
+/// - any other request arriving meanwhile, a terminate, a pause or the end of the session answers it at
+///   once, as without the delay; answers still go out in rid order (always the oldest first);
+/// - one single-shot timer per session at most (a QObject timer id, no QTimer), started only while a
+///   request waits this way and stopped as soon as it is answered. A delay of 0 turns it off.
+///
 /// A ClientStream: the hub, the admission, the upstreams and finished() are handled there. Lives in one
 /// thread. finished() is emitted once, after which the owner deletes the session (deleteLater: it may
 /// fire from inside handleRequest()).
@@ -95,6 +110,11 @@ public:
     int hold() const { return m_hold; }
     int requests() const { return m_requests; }
     int inactivity() const { return m_inactivity; }
+    /// A held request above `hold` waits for the server's reply (see above).
+    bool coalescing() const { return m_coalesceTimer != 0; }
+
+protected:
+    void timerEvent(QTimerEvent *event) override;
 
 private:
     struct XmppStream
@@ -153,7 +173,12 @@ private:
     XmppStream *streamFor(const Body &body, bool *ambiguous);
     XmppStream *findStream(const QString &name);
     XmppStream *openStream(const Body &body, const QString &domain);
-    void hold(Held held);
+    /// Holds a request in rid order and answers the oldest beyond `hold`. `carriedPayload`: the
+    /// request's payloads went to the server, so the oldest may wait for the reply (coalescing).
+    void hold(Held held, bool carriedPayload = false);
+    void stopCoalescing();
+    /// Answers what waits above `hold` now (the delay passed, or a new request came).
+    void endCoalescing();
     /// Drops held requests whose client connection closed (queued after Responder::onGone): what would
     /// have gone to them stays queued for the session's next request.
     void dropGoneRequests();
@@ -216,6 +241,7 @@ private:
     bool m_dropScheduled = false;
     bool m_overflowing = false; ///< max_client_backlog exceeded; the session ends from the event loop
     bool m_creating = true;
+    int m_coalesceTimer = 0; ///< QObject timer id while a request above `hold` waits; 0: none
 };
 
 } // namespace Switchboard::Bosh

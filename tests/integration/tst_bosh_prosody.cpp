@@ -7,11 +7,14 @@
 #include "server.h"
 #include "testmain.h"
 
+#include <QElapsedTimer>
+#include <QEventLoop>
 #include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
+#include <QTimer>
 
 #include <sys/socket.h>
 
@@ -35,6 +38,9 @@ private Q_SLOTS:
     void heldRequestOfClosedConnectionIsDropped_data();
     void heldRequestOfClosedConnectionIsDropped();
     void simultaneousEmptyRequestsArePolicyViolation();
+    void heldPollCarriesEchoOfMessageToSelf();
+    void stropheLikeExchangesPerMessage_data();
+    void stropheLikeExchangesPerMessage();
     void clientThatNeverPollsIsEndedAtBacklogCap();
     void backendDownIsRemoteConnectionFailed();
     void disallowedRouteIsRefused();
@@ -432,6 +438,118 @@ void tst_BoshProsody::simultaneousEmptyRequestsArePolicyViolation()
     QVERIFY2(conditions.contains(QStringLiteral("policy-violation")), qPrintable(conditions.join(u',')));
     BoshClient::Response after = alice.request({});
     QCOMPARE(after.attr(QStringLiteral("condition")), QStringLiteral("item-not-found"));
+}
+
+// strophe.js keeps one poll held (hold=1, requests=2) and sends each stanza in a request of its own.
+// When the server answers that stanza at once, the held poll carries the answer: one HTTP response with
+// the echo, not an empty one first.
+void tst_BoshProsody::heldPollCarriesEchoOfMessageToSelf()
+{
+    Config config = baseConfig();
+    config.boshCoalesceDelay = 100; // the cap: the echo from Prosody on loopback comes well within it
+    auto server = startServer(config);
+    BoshClient alice(server->boshUrl());
+    QString error;
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                         password(QStringLiteral("alice")), &error, QStringLiteral("echo")),
+             qPrintable(error));
+    QNetworkReply *poll = alice.send({});
+    QTRY_COMPARE(server->hub()->sessionCounters(alice.sid()).held, 1);
+    const quint64 requestsBefore = server->hub()->sessionCounters(alice.sid()).requests;
+    QNetworkReply *sending =
+        alice.send({}, "<message xmlns='jabber:client' type='chat' to='" + alice.jid().toUtf8() +
+                           "' id='echo1'><body>me</body></message>");
+    const BoshClient::Response answered = BoshClient::wait(poll);
+    QVERIFY(answered.finished);
+    QCOMPARE(answered.status, 200);
+    QCOMPARE(answered.children.size(), 1);
+    QCOMPARE(answered.children.first().tagName(), QStringLiteral("message"));
+    QCOMPARE(answered.children.first().attribute(QStringLiteral("id")), QStringLiteral("echo1"));
+    // The request that carried the message is the one held now; nothing else was answered.
+    QVERIFY(!sending->isFinished());
+    QCOMPARE(server->hub()->sessionCounters(alice.sid()).requests, requestsBefore + 1);
+    QCOMPARE(server->hub()->sessionCounters(alice.sid()).held, 1);
+    QVERIFY(alice.terminate().isTerminate());
+    const BoshClient::Response last = BoshClient::wait(sending);
+    QVERIFY(last.finished);
+    QVERIFY(last.children.isEmpty());
+}
+
+void tst_BoshProsody::stropheLikeExchangesPerMessage_data()
+{
+    QTest::addColumn<int>("delay");
+    QTest::newRow("no coalescing") << 0;
+    QTest::newRow("default") << Config{}.boshCoalesceDelay;
+    QTest::newRow("cap") << 100;
+}
+
+// Messages to oneself, one at a time, by a client that behaves like strophe.js: a new request for each
+// stanza, and a new empty poll whenever no request is open. Counts the HTTP responses per echoed
+// message (printed for the record). Without coalescing each message costs an empty answer to the held
+// poll and the echo; with a delay the server's echo meets within, each costs one.
+void tst_BoshProsody::stropheLikeExchangesPerMessage()
+{
+    QFETCH(int, delay);
+    Config config = baseConfig();
+    config.boshCoalesceDelay = delay;
+    auto server = startServer(config);
+    BoshClient alice(server->boshUrl());
+    QString error;
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                         password(QStringLiteral("alice")), &error, QStringLiteral("strophe")),
+             qPrintable(error));
+    int outstanding = 0;
+    int responses = 0;
+    QStringList echoes;
+    QEventLoop echoed; // left when an echo arrives (or at the deadline): the timing is the round trip
+    std::function<void(const QByteArray &)> post = [&](const QByteArray &payload) {
+        ++outstanding;
+        QNetworkReply *reply = alice.send({}, payload);
+        connect(reply, &QNetworkReply::finished, this, [&, reply] {
+            const BoshClient::Response r = BoshClient::wait(reply);
+            --outstanding;
+            ++responses;
+            for (const QDomElement &child : r.children) {
+                if (child.tagName() == QLatin1String("message")) {
+                    echoes << child.attribute(QStringLiteral("id"));
+                    echoed.quit();
+                }
+            }
+            if (outstanding == 0 && !r.isTerminate())
+                post({});
+        });
+    };
+    post({});
+    QTRY_COMPARE(server->hub()->sessionCounters(alice.sid()).held, 1);
+    constexpr int kMessages = 40;
+    QTimer deadline;
+    deadline.setSingleShot(true);
+    connect(&deadline, &QTimer::timeout, &echoed, &QEventLoop::quit);
+    QElapsedTimer clock;
+    clock.start();
+    for (int i = 0; i < kMessages; ++i) {
+        const QByteArray id = "m" + QByteArray::number(i);
+        post("<message xmlns='jabber:client' type='chat' to='" + alice.jid().toUtf8() + "' id='" + id +
+             "'><body>x</body></message>");
+        deadline.start(10000);
+        if (echoes.size() < i + 1)
+            echoed.exec();
+        QCOMPARE(echoes.size(), i + 1);
+        QCOMPARE(echoes.last(), QString::fromLatin1(id));
+    }
+    const qint64 elapsed = clock.elapsed();
+    const int counted = responses;
+    qInfo("bosh_coalesce_delay=%d: %d HTTP responses for %d echoed messages (%.2f per message), %.2f ms "
+          "per round trip",
+          delay, counted, kMessages, double(counted) / kMessages, double(elapsed) / kMessages);
+    if (delay == 0)
+        QVERIFY2(counted >= 2 * kMessages, qPrintable(QString::number(counted)));
+    if (delay == 100)
+        QVERIFY2(counted <= kMessages + kMessages / 5, qPrintable(QString::number(counted)));
+    QVERIFY(echoes.removeDuplicates() == 0);
+    alice.stopPolling();
+    QVERIFY(alice.terminate().isTerminate());
+    QTRY_COMPARE(outstanding, 0);
 }
 
 // A session whose client stops polling while the server keeps sending is ended at max_client_backlog,

@@ -133,6 +133,10 @@ void tst_BaseConfig::parsesGoodValue_data()
                                     << with([](Config &c) { c.maxInactivity = 600; });
     QTest::newRow("max_pause") << QByteArray("max_pause = 300") << with([](Config &c) { c.maxPause = 300; });
     QTest::newRow("polling 0") << QByteArray("polling = 0") << with([](Config &c) { c.polling = 0; });
+    QTest::newRow("bosh_coalesce_delay 0")
+        << QByteArray("bosh_coalesce_delay = 0") << with([](Config &c) { c.boshCoalesceDelay = 0; });
+    QTest::newRow("bosh_coalesce_delay 100")
+        << QByteArray("bosh_coalesce_delay = 100") << with([](Config &c) { c.boshCoalesceDelay = 100; });
     QTest::newRow("max_streams_per_session")
         << QByteArray("max_streams_per_session = 1") << with([](Config &c) { c.maxStreamsPerSession = 1; });
     QTest::newRow("max_sessions") << QByteArray("max_sessions = 1000000")
@@ -343,6 +347,8 @@ void tst_BaseConfig::rejectsBadValue_data()
     row("max_inactivity", "99999", "out of range");
     row("max_pause", "0", "out of range");
     row("polling", "-1", "out of range");
+    row("bosh_coalesce_delay", "-1", "out of range 0..100");
+    row("bosh_coalesce_delay", "101", "out of range 0..100");
     row("max_streams_per_session", "0", "out of range 1..1024");
     row("max_sessions", "0", "out of range");
     row("use_key_sequencing", "2", "not a boolean");
@@ -673,6 +679,7 @@ void tst_BaseConfig::roundTrip_data()
         c.maxInactivity = 40;
         c.maxPause = 50;
         c.polling = 0;
+        c.boshCoalesceDelay = 20;
         c.maxStreamsPerSession = 1;
         c.maxSessions = 5;
         c.useKeySequencing = false;

@@ -38,11 +38,14 @@ struct FakeResponder final : Responder
     int status = 0;
     QByteArray body;
     bool alive = true;
+    int order = 0; ///< when it was answered, among all responders of the test run (1, 2, ...)
+    static inline int answered = 0;
     bool send(int s, const QByteArray &b) override
     {
         ++count;
         status = s;
         body = b;
+        order = ++answered;
         return alive;
     }
     bool isAlive() const override { return alive; }
@@ -242,6 +245,15 @@ private Q_SLOTS:
     void requestsKeepSessionAlive();
     void pauseAnswersHeldAndStretchesInactivity();
     void pauseAboveMaxPauseIsPolicyViolation();
+
+    // --- coalescing a held request with the reply to a request that carried payload ---
+    void coalescedHeldRequestCarriesReply();
+    void coalescingDelayPassesAnswersEmpty();
+    void coalescingDelayZeroAnswersAtOnce();
+    void coalescingOnlyForPayload();
+    void requestDuringCoalescingAnswersAtOnce();
+    void terminateDuringCoalescing();
+    void pauseDuringCoalescing();
 
     // --- overactivity and polling (XEP-0124 §11, §12) ---
     void pollingSessionAnswersAtOnce();
@@ -814,6 +826,166 @@ void tst_BoshSession::pauseAboveMaxPauseIsPolicyViolation()
     f.create();
     auto r = f.request({{QStringLiteral("pause"), QStringLiteral("121")}});
     QCOMPARE(parse(r->body)[QStringLiteral("condition")], QStringLiteral("policy-violation"));
+}
+
+namespace {
+const QByteArray kEcho = "<message xmlns='jabber:client' from='alice@example.com/r' to='alice@example.com/r' "
+                         "id='m1' type='chat'><body>hi</body></message>";
+} // namespace
+
+void tst_BoshSession::coalescedHeldRequestCarriesReply()
+{
+    // strophe.js: one poll held (hold=1, requests=2), then a request with a message the server answers.
+    Fixture f;
+    f.config.boshCoalesceDelay = 100;
+    f.create();
+    auto poll = f.request();
+    auto sending = f.request({}, {kMessage});
+    QCOMPARE(f.up()->sent, QList<QByteArray>{kMessage});
+    QCOMPARE(poll->count, 0); // kept for the reply instead of answered empty
+    QCOMPARE(f.session->heldCount(), 2);
+    QVERIFY(f.session->coalescing());
+    f.session->upstreamElement(f.stream, kEcho);
+    QTRY_COMPARE(poll->count, 1);
+    const Parsed p = parse(poll->body);
+    QVERIFY(p.ok);
+    QCOMPARE(p.children, QStringList{QStringLiteral("message")});
+    QCOMPARE(p.text, QStringLiteral("hi"));
+    // The later request stays held, as `hold` says; nothing waits above it any more.
+    QCOMPARE(sending->count, 0);
+    QCOMPARE(f.session->heldCount(), 1);
+    QVERIFY(!f.session->coalescing());
+    // The next reply goes to it.
+    f.session->upstreamElement(f.stream, "<message xmlns='jabber:client' id='x'><body>two</body></message>");
+    QTRY_COMPARE(sending->count, 1);
+    QCOMPARE(parse(sending->body).text, QStringLiteral("two"));
+    QVERIFY(poll->order < sending->order);
+}
+
+void tst_BoshSession::coalescingDelayPassesAnswersEmpty()
+{
+    Fixture f;
+    f.config.boshCoalesceDelay = 20;
+    f.create();
+    auto poll = f.request();
+    auto sending = f.request({}, {kMessage});
+    QCOMPARE(poll->count, 0);
+    QVERIFY(f.session->coalescing());
+    // No reply from the server: the oldest is answered empty once the delay is over.
+    QTRY_COMPARE(poll->count, 1);
+    const Parsed p = parse(poll->body);
+    QVERIFY(p.ok);
+    QVERIFY(p.children.isEmpty());
+    QVERIFY(!p.attrs.contains(QStringLiteral("type")));
+    QCOMPARE(sending->count, 0);
+    QCOMPARE(f.session->heldCount(), 1);
+    QVERIFY(!f.session->coalescing());
+    QVERIFY(!f.session->isFinished());
+    // A reply later goes to the request still held.
+    f.session->upstreamElement(f.stream, kEcho);
+    QTRY_COMPARE(sending->count, 1);
+    QCOMPARE(parse(sending->body).children, QStringList{QStringLiteral("message")});
+    QVERIFY(poll->order < sending->order);
+}
+
+void tst_BoshSession::coalescingDelayZeroAnswersAtOnce()
+{
+    Fixture f;
+    f.config.boshCoalesceDelay = 0;
+    f.create();
+    auto poll = f.request();
+    auto sending = f.request({}, {kMessage});
+    QCOMPARE(poll->count, 1);
+    QVERIFY(parse(poll->body).children.isEmpty());
+    QCOMPARE(sending->count, 0);
+    QCOMPARE(f.session->heldCount(), 1);
+    QVERIFY(!f.session->coalescing());
+}
+
+void tst_BoshSession::coalescingOnlyForPayload()
+{
+    // An empty request gives the server nothing to answer: the oldest goes back at once.
+    Fixture f;
+    f.config.boshCoalesceDelay = 100;
+    f.create();
+    auto first = f.request();
+    auto second = f.request();
+    QCOMPARE(first->count, 1);
+    QVERIFY(!f.session->coalescing());
+    // Something already queued for the client answers the oldest with it, without waiting.
+    f.session->upstreamElement(f.stream, kEcho);
+    QTRY_COMPARE(second->count, 1);
+    auto third = f.request();
+    f.session->upstreamElement(f.stream,
+                               "<message xmlns='jabber:client' id='q'><body>queued</body></message>");
+    auto fourth = f.request({}, {kMessage});
+    QCOMPARE(third->count, 1);
+    QCOMPARE(parse(third->body).text, QStringLiteral("queued"));
+    QVERIFY(!f.session->coalescing());
+    QCOMPARE(fourth->count, 0);
+}
+
+void tst_BoshSession::requestDuringCoalescingAnswersAtOnce()
+{
+    Fixture f;
+    f.config.boshCoalesceDelay = 100;
+    f.create(); // hold 1, requests 2
+    auto poll = f.request();
+    auto sending = f.request({}, {kMessage});
+    QVERIFY(f.session->coalescing());
+    // The wait ends before the new request is judged: the poll counts as answered, so this is not a
+    // third simultaneous request (XEP-0124 §11), just as without the delay.
+    auto next = f.request();
+    QVERIFY(!f.session->isFinished());
+    // Everything above `hold` is answered at once, oldest first.
+    QCOMPARE(poll->count, 1);
+    QCOMPARE(sending->count, 1);
+    QVERIFY(poll->order < sending->order);
+    QCOMPARE(next->count, 0);
+    QCOMPARE(f.session->heldCount(), 1);
+    QVERIFY(!f.session->coalescing());
+}
+
+void tst_BoshSession::terminateDuringCoalescing()
+{
+    Fixture f;
+    f.config.boshCoalesceDelay = 100;
+    f.create();
+    auto poll = f.request();
+    auto sending = f.request({}, {kMessage});
+    QVERIFY(f.session->coalescing());
+    // §11: a terminate may be one request above `requests`.
+    auto end = f.request({{QStringLiteral("type"), QStringLiteral("terminate")}},
+                         {"<presence xmlns='jabber:client' type='unavailable'/>"});
+    QCOMPARE(poll->count, 1);
+    QCOMPARE(sending->count, 1);
+    QCOMPARE(end->count, 1);
+    QVERIFY(poll->order < sending->order);
+    QVERIFY(sending->order < end->order);
+    QVERIFY(parse(poll->body).children.isEmpty());
+    QCOMPARE(parse(end->body)[QStringLiteral("type")], QStringLiteral("terminate"));
+    QVERIFY(f.session->isFinished());
+    QVERIFY(!f.session->coalescing());
+    QVERIFY(f.up()->calls.contains(QStringLiteral("close")));
+}
+
+void tst_BoshSession::pauseDuringCoalescing()
+{
+    Fixture f;
+    f.config.boshCoalesceDelay = 100;
+    f.create();
+    auto poll = f.request();
+    auto sending = f.request({}, {kMessage});
+    QVERIFY(f.session->coalescing());
+    auto pause = f.request({{QStringLiteral("pause"), QStringLiteral("60")}});
+    QCOMPARE(poll->count, 1);
+    QCOMPARE(sending->count, 1);
+    QCOMPARE(pause->count, 1);
+    QVERIFY(poll->order < sending->order);
+    QVERIFY(sending->order < pause->order);
+    QCOMPARE(f.session->heldCount(), 0);
+    QVERIFY(!f.session->coalescing());
+    QVERIFY(!f.session->isFinished());
 }
 
 void tst_BoshSession::pollingSessionAnswersAtOnce()
