@@ -3,41 +3,22 @@
 
 #include <QScopeGuard>
 
+#include "xmpp/expatnames.h"
 #include "xmpp/expatpool.h"
 #include "xmpp/xmlescape.h"
 
 #include <expat.h>
 
-#include <cstring>
-
 namespace Switchboard::Bosh {
 
 namespace {
 
-constexpr char kSep = '\n'; // cannot occur in a namespace URI after attribute normalisation
+using Xmpp::ExpatName;
+using Xmpp::splitExpatName;
+
 constexpr QByteArrayView kHttpBind = "http://jabber.org/protocol/httpbind";
 constexpr QByteArrayView kXbosh = "urn:xmpp:xbosh";
 constexpr QByteArrayView kXmlNs = "http://www.w3.org/XML/1998/namespace";
-
-struct QName
-{
-    QByteArrayView uri;
-    QByteArrayView local;
-    QByteArrayView prefix;
-};
-
-QName splitName(const char *name)
-{
-    const QByteArrayView all(name, qsizetype(std::strlen(name)));
-    const qsizetype first = all.indexOf(kSep);
-    if (first < 0)
-        return {{}, all, {}};
-    const QByteArrayView rest = all.sliced(first + 1);
-    const qsizetype second = rest.indexOf(kSep);
-    if (second < 0)
-        return {all.first(first), rest, {}};
-    return {all.first(first), rest.first(second), rest.sliced(second + 1)};
-}
 
 /// State of one parseBody() call, reached from the Expat callbacks.
 struct BodyParser
@@ -50,17 +31,13 @@ struct BodyParser
     int depth = 0;
     bool sawRoot = false;
 
-    // Namespace declarations: pending for the next start tag, then in scope by depth.
-    QList<QPair<QByteArray, QByteArray>> pendingDecls;
-    QList<QPair<QByteArray, int>> scope;         // prefixes declared inside the current payload
-    QList<QPair<QByteArray, QByteArray>> rootNs; // prefixed declarations on <body>
+    // Namespace declarations, and what a payload inherits from <body/> (XEP-0206 §2).
+    Xmpp::NamespaceFixup namespaces;
 
     // The payload being read.
     qint64 childStart = 0;
     qint64 childStartTagLength = 0;
     qsizetype childQNameLength = 0;
-    bool needDefault = false;
-    QList<QByteArray> neededPrefixes;
 
     void fail(const QString &text)
     {
@@ -70,31 +47,9 @@ struct BodyParser
         XML_StopParser(parser, XML_FALSE);
     }
 
-    bool declared(QByteArrayView prefix) const
-    {
-        for (const auto &[p, d] : scope) {
-            if (p == prefix)
-                return true;
-        }
-        return false;
-    }
-
-    void notePrefix(QByteArrayView prefix)
-    {
-        if (prefix == "xml" || declared(prefix))
-            return;
-        for (const QByteArray &p : std::as_const(neededPrefixes)) {
-            if (p == prefix)
-                return;
-        }
-        neededPrefixes.append(prefix.toByteArray());
-    }
-
     static void XMLCALL onNsDecl(void *user, const XML_Char *prefix, const XML_Char *uri)
     {
-        auto *self = static_cast<BodyParser *>(user);
-        self->pendingDecls.append(
-            {prefix ? QByteArray(prefix) : QByteArray(), uri ? QByteArray(uri) : QByteArray()});
+        static_cast<BodyParser *>(user)->namespaces.declare(prefix, uri);
     }
 
     static void XMLCALL onStart(void *user, const XML_Char *name, const XML_Char **atts)
@@ -102,7 +57,7 @@ struct BodyParser
         auto *self = static_cast<BodyParser *>(user);
         if (!self->error.isEmpty())
             return;
-        const QName qn = splitName(name);
+        const ExpatName qn = splitExpatName(name);
         if (++self->depth > self->maxDepth) {
             self->fail(QStringLiteral("nesting deeper than %1").arg(self->maxDepth));
             return;
@@ -114,28 +69,12 @@ struct BodyParser
         if (self->depth == 2) {
             self->childStart = XML_GetCurrentByteIndex(self->parser);
             self->childStartTagLength = XML_GetCurrentByteCount(self->parser);
-            self->childQNameLength = qn.local.size() + (qn.prefix.isEmpty() ? 0 : qn.prefix.size() + 1);
-            self->needDefault = false;
-            self->neededPrefixes.clear();
-            self->scope.clear();
+            self->childQNameLength = qn.qualifiedLength();
         }
-        for (const auto &decl : std::as_const(self->pendingDecls))
-            self->scope.append({decl.first, self->depth});
-        self->pendingDecls.clear();
-        if (qn.prefix.isEmpty()) {
-            if (!self->declared({}))
-                self->needDefault = true;
-        } else {
-            self->notePrefix(qn.prefix);
-        }
-        for (const XML_Char **a = atts; *a; a += 2) {
-            const QName an = splitName(*a);
-            if (!an.prefix.isEmpty())
-                self->notePrefix(an.prefix);
-        }
+        self->namespaces.startElement(self->depth, qn, atts);
     }
 
-    void startRoot(const QName &qn, const XML_Char **atts)
+    void startRoot(const ExpatName &qn, const XML_Char **atts)
     {
         sawRoot = true;
         if (qn.local != "body" || qn.uri != kHttpBind) {
@@ -143,13 +82,13 @@ struct BodyParser
                 QStringLiteral("the root element is not <body xmlns='http://jabber.org/protocol/httpbind'>"));
             return;
         }
-        for (const auto &decl : std::as_const(pendingDecls)) {
-            if (!decl.first.isEmpty())
-                rootNs.append(decl);
-        }
-        pendingDecls.clear();
+        // The default namespace of <body/> is httpbind; its payloads without one are in jabber:client
+        // (XEP-0206 §2). Its prefixed declarations carry over.
+        namespaces.openRoot();
+        namespaces.setInheritedDefault(
+            QByteArray::fromRawData(Xmpp::kJabberClientNs.data(), Xmpp::kJabberClientNs.size()));
         for (const XML_Char **a = atts; *a; a += 2) {
-            const QName an = splitName(*a);
+            const ExpatName an = splitExpatName(*a);
             const QString value = QString::fromUtf8(a[1]);
             if (an.uri.isEmpty())
                 body->attributes.insert(QString::fromUtf8(an.local), value);
@@ -166,8 +105,7 @@ struct BodyParser
         auto *self = static_cast<BodyParser *>(user);
         if (!self->error.isEmpty())
             return;
-        while (!self->scope.isEmpty() && self->scope.last().second == self->depth)
-            self->scope.removeLast();
+        self->namespaces.endElement(self->depth);
         if (self->depth-- == 2)
             self->finishChild();
     }
@@ -179,23 +117,9 @@ struct BodyParser
         const qint64 end =
             count > 0 ? XML_GetCurrentByteIndex(parser) + count : childStart + childStartTagLength;
         QByteArray xml = data.sliced(childStart, end - childStart).toByteArray();
-        QByteArray decls;
         // XEP-0206 §2: a stanza without its own default namespace is in jabber:client (it would
         // otherwise inherit the httpbind namespace of <body/>).
-        if (needDefault)
-            decls += " xmlns='jabber:client'";
-        for (const QByteArray &prefix : std::as_const(neededPrefixes)) {
-            for (const auto &[p, uri] : std::as_const(rootNs)) {
-                if (p == prefix) {
-                    decls += " xmlns:" + prefix + "='";
-                    Xmpp::appendXmlEscaped(decls, uri);
-                    decls += '\'';
-                    break;
-                }
-            }
-        }
-        if (!decls.isEmpty())
-            xml.insert(1 + childQNameLength, decls);
+        namespaces.complete(xml, childQNameLength);
         body->payloads.append(std::move(xml));
     }
 
@@ -243,7 +167,7 @@ bool parseBody(QByteArrayView data, Body *body, QString *error, int maxDepth)
     p.body = &result;
     p.maxDepth = maxDepth;
     // HTTP bodies of BOSH are UTF-8 (XEP-0124 §7); ignore whatever an XML declaration claims.
-    const Xmpp::PooledParser pooled(kSep);
+    const Xmpp::PooledParser pooled(Xmpp::kExpatSeparator);
     p.parser = pooled.get();
     XML_SetReturnNSTriplet(p.parser, 1);
     XML_SetUserData(p.parser, &p);

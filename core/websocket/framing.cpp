@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "websocket/framing.h"
 
+#include "xmpp/expatnames.h"
 #include "xmpp/expatpool.h"
 #include "xmpp/xmlescape.h"
 
 #include <expat.h>
-
-#include <cstring>
 
 namespace Switchboard::WebSocket {
 
@@ -20,7 +19,8 @@ struct ParseState
     int maxDepth = 64;
     int roots = 0;
     bool rootHasDefaultNs = false;
-    qint64 rootNameEnd = -1; ///< byte offset just after the root's name in its start tag
+    qint64 rootStart = -1;        ///< byte offset of the root's start tag
+    qsizetype rootNameLength = 0; ///< of its qualified name
     QString error;
 
     void stop(const QString &why)
@@ -31,20 +31,7 @@ struct ParseState
     }
 };
 
-/// Expat with a namespace separator gives "uri\x1Flocal" names.
-constexpr char kSep = '\x1F';
-
-void splitName(const XML_Char *raw, QString *ns, QString *local)
-{
-    const char *sep = std::strchr(raw, kSep);
-    if (!sep) {
-        *ns = QString();
-        *local = QString::fromUtf8(raw);
-        return;
-    }
-    *ns = QString::fromUtf8(raw, sep - raw);
-    *local = QString::fromUtf8(sep + 1);
-}
+constexpr QByteArrayView kXmlNs = "http://www.w3.org/XML/1998/namespace";
 
 void XMLCALL onStart(void *data, const XML_Char *name, const XML_Char **atts)
 {
@@ -60,17 +47,17 @@ void XMLCALL onStart(void *data, const XML_Char *name, const XML_Char **atts)
         state->stop(QStringLiteral("more than one element in a message"));
         return;
     }
-    splitName(name, &state->frame->ns, &state->frame->name);
-    state->rootNameEnd = XML_GetCurrentByteIndex(state->parser);
+    const Xmpp::ExpatName root = Xmpp::splitExpatName(name, Xmpp::kExpatUnitSeparator);
+    state->frame->ns = QString::fromUtf8(root.uri);
+    state->frame->name = QString::fromUtf8(root.local);
+    state->rootStart = XML_GetCurrentByteIndex(state->parser);
+    state->rootNameLength = root.qualifiedLength();
     for (int i = 0; atts[i]; i += 2) {
-        QString ns;
-        QString local;
-        splitName(atts[i], &ns, &local);
-        if (ns == QLatin1String("http://www.w3.org/XML/1998/namespace"))
-            local = QStringLiteral("xml:") + local;
-        else if (!ns.isEmpty())
-            continue;
-        state->frame->attrs.insert(local, QString::fromUtf8(atts[i + 1]));
+        const Xmpp::ExpatName an = Xmpp::splitExpatName(atts[i], Xmpp::kExpatUnitSeparator);
+        if (an.uri == kXmlNs)
+            state->frame->attrs.insert(u"xml:" + QString::fromUtf8(an.local), QString::fromUtf8(atts[i + 1]));
+        else if (an.uri.isEmpty())
+            state->frame->attrs.insert(QString::fromUtf8(an.local), QString::fromUtf8(atts[i + 1]));
     }
 }
 
@@ -134,7 +121,7 @@ bool parseFrame(QByteArrayView message, Frame *frame, QString *error, int maxDep
     ParseState state;
     state.frame = frame;
     state.maxDepth = maxDepth;
-    const Xmpp::PooledParser pooled(kSep);
+    const Xmpp::PooledParser pooled(Xmpp::kExpatUnitSeparator);
     state.parser = pooled.get();
     XML_SetUserData(state.parser, &state);
     XML_SetElementHandler(state.parser, onStart, onEnd);
@@ -165,11 +152,10 @@ bool parseFrame(QByteArrayView message, Frame *frame, QString *error, int maxDep
         frame->xml = message.toByteArray();
         // RFC 7395 §3.3.3 wants the namespace on every stanza; a client that leaves it out still means
         // jabber:client, and the server stream needs it said.
-        if (!state.rootHasDefaultNs && frame->ns.isEmpty() && state.rootNameEnd >= 0) {
-            const qsizetype at =
-                frame->xml.indexOf(frame->name.toUtf8(), state.rootNameEnd) + frame->name.toUtf8().size();
-            frame->xml.insert(at, " xmlns='jabber:client'");
-            frame->ns = QStringLiteral("jabber:client");
+        if (!state.rootHasDefaultNs && frame->ns.isEmpty() && state.rootStart >= 0) {
+            // After '<' and the name (no prefix: it would have a namespace).
+            frame->xml.insert(state.rootStart + 1 + state.rootNameLength, " xmlns='jabber:client'");
+            frame->ns = QString::fromLatin1(Xmpp::kJabberClientNs);
         }
     }
     return true;

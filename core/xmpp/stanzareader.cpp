@@ -1,59 +1,25 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "xmpp/stanzareader.h"
 
-#include <QVarLengthArray>
-
+#include "xmpp/expatnames.h"
 #include "xmpp/expatpool.h"
-#include "xmpp/xmlescape.h"
 
 #include <expat.h>
-
-#include <cstring>
 
 namespace Switchboard::Xmpp {
 
 namespace {
 
-// Expat reports qualified names as "uri<sep>local<sep>prefix" (XML_SetReturnNSTriplet). A newline
-// can never survive attribute-value normalisation, so it cannot occur inside a namespace URI.
-constexpr char kSep = '\n';
 constexpr QByteArrayView kStreamsNs = "http://etherx.jabber.org/streams";
 constexpr QByteArrayView kXmlPrefix = "xml";
 // Feed Expat at most this much at once, so the size cap is checked at a bounded granularity even
 // when the socket hands us megabytes in one read.
 constexpr qsizetype kFeedSlice = 65536;
 
-struct QName
-{
-    QByteArrayView uri;
-    QByteArrayView local;
-    QByteArrayView prefix;
-};
-
-QName splitName(const char *name)
-{
-    const QByteArrayView all(name, qsizetype(std::strlen(name)));
-    const qsizetype first = all.indexOf(kSep);
-    if (first < 0)
-        return {{}, all, {}};
-    const QByteArrayView uri = all.first(first);
-    const QByteArrayView rest = all.sliced(first + 1);
-    const qsizetype second = rest.indexOf(kSep);
-    if (second < 0)
-        return {uri, rest, {}};
-    return {uri, rest.first(second), rest.sliced(second + 1)};
-}
-
 } // namespace
 
 struct StanzaReader::Private
 {
-    struct Decl
-    {
-        QByteArray prefix; // empty: the default namespace
-        int depth;
-    };
-
     explicit Private(qint64 max) : maxElementSize(max) { createParser(); }
     ~Private() { XML_ParserFree(parser); }
 
@@ -63,7 +29,7 @@ struct StanzaReader::Private
             XML_ParserFree(parser);
         // Force UTF-8 whatever the XML declaration says: XMPP is UTF-8 only (RFC 6120 §11.6) and the
         // byte slicing below relies on it.
-        parser = XML_ParserCreateNS("UTF-8", kSep);
+        parser = XML_ParserCreateNS("UTF-8", kExpatSeparator);
         XML_SetHashSalt(parser, expatHashSalt());
         XML_SetReturnNSTriplet(parser, 1);
         XML_SetUserData(parser, this);
@@ -93,12 +59,7 @@ struct StanzaReader::Private
         carry.clear();
         carryBase = 0;
         safePoint = 0;
-        pendingDecls.clear();
-        scope.clear();
-        headerNs.clear();
-        headerDefaultNs.clear();
-        needDefault = false;
-        neededPrefixes.clear();
+        namespaces.clear();
     }
 
     // --- bytes -----------------------------------------------------------------------------------
@@ -126,43 +87,10 @@ struct StanzaReader::Private
         XML_StopParser(parser, XML_FALSE);
     }
 
-    // --- namespaces ------------------------------------------------------------------------------
-    bool declaredInElement(QByteArrayView prefix) const
-    {
-        for (const Decl &d : scope) {
-            if (d.prefix == prefix)
-                return true;
-        }
-        return false;
-    }
-
-    QByteArrayView headerUri(QByteArrayView prefix) const
-    {
-        for (const auto &[p, uri] : headerNs) {
-            if (p == prefix)
-                return uri;
-        }
-        return {};
-    }
-
-    /// Notes a prefix used inside the current top-level element that it does not declare itself.
-    void notePrefix(QByteArrayView prefix)
-    {
-        if (prefix == kXmlPrefix || declaredInElement(prefix))
-            return;
-        for (const QByteArray &p : std::as_const(neededPrefixes)) {
-            if (p == prefix)
-                return;
-        }
-        neededPrefixes.append(prefix.toByteArray());
-    }
-
     // --- handlers --------------------------------------------------------------------------------
     static void XMLCALL onNsDecl(void *data, const XML_Char *prefix, const XML_Char *uri)
     {
-        auto *self = static_cast<Private *>(data);
-        self->pendingDecls.append(
-            {prefix ? QByteArray(prefix) : QByteArray(), uri ? QByteArray(uri) : QByteArray()});
+        static_cast<Private *>(data)->namespaces.declare(prefix, uri);
     }
 
     static void XMLCALL onStart(void *data, const XML_Char *name, const XML_Char **atts)
@@ -170,7 +98,7 @@ struct StanzaReader::Private
         auto *self = static_cast<Private *>(data);
         if (self->failed)
             return;
-        const QName qn = splitName(name);
+        const ExpatName qn = splitExpatName(name);
         if (self->depth == 0) {
             self->openStream(qn, atts);
             return;
@@ -182,29 +110,12 @@ struct StanzaReader::Private
             self->startTagLength = XML_GetCurrentByteCount(self->parser);
             self->elementName = qn.local.toByteArray();
             self->elementNs = qn.uri.toByteArray();
-            self->elementPrefix = qn.prefix.toByteArray();
-            self->needDefault = false;
-            self->neededPrefixes.clear();
-            self->scope.clear();
+            self->elementQNameLength = qn.qualifiedLength();
         }
-        for (const auto &decl : std::as_const(self->pendingDecls))
-            self->scope.append({decl.first, self->depth});
-        self->pendingDecls.clear();
-
-        if (qn.prefix.isEmpty()) {
-            if (!self->declaredInElement({}) && !self->headerDefaultNs.isEmpty())
-                self->needDefault = true;
-        } else {
-            self->notePrefix(qn.prefix);
-        }
-        for (const XML_Char **a = atts; *a; a += 2) {
-            const QName an = splitName(*a);
-            if (!an.prefix.isEmpty())
-                self->notePrefix(an.prefix);
-        }
+        self->namespaces.startElement(self->depth, qn, atts);
     }
 
-    void openStream(const QName &qn, const XML_Char **atts)
+    void openStream(const ExpatName &qn, const XML_Char **atts)
     {
         if (qn.local != "stream" || qn.uri != kStreamsNs) {
             fail(QStringLiteral("the root element is not <stream:stream xmlns:stream='%1'>")
@@ -214,16 +125,11 @@ struct StanzaReader::Private
         }
         depth = 1;
         StreamHeader header;
-        for (const auto &decl : std::as_const(pendingDecls)) {
-            if (decl.first.isEmpty())
-                headerDefaultNs = decl.second;
-            else
-                headerNs.append(decl);
-        }
-        pendingDecls.clear();
-        header.defaultNamespace = QString::fromUtf8(headerDefaultNs);
+        // What the header declares, the stanzas inherit (the default namespace and prefixes).
+        namespaces.setInheritedDefault(namespaces.openRoot());
+        header.defaultNamespace = QString::fromUtf8(namespaces.inheritedDefault());
         for (const XML_Char **a = atts; *a; a += 2) {
-            const QName an = splitName(*a);
+            const ExpatName an = splitExpatName(*a);
             const QString value = QString::fromUtf8(a[1]);
             if (an.uri.isEmpty()) {
                 if (an.local == "id")
@@ -257,8 +163,7 @@ struct StanzaReader::Private
             XML_StopParser(self->parser, XML_FALSE);
             return;
         }
-        while (!self->scope.isEmpty() && self->scope.last().depth == self->depth)
-            self->scope.removeLast();
+        self->namespaces.endElement(self->depth);
         if (self->depth-- == 2)
             self->finishElement();
     }
@@ -277,27 +182,7 @@ struct StanzaReader::Private
         }
         QByteArray xml = bytes(elementStart, end);
         safePoint = end;
-
-        QByteArray decls;
-        if (needDefault) {
-            decls += " xmlns='";
-            appendXmlEscaped(decls, headerDefaultNs);
-            decls += '\'';
-        }
-        for (const QByteArray &prefix : std::as_const(neededPrefixes)) {
-            const QByteArrayView uri = headerUri(prefix);
-            if (uri.isNull())
-                continue; // undeclared prefix: Expat has already refused it
-            decls += " xmlns:" + prefix + "='";
-            appendXmlEscaped(decls, uri);
-            decls += '\'';
-        }
-        if (!decls.isEmpty()) {
-            // After '<' and the qualified name; the order of attributes is not significant.
-            const qsizetype at =
-                1 + elementName.size() + (elementPrefix.isEmpty() ? 0 : elementPrefix.size() + 1);
-            xml.insert(at, decls);
-        }
+        namespaces.complete(xml, elementQNameLength);
         Event e{Event::Element,
                 {},
                 std::move(xml),
@@ -384,18 +269,14 @@ struct StanzaReader::Private
     QByteArrayView chunk; // the slice being parsed
     qint64 safePoint = 0; // everything before this offset is no longer needed
 
-    QList<QPair<QByteArray, QByteArray>> pendingDecls; // declarations of the next start tag
-    QVarLengthArray<Decl, 16> scope;                   // declarations inside the current element
-    QList<QPair<QByteArray, QByteArray>> headerNs;     // prefixed declarations on the stream header
-    QByteArray headerDefaultNs;
+    // Declarations, and what the elements inherit from the stream header.
+    NamespaceFixup namespaces;
 
     qint64 elementStart = 0;
     qint64 startTagLength = 0;
+    qsizetype elementQNameLength = 0;
     QByteArray elementName;
     QByteArray elementNs;
-    QByteArray elementPrefix;
-    bool needDefault = false;
-    QList<QByteArray> neededPrefixes;
 };
 
 StanzaReader::StanzaReader(qint64 maxElementSize) : d(std::make_unique<Private>(maxElementSize)) {}

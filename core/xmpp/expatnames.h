@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QList>
+#include <QPair>
+#include <QVarLengthArray>
+
+#include <expat.h>
+
+namespace Switchboard::Xmpp {
+
+/// The namespace separator of the BOSH body and server stream parsers (PooledParser,
+/// XML_ParserCreateNS). A newline is turned into a space by attribute-value normalisation, and Expat
+/// refuses a namespace URI that holds the separator through a character reference (&#10;), so a name
+/// always splits the one way.
+inline constexpr char kExpatSeparator = '\n';
+/// The separator of the WebSocket message parser: a character XML cannot contain at all, so a
+/// namespace URI with a newline in it is not refused there.
+inline constexpr char kExpatUnitSeparator = '\x1F';
+
+/// The default namespace a stanza stands in when nothing declares one (RFC 6120 §4.8.3, XEP-0206 §2,
+/// RFC 7395 §3.3.3).
+inline constexpr QByteArrayView kJabberClientNs = "jabber:client";
+
+/// A name as Expat reports it with namespace processing on: "uri<sep>local", or
+/// "uri<sep>local<sep>prefix" with XML_SetReturnNSTriplet; just "local" without a namespace. Views into
+/// Expat's buffer, valid during the callback.
+struct ExpatName
+{
+    QByteArrayView uri;
+    QByteArrayView local;
+    QByteArrayView prefix; ///< with XML_SetReturnNSTriplet only
+
+    /// Length of the qualified name as written in the start tag ("prefix:local" or "local").
+    qsizetype qualifiedLength() const { return local.size() + (prefix.isEmpty() ? 0 : prefix.size() + 1); }
+};
+
+/// Splits an Expat element or attribute name (no copy); `separator` is the parser's.
+ExpatName splitExpatName(const XML_Char *name, char separator = kExpatSeparator);
+
+/// Makes the top-level elements inside a root element (BOSH <body/>, <stream:stream>) stand alone: it
+/// follows the namespace declarations Expat reports and, for an element taken out of its root, adds
+/// to its start tag the declarations it inherits from the root (the default namespace if it uses it
+/// without declaring it, and the root's prefixes it uses). Nothing is allocated per element that
+/// declares nothing and needs nothing. Used from the Expat callbacks of one parser, on its thread.
+class NamespaceFixup
+{
+public:
+    /// From XML_SetStartNamespaceDeclHandler: a declaration of the start tag reported next.
+    void declare(const XML_Char *prefix, const XML_Char *uri);
+    /// The root's start tag: the declarations reported before it are the root's. Its prefixed ones
+    /// are what elements inherit; returns its default namespace (null when it declares none).
+    QByteArray openRoot();
+    /// The default namespace elements inherit when they use none of their own (empty: none is
+    /// added). The stream header's for a stream, jabber:client inside BOSH's <body/>.
+    void setInheritedDefault(const QByteArray &uri) { m_inheritedDefault = uri; }
+    const QByteArray &inheritedDefault() const { return m_inheritedDefault; }
+
+    /// A start tag at `depth` (the root is 1; 2 starts a new top-level element).
+    void startElement(int depth, const ExpatName &name, const XML_Char **atts);
+    /// The end tag of the element at `depth`.
+    void endElement(int depth);
+    /// Adds what the finished top-level element inherits to its start tag; `xml` holds the element,
+    /// `qualifiedNameLength` is that of its name (see ExpatName).
+    void complete(QByteArray &xml, qsizetype qualifiedNameLength) const;
+    /// Forgets everything (a new document or stream).
+    void clear();
+
+private:
+    struct Decl
+    {
+        QByteArray prefix; ///< empty: the default namespace
+        int depth;
+    };
+    bool declaredInElement(QByteArrayView prefix) const;
+    void notePrefix(QByteArrayView prefix);
+
+    QList<QPair<QByteArray, QByteArray>> m_pending; ///< declarations of the next start tag
+    QVarLengthArray<Decl, 16> m_scope;              ///< declarations inside the current element
+    QList<QPair<QByteArray, QByteArray>> m_rootPrefixes;
+    QByteArray m_inheritedDefault;
+    QList<QByteArray> m_neededPrefixes; ///< root prefixes the current element uses undeclared
+    bool m_needDefault = false;
+};
+
+} // namespace Switchboard::Xmpp
