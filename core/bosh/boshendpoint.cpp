@@ -91,7 +91,7 @@ QByteArray terminateBody(Condition condition, const QByteArray &inner = {})
 BoshEndpoint::BoshEndpoint(const Config &config, Xmpp::Resolver *resolver, Monitor::Hub *hub,
                            Stream::StreamRegistry *registry, QObject *parent)
     : QObject(parent), m_config(config), m_resolver(resolver), m_hub(hub), m_registry(registry),
-      m_sessions(new Stream::OwnedStreams(registry, kTickMs, this))
+      m_sessions(new Stream::OwnedStreams(registry, kTickMs, this)), m_coalescer(new Coalescer(this))
 {
     m_clock.start();
 }
@@ -205,6 +205,7 @@ void BoshEndpoint::createSession(const Body &body, Http::Exchange *exchange, con
     context.clientSecure = exchange->request().secure;
     context.resolver = m_resolver;
     context.limits = m_limits;
+    context.coalescer = m_coalescer;
     auto factory = [this](BoshSession *session, const QString &stream) -> std::unique_ptr<Upstream> {
         return std::make_unique<Stream::LinkUpstream>(m_config, m_resolver, session, stream, m_registry,
                                                       m_hub);

@@ -60,6 +60,8 @@ private:
     Monitor::Hub *m_hub = nullptr;
     Stream::StreamRegistry *m_registry = nullptr;
     Stream::OwnedStreams *m_sessions; ///< owns and ticks the sessions; lookups go through the registry
+    /// The sessions' coalescing timer; a child made after m_sessions, so deleted after the sessions.
+    Coalescer *m_coalescer;
     Limits *m_limits = nullptr;
     QElapsedTimer m_clock;
 };

@@ -9,7 +9,6 @@
 #include <QPointer>
 #include <QRandomGenerator>
 #include <QScopeGuard>
-#include <QTimerEvent>
 
 #include <algorithm>
 
@@ -91,6 +90,7 @@ BoshSession::BoshSession(const Config &config, const Context &context, UpstreamF
 
 BoshSession::~BoshSession()
 {
+    stopCoalescing();
     // Upstreams may hold QObjects parented to this session; release them while we are still whole.
     m_streams.clear();
 }
@@ -617,9 +617,9 @@ void BoshSession::hold(Held held, bool carriedPayload)
     // Coalescing (see the header): the request just held sent payload to the server, one request is
     // above `hold`, still within `requests`, nothing is queued for the client yet, and no other request
     // is already waiting this way. The oldest then waits up to the delay for the server's reply.
-    const bool coalesce = carriedPayload && m_config.boshCoalesceDelay > 0 && m_hold > 0 && m_wait > 0 &&
-                          !m_coalesceTimer && m_queue.empty() && qsizetype(m_held.size()) == m_hold + 1 &&
-                          qsizetype(m_held.size()) <= m_requests &&
+    const bool coalesce = carriedPayload && m_context.coalescer && m_config.boshCoalesceDelay > 0 &&
+                          m_hold > 0 && m_wait > 0 && !m_coalescing && m_queue.empty() &&
+                          qsizetype(m_held.size()) == m_hold + 1 && qsizetype(m_held.size()) <= m_requests &&
                           !(m_held.front().announce && m_creating) && !isFinished();
     // §7.2, §8 (hold): never keep more than `hold` requests waiting; the oldest goes back now. With wait=0
     // nothing waits at all. A request arriving while one waits for coalescing ends that wait too.
@@ -629,26 +629,24 @@ void BoshSession::hold(Held held, bool carriedPayload)
             break; // the creation response still waits for the stream features
         answerOldest(false);
     }
-    if (coalesce && qsizetype(m_held.size()) > m_hold)
-        m_coalesceTimer = startTimer(std::chrono::milliseconds(m_config.boshCoalesceDelay), Qt::PreciseTimer);
+    if (coalesce && qsizetype(m_held.size()) > m_hold) {
+        m_coalescing = true;
+        m_context.coalescer->schedule(this, m_config.boshCoalesceDelay);
+    }
     if (!m_queue.empty())
         flush();
 }
 
 void BoshSession::stopCoalescing()
 {
-    if (!m_coalesceTimer)
+    if (!m_coalescing)
         return;
-    killTimer(m_coalesceTimer);
-    m_coalesceTimer = 0;
+    m_coalescing = false;
+    m_context.coalescer->cancel(this);
 }
 
-void BoshSession::timerEvent(QTimerEvent *event)
+void BoshSession::coalescingDue()
 {
-    if (event->timerId() != m_coalesceTimer) {
-        Stream::ClientStream::timerEvent(event);
-        return;
-    }
     const auto countHeld = qScopeGuard([this] {
         if (counters())
             counters()->held = int(m_held.size());
@@ -658,7 +656,7 @@ void BoshSession::timerEvent(QTimerEvent *event)
 
 void BoshSession::endCoalescing()
 {
-    if (!m_coalesceTimer)
+    if (!m_coalescing)
         return;
     stopCoalescing();
     // The delay is over (or another request came) and the server said nothing for the client: the

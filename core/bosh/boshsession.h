@@ -3,6 +3,7 @@
 
 #include "base/config.h"
 #include "bosh/boshbody.h"
+#include "bosh/coalescer.h"
 #include "bosh/responder.h"
 #include "monitor/hub.h"
 #include "stream/clientstream.h"
@@ -46,8 +47,8 @@ using Stream::Upstream;
 ///   is answered with whatever arrived by then, empty if nothing did;
 /// - any other request arriving meanwhile, a terminate, a pause or the end of the session answers it at
 ///   once, as without the delay; answers still go out in rid order (always the oldest first);
-/// - one single-shot timer per session at most (a QObject timer id, no QTimer), started only while a
-///   request waits this way and stopped as soon as it is answered. A delay of 0 turns it off.
+/// - no timer of its own: the owner's Coalescer (Context::coalescer) keeps one entry while a request
+///   waits this way, removed as soon as it is answered. A delay of 0 (or no Coalescer) turns it off.
 ///
 /// A ClientStream: the hub, the admission, the upstreams and finished() are handled there. Lives in one
 /// thread. finished() is emitted once, after which the owner deletes the session (deleteLater: it may
@@ -71,6 +72,8 @@ public:
         const Xmpp::Resolver *resolver = nullptr;
         /// Session admission (null: none, for tests).
         Limits *limits = nullptr;
+        /// The shared timer of the coalescing waits (null: no coalescing). Must outlive the session.
+        Coalescer *coalescer = nullptr;
     };
 
     /// `config` must outlive the session.
@@ -111,12 +114,12 @@ public:
     int requests() const { return m_requests; }
     int inactivity() const { return m_inactivity; }
     /// A held request above `hold` waits for the server's reply (see above).
-    bool coalescing() const { return m_coalesceTimer != 0; }
-
-protected:
-    void timerEvent(QTimerEvent *event) override;
+    bool coalescing() const { return m_coalescing; }
 
 private:
+    friend class Coalescer;
+    /// From the Coalescer: the delay is over.
+    void coalescingDue();
     struct XmppStream
     {
         QString name;
@@ -215,6 +218,7 @@ private:
     QString m_ver;
     bool m_legacy = false; ///< no `ver` at creation: legacy HTTP error codes (§17.1)
     bool m_acks = false;
+    bool m_coalescing = false; ///< a request above `hold` waits (an entry in the Coalescer)
     QString m_lang;
     QString m_from;
     QString m_key;                        ///< expected SHA-1 (hex) of the next key (§15)
@@ -241,7 +245,6 @@ private:
     bool m_dropScheduled = false;
     bool m_overflowing = false; ///< max_client_backlog exceeded; the session ends from the event loop
     bool m_creating = true;
-    int m_coalesceTimer = 0; ///< QObject timer id while a request above `hold` waits; 0: none
 };
 
 } // namespace Switchboard::Bosh

@@ -102,6 +102,7 @@ public:
     Config config;
     qint64 now = 1000000;
     Monitor::Hub hub;
+    Coalescer coalescer; // outlives the session
     QList<FakeUpstream *> upstreams;
     QStringList streamNames;
     std::unique_ptr<BoshSession> session;
@@ -124,6 +125,7 @@ public:
         BoshSession::Context context;
         context.sid = QStringLiteral("sid1");
         context.resolver = resolver;
+        context.coalescer = &coalescer;
         session = std::make_unique<BoshSession>(
             config, context,
             [this](BoshSession *, const QString &name) {
@@ -845,6 +847,8 @@ void tst_BoshSession::coalescedHeldRequestCarriesReply()
     QCOMPARE(poll->count, 0); // kept for the reply instead of answered empty
     QCOMPARE(f.session->heldCount(), 2);
     QVERIFY(f.session->coalescing());
+    QCOMPARE(f.coalescer.pending(), 1);
+    QVERIFY(f.coalescer.isArmed());
     f.session->upstreamElement(f.stream, kEcho);
     QTRY_COMPARE(poll->count, 1);
     const Parsed p = parse(poll->body);
@@ -855,6 +859,9 @@ void tst_BoshSession::coalescedHeldRequestCarriesReply()
     QCOMPARE(sending->count, 0);
     QCOMPARE(f.session->heldCount(), 1);
     QVERIFY(!f.session->coalescing());
+    // No timer left armed for it.
+    QCOMPARE(f.coalescer.pending(), 0);
+    QVERIFY(!f.coalescer.isArmed());
     // The next reply goes to it.
     f.session->upstreamElement(f.stream, "<message xmlns='jabber:client' id='x'><body>two</body></message>");
     QTRY_COMPARE(sending->count, 1);
@@ -966,6 +973,7 @@ void tst_BoshSession::terminateDuringCoalescing()
     QCOMPARE(parse(end->body)[QStringLiteral("type")], QStringLiteral("terminate"));
     QVERIFY(f.session->isFinished());
     QVERIFY(!f.session->coalescing());
+    QVERIFY(!f.coalescer.isArmed());
     QVERIFY(f.up()->calls.contains(QStringLiteral("close")));
 }
 
