@@ -117,6 +117,14 @@ void BenchSession::fail(const QString &reason)
     Q_EMIT failed(reason);
 }
 
+void BenchSession::finishClose()
+{
+    if (m_closeFinished)
+        return;
+    m_closeFinished = true;
+    Q_EMIT closed();
+}
+
 void BenchSession::handleStanza(const Element &stanza)
 {
     if (stanza.name == QLatin1String("message")) {
@@ -164,7 +172,15 @@ TcpSession::TcpSession(const QString &host, quint16 port, const Account &account
         openStream();
     });
     connect(&m_socket, &QTcpSocket::readyRead, this, &TcpSession::onReadyRead);
-    connect(&m_socket, &QTcpSocket::errorOccurred, this, [this] { fail(m_socket.errorString()); });
+    connect(&m_socket, &QTcpSocket::errorOccurred, this, [this] {
+        if (m_closing)
+            return finishClose();
+        fail(m_socket.errorString());
+    });
+    connect(&m_socket, &QTcpSocket::disconnected, this, [this] {
+        if (m_closing)
+            finishClose();
+    });
 }
 
 void TcpSession::start()
@@ -174,10 +190,14 @@ void TcpSession::start()
 
 void TcpSession::close()
 {
-    if (m_socket.state() == QAbstractSocket::ConnectedState) {
-        m_socket.write("</stream:stream>");
-        m_socket.disconnectFromHost();
-    }
+    if (m_closing)
+        return;
+    m_closing = true;
+    if (m_socket.state() != QAbstractSocket::ConnectedState)
+        return finishClose();
+    // RFC 6120 §4.4: the server answers with its own </stream:stream> and closes; `disconnected` ends it.
+    m_socket.write("</stream:stream>");
+    m_socket.disconnectFromHost();
 }
 
 void TcpSession::openStream()
@@ -245,6 +265,7 @@ void HttpConnection::request(const QByteArray &method, const QByteArray &path, c
 {
     Q_ASSERT(!m_busy);
     m_busy = true;
+    ++m_requestCount;
     m_buffer.clear();
     m_request = method + ' ' + path + " HTTP/1.1\r\nHost: " + m_host.toLatin1() + ':' +
                 QByteArray::number(m_port) + "\r\n" + headers;
@@ -342,11 +363,20 @@ BoshSession::BoshSession(const QString &host, quint16 port, const QByteArray &pa
         connect(c, &HttpConnection::finished, this,
                 [this, c](int status, const QByteArray &body) { onResponse(c, status, body); });
         connect(c, &HttpConnection::failed, this, [this](const QString &reason) {
-            if (!m_closing)
-                fail(QStringLiteral("HTTP: %1").arg(reason));
+            if (m_closing)
+                return finishClose();
+            fail(QStringLiteral("HTTP: %1").arg(reason));
         });
         m_connections.push_back(std::move(connection));
     }
+}
+
+qint64 BoshSession::httpRequests() const
+{
+    qint64 n = 0;
+    for (const auto &c : m_connections)
+        n += c->requestCount();
+    return n;
 }
 
 void BoshSession::start()
@@ -358,19 +388,12 @@ void BoshSession::start()
 
 void BoshSession::close()
 {
-    if (m_sid.isEmpty() || m_closing)
+    if (m_closing)
         return;
     m_closing = true;
-    // A terminate may exceed the request window while two are out; the server answers it or drops the
-    // session at inactivity either way, and we do not wait for it.
-    for (auto &c : m_connections) {
-        if (!c->isBusy()) {
-            c->post(m_path, "<body xmlns='http://jabber.org/protocol/httpbind' type='terminate' sid='" +
-                                m_sid + "' rid='" + QByteArray::number(m_rid++) +
-                                "'><presence xmlns='jabber:client' type='unavailable'/></body>");
-            break;
-        }
-    }
+    if (m_sid.isEmpty())
+        return finishClose();
+    pump(); // the terminate goes out now, or when a response frees a connection
 }
 
 void BoshSession::sendStanza(const QByteArray &xml)
@@ -398,7 +421,19 @@ void BoshSession::pump()
 {
     // XEP-0124 with hold=1: keep one request waiting at the server; a second one carries our data (or
     // the restart) and makes the server answer the first.
-    if (!m_created || m_closing)
+    if (m_closing) {
+        // XEP-0124 §13: the terminate, within the window of two requests.
+        for (auto &c : m_connections) {
+            if (!m_terminate && !c->isBusy()) {
+                m_terminate = c.get();
+                c->post(m_path, "<body xmlns='http://jabber.org/protocol/httpbind' type='terminate' sid='" +
+                                    m_sid + "' rid='" + QByteArray::number(m_rid++) +
+                                    "'><presence xmlns='jabber:client' type='unavailable'/></body>");
+            }
+        }
+        return;
+    }
+    if (!m_created)
         return;
     for (;;) {
         int busy = 0;
@@ -419,10 +454,22 @@ void BoshSession::pump()
     }
 }
 
-void BoshSession::onResponse(HttpConnection *, int status, const QByteArray &body)
+void BoshSession::onResponse(HttpConnection *connection, int status, const QByteArray &body)
 {
-    if (m_closing)
-        return;
+    if (m_closing) {
+        if (connection != m_terminate)
+            return pump();
+        // The terminate is answered: the session is over; drop the keep-alive connections too (after
+        // this signal, not inside the connection's own read).
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                for (auto &c : m_connections)
+                    c->abort();
+            },
+            Qt::QueuedConnection);
+        return finishClose();
+    }
     if (status != 200)
         return fail(QStringLiteral("HTTP status %1").arg(status));
     StanzaSplitter splitter;
@@ -441,6 +488,180 @@ void BoshSession::onResponse(HttpConnection *, int status, const QByteArray &bod
     for (const Element &stanza : stanzas)
         handleStanza(stanza);
     pump();
+}
+
+// --- StropheBoshSession ---
+
+StropheBoshSession::StropheBoshSession(const QString &host, quint16 port, const QByteArray &path,
+                                       const Account &account, int idleMs, QObject *parent)
+    : BenchSession(account, parent), m_host(host), m_port(port), m_path(path),
+      m_rid(100000 + (qHash(account.resource) % 1000000)), m_idleMs(idleMs)
+{
+    if (m_idleMs > 0) {
+        m_idleTimer = new QTimer(this);
+        m_idleTimer->setInterval(m_idleMs);
+        connect(m_idleTimer, &QTimer::timeout, this, &StropheBoshSession::onIdle);
+    }
+}
+
+qint64 StropheBoshSession::httpRequests() const
+{
+    qint64 n = 0;
+    for (const auto &c : m_connections)
+        n += c->requestCount();
+    return n;
+}
+
+QByteArray StropheBoshSession::head()
+{
+    // strophe.js `_buildBody`: the next rid, taken when the request is built (and so sent, in order).
+    return "<body xmlns='http://jabber.org/protocol/httpbind' sid='" + m_sid + "' rid='" +
+           QByteArray::number(m_rid++) + '\'';
+}
+
+void StropheBoshSession::post(const QByteArray &body, bool terminate)
+{
+    HttpConnection *connection = nullptr;
+    for (auto &c : m_connections) {
+        if (!c->isBusy()) {
+            connection = c.get();
+            break;
+        }
+    }
+    if (!connection) {
+        auto fresh = std::make_unique<HttpConnection>(m_host, m_port);
+        connection = fresh.get();
+        connect(connection, &HttpConnection::finished, this,
+                [this, connection](int status, const QByteArray &answer) {
+                    onResponse(connection, status, answer);
+                });
+        connect(connection, &HttpConnection::failed, this, [this](const QString &reason) {
+            if (m_closing)
+                return finishClose();
+            fail(QStringLiteral("HTTP: %1").arg(reason));
+        });
+        m_connections.push_back(std::move(fresh));
+    }
+    m_open.append(Open{m_rid - 1, connection, terminate});
+    connection->post(m_path, body);
+}
+
+void StropheBoshSession::start()
+{
+    // strophe.js `_connect`: wait=60, hold=1; the rest of the window comes from the server's answer.
+    post("<body xmlns='http://jabber.org/protocol/httpbind' xmlns:xmpp='urn:xmpp:xbosh' content='text/xml; "
+         "charset=utf-8' ver='1.6' xmpp:version='1.0' xml:lang='en' wait='60' hold='1' to='" +
+             escaped(m_account.domain) + "' rid='" + QByteArray::number(m_rid++) + "'/>",
+         false);
+}
+
+void StropheBoshSession::sendStanza(const QByteArray &xml)
+{
+    m_data += xml;
+    scheduleIdle();
+}
+
+void StropheBoshSession::restartStream()
+{
+    m_restart = true;
+    scheduleIdle();
+}
+
+void StropheBoshSession::scheduleIdle()
+{
+    if (m_idleTimer)
+        m_idleTimer->start(); // strophe.js `_send`: clearTimeout, then setTimeout(_onIdle, 100)
+    else
+        onIdle();
+}
+
+void StropheBoshSession::onIdle()
+{
+    if (!m_created)
+        return;
+    if (m_closing) {
+        // strophe.js `_sendTerminate` queues it; `_throttledRequestHandler` sends only the first two.
+        if (m_terminateQueued && m_open.size() < limit()) {
+            m_terminateQueued = false;
+            post(head() + " type='terminate'><presence xmlns='jabber:client' type='unavailable'/></body>",
+                 true);
+        }
+        return;
+    }
+    if (m_open.size() >= limit())
+        return; // what is queued goes together once a request comes back
+    if (m_restart) {
+        m_restart = false;
+        post(head() + " xmlns:xmpp='urn:xmpp:xbosh' xmpp:restart='true' xml:lang='en' to='" +
+                 escaped(m_account.domain) + "'>" + std::exchange(m_data, QByteArray()) + "</body>",
+             false);
+    } else if (!m_data.isEmpty()) {
+        post(head() + '>' + std::exchange(m_data, QByteArray()) + "</body>", false);
+    } else if (isBound() && m_open.isEmpty()) {
+        post(head() + "/>", false); // the long poll
+    }
+}
+
+void StropheBoshSession::onResponse(HttpConnection *connection, int status, const QByteArray &body)
+{
+    bool terminate = false;
+    for (qsizetype i = 0; i < m_open.size(); ++i) {
+        if (m_open[i].connection == connection) {
+            terminate = m_open[i].terminate;
+            m_open.removeAt(i);
+            break;
+        }
+    }
+    if (m_closing) {
+        if (!terminate)
+            return onIdle(); // a slot for the terminate, if it still waits
+        // The terminate is answered: drop the keep-alive connections too (after this signal).
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                for (auto &c : m_connections)
+                    c->abort();
+            },
+            Qt::QueuedConnection);
+        return finishClose();
+    }
+    if (status != 200)
+        return fail(QStringLiteral("HTTP status %1").arg(status));
+    StanzaSplitter splitter;
+    const QList<Element> stanzas = splitter.feed(body);
+    if (splitter.hasError())
+        return fail(QStringLiteral("bad <body>: %1").arg(splitter.error()));
+    const QXmlStreamAttributes &attributes = splitter.rootAttributes();
+    if (attributes.value(QStringLiteral("type")) == QLatin1String("terminate"))
+        return fail(QStringLiteral("BOSH terminate: %1").arg(attributes.value(QStringLiteral("condition"))));
+    if (!m_created) {
+        m_sid = attributes.value(QStringLiteral("sid")).toLatin1();
+        if (m_sid.isEmpty())
+            return fail(QStringLiteral("no sid in the session creation response"));
+        bool ok = false;
+        const int requests = attributes.value(QStringLiteral("requests")).toInt(&ok);
+        if (ok && requests > 0)
+            m_window = requests;
+        m_created = true;
+        if (m_idleTimer)
+            m_idleTimer->start(); // strophe.js keeps its idle loop running while connected
+    }
+    for (const Element &stanza : stanzas)
+        handleStanza(stanza);
+    if (!m_idleTimer)
+        onIdle();
+}
+
+void StropheBoshSession::close()
+{
+    if (m_closing)
+        return;
+    m_closing = true;
+    m_data.clear();
+    if (m_sid.isEmpty())
+        return finishClose();
+    m_terminateQueued = true;
+    onIdle();
 }
 
 // --- WebSocketSession ---
@@ -462,7 +683,15 @@ WebSocketSession::WebSocketSession(const QString &host, quint16 port, const QByt
                        m_key + "\r\n\r\n");
     });
     connect(&m_socket, &QTcpSocket::readyRead, this, &WebSocketSession::onReadyRead);
-    connect(&m_socket, &QTcpSocket::errorOccurred, this, [this] { fail(m_socket.errorString()); });
+    connect(&m_socket, &QTcpSocket::errorOccurred, this, [this] {
+        if (m_closing)
+            return finishClose();
+        fail(m_socket.errorString());
+    });
+    connect(&m_socket, &QTcpSocket::disconnected, this, [this] {
+        if (m_closing)
+            finishClose();
+    });
 }
 
 void WebSocketSession::start()
@@ -472,10 +701,14 @@ void WebSocketSession::start()
 
 void WebSocketSession::close()
 {
-    if (m_upgraded && m_socket.state() == QAbstractSocket::ConnectedState) {
-        sendFrame(0x1, "<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>");
-        m_socket.disconnectFromHost();
-    }
+    if (m_closing)
+        return;
+    m_closing = true;
+    if (!m_upgraded || m_socket.state() != QAbstractSocket::ConnectedState)
+        return finishClose();
+    // RFC 7395 §3.6: <close/>; the server answers with its own and closes the WebSocket (RFC 6455 §5.5.1),
+    // which ends this (the server's <close/>, its Close frame, or the connection going).
+    sendFrame(0x1, "<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>");
 }
 
 void WebSocketSession::openStream()
@@ -570,8 +803,14 @@ void WebSocketSession::onReadyRead()
             sendFrame(0xA, payload);
             continue;
         }
-        if (opcode == 0x8)
+        if (opcode == 0x8) {
+            if (m_closing) {
+                sendFrame(0x8, payload.left(2)); // RFC 6455 §5.5.1: echo the status code
+                m_socket.disconnectFromHost();
+                return finishClose();
+            }
             return fail(QStringLiteral("WebSocket closed by the server"));
+        }
         if (opcode != 0x1 && opcode != 0x0)
             continue;
         m_message += payload;
@@ -581,8 +820,11 @@ void WebSocketSession::onReadyRead()
         const std::optional<Element> element = StanzaSplitter::parseElement(message);
         if (!element)
             return fail(QStringLiteral("not one XML element in a WebSocket message"));
-        if (element->name == QLatin1String("close"))
+        if (element->name == QLatin1String("close")) {
+            if (m_closing)
+                continue; // the Close frame follows
             return fail(QStringLiteral("stream closed by the server"));
+        }
         if (element->name != QLatin1String("open"))
             handleStanza(*element);
     }
@@ -598,6 +840,17 @@ RestSession::RestSession(const QString &host, quint16 port, const QByteArray &ba
     while (m_base.endsWith('/'))
         m_base.chop(1);
     connect(&m_sender, &HttpConnection::finished, this, [this](int status, const QByteArray &body) {
+        if (m_closing) {
+            // The DELETE is answered: logged out.
+            QMetaObject::invokeMethod(
+                this,
+                [this] {
+                    m_sender.abort();
+                    m_poller.abort();
+                },
+                Qt::QueuedConnection);
+            return finishClose();
+        }
         if (!m_loggedIn)
             onLogin(status, body);
         else
@@ -605,9 +858,11 @@ RestSession::RestSession(const QString &host, quint16 port, const QByteArray &ba
     });
     connect(&m_poller, &HttpConnection::finished, this, &RestSession::onPoll);
     for (HttpConnection *c : {&m_sender, &m_poller}) {
-        connect(c, &HttpConnection::failed, this, [this](const QString &reason) {
+        connect(c, &HttpConnection::failed, this, [this, c](const QString &reason) {
             if (!m_closing)
-                fail(QStringLiteral("HTTP: %1").arg(reason));
+                return fail(QStringLiteral("HTTP: %1").arg(reason));
+            if (c == &m_sender)
+                finishClose();
         });
     }
 }
@@ -708,8 +963,12 @@ void RestSession::pumpSends()
 
 void RestSession::close()
 {
-    if (!m_loggedIn || m_closing)
+    if (m_closing)
         return;
+    if (!m_loggedIn) {
+        m_closing = true;
+        return finishClose();
+    }
     m_closing = true;
     m_sends.clear();
     // The logout ends the waiting poll too; a send still out is cut off (nothing waits for it now).

@@ -8,9 +8,11 @@
 #include <QObject>
 #include <QString>
 #include <QTcpSocket>
+#include <QTimer>
 #include <QXmlStreamAttributes>
 #include <QXmlStreamReader>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -72,8 +74,11 @@ public:
     explicit BenchSession(const Account &account, QObject *parent = nullptr);
 
     virtual void start() = 0;
-    /// Ends the session politely (</stream:stream> or a BOSH terminate).
+    /// Ends the session politely (</stream:stream>, a BOSH terminate, RFC 7395 <close/>, REST DELETE);
+    /// closed() fires once the server has confirmed it or the connection is gone.
     virtual void close() = 0;
+    /// HTTP requests this session has sent so far (BOSH and REST; 0 for the other transports).
+    virtual qint64 httpRequests() const { return 0; }
 
     bool isBound() const { return !m_jid.isEmpty(); }
     QString jid() const { return m_jid; }
@@ -85,6 +90,8 @@ Q_SIGNALS:
     void failed(const QString &reason);
     /// A message with this id came back to us.
     void echoReceived(const QByteArray &id);
+    /// close() is done: the server confirmed the end, or the connection is gone. Fires once.
+    void closed();
 
 protected:
     virtual void sendStanza(const QByteArray &xml) = 0;
@@ -92,6 +99,8 @@ protected:
     virtual void restartStream() = 0;
     void handleStanza(const Element &stanza);
     void fail(const QString &reason);
+    /// The logout started by close() is over: emits closed() (once).
+    void finishClose();
     /// Logged in without the XMPP steps here (REST): bound to `jid`; emits loggedIn().
     void setBound(const QString &jid);
 
@@ -101,6 +110,7 @@ private:
     bool m_authenticated = false;
     bool m_bindSent = false;
     bool m_failed = false;
+    bool m_closeFinished = false;
     QString m_jid;
 };
 
@@ -122,6 +132,7 @@ private:
     void openStream();
     void onReadyRead();
 
+    bool m_closing = false;
     QString m_host;
     quint16 m_port;
     QTcpSocket m_socket;
@@ -137,6 +148,8 @@ class HttpConnection final : public QObject
 public:
     HttpConnection(const QString &host, quint16 port, QObject *parent = nullptr);
     bool isBusy() const { return m_busy; }
+    /// Requests sent on this connection so far (each one HTTP exchange).
+    qint64 requestCount() const { return m_requestCount; }
     /// A POST of an XML body (BOSH).
     void post(const QByteArray &path, const QByteArray &body);
     /// Any request; `headers` are extra header lines, each ending in CRLF.
@@ -164,10 +177,13 @@ private:
     QTcpSocket m_socket;
     QByteArray m_request;
     QByteArray m_buffer;
+    qint64 m_requestCount = 0;
     bool m_busy = false;
 };
 
-/// XMPP over BOSH (XEP-0124/0206) with hold=1: at most two requests out, one kept waiting at the server.
+/// XMPP over BOSH (XEP-0124/0206) with hold=1: at most two requests out, one kept waiting at the server
+/// (the original client, `--bosh-client pipelined`): a stanza goes out at once in a second request when
+/// one is free, otherwise with the next; an empty request whenever none is out, from session creation on.
 class BoshSession final : public BenchSession
 {
     Q_OBJECT
@@ -177,6 +193,7 @@ public:
                 QObject *parent = nullptr);
     void start() override;
     void close() override;
+    qint64 httpRequests() const override;
 
 protected:
     void sendStanza(const QByteArray &xml) override;
@@ -192,9 +209,73 @@ private:
     qint64 m_rid;
     std::vector<std::unique_ptr<HttpConnection>> m_connections; // no Qt parent: owned here only
     QByteArray m_pending;                                       ///< stanzas waiting for a request
+    HttpConnection *m_terminate = nullptr;                      ///< the connection carrying our terminate
     bool m_created = false;
     bool m_restartPending = false;
     bool m_closing = false;
+};
+
+/// XMPP over BOSH the way strophe.js (and so Converse.js) drives it, after strophe.js 5's
+/// transports/bosh.ts and connection.ts (`--bosh-client strophe`):
+/// - the session is created with hold=1; the server's `requests` caps the requests out, and like
+///   strophe.js at most two carry data or polls (its `_requests.length < 2`);
+/// - send() queues the stanza and runs the idle handler (`_onIdle`): when fewer than two requests are
+///   out, ONE new request carries everything queued (stanzas queued while two are out wait and go
+///   together); it never waits for the held request to come back;
+/// - an empty request (the long poll) goes out only once the session is bound and no request at all is
+///   out (strophe.js: `authenticated && _requests.length === 0 && data.length === 0`);
+/// - rids rise by one per request, in the order the requests are sent; a terminate waits for a free slot.
+/// strophe.js runs its idle handler from a 100 ms timer that each send() re-arms (or at once on
+/// `flush()`); with `idleMs` 0 it runs at once after each send and after each response, which is the
+/// pattern of a client that flushes (and what a bench that times round trips needs); `idleMs` 100 copies
+/// strophe.js's timer as it is.
+class StropheBoshSession final : public BenchSession
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(StropheBoshSession)
+public:
+    StropheBoshSession(const QString &host, quint16 port, const QByteArray &path, const Account &account,
+                       int idleMs, QObject *parent = nullptr);
+    void start() override;
+    void close() override;
+    qint64 httpRequests() const override;
+
+protected:
+    void sendStanza(const QByteArray &xml) override;
+    void restartStream() override;
+
+private:
+    struct Open
+    {
+        qint64 rid;
+        HttpConnection *connection;
+        bool terminate;
+    };
+    /// strophe.js `_onIdle`: sends what is queued, or the empty poll, or the terminate.
+    void onIdle();
+    /// strophe.js `_send`: run the idle handler now, or re-arm its timer.
+    void scheduleIdle();
+    void post(const QByteArray &body, bool terminate);
+    QByteArray head();
+    void onResponse(HttpConnection *connection, int status, const QByteArray &body);
+    int limit() const { return std::min(2, m_window); }
+
+    QString m_host;
+    quint16 m_port;
+    QByteArray m_path;
+    QByteArray m_sid;
+    qint64 m_rid;
+    int m_window = 2; ///< the server's `requests`
+    int m_idleMs;
+    QTimer *m_idleTimer = nullptr;
+    /// Like a browser's pool: a request takes a free keep-alive connection, or opens one.
+    std::vector<std::unique_ptr<HttpConnection>> m_connections;
+    QList<Open> m_open;     ///< requests out, oldest first
+    QByteArray m_data;      ///< queued stanzas (strophe.js `_data`)
+    bool m_restart = false; ///< xmpp:restart queued
+    bool m_created = false;
+    bool m_closing = false;
+    bool m_terminateQueued = false;
 };
 
 /// XMPP over WebSocket (RFC 7395) on a minimal RFC 6455 client: one stanza per text message.
@@ -225,6 +306,7 @@ private:
     QByteArray m_buffer;
     QByteArray m_message; ///< a fragmented message being assembled
     bool m_upgraded = false;
+    bool m_closing = false;
 };
 
 /// A session of Switchboard's REST gateway (docs/REST.md): POST /sessions logs in (no initial
@@ -240,6 +322,7 @@ public:
                 bool poll, QObject *parent = nullptr);
     void start() override;
     void close() override;
+    qint64 httpRequests() const override { return m_sender.requestCount() + m_poller.requestCount(); }
     void sendEcho(const QByteArray &id) override;
 
 protected:

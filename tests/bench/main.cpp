@@ -1,19 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // switchboard-bench: logs many XMPP sessions in (raw TCP, BOSH, WebSocket, or Switchboard's REST gateway),
 // makes each send messages to its own full JID at a fixed total rate (or as fast as echoes return), and
-// reports logins/s, messages/s, round-trip percentiles and the CPU time the given processes used while
-// messages flowed; or holds them idle and reports resident memory per session.
+// reports logins/s, messages/s, round-trip percentiles, HTTP exchanges per message, lost and duplicated
+// messages and the CPU time the given processes used while messages flowed; or holds them idle, reports
+// resident memory per session, logs them all out and reports the memory left after the logout.
 #include "benchsession.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
-
 #include <QTextStream>
 #include <QTimer>
 #include <QUrl>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <cmath>
@@ -44,8 +43,28 @@ struct Options
     int loginConcurrency = 0;
     QList<qint64> pids;
     QString label;
-    bool idle = false; ///< log in, then hold the sessions idle and report resident memory per session
+    QString boshClient;    ///< strophe (StropheBoshSession) or pipelined (BoshSession)
+    int stropheIdleMs = 0; ///< StropheBoshSession's idle timer; 0: at once
+    bool idle = false;     ///< log in, then hold the sessions idle and report resident memory per session
+    QUrl metricsUrl;       ///< Switchboard's /metrics: after the idle logout, wait for 0 sessions there
+    double logoutTimeout = 120;
 };
+
+/// The sum of the `switchboard_sessions` gauges in a Prometheus text page, -1 when there is none.
+qint64 sessionsInMetrics(const QByteArray &page)
+{
+    qint64 total = -1;
+    for (const QByteArray &line : page.split('\n')) {
+        if (!line.startsWith("switchboard_sessions{") && !line.startsWith("switchboard_sessions "))
+            continue;
+        const qsizetype space = line.lastIndexOf(' ');
+        bool ok = false;
+        const qint64 n = qint64(line.mid(space + 1).trimmed().toDouble(&ok));
+        if (ok)
+            total = std::max<qint64>(total, 0) + n;
+    }
+    return total;
+}
 
 /// Resident set size of a process in KiB (proc(5) status VmRSS), -1 when it is gone.
 qint64 rssKiB(qint64 pid)
@@ -110,8 +129,11 @@ public:
             else if (m_options.mode == QLatin1String("rest"))
                 session = new RestSession(m_options.host, m_options.port, m_options.path, account,
                                           !m_options.idle, this);
-            else
+            else if (m_options.boshClient == QLatin1String("pipelined"))
                 session = new BoshSession(m_options.host, m_options.port, m_options.path, account, this);
+            else
+                session = new StropheBoshSession(m_options.host, m_options.port, m_options.path, account,
+                                                 m_options.stropheIdleMs, this);
             connect(session, &BenchSession::loggedIn, this, [this] {
                 ++m_loggedIn;
                 loginNext();
@@ -128,6 +150,7 @@ public:
             });
             connect(session, &BenchSession::echoReceived, this,
                     [this, session](const QByteArray &id) { onEcho(session, id); });
+            connect(session, &BenchSession::closed, this, [this, session] { onClosed(session); });
             m_sessions.append(session);
         }
         m_clock.start();
@@ -181,7 +204,7 @@ private:
             QTimer::singleShot(int(m_options.warmup * 1000), this, [this] {
                 for (qint64 pid : std::as_const(m_options.pids))
                     m_rssEnd.append(rssKiB(pid));
-                QTimer::singleShot(int(m_options.duration * 1000), this, &Bench::reportIdle);
+                QTimer::singleShot(int(m_options.duration * 1000), this, &Bench::startLogout);
             });
             return;
         }
@@ -198,10 +221,95 @@ private:
         QTimer::singleShot(int(m_options.warmup * 1000), Qt::PreciseTimer, this, &Bench::startMeasuring);
     }
 
+    /// After the idle hold: every session logs out cleanly, `--login-concurrency` at a time.
+    void startLogout()
+    {
+        for (BenchSession *s : std::as_const(m_active)) {
+            if (!m_dead.contains(s))
+                m_toClose.append(s);
+        }
+        m_alive = m_toClose.size();
+        m_logoutClock.start();
+        m_loggingOut = true;
+        QTimer::singleShot(int(m_options.logoutTimeout * 1000), this, [this] {
+            if (m_loggingOut) {
+                out() << "logout: " << (m_toClose.size() - m_closedCount) << " sessions not closed after "
+                      << m_options.logoutTimeout << " s\n";
+                finishLogout();
+            }
+        });
+        for (int i = 0; i < m_options.loginConcurrency && m_nextLogout < m_toClose.size(); ++i)
+            logoutNext();
+        if (m_toClose.isEmpty())
+            finishLogout();
+    }
+
+    void logoutNext()
+    {
+        if (m_nextLogout < m_toClose.size())
+            m_toClose[m_nextLogout++]->close();
+    }
+
+    void onClosed(BenchSession *)
+    {
+        if (!m_loggingOut)
+            return;
+        ++m_closedCount;
+        if (m_closedCount >= m_toClose.size())
+            return finishLogout();
+        logoutNext();
+    }
+
+    void finishLogout()
+    {
+        if (!m_loggingOut)
+            return;
+        m_loggingOut = false;
+        m_logoutSeconds = m_logoutClock.nsecsElapsed() / 1e9;
+        out() << QStringLiteral("logout: %1 of %2 sessions closed in %3 s\n")
+                     .arg(m_closedCount)
+                     .arg(m_toClose.size())
+                     .arg(m_logoutSeconds, 0, 'f', 2);
+        if (!m_options.metricsUrl.isValid() || m_options.metricsUrl.isEmpty())
+            return reportIdle();
+        // Wait (with a deadline) until Switchboard itself counts no session any more.
+        m_metrics = std::make_unique<HttpConnection>(m_options.metricsUrl.host(),
+                                                     quint16(m_options.metricsUrl.port(80)));
+        connect(m_metrics.get(), &HttpConnection::finished, this, [this](int status, const QByteArray &body) {
+            m_serverSessions = status == 200 ? sessionsInMetrics(body) : -1;
+            if (m_serverSessions == 0)
+                return reportIdle();
+            if (m_metricsClock.nsecsElapsed() > qint64(m_options.logoutTimeout * 1e9)) {
+                out() << "logout: Switchboard still counts " << m_serverSessions << " sessions after "
+                      << m_options.logoutTimeout << " s (HTTP " << status << ")\n";
+                return reportIdle();
+            }
+            QTimer::singleShot(100, this, &Bench::pollMetrics);
+        });
+        connect(m_metrics.get(), &HttpConnection::failed, this, [this](const QString &reason) {
+            out() << "logout: " << m_options.metricsUrl.toString() << ": " << reason << '\n';
+            reportIdle();
+        });
+        m_metricsClock.start();
+        pollMetrics();
+    }
+
+    void pollMetrics()
+    {
+        const QByteArray path = m_options.metricsUrl.path(QUrl::FullyEncoded).toLatin1();
+        m_metrics->request("GET", path.isEmpty() ? QByteArray("/") : path, {});
+    }
+
     void reportIdle()
     {
-        const qint64 alive = std::count_if(m_active.cbegin(), m_active.cend(),
-                                           [this](BenchSession *s) { return !m_dead.contains(s); });
+        if (m_idleReported)
+            return;
+        m_idleReported = true;
+        const double drainSeconds = m_metricsClock.isValid() ? m_metricsClock.nsecsElapsed() / 1e9 : 0.0;
+        QList<qint64> rssAfter;
+        for (qint64 pid : std::as_const(m_options.pids))
+            rssAfter.append(rssKiB(pid));
+        const qint64 alive = m_alive;
         out() << QStringLiteral("idle: %1 sessions logged in, %2 still alive after %3 s\n")
                      .arg(m_active.size())
                      .arg(alive)
@@ -220,11 +328,39 @@ private:
                         processName(m_options.pids.at(i)) + QLatin1Char(':') +
                         QString::number(perSession, 'f', 2);
         }
+        // Memory after logout: each process's RSS now against before the first login.
+        QString afterField;
+        for (qsizetype i = 0; i < m_options.pids.size(); ++i) {
+            const qint64 before = m_rssStart.value(i), after = rssAfter.value(i);
+            const double percent = before > 0 ? 100.0 * double(after - before) / double(before) : NAN;
+            out() << QStringLiteral("rss pid %1 (%2) after logout: %3 KiB, %4% above its %5 KiB before the "
+                                    "first login\n")
+                         .arg(m_options.pids.at(i))
+                         .arg(processName(m_options.pids.at(i)))
+                         .arg(after)
+                         .arg(percent, 0, 'f', 1)
+                         .arg(before);
+            afterField += (afterField.isEmpty() ? QString() : QStringLiteral(",")) +
+                          processName(m_options.pids.at(i)) + QLatin1Char(':') + QString::number(after) +
+                          QLatin1Char(':') + QString::number(percent, 'f', 1);
+        }
+        if (m_options.metricsUrl.isValid() && !m_options.metricsUrl.isEmpty())
+            out() << QStringLiteral("Switchboard counted %1 sessions %2 s after the last logout\n")
+                         .arg(m_serverSessions)
+                         .arg(drainSeconds, 0, 'f', 2);
+        const bool allClosed = m_closedCount == m_toClose.size();
         out() << "RESULT\tlabel=" << m_options.label << "\tmode=" << m_options.mode
-              << "\tidle_sessions=" << m_active.size() << "\talive=" << alive
-              << "\tlogin_failed=" << m_loginFailed << "\tkib_per_session=" << rssField << '\n';
+              << "\tbosh_client=" << boshClientField() << "\tidle_sessions=" << m_active.size()
+              << "\talive=" << alive << "\tlogin_failed=" << m_loginFailed << "\tkib_per_session=" << rssField
+              << "\tlogged_out=" << m_closedCount << "\tlogout_s=" << QString::number(m_logoutSeconds, 'f', 2)
+              << "\tserver_sessions_after_logout=" << m_serverSessions
+              << "\tdrain_s=" << QString::number(drainSeconds, 'f', 2) << "\trss_after_logout=" << afterField
+              << '\n';
         out().flush();
-        QCoreApplication::exit(alive == m_active.size() && !m_active.isEmpty() ? 0 : 1);
+        const bool drained =
+            !m_options.metricsUrl.isValid() || m_options.metricsUrl.isEmpty() || m_serverSessions == 0;
+        QCoreApplication::exit(alive == m_active.size() && !m_active.isEmpty() && allClosed && drained ? 0
+                                                                                                       : 1);
     }
 
     void startMeasuring()
@@ -233,6 +369,7 @@ private:
         m_sentMeasured = 0;
         m_rtts.clear();
         m_measureStartNs = m_clock.nsecsElapsed();
+        m_httpStart = httpRequests();
         for (qint64 pid : std::as_const(m_options.pids))
             m_cpuStart.append(cpuTicks(pid));
         QTimer::singleShot(int(m_options.duration * 1000), Qt::PreciseTimer, this, &Bench::stopMeasuring);
@@ -247,26 +384,69 @@ private:
         QList<qint64> cpuEnd;
         for (qint64 pid : std::as_const(m_options.pids))
             cpuEnd.append(cpuTicks(pid));
-        // Echoes of messages sent in the window still in flight: give them a moment, then report.
+        m_httpEnd = httpRequests();
         m_measuredSeconds = seconds;
         m_cpuEnd = cpuEnd;
-        QTimer::singleShot(m_outstanding.isEmpty() ? 0 : 3000, this, &Bench::report);
+        // Echoes still in flight: report once the last is back, or at the deadline (what is missing then
+        // is lost).
+        if (m_outstanding.isEmpty())
+            return report();
+        QTimer::singleShot(10000, this, &Bench::report);
+    }
+
+    qint64 httpRequests() const
+    {
+        qint64 n = 0;
+        for (BenchSession *s : std::as_const(m_active))
+            n += s->httpRequests();
+        return n;
+    }
+
+    QString boshClientField() const
+    {
+        return m_options.mode == QLatin1String("bosh") ? m_options.boshClient : QStringLiteral("-");
     }
 
     void report()
     {
+        if (m_reported)
+            return;
+        m_reported = true;
         std::vector<double> rtts = m_rtts;
         std::sort(rtts.begin(), rtts.end());
         const qint64 echoed = qint64(rtts.size());
-        const qint64 lost = m_sentMeasured - echoed;
+        // Every message sent (warm-up included) whose echo never came, and every echo of an id that was
+        // not outstanding (already echoed, or never sent).
+        const qint64 lost = m_outstanding.size();
+        const qint64 duplicated = m_duplicated;
         const double rate = echoed / m_measuredSeconds;
         QTextStream &o = out();
-        o << QStringLiteral("messages: sent %1, echoed %2, lost %3 in %4 s: %5 msg/s\n")
+        o << QStringLiteral("messages: sent %1 (%2 measured), echoed %3 measured, lost %4, duplicated %5 in "
+                            "%6 s: %7 msg/s\n")
+                 .arg(m_nextId)
                  .arg(m_sentMeasured)
                  .arg(echoed)
                  .arg(lost)
+                 .arg(duplicated)
                  .arg(m_measuredSeconds, 0, 'f', 1)
                  .arg(rate, 0, 'f', 1);
+        if (lost || duplicated) {
+            const QString loud = QStringLiteral("!!! %1: %2 MESSAGES LOST, %3 DUPLICATED !!!\n")
+                                     .arg(m_options.label)
+                                     .arg(lost)
+                                     .arg(duplicated);
+            o << loud;
+            std::fprintf(stderr, "%s", qPrintable(loud));
+        }
+        const bool http = m_options.mode == QLatin1String("bosh") || m_options.mode == QLatin1String("rest");
+        const qint64 exchanges = m_httpEnd - m_httpStart;
+        const QString httpPerMsg = http && echoed > 0
+                                       ? QString::number(double(exchanges) / double(echoed), 'f', 3)
+                                       : QStringLiteral("-");
+        if (http)
+            o << QStringLiteral("http: %1 requests in the measured window, %2 per echoed message\n")
+                     .arg(exchanges)
+                     .arg(httpPerMsg);
         const double p50 = percentile(rtts, 0.5), p90 = percentile(rtts, 0.9), p99 = percentile(rtts, 0.99);
         o << QStringLiteral("round trip ms: p50 %1  p90 %2  p99 %3  max %4\n")
                  .arg(p50, 0, 'f', 2)
@@ -299,13 +479,16 @@ private:
           << "\tsessions=" << m_active.size() << "\tlogin_failed=" << m_loginFailed
           << "\tlogins_per_s=" << QString::number(m_loggedIn / m_loginSeconds, 'f', 1)
           << "\trate=" << m_options.rate << "\tmsgs_per_s=" << QString::number(rate, 'f', 1)
-          << "\tlost=" << lost << "\tp50_ms=" << QString::number(p50, 'f', 2)
+          << "\tlost=" << lost << "\tduplicated=" << duplicated << "\tbosh_client=" << boshClientField()
+          << "\thttp_requests=" << (http ? QString::number(exchanges) : QStringLiteral("-"))
+          << "\thttp_per_msg=" << httpPerMsg << "\tp50_ms=" << QString::number(p50, 'f', 2)
           << "\tp99_ms=" << QString::number(p99, 'f', 2) << "\tcpu=" << cpuColumns.join(QLatin1Char(','))
           << '\n';
         o.flush();
         for (BenchSession *s : std::as_const(m_active))
             s->close();
-        QTimer::singleShot(300, qApp, [lost] { QCoreApplication::exit(lost > 0 ? 3 : 0); });
+        QTimer::singleShot(300, qApp,
+                           [lost, duplicated] { QCoreApplication::exit(lost || duplicated ? 3 : 0); });
     }
 
     void tick()
@@ -333,11 +516,15 @@ private:
     void onEcho(BenchSession *s, const QByteArray &id)
     {
         const auto it = m_outstanding.constFind(id);
-        if (it == m_outstanding.cend())
+        if (it == m_outstanding.cend()) {
+            ++m_duplicated;
             return;
+        }
         if (it->measured)
             m_rtts.push_back((m_clock.nsecsElapsed() - it->sentNs) / 1e6);
         m_outstanding.erase(it);
+        if (m_stopped && m_outstanding.isEmpty() && m_measuredSeconds > 0)
+            return report();
         if (m_options.rate <= 0)
             sendOne(s); // closed loop: the next message as soon as one returns
     }
@@ -358,6 +545,7 @@ private:
     QList<BenchSession *> m_sessions;
     QList<BenchSession *> m_active;
     QList<BenchSession *> m_dead;
+    QList<BenchSession *> m_toClose; ///< the sessions alive after the idle hold, logged out in order
     QElapsedTimer m_clock;
     QElapsedTimer m_phaseClock;
     QTimer m_sendTimer;
@@ -367,6 +555,9 @@ private:
     QList<qint64> m_cpuEnd;
     QList<qint64> m_rssStart;
     QList<qint64> m_rssEnd;
+    std::unique_ptr<HttpConnection> m_metrics;
+    QElapsedTimer m_logoutClock;
+    QElapsedTimer m_metricsClock;
     QString m_firstError;
     qsizetype m_nextLogin = 0;
     qint64 m_loggedIn = 0;
@@ -376,12 +567,23 @@ private:
     qint64 m_scheduled = 0;
     qint64 m_sentMeasured = 0;
     qint64 m_measureStartNs = 0;
+    qint64 m_httpStart = 0;
+    qint64 m_httpEnd = 0;
+    qint64 m_duplicated = 0;
+    qint64 m_alive = 0;
+    qint64 m_closedCount = 0;
+    qint64 m_serverSessions = -1;
+    qsizetype m_nextLogout = 0;
+    double m_logoutSeconds = 0;
     quint64 m_roundRobin = 0;
     double m_loginSeconds = 0;
     double m_measuredSeconds = 0;
     bool m_loginsDone = false;
     bool m_measuring = false;
     bool m_stopped = false;
+    bool m_reported = false;
+    bool m_loggingOut = false;
+    bool m_idleReported = false;
 };
 
 } // namespace
@@ -427,11 +629,29 @@ int main(int argc, char **argv)
     const auto concurrency = opt("login-concurrency", "logins in progress at once", "n", "50");
     const auto pids = opt("pids", "comma-separated PIDs whose CPU time to report", "pid,pid", "");
     const auto label = opt("label", "name of this run in the RESULT line", "text", "");
+    const auto boshClient =
+        opt("bosh-client",
+            "mode bosh: strophe (like strophe.js / Converse.js: one long poll held, a new "
+            "request for each stanza, an empty poll only when none is out) or pipelined "
+            "(the original client)",
+            "client", "strophe");
+    const auto stropheIdle = opt("strophe-idle-ms",
+                                 "--bosh-client strophe: 0 sends at once (as after strophe.js flush()); 100 "
+                                 "keeps strophe.js's idle timer, which delays each send by up to 100 ms",
+                                 "ms", "0");
+    const auto metricsUrl =
+        opt("metrics-url",
+            "--idle: after logging every session out, wait until the switchboard_sessions "
+            "gauges at this URL (Switchboard's /metrics) read 0 before reading memory",
+            "url", "");
+    const auto logoutTimeout =
+        opt("logout-timeout", "--idle: deadline for the logout and for the sessions to drain", "s", "120");
     const QCommandLineOption idle(
         QStringLiteral("idle"),
         QStringLiteral("no messages: hold the sessions idle for --duration s after "
                        "--warmup s and report resident memory per session of --pids (rest: the client "
-                       "keeps no connection once logged in)"));
+                       "keeps no connection once logged in); then log every session out and report the "
+                       "memory of --pids against before the first login"));
     parser.addOption(idle);
     parser.process(app);
 
@@ -469,11 +689,29 @@ int main(int argc, char **argv)
     o.loginConcurrency = std::max(1, parser.value(concurrency).toInt());
     o.label = parser.value(label).isEmpty() ? o.mode : parser.value(label);
     o.idle = parser.isSet(idle);
+    o.boshClient = parser.value(boshClient);
+    if (o.boshClient != QLatin1String("strophe") && o.boshClient != QLatin1String("pipelined")) {
+        std::fprintf(stderr, "--bosh-client must be strophe or pipelined\n");
+        return 2;
+    }
+    o.stropheIdleMs = std::max(0, parser.value(stropheIdle).toInt());
+    if (!parser.value(metricsUrl).isEmpty()) {
+        o.metricsUrl = QUrl(parser.value(metricsUrl));
+        if (!o.metricsUrl.isValid() || o.metricsUrl.scheme() != QLatin1String("http") ||
+            o.metricsUrl.host().isEmpty()) {
+            std::fprintf(stderr, "--metrics-url needs http://host:port/metrics\n");
+            return 2;
+        }
+    }
+    o.logoutTimeout = std::max(1.0, parser.value(logoutTimeout).toDouble());
     for (const QString &p : parser.value(pids).split(QLatin1Char(','), Qt::SkipEmptyParts))
         o.pids.append(p.trimmed().toLongLong());
 
-    QTextStream(stdout) << "switchboard-bench: mode " << o.mode << ", " << o.host << ':' << o.port
-                        << QString::fromLatin1(o.path) << ", " << o.sessions << " sessions, rate "
+    QTextStream(stdout) << "switchboard-bench: mode " << o.mode
+                        << (o.mode == QLatin1String("bosh") ? QStringLiteral(" (%1 client)").arg(o.boshClient)
+                                                            : QString())
+                        << ", " << o.host << ':' << o.port << QString::fromLatin1(o.path) << ", "
+                        << o.sessions << " sessions, rate "
                         << (o.rate > 0 ? QString::number(o.rate) : QStringLiteral("saturated")) << ", "
                         << o.duration << " s\n";
     Bench bench(o);
