@@ -48,6 +48,7 @@ struct Options
     bool idle = false;     ///< log in, then hold the sessions idle and report resident memory per session
     QUrl metricsUrl;       ///< Switchboard's /metrics: after the idle logout, wait for 0 sessions there
     double logoutTimeout = 120;
+    double loginTimeout = 60;
 };
 
 /// The sum of the `switchboard_sessions` gauges in a Prometheus text page, -1 when there is none.
@@ -158,11 +159,20 @@ public:
             m_rssStart.append(rssKiB(pid));
         for (int i = 0; i < std::min(m_options.loginConcurrency, int(m_sessions.size())); ++i)
             loginNext();
-        // A login that never finishes must not hang the run.
-        QTimer::singleShot(60000, this, [this] {
-            if (!m_measuring && !m_loginsDone)
-                finishLogins();
+        // Logins that stop finishing must not hang the run: give up once none has ended (logged in or
+        // failed) for --login-timeout s. Thousands of logins on a busy machine take minutes, so this is no
+        // deadline for the whole phase.
+        m_loginWatchdog.setSingleShot(true);
+        m_loginWatchdog.setInterval(int(m_options.loginTimeout * 1000));
+        connect(&m_loginWatchdog, &QTimer::timeout, this, [this] {
+            if (m_loginsDone)
+                return;
+            out() << "logins: none ended for " << m_options.loginTimeout << " s; giving up on "
+                  << (m_nextLogin - m_loggedIn - m_loginFailed) << " in progress and "
+                  << (m_sessions.size() - m_nextLogin) << " not started\n";
+            finishLogins();
         });
+        m_loginWatchdog.start();
     }
 
 private:
@@ -170,6 +180,7 @@ private:
     {
         if (m_loginsDone)
             return;
+        m_loginWatchdog.start(); // a login ended (or the first ones start): progress
         if (m_nextLogin < m_sessions.size()) {
             m_sessions[m_nextLogin++]->start();
             return;
@@ -181,6 +192,7 @@ private:
     void finishLogins()
     {
         m_loginsDone = true;
+        m_loginWatchdog.stop();
         m_loginSeconds = m_clock.nsecsElapsed() / 1e9;
         out() << QStringLiteral("logins: %1 ok, %2 failed in %3 s (%4 logins/s)\n")
                      .arg(m_loggedIn)
@@ -224,11 +236,14 @@ private:
     /// After the idle hold: every session logs out cleanly, `--login-concurrency` at a time.
     void startLogout()
     {
-        for (BenchSession *s : std::as_const(m_active)) {
-            if (!m_dead.contains(s))
-                m_toClose.append(s);
+        m_alive = std::count_if(m_active.cbegin(), m_active.cend(),
+                                [this](BenchSession *s) { return !m_dead.contains(s); });
+        // Every session started and not dead, logged in or not (one still logging in is a session at the
+        // server too).
+        for (qsizetype i = 0; i < m_nextLogin; ++i) {
+            if (!m_dead.contains(m_sessions[i]))
+                m_toClose.append(m_sessions[i]);
         }
-        m_alive = m_toClose.size();
         m_logoutClock.start();
         m_loggingOut = true;
         QTimer::singleShot(int(m_options.logoutTimeout * 1000), this, [this] {
@@ -549,6 +564,7 @@ private:
     QElapsedTimer m_clock;
     QElapsedTimer m_phaseClock;
     QTimer m_sendTimer;
+    QTimer m_loginWatchdog;
     QHash<QByteArray, Pending> m_outstanding;
     std::vector<double> m_rtts;
     QList<qint64> m_cpuStart;
@@ -644,6 +660,8 @@ int main(int argc, char **argv)
             "--idle: after logging every session out, wait until the switchboard_sessions "
             "gauges at this URL (Switchboard's /metrics) read 0 before reading memory",
             "url", "");
+    const auto loginTimeout =
+        opt("login-timeout", "give up on the logins still out when none has ended for this long", "s", "60");
     const auto logoutTimeout =
         opt("logout-timeout", "--idle: deadline for the logout and for the sessions to drain", "s", "120");
     const QCommandLineOption idle(
@@ -704,6 +722,7 @@ int main(int argc, char **argv)
         }
     }
     o.logoutTimeout = std::max(1.0, parser.value(logoutTimeout).toDouble());
+    o.loginTimeout = std::max(1.0, parser.value(loginTimeout).toDouble());
     for (const QString &p : parser.value(pids).split(QLatin1Char(','), Qt::SkipEmptyParts))
         o.pids.append(p.trimmed().toLongLong());
 
