@@ -41,6 +41,7 @@ struct Options
     double warmup = 0;
     int inflight = 1;
     int loginConcurrency = 0;
+    int logoutConcurrency = 0;
     QList<qint64> pids;
     QString label;
     QString boshClient;    ///< strophe (StropheBoshSession) or pipelined (BoshSession)
@@ -233,7 +234,7 @@ private:
         QTimer::singleShot(int(m_options.warmup * 1000), Qt::PreciseTimer, this, &Bench::startMeasuring);
     }
 
-    /// After the idle hold: every session logs out cleanly, `--login-concurrency` at a time.
+    /// After the idle hold: every session logs out cleanly, `--logout-concurrency` at a time.
     void startLogout()
     {
         m_alive = std::count_if(m_active.cbegin(), m_active.cend(),
@@ -253,7 +254,7 @@ private:
                 finishLogout();
             }
         });
-        for (int i = 0; i < m_options.loginConcurrency && m_nextLogout < m_toClose.size(); ++i)
+        for (int i = 0; i < m_options.logoutConcurrency && m_nextLogout < m_toClose.size(); ++i)
             logoutNext();
         if (m_toClose.isEmpty())
             finishLogout();
@@ -643,6 +644,8 @@ int main(int argc, char **argv)
     const auto warmup = opt("warmup", "seconds of traffic before measuring", "s", "2");
     const auto inflight = opt("inflight", "messages in flight per session when saturating", "n", "1");
     const auto concurrency = opt("login-concurrency", "logins in progress at once", "n", "50");
+    const auto logoutConcurrency = opt(
+        "logout-concurrency", "--idle: logouts in progress at once (each may open a connection)", "n", "200");
     const auto pids = opt("pids", "comma-separated PIDs whose CPU time to report", "pid,pid", "");
     const auto label = opt("label", "name of this run in the RESULT line", "text", "");
     const auto boshClient =
@@ -705,6 +708,7 @@ int main(int argc, char **argv)
     o.warmup = std::max(0.0, parser.value(warmup).toDouble());
     o.inflight = std::max(1, parser.value(inflight).toInt());
     o.loginConcurrency = std::max(1, parser.value(concurrency).toInt());
+    o.logoutConcurrency = std::max(1, parser.value(logoutConcurrency).toInt());
     o.label = parser.value(label).isEmpty() ? o.mode : parser.value(label);
     o.idle = parser.isSet(idle);
     o.boshClient = parser.value(boshClient);

@@ -148,6 +148,7 @@ alarm() {
 }
 # Splits a RESULT line into the associative array named by $1.
 parse_result() {
+    # shellcheck disable=SC2034 # a nameref: the caller's array is filled
     local -n into="$1"
     local field
     IFS=$'\t' read -r -a fields <<<"$2"
