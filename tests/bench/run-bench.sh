@@ -131,7 +131,13 @@ echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on t
 echo "# $sessions sessions, each messages its own full JID; rate runs $duration s, saturated runs $sat_duration s (1 in flight per session); $rounds round(s), interleaved"
 echo "# BOSH runs use the strophe.js-like client (idle timer ${strophe_idle_ms} ms)$([[ "$fronts" == *pipelined* ]] && echo '; *(pipelined)* rows the original client')"
 if [[ -n "$idle_sizes" ]]; then
-    echo "# idle runs: $idle_sizes sessions ($(echo $idle_fronts)); REST only at$idle_rest_sizes(REST logins are slow, ~25/s); descriptor limit $(ulimit -n)"
+    rest_note=""
+    if [[ "$idle_fronts" == *" rest "* ]]; then
+        rest_at=""
+        for n in $idle_sizes; do [[ "$idle_rest_sizes" == *" $n "* ]] && rest_at+=" $n"; done
+        rest_note="; REST only at${rest_at:- none of them} (BENCH_IDLE_REST_SIZES:$idle_rest_sizes; REST logins are slow, ~25/s)"
+    fi
+    echo "# idle runs: $idle_sizes sessions ($(echo $idle_fronts))$rest_note; descriptor limit $(ulimit -n)"
 fi
 echo
 # One line per run and round, tab-separated:
