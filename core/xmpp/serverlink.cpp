@@ -16,6 +16,8 @@
 #include <QTimer>
 #include <QXmlStreamReader>
 
+#include <array>
+
 Q_LOGGING_CATEGORY(lcXmpp, "switchboard.xmpp", QtWarningMsg)
 Q_LOGGING_CATEGORY(lcTls, "switchboard.tls", QtWarningMsg)
 
@@ -26,7 +28,7 @@ namespace {
 constexpr QByteArrayView kTlsNs = "urn:ietf:params:xml:ns:xmpp-tls";
 constexpr QStringView kStreamsNs = u"http://etherx.jabber.org/streams";
 constexpr int kCloseGraceMs = 2000;
-constexpr qint64 kReadChunk = 65536;
+constexpr qsizetype kReadChunk = 65536;
 
 /// Does a <stream:features/> element offer STARTTLS (RFC 6120 §5.3.1)? Parsed properly rather than
 /// searched for, as prefixes are the server's choice; this runs once per connection.
@@ -249,7 +251,13 @@ struct ServerLink::Private
         QObject::connect(socket, &QAbstractSocket::disconnected, q, [this] { onDisconnected(); });
         state = State::Connecting;
         qCDebug(lcXmpp) << "connecting to" << peer << "for" << params.domain;
-        socket->connectToHost(target.host, target.port);
+        // Unbuffered: bytes go straight between the kernel and our reader, and only what the kernel does
+        // not take at once waits in Qt's write buffer, so an idle link keeps no buffer (a buffered
+        // socket keeps a 16 KiB read and a 32 KiB write chunk once used). QSslSocket passes the mode to
+        // its plain socket. The differences are handled here: reads until 0 or -1 at each readyRead()
+        // (onReadyRead), a close after TLS reported by RemoteHostClosedError alone (onSocketError), and
+        // no bytesWritten() for direct writes (not used: backpressure reads bytesToWrite() after write()).
+        socket->connectToHost(target.host, target.port, QIODevice::ReadWrite | QIODevice::Unbuffered);
     }
 
     void onSocketError(QAbstractSocket::SocketError error)
@@ -268,8 +276,18 @@ struct ServerLink::Private
                      .arg(peer, tlsErrors.isEmpty() ? socket->errorString() : tlsErrors));
             return;
         }
-        if (error == QAbstractSocket::RemoteHostClosedError)
-            return; // disconnected() decides
+        if (error == QAbstractSocket::RemoteHostClosedError) {
+            // Buffered, disconnected() follows at once and decides. Unbuffered and encrypted, Qt reports
+            // the close with this error alone: once what is still decrypted has been read, it is the end.
+            QMetaObject::invokeMethod(
+                q,
+                [this, closing = QPointer<QSslSocket>(socket)] {
+                    if (closing && closing == socket)
+                        peerClosed();
+                },
+                Qt::QueuedConnection);
+            return;
+        }
         if (state == State::Closing) {
             finishClose();
             return;
@@ -288,6 +306,22 @@ struct ServerLink::Private
             return; // errorOccurred moves on to the next target
         fail(negotiating() ? LinkFailure::RemoteConnectionFailed : LinkFailure::ConnectionLost, {},
              QStringLiteral("%1 closed the connection without closing the stream").arg(peer));
+    }
+
+    /// The server closed TCP (or reset it). What it sent before is handled first; then the link ends as
+    /// on disconnected(): an end of the close handshake, or a loss.
+    void peerClosed()
+    {
+        if (!socket || state == State::Done)
+            return;
+        QPointer<ServerLink> alive(q);
+        QSslSocket *closing = socket;
+        if (socket->bytesAvailable() > 0)
+            onReadyRead();
+        if (!alive || socket != closing || state == State::Done)
+            return;
+        dropSocket();
+        onDisconnected();
     }
 
     void finishClose()
@@ -314,10 +348,21 @@ struct ServerLink::Private
                 readDeadline.start(std::chrono::seconds(qMax(1, config.serverReadTimeout)));
         });
         QList<StanzaReader::Event> events;
-        while (socket && socket->bytesAvailable() > 0 && state != State::Done) {
-            const QByteArray data = socket->read(kReadChunk);
-            if (data.isEmpty())
+        // The socket is unbuffered (see connectNext()): each readyRead() must be answered by reads until
+        // the kernel has nothing more, or the peer has closed (-1); Qt reports neither on its own. A short
+        // read means the kernel (or, over TLS, the socket's decrypted buffer) is empty: what comes later
+        // raises readyRead() again.
+        std::array<char, kReadChunk> buffer;
+        while (socket && state != State::Done) {
+            const qint64 got = socket->read(buffer.data(), qint64(buffer.size()));
+            if (got == 0)
                 break;
+            if (got < 0) { // the end of the stream: what came before it has been handled
+                dropSocket();
+                onDisconnected();
+                return;
+            }
+            const QByteArray data(buffer.data(), qsizetype(got));
             events.clear();
             reader.feed(data, events);
             for (const StanzaReader::Event &event : std::as_const(events)) {
@@ -326,6 +371,8 @@ struct ServerLink::Private
                 if (!alive || state == State::Done || state == State::TlsHandshake)
                     return;
             }
+            if (got < qint64(buffer.size()))
+                break;
         }
     }
 

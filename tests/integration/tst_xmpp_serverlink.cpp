@@ -141,6 +141,9 @@ private Q_SLOTS:
     void startTlsWithTrustedCertificate();
     void stallTimesOut();
     void tcpCloseWithoutStreamEnd();
+    void tcpCloseAfterTlsWithoutStreamEnd();
+    void largeStanzasArriveWholeAndInOrder();
+    void closeWhileOutputWaitsIsDetected();
     void closeSendsStreamEnd();
     void retiredLinkGoesOnceClosed();
     void retireAfterServerReset();
@@ -553,6 +556,138 @@ void tst_XmppServerLink::tcpCloseWithoutStreamEnd()
     QVERIFY(failed.wait(5000));
     QCOMPARE(failed.first().at(0).value<LinkFailure>(), LinkFailure::ConnectionLost);
     QCOMPARE(closed.size(), 0);
+}
+
+void tst_XmppServerLink::tcpCloseAfterTlsWithoutStreamEnd()
+{
+    // Over TLS, a server that drops TCP without </stream:stream> is a lost connection, reported at once
+    // (an unbuffered QSslSocket reports it by an error alone, without disconnected()).
+    if (!makeCertificate())
+        QSKIP("openssl is not available to make a test certificate");
+    bool tlsDone = false;
+    const FakeServer::Script tls = tlsScript(m_certFile, m_keyFile, &tlsDone);
+    FakeServer server([&](QSslSocket *s, QByteArray &input) {
+        if (s->isEncrypted() && input.contains("<presence")) {
+            s->disconnectFromHost();
+            return;
+        }
+        tls(s, input);
+    });
+    Config config = fakeConfig(server.serverPort(), false);
+    config.caFile = m_certFile;
+    ServerLink link(config, nullptr);
+    QSignalSpy opened(&link, &ServerLink::streamOpened);
+    QSignalSpy elements(&link, &ServerLink::elementReceived);
+    QSignalSpy failed(&link, &ServerLink::failed);
+    QSignalSpy closed(&link, &ServerLink::streamClosed);
+    link.open(params(QStringLiteral("fake.test")));
+    QVERIFY(opened.wait(10000));
+    QVERIFY(link.isEncrypted());
+    link.send("<presence/>");
+    QVERIFY(failed.wait(5000));
+    QCOMPARE(failed.first().at(0).value<LinkFailure>(), LinkFailure::ConnectionLost);
+    QCOMPARE(closed.size(), 0);
+    QVERIFY(!link.isOpen());
+}
+
+namespace {
+
+/// Stops `socket` (a server side of the fake) from reading, so that what the link writes piles up in the
+/// kernel and then in the link's own socket.
+void stopReading(FakeServer &server, QSslSocket *socket)
+{
+    QObject::disconnect(socket, &QIODevice::readyRead, &server, nullptr);
+    socket->setReadBufferSize(1);
+}
+
+} // namespace
+
+void tst_XmppServerLink::largeStanzasArriveWholeAndInOrder()
+{
+    // Stanzas far larger than what the kernel takes at once, both ways: every byte arrives, in order.
+    const auto stanza = [](char fill, qsizetype size) -> QByteArray {
+        const QByteArray head = "<message xmlns='jabber:client' id='" + QByteArray(1, fill) + "'><body>";
+        const QByteArray tail = "</body></message>";
+        return head + QByteArray(size - head.size() - tail.size(), fill) + tail;
+    };
+    QList<QByteArray> fromServer;
+    for (const char fill : {'a', 'b', 'c'})
+        fromServer.append(stanza(fill, 400000)); // under max_xmpp_buffer_size (500 kB) each
+    fromServer.append("<message xmlns='jabber:client' id='last'/>");
+    FakeServer server([&](QSslSocket *s, QByteArray &input) {
+        if (hasHeader(input)) {
+            input.clear();
+            s->write(kServerHeader + kPlainFeatures);
+            for (const QByteArray &xml : std::as_const(fromServer))
+                s->write(xml);
+        }
+    });
+    const Config linkConfig = fakeConfig(server.serverPort());
+    ServerLink link(linkConfig, nullptr);
+    QSignalSpy opened(&link, &ServerLink::streamOpened);
+    QSignalSpy elements(&link, &ServerLink::elementReceived);
+    QSignalSpy failed(&link, &ServerLink::failed);
+    link.open(params(QStringLiteral("fake.test")));
+    QVERIFY(opened.wait(5000));
+    QTRY_COMPARE_WITH_TIMEOUT(elements.size(), 1 + fromServer.size(), 10000); // the features, then ours
+    for (qsizetype i = 0; i < fromServer.size(); ++i)
+        QVERIFY2(elements.at(i + 1).at(0).toByteArray() == fromServer.at(i), qPrintable(QString::number(i)));
+
+    // The server stops reading; the link writes more than the kernel holds (but less than its cap).
+    QVERIFY(server.last);
+    stopReading(server, server.last);
+    server.allInput.clear();
+    QByteArray expected;
+    for (const char fill : {'x', 'y', 'z', 'w'}) {
+        const QByteArray xml = stanza(fill, 450000);
+        link.send(xml);
+        expected += xml;
+    }
+    link.send("<presence/>");
+    expected += "<presence/>";
+    QCoreApplication::processEvents();
+    QCOMPARE(failed.size(), 0);
+    // The server reads again: everything comes, whole and in order.
+    QSslSocket *peer = server.last;
+    QObject::connect(peer, &QIODevice::readyRead, &server,
+                     [&server, peer] { server.allInput += peer->readAll(); });
+    peer->setReadBufferSize(0);
+    server.allInput += peer->readAll();
+    QTRY_COMPARE_WITH_TIMEOUT(server.allInput.size(), expected.size(), 10000);
+    QVERIFY(server.allInput == expected);
+    QCOMPARE(failed.size(), 0);
+    QVERIFY(link.isOpen());
+}
+
+void tst_XmppServerLink::closeWhileOutputWaitsIsDetected()
+{
+    // The server stops reading, the link's output waits in its socket, then the server resets the
+    // connection: the link notices without writing anything more.
+    FakeServer server([](QSslSocket *s, QByteArray &input) {
+        if (hasHeader(input)) {
+            input.clear();
+            s->write(kServerHeader + kPlainFeatures);
+        }
+    });
+    const Config linkConfig = fakeConfig(server.serverPort());
+    ServerLink link(linkConfig, nullptr);
+    QSignalSpy opened(&link, &ServerLink::streamOpened);
+    QSignalSpy failed(&link, &ServerLink::failed);
+    link.open(params(QStringLiteral("fake.test")));
+    QVERIFY(opened.wait(5000));
+    QVERIFY(server.last);
+    stopReading(server, server.last);
+    for (int i = 0; i < 4; ++i)
+        link.send("<message xmlns='jabber:client'><body>" + QByteArray(400000, 'q') + "</body></message>");
+    QCoreApplication::processEvents();
+    QCOMPARE(failed.size(), 0);
+    const linger reset{1, 0};
+    QCOMPARE(::setsockopt(int(server.last->socketDescriptor()), SOL_SOCKET, SO_LINGER, &reset, sizeof reset),
+             0);
+    server.last->abort();
+    QVERIFY(failed.wait(5000));
+    QCOMPARE(failed.first().at(0).value<LinkFailure>(), LinkFailure::ConnectionLost);
+    QVERIFY(!link.isOpen());
 }
 
 void tst_XmppServerLink::closeSendsStreamEnd()
