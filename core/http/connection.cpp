@@ -8,6 +8,7 @@
 #include "http/lingeringclose.h"
 #include "http/requestparser.h"
 #include "http/responsewriter.h"
+#include "http/socketinput.h"
 
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -84,6 +85,9 @@ void Connection::connectSocket()
 
 void Connection::onReadyRead()
 {
+    // Unbuffered, the socket announces input once and again only after a read: remembered until a
+    // read finds nothing more, so that a pause in parsing (pipelining cap, output waiting) loses none.
+    m_inputPending = true;
     if (m_state == State::Closed || !m_socket)
         return;
     if (m_state == State::Closing)
@@ -96,15 +100,24 @@ void Connection::onReadyRead()
 
 void Connection::checkUpgrade()
 {
-    const qint64 available = m_socket->bytesAvailable();
-    if (available <= 0)
-        return;
+    qint64 available = m_socket->bytesAvailable();
+    if (available <= 0) {
+        // Only a read sees the end of the stream on an unbuffered socket (Qt then closes it without
+        // disconnected()); peek() keeps a byte that comes instead.
+        if (m_socket->peek(1).isEmpty()) {
+            if (m_socket->state() != QAbstractSocket::ConnectedState)
+                onDisconnected();
+            return;
+        }
+        available = m_socket->bytesAvailable();
+    }
     m_idleTimer.stop();
     if (!m_requestTimer.isActive())
         startSeconds(m_requestTimer, m_config.httpRequestTimeout);
 
     // peek() only: a socket handed over must still hold every byte of the handshake, which
-    // QWebSocketServer::handleConnection() reads again.
+    // QWebSocketServer::handleConnection() reads again. On an unbuffered socket the peeked bytes wait
+    // in its read buffer, which readInput() empties whole when the request turns out to be HTTP.
     const qint64 maxHead = qMax<qint64>(m_config.maxHeaderSize, 1024) + 4;
     const QByteArray data = m_socket->peek(qMin(available, maxHead));
     // RFC 6455 §4.1: the opening handshake is a GET. Anything else is ordinary HTTP.
@@ -194,13 +207,21 @@ void Connection::processInput()
                 checkUpgrade();
                 return;
             }
-            const qint64 available = m_socket->bytesAvailable();
-            if (available <= 0)
+            SocketInput input = readInput(m_socket, ReadChunk);
+            if (input.drained)
+                m_inputPending = false;
+            if (input.closed) {
+                onDisconnected();
+                return;
+            }
+            if (input.data.isEmpty())
                 break;
-            m_unparsed = m_socket->read(qMin(available, ReadChunk));
+            m_unparsed = std::move(input.data);
         }
         const RequestParser::Step step = m_parser.feed(m_unparsed);
         m_unparsed.remove(0, step.consumed);
+        if (m_unparsed.isEmpty())
+            m_unparsed.clear(); // an idle connection keeps no input array
         if (step.outcome == RequestParser::Outcome::Complete) {
             m_requestTimer.stop();
             dispatch();
@@ -492,8 +513,13 @@ void Connection::flush()
     // Out now rather than on the next write notification (one loop round less per response).
     m_socket->flush();
     updateTimers();
-    if (canParse() && (!m_unparsed.isEmpty() || m_socket->bytesAvailable() > 0))
+    if (canParse() && inputWaiting())
         scheduleProcessInput();
+}
+
+bool Connection::inputWaiting() const
+{
+    return !m_unparsed.isEmpty() || m_inputPending || m_socket->QIODevice::bytesAvailable() > 0;
 }
 
 bool Connection::canParse() const
@@ -544,8 +570,7 @@ void Connection::onBytesWritten()
                 Q_EMIT exchange->writable(); // may write, end the stream or close the connection
         }
     }
-    if (m_state == State::Open && !m_awaitingUpgradeCheck && canParse() &&
-        (!m_unparsed.isEmpty() || m_socket->bytesAvailable() > 0))
+    if (m_state == State::Open && !m_awaitingUpgradeCheck && canParse() && inputWaiting())
         scheduleProcessInput(); // the write backlog drained below its cap
 }
 

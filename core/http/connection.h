@@ -90,6 +90,7 @@ private:
     void processInput();
     void scheduleProcessInput();
     bool canParse() const;
+    bool inputWaiting() const; ///< input read but not parsed, or announced and not read yet
     void dispatch();
     bool identifyClient(Request &request) const;
     void refuse(int status, const QByteArray &reason);
@@ -130,6 +131,7 @@ private:
     bool m_stopParsing = false;
     bool m_processQueued = false;
     bool m_continueSent = false;
+    bool m_inputPending = false;           ///< readyRead() came and no read found the socket empty since
     bool m_secure = false;                 ///< the socket is a QSslSocket (TLS listener)
     QPointer<QTcpSocket> m_upgradedSocket; ///< handed to the upgrade handler (keeps its connection slot)
 };

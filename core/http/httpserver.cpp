@@ -168,7 +168,15 @@ bool HttpServer::originAllowed(const QByteArray &origin) const
 void HttpServer::acceptDescriptor(qintptr descriptor, bool tls)
 {
     QTcpSocket *socket = tls ? new QSslSocket(this) : new QTcpSocket(this);
-    if (!socket->setSocketDescriptor(descriptor)) {
+    // Plain connections are unbuffered: input comes straight from the kernel into the connection's own
+    // arrays (readInput()), output goes straight to the kernel and only what it does not take waits in
+    // Qt's write buffer, so an idle connection keeps no buffer (a buffered socket keeps a 16 KiB read
+    // and a 32 KiB write chunk once used). TLS connections stay buffered: QSslSocket keeps its own
+    // buffers for the records either way, and an unbuffered one reports a closing client by an error
+    // alone, without disconnected().
+    const QIODevice::OpenMode mode =
+        tls ? QIODevice::ReadWrite : QIODevice::OpenMode(QIODevice::ReadWrite | QIODevice::Unbuffered);
+    if (!socket->setSocketDescriptor(descriptor, QAbstractSocket::ConnectedState, mode)) {
         qCWarning(lcHttp) << "cannot take an accepted connection:" << socket->errorString();
         delete socket;
         return;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "http/lingeringclose.h"
 
+#include "http/socketinput.h"
+
 #include <QSocketNotifier>
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -107,8 +109,17 @@ void LingeringClose::onDisconnected()
 
 void LingeringClose::discardInput()
 {
-    while (m_socket && m_socket->bytesAvailable() > 0)
-        m_socket->read(DiscardChunk);
+    // Until nothing more waits: an unbuffered socket announces input again only after a read, and only
+    // a read sees the client's close (Qt then closes the socket without disconnected()).
+    while (m_socket) {
+        const SocketInput input = readInput(m_socket, DiscardChunk);
+        if (input.closed) {
+            onDisconnected();
+            return;
+        }
+        if (input.drained || input.data.isEmpty())
+            return;
+    }
 }
 
 void LingeringClose::readDuplicate()

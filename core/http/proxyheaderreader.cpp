@@ -44,9 +44,14 @@ void ProxyHeaderReader::onReadyRead()
     // Never more than the parser may still take: the header is capped, and the bytes after it are not
     // ours to read.
     const qint64 room = ProxyHeaderParser::MaxHeaderSize - m_parser.size();
-    const QByteArray data = m_socket->peek(qMin(m_socket->bytesAvailable(), room));
-    if (data.isEmpty())
+    // At least one byte is asked for: on an unbuffered socket only a read sees the end of the stream
+    // (Qt then closes the socket without disconnected()).
+    const QByteArray data = m_socket->peek(qBound<qint64>(1, m_socket->bytesAvailable(), room));
+    if (data.isEmpty()) {
+        if (m_socket->state() != QAbstractSocket::ConnectedState)
+            fail(QByteArrayLiteral("connection closed before the PROXY protocol header"));
         return;
+    }
     qsizetype consumed = 0;
     const ProxyHeaderParser::Status status = m_parser.feed(data, &consumed);
     // skip(), not read(): read() of a few bytes fills QIODevice's read-ahead buffer, and on a QSslSocket

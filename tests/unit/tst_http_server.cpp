@@ -11,6 +11,8 @@
 #include <QTest>
 #include <QTimer>
 
+#include <sys/socket.h>
+
 #include <zlib.h>
 
 #include <memory>
@@ -233,6 +235,8 @@ private Q_SLOTS:
     void pipeliningIsBounded();
     void slowReaderBoundsWriteBacklog();
     void readerThatNeverReadsIsDropped();
+    void largeResponseArrivesWholeAndInOrder();
+    void clientClosingWhileOutputWaitsIsNoticed();
     void laterPipelinedAbortedOnClose();
     void serverDeletedWithPendingExchanges();
     void streamIsChunkedThenNextRequest();
@@ -1223,6 +1227,97 @@ void tst_HttpServer::readerThatNeverReadsIsDropped()
     client.write(requests);
     QTRY_COMPARE(server->connectionCount(), 1);
     QTRY_COMPARE_WITH_TIMEOUT(closed.size(), 1, 15000);
+    QCOMPARE(server->connectionCount(), 0);
+}
+
+namespace {
+
+/// Bytes whose order shows: a response cut, repeated or reordered anywhere does not compare equal.
+QByteArray patterned(qsizetype size)
+{
+    QByteArray bytes(size, Qt::Uninitialized);
+    for (qsizetype i = 0; i < size; ++i)
+        bytes[i] = char('a' + (i * 7 + i / 4093) % 26);
+    return bytes;
+}
+
+/// The server's side of its only connection (a child of the Connection, itself a child of the server).
+QTcpSocket *serverSide(HttpServer *server)
+{
+    const QList<QTcpSocket *> sockets = server->findChildren<QTcpSocket *>();
+    return sockets.size() == 1 ? sockets.first() : nullptr;
+}
+
+/// Small kernel buffers on both ends (no autotuning), so that a few hundred KiB are more than the
+/// kernel takes while the client does not read.
+void limitKernelBuffers(QTcpSocket *serverSocket, QTcpSocket *clientSocket)
+{
+    serverSocket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, 8192);
+    clientSocket->setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 8192);
+}
+
+} // namespace
+
+void tst_HttpServer::largeResponseArrivesWholeAndInOrder()
+{
+    // Far more than the kernel takes at once while the client does not read: what the kernel did not
+    // take waits in the socket and follows, whole and in order; the connection then serves the next.
+    auto server = start();
+    const QByteArray big = patterned(6 * 1024 * 1024);
+    server->setHandler([&](Exchange *exchange) {
+        Response response;
+        response.body = exchange->request().path == "/big" ? big : QByteArray("small");
+        response.compressible = false;
+        exchange->respond(response);
+    });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.pauseReading();
+    client.send(get("/big"));
+    QTRY_VERIFY(serverSide(server.get()) && serverSide(server.get())->bytesToWrite() > 0);
+    client.resumeReading();
+    Reply reply;
+    QVERIFY(client.waitReply(&reply, 20000));
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.body.size(), big.size());
+    QVERIFY(reply.body == big);
+    client.send(get("/small"));
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.body, "small");
+}
+
+void tst_HttpServer::clientClosingWhileOutputWaitsIsNoticed()
+{
+    // The client stops reading with an answer waiting and a request held, then goes: the server
+    // notices at once (the held exchange is aborted) rather than at a deadline.
+    Config config = testConfig();
+    config.httpRequestTimeout = 60;
+    auto server = start(config);
+    const QByteArray big = patterned(600 * 1024); // under the write backlog cap: the next request is read
+    QList<QPointer<Exchange>> exchanges;
+    server->setHandler([&](Exchange *exchange) {
+        exchanges.append(exchange);
+        if (exchange->request().path == "/big") {
+            Response response;
+            response.body = big;
+            response.compressible = false;
+            exchange->respond(response);
+        }
+    });
+    QSignalSpy closed(server.get(), &HttpServer::connectionClosed);
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    QTRY_VERIFY(serverSide(server.get()));
+    limitKernelBuffers(serverSide(server.get()), &client.socket());
+    client.pauseReading();
+    client.send(get("/big") + post("/held", "x"));
+    QTRY_COMPARE(exchanges.size(), 2);
+    QVERIFY(serverSide(server.get()));
+    QTRY_VERIFY(serverSide(server.get())->bytesToWrite() > 0);
+    QSignalSpy aborted(exchanges.at(1).data(), &Exchange::aborted);
+    client.socket().abort(); // unread input: the client's kernel answers with a reset
+    QVERIFY(aborted.wait(5000));
+    QTRY_COMPARE(closed.size(), 1);
     QCOMPARE(server->connectionCount(), 0);
 }
 
