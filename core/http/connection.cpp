@@ -8,7 +8,7 @@
 #include "http/lingeringclose.h"
 #include "http/requestparser.h"
 #include "http/responsewriter.h"
-#include "http/socketinput.h"
+#include "http/socketio.h"
 
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -241,7 +241,7 @@ void Connection::processInput()
             // still due (an interim response must not overtake them).
             if (m_parser.headersDone() && m_parser.expectContinue() && !m_continueSent && m_queue.empty()) {
                 m_continueSent = true;
-                m_socket->write(ResponseWriter::interim(100));
+                writeOutput(m_socket, ResponseWriter::interim(100));
             }
         }
     }
@@ -499,12 +499,12 @@ void Connection::flush()
             // An open stream stays at the front: what it has so far goes out, the rest waits for it.
             Pending &stream = m_queue.front();
             if (!stream.data.isEmpty())
-                m_socket->write(std::exchange(stream.data, QByteArray()));
+                writeOutput(m_socket, std::exchange(stream.data, QByteArray()));
             break;
         }
         Pending pending = std::move(m_queue.front());
         m_queue.pop_front();
-        m_socket->write(pending.data);
+        writeOutput(m_socket, pending.data);
         if (pending.close) {
             beginClose();
             return;

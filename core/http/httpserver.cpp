@@ -168,12 +168,13 @@ bool HttpServer::originAllowed(const QByteArray &origin) const
 void HttpServer::acceptDescriptor(qintptr descriptor, bool tls)
 {
     QTcpSocket *socket = tls ? new QSslSocket(this) : new QTcpSocket(this);
-    // Plain connections are unbuffered: input comes straight from the kernel into the connection's own
-    // arrays (readInput()), output goes straight to the kernel and only what it does not take waits in
-    // Qt's write buffer, so an idle connection keeps no buffer (a buffered socket keeps a 16 KiB read
-    // and a 32 KiB write chunk once used). TLS connections stay buffered: QSslSocket keeps its own
-    // buffers for the records either way, and an unbuffered one reports a closing client by an error
-    // alone, without disconnected().
+    // An idle connection keeps no socket buffer: Connection reads and writes through readInput() and
+    // writeOutput(), which leave Qt's read and write chunks unallocated (a used socket otherwise keeps a
+    // 16 KiB read and a 32 KiB write chunk for its life). Qt 6.4 keeps an accepted socket buffered
+    // whatever the mode (only connectToHost() honours Unbuffered); asked for anyway on plain
+    // connections, where it stops QIODevice from reading ahead and the code handles a socket that
+    // really is unbuffered. TLS connections keep the default: QSslSocket keeps its record buffers
+    // either way, and unbuffered it reports a closing client by an error alone.
     const QIODevice::OpenMode mode =
         tls ? QIODevice::ReadWrite : QIODevice::OpenMode(QIODevice::ReadWrite | QIODevice::Unbuffered);
     if (!socket->setSocketDescriptor(descriptor, QAbstractSocket::ConnectedState, mode)) {

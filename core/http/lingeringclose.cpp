@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "http/lingeringclose.h"
 
-#include "http/socketinput.h"
+#include "http/socketio.h"
 
 #include <QSocketNotifier>
 #include <QSslSocket>
