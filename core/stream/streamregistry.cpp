@@ -4,16 +4,32 @@
 #include "base/constanttime.h"
 #include "stream/clientstream.h"
 
-#include <QMessageAuthenticationCode>
 #include <QRandomGenerator>
+
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
 
 namespace Switchboard::Stream {
 
+void StreamRegistry::MacDeleter::operator()(evp_mac_ctx_st *context) const
+{
+    EVP_MAC_CTX_free(context);
+}
+
 StreamRegistry::StreamRegistry(QObject *parent) : QObject(parent)
 {
-    m_secret.resize(32);
-    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(m_secret.data()),
-                                          m_secret.size() / qsizetype(sizeof(quint32)));
+    quint32 secret[8];
+    QRandomGenerator::system()->fillRange(secret);
+    EVP_MAC *hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    m_mac.reset(hmac ? EVP_MAC_CTX_new(hmac) : nullptr);
+    EVP_MAC_free(hmac); // the context holds its own reference
+    char digest[] = "SHA256";
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                                 OSSL_PARAM_construct_end()};
+    if (!m_mac || EVP_MAC_init(m_mac.get(), reinterpret_cast<const unsigned char *>(secret), sizeof secret,
+                               params) != 1)
+        qFatal("StreamRegistry: OpenSSL refused HMAC-SHA-256");
+    OPENSSL_cleanse(secret, sizeof secret);
 }
 
 StreamRegistry::~StreamRegistry()
@@ -24,7 +40,18 @@ StreamRegistry::~StreamRegistry()
 
 QByteArray StreamRegistry::key(const QString &id) const
 {
-    return QMessageAuthenticationCode::hash(id.toUtf8(), m_secret, QCryptographicHash::Sha256);
+    // No key given: HMAC starts again from the digests prepared for the secret (OpenSSL 3 hmac_init).
+    const QByteArray bytes = id.toUtf8();
+    QByteArray mac(32, Qt::Uninitialized);
+    std::size_t length = 0;
+    if (EVP_MAC_init(m_mac.get(), nullptr, 0, nullptr) != 1 ||
+        EVP_MAC_update(m_mac.get(), reinterpret_cast<const unsigned char *>(bytes.constData()),
+                       std::size_t(bytes.size())) != 1 ||
+        EVP_MAC_final(m_mac.get(), reinterpret_cast<unsigned char *>(mac.data()), &length,
+                      std::size_t(mac.size())) != 1 ||
+        length != std::size_t(mac.size()))
+        qFatal("StreamRegistry: HMAC-SHA-256 failed");
+    return mac;
 }
 
 void StreamRegistry::add(ClientStream *stream)

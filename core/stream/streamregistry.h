@@ -9,6 +9,10 @@
 #include <QObject>
 #include <QString>
 
+#include <memory>
+
+struct evp_mac_ctx_st;
+
 namespace Switchboard::Stream {
 
 class ClientStream;
@@ -57,7 +61,14 @@ private:
     void forget(const QString &id);
     void checkIdle();
 
-    QByteArray m_secret; ///< keys the hash by HMAC, so lookups take the same time whatever the id
+    struct MacDeleter
+    {
+        void operator()(evp_mac_ctx_st *context) const;
+    };
+    /// HMAC-SHA-256 under a random secret keys the hash, so lookups take the same time whatever the id.
+    /// Keyed once: each key() reuses the prepared inner and outer digests instead of hashing the
+    /// secret again (one lookup per BOSH request).
+    std::unique_ptr<evp_mac_ctx_st, MacDeleter> m_mac;
     QHash<QByteArray, ClientStream *> m_streams;
     int m_closingLinks = 0;
     bool m_draining = false;
