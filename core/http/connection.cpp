@@ -12,8 +12,10 @@
 
 #include <QSslSocket>
 #include <QTcpSocket>
+#include <QTimerEvent>
 
 #include <chrono>
+#include <limits>
 
 namespace Switchboard::Http {
 
@@ -30,13 +32,19 @@ constexpr qint64 MaxWriteBacklog = 1024 * 1024;
 /// Bytes read from the socket per parser run.
 constexpr qint64 ReadChunk = 16 * 1024;
 
-void startSeconds(QTimer &timer, int seconds)
+qint64 steadyMs()
+{
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+template <typename Deadline> void startSeconds(Deadline &deadline, int seconds)
 {
     if (seconds <= 0) {
-        timer.stop(); // 0 or less disables the limit
+        deadline.stop(); // 0 or less disables the limit
         return;
     }
-    timer.start(std::chrono::seconds(qMin(seconds, 7 * 24 * 3600)));
+    deadline.at = steadyMs() + qint64(qMin(seconds, 7 * 24 * 3600)) * 1000;
 }
 
 } // namespace
@@ -53,15 +61,10 @@ Connection::Connection(QTcpSocket *socket, HttpServer *server, const QHostAddres
     // must hold a whole head for the upgrade peek.
     m_socket->setReadBufferSize(
         qMax<qint64>(qMax<qint64>(m_config.maxDataHeld, m_config.maxHeaderSize), 64 * 1024) + 8192);
-    m_idleTimer.setSingleShot(true);
-    m_requestTimer.setSingleShot(true);
-    connect(&m_idleTimer, &QTimer::timeout, this, &Connection::onIdleTimeout);
-    connect(&m_requestTimer, &QTimer::timeout, this, &Connection::onRequestTimeout);
-    m_writeTimer.setSingleShot(true);
-    connect(&m_writeTimer, &QTimer::timeout, this, &Connection::onWriteTimeout);
     m_awaitingUpgradeCheck = bool(server->m_upgradeHandler);
     connectSocket();
     startSeconds(m_idleTimer, m_config.httpIdleTimeout);
+    armTimer();
     if (m_socket->bytesAvailable() > 0)
         QMetaObject::invokeMethod(this, &Connection::onReadyRead, Qt::QueuedConnection);
 }
@@ -96,6 +99,7 @@ void Connection::onReadyRead()
         checkUpgrade();
     else
         processInput();
+    armTimer();
 }
 
 void Connection::checkUpgrade()
@@ -205,6 +209,7 @@ void Connection::processInput()
                 m_awaitingUpgradeCheck = true;
                 m_upgradeScanFrom = 0;
                 checkUpgrade();
+                armTimer();
                 return;
             }
             SocketInput input = readInput(m_socket, ReadChunk);
@@ -657,6 +662,50 @@ void Connection::updateTimers()
         m_idleTimer.stop();
     else if (!m_idleTimer.isActive())
         startSeconds(m_idleTimer, m_config.httpIdleTimeout);
+    armTimer();
+}
+
+void Connection::armTimer()
+{
+    if (m_state != State::Open) {
+        m_timer.stop();
+        return;
+    }
+    qint64 earliest = 0;
+    for (const Deadline *deadline : {&m_idleTimer, &m_requestTimer, &m_writeTimer}) {
+        if (deadline->isActive() && (earliest == 0 || deadline->at < earliest))
+            earliest = deadline->at;
+    }
+    // Nothing running: an armed timer is left to fire and find nothing due.
+    if (earliest == 0 || (m_timer.isActive() && m_armedAt <= earliest))
+        return;
+    m_armedAt = earliest;
+    m_timer.start(int(qBound(qint64(0), earliest - steadyMs(), qint64(std::numeric_limits<int>::max()))),
+                  this);
+}
+
+void Connection::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_timer.timerId()) {
+        QObject::timerEvent(event);
+        return;
+    }
+    m_timer.stop();
+    const qint64 now = steadyMs();
+    const auto due = [now](Deadline &deadline) {
+        if (!deadline.isActive() || deadline.at > now)
+            return false;
+        deadline.stop(); // single-shot, like the timers these were
+        return true;
+    };
+    // Each handler looks at the state again: an earlier one may have closed the connection.
+    if (due(m_requestTimer))
+        onRequestTimeout();
+    if (due(m_writeTimer))
+        onWriteTimeout();
+    if (due(m_idleTimer))
+        onIdleTimeout();
+    armTimer(); // the next deadline, or a later one than the timer was armed for
 }
 
 } // namespace Switchboard::Http

@@ -5,12 +5,12 @@
 #include "http/requestparser.h"
 #include "http/responsewriter.h"
 
+#include <QBasicTimer>
 #include <QHostAddress>
 #include <QLoggingCategory>
 #include <QObject>
 #include <QPointer>
 #include <QTcpSocket>
-#include <QTimer>
 
 #include <deque>
 #include <memory>
@@ -73,6 +73,15 @@ private:
         bool blocked = false;   ///< a write() was refused for the backlog; writable() is owed
     };
     enum class State { Open, Closing, Closed };
+    /// One deadline of the connection: a time on the steady clock, not a timer of its own. The
+    /// connection's one timer runs to the earliest (armTimer()), so a request that moves the idle
+    /// deadline, or sets and clears the request deadline within one read, re-registers nothing.
+    struct Deadline
+    {
+        qint64 at = 0; ///< steady clock, ms; 0: not running
+        bool isActive() const { return at != 0; }
+        void stop() { at = 0; }
+    };
 
     void connectSocket();
     void onReadyRead();
@@ -105,6 +114,10 @@ private:
     void abortPending();
     void finish();
     void updateTimers();
+    /// Runs the timer to the earliest deadline when it is not armed for that or earlier already (it
+    /// fires early at worst, and is armed again then). Called once a read or an answer is handled.
+    void armTimer();
+    void timerEvent(QTimerEvent *event) override;
 
     /// The answer to an OPTIONS request; CORS preflight headers only when `cors`.
     Response preflightResponse(const Request &request, bool cors) const;
@@ -120,10 +133,12 @@ private:
     RequestParser m_parser;      ///< the request side: http_parser, limits, framing checks
     ResponseWriter m_writer;     ///< the response side: heads, CORS, compression, framing
     std::deque<Pending> m_queue;
-    QByteArray m_unparsed; ///< bytes read but not parsed yet (pipelining cap reached)
-    QTimer m_idleTimer;
-    QTimer m_requestTimer;           ///< deadline of the request being received
-    QTimer m_writeTimer;             ///< deadline for progress while output waits
+    QByteArray m_unparsed;   ///< bytes read but not parsed yet (pipelining cap reached)
+    Deadline m_idleTimer;    ///< http_idle_timeout with no request and no answer owed
+    Deadline m_requestTimer; ///< deadline of the request being received
+    Deadline m_writeTimer;   ///< deadline for progress while output waits
+    QBasicTimer m_timer;     ///< runs to m_armedAt, the earliest deadline when it was armed
+    qint64 m_armedAt = 0;
     qsizetype m_upgradeScanFrom = 0; ///< where to resume looking for the end of the head
     State m_state = State::Open;
     bool m_awaitingUpgradeCheck = false;
