@@ -11,6 +11,13 @@
 
 namespace Switchboard::Stream {
 
+namespace {
+QByteArrayView utf16Bytes(const QString &text)
+{
+    return {reinterpret_cast<const char *>(text.constData()), text.size() * qsizetype(sizeof(QChar))};
+}
+} // namespace
+
 void StreamRegistry::MacDeleter::operator()(evp_mac_ctx_st *context) const
 {
     EVP_MAC_CTX_free(context);
@@ -18,18 +25,12 @@ void StreamRegistry::MacDeleter::operator()(evp_mac_ctx_st *context) const
 
 StreamRegistry::StreamRegistry(QObject *parent) : QObject(parent)
 {
-    quint32 secret[8];
-    QRandomGenerator::system()->fillRange(secret);
-    EVP_MAC *hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-    m_mac.reset(hmac ? EVP_MAC_CTX_new(hmac) : nullptr);
-    EVP_MAC_free(hmac); // the context holds its own reference
-    char digest[] = "SHA256";
-    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-                                 OSSL_PARAM_construct_end()};
-    if (!m_mac || EVP_MAC_init(m_mac.get(), reinterpret_cast<const unsigned char *>(secret), sizeof secret,
-                               params) != 1)
-        qFatal("StreamRegistry: OpenSSL refused HMAC-SHA-256");
-    OPENSSL_cleanse(secret, sizeof secret);
+    QRandomGenerator::system()->fillRange(m_secret);
+    EVP_MAC *siphash = EVP_MAC_fetch(nullptr, "SIPHASH", nullptr);
+    m_mac.reset(siphash ? EVP_MAC_CTX_new(siphash) : nullptr);
+    EVP_MAC_free(siphash); // the context holds its own reference
+    if (!m_mac)
+        qFatal("StreamRegistry: OpenSSL has no SipHash");
 }
 
 StreamRegistry::~StreamRegistry()
@@ -40,17 +41,19 @@ StreamRegistry::~StreamRegistry()
 
 QByteArray StreamRegistry::key(const QString &id) const
 {
-    // No key given: HMAC starts again from the digests prepared for the secret (OpenSSL 3 hmac_init).
-    const QByteArray bytes = id.toUtf8();
-    QByteArray mac(32, Qt::Uninitialized);
+    // SipHash-2-4 (OpenSSL's default output, 128 bits): a keyed pseudo-random function made for
+    // hash-table keys, set up without allocating. It hashes the id's UTF-16 as it is stored.
+    constexpr std::size_t outputSize = 16;
+    QByteArray mac(qsizetype(outputSize), Qt::Uninitialized);
     std::size_t length = 0;
-    if (EVP_MAC_init(m_mac.get(), nullptr, 0, nullptr) != 1 ||
-        EVP_MAC_update(m_mac.get(), reinterpret_cast<const unsigned char *>(bytes.constData()),
-                       std::size_t(bytes.size())) != 1 ||
+    if (EVP_MAC_init(m_mac.get(), reinterpret_cast<const unsigned char *>(m_secret), sizeof m_secret,
+                     nullptr) != 1 ||
+        EVP_MAC_update(m_mac.get(), reinterpret_cast<const unsigned char *>(id.constData()),
+                       std::size_t(id.size()) * sizeof(QChar)) != 1 ||
         EVP_MAC_final(m_mac.get(), reinterpret_cast<unsigned char *>(mac.data()), &length,
                       std::size_t(mac.size())) != 1 ||
-        length != std::size_t(mac.size()))
-        qFatal("StreamRegistry: HMAC-SHA-256 failed");
+        length != outputSize)
+        qFatal("StreamRegistry: SipHash failed");
     return mac;
 }
 
@@ -71,7 +74,7 @@ void StreamRegistry::forget(const QString &id)
 ClientStream *StreamRegistry::find(const QString &id) const
 {
     ClientStream *stream = m_streams.value(key(id));
-    if (!stream || !constantTimeEquals(stream->id().toUtf8(), id.toUtf8()))
+    if (!stream || !constantTimeEquals(utf16Bytes(stream->id()), utf16Bytes(id)))
         return nullptr;
     return stream;
 }

@@ -65,9 +65,9 @@ private:
     {
         void operator()(evp_mac_ctx_st *context) const;
     };
-    /// HMAC-SHA-256 under a random secret keys the hash, so lookups take the same time whatever the id.
-    /// Keyed once: each key() reuses the prepared inner and outer digests instead of hashing the
-    /// secret again (one lookup per BOSH request).
+    /// A keyed hash (SipHash-2-4 under a random 128-bit secret) of the id is the hash's key, so lookups
+    /// take the same time whatever the id. One OpenSSL context, set up again for each key().
+    quint32 m_secret[4] = {};
     std::unique_ptr<evp_mac_ctx_st, MacDeleter> m_mac;
     QHash<QByteArray, ClientStream *> m_streams;
     int m_closingLinks = 0;
