@@ -229,6 +229,9 @@ void Connection::processInput()
             m_unparsed.clear(); // an idle connection keeps no input array
         if (step.outcome == RequestParser::Outcome::Complete) {
             m_requestTimer.stop();
+            // A request that came whole in one read is use of the connection too: the idle deadline
+            // starts again once it is answered (updateTimers()).
+            m_idleTimer.stop();
             dispatch();
             continue;
         }

@@ -5,6 +5,7 @@
 #include "base/config.h"
 #include "http/httpserver.h"
 
+#include <QElapsedTimer>
 #include <QPointer>
 #include <QSignalSpy>
 #include <QTcpSocket>
@@ -214,6 +215,7 @@ private Q_SLOTS:
     void malformedRefused();
     void slowRequestIs408();
     void idleConnectionCloses();
+    void idleDeadlineMovesWithUse();
     void headHasNoBody();
     void unknownMethodsReachHandler();
     void expectContinue();
@@ -685,6 +687,43 @@ void tst_HttpServer::idleConnectionCloses()
     kept->respond(Response());
     QVERIFY(holder.waitReply(&reply));
     QVERIFY(holder.waitClosed(5000)); // idle again afterwards
+}
+
+void tst_HttpServer::idleDeadlineMovesWithUse()
+{
+    // The connection's one timer stays armed for the first idle deadline when a later request moves
+    // it: firing then, it must close nothing and run again to the new deadline. Closing at the first
+    // deadline, or never, both fail here.
+    Config config = testConfig();
+    config.httpIdleTimeout = 1;
+    auto server = start(config);
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send(post("/p", "1"));
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QTest::qWait(600); // the second request comes well inside the first idle deadline
+    QVERIFY(!client.isClosed());
+    client.send(post("/p", "2"));
+    QVERIFY(client.waitReply(&reply));
+    QElapsedTimer sinceSecond;
+    sinceSecond.start();
+    QVERIFY(client.waitClosed(5000));
+    QVERIFY2(sinceSecond.elapsed() >= 900,
+             "closed at the first idle deadline, not one after the last answer");
+    QVERIFY(client.pending().isEmpty());
+
+    // The same with the request deadline in between: a head that comes in two parts sets and clears
+    // it, and the idle deadline after the answer still closes the connection.
+    RawClient split(server->serverPort());
+    QVERIFY(split.waitConnected());
+    const QByteArray request = post("/p", "3");
+    split.send(request.first(10));
+    QTest::qWait(200);
+    split.send(request.sliced(10));
+    QVERIFY(split.waitReply(&reply));
+    QCOMPARE(reply.status, 200);
+    QVERIFY(split.waitClosed(5000));
 }
 
 void tst_HttpServer::headHasNoBody()
