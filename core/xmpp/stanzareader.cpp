@@ -6,6 +6,8 @@
 
 #include <expat.h>
 
+#include <optional>
+
 namespace Switchboard::Xmpp {
 
 namespace {
@@ -20,17 +22,75 @@ constexpr qsizetype kFeedSlice = 65536;
 
 struct StanzaReader::Private
 {
-    explicit Private(qint64 max) : maxElementSize(max) { createParser(); }
-    ~Private() { XML_ParserFree(parser); }
+    explicit Private(qint64 max) : maxElementSize(max) {}
+
+    // --- the parser's lifecycle ------------------------------------------------------------------
+    // An Expat parser costs about 11 KB (its tables and input buffer) and a server stream is idle
+    // most of its life, so the reader holds one only while it has work: it is borrowed from the
+    // per-thread pool when bytes arrive and given back when a feed ends between top-level elements
+    // (depth 1, no byte of an unfinished element or tag kept), after a stream error and after
+    // </stream:stream>. A parser borrowed in the middle of a stream is first fed the stream header's
+    // bytes as the peer sent them (kept in streamHeader), with no event, so namespace declarations,
+    // depth and every check are as if it had parsed the whole stream; byte offsets and line numbers
+    // are carried across.
+
+    /// Makes sure a parser is there for the next bytes.
+    void acquireParser()
+    {
+        if (pooled)
+            return;
+        createParser();
+        if (streamHeader.isEmpty())
+            return; // the stream has not opened yet: the parser starts at its first byte
+        // The header's declarations are known already (namespaces): not reported again.
+        XML_SetStartNamespaceDeclHandler(parser, nullptr);
+        replaying = true;
+        const XML_Status status =
+            XML_Parse(parser, streamHeader.constData(), int(streamHeader.size()), XML_FALSE);
+        replaying = false;
+        XML_SetStartNamespaceDeclHandler(parser, &Private::onNsDecl);
+        // The same bytes parsed the same way when they first came; a parser that now disagrees
+        // cannot go on with this stream.
+        if (status != XML_STATUS_OK || depth != 1) {
+            fail(QStringLiteral("the stream header could not be parsed again"));
+            return;
+        }
+        // Offsets restart with the header's bytes; nothing before them is kept (the parser was
+        // released with nothing buffered).
+        fedBefore = carryBase = safePoint = streamHeader.size();
+        lineBase = releasedAtLine - qint64(XML_GetCurrentLineNumber(parser));
+    }
+
+    /// Gives the parser back when nothing of the stream is held in it.
+    void releaseParserIfIdle()
+    {
+        if (!pooled)
+            return;
+        const bool betweenElements = depth == 1 && carry.isEmpty();
+        if (!betweenElements && !failed && !closed)
+            return;
+        releasedAtLine = lineBase + qint64(XML_GetCurrentLineNumber(parser));
+        releaseParser();
+        // The scratch of the last element goes too; the next one allocates its own.
+        elementName = {};
+        elementNs = {};
+        carry = {};
+    }
+
+    void releaseParser()
+    {
+        // A stopped or failed parser is reset before it goes back to the pool (PooledParser).
+        pooled.reset();
+        parser = nullptr;
+    }
 
     void createParser()
     {
-        if (parser)
-            XML_ParserFree(parser);
+        releaseParser();
         // Force UTF-8 whatever the XML declaration says: XMPP is UTF-8 only (RFC 6120 §11.6) and the
-        // byte slicing below relies on it.
-        parser = XML_ParserCreateNS("UTF-8", kExpatSeparator);
-        XML_SetHashSalt(parser, expatHashSalt());
+        // byte slicing below relies on it. The pool's parsers are namespace-aware and salted.
+        pooled.emplace(kExpatSeparator);
+        parser = pooled->get();
         XML_SetReturnNSTriplet(parser, 1);
         XML_SetUserData(parser, this);
         XML_SetElementHandler(parser, &Private::onStart, &Private::onEnd);
@@ -51,7 +111,10 @@ struct StanzaReader::Private
 
     void reset()
     {
-        createParser();
+        releaseParser();
+        streamHeader = {};
+        lineBase = 0;
+        releasedAtLine = 0;
         depth = 0;
         failed = false;
         closed = false;
@@ -98,6 +161,10 @@ struct StanzaReader::Private
         auto *self = static_cast<Private *>(data);
         if (self->failed)
             return;
+        if (self->replaying) {
+            self->depth = 1; // the stream header again, for a newly borrowed parser
+            return;
+        }
         const ExpatName qn = splitExpatName(name);
         if (self->depth == 0) {
             self->openStream(qn, atts);
@@ -145,6 +212,9 @@ struct StanzaReader::Private
             }
         }
         safePoint = XML_GetCurrentByteIndex(parser) + XML_GetCurrentByteCount(parser);
+        // Everything up to the end of the header's start tag (the XML declaration too), for a parser
+        // borrowed later in this stream. Nothing before safePoint has been dropped yet.
+        streamHeader = bytes(carryBase, safePoint);
         Event e{Event::StreamOpened, std::move(header), {}, {}, {}, {}, {}};
         out->append(std::move(e));
     }
@@ -227,12 +297,15 @@ struct StanzaReader::Private
 
     void feedSlice(QByteArrayView slice)
     {
+        acquireParser();
+        if (failed)
+            return;
         chunk = slice;
         if (XML_Parse(parser, slice.data(), int(slice.size()), XML_FALSE) == XML_STATUS_ERROR && !failed &&
             !closed) {
             fail(QStringLiteral("not well-formed: %1 at line %2")
                      .arg(QString::fromUtf8(XML_ErrorString(XML_GetErrorCode(parser))))
-                     .arg(XML_GetCurrentLineNumber(parser)));
+                     .arg(lineBase + qint64(XML_GetCurrentLineNumber(parser))));
         }
         if (failed || closed) {
             carry.clear();
@@ -256,7 +329,12 @@ struct StanzaReader::Private
                  QStringLiteral("policy-violation"));
     }
 
-    XML_Parser parser = nullptr;
+    std::optional<PooledParser> pooled; // while bytes are being parsed or an element is unfinished
+    XML_Parser parser = nullptr;        // pooled's parser, or null
+    QByteArray streamHeader;            // the bytes of the stream header, once it is open
+    bool replaying = false;             // feeding streamHeader to a newly borrowed parser
+    qint64 lineBase = 0;                // lines of the stream before the current parser's first one
+    qint64 releasedAtLine = 0;          // the stream's line where the last parser was given back
     qint64 maxElementSize;
     QList<Event> *out = nullptr;
     int depth = 0;
@@ -293,6 +371,7 @@ void StanzaReader::feed(QByteArrayView data, QList<Event> &events)
         d->feedSlice(data.first(n));
         data = data.sliced(n);
     }
+    d->releaseParserIfIdle();
     d->out = nullptr;
 }
 
@@ -309,6 +388,11 @@ bool StanzaReader::hasFailed() const
 bool StanzaReader::isMidElement() const
 {
     return !d->failed && !d->closed && (d->depth >= 2 || !QByteArrayView(d->carry).trimmed().isEmpty());
+}
+
+bool StanzaReader::holdsParser() const
+{
+    return d->pooled.has_value();
 }
 
 } // namespace Switchboard::Xmpp

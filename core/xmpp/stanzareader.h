@@ -57,6 +57,10 @@ public:
     /// True while bytes of an unfinished top-level element (or stream header) are held: the peer owes
     /// the rest (the server link's read deadline runs meanwhile).
     bool isMidElement() const;
+    /// True while an Expat parser is held: from the first byte of a feed until it ends between
+    /// top-level elements (or at an error or the stream's end). An idle stream holds none; the next
+    /// bytes borrow one and replay the stream header into it.
+    bool holdsParser() const;
 
 private:
     struct Private;

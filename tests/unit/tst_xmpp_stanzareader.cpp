@@ -63,6 +63,13 @@ private Q_SLOTS:
     void keepalivesDoNotAccumulate();
     void restart();
     void largeChunk();
+    void parserReleasedBetweenElements();
+    void headerPrefixesAfterRelease();
+    void everySplitAroundRelease();
+    void checksAfterRelease_data();
+    void checksAfterRelease();
+    void sizeCapAfterRelease();
+    void restartAfterRelease();
 };
 
 void tst_XmppStanzaReader::elements_data()
@@ -320,6 +327,179 @@ void tst_XmppStanzaReader::largeChunk()
     reader.feed(data, events);
     QVERIFY(!reader.hasFailed());
     QCOMPARE(elementsOf(events), expected);
+}
+
+void tst_XmppStanzaReader::parserReleasedBetweenElements()
+{
+    StanzaReader reader;
+    QList<Event> events;
+    QVERIFY(!reader.holdsParser());
+    reader.feed(QByteArrayView(kHeader).first(20), events);
+    QVERIFY(reader.holdsParser()); // the header is not complete
+    reader.feed(QByteArrayView(kHeader).sliced(20), events);
+    QVERIFY(!reader.holdsParser());
+    reader.feed("<message><body>", events);
+    QVERIFY(reader.holdsParser()); // inside an element
+    reader.feed("hi</body></message>", events);
+    QVERIFY(!reader.holdsParser());
+    reader.feed(" ", events); // a keepalive
+    QVERIFY(!reader.holdsParser());
+    reader.feed("<presence/><mess", events);
+    QVERIFY(reader.holdsParser()); // a start tag not complete
+    reader.feed("age/>\r", events);
+    QVERIFY(reader.holdsParser()); // Expat keeps a trailing CR until it sees what follows
+    reader.feed("\n</stream:stream>", events);
+    QVERIFY(!reader.holdsParser());
+    QCOMPARE(elementsOf(events),
+             (QByteArrayList{"<message xmlns='jabber:client'><body>hi</body></message>",
+                             "<presence xmlns='jabber:client'/>", "<message xmlns='jabber:client'/>"}));
+    QCOMPARE(events.last().type, Event::StreamClosed);
+
+    // Also given back after an error.
+    StanzaReader failing;
+    events.clear();
+    failing.feed(QByteArray(kHeader + "<message><!-- -->"), events);
+    QVERIFY(failing.hasFailed());
+    QVERIFY(!failing.holdsParser());
+}
+
+void tst_XmppStanzaReader::headerPrefixesAfterRelease()
+{
+    // Prefixes declared only on the stream header (the server-to-server dialback prefix, the stream
+    // prefix) still resolve in stanzas read by a parser borrowed after the header's was given back.
+    const QByteArray header = "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/"
+                              "streams' xmlns:db='jabber:server:dialback' id='s2s'>";
+    StanzaReader reader;
+    QList<Event> events;
+    reader.feed(header, events);
+    QCOMPARE(events.size(), 1);
+    QVERIFY(!reader.holdsParser());
+    reader.feed("<db:result from='a.example' to='b.example'>key</db:result>", events);
+    reader.feed("<stream:features><x xmlns:db='urn:other'><db:y/></x></stream:features>", events);
+    reader.feed("<message><db:verify/></message>", events);
+    QVERIFY(!reader.hasFailed());
+    QCOMPARE(
+        elementsOf(events),
+        (QByteArrayList{
+            "<db:result xmlns:db='jabber:server:dialback' from='a.example' to='b.example'>key</db:result>",
+            "<stream:features xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams'><x "
+            "xmlns:db='urn:other'>"
+            "<db:y/></x></stream:features>",
+            "<message xmlns='jabber:server' xmlns:db='jabber:server:dialback'><db:verify/></message>"}));
+    QCOMPARE(events.at(1).ns, u"jabber:server:dialback");
+    QCOMPARE(events.at(2).ns, u"http://etherx.jabber.org/streams");
+    // A prefix the header did not declare is still refused.
+    reader.feed("<x:message/>", events);
+    QVERIFY(reader.hasFailed());
+    QCOMPARE(events.last().condition, u"not-well-formed");
+}
+
+void tst_XmppStanzaReader::everySplitAroundRelease()
+{
+    // Two reads, split at every byte: the first read may end just after a stanza (the parser is
+    // given back) or anywhere inside one; the result is the same as one read.
+    const QByteArray body =
+        "<presence/>\r\n<message to='a@b'><body>h\xc3\xa9 &amp; &#x263A;</body></message> "
+        "<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>"
+        "<iq type='get' id='1'/>";
+    StanzaReader whole;
+    QList<Event> expected;
+    whole.feed(QByteArray(kHeader + body), expected);
+    QVERIFY(!whole.hasFailed());
+    QCOMPARE(elementsOf(expected).size(), 4);
+    for (qsizetype i = 0; i <= body.size(); ++i) {
+        StanzaReader reader;
+        QList<Event> events;
+        reader.feed(kHeader, events);
+        reader.feed(QByteArrayView(body).first(i), events);
+        reader.feed(QByteArrayView(body).sliced(i), events);
+        QVERIFY2(!reader.hasFailed(), qPrintable(QString::number(i)));
+        QCOMPARE(elementsOf(events), elementsOf(expected));
+        QVERIFY(!reader.holdsParser());
+    }
+}
+
+void tst_XmppStanzaReader::checksAfterRelease_data()
+{
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QString>("condition");
+    QTest::newRow("undefined entity")
+        << QByteArray("<message>&foo;</message>") << QStringLiteral("not-well-formed");
+    QTest::newRow("comment") << QByteArray("<!-- hi -->") << QStringLiteral("restricted-xml");
+    QTest::newRow("processing instruction") << QByteArray("<?foo bar?>") << QStringLiteral("restricted-xml");
+    QTest::newRow("doctype inside the stream")
+        << QByteArray("<!DOCTYPE x>") << QStringLiteral("not-well-formed");
+    QTest::newRow("mismatched tag") << QByteArray("<message></iq>") << QStringLiteral("not-well-formed");
+    QTest::newRow("bad stream close") << QByteArray("</stream:foo>") << QStringLiteral("not-well-formed");
+    QTest::newRow("invalid utf-8") << QByteArray("<message>\xff</message>")
+                                   << QStringLiteral("not-well-formed");
+}
+
+void tst_XmppStanzaReader::checksAfterRelease()
+{
+    // Refused the same way (condition and text, with the stream's line number) whether the parser
+    // read the whole stream or was borrowed after the stanzas before.
+    QFETCH(QByteArray, input);
+    QFETCH(QString, condition);
+    const QByteArray before = "\n<presence/>\n<message/>\n";
+    StanzaReader whole;
+    QList<Event> expected;
+    whole.feed(QByteArray(kHeader + before + input), expected);
+    QVERIFY(whole.hasFailed());
+    QCOMPARE(expected.last().condition, condition);
+
+    StanzaReader reader;
+    QList<Event> events;
+    reader.feed(kHeader, events);
+    reader.feed(before, events);
+    QVERIFY(!reader.holdsParser());
+    reader.feed(input, events);
+    QVERIFY(reader.hasFailed());
+    QCOMPARE(events.size(), expected.size());
+    QCOMPARE(events.last().condition, condition);
+    QCOMPARE(events.last().errorText, expected.last().errorText);
+}
+
+void tst_XmppStanzaReader::sizeCapAfterRelease()
+{
+    // The cap counts the element's own bytes, not the replayed header's.
+    StanzaReader reader(1000);
+    QList<Event> events;
+    reader.feed(kHeader, events);
+    const QByteArray fits = "<message><body>" + QByteArray(1000 - 32, 'x') + "</body></message>";
+    QCOMPARE(fits.size(), 1000);
+    for (int i = 0; i < 3; ++i)
+        reader.feed(fits, events);
+    QVERIFY(!reader.hasFailed());
+    QCOMPARE(elementsOf(events).size(), 3);
+    reader.feed(QByteArray("<message><body>" + QByteArray(600, 'y')), events);
+    reader.feed(QByteArray(QByteArray(600, 'y') + "</body></message>"), events);
+    QVERIFY(reader.hasFailed());
+    QCOMPARE(events.last().condition, u"policy-violation");
+}
+
+void tst_XmppStanzaReader::restartAfterRelease()
+{
+    StanzaReader reader;
+    QList<Event> events;
+    reader.feed(kHeader, events);
+    reader.feed("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>", events);
+    QVERIFY(!reader.holdsParser());
+    // RFC 6120 §6.4.6: a new stream, whose header (not the old one) the next parser starts from.
+    reader.reset();
+    events.clear();
+    reader.feed("<s:stream xmlns='jabber:server' xmlns:s='http://etherx.jabber.org/streams' id='2'>", events);
+    QCOMPARE(events.size(), 1);
+    QCOMPARE(events.at(0).header.id, u"2");
+    reader.feed("<message/>", events);
+    reader.feed("<s:features/>", events);
+    QVERIFY(!reader.hasFailed());
+    QCOMPARE(elementsOf(events),
+             (QByteArrayList{"<message xmlns='jabber:server'/>",
+                             "<s:features xmlns:s='http://etherx.jabber.org/streams'/>"}));
+    // The old stream's prefix is gone with it.
+    reader.feed("<stream:features/>", events);
+    QVERIFY(reader.hasFailed());
 }
 
 QTEST_APPLESS_MAIN(tst_XmppStanzaReader)
