@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "server.h"
 
+#include "base/heaptrimmer.h"
 #include "base/limits.h"
 #include "bosh/boshendpoint.h"
 #include "http/httpserver.h"
@@ -45,6 +46,7 @@ struct Server::Private
     std::unique_ptr<Monitor::Registry> registry;
     std::unique_ptr<Monitor::TrafficRecorder> traffic;
     std::unique_ptr<Monitor::StatusPage> status;
+    HeapTrimmer heapTrimmer; ///< gives freed heap back to the kernel after many sessions ended
     std::unique_ptr<Limits> limits;
     std::unique_ptr<Xmpp::Resolver> resolver;
     /// Every client stream of every front, and the server links still closing (declared before the
@@ -208,6 +210,8 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
     d->status =
         std::make_unique<Monitor::StatusPage>(d->registry.get(), d->config.statusPath, d->config.statusToken);
     d->status->setTrafficInfo([this] { return qMakePair(d->traffic->count(), d->traffic->capacity()); });
+    connect(&d->hub, &Monitor::Hub::sessionOpened, &d->heapTrimmer, &HeapTrimmer::sessionOpened);
+    connect(&d->hub, &Monitor::Hub::sessionClosed, &d->heapTrimmer, &HeapTrimmer::sessionClosed);
     d->limits = std::make_unique<Limits>(d->config);
     // Refusals reach the monitor as hub signals, like everything else it shows.
     QStringList limitKeys;

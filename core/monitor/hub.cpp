@@ -31,6 +31,9 @@ void Hub::reportSessionClosed(const QString &sid, const QString &condition)
     // Watchers take their last reading of the counters in their sessionClosed slot.
     Q_EMIT sessionClosed(sid, condition);
     m_counters.remove(sid);
+    // As Registry::onClosed: shrink after a logout wave, not per session.
+    if (m_counters.capacity() >= 256 && m_counters.size() < m_counters.capacity() / 8)
+        m_counters.squeeze();
 }
 
 void Hub::reportBound(const QString &sid, const QString &stream, const QString &jid)

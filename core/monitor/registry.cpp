@@ -198,8 +198,8 @@ void Registry::addEvent(Entry &entry, SessionEvent::Kind kind, const QString &st
     const QDateTime now = QDateTime::currentDateTimeUtc();
     entry.events.push_back(SessionEvent{now, kind, stream, detail});
     // Bounded: drop the oldest after "created", which says when and for what the session began.
-    while (int(entry.events.size()) > m_timelineLimit)
-        entry.events.erase(entry.events.begin() + (entry.events.size() > 1 ? 1 : 0));
+    while (entry.events.size() > m_timelineLimit)
+        entry.events.remove(entry.events.size() > 1 ? 1 : 0);
     entry.record.lastActivity = now;
     touch(entry.record.id);
 }
@@ -260,6 +260,13 @@ void Registry::onClosed(const QString &sid, const QString &condition)
     Entry entry = std::move(*it);
     m_live.erase(it);
     m_order.removeOne(sid);
+    // A QHash keeps its storage (about 0.5 KB per entry here) after erasures, a QList its capacity:
+    // give them back once the live sessions are far fewer than they were sized for (after a logout
+    // wave), which happens a few times per wave, not per session.
+    if (m_live.capacity() >= 256 && m_live.size() < m_live.capacity() / 8) {
+        m_live.squeeze();
+        m_order.squeeze();
+    }
     m_changed.remove(sid);
     SessionRecord &r = entry.record;
     // The last reading: the Hub forgets the counters right after this signal.
@@ -391,7 +398,7 @@ QList<SessionEvent> Registry::events(const QString &id) const
     }
     if (!entry)
         return {};
-    return QList<SessionEvent>(entry->events.cbegin(), entry->events.cend());
+    return entry->events;
 }
 
 QList<SessionRecord> Registry::closedSessions() const

@@ -157,7 +157,7 @@ private:
     struct Entry
     {
         SessionRecord record;
-        std::deque<SessionEvent> events;
+        QList<SessionEvent> events; ///< not a std::deque: that allocates ~0.6 KB even for 3 events
     };
     Entry *find(const QString &id);
     void addEvent(Entry &entry, SessionEvent::Kind kind, const QString &stream, const QString &detail);

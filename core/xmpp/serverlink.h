@@ -83,6 +83,10 @@ Q_SIGNALS:
     /// The link failed. `streamErrorXml` holds the server's <stream:error> element for RemoteStreamError.
     void failed(Xmpp::LinkFailure failure, const QByteArray &streamErrorXml, const QString &reason);
 
+protected:
+    /// The link's deadlines (QBasicTimer: no QObject and no connection per timer).
+    void timerEvent(QTimerEvent *event) override;
+
 private:
     struct Private;
     std::unique_ptr<Private> d;

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // libFuzzer target: the server-stream splitter (StanzaReader), fed the input in pieces whose sizes come
-// from the input itself, as a socket would deliver it. Each element it emits must be standalone XML.
+// from the input itself, as a socket would deliver it. Each element it emits must be standalone XML, and
+// the same as when the input comes whole.
 #include "xmpp/stanzareader.h"
 
+#include <QByteArrayList>
 #include <QXmlStreamReader>
 
 #include <cstddef>
@@ -22,6 +24,30 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         reader.feed(input.first(n), events);
         input = input.sliced(n);
         (void)reader.isMidElement();
+    }
+    // The split must not matter (the parser is given back between elements and borrowed again with
+    // the stream header replayed): a stream read without an error gives the same elements whole.
+    const auto elements = [](const QList<Switchboard::Xmpp::StanzaReader::Event> &list, bool *failed) {
+        QByteArrayList out;
+        for (const auto &event : list) {
+            if (event.type == Switchboard::Xmpp::StanzaReader::Event::Element)
+                out.append(event.xml);
+            if (event.type == Switchboard::Xmpp::StanzaReader::Event::Error)
+                *failed = true;
+        }
+        return out;
+    };
+    if (split != 0) {
+        Switchboard::Xmpp::StanzaReader whole(8192);
+        QList<Switchboard::Xmpp::StanzaReader::Event> wholeEvents;
+        whole.feed(QByteArrayView(reinterpret_cast<const char *>(data + 1), qsizetype(size - 1)),
+                   wholeEvents);
+        bool splitFailed = false;
+        bool wholeFailed = false;
+        const QByteArrayList splitElements = elements(events, &splitFailed);
+        const QByteArrayList wholeElements = elements(wholeEvents, &wholeFailed);
+        if (!splitFailed && !wholeFailed && splitElements != wholeElements)
+            __builtin_trap();
     }
     for (const auto &event : std::as_const(events)) {
         if (event.type != Switchboard::Xmpp::StanzaReader::Event::Element)

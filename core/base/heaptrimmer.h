@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+#include <chrono>
+#include <functional>
+
+namespace Switchboard {
+
+/// Gives the heap pages freed by ended sessions back to the kernel. glibc's malloc returns memory
+/// to the kernel only from the top of its heap, and a few long-lived blocks allocated among the
+/// sessions' (a listener's buffer, a hash grown meanwhile) pin the top: after thousands of sessions
+/// end, megabytes of free pages stay resident though nothing uses them (measured in
+/// docs/BENCHMARKS.md). malloc_trim(0) releases the free pages in the middle of the heap too
+/// (madvise(MADV_DONTNEED)), but it walks the whole heap, so it is never called per session or on
+/// a hot path: only once the number of live sessions has dropped by `minDrop` from its high-water
+/// mark, or to zero, and then after `quiet` without a further session end (a logout wave is trimmed
+/// once, when it is over), at most `maxDelay` after the drop was first seen.
+///
+/// Lives in the server's thread; one per Server, told of every session that opens and ends.
+/// Not thread-safe. Does nothing where the C library has no malloc_trim (the trim function is null).
+class HeapTrimmer final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HeapTrimmer)
+public:
+    /// Returns true when memory was given back (malloc_trim's answer).
+    using TrimFunction = std::function<bool()>;
+
+    struct Tuning
+    {
+        int minDrop = 1000;      ///< sessions ended since the high-water mark that make a trim worth it
+        int minPeakForZero = 64; ///< a drop to zero counts only after at least this many sessions
+        std::chrono::milliseconds quiet{2000};     ///< no session end for this long: the wave is over
+        std::chrono::milliseconds maxDelay{10000}; ///< trim at the latest this long after the drop
+    };
+
+    /// `trim`: defaults to malloc_trim(0) with glibc, null elsewhere.
+    explicit HeapTrimmer(QObject *parent = nullptr);
+    HeapTrimmer(Tuning tuning, TrimFunction trim, QObject *parent = nullptr);
+    ~HeapTrimmer() override;
+
+    void sessionOpened();
+    void sessionClosed();
+
+    int liveSessions() const { return m_live; }
+    /// Trims done so far.
+    int trims() const { return m_trims; }
+
+Q_SIGNALS:
+    /// A trim ran (after it returned); `released` as malloc_trim answered.
+    void trimmed(bool released);
+
+private:
+    void trimNow();
+
+    Tuning m_tuning;
+    TrimFunction m_trim;
+    int m_live = 0;
+    int m_peak = 0; ///< live sessions' high-water mark since the last trim
+    int m_trims = 0;
+    QTimer m_timer;
+    QElapsedTimer m_pendingSince; ///< valid while a trim is pending
+};
+
+} // namespace Switchboard

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Proves that HeapTrimmer trims once a logout wave is over (a large drop of live sessions, or all of
+// them gone), never per session, not for a few sessions, and not later than its maximum delay while
+// sessions keep ending.
+#include "base/heaptrimmer.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using Switchboard::HeapTrimmer;
+using namespace std::chrono_literals;
+
+class tst_BaseHeapTrimmer : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void trimsOnceAfterAllSessionsEnded();
+    void trimsAfterLargeDrop();
+    void noTrimForFewSessions();
+    void churnDoesNotTrim();
+    void maxDelayBoundsTheWait();
+    void noTrimFunctionNoTimer();
+
+private:
+    static HeapTrimmer::Tuning tuning()
+    {
+        HeapTrimmer::Tuning t;
+        t.minDrop = 100;
+        t.minPeakForZero = 10;
+        t.quiet = 50ms;
+        t.maxDelay = 5000ms;
+        return t;
+    }
+};
+
+void tst_BaseHeapTrimmer::trimsOnceAfterAllSessionsEnded()
+{
+    int calls = 0;
+    HeapTrimmer trimmer(tuning(), [&calls] {
+        ++calls;
+        return true;
+    });
+    QSignalSpy trimmed(&trimmer, &HeapTrimmer::trimmed);
+    for (int i = 0; i < 20; ++i)
+        trimmer.sessionOpened();
+    for (int i = 0; i < 20; ++i)
+        trimmer.sessionClosed();
+    QCOMPARE(trimmer.liveSessions(), 0);
+    QCOMPARE(calls, 0); // not from within the session's end
+    QVERIFY(trimmed.wait(2000));
+    QCOMPARE(calls, 1);
+    QCOMPARE(trimmed.first().first().toBool(), true);
+    // Nothing more to trim until sessions come and go again.
+    trimmer.sessionOpened();
+    trimmer.sessionClosed();
+    QVERIFY(!trimmed.wait(200));
+    QCOMPARE(calls, 1);
+}
+
+void tst_BaseHeapTrimmer::trimsAfterLargeDrop()
+{
+    int calls = 0;
+    HeapTrimmer trimmer(tuning(), [&calls] {
+        ++calls;
+        return false;
+    });
+    QSignalSpy trimmed(&trimmer, &HeapTrimmer::trimmed);
+    for (int i = 0; i < 300; ++i)
+        trimmer.sessionOpened();
+    for (int i = 0; i < 99; ++i)
+        trimmer.sessionClosed();
+    QVERIFY(!trimmed.wait(200)); // a drop of 99 is not enough
+    trimmer.sessionClosed();
+    QVERIFY(trimmed.wait(2000));
+    QCOMPARE(calls, 1);
+    QCOMPARE(trimmer.liveSessions(), 200);
+    // The high-water mark is now 200: another 100 gone trim again, fewer do not.
+    for (int i = 0; i < 50; ++i)
+        trimmer.sessionClosed();
+    QVERIFY(!trimmed.wait(200));
+    for (int i = 0; i < 50; ++i)
+        trimmer.sessionClosed();
+    QVERIFY(trimmed.wait(2000));
+    QCOMPARE(calls, 2);
+}
+
+void tst_BaseHeapTrimmer::noTrimForFewSessions()
+{
+    int calls = 0;
+    HeapTrimmer trimmer(tuning(), [&calls] {
+        ++calls;
+        return true;
+    });
+    QSignalSpy trimmed(&trimmer, &HeapTrimmer::trimmed);
+    for (int i = 0; i < 9; ++i)
+        trimmer.sessionOpened();
+    for (int i = 0; i < 9; ++i)
+        trimmer.sessionClosed();
+    QVERIFY(!trimmed.wait(300));
+    QCOMPARE(calls, 0);
+}
+
+void tst_BaseHeapTrimmer::churnDoesNotTrim()
+{
+    // Sessions ending and new ones taking their place: the live count never drops, no trim.
+    int calls = 0;
+    HeapTrimmer trimmer(tuning(), [&calls] {
+        ++calls;
+        return true;
+    });
+    QSignalSpy trimmed(&trimmer, &HeapTrimmer::trimmed);
+    for (int i = 0; i < 50; ++i)
+        trimmer.sessionOpened();
+    for (int i = 0; i < 1000; ++i) {
+        trimmer.sessionClosed();
+        trimmer.sessionOpened();
+    }
+    QVERIFY(!trimmed.wait(300));
+    QCOMPARE(calls, 0);
+}
+
+void tst_BaseHeapTrimmer::maxDelayBoundsTheWait()
+{
+    // Sessions that keep ending every few ms postpone the trim only up to maxDelay.
+    HeapTrimmer::Tuning t = tuning();
+    t.quiet = 400ms;
+    t.maxDelay = 300ms;
+    int calls = 0;
+    HeapTrimmer trimmer(t, [&calls] {
+        ++calls;
+        return true;
+    });
+    for (int i = 0; i < 1000; ++i)
+        trimmer.sessionOpened();
+    QElapsedTimer clock;
+    clock.start();
+    for (int i = 0; i < 100; ++i)
+        trimmer.sessionClosed(); // the drop is reached here
+    // Keep ending one session every 20 ms, each would restart a plain quiet-period timer.
+    while (calls == 0 && clock.elapsed() < 3000) {
+        trimmer.sessionClosed();
+        QTest::qWait(20);
+    }
+    QCOMPARE(calls, 1);
+    QVERIFY2(clock.elapsed() < 1500, qPrintable(QString::number(clock.elapsed())));
+}
+
+void tst_BaseHeapTrimmer::noTrimFunctionNoTimer()
+{
+    HeapTrimmer trimmer(tuning(), {});
+    QSignalSpy trimmed(&trimmer, &HeapTrimmer::trimmed);
+    for (int i = 0; i < 200; ++i)
+        trimmer.sessionOpened();
+    for (int i = 0; i < 200; ++i)
+        trimmer.sessionClosed();
+    QVERIFY(!trimmed.wait(200));
+    QCOMPARE(trimmer.trims(), 0);
+}
+
+QTEST_GUILESS_MAIN(tst_BaseHeapTrimmer)
+#include "tst_base_heaptrimmer.moc"
