@@ -226,6 +226,9 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
             });
     d->resolver = std::make_unique<Xmpp::Resolver>(d->config);
     d->streams = std::make_unique<Stream::StreamRegistry>();
+    // Server links of ended sessions close on their own (a drain ping, the close handshake): their
+    // sockets and buffers are freed when they are gone, so a trim waits for them.
+    d->heapTrimmer.setSettling([streams = d->streams.get()] { return streams->closingLinks() > 0; });
     d->bosh = std::make_unique<Bosh::BoshEndpoint>(d->config, d->resolver.get(), &d->hub, d->streams.get());
     d->bosh->setLimits(d->limits.get());
     d->websocket =

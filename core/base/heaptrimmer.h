@@ -18,7 +18,9 @@ namespace Switchboard {
 /// (madvise(MADV_DONTNEED)), but it walks the whole heap, so it is never called per session or on
 /// a hot path: only once the number of live sessions has dropped by `minDrop` from its high-water
 /// mark, or to zero, and then after `quiet` without a further session end (a logout wave is trimmed
-/// once, when it is over), at most `maxDelay` after the drop was first seen.
+/// once, when it is over) and once what the ended sessions still hold is gone (setSettling(): their
+/// server links close on their own, with round trips to the server), at most `maxDelay` after the
+/// drop was first seen.
 ///
 /// Lives in the server's thread; one per Server, told of every session that opens and ends.
 /// Not thread-safe. Does nothing where the C library has no malloc_trim (the trim function is null).
@@ -35,7 +37,8 @@ public:
         int minDrop = 1000;      ///< sessions ended since the high-water mark that make a trim worth it
         int minPeakForZero = 64; ///< a drop to zero counts only after at least this many sessions
         std::chrono::milliseconds quiet{2000};     ///< no session end for this long: the wave is over
-        std::chrono::milliseconds maxDelay{10000}; ///< trim at the latest this long after the drop
+        std::chrono::milliseconds maxDelay{15000}; ///< trim at the latest this long after the drop
+        std::chrono::milliseconds followUp{1000};  ///< a second pass this long after the first (0: none)
     };
 
     /// `trim`: defaults to malloc_trim(0) with glibc, null elsewhere.
@@ -43,25 +46,32 @@ public:
     HeapTrimmer(Tuning tuning, TrimFunction trim, QObject *parent = nullptr);
     ~HeapTrimmer() override;
 
+    /// While `settling` returns true, ended sessions still hold memory that is on its way out (their
+    /// server links are closing): a due trim waits for it, checked every `quiet`, up to `maxDelay`.
+    void setSettling(std::function<bool()> settling) { m_settling = std::move(settling); }
+
     void sessionOpened();
     void sessionClosed();
 
     int liveSessions() const { return m_live; }
-    /// Trims done so far.
+    /// Trims done so far (a trim and its follow-up pass count once).
     int trims() const { return m_trims; }
 
 Q_SIGNALS:
-    /// A trim ran (after it returned); `released` as malloc_trim answered.
+    /// A trim pass ran (after it returned; the follow-up pass too); `released` as malloc_trim answered.
     void trimmed(bool released);
 
 private:
     void trimNow();
+    void runTrim();
 
     Tuning m_tuning;
     TrimFunction m_trim;
+    std::function<bool()> m_settling;
     int m_live = 0;
     int m_peak = 0; ///< live sessions' high-water mark since the last trim
     int m_trims = 0;
+    bool m_followUp = false; ///< a second pass is scheduled
     QTimer m_timer;
     QElapsedTimer m_pendingSince; ///< valid while a trim is pending
 };

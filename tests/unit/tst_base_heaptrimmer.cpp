@@ -20,6 +20,8 @@ private Q_SLOTS:
     void churnDoesNotTrim();
     void maxDelayBoundsTheWait();
     void noTrimFunctionNoTimer();
+    void waitsWhileSettling();
+    void followUpPass();
 
 private:
     static HeapTrimmer::Tuning tuning()
@@ -29,6 +31,7 @@ private:
         t.minPeakForZero = 10;
         t.quiet = 50ms;
         t.maxDelay = 5000ms;
+        t.followUp = 0ms;
         return t;
     }
 };
@@ -155,6 +158,77 @@ void tst_BaseHeapTrimmer::noTrimFunctionNoTimer()
         trimmer.sessionClosed();
     QVERIFY(!trimmed.wait(200));
     QCOMPARE(trimmer.trims(), 0);
+}
+
+void tst_BaseHeapTrimmer::waitsWhileSettling()
+{
+    // What the ended sessions hold (closing server links) is freed after their end: the trim waits
+    // for it, then runs once.
+    int calls = 0;
+    bool settling = true;
+    int checks = 0;
+    HeapTrimmer trimmer(tuning(), [&calls] {
+        ++calls;
+        return true;
+    });
+    trimmer.setSettling([&settling, &checks] {
+        ++checks;
+        return settling;
+    });
+    QSignalSpy trimmed(&trimmer, &HeapTrimmer::trimmed);
+    for (int i = 0; i < 20; ++i)
+        trimmer.sessionOpened();
+    for (int i = 0; i < 20; ++i)
+        trimmer.sessionClosed();
+    QTRY_VERIFY(checks >= 3); // asked again every quiet period
+    QCOMPARE(calls, 0);
+    settling = false;
+    QVERIFY(trimmed.wait(2000));
+    QCOMPARE(calls, 1);
+
+    // Not forever: maxDelay after the drop it trims anyway.
+    HeapTrimmer::Tuning t = tuning();
+    t.maxDelay = 300ms;
+    int boundedCalls = 0;
+    HeapTrimmer bounded(t, [&boundedCalls] {
+        ++boundedCalls;
+        return true;
+    });
+    bounded.setSettling([] { return true; });
+    QSignalSpy boundedTrimmed(&bounded, &HeapTrimmer::trimmed);
+    for (int i = 0; i < 20; ++i)
+        bounded.sessionOpened();
+    for (int i = 0; i < 20; ++i)
+        bounded.sessionClosed();
+    QVERIFY(boundedTrimmed.wait(3000));
+    QCOMPARE(boundedCalls, 1);
+}
+
+void tst_BaseHeapTrimmer::followUpPass()
+{
+    // A second pass follows the first after followUp, once per trim.
+    HeapTrimmer::Tuning t = tuning();
+    t.followUp = 300ms;
+    int calls = 0;
+    HeapTrimmer trimmer(t, [&calls] {
+        ++calls;
+        return true;
+    });
+    QSignalSpy trimmed(&trimmer, &HeapTrimmer::trimmed);
+    for (int i = 0; i < 20; ++i)
+        trimmer.sessionOpened();
+    for (int i = 0; i < 20; ++i)
+        trimmer.sessionClosed();
+    QVERIFY(trimmed.wait(2000));
+    QCOMPARE(calls, 1);
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(trimmed.wait(2000));
+    QCOMPARE(calls, 2);
+    QVERIFY(clock.elapsed() >= 250);
+    QCOMPARE(trimmer.trims(), 1);
+    QVERIFY(!trimmed.wait(600));
+    QCOMPARE(calls, 2);
 }
 
 QTEST_GUILESS_MAIN(tst_BaseHeapTrimmer)
