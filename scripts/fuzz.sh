@@ -14,7 +14,7 @@ cd "$root"
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(http_request bosh_body stanza_reader ws_frame proxy_header rest_request)
+[[ ${#targets[@]} -gt 0 ]] || targets=(http_request bosh_body stanza_reader ws_frame ws_wire proxy_header rest_request)
 build="${SWITCHBOARD_FUZZ_BUILD_DIR:-build-fuzz}"
 jobs="${JOBS:-2}"
 

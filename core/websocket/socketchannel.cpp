@@ -19,7 +19,8 @@ SocketChannel::SocketChannel(QWebSocket *socket, QTcpSocket *transport, WebSocke
     socket->setMaxAllowedIncomingFrameSize(quint64(WebSocketStream::maxIncomingMessage(config)));
     socket->setMaxAllowedIncomingMessageSize(quint64(WebSocketStream::maxIncomingMessage(config)));
     socket->setReadBufferSize(WebSocketStream::readBufferSize(config));
-    QObject::connect(socket, &QWebSocket::textMessageReceived, stream, &WebSocketStream::onText);
+    QObject::connect(socket, &QWebSocket::textMessageReceived, stream,
+                     [stream](const QString &message) { stream->onText(message.toUtf8()); });
     QObject::connect(socket, &QWebSocket::binaryMessageReceived, stream,
                      [stream](const QByteArray &) { stream->onBinary(); });
     QObject::connect(socket, &QWebSocket::pong, stream, [stream] { stream->onPong(); });

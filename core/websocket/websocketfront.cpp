@@ -8,7 +8,9 @@
 #include "stream/ownedstreams.h"
 #include "stream/streamregistry.h"
 #include "websocket/framing.h"
+#include "websocket/handshake.h"
 #include "websocket/socketchannel.h"
+#include "websocket/tcpchannel.h"
 #include "websocket/websocketstream.h"
 
 #include <QLoggingCategory>
@@ -41,15 +43,12 @@ QByteArray trimmedPath(QByteArray path)
 WebSocketFront::WebSocketFront(const Config &config, Xmpp::Resolver *resolver, Monitor::Hub *hub,
                                Stream::StreamRegistry *registry, QObject *parent)
     : QObject(parent), m_config(config), m_resolver(resolver), m_hub(hub), m_registry(registry),
-      m_server(QStringLiteral("Switchboard"), QWebSocketServer::NonSecureMode),
       m_secureServer(QStringLiteral("Switchboard"), QWebSocketServer::SecureMode),
       m_streams(new Stream::OwnedStreams(registry, kTickMs, this))
 {
-    for (QWebSocketServer *server : {&m_server, &m_secureServer}) {
-        server->setSupportedSubprotocols({QString::fromLatin1(kSubprotocol)});
-        server->setHandshakeTimeout(10000);
-        connect(server, &QWebSocketServer::newConnection, this, &WebSocketFront::accept);
-    }
+    m_secureServer.setSupportedSubprotocols({QString::fromLatin1(kSubprotocol)});
+    m_secureServer.setHandshakeTimeout(10000);
+    connect(&m_secureServer, &QWebSocketServer::newConnection, this, &WebSocketFront::accept);
     m_clock.start();
 }
 
@@ -90,13 +89,17 @@ bool WebSocketFront::handleUpgrade(QTcpSocket *socket, const Http::Request &head
         refuse(socket, 400, "the WebSocket subprotocol 'xmpp' is required (RFC 7395)");
         return true;
     }
+    if (!head.secure) {
+        acceptPlain(socket, head);
+        return true;
+    }
     socket->setParent(this);
     // Bounded from the start: what a client sends behind its handshake waits in this buffer until the
     // WebSocket exists (WebSocketStream sets the same size and its frame caps then).
     socket->setReadBufferSize(WebSocketStream::readBufferSize(m_config));
     // The TLS listener's sockets are encrypted already; QWebSocketServer only reads the handshake
-    // through them, in either mode.
-    (head.secure ? m_secureServer : m_server).handleConnection(socket);
+    // through them.
+    m_secureServer.handleConnection(socket);
     // QWebSocketServer starts no handshake timer for a socket given to handleConnection(): until the
     // WebSocket exists (accept()), this deadline closes a connection whose handshake goes nowhere.
     auto *deadline = new QTimer(socket);
@@ -131,11 +134,54 @@ QTcpSocket *WebSocketFront::handshakeCompleted(const QWebSocket *webSocket)
     return nullptr;
 }
 
-void WebSocketFront::refuse(QTcpSocket *socket, int status, const QByteArray &reason)
+void WebSocketFront::acceptPlain(QTcpSocket *socket, const Http::Request &head)
+{
+    if (const std::optional<Handshake::Refusal> refusal = Handshake::check(head)) {
+        refuse(socket, refusal->status, refusal->reason, refusal->headers);
+        return;
+    }
+    // The HTTP front hands the socket over once the whole head is in it, unread.
+    if (!Handshake::consumeHead(socket, qMax<qint64>(m_config.maxHeaderSize, 1024) + 4)) {
+        refuse(socket, 400, "incomplete WebSocket handshake");
+        return;
+    }
+    socket->write(Handshake::switchingProtocols(head.header("sec-websocket-key").trimmed()));
+    socket->flush();
+    WebSocketStream::Context context;
+    context.client.id = newId();
+    context.client.transport = Monitor::Transport::WebSocket;
+    // Behind trusted proxies, the client they name (docs/PROXIES.md).
+    context.client.address = head.peerAddress.isNull() ? socket->peerAddress() : head.peerAddress;
+    context.client.userAgent = QString::fromUtf8(head.header("user-agent"));
+    context.client.secure = false;
+    startStream(std::move(context), [this, socket](WebSocketStream *owner) {
+        return std::make_unique<TcpChannel>(socket, owner, this);
+    });
+}
+
+void WebSocketFront::startStream(
+    WebSocketStream::Context context,
+    const std::function<std::unique_ptr<Channel>(WebSocketStream *)> &makeChannel)
+{
+    context.resolver = m_resolver;
+    context.registry = m_registry;
+    context.limits = m_limits;
+    auto *stream = new WebSocketStream(
+        m_config, std::move(context), makeChannel,
+        [this](Stream::ClientStream *owner, const QString &name) -> std::unique_ptr<Stream::Upstream> {
+            return std::make_unique<Stream::LinkUpstream>(m_config, m_resolver, owner, name, m_registry,
+                                                          m_hub);
+        },
+        [this] { return m_clock.elapsed(); }, m_hub);
+    m_streams->adopt(stream);
+}
+
+void WebSocketFront::refuse(QTcpSocket *socket, int status, const QByteArray &reason,
+                            const QByteArray &headers)
 {
     qCDebug(lcWs) << "refused WebSocket upgrade:" << status << reason;
     socket->setParent(this);
-    socket->write(Http::ResponseWriter::refusal(status, reason));
+    socket->write(Http::ResponseWriter::refusal(status, reason, headers));
     socket->disconnectFromHost();
     if (socket->state() == QAbstractSocket::UnconnectedState)
         socket->deleteLater();
@@ -145,33 +191,19 @@ void WebSocketFront::refuse(QTcpSocket *socket, int status, const QByteArray &re
 
 void WebSocketFront::accept()
 {
-    for (QWebSocketServer *server : {&m_server, &m_secureServer}) {
-        while (QWebSocket *socket = server->nextPendingConnection()) {
-            QTcpSocket *transport = handshakeCompleted(socket);
-            WebSocketStream::Context context;
-            context.client.id = newId();
-            context.client.transport = Monitor::Transport::WebSocket;
-            // Behind trusted proxies the client is not the socket's peer (docs/PROXIES.md).
-            const QHostAddress forwarded = m_clientAddresses.take(transport);
-            context.client.address = forwarded.isNull() ? socket->peerAddress() : forwarded;
-            context.client.userAgent = QString::fromUtf8(socket->request().rawHeader("User-Agent"));
-            context.client.secure = socket->requestUrl().scheme() == QLatin1String("wss");
-            context.resolver = m_resolver;
-            context.registry = m_registry;
-            context.limits = m_limits;
-            auto *stream = new WebSocketStream(
-                m_config, context,
-                [socket, transport](WebSocketStream *owner) {
-                    return std::make_unique<SocketChannel>(socket, transport, owner);
-                },
-                [this](Stream::ClientStream *owner,
-                       const QString &name) -> std::unique_ptr<Stream::Upstream> {
-                    return std::make_unique<Stream::LinkUpstream>(m_config, m_resolver, owner, name,
-                                                                  m_registry, m_hub);
-                },
-                [this] { return m_clock.elapsed(); }, m_hub);
-            m_streams->adopt(stream);
-        }
+    while (QWebSocket *socket = m_secureServer.nextPendingConnection()) {
+        QTcpSocket *transport = handshakeCompleted(socket);
+        WebSocketStream::Context context;
+        context.client.id = newId();
+        context.client.transport = Monitor::Transport::WebSocket;
+        // Behind trusted proxies the client is not the socket's peer (docs/PROXIES.md).
+        const QHostAddress forwarded = m_clientAddresses.take(transport);
+        context.client.address = forwarded.isNull() ? socket->peerAddress() : forwarded;
+        context.client.userAgent = QString::fromUtf8(socket->request().rawHeader("User-Agent"));
+        context.client.secure = true;
+        startStream(std::move(context), [socket, transport](WebSocketStream *owner) {
+            return std::make_unique<SocketChannel>(socket, transport, owner);
+        });
     }
 }
 

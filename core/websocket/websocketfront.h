@@ -2,7 +2,9 @@
 #pragma once
 
 #include "base/config.h"
+#include "http/httpmessage.h"
 #include "monitor/hub.h"
+#include "websocket/websocketstream.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -16,9 +18,6 @@ class QTcpSocket;
 namespace Switchboard {
 class Limits;
 }
-namespace Switchboard::Http {
-struct Request;
-}
 namespace Switchboard::Stream {
 class OwnedStreams;
 class StreamRegistry;
@@ -29,11 +28,15 @@ class Resolver;
 
 namespace Switchboard::WebSocket {
 
-class WebSocketStream;
-
 /// XMPP over WebSocket (RFC 7395) on the HTTP port: the HTTP front offers it every upgrade request;
-/// it checks path, Origin (the same allowlist as BOSH CORS), Host and the `xmpp` subprotocol, refuses
-/// with an HTTP error before any XMPP is spoken, and hands accepted sockets to QWebSocketServer.
+/// it checks path, Origin (the same allowlist as BOSH CORS), Host and the `xmpp` subprotocol, and
+/// refuses with an HTTP error before any XMPP is spoken.
+///
+/// Accepted sockets take one of two paths. Plain ws:// (the plain listener): Switchboard's own RFC 6455
+/// handshake (websocket/handshake.h) and framing (TcpChannel over Wire::Decoder) on the QTcpSocket, so
+/// an idle stream costs little more than its state and messages stay UTF-8 bytes. wss:// (the TLS
+/// listener): QWebSocketServer::handleConnection() and a QWebSocket (SocketChannel) over the
+/// QSslSocket, where Qt's classes do their work next to the TLS session.
 class WebSocketFront final : public QObject
 {
     Q_OBJECT
@@ -57,8 +60,14 @@ public:
     static constexpr int kTickMs = 1000;
 
 private:
-    void refuse(QTcpSocket *socket, int status, const QByteArray &reason);
+    void refuse(QTcpSocket *socket, int status, const QByteArray &reason,
+                const Http::HeaderList &headers = {});
+    /// A plain ws:// upgrade: the handshake (RFC 6455 §4.2.2) answered here, then a TcpChannel.
+    void acceptPlain(QTcpSocket *socket, const Http::Request &head);
+    /// wss:// streams whose handshake QWebSocketServer completed.
     void accept();
+    void startStream(WebSocketStream::Context context,
+                     const std::function<std::unique_ptr<Channel>(WebSocketStream *)> &makeChannel);
     /// Stops the handshake deadline of the socket `webSocket` was made from, and returns that socket
     /// (null when not found).
     QTcpSocket *handshakeCompleted(const QWebSocket *webSocket);
@@ -67,13 +76,12 @@ private:
     Xmpp::Resolver *m_resolver = nullptr;
     Monitor::Hub *m_hub = nullptr;
     Stream::StreamRegistry *m_registry = nullptr;
-    QWebSocketServer m_server;
-    /// For sockets from the TLS listener (already encrypted): the same handshake, but the request URL
-    /// is wss://, which is how a stream knows it is secure.
+    /// For sockets from the TLS listener (already encrypted): QWebSocketServer reads the handshake
+    /// through them.
     QWebSocketServer m_secureServer;
     Limits *m_limits = nullptr;
     Stream::OwnedStreams *m_streams; ///< owns and ticks the streams; lookups go through the registry
-    /// Sockets handed to QWebSocketServer, their deadlines. accept() also finds each WebSocket's own
+    /// wss:// sockets handed to QWebSocketServer, their deadlines. accept() also finds each WebSocket's own
     /// socket here (QWebSocket does not give it out).
     QHash<QTcpSocket *, QTimer *> m_handshakes;
     /// The client address the HTTP front found for each socket in m_handshakes (behind trusted proxies,

@@ -40,12 +40,11 @@ qint64 WebSocketStream::readBufferSize(const Config &config)
 
 // --- from the client ---
 
-void WebSocketStream::onText(const QString &message)
+void WebSocketStream::onText(QByteArrayView data)
 {
     m_active = true;
     if (m_state == State::Closed)
         return;
-    const QByteArray data = message.toUtf8();
     if (data.size() > m_config.wsMaxMessageSize) {
         refused(Limits::Limit::WsMaxMessageSize);
         fail(Condition::PolicyViolation, QStringLiteral("message too large"));

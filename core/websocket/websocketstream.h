@@ -22,10 +22,10 @@ namespace Switchboard::WebSocket {
 /// back. States follow the stream: waiting for <open/>, opening the server stream, open, closed.
 ///
 /// A Stream::ClientStream: the hub, the admission and the upstream's retirement are handled there.
-/// The client side is a Channel (a SocketChannel over a QWebSocket; a fake in unit tests) whose owner
-/// feeds what arrives into the on*() calls; the server side is an Upstream from the factory; time is
-/// the clock's (milliseconds), read by checkTimers(), which the front calls on its tick. So every rule
-/// is testable without a network.
+/// The client side is a Channel (a TcpChannel with Switchboard's own framing for ws://, a SocketChannel
+/// over a QWebSocket for wss://; a fake in unit tests) that feeds what arrives into the on*() calls; the
+/// server side is an Upstream from the factory; time is the clock's (milliseconds), read by checkTimers(),
+/// which the front calls on its tick. So every rule is testable without a network.
 ///
 /// Lives in its front's thread. finished() fires once; the front then deletes the stream (deleteLater).
 class WebSocketStream final : public Stream::ClientStream
@@ -50,14 +50,15 @@ public:
     ~WebSocketStream() override;
 
     // What arrives from the client (the channel's owner calls these).
-    /// One text message: one framing element or stanza (RFC 7395 §3.3).
-    void onText(const QString &message);
+    /// One text message, UTF-8: one framing element or stanza (RFC 7395 §3.3).
+    void onText(QByteArrayView message);
     /// Binary messages carry no XMPP (RFC 7395 §3.2): unsupported-encoding.
     void onBinary();
     void onPong();
     /// Bytes left the socket: stanzas the client has all of are no longer ours to bounce.
     void onBytesWritten();
-    /// The WebSocket closed; `tooLarge`: Qt closed it itself over a frame or message above the cap.
+    /// The WebSocket closed; `tooLarge`: the channel closed it itself (1009) over a frame or message
+    /// above maxIncomingMessage().
     void onDisconnected(bool tooLarge);
 
     // The server side (Stream::UpstreamEvents).
@@ -80,13 +81,13 @@ public:
     /// Config::maxClientBacklog the stream ends.
     qint64 backlog() const { return m_channel ? m_channel->backlog() : 0; }
 
-    /// The most Qt may collect of one incoming frame or message before it closes the connection itself
+    /// The most a channel may collect of one incoming frame or message before it closes the connection
     /// (RFC 6455 §7.4.1, code 1009): `ws_max_message_size` plus a small margin, so a message a little
     /// over the cap still reaches the stream and gets a `policy-violation` stream error.
     static qint64 maxIncomingMessage(const Config &config);
-    /// The read buffer of every WebSocket's socket: one whole frame (header included) or the opening
-    /// handshake, whichever is bigger. Qt reads a frame's payload only once all of it is buffered, so a
-    /// smaller buffer would stall a legal frame; a bigger one is memory a client could fill.
+    /// The read buffer of a wss:// stream's socket (QWebSocket): one whole frame (header included) or the
+    /// opening handshake, whichever is bigger. Qt reads a frame's payload only once all of it is buffered, so
+    /// a smaller buffer would stall a legal frame; a bigger one is memory a client could fill.
     static qint64 readBufferSize(const Config &config);
 
 private:

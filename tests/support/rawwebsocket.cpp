@@ -122,6 +122,9 @@ void RawWebSocket::parse()
         m_in.remove(0, offset + qsizetype(length));
         if (opcode == 0xA) {
             ++m_pongs;
+            m_lastPong = payload;
+        } else if (opcode == 0x8) {
+            m_closeCode = payload.size() >= 2 ? qFromBigEndian<quint16>(payload.constData()) : 1005;
         } else if (opcode == 0x1 || opcode == 0x0) {
             m_partial += payload;
             if (final) {
@@ -142,6 +145,31 @@ QByteArray RawWebSocket::nextText(int timeoutMs)
         },
         timeoutMs);
     return m_texts.isEmpty() ? QByteArray() : m_texts.takeFirst();
+}
+
+bool RawWebSocket::waitForClose(int timeoutMs)
+{
+    (void)QTest::qWaitFor(
+        [&] {
+            m_in += m_socket->readAll();
+            parse();
+            return m_closeCode >= 0 || !isOpen();
+        },
+        timeoutMs);
+    m_in += m_socket->readAll();
+    parse();
+    return m_closeCode >= 0;
+}
+
+bool RawWebSocket::waitForDisconnected(int timeoutMs)
+{
+    return QTest::qWaitFor(
+        [&] {
+            m_in += m_socket->readAll();
+            parse();
+            return m_socket->state() == QAbstractSocket::UnconnectedState;
+        },
+        timeoutMs);
 }
 
 QByteArray RawWebSocket::waitForText(const QByteArray &needle, int timeoutMs)

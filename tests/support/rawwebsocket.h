@@ -47,12 +47,22 @@ public:
     /// <open/>, SASL PLAIN, restart, bind, by matching text (enough for Prosody in tests). Sets jid().
     bool login(const QString &domain, const QString &user, const QString &password, const QString &resource);
 
+    /// Waits until the server's Close frame came (true) or the connection closed without one.
+    bool waitForClose(int timeoutMs = 10000);
+    /// Waits until the connection is closed (by either side).
+    bool waitForDisconnected(int timeoutMs = 10000);
+    /// The status code of the server's Close frame: -1 before one came, 1005 for one without a body.
+    int closeCode() const { return m_closeCode; }
+    /// The payload of the last Pong.
+    QByteArray lastPong() const { return m_lastPong; }
+
     bool isOpen() const { return m_socket->state() == QAbstractSocket::ConnectedState; }
     QString jid() const { return m_jid; }
     QTcpSocket &socket() { return *m_socket; }
 
 private:
-    /// Takes complete frames off the input: text messages into m_texts, pongs counted, close noted.
+    /// Takes complete frames off the input: text messages into m_texts, pongs counted, the Close's code
+    /// noted.
     void parse();
 
     std::unique_ptr<QTcpSocket> m_socket;
@@ -61,6 +71,8 @@ private:
     QByteArray m_partial;
     QList<QByteArray> m_texts;
     int m_pongs = 0;
+    int m_closeCode = -1;
+    QByteArray m_lastPong;
     QString m_jid;
 };
 

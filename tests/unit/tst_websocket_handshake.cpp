@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The WebSocket front's own handshake deadline over real loopback sockets: QWebSocketServer starts no
-// handshake timer for a socket given to handleConnection(), so a handshake that never completes must
-// be closed by the front, and one that completes must not be.
+// The WebSocket front's plain ws:// handshake (RFC 6455 §4.2.2) over real loopback sockets: the 101
+// with its Sec-WebSocket-Accept, refusals (426 naming the version spoken, 400), a head that is not
+// whole refused at once, and an established WebSocket outliving the HTTP request deadline.
 #include "base/config.h"
 #include "http/httpmessage.h"
 #include "monitor/hub.h"
@@ -40,8 +40,9 @@ class tst_WebSocketHandshake : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void unfinishedHandshakeClosedAtDeadline();
+    void unfinishedHeadRefused();
     void finishedHandshakeOutlivesDeadline();
+    void wrongVersionGets426();
 
 private:
     /// A connected pair on loopback: `client` is ours, the returned socket the server side (no parent).
@@ -82,7 +83,7 @@ QByteArray tst_WebSocketHandshake::upgradeBytes()
            "Sec-WebSocket-Protocol: xmpp\r\n\r\n";
 }
 
-void tst_WebSocketHandshake::unfinishedHandshakeClosedAtDeadline()
+void tst_WebSocketHandshake::unfinishedHeadRefused()
 {
     FrontRig rig;
     WebSocket::WebSocketFront &front = rig.front;
@@ -90,11 +91,15 @@ void tst_WebSocketHandshake::unfinishedHandshakeClosedAtDeadline()
     QTcpSocket client;
     QTcpSocket *server = connectPair(listener, client);
     QVERIFY(server);
-    // The head in the socket does not end (only part of it is there): Qt waits for the rest.
+    // The head in the socket does not end (only part of it is there): the HTTP front never hands such
+    // a socket over, and the front does not wait for the rest.
     client.write(upgradeBytes().first(60));
     QTRY_VERIFY(server->bytesAvailable() > 0);
     QVERIFY(front.handleUpgrade(server, upgradeHead()));
+    QByteArray answer;
     QTRY_COMPARE_WITH_TIMEOUT(client.state(), QAbstractSocket::UnconnectedState, 5000);
+    answer += client.readAll();
+    QVERIFY2(answer.startsWith("HTTP/1.1 400"), answer.constData());
     QCOMPARE(front.streamCount(), 0);
 }
 
@@ -111,12 +116,42 @@ void tst_WebSocketHandshake::finishedHandshakeOutlivesDeadline()
     QVERIFY(front.handleUpgrade(server, upgradeHead()));
     QByteArray answer;
     QTRY_VERIFY((answer += client.readAll()).contains("\r\n\r\n"));
-    QVERIFY2(answer.startsWith("HTTP/1.1 101"), answer.constData());
+    QVERIFY2(answer.startsWith("HTTP/1.1 101 Switching Protocols\r\n"), answer.constData());
+    // RFC 6455 §1.3's example key and its answer.
+    QVERIFY2(answer.contains("\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"),
+             answer.constData());
+    QVERIFY2(answer.contains("\r\nSec-WebSocket-Protocol: xmpp\r\n"), answer.constData());
+    QVERIFY2(!answer.contains("Sec-WebSocket-Extensions"), answer.constData());
     QTRY_COMPARE(front.streamCount(), 1);
     QTest::qWait(
         1500); // longer than the handshake deadline: the established WebSocket stays (not a condition)
     QCOMPARE(client.state(), QAbstractSocket::ConnectedState);
     QCOMPARE(front.streamCount(), 1);
+}
+
+void tst_WebSocketHandshake::wrongVersionGets426()
+{
+    FrontRig rig;
+    QTcpServer listener;
+    QTcpSocket client;
+    QTcpSocket *server = connectPair(listener, client);
+    QVERIFY(server);
+    QByteArray bytes = upgradeBytes();
+    bytes.replace("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 8");
+    client.write(bytes);
+    QTRY_COMPARE(server->bytesAvailable(), bytes.size());
+    Http::Request head = upgradeHead();
+    for (auto &[name, value] : head.headers) {
+        if (name == "sec-websocket-version")
+            value = "8";
+    }
+    QVERIFY(rig.front.handleUpgrade(server, head));
+    QByteArray answer;
+    QTRY_VERIFY((answer += client.readAll()).contains("\r\n\r\n"));
+    // RFC 6455 §4.2.2 item 4: 426 and the version this server speaks.
+    QVERIFY2(answer.startsWith("HTTP/1.1 426"), answer.constData());
+    QVERIFY2(answer.contains("\r\nSec-WebSocket-Version: 13\r\n"), answer.constData());
+    QCOMPARE(rig.front.streamCount(), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_WebSocketHandshake)

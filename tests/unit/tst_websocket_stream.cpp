@@ -111,7 +111,7 @@ struct Fixture
     void open()
     {
         make();
-        stream->onText(QString::fromUtf8(kOpen));
+        stream->onText(kOpen);
         Xmpp::StreamHeader header;
         header.id = QStringLiteral("s1");
         header.from = QStringLiteral("example.com");
@@ -158,7 +158,7 @@ void tst_WebSocketStream::openStartsTheServerStream()
     Fixture f;
     f.make();
     QCOMPARE(f.upstreamsMade, 0); // nothing before the client's <open/>
-    f.stream->onText(QString::fromUtf8(kOpen));
+    f.stream->onText(kOpen);
     QCOMPARE(f.upstreamsMade, 1);
     QCOMPARE(f.upstream->calls, QStringList{QStringLiteral("open")});
     QCOMPARE(f.upstream->params.domain, QStringLiteral("example.com"));
@@ -180,7 +180,7 @@ void tst_WebSocketStream::stanzasPassBothWays()
 {
     Fixture f;
     f.open();
-    f.stream->onText(QString::fromUtf8(kMessage));
+    f.stream->onText(kMessage);
     QCOMPARE(f.upstream->sent, QList<QByteArray>{kMessage});
     f.stream->upstreamElement(f.stream->id(), kMessage);
     QCOMPARE(f.lastSent(), kMessage);
@@ -195,7 +195,7 @@ void tst_WebSocketStream::restartAfterSaslIsANewOpen()
     f.stream->upstreamElement(f.stream->id(),
                               "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>"); // SASL done
     // RFC 7395 §3.7: the client restarts with a new <open/>; the server stream restarts, no new link.
-    f.stream->onText(QString::fromUtf8(kOpen));
+    f.stream->onText(kOpen);
     QCOMPARE(f.upstreamsMade, 1);
     QCOMPARE(f.upstream->calls, (QStringList{QStringLiteral("open"), QStringLiteral("restart:en")}));
     const int before = int(f.channel->sent.size());
@@ -213,7 +213,7 @@ void tst_WebSocketStream::restartToAnotherDomainIsHostUnknown()
     QSignalSpy finished(f.stream.get(), &Stream::ClientStream::finished);
     QByteArray other = kOpen;
     other.replace("example.com", "elsewhere.example");
-    f.stream->onText(QString::fromUtf8(other));
+    f.stream->onText(other);
     QVERIFY(f.sentContains("<host-unknown"));
     QVERIFY(f.lastSent().startsWith("<close"));
     QVERIFY(f.channel->closed);
@@ -226,7 +226,7 @@ void tst_WebSocketStream::clientCloseEndsEverything()
     Fixture f;
     f.open();
     QSignalSpy finished(f.stream.get(), &Stream::ClientStream::finished);
-    f.stream->onText(QStringLiteral("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>"));
+    f.stream->onText("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>");
     // RFC 7395 §3.6: the server stream is closed, <close/> answers, then the WebSocket closes.
     QCOMPARE(f.upstream->calls.last(), QStringLiteral("close"));
     QVERIFY(f.lastSent().startsWith("<close"));
@@ -236,7 +236,7 @@ void tst_WebSocketStream::clientCloseEndsEverything()
     QCOMPARE(f.hub.sessionCount(), 0);
     // Nothing more goes out after the end.
     const int sent = int(f.channel->sent.size());
-    f.stream->onText(QString::fromUtf8(kMessage));
+    f.stream->onText(kMessage);
     QCOMPARE(f.channel->sent.size(), sent);
 }
 
@@ -297,7 +297,7 @@ void tst_WebSocketStream::stanzaBeforeOpenIsNotAuthorized()
 {
     Fixture f;
     f.make();
-    f.stream->onText(QString::fromUtf8(kMessage));
+    f.stream->onText(kMessage);
     QVERIFY(f.sentContains("<not-authorized"));
     QCOMPARE(f.upstreamsMade, 0);
     QVERIFY(f.stream->isFinished());
@@ -321,7 +321,7 @@ void tst_WebSocketStream::pingWhenQuiet()
     f.stream->checkTimers();
     QCOMPARE(f.channel->pings, 2);
     // A stanza from the client counts as activity: no ping for a while after it.
-    f.stream->onText(QString::fromUtf8(kMessage));
+    f.stream->onText(kMessage);
     f.stream->checkTimers();
     f.now += 29000;
     f.stream->checkTimers();
@@ -380,7 +380,7 @@ void tst_WebSocketStream::drainRedirectsNewStreams()
     Fixture f;
     f.registry.setDraining(true, QStringLiteral("wss://other.example/xmpp-websocket"));
     f.make();
-    f.stream->onText(QString::fromUtf8(kOpen));
+    f.stream->onText(kOpen);
     QCOMPARE(f.upstreamsMade, 0);
     QVERIFY(f.lastSent().startsWith("<close"));
     QVERIFY(f.lastSent().contains("see-other-uri='wss://other.example/xmpp-websocket'"));
@@ -388,7 +388,7 @@ void tst_WebSocketStream::drainRedirectsNewStreams()
     Fixture g;
     g.registry.setDraining(true);
     g.make();
-    g.stream->onText(QString::fromUtf8(kOpen));
+    g.stream->onText(kOpen);
     QVERIFY(g.sentContains("<system-shutdown"));
 }
 

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "websocket/channel.h"
+#include "websocket/wsframes.h"
+
+class QObject;
+class QTcpSocket;
+
+namespace Switchboard::WebSocket {
+
+class WebSocketStream;
+
+/// The Channel of a plain ws:// stream: Switchboard's own RFC 6455 framing (Wire::Decoder in,
+/// Wire::serverFrame out) straight on the QTcpSocket the HTTP front handed over, its handshake done.
+/// Messages reach the stream as UTF-8 bytes (no QString), and an idle stream keeps no buffer here.
+///
+/// Ownership: the socket becomes `stream`'s child. The channel belongs to the stream (which deletes it
+/// with itself); if the socket is still connected then, it passes to `lingerParent` (the front) and
+/// finishes the close handshake on its own (RFC 6455 §7.1.1: the client's Close is awaited, then the
+/// server closes TCP) within kCloseTimeoutMs, then is deleted. Works the same whether the socket is
+/// buffered or opened Unbuffered: it reads everything available at each readyRead and reads the
+/// backlog from bytesToWrite().
+///
+/// What arrives goes to the stream: text messages to onText(), binary to onBinary(), pongs to onPong(),
+/// the end of the connection to onDisconnected() (tooLarge when a frame or message went over
+/// WebSocketStream::maxIncomingMessage(), RFC 6455 §7.4.1 code 1009). Pings are answered here.
+/// Lives in the stream's thread.
+class TcpChannel final : public Channel, private Wire::Decoder::Sink
+{
+public:
+    /// The longest wait for the client's side of a close (its Close frame, its FIN), then the
+    /// connection is dropped.
+    static constexpr int kCloseTimeoutMs = 5000;
+
+    TcpChannel(QTcpSocket *socket, WebSocketStream *stream, QObject *lingerParent);
+    ~TcpChannel() override;
+    Q_DISABLE_COPY_MOVE(TcpChannel)
+
+    void sendText(const QByteArray &utf8) override;
+    void flush() override;
+    void ping() override;
+    void close() override;
+    void abort() override;
+    qint64 backlog() const override;
+
+private:
+    void readAvailable();
+    /// RFC 6455 §7.1.7: a Close frame with `code`, then the TCP connection ends without waiting.
+    void failConnection(Wire::CloseCode code);
+    void sendClose(Wire::CloseCode code);
+    /// Drops the connection kCloseTimeoutMs from the first call on, if it is still there.
+    void startCloseDeadline();
+    /// Tells the stream, once, that the connection is over.
+    void reportGone(bool tooLarge);
+    bool connected() const;
+
+    // Wire::Decoder::Sink
+    bool textMessage(QByteArrayView utf8) override;
+    bool binaryMessage() override;
+    bool ping(QByteArrayView payload) override;
+    bool pong() override;
+    bool closeReceived(quint16 code, QByteArrayView reason) override;
+
+    QTcpSocket *m_socket;
+    WebSocketStream *m_stream;
+    QObject *m_lingerParent;
+    Wire::Decoder m_decoder;
+    bool m_closeSent = false;
+    bool m_deadlineStarted = false;
+    bool m_reported = false; ///< onDisconnected() was called
+};
+
+} // namespace Switchboard::WebSocket
