@@ -127,8 +127,9 @@ void TcpChannel::failConnection(CloseCode code)
     if (!m_closeSent)
         sendClose(code);
     startCloseDeadline();
-    m_socket->disconnectFromHost();
+    // Before disconnectFromHost(), which may emit disconnected() at once.
     reportGone(code == CloseCode::TooBig);
+    m_socket->disconnectFromHost();
 }
 
 void TcpChannel::sendClose(CloseCode code)
@@ -239,8 +240,8 @@ bool TcpChannel::closeReceived(quint16 code, QByteArrayView)
     if (!m_closeSent)
         sendClose(CloseCode(code));
     startCloseDeadline();
-    m_socket->disconnectFromHost();
     reportGone(false);
+    m_socket->disconnectFromHost();
     return false;
 }
 
