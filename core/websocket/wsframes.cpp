@@ -86,6 +86,18 @@ bool Utf8Validator::feed(QByteArrayView bytes)
     const auto *p = reinterpret_cast<const quint8 *>(bytes.data());
     const quint8 *const end = p + bytes.size();
     while (p < end) {
+        if (m_needed == 0) {
+            // Mostly ASCII (XML markup): eight bytes at a time while no high bit is set.
+            while (end - p >= 8) {
+                quint64 word;
+                std::memcpy(&word, p, 8);
+                if (word & 0x8080808080808080ULL)
+                    break;
+                p += 8;
+            }
+            if (p == end)
+                break;
+        }
         const quint8 c = *p++;
         if (m_needed > 0) {
             if (c < m_low || c > m_high) {
@@ -138,6 +150,8 @@ bool Decoder::idle() const
 CloseCode Decoder::fail(CloseCode code)
 {
     m_finished = true;
+    m_headerSize = 0;
+    m_inPayload = false;
     m_message = QByteArray();
     m_control = QByteArray();
     return code;

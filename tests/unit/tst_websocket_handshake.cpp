@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The WebSocket front's plain ws:// handshake (RFC 6455 §4.2.2) over real loopback sockets: the 101
 // with its Sec-WebSocket-Accept, refusals (426 naming the version spoken, 400), a head that is not
-// whole refused at once, and an established WebSocket outliving the HTTP request deadline.
+// whole refused at once, and an established WebSocket outliving the HTTP request deadline. And the
+// wss:// path's own deadline: QWebSocketServer starts no handshake timer for a socket given to
+// handleConnection(), so a handshake that never completes must be closed by the front.
 #include "base/config.h"
 #include "http/httpmessage.h"
 #include "monitor/hub.h"
@@ -43,6 +45,7 @@ private Q_SLOTS:
     void unfinishedHeadRefused();
     void finishedHandshakeOutlivesDeadline();
     void wrongVersionGets426();
+    void unfinishedWssHandshakeClosedAtDeadline();
 
 private:
     /// A connected pair on loopback: `client` is ours, the returned socket the server side (no parent).
@@ -151,6 +154,26 @@ void tst_WebSocketHandshake::wrongVersionGets426()
     // RFC 6455 §4.2.2 item 4: 426 and the version this server speaks.
     QVERIFY2(answer.startsWith("HTTP/1.1 426"), answer.constData());
     QVERIFY2(answer.contains("\r\nSec-WebSocket-Version: 13\r\n"), answer.constData());
+    QCOMPARE(rig.front.streamCount(), 0);
+}
+
+void tst_WebSocketHandshake::unfinishedWssHandshakeClosedAtDeadline()
+{
+    FrontRig rig;
+    QTcpServer listener;
+    QTcpSocket client;
+    QTcpSocket *server = connectPair(listener, client);
+    QVERIFY(server);
+    // A socket of the TLS listener (QWebSocketServer reads through it; TLS itself plays no part here).
+    // The head in it does not end: Qt waits for the rest, until the front's deadline.
+    client.write(upgradeBytes().first(60));
+    QTRY_VERIFY(server->bytesAvailable() > 0);
+    Http::Request head = upgradeHead();
+    head.secure = true;
+    QVERIFY(rig.front.handleUpgrade(server, head));
+    QTest::qWait(300); // not yet the deadline (1 s): the connection is still there (not a condition)
+    QCOMPARE(client.state(), QAbstractSocket::ConnectedState);
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), QAbstractSocket::UnconnectedState, 5000);
     QCOMPARE(rig.front.streamCount(), 0);
 }
 
