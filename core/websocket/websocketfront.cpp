@@ -177,7 +177,7 @@ void WebSocketFront::startStream(
 }
 
 void WebSocketFront::refuse(QTcpSocket *socket, int status, const QByteArray &reason,
-                            const QByteArray &headers)
+                            const Http::HeaderList &headers)
 {
     qCDebug(lcWs) << "refused WebSocket upgrade:" << status << reason;
     socket->setParent(this);
