@@ -16,8 +16,8 @@ struct SocketInput
     bool drained = true; ///< no more input is known to wait: the next readyRead() tells when some does
 };
 
-/// Socket input and output of HTTP connections that leave the socket no buffer of its own once idle
-/// (internal to core/http; called on the socket's thread).
+/// Socket input and output of HTTP connections, and of the ws:// streams made from them, that leave the
+/// socket no buffer of its own once idle (called on the socket's thread).
 ///
 /// Qt keeps a socket's read and write chunks (16 and 32 KiB) for the socket's life once used, even
 /// when empty; Qt 6.4 makes an accepted socket buffered whatever its open mode (only connectToHost()

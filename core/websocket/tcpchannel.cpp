@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "websocket/tcpchannel.h"
 
+#include "http/socketio.h"
 #include "websocket/websocketstream.h"
 
 #include <QLoggingCategory>
@@ -106,18 +107,24 @@ bool TcpChannel::connected() const
 
 void TcpChannel::readAvailable()
 {
-    char buffer[kReadChunk];
+    // Through Http::readInput(): it takes the socket's read buffer whole, so an idle stream keeps no
+    // Qt read chunk.
     while (m_socket->state() == QAbstractSocket::ConnectedState) {
-        const qint64 n = m_socket->read(buffer, sizeof buffer);
-        if (n <= 0)
-            return;
-        if (m_decoder.finished())
-            continue; // after the client's Close, or bad input: nothing more is read as frames
-        const CloseCode error = m_decoder.feed(QByteArrayView(buffer, n), *this);
-        if (error != CloseCode::None) {
-            failConnection(error);
+        const Http::SocketInput input = Http::readInput(m_socket, kReadChunk);
+        // After the client's Close, or bad input, nothing more is read as frames.
+        if (!input.data.isEmpty() && !m_decoder.finished()) {
+            const CloseCode error = m_decoder.feed(input.data, *this);
+            if (error != CloseCode::None) {
+                failConnection(error);
+                return;
+            }
+        }
+        if (input.closed) {
+            reportGone(false);
             return;
         }
+        if (input.data.isEmpty() || input.drained)
+            return;
     }
 }
 
@@ -135,7 +142,7 @@ void TcpChannel::failConnection(CloseCode code)
 void TcpChannel::sendClose(CloseCode code)
 {
     m_closeSent = true;
-    m_socket->write(Wire::closeFrame(code));
+    Http::writeOutput(m_socket, Wire::closeFrame(code));
     m_socket->flush();
 }
 
@@ -163,7 +170,7 @@ void TcpChannel::sendText(const QByteArray &utf8)
     // RFC 6455 §5.5.1: no data after a Close frame.
     if (m_closeSent || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
-    m_socket->write(Wire::serverFrame(Opcode::Text, utf8));
+    Http::writeOutput(m_socket, Wire::serverFrame(Opcode::Text, utf8));
 }
 
 void TcpChannel::flush()
@@ -175,7 +182,7 @@ void TcpChannel::ping()
 {
     if (m_closeSent || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
-    m_socket->write(Wire::serverFrame(Opcode::Ping, {}));
+    Http::writeOutput(m_socket, Wire::serverFrame(Opcode::Ping, {}));
     m_socket->flush();
 }
 
@@ -221,7 +228,7 @@ bool TcpChannel::ping(QByteArrayView payload)
 {
     // RFC 6455 §5.5.3: the Pong carries the Ping's application data.
     if (!m_closeSent) {
-        m_socket->write(Wire::serverFrame(Opcode::Pong, payload));
+        Http::writeOutput(m_socket, Wire::serverFrame(Opcode::Pong, payload));
         m_socket->flush();
     }
     return true;
