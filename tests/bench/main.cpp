@@ -49,6 +49,7 @@ struct Options
     bool idle = false;     ///< log in, then hold the sessions idle and report resident memory per session
     QUrl metricsUrl;       ///< Switchboard's /metrics: after the idle logout, wait for 0 sessions there
     double logoutTimeout = 120;
+    double settleTimeout = 30; ///< --idle: deadline for the memory to settle after the sessions drained
     double loginTimeout = 60;
 };
 
@@ -294,7 +295,7 @@ private:
         connect(m_metrics.get(), &HttpConnection::finished, this, [this](int status, const QByteArray &body) {
             m_serverSessions = status == 200 ? sessionsInMetrics(body) : -1;
             if (m_serverSessions == 0)
-                return reportIdle();
+                return settle();
             if (m_metricsClock.nsecsElapsed() > qint64(m_options.logoutTimeout * 1e9)) {
                 out() << "logout: Switchboard still counts " << m_serverSessions << " sessions after "
                       << m_options.logoutTimeout << " s (HTTP " << status << ")\n";
@@ -310,6 +311,33 @@ private:
         pollMetrics();
     }
 
+    /// Switchboard counts no session: wait until its resident memory stops falling (it hands freed heap
+    /// back to the kernel a few seconds after many sessions end), that is until it has not dropped by 1 %
+    /// for 5 s, or `--settle-timeout` s have passed.
+    void settle()
+    {
+        m_drainSeconds = m_metricsClock.nsecsElapsed() / 1e9;
+        if (m_options.pids.isEmpty())
+            return reportIdle();
+        m_settleClock.start();
+        m_lowestRss = rssKiB(m_options.pids.constFirst());
+        auto *timer = new QTimer(this);
+        connect(timer, &QTimer::timeout, this, [this, timer] {
+            const qint64 rss = rssKiB(m_options.pids.constFirst());
+            const qint64 elapsed = m_settleClock.elapsed();
+            if (rss < m_lowestRss - m_lowestRss / 100) {
+                m_lowestRss = rss;
+                m_lowestAt = elapsed;
+            }
+            if (elapsed - m_lowestAt >= 5000 || elapsed >= qint64(m_options.settleTimeout * 1000)) {
+                timer->stop();
+                m_settleSeconds = elapsed / 1000.0;
+                reportIdle();
+            }
+        });
+        timer->start(250);
+    }
+
     void pollMetrics()
     {
         const QByteArray path = m_options.metricsUrl.path(QUrl::FullyEncoded).toLatin1();
@@ -321,7 +349,9 @@ private:
         if (m_idleReported)
             return;
         m_idleReported = true;
-        const double drainSeconds = m_metricsClock.isValid() ? m_metricsClock.nsecsElapsed() / 1e9 : 0.0;
+        const double drainSeconds = m_drainSeconds >= 0        ? m_drainSeconds
+                                    : m_metricsClock.isValid() ? m_metricsClock.nsecsElapsed() / 1e9
+                                                               : 0.0;
         QList<qint64> rssAfter;
         for (qint64 pid : std::as_const(m_options.pids))
             rssAfter.append(rssKiB(pid));
@@ -361,17 +391,20 @@ private:
                           QLatin1Char(':') + QString::number(percent, 'f', 1);
         }
         if (m_options.metricsUrl.isValid() && !m_options.metricsUrl.isEmpty())
-            out() << QStringLiteral("Switchboard counted %1 sessions %2 s after the last logout\n")
+            out() << QStringLiteral("Switchboard counted %1 sessions %2 s after the last logout; its memory "
+                                    "settled %3 s later\n")
                          .arg(m_serverSessions)
-                         .arg(drainSeconds, 0, 'f', 2);
+                         .arg(drainSeconds, 0, 'f', 2)
+                         .arg(m_settleSeconds, 0, 'f', 2);
         const bool allClosed = m_closedCount == m_toClose.size();
         out() << "RESULT\tlabel=" << m_options.label << "\tmode=" << m_options.mode
               << "\tbosh_client=" << boshClientField() << "\tidle_sessions=" << m_active.size()
               << "\talive=" << alive << "\tlogin_failed=" << m_loginFailed << "\tkib_per_session=" << rssField
               << "\tlogged_out=" << m_closedCount << "\tlogout_s=" << QString::number(m_logoutSeconds, 'f', 2)
               << "\tserver_sessions_after_logout=" << m_serverSessions
-              << "\tdrain_s=" << QString::number(drainSeconds, 'f', 2) << "\trss_after_logout=" << afterField
-              << '\n';
+              << "\tdrain_s=" << QString::number(drainSeconds, 'f', 2)
+              << "\tsettle_s=" << QString::number(m_settleSeconds, 'f', 2)
+              << "\trss_after_logout=" << afterField << '\n';
         out().flush();
         const bool drained =
             !m_options.metricsUrl.isValid() || m_options.metricsUrl.isEmpty() || m_serverSessions == 0;
@@ -575,6 +608,11 @@ private:
     std::unique_ptr<HttpConnection> m_metrics;
     QElapsedTimer m_logoutClock;
     QElapsedTimer m_metricsClock;
+    QElapsedTimer m_settleClock;
+    qint64 m_lowestRss = 0; ///< KiB, the lowest RSS seen while settling
+    qint64 m_lowestAt = 0;  ///< ms into settling when it was seen
+    double m_drainSeconds = -1;
+    double m_settleSeconds = 0;
     QString m_firstError;
     qsizetype m_nextLogin = 0;
     qint64 m_loggedIn = 0;
@@ -667,6 +705,10 @@ int main(int argc, char **argv)
         opt("login-timeout", "give up on the logins still out when none has ended for this long", "s", "60");
     const auto logoutTimeout =
         opt("logout-timeout", "--idle: deadline for the logout and for the sessions to drain", "s", "120");
+    const auto settleTimeout = opt("settle-timeout",
+                                   "--idle: after the drain, the longest wait for the memory to stop falling "
+                                   "(it settles once it has not dropped by 1 % for 5 s)",
+                                   "s", "30");
     const QCommandLineOption idle(
         QStringLiteral("idle"),
         QStringLiteral("no messages: hold the sessions idle for --duration s after "
@@ -726,6 +768,7 @@ int main(int argc, char **argv)
         }
     }
     o.logoutTimeout = std::max(1.0, parser.value(logoutTimeout).toDouble());
+    o.settleTimeout = std::max(0.0, parser.value(settleTimeout).toDouble());
     o.loginTimeout = std::max(1.0, parser.value(loginTimeout).toDouble());
     for (const QString &p : parser.value(pids).split(QLatin1Char(','), Qt::SkipEmptyParts))
         o.pids.append(p.trimmed().toLongLong());

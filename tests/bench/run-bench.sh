@@ -349,7 +349,7 @@ summary msg
 if [[ -n "$idle_sizes" ]]; then
     echo
     echo "Idle sessions, each run on a freshly started Switchboard: median over $rounds round(s), spread in brackets."
-    echo "After logout: Switchboard's RSS once it counts no session any more, in % above its RSS before the first login."
+    echo "After logout: Switchboard's RSS once it counts no session any more and its memory has settled (no 1 % drop for 5 s, at most 30 s), in % above its RSS before the first login."
     echo
     echo "| idle run | sessions | logged in | alive after 5 s | Switchboard KiB / session | Prosody KiB / session | Switchboard after logout, % above start | logout s | drain s |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
