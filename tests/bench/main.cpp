@@ -49,7 +49,7 @@ struct Options
     bool idle = false;     ///< log in, then hold the sessions idle and report resident memory per session
     QUrl metricsUrl;       ///< Switchboard's /metrics: after the idle logout, wait for 0 sessions there
     double logoutTimeout = 120;
-    double settleTimeout = 30; ///< --idle: deadline for the memory to settle after the sessions drained
+    double settleTimeout = 45; ///< --idle: deadline for the memory to settle after the sessions drained
     double loginTimeout = 60;
 };
 
@@ -313,7 +313,7 @@ private:
 
     /// Switchboard counts no session: wait until its resident memory stops falling (it hands freed heap
     /// back to the kernel a few seconds after many sessions end), that is until it has not dropped by 1 %
-    /// for 5 s, or `--settle-timeout` s have passed.
+    /// for 10 s, or `--settle-timeout` s have passed.
     void settle()
     {
         m_drainSeconds = m_metricsClock.nsecsElapsed() / 1e9;
@@ -329,7 +329,7 @@ private:
                 m_lowestRss = rss;
                 m_lowestAt = elapsed;
             }
-            if (elapsed - m_lowestAt >= 5000 || elapsed >= qint64(m_options.settleTimeout * 1000)) {
+            if (elapsed - m_lowestAt >= 10000 || elapsed >= qint64(m_options.settleTimeout * 1000)) {
                 timer->stop();
                 m_settleSeconds = elapsed / 1000.0;
                 reportIdle();
@@ -707,8 +707,8 @@ int main(int argc, char **argv)
         opt("logout-timeout", "--idle: deadline for the logout and for the sessions to drain", "s", "120");
     const auto settleTimeout = opt("settle-timeout",
                                    "--idle: after the drain, the longest wait for the memory to stop falling "
-                                   "(it settles once it has not dropped by 1 % for 5 s)",
-                                   "s", "30");
+                                   "(it settles once it has not dropped by 1 % for 10 s)",
+                                   "s", "45");
     const QCommandLineOption idle(
         QStringLiteral("idle"),
         QStringLiteral("no messages: hold the sessions idle for --duration s after "

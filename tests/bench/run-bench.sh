@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Side-by-side benchmark on one fresh Prosody: direct TCP, Prosody's own BOSH and WebSocket, Switchboard's
+# Side-by-side benchmark on a fresh Prosody per round: direct TCP, Prosody's own BOSH and WebSocket, Switchboard's
 # BOSH, WebSocket and REST gateway, each at a fixed rate and saturated, in interleaved rounds; then idle
 # sessions at several sizes (resident memory per session, and memory after every session logged out) of
 # Switchboard's BOSH, WebSocket and REST sessions, each against a freshly started Switchboard.
@@ -84,8 +84,19 @@ trap 'exit 130' INT TERM
 
 c2s="$(free_port)"
 http="$(free_port)"
-prosody_pid="$(bash "$root/scripts/prosody-local.sh" --dir "$work/prosody" --c2s "$c2s" --http "$http" \
-    --bench-users "$users" --bench-password-prefix pass)"
+prosody_starts=0
+# Starts a fresh Prosody (stopping the one before, and waiting for it to go): each round begins with one, so
+# that what earlier rounds left in it (the idle runs' thousands of sessions, its garbage) does not slow the
+# direct-TCP baseline that every ratio is taken against.
+start_prosody() {
+    if [[ -n "$prosody_pid" ]]; then
+        kill "$prosody_pid" 2>/dev/null
+        for ((i = 0; i < 200; i++)); do kill -0 "$prosody_pid" 2>/dev/null || break; sleep 0.05; done
+    fi
+    prosody_pid="$(bash "$root/scripts/prosody-local.sh" --dir "$work/prosody-$((++prosody_starts))" --c2s "$c2s" \
+        --http "$http" --bench-users "$users" --bench-password-prefix pass)"
+}
+start_prosody
 
 switchboard_url="" switchboard_ws="" switchboard_rest="" switchboard_metrics="" switchboard_starts=0
 # Starts a fresh Switchboard in front of the Prosody (stopping the one before); sets the URLs, or
@@ -241,7 +252,10 @@ idle() {
 bosh_args=(--mode bosh --bosh-client strophe --strophe-idle-ms "$strophe_idle_ms")
 for ((round = 1; round <= rounds; round++)); do
     echo "# round $round: load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%H:%M:%SZ)"
-    [[ $round == 1 ]] || start_switchboard
+    if [[ $round != 1 ]]; then
+        start_prosody
+        start_switchboard
+    fi
     for r in "$rate" 0; do
         s="$duration"; [[ "$r" == 0 ]] && s="$sat_duration"
         [[ "$fronts" == *" tcp "* ]] &&
@@ -349,7 +363,7 @@ summary msg
 if [[ -n "$idle_sizes" ]]; then
     echo
     echo "Idle sessions, each run on a freshly started Switchboard: median over $rounds round(s), spread in brackets."
-    echo "After logout: Switchboard's RSS once it counts no session any more and its memory has settled (no 1 % drop for 5 s, at most 30 s), in % above its RSS before the first login."
+    echo "After logout: Switchboard's RSS once it counts no session any more and its memory has settled (no 1 % drop for 10 s, at most 45 s), in % above its RSS before the first login."
     echo
     echo "| idle run | sessions | logged in | alive after 5 s | Switchboard KiB / session | Prosody KiB / session | Switchboard after logout, % above start | logout s | drain s |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
