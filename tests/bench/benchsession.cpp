@@ -19,6 +19,35 @@ QByteArray escaped(const QString &text)
 {
     return text.toHtmlEscaped().replace(QLatin1Char('\''), QStringLiteral("&apos;")).toUtf8();
 }
+
+/// A BOSH response's payloads and <body/> attributes; `error` says why it cannot be used (an HTTP error,
+/// a malformed <body/>, a terminate). Read the same way by both BOSH clients.
+struct BoshResponse
+{
+    QList<Element> stanzas;
+    QXmlStreamAttributes attributes;
+    QString error;
+};
+
+BoshResponse readBoshResponse(int status, const QByteArray &body)
+{
+    BoshResponse response;
+    if (status != 200) {
+        response.error = QStringLiteral("HTTP status %1").arg(status);
+        return response;
+    }
+    StanzaSplitter splitter;
+    response.stanzas = splitter.feed(body);
+    if (splitter.hasError()) {
+        response.error = QStringLiteral("bad <body>: %1").arg(splitter.error());
+        return response;
+    }
+    response.attributes = splitter.rootAttributes();
+    if (response.attributes.value(QStringLiteral("type")) == QLatin1String("terminate"))
+        response.error =
+            QStringLiteral("BOSH terminate: %1").arg(response.attributes.value(QStringLiteral("condition")));
+    return response;
+}
 } // namespace
 
 const Element *Element::child(const QString &localName) const
@@ -470,15 +499,11 @@ void BoshSession::onResponse(HttpConnection *connection, int status, const QByte
             Qt::QueuedConnection);
         return finishClose();
     }
-    if (status != 200)
-        return fail(QStringLiteral("HTTP status %1").arg(status));
-    StanzaSplitter splitter;
-    const QList<Element> stanzas = splitter.feed(body);
-    if (splitter.hasError())
-        return fail(QStringLiteral("bad <body>: %1").arg(splitter.error()));
-    const QXmlStreamAttributes &attributes = splitter.rootAttributes();
-    if (attributes.value(QStringLiteral("type")) == QLatin1String("terminate"))
-        return fail(QStringLiteral("BOSH terminate: %1").arg(attributes.value(QStringLiteral("condition"))));
+    const BoshResponse response = readBoshResponse(status, body);
+    if (!response.error.isEmpty())
+        return fail(response.error);
+    const QList<Element> &stanzas = response.stanzas;
+    const QXmlStreamAttributes &attributes = response.attributes;
     if (!m_created) {
         m_sid = attributes.value(QStringLiteral("sid")).toLatin1();
         if (m_sid.isEmpty())
@@ -625,15 +650,11 @@ void StropheBoshSession::onResponse(HttpConnection *connection, int status, cons
             Qt::QueuedConnection);
         return finishClose();
     }
-    if (status != 200)
-        return fail(QStringLiteral("HTTP status %1").arg(status));
-    StanzaSplitter splitter;
-    const QList<Element> stanzas = splitter.feed(body);
-    if (splitter.hasError())
-        return fail(QStringLiteral("bad <body>: %1").arg(splitter.error()));
-    const QXmlStreamAttributes &attributes = splitter.rootAttributes();
-    if (attributes.value(QStringLiteral("type")) == QLatin1String("terminate"))
-        return fail(QStringLiteral("BOSH terminate: %1").arg(attributes.value(QStringLiteral("condition"))));
+    const BoshResponse response = readBoshResponse(status, body);
+    if (!response.error.isEmpty())
+        return fail(response.error);
+    const QList<Element> &stanzas = response.stanzas;
+    const QXmlStreamAttributes &attributes = response.attributes;
     if (!m_created) {
         m_sid = attributes.value(QStringLiteral("sid")).toLatin1();
         if (m_sid.isEmpty())
