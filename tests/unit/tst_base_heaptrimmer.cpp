@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Proves that HeapTrimmer trims once a logout wave is over (a large drop of live sessions, or all of
-// them gone), never per session, not for a few sessions, and not later than its maximum delay while
-// sessions keep ending.
+// them gone), never per session, not for a few sessions, a smaller drop, churn or without a trim
+// function, and not later than its maximum delay while sessions keep ending.
 #include "base/heaptrimmer.h"
 
 #include <QSignalSpy>
@@ -16,10 +16,9 @@ class tst_BaseHeapTrimmer : public QObject
 private Q_SLOTS:
     void trimsOnceAfterAllSessionsEnded();
     void trimsAfterLargeDrop();
-    void noTrimForFewSessions();
-    void churnDoesNotTrim();
+    void noTrim_data();
+    void noTrim();
     void maxDelayBoundsTheWait();
-    void noTrimFunctionNoTimer();
     void waitsWhileSettling();
     void followUpPass();
 
@@ -87,39 +86,42 @@ void tst_BaseHeapTrimmer::trimsAfterLargeDrop()
     QCOMPARE(calls, 2);
 }
 
-void tst_BaseHeapTrimmer::noTrimForFewSessions()
+void tst_BaseHeapTrimmer::noTrim_data()
 {
-    int calls = 0;
-    HeapTrimmer trimmer(tuning(), [&calls] {
-        ++calls;
-        return true;
-    });
-    QSignalSpy trimmed(&trimmer, &HeapTrimmer::trimmed);
-    for (int i = 0; i < 9; ++i)
-        trimmer.sessionOpened();
-    for (int i = 0; i < 9; ++i)
-        trimmer.sessionClosed();
-    QVERIFY(!trimmed.wait(300));
-    QCOMPARE(calls, 0);
+    // Each step opens (> 0) or closes (< 0) that many sessions.
+    QTest::addColumn<QList<int>>("steps");
+    QTest::addColumn<bool>("trimFunction");
+    QTest::newRow("fewer sessions than minPeakForZero") << QList<int>{9, -9} << true;
+    QTest::newRow("a drop just under minDrop") << QList<int>{300, -99} << true;
+    // Sessions ending and new ones taking their place: the live count never drops.
+    QList<int> churn{50};
+    for (int i = 0; i < 1000; ++i)
+        churn << -1 << 1;
+    QTest::newRow("churn") << churn << true;
+    QTest::newRow("no trim function, no timer") << QList<int>{200, -200} << false;
 }
 
-void tst_BaseHeapTrimmer::churnDoesNotTrim()
+void tst_BaseHeapTrimmer::noTrim()
 {
-    // Sessions ending and new ones taking their place: the live count never drops, no trim.
+    QFETCH(QList<int>, steps);
+    QFETCH(bool, trimFunction);
     int calls = 0;
-    HeapTrimmer trimmer(tuning(), [&calls] {
-        ++calls;
-        return true;
-    });
+    HeapTrimmer::TrimFunction trim;
+    if (trimFunction) {
+        trim = [&calls] {
+            ++calls;
+            return true;
+        };
+    }
+    HeapTrimmer trimmer(tuning(), trim);
     QSignalSpy trimmed(&trimmer, &HeapTrimmer::trimmed);
-    for (int i = 0; i < 50; ++i)
-        trimmer.sessionOpened();
-    for (int i = 0; i < 1000; ++i) {
-        trimmer.sessionClosed();
-        trimmer.sessionOpened();
+    for (const int step : std::as_const(steps)) {
+        for (int i = 0; i < qAbs(step); ++i)
+            step > 0 ? trimmer.sessionOpened() : trimmer.sessionClosed();
     }
     QVERIFY(!trimmed.wait(300));
     QCOMPARE(calls, 0);
+    QCOMPARE(trimmer.trims(), 0);
 }
 
 void tst_BaseHeapTrimmer::maxDelayBoundsTheWait()
@@ -146,18 +148,6 @@ void tst_BaseHeapTrimmer::maxDelayBoundsTheWait()
     }
     QCOMPARE(calls, 1);
     QVERIFY2(clock.elapsed() < 1500, qPrintable(QString::number(clock.elapsed())));
-}
-
-void tst_BaseHeapTrimmer::noTrimFunctionNoTimer()
-{
-    HeapTrimmer trimmer(tuning(), {});
-    QSignalSpy trimmed(&trimmer, &HeapTrimmer::trimmed);
-    for (int i = 0; i < 200; ++i)
-        trimmer.sessionOpened();
-    for (int i = 0; i < 200; ++i)
-        trimmer.sessionClosed();
-    QVERIFY(!trimmed.wait(200));
-    QCOMPARE(trimmer.trims(), 0);
 }
 
 void tst_BaseHeapTrimmer::waitsWhileSettling()
