@@ -18,7 +18,8 @@ class RawWebSocket
 public:
     enum class Transport { Plain, Tls };
     /// `receiveBuffer` > 0 makes the client a slow reader: the kernel's receive buffer (SO_RCVBUF) and
-    /// Qt's read buffer are set to about that size before connecting. With Transport::Tls, open()
+    /// Qt's read buffer are set to about that size before connecting. (With Transport::Tls only Qt's:
+    /// Qt sets socket options only on a socket it has connected.) With Transport::Tls, open()
     /// connects with TLS (wss://), verifying the certificate with this process's default configuration.
     explicit RawWebSocket(qint64 receiveBuffer = 0, Transport transport = Transport::Plain);
 
@@ -55,6 +56,8 @@ public:
     int closeCode() const { return m_closeCode; }
     /// The payload of the last Pong.
     QByteArray lastPong() const { return m_lastPong; }
+    /// How many Pongs came so far.
+    int pongs() const { return m_pongs; }
 
     bool isOpen() const { return m_socket->state() == QAbstractSocket::ConnectedState; }
     QString jid() const { return m_jid; }
@@ -67,6 +70,7 @@ private:
 
     std::unique_ptr<QTcpSocket> m_socket;
     bool m_tls = false;
+    qint64 m_receiveBuffer = 0;
     QByteArray m_in;
     QByteArray m_partial;
     QList<QByteArray> m_texts;
