@@ -25,6 +25,10 @@ public:
     virtual void abort() = 0;
     /// Bytes sent that have not left this process yet (the socket's buffers, TLS records included).
     virtual qint64 backlog() const = 0;
+    /// Bytes queued toward the client so far, in the units of backlog(), the frames the channel sends
+    /// on its own (Pongs, Pings, the Close) included: written() - backlog() have left this process, so
+    /// a message has left once that reaches the written() read right after its sendText().
+    virtual qint64 written() const = 0;
 };
 
 } // namespace Switchboard::WebSocket

@@ -31,11 +31,19 @@ SocketChannel::SocketChannel(QWebSocket *socket, QTcpSocket *transport, WebSocke
     });
 }
 
+template <typename Send> void SocketChannel::counted(Send send)
+{
+    // Qt queues a frame in the socket's buffer, so its growth is what the frame took.
+    const qint64 before = backlog();
+    send();
+    m_written += qMax<qint64>(0, backlog() - before);
+}
+
 void SocketChannel::sendText(const QByteArray &utf8)
 {
     if (!m_socket)
         return;
-    m_socket->sendTextMessage(QString::fromUtf8(utf8));
+    counted([&] { m_socket->sendTextMessage(QString::fromUtf8(utf8)); });
 }
 
 void SocketChannel::flush()
@@ -47,13 +55,13 @@ void SocketChannel::flush()
 void SocketChannel::ping()
 {
     if (m_socket)
-        m_socket->ping();
+        counted([&] { m_socket->ping(); });
 }
 
 void SocketChannel::close()
 {
     if (m_socket)
-        m_socket->close(QWebSocketProtocol::CloseCodeNormal);
+        counted([&] { m_socket->close(QWebSocketProtocol::CloseCodeNormal); });
 }
 
 void SocketChannel::abort()

@@ -28,10 +28,17 @@ public:
     void close() override;
     void abort() override;
     qint64 backlog() const override;
+    /// What the frames sent through this channel added to backlog() (QWebSocket's own Pongs are not
+    /// seen).
+    qint64 written() const override { return m_written; }
 
 private:
+    /// Runs `send` and counts what it added to backlog().
+    template <typename Send> void counted(Send send);
+
     QPointer<QWebSocket> m_socket;
     QPointer<QTcpSocket> m_transport;
+    qint64 m_written = 0;
 };
 
 } // namespace Switchboard::WebSocket

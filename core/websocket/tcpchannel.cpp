@@ -67,7 +67,7 @@ TcpChannel::TcpChannel(QTcpSocket *socket, WebSocketStream *stream, QObject *lin
     // read from the kernel.
     socket->setReadBufferSize(kReadChunk);
     QObject::connect(socket, &QTcpSocket::readyRead, stream, [this] { readAvailable(); });
-    QObject::connect(socket, &QTcpSocket::bytesWritten, stream, [stream] { stream->onBytesWritten(); });
+    QObject::connect(socket, &QTcpSocket::bytesWritten, stream, [this] { onBytesWritten(); });
     QObject::connect(socket, &QTcpSocket::disconnected, stream, [this] { reportGone(false); });
     // Frames may have come right behind the handshake. Not read here: the stream is still being made.
     if (socket->bytesAvailable() > 0)
@@ -83,12 +83,13 @@ TcpChannel::~TcpChannel()
         m_socket->deleteLater();
         return;
     }
-    // The stream is gone, the connection not yet: finish the close handshake without it.
+    // The stream is gone, the connection not yet: finish the close handshake without it. Wired first:
+    // writing the Close may meet a failed connection and end it at once.
+    QTcpSocket *socket = m_socket;
+    QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     if (!m_closeSent)
         sendClose(CloseCode::GoingAway);
     startCloseDeadline();
-    QTcpSocket *socket = m_socket;
-    QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     if (socket->state() == QAbstractSocket::ConnectedState) {
         auto decoder = std::make_shared<Wire::Decoder>(std::move(m_decoder));
         QObject::connect(socket, &QTcpSocket::readyRead, socket,
@@ -109,6 +110,7 @@ void TcpChannel::readAvailable()
 {
     // Through Http::readInput(): it takes the socket's read buffer whole, so an idle stream keeps no
     // Qt read chunk.
+    m_readAgain = false;
     while (m_socket->state() == QAbstractSocket::ConnectedState) {
         const Http::SocketInput input = Http::readInput(m_socket, kReadChunk);
         // After the client's Close, or bad input, nothing more is read as frames.
@@ -123,9 +125,35 @@ void TcpChannel::readAvailable()
             reportGone(false);
             return;
         }
-        if (input.data.isEmpty() || input.drained)
+        if (input.data.isEmpty() || input.drained) {
+            // Not read while output waited: once it has gone (bytesWritten()), or the next readyRead().
+            m_readAgain = !input.drained;
             return;
+        }
     }
+}
+
+void TcpChannel::onBytesWritten()
+{
+    if (m_readAgain && m_socket->bytesToWrite() == 0)
+        readAvailable();
+    writePendingPong();
+    m_stream->onBytesWritten();
+}
+
+void TcpChannel::writePendingPong()
+{
+    if (!m_pendingPong || m_socket->bytesToWrite() > 0)
+        return;
+    if (!m_closeSent && m_socket->state() == QAbstractSocket::ConnectedState)
+        write(Wire::serverFrame(Opcode::Pong, *m_pendingPong));
+    m_pendingPong.reset();
+}
+
+void TcpChannel::write(const QByteArray &frame)
+{
+    m_written += frame.size();
+    Http::writeOutput(m_socket, frame);
 }
 
 void TcpChannel::failConnection(CloseCode code)
@@ -142,7 +170,8 @@ void TcpChannel::failConnection(CloseCode code)
 void TcpChannel::sendClose(CloseCode code)
 {
     m_closeSent = true;
-    Http::writeOutput(m_socket, Wire::closeFrame(code));
+    m_pendingPong.reset();
+    write(Wire::closeFrame(code));
     m_socket->flush();
 }
 
@@ -170,19 +199,21 @@ void TcpChannel::sendText(const QByteArray &utf8)
     // RFC 6455 §5.5.1: no data after a Close frame.
     if (m_closeSent || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
-    Http::writeOutput(m_socket, Wire::serverFrame(Opcode::Text, utf8));
+    write(Wire::serverFrame(Opcode::Text, utf8));
 }
 
 void TcpChannel::flush()
 {
     m_socket->flush();
+    // Qt signals no bytesWritten() from inside another: what drained here may not be announced.
+    writePendingPong();
 }
 
 void TcpChannel::ping()
 {
     if (m_closeSent || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
-    Http::writeOutput(m_socket, Wire::serverFrame(Opcode::Ping, {}));
+    write(Wire::serverFrame(Opcode::Ping, {}));
     m_socket->flush();
 }
 
@@ -226,10 +257,11 @@ bool TcpChannel::binaryMessage()
 
 bool TcpChannel::ping(QByteArrayView payload)
 {
-    // RFC 6455 §5.5.3: the Pong carries the Ping's application data.
+    // RFC 6455 §5.5.3: the Pong carries the Ping's application data, and only the most recent Ping
+    // needs one. While output waits, this one replaces any Pong still waiting.
     if (!m_closeSent) {
-        Http::writeOutput(m_socket, Wire::serverFrame(Opcode::Pong, payload));
-        m_socket->flush();
+        m_pendingPong = payload.toByteArray();
+        writePendingPong();
     }
     return true;
 }

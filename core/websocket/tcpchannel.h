@@ -4,6 +4,8 @@
 #include "websocket/channel.h"
 #include "websocket/wsframes.h"
 
+#include <optional>
+
 class QObject;
 class QTcpSocket;
 
@@ -24,8 +26,10 @@ class WebSocketStream;
 ///
 /// What arrives goes to the stream: text messages to onText(), binary to onBinary(), pongs to onPong(),
 /// the end of the connection to onDisconnected() (tooLarge when a frame or message went over
-/// WebSocketStream::maxIncomingMessage(), RFC 6455 §7.4.1 code 1009). Pings are answered here.
-/// Lives in the stream's thread.
+/// WebSocketStream::maxIncomingMessage(), RFC 6455 §7.4.1 code 1009). Pings are answered here: at
+/// once when nothing waits toward the client, else one Pong, for the most recent Ping (RFC 6455
+/// §5.5.3), waits here until the socket's output has gone, so a client that sends Pings without
+/// reading cannot make the output grow. Lives in the stream's thread.
 class TcpChannel final : public Channel, private Wire::Decoder::Sink
 {
 public:
@@ -43,9 +47,16 @@ public:
     void close() override;
     void abort() override;
     qint64 backlog() const override;
+    qint64 written() const override { return m_written; }
 
 private:
     void readAvailable();
+    /// The socket's output left for the kernel: the waiting Pong goes, input left unread is read.
+    void onBytesWritten();
+    /// Writes the waiting Pong if nothing else waits in the socket.
+    void writePendingPong();
+    /// Every frame goes out through here (written() counts it).
+    void write(const QByteArray &frame);
     /// RFC 6455 §7.1.7: a Close frame with `code`, then the TCP connection ends without waiting.
     void failConnection(Wire::CloseCode code);
     void sendClose(Wire::CloseCode code);
@@ -66,6 +77,9 @@ private:
     WebSocketStream *m_stream;
     QObject *m_lingerParent;
     Wire::Decoder m_decoder;
+    std::optional<QByteArray> m_pendingPong; ///< the payload of the latest Ping not answered yet
+    qint64 m_written = 0;
+    bool m_readAgain = false; ///< the last read left input unread while output waited (Http::readInput())
     bool m_closeSent = false;
     bool m_deadlineStarted = false;
     bool m_reported = false; ///< onDisconnected() was called

@@ -226,13 +226,11 @@ void WebSocketStream::sendText(const QByteArray &xml, bool isStanza)
         return;
     if (isStanza)
         forwarded(id(), Monitor::Direction::ToClient, xml);
-    // The channel buffers what we queue, so the growth of the backlog is what this message took;
-    // where it ends is how we tell later whether the client took all of it.
-    const qint64 before = backlog();
+    // Where the message ends in the channel's output is how we tell later whether the client took all
+    // of it: the channel's own frames (Pongs) count there too.
     m_channel->sendText(xml);
-    m_handed += qMax<qint64>(0, backlog() - before);
     if (isStanza)
-        m_inFlight.push_back({xml, m_handed});
+        m_inFlight.push_back({xml, m_channel->written()});
     m_channel->flush();
     forgetDelivered();
     if (isStanza && backlog() > m_config.maxClientBacklog)
@@ -241,7 +239,9 @@ void WebSocketStream::sendText(const QByteArray &xml, bool isStanza)
 
 void WebSocketStream::forgetDelivered()
 {
-    const qint64 delivered = m_handed - backlog();
+    if (!m_channel)
+        return;
+    const qint64 delivered = m_channel->written() - m_channel->backlog();
     while (!m_inFlight.empty() && m_inFlight.front().end <= delivered)
         m_inFlight.pop_front();
 }

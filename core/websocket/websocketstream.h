@@ -114,10 +114,9 @@ private:
     struct InFlight
     {
         QByteArray xml;
-        qint64 end = 0; ///< m_handed once all of it was handed to the channel
+        qint64 end = 0; ///< the channel's written() right after it was handed over
     };
     std::deque<InFlight> m_inFlight; ///< stanzas handed to the channel, possibly still in its buffer
-    qint64 m_handed = 0;             ///< bytes handed to the channel so far
     State m_state = State::AwaitOpen;
     QString m_domain;
     QString m_lang;

@@ -10,6 +10,7 @@
 #include "testmain.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTest>
 #include <QtEndian>
@@ -57,6 +58,7 @@ private Q_SLOTS:
 
     void fragmentedMessageWithPingInside();
     void pingGetsPongWithItsPayload();
+    void pingsFromANonReaderGetOnePendingPong();
     void framesRightBehindTheHandshake();
     void unmaskedFrameIs1002();
     void invalidUtf8Is1007();
@@ -128,6 +130,62 @@ void tst_WsWire::pingGetsPongWithItsPayload()
         },
         5000));
     QVERIFY(client.isOpen());
+}
+
+void tst_WsWire::pingsFromANonReaderGetOnePendingPong()
+{
+    // Another session, there before the flood and still served after it.
+    RawWebSocket other;
+    QVERIFY(other.open(m_server->port(), m_path));
+    QVERIFY(other.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                        m_prosody.password(QStringLiteral("alice")), QStringLiteral("other")));
+
+    // A client with a small receive buffer sends Pings and reads nothing: twice as many Pong bytes as
+    // the kernel's buffers can hold (Switchboard's send buffer grows to tcp_wmem's maximum at most).
+    constexpr qint64 kReceiveBuffer = 4096;
+    constexpr int kPongSize = 127; // 2 header bytes and 125 of the Ping's application data
+    qint64 sendBufferMax = 4 * 1024 * 1024;
+    QFile wmem(QStringLiteral("/proc/sys/net/ipv4/tcp_wmem"));
+    if (wmem.open(QIODevice::ReadOnly))
+        sendBufferMax =
+            wmem.readAll().simplified().split(' ').value(2, QByteArray::number(sendBufferMax)).toLongLong();
+    // What the kernel (both sides, SO_RCVBUF counts double) and the client's read buffer can hold,
+    // plus the Pong that was partly written and the one kept for the last Ping.
+    const qint64 atMost = (sendBufferMax + 3 * kReceiveBuffer) / kPongSize + 2;
+    constexpr int kBatch = 1024;
+    const int pings = int(((2 * atMost) / kBatch + 1) * kBatch);
+    RawWebSocket flooder(kReceiveBuffer);
+    QVERIFY(flooder.open(m_server->port(), m_path));
+    QVERIFY(
+        flooder.sendText("<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='localhost' version='1.0'/>"));
+    QVERIFY(!flooder.waitForText("<stream:features").isEmpty());
+    const auto payload = [](int i) -> QByteArray { return QByteArray::number(i).rightJustified(125, '0'); };
+    for (int sent = 0; sent < pings;) {
+        QByteArray batch;
+        for (int i = 0; i < kBatch; ++i, ++sent)
+            batch += clientFrame(0x89, payload(sent));
+        QVERIFY2(flooder.send(batch), qPrintable(QString::number(sent)));
+    }
+    // RFC 6455 §5.5.3: Switchboard may answer only the most recent Ping, and keeps at most one Pong
+    // waiting while the client does not read: once it reads, the last Ping has its Pong, and no more
+    // Pongs came than the buffers on the way held.
+    flooder.socket().setReadBufferSize(0);
+    QVERIFY2(QTest::qWaitFor(
+                 [&] {
+                     (void)flooder.nextText(20); // reads what came
+                     return flooder.lastPong() == payload(pings - 1) || !flooder.isOpen();
+                 },
+                 20000),
+             flooder.lastPong().constData());
+    QVERIFY2(flooder.pongs() <= atMost,
+             qPrintable(QStringLiteral("%1 Pongs for %2 Pings").arg(flooder.pongs()).arg(pings)));
+    QVERIFY(flooder.isOpen());
+    QVERIFY(flooder.roundTrip());
+
+    const QByteArray stanza = "<message xmlns='jabber:client' type='chat' to='" + other.jid().toUtf8() +
+                              "' id='after-flood'><body>still here</body></message>";
+    QVERIFY(other.sendText(stanza));
+    QVERIFY(!other.waitForText("id='after-flood'").isEmpty());
 }
 
 void tst_WsWire::framesRightBehindTheHandshake()

@@ -24,19 +24,30 @@ struct FakeChannel final : WebSocket::Channel
     int pings = 0;
     bool closed = false;
     bool aborted = false;
-    qint64 stuck = 0; ///< bytes the client does not read: they stay in the backlog
+    qint64 stuck = 0;  ///< bytes the client does not read: they stay in the backlog
+    qint64 onWire = 0; ///< every frame's bytes so far, control frames included
     bool reading = true;
     void sendText(const QByteArray &utf8) override
     {
         sent.append(utf8);
+        put(utf8.size() + 4); // a frame header's worth more on the wire
+    }
+    /// A frame the channel sends on its own, as a Pong.
+    void sendControl(qint64 bytes) { put(bytes); }
+    /// The client reads `bytes` of what waits.
+    void clientReads(qint64 bytes) { stuck -= qMin(bytes, stuck); }
+    void put(qint64 bytes)
+    {
+        onWire += bytes;
         if (!reading)
-            stuck += utf8.size() + 4; // a frame header's worth more on the wire
+            stuck += bytes;
     }
     void flush() override {}
     void ping() override { ++pings; }
     void close() override { closed = true; }
     void abort() override { aborted = true; }
     qint64 backlog() const override { return stuck; }
+    qint64 written() const override { return onWire; }
 };
 
 /// What the server side was asked to do; outlives the upstream, which the stream deletes once closed.
@@ -151,6 +162,7 @@ private Q_SLOTS:
     void drainRedirectsNewStreams();
     void terminateWithConditionAndSeeOtherUri();
     void clientThatDoesNotReadIsCutOff();
+    void controlFramesDoNotHideADelivery();
 };
 
 void tst_WebSocketStream::openStartsTheServerStream()
@@ -432,6 +444,36 @@ void tst_WebSocketStream::clientThatDoesNotReadIsCutOff()
     for (const QByteArray &xml : std::as_const(f.upstream->sent))
         bounces += xml.contains("type='error'") || xml.contains("type=\"error\"");
     QCOMPARE(bounces, sent);
+}
+
+void tst_WebSocketStream::controlFramesDoNotHideADelivery()
+{
+    // A stanza, then a Pong the channel queues on its own behind it; the client reads the stanza but
+    // not the Pong. The stanza was delivered: when the stream is cut off later, it is not bounced.
+    Fixture f;
+    f.config.maxClientBacklog = 16384;
+    f.open();
+    f.channel->reading = false;
+    QSignalSpy noClient(&f.hub, &Monitor::Hub::noClient);
+    const auto message = [](int i) -> QByteArray {
+        return "<message xmlns='jabber:client' from='bob@example.com/x' to='a@example.com/r' type='chat' "
+               "id='m" +
+               QByteArray::number(i) + "'><body>" + QByteArray(3000, 'x') + "</body></message>";
+    };
+    f.stream->upstreamElement(f.stream->id(), message(0));
+    const qint64 first = f.channel->stuck;
+    f.channel->sendControl(127); // RFC 6455 §5.5.3: a Pong with 125 bytes of application data
+    f.channel->clientReads(first);
+    f.stream->onBytesWritten();
+    int sent = 1;
+    while (!f.stream->isFinished() && sent < 100)
+        f.stream->upstreamElement(f.stream->id(), message(sent++));
+    QVERIFY(f.stream->isFinished());
+    QVERIFY(f.channel->aborted);
+    // Every stanza but the first went back to its sender, the first did not.
+    QCOMPARE(noClient.size(), sent - 1);
+    for (const QList<QVariant> &args : std::as_const(noClient))
+        QVERIFY2(!args.at(2).toByteArray().contains("id='m0'"), args.at(2).toByteArray().constData());
 }
 
 QTEST_GUILESS_MAIN(tst_WebSocketStream)

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// TcpChannel, the ws:// Channel with Switchboard's own RFC 6455 framing, on a real loopback connection
+// under a WebSocketStream whose server side records nothing: the socket is freed when its connection
+// fails as the channel finishes the close alone, and a socket opened Unbuffered that announced the end
+// of its input while output waited is read again once the output has gone (the Http::readInput()
+// contract).
+#include "monitor/hub.h"
+#include "websocket/tcpchannel.h"
+#include "websocket/websocketstream.h"
+
+#include <QPointer>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+
+#include <sys/socket.h>
+
+using namespace Switchboard;
+using WebSocket::TcpChannel;
+using WebSocket::WebSocketStream;
+
+namespace {
+
+struct SilentUpstream final : Stream::Upstream
+{
+    void open(const OpenParams &) override {}
+    void restart(const QString &) override {}
+    void send(const QByteArray &) override {}
+    void close() override {}
+    bool isEncrypted() const override { return false; }
+    QString peer() const override { return QStringLiteral("127.0.0.1:5222"); }
+};
+
+/// A loopback connection: `channelSide` (connected with connectToHost(), which honours Unbuffered) is
+/// handed to a TcpChannel, `client` (accepted) plays the WebSocket client.
+struct Connection
+{
+    QTcpServer listener;
+    QObject lingerParent;
+    QTcpSocket *channelSide = new QTcpSocket(&lingerParent); // the stream's child while the channel has it
+    QTcpSocket *client = nullptr;
+    Config config;
+    Monitor::Hub hub;
+    std::unique_ptr<WebSocketStream> stream;
+
+    /// `clientReceiveBuffer` > 0: the client's kernel receive buffer, so that output soon waits.
+    bool connect(QIODevice::OpenMode mode, int clientReceiveBuffer = 0)
+    {
+        if (!listener.listen(QHostAddress::LocalHost))
+            return false;
+        if (clientReceiveBuffer > 0) {
+            // Accepted sockets take it from the listening one.
+            if (::setsockopt(int(listener.socketDescriptor()), SOL_SOCKET, SO_RCVBUF, &clientReceiveBuffer,
+                             sizeof clientReceiveBuffer) != 0)
+                return false;
+        }
+        channelSide->connectToHost(QHostAddress::LocalHost, listener.serverPort(), mode);
+        if (!channelSide->waitForConnected(5000) || !listener.waitForNewConnection(5000))
+            return false;
+        client = listener.nextPendingConnection();
+        return client != nullptr;
+    }
+
+    void makeStream()
+    {
+        WebSocketStream::Context context;
+        context.client.id = QStringLiteral("ws-1");
+        context.client.transport = Monitor::Transport::WebSocket;
+        stream = std::make_unique<WebSocketStream>(
+            config, context,
+            [this](WebSocketStream *s) {
+                return std::make_unique<TcpChannel>(channelSide, s, &lingerParent);
+            },
+            [](Stream::ClientStream *, const QString &) { return std::make_unique<SilentUpstream>(); },
+            [] { return qint64(0); }, &hub);
+    }
+};
+
+} // namespace
+
+class tst_WebSocketTcpChannel : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void socketOfAConnectionFailingAtTheCloseIsFreed();
+    void unbufferedInputIsReadAgainOnceOutputHasGone();
+};
+
+void tst_WebSocketTcpChannel::socketOfAConnectionFailingAtTheCloseIsFreed()
+{
+    Connection c;
+    QVERIFY(c.connect(QIODevice::ReadWrite));
+    c.makeStream();
+    QPointer<QTcpSocket> socket = c.channelSide;
+    // The client resets the connection (SO_LINGER 0: RST, RFC 793 §3.5). Before the event loop notices,
+    // the stream goes: the channel's Close frame (RFC 6455 §7.1.1) meets the reset as it is written.
+    const linger reset{1, 0};
+    QVERIFY(::setsockopt(int(c.client->socketDescriptor()), SOL_SOCKET, SO_LINGER, &reset, sizeof reset) ==
+            0);
+    c.client->abort();
+    c.stream.reset();
+    // Freed at once, not kept by the front until shutdown (the close deadline would only abort it).
+    QTRY_VERIFY_WITH_TIMEOUT(socket.isNull(), TcpChannel::kCloseTimeoutMs / 2);
+}
+
+void tst_WebSocketTcpChannel::unbufferedInputIsReadAgainOnceOutputHasGone()
+{
+    Connection c;
+    QVERIFY(c.connect(QIODevice::ReadWrite | QIODevice::Unbuffered, 4096));
+    c.channelSide->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, 4096);
+    c.makeStream();
+    QSignalSpy finished(c.stream.get(), &Stream::ClientStream::finished);
+    c.stream->onText("<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='example.com' version='1.0'/>");
+    Xmpp::StreamHeader header;
+    header.id = QStringLiteral("s1");
+    header.from = QStringLiteral("example.com");
+    header.version = QStringLiteral("1.0");
+    c.stream->upstreamOpened(c.stream->id(), header);
+    // More than the kernel's buffers take while the client does not read: the rest waits in the socket.
+    c.stream->upstreamElement(c.stream->id(), "<message xmlns='jabber:client' to='a@example.com/r'><body>" +
+                                                  QByteArray(256 * 1024, 'x') + "</body></message>");
+    QVERIFY(c.channelSide->bytesToWrite() > 0);
+    // The client ends its side. The channel is told, but does not read while its output waits (a read
+    // could only find the end, and Qt would drop the output with the connection).
+    QSignalSpy readyRead(c.channelSide, &QTcpSocket::readyRead);
+    QVERIFY(::shutdown(int(c.client->socketDescriptor()), SHUT_WR) == 0);
+    QVERIFY(readyRead.wait());
+    QVERIFY(finished.isEmpty());
+    // Once the client has read everything, the channel reads again and finds the end.
+    QByteArray received;
+    QVERIFY2(QTest::qWaitFor(
+                 [&] {
+                     received += c.client->readAll();
+                     return !finished.isEmpty();
+                 },
+                 5000),
+             qPrintable(QStringLiteral("%1 bytes received, %2 waiting")
+                            .arg(received.size())
+                            .arg(c.channelSide->bytesToWrite())));
+    QVERIFY(received.contains("</body></message>"));
+}
+
+QTEST_GUILESS_MAIN(tst_WebSocketTcpChannel)
+#include "tst_websocket_tcpchannel.moc"
