@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// setUnbufferedDescriptor(): a QTcpSocket or QSslSocket given a connected descriptor really is
+// unbuffered (input stays in the kernel until it is read, which Qt 6.4's setSocketDescriptor() alone
+// does not do), and the connection works both ways.
+#include "base/unbufferedsocket.h"
+
+#include "testmain.h"
+
+#include <QSignalSpy>
+#include <QSslSocket>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+
+#include <sys/ioctl.h>
+
+using namespace Switchboard;
+
+namespace {
+
+/// A listener that keeps accepted descriptors instead of making sockets of them.
+class DescriptorServer final : public QTcpServer
+{
+public:
+    QList<qintptr> accepted;
+
+protected:
+    void incomingConnection(qintptr descriptor) override { accepted.append(descriptor); }
+};
+
+int waitingInKernel(qintptr descriptor)
+{
+    int bytes = -1;
+    return ::ioctl(int(descriptor), FIONREAD, &bytes) == 0 ? bytes : -1;
+}
+
+} // namespace
+
+class tst_BaseUnbufferedSocket : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void inputStaysInTheKernelUntilRead_data();
+    void inputStaysInTheKernelUntilRead();
+};
+
+void tst_BaseUnbufferedSocket::inputStaysInTheKernelUntilRead_data()
+{
+    QTest::addColumn<bool>("tls");
+    QTest::newRow("QTcpSocket") << false;
+    QTest::newRow("QSslSocket (before STARTTLS)") << true;
+}
+
+void tst_BaseUnbufferedSocket::inputStaysInTheKernelUntilRead()
+{
+    QFETCH(bool, tls);
+    DescriptorServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    QTcpSocket peer;
+    peer.connectToHost(QHostAddress::LocalHost, server.serverPort());
+    QTRY_COMPARE(server.accepted.size(), 1);
+    QTRY_COMPARE(peer.state(), QAbstractSocket::ConnectedState);
+    const qintptr descriptor = server.accepted.first();
+
+    std::unique_ptr<QAbstractSocket> socket(tls ? static_cast<QAbstractSocket *>(new QSslSocket)
+                                                : new QTcpSocket);
+    QSignalSpy errors(socket.get(), &QAbstractSocket::errorOccurred);
+    QVERIFY(setUnbufferedDescriptor(socket.get(), descriptor));
+    QCOMPARE(socket->state(), QAbstractSocket::ConnectedState);
+    QCOMPARE(socket->socketDescriptor(), descriptor);
+    QVERIFY(socket->openMode() & QIODevice::Unbuffered);
+
+    QSignalSpy readyRead(socket.get(), &QIODevice::readyRead);
+    peer.write(QByteArray(100, 'x'));
+    QVERIFY(readyRead.wait(5000));
+    // Buffered, Qt would have moved the bytes into its own read buffer before readyRead().
+    QCOMPARE(waitingInKernel(descriptor), 100);
+    QCOMPARE(socket->read(1000), QByteArray(100, 'x'));
+    QCOMPARE(waitingInKernel(descriptor), 0);
+
+    socket->write("back");
+    QTRY_COMPARE(peer.bytesAvailable(), 4);
+    QCOMPARE(peer.readAll(), QByteArray("back"));
+    // The connect to no host that made the socket unbuffered left nothing behind (Qt's posted answer to
+    // it was delivered while the loop ran above).
+    QCOMPARE(errors.size(), 0);
+    QCOMPARE(socket->state(), QAbstractSocket::ConnectedState);
+}
+
+SWITCHBOARD_TEST_MAIN(tst_BaseUnbufferedSocket)
+#include "tst_base_unbufferedsocket.moc"
