@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "xmpp/serverlink.h"
 
+#include "base/plainsocket.h"
+#include "base/unbufferedsocket.h"
+#include "xmpp/bounce.h"
 #include "xmpp/xmlescape.h"
 
-#include "xmpp/bounce.h"
-
 #include <QBasicTimer>
+#include <QHostInfo>
 #include <QLoggingCategory>
 #include <QMetaObject>
 #include <QRandomGenerator>
@@ -20,6 +22,8 @@
 
 #include <array>
 
+#include <unistd.h>
+
 Q_LOGGING_CATEGORY(lcXmpp, "switchboard.xmpp", QtWarningMsg)
 Q_LOGGING_CATEGORY(lcTls, "switchboard.tls", QtWarningMsg)
 
@@ -31,6 +35,9 @@ constexpr QByteArrayView kTlsNs = "urn:ietf:params:xml:ns:xmpp-tls";
 constexpr QStringView kStreamsNs = u"http://etherx.jabber.org/streams";
 constexpr int kCloseGraceMs = 2000;
 constexpr qsizetype kReadChunk = 65536;
+// One address's connect(): QAbstractSocket's own limit, after which the next address is tried; the whole
+// way to an open stream is bounded by Config::connectTimeout.
+constexpr int kConnectAttemptMs = 30000;
 
 /// Does a <stream:features/> element offer STARTTLS (RFC 6120 §5.3.1)? Parsed properly rather than
 /// searched for, as prefixes are the server's choice; this runs once per connection.
@@ -98,15 +105,25 @@ struct ServerLink::Private
     Params params;
     State state = State::Idle;
     StanzaReader reader;
-    QSslSocket *socket = nullptr;
+    // The connection is on one of two sockets, never both. A plain-text link (noTlsDomains) runs on the
+    // raw descriptor for its whole life; a link that does STARTTLS starts there and hands the descriptor
+    // to a QSslSocket at <proceed/>. The QSslSocket (with the plain QTcpSocket and the connections it
+    // makes inside) is thus made only where TLS is spoken.
+    PlainSocket *plain = nullptr;
+    QSslSocket *tls = nullptr;
     QList<Target> targets;
     qsizetype nextTarget = 0;
+    QList<QHostAddress> addresses; // of the target being connected to, tried in order (empty once connected)
+    qsizetype nextAddress = 0;
+    quint16 port = 0;
+    int lookupId = -1; // QHostInfo lookup of the target's host name under way
     QString lastConnectError;
     QString peer;
     // Single-shot deadlines, stopped in ServerLink::timerEvent when they fire. QBasicTimer rather
-    // than QTimer: a link lives as long as its session, and three QTimer objects with their
-    // connections cost about 0.8 KB per session while none of them runs on an idle stream.
+    // than QTimer: a link lives as long as its session, and QTimer objects with their connections
+    // cost about 0.3 KB each per session while none of them runs on an idle stream.
     QBasicTimer deadline;     // Config::connectTimeout over resolve + connect + negotiate
+    QBasicTimer attempt;      // one address's connect() (kConnectAttemptMs), then the next address
     QBasicTimer closeGrace;   // close(): abort if the socket has not closed by then
     QBasicTimer readDeadline; // Config::serverReadTimeout for an unfinished element or an awaited header
     bool restarted = false;   // restart() was called: the stream is past SASL
@@ -128,6 +145,13 @@ struct ServerLink::Private
                state == State::AwaitingTlsFeatures;
     }
 
+    bool connected() const
+    {
+        if (plain)
+            return plain->state() == PlainSocket::State::Connected;
+        return tls && tls->state() == QAbstractSocket::ConnectedState;
+    }
+
     QByteArray header(const QString &lang) const
     {
         // RFC 6120 §4.7: to, version, xml:lang (and from when known) on the initiating header.
@@ -144,30 +168,73 @@ struct ServerLink::Private
 
     void write(const QByteArray &bytes)
     {
-        if (!socket)
+        qint64 waiting = 0;
+        if (plain) {
+            // Out now: what the kernel does not take waits in the socket and goes when it is writable.
+            // A failed send is reported from the event loop (errorOccurred), never from inside write().
+            plain->write(bytes);
+            waiting = plain->bytesToWrite();
+        } else if (tls) {
+            tls->write(bytes);
+            // Out now rather than on the next write notification: one loop round and two interest
+            // changes less per stanza, and less latency.
+            tls->flush();
+            // A failed write inside flush() reports the error at once, and that drops the socket.
+            if (!tls)
+                return;
+            waiting = tls->bytesToWrite();
+        } else {
             return;
-        socket->write(bytes);
-        // Out now rather than on the next write notification: one loop round and two interest
-        // changes less per stanza, and less latency.
-        socket->flush();
-        // A failed write inside flush() reports the error at once, and that drops the socket.
-        if (!socket)
-            return;
+        }
         // Every buffer is capped: a server that stops reading must not make us hold unbounded output.
-        if (socket->bytesToWrite() > 4 * qMax<qint64>(config.maxXmppBufferSize, 65536))
+        if (waiting > 4 * qMax<qint64>(config.maxXmppBufferSize, 65536))
             failLater(LinkFailure::ConnectionLost, {}, QStringLiteral("the server is not reading its input"));
     }
 
     void dropSocket()
     {
-        if (!socket)
-            return;
+        attempt.stop();
+        if (lookupId >= 0) {
+            QHostInfo::abortHostLookup(lookupId);
+            lookupId = -1;
+        }
         // The socket may be in the middle of emitting one of its own signals (we can get here from
         // readyRead): never delete it synchronously.
-        QObject::disconnect(socket, nullptr, q, nullptr);
-        socket->abort();
-        socket->deleteLater();
-        socket = nullptr;
+        if (plain) {
+            QObject::disconnect(plain, nullptr, q, nullptr);
+            plain->abort();
+            plain->deleteLater();
+            plain = nullptr;
+        }
+        if (tls) {
+            QObject::disconnect(tls, nullptr, q, nullptr);
+            tls->abort();
+            tls->deleteLater();
+            tls = nullptr;
+        }
+    }
+
+    /// Lets already written bytes (e.g. our own stream error or </stream:stream>) reach the server, then
+    /// closes: the socket leaves the link and deletes itself once closed, or after kCloseGraceMs.
+    void releaseSocket()
+    {
+        if (!connected()) {
+            dropSocket();
+            return;
+        }
+        if (plain) {
+            PlainSocket *s = std::exchange(plain, nullptr);
+            QObject::disconnect(s, nullptr, q, nullptr);
+            QObject::connect(s, &PlainSocket::disconnected, s, &QObject::deleteLater);
+            QTimer::singleShot(kCloseGraceMs, s, &QObject::deleteLater);
+            s->close();
+        } else {
+            QSslSocket *s = std::exchange(tls, nullptr);
+            QObject::disconnect(s, nullptr, q, nullptr);
+            QObject::connect(s, &QAbstractSocket::disconnected, s, &QObject::deleteLater);
+            QTimer::singleShot(kCloseGraceMs, s, &QObject::deleteLater);
+            s->disconnectFromHost();
+        }
     }
 
     void fail(LinkFailure failure, const QByteArray &streamError, const QString &reason)
@@ -178,19 +245,7 @@ struct ServerLink::Private
         state = State::Done;
         deadline.stop();
         queue.clear();
-        if (socket) {
-            if (socket->state() == QAbstractSocket::ConnectedState) {
-                // Let already written bytes (e.g. our own stream error) reach the server.
-                QObject::disconnect(socket, nullptr, q, nullptr);
-                QSslSocket *s = socket;
-                socket = nullptr;
-                QObject::connect(s, &QAbstractSocket::disconnected, s, &QObject::deleteLater);
-                QTimer::singleShot(kCloseGraceMs, s, &QObject::deleteLater);
-                s->disconnectFromHost();
-            } else {
-                dropSocket();
-            }
-        }
+        releaseSocket();
         Q_EMIT q->failed(failure, streamError, reason);
     }
 
@@ -202,41 +257,162 @@ struct ServerLink::Private
             Qt::QueuedConnection);
     }
 
+    /// The next target (RFC 6120 §3.2): its host name is looked up (A/AAAA) unless it is an address.
     void connectNext()
     {
         if (state != State::Connecting)
             return;
+        dropSocket();
         if (nextTarget >= targets.size()) {
             fail(LinkFailure::RemoteConnectionFailed, {},
                  QStringLiteral("could not connect to %1: %2").arg(params.domain, lastConnectError));
             return;
         }
         const Target target = targets.at(nextTarget++);
-        dropSocket();
         headerReceived = false;
         reader.reset();
-        socket = new QSslSocket(q);
-        QSslConfiguration tls = socket->sslConfiguration();
-        tls.setProtocol(QSsl::TlsV1_2OrLater);
-        if (!resolver->extraCaCertificates().isEmpty())
-            tls.addCaCertificates(resolver->extraCaCertificates());
-        tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
-        socket->setSslConfiguration(tls);
-        // RFC 6120 §13.7.2: the certificate must match the domain, not the host we connected to.
-        socket->setPeerVerifyName(params.domain);
+        port = target.port;
         peer = target.host.contains(u':') ? QString(u'[' + target.host + u"]:" + QString::number(target.port))
                                           : QString(target.host + u':' + QString::number(target.port));
-
-        QObject::connect(socket, &QAbstractSocket::connected, q, [this] {
-            // Without TCP_NODELAY, Nagle plus delayed ACKs add up to ~40 ms per round trip.
-            socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-            qCDebug(lcXmpp) << "connected to" << peer << "for" << params.domain;
-            state = State::AwaitingFeatures;
-            write(header(params.lang));
+        addresses.clear();
+        nextAddress = 0;
+        if (QHostAddress address; address.setAddress(target.host)) {
+            addresses.append(address);
+            connectNextAddress();
+            return;
+        }
+        qCDebug(lcXmpp) << "looking up" << target.host << "for" << params.domain;
+        lookupId = QHostInfo::lookupHost(target.host, q, [this](const QHostInfo &info) {
+            if (info.lookupId() != lookupId || state != State::Connecting)
+                return;
+            lookupId = -1;
+            if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
+                lastConnectError = peer + u": " + info.errorString();
+                qCDebug(lcXmpp) << "lookup failed:" << lastConnectError;
+                connectNext();
+                return;
+            }
+            addresses = info.addresses();
+            connectNextAddress();
         });
-        QObject::connect(socket, &QAbstractSocket::errorOccurred, q,
-                         [this](QAbstractSocket::SocketError error) { onSocketError(error); });
-        QObject::connect(socket, &QSslSocket::sslErrors, q, [this](const QList<QSslError> &errors) {
+    }
+
+    /// Tries the target's addresses in order, each for at most kConnectAttemptMs (as QAbstractSocket
+    /// did), then moves on to the next target.
+    void connectNextAddress()
+    {
+        while (state == State::Connecting && nextAddress < addresses.size()) {
+            const QHostAddress address = addresses.at(nextAddress++);
+            int error = 0;
+            plain = PlainSocket::connectTo(address, port, q, &error);
+            if (!plain) {
+                lastConnectError = peer + u": " + qt_error_string(error);
+                continue;
+            }
+            qCDebug(lcXmpp) << "connecting to" << address << "port" << port << "for" << params.domain;
+            QObject::connect(plain, &PlainSocket::connected, q, [this] {
+                attempt.stop();
+                addresses = {};
+                qCDebug(lcXmpp) << "connected to" << peer << "for" << params.domain;
+                state = State::AwaitingFeatures;
+                write(header(params.lang));
+            });
+            QObject::connect(plain, &PlainSocket::readyRead, q, [this] { onReadyRead(); });
+            QObject::connect(plain, &PlainSocket::errorOccurred, q, [this] { onPlainError(); });
+            QObject::connect(plain, &PlainSocket::disconnected, q, [this] { onPlainDisconnected(); });
+            attempt.start(kConnectAttemptMs, q);
+            return;
+        }
+        if (state == State::Connecting)
+            connectNext();
+    }
+
+    /// The attempt timer fired: this address does not answer; the next one is tried.
+    void attemptTimedOut()
+    {
+        if (state != State::Connecting || !plain)
+            return;
+        lastConnectError = peer + u": connection timed out";
+        qCDebug(lcXmpp) << "connect failed:" << lastConnectError;
+        dropSocket();
+        connectNextAddress();
+    }
+
+    void onPlainError()
+    {
+        const QString error = peer + u": " + plain->errorString();
+        if (state == State::Connecting) {
+            lastConnectError = error;
+            qCDebug(lcXmpp) << "connect failed:" << lastConnectError;
+            dropSocket();
+            connectNextAddress();
+            return;
+        }
+        if (state == State::Closing) {
+            finishClose();
+            return;
+        }
+        fail(negotiating() ? LinkFailure::RemoteConnectionFailed : LinkFailure::ConnectionLost, {}, error);
+    }
+
+    void onPlainDisconnected()
+    {
+        const QString error = plain->error() != 0 ? plain->errorString() : QString();
+        if (state == State::Connecting) { // a failed connect reports errorOccurred first
+            lastConnectError = peer + u": " + (error.isEmpty() ? QStringLiteral("connection closed") : error);
+            dropSocket();
+            connectNextAddress();
+            return;
+        }
+        dropSocket();
+        onDisconnected(error);
+    }
+
+    /// <proceed/> came (RFC 6120 §5.4.3.3): the TLS layer starts on the same TCP connection. The descriptor
+    /// goes from the plain socket to a QSslSocket, which verifies the certificate against the domain.
+    void startTls()
+    {
+        if (!plain || plain->bytesToWrite() > 0) {
+            // Nothing is written while <proceed/> is awaited: output still waiting would be lost.
+            fail(LinkFailure::RemoteConnectionFailed, {}, QStringLiteral("STARTTLS with output pending"));
+            return;
+        }
+        QObject::disconnect(plain, nullptr, q, nullptr);
+        const qintptr descriptor = plain->takeDescriptor();
+        plain->deleteLater(); // we are inside its readyRead()
+        plain = nullptr;
+
+        tls = new QSslSocket(q);
+        // Unbuffered: bytes go straight between the kernel and our reader, and only what the kernel does
+        // not take at once waits in Qt's write buffer, so an idle link keeps no buffer (a buffered
+        // socket keeps a 16 KiB read and a 32 KiB write chunk once used). QSslSocket passes the mode to
+        // its plain socket, which setUnbufferedDescriptor() makes hold for a descriptor given (before our
+        // connections: it moves the socket through states of its own). The differences are handled here:
+        // reads until 0 or -1 at each readyRead() (onReadyRead), a close after TLS reported by
+        // RemoteHostClosedError alone (onTlsError), and no bytesWritten() for direct writes (not used:
+        // backpressure reads bytesToWrite() after write()).
+        if (descriptor < 0 || !setUnbufferedDescriptor(tls, descriptor)) {
+            const QString why = descriptor < 0 ? QStringLiteral("no descriptor") : tls->errorString();
+            tls->deleteLater();
+            tls = nullptr;
+            if (descriptor >= 0)
+                ::close(int(descriptor)); // not taken: still ours
+            fail(LinkFailure::RemoteConnectionFailed, {},
+                 QStringLiteral("TLS with %1 failed: %2").arg(peer, why));
+            return;
+        }
+        QSslConfiguration configuration = tls->sslConfiguration();
+        configuration.setProtocol(QSsl::TlsV1_2OrLater);
+        if (!resolver->extraCaCertificates().isEmpty())
+            configuration.addCaCertificates(resolver->extraCaCertificates());
+        configuration.setPeerVerifyMode(QSslSocket::VerifyPeer);
+        tls->setSslConfiguration(configuration);
+        // RFC 6120 §13.7.2: the certificate must match the domain, not the host we connected to (also
+        // the SNI name).
+        tls->setPeerVerifyName(params.domain);
+        QObject::connect(tls, &QAbstractSocket::errorOccurred, q,
+                         [this](QAbstractSocket::SocketError error) { onTlsError(error); });
+        QObject::connect(tls, &QSslSocket::sslErrors, q, [this](const QList<QSslError> &errors) {
             // Never ignored (STYLE.md): the handshake fails and errorOccurred follows.
             QStringList texts;
             for (const QSslError &e : errors)
@@ -244,41 +420,25 @@ struct ServerLink::Private
             tlsErrors = texts.join(u"; ");
             qCWarning(lcTls) << "certificate of" << peer << "for" << params.domain << "refused:" << tlsErrors;
         });
-        QObject::connect(socket, &QSslSocket::encrypted, q, [this] {
+        QObject::connect(tls, &QSslSocket::encrypted, q, [this] {
             if (state != State::TlsHandshake)
                 return;
-            qCDebug(lcTls) << "TLS established with" << peer << socket->sessionCipher().name();
+            qCDebug(lcTls) << "TLS established with" << peer << tls->sessionCipher().name();
             state = State::AwaitingTlsFeatures;
             headerReceived = false;
             write(header(params.lang)); // RFC 6120 §5.4.3.3: a new stream over TLS
         });
-        QObject::connect(socket, &QIODevice::readyRead, q, [this] { onReadyRead(); });
-        QObject::connect(socket, &QAbstractSocket::disconnected, q, [this] { onDisconnected(); });
-        state = State::Connecting;
-        qCDebug(lcXmpp) << "connecting to" << peer << "for" << params.domain;
-        // Unbuffered: bytes go straight between the kernel and our reader, and only what the kernel does
-        // not take at once waits in Qt's write buffer, so an idle link keeps no buffer (a buffered
-        // socket keeps a 16 KiB read and a 32 KiB write chunk once used). QSslSocket passes the mode to
-        // its plain socket. The differences are handled here: reads until 0 or -1 at each readyRead()
-        // (onReadyRead), a close after TLS reported by RemoteHostClosedError alone (onSocketError), and
-        // no bytesWritten() for direct writes (not used: backpressure reads bytesToWrite() after write()).
-        socket->connectToHost(target.host, target.port, QIODevice::ReadWrite | QIODevice::Unbuffered);
+        QObject::connect(tls, &QIODevice::readyRead, q, [this] { onReadyRead(); });
+        QObject::connect(tls, &QAbstractSocket::disconnected, q, [this] { onDisconnected(); });
+        tls->startClientEncryption();
     }
 
-    void onSocketError(QAbstractSocket::SocketError error)
+    void onTlsError(QAbstractSocket::SocketError error)
     {
-        if (state == State::Connecting) {
-            lastConnectError = peer + u": " + socket->errorString();
-            qCDebug(lcXmpp) << "connect failed:" << lastConnectError;
-            // Try the next target from the event loop, not from inside the socket's signal.
-            QMetaObject::invokeMethod(
-                q, [this] { connectNext(); }, Qt::QueuedConnection);
-            return;
-        }
         if (state == State::TlsHandshake || error == QAbstractSocket::SslHandshakeFailedError) {
             fail(LinkFailure::RemoteConnectionFailed, {},
                  QStringLiteral("TLS with %1 failed: %2")
-                     .arg(peer, tlsErrors.isEmpty() ? socket->errorString() : tlsErrors));
+                     .arg(peer, tlsErrors.isEmpty() ? tls->errorString() : tlsErrors));
             return;
         }
         if (error == QAbstractSocket::RemoteHostClosedError) {
@@ -286,8 +446,8 @@ struct ServerLink::Private
             // the close with this error alone: once what is still decrypted has been read, it is the end.
             QMetaObject::invokeMethod(
                 q,
-                [this, closing = QPointer<QSslSocket>(socket)] {
-                    if (closing && closing == socket)
+                [this, closing = QPointer<QSslSocket>(tls)] {
+                    if (closing && closing == tls)
                         peerClosed();
                 },
                 Qt::QueuedConnection);
@@ -298,32 +458,32 @@ struct ServerLink::Private
             return;
         }
         fail(negotiating() ? LinkFailure::RemoteConnectionFailed : LinkFailure::ConnectionLost, {},
-             peer + u": " + socket->errorString());
+             peer + u": " + tls->errorString());
     }
 
-    void onDisconnected()
+    /// The connection ended (`error`: why, when it was not an orderly close).
+    void onDisconnected(const QString &error = {})
     {
         if (state == State::Closing) {
             finishClose();
             return;
         }
-        if (state == State::Connecting)
-            return; // errorOccurred moves on to the next target
         fail(negotiating() ? LinkFailure::RemoteConnectionFailed : LinkFailure::ConnectionLost, {},
-             QStringLiteral("%1 closed the connection without closing the stream").arg(peer));
+             error.isEmpty() ? QStringLiteral("%1 closed the connection without closing the stream").arg(peer)
+                             : peer + u": " + error);
     }
 
-    /// The server closed TCP (or reset it). What it sent before is handled first; then the link ends as
-    /// on disconnected(): an end of the close handshake, or a loss.
+    /// The server closed TCP under TLS (or reset it). What it sent before is handled first; then the link
+    /// ends as on disconnected(): an end of the close handshake, or a loss.
     void peerClosed()
     {
-        if (!socket || state == State::Done)
+        if (!tls || state == State::Done)
             return;
         QPointer<ServerLink> alive(q);
-        QSslSocket *closing = socket;
-        if (socket->bytesAvailable() > 0)
+        QSslSocket *closing = tls;
+        if (tls->bytesAvailable() > 0)
             onReadyRead();
-        if (!alive || socket != closing || state == State::Done)
+        if (!alive || tls != closing || state == State::Done)
             return;
         dropSocket();
         onDisconnected();
@@ -337,6 +497,24 @@ struct ServerLink::Private
         // A retired link has nothing left to do once its stream is closed.
         if (retired)
             q->deleteLater();
+    }
+
+    /// What one read from the current socket found: the plain socket reads the kernel; over TLS the
+    /// unbuffered QSslSocket reads what it decrypted (a short read means it has nothing more now).
+    PlainSocket::Input readSome()
+    {
+        if (plain)
+            return plain->read(kReadChunk);
+        PlainSocket::Input in;
+        std::array<char, kReadChunk> buffer;
+        const qint64 got = tls->read(buffer.data(), qint64(buffer.size()));
+        if (got < 0) {
+            in.closed = true;
+            return in;
+        }
+        in.data = QByteArray(buffer.data(), qsizetype(got));
+        in.drained = got < qint64(buffer.size());
+        return in;
     }
 
     void onReadyRead()
@@ -353,30 +531,28 @@ struct ServerLink::Private
                 readDeadline.start(qMax(1, config.serverReadTimeout) * 1000, q);
         });
         QList<StanzaReader::Event> events;
-        // The socket is unbuffered (see connectNext()): each readyRead() must be answered by reads until
-        // the kernel has nothing more, or the peer has closed (-1); Qt reports neither on its own. A short
-        // read means the kernel (or, over TLS, the socket's decrypted buffer) is empty: what comes later
-        // raises readyRead() again.
-        std::array<char, kReadChunk> buffer;
-        while (socket && state != State::Done) {
-            const qint64 got = socket->read(buffer.data(), qint64(buffer.size()));
-            if (got == 0)
-                break;
-            if (got < 0) { // the end of the stream: what came before it has been handled
+        // Neither socket buffers input (see startTls()): each readyRead() must be answered by reads until
+        // the kernel (or, over TLS, the socket's decrypted buffer) has nothing more, or the peer has
+        // closed; what comes later raises readyRead() again.
+        while ((plain || tls) && state != State::Done) {
+            const PlainSocket::Input in = readSome();
+            if (!in.data.isEmpty()) {
+                events.clear();
+                reader.feed(in.data, events);
+                for (const StanzaReader::Event &event : std::as_const(events)) {
+                    handle(event);
+                    // A slot may have closed or deleted us; at <proceed/> the socket changed.
+                    if (!alive || state == State::Done || state == State::TlsHandshake)
+                        return;
+                }
+            }
+            if (in.closed) { // the end of the stream: what came before it has been handled
+                const QString error = plain && plain->error() != 0 ? plain->errorString() : QString();
                 dropSocket();
-                onDisconnected();
+                onDisconnected(error);
                 return;
             }
-            const QByteArray data(buffer.data(), qsizetype(got));
-            events.clear();
-            reader.feed(data, events);
-            for (const StanzaReader::Event &event : std::as_const(events)) {
-                handle(event);
-                // A slot may have closed or deleted us.
-                if (!alive || state == State::Done || state == State::TlsHandshake)
-                    return;
-            }
-            if (got < qint64(buffer.size()))
+            if (in.drained)
                 break;
         }
     }
@@ -407,12 +583,7 @@ struct ServerLink::Private
                 write("</stream:stream>");
                 state = State::Done;
                 deadline.stop();
-                QSslSocket *s = socket;
-                socket = nullptr;
-                QObject::disconnect(s, nullptr, q, nullptr);
-                QObject::connect(s, &QAbstractSocket::disconnected, s, &QObject::deleteLater);
-                QTimer::singleShot(kCloseGraceMs, s, &QObject::deleteLater);
-                s->disconnectFromHost();
+                releaseSocket();
                 Q_EMIT q->streamClosed();
             }
             break;
@@ -431,7 +602,7 @@ struct ServerLink::Private
     {
         if (event.name == u"error" && event.ns == kStreamsNs) {
             const QString condition = streamErrorCondition(event.xml);
-            if (!(socket && socket->isEncrypted()) &&
+            if (!(tls && tls->isEncrypted()) &&
                 !config.noTlsDomains.contains(params.domain, Qt::CaseInsensitive)) {
                 // Before TLS anyone on the path can write to this stream, so what it says is not the
                 // server's word (RFC 6120 §5.4.3.3: knowledge obtained before TLS is not to be trusted).
@@ -471,7 +642,7 @@ struct ServerLink::Private
                 state = State::TlsHandshake;
                 // RFC 6120 §5.4.3.3: the TLS layer starts right after </proceed>; the old stream is gone.
                 reader.reset();
-                socket->startClientEncryption();
+                startTls();
             } else {
                 fail(LinkFailure::RemoteConnectionFailed, {}, QStringLiteral("server refused STARTTLS"));
             }
@@ -543,6 +714,9 @@ void ServerLink::timerEvent(QTimerEvent *event)
                     QStringLiteral("no stream with %1 within %2 s")
                         .arg(d->params.domain)
                         .arg(d->config.connectTimeout));
+    } else if (id == d->attempt.timerId()) {
+        d->attempt.stop();
+        d->attemptTimedOut();
     } else if (id == d->closeGrace.timerId()) {
         d->closeGrace.stop();
         d->finishClose();
@@ -635,17 +809,21 @@ void ServerLink::close()
     d->deadline.stop();
     d->readDeadline.stop();
     d->queue.clear();
-    if (!d->socket || d->socket->state() != QAbstractSocket::ConnectedState ||
-        d->state == State::Connecting) {
+    if (!d->connected() || d->state == State::Connecting) {
         d->state = State::Done;
         d->dropSocket();
         return;
     }
     // RFC 6120 §4.4: close our stream, let the bytes go out, then end TCP (no signals after close()).
     d->state = State::Closing;
-    d->socket->write("</stream:stream>");
-    d->socket->disconnectFromHost();
     d->closeGrace.start(kCloseGraceMs, this);
+    if (d->plain) {
+        d->plain->write("</stream:stream>");
+        d->plain->close(); // disconnected() follows once the bytes are out: finishClose()
+    } else {
+        d->tls->write("</stream:stream>");
+        d->tls->disconnectFromHost();
+    }
 }
 
 void ServerLink::retire(QObject *graveyard, std::function<void(const QByteArray &)> undeliverable)
@@ -657,7 +835,7 @@ void ServerLink::retire(QObject *graveyard, std::function<void(const QByteArray 
     // the server does (drain, then the close handshake).
     constexpr int kDrainMs = 3000;
     QTimer::singleShot(kDrainMs + kCloseGraceMs + 500, this, &QObject::deleteLater);
-    if (d->state != Private::State::Open || !d->restarted || !d->socket) {
+    if (d->state != Private::State::Open || !d->restarted || (!d->plain && !d->tls)) {
         close();
         if (d->state == Private::State::Done)
             deleteLater();
@@ -685,7 +863,7 @@ bool ServerLink::isOpen() const
 
 bool ServerLink::isEncrypted() const
 {
-    return d->socket && d->socket->isEncrypted();
+    return d->tls && d->tls->isEncrypted();
 }
 
 QString ServerLink::peerDescription() const

@@ -30,6 +30,10 @@ enum class LinkFailure {
 /// then passes stanzas both ways. Stream features after TLS are handed up as an ordinary element, so
 /// the client negotiates SASL and bind itself. Knows nothing about HTTP.
 ///
+/// The connection runs on a PlainSocket (the raw descriptor, no Qt socket object) while it is plain
+/// text: for the whole life of a link allowed without TLS, and up to <proceed/> for one that does
+/// STARTTLS, which then hands the descriptor to a QSslSocket (unbuffered, as the plain socket is).
+///
 /// Lives in the thread that created it. Signals fire from the event loop, never from inside a call.
 class ServerLink final : public QObject
 {

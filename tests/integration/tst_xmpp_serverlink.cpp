@@ -3,6 +3,7 @@
 // against a real Prosody it opens a stream, hands the features up, carries SASL, restarts (RFC 6120 §6.4.6),
 // binds and passes stanzas both ways; a scripted fake server covers the faults: stream errors, broken XML,
 // missing or failed TLS, stalls, lost TCP.
+#include "base/plainsocket.h"
 #include "prosodyfixture.h"
 #include "testclient.h"
 #include "testmain.h"
@@ -131,10 +132,14 @@ private Q_SLOTS:
     void clientRouteIsUsedAlone();
     void hostNotAllowed();
     void routeOverridesDns();
+    void hostNameRouteIsLookedUp();
+    void unresolvableHostFails();
+    void unreachableAddressEndsAtTheDeadline();
 
     void streamErrorFromServer();
     void brokenXmlFromServer();
     void oversizedStanzaFromServer();
+    void plainLinkCarriesNoTlsSocket();
     void noTlsOffered();
     void startTlsRefused();
     void startTlsWithUntrustedCertificate();
@@ -324,6 +329,61 @@ void tst_XmppServerLink::routeOverridesDns()
     QVERIFY(opened.wait(10000));
 }
 
+void tst_XmppServerLink::hostNameRouteIsLookedUp()
+{
+    // A target given by name is looked up (A/AAAA) and its addresses are tried in order: the fake
+    // server listens on 127.0.0.1 only, so where "localhost" also resolves to ::1 that one is refused
+    // first.
+    FakeServer server([](QSslSocket *s, QByteArray &input) {
+        if (hasHeader(input)) {
+            input.clear();
+            s->write(kServerHeader + kPlainFeatures);
+        }
+    });
+    Config config = fakeConfig(server.serverPort());
+    config.routes = {Route{QStringLiteral("fake.test"), QStringLiteral("localhost"), server.serverPort()}};
+    ServerLink link(config, nullptr);
+    QSignalSpy opened(&link, &ServerLink::streamOpened);
+    QSignalSpy failed(&link, &ServerLink::failed);
+    link.open(params(QStringLiteral("fake.test")));
+    QVERIFY2(opened.wait(5000), failed.isEmpty() ? "" : qPrintable(failed.first().at(2).toString()));
+    QCOMPARE(link.peerDescription(), u"localhost:" + QString::number(server.serverPort()));
+}
+
+void tst_XmppServerLink::unresolvableHostFails()
+{
+    Config config;
+    // RFC 6761 §6.4: names under .invalid never resolve.
+    config.routes = {Route{QStringLiteral("fake.test"), QStringLiteral("nowhere.invalid"), 5222}};
+    config.noTlsDomains = {QStringLiteral("fake.test")};
+    config.connectTimeout = 5;
+    ServerLink link(config, nullptr);
+    QSignalSpy failed(&link, &ServerLink::failed);
+    link.open(params(QStringLiteral("fake.test")));
+    QVERIFY(failed.wait(10000));
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(failed.first().at(0).value<LinkFailure>(), LinkFailure::RemoteConnectionFailed);
+    QVERIFY2(failed.first().at(2).toString().contains(u"nowhere.invalid"),
+             qPrintable(failed.first().at(2).toString()));
+}
+
+void tst_XmppServerLink::unreachableAddressEndsAtTheDeadline()
+{
+    // RFC 5737 TEST-NET-1: refused at once or never answered, depending on the network; either way
+    // the link fails, at the latest when connect_timeout runs out.
+    Config config;
+    config.routes = {Route{QStringLiteral("fake.test"), QStringLiteral("192.0.2.1"), 5222}};
+    config.noTlsDomains = {QStringLiteral("fake.test")};
+    config.connectTimeout = 1;
+    ServerLink link(config, nullptr);
+    QSignalSpy failed(&link, &ServerLink::failed);
+    link.open(params(QStringLiteral("fake.test")));
+    QVERIFY(failed.wait(10000));
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(failed.first().at(0).value<LinkFailure>(), LinkFailure::RemoteConnectionFailed);
+    QTRY_VERIFY(link.findChildren<PlainSocket *>().isEmpty()); // the attempt is let go
+}
+
 void tst_XmppServerLink::streamErrorFromServer()
 {
     FakeServer server([](QSslSocket *s, QByteArray &input) {
@@ -393,6 +453,34 @@ void tst_XmppServerLink::oversizedStanzaFromServer()
     QVERIFY(failed.wait(5000));
     QCOMPARE(failed.first().at(0).value<LinkFailure>(), LinkFailure::RemoteStreamError);
     QVERIFY(failed.first().at(1).toByteArray().contains("<policy-violation"));
+}
+
+void tst_XmppServerLink::plainLinkCarriesNoTlsSocket()
+{
+    // A link allowed without TLS (no_tls_domains) whose server offers none stays on the raw descriptor
+    // for its whole life: no QSslSocket (nor the QTcpSocket inside one) is ever made for it.
+    FakeServer server([](QSslSocket *s, QByteArray &input) {
+        if (hasHeader(input)) {
+            input.clear();
+            s->write(kServerHeader + kPlainFeatures);
+        } else if (input.contains("<presence")) {
+            input.clear();
+            s->write("<message xmlns='jabber:client' id='back'/>");
+        }
+    });
+    const Config linkConfig = fakeConfig(server.serverPort());
+    ServerLink link(linkConfig, nullptr);
+    QSignalSpy opened(&link, &ServerLink::streamOpened);
+    QSignalSpy elements(&link, &ServerLink::elementReceived);
+    link.open(params(QStringLiteral("fake.test")));
+    QVERIFY(opened.wait(5000));
+    link.restart();
+    QVERIFY(opened.wait(5000));
+    link.send("<presence/>");
+    QVERIFY(!waitForElement(elements, [](const QByteArray &x) { return x.contains("id='back'"); }).isEmpty());
+    QVERIFY(!link.isEncrypted());
+    QCOMPARE(link.findChildren<PlainSocket *>().size(), 1);
+    QVERIFY(link.findChildren<QAbstractSocket *>().isEmpty());
 }
 
 void tst_XmppServerLink::noTlsOffered()
@@ -518,6 +606,9 @@ void tst_XmppServerLink::startTlsWithTrustedCertificate()
     QCOMPARE(failed.size(), 0);
     QVERIFY(tlsDone);
     QVERIFY(link.isEncrypted());
+    // The plain socket handed its descriptor over to the TLS socket at <proceed/>.
+    QTRY_VERIFY(link.findChildren<PlainSocket *>().isEmpty());
+    QCOMPARE(link.findChildren<QSslSocket *>(Qt::FindDirectChildrenOnly).size(), 1);
     // Only the features after TLS reach the client (RFC 6120 §5.4.3.3).
     QTRY_COMPARE(elements.size(), 1);
     QVERIFY(elements.first().at(0).toByteArray().contains("PLAIN"));
