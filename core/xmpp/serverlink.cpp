@@ -171,7 +171,7 @@ struct ServerLink::Private
         qint64 waiting = 0;
         if (plain) {
             // Out now: what the kernel does not take waits in the socket and goes when it is writable.
-            // A failed send is reported from the event loop (errorOccurred), never from inside write().
+            // A failed send is reported from the event loop (disconnected()), never from inside write().
             plain->write(bytes);
             waiting = plain->bytesToWrite();
         } else if (tls) {
@@ -311,6 +311,7 @@ struct ServerLink::Private
             }
             qCDebug(lcXmpp) << "connecting to" << address << "port" << port << "for" << params.domain;
             QObject::connect(plain, &PlainSocket::connected, q, [this] {
+                QObject::disconnect(plain, &PlainSocket::connected, q, nullptr); // once: not kept per link
                 attempt.stop();
                 addresses = {};
                 qCDebug(lcXmpp) << "connected to" << peer << "for" << params.domain;
@@ -318,7 +319,6 @@ struct ServerLink::Private
                 write(header(params.lang));
             });
             QObject::connect(plain, &PlainSocket::readyRead, q, [this] { onReadyRead(); });
-            QObject::connect(plain, &PlainSocket::errorOccurred, q, [this] { onPlainError(); });
             QObject::connect(plain, &PlainSocket::disconnected, q, [this] { onPlainDisconnected(); });
             attempt.start(kConnectAttemptMs, q);
             return;
@@ -338,28 +338,15 @@ struct ServerLink::Private
         connectNextAddress();
     }
 
-    void onPlainError()
-    {
-        const QString error = peer + u": " + plain->errorString();
-        if (state == State::Connecting) {
-            lastConnectError = error;
-            qCDebug(lcXmpp) << "connect failed:" << lastConnectError;
-            dropSocket();
-            connectNextAddress();
-            return;
-        }
-        if (state == State::Closing) {
-            finishClose();
-            return;
-        }
-        fail(negotiating() ? LinkFailure::RemoteConnectionFailed : LinkFailure::ConnectionLost, {}, error);
-    }
-
+    /// The plain socket closed: a connect failed (errorOccurred() came just before, error() says why),
+    /// the connection failed or was reset, or it ended after close(). One connection, to disconnected()
+    /// alone, covers them all.
     void onPlainDisconnected()
     {
         const QString error = plain->error() != 0 ? plain->errorString() : QString();
-        if (state == State::Connecting) { // a failed connect reports errorOccurred first
+        if (state == State::Connecting) {
             lastConnectError = peer + u": " + (error.isEmpty() ? QStringLiteral("connection closed") : error);
+            qCDebug(lcXmpp) << "connect failed:" << lastConnectError;
             dropSocket();
             connectNextAddress();
             return;
