@@ -22,6 +22,13 @@ namespace Switchboard {
 /// server links close on their own, with round trips to the server), at most `maxDelay` after the
 /// drop was first seen.
 ///
+/// A page that still holds one live block stays resident, and what an ended session leaves behind
+/// for a few seconds more (a close deadline of its socket, a timer object that outlives its
+/// receiver) is spread over all of its pages. So after a trim the heap is watched: every `followUp`
+/// for `watch`, the bytes in use are read (InUseFunction, mallinfo2() with glibc), and when at least
+/// `minFreed` more were freed since the last pass, another pass runs. Without an InUseFunction one
+/// follow-up pass runs `followUp` after the trim.
+///
 /// Lives in the server's thread; one per Server, told of every session that opens and ends.
 /// Not thread-safe. Does nothing where the C library has no malloc_trim (the trim function is null).
 class HeapTrimmer final : public QObject
@@ -31,6 +38,8 @@ class HeapTrimmer final : public QObject
 public:
     /// Returns true when memory was given back (malloc_trim's answer).
     using TrimFunction = std::function<bool()>;
+    /// Bytes in use on the heap now (allocated and not yet freed).
+    using InUseFunction = std::function<qint64()>;
 
     struct Tuning
     {
@@ -38,12 +47,14 @@ public:
         int minPeakForZero = 64; ///< a drop to zero counts only after at least this many sessions
         std::chrono::milliseconds quiet{2000};     ///< no session end for this long: the wave is over
         std::chrono::milliseconds maxDelay{15000}; ///< trim at the latest this long after the drop
-        std::chrono::milliseconds followUp{1000};  ///< a second pass this long after the first (0: none)
+        std::chrono::milliseconds followUp{1000};  ///< after a trim, look at the heap this often (0: never)
+        std::chrono::milliseconds watch{12000};    ///< ... for this long after the trim
+        qint64 minFreed = 128 * 1024;              ///< freed since the last pass that make another one worth it
     };
 
-    /// `trim`: defaults to malloc_trim(0) with glibc, null elsewhere.
+    /// `trim`: defaults to malloc_trim(0) with glibc, null elsewhere; `inUse`: mallinfo2()'s bytes in use.
     explicit HeapTrimmer(QObject *parent = nullptr);
-    HeapTrimmer(Tuning tuning, TrimFunction trim, QObject *parent = nullptr);
+    HeapTrimmer(Tuning tuning, TrimFunction trim, InUseFunction inUse = {}, QObject *parent = nullptr);
     ~HeapTrimmer() override;
 
     /// While `settling` returns true, ended sessions still hold memory that is on its way out (their
@@ -54,8 +65,10 @@ public:
     void sessionClosed();
 
     int liveSessions() const { return m_live; }
-    /// Trims done so far (a trim and its follow-up pass count once).
+    /// Trims done so far (a trim and its follow-up passes count once).
     int trims() const { return m_trims; }
+    /// Passes run so far, follow-ups included.
+    int passes() const { return m_passes; }
 
 Q_SIGNALS:
     /// A trim pass ran (after it returned; the follow-up pass too); `released` as malloc_trim answered.
@@ -64,16 +77,21 @@ Q_SIGNALS:
 private:
     void trimNow();
     void runTrim();
+    void followUpNow();
 
     Tuning m_tuning;
     TrimFunction m_trim;
+    InUseFunction m_inUse;
     std::function<bool()> m_settling;
     int m_live = 0;
     int m_peak = 0; ///< live sessions' high-water mark since the last trim
     int m_trims = 0;
-    bool m_followUp = false; ///< a second pass is scheduled
+    int m_passes = 0;
+    qint64 m_inUseAtPass = 0; ///< bytes in use right after the last pass
     QTimer m_timer;
+    QTimer m_followUp;            ///< while the heap is watched after a trim
     QElapsedTimer m_pendingSince; ///< valid while a trim is pending
+    QElapsedTimer m_watchSince;   ///< valid while the heap is watched
 };
 
 } // namespace Switchboard

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "monitor/registry.h"
 
+#include <QDataStream>
 #include <QLoggingCategory>
 
 Q_LOGGING_CATEGORY(lcMonitor, "switchboard.monitor", QtWarningMsg)
@@ -178,6 +179,134 @@ void Registry::setClosedLimit(int sessions)
         m_closed.pop_front();
 }
 
+namespace {
+// Strings as UTF-8: the packed form is kept, and half the size of QString's own.
+void putString(QDataStream &out, const QString &s)
+{
+    out << s.toUtf8();
+}
+QString takeString(QDataStream &in)
+{
+    QByteArray utf8;
+    in >> utf8;
+    return QString::fromUtf8(utf8);
+}
+void putCounters(QDataStream &out, const SessionCounters &c)
+{
+    out << c.stanzasToServer << c.stanzasToClient << c.bytesToServer << c.bytesToClient << c.requests
+        << qint32(c.held);
+}
+SessionCounters takeCounters(QDataStream &in)
+{
+    SessionCounters c;
+    qint32 held = 0;
+    in >> c.stanzasToServer >> c.stanzasToClient >> c.bytesToServer >> c.bytesToClient >> c.requests >> held;
+    c.held = held;
+    return c;
+}
+} // namespace
+
+QByteArray Registry::pack(const Entry &entry)
+{
+    const SessionRecord &r = entry.record;
+    QByteArray packed;
+    {
+        QDataStream out(&packed, QIODevice::WriteOnly);
+        putString(out, r.id); // first: packedId() reads only this
+        out << qint32(r.transport) << r.clientAddress;
+        putString(out, r.userAgent);
+        putString(out, r.domain);
+        out << r.clientSecure;
+        putString(out, r.backendPeer);
+        out << r.backendEncrypted;
+        putString(out, r.jid);
+        out << r.created << r.lastActivity;
+        putCounters(out, r.counters);
+        out << qint32(r.streams.size());
+        for (const StreamRecord &stream : r.streams) {
+            putString(out, stream.name);
+            putString(out, stream.domain);
+            putString(out, stream.backendPeer);
+            out << stream.backendEncrypted << stream.backendConnected;
+            putString(out, stream.jid);
+            out << stream.open;
+            putString(out, stream.condition);
+        }
+        out << r.closed;
+        putString(out, r.condition);
+        out << r.ended;
+        out << qint32(entry.events.size());
+        for (const SessionEvent &event : entry.events) {
+            out << event.time << qint32(event.kind);
+            putString(out, event.stream);
+            putString(out, event.detail);
+        }
+    }
+    packed.squeeze();
+    return packed;
+}
+
+Registry::Entry Registry::unpack(const QByteArray &packed)
+{
+    Entry entry;
+    SessionRecord &r = entry.record;
+    QDataStream in(packed);
+    qint32 number = 0;
+    r.id = takeString(in);
+    in >> number >> r.clientAddress;
+    r.transport = Transport(number);
+    r.userAgent = takeString(in);
+    r.domain = takeString(in);
+    in >> r.clientSecure;
+    r.backendPeer = takeString(in);
+    in >> r.backendEncrypted;
+    r.jid = takeString(in);
+    in >> r.created >> r.lastActivity;
+    r.counters = takeCounters(in);
+    in >> number;
+    r.streams.reserve(number);
+    for (qint32 i = 0; i < number; ++i) {
+        StreamRecord stream;
+        stream.name = takeString(in);
+        stream.domain = takeString(in);
+        stream.backendPeer = takeString(in);
+        in >> stream.backendEncrypted >> stream.backendConnected;
+        stream.jid = takeString(in);
+        in >> stream.open;
+        stream.condition = takeString(in);
+        r.streams.append(stream);
+    }
+    in >> r.closed;
+    r.condition = takeString(in);
+    in >> r.ended >> number;
+    entry.events.reserve(number);
+    for (qint32 i = 0; i < number; ++i) {
+        SessionEvent event;
+        qint32 kind = 0;
+        in >> event.time >> kind;
+        event.kind = SessionEvent::Kind(kind);
+        event.stream = takeString(in);
+        event.detail = takeString(in);
+        entry.events.append(event);
+    }
+    return entry;
+}
+
+QString Registry::packedId(const QByteArray &packed)
+{
+    QDataStream in(packed);
+    return takeString(in);
+}
+
+const QByteArray *Registry::findClosed(const QString &id) const
+{
+    for (auto c = m_closed.crbegin(); c != m_closed.crend(); ++c) {
+        if (packedId(*c) == id)
+            return &*c;
+    }
+    return nullptr;
+}
+
 Registry::Entry *Registry::find(const QString &id)
 {
     const auto it = m_live.find(id);
@@ -299,7 +428,7 @@ void Registry::onClosed(const QString &sid, const QString &condition)
     ++m_counters.conditions[condition.isEmpty() ? QStringLiteral("normal") : condition];
     m_removed.append(sid);
     if (m_closedLimit > 0) {
-        m_closed.push_back(std::move(entry));
+        m_closed.push_back(pack(entry));
         while (int(m_closed.size()) > m_closedLimit)
             m_closed.pop_front();
     }
@@ -372,10 +501,8 @@ SessionRecord Registry::session(const QString &id) const
     const auto it = m_live.constFind(id);
     if (it != m_live.cend())
         return it->record;
-    for (auto c = m_closed.crbegin(); c != m_closed.crend(); ++c) {
-        if (c->record.id == id)
-            return c->record;
-    }
+    if (const QByteArray *closed = findClosed(id))
+        return unpack(*closed).record;
     return {};
 }
 
@@ -386,27 +513,20 @@ bool Registry::contains(const QString &id) const
 
 QList<SessionEvent> Registry::events(const QString &id) const
 {
-    const Entry *entry = nullptr;
     const auto it = m_live.constFind(id);
-    if (it != m_live.cend()) {
-        entry = &*it;
-    } else {
-        for (auto c = m_closed.crbegin(); c != m_closed.crend() && !entry; ++c) {
-            if (c->record.id == id)
-                entry = &*c;
-        }
-    }
-    if (!entry)
-        return {};
-    return entry->events;
+    if (it != m_live.cend())
+        return it->events;
+    if (const QByteArray *closed = findClosed(id))
+        return unpack(*closed).events;
+    return {};
 }
 
 QList<SessionRecord> Registry::closedSessions() const
 {
     QList<SessionRecord> out;
     out.reserve(qsizetype(m_closed.size()));
-    for (const Entry &entry : m_closed)
-        out.append(entry.record);
+    for (const QByteArray &packed : m_closed)
+        out.append(unpack(packed).record);
     return out;
 }
 

@@ -159,6 +159,11 @@ private:
         SessionRecord record;
         QList<SessionEvent> events; ///< not a std::deque: that allocates ~0.6 KB even for 3 events
     };
+    /// An ended session's Entry packed into one block (see pack()), its id first.
+    static QByteArray pack(const Entry &entry);
+    static Entry unpack(const QByteArray &packed);
+    static QString packedId(const QByteArray &packed);
+    const QByteArray *findClosed(const QString &id) const;
     Entry *find(const QString &id);
     void addEvent(Entry &entry, SessionEvent::Kind kind, const QString &stream, const QString &detail);
     StreamRecord *findStream(Entry &entry, const QString &stream);
@@ -173,7 +178,12 @@ private:
     int m_closedLimit = 100;
     QHash<QString, Entry> m_live;
     QStringList m_order; ///< live ids, oldest first
-    std::deque<Entry> m_closed;
+    /// Recently closed sessions, oldest first, each packed into one block: an Entry is some twenty
+    /// blocks (strings, lists, the address) allocated over the session's life among its other
+    /// blocks, and kept as they were they pinned pages of the freed heap after a logout wave (one
+    /// live block keeps a whole page resident; docs/BENCHMARKS.md, "Memory after logout: what pinned
+    /// it").
+    std::deque<QByteArray> m_closed;
     QStringList m_added;
     QSet<QString> m_changed;
     QStringList m_removed;

@@ -130,6 +130,10 @@ struct ServerLink::Private
     QByteArray drainId;       // retire(): the id of our ping; stanzas before its answer are bounced
     bool retired = false;     // retire() was called: deleted once the stream is closed
     std::function<void(const QByteArray &)> undeliverable;
+    // retire(): close if the drain ping has no answer by then, and be deleted by the second whatever
+    // the server does.
+    QBasicTimer drainDeadline;
+    QBasicTimer retireDeadline;
     QByteArray queue; // send() before the stream is open
     bool headerReceived = false;
     QString tlsErrors;
@@ -707,6 +711,16 @@ void ServerLink::timerEvent(QTimerEvent *event)
     } else if (id == d->closeGrace.timerId()) {
         d->closeGrace.stop();
         d->finishClose();
+    } else if (id == d->drainDeadline.timerId()) {
+        d->drainDeadline.stop();
+        if (d->drainId.isEmpty())
+            return;
+        qCDebug(lcXmpp) << "no answer to the drain ping from" << d->peer << "; closing";
+        d->drainId.clear();
+        close();
+    } else if (id == d->retireDeadline.timerId()) {
+        d->retireDeadline.stop();
+        deleteLater();
     } else if (id == d->readDeadline.timerId()) {
         d->readDeadline.stop();
         if (d->state == Private::State::Open || d->state == Private::State::Restarting)
@@ -820,8 +834,12 @@ void ServerLink::retire(QObject *graveyard, std::function<void(const QByteArray 
     d->retired = true;
     // Gone as soon as the close handshake ends (finishClose), and within the grace periods whatever
     // the server does (drain, then the close handshake).
+    // Timers of the link itself, not QTimer::singleShot(): a single-shot timer object outlives its
+    // receiver until it fires, so thousands of retired links left thousands of them (and their
+    // dispatcher entries) scattered over the freed heap, pinning its pages past the heap trim
+    // (docs/BENCHMARKS.md, "Memory after logout: what pinned it").
     constexpr int kDrainMs = 3000;
-    QTimer::singleShot(kDrainMs + kCloseGraceMs + 500, this, &QObject::deleteLater);
+    d->retireDeadline.start(kDrainMs + kCloseGraceMs + 500, this);
     if (d->state != Private::State::Open || !d->restarted || (!d->plain && !d->tls)) {
         close();
         if (d->state == Private::State::Done)
@@ -834,13 +852,7 @@ void ServerLink::retire(QObject *graveyard, std::function<void(const QByteArray 
     d->undeliverable = std::move(undeliverable);
     d->write("<iq xmlns='jabber:client' type='get' id='" + d->drainId + "' to='" +
              xmlEscaped(d->params.domain) + "'><ping xmlns='urn:xmpp:ping'/></iq>");
-    QTimer::singleShot(kDrainMs, this, [this] {
-        if (d->drainId.isEmpty())
-            return;
-        qCDebug(lcXmpp) << "no answer to the drain ping from" << d->peer << "; closing";
-        d->drainId.clear();
-        close();
-    });
+    d->drainDeadline.start(kDrainMs, this);
 }
 
 bool ServerLink::isOpen() const

@@ -232,6 +232,83 @@ private Q_SLOTS:
         QCOMPARE(registry.session(QStringLiteral("nobody")).id, QString());
     }
 
+    void closedSessionKeepsEveryField()
+    {
+        // An ended session is kept packed (one block, see Registry::m_closed): what reads back is what
+        // the live record and timeline held, field by field, plus the end.
+        Hub hub;
+        Registry registry(&hub);
+        SessionInfo opened = info(QStringLiteral("a"), Transport::WebSocket);
+        opened.clientAddress = QHostAddress(QStringLiteral("fe80::1%1"));
+        opened.userAgent = QStringLiteral("Agent \u00e9\u4e2d/2"); // not Latin-1: the packed form is UTF-8
+        const std::shared_ptr<SessionCounters> counters = hub.reportSessionOpened(opened);
+        Q_EMIT hub.streamAdded(QStringLiteral("a"), QStringLiteral("s1"), QStringLiteral("example.org"));
+        Q_EMIT hub.streamAdded(QStringLiteral("a"), QStringLiteral("s2"), QStringLiteral("example.net"));
+        Q_EMIT hub.backendConnected(QStringLiteral("a"), QStringLiteral("s1"), QStringLiteral("[::1]:5222"), true);
+        hub.reportBound(QStringLiteral("a"), QStringLiteral("s1"), QStringLiteral("alice@example.org/r"));
+        Q_EMIT hub.streamTerminated(QStringLiteral("a"), QStringLiteral("s2"), QStringLiteral("host-unknown"));
+        hub.countStanza(counters.get(), Direction::ToServer, 120);
+        hub.countStanza(counters.get(), Direction::ToClient, 7);
+        counters->requests = 3;
+        counters->held = 1;
+        registry.flush();
+        const SessionRecord live = registry.session(QStringLiteral("a"));
+        const QList<SessionEvent> liveEvents = registry.events(QStringLiteral("a"));
+        QCOMPARE(live.streams.size(), 2);
+        QCOMPARE(live.counters.stanzasToServer, quint64(1));
+
+        hub.reportSessionClosed(QStringLiteral("a"), QStringLiteral("policy-violation"));
+        QVERIFY(!registry.contains(QStringLiteral("a")));
+        const SessionRecord closed = registry.session(QStringLiteral("a"));
+        QCOMPARE(closed.id, live.id);
+        QCOMPARE(closed.transport, Transport::WebSocket);
+        QCOMPARE(closed.clientAddress, live.clientAddress);
+        QCOMPARE(closed.clientAddress.scopeId(), QStringLiteral("1"));
+        QCOMPARE(closed.userAgent, opened.userAgent);
+        QCOMPARE(closed.domain, live.domain);
+        QCOMPARE(closed.clientSecure, live.clientSecure);
+        QCOMPARE(closed.backendPeer, QStringLiteral("[::1]:5222"));
+        QVERIFY(closed.backendEncrypted);
+        QCOMPARE(closed.jid, QStringLiteral("alice@example.org/r"));
+        QCOMPARE(closed.created, live.created);
+        QCOMPARE(closed.created.timeSpec(), Qt::UTC);
+        QCOMPARE(closed.counters.stanzasToServer, quint64(1));
+        QCOMPARE(closed.counters.bytesToServer, quint64(120));
+        QCOMPARE(closed.counters.stanzasToClient, quint64(1));
+        QCOMPARE(closed.counters.bytesToClient, quint64(7));
+        QCOMPARE(closed.counters.requests, quint64(3));
+        QCOMPARE(closed.counters.held, 0); // nothing is held by an ended session
+        QVERIFY(closed.closed);
+        QCOMPARE(closed.condition, QStringLiteral("policy-violation"));
+        QVERIFY(closed.ended.isValid());
+        QCOMPARE(closed.lastActivity, closed.ended);
+        QCOMPARE(closed.streams.size(), 2);
+        for (int i = 0; i < 2; ++i) {
+            QCOMPARE(closed.streams.at(i).name, live.streams.at(i).name);
+            QCOMPARE(closed.streams.at(i).domain, live.streams.at(i).domain);
+            QCOMPARE(closed.streams.at(i).backendPeer, live.streams.at(i).backendPeer);
+            QCOMPARE(closed.streams.at(i).backendEncrypted, live.streams.at(i).backendEncrypted);
+            QCOMPARE(closed.streams.at(i).backendConnected, live.streams.at(i).backendConnected);
+            QCOMPARE(closed.streams.at(i).jid, live.streams.at(i).jid);
+            QVERIFY(!closed.streams.at(i).open);
+        }
+        QCOMPARE(closed.streams.at(0).condition, QStringLiteral("policy-violation")); // closed with the session
+        QCOMPARE(closed.streams.at(1).condition, QStringLiteral("host-unknown"));      // closed before it
+
+        const QList<SessionEvent> events = registry.events(QStringLiteral("a"));
+        QCOMPARE(events.size(), liveEvents.size() + 1);
+        for (qsizetype i = 0; i < liveEvents.size(); ++i) {
+            QCOMPARE(events.at(i).time, liveEvents.at(i).time);
+            QCOMPARE(events.at(i).kind, liveEvents.at(i).kind);
+            QCOMPARE(events.at(i).stream, liveEvents.at(i).stream);
+            QCOMPARE(events.at(i).detail, liveEvents.at(i).detail);
+        }
+        QCOMPARE(events.constLast().kind, SessionEvent::Kind::Closed);
+        QCOMPARE(events.constLast().detail, QStringLiteral("policy-violation"));
+        QCOMPARE(registry.closedSessions().size(), 1);
+        QCOMPARE(registry.closedSessions().constFirst().jid, closed.jid);
+    }
+
     void timelineAndClosedListAreBounded()
     {
         Hub hub;
