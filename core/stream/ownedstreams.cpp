@@ -30,8 +30,13 @@ void OwnedStreams::adopt(ClientStream *stream)
     connect(stream, &ClientStream::finished, this, [this, stream] {
         if (m_streams.remove(stream))
             stream->deleteLater();
-        if (m_streams.isEmpty())
+        // As StreamRegistry::forget(): the set's storage goes back after a logout wave.
+        if (m_streams.isEmpty()) {
             m_timer.stop();
+            m_streams.clear();
+        } else if (m_streams.capacity() >= 256 && m_streams.size() < m_streams.capacity() / 8) {
+            m_streams.squeeze();
+        }
     });
     if (!m_timer.isActive())
         m_timer.start();

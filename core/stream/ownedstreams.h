@@ -28,6 +28,8 @@ public:
     /// Takes ownership of `stream` (re-parents it to this object).
     void adopt(ClientStream *stream);
     int count() const { return int(m_streams.size()); }
+    /// Slots the set holds: it shrinks again when streams finish (after a logout wave).
+    qsizetype capacity() const { return m_streams.capacity(); }
 
 private:
     void tick();

@@ -67,8 +67,17 @@ void StreamRegistry::add(ClientStream *stream)
 
 void StreamRegistry::forget(const QString &id)
 {
-    if (m_streams.remove(key(id)) > 0)
-        checkIdle();
+    if (m_streams.remove(key(id)) == 0)
+        return;
+    // A QHash keeps the storage it grew to after erasures, allocated in pieces while the sessions
+    // came: after a logout wave it pinned pages of the freed heap (docs/BENCHMARKS.md, "Memory after
+    // logout: what pinned it"). Given back once far fewer are left, all of it once none is: a few
+    // times per wave, not per stream.
+    if (m_streams.isEmpty())
+        m_streams.clear();
+    else if (m_streams.capacity() >= 256 && m_streams.size() < m_streams.capacity() / 8)
+        m_streams.squeeze();
+    checkIdle();
 }
 
 ClientStream *StreamRegistry::find(const QString &id) const

@@ -37,6 +37,8 @@ public:
     /// The stream with this id, or null. Compares ids in constant time (they are bearer secrets).
     ClientStream *find(const QString &id) const;
     int count() const { return int(m_streams.size()); }
+    /// Slots the id table holds: it shrinks again when streams finish (after a logout wave).
+    qsizetype capacity() const { return m_streams.capacity(); }
     QList<ClientStream *> streams() const { return m_streams.values(); }
     /// Ends every stream with `condition` (for SeeOtherUri, `text` is the URI).
     void terminateAll(Condition condition, const QString &text = {});
