@@ -69,6 +69,8 @@ public:
     int trims() const { return m_trims; }
     /// Passes run so far, follow-ups included.
     int passes() const { return m_passes; }
+    /// The heap is being looked at after a trim (for `watch`).
+    bool watching() const { return m_watchSince.isValid(); }
 
 Q_SIGNALS:
     /// A trim pass ran (after it returned; the follow-up pass too); `released` as malloc_trim answered.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Proves that HeapTrimmer trims once a logout wave is over (a large drop of live sessions, or all of
 // them gone), never per session, not for a few sessions, a smaller drop, churn or without a trim
-// function, and not later than its maximum delay while sessions keep ending.
+// function, and not later than its maximum delay while sessions keep ending; and that after a trim it
+// trims again only when enough was freed since.
 #include "base/heaptrimmer.h"
 
 #include <QSignalSpy>
@@ -21,6 +22,8 @@ private Q_SLOTS:
     void maxDelayBoundsTheWait();
     void waitsWhileSettling();
     void followUpPass();
+    void watchTrimsWhatIsFreedLater();
+    void watchEnds();
 
 private:
     static HeapTrimmer::Tuning tuning()
@@ -219,6 +222,105 @@ void tst_BaseHeapTrimmer::followUpPass()
     QCOMPARE(trimmer.trims(), 1);
     QVERIFY(!trimmed.wait(600));
     QCOMPARE(calls, 2);
+}
+
+void tst_BaseHeapTrimmer::watchTrimsWhatIsFreedLater()
+{
+    // What ended sessions still held at the trim (close deadlines of their sockets) is freed a few
+    // seconds later: the heap is looked at every followUp, and trimmed again once minFreed more is free.
+    HeapTrimmer::Tuning t = tuning();
+    t.followUp = 50ms;
+    t.watch = 5000ms;
+    t.minFreed = 1000;
+    qint64 inUse = 50000;
+    int looks = 0;
+    int calls = 0;
+    HeapTrimmer trimmer(
+        t,
+        [&calls] {
+            ++calls;
+            return true;
+        },
+        [&inUse, &looks] {
+            ++looks;
+            return inUse;
+        });
+    QSignalSpy trimmed(&trimmer, &HeapTrimmer::trimmed);
+    for (int i = 0; i < 20; ++i)
+        trimmer.sessionOpened();
+    for (int i = 0; i < 20; ++i)
+        trimmer.sessionClosed();
+    QVERIFY(trimmed.wait(2000));
+    QCOMPARE(calls, 1);
+    // Nothing freed, or less than minFreed: looked at, not trimmed.
+    const int looked = looks;
+    QTRY_VERIFY(looks >= looked + 3);
+    inUse -= 999;
+    const int lookedAgain = looks;
+    QTRY_VERIFY(looks >= lookedAgain + 3);
+    QCOMPARE(calls, 1);
+    // One more byte makes minFreed since the trim: one more pass, counted with the same trim.
+    inUse -= 1;
+    QVERIFY(trimmed.wait(2000));
+    QCOMPARE(calls, 2);
+    QCOMPARE(trimmer.trims(), 1);
+    QCOMPARE(trimmer.passes(), 2);
+    // Measured from that pass now: a further drop of minFreed trims again, a smaller one does not.
+    inUse -= 500;
+    QVERIFY(!trimmed.wait(300));
+    inUse -= 500;
+    QVERIFY(trimmed.wait(2000));
+    QCOMPARE(calls, 3);
+    QCOMPARE(trimmer.trims(), 1);
+}
+
+void tst_BaseHeapTrimmer::watchEnds()
+{
+    // The watch lasts `watch` after the trim; memory freed after that waits for the next wave.
+    HeapTrimmer::Tuning t = tuning();
+    t.followUp = 50ms;
+    t.watch = 300ms;
+    t.minFreed = 1000;
+    qint64 inUse = 50000;
+    int looks = 0;
+    int calls = 0;
+    HeapTrimmer trimmer(
+        t,
+        [&calls] {
+            ++calls;
+            return true;
+        },
+        [&inUse, &looks] {
+            ++looks;
+            return inUse;
+        });
+    QSignalSpy trimmed(&trimmer, &HeapTrimmer::trimmed);
+    for (int i = 0; i < 20; ++i)
+        trimmer.sessionOpened();
+    for (int i = 0; i < 20; ++i)
+        trimmer.sessionClosed();
+    QVERIFY(trimmed.wait(2000));
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(trimmer.watching());
+    QTRY_VERIFY(!trimmer.watching());
+    QVERIFY2(clock.elapsed() >= 200, qPrintable(QString::number(clock.elapsed())));
+    QVERIFY2(looks <= 8, qPrintable(QString::number(looks))); // one per followUp over 300 ms, and the pass's
+    const int looked = looks;
+    inUse -= 100000;
+    QVERIFY(!trimmed.wait(300));
+    QCOMPARE(calls, 1);
+
+    // A new wave trims, and watches again.
+    for (int i = 0; i < 20; ++i)
+        trimmer.sessionOpened();
+    for (int i = 0; i < 20; ++i)
+        trimmer.sessionClosed();
+    QCOMPARE(looks, looked); // nothing looked at between the waves
+    QVERIFY(trimmed.wait(2000));
+    QCOMPARE(calls, 2);
+    QVERIFY(trimmer.watching());
+    QTRY_VERIFY(looks > looked + 2);
 }
 
 QTEST_GUILESS_MAIN(tst_BaseHeapTrimmer)
