@@ -212,6 +212,7 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
     d->status->setTrafficInfo([this] { return qMakePair(d->traffic->count(), d->traffic->capacity()); });
     connect(&d->hub, &Monitor::Hub::sessionOpened, &d->heapTrimmer, &HeapTrimmer::sessionOpened);
     connect(&d->hub, &Monitor::Hub::sessionClosed, &d->heapTrimmer, &HeapTrimmer::sessionClosed);
+    connect(&d->heapTrimmer, &HeapTrimmer::aboutToTrim, d->registry.get(), &Monitor::Registry::compact);
     d->limits = std::make_unique<Limits>(d->config);
     // Refusals reach the monitor as hub signals, like everything else it shows.
     QStringList limitKeys;

@@ -90,6 +90,7 @@ void HeapTrimmer::trimNow()
     m_pendingSince.invalidate();
     m_peak = m_live;
     ++m_trims;
+    Q_EMIT aboutToTrim();
     runTrim();
     // Watch what is freed after it: blocks still in use during this pass (the event loop's own
     // scratch while it delivers the teardown's events, the deadlines of closing sockets) pin the

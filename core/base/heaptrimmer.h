@@ -73,6 +73,10 @@ public:
     bool watching() const { return m_watchSince.isValid(); }
 
 Q_SIGNALS:
+    /// A trim is about to run (once per trim, before its first pass, not before follow-ups): what
+    /// outlives the wave and was allocated during it can move to memory allocated now
+    /// (Monitor::Registry::compact()).
+    void aboutToTrim();
     /// A trim pass ran (after it returned; the follow-up pass too); `released` as malloc_trim answered.
     void trimmed(bool released);
 

@@ -32,7 +32,9 @@ void Hub::reportSessionClosed(const QString &sid, const QString &condition)
     Q_EMIT sessionClosed(sid, condition);
     m_counters.remove(sid);
     // As Registry::onClosed: shrink after a logout wave, not per session.
-    if (m_counters.capacity() >= 256 && m_counters.size() < m_counters.capacity() / 8)
+    if (m_counters.isEmpty())
+        m_counters.clear(); // all of it once none is left
+    else if (m_counters.capacity() >= 256 && m_counters.size() < m_counters.capacity() / 8)
         m_counters.squeeze();
 }
 

@@ -392,7 +392,10 @@ void Registry::onClosed(const QString &sid, const QString &condition)
     // A QHash keeps its storage (about 0.5 KB per entry here) after erasures, a QList its capacity:
     // give them back once the live sessions are far fewer than they were sized for (after a logout
     // wave), which happens a few times per wave, not per session.
-    if (m_live.capacity() >= 256 && m_live.size() < m_live.capacity() / 8) {
+    if (m_live.isEmpty()) { // all of it once none is left
+        m_live.clear();
+        m_order = QStringList();
+    } else if (m_live.capacity() >= 256 && m_live.size() < m_live.capacity() / 8) {
         m_live.squeeze();
         m_order.squeeze();
     }
@@ -480,6 +483,14 @@ void Registry::flush()
         Q_EMIT sessionsRemoved(removed);
     if (stats)
         Q_EMIT statsUpdated();
+}
+
+void Registry::compact()
+{
+    // Copies made now land where the allocator has room after the wave (holes among the blocks
+    // still in use) rather than among the ended sessions' pages, which the copies no longer pin.
+    for (QByteArray &packed : m_closed)
+        packed = QByteArray(packed.constData(), packed.size());
 }
 
 QList<SessionRecord> Registry::sessions() const

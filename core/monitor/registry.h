@@ -140,6 +140,10 @@ public:
 
     /// Applies pending changes and emits the batch signals now (tests; a front before a snapshot).
     void flush();
+    /// Moves the recently closed sessions' records to memory allocated now. Before a heap trim after
+    /// a logout wave (HeapTrimmer::aboutToTrim): allocated when each session ended, they lie among the
+    /// pages the ended sessions freed and keep those resident. What they read back does not change.
+    void compact();
 
 Q_SIGNALS:
     /// Sessions that opened since the last batch (now in sessions()).

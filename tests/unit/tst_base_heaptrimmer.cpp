@@ -208,12 +208,16 @@ void tst_BaseHeapTrimmer::followUpPass()
         return true;
     });
     QSignalSpy trimmed(&trimmer, &HeapTrimmer::trimmed);
+    // aboutToTrim comes before the first pass of a trim, not before its follow-up.
+    QList<int> callsAtAbout;
+    connect(&trimmer, &HeapTrimmer::aboutToTrim, this, [&] { callsAtAbout.append(calls); });
     for (int i = 0; i < 20; ++i)
         trimmer.sessionOpened();
     for (int i = 0; i < 20; ++i)
         trimmer.sessionClosed();
     QVERIFY(trimmed.wait(2000));
     QCOMPARE(calls, 1);
+    QCOMPARE(callsAtAbout, QList<int>{0});
     QElapsedTimer clock;
     clock.start();
     QVERIFY(trimmed.wait(2000));
@@ -222,6 +226,7 @@ void tst_BaseHeapTrimmer::followUpPass()
     QCOMPARE(trimmer.trims(), 1);
     QVERIFY(!trimmed.wait(600));
     QCOMPARE(calls, 2);
+    QCOMPARE(callsAtAbout, QList<int>{0});
 }
 
 void tst_BaseHeapTrimmer::watchTrimsWhatIsFreedLater()

@@ -307,6 +307,21 @@ private Q_SLOTS:
         QCOMPARE(events.constLast().detail, QStringLiteral("policy-violation"));
         QCOMPARE(registry.closedSessions().size(), 1);
         QCOMPARE(registry.closedSessions().constFirst().jid, closed.jid);
+
+        // Moved before a heap trim: the same record and timeline read back.
+        registry.compact();
+        const SessionRecord moved = registry.session(QStringLiteral("a"));
+        QCOMPARE(moved.id, closed.id);
+        QCOMPARE(moved.clientAddress, closed.clientAddress);
+        QCOMPARE(moved.userAgent, closed.userAgent);
+        QCOMPARE(moved.jid, closed.jid);
+        QCOMPARE(moved.ended, closed.ended);
+        QCOMPARE(moved.counters.bytesToServer, closed.counters.bytesToServer);
+        QCOMPARE(moved.streams.size(), 2);
+        QCOMPARE(moved.streams.at(1).condition, closed.streams.at(1).condition);
+        const QList<SessionEvent> movedEvents = registry.events(QStringLiteral("a"));
+        QCOMPARE(movedEvents.size(), events.size());
+        QCOMPARE(movedEvents.constLast().detail, events.constLast().detail);
     }
 
     void timelineAndClosedListAreBounded()
