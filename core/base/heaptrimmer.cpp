@@ -92,10 +92,9 @@ void HeapTrimmer::trimNow()
     ++m_trims;
     Q_EMIT aboutToTrim();
     runTrim();
-    // Watch what is freed after it: blocks still in use during this pass (the event loop's own
-    // scratch while it delivers the teardown's events, the deadlines of closing sockets) pin the
-    // pages around them; measured, after 1000 WebSocket sessions the blocks freed in the 5 s after
-    // the trim had held 11 MB of otherwise free pages.
+    // Watch what is freed after it: blocks still in use during this pass (the deadlines of closing
+    // sockets, the event loop's scratch while it delivers the teardown) pin the pages around them,
+    // one block per page is enough (docs/BENCHMARKS.md, "Memory after logout: what pinned it").
     if (m_tuning.followUp > std::chrono::milliseconds(0)) {
         m_watchSince.start();
         m_followUp.start(m_tuning.followUp);

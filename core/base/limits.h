@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
+#include <QList>
 #include <QObject>
 #include <QString>
 
@@ -13,7 +14,6 @@
 
 #include <array>
 #include <chrono>
-#include <deque>
 #include <functional>
 #include <optional>
 
@@ -119,7 +119,10 @@ private:
         int connections = 0;
         int sessions = 0;
         int restSessions = 0;
-        std::deque<qint64> recentSessions; ///< start times (ms) within the last minute
+        /// Start times (ms) within the last minute. One block (QList takes from the front without
+        /// moving the rest), not a std::deque's blocks of 64: kept for a minute after a wave of
+        /// logins from one address, those were spread over the heap the wave's sessions had freed.
+        QList<qint64> recentSessions;
     };
     struct LogState
     {

@@ -176,7 +176,7 @@ void Registry::setClosedLimit(int sessions)
 {
     m_closedLimit = std::max(0, sessions);
     while (int(m_closed.size()) > m_closedLimit)
-        m_closed.pop_front();
+        dropOldestClosed();
 }
 
 namespace {
@@ -433,7 +433,7 @@ void Registry::onClosed(const QString &sid, const QString &condition)
     if (m_closedLimit > 0) {
         m_closed.push_back(pack(entry));
         while (int(m_closed.size()) > m_closedLimit)
-            m_closed.pop_front();
+            dropOldestClosed();
     }
     m_statsDirty = true;
     schedule();
@@ -487,10 +487,33 @@ void Registry::flush()
 
 void Registry::compact()
 {
-    // Copies made now land where the allocator has room after the wave (holes among the blocks
-    // still in use) rather than among the ended sessions' pages, which the copies no longer pin.
-    for (QByteArray &packed : m_closed)
-        packed = QByteArray(packed.constData(), packed.size());
+    if (m_closed.empty())
+        return;
+    // One block for them all (a hundred records of about 1 KB: some 25 pages side by side, or an
+    // mmap of its own when large), copied from the records as they are, views into the old block
+    // included; then each record becomes a view into the new block, and the old one goes.
+    qsizetype total = 0;
+    for (const QByteArray &packed : m_closed)
+        total += packed.size();
+    QByteArray arena;
+    arena.reserve(total);
+    for (const QByteArray &packed : m_closed)
+        arena.append(packed);
+    qsizetype offset = 0;
+    for (QByteArray &packed : m_closed) {
+        const qsizetype size = packed.size();
+        packed = QByteArray::fromRawData(arena.constData() + offset, size);
+        offset += size;
+    }
+    m_closedArena = std::move(arena); // the data stays where the views point
+    m_closedInArena = qsizetype(m_closed.size());
+}
+
+void Registry::dropOldestClosed()
+{
+    m_closed.pop_front();
+    if (m_closedInArena > 0 && --m_closedInArena == 0)
+        m_closedArena = QByteArray();
 }
 
 QList<SessionRecord> Registry::sessions() const

@@ -140,9 +140,10 @@ public:
 
     /// Applies pending changes and emits the batch signals now (tests; a front before a snapshot).
     void flush();
-    /// Moves the recently closed sessions' records to memory allocated now. Before a heap trim after
-    /// a logout wave (HeapTrimmer::aboutToTrim): allocated when each session ended, they lie among the
-    /// pages the ended sessions freed and keep those resident. What they read back does not change.
+    /// Moves the recently closed sessions' records into one block allocated now. Before a heap trim
+    /// after a logout wave (HeapTrimmer::aboutToTrim): allocated when each session ended, one by one,
+    /// they lie among the pages the ended sessions freed and keep those resident. What they read back
+    /// does not change.
     void compact();
 
 Q_SIGNALS:
@@ -168,6 +169,7 @@ private:
     static Entry unpack(const QByteArray &packed);
     static QString packedId(const QByteArray &packed);
     const QByteArray *findClosed(const QString &id) const;
+    void dropOldestClosed();
     Entry *find(const QString &id);
     void addEvent(Entry &entry, SessionEvent::Kind kind, const QString &stream, const QString &detail);
     StreamRecord *findStream(Entry &entry, const QString &stream);
@@ -188,6 +190,10 @@ private:
     /// live block keeps a whole page resident; docs/BENCHMARKS.md, "Memory after logout: what pinned
     /// it").
     std::deque<QByteArray> m_closed;
+    /// compact() copies them all into this one block: the oldest m_closedInArena records of
+    /// m_closed are views into it (QByteArray::fromRawData), and it goes with the last of them.
+    QByteArray m_closedArena;
+    qsizetype m_closedInArena = 0;
     QStringList m_added;
     QSet<QString> m_changed;
     QStringList m_removed;

@@ -324,6 +324,45 @@ private Q_SLOTS:
         QCOMPARE(movedEvents.constLast().detail, events.constLast().detail);
     }
 
+    void compactedRecordsLastThroughTheList()
+    {
+        // compact() puts the kept records into one block; records closed later, compacting again,
+        // and the compacted ones leaving the list do not change what any of them reads.
+        Hub hub;
+        Registry registry(&hub);
+        registry.setClosedLimit(3);
+        auto end = [&hub](const QString &sid) {
+            hub.reportSessionOpened(info(sid));
+            hub.reportBound(sid, QStringLiteral("s"), sid + QStringLiteral("@example.org/r"));
+            hub.reportSessionClosed(sid, QStringLiteral("condition-") + sid);
+        };
+        auto check = [&registry](const QStringList &expected) {
+            QStringList got;
+            for (const SessionRecord &r : registry.closedSessions()) {
+                got.append(r.id);
+                QCOMPARE(r.jid, r.id + QStringLiteral("@example.org/r"));
+                QCOMPARE(r.condition, QStringLiteral("condition-") + r.id);
+                QCOMPARE(registry.events(r.id).constLast().detail, r.condition);
+            }
+            QCOMPARE(got, expected);
+        };
+        registry.compact(); // nothing to move
+        for (const char *sid : {"a", "b", "c"})
+            end(QLatin1String(sid));
+        registry.compact();
+        check({QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")});
+        end(QStringLiteral("d")); // a compacted one leaves
+        check({QStringLiteral("b"), QStringLiteral("c"), QStringLiteral("d")});
+        registry.compact(); // two views into the first block and one record of its own
+        check({QStringLiteral("b"), QStringLiteral("c"), QStringLiteral("d")});
+        for (const char *sid : {"e", "f", "g"}) // every compacted one leaves
+            end(QLatin1String(sid));
+        check({QStringLiteral("e"), QStringLiteral("f"), QStringLiteral("g")});
+        QCOMPARE(registry.session(QStringLiteral("d")).id, QString());
+        registry.setClosedLimit(1);
+        check({QStringLiteral("g")});
+    }
+
     void timelineAndClosedListAreBounded()
     {
         Hub hub;
