@@ -49,7 +49,7 @@ public:
         std::chrono::milliseconds maxDelay{15000}; ///< trim at the latest this long after the drop
         std::chrono::milliseconds followUp{1000};  ///< after a trim, look at the heap this often (0: never)
         std::chrono::milliseconds watch{12000};    ///< ... for this long after the trim
-        qint64 minFreed = 128 * 1024;              ///< freed since the last pass that make another one worth it
+        qint64 minFreed = 128 * 1024; ///< freed since the last pass that make another one worth it
     };
 
     /// `trim`: defaults to malloc_trim(0) with glibc, null elsewhere; `inUse`: mallinfo2()'s bytes in use.

@@ -244,9 +244,11 @@ private Q_SLOTS:
         const std::shared_ptr<SessionCounters> counters = hub.reportSessionOpened(opened);
         Q_EMIT hub.streamAdded(QStringLiteral("a"), QStringLiteral("s1"), QStringLiteral("example.org"));
         Q_EMIT hub.streamAdded(QStringLiteral("a"), QStringLiteral("s2"), QStringLiteral("example.net"));
-        Q_EMIT hub.backendConnected(QStringLiteral("a"), QStringLiteral("s1"), QStringLiteral("[::1]:5222"), true);
+        Q_EMIT hub.backendConnected(QStringLiteral("a"), QStringLiteral("s1"), QStringLiteral("[::1]:5222"),
+                                    true);
         hub.reportBound(QStringLiteral("a"), QStringLiteral("s1"), QStringLiteral("alice@example.org/r"));
-        Q_EMIT hub.streamTerminated(QStringLiteral("a"), QStringLiteral("s2"), QStringLiteral("host-unknown"));
+        Q_EMIT hub.streamTerminated(QStringLiteral("a"), QStringLiteral("s2"),
+                                    QStringLiteral("host-unknown"));
         hub.countStanza(counters.get(), Direction::ToServer, 120);
         hub.countStanza(counters.get(), Direction::ToClient, 7);
         counters->requests = 3;
@@ -292,8 +294,9 @@ private Q_SLOTS:
             QCOMPARE(closed.streams.at(i).jid, live.streams.at(i).jid);
             QVERIFY(!closed.streams.at(i).open);
         }
-        QCOMPARE(closed.streams.at(0).condition, QStringLiteral("policy-violation")); // closed with the session
-        QCOMPARE(closed.streams.at(1).condition, QStringLiteral("host-unknown"));      // closed before it
+        QCOMPARE(closed.streams.at(0).condition,
+                 QStringLiteral("policy-violation"));                             // closed with the session
+        QCOMPARE(closed.streams.at(1).condition, QStringLiteral("host-unknown")); // closed before it
 
         const QList<SessionEvent> events = registry.events(QStringLiteral("a"));
         QCOMPARE(events.size(), liveEvents.size() + 1);
