@@ -269,7 +269,7 @@ void BoshSession::handleRequest(const Body &body, ResponderPtr responder)
         if (cached != m_cache.end()) {
             qCDebug(lcBosh) << m_context.sid << "resending response to rid" << rid;
             if (responder->send(cached->second.status, cached->second.body))
-                cached->second.delivered = true;
+                cached->second.markDelivered();
             return;
         }
         fail(Condition::ItemNotFound, {}, responder);
@@ -421,6 +421,14 @@ void BoshSession::process(Incoming incoming)
         const qint64 ack = body.attribute(QStringLiteral("ack")).toLongLong(&ok);
         if (ok)
             handleAck(ack, rid, responder, &answered);
+    } else if (m_acks) {
+        // §9.1: after the creation request, a client using acks leaves `ack` out exactly when it has
+        // received the responses to all its earlier requests.
+        forgetResponsesUpTo(rid - 1, true);
+    } else {
+        // §11, §14.3: a client keeps at most `requests` requests open, so the responses of rids up to
+        // rid - requests have reached it; only the newer ones may be asked for again.
+        forgetResponsesUpTo(rid - m_requests, false);
     }
 
     bool carriedPayload = false; // forwarded to the server: its reply may be imminent (coalescing)
@@ -731,6 +739,9 @@ void BoshSession::answerOldest(bool forceEmpty)
             if (terminal)
                 break;
         }
+        // An idle session holds an empty queue for long: without the storage its last burst needed.
+        if (m_queue.isEmpty())
+            m_queue = QList<Outgoing>();
     }
     if (qsizetype(m_held.size()) <= m_hold)
         stopCoalescing(); // nothing above `hold` waits any more
@@ -821,13 +832,50 @@ void BoshSession::send(qint64 rid, const ResponderPtr &responder, int status, QB
     m_lastRespondedRid = std::max(m_lastRespondedRid, rid);
     Cached cached;
     cached.status = status;
+    // Resent byte for byte: an empty body is the same bytes for every session, so all share one copy;
+    // any other is kept at its size, without the room buildBody() reserved.
+    static const QByteArray kEmptyBody = buildBody({});
+    if (body == kEmptyBody)
+        body = kEmptyBody;
+    else if (body.capacity() - body.size() > 32)
+        body.squeeze();
     cached.body = std::move(body);
     cached.sentAt = m_clock();
     cached.delivered = delivered;
-    cached.stanzas = std::move(stanzas);
-    cached.stream = stream;
+    if (!delivered) {
+        cached.stanzas = std::move(stanzas);
+        cached.stream = stream;
+    }
     m_cache[rid] = std::move(cached);
     trimCache();
+}
+
+void BoshSession::Cached::markDelivered()
+{
+    delivered = true;
+    stanzas = QList<QByteArray>();
+    stream = QString();
+}
+
+void BoshSession::forgetResponsesUpTo(qint64 rid, bool acknowledged)
+{
+    while (!m_cache.empty() && m_cache.begin()->first <= rid) {
+        const auto oldest = m_cache.begin();
+        if (!oldest->second.delivered) {
+            XmppStream *stream = findStream(oldest->second.stream);
+            for (const QByteArray &stanza : std::as_const(oldest->second.stanzas)) {
+                if (hub())
+                    Q_EMIT hub()->noClient(m_context.sid, oldest->second.stream, stanza);
+                const QByteArray bounce = Xmpp::bounceStanza(stanza);
+                if (stream && !bounce.isEmpty())
+                    stream->upstream->send(bounce);
+            }
+        }
+        const qint64 forgotten = oldest->first;
+        m_cache.erase(oldest);
+        if (acknowledged && hub())
+            Q_EMIT hub()->responseAcknowledged(m_context.sid, forgotten);
+    }
 }
 
 void BoshSession::trimCache()
@@ -835,20 +883,8 @@ void BoshSession::trimCache()
     // §14.3 / §9: without acks, keep the window's worth of responses; with acks, every unacknowledged
     // one up to a bound. A response dropped while undelivered is bounced (XEP-0206 §7).
     const qsizetype keep = m_acks ? kMaxUnacknowledged : m_requests;
-    while (qsizetype(m_cache.size()) > keep) {
-        Cached &oldest = m_cache.begin()->second;
-        if (!oldest.delivered) {
-            XmppStream *stream = findStream(oldest.stream);
-            for (const QByteArray &stanza : std::as_const(oldest.stanzas)) {
-                if (hub())
-                    Q_EMIT hub()->noClient(m_context.sid, oldest.stream, stanza);
-                const QByteArray bounce = Xmpp::bounceStanza(stanza);
-                if (stream && !bounce.isEmpty())
-                    stream->upstream->send(bounce);
-            }
-        }
-        m_cache.erase(m_cache.begin());
-    }
+    while (qsizetype(m_cache.size()) > keep)
+        forgetResponsesUpTo(m_cache.begin()->first, false);
 }
 
 void BoshSession::scheduleFlush()
@@ -1102,7 +1138,7 @@ void BoshSession::closeStream(XmppStream &stream, bool bounceQueued)
             if (bounceQueued && !stream.closing && !bounce.isEmpty())
                 stream.upstream->send(bounce);
         }
-        cached.delivered = true;
+        cached.markDelivered();
     }
     stream.closing = true;
     stream.upstream->close();

@@ -155,14 +155,19 @@ private:
         bool terminal = false;
         Condition condition = Condition::None;
     };
+    /// A response kept for a resend (§14.3). What an idle session keeps, so kept small: the body at
+    /// its exact size (an empty body shares one static copy), and the payloads and stream only while
+    /// the body has not been written (they are what gets bounced if it never reaches the client).
     struct Cached
     {
-        int status = 200;
         QByteArray body;
+        QList<QByteArray> stanzas; ///< while undelivered: the payloads in it, for bouncing
+        QString stream;            ///< while undelivered
         qint64 sentAt = 0;
+        int status = 200;
         bool delivered = true;
-        QList<QByteArray> stanzas; ///< the payloads in it, for bouncing if it never reached the client
-        QString stream;
+        /// Written to the client's connection: the payloads need no bouncing any more.
+        void markDelivered();
     };
 
     void process(Incoming incoming);
@@ -202,6 +207,10 @@ private:
     QByteArray terminateBody(Condition condition, const QByteArray &inner, const QString &stream) const;
     int legacyStatus(Condition condition) const;
     void trimCache();
+    /// Forgets the kept responses up to `rid`: the client's requests show it has them (§9, §14.3),
+    /// `acknowledged` by acks (the monitor hears of it), or there is no room left. One that was never
+    /// written is bounced.
+    void forgetResponsesUpTo(qint64 rid, bool acknowledged);
     QString newStreamName() const;
     bool multiStream() const { return m_streams.size() > 1; }
 

@@ -38,7 +38,8 @@ struct FakeResponder final : Responder
     int status = 0;
     QByteArray body;
     bool alive = true;
-    int order = 0; ///< when it was answered, among all responders of the test run (1, 2, ...)
+    bool writeFails = false; ///< the connection looks alive, but the answer cannot be written
+    int order = 0;           ///< when it was answered, among all responders of the test run (1, 2, ...)
     static inline int answered = 0;
     bool send(int s, const QByteArray &b) override
     {
@@ -46,7 +47,7 @@ struct FakeResponder final : Responder
         status = s;
         body = b;
         order = ++answered;
-        return alive;
+        return alive && !writeFails;
     }
     bool isAlive() const override { return alive; }
     void onGone(std::function<void()> handler) override { gone = std::move(handler); }
@@ -232,11 +233,15 @@ private Q_SLOTS:
     void heldRequestWhoseConnectionClosedIsDropped();
     void closedConnectionNoticedOnlyWhenAnswering();
     void resentRidOfClosedConnectionIsHeldAgain();
+    void emptyResponseResentExactly();
+    void windowForgetsResponsesTheClientHas();
+    void unwrittenResponseKeptUntilWindowMovesThenBounced();
 
     // --- acks (XEP-0124 §9) ---
     void acksAdvertisedAndReported();
     void ackAttributeWhenLaterRidReceived();
     void clientAckDropsCachedResponses();
+    void requestWithoutAckForgetsEarlierResponses();
 
     // --- waiting (XEP-0124 §7, §10) ---
     void holdAnswersOldest();
@@ -649,6 +654,87 @@ void tst_BoshSession::resentRidOfClosedConnectionIsHeldAgain()
     QVERIFY(!f.session->isFinished());
 }
 
+void tst_BoshSession::emptyResponseResentExactly()
+{
+    Fixture f;
+    f.create({{QStringLiteral("ack"), QStringLiteral("1")}});
+    const qint64 rid = f.nextRid;
+    // Acks on: the empty answer carries ack (a later rid came), and the plain empty one does not.
+    auto first = f.request({{QStringLiteral("ack"), QString::number(rid - 1)}});
+    auto second = f.request({{QStringLiteral("ack"), QString::number(rid - 1)}}); // answers the first
+    QCOMPARE(first->count, 1);
+    QCOMPARE(parse(first->body)[QStringLiteral("ack")], QString::number(rid + 1));
+    f.now += 61000;
+    f.session->checkTimers(); // wait expired: the second is answered empty, no later rid
+    QCOMPARE(second->count, 1);
+    QVERIFY(parse(second->body).ok);
+    QVERIFY(!parse(second->body).attrs.contains(QStringLiteral("ack")));
+    // §14.3: a repeated rid gets the same bytes again, both kinds.
+    auto again = f.request({}, {}, rid + 1);
+    QCOMPARE(again->body, second->body);
+    QCOMPARE(again->status, second->status);
+    auto againFirst = f.request({}, {}, rid);
+    QCOMPARE(againFirst->body, first->body);
+    QVERIFY(!f.session->isFinished());
+}
+
+void tst_BoshSession::windowForgetsResponsesTheClientHas()
+{
+    Fixture f;
+    f.create(); // requests=2, no acks
+    const qint64 a = f.nextRid;
+    auto r1 = f.request();
+    f.session->upstreamElement(f.stream, kMessage);
+    QTRY_COMPARE(r1->count, 1);
+    auto r2 = f.request(); // a + 1, held
+    QCOMPARE(r2->count, 0);
+    // Two requests open at most: with a + 1 open, the client may still be waiting for a's response.
+    auto againA = f.request({}, {}, a);
+    QCOMPARE(againA->body, r1->body);
+    auto r3 = f.request(); // a + 2: answers a + 1; a's response has reached the client
+    QCOMPARE(r2->count, 1);
+    auto againB = f.request({}, {}, a + 1);
+    QCOMPARE(againB->body, r2->body);
+    auto gone = f.request({}, {}, a);
+    QCOMPARE(parse(gone->body)[QStringLiteral("condition")], QStringLiteral("item-not-found"));
+    QVERIFY(f.session->isFinished());
+    Q_UNUSED(r3);
+}
+
+void tst_BoshSession::unwrittenResponseKeptUntilWindowMovesThenBounced()
+{
+    Fixture f;
+    f.create();
+    QSignalSpy noClient(&f.hub, &Monitor::Hub::noClient);
+    auto r1 = f.request();
+    r1->writeFails = true;
+    f.session->upstreamElement(f.stream, kMessage);
+    QTRY_COMPARE(r1->count, 1);
+    f.request(); // a + 1
+    QCOMPARE(noClient.size(), 0);
+    QVERIFY(f.up()->sent.isEmpty());
+    f.request(); // a + 2: a is out of the window, its message never reached the client
+    QCOMPARE(noClient.size(), 1);
+    QCOMPARE(f.up()->sent.size(), 1);
+    QVERIFY2(f.up()->sent.first().contains("recipient-unavailable"), f.up()->sent.first().constData());
+
+    // The same, but the client asks again in time and this time the answer is written: nothing bounces.
+    Fixture g;
+    g.create();
+    QSignalSpy noClientG(&g.hub, &Monitor::Hub::noClient);
+    const qint64 b = g.nextRid;
+    auto s1 = g.request();
+    s1->writeFails = true;
+    g.session->upstreamElement(g.stream, kMessage);
+    QTRY_COMPARE(s1->count, 1);
+    auto retry = g.request({}, {}, b);
+    QCOMPARE(retry->body, s1->body);
+    g.request();
+    g.request();
+    QCOMPARE(noClientG.size(), 0);
+    QVERIFY(g.up()->sent.isEmpty());
+}
+
 void tst_BoshSession::acksAdvertisedAndReported()
 {
     Fixture f;
@@ -699,6 +785,25 @@ void tst_BoshSession::clientAckDropsCachedResponses()
     // An acknowledged response is gone: asking for it again is item-not-found.
     auto again = f.request({}, {}, rid);
     QCOMPARE(parse(again->body)[QStringLiteral("condition")], QStringLiteral("item-not-found"));
+}
+
+void tst_BoshSession::requestWithoutAckForgetsEarlierResponses()
+{
+    Fixture f;
+    f.create({{QStringLiteral("ack"), QStringLiteral("1")}});
+    QSignalSpy acked(&f.hub, &Monitor::Hub::responseAcknowledged);
+    const qint64 rid = f.nextRid;
+    auto r1 = f.request({{QStringLiteral("ack"), QString::number(rid - 1)}});
+    f.session->upstreamElement(f.stream, kMessage);
+    QTRY_COMPARE(r1->count, 1);
+    // Still unacknowledged: a resend gets it.
+    auto again = f.request({}, {}, rid);
+    QCOMPARE(again->body, r1->body);
+    // §9.1: no ack attribute means every earlier response arrived.
+    f.request();
+    QCOMPARE(acked.last().at(1).toLongLong(), rid);
+    auto gone = f.request({}, {}, rid);
+    QCOMPARE(parse(gone->body)[QStringLiteral("condition")], QStringLiteral("item-not-found"));
 }
 
 void tst_BoshSession::holdAnswersOldest()
