@@ -107,7 +107,11 @@ void BoshEndpoint::handle(Http::Exchange *exchange)
 {
     const Http::Request &request = exchange->request();
     if (request.method == "POST") {
+        const QPointer<Http::Exchange> guard(exchange);
         handleBody(request.body, exchange, {});
+        // The body is parsed and the session has what it needs: a held request keeps none of it.
+        if (guard)
+            guard->releaseRequest();
         return;
     }
     if ((request.method == "GET" || request.method == "HEAD") && m_config.boshGetEnabled()) {

@@ -12,7 +12,7 @@
 #include <QPointer>
 #include <QTcpSocket>
 
-#include <deque>
+#include <list>
 #include <memory>
 
 class QTcpSocket;
@@ -132,7 +132,9 @@ private:
     QHostAddress m_localAddress; ///< the address the client reached this server at
     RequestParser m_parser;      ///< the request side: http_parser, limits, framing checks
     ResponseWriter m_writer;     ///< the response side: heads, CORS, compression, framing
-    std::deque<Pending> m_queue;
+    /// A std::list, not a std::deque: an empty deque holds a 512-byte block, and a connection idles
+    /// with its queue empty (or one held exchange); elements stay put while others come and go.
+    std::list<Pending> m_queue;
     QByteArray m_unparsed;   ///< bytes read but not parsed yet (pipelining cap reached)
     Deadline m_idleTimer;    ///< http_idle_timeout with no request and no answer owed
     Deadline m_requestTimer; ///< deadline of the request being received

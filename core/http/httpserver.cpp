@@ -33,6 +33,15 @@ Exchange::~Exchange()
         m_connection->streamEnded(this, true);
 }
 
+void Exchange::releaseRequest()
+{
+    m_request.target = {};
+    m_request.path = {};
+    m_request.query = {};
+    m_request.headers = {};
+    m_request.body = {};
+}
+
 bool Exchange::respond(Response response)
 {
     if (m_answered || m_aborted || !m_connection)

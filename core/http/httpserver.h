@@ -39,6 +39,10 @@ public:
     ~Exchange() override;
 
     const Request &request() const { return m_request; }
+    /// Frees the request's target, header fields and body once the handler has taken what it needs
+    /// from them: a held BOSH request waits up to `wait` seconds, an idle session's whole life. What
+    /// stays: the method, the version and the addresses.
+    void releaseRequest();
     /// Sends the response (once; later calls are ignored). Safe to call from any slot, also from inside
     /// the handler call. After the connection closed it does nothing. Responses go out in request
     /// order: an answer to a later pipelined request waits for the earlier ones.
