@@ -4,6 +4,7 @@
 #include "http/cors.h"
 #include "http/httpmessage.h"
 #include "http/responsewriter.h"
+#include "http/socketio.h"
 #include "stream/linkupstream.h"
 #include "stream/ownedstreams.h"
 #include "stream/streamregistry.h"
@@ -145,8 +146,9 @@ void WebSocketFront::acceptPlain(QTcpSocket *socket, const Http::Request &head)
         refuse(socket, 400, "incomplete WebSocket handshake");
         return;
     }
-    socket->write(Handshake::switchingProtocols(head.header("sec-websocket-key").trimmed()));
-    socket->flush();
+    // Straight to the kernel: written through the socket, the 101 would leave it a 32 KiB write chunk
+    // that it keeps for the stream's whole life.
+    Http::writeOutput(socket, Handshake::switchingProtocols(head.header("sec-websocket-key").trimmed()));
     WebSocketStream::Context context;
     context.client.id = newId();
     context.client.transport = Monitor::Transport::WebSocket;

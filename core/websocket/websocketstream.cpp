@@ -254,7 +254,7 @@ void WebSocketStream::cutOff()
     qCDebug(lcWs) << id() << "backlog over max_client_backlog:" << backlog();
     refused(Limits::Limit::MaxClientBacklog);
     forgetDelivered();
-    std::deque<InFlight> undelivered;
+    std::list<InFlight> undelivered;
     undelivered.swap(m_inFlight);
     for (const InFlight &stanza : undelivered) {
         if (m_upstream) {

@@ -8,8 +8,8 @@
 #include <QMap>
 #include <QString>
 
-#include <deque>
 #include <functional>
+#include <list>
 #include <memory>
 
 namespace Switchboard::Stream {
@@ -116,7 +116,9 @@ private:
         QByteArray xml;
         qint64 end = 0; ///< the channel's written() right after it was handed over
     };
-    std::deque<InFlight> m_inFlight; ///< stanzas handed to the channel, possibly still in its buffer
+    /// Stanzas handed to the channel, possibly still in its buffer. A std::list: an empty std::deque
+    /// holds a 512-byte block for the stream's whole life.
+    std::list<InFlight> m_inFlight;
     State m_state = State::AwaitOpen;
     QString m_domain;
     QString m_lang;
