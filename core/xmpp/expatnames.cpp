@@ -9,6 +9,22 @@ namespace Switchboard::Xmpp {
 
 namespace {
 constexpr QByteArrayView kXmlPrefix = "xml"; // bound by definition, never declared
+constexpr QByteArrayView kStreamPrefix = "stream";
+constexpr QByteArrayView kStreamsNs = "http://etherx.jabber.org/streams";
+
+/// `text` as a QByteArray; the names every stream declares point at static data instead of taking
+/// an allocation of their own that each stream would keep for its whole life.
+QByteArray sharedName(const XML_Char *text)
+{
+    if (!text)
+        return {};
+    const QByteArrayView view(text, qsizetype(std::strlen(text)));
+    for (const QByteArrayView known : {kJabberClientNs, kStreamsNs, kStreamPrefix}) {
+        if (view == known)
+            return QByteArray::fromRawData(known.data(), known.size());
+    }
+    return view.toByteArray();
+}
 } // namespace
 
 ExpatName splitExpatName(const XML_Char *name, char separator)
@@ -27,7 +43,7 @@ ExpatName splitExpatName(const XML_Char *name, char separator)
 
 void NamespaceFixup::declare(const XML_Char *prefix, const XML_Char *uri)
 {
-    m_pending.append({prefix ? QByteArray(prefix) : QByteArray(), uri ? QByteArray(uri) : QByteArray()});
+    m_pending.append({sharedName(prefix), sharedName(uri)});
 }
 
 QByteArray NamespaceFixup::openRoot()
@@ -92,11 +108,11 @@ void NamespaceFixup::endElement(int depth)
         m_scope.removeLast();
 }
 
-void NamespaceFixup::complete(QByteArray &xml, qsizetype qualifiedNameLength) const
+QByteArray NamespaceFixup::declarations() const
 {
-    if (!m_needDefault && m_neededPrefixes.isEmpty())
-        return;
     QByteArray decls;
+    if (!m_needDefault && m_neededPrefixes.isEmpty())
+        return decls;
     if (m_needDefault) {
         decls += " xmlns='";
         appendXmlEscaped(decls, m_inheritedDefault);
@@ -113,9 +129,49 @@ void NamespaceFixup::complete(QByteArray &xml, qsizetype qualifiedNameLength) co
         }
         // A prefix the root does not declare either: Expat has already refused it.
     }
+    return decls;
+}
+
+QByteArray NamespaceFixup::standalone(QByteArrayView element, qsizetype qualifiedNameLength) const
+{
+    const QByteArray decls = declarations();
+    if (decls.isEmpty())
+        return element.toByteArray();
     // After '<' and the qualified name; the order of attributes is not significant.
-    if (!decls.isEmpty())
-        xml.insert(1 + qualifiedNameLength, decls);
+    const qsizetype at = 1 + qualifiedNameLength;
+    QByteArray out;
+    out.reserve(element.size() + decls.size());
+    out.append(element.first(at));
+    out.append(decls);
+    out.append(element.sliced(at));
+    return out;
+}
+
+void NamespaceFixup::complete(QByteArray &xml, qsizetype qualifiedNameLength) const
+{
+    if (m_needDefault || !m_neededPrefixes.isEmpty())
+        xml = standalone(xml, qualifiedNameLength);
+}
+
+void NamespaceFixup::appendRootDeclarations(QByteArray &out) const
+{
+    for (const auto &[prefix, uri] : m_rootPrefixes) {
+        out += " xmlns:" + prefix + "='";
+        appendXmlEscaped(out, uri);
+        out += '\'';
+    }
+    if (!m_inheritedDefault.isEmpty()) {
+        out += " xmlns='";
+        appendXmlEscaped(out, m_inheritedDefault);
+        out += '\'';
+    }
+}
+
+void NamespaceFixup::releaseScratch()
+{
+    m_pending = {};
+    m_scope = {};
+    m_neededPrefixes = {};
 }
 
 void NamespaceFixup::clear()

@@ -63,8 +63,18 @@ public:
     /// The end tag of the element at `depth`.
     void endElement(int depth);
     /// Adds what the finished top-level element inherits to its start tag; `xml` holds the element,
-    /// `qualifiedNameLength` is that of its name (see ExpatName).
+    /// `qualifiedNameLength` is that of its name (see ExpatName). The result is allocated at its
+    /// exact size (a stanza may be kept a long time: BOSH responses kept for resends).
     void complete(QByteArray &xml, qsizetype qualifiedNameLength) const;
+    /// The finished top-level element `element` as complete() makes it, copied once.
+    QByteArray standalone(QByteArrayView element, qsizetype qualifiedNameLength) const;
+    /// Gives back the scratch of the element being read (declarations, prefixes in use) while the
+    /// parser is between top-level elements, so that an idle stream keeps only what its root declared.
+    void releaseScratch();
+    /// Appends the root's namespace declarations as start tag attributes (its prefixed ones, then the
+    /// inherited default namespace if any): enough for a new parser to resolve the names inside the
+    /// root as the first one did.
+    void appendRootDeclarations(QByteArray &out) const;
     /// Forgets everything (a new document or stream).
     void clear();
 
@@ -76,10 +86,15 @@ private:
     };
     bool declaredInElement(QByteArrayView prefix) const;
     void notePrefix(QByteArrayView prefix);
+    /// The declarations to add to the current top-level element's start tag (empty: none).
+    QByteArray declarations() const;
 
     QList<QPair<QByteArray, QByteArray>> m_pending; ///< declarations of the next start tag
-    QVarLengthArray<Decl, 16> m_scope;              ///< declarations inside the current element
-    QList<QPair<QByteArray, QByteArray>> m_rootPrefixes;
+    /// Declarations inside the current element. A QList, not a QVarLengthArray<Decl, 16>: that kept
+    /// 0.5 KB inline in every stream's reader, most of whose elements declare one namespace or none.
+    QList<Decl> m_scope;
+    /// The root's prefixed declarations: one (stream) on a server stream, none on a BOSH <body/>.
+    QVarLengthArray<QPair<QByteArray, QByteArray>, 1> m_rootPrefixes;
     QByteArray m_inheritedDefault;
     QList<QByteArray> m_neededPrefixes; ///< root prefixes the current element uses undeclared
     bool m_needDefault = false;

@@ -14,9 +14,21 @@ namespace {
 
 constexpr QByteArrayView kStreamsNs = "http://etherx.jabber.org/streams";
 constexpr QByteArrayView kXmlPrefix = "xml";
+constexpr QByteArrayView kStreamPrefix = "stream";
 // Feed Expat at most this much at once, so the size cap is checked at a bounded granularity even
 // when the socket hands us megabytes in one read.
 constexpr qsizetype kFeedSlice = 65536;
+
+/// `utf8` as a QString; the values nearly every stream header carries (its version, its default
+/// namespace) share static data instead of each stream keeping an allocation of its own.
+QString sharedText(QByteArrayView utf8)
+{
+    if (utf8 == "1.0")
+        return QStringLiteral("1.0");
+    if (utf8 == kJabberClientNs)
+        return QStringLiteral("jabber:client");
+    return QString::fromUtf8(utf8);
+}
 
 } // namespace
 
@@ -29,10 +41,11 @@ struct StanzaReader::Private
     // most of its life, so the reader holds one only while it has work: it is borrowed from the
     // per-thread pool when bytes arrive and given back when a feed ends between top-level elements
     // (depth 1, no byte of an unfinished element or tag kept), after a stream error and after
-    // </stream:stream>. A parser borrowed in the middle of a stream is first fed the stream header's
-    // bytes as the peer sent them (kept in streamHeader), with no event, so namespace declarations,
-    // depth and every check are as if it had parsed the whole stream; byte offsets and line numbers
-    // are carried across.
+    // </stream:stream>. A parser borrowed in the middle of a stream is first fed a start tag of the
+    // stream's root made from what the header declared (replayHeader(): its name and namespace
+    // declarations, nothing else of it matters to the parser, so the header's bytes are not kept),
+    // with no event, so namespace declarations, depth and every check are as if it had parsed the
+    // whole stream; byte offsets and line numbers are carried across.
 
     /// Makes sure a parser is there for the next bytes.
     void acquireParser()
@@ -40,13 +53,13 @@ struct StanzaReader::Private
         if (pooled)
             return;
         createParser();
-        if (streamHeader.isEmpty())
+        if (depth == 0)
             return; // the stream has not opened yet: the parser starts at its first byte
         // The header's declarations are known already (namespaces): not reported again.
         XML_SetStartNamespaceDeclHandler(parser, nullptr);
         replaying = true;
-        const XML_Status status =
-            XML_Parse(parser, streamHeader.constData(), int(streamHeader.size()), XML_FALSE);
+        const QByteArray header = replayHeader();
+        const XML_Status status = XML_Parse(parser, header.constData(), int(header.size()), XML_FALSE);
         replaying = false;
         XML_SetStartNamespaceDeclHandler(parser, &Private::onNsDecl);
         // The same bytes parsed the same way when they first came; a parser that now disagrees
@@ -57,7 +70,7 @@ struct StanzaReader::Private
         }
         // Offsets restart with the header's bytes; nothing before them is kept (the parser was
         // released with nothing buffered).
-        fedBefore = carryBase = safePoint = streamHeader.size();
+        fedBefore = carryBase = safePoint = header.size();
         lineBase = releasedAtLine - qint64(XML_GetCurrentLineNumber(parser));
     }
 
@@ -75,6 +88,25 @@ struct StanzaReader::Private
         elementName = {};
         elementNs = {};
         carry = {};
+        namespaces.releaseScratch();
+    }
+
+    /// The root's start tag for a parser borrowed mid-stream: its qualified name and the declarations
+    /// it made (the stream prefix and the default namespace the stanzas inherit, or whatever the peer
+    /// declared there).
+    QByteArray replayHeader() const
+    {
+        QByteArray header;
+        header.reserve(128);
+        header += '<';
+        if (!rootPrefix.isEmpty()) {
+            header += rootPrefix;
+            header += ':';
+        }
+        header += "stream";
+        namespaces.appendRootDeclarations(header);
+        header += '>';
+        return header;
     }
 
     void releaseParser()
@@ -112,7 +144,7 @@ struct StanzaReader::Private
     void reset()
     {
         releaseParser();
-        streamHeader = {};
+        rootPrefix = {};
         lineBase = 0;
         releasedAtLine = 0;
         depth = 0;
@@ -194,10 +226,10 @@ struct StanzaReader::Private
         StreamHeader header;
         // What the header declares, the stanzas inherit (the default namespace and prefixes).
         namespaces.setInheritedDefault(namespaces.openRoot());
-        header.defaultNamespace = QString::fromUtf8(namespaces.inheritedDefault());
+        header.defaultNamespace = sharedText(namespaces.inheritedDefault());
         for (const XML_Char **a = atts; *a; a += 2) {
             const ExpatName an = splitExpatName(*a);
-            const QString value = QString::fromUtf8(a[1]);
+            const QString value = sharedText(QByteArrayView(a[1]));
             if (an.uri.isEmpty()) {
                 if (an.local == "id")
                     header.id = value;
@@ -212,9 +244,10 @@ struct StanzaReader::Private
             }
         }
         safePoint = XML_GetCurrentByteIndex(parser) + XML_GetCurrentByteCount(parser);
-        // Everything up to the end of the header's start tag (the XML declaration too), for a parser
-        // borrowed later in this stream. Nothing before safePoint has been dropped yet.
-        streamHeader = bytes(carryBase, safePoint);
+        // For a parser borrowed later in this stream (replayHeader()); "stream" points at static data.
+        rootPrefix = qn.prefix == kStreamPrefix
+                         ? QByteArray::fromRawData(kStreamPrefix.data(), kStreamPrefix.size())
+                         : qn.prefix.toByteArray();
         Event e{Event::StreamOpened, std::move(header), {}, {}, {}, {}, {}};
         out->append(std::move(e));
     }
@@ -331,8 +364,8 @@ struct StanzaReader::Private
 
     std::optional<PooledParser> pooled; // while bytes are being parsed or an element is unfinished
     XML_Parser parser = nullptr;        // pooled's parser, or null
-    QByteArray streamHeader;            // the bytes of the stream header, once it is open
-    bool replaying = false;             // feeding streamHeader to a newly borrowed parser
+    QByteArray rootPrefix;              // the prefix of the stream's root (replayHeader())
+    bool replaying = false;             // feeding replayHeader() to a newly borrowed parser
     qint64 lineBase = 0;                // lines of the stream before the current parser's first one
     qint64 releasedAtLine = 0;          // the stream's line where the last parser was given back
     qint64 maxElementSize;
