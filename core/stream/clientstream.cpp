@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "stream/clientstream.h"
 
+#include "stream/streamregistry.h"
+
 #include <QDateTime>
 
 namespace Switchboard::Stream {
@@ -16,6 +18,13 @@ ClientStream::~ClientStream()
     // A stream deleted without finishing (its front is going away) still gives its place back.
     if (m_admitted && m_limits)
         m_limits->closeSession(m_client.address);
+    leaveRegistry();
+}
+
+void ClientStream::leaveRegistry()
+{
+    if (StreamRegistry *registry = std::exchange(m_registry, nullptr))
+        registry->forget(m_client.id);
 }
 
 Condition ClientStream::conditionFor(Xmpp::LinkFailure failure)
@@ -109,6 +118,7 @@ void ClientStream::finishStream(Condition condition, const QString &reason)
     if (m_hub && m_reported)
         m_hub->reportSessionClosed(m_client.id,
                                    condition == Condition::None ? reason : conditionName(condition));
+    leaveRegistry();
     // The owner deletes us later: we may be deep inside our own call stack or a socket's signal.
     Q_EMIT finished(m_client.id, condition);
 }

@@ -109,8 +109,13 @@ protected:
     const Config &m_config;
 
 private:
+    friend class StreamRegistry;
+    /// Tells the registry the stream is gone (once).
+    void leaveRegistry();
+
     Client m_client;
     UpstreamFactory m_factory;
+    StreamRegistry *m_registry = nullptr; ///< set by StreamRegistry::add(), cleared when it goes first
     Monitor::Hub *m_hub = nullptr;
     Limits *m_limits = nullptr;
     std::shared_ptr<Monitor::SessionCounters> m_counters; ///< the hub's, bumped here

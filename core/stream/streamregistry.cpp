@@ -36,33 +36,31 @@ StreamRegistry::StreamRegistry(QObject *parent) : QObject(parent)
 StreamRegistry::~StreamRegistry()
 {
     for (ClientStream *stream : std::as_const(m_streams))
-        stream->disconnect(this);
+        stream->m_registry = nullptr;
 }
 
-QByteArray StreamRegistry::key(const QString &id) const
+StreamRegistry::Key StreamRegistry::key(const QString &id) const
 {
     // SipHash-2-4 (OpenSSL's default output, 128 bits): a keyed pseudo-random function made for
     // hash-table keys, set up without allocating. It hashes the id's UTF-16 as it is stored.
-    constexpr std::size_t outputSize = 16;
-    QByteArray mac(qsizetype(outputSize), Qt::Uninitialized);
+    Key out;
     std::size_t length = 0;
     if (EVP_MAC_init(m_mac.get(), reinterpret_cast<const unsigned char *>(m_secret), sizeof m_secret,
                      nullptr) != 1 ||
         EVP_MAC_update(m_mac.get(), reinterpret_cast<const unsigned char *>(id.constData()),
                        std::size_t(id.size()) * sizeof(QChar)) != 1 ||
-        EVP_MAC_final(m_mac.get(), reinterpret_cast<unsigned char *>(mac.data()), &length,
-                      std::size_t(mac.size())) != 1 ||
-        length != outputSize)
+        EVP_MAC_final(m_mac.get(), reinterpret_cast<unsigned char *>(out.words), &length, sizeof out.words) !=
+            1 ||
+        length != sizeof out.words)
         qFatal("StreamRegistry: SipHash failed");
-    return mac;
+    return out;
 }
 
 void StreamRegistry::add(ClientStream *stream)
 {
-    const QString id = stream->id();
-    m_streams.insert(key(id), stream);
-    connect(stream, &ClientStream::finished, this, [this, id] { forget(id); });
-    connect(stream, &QObject::destroyed, this, [this, id] { forget(id); });
+    m_streams.insert(key(stream->id()), stream);
+    // It leaves once it finishes or is deleted (ClientStream::finishStream(), ~ClientStream()).
+    stream->m_registry = this;
 }
 
 void StreamRegistry::forget(const QString &id)
