@@ -66,8 +66,12 @@ QString Hub::boundJid(const QByteArray &xml)
         else if (reader.name() == QLatin1String("bind") &&
                  reader.namespaceUri() == QLatin1String("urn:ietf:params:xml:ns:xmpp-bind"))
             inBind = true;
-        else if (inBind && isResult && reader.name() == QLatin1String("jid"))
-            return reader.readElementText().trimmed();
+        else if (inBind && isResult && reader.name() == QLatin1String("jid")) {
+            // Kept for the session's life (registry, timeline): without the reader's spare room.
+            QString jid = reader.readElementText().trimmed();
+            jid.squeeze();
+            return jid;
+        }
     }
     return {};
 }

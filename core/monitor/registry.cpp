@@ -8,6 +8,10 @@ Q_LOGGING_CATEGORY(lcMonitor, "switchboard.monitor", QtWarningMsg)
 
 namespace Switchboard::Monitor {
 
+namespace {
+constexpr qsizetype kTimelineStep = 4; ///< events a full timeline grows by
+} // namespace
+
 QString eventKindName(SessionEvent::Kind kind)
 {
     switch (kind) {
@@ -100,8 +104,10 @@ Registry::Registry(Hub *hub, QObject *parent) : QObject(parent), m_hub(hub)
                     entry->record.backendPeer = peer;
                     entry->record.backendEncrypted = encrypted;
                 }
-                addEvent(*entry, SessionEvent::Kind::BackendConnected, stream,
-                         peer + (encrypted ? QStringLiteral(" TLS") : QStringLiteral(" no TLS")));
+                // Kept for the session's life: at its size, without the room an append leaves.
+                QString detail = peer + (encrypted ? QStringLiteral(" TLS") : QStringLiteral(" no TLS"));
+                detail.squeeze();
+                addEvent(*entry, SessionEvent::Kind::BackendConnected, stream, detail);
             });
     connect(hub, &Hub::backendFailed, this,
             [this](const QString &sid, const QString &stream, const QString &condition, bool connected) {
@@ -325,6 +331,9 @@ StreamRecord *Registry::findStream(Entry &entry, const QString &stream)
 void Registry::addEvent(Entry &entry, SessionEvent::Kind kind, const QString &stream, const QString &detail)
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
+    // Grown a few events at a time (a QList doubles): a session's timeline is held as long as it lives.
+    if (entry.events.size() == entry.events.capacity())
+        entry.events.reserve(entry.events.size() + kTimelineStep);
     entry.events.push_back(SessionEvent{now, kind, stream, detail});
     // Bounded: drop the oldest after "created", which says when and for what the session began.
     while (entry.events.size() > m_timelineLimit)
@@ -357,6 +366,9 @@ void Registry::onOpened(const SessionInfo &info)
     r.clientSecure = info.secure;
     r.created = info.created.isValid() ? info.created : QDateTime::currentDateTimeUtc();
     r.lastActivity = r.created;
+    // Room for what a session's start brings (created, stream added, backend connected, restarted,
+    // bound), which an idle session then keeps.
+    entry.events.reserve(5);
     entry.events.push_back(SessionEvent{r.created, SessionEvent::Kind::Created, {}, info.domain});
     qCDebug(lcMonitor).noquote() << "session" << info.sid << transportName(info.transport) << "from"
                                  << info.clientAddress.toString() << "to" << info.domain;
