@@ -66,17 +66,13 @@ public:
     }
     void onGone(std::function<void()> handler) override
     {
-        if (!m_exchange)
-            return;
-        QObject::disconnect(m_goneConnection);
-        m_goneConnection =
-            QObject::connect(m_exchange, &Http::Exchange::aborted, m_exchange, std::move(handler));
+        if (m_exchange)
+            m_exchange->onAborted(std::move(handler));
     }
 
 private:
     QPointer<Http::Exchange> m_exchange;
     QByteArray m_callback;
-    QMetaObject::Connection m_goneConnection;
 };
 
 QByteArray terminateBody(Condition condition, const QByteArray &inner = {})

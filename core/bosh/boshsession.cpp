@@ -85,7 +85,7 @@ BoshSession::BoshSession(const Config &config, const Context &context, UpstreamF
               return factory ? factory(static_cast<BoshSession *>(owner), stream) : nullptr;
           },
           hub, context.limits, parent),
-      m_context(context), m_clock(std::move(clock))
+      m_resolver(context.resolver), m_coalescer(context.coalescer), m_clock(std::move(clock))
 {}
 
 BoshSession::~BoshSession()
@@ -168,7 +168,7 @@ void BoshSession::create(const Body &body, ResponderPtr responder)
     if (Monitor::SessionCounters *c = counters())
         ++c->requests;
     if (hub())
-        Q_EMIT hub()->streamAdded(m_context.sid, stream->name, to);
+        Q_EMIT hub()->streamAdded(id(), stream->name, to);
 
     // The creation response waits for the server's stream features (XEP-0206 §3), bounded by the
     // backend connect deadline.
@@ -193,9 +193,9 @@ BoshSession::XmppStream *BoshSession::openStream(const Body &body, const QString
     params.domain = stream.domain;
     params.lang = body.attribute(QStringLiteral("xml:lang"));
     params.from = body.attribute(QStringLiteral("from"));
-    if (m_context.resolver && body.has(QStringLiteral("route"))) {
+    if (m_resolver && body.has(QStringLiteral("route"))) {
         Xmpp::Target target;
-        if (m_context.resolver->checkRoute(body.attribute(QStringLiteral("route")), &target) ==
+        if (m_resolver->checkRoute(body.attribute(QStringLiteral("route")), &target) ==
             Xmpp::Resolver::Refusal::None)
             params.route = target;
     }
@@ -267,7 +267,7 @@ void BoshSession::handleRequest(const Body &body, ResponderPtr responder)
         }
         auto cached = m_cache.find(rid);
         if (cached != m_cache.end()) {
-            qCDebug(lcBosh) << m_context.sid << "resending response to rid" << rid;
+            qCDebug(lcBosh) << id() << "resending response to rid" << rid;
             if (responder->send(cached->second.status, cached->second.body))
                 cached->second.markDelivered();
             return;
@@ -355,7 +355,7 @@ void BoshSession::handleAck(qint64 ack, qint64 rid, const ResponderPtr &responde
         const qint64 acked = m_cache.begin()->first;
         m_cache.erase(m_cache.begin());
         if (hub())
-            Q_EMIT hub()->responseAcknowledged(m_context.sid, acked);
+            Q_EMIT hub()->responseAcknowledged(id(), acked);
     }
     // §9.3: the client has not seen a response we sent a while ago: tell it at once which one.
     if (ack < m_lastRespondedRid && !m_cache.empty()) {
@@ -462,7 +462,7 @@ void BoshSession::process(Incoming incoming)
             const QString name = stream->name;
             std::erase_if(m_streams, [&name](const XmppStream &s) { return s.name == name; });
             if (hub())
-                Q_EMIT hub()->streamTerminated(m_context.sid, name, {});
+                Q_EMIT hub()->streamTerminated(id(), name, {});
             if (!answered) {
                 Held held{rid, responder, now + qint64(m_wait) * 1000, {}, false};
                 hold(std::move(held));
@@ -504,7 +504,7 @@ void BoshSession::process(Incoming incoming)
         m_pauseUntil = m_clock() + qint64(seconds) * 1000;
         m_lastActivity = m_clock();
         if (hub())
-            Q_EMIT hub()->sessionPaused(m_context.sid, seconds);
+            Q_EMIT hub()->sessionPaused(id(), seconds);
         return;
     }
 
@@ -519,7 +519,7 @@ void BoshSession::process(Incoming incoming)
         stream->upstream->restart(
             body.has(QStringLiteral("xml:lang")) ? body.attribute(QStringLiteral("xml:lang")) : m_lang);
         if (hub())
-            Q_EMIT hub()->streamRestarted(m_context.sid, stream->name);
+            Q_EMIT hub()->streamRestarted(id(), stream->name);
     } else if (!body.payloads.isEmpty()) {
         forward(*stream, body.payloads);
         carriedPayload = true;
@@ -533,8 +533,8 @@ void BoshSession::process(Incoming incoming)
             m_emptyArrivals.removeFirst();
         m_emptyArrivals.append(now);
         if (m_emptyArrivals.size() > m_requests) {
-            qCInfo(lcBosh) << m_context.sid << "overactive:" << m_emptyArrivals.size()
-                           << "empty requests within" << window << "ms";
+            qCInfo(lcBosh) << id() << "overactive:" << m_emptyArrivals.size() << "empty requests within"
+                           << window << "ms";
             fail(Condition::PolicyViolation, {}, responder);
             return;
         }
@@ -560,13 +560,13 @@ void BoshSession::process(Incoming incoming)
 bool BoshSession::targetAllowed(const Body &body) const
 {
     // XEP-0124 §7.1, and never an open relay: `to` must be a served domain and `route` a configured target.
-    if (!m_context.resolver)
+    if (!m_resolver)
         return true;
-    if (!m_context.resolver->domainAllowed(body.attribute(QStringLiteral("to"))))
+    if (!m_resolver->domainAllowed(body.attribute(QStringLiteral("to"))))
         return false;
     Xmpp::Target target;
     return !body.has(QStringLiteral("route")) ||
-           m_context.resolver->checkRoute(body.attribute(QStringLiteral("route")), &target) ==
+           m_resolver->checkRoute(body.attribute(QStringLiteral("route")), &target) ==
                Xmpp::Resolver::Refusal::None;
 }
 
@@ -583,7 +583,7 @@ void BoshSession::processAddStream(const Body &body, qint64 rid, ResponderPtr re
     }
     XmppStream *stream = openStream(body, to);
     if (hub())
-        Q_EMIT hub()->streamAdded(m_context.sid, stream->name, to);
+        Q_EMIT hub()->streamAdded(id(), stream->name, to);
     if (!responder)
         return;
     // §16.3: answered with the new stream's name; its features follow in later responses that carry
@@ -625,8 +625,8 @@ void BoshSession::hold(Held held, bool carriedPayload)
     // Coalescing (see the header): the request just held sent payload to the server, one request is
     // above `hold`, still within `requests`, nothing is queued for the client yet, and no other request
     // is already waiting this way. The oldest then waits up to the delay for the server's reply.
-    const bool coalesce = carriedPayload && m_context.coalescer && m_config.boshCoalesceDelay > 0 &&
-                          m_hold > 0 && m_wait > 0 && !m_coalescing && m_queue.empty() &&
+    const bool coalesce = carriedPayload && m_coalescer && m_config.boshCoalesceDelay > 0 && m_hold > 0 &&
+                          m_wait > 0 && !m_coalescing && m_queue.empty() &&
                           qsizetype(m_held.size()) == m_hold + 1 && qsizetype(m_held.size()) <= m_requests &&
                           !(m_held.front().announce && m_creating) && !isFinished();
     // §7.2, §8 (hold): never keep more than `hold` requests waiting; the oldest goes back now. With wait=0
@@ -639,7 +639,7 @@ void BoshSession::hold(Held held, bool carriedPayload)
     }
     if (coalesce && qsizetype(m_held.size()) > m_hold) {
         m_coalescing = true;
-        m_context.coalescer->schedule(this, m_config.boshCoalesceDelay);
+        m_coalescer->schedule(this, m_config.boshCoalesceDelay);
     }
     if (!m_queue.empty())
         flush();
@@ -650,7 +650,7 @@ void BoshSession::stopCoalescing()
     if (!m_coalescing)
         return;
     m_coalescing = false;
-    m_context.coalescer->cancel(this);
+    m_coalescer->cancel(this);
 }
 
 void BoshSession::coalescingDue()
@@ -706,7 +706,7 @@ void BoshSession::dropGoneRequests()
 
 void BoshSession::abandon(const Held &held)
 {
-    qCDebug(lcBosh) << m_context.sid << "client connection of rid" << held.rid << "closed before its answer";
+    qCDebug(lcBosh) << id() << "client connection of rid" << held.rid << "closed before its answer";
     m_abandoned.append(held.rid);
     // Only rids inside the window can come back (XEP-0124 §14.2).
     while (m_abandoned.size() > m_requests)
@@ -779,7 +779,7 @@ void BoshSession::answer(Held &held, QList<Outgoing> payloads, QList<QPair<QStri
         attrs.append({QStringLiteral("stream"), s->name});
         attrs.append({QStringLiteral("from"), s->domain});
         if (s->opened)
-            attrs.append({QStringLiteral("authid"), s->header.id});
+            attrs.append({QStringLiteral("authid"), s->streamId});
         s->announced = true;
     } else if (!stanzas.isEmpty() && multiStream()) {
         attrs.append({QStringLiteral("stream"), stream});
@@ -801,7 +801,7 @@ void BoshSession::answer(Held &held, QList<Outgoing> payloads, QList<QPair<QStri
         if (multiStream()) {
             std::erase_if(m_streams, [&name](const XmppStream &st) { return st.name == name; });
             if (hub())
-                Q_EMIT hub()->streamTerminated(m_context.sid, name, conditionName(condition));
+                Q_EMIT hub()->streamTerminated(id(), name, conditionName(condition));
         } else {
             // The session ends with its only stream: everyone else waiting gets the same answer.
             const QByteArray body = terminateBody(condition, {}, {});
@@ -865,7 +865,7 @@ void BoshSession::forgetResponsesUpTo(qint64 rid, bool acknowledged)
             XmppStream *stream = findStream(oldest->second.stream);
             for (const QByteArray &stanza : std::as_const(oldest->second.stanzas)) {
                 if (hub())
-                    Q_EMIT hub()->noClient(m_context.sid, oldest->second.stream, stanza);
+                    Q_EMIT hub()->noClient(id(), oldest->second.stream, stanza);
                 const QByteArray bounce = Xmpp::bounceStanza(stanza);
                 if (stream && !bounce.isEmpty())
                     stream->upstream->send(bounce);
@@ -874,7 +874,7 @@ void BoshSession::forgetResponsesUpTo(qint64 rid, bool acknowledged)
         const qint64 forgotten = oldest->first;
         m_cache.erase(oldest);
         if (acknowledged && hub())
-            Q_EMIT hub()->responseAcknowledged(m_context.sid, forgotten);
+            Q_EMIT hub()->responseAcknowledged(id(), forgotten);
     }
 }
 
@@ -939,7 +939,7 @@ void BoshSession::checkTimers()
         if (m_held.front().announce && m_creating) {
             // The server never sent its features within the connect deadline.
             if (hub())
-                Q_EMIT hub()->backendFailed(m_context.sid, m_held.front().stream,
+                Q_EMIT hub()->backendFailed(id(), m_held.front().stream,
                                             conditionName(Condition::RemoteConnectionFailed), false);
             fail(Condition::RemoteConnectionFailed);
             return;
@@ -951,7 +951,7 @@ void BoshSession::checkTimers()
     // §7.1 (inactivity) and §10 (pause): no request waiting for too long ends the session silently.
     const qint64 limit = m_pauseUntil ? m_pauseUntil : m_lastActivity + qint64(m_inactivity) * 1000;
     if (now > limit) {
-        qCDebug(lcBosh) << m_context.sid << "inactive, ending";
+        qCDebug(lcBosh) << id() << "inactive, ending";
         for (XmppStream &stream : m_streams)
             closeStream(stream, true);
         finish(Condition::None, QStringLiteral("inactivity"));
@@ -967,10 +967,10 @@ void BoshSession::upstreamOpened(const QString &stream, const Xmpp::StreamHeader
         return;
     s->opened = true;
     s->restarting = false;
-    s->header = header;
+    s->streamId = header.id;
+    s->streamVersion = header.version;
     if (hub())
-        Q_EMIT hub()->backendConnected(m_context.sid, stream, s->upstream->peer(),
-                                       s->upstream->isEncrypted());
+        Q_EMIT hub()->backendConnected(id(), stream, s->upstream->peer(), s->upstream->isEncrypted());
 }
 
 void BoshSession::upstreamElement(const QString &stream, const QByteArray &xml)
@@ -985,7 +985,7 @@ void BoshSession::upstreamElement(const QString &stream, const QByteArray &xml)
         // A client that does not come back for what the server sends (a busy room, a long archive
         // query) must not make us buffer without bound: the session ends, and what is queued goes back
         // to its senders. From the event loop: we are inside the server link's signal here.
-        qCInfo(lcBosh) << m_context.sid << "more than" << m_config.maxClientBacklog
+        qCInfo(lcBosh) << id() << "more than" << m_config.maxClientBacklog
                        << "bytes waiting for the client; ending the session";
         m_overflowing = true;
         refused(Limits::Limit::MaxClientBacklog);
@@ -1018,7 +1018,7 @@ void BoshSession::upstreamFailed(const QString &stream, Xmpp::LinkFailure failur
     const Condition condition = linkFailed(stream, failure, s->opened);
     // XEP-0206 §6: the server's stream error goes to the client inside the terminate body.
     const QByteArray inner = condition == Condition::RemoteStreamError ? streamErrorXml : QByteArray();
-    qCDebug(lcBosh) << m_context.sid << "stream" << stream << "failed:" << conditionName(condition);
+    qCDebug(lcBosh) << id() << "stream" << stream << "failed:" << conditionName(condition);
     m_queue.push_back(Outgoing{stream, inner, true, condition});
     scheduleFlush();
 }
@@ -1120,7 +1120,7 @@ void BoshSession::closeStream(XmppStream &stream, bool bounceQueued)
         }
         if (!it->terminal) {
             if (hub())
-                Q_EMIT hub()->noClient(m_context.sid, stream.name, it->xml);
+                Q_EMIT hub()->noClient(id(), stream.name, it->xml);
             const QByteArray bounce = Xmpp::bounceStanza(it->xml);
             if (bounceQueued && !stream.closing && !bounce.isEmpty())
                 stream.upstream->send(bounce);
@@ -1133,7 +1133,7 @@ void BoshSession::closeStream(XmppStream &stream, bool bounceQueued)
             continue;
         for (const QByteArray &stanza : std::as_const(cached.stanzas)) {
             if (hub())
-                Q_EMIT hub()->noClient(m_context.sid, stream.name, stanza);
+                Q_EMIT hub()->noClient(id(), stream.name, stanza);
             const QByteArray bounce = Xmpp::bounceStanza(stanza);
             if (bounceQueued && !stream.closing && !bounce.isEmpty())
                 stream.upstream->send(bounce);
@@ -1149,10 +1149,10 @@ void BoshSession::finish(Condition condition, const QString &reason)
     if (isFinished())
         return;
     stopCoalescing();
-    qCDebug(lcBosh) << m_context.sid << "finished:" << reason << conditionName(condition);
+    qCDebug(lcBosh) << id() << "finished:" << reason << conditionName(condition);
     if (hub() && isReported()) {
         for (const XmppStream &s : m_streams)
-            Q_EMIT hub()->streamTerminated(m_context.sid, s.name, conditionName(condition));
+            Q_EMIT hub()->streamTerminated(id(), s.name, conditionName(condition));
     }
     finishStream(condition, reason);
 }
@@ -1161,7 +1161,7 @@ QList<QPair<QString, QString>> BoshSession::creationAttributes(const XmppStream 
 {
     // XEP-0124 §7.1 and XEP-0206 §3 (session creation response).
     QList<QPair<QString, QString>> attrs{
-        {QStringLiteral("sid"), m_context.sid},
+        {QStringLiteral("sid"), id()},
         {QStringLiteral("wait"), QString::number(m_wait)},
         {QStringLiteral("requests"), QString::number(m_requests)},
         {QStringLiteral("hold"), QString::number(m_hold)},
@@ -1174,14 +1174,14 @@ QList<QPair<QString, QString>> BoshSession::creationAttributes(const XmppStream 
     };
     if (!m_from.isEmpty())
         attrs.append({QStringLiteral("to"), m_from});
-    if (!stream.header.id.isEmpty())
-        attrs.append({QStringLiteral("authid"), stream.header.id});
+    if (!stream.streamId.isEmpty())
+        attrs.append({QStringLiteral("authid"), stream.streamId});
     if (stream.upstream && stream.upstream->isEncrypted())
         attrs.append({QStringLiteral("secure"), QStringLiteral("true")});
     if (m_acks)
         attrs.append({QStringLiteral("ack"), QString::number(m_lastRid)});
     attrs.append({QStringLiteral("xmpp:version"),
-                  stream.header.version.isEmpty() ? QStringLiteral("1.0") : stream.header.version});
+                  stream.streamVersion.isEmpty() ? QStringLiteral("1.0") : stream.streamVersion});
     attrs.append({QStringLiteral("xmpp:restartlogic"), QStringLiteral("true")});
     return attrs;
 }

@@ -130,7 +130,10 @@ private:
         bool announced = false;  ///< the client was told about this stream (creation/add response)
         bool closing = false;
         int bindWatch = 0; ///< server stanzas still checked for the bind result (monitor)
-        Xmpp::StreamHeader header;
+        /// Of the server's stream header, what the client is told (authid, xmpp:version): the whole
+        /// header is the server link's.
+        QString streamId;
+        QString streamVersion;
     };
     struct Incoming
     {
@@ -214,7 +217,9 @@ private:
     QString newStreamName() const;
     bool multiStream() const { return m_streams.size() > 1; }
 
-    Context m_context;
+    // Of the Context, what is not the ClientStream's already (id, address, user agent, limits).
+    const Xmpp::Resolver *m_resolver = nullptr;
+    Coalescer *m_coalescer = nullptr;
     Clock m_clock;
 
     // Negotiated at creation (XEP-0124 §7.1).

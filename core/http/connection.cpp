@@ -599,7 +599,7 @@ void Connection::abortPending()
     for (const QPointer<Exchange> &exchange : std::as_const(aborted)) {
         if (!exchange)
             continue;
-        Q_EMIT exchange->aborted();
+        exchange->notifyAborted();
         if (exchange)
             exchange->deleteLater();
     }

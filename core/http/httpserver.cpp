@@ -8,6 +8,7 @@
 #include "http/proxyheaderreader.h"
 #include "http/responsewriter.h"
 
+#include <QPointer>
 #include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimer>
@@ -31,6 +32,15 @@ Exchange::~Exchange()
     // Likewise a stream left open: it ends, so the connection is not held by nobody.
     if (m_streaming && m_connection)
         m_connection->streamEnded(this, true);
+}
+
+void Exchange::notifyAborted()
+{
+    const QPointer<Exchange> self(this);
+    if (const std::function<void()> handler = std::exchange(m_onAborted, {}))
+        handler();
+    if (self)
+        Q_EMIT aborted();
 }
 
 void Exchange::releaseRequest()

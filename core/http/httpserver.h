@@ -52,6 +52,10 @@ public:
     bool isAnswered() const { return m_answered; }
     /// True once the connection closed before an answer (aborted() has fired or is firing).
     bool isAborted() const { return m_aborted; }
+    /// One handler called when the connection closes before an answer, just before aborted(); a
+    /// later call replaces it. What a BOSH session sets on each request it holds: no signal
+    /// connection (about 0.25 KB while the request waits).
+    void onAborted(std::function<void()> handler) { m_onAborted = std::move(handler); }
 
     /// Starts an open-ended answer instead of respond(): `head` (status, type, headers; its body, if
     /// any, is the first piece) goes out in request order, the rest follows with write() until
@@ -83,7 +87,10 @@ Q_SIGNALS:
 
 private:
     friend class Connection;
+    /// From the connection: onAborted()'s handler, then aborted().
+    void notifyAborted();
     Request m_request;
+    std::function<void()> m_onAborted;
     QPointer<Connection> m_connection;
     bool m_answered = false;
     bool m_aborted = false;

@@ -104,10 +104,8 @@ Registry::Registry(Hub *hub, QObject *parent) : QObject(parent), m_hub(hub)
                     entry->record.backendPeer = peer;
                     entry->record.backendEncrypted = encrypted;
                 }
-                // Kept for the session's life: at its size, without the room an append leaves.
-                QString detail = peer + (encrypted ? QStringLiteral(" TLS") : QStringLiteral(" no TLS"));
-                detail.squeeze();
-                addEvent(*entry, SessionEvent::Kind::BackendConnected, stream, detail);
+                addEvent(*entry, SessionEvent::Kind::BackendConnected, stream,
+                         peer + (encrypted ? QStringLiteral(" TLS") : QStringLiteral(" no TLS")));
             });
     connect(hub, &Hub::backendFailed, this,
             [this](const QString &sid, const QString &stream, const QString &condition, bool connected) {
@@ -367,8 +365,8 @@ void Registry::onOpened(const SessionInfo &info)
     r.created = info.created.isValid() ? info.created : QDateTime::currentDateTimeUtc();
     r.lastActivity = r.created;
     // Room for what a session's start brings (created, stream added, backend connected, restarted,
-    // bound), which an idle session then keeps.
-    entry.events.reserve(5);
+    // backend connected again with the restarted stream, bound), which an idle session then keeps.
+    entry.events.reserve(6);
     entry.events.push_back(SessionEvent{r.created, SessionEvent::Kind::Created, {}, info.domain});
     qCDebug(lcMonitor).noquote() << "session" << info.sid << transportName(info.transport) << "from"
                                  << info.clientAddress.toString() << "to" << info.domain;
