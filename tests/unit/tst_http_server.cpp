@@ -450,12 +450,20 @@ void tst_HttpServer::abortedWhenClientGoes()
     auto server = start();
     QPointer<Exchange> kept;
     bool respondedAfterAbort = false;
+    int handlerCalls = 0;
+    bool handlerBeforeSignal = false;
     server->setHandler([&](Exchange *exchange) {
         kept = exchange;
         QObject::connect(exchange, &Exchange::aborted, exchange, [&, exchange] {
             QVERIFY(exchange->isAborted());
             QVERIFY(!exchange->respond(Response())); // dropped after close, must not crash
             respondedAfterAbort = true;
+        });
+        // The one handler without a connection (what a BOSH session sets): once, before aborted().
+        exchange->onAborted([&, exchange] {
+            QVERIFY(exchange->isAborted());
+            ++handlerCalls;
+            handlerBeforeSignal = !respondedAfterAbort;
         });
     });
     QSignalSpy closed(server.get(), &HttpServer::connectionClosed);
@@ -467,6 +475,8 @@ void tst_HttpServer::abortedWhenClientGoes()
     client.disconnect();
     QVERIFY(aborted.wait(5000));
     QVERIFY(respondedAfterAbort);
+    QCOMPARE(handlerCalls, 1);
+    QVERIFY(handlerBeforeSignal);
     QTRY_VERIFY(!kept); // deleted later
     QTRY_COMPARE(closed.size(), 1);
     QCOMPARE(server->connectionCount(), 0);
