@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "stream/clientstream.h"
 
+#include "stream/ownedstreams.h"
 #include "stream/streamregistry.h"
 
 #include <QDateTime>
@@ -19,6 +20,8 @@ ClientStream::~ClientStream()
     if (m_admitted && m_limits)
         m_limits->closeSession(m_client.address);
     leaveRegistry();
+    if (OwnedStreams *owner = std::exchange(m_owner, nullptr))
+        owner->streamDeleted(this);
 }
 
 void ClientStream::leaveRegistry()
@@ -120,6 +123,8 @@ void ClientStream::finishStream(Condition condition, const QString &reason)
                                    condition == Condition::None ? reason : conditionName(condition));
     leaveRegistry();
     // The owner deletes us later: we may be deep inside our own call stack or a socket's signal.
+    if (OwnedStreams *owner = std::exchange(m_owner, nullptr))
+        owner->streamFinished(this);
     Q_EMIT finished(m_client.id, condition);
 }
 

@@ -17,6 +17,7 @@
 
 namespace Switchboard::Stream {
 
+class OwnedStreams;
 class StreamRegistry;
 
 /// One client-side XMPP stream, whatever carries it: a BOSH session, a WebSocket connection, a REST
@@ -110,12 +111,14 @@ protected:
 
 private:
     friend class StreamRegistry;
+    friend class OwnedStreams;
     /// Tells the registry the stream is gone (once).
     void leaveRegistry();
 
     Client m_client;
     UpstreamFactory m_factory;
     StreamRegistry *m_registry = nullptr; ///< set by StreamRegistry::add(), cleared when it goes first
+    OwnedStreams *m_owner = nullptr;      ///< set by OwnedStreams::adopt(), cleared when it goes first
     Monitor::Hub *m_hub = nullptr;
     Limits *m_limits = nullptr;
     std::shared_ptr<Monitor::SessionCounters> m_counters; ///< the hub's, bumped here

@@ -17,7 +17,7 @@ OwnedStreams::~OwnedStreams()
 {
     const QSet<ClientStream *> streams = std::exchange(m_streams, {});
     for (ClientStream *stream : streams) {
-        stream->disconnect(this);
+        stream->m_owner = nullptr;
         delete stream;
     }
 }
@@ -27,19 +27,33 @@ void OwnedStreams::adopt(ClientStream *stream)
     stream->setParent(this);
     m_streams.insert(stream);
     m_registry->add(stream);
-    connect(stream, &ClientStream::finished, this, [this, stream] {
-        if (m_streams.remove(stream))
-            stream->deleteLater();
-        // As StreamRegistry::forget(): the set's storage goes back after a logout wave.
-        if (m_streams.isEmpty()) {
-            m_timer.stop();
-            m_streams.clear();
-        } else if (m_streams.capacity() >= 256 && m_streams.size() < m_streams.capacity() / 8) {
-            m_streams.squeeze();
-        }
-    });
+    stream->m_owner = this;
     if (!m_timer.isActive())
         m_timer.start();
+}
+
+void OwnedStreams::streamFinished(ClientStream *stream)
+{
+    if (m_streams.remove(stream))
+        stream->deleteLater();
+    shrink();
+}
+
+void OwnedStreams::streamDeleted(ClientStream *stream)
+{
+    m_streams.remove(stream);
+    shrink();
+}
+
+void OwnedStreams::shrink()
+{
+    // As StreamRegistry::forget(): the set's storage goes back after a logout wave.
+    if (m_streams.isEmpty()) {
+        m_timer.stop();
+        m_streams.clear();
+    } else if (m_streams.capacity() >= 256 && m_streams.size() < m_streams.capacity() / 8) {
+        m_streams.squeeze();
+    }
 }
 
 void OwnedStreams::tick()

@@ -32,6 +32,13 @@ public:
     qsizetype capacity() const { return m_streams.capacity(); }
 
 private:
+    /// ClientStream calls these itself (a signal connection per stream would cost about 0.3 KB for
+    /// its whole life): finished (deleted later) or deleted.
+    friend class ClientStream;
+    void streamFinished(ClientStream *stream);
+    void streamDeleted(ClientStream *stream);
+    /// Stops the timer when empty; gives the set's storage back once far fewer are left.
+    void shrink();
     void tick();
 
     StreamRegistry *m_registry;
