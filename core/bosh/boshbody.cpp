@@ -116,11 +116,10 @@ struct BodyParser
         // An empty element's end event has no bytes of its own: it ends with its start tag.
         const qint64 end =
             count > 0 ? XML_GetCurrentByteIndex(parser) + count : childStart + childStartTagLength;
-        QByteArray xml = data.sliced(childStart, end - childStart).toByteArray();
         // XEP-0206 §2: a stanza without its own default namespace is in jabber:client (it would
-        // otherwise inherit the httpbind namespace of <body/>).
-        namespaces.complete(xml, childQNameLength);
-        body->payloads.append(std::move(xml));
+        // otherwise inherit the httpbind namespace of <body/>). Copied once, at its size.
+        body->payloads.append(
+            namespaces.standalone(data.sliced(childStart, end - childStart), childQNameLength));
     }
 
     static void XMLCALL onText(void *user, const XML_Char *s, int len)
