@@ -3,6 +3,7 @@
 
 #include "base/heaptrimmer.h"
 #include "base/limits.h"
+#include "base/plainsocket.h"
 #include "bosh/boshendpoint.h"
 #include "http/httpserver.h"
 #include "monitor/registry.h"
@@ -105,8 +106,11 @@ struct Server::Private
         if (streams->count() > 0 || streams->closingLinks() > 0)
             return false;
         const QList<QTcpSocket *> sockets = http->findChildren<QTcpSocket *>();
+        const QList<PlainSocket *> plain = http->findChildren<PlainSocket *>();
         return std::all_of(sockets.cbegin(), sockets.cend(),
-                           [](const QTcpSocket *socket) { return socket->bytesToWrite() == 0; });
+                           [](const QTcpSocket *socket) { return socket->bytesToWrite() == 0; }) &&
+               std::all_of(plain.cbegin(), plain.cend(),
+                           [](const PlainSocket *socket) { return socket->bytesToWrite() == 0; });
     }
 
     /// The BOSH path matches with and without its final '/'.
@@ -264,9 +268,10 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
     d->http->setPreflightMethods([this](const QByteArray &path) {
         return d->rest->matches(path) ? QByteArrayLiteral("GET, POST, PUT, DELETE, OPTIONS") : QByteArray();
     });
-    d->http->setUpgradeHandler([this](QTcpSocket *socket, const Http::Request &head) {
-        return d->websocket->handleUpgrade(socket, head);
-    });
+    d->http->setUpgradeHandler(
+        [this](Http::Transport socket, const QByteArray &received, const Http::Request &head) {
+            return d->websocket->handleUpgrade(socket, received, head);
+        });
     d->http->setHandler([this](Http::Exchange *exchange) {
         const Http::Request &request = exchange->request();
         if (d->isBoshPath(request.path)) {

@@ -194,8 +194,10 @@ quint16 PlainSocket::localPort() const
 PlainSocket::Input PlainSocket::read(qint64 max)
 {
     Input input;
+    // After the peer's end with output kept: nothing to read, and disconnected() tells the end once
+    // the output has gone.
     if (m_state == State::Closed || m_state == State::Connecting || m_inputEnded) {
-        input.closed = m_state == State::Closed || m_inputEnded;
+        input.closed = m_state == State::Closed;
         return input;
     }
     m_readArmed = true;
@@ -224,14 +226,18 @@ PlainSocket::Input PlainSocket::read(qint64 max)
         return input;
     }
     // The end of the peer's stream, or a failure (a reset): nothing more comes.
-    input.closed = true;
     m_inputEnded = true;
-    if (got < 0)
+    if (got < 0) {
         closeNow(errno, true);
-    else if (m_output.isEmpty())
+        input.closed = true;
+    } else if (m_output.isEmpty()) {
         closeNow(0, true);
-    else
-        m_state = State::Closing; // what is kept still goes out, then the socket closes
+        input.closed = true;
+    } else {
+        // What is kept still goes out, then the socket closes; the owner learns of the end from
+        // disconnected() then, so that it does not give up on output the peer is still reading.
+        m_state = State::Closing;
+    }
     updateReadWatch();
     return input;
 }
@@ -240,7 +246,7 @@ PlainSocket::Input PlainSocket::peek(qint64 max)
 {
     Input input;
     if (m_state != State::Connected || m_inputEnded) {
-        input.closed = m_state == State::Closed || m_inputEnded;
+        input.closed = m_state == State::Closed;
         return input;
     }
     m_readArmed = true;

@@ -31,8 +31,10 @@ namespace Switchboard {
 /// The end: disconnected() fires once when the socket becomes Closed (the peer closed and nothing was
 /// left to send, an error, close(), abort()); the descriptor is closed then. Signals that report what
 /// happened during a call of the owner (read(), write(), close(), abort()) are queued: they never
-/// re-enter the caller. The peer's end of its stream (read() returning `closed`) closes the socket once
-/// what is kept has gone.
+/// re-enter the caller. The peer's end of its stream closes the socket: at once when nothing is kept
+/// (read() returns `closed`, disconnected() follows), else once what is kept has gone (read() finds
+/// nothing more meanwhile, and disconnected() tells the end), so that an owner does not give up on
+/// output the peer is still reading.
 ///
 /// Thread: lives on the thread that made it (no moveToThread()). Owner: its QObject parent or whoever
 /// made it; delete it with deleteLater() from inside its own signals.

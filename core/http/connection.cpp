@@ -11,7 +11,6 @@
 #include "http/socketio.h"
 
 #include <QSslSocket>
-#include <QTcpSocket>
 #include <QTimerEvent>
 
 #include <chrono>
@@ -49,23 +48,33 @@ template <typename Deadline> void startSeconds(Deadline &deadline, int seconds)
 
 } // namespace
 
-Connection::Connection(QTcpSocket *socket, HttpServer *server, const QHostAddress &origin, quint16 originPort)
-    : QObject(server), m_server(server), m_config(server->m_config), m_socket(socket),
-      m_peerAddress(origin.isNull() ? socket->peerAddress() : origin),
-      m_peerPort(origin.isNull() ? socket->peerPort() : originPort), m_socketAddress(socket->peerAddress()),
-      m_socketPort(socket->peerPort()), m_localAddress(socket->localAddress()), m_parser(m_config),
-      m_writer(m_config), m_secure(qobject_cast<QSslSocket *>(socket) != nullptr)
+namespace {
+/// What may wait read and not parsed while nothing is parsed (pipelining cap, waiting for an answer):
+/// Qt's read buffer of a TLS connection, m_unparsed of a plain one. It must hold a whole head for the
+/// upgrade peek.
+qint64 heldInputCap(const Config &config)
 {
-    m_socket->setParent(this);
-    // Bounds what Qt buffers for us while we do not read (pipelining cap, waiting for an answer); it
-    // must hold a whole head for the upgrade peek.
-    m_socket->setReadBufferSize(
-        qMax<qint64>(qMax<qint64>(m_config.maxDataHeld, m_config.maxHeaderSize), 64 * 1024) + 8192);
+    return qMax<qint64>(qMax<qint64>(config.maxDataHeld, config.maxHeaderSize), 64 * 1024) + 8192;
+}
+} // namespace
+
+Connection::Connection(Transport socket, HttpServer *server, const QHostAddress &origin, quint16 originPort)
+    : QObject(server), m_server(server), m_config(server->m_config), m_socket(socket),
+      m_socketAddress(socket.peerAddress()), m_socketPort(socket.peerPort()),
+      m_localAddress(socket.localAddress()), m_parser(m_config), m_writer(m_config)
+{
+    m_peerAddress = origin.isNull() ? m_socketAddress : origin;
+    m_peerPort = origin.isNull() ? m_socketPort : originPort;
+    m_socket.setParent(this);
+    if (QSslSocket *tls = m_socket.tls())
+        tls->setReadBufferSize(heldInputCap(m_config));
     m_awaitingUpgradeCheck = bool(server->m_upgradeHandler);
     connectSocket();
     startSeconds(m_idleTimer, m_config.httpIdleTimeout);
     armTimer();
-    if (m_socket->bytesAvailable() > 0)
+    // A TLS socket may hold decrypted input already (it announces it once); a plain one announces
+    // what waits in the kernel on its own.
+    if (m_socket.bytesBuffered() > 0)
         QMetaObject::invokeMethod(this, &Connection::onReadyRead, Qt::QueuedConnection);
 }
 
@@ -73,17 +82,14 @@ Connection::~Connection()
 {
     // The server is going away (connections are its children): no signals to a half-destroyed
     // server, no aborted() into handlers that may be gone too. Exchanges die with us as children.
-    if (m_socket)
-        QObject::disconnect(m_socket, nullptr, this, nullptr);
+    if (!m_socket.isNull())
+        m_socket.disconnectFrom(this);
 }
 
 void Connection::connectSocket()
 {
-    connect(m_socket, &QTcpSocket::readyRead, this, &Connection::onReadyRead);
-    connect(m_socket, &QTcpSocket::bytesWritten, this, &Connection::onBytesWritten);
-    if (auto *tls = qobject_cast<QSslSocket *>(m_socket))
-        connect(tls, &QSslSocket::encryptedBytesWritten, this, &Connection::onBytesWritten);
-    connect(m_socket, &QTcpSocket::disconnected, this, &Connection::onDisconnected);
+    m_socket.connectTo(this, &Connection::onReadyRead, &Connection::onBytesWritten,
+                       &Connection::onDisconnected);
 }
 
 void Connection::onReadyRead()
@@ -91,39 +97,86 @@ void Connection::onReadyRead()
     // Unbuffered, the socket announces input once and again only after a read: remembered until a
     // read finds nothing more, so that a pause in parsing (pipelining cap, output waiting) loses none.
     m_inputPending = true;
-    if (m_state == State::Closed || !m_socket)
+    if (m_state == State::Closed || m_socket.isNull())
         return;
     if (m_state == State::Closing)
         return; // the lingering close reads and discards
     if (m_awaitingUpgradeCheck)
         checkUpgrade();
-    else
+    else if (canParse() || !m_socket.plain())
         processInput();
+    else
+        holdInput();
     armTimer();
+}
+
+void Connection::holdInput()
+{
+    // Read as a QTcpSocket reads into its buffer, so that a client that closes while its request is
+    // held is noticed at once. After a request that ends the connection nothing more is parsed: what
+    // comes is discarded. Else it waits in m_unparsed, up to the cap.
+    while (m_state == State::Open) {
+        const qint64 room = m_stopParsing ? ReadChunk : heldInputCap(m_config) - m_unparsed.size();
+        if (room <= 0)
+            return; // m_inputPending stays: read once parsing goes on
+        SocketInput input = m_socket.read(qMin(room, ReadChunk));
+        if (input.drained)
+            m_inputPending = false;
+        if (!m_stopParsing)
+            m_unparsed += input.data;
+        if (input.closed) {
+            onDisconnected();
+            return;
+        }
+        if (input.drained || input.data.isEmpty())
+            return;
+    }
 }
 
 void Connection::checkUpgrade()
 {
-    qint64 available = m_socket->bytesAvailable();
-    if (available <= 0) {
-        // Only a read sees the end of the stream on an unbuffered socket (Qt then closes it without
-        // disconnected()); peek() keeps a byte that comes instead.
-        if (m_socket->peek(1).isEmpty()) {
-            if (m_socket->state() != QAbstractSocket::ConnectedState)
+    const qint64 maxHead = qMax<qint64>(m_config.maxHeaderSize, 1024) + 4;
+    QByteArray data;
+    if (m_socket.plain()) {
+        // Read, not peeked: the kernel would announce bytes left in it again and again while the head
+        // is incomplete. What is read waits in m_unparsed: parsed there when this is no upgrade, handed
+        // over with the socket when it is.
+        while (m_unparsed.size() < maxHead) {
+            SocketInput input = m_socket.read(maxHead - m_unparsed.size());
+            if (input.drained)
+                m_inputPending = false;
+            m_unparsed += input.data;
+            if (input.closed) {
                 onDisconnected();
-            return;
+                return;
+            }
+            if (input.drained || input.data.isEmpty())
+                break;
         }
-        available = m_socket->bytesAvailable();
+        if (m_unparsed.isEmpty())
+            return;
+        data = m_unparsed.first(qMin<qsizetype>(m_unparsed.size(), maxHead));
+    } else {
+        qint64 available = m_socket.bytesBuffered();
+        if (available <= 0) {
+            // Only a read sees the end of the stream on an unbuffered socket (Qt then closes it without
+            // disconnected()); peek() keeps a byte that comes instead.
+            const SocketInput first = m_socket.peek(1);
+            if (first.data.isEmpty()) {
+                if (first.closed)
+                    onDisconnected();
+                return;
+            }
+            available = m_socket.bytesBuffered();
+        }
+        // peek() only: a TLS socket handed over must still hold every byte of the handshake, which
+        // QWebSocketServer::handleConnection() reads again.
+        data = m_socket.peek(qMin(available, maxHead)).data;
     }
     m_idleTimer.stop();
     if (!m_requestTimer.isActive())
         startSeconds(m_requestTimer, m_config.httpRequestTimeout);
 
-    // peek() only: a socket handed over must still hold every byte of the handshake, which
-    // QWebSocketServer::handleConnection() reads again. On an unbuffered socket the peeked bytes wait
-    // in its read buffer, which readInput() empties whole when the request turns out to be HTTP.
-    const qint64 maxHead = qMax<qint64>(m_config.maxHeaderSize, 1024) + 4;
-    const QByteArray data = m_socket->peek(qMin(available, maxHead));
     // RFC 6455 §4.1: the opening handshake is a GET. Anything else is ordinary HTTP.
     static constexpr QByteArrayView get("GET ");
     if (!get.startsWith(QByteArrayView(data).first(qMin<qsizetype>(data.size(), get.size())))) {
@@ -156,26 +209,29 @@ void Connection::checkUpgrade()
         finishUpgradeCheck(); // the normal path refuses it
         return;
     }
-    // Hand the socket over as it came: no signal of ours, Qt's default buffering, no parent. If the
-    // handler takes it, it owns it; if it declines, we take it back.
-    QTcpSocket *socket = m_socket;
-    QObject::disconnect(socket, nullptr, this, nullptr);
-    socket->setReadBufferSize(0);
-    socket->setParent(nullptr);
-    const bool taken = m_server->m_upgradeHandler(socket, request);
+    // Hand the socket over: no signal of ours, no parent; a TLS socket as it came (Qt's default
+    // buffering, every byte unread), a plain one with what was read of it. If the handler takes it, it
+    // owns it; if it declines, we take it back.
+    const Transport socket = m_socket;
+    socket.disconnectFrom(this);
+    if (QSslSocket *tls = socket.tls())
+        tls->setReadBufferSize(0);
+    socket.setParent(nullptr);
+    const bool taken = m_server->m_upgradeHandler(socket, m_unparsed, request);
     if (taken) {
         qCDebug(lcHttp) << "connection from" << m_peerAddress << "upgraded";
-        m_upgradedSocket = socket;
-        m_socket = nullptr;
+        m_upgradedSocket = socket.object();
+        m_socket = Transport();
+        m_unparsed.clear();
         finish();
         return;
     }
-    if (!socket->parent())
-        socket->setParent(this);
-    socket->setReadBufferSize(
-        qMax<qint64>(qMax<qint64>(m_config.maxDataHeld, m_config.maxHeaderSize), 64 * 1024) + 8192);
+    if (!socket.object()->parent())
+        socket.setParent(this);
+    if (QSslSocket *tls = socket.tls())
+        tls->setReadBufferSize(heldInputCap(m_config));
     connectSocket();
-    if (socket->state() != QAbstractSocket::ConnectedState) {
+    if (!socket.isConnected()) {
         onDisconnected();
         return;
     }
@@ -195,7 +251,7 @@ bool Connection::upgradeMayFollow() const
     // RFC 9110 §7.8 allows Upgrade on any request, and reverse proxies that keep their connections to
     // us open (nginx `keepalive`, HAProxy `http-reuse`) send it after other requests.
     return m_server->m_upgradeHandler && !m_upgradeChecked && m_queue.empty() && m_unparsed.isEmpty() &&
-           !m_parser.inMessage() && m_socket->bytesAvailable() > 0;
+           !m_parser.inMessage() && (m_socket.plain() ? m_inputPending : m_socket.bytesBuffered() > 0);
 }
 
 void Connection::processInput()
@@ -212,7 +268,7 @@ void Connection::processInput()
                 armTimer();
                 return;
             }
-            SocketInput input = readInput(m_socket, ReadChunk);
+            SocketInput input = m_socket.read(ReadChunk);
             if (input.drained)
                 m_inputPending = false;
             if (input.closed) {
@@ -249,7 +305,7 @@ void Connection::processInput()
             // still due (an interim response must not overtake them).
             if (m_parser.headersDone() && m_parser.expectContinue() && !m_continueSent && m_queue.empty()) {
                 m_continueSent = true;
-                writeOutput(m_socket, ResponseWriter::interim(100));
+                m_socket.write(ResponseWriter::interim(100));
             }
         }
     }
@@ -320,7 +376,7 @@ bool Connection::identifyClient(Request &request) const
     request.connectionAddress = m_socketAddress;
     request.connectionPort = m_socketPort;
     request.localAddress = m_localAddress;
-    request.secure = m_secure;
+    request.secure = m_socket.isSecure();
     // Only trusted proxies are believed, and only as far as the chain stays trusted (docs/PROXIES.md).
     const ClientAddress client = findClientAddress(m_peerAddress, m_peerPort, request.headers,
                                                    m_server->m_forwardedHeader, m_server->m_trustedProxies);
@@ -507,19 +563,19 @@ void Connection::flush()
             // An open stream stays at the front: what it has so far goes out, the rest waits for it.
             Pending &stream = m_queue.front();
             if (!stream.data.isEmpty())
-                writeOutput(m_socket, std::exchange(stream.data, QByteArray()));
+                m_socket.write(std::exchange(stream.data, QByteArray()));
             break;
         }
         Pending pending = std::move(m_queue.front());
         m_queue.pop_front();
-        writeOutput(m_socket, pending.data);
+        m_socket.write(pending.data);
         if (pending.close) {
             beginClose();
             return;
         }
     }
     // Out now rather than on the next write notification (one loop round less per response).
-    m_socket->flush();
+    m_socket.flush();
     updateTimers();
     if (canParse() && inputWaiting())
         scheduleProcessInput();
@@ -527,12 +583,12 @@ void Connection::flush()
 
 bool Connection::inputWaiting() const
 {
-    return !m_unparsed.isEmpty() || m_inputPending || m_socket->QIODevice::bytesAvailable() > 0;
+    return !m_unparsed.isEmpty() || m_inputPending || m_socket.bytesBuffered() > 0;
 }
 
 bool Connection::canParse() const
 {
-    return !m_stopParsing && m_queue.size() < MaxPipelined && m_socket->bytesToWrite() < MaxWriteBacklog;
+    return !m_stopParsing && m_queue.size() < MaxPipelined && m_socket.bytesToWrite() < MaxWriteBacklog;
 }
 
 void Connection::beginClose()
@@ -548,7 +604,7 @@ void Connection::beginClose()
     abortPending();
     // Lingering close (RFC 9112 §9.6, and the TLS close_notify of §9.8): the last response goes out
     // whole before the connection ends; the connection keeps its slot until then.
-    QObject::disconnect(m_socket, nullptr, this, nullptr);
+    m_socket.disconnectFrom(this);
     const auto linger = qBound(std::chrono::milliseconds(1000),
                                std::chrono::milliseconds(std::chrono::seconds(m_config.httpRequestTimeout)),
                                std::chrono::milliseconds(LingeringClose::MaxLinger));
@@ -559,8 +615,7 @@ void Connection::beginClose()
 
 qint64 Connection::outputWaiting() const
 {
-    const auto *tls = qobject_cast<const QSslSocket *>(m_socket);
-    return m_socket->bytesToWrite() + (tls ? tls->encryptedBytesToWrite() : 0);
+    return m_socket.bytesToWrite();
 }
 
 void Connection::onBytesWritten()
@@ -640,7 +695,7 @@ void Connection::onWriteTimeout()
     qCInfo(lcHttp) << "connection from" << m_peerAddress << "closed: it took none of" << outputWaiting()
                    << "waiting bytes for" << m_config.httpRequestTimeout << "s";
     // Nothing can reach a client that does not read: no lingering close.
-    m_socket->abort();
+    m_socket.abort();
 }
 
 void Connection::onRequestTimeout()
@@ -660,7 +715,7 @@ void Connection::updateTimers()
     else if (!m_writeTimer.isActive())
         startSeconds(m_writeTimer, m_config.httpRequestTimeout);
     const bool busy = m_parser.inMessage() || !m_unparsed.isEmpty() || !m_queue.empty() ||
-                      (m_awaitingUpgradeCheck && m_socket->bytesAvailable() > 0);
+                      (m_awaitingUpgradeCheck && (!m_unparsed.isEmpty() || m_socket.bytesBuffered() > 0));
     if (busy)
         m_idleTimer.stop();
     else if (!m_idleTimer.isActive())

@@ -4,18 +4,16 @@
 #include "http/httpmessage.h"
 #include "http/requestparser.h"
 #include "http/responsewriter.h"
+#include "http/transport.h"
 
 #include <QBasicTimer>
 #include <QHostAddress>
 #include <QLoggingCategory>
 #include <QObject>
 #include <QPointer>
-#include <QTcpSocket>
 
 #include <list>
 #include <memory>
-
-class QTcpSocket;
 
 namespace Switchboard {
 struct Config;
@@ -49,11 +47,11 @@ class Connection final : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Connection)
 public:
-    /// Takes ownership of `socket` (re-parents it). `origin` is where the connection comes from when a
-    /// PROXY protocol header said so (null: the socket's peer); forwarding headers of trusted proxies
-    /// are applied on top of it for each request.
-    Connection(QTcpSocket *socket, HttpServer *server, const QHostAddress &origin = {},
-               quint16 originPort = 0);
+    /// Takes ownership of `socket` (re-parents it): a PlainSocket from the plain listener, a QSslSocket
+    /// from the TLS one, encrypted. `origin` is where the connection comes from when a PROXY protocol
+    /// header said so (null: the socket's peer); forwarding headers of trusted proxies are applied on
+    /// top of it for each request.
+    Connection(Transport socket, HttpServer *server, const QHostAddress &origin = {}, quint16 originPort = 0);
     ~Connection() override;
 
 private:
@@ -85,6 +83,8 @@ private:
 
     void connectSocket();
     void onReadyRead();
+    /// Reads a plain socket while nothing is parsed (see onReadyRead()).
+    void holdInput();
     void onBytesWritten();
     void onDisconnected();
     void onIdleTimeout();
@@ -124,7 +124,7 @@ private:
 
     HttpServer *m_server;
     const Config &m_config;
-    QTcpSocket *m_socket;
+    Transport m_socket;         ///< null once handed to the upgrade handler
     QHostAddress m_peerAddress; ///< the origin: the PROXY protocol's source, else the socket's peer
     quint16 m_peerPort = 0;
     QHostAddress m_socketAddress; ///< the socket's peer (the nearest proxy, if any)
@@ -148,9 +148,8 @@ private:
     bool m_stopParsing = false;
     bool m_processQueued = false;
     bool m_continueSent = false;
-    bool m_inputPending = false;           ///< readyRead() came and no read found the socket empty since
-    bool m_secure = false;                 ///< the socket is a QSslSocket (TLS listener)
-    QPointer<QTcpSocket> m_upgradedSocket; ///< handed to the upgrade handler (keeps its connection slot)
+    bool m_inputPending = false;        ///< readyRead() came and no read found the socket empty since
+    QPointer<QObject> m_upgradedSocket; ///< handed to the upgrade handler (keeps its connection slot)
 };
 
 } // namespace Switchboard::Http

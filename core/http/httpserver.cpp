@@ -10,7 +10,6 @@
 
 #include <QPointer>
 #include <QSslSocket>
-#include <QTcpSocket>
 #include <QTimer>
 
 #include <chrono>
@@ -186,43 +185,41 @@ bool HttpServer::originAllowed(const QByteArray &origin) const
 
 void HttpServer::acceptDescriptor(qintptr descriptor, bool tls)
 {
-    QTcpSocket *socket = tls ? new QSslSocket(this) : new QTcpSocket(this);
-    // An idle connection keeps no socket buffer: Connection reads and writes through readInput() and
-    // writeOutput(), which leave Qt's read and write chunks unallocated (a used socket otherwise keeps a
-    // 16 KiB read and a 32 KiB write chunk for its life). Qt 6.4 keeps an accepted socket buffered
-    // whatever the mode (only connectToHost() honours Unbuffered); asked for anyway on plain
-    // connections, where it stops QIODevice from reading ahead and the code handles a socket that
-    // really is unbuffered. TLS connections keep the default: QSslSocket keeps its record buffers
-    // either way, and unbuffered it reports a closing client by an error alone.
-    const QIODevice::OpenMode mode =
-        tls ? QIODevice::ReadWrite : QIODevice::OpenMode(QIODevice::ReadWrite | QIODevice::Unbuffered);
-    if (!socket->setSocketDescriptor(descriptor, QAbstractSocket::ConnectedState, mode)) {
+    if (!tls) {
+        // Plain connections keep no Qt socket object: a PlainSocket on the descriptor (non-blocking,
+        // TCP_NODELAY), no buffer while idle.
+        admit(Transport(new PlainSocket(descriptor, this)));
+        return;
+    }
+    // TLS connections keep QSslSocket, buffered: it keeps its record buffers either way, and
+    // unbuffered it reports a closing client by an error alone.
+    auto *socket = new QSslSocket(this);
+    if (!socket->setSocketDescriptor(descriptor, QAbstractSocket::ConnectedState, QIODevice::ReadWrite)) {
         qCWarning(lcHttp) << "cannot take an accepted connection:" << socket->errorString();
         delete socket;
         return;
     }
-    if (tls)
-        static_cast<QSslSocket *>(socket)->setSslConfiguration(m_tls);
-    admit(socket);
-}
-
-void HttpServer::admit(QTcpSocket *socket)
-{
+    socket->setSslConfiguration(m_tls);
     // Small request/response exchanges: Nagle plus delayed ACKs would add ~40 ms per round trip.
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    admit(Transport(socket));
+}
+
+void HttpServer::admit(Transport socket)
+{
     if (m_config.proxyProtocol) {
-        readProxyHeader(socket, [this](QTcpSocket *proxied, const QHostAddress &client, quint16 port) {
+        readProxyHeader(socket, [this](Transport proxied, const QHostAddress &client, quint16 port) {
             admitConnection(proxied, client, port);
         });
         return;
     }
-    admitConnection(socket, socket->peerAddress(), socket->peerPort());
+    admitConnection(socket, socket.peerAddress(), socket.peerPort());
 }
 
-void HttpServer::readProxyHeader(QTcpSocket *socket,
-                                 std::function<void(QTcpSocket *, const QHostAddress &, quint16)> admit)
+void HttpServer::readProxyHeader(Transport socket,
+                                 std::function<void(Transport, const QHostAddress &, quint16)> admit)
 {
-    const QHostAddress peer = socket->peerAddress();
+    const QHostAddress peer = socket.peerAddress();
     // Only a trusted proxy may say whose connection this is; anyone else is refused before a byte is read.
     // Connections still in their header are bounded like open ones, so a flood cannot pile them up.
     const bool trusted = m_trustedProxies.contains(peer);
@@ -230,8 +227,8 @@ void HttpServer::readProxyHeader(QTcpSocket *socket,
         const QByteArray reason =
             trusted ? QByteArrayLiteral("max_connections") : QByteArrayLiteral("not a trusted proxy");
         qCInfo(lcHttp) << "refusing connection from" << peer << "before its PROXY header:" << reason;
-        socket->abort();
-        socket->deleteLater();
+        socket.abort();
+        socket.object()->deleteLater();
         Q_EMIT proxyHeaderRefused(peer, reason);
         return;
     }
@@ -243,11 +240,11 @@ void HttpServer::readProxyHeader(QTcpSocket *socket,
             [this, reader, peer, admit = std::move(admit)](const ProxyHeader &header) {
                 --m_proxyHeadersPending;
                 reader->deleteLater();
-                QTcpSocket *proxied = reader->takeSocket();
-                proxied->setParent(this); // ours again, as when it was accepted, until a Connection takes it
+                const Transport proxied = reader->takeSocket();
+                proxied.setParent(this); // ours again, as when it was accepted, until a Connection takes it
                 // LOCAL and UNKNOWN: the proxy's own connection (a health check); it counts as the proxy.
                 const QHostAddress client = header.proxied ? canonicalAddress(header.source) : peer;
-                const quint16 port = header.proxied ? header.sourcePort : proxied->peerPort();
+                const quint16 port = header.proxied ? header.sourcePort : proxied.peerPort();
                 qCDebug(lcHttp) << "PROXY header v" << header.version << "from" << peer << "names" << client;
                 admit(proxied, client, port);
             });
@@ -264,7 +261,7 @@ bool HttpServer::isSharedConnection(const QHostAddress &peer) const
     return !m_config.proxyProtocol && m_trustedProxies.contains(peer);
 }
 
-void HttpServer::admitConnection(QTcpSocket *socket, const QHostAddress &client, quint16 clientPort)
+void HttpServer::admitConnection(Transport socket, const QHostAddress &client, quint16 clientPort)
 {
     if (m_limits) {
         // With the PROXY protocol the header named the client: its connections count as its own.
@@ -282,7 +279,7 @@ void HttpServer::admitConnection(QTcpSocket *socket, const QHostAddress &client,
     ++m_connections;
     qCDebug(lcHttp) << "connection from" << client;
     Q_EMIT connectionOpened(client);
-    if (auto *tls = qobject_cast<QSslSocket *>(socket))
+    if (QSslSocket *tls = socket.tls())
         startTls(tls, client, clientPort);
     else
         new Connection(socket, this, client, clientPort); // owns itself: deleteLater() once closed
@@ -311,7 +308,7 @@ void HttpServer::startTls(QSslSocket *socket, const QHostAddress &client, quint1
     connect(socket, &QSslSocket::encrypted, this, [this, socket, deadline, client, clientPort] {
         delete deadline;
         QObject::disconnect(socket, nullptr, this, nullptr);
-        new Connection(socket, this, client, clientPort); // owns itself: deleteLater() once closed
+        new Connection(Transport(socket), this, client, clientPort); // owns itself: deleteLater() once closed
     });
     connect(socket, &QAbstractSocket::errorOccurred, this, [socket, fail](QAbstractSocket::SocketError) {
         qCDebug(lcHttp) << "TLS handshake with" << socket->peerAddress()
@@ -324,7 +321,7 @@ void HttpServer::startTls(QSslSocket *socket, const QHostAddress &client, quint1
     socket->startServerEncryption();
 }
 
-void HttpServer::connectionFinished(const QHostAddress &peer, QTcpSocket *upgraded)
+void HttpServer::connectionFinished(const QHostAddress &peer, QObject *upgraded)
 {
     --m_connections;
     if (m_limits) {
@@ -363,14 +360,14 @@ void HttpServer::reportRefusal(int status, const QByteArray &reason, const QHost
         m_limits->refused(*limit, peer);
 }
 
-void HttpServer::turnAway(QTcpSocket *socket, int status, const QByteArray &reason)
+void HttpServer::turnAway(Transport socket, int status, const QByteArray &reason)
 {
     // Over TLS the answer is written now and goes out encrypted once the handshake is done; a client
     // that does not finish it meets the linger deadline.
-    if (auto *tls = qobject_cast<QSslSocket *>(socket); tls && tls->mode() == QSslSocket::UnencryptedMode)
+    if (QSslSocket *tls = socket.tls(); tls && tls->mode() == QSslSocket::UnencryptedMode)
         tls->startServerEncryption();
-    socket->write(ResponseWriter::refusal(status, reason,
-                                          {{QByteArrayLiteral("Retry-After"), QByteArrayLiteral("10")}}));
+    socket.write(ResponseWriter::refusal(status, reason,
+                                         {{QByteArrayLiteral("Retry-After"), QByteArrayLiteral("10")}}));
     // Lingering close, as in Connection: the answer must arrive before the connection ends.
     auto *closer = new LingeringClose(socket, LingeringClose::MaxLinger, this);
     connect(closer, &LingeringClose::finished, closer, &QObject::deleteLater);

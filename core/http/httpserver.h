@@ -5,6 +5,7 @@
 #include "base/config.h"
 #include "http/forwarded.h"
 #include "http/httpmessage.h"
+#include "http/transport.h"
 
 #include <QObject>
 #include <QPointer>
@@ -14,7 +15,6 @@
 #include <functional>
 
 class QSslSocket;
-class QTcpSocket;
 
 namespace Switchboard {
 class Limits;
@@ -108,15 +108,19 @@ class HttpServer final : public QObject
     Q_DISABLE_COPY_MOVE(HttpServer)
 public:
     using Handler = std::function<void(Exchange *)>;
-    /// Asked with the raw request head before any byte is consumed; returns true when it took the
-    /// socket (WebSocket upgrade: the socket is handed over unread, QWebSocketServer re-reads it).
+    /// Asked with the request head before it is parsed as HTTP; returns true when it took the socket
+    /// (WebSocket upgrade). A TLS socket (a QSslSocket, encrypted) is handed over unread, with Qt's
+    /// default (unlimited) read buffer: QWebSocketServer reads the handshake again. A plain one (a
+    /// PlainSocket) comes with `received`, what was read of it: the whole head, and possibly more
+    /// behind it; the rest is still in the kernel.
     /// Called for a GET whose `Upgrade` header lists `websocket` that is the first request of a
     /// connection, or a later one that starts when every earlier request has been answered (a reverse
-    /// proxy reusing its connection; not within a pipelined batch). During the call the socket has no parent,
-    /// no connection to the HTTP front and Qt's default (unlimited) read buffer. Returning true transfers
-    /// ownership of the socket to the handler (parent it or delete it); the HTTP connection then ends without
-    /// reading a byte of it. Returning false gives it back, and the request is processed as ordinary HTTP.
-    using UpgradeHandler = std::function<bool(QTcpSocket *, const Request &head)>;
+    /// proxy reusing its connection; not within a pipelined batch). During the call the socket has no parent
+    /// and no connection to the HTTP front. Returning true transfers ownership of the socket to the handler
+    /// (parent it or delete it); the HTTP connection then ends. Returning false gives it back (`received`
+    /// untouched), and the request is processed as ordinary HTTP.
+    using UpgradeHandler =
+        std::function<bool(Transport socket, const QByteArray &received, const Request &head)>;
 
     /// Takes a copy of `config`. The handlers are called on this object's thread.
     explicit HttpServer(const Config &config, QObject *parent = nullptr);
@@ -175,15 +179,15 @@ private:
     void acceptDescriptor(qintptr descriptor, bool tls);
     /// Starts serving a new socket: with proxy_protocol its PROXY header first (readProxyHeader), then
     /// admitConnection() with the client it names; without, admitConnection() at once.
-    void admit(QTcpSocket *socket);
+    void admit(Transport socket);
     /// With proxy_protocol: reads the PROXY header of a connection from a trusted proxy (refuses any
     /// other) before anything else, the TLS handshake included, then calls `admit` with the socket and
     /// the client address it names.
-    void readProxyHeader(QTcpSocket *socket,
-                         std::function<void(QTcpSocket *, const QHostAddress &, quint16)> admit);
+    void readProxyHeader(Transport socket,
+                         std::function<void(Transport, const QHostAddress &, quint16)> admit);
     /// Counts a connection against the limits as `client` (or turns it away) and starts serving it:
     /// HTTP, or on the TLS listener the handshake first.
-    void admitConnection(QTcpSocket *socket, const QHostAddress &client, quint16 clientPort);
+    void admitConnection(Transport socket, const QHostAddress &client, quint16 clientPort);
     /// Starts the TLS handshake of an admitted socket; HTTP starts once it is encrypted, and a
     /// handshake that fails or takes longer than http_request_timeout gives its slot back.
     void startTls(QSslSocket *socket, const QHostAddress &client, quint16 clientPort);
@@ -191,12 +195,12 @@ private:
     bool isSharedConnection(const QHostAddress &peer) const;
     /// Called by a Connection when its socket closed, or was taken by the upgrade handler
     /// (`upgraded`: the connection slot is held until that socket is destroyed).
-    void connectionFinished(const QHostAddress &peer, QTcpSocket *upgraded = nullptr);
+    void connectionFinished(const QHostAddress &peer, QObject *upgraded = nullptr);
     /// Called by a Connection that refuses a request: signals and counts it against its limit.
     void reportRefusal(int status, const QByteArray &reason, const QHostAddress &peer);
     /// Answers a connection over a limit with `status` and closes it; no request is read. A TLS socket
     /// gets its handshake first, within the linger deadline.
-    void turnAway(QTcpSocket *socket, int status, const QByteArray &reason);
+    void turnAway(Transport socket, int status, const QByteArray &reason);
     Config m_config;
     AddressRanges m_trustedProxies; ///< from trusted_proxies
     ForwardedHeader m_forwardedHeader = ForwardedHeader::XForwardedFor;

@@ -5,7 +5,6 @@
 
 #include <QSocketNotifier>
 #include <QSslSocket>
-#include <QTcpSocket>
 
 #include <cerrno>
 
@@ -22,24 +21,22 @@ namespace {
 constexpr qint64 DiscardChunk = 16 * 1024;
 } // namespace
 
-LingeringClose::LingeringClose(QTcpSocket *socket, std::chrono::milliseconds deadline, QObject *parent)
+LingeringClose::LingeringClose(Transport socket, std::chrono::milliseconds deadline, QObject *parent)
     : QObject(parent), m_socket(socket)
 {
-    socket->setParent(this);
+    socket.setParent(this);
     m_deadline.setSingleShot(true);
     m_deadline.setInterval(deadline);
     connect(&m_deadline, &QTimer::timeout, this, [this] {
         // The client did not close in time: a reset now costs nothing it has not had time to read.
-        if (m_socket)
-            m_socket->abort();
+        m_socket.abort();
         finish();
     });
 }
 
 LingeringClose::~LingeringClose()
 {
-    if (m_socket)
-        QObject::disconnect(m_socket, nullptr, this, nullptr);
+    m_socket.disconnectFrom(this);
 #ifdef Q_OS_UNIX
     if (m_duplicate >= 0)
         ::close(m_duplicate);
@@ -49,27 +46,35 @@ LingeringClose::~LingeringClose()
 void LingeringClose::start()
 {
     m_deadline.start();
-    connect(m_socket, &QIODevice::readyRead, this, &LingeringClose::discardInput);
-    connect(m_socket, &QIODevice::bytesWritten, this, &LingeringClose::step);
-    connect(m_socket, &QAbstractSocket::disconnected, this, &LingeringClose::onDisconnected);
+    m_socket.connectTo(this, &LingeringClose::discardInput, &LingeringClose::step,
+                       &LingeringClose::onDisconnected);
     discardInput();
-    if (m_socket->state() != QAbstractSocket::ConnectedState) {
+    if (!m_socket.isConnected()) {
         onDisconnected();
         return;
     }
-    m_socket->flush();
+    m_socket.flush();
     step();
 }
 
 void LingeringClose::step()
 {
-    // Plain text still queued (on a QSslSocket: not yet encrypted) must go out first.
-    if (m_stage != Stage::Sending || !m_socket || m_socket->bytesToWrite() > 0)
+    if (m_stage != Stage::Sending)
         return;
-    auto *tls = qobject_cast<QSslSocket *>(m_socket.data());
+    if (PlainSocket *plain = m_socket.plain()) {
+        // Plain TCP: the client sees the end of the stream once what is kept has gone (the socket
+        // shuts down its side then); disconnected() follows when the client closes.
+        m_stage = Stage::Lingering;
+        plain->shutdownWrite();
+        return;
+    }
+    // Plain text still queued (on a QSslSocket: not yet encrypted) must go out first.
+    QSslSocket *tls = m_socket.tls();
+    if (tls->bytesToWrite() > 0)
+        return;
 #ifdef Q_OS_UNIX
-    const int descriptor = int(m_socket->socketDescriptor());
-    if (tls && tls->isEncrypted()) {
+    const int descriptor = int(tls->socketDescriptor());
+    if (tls->isEncrypted()) {
         // RFC 9112 §9.8: close_notify before the end of the stream. Qt writes it and closes its
         // descriptor once the alert and everything before it reached the kernel (disconnected());
         // our duplicate keeps the connection open, so that no reset follows while input is unread.
@@ -79,13 +84,13 @@ void LingeringClose::step()
         return;
     }
     m_stage = Stage::Lingering;
-    // Plain TCP: the client sees the end of the stream; disconnected() follows when it closes.
+    // Not encrypted (a handshake that never finished): the end of the stream, as on plain TCP.
     if (descriptor >= 0 && ::shutdown(descriptor, SHUT_WR) == 0)
         return;
 #else
-    m_stage = tls ? Stage::Notifying : Stage::Lingering;
+    m_stage = Stage::Notifying;
 #endif
-    m_socket->disconnectFromHost();
+    tls->disconnectFromHost();
 }
 
 void LingeringClose::onDisconnected()
@@ -109,10 +114,10 @@ void LingeringClose::onDisconnected()
 
 void LingeringClose::discardInput()
 {
-    // Until nothing more waits: an unbuffered socket announces input again only after a read, and only
-    // a read sees the client's close (Qt then closes the socket without disconnected()).
-    while (m_socket) {
-        const SocketInput input = readInput(m_socket, DiscardChunk);
+    // Until nothing more waits: the socket announces input again only after a read, and only a read
+    // sees the client's close.
+    while (!m_socket.isNull() && m_stage != Stage::Done) {
+        const SocketInput input = m_socket.read(DiscardChunk);
         if (input.closed) {
             onDisconnected();
             return;
@@ -157,8 +162,10 @@ void LingeringClose::finish()
         m_duplicate = -1;
     }
 #endif
-    if (m_socket && m_socket->state() != QAbstractSocket::UnconnectedState)
-        m_socket->abort();
+    if (QSslSocket *tls = m_socket.tls(); tls && tls->state() != QAbstractSocket::UnconnectedState)
+        tls->abort();
+    else if (PlainSocket *plain = m_socket.plain(); plain && plain->state() != PlainSocket::State::Closed)
+        plain->abort();
     Q_EMIT finished();
 }
 

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "http/transport.h"
+
 #include <QObject>
-#include <QPointer>
 #include <QTimer>
 
 #include <chrono>
 
 class QSocketNotifier;
-class QTcpSocket;
 
 namespace Switchboard::Http {
 
@@ -18,7 +18,8 @@ namespace Switchboard::Http {
 /// RFC 9112 §9.6: closing a socket that still has unread input makes the kernel send a reset, which
 /// can destroy the response before the client has read it. So everything queued goes out first, then
 /// only our sending side is shut down, and input is read and discarded until the client closes or the
-/// linger deadline passes. On a TLS socket the close_notify alert goes out before the end of the
+/// linger deadline passes (a PlainSocket does the shutdown itself once what it keeps has gone). On a
+/// TLS socket the close_notify alert goes out before the end of the
 /// stream (RFC 9112 §9.8): Qt sends it from QSslSocket::disconnectFromHost() and then closes its
 /// descriptor once the alert is flushed, so a duplicate of the descriptor keeps the TCP connection
 /// for the rest of the lingering close.
@@ -35,12 +36,12 @@ public:
     /// The longest a closing connection waits for the client to read the last response and close.
     static constexpr std::chrono::seconds MaxLinger{5};
 
-    LingeringClose(QTcpSocket *socket, std::chrono::milliseconds deadline, QObject *parent = nullptr);
+    LingeringClose(Transport socket, std::chrono::milliseconds deadline, QObject *parent = nullptr);
     ~LingeringClose() override;
 
     /// Starts closing. Call once, after the last bytes were written to the socket.
     void start();
-    QTcpSocket *socket() const { return m_socket; }
+    Transport socket() const { return m_socket; }
 
 Q_SIGNALS:
     void finished();
@@ -53,7 +54,7 @@ private:
     void readDuplicate();
     void finish();
 
-    QPointer<QTcpSocket> m_socket;
+    Transport m_socket; ///< our child
     QTimer m_deadline;
     QSocketNotifier *m_notifier = nullptr;
     int m_duplicate = -1; ///< our own descriptor of the TLS connection once Qt let go of its own

@@ -2,12 +2,11 @@
 #pragma once
 
 #include "http/proxyprotocol.h"
+#include "http/transport.h"
 
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
-
-class QTcpSocket;
 
 namespace Switchboard::Http {
 
@@ -15,8 +14,9 @@ namespace Switchboard::Http {
 ///
 /// Takes the socket (re-parents it) and reads exactly the header's bytes, nothing after it: the HTTP
 /// request, or the TLS ClientHello on the TLS listener, stays in the socket for whoever comes next.
-/// It peeks and then skips only what the parser took, which a QSslSocket still in unencrypted mode
-/// allows too (its peek() and skip() work on the plain socket without starting a handshake).
+/// It peeks and then skips only what the parser took: a PlainSocket peeks at the kernel's queue
+/// (MSG_PEEK), and a QSslSocket still in unencrypted mode peeks and skips on its plain socket without
+/// starting a handshake.
 ///
 /// Exactly one of finished() and failed() fires, never from inside the constructor. On finished() the
 /// socket's signals no longer reach this object and its parent is this object still: the receiver takes
@@ -28,12 +28,12 @@ class ProxyHeaderReader final : public QObject
     Q_DISABLE_COPY_MOVE(ProxyHeaderReader)
 public:
     /// `timeoutSeconds`: how long the whole header may take to arrive (<= 0: no deadline).
-    ProxyHeaderReader(QTcpSocket *socket, int timeoutSeconds, QObject *parent = nullptr);
+    ProxyHeaderReader(Transport socket, int timeoutSeconds, QObject *parent = nullptr);
     ~ProxyHeaderReader() override;
 
     /// The socket, parentless, after finished(); null before and after failure.
-    QTcpSocket *takeSocket();
-    QTcpSocket *socket() const { return m_socket; }
+    Transport takeSocket();
+    Transport socket() const { return m_socket; }
 
 Q_SIGNALS:
     /// The header is complete and valid; `header` says whose connection this is.
@@ -43,9 +43,10 @@ Q_SIGNALS:
 
 private:
     void onReadyRead();
+    void onDisconnected();
     void fail(const QByteArray &reason);
 
-    QPointer<QTcpSocket> m_socket;
+    Transport m_socket; ///< our child until taken
     ProxyHeaderParser m_parser;
     QTimer m_deadline;
     bool m_done = false;

@@ -1,15 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "http/socketio.h"
 
-#include <QSslSocket>
 #include <QTcpSocket>
 
 #include <array>
-#include <cerrno>
-
-#ifdef Q_OS_UNIX
-#include <sys/socket.h>
-#endif
 
 namespace Switchboard::Http {
 
@@ -50,32 +44,6 @@ SocketInput readInput(QTcpSocket *socket, qint64 max)
     // A short read emptied the kernel's queue; a full one may have left more.
     input.drained = got < want;
     return input;
-}
-
-void writeOutput(QTcpSocket *socket, const QByteArray &bytes)
-{
-    if (!socket || bytes.isEmpty())
-        return;
-    qsizetype sent = 0;
-#ifdef Q_OS_UNIX
-    const int descriptor = int(socket->socketDescriptor());
-    if (descriptor >= 0 && socket->state() == QAbstractSocket::ConnectedState &&
-        socket->bytesToWrite() == 0 && !qobject_cast<QSslSocket *>(socket)) {
-        while (sent < bytes.size()) {
-            const ssize_t n = ::send(descriptor, bytes.constData() + sent, std::size_t(bytes.size() - sent),
-                                     MSG_NOSIGNAL | MSG_DONTWAIT);
-            if (n > 0) {
-                sent += qsizetype(n);
-                continue;
-            }
-            if (n < 0 && errno == EINTR)
-                continue;
-            break; // full (EAGAIN), or failed: the socket takes the rest and meets the error itself
-        }
-    }
-#endif
-    if (sent < bytes.size())
-        socket->write(sent == 0 ? bytes : bytes.sliced(sent));
 }
 
 } // namespace Switchboard::Http

@@ -16,8 +16,9 @@ struct SocketInput
     bool drained = true; ///< no more input is known to wait: the next readyRead() tells when some does
 };
 
-/// Socket input and output of HTTP connections, and of the ws:// streams made from them, that leave the
-/// socket no buffer of its own once idle (called on the socket's thread).
+/// Socket input of the HTTP connections that still run on a Qt socket (the TLS listener's QSslSocket;
+/// plain connections run on PlainSocket, which keeps no buffer), leaving the socket no read chunk once
+/// idle (called on the socket's thread). Http::Transport calls it.
 ///
 /// Qt keeps a socket's read and write chunks (16 and 32 KiB) for the socket's life once used, even
 /// when empty; Qt 6.4 makes an accepted socket buffered whatever its open mode (only connectToHost()
@@ -31,13 +32,5 @@ struct SocketInput
 /// kernel reports no input, nothing is read, so that an end of the stream does not make Qt drop the
 /// output; the caller reads again once the output has gone (bytesWritten()).
 SocketInput readInput(QTcpSocket *socket, qint64 max);
-
-/// Writes `bytes` to a plain connection: straight to the kernel when nothing waits in the socket
-/// already, and only what the kernel does not take into the socket's write buffer, so that the write
-/// buffer is used only while the client does not keep up. Order is kept: once anything waits, all
-/// goes behind it. A TLS socket writes through QSslSocket. No bytesWritten() comes for what went
-/// straight out: callers look at bytesToWrite() after writing. A failure of the kernel's write is
-/// left to the socket, which meets it again and reports it as for its own writes.
-void writeOutput(QTcpSocket *socket, const QByteArray &bytes);
 
 } // namespace Switchboard::Http

@@ -4,7 +4,6 @@
 #include "websocket/framing.h"
 
 #include <QCryptographicHash>
-#include <QTcpSocket>
 
 namespace Switchboard::WebSocket::Handshake {
 
@@ -65,14 +64,11 @@ QByteArray switchingProtocols(QByteArrayView key)
            QByteArrayLiteral("\r\n\r\n");
 }
 
-bool consumeHead(QTcpSocket *socket, qint64 maxHead)
+qsizetype headSize(QByteArrayView received)
 {
     // The HTTP front hands over only heads whose lines end with CR LF, so the first empty line ends it.
-    const QByteArray head = socket->peek(maxHead);
-    const qsizetype end = head.indexOf("\r\n\r\n");
-    if (end < 0)
-        return false;
-    return socket->skip(end + 4) == end + 4;
+    const qsizetype end = received.indexOf(QByteArrayView("\r\n\r\n"));
+    return end < 0 ? -1 : end + 4;
 }
 
 } // namespace Switchboard::WebSocket::Handshake

@@ -8,8 +8,6 @@
 
 #include <optional>
 
-class QTcpSocket;
-
 /// The server's side of the WebSocket opening handshake (RFC 6455 §4.2) for plain ws:// streams. The
 /// HTTP front has parsed the head and the WebSocket front has checked path, Origin, Host and the `xmpp`
 /// subprotocol; what is left is the handshake proper. Pure functions; no extension is negotiated.
@@ -34,9 +32,8 @@ QByteArray acceptValue(QByteArrayView key);
 /// The whole 101 Switching Protocols answer, with the `xmpp` subprotocol (RFC 7395 §3.1).
 QByteArray switchingProtocols(QByteArrayView key);
 
-/// Takes the request head off `socket`: the HTTP front hands the socket over with the whole head
-/// unread in it (it only peeks), and the first frame follows the empty line. Looks no further than
-/// `maxHead` bytes. False (nothing read) when no complete head is there.
-bool consumeHead(QTcpSocket *socket, qint64 maxHead);
+/// The size of the request head at the start of `received` (what the HTTP front read of a plain
+/// socket), its empty line included: the first frame follows it. -1 when no complete head is there.
+qsizetype headSize(QByteArrayView received);
 
 } // namespace Switchboard::WebSocket::Handshake

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "websocket/tcpchannel.h"
 
-#include "http/socketio.h"
+#include "base/plainsocket.h"
 #include "websocket/websocketstream.h"
 
 #include <QLoggingCategory>
-#include <QTcpSocket>
 #include <QTimer>
 
 #include <memory>
@@ -39,38 +38,36 @@ public:
     bool closed = false;
 };
 
-void drainClosing(QTcpSocket *socket, Wire::Decoder &decoder)
+void drainClosing(PlainSocket *socket, Wire::Decoder &decoder)
 {
-    char buffer[kReadChunk];
     for (;;) {
-        const qint64 n = socket->read(buffer, sizeof buffer);
-        if (n <= 0)
-            return;
-        LingerSink sink;
-        if (decoder.finished())
-            continue;
-        if (decoder.feed(QByteArrayView(buffer, n), sink) != CloseCode::None || sink.closed) {
-            socket->disconnectFromHost();
-            return;
+        const PlainSocket::Input input = socket->read(kReadChunk);
+        if (!input.data.isEmpty() && !decoder.finished()) {
+            LingerSink sink;
+            if (decoder.feed(input.data, sink) != CloseCode::None || sink.closed) {
+                socket->close();
+                return;
+            }
         }
+        if (input.closed || input.drained || input.data.isEmpty())
+            return;
     }
 }
 } // namespace
 
-TcpChannel::TcpChannel(QTcpSocket *socket, WebSocketStream *stream, QObject *lingerParent)
+TcpChannel::TcpChannel(PlainSocket *socket, const QByteArray &early, WebSocketStream *stream,
+                       QObject *lingerParent)
     : m_socket(socket), m_stream(stream), m_lingerParent(lingerParent),
       m_decoder(WebSocketStream::maxIncomingMessage(stream->config()),
-                WebSocketStream::maxIncomingMessage(stream->config()))
+                WebSocketStream::maxIncomingMessage(stream->config())),
+      m_early(early)
 {
     socket->setParent(stream);
-    // Each readyRead drains the socket, so a buffered socket's read buffer never holds more than one
-    // read from the kernel.
-    socket->setReadBufferSize(kReadChunk);
-    QObject::connect(socket, &QTcpSocket::readyRead, stream, [this] { readAvailable(); });
-    QObject::connect(socket, &QTcpSocket::bytesWritten, stream, [this] { onBytesWritten(); });
-    QObject::connect(socket, &QTcpSocket::disconnected, stream, [this] { reportGone(false); });
+    QObject::connect(socket, &PlainSocket::readyRead, stream, [this] { readAvailable(); });
+    QObject::connect(socket, &PlainSocket::bytesWritten, stream, [this] { onBytesWritten(); });
+    QObject::connect(socket, &PlainSocket::disconnected, stream, [this] { reportGone(false); });
     // Frames may have come right behind the handshake. Not read here: the stream is still being made.
-    if (socket->bytesAvailable() > 0)
+    if (!m_early.isEmpty())
         QMetaObject::invokeMethod(
             stream, [this] { readAvailable(); }, Qt::QueuedConnection);
 }
@@ -85,34 +82,38 @@ TcpChannel::~TcpChannel()
     }
     // The stream is gone, the connection not yet: finish the close handshake without it. Wired first:
     // writing the Close may meet a failed connection and end it at once.
-    QTcpSocket *socket = m_socket;
-    QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    PlainSocket *socket = m_socket;
+    QObject::connect(socket, &PlainSocket::disconnected, socket, &QObject::deleteLater);
     if (!m_closeSent)
         sendClose(CloseCode::GoingAway);
     startCloseDeadline();
-    if (socket->state() == QAbstractSocket::ConnectedState) {
+    if (socket->state() == PlainSocket::State::Connected) {
         auto decoder = std::make_shared<Wire::Decoder>(std::move(m_decoder));
-        QObject::connect(socket, &QTcpSocket::readyRead, socket,
+        QObject::connect(socket, &PlainSocket::readyRead, socket,
                          [socket, decoder] { drainClosing(socket, *decoder); });
-        if (socket->bytesAvailable() > 0)
-            QMetaObject::invokeMethod(
-                socket, [socket, decoder] { drainClosing(socket, *decoder); }, Qt::QueuedConnection);
+        // Input announced to the stream and not read yet is announced again only after a read.
+        QMetaObject::invokeMethod(
+            socket, [socket, decoder] { drainClosing(socket, *decoder); }, Qt::QueuedConnection);
     }
 }
 
 bool TcpChannel::connected() const
 {
-    return m_socket->state() == QAbstractSocket::ConnectedState ||
-           m_socket->state() == QAbstractSocket::ClosingState;
+    return m_socket->state() == PlainSocket::State::Connected || m_socket->state() == PlainSocket::State::Closing;
 }
 
 void TcpChannel::readAvailable()
 {
-    // Through Http::readInput(): it takes the socket's read buffer whole, so an idle stream keeps no
-    // Qt read chunk.
-    m_readAgain = false;
-    while (m_socket->state() == QAbstractSocket::ConnectedState) {
-        const Http::SocketInput input = Http::readInput(m_socket, kReadChunk);
+    if (!m_early.isEmpty() && !m_decoder.finished()) {
+        const QByteArray early = std::exchange(m_early, QByteArray());
+        const CloseCode error = m_decoder.feed(early, *this);
+        if (error != CloseCode::None) {
+            failConnection(error);
+            return;
+        }
+    }
+    while (m_socket->state() == PlainSocket::State::Connected) {
+        const PlainSocket::Input input = m_socket->read(kReadChunk);
         // After the client's Close, or bad input, nothing more is read as frames.
         if (!input.data.isEmpty() && !m_decoder.finished()) {
             const CloseCode error = m_decoder.feed(input.data, *this);
@@ -125,18 +126,13 @@ void TcpChannel::readAvailable()
             reportGone(false);
             return;
         }
-        if (input.data.isEmpty() || input.drained) {
-            // Not read while output waited: once it has gone (bytesWritten()), or the next readyRead().
-            m_readAgain = !input.drained;
+        if (input.data.isEmpty() || input.drained)
             return;
-        }
     }
 }
 
 void TcpChannel::onBytesWritten()
 {
-    if (m_readAgain && m_socket->bytesToWrite() == 0)
-        readAvailable();
     writePendingPong();
     m_stream->onBytesWritten();
 }
@@ -145,7 +141,7 @@ void TcpChannel::writePendingPong()
 {
     if (!m_pendingPong || m_socket->bytesToWrite() > 0)
         return;
-    if (!m_closeSent && m_socket->state() == QAbstractSocket::ConnectedState)
+    if (!m_closeSent && m_socket->state() == PlainSocket::State::Connected)
         write(Wire::serverFrame(Opcode::Pong, *m_pendingPong));
     m_pendingPong.reset();
 }
@@ -153,7 +149,7 @@ void TcpChannel::writePendingPong()
 void TcpChannel::write(const QByteArray &frame)
 {
     m_written += frame.size();
-    Http::writeOutput(m_socket, frame);
+    m_socket->write(frame);
 }
 
 void TcpChannel::failConnection(CloseCode code)
@@ -162,9 +158,8 @@ void TcpChannel::failConnection(CloseCode code)
     if (!m_closeSent)
         sendClose(code);
     startCloseDeadline();
-    // Before disconnectFromHost(), which may emit disconnected() at once.
     reportGone(code == CloseCode::TooBig);
-    m_socket->disconnectFromHost();
+    m_socket->close();
 }
 
 void TcpChannel::sendClose(CloseCode code)
@@ -172,7 +167,6 @@ void TcpChannel::sendClose(CloseCode code)
     m_closeSent = true;
     m_pendingPong.reset();
     write(Wire::closeFrame(code));
-    m_socket->flush();
 }
 
 void TcpChannel::startCloseDeadline()
@@ -181,7 +175,7 @@ void TcpChannel::startCloseDeadline()
         return;
     m_deadlineStarted = true;
     // Bound to the socket: it goes when the socket does, whoever owns it by then.
-    QTimer::singleShot(kCloseTimeoutMs, m_socket, &QTcpSocket::abort);
+    QTimer::singleShot(kCloseTimeoutMs, m_socket, &PlainSocket::abort);
 }
 
 void TcpChannel::reportGone(bool tooLarge)
@@ -197,36 +191,35 @@ void TcpChannel::reportGone(bool tooLarge)
 void TcpChannel::sendText(const QByteArray &utf8)
 {
     // RFC 6455 §5.5.1: no data after a Close frame.
-    if (m_closeSent || m_socket->state() != QAbstractSocket::ConnectedState)
+    if (m_closeSent || m_socket->state() != PlainSocket::State::Connected)
         return;
     write(Wire::serverFrame(Opcode::Text, utf8));
 }
 
 void TcpChannel::flush()
 {
-    m_socket->flush();
-    // Qt signals no bytesWritten() from inside another: what drained here may not be announced.
+    // Frames are written at once; what the kernel does not take goes out on write notifications. A
+    // Pong held back for earlier output goes now if that has gone.
     writePendingPong();
 }
 
 void TcpChannel::ping()
 {
-    if (m_closeSent || m_socket->state() != QAbstractSocket::ConnectedState)
+    if (m_closeSent || m_socket->state() != PlainSocket::State::Connected)
         return;
     write(Wire::serverFrame(Opcode::Ping, {}));
-    m_socket->flush();
 }
 
 void TcpChannel::close()
 {
-    if (m_closeSent || m_socket->state() != QAbstractSocket::ConnectedState)
+    if (m_closeSent || m_socket->state() != PlainSocket::State::Connected)
         return;
     // After what was sent (the write buffer keeps the order); then the client's Close is awaited, and
     // not for ever.
     sendClose(CloseCode::Normal);
     startCloseDeadline();
     if (m_decoder.finished())
-        m_socket->disconnectFromHost();
+        m_socket->close();
 }
 
 void TcpChannel::abort()
@@ -245,14 +238,14 @@ bool TcpChannel::textMessage(QByteArrayView utf8)
 {
     if (!m_closeSent)
         m_stream->onText(utf8);
-    return m_socket->state() == QAbstractSocket::ConnectedState;
+    return m_socket->state() == PlainSocket::State::Connected;
 }
 
 bool TcpChannel::binaryMessage()
 {
     if (!m_closeSent)
         m_stream->onBinary();
-    return m_socket->state() == QAbstractSocket::ConnectedState;
+    return m_socket->state() == PlainSocket::State::Connected;
 }
 
 bool TcpChannel::ping(QByteArrayView payload)
@@ -269,7 +262,7 @@ bool TcpChannel::ping(QByteArrayView payload)
 bool TcpChannel::pong()
 {
     m_stream->onPong();
-    return m_socket->state() == QAbstractSocket::ConnectedState;
+    return m_socket->state() == PlainSocket::State::Connected;
 }
 
 bool TcpChannel::closeReceived(quint16 code, QByteArrayView)
@@ -280,7 +273,7 @@ bool TcpChannel::closeReceived(quint16 code, QByteArrayView)
         sendClose(CloseCode(code));
     startCloseDeadline();
     reportGone(false);
-    m_socket->disconnectFromHost();
+    m_socket->close();
     return false;
 }
 

@@ -4,25 +4,30 @@
 #include "websocket/channel.h"
 #include "websocket/wsframes.h"
 
+#include <QByteArray>
+
 #include <optional>
 
 class QObject;
-class QTcpSocket;
+
+namespace Switchboard {
+class PlainSocket;
+}
 
 namespace Switchboard::WebSocket {
 
 class WebSocketStream;
 
 /// The Channel of a plain ws:// stream: Switchboard's own RFC 6455 framing (Wire::Decoder in,
-/// Wire::serverFrame out) straight on the QTcpSocket the HTTP front handed over, its handshake done.
-/// Messages reach the stream as UTF-8 bytes (no QString), and an idle stream keeps no buffer here.
+/// Wire::serverFrame out) straight on the PlainSocket the HTTP front handed over, its handshake done.
+/// Messages reach the stream as UTF-8 bytes (no QString), and an idle stream keeps no buffer here
+/// (nor in the socket, which keeps output only while the client does not take it).
 ///
 /// Ownership: the socket becomes `stream`'s child. The channel belongs to the stream (which deletes it
 /// with itself); if the socket is still connected then, it passes to `lingerParent` (the front) and
 /// finishes the close handshake on its own (RFC 6455 §7.1.1: the client's Close is awaited, then the
-/// server closes TCP) within kCloseTimeoutMs, then is deleted. Works the same whether the socket is
-/// buffered or opened Unbuffered: it reads everything available at each readyRead and reads the
-/// backlog from bytesToWrite().
+/// server closes TCP) within kCloseTimeoutMs, then is deleted. It reads until the socket is drained
+/// at each readyRead and reads the backlog from bytesToWrite().
 ///
 /// What arrives goes to the stream: text messages to onText(), binary to onBinary(), pongs to onPong(),
 /// the end of the connection to onDisconnected() (tooLarge when a frame or message went over
@@ -37,7 +42,8 @@ public:
     /// connection is dropped.
     static constexpr int kCloseTimeoutMs = 5000;
 
-    TcpChannel(QTcpSocket *socket, WebSocketStream *stream, QObject *lingerParent);
+    /// `early`: bytes the HTTP front read behind the handshake (the first frames); they come first.
+    TcpChannel(PlainSocket *socket, const QByteArray &early, WebSocketStream *stream, QObject *lingerParent);
     ~TcpChannel() override;
     Q_DISABLE_COPY_MOVE(TcpChannel)
 
@@ -51,7 +57,7 @@ public:
 
 private:
     void readAvailable();
-    /// The socket's output left for the kernel: the waiting Pong goes, input left unread is read.
+    /// The socket's output left for the kernel: the waiting Pong goes.
     void onBytesWritten();
     /// Writes the waiting Pong if nothing else waits in the socket.
     void writePendingPong();
@@ -73,13 +79,13 @@ private:
     bool pong() override;
     bool closeReceived(quint16 code, QByteArrayView reason) override;
 
-    QTcpSocket *m_socket;
+    PlainSocket *m_socket;
     WebSocketStream *m_stream;
     QObject *m_lingerParent;
     Wire::Decoder m_decoder;
+    QByteArray m_early; ///< read behind the handshake, fed before anything else (then released)
     std::optional<QByteArray> m_pendingPong; ///< the payload of the latest Ping not answered yet
     qint64 m_written = 0;
-    bool m_readAgain = false; ///< the last read left input unread while output waited (Http::readInput())
     bool m_closeSent = false;
     bool m_deadlineStarted = false;
     bool m_reported = false; ///< onDisconnected() was called

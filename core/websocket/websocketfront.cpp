@@ -16,7 +16,7 @@
 
 #include <QLoggingCategory>
 #include <QRandomGenerator>
-#include <QTcpSocket>
+#include <QSslSocket>
 
 #include <chrono>
 
@@ -64,7 +64,8 @@ int WebSocketFront::streamCount() const
     return m_streams->count();
 }
 
-bool WebSocketFront::handleUpgrade(QTcpSocket *socket, const Http::Request &head)
+bool WebSocketFront::handleUpgrade(Http::Transport transport, const QByteArray &received,
+                                   const Http::Request &head)
 {
     if (trimmedPath(head.path) != trimmedPath(m_config.wsPath.toUtf8()))
         return false;
@@ -72,12 +73,12 @@ bool WebSocketFront::handleUpgrade(QTcpSocket *socket, const Http::Request &head
     // always send Origin; other clients (native apps) may not, and the allowlist is about browsers.
     const QByteArray origin = head.header("origin");
     if (!origin.isEmpty() && !Http::originAllowedBy(m_config.allowedOrigins, origin)) {
-        refuse(socket, 403, "origin not allowed");
+        refuse(transport, 403, "origin not allowed");
         return true;
     }
     if (!m_config.wsRequiredHost.isEmpty() &&
         QString::fromUtf8(head.header("host")).toLower() != m_config.wsRequiredHost) {
-        refuse(socket, 403, "wrong Host");
+        refuse(transport, 403, "wrong Host");
         return true;
     }
     bool xmpp = false;
@@ -87,13 +88,14 @@ bool WebSocketFront::handleUpgrade(QTcpSocket *socket, const Http::Request &head
     }
     if (!xmpp) {
         // RFC 7395 §3.1: only the 'xmpp' subprotocol is spoken here.
-        refuse(socket, 400, "the WebSocket subprotocol 'xmpp' is required (RFC 7395)");
+        refuse(transport, 400, "the WebSocket subprotocol 'xmpp' is required (RFC 7395)");
         return true;
     }
     if (!head.secure) {
-        acceptPlain(socket, head);
+        acceptPlain(transport.plain(), received, head);
         return true;
     }
+    QSslSocket *socket = transport.tls();
     socket->setParent(this);
     // Bounded from the start: what a client sends behind its handshake waits in this buffer until the
     // WebSocket exists (WebSocketStream sets the same size and its frame caps then).
@@ -135,20 +137,20 @@ QTcpSocket *WebSocketFront::handshakeCompleted(const QWebSocket *webSocket)
     return nullptr;
 }
 
-void WebSocketFront::acceptPlain(QTcpSocket *socket, const Http::Request &head)
+void WebSocketFront::acceptPlain(PlainSocket *socket, const QByteArray &received, const Http::Request &head)
 {
+    const Http::Transport transport(socket);
     if (const std::optional<Handshake::Refusal> refusal = Handshake::check(head)) {
-        refuse(socket, refusal->status, refusal->reason, refusal->headers);
+        refuse(transport, refusal->status, refusal->reason, refusal->headers);
         return;
     }
-    // The HTTP front hands the socket over once the whole head is in it, unread.
-    if (!Handshake::consumeHead(socket, qMax<qint64>(m_config.maxHeaderSize, 1024) + 4)) {
-        refuse(socket, 400, "incomplete WebSocket handshake");
+    // The HTTP front hands the socket over with the whole head read; the first frames may follow it.
+    const qsizetype headSize = Handshake::headSize(received);
+    if (headSize < 0) {
+        refuse(transport, 400, "incomplete WebSocket handshake");
         return;
     }
-    // Straight to the kernel: written through the socket, the 101 would leave it a 32 KiB write chunk
-    // that it keeps for the stream's whole life.
-    Http::writeOutput(socket, Handshake::switchingProtocols(head.header("sec-websocket-key").trimmed()));
+    socket->write(Handshake::switchingProtocols(head.header("sec-websocket-key").trimmed()));
     WebSocketStream::Context context;
     context.client.id = newId();
     context.client.transport = Monitor::Transport::WebSocket;
@@ -156,8 +158,9 @@ void WebSocketFront::acceptPlain(QTcpSocket *socket, const Http::Request &head)
     context.client.address = head.peerAddress.isNull() ? socket->peerAddress() : head.peerAddress;
     context.client.userAgent = QString::fromUtf8(head.header("user-agent"));
     context.client.secure = false;
-    startStream(std::move(context), [this, socket](WebSocketStream *owner) {
-        return std::make_unique<TcpChannel>(socket, owner, this);
+    const QByteArray early = received.sliced(headSize);
+    startStream(std::move(context), [this, socket, early](WebSocketStream *owner) {
+        return std::make_unique<TcpChannel>(socket, early, owner, this);
     });
 }
 
@@ -178,17 +181,23 @@ void WebSocketFront::startStream(
     m_streams->adopt(stream);
 }
 
-void WebSocketFront::refuse(QTcpSocket *socket, int status, const QByteArray &reason,
+void WebSocketFront::refuse(Http::Transport socket, int status, const QByteArray &reason,
                             const Http::HeaderList &headers)
 {
     qCDebug(lcWs) << "refused WebSocket upgrade:" << status << reason;
-    socket->setParent(this);
-    socket->write(Http::ResponseWriter::refusal(status, reason, headers));
-    socket->disconnectFromHost();
-    if (socket->state() == QAbstractSocket::UnconnectedState)
-        socket->deleteLater();
+    socket.setParent(this);
+    socket.write(Http::ResponseWriter::refusal(status, reason, headers));
+    if (PlainSocket *plain = socket.plain()) {
+        plain->close(); // after the answer; disconnected() follows either way
+        connect(plain, &PlainSocket::disconnected, plain, &QObject::deleteLater);
+        return;
+    }
+    QSslSocket *tls = socket.tls();
+    tls->disconnectFromHost();
+    if (tls->state() == QAbstractSocket::UnconnectedState)
+        tls->deleteLater();
     else
-        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        connect(tls, &QTcpSocket::disconnected, tls, &QObject::deleteLater);
 }
 
 void WebSocketFront::accept()

@@ -3,6 +3,7 @@
 
 #include "base/config.h"
 #include "http/httpmessage.h"
+#include "http/transport.h"
 #include "monitor/hub.h"
 #include "websocket/websocketstream.h"
 
@@ -33,7 +34,7 @@ namespace Switchboard::WebSocket {
 /// refuses with an HTTP error before any XMPP is spoken.
 ///
 /// Accepted sockets take one of two paths. Plain ws:// (the plain listener): Switchboard's own RFC 6455
-/// handshake (websocket/handshake.h) and framing (TcpChannel over Wire::Decoder) on the QTcpSocket, so
+/// handshake (websocket/handshake.h) and framing (TcpChannel over Wire::Decoder) on the PlainSocket, so
 /// an idle stream costs little more than its state and messages stay UTF-8 bytes. wss:// (the TLS
 /// listener): QWebSocketServer::handleConnection() and a QWebSocket (SocketChannel) over the
 /// QSslSocket, where Qt's classes do their work next to the TLS session.
@@ -49,8 +50,9 @@ public:
                    Stream::StreamRegistry *registry, QObject *parent = nullptr);
     ~WebSocketFront() override;
 
-    /// The HTTP front's upgrade hook. Returns true when it took the socket (accepted or refused).
-    bool handleUpgrade(QTcpSocket *socket, const Http::Request &head);
+    /// The HTTP front's upgrade hook (Http::HttpServer::UpgradeHandler). Returns true when it took the
+    /// socket (accepted or refused).
+    bool handleUpgrade(Http::Transport socket, const QByteArray &received, const Http::Request &head);
     int streamCount() const;
     /// Session admission and refusal reporting (may be null). Must outlive this object.
     void setLimits(Limits *limits) { m_limits = limits; }
@@ -60,10 +62,11 @@ public:
     static constexpr int kTickMs = 1000;
 
 private:
-    void refuse(QTcpSocket *socket, int status, const QByteArray &reason,
+    void refuse(Http::Transport socket, int status, const QByteArray &reason,
                 const Http::HeaderList &headers = {});
     /// A plain ws:// upgrade: the handshake (RFC 6455 §4.2.2) answered here, then a TcpChannel.
-    void acceptPlain(QTcpSocket *socket, const Http::Request &head);
+    /// `received`: what the HTTP front read of the socket (the head, maybe frames behind it).
+    void acceptPlain(PlainSocket *socket, const QByteArray &received, const Http::Request &head);
     /// wss:// streams whose handshake QWebSocketServer completed.
     void accept();
     void startStream(WebSocketStream::Context context,

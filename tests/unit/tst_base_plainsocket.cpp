@@ -84,6 +84,7 @@ private Q_SLOTS:
     void peerCloseIsSeen();
     void closeSendsKeptOutputFirst();
     void shutdownWriteKeepsReading();
+    void peerEndWhileOutputKeptIsToldAfterTheOutput();
     void resetIsReportedQueued();
     void abortDropsKeptOutput();
     void connectRefused();
@@ -334,6 +335,54 @@ void tst_PlainSocket::shutdownWriteKeepsReading()
     QCOMPARE(::send(raw, "late", 4, MSG_NOSIGNAL), ssize_t(4));
     QTRY_VERIFY(!ready.isEmpty());
     QCOMPARE(server->read(1024).data, "late");
+    delete server;
+}
+
+void tst_PlainSocket::peerEndWhileOutputKeptIsToldAfterTheOutput()
+{
+    // A client that ends its side and still reads: the output kept for it goes out whole, and the end
+    // is told (disconnected()) only then.
+    const int raw = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    QVERIFY(raw >= 0);
+    const auto closeRaw = qScopeGuard([raw] { ::close(raw); });
+    const int small = 32 * 1024;
+    ::setsockopt(raw, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(m_listener->serverPort());
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    QCOMPARE(::connect(raw, reinterpret_cast<const sockaddr *>(&to), sizeof to), 0);
+    QTRY_COMPARE(m_listener->accepted.size(), 1);
+    auto *server = new PlainSocket(m_listener->accepted.first(), this);
+    ::setsockopt(int(server->descriptor()), SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+    const QByteArray big = patterned(768 * 1024);
+    server->write(big);
+    QVERIFY(server->bytesToWrite() > 0);
+    QSignalSpy ready(server, &PlainSocket::readyRead);
+    QSignalSpy gone(server, &PlainSocket::disconnected);
+    QCOMPARE(::shutdown(raw, SHUT_WR), 0);
+    QVERIFY(ready.wait());
+    const PlainSocket::Input input = server->read(1024);
+    QVERIFY(input.data.isEmpty());
+    QVERIFY(!input.closed); // not yet: the output is still on its way
+    QCOMPARE(server->state(), PlainSocket::State::Closing);
+    QVERIFY(server->bytesToWrite() > 0);
+    QCOMPARE(gone.size(), 0);
+
+    QByteArray received;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            char buffer[64 * 1024];
+            const ssize_t got = ::recv(raw, buffer, sizeof buffer, MSG_DONTWAIT);
+            if (got > 0)
+                received += QByteArray(buffer, qsizetype(got));
+            return got == 0;
+        }(),
+        20000);
+    QVERIFY(received == big);
+    QTRY_COMPARE(gone.size(), 1);
+    QCOMPARE(server->state(), PlainSocket::State::Closed);
+    QCOMPARE(server->error(), 0);
     delete server;
 }
 

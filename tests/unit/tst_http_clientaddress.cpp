@@ -232,7 +232,7 @@ void tst_HttpClientAddress::malformedHeaderFromTrustedProxyRefused()
           QByteArray("GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                      "X-Forwarded-For: not-an-address\r\n\r\n")}) {
         bool offered = false;
-        server->setUpgradeHandler([&offered](QTcpSocket *, const Request &) {
+        server->setUpgradeHandler([&offered](Transport, const QByteArray &, const Request &) {
             offered = true;
             return false;
         });

@@ -3,6 +3,7 @@
 // come later, limits (413/431/400/408), timeouts, compression (RFC 9110 §12.5.3), CORS (Fetch) and the
 // WebSocket upgrade hand-over.
 #include "base/config.h"
+#include "base/plainsocket.h"
 #include "http/httpserver.h"
 
 #include <QElapsedTimer>
@@ -988,17 +989,19 @@ void tst_HttpServer::extraHeaders()
 void tst_HttpServer::upgradeGetsSocketUnread()
 {
     auto server = start();
-    QPointer<QTcpSocket> taken;
+    QPointer<PlainSocket> taken;
+    QByteArray received;
     Request seen;
     bool handled = false;
     server->setHandler([&handled](Exchange *exchange) {
         handled = true;
         echo(exchange);
     });
-    server->setUpgradeHandler([&](QTcpSocket *socket, const Request &head) {
+    server->setUpgradeHandler([&](Transport socket, const QByteArray &read, const Request &head) {
         seen = head;
-        taken = socket;
-        socket->setParent(server.get()); // the taker owns it now
+        taken = socket.plain();
+        received = read;
+        socket.setParent(server.get()); // the taker owns it now
         return true;
     });
     QSignalSpy closed(server.get(), &HttpServer::connectionClosed);
@@ -1007,7 +1010,7 @@ void tst_HttpServer::upgradeGetsSocketUnread()
     const QByteArray handshake = "GET /xmpp-websocket HTTP/1.1\r\nHost: localhost\r\nUpgrade: WebSocket\r\n"
                                  "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                                  "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: xmpp\r\n\r\n";
-    // In two pieces: the front must wait for the whole head without consuming any byte.
+    // In two pieces: the front must wait for the whole head before it offers the socket.
     client.send(handshake.first(30));
     QTest::qWait(50); // let the first piece arrive alone (not a condition)
     QVERIFY(!taken);
@@ -1020,12 +1023,12 @@ void tst_HttpServer::upgradeGetsSocketUnread()
     QTRY_COMPARE(closed.size(), 1);
     QCOMPARE(server->connectionCount(), 0);
 
-    // Every byte is still in the socket, and more arrive on it; the HTTP side never answers.
-    QTRY_COMPARE(taken->bytesAvailable(), handshake.size());
-    QCOMPARE(taken->readAll(), handshake);
+    // Every byte of the head is handed over with the socket, and what follows arrives on it; the HTTP
+    // side never answers.
+    QCOMPARE(received, handshake);
     client.send("more");
-    QTRY_COMPARE(taken->bytesAvailable(), 4);
-    QCOMPARE(taken->readAll(), "more");
+    QByteArray more;
+    QTRY_VERIFY((more += taken->read(1024).data) == "more");
     QVERIFY(client.pending().isEmpty());
     QVERIFY(!handled);
     taken->write("HTTP/1.1 101 Switching Protocols\r\n\r\n");
@@ -1038,12 +1041,14 @@ void tst_HttpServer::upgradeOnALaterRequest()
     // A reverse proxy keeps its connection to us open and sends a WebSocket upgrade after ordinary
     // requests: the upgrade is offered with the socket still holding the whole head.
     auto server = start();
-    QPointer<QTcpSocket> taken;
+    QPointer<PlainSocket> taken;
+    QByteArray received;
     Request seen;
-    server->setUpgradeHandler([&](QTcpSocket *socket, const Request &head) {
+    server->setUpgradeHandler([&](Transport socket, const QByteArray &read, const Request &head) {
         seen = head;
-        taken = socket;
-        socket->setParent(server.get());
+        taken = socket.plain();
+        received = read;
+        socket.setParent(server.get());
         return true;
     });
     RawClient client(server->serverPort());
@@ -1061,14 +1066,13 @@ void tst_HttpServer::upgradeOnALaterRequest()
     client.send(handshake);
     QTRY_VERIFY(taken);
     QCOMPARE(seen.path, "/xmpp-websocket");
-    QTRY_COMPARE(taken->bytesAvailable(), handshake.size());
-    QCOMPARE(taken->readAll(), handshake);
+    QCOMPARE(received, handshake);
 
     // Declined on a later request: answered as ordinary HTTP (the last one on that connection, as
     // http_parser ends HTTP after an Upgrade request).
     auto other = start();
     int offered = 0;
-    other->setUpgradeHandler([&offered](QTcpSocket *, const Request &) {
+    other->setUpgradeHandler([&offered](Transport, const QByteArray &, const Request &) {
         ++offered;
         return false;
     });
@@ -1089,7 +1093,7 @@ void tst_HttpServer::upgradeDeclinedProcessesNormally()
 {
     auto server = start();
     int asked = 0;
-    server->setUpgradeHandler([&asked](QTcpSocket *, const Request &) {
+    server->setUpgradeHandler([&asked](Transport, const QByteArray &, const Request &) {
         ++asked;
         return false;
     });
@@ -1110,7 +1114,7 @@ void tst_HttpServer::noUpgradeCallForPlainRequests()
 {
     auto server = start();
     int asked = 0;
-    server->setUpgradeHandler([&asked](QTcpSocket *, const Request &) {
+    server->setUpgradeHandler([&asked](Transport, const QByteArray &, const Request &) {
         ++asked;
         return true;
     });
@@ -1154,9 +1158,9 @@ void tst_HttpServer::upgradeHeadWithBareLfRefused()
     QFETCH(QByteArray, head);
     auto server = start();
     int asked = 0;
-    server->setUpgradeHandler([&](QTcpSocket *socket, const Request &) {
+    server->setUpgradeHandler([&](Transport socket, const QByteArray &, const Request &) {
         ++asked;
-        socket->setParent(server.get());
+        socket.setParent(server.get());
         return true;
     });
     RawClient client(server->serverPort());
@@ -1172,7 +1176,7 @@ void tst_HttpServer::upgradeHeadWithBareLfRefused()
 void tst_HttpServer::oneByteAtATime()
 {
     auto server = start();
-    server->setUpgradeHandler([](QTcpSocket *, const Request &) { return false; });
+    server->setUpgradeHandler([](Transport, const QByteArray &, const Request &) { return false; });
     RawClient client(server->serverPort());
     QVERIFY(client.waitConnected());
     const QByteArray request = post("/bytes", "<body rid='7'/>") + get("/next");
@@ -1291,17 +1295,18 @@ QByteArray patterned(qsizetype size)
 }
 
 /// The server's side of its only connection (a child of the Connection, itself a child of the server).
-QTcpSocket *serverSide(HttpServer *server)
+PlainSocket *serverSide(HttpServer *server)
 {
-    const QList<QTcpSocket *> sockets = server->findChildren<QTcpSocket *>();
+    const QList<PlainSocket *> sockets = server->findChildren<PlainSocket *>();
     return sockets.size() == 1 ? sockets.first() : nullptr;
 }
 
 /// Small kernel buffers on both ends (no autotuning), so that a few hundred KiB are more than the
 /// kernel takes while the client does not read.
-void limitKernelBuffers(QTcpSocket *serverSocket, QTcpSocket *clientSocket)
+void limitKernelBuffers(PlainSocket *serverSocket, QTcpSocket *clientSocket)
 {
-    serverSocket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, 8192);
+    const int size = 8192;
+    ::setsockopt(int(serverSocket->descriptor()), SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
     clientSocket->setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 8192);
 }
 

@@ -5,6 +5,7 @@
 // wss:// path's own deadline: QWebSocketServer starts no handshake timer for a socket given to
 // handleConnection(), so a handshake that never completes must be closed by the front.
 #include "base/config.h"
+#include "base/plainsocket.h"
 #include "http/httpmessage.h"
 #include "monitor/hub.h"
 #include "stream/streamregistry.h"
@@ -12,6 +13,7 @@
 #include "xmpp/resolver.h"
 
 #include <QSignalSpy>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
@@ -36,6 +38,30 @@ struct FrontRig
     WebSocket::WebSocketFront front{config, &resolver, &hub, &streams};
 };
 
+/// A listener that keeps accepted descriptors: the test makes the socket the HTTP front would.
+class DescriptorServer final : public QTcpServer
+{
+public:
+    QList<qintptr> accepted;
+
+protected:
+    void incomingConnection(qintptr descriptor) override { accepted.append(descriptor); }
+};
+
+/// What the HTTP front does before it hands a plain socket over: it reads the head.
+QByteArray readHead(PlainSocket *socket, qsizetype size)
+{
+    QByteArray received;
+    const bool whole = QTest::qWaitFor(
+        [&] {
+            received += socket->read(64 * 1024).data;
+            return received.size() >= size;
+        },
+        5000);
+    Q_UNUSED(whole); // the caller compares what came
+    return received;
+}
+
 } // namespace
 
 class tst_WebSocketHandshake : public QObject
@@ -48,23 +74,20 @@ private Q_SLOTS:
     void unfinishedWssHandshakeClosedAtDeadline();
 
 private:
-    /// A connected pair on loopback: `client` is ours, the returned socket the server side (no parent).
-    QTcpSocket *connectPair(QTcpServer &listener, QTcpSocket &client);
+    /// A connected pair on loopback: `client` is ours, the returned descriptor the server side.
+    qintptr connectPair(DescriptorServer &listener, QTcpSocket &client);
     static Http::Request upgradeHead();
     static QByteArray upgradeBytes();
 };
 
-QTcpSocket *tst_WebSocketHandshake::connectPair(QTcpServer &listener, QTcpSocket &client)
+qintptr tst_WebSocketHandshake::connectPair(DescriptorServer &listener, QTcpSocket &client)
 {
     if (!listener.isListening() && !listener.listen(QHostAddress::LocalHost, 0))
-        return nullptr;
+        return -1;
     client.connectToHost(QHostAddress::LocalHost, listener.serverPort());
-    if (!listener.waitForNewConnection(5000))
-        return nullptr;
-    QTcpSocket *server = listener.nextPendingConnection();
-    if (server)
-        server->setParent(nullptr);
-    return server;
+    if (!QTest::qWaitFor([&] { return !listener.accepted.isEmpty(); }, 5000))
+        return -1;
+    return listener.accepted.takeFirst();
 }
 
 Http::Request tst_WebSocketHandshake::upgradeHead()
@@ -90,15 +113,17 @@ void tst_WebSocketHandshake::unfinishedHeadRefused()
 {
     FrontRig rig;
     WebSocket::WebSocketFront &front = rig.front;
-    QTcpServer listener;
+    DescriptorServer listener;
     QTcpSocket client;
-    QTcpSocket *server = connectPair(listener, client);
-    QVERIFY(server);
-    // The head in the socket does not end (only part of it is there): the HTTP front never hands such
-    // a socket over, and the front does not wait for the rest.
+    const qintptr descriptor = connectPair(listener, client);
+    QVERIFY(descriptor >= 0);
+    auto *server = new PlainSocket(descriptor);
+    // The head read does not end (only part of it is there): the HTTP front never hands such a socket
+    // over, and the front does not wait for the rest.
     client.write(upgradeBytes().first(60));
-    QTRY_VERIFY(server->bytesAvailable() > 0);
-    QVERIFY(front.handleUpgrade(server, upgradeHead()));
+    const QByteArray received = readHead(server, 60);
+    QCOMPARE(received.size(), 60);
+    QVERIFY(front.handleUpgrade(Http::Transport(server), received, upgradeHead()));
     QByteArray answer;
     QTRY_COMPARE_WITH_TIMEOUT(client.state(), QAbstractSocket::UnconnectedState, 5000);
     answer += client.readAll();
@@ -110,13 +135,15 @@ void tst_WebSocketHandshake::finishedHandshakeOutlivesDeadline()
 {
     FrontRig rig;
     WebSocket::WebSocketFront &front = rig.front;
-    QTcpServer listener;
+    DescriptorServer listener;
     QTcpSocket client;
-    QTcpSocket *server = connectPair(listener, client);
-    QVERIFY(server);
+    const qintptr descriptor = connectPair(listener, client);
+    QVERIFY(descriptor >= 0);
+    auto *server = new PlainSocket(descriptor);
     client.write(upgradeBytes());
-    QTRY_COMPARE(server->bytesAvailable(), upgradeBytes().size());
-    QVERIFY(front.handleUpgrade(server, upgradeHead()));
+    const QByteArray received = readHead(server, upgradeBytes().size());
+    QCOMPARE(received, upgradeBytes());
+    QVERIFY(front.handleUpgrade(Http::Transport(server), received, upgradeHead()));
     QByteArray answer;
     QTRY_VERIFY((answer += client.readAll()).contains("\r\n\r\n"));
     QVERIFY2(answer.startsWith("HTTP/1.1 101 Switching Protocols\r\n"), answer.constData());
@@ -135,20 +162,22 @@ void tst_WebSocketHandshake::finishedHandshakeOutlivesDeadline()
 void tst_WebSocketHandshake::wrongVersionGets426()
 {
     FrontRig rig;
-    QTcpServer listener;
+    DescriptorServer listener;
     QTcpSocket client;
-    QTcpSocket *server = connectPair(listener, client);
-    QVERIFY(server);
+    const qintptr descriptor = connectPair(listener, client);
+    QVERIFY(descriptor >= 0);
+    auto *server = new PlainSocket(descriptor);
     QByteArray bytes = upgradeBytes();
     bytes.replace("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 8");
     client.write(bytes);
-    QTRY_COMPARE(server->bytesAvailable(), bytes.size());
+    const QByteArray received = readHead(server, bytes.size());
+    QCOMPARE(received, bytes);
     Http::Request head = upgradeHead();
     for (auto &[name, value] : head.headers) {
         if (name == "sec-websocket-version")
             value = "8";
     }
-    QVERIFY(rig.front.handleUpgrade(server, head));
+    QVERIFY(rig.front.handleUpgrade(Http::Transport(server), received, head));
     QByteArray answer;
     QTRY_VERIFY((answer += client.readAll()).contains("\r\n\r\n"));
     // RFC 6455 §4.2.2 item 4: 426 and the version this server speaks.
@@ -160,17 +189,20 @@ void tst_WebSocketHandshake::wrongVersionGets426()
 void tst_WebSocketHandshake::unfinishedWssHandshakeClosedAtDeadline()
 {
     FrontRig rig;
-    QTcpServer listener;
+    DescriptorServer listener;
     QTcpSocket client;
-    QTcpSocket *server = connectPair(listener, client);
-    QVERIFY(server);
-    // A socket of the TLS listener (QWebSocketServer reads through it; TLS itself plays no part here).
-    // The head in it does not end: Qt waits for the rest, until the front's deadline.
+    const qintptr descriptor = connectPair(listener, client);
+    QVERIFY(descriptor >= 0);
+    // A socket of the TLS listener (QWebSocketServer reads through it; TLS itself plays no part here:
+    // an unencrypted QSslSocket passes the bytes through). The head in it does not end: Qt waits for
+    // the rest, until the front's deadline.
+    auto *server = new QSslSocket;
+    QVERIFY(server->setSocketDescriptor(descriptor));
     client.write(upgradeBytes().first(60));
     QTRY_VERIFY(server->bytesAvailable() > 0);
     Http::Request head = upgradeHead();
     head.secure = true;
-    QVERIFY(rig.front.handleUpgrade(server, head));
+    QVERIFY(rig.front.handleUpgrade(Http::Transport(server), QByteArray(), head));
     QTest::qWait(300); // not yet the deadline (1 s): the connection is still there (not a condition)
     QCOMPARE(client.state(), QAbstractSocket::ConnectedState);
     QTRY_COMPARE_WITH_TIMEOUT(client.state(), QAbstractSocket::UnconnectedState, 5000);
