@@ -359,6 +359,8 @@ void PlainSocket::onReadable()
     // for input it leaves in the kernel.
     m_readArmed = false;
     updateReadWatch();
+    if (m_receiver)
+        m_receiver->socketReadyRead();
     Q_EMIT readyRead();
 }
 
@@ -379,8 +381,11 @@ void PlainSocket::onWritable()
             ::shutdown(m_descriptor, SHUT_WR);
         }
     }
-    if (written > 0)
+    if (written > 0) {
+        if (m_receiver)
+            m_receiver->socketBytesWritten(written);
         Q_EMIT bytesWritten(written);
+    }
     // close() was called with output kept (or the peer ended its stream): everything has gone now.
     if (m_output.isEmpty() && m_state == State::Closing)
         closeNow(0, false);
@@ -481,17 +486,21 @@ void PlainSocket::emitClosed(int error, bool queued)
         QMetaObject::invokeMethod(
             this,
             [this, error] {
-                if (m_silent)
-                    return;
-                if (error != 0)
-                    Q_EMIT errorOccurred(error);
-                Q_EMIT disconnected();
+                if (!m_silent)
+                    emitDisconnected(error);
             },
             Qt::QueuedConnection);
         return;
     }
+    emitDisconnected(error);
+}
+
+void PlainSocket::emitDisconnected(int error)
+{
     if (error != 0)
         Q_EMIT errorOccurred(error);
+    if (m_receiver)
+        m_receiver->socketDisconnected();
     Q_EMIT disconnected();
 }
 

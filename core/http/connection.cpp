@@ -88,6 +88,10 @@ Connection::~Connection()
 
 void Connection::connectSocket()
 {
+    if (PlainSocket *plain = m_socket.plain()) {
+        plain->setReceiver(this);
+        return;
+    }
     m_socket.connectTo(this, &Connection::onReadyRead, &Connection::onBytesWritten,
                        &Connection::onDisconnected);
 }

@@ -42,7 +42,7 @@ class HttpServer;
 /// calls its HttpServer back (connectionFinished(), reportRefusal()) and emits the signals of its
 /// Exchanges (Exchange::writable() when a stream's backlog drained, Exchange::aborted() when the
 /// connection ends before an answer went out).
-class Connection final : public QObject
+class Connection final : public QObject, private PlainSocket::Receiver
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Connection)
@@ -81,7 +81,12 @@ private:
         void stop() { at = 0; }
     };
 
+    /// A PlainSocket calls back as a Receiver (no signal connections on thousands of idle ones); a
+    /// QSslSocket through its signals.
     void connectSocket();
+    void socketReadyRead() override { onReadyRead(); }
+    void socketBytesWritten(qint64) override { onBytesWritten(); }
+    void socketDisconnected() override { onDisconnected(); }
     void onReadyRead();
     /// Reads a plain socket while nothing is parsed (see onReadyRead()).
     void holdInput();

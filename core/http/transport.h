@@ -50,10 +50,12 @@ public:
     /// Drops the connection now.
     void abort() const;
     void setParent(QObject *parent) const { m_object->setParent(parent); }
-    /// Stops every signal of the socket to `receiver`.
+    /// Stops every signal of the socket to `receiver`, and removes a PlainSocket's Receiver.
     void disconnectFrom(const QObject *receiver) const
     {
         QObject::disconnect(m_object, nullptr, receiver, nullptr);
+        if (PlainSocket *socket = plain())
+            socket->setReceiver(nullptr);
     }
 
     /// Connects the socket's input, output progress (on TLS also encrypted bytes written) and end to

@@ -63,9 +63,7 @@ TcpChannel::TcpChannel(PlainSocket *socket, const QByteArray &early, WebSocketSt
       m_early(early)
 {
     socket->setParent(stream);
-    QObject::connect(socket, &PlainSocket::readyRead, stream, [this] { readAvailable(); });
-    QObject::connect(socket, &PlainSocket::bytesWritten, stream, [this] { onBytesWritten(); });
-    QObject::connect(socket, &PlainSocket::disconnected, stream, [this] { reportGone(false); });
+    socket->setReceiver(this);
     // Frames may have come right behind the handshake. Not read here: the stream is still being made.
     if (!m_early.isEmpty())
         QMetaObject::invokeMethod(
@@ -74,7 +72,7 @@ TcpChannel::TcpChannel(PlainSocket *socket, const QByteArray &early, WebSocketSt
 
 TcpChannel::~TcpChannel()
 {
-    QObject::disconnect(m_socket, nullptr, m_stream, nullptr);
+    m_socket->setReceiver(nullptr);
     m_socket->setParent(m_lingerParent);
     if (!connected()) {
         m_socket->deleteLater();
@@ -99,7 +97,8 @@ TcpChannel::~TcpChannel()
 
 bool TcpChannel::connected() const
 {
-    return m_socket->state() == PlainSocket::State::Connected || m_socket->state() == PlainSocket::State::Closing;
+    return m_socket->state() == PlainSocket::State::Connected ||
+           m_socket->state() == PlainSocket::State::Closing;
 }
 
 void TcpChannel::readAvailable()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/plainsocket.h"
 #include "websocket/channel.h"
 #include "websocket/wsframes.h"
 
@@ -9,10 +10,6 @@
 #include <optional>
 
 class QObject;
-
-namespace Switchboard {
-class PlainSocket;
-}
 
 namespace Switchboard::WebSocket {
 
@@ -35,7 +32,7 @@ class WebSocketStream;
 /// once when nothing waits toward the client, else one Pong, for the most recent Ping (RFC 6455
 /// §5.5.3), waits here until the socket's output has gone, so a client that sends Pings without
 /// reading cannot make the output grow. Lives in the stream's thread.
-class TcpChannel final : public Channel, private Wire::Decoder::Sink
+class TcpChannel final : public Channel, private Wire::Decoder::Sink, private PlainSocket::Receiver
 {
 public:
     /// The longest wait for the client's side of a close (its Close frame, its FIN), then the
@@ -71,6 +68,11 @@ private:
     /// Tells the stream, once, that the connection is over.
     void reportGone(bool tooLarge);
     bool connected() const;
+
+    // PlainSocket::Receiver: no signal connections on an idle stream's socket
+    void socketReadyRead() override { readAvailable(); }
+    void socketBytesWritten(qint64) override { onBytesWritten(); }
+    void socketDisconnected() override { reportGone(false); }
 
     // Wire::Decoder::Sink
     bool textMessage(QByteArrayView utf8) override;

@@ -91,6 +91,7 @@ private Q_SLOTS:
     void connectToBlackHoleWaitsForCallersDeadline();
     void takeDescriptorHandsOverToQTcpSocket();
     void peekLeavesInput();
+    void receiverIsCalledLikeTheSignals();
 
 private:
     /// A connected pair: `client` made by connectTo(), `server` from the accepted descriptor.
@@ -578,6 +579,54 @@ void tst_PlainSocket::peekLeavesInput()
     QVERIFY(server->peek(1024).closed);
     QCOMPARE(server->state(), PlainSocket::State::Connected); // left to read() to see
     QVERIFY(server->read(1024).closed);
+    delete client;
+    delete server;
+}
+
+namespace {
+/// Records what a socket tells its Receiver.
+struct Recorder final : PlainSocket::Receiver
+{
+    void socketReadyRead() override { ++readyRead; }
+    void socketBytesWritten(qint64 bytes) override { written += bytes; }
+    void socketDisconnected() override { ++disconnected; }
+    int readyRead = 0;
+    qint64 written = 0;
+    int disconnected = 0;
+};
+} // namespace
+
+void tst_PlainSocket::receiverIsCalledLikeTheSignals()
+{
+    PlainSocket *client = nullptr;
+    PlainSocket *server = nullptr;
+    QVERIFY(makePair(&client, &server));
+    Recorder recorder;
+    server->setReceiver(&recorder);
+    QCOMPARE(server->receiver(), &recorder);
+    QSignalSpy ready(server, &PlainSocket::readyRead);
+    QSignalSpy written(server, &PlainSocket::bytesWritten);
+    QSignalSpy gone(server, &PlainSocket::disconnected);
+    client->write("in");
+    QTRY_COMPARE(recorder.readyRead, 1);
+    QCOMPARE(ready.size(), 1); // the signal still fires, after the receiver
+    QCOMPARE(server->read(16).data, "in");
+
+    shrinkBuffers(server, client);
+    server->write(patterned(768 * 1024));
+    const qint64 kept = server->bytesToWrite();
+    QVERIFY(kept > 0);
+    qint64 received = 0;
+    QObject::connect(client, &PlainSocket::readyRead, this, [&] { received += readAll(client).size(); });
+    received += readAll(client).size();
+    QTRY_COMPARE_WITH_TIMEOUT(received, 768 * 1024, 20000);
+    QCOMPARE(recorder.written, kept);
+
+    server->abort();
+    QCOMPARE(recorder.disconnected, 0); // queued, as the signal
+    QVERIFY(gone.wait());
+    QCOMPARE(recorder.disconnected, 1);
+    server->setReceiver(nullptr);
     delete client;
     delete server;
 }
