@@ -98,8 +98,9 @@ void Connection::connectSocket()
 
 void Connection::onReadyRead()
 {
-    // Unbuffered, the socket announces input once and again only after a read: remembered until a
-    // read finds nothing more, so that a pause in parsing (pipelining cap, output waiting) loses none.
+    // A PlainSocket (and a QSslSocket that had no chunk to fill) announces input once and again only
+    // after a read: remembered until a read finds nothing more, so that a pause in parsing (pipelining
+    // cap, output waiting) loses none.
     m_inputPending = true;
     if (m_state == State::Closed || m_socket.isNull())
         return;
@@ -163,8 +164,7 @@ void Connection::checkUpgrade()
     } else {
         qint64 available = m_socket.bytesBuffered();
         if (available <= 0) {
-            // Only a read sees the end of the stream on an unbuffered socket (Qt then closes it without
-            // disconnected()); peek() keeps a byte that comes instead.
+            // A peek that finds nothing tells whether the stream ended, and keeps a byte that came.
             const SocketInput first = m_socket.peek(1);
             if (first.data.isEmpty()) {
                 if (first.closed)
