@@ -42,6 +42,7 @@ namespace Switchboard {
 struct Server::Private
 {
     Config config;
+    QByteArray boshPath; ///< config.path in UTF-8 without its final '/' (isBoshPath(), every request)
     Monitor::Hub hub;
     // Declared after the hub, so destroyed before it; they only listen to it.
     std::unique_ptr<Monitor::Registry> registry;
@@ -114,15 +115,13 @@ struct Server::Private
     }
 
     /// The BOSH path matches with and without its final '/'.
-    bool isBoshPath(const QByteArray &path) const
+    bool isBoshPath(const QByteArray &path) const { return withoutFinalSlashes(path) == boshPath; }
+    /// A view: the comparisons of every request allocate nothing.
+    static QByteArrayView withoutFinalSlashes(QByteArrayView path)
     {
-        const QByteArray configured = config.path.toUtf8();
-        auto trimmed = [](QByteArray p) {
-            while (p.size() > 1 && p.endsWith('/'))
-                p.chop(1);
-            return p;
-        };
-        return trimmed(path) == trimmed(configured);
+        while (path.size() > 1 && path.endsWith('/'))
+            path.chop(1);
+        return path;
     }
 
     /// The monitor answers only requests that name this server: `localhost`, the address the client
@@ -207,6 +206,8 @@ struct Server::Private
 Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::make_unique<Private>())
 {
     d->config = config;
+    const QByteArray boshPath = config.path.toUtf8();
+    d->boshPath = Private::withoutFinalSlashes(boshPath).toByteArray();
     d->registry = std::make_unique<Monitor::Registry>(&d->hub);
     d->traffic = std::make_unique<Monitor::TrafficRecorder>(&d->hub);
     d->traffic->setCapacity(d->config.trafficCapacity);

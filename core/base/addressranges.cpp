@@ -51,8 +51,8 @@ bool AddressRanges::setEntries(const QStringList &entries, QString *bad)
 
 bool AddressRanges::contains(const QHostAddress &address) const
 {
-    if (address.isNull())
-        return false;
+    if (address.isNull() || m_ranges.isEmpty())
+        return false; // no canonical copy (an allocation) for every request when nothing is trusted
     const QHostAddress canonical = canonicalAddress(address);
     for (const auto &range : m_ranges) {
         if (canonical.isInSubnet(range))

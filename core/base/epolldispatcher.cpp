@@ -20,6 +20,9 @@
 namespace Switchboard {
 
 namespace {
+/// Rounds of posted events delivered after the descriptors and timers of one wake-up (see processEvents).
+constexpr int kPostedPasses = 3;
+
 qint64 nowMs()
 {
     using namespace std::chrono;
@@ -229,6 +232,16 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
         handled = d->fireTimers() || handled;
     if (size_t(ready) == d->events.size())
         d->events.resize(d->events.size() * 2);
+    // What the handlers just posted (a queued call, then the deleteLater() that call makes) is
+    // delivered now rather than by further rounds of the loop: each round would cost a non-blocking
+    // epoll_wait and the loop's own work, on every wake-up. Bounded, so that events that keep posting
+    // events cannot starve the descriptors: what is still posted after that sets wokenHere, and the next
+    // round does not block on it. Delivered at the nesting level of the top of this function.
+    for (int pass = 0; pass < kPostedPasses && d->wokenHere && !d->interrupted.load(); ++pass) {
+        d->wokenHere = false;
+        QCoreApplication::sendPostedEvents();
+        handled = true;
+    }
     return handled;
 }
 

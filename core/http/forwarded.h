@@ -23,7 +23,7 @@ enum class ForwardedHeader {
 struct ClientAddress
 {
     bool ok = true; ///< false: the header part that had to be read is malformed (see `error`)
-    QHostAddress address;
+    QHostAddress address = nullHostAddress();
     quint16 port = 0; ///< 0 when the hop that named the client gave no port
     QByteArray error;
 };

@@ -121,6 +121,12 @@ Response Response::error(int status, QByteArrayView reason)
     return response;
 }
 
+const QHostAddress &nullHostAddress()
+{
+    static const QHostAddress null;
+    return null;
+}
+
 QByteArray reasonPhrase(int status)
 {
     // RFC 9110 §15 (and RFC 6585 for 428/429/431).

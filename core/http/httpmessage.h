@@ -10,6 +10,10 @@ namespace Switchboard::Http {
 
 using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
+/// The null address every Request starts with, shared: QHostAddress's default constructor allocates
+/// its private, which would cost each request three allocations before its addresses are known.
+const QHostAddress &nullHostAddress();
+
 /// One parsed HTTP request. Header names are lower-cased; values are raw bytes.
 struct Request
 {
@@ -24,12 +28,12 @@ struct Request
     /// The client's address: the TCP peer, or behind trusted proxies the client they name (PROXY
     /// protocol header, then X-Forwarded-For or Forwarded; docs/PROXIES.md). What limits, logs and the
     /// monitor use.
-    QHostAddress peerAddress;
+    QHostAddress peerAddress = nullHostAddress();
     quint16 peerPort = 0; ///< the client's port; 0 when the proxy that named the client gave none
     /// The TCP peer of the connection the request came over (the nearest proxy, if any).
-    QHostAddress connectionAddress;
+    QHostAddress connectionAddress = nullHostAddress();
     quint16 connectionPort = 0;
-    QHostAddress localAddress; ///< the address the client reached this server at
+    QHostAddress localAddress = nullHostAddress(); ///< the address the client reached this server at
     bool secure = false;       ///< arrived over TLS
 
     /// First value of a header (name compared case-insensitively), or an empty array.

@@ -72,7 +72,10 @@ StatusPage::StatusPage(const Registry *registry, const QString &statusPath, cons
 
 bool StatusPage::matches(const QByteArray &path) const
 {
-    const QByteArray p = withoutTrailingSlashes(path);
+    // A view, not withoutTrailingSlashes(): asked for every HTTP request (the CORS policy too).
+    QByteArrayView p = path;
+    while (p.size() > 1 && p.endsWith('/'))
+        p.chop(1);
     return p == m_htmlPath || p == m_jsonPath || p == "/metrics";
 }
 

@@ -32,6 +32,7 @@ struct ParseState
 };
 
 constexpr QByteArrayView kXmlNs = "http://www.w3.org/XML/1998/namespace";
+constexpr QByteArrayView kFramingNsBytes = "urn:ietf:params:xml:ns:xmpp-framing"; // kFramingNs, as bytes
 
 void XMLCALL onStart(void *data, const XML_Char *name, const XML_Char **atts)
 {
@@ -52,6 +53,10 @@ void XMLCALL onStart(void *data, const XML_Char *name, const XML_Char **atts)
     state->frame->name = QString::fromUtf8(root.local);
     state->rootStart = XML_GetCurrentByteIndex(state->parser);
     state->rootNameLength = root.qualifiedLength();
+    // Only <open/> and <close/> are read for their attributes; a stanza is forwarded as it came, and
+    // converting its attributes would cost every message a map and its strings.
+    if (root.uri != kFramingNsBytes)
+        return;
     for (int i = 0; atts[i]; i += 2) {
         const Xmpp::ExpatName an = Xmpp::splitExpatName(atts[i], Xmpp::kExpatUnitSeparator);
         if (an.uri == kXmlNs)

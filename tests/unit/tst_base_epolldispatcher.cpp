@@ -13,6 +13,8 @@
 #include <QTest>
 #include <QTimer>
 
+#include <functional>
+
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -30,6 +32,8 @@ private Q_SLOTS:
     void remainingTime();
     void zeroTimerDoesNotStarveSockets();
     void queuedCallsAndDeleteLater();
+    void wakeUpDeliversWhatItsHandlersPosted();
+    void repostingEventsDoNotStarveSockets();
     void nestedLoopExits();
     void socketNotifierReadAndDisable();
     void closedDescriptorWithDuplicateIsForgotten();
@@ -121,6 +125,65 @@ void tst_EpollDispatcher::queuedCallsAndDeleteLater()
     QPointer<QObject> doomed = new QObject;
     doomed->deleteLater();
     QTRY_VERIFY(doomed.isNull());
+}
+
+void tst_EpollDispatcher::wakeUpDeliversWhatItsHandlersPosted()
+{
+    // One wake-up for a descriptor: its handler queues a call, which deletes an object later. Both are
+    // delivered by that one round, before the dispatcher waits again (no further round per wake-up).
+    auto *dispatcher = qobject_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance());
+    QVERIFY(dispatcher);
+    int fds[2];
+    QCOMPARE(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+    QSocketNotifier notifier(fds[1], QSocketNotifier::Read);
+    QPointer<QObject> doomed = new QObject;
+    bool queuedRan = false;
+    connect(&notifier, &QSocketNotifier::activated, this, [&] {
+        char buffer[16];
+        QVERIFY(::read(fds[1], buffer, sizeof buffer) > 0);
+        QMetaObject::invokeMethod(
+            this,
+            [&] {
+                queuedRan = true;
+                if (doomed)
+                    doomed->deleteLater();
+            },
+            Qt::QueuedConnection);
+    });
+    QCoreApplication::processEvents(); // whatever earlier tests left posted
+    QCOMPARE(::write(fds[0], "x", 1), 1);
+    dispatcher->processEvents(QEventLoop::WaitForMoreEvents);
+    QVERIFY(queuedRan);
+    QVERIFY(doomed.isNull());
+    ::close(fds[0]);
+    ::close(fds[1]);
+}
+
+void tst_EpollDispatcher::repostingEventsDoNotStarveSockets()
+{
+    // A queued call that queues itself again forever: descriptors are still served.
+    int fds[2];
+    QCOMPARE(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+    QSocketNotifier notifier(fds[1], QSocketNotifier::Read);
+    QSignalSpy activated(&notifier, &QSocketNotifier::activated);
+    int spins = 0;
+    bool spinning = true;
+    bool stopped = false;
+    std::function<void()> spin = [&] {
+        ++spins;
+        if (spinning)
+            QMetaObject::invokeMethod(this, spin, Qt::QueuedConnection);
+        else
+            stopped = true;
+    };
+    QMetaObject::invokeMethod(this, spin, Qt::QueuedConnection);
+    QCOMPARE(::write(fds[0], "x", 1), 1);
+    QTRY_VERIFY(!activated.isEmpty());
+    QVERIFY(spins > 0);
+    spinning = false;
+    QTRY_VERIFY(stopped); // the last queued call refers to this function's locals
+    ::close(fds[0]);
+    ::close(fds[1]);
 }
 
 void tst_EpollDispatcher::nestedLoopExits()

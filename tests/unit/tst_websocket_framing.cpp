@@ -88,6 +88,9 @@ void tst_WebSocketFraming::keepsDeclaredNamespaceBytes()
     Frame frame;
     QVERIFY(parseFrame(message, &frame, nullptr));
     QCOMPARE(frame.xml, message);
+    // A stanza goes on as its bytes: its attributes are not read into the frame (only <open/>'s and
+    // <close/>'s are).
+    QVERIFY(frame.attrs.isEmpty());
 }
 
 void tst_WebSocketFraming::refuses_data()
