@@ -34,7 +34,7 @@ struct Request
     QHostAddress connectionAddress = nullHostAddress();
     quint16 connectionPort = 0;
     QHostAddress localAddress = nullHostAddress(); ///< the address the client reached this server at
-    bool secure = false;       ///< arrived over TLS
+    bool secure = false;                           ///< arrived over TLS
 
     /// First value of a header (name compared case-insensitively), or an empty array.
     QByteArray header(QByteArrayView name) const;
