@@ -61,6 +61,11 @@ struct EpollEventDispatcher::Private
     std::vector<int> dirty; ///< descriptors whose interest changed since the last epoll_wait
     std::unordered_map<int, Timer> timers;
     std::set<std::pair<qint64, int>> queue; ///< (deadline, timer id)
+    // Nodes of both kept for reuse: a timer started and stopped for every message (BOSH coalescing)
+    // would otherwise allocate and free two nodes each time.
+    std::vector<decltype(timers)::node_type> spareTimers;
+    std::vector<decltype(queue)::node_type> spareQueue;
+    static constexpr std::size_t kSpareNodes = 64;
     std::atomic<bool> interrupted{false};
     bool wokenHere = false; ///< wakeUp() from our own thread: do not block, no eventfd write needed
     std::vector<epoll_event> events = std::vector<epoll_event>(256);
@@ -116,7 +121,41 @@ struct EpollEventDispatcher::Private
     void schedule(int id, Timer &timer, qint64 from)
     {
         timer.deadline = from + timer.interval;
-        queue.emplace(timer.deadline, id);
+        if (spareQueue.empty()) {
+            queue.emplace(timer.deadline, id);
+            return;
+        }
+        auto node = std::move(spareQueue.back());
+        spareQueue.pop_back();
+        node.value() = {timer.deadline, id};
+        queue.insert(std::move(node));
+    }
+
+    /// Takes (deadline, id) out of the queue, keeping its node.
+    void unqueue(qint64 deadline, int id)
+    {
+        auto node = queue.extract({deadline, id});
+        if (!node.empty() && spareQueue.size() < kSpareNodes)
+            spareQueue.push_back(std::move(node));
+    }
+
+    Timer &addTimer(int id)
+    {
+        if (spareTimers.empty())
+            return timers[id];
+        auto node = std::move(spareTimers.back());
+        spareTimers.pop_back();
+        node.key() = id;
+        node.mapped() = Timer();
+        return timers.insert(std::move(node)).position->second;
+    }
+
+    void removeTimer(std::unordered_map<int, Timer>::iterator it)
+    {
+        unqueue(it->second.deadline, it->first);
+        auto node = timers.extract(it);
+        if (spareTimers.size() < kSpareNodes)
+            spareTimers.push_back(std::move(node));
     }
 
     /// Fires the timers due now, each once. Returns whether any fired.
@@ -124,9 +163,11 @@ struct EpollEventDispatcher::Private
     {
         const qint64 now = nowMs();
         std::vector<int> due;
-        for (auto it = queue.begin(); it != queue.end() && it->first <= now;) {
-            due.push_back(it->second);
-            it = queue.erase(it);
+        while (!queue.empty() && queue.begin()->first <= now) {
+            due.push_back(queue.begin()->second);
+            auto node = queue.extract(queue.begin());
+            if (spareQueue.size() < kSpareNodes)
+                spareQueue.push_back(std::move(node));
         }
         for (int id : due) {
             auto found = timers.find(id);
@@ -290,7 +331,10 @@ void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
 void EpollEventDispatcher::registerTimer(int timerId, qint64 interval, Qt::TimerType timerType,
                                          QObject *object)
 {
-    Private::Timer &timer = d->timers[timerId];
+    auto existing = d->timers.find(timerId);
+    if (existing != d->timers.end())
+        d->removeTimer(existing); // an id registered twice: the later registration counts
+    Private::Timer &timer = d->addTimer(timerId);
     timer.interval = std::max<qint64>(0, interval);
     timer.type = timerType;
     timer.object = object;
@@ -302,8 +346,7 @@ bool EpollEventDispatcher::unregisterTimer(int timerId)
     auto found = d->timers.find(timerId);
     if (found == d->timers.end())
         return false;
-    d->queue.erase({found->second.deadline, timerId});
-    d->timers.erase(found);
+    d->removeTimer(found);
     return true;
 }
 

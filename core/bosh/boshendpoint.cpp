@@ -27,9 +27,15 @@ namespace {
 /// sniffing, and a policy that loads nothing and sandboxes whatever is rendered.
 void addContentSecurityHeaders(Http::Response &response)
 {
-    response.headers.append({QByteArrayLiteral("X-Content-Type-Options"), QByteArrayLiteral("nosniff")});
-    response.headers.append(
-        {QByteArrayLiteral("Content-Security-Policy"), QByteArrayLiteral("default-src 'none'; sandbox")});
+    // One shared list: every BOSH answer carries it, and one without other headers takes it without
+    // allocating.
+    static const Http::HeaderList headers{
+        {QByteArrayLiteral("X-Content-Type-Options"), QByteArrayLiteral("nosniff")},
+        {QByteArrayLiteral("Content-Security-Policy"), QByteArrayLiteral("default-src 'none'; sandbox")}};
+    if (response.headers.isEmpty())
+        response.headers = headers;
+    else
+        response.headers.append(headers);
 }
 
 /// Answers one HTTP exchange, as XML or, for GET with `callback=`, as JSONP.
