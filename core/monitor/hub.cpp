@@ -49,6 +49,11 @@ SessionCounters Hub::sessionCounters(const QString &sid) const
     return it == m_counters.cend() ? SessionCounters{} : **it;
 }
 
+std::shared_ptr<const SessionCounters> Hub::sharedCounters(const QString &sid) const
+{
+    return m_counters.value(sid);
+}
+
 QString Hub::boundJid(const QByteArray &xml)
 {
     // RFC 6120 §7.6.1: <iq type='result'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>…</jid>.

@@ -169,6 +169,9 @@ public:
 
     /// A copy of a live session's counters (all zero for an unknown sid).
     SessionCounters sessionCounters(const QString &sid) const;
+    /// A live session's counters themselves (null for an unknown sid), for a watcher that reads them
+    /// often: no lookup per reading. They stay valid after the session ends, and stop moving then.
+    std::shared_ptr<const SessionCounters> sharedCounters(const QString &sid) const;
     const HubTotals &totals() const { return m_totals; }
 
 Q_SIGNALS:

@@ -368,6 +368,7 @@ void Registry::onOpened(const SessionInfo &info)
     // backend connected again with the restarted stream, bound), which an idle session then keeps.
     entry.events.reserve(6);
     entry.events.push_back(SessionEvent{r.created, SessionEvent::Kind::Created, {}, info.domain});
+    entry.counters = m_hub->sharedCounters(info.sid);
     qCDebug(lcMonitor).noquote() << "session" << info.sid << transportName(info.transport) << "from"
                                  << info.clientAddress.toString() << "to" << info.domain;
     m_live.insert(info.sid, std::move(entry));
@@ -412,7 +413,8 @@ void Registry::onClosed(const QString &sid, const QString &condition)
     m_changed.remove(sid);
     SessionRecord &r = entry.record;
     // The last reading: the Hub forgets the counters right after this signal.
-    r.counters = m_hub->sessionCounters(sid);
+    r.counters = entry.counters ? *entry.counters : m_hub->sessionCounters(sid);
+    entry.counters.reset(); // a closed record keeps its copy, not the Hub's block
     r.counters.held = 0;
     r.closed = true;
     r.condition = condition;
@@ -454,7 +456,7 @@ void Registry::flush()
     // Counters move without signals: read them for every live session once per batch.
     const QDateTime now = QDateTime::currentDateTimeUtc();
     for (auto it = m_live.begin(); it != m_live.end(); ++it) {
-        const SessionCounters current = m_hub->sessionCounters(it.key());
+        const SessionCounters current = it->counters ? *it->counters : m_hub->sessionCounters(it.key());
         if (current == it->record.counters)
             continue;
         const bool active = current.stanzasToServer != it->record.counters.stanzasToServer ||

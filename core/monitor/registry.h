@@ -163,6 +163,8 @@ private:
     {
         SessionRecord record;
         QList<SessionEvent> events; ///< not a std::deque: that allocates ~0.6 KB even for 3 events
+        /// The session's counters in the Hub: flush() reads every live session's, with no hash lookup.
+        std::shared_ptr<const SessionCounters> counters;
     };
     /// An ended session's Entry packed into one block (see pack()), its id first.
     static QByteArray pack(const Entry &entry);
