@@ -24,7 +24,7 @@ RULES = [
     ("WebSocket object (QWebSocket)", lambda s: re.search(r"QWebSocket|QHttpHeaderParser|QNetworkRequest|QUrl", s)),
     ("socket objects", lambda s: re.search(
         r"QTcpSocket::QTcpSocket|QSslSocket|QAbstractSocket|QSocketNotifier|createPlainSocket|"
-        r"acceptDescriptor|setSocketDescriptor|QHostAddress|QNativeSocketEngine", s)),
+        r"acceptDescriptor|setSocketDescriptor|QHostAddress|QNativeSocketEngine|PlainSocket", s)),
     ("QObject privates", lambda s: "QObject::QObject" in s or "QObjectPrivate" in s),
 ]
 
