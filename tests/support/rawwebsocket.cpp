@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "rawwebsocket.h"
 
+#include "loopback.h"
+
 #include <QSslSocket>
 #include <QTest>
 #include <QtEndian>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 namespace Switchboard::Test {
@@ -31,18 +30,10 @@ bool RawWebSocket::open(quint16 port, const QByteArray &path)
             !tls->isEncrypted())
             return false;
     } else if (m_receiveBuffer > 0) {
-        // SO_RCVBUF before the connection, so that the window it offers is small from the start (Qt
-        // sets options only on a connected socket; lowering the buffer later leaves a window the
-        // kernel then keeps shut). Connecting to loopback does not wait for the server to accept.
-        const int descriptor = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        const int size = int(m_receiveBuffer);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(port);
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (descriptor < 0 || ::setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, sizeof size) != 0 ||
-            ::connect(descriptor, reinterpret_cast<const sockaddr *>(&address), sizeof address) != 0 ||
-            !m_socket->setSocketDescriptor(descriptor)) {
+        // SO_RCVBUF before the connection (Qt sets options only on a connected socket; lowering the
+        // buffer later leaves a window the kernel then keeps shut).
+        const int descriptor = connectLoopback(port, int(m_receiveBuffer));
+        if (descriptor < 0 || !m_socket->setSocketDescriptor(descriptor)) {
             if (descriptor >= 0)
                 ::close(descriptor);
             return false;

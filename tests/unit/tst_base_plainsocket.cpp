@@ -4,9 +4,9 @@
 // caller's deadline, and a descriptor handed over keeps working in a QTcpSocket.
 #include "base/plainsocket.h"
 
+#include "loopback.h"
 #include "testmain.h"
 
-#include <QPointer>
 #include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -22,18 +22,11 @@
 #include <unistd.h>
 
 using namespace Switchboard;
+using Test::DescriptorServer;
+using Test::PlainSocketPair;
+using Test::RawClient;
 
 namespace {
-
-/// A listener that keeps accepted descriptors instead of making sockets of them.
-class DescriptorServer final : public QTcpServer
-{
-public:
-    QList<qintptr> accepted;
-
-protected:
-    void incomingConnection(qintptr descriptor) override { accepted.append(descriptor); }
-};
 
 /// Bytes whose order shows: a stream cut, repeated or reordered anywhere does not compare equal.
 QByteArray patterned(qsizetype size, int seed = 0)
@@ -94,364 +87,292 @@ private Q_SLOTS:
     void receiverIsCalledLikeTheSignals();
 
 private:
-    /// A connected pair: `client` made by connectTo(), `server` from the accepted descriptor.
-    bool makePair(PlainSocket **client, PlainSocket **server);
     std::unique_ptr<DescriptorServer> m_listener;
 };
 
 void tst_PlainSocket::init()
 {
     m_listener = std::make_unique<DescriptorServer>();
-    QVERIFY(m_listener->listen(QHostAddress::LocalHost, 0));
+    QVERIFY(m_listener->listenOnLoopback());
 }
 
 void tst_PlainSocket::cleanup()
 {
-    m_listener.reset(); // every accepted descriptor went to a PlainSocket, which closes it
-}
-
-bool tst_PlainSocket::makePair(PlainSocket **client, PlainSocket **server)
-{
-    const qsizetype before = m_listener->accepted.size();
-    auto *made = PlainSocket::connectTo(QHostAddress::LocalHost, m_listener->serverPort(), this);
-    if (!made)
-        return false;
-    QSignalSpy connected(made, &PlainSocket::connected);
-    if (made->state() != PlainSocket::State::Connecting)
-        return false;
-    if (!connected.wait(5000))
-        return false;
-    if (!QTest::qWaitFor([&] { return m_listener->accepted.size() > before; }, 5000))
-        return false;
-    *client = made;
-    *server = new PlainSocket(m_listener->accepted.last(), this);
-    return made->state() == PlainSocket::State::Connected;
+    m_listener.reset();
 }
 
 void tst_PlainSocket::connectsAndExchangesBytes()
 {
-    PlainSocket *client = nullptr;
-    PlainSocket *server = nullptr;
-    QVERIFY(makePair(&client, &server));
-    QSignalSpy serverRead(server, &PlainSocket::readyRead);
-    QSignalSpy clientRead(client, &PlainSocket::readyRead);
-    QSignalSpy written(client, &PlainSocket::bytesWritten);
-    client->write("hello");
-    QCOMPARE(client->bytesToWrite(), 0); // the kernel took it at once
+    PlainSocketPair pair;
+    QVERIFY(pair.connect(*m_listener));
+    QSignalSpy serverRead(pair.server(), &PlainSocket::readyRead);
+    QSignalSpy clientRead(pair.client(), &PlainSocket::readyRead);
+    QSignalSpy written(pair.client(), &PlainSocket::bytesWritten);
+    pair.client()->write("hello");
+    QCOMPARE(pair.client()->bytesToWrite(), 0); // the kernel took it at once
     QVERIFY(serverRead.wait());
-    const PlainSocket::Input input = server->read(1024);
+    const PlainSocket::Input input = pair.server()->read(1024);
     QCOMPARE(input.data, "hello");
     QVERIFY(input.drained);
     QVERIFY(!input.closed);
-    server->write("world");
+    pair.server()->write("world");
     QVERIFY(clientRead.wait());
-    QCOMPARE(readAll(client), "world");
+    QCOMPARE(readAll(pair.client()), "world");
     QCOMPARE(written.size(), 0); // nothing was kept, so nothing is reported
-    delete client;
-    delete server;
 }
 
 void tst_PlainSocket::acceptedSocketKnowsItsEnds()
 {
-    PlainSocket *client = nullptr;
-    PlainSocket *server = nullptr;
-    QVERIFY(makePair(&client, &server));
-    QCOMPARE(server->peerAddress(), QHostAddress(QHostAddress::LocalHost));
-    QCOMPARE(server->peerPort(), client->localPort());
-    QCOMPARE(server->localPort(), m_listener->serverPort());
-    QCOMPARE(client->peerPort(), m_listener->serverPort());
-    QCOMPARE(client->localAddress(), QHostAddress(QHostAddress::LocalHost));
-    QVERIFY(server->descriptor() >= 0);
+    PlainSocketPair pair;
+    QVERIFY(pair.connect(*m_listener));
+    QCOMPARE(pair.server()->peerAddress(), QHostAddress(QHostAddress::LocalHost));
+    QCOMPARE(pair.server()->peerPort(), pair.client()->localPort());
+    QCOMPARE(pair.server()->localPort(), m_listener->serverPort());
+    QCOMPARE(pair.client()->peerPort(), m_listener->serverPort());
+    QCOMPARE(pair.client()->localAddress(), QHostAddress(QHostAddress::LocalHost));
+    QVERIFY(pair.server()->descriptor() >= 0);
     // TCP_NODELAY on both: small exchanges do not wait for delayed ACKs.
-    for (PlainSocket *socket : {client, server}) {
+    for (PlainSocket *socket : {pair.client(), pair.server()}) {
         int on = 0;
         socklen_t length = sizeof on;
         QCOMPARE(::getsockopt(int(socket->descriptor()), IPPROTO_TCP, TCP_NODELAY, &on, &length), 0);
         QVERIFY(on != 0);
     }
-    delete client;
-    delete server;
 }
 
 void tst_PlainSocket::partialWritesKeepOrder()
 {
-    PlainSocket *client = nullptr;
-    PlainSocket *server = nullptr;
-    QVERIFY(makePair(&client, &server));
+    PlainSocketPair pair;
+    QVERIFY(pair.connect(*m_listener));
     // Small kernel buffers: most of what is written is kept and follows on write notifications.
-    shrinkBuffers(server, client);
-    QSignalSpy written(server, &PlainSocket::bytesWritten);
+    shrinkBuffers(pair.server(), pair.client());
+    QSignalSpy written(pair.server(), &PlainSocket::bytesWritten);
     QByteArray expected;
     for (int i = 0; i < 8; ++i) {
         const QByteArray piece = patterned(96 * 1024 + i * 13, i);
         expected += piece;
-        server->write(piece);
+        pair.server()->write(piece);
     }
-    QVERIFY(server->bytesToWrite() > 0);
-    const qint64 kept = server->bytesToWrite();
+    QVERIFY(pair.server()->bytesToWrite() > 0);
+    const qint64 kept = pair.server()->bytesToWrite();
 
     QByteArray received;
-    QObject::connect(client, &PlainSocket::readyRead, this, [&] { received += readAll(client); });
-    received += readAll(client); // whatever is there already; later input is announced
+    QObject::connect(pair.client(), &PlainSocket::readyRead, this,
+                     [&] { received += readAll(pair.client()); });
+    received += readAll(pair.client()); // whatever is there already; later input is announced
     QTRY_COMPARE_WITH_TIMEOUT(received.size(), expected.size(), 20000);
     QVERIFY(received == expected);
-    QCOMPARE(server->bytesToWrite(), 0);
+    QCOMPARE(pair.server()->bytesToWrite(), 0);
     qint64 reported = 0;
     for (const QList<QVariant> &args : std::as_const(written))
         reported += args.at(0).toLongLong();
     QCOMPARE(reported, kept); // bytesWritten() counts exactly the kept bytes
-    QCOMPARE(server->state(), PlainSocket::State::Connected);
-    delete client;
-    delete server;
+    QCOMPARE(pair.server()->state(), PlainSocket::State::Connected);
 }
 
 void tst_PlainSocket::readyReadOnceUntilRead()
 {
-    PlainSocket *client = nullptr;
-    PlainSocket *server = nullptr;
-    QVERIFY(makePair(&client, &server));
-    QSignalSpy ready(server, &PlainSocket::readyRead);
-    client->write("0123456789");
+    PlainSocketPair pair;
+    QVERIFY(pair.connect(*m_listener));
+    QSignalSpy ready(pair.server(), &PlainSocket::readyRead);
+    pair.client()->write("0123456789");
     QVERIFY(ready.wait());
     QTest::qWait(50);          // more loop rounds with the input still waiting (not a condition)
     QCOMPARE(ready.size(), 1); // level-triggered readiness is not repeated while nobody reads
-    PlainSocket::Input input = server->read(4);
+    PlainSocket::Input input = pair.server()->read(4);
     QCOMPARE(input.data, "0123");
     QVERIFY(!input.drained); // a full read may have left more
     QVERIFY(ready.wait());   // the read armed the next announcement, and more waits
-    input = server->read(1024);
+    input = pair.server()->read(1024);
     QCOMPARE(input.data, "456789");
     QVERIFY(input.drained);
-    delete client;
-    delete server;
 }
 
 void tst_PlainSocket::readDisabledHoldsInput()
 {
-    PlainSocket *client = nullptr;
-    PlainSocket *server = nullptr;
-    QVERIFY(makePair(&client, &server));
-    QSignalSpy ready(server, &PlainSocket::readyRead);
-    server->setReadEnabled(false);
-    QVERIFY(!server->isReadEnabled());
-    client->write("held");
+    PlainSocketPair pair;
+    QVERIFY(pair.connect(*m_listener));
+    QSignalSpy ready(pair.server(), &PlainSocket::readyRead);
+    pair.server()->setReadEnabled(false);
+    QVERIFY(!pair.server()->isReadEnabled());
+    pair.client()->write("held");
     QTest::qWait(100); // the input arrives meanwhile (not a condition)
     QCOMPARE(ready.size(), 0);
-    server->setReadEnabled(true);
+    pair.server()->setReadEnabled(true);
     QVERIFY(ready.wait());
-    QCOMPARE(server->read(1024).data, "held");
-    delete client;
-    delete server;
+    QCOMPARE(pair.server()->read(1024).data, "held");
 }
 
 void tst_PlainSocket::peerCloseIsSeen()
 {
-    PlainSocket *client = nullptr;
-    PlainSocket *server = nullptr;
-    QVERIFY(makePair(&client, &server));
-    QSignalSpy ready(server, &PlainSocket::readyRead);
-    QSignalSpy gone(server, &PlainSocket::disconnected);
-    QSignalSpy errors(server, &PlainSocket::errorOccurred);
-    QSignalSpy clientGone(client, &PlainSocket::disconnected);
-    client->write("last words");
-    client->close();
+    PlainSocketPair pair;
+    QVERIFY(pair.connect(*m_listener));
+    QSignalSpy ready(pair.server(), &PlainSocket::readyRead);
+    QSignalSpy gone(pair.server(), &PlainSocket::disconnected);
+    QSignalSpy errors(pair.server(), &PlainSocket::errorOccurred);
+    QSignalSpy clientGone(pair.client(), &PlainSocket::disconnected);
+    pair.client()->write("last words");
+    pair.client()->close();
     QCOMPARE(clientGone.size(), 0); // queued: never inside the owner's call
     QVERIFY(clientGone.wait());
-    QCOMPARE(client->state(), PlainSocket::State::Closed);
-    QCOMPARE(client->descriptor(), -1);
+    QCOMPARE(pair.client()->state(), PlainSocket::State::Closed);
+    QCOMPARE(pair.client()->descriptor(), -1);
 
     QTRY_VERIFY(!ready.isEmpty());
     bool closed = false;
-    QCOMPARE(readAll(server, &closed), "last words");
+    QCOMPARE(readAll(pair.server(), &closed), "last words");
     if (!closed) {
         QVERIFY(ready.wait());
-        QVERIFY(server->read(1024).closed);
+        QVERIFY(pair.server()->read(1024).closed);
     }
-    QCOMPARE(server->state(), PlainSocket::State::Closed);
+    QCOMPARE(pair.server()->state(), PlainSocket::State::Closed);
     QCOMPARE(gone.size(), 0); // queued
     QVERIFY(gone.wait());
     QTest::qWait(20); // once only (not a condition)
     QCOMPARE(gone.size(), 1);
     QCOMPARE(errors.size(), 0);
-    QCOMPARE(server->error(), 0);
-    QVERIFY(server->read(1024).closed); // and so it stays
-    delete client;
-    delete server;
+    QCOMPARE(pair.server()->error(), 0);
+    QVERIFY(pair.server()->read(1024).closed); // and so it stays
 }
 
 void tst_PlainSocket::closeSendsKeptOutputFirst()
 {
-    PlainSocket *client = nullptr;
-    PlainSocket *server = nullptr;
-    QVERIFY(makePair(&client, &server));
-    shrinkBuffers(server, client);
+    PlainSocketPair pair;
+    QVERIFY(pair.connect(*m_listener));
+    shrinkBuffers(pair.server(), pair.client());
     const QByteArray big = patterned(768 * 1024);
-    server->write(big);
-    QVERIFY(server->bytesToWrite() > 0);
-    QSignalSpy gone(server, &PlainSocket::disconnected);
-    server->close();
-    QCOMPARE(server->state(), PlainSocket::State::Closing);
-    server->write("ignored after close()");
+    pair.server()->write(big);
+    QVERIFY(pair.server()->bytesToWrite() > 0);
+    QSignalSpy gone(pair.server(), &PlainSocket::disconnected);
+    pair.server()->close();
+    QCOMPARE(pair.server()->state(), PlainSocket::State::Closing);
+    pair.server()->write("ignored after close()");
 
     QByteArray received;
     bool closed = false;
-    QObject::connect(client, &PlainSocket::readyRead, this, [&] { received += readAll(client, &closed); });
-    received += readAll(client, &closed);
+    QObject::connect(pair.client(), &PlainSocket::readyRead, this,
+                     [&] { received += readAll(pair.client(), &closed); });
+    received += readAll(pair.client(), &closed);
     QTRY_VERIFY_WITH_TIMEOUT(closed, 20000);
     QVERIFY(received == big);
     QTRY_COMPARE(gone.size(), 1);
-    QCOMPARE(server->state(), PlainSocket::State::Closed);
-    QCOMPARE(server->error(), 0);
-    delete client;
-    delete server;
+    QCOMPARE(pair.server()->state(), PlainSocket::State::Closed);
+    QCOMPARE(pair.server()->error(), 0);
 }
 
 void tst_PlainSocket::shutdownWriteKeepsReading()
 {
     // The client is a bare descriptor: it sees our end of stream and still writes.
-    const int raw = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    QVERIFY(raw >= 0);
-    const auto closeRaw = qScopeGuard([raw] { ::close(raw); });
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(m_listener->serverPort());
-    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    QCOMPARE(::connect(raw, reinterpret_cast<const sockaddr *>(&to), sizeof to), 0);
-    QTRY_COMPARE(m_listener->accepted.size(), 1);
-    auto *server = new PlainSocket(m_listener->accepted.first(), this);
-    server->write("bye");
-    server->shutdownWrite();
+    RawClient raw(m_listener->serverPort());
+    QVERIFY(raw.isConnected());
+    const qintptr accepted = m_listener->takeNext();
+    QVERIFY(accepted >= 0);
+    PlainSocket server(accepted);
+    server.write("bye");
+    server.shutdownWrite();
     QByteArray received;
-    QTRY_VERIFY([&] {
-        char buffer[64];
-        const ssize_t got = ::recv(raw, buffer, sizeof buffer, MSG_DONTWAIT);
-        if (got > 0)
-            received += QByteArray(buffer, qsizetype(got));
-        return got == 0; // the end of our stream
-    }());
+    QVERIFY(raw.readUntilEnd(&received));
     QCOMPARE(received, "bye");
     // Our side still reads what the client sends (a lingering close discards it).
-    QCOMPARE(server->state(), PlainSocket::State::Connected);
-    QSignalSpy ready(server, &PlainSocket::readyRead);
-    QCOMPARE(::send(raw, "late", 4, MSG_NOSIGNAL), ssize_t(4));
+    QCOMPARE(server.state(), PlainSocket::State::Connected);
+    QSignalSpy ready(&server, &PlainSocket::readyRead);
+    QCOMPARE(::send(raw.descriptor(), "late", 4, MSG_NOSIGNAL), ssize_t(4));
     QTRY_VERIFY(!ready.isEmpty());
-    QCOMPARE(server->read(1024).data, "late");
-    delete server;
+    QCOMPARE(server.read(1024).data, "late");
 }
 
 void tst_PlainSocket::peerEndWhileOutputKeptIsToldAfterTheOutput()
 {
     // A client that ends its side and still reads: the output kept for it goes out whole, and the end
     // is told (disconnected()) only then.
-    const int raw = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    QVERIFY(raw >= 0);
-    const auto closeRaw = qScopeGuard([raw] { ::close(raw); });
     const int small = 32 * 1024;
-    ::setsockopt(raw, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(m_listener->serverPort());
-    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    QCOMPARE(::connect(raw, reinterpret_cast<const sockaddr *>(&to), sizeof to), 0);
-    QTRY_COMPARE(m_listener->accepted.size(), 1);
-    auto *server = new PlainSocket(m_listener->accepted.first(), this);
-    ::setsockopt(int(server->descriptor()), SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+    RawClient raw(m_listener->serverPort(), small);
+    QVERIFY(raw.isConnected());
+    const qintptr accepted = m_listener->takeNext();
+    QVERIFY(accepted >= 0);
+    PlainSocket server(accepted);
+    ::setsockopt(int(server.descriptor()), SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
     const QByteArray big = patterned(768 * 1024);
-    server->write(big);
-    QVERIFY(server->bytesToWrite() > 0);
-    QSignalSpy ready(server, &PlainSocket::readyRead);
-    QSignalSpy gone(server, &PlainSocket::disconnected);
-    QCOMPARE(::shutdown(raw, SHUT_WR), 0);
+    server.write(big);
+    QVERIFY(server.bytesToWrite() > 0);
+    QSignalSpy ready(&server, &PlainSocket::readyRead);
+    QSignalSpy gone(&server, &PlainSocket::disconnected);
+    QCOMPARE(::shutdown(raw.descriptor(), SHUT_WR), 0);
     QVERIFY(ready.wait());
-    const PlainSocket::Input input = server->read(1024);
+    const PlainSocket::Input input = server.read(1024);
     QVERIFY(input.data.isEmpty());
     QVERIFY(!input.closed); // not yet: the output is still on its way
-    QCOMPARE(server->state(), PlainSocket::State::Closing);
-    QVERIFY(server->bytesToWrite() > 0);
+    QCOMPARE(server.state(), PlainSocket::State::Closing);
+    QVERIFY(server.bytesToWrite() > 0);
     QCOMPARE(gone.size(), 0);
 
     QByteArray received;
-    QTRY_VERIFY_WITH_TIMEOUT(
-        [&] {
-            char buffer[64 * 1024];
-            const ssize_t got = ::recv(raw, buffer, sizeof buffer, MSG_DONTWAIT);
-            if (got > 0)
-                received += QByteArray(buffer, qsizetype(got));
-            return got == 0;
-        }(),
-        20000);
+    QVERIFY(raw.readUntilEnd(&received, 20000));
     QVERIFY(received == big);
     QTRY_COMPARE(gone.size(), 1);
-    QCOMPARE(server->state(), PlainSocket::State::Closed);
-    QCOMPARE(server->error(), 0);
-    delete server;
+    QCOMPARE(server.state(), PlainSocket::State::Closed);
+    QCOMPARE(server.error(), 0);
 }
 
 void tst_PlainSocket::resetIsReportedQueued()
 {
-    PlainSocket *client = nullptr;
-    PlainSocket *server = nullptr;
-    QVERIFY(makePair(&client, &server));
+    PlainSocketPair pair;
+    QVERIFY(pair.connect(*m_listener));
     // SO_LINGER 0: close() sends a reset.
     const linger hard{1, 0};
-    QCOMPARE(::setsockopt(int(client->descriptor()), SOL_SOCKET, SO_LINGER, &hard, sizeof hard), 0);
-    delete client;
-    QSignalSpy ready(server, &PlainSocket::readyRead);
-    QSignalSpy errors(server, &PlainSocket::errorOccurred);
-    QSignalSpy gone(server, &PlainSocket::disconnected);
+    QCOMPARE(::setsockopt(int(pair.client()->descriptor()), SOL_SOCKET, SO_LINGER, &hard, sizeof hard), 0);
+    pair.deleteClient();
+    QSignalSpy ready(pair.server(), &PlainSocket::readyRead);
+    QSignalSpy errors(pair.server(), &PlainSocket::errorOccurred);
+    QSignalSpy gone(pair.server(), &PlainSocket::disconnected);
     QVERIFY(ready.wait());
-    const PlainSocket::Input input = server->read(1024);
+    const PlainSocket::Input input = pair.server()->read(1024);
     QVERIFY(input.closed);
     QCOMPARE(errors.size(), 0); // queued: not inside read()
     QCOMPARE(gone.size(), 0);
     QVERIFY(gone.wait());
     QCOMPARE(errors.size(), 1);
     QCOMPARE(errors.first().at(0).toInt(), ECONNRESET);
-    QCOMPARE(server->error(), ECONNRESET);
-    QVERIFY(!server->errorString().isEmpty());
-    server->write("nowhere"); // ignored once closed
-    QCOMPARE(server->bytesToWrite(), 0);
-    delete server;
+    QCOMPARE(pair.server()->error(), ECONNRESET);
+    QVERIFY(!pair.server()->errorString().isEmpty());
+    pair.server()->write("nowhere"); // ignored once closed
+    QCOMPARE(pair.server()->bytesToWrite(), 0);
 
     // A write into a reset connection fails the same way, reported after write() returns.
-    QVERIFY(makePair(&client, &server));
-    QCOMPARE(::setsockopt(int(client->descriptor()), SOL_SOCKET, SO_LINGER, &hard, sizeof hard), 0);
-    delete client;
-    QSignalSpy errors2(server, &PlainSocket::errorOccurred);
-    QSignalSpy gone2(server, &PlainSocket::disconnected);
+    QVERIFY(pair.connect(*m_listener));
+    QCOMPARE(::setsockopt(int(pair.client()->descriptor()), SOL_SOCKET, SO_LINGER, &hard, sizeof hard), 0);
+    pair.deleteClient();
+    QSignalSpy errors2(pair.server(), &PlainSocket::errorOccurred);
+    QSignalSpy gone2(pair.server(), &PlainSocket::disconnected);
     QTRY_VERIFY([&] {
-        server->write("x");
-        return server->state() == PlainSocket::State::Closed;
+        pair.server()->write("x");
+        return pair.server()->state() == PlainSocket::State::Closed;
     }());
     QCOMPARE(errors2.size(), 0);
     QVERIFY(gone2.wait());
     QCOMPARE(errors2.size(), 1);
     const int error = errors2.first().at(0).toInt();
     QVERIFY2(error == ECONNRESET || error == EPIPE, qPrintable(QString::number(error)));
-    delete server;
 }
 
 void tst_PlainSocket::abortDropsKeptOutput()
 {
-    PlainSocket *client = nullptr;
-    PlainSocket *server = nullptr;
-    QVERIFY(makePair(&client, &server));
-    shrinkBuffers(server, client);
-    server->write(patterned(512 * 1024));
-    QVERIFY(server->bytesToWrite() > 0);
-    QSignalSpy gone(server, &PlainSocket::disconnected);
-    QSignalSpy written(server, &PlainSocket::bytesWritten);
-    server->abort();
-    QCOMPARE(server->state(), PlainSocket::State::Closed);
-    QCOMPARE(server->bytesToWrite(), 0);
+    PlainSocketPair pair;
+    QVERIFY(pair.connect(*m_listener));
+    shrinkBuffers(pair.server(), pair.client());
+    pair.server()->write(patterned(512 * 1024));
+    QVERIFY(pair.server()->bytesToWrite() > 0);
+    QSignalSpy gone(pair.server(), &PlainSocket::disconnected);
+    QSignalSpy written(pair.server(), &PlainSocket::bytesWritten);
+    pair.server()->abort();
+    QCOMPARE(pair.server()->state(), PlainSocket::State::Closed);
+    QCOMPARE(pair.server()->bytesToWrite(), 0);
     QCOMPARE(gone.size(), 0);
     QVERIFY(gone.wait());
-    server->abort();  // once only
-    QTest::qWait(20); // (not a condition)
+    pair.server()->abort(); // once only
+    QTest::qWait(20);       // (not a condition)
     QCOMPARE(gone.size(), 1);
     QCOMPARE(written.size(), 0);
-    delete client;
-    delete server;
 }
 
 void tst_PlainSocket::connectRefused()
@@ -521,21 +442,20 @@ void tst_PlainSocket::connectToBlackHoleWaitsForCallersDeadline()
 
 void tst_PlainSocket::takeDescriptorHandsOverToQTcpSocket()
 {
-    PlainSocket *client = nullptr;
-    PlainSocket *server = nullptr;
-    QVERIFY(makePair(&client, &server));
-    QSignalSpy ready(server, &PlainSocket::readyRead);
-    client->write("before");
+    PlainSocketPair pair;
+    QVERIFY(pair.connect(*m_listener));
+    QSignalSpy ready(pair.server(), &PlainSocket::readyRead);
+    pair.client()->write("before");
     QVERIFY(ready.wait());
-    QCOMPARE(server->read(1024).data, "before");
-    QSignalSpy gone(server, &PlainSocket::disconnected);
-    client->write("after"); // waits in the kernel for whoever reads next
-    const qintptr descriptor = server->takeDescriptor();
+    QCOMPARE(pair.server()->read(1024).data, "before");
+    QSignalSpy gone(pair.server(), &PlainSocket::disconnected);
+    pair.client()->write("after"); // waits in the kernel for whoever reads next
+    const qintptr descriptor = pair.server()->takeDescriptor();
     QVERIFY(descriptor >= 0);
-    QCOMPARE(server->state(), PlainSocket::State::Closed);
-    QCOMPARE(server->descriptor(), -1);
-    QCOMPARE(server->takeDescriptor(), -1);
-    delete server; // does not close the descriptor it gave away
+    QCOMPARE(pair.server()->state(), PlainSocket::State::Closed);
+    QCOMPARE(pair.server()->descriptor(), -1);
+    QCOMPARE(pair.server()->takeDescriptor(), -1);
+    pair.deleteServer(); // does not close the descriptor it gave away
     QCOMPARE(gone.size(), 0);
 
     QTcpSocket taken;
@@ -543,44 +463,37 @@ void tst_PlainSocket::takeDescriptorHandsOverToQTcpSocket()
     QTRY_COMPARE(taken.bytesAvailable(), 5);
     QCOMPARE(taken.readAll(), "after");
     taken.write("reply");
-    QSignalSpy clientReady(client, &PlainSocket::readyRead);
+    QSignalSpy clientReady(pair.client(), &PlainSocket::readyRead);
     QVERIFY(clientReady.wait());
-    QCOMPARE(client->read(1024).data, "reply");
+    QCOMPARE(pair.client()->read(1024).data, "reply");
     QCOMPARE(gone.size(), 0);
 
     // Not while output is kept: it would be lost.
-    PlainSocket *other = nullptr;
-    PlainSocket *otherServer = nullptr;
-    QVERIFY(makePair(&other, &otherServer));
-    shrinkBuffers(otherServer, other);
-    otherServer->write(patterned(512 * 1024));
-    QVERIFY(otherServer->bytesToWrite() > 0);
-    QCOMPARE(otherServer->takeDescriptor(), -1);
-    QCOMPARE(otherServer->state(), PlainSocket::State::Connected);
-    delete other;
-    delete otherServer;
-    delete client;
+    PlainSocketPair keeping;
+    QVERIFY(keeping.connect(*m_listener));
+    shrinkBuffers(keeping.server(), keeping.client());
+    keeping.server()->write(patterned(512 * 1024));
+    QVERIFY(keeping.server()->bytesToWrite() > 0);
+    QCOMPARE(keeping.server()->takeDescriptor(), -1);
+    QCOMPARE(keeping.server()->state(), PlainSocket::State::Connected);
 }
 
 void tst_PlainSocket::peekLeavesInput()
 {
-    PlainSocket *client = nullptr;
-    PlainSocket *server = nullptr;
-    QVERIFY(makePair(&client, &server));
-    QSignalSpy ready(server, &PlainSocket::readyRead);
-    client->write("PROXY then more");
+    PlainSocketPair pair;
+    QVERIFY(pair.connect(*m_listener));
+    QSignalSpy ready(pair.server(), &PlainSocket::readyRead);
+    pair.client()->write("PROXY then more");
     QVERIFY(ready.wait());
-    QCOMPARE(server->peek(5).data, "PROXY");
-    QCOMPARE(server->peek(1024).data, "PROXY then more");
-    QCOMPARE(server->read(1024).data, "PROXY then more");
-    QVERIFY(!server->peek(1024).closed); // nothing waits, and the stream goes on
-    client->close();
+    QCOMPARE(pair.server()->peek(5).data, "PROXY");
+    QCOMPARE(pair.server()->peek(1024).data, "PROXY then more");
+    QCOMPARE(pair.server()->read(1024).data, "PROXY then more");
+    QVERIFY(!pair.server()->peek(1024).closed); // nothing waits, and the stream goes on
+    pair.client()->close();
     QVERIFY(ready.wait());
-    QVERIFY(server->peek(1024).closed);
-    QCOMPARE(server->state(), PlainSocket::State::Connected); // left to read() to see
-    QVERIFY(server->read(1024).closed);
-    delete client;
-    delete server;
+    QVERIFY(pair.server()->peek(1024).closed);
+    QCOMPARE(pair.server()->state(), PlainSocket::State::Connected); // left to read() to see
+    QVERIFY(pair.server()->read(1024).closed);
 }
 
 namespace {
@@ -598,37 +511,35 @@ struct Recorder final : PlainSocket::Receiver
 
 void tst_PlainSocket::receiverIsCalledLikeTheSignals()
 {
-    PlainSocket *client = nullptr;
-    PlainSocket *server = nullptr;
-    QVERIFY(makePair(&client, &server));
+    PlainSocketPair pair;
+    QVERIFY(pair.connect(*m_listener));
     Recorder recorder;
-    server->setReceiver(&recorder);
-    QCOMPARE(server->receiver(), &recorder);
-    QSignalSpy ready(server, &PlainSocket::readyRead);
-    QSignalSpy written(server, &PlainSocket::bytesWritten);
-    QSignalSpy gone(server, &PlainSocket::disconnected);
-    client->write("in");
+    pair.server()->setReceiver(&recorder);
+    QCOMPARE(pair.server()->receiver(), &recorder);
+    QSignalSpy ready(pair.server(), &PlainSocket::readyRead);
+    QSignalSpy written(pair.server(), &PlainSocket::bytesWritten);
+    QSignalSpy gone(pair.server(), &PlainSocket::disconnected);
+    pair.client()->write("in");
     QTRY_COMPARE(recorder.readyRead, 1);
     QCOMPARE(ready.size(), 1); // the signal still fires, after the receiver
-    QCOMPARE(server->read(16).data, "in");
+    QCOMPARE(pair.server()->read(16).data, "in");
 
-    shrinkBuffers(server, client);
-    server->write(patterned(768 * 1024));
-    const qint64 kept = server->bytesToWrite();
+    shrinkBuffers(pair.server(), pair.client());
+    pair.server()->write(patterned(768 * 1024));
+    const qint64 kept = pair.server()->bytesToWrite();
     QVERIFY(kept > 0);
     qint64 received = 0;
-    QObject::connect(client, &PlainSocket::readyRead, this, [&] { received += readAll(client).size(); });
-    received += readAll(client).size();
+    QObject::connect(pair.client(), &PlainSocket::readyRead, this,
+                     [&] { received += readAll(pair.client()).size(); });
+    received += readAll(pair.client()).size();
     QTRY_COMPARE_WITH_TIMEOUT(received, 768 * 1024, 20000);
     QCOMPARE(recorder.written, kept);
 
-    server->abort();
+    pair.server()->abort();
     QCOMPARE(recorder.disconnected, 0); // queued, as the signal
     QVERIFY(gone.wait());
     QCOMPARE(recorder.disconnected, 1);
-    server->setReceiver(nullptr);
-    delete client;
-    delete server;
+    pair.server()->setReceiver(nullptr);
 }
 
 SWITCHBOARD_TEST_MAIN(tst_PlainSocket)

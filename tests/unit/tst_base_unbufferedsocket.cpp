@@ -4,6 +4,7 @@
 // does not do), and the connection works both ways.
 #include "base/unbufferedsocket.h"
 
+#include "loopback.h"
 #include "testmain.h"
 
 #include <QSignalSpy>
@@ -17,16 +18,6 @@
 using namespace Switchboard;
 
 namespace {
-
-/// A listener that keeps accepted descriptors instead of making sockets of them.
-class DescriptorServer final : public QTcpServer
-{
-public:
-    QList<qintptr> accepted;
-
-protected:
-    void incomingConnection(qintptr descriptor) override { accepted.append(descriptor); }
-};
 
 int waitingInKernel(qintptr descriptor)
 {
@@ -54,13 +45,13 @@ void tst_BaseUnbufferedSocket::inputStaysInTheKernelUntilRead_data()
 void tst_BaseUnbufferedSocket::inputStaysInTheKernelUntilRead()
 {
     QFETCH(bool, tls);
-    DescriptorServer server;
-    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    Test::DescriptorServer server;
+    QVERIFY(server.listenOnLoopback());
     QTcpSocket peer;
     peer.connectToHost(QHostAddress::LocalHost, server.serverPort());
-    QTRY_COMPARE(server.accepted.size(), 1);
+    const qintptr descriptor = server.takeNext();
+    QVERIFY(descriptor >= 0);
     QTRY_COMPARE(peer.state(), QAbstractSocket::ConnectedState);
-    const qintptr descriptor = server.accepted.first();
 
     std::unique_ptr<QAbstractSocket> socket(tls ? static_cast<QAbstractSocket *>(new QSslSocket)
                                                 : new QTcpSocket);

@@ -12,6 +12,8 @@
 #include "websocket/websocketfront.h"
 #include "xmpp/resolver.h"
 
+#include "loopback.h"
+
 #include <QSignalSpy>
 #include <QSslSocket>
 #include <QTcpServer>
@@ -19,6 +21,7 @@
 #include <QTest>
 
 using namespace Switchboard;
+using Test::DescriptorServer;
 
 namespace {
 
@@ -36,16 +39,6 @@ struct FrontRig
     Xmpp::Resolver resolver{config};
     Stream::StreamRegistry streams;
     WebSocket::WebSocketFront front{config, &resolver, &hub, &streams};
-};
-
-/// A listener that keeps accepted descriptors: the test makes the socket the HTTP front would.
-class DescriptorServer final : public QTcpServer
-{
-public:
-    QList<qintptr> accepted;
-
-protected:
-    void incomingConnection(qintptr descriptor) override { accepted.append(descriptor); }
 };
 
 /// What the HTTP front does before it hands a plain socket over: it reads the head.
@@ -82,12 +75,10 @@ private:
 
 qintptr tst_WebSocketHandshake::connectPair(DescriptorServer &listener, QTcpSocket &client)
 {
-    if (!listener.isListening() && !listener.listen(QHostAddress::LocalHost, 0))
+    if (!listener.isListening() && !listener.listenOnLoopback())
         return -1;
     client.connectToHost(QHostAddress::LocalHost, listener.serverPort());
-    if (!QTest::qWaitFor([&] { return !listener.accepted.isEmpty(); }, 5000))
-        return -1;
-    return listener.accepted.takeFirst();
+    return listener.takeNext();
 }
 
 Http::Request tst_WebSocketHandshake::upgradeHead()
