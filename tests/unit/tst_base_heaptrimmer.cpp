@@ -11,6 +11,51 @@
 using Switchboard::HeapTrimmer;
 using namespace std::chrono_literals;
 
+namespace {
+
+/// A logout wave: `sessions` sessions open, then all of them end.
+void logoutWave(HeapTrimmer &trimmer, int sessions = 20)
+{
+    for (int i = 0; i < sessions; ++i)
+        trimmer.sessionOpened();
+    for (int i = 0; i < sessions; ++i)
+        trimmer.sessionClosed();
+}
+
+/// A trimmer that watches the heap for `watch` after a trim, looking every 50 ms and passing again
+/// once 1000 more bytes are free since the last pass. The heap has `inUse` bytes in use, looked at
+/// `looks` times; `calls` counts the passes.
+struct WatchingTrimmer
+{
+    WatchingTrimmer(HeapTrimmer::Tuning tuning, std::chrono::milliseconds watch)
+        : trimmer(
+              withWatch(tuning, watch),
+              [this] {
+                  ++calls;
+                  return true;
+              },
+              [this] {
+                  ++looks;
+                  return inUse;
+              })
+    {}
+    static HeapTrimmer::Tuning withWatch(HeapTrimmer::Tuning tuning, std::chrono::milliseconds watch)
+    {
+        tuning.followUp = 50ms;
+        tuning.watch = watch;
+        tuning.minFreed = 1000;
+        return tuning;
+    }
+
+    qint64 inUse = 50000;
+    int looks = 0;
+    int calls = 0;
+    HeapTrimmer trimmer;
+    QSignalSpy trimmed{&trimmer, &HeapTrimmer::trimmed};
+};
+
+} // namespace
+
 class tst_BaseHeapTrimmer : public QObject
 {
     Q_OBJECT
@@ -46,10 +91,7 @@ void tst_BaseHeapTrimmer::trimsOnceAfterAllSessionsEnded()
         return true;
     });
     QSignalSpy trimmed(&trimmer, &HeapTrimmer::trimmed);
-    for (int i = 0; i < 20; ++i)
-        trimmer.sessionOpened();
-    for (int i = 0; i < 20; ++i)
-        trimmer.sessionClosed();
+    logoutWave(trimmer);
     QCOMPARE(trimmer.liveSessions(), 0);
     QCOMPARE(calls, 0); // not from within the session's end
     QVERIFY(trimmed.wait(2000));
@@ -169,10 +211,7 @@ void tst_BaseHeapTrimmer::waitsWhileSettling()
         return settling;
     });
     QSignalSpy trimmed(&trimmer, &HeapTrimmer::trimmed);
-    for (int i = 0; i < 20; ++i)
-        trimmer.sessionOpened();
-    for (int i = 0; i < 20; ++i)
-        trimmer.sessionClosed();
+    logoutWave(trimmer);
     QTRY_VERIFY(checks >= 3); // asked again every quiet period
     QCOMPARE(calls, 0);
     settling = false;
@@ -189,10 +228,7 @@ void tst_BaseHeapTrimmer::waitsWhileSettling()
     });
     bounded.setSettling([] { return true; });
     QSignalSpy boundedTrimmed(&bounded, &HeapTrimmer::trimmed);
-    for (int i = 0; i < 20; ++i)
-        bounded.sessionOpened();
-    for (int i = 0; i < 20; ++i)
-        bounded.sessionClosed();
+    logoutWave(bounded);
     QVERIFY(boundedTrimmed.wait(3000));
     QCOMPARE(boundedCalls, 1);
 }
@@ -211,10 +247,7 @@ void tst_BaseHeapTrimmer::followUpPass()
     // aboutToTrim comes before the first pass of a trim, not before its follow-up.
     QList<int> callsAtAbout;
     connect(&trimmer, &HeapTrimmer::aboutToTrim, this, [&] { callsAtAbout.append(calls); });
-    for (int i = 0; i < 20; ++i)
-        trimmer.sessionOpened();
-    for (int i = 0; i < 20; ++i)
-        trimmer.sessionClosed();
+    logoutWave(trimmer);
     QVERIFY(trimmed.wait(2000));
     QCOMPARE(calls, 1);
     QCOMPARE(callsAtAbout, QList<int>{0});
@@ -233,99 +266,57 @@ void tst_BaseHeapTrimmer::watchTrimsWhatIsFreedLater()
 {
     // What ended sessions still held at the trim (close deadlines of their sockets) is freed a few
     // seconds later: the heap is looked at every followUp, and trimmed again once minFreed more is free.
-    HeapTrimmer::Tuning t = tuning();
-    t.followUp = 50ms;
-    t.watch = 5000ms;
-    t.minFreed = 1000;
-    qint64 inUse = 50000;
-    int looks = 0;
-    int calls = 0;
-    HeapTrimmer trimmer(
-        t,
-        [&calls] {
-            ++calls;
-            return true;
-        },
-        [&inUse, &looks] {
-            ++looks;
-            return inUse;
-        });
-    QSignalSpy trimmed(&trimmer, &HeapTrimmer::trimmed);
-    for (int i = 0; i < 20; ++i)
-        trimmer.sessionOpened();
-    for (int i = 0; i < 20; ++i)
-        trimmer.sessionClosed();
-    QVERIFY(trimmed.wait(2000));
-    QCOMPARE(calls, 1);
+    WatchingTrimmer w(tuning(), 5000ms);
+    logoutWave(w.trimmer);
+    QVERIFY(w.trimmed.wait(2000));
+    QCOMPARE(w.calls, 1);
     // Nothing freed, or less than minFreed: looked at, not trimmed.
-    const int looked = looks;
-    QTRY_VERIFY(looks >= looked + 3);
-    inUse -= 999;
-    const int lookedAgain = looks;
-    QTRY_VERIFY(looks >= lookedAgain + 3);
-    QCOMPARE(calls, 1);
+    const int looked = w.looks;
+    QTRY_VERIFY(w.looks >= looked + 3);
+    w.inUse -= 999;
+    const int lookedAgain = w.looks;
+    QTRY_VERIFY(w.looks >= lookedAgain + 3);
+    QCOMPARE(w.calls, 1);
     // One more byte makes minFreed since the trim: one more pass, counted with the same trim.
-    inUse -= 1;
-    QVERIFY(trimmed.wait(2000));
-    QCOMPARE(calls, 2);
-    QCOMPARE(trimmer.trims(), 1);
-    QCOMPARE(trimmer.passes(), 2);
+    w.inUse -= 1;
+    QVERIFY(w.trimmed.wait(2000));
+    QCOMPARE(w.calls, 2);
+    QCOMPARE(w.trimmer.trims(), 1);
+    QCOMPARE(w.trimmer.passes(), 2);
     // Measured from that pass now: a further drop of minFreed trims again, a smaller one does not.
-    inUse -= 500;
-    QVERIFY(!trimmed.wait(300));
-    inUse -= 500;
-    QVERIFY(trimmed.wait(2000));
-    QCOMPARE(calls, 3);
-    QCOMPARE(trimmer.trims(), 1);
+    w.inUse -= 500;
+    QVERIFY(!w.trimmed.wait(300));
+    w.inUse -= 500;
+    QVERIFY(w.trimmed.wait(2000));
+    QCOMPARE(w.calls, 3);
+    QCOMPARE(w.trimmer.trims(), 1);
 }
 
 void tst_BaseHeapTrimmer::watchEnds()
 {
     // The watch lasts `watch` after the trim; memory freed after that waits for the next wave.
-    HeapTrimmer::Tuning t = tuning();
-    t.followUp = 50ms;
-    t.watch = 300ms;
-    t.minFreed = 1000;
-    qint64 inUse = 50000;
-    int looks = 0;
-    int calls = 0;
-    HeapTrimmer trimmer(
-        t,
-        [&calls] {
-            ++calls;
-            return true;
-        },
-        [&inUse, &looks] {
-            ++looks;
-            return inUse;
-        });
-    QSignalSpy trimmed(&trimmer, &HeapTrimmer::trimmed);
-    for (int i = 0; i < 20; ++i)
-        trimmer.sessionOpened();
-    for (int i = 0; i < 20; ++i)
-        trimmer.sessionClosed();
-    QVERIFY(trimmed.wait(2000));
+    WatchingTrimmer w(tuning(), 300ms);
+    logoutWave(w.trimmer);
+    QVERIFY(w.trimmed.wait(2000));
     QElapsedTimer clock;
     clock.start();
-    QVERIFY(trimmer.watching());
-    QTRY_VERIFY(!trimmer.watching());
+    QVERIFY(w.trimmer.watching());
+    QTRY_VERIFY(!w.trimmer.watching());
     QVERIFY2(clock.elapsed() >= 200, qPrintable(QString::number(clock.elapsed())));
-    QVERIFY2(looks <= 8, qPrintable(QString::number(looks))); // one per followUp over 300 ms, and the pass's
-    const int looked = looks;
-    inUse -= 100000;
-    QVERIFY(!trimmed.wait(300));
-    QCOMPARE(calls, 1);
+    QVERIFY2(w.looks <= 8,
+             qPrintable(QString::number(w.looks))); // one per followUp over 300 ms, and the pass's
+    const int looked = w.looks;
+    w.inUse -= 100000;
+    QVERIFY(!w.trimmed.wait(300));
+    QCOMPARE(w.calls, 1);
 
     // A new wave trims, and watches again.
-    for (int i = 0; i < 20; ++i)
-        trimmer.sessionOpened();
-    for (int i = 0; i < 20; ++i)
-        trimmer.sessionClosed();
-    QCOMPARE(looks, looked); // nothing looked at between the waves
-    QVERIFY(trimmed.wait(2000));
-    QCOMPARE(calls, 2);
-    QVERIFY(trimmer.watching());
-    QTRY_VERIFY(looks > looked + 2);
+    logoutWave(w.trimmer);
+    QCOMPARE(w.looks, looked); // nothing looked at between the waves
+    QVERIFY(w.trimmed.wait(2000));
+    QCOMPARE(w.calls, 2);
+    QVERIFY(w.trimmer.watching());
+    QTRY_VERIFY(w.looks > looked + 2);
 }
 
 QTEST_GUILESS_MAIN(tst_BaseHeapTrimmer)
