@@ -7,6 +7,8 @@
 #include "http/httpserver.h"
 #include "rest/eventstream.h"
 #include "rest/restsession.h"
+
+#include "nullupstream.h"
 #include "sseclient.h"
 
 #include <QSignalSpy>
@@ -16,16 +18,6 @@ using namespace Switchboard;
 using namespace Switchboard::Rest;
 
 namespace {
-
-struct NullUpstream final : Stream::Upstream
-{
-    void open(const OpenParams &) override {}
-    void restart(const QString &) override {}
-    void send(const QByteArray &) override {}
-    void close() override {}
-    bool isEncrypted() const override { return false; }
-    QString peer() const override { return QStringLiteral("127.0.0.1:5222"); }
-};
 
 /// A logged-in session (PLAIN to a no_tls_domains server, bind, roster) and an HTTP server whose
 /// every request becomes an event stream of it.
@@ -52,7 +44,7 @@ struct Harness
         client.transport = Monitor::Transport::Rest;
         session = std::make_unique<RestSession>(
             config, client, std::move(login),
-            [](Stream::ClientStream *, const QString &) { return std::make_unique<NullUpstream>(); },
+            [](Stream::ClientStream *, const QString &) { return std::make_unique<Test::NullUpstream>(); },
             [this] { return now; }, nullptr, nullptr);
         http = std::make_unique<Http::HttpServer>(config);
         http->setHandler([this](Http::Exchange *exchange) {

@@ -8,6 +8,8 @@
 #include "websocket/tcpchannel.h"
 #include "websocket/websocketstream.h"
 
+#include "nullupstream.h"
+
 #include <QPointer>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -21,16 +23,6 @@ using WebSocket::TcpChannel;
 using WebSocket::WebSocketStream;
 
 namespace {
-
-struct SilentUpstream final : Stream::Upstream
-{
-    void open(const OpenParams &) override {}
-    void restart(const QString &) override {}
-    void send(const QByteArray &) override {}
-    void close() override {}
-    bool isEncrypted() const override { return false; }
-    QString peer() const override { return QStringLiteral("127.0.0.1:5222"); }
-};
 
 /// A loopback connection: `channelSide` (a PlainSocket, as the HTTP front hands over) is handed to a
 /// TcpChannel, `client` (accepted) plays the WebSocket client.
@@ -78,7 +70,7 @@ struct Connection
             [this](WebSocketStream *s) {
                 return std::make_unique<TcpChannel>(channelSide, QByteArray(), s, &lingerParent);
             },
-            [](Stream::ClientStream *, const QString &) { return std::make_unique<SilentUpstream>(); },
+            [](Stream::ClientStream *, const QString &) { return std::make_unique<Test::NullUpstream>(); },
             [] { return qint64(0); }, &hub);
     }
 };
