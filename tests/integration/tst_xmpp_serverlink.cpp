@@ -72,6 +72,21 @@ bool hasHeader(const QByteArray &input)
     return at >= 0 && input.indexOf('>', at) > at;
 }
 
+/// A server that answers each stream header with features that offer no TLS, and a <presence/> with
+/// `reply`.
+FakeServer::Script answeringPresenceWith(const QByteArray &reply)
+{
+    return [reply](QSslSocket *s, QByteArray &input) {
+        if (hasHeader(input)) {
+            input.clear();
+            s->write(kServerHeader + kPlainFeatures);
+        } else if (input.contains("<presence")) {
+            input.clear();
+            s->write(reply);
+        }
+    };
+}
+
 Config fakeConfig(quint16 port, bool noTls = true)
 {
     Config config;
@@ -461,15 +476,7 @@ void tst_XmppServerLink::plainLinkCarriesNoTlsSocket()
 {
     // A link allowed without TLS (no_tls_domains) whose server offers none stays on the raw descriptor
     // for its whole life: no QSslSocket (nor the QTcpSocket inside one) is ever made for it.
-    FakeServer server([](QSslSocket *s, QByteArray &input) {
-        if (hasHeader(input)) {
-            input.clear();
-            s->write(kServerHeader + kPlainFeatures);
-        } else if (input.contains("<presence")) {
-            input.clear();
-            s->write("<message xmlns='jabber:client' id='back'/>");
-        }
-    });
+    FakeServer server(answeringPresenceWith("<message xmlns='jabber:client' id='back'/>"));
     const Config linkConfig = fakeConfig(server.serverPort());
     ServerLink link(linkConfig, nullptr);
     QSignalSpy opened(&link, &ServerLink::streamOpened);
@@ -805,15 +812,7 @@ void tst_XmppServerLink::closeSendsStreamEnd()
     QCOMPARE(failed.size(), 0);
 
     // A server that closes its stream gets ours back, and we report streamClosed().
-    FakeServer closer([](QSslSocket *s, QByteArray &input) {
-        if (hasHeader(input)) {
-            input.clear();
-            s->write(kServerHeader + kPlainFeatures);
-        } else if (input.contains("<presence")) {
-            input.clear();
-            s->write("</stream:stream>");
-        }
-    });
+    FakeServer closer(answeringPresenceWith("</stream:stream>"));
     const Config link2Config = fakeConfig(closer.serverPort());
     ServerLink link2(link2Config, nullptr);
     QSignalSpy opened2(&link2, &ServerLink::streamOpened);
