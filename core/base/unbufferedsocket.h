@@ -12,11 +12,11 @@ namespace Switchboard {
 /// and only what the kernel does not take at once waits in Qt's write buffer, so an idle socket keeps no
 /// Qt read or write chunk (16 and 32 KiB once used).
 ///
-/// Qt 6.4's QAbstractSocket::setSocketDescriptor() ignores QIODevice::Unbuffered: only connectToHost()
-/// makes a socket unbuffered, and a QSslSocket passes the mode on to its plain socket only there. So the
-/// socket first starts a connect to no host at all (no lookup, no system call), aborted at once, and is
-/// then given the descriptor: a socket that was unbuffered once stays so. The socket emits stateChanged()
-/// meanwhile: connect to it afterwards.
+/// QAbstractSocket::setSocketDescriptor() ignores QIODevice::Unbuffered (Qt 6.4 to 6.8 at least; the
+/// details in the .cpp): only connectToHost() makes a socket unbuffered, and a QSslSocket passes the mode
+/// on to its plain socket only there. So the socket first starts a connect to no host at all (no lookup,
+/// no system call), aborted at once, and is then given the descriptor: a socket that was unbuffered once
+/// stays so. The socket emits stateChanged() meanwhile: connect to it afterwards.
 ///
 /// Returns false (the descriptor is then still the caller's to close) when Qt refuses the descriptor.
 /// On the socket's thread.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // setUnbufferedDescriptor(): a QTcpSocket or QSslSocket given a connected descriptor really is
-// unbuffered (input stays in the kernel until it is read, which Qt 6.4's setSocketDescriptor() alone
-// does not do), and the connection works both ways.
+// unbuffered: input stays in the kernel until it is read (setSocketDescriptor() alone does not do that in
+// Qt 6.4 to 6.8), and the connection works both ways.
 #include "base/unbufferedsocket.h"
 
 #include "loopback.h"
