@@ -66,25 +66,11 @@ bool wantsGui(int argc, char **argv)
 #endif
 }
 
-QtMessageHandler g_qtHandler = nullptr;
-
-/// Drops one warning Qt 6.4 prints by itself: after a failed connect, QSslSocket asks its plain socket
-/// (opened unbuffered by the server link, so that an idle link keeps no buffer) how many bytes wait,
-/// and the socket engine complains that it is unconnected. The link reports the failure itself.
-void filterQtMessages(QtMsgType type, const QMessageLogContext &context, const QString &message)
-{
-    if (type == QtWarningMsg &&
-        message.startsWith(QLatin1String("QNativeSocketEngine::bytesAvailable() was called in")))
-        return;
-    g_qtHandler(type, context, message);
-}
-
 } // namespace
 
 int main(int argc, char **argv)
 {
     raiseDescriptorLimit();
-    g_qtHandler = qInstallMessageHandler(filterQtMessages);
     std::unique_ptr<QCoreApplication> app;
     [[maybe_unused]] const bool gui = wantsGui(argc, argv);
 #ifdef SWITCHBOARD_WITH_GUI
