@@ -114,6 +114,27 @@ struct Server::Private
                            [](const PlainSocket *socket) { return socket->bytesToWrite() == 0; });
     }
 
+    /// GET /healthz, for a load balancer's health check (docs/SCALING.md): 200 while this node takes new
+    /// sessions, 503 while it drains or shuts down, so the balancer sends new sessions elsewhere while
+    /// the sessions already here carry on. Any Host, no token: it says nothing a balancer may not know.
+    Http::Response health(const Http::Request &request) const
+    {
+        if (request.method != "GET" && request.method != "HEAD") {
+            Http::Response refusal = Http::Response::error(405);
+            refusal.headers.append({QByteArrayLiteral("Allow"), QByteArrayLiteral("GET, HEAD")});
+            return refusal;
+        }
+        const bool accepting = !draining && !shuttingDown;
+        Http::Response response;
+        response.status = accepting ? 200 : 503;
+        response.contentType = QByteArrayLiteral("text/plain; charset=utf-8");
+        response.body = accepting ? QByteArrayLiteral("ok\n")
+                                  : shuttingDown ? QByteArrayLiteral("shutting down\n")
+                                                 : QByteArrayLiteral("draining\n");
+        response.headers.append({QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store")});
+        return response;
+    }
+
     /// The BOSH path matches with and without its final '/'.
     bool isBoshPath(const QByteArray &path) const { return withoutFinalSlashes(path) == boshPath; }
     /// A view: the comparisons of every request allocate nothing.
@@ -301,6 +322,10 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
             response.body = reply->body; // the connection leaves it out for HEAD
             response.headers = reply->headers;
             exchange->respond(std::move(response));
+            return;
+        }
+        if (request.path == "/healthz") {
+            exchange->respond(d->health(request));
             return;
         }
         if (request.path == "/.well-known/host-meta" || request.path == "/.well-known/host-meta.json") {

@@ -43,7 +43,7 @@ public:
     /// shutdownFinished() once all of that is on the wire, or after Config::shutdownTimeout seconds.
     void shutdown();
     /// Drain mode (SIGUSR1): new sessions are refused with see-other-uri to Config::drainUrl (or
-    /// system-shutdown without one); existing sessions carry on.
+    /// system-shutdown without one); existing sessions carry on. GET /healthz answers 503 meanwhile.
     void setDraining(bool draining);
     bool isDraining() const;
     /// Reads the certificate and key files again and uses them for new TLS connections (SIGHUP); open

@@ -3,6 +3,7 @@
 
 #include "base/addressranges.h"
 #include "base/hostpatterns.h"
+#include "base/nodeid.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -240,6 +241,19 @@ bool setDrainUrl(const QString &value, Config &config, const Context &, QString 
                                                         "'%1' is not an http(s):// or ws(s):// URL")
                                 .arg(value));
     config.drainUrl = value;
+    return true;
+}
+
+/// The node id session ids start with (base/nodeid.h); empty: none.
+bool setNodeId(const QString &value, Config &config, const Context &, QString *reason)
+{
+    if (!value.isEmpty() && !NodeId::isValid(value))
+        return fail(reason, QCoreApplication::translate("Switchboard::Config",
+                                                        "'%1' is not 1 to %2 characters of A-Z, a-z, 0-9, "
+                                                        "'_' and '-'")
+                                .arg(value)
+                                .arg(NodeId::kMaxLength));
+    config.nodeId = value;
     return true;
 }
 
@@ -703,6 +717,7 @@ const KeySpec keySpecs[] = {
     {"shutdown_timeout", Shape::Single, &setInt<&Config::shutdownTimeout, 1, 600>,
      &getInt<&Config::shutdownTimeout>},
     {"drain_url", Shape::Single, &setDrainUrl, &getString<&Config::drainUrl>},
+    {"node_id", Shape::Single, &setNodeId, &getString<&Config::nodeId>},
     {"log", Shape::List, &setList<&Config::logRules, &checkLogRule, false>, &getList<&Config::logRules>},
     {"status_path", Shape::Single, &setPath<&Config::statusPath>, &getString<&Config::statusPath>},
     {"status_token", Shape::Single, &setToken, &getString<&Config::statusToken>},

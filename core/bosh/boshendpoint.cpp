@@ -2,6 +2,7 @@
 #include "bosh/boshendpoint.h"
 
 #include "base/limits.h"
+#include "base/nodeid.h"
 #include "bosh/boshbody.h"
 #include "http/httpserver.h"
 #include "stream/linkupstream.h"
@@ -14,7 +15,6 @@
 #include <QLoggingCategory>
 #include <QMessageAuthenticationCode>
 #include <QPointer>
-#include <QRandomGenerator>
 
 Q_DECLARE_LOGGING_CATEGORY(lcBosh)
 
@@ -174,7 +174,13 @@ void BoshEndpoint::handleBody(const QByteArray &data, Http::Exchange *exchange, 
     }
     BoshSession *session = findSession(sid);
     if (!session || session->isFinished()) {
-        responder->send(200, terminateBody(Condition::ItemNotFound));
+        // A sid naming another node came here because its own node is out of reach (the load balancer
+        // sends a session's requests to the node its sid names, docs/SCALING.md): that session is lost
+        // with its node, which XEP-0124 §17.3 calls remote-connection-failed, not a sid never issued.
+        const QStringView node = NodeId::nodeOf(sid);
+        const bool elsewhere = !node.isEmpty() && node != m_config.nodeId;
+        responder->send(200,
+                        terminateBody(elsewhere ? Condition::RemoteConnectionFailed : Condition::ItemNotFound));
         return;
     }
     for (const QByteArray &payload : std::as_const(body.payloads)) {
@@ -229,10 +235,8 @@ BoshSession *BoshEndpoint::findSession(const QString &sid) const
 
 QString BoshEndpoint::newSid() const
 {
-    // Unpredictable session ids from the system CSPRNG (XEP-0124 §7.1, §C).
-    quint64 words[2];
-    QRandomGenerator::system()->fillRange(words);
-    return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex());
+    // Unpredictable session ids from the system CSPRNG (XEP-0124 §7.1, §C), after this node's id.
+    return NodeId::newSessionId(m_config.nodeId);
 }
 
 } // namespace Switchboard::Bosh

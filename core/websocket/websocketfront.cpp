@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "websocket/websocketfront.h"
 
+#include "base/nodeid.h"
 #include "http/cors.h"
 #include "http/httpmessage.h"
 #include "http/responsewriter.h"
@@ -15,7 +16,6 @@
 #include "websocket/websocketstream.h"
 
 #include <QLoggingCategory>
-#include <QRandomGenerator>
 #include <QSslSocket>
 
 #include <chrono>
@@ -25,12 +25,10 @@ Q_DECLARE_LOGGING_CATEGORY(lcWs)
 namespace Switchboard::WebSocket {
 
 namespace {
-QString newId()
+/// `ws-` and 128 random bits, after this node's id (base/nodeid.h).
+QString newId(const Config &config)
 {
-    quint64 words[2];
-    QRandomGenerator::system()->fillRange(words);
-    return QStringLiteral("ws-") +
-           QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex());
+    return NodeId::newSessionId(config.nodeId, u"ws-");
 }
 
 QByteArray trimmedPath(QByteArray path)
@@ -152,7 +150,7 @@ void WebSocketFront::acceptPlain(PlainSocket *socket, const QByteArray &received
     }
     socket->write(Handshake::switchingProtocols(head.header("sec-websocket-key").trimmed()));
     WebSocketStream::Context context;
-    context.client.id = newId();
+    context.client.id = newId(m_config);
     context.client.transport = Monitor::Transport::WebSocket;
     // Behind trusted proxies, the client they name (docs/PROXIES.md).
     context.client.address = head.peerAddress.isNull() ? socket->peerAddress() : head.peerAddress;
@@ -205,7 +203,7 @@ void WebSocketFront::accept()
     while (QWebSocket *socket = m_secureServer.nextPendingConnection()) {
         QTcpSocket *transport = handshakeCompleted(socket);
         WebSocketStream::Context context;
-        context.client.id = newId();
+        context.client.id = newId(m_config);
         context.client.transport = Monitor::Transport::WebSocket;
         // Behind trusted proxies the client is not the socket's peer (docs/PROXIES.md).
         const QHostAddress forwarded = m_clientAddresses.take(transport);
