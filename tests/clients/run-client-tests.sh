@@ -10,12 +10,14 @@
 # 127.0.0.1 (push_allowed_hosts); the tests get PUSH_TEST_CERT and PUSH_TEST_KEY, a certificate for
 # 127.0.0.1 that CA signed, for a push receiver on loopback. Set SWITCHBOARD_BOSH_URL=prosody beforehand
 # to point the tests at Prosody's own /http-bind instead (a check of the tests themselves; the binary
-# argument is then ignored), or to any URL to use that server as is. Exits with node's status.
+# argument is then ignored), or to any URL to use that server as is. With SWITCHBOARD_CLIENT_NODES=1 the
+# tests start their own Switchboards: they get SWITCHBOARD_BINARY, PROSODY_C2S_PORT and SWITCHBOARD_SOURCE_DIR
+# instead of the URLs. Exits with node's status.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-[[ $# -ge 2 ]] || { sed -n '3,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[[ $# -ge 2 ]] || { sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 binary="$1"
 shift
 tests=()
@@ -79,7 +81,11 @@ export XMPP_ACCOUNTS="alice:$alice_pw bob:$bob_pw"
 export PROSODY_BOSH_URL="http://127.0.0.1:$http/http-bind"
 export PROSODY_WS_URL="ws://127.0.0.1:$http/xmpp-websocket"
 
-if [[ "${SWITCHBOARD_BOSH_URL:-}" == prosody ]]; then
+if [[ "${SWITCHBOARD_CLIENT_NODES:-}" == 1 ]]; then
+    [[ -x "$binary" ]] || { echo "run-client-tests.sh: $binary is not an executable" >&2; exit 1; }
+    export SWITCHBOARD_BINARY="$binary" PROSODY_C2S_PORT="$c2s" SWITCHBOARD_SOURCE_DIR="$root"
+    export SWITCHBOARD_BOSH_URL="(the test's own nodes)"
+elif [[ "${SWITCHBOARD_BOSH_URL:-}" == prosody ]]; then
     export SWITCHBOARD_BOSH_URL="$PROSODY_BOSH_URL"
     export SWITCHBOARD_WS_URL="$PROSODY_WS_URL"
 elif [[ -z "${SWITCHBOARD_BOSH_URL:-}" ]]; then

@@ -10,6 +10,14 @@ const agents = {
     'https:': new https.Agent({ keepAlive: true, maxSockets: 4 }),
 };
 
+/** Source addresses by request URL (href), for tests that need clients from distinct loopback addresses. */
+const localAddresses = new Map();
+
+/** Requests to exactly `url` leave from `address` (e.g. '127.0.0.2'; all of 127/8 is loopback). */
+export function setLocalAddress(url, address) {
+    localAddresses.set(new URL(url).href, address);
+}
+
 export class XMLHttpRequest {
     static UNSENT = 0;
     static OPENED = 1;
@@ -65,7 +73,13 @@ export class XMLHttpRequest {
         if (data) headers['Content-Length'] = data.length;
         this._req = mod.request(
             this._url,
-            { method: this._method, headers, agent: agents[this._url.protocol], timeout: this.timeout || undefined },
+            {
+                method: this._method,
+                headers,
+                agent: agents[this._url.protocol], // keyed by localAddress too: one pool per address
+                localAddress: localAddresses.get(this._url.href),
+                timeout: this.timeout || undefined,
+            },
             (res) => {
                 if (this._aborted) return res.resume();
                 this.status = res.statusCode;
