@@ -128,9 +128,9 @@ struct Server::Private
         Http::Response response;
         response.status = accepting ? 200 : 503;
         response.contentType = QByteArrayLiteral("text/plain; charset=utf-8");
-        response.body = accepting ? QByteArrayLiteral("ok\n")
-                                  : shuttingDown ? QByteArrayLiteral("shutting down\n")
-                                                 : QByteArrayLiteral("draining\n");
+        response.body = accepting      ? QByteArrayLiteral("ok\n")
+                        : shuttingDown ? QByteArrayLiteral("shutting down\n")
+                                       : QByteArrayLiteral("draining\n");
         response.headers.append({QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store")});
         return response;
     }

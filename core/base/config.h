@@ -125,8 +125,9 @@ struct Config
     // --- Process ---
     int shutdownTimeout = 10; ///< seconds SIGTERM/SIGINT may take to close every session and stream
     QString drainUrl;         ///< see-other-uri target for new sessions while draining
-    QString nodeId; ///< this process among many behind a load balancer: the prefix of its session ids
     QStringList logRules;     ///< QLoggingCategory rules, e.g. "switchboard.bosh.debug=true"
+    /// This process among several behind a load balancer: its session ids start with it (base/nodeid.h)
+    QString nodeId;
 
     // --- Monitor (status page, metrics, traffic capture) ---
     QString statusPath = QStringLiteral("/status"); ///< HTML status page; JSON at statusPath + ".json"

@@ -179,8 +179,8 @@ void BoshEndpoint::handleBody(const QByteArray &data, Http::Exchange *exchange, 
         // with its node, which XEP-0124 §17.3 calls remote-connection-failed, not a sid never issued.
         const QStringView node = NodeId::nodeOf(sid);
         const bool elsewhere = !node.isEmpty() && node != m_config.nodeId;
-        responder->send(200,
-                        terminateBody(elsewhere ? Condition::RemoteConnectionFailed : Condition::ItemNotFound));
+        responder->send(
+            200, terminateBody(elsewhere ? Condition::RemoteConnectionFailed : Condition::ItemNotFound));
         return;
     }
     for (const QByteArray &payload : std::as_const(body.payloads)) {

@@ -227,6 +227,9 @@ async function locate(jid) {
     return null;
 }
 
+/** locate(), waiting out the monitor's batch interval (250 ms) for a session that just logged in. */
+const locateSoon = (jid) => waitFor(() => locate(jid), STEP_MS, `${jid} shows on a status page`);
+
 function nextWsMessage(xmpp) {
     return new Promise((resolve) => {
         const onStanza = (stanza) => {
@@ -292,14 +295,15 @@ test('BOSH and WebSocket through HAProxy: ids name the node, requests land there
     assert.deepEqual(new Set(boshSessions.map((s) => s.node)), new Set(NODES), 'new BOSH sessions use both nodes');
 
     for (const s of boshSessions) {
-        const mine = (await sessionsOn(s.node)).find((e) => e.id === s.sid);
+        const mine = await waitFor(async () => (await sessionsOn(s.node)).find((e) => e.id === s.sid && e.jid),
+            STEP_MS, `${s.sid} shows on ${s.node}`);
         assert.ok(mine, `${s.sid} is on ${s.node}`);
         assert.equal(mine.client, s.from, 'the status page shows the client, not HAProxy');
         const other = NODES.find((n) => n !== s.node);
         assert.ok(!(await sessionsOn(other)).some((e) => e.id === s.sid), `${s.sid} is not on ${other}`);
     }
     for (const s of wsSessions) {
-        const where = await locate(s.jid);
+        const where = await locateSoon(s.jid);
         assert.ok(where, `${s.jid} is on a node`);
         s.node = where.node;
         assert.match(where.entry.id, new RegExp(`^${where.node}\\.ws-[0-9a-f]{32}$`), 'the WebSocket id names its node');
@@ -325,7 +329,7 @@ test('a draining node takes no new sessions while its own carry on and end', asy
     const fresh = [await boshSession(bob, 'd1'), await boshSession(alice, 'd2'), await boshSession(bob, 'd3')];
     for (const s of fresh) assert.equal(s.node, other, 'a new BOSH session goes to the node that is not draining');
     const freshWs = await wsSession(bob);
-    assert.equal((await locate(freshWs.jid))?.node, other, 'a new WebSocket goes to the node that is not draining');
+    assert.equal((await locateSoon(freshWs.jid)).node, other, 'a new WebSocket goes to the node that is not draining');
 
     // The drained node's own sessions still get their requests and carry on.
     const before = routedRequests().length;
@@ -356,7 +360,7 @@ test('a killed node: its clients get a terminal condition, log in again on the o
     let ws = null;
     for (let i = 0; i < 4 && !ws; i++) {
         const candidate = await wsSession(bob);
-        candidate.node = (await locate(candidate.jid))?.node;
+        candidate.node = (await locateSoon(candidate.jid)).node;
         if (candidate.node === victim) ws = candidate;
     }
     assert.ok(ws, `a WebSocket session landed on ${victim}`);
@@ -391,13 +395,13 @@ test('a killed node: its clients get a terminal condition, log in again on the o
     const jidAgain = await within(STEP_MS, wsBack, 'the WebSocket client is online again');
     assert.ok(ws.events.includes('disconnect:unclean'), `@xmpp/client saw: ${ws.events.join(' ')}`);
     ws.jid = jidAgain;
-    assert.equal((await locate(ws.jid))?.node, survivor, 'the WebSocket client landed on the survivor');
+    assert.equal((await locateSoon(ws.jid)).node, survivor, 'the WebSocket client landed on the survivor');
 
     // BOSH: the client logs in again, lands on the survivor and carries on.
     const again = await boshSession(alice, 'k2');
     assert.equal(again.node, survivor);
     await roundTrip(again, ws, 'after the kill');
-    assert.equal((await locate(again.jid)).entry.client, again.from);
+    assert.equal((await locateSoon(again.jid)).entry.client, again.from);
 });
 
 test('with no node left, HAProxy answers a BOSH request with remote-connection-failed itself', async () => {

@@ -53,9 +53,10 @@ void tst_BaseNodeId::idsStartWithTheNode()
     QVERIFY2(sid.startsWith(QLatin1String("sb1.")), qPrintable(sid));
     const QString random = sid.mid(4);
     QCOMPARE(random.size(), 32);
-    QVERIFY2(std::all_of(random.cbegin(), random.cend(),
-                         [](QChar c) { return c.isDigit() || (c >= QLatin1Char('a') && c <= QLatin1Char('f')); }),
-             qPrintable(sid));
+    QVERIFY2(
+        std::all_of(random.cbegin(), random.cend(),
+                    [](QChar c) { return c.isDigit() || (c >= QLatin1Char('a') && c <= QLatin1Char('f')); }),
+        qPrintable(sid));
     QCOMPARE(NodeId::nodeOf(sid), u"sb1");
 
     const QString ws = NodeId::newSessionId(u"eu-2", u"ws-");
@@ -89,15 +90,16 @@ void tst_BaseNodeId::nodeOf_data()
 {
     QTest::addColumn<QString>("id");
     QTest::addColumn<QString>("node");
-    QTest::newRow("BOSH sid") << QStringLiteral("sb2.0123456789abcdef0123456789abcdef") << QStringLiteral("sb2");
+    QTest::newRow("BOSH sid") << QStringLiteral("sb2.0123456789abcdef0123456789abcdef")
+                              << QStringLiteral("sb2");
     QTest::newRow("WebSocket id") << QStringLiteral("sb2.ws-0123") << QStringLiteral("sb2");
     QTest::newRow("first dot ends it") << QStringLiteral("a.b.c") << QStringLiteral("a");
     QTest::newRow("no node") << QStringLiteral("0123456789abcdef") << QString();
     QTest::newRow("legacy WebSocket id") << QStringLiteral("ws-0123") << QString();
     QTest::newRow("leading dot") << QStringLiteral(".abc") << QString();
     QTest::newRow("not a node id before the dot") << QStringLiteral("s b.abc") << QString();
-    QTest::newRow("too long before the dot") << QString(33, QLatin1Char('n')) + QStringLiteral(".abc")
-                                             << QString();
+    QTest::newRow("too long before the dot")
+        << QString(33, QLatin1Char('n')) + QStringLiteral(".abc") << QString();
     QTest::newRow("empty") << QString() << QString();
 }
 
@@ -126,7 +128,7 @@ void tst_BaseNodeId::configKey()
     config.nodeId = QStringLiteral("before");
     QString error;
     const bool ok = ConfigLoader::loadText("node_id = " + value.toUtf8() + '\n', QStringLiteral("test.conf"),
-                                         config, &error);
+                                           config, &error);
     QCOMPARE(ok, accepted);
     if (accepted) {
         QCOMPARE(config.nodeId, value);

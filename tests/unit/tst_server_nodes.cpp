@@ -50,7 +50,8 @@ Answer exchange(quint16 port, const QByteArray &request)
 
 Answer get(quint16 port, const QByteArray &target, const QByteArray &method = "GET")
 {
-    return exchange(port, method + ' ' + target + " HTTP/1.1\r\nHost: node.example\r\nConnection: close\r\n\r\n");
+    return exchange(port,
+                    method + ' ' + target + " HTTP/1.1\r\nHost: node.example\r\nConnection: close\r\n\r\n");
 }
 
 Answer postBody(quint16 port, const QByteArray &body)
