@@ -176,7 +176,7 @@ void BoshEndpoint::handleBody(const QByteArray &data, Http::Exchange *exchange, 
     if (!session || session->isFinished()) {
         // A sid naming another node came here because its own node is out of reach (the load balancer
         // sends a session's requests to the node its sid names, docs/SCALING.md): that session is lost
-        // with its node, which XEP-0124 §17.3 calls remote-connection-failed, not a sid never issued.
+        // with its node, which XEP-0124 §17.2 calls remote-connection-failed, not a sid never issued.
         const QStringView node = NodeId::nodeOf(sid);
         const bool elsewhere = !node.isEmpty() && node != m_config.nodeId;
         responder->send(

@@ -6,8 +6,8 @@
 //   - each node's status page shows the real client addresses (each client leaves from its own loopback
 //     address, HAProxy connects from 127.0.0.9 and passes the client on with the PROXY protocol);
 //   - a draining node (SIGUSR1: /healthz answers 503) takes no new session while its own carry on and end;
-//   - a killed node's clients get a terminal condition (BOSH: remote-connection-failed; WebSocket: the
-//     connection drops), log in again, land on the other node and carry on;
+//   - a killed node's clients get a terminal condition (BOSH: remote-connection-failed, from HAProxy;
+//     WebSocket: the connection drops), log in again, land on the other node and carry on;
 //   - with no node left, HAProxy itself answers a BOSH request with remote-connection-failed.
 //
 // Run by run-client-tests.sh with SWITCHBOARD_CLIENT_NODES=1: SWITCHBOARD_BINARY, PROSODY_C2S_PORT,
@@ -163,6 +163,7 @@ function haproxyConfig() {
         text = text.split(from).join(to);
     };
     replace('    log /dev/log local0\n', `    log stdout format raw local0\n    stats socket ${haproxySocket} mode 600 level admin\n`);
+    replace('    maxconn 200000\n', '    maxconn 2000\n'); // within the test's descriptor limit
     replace('    user haproxy\n', '');
     replace('    group haproxy\n', '');
     replace('    daemon\n', '');
@@ -378,8 +379,9 @@ test('a killed node: its clients get a terminal condition, log in again on the o
     nodes[victim].process.kill('SIGKILL');
     await waitFor(() => nodes[victim].exited, STEP_MS, `${victim} is gone`);
 
-    // BOSH: the next request names the dead node: HAProxy cannot reach it and redispatches; the
-    // survivor answers remote-connection-failed (not item-not-found), which strophe reports.
+    // BOSH: the held request fails (502) and strophe sends it again; it names the dead node, which
+    // HAProxy cannot reach: it answers remote-connection-failed itself (not the survivor's
+    // item-not-found), which strophe reports.
     bosh.conn.send($msg({ to: ws.jid, type: 'chat' }).c('body').t('into the void'));
     await within(STEP_MS, boshEnded, 'the BOSH client learns its session is gone');
     assert.ok(statuses.some((s) => s === 'CONNFAIL(remote-connection-failed)'), `strophe saw: ${statuses.join(' ')}`);
