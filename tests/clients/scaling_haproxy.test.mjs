@@ -11,7 +11,7 @@
 //   - with no node left, HAProxy itself answers a BOSH request with remote-connection-failed.
 //
 // Run by run-client-tests.sh with SWITCHBOARD_CLIENT_NODES=1: SWITCHBOARD_BINARY, PROSODY_C2S_PORT,
-// SWITCHBOARD_SOURCE_DIR, XMPP_DOMAIN and XMPP_ACCOUNTS.
+// SWITCHBOARD_SOURCE_DIR, XMPP_DOMAIN and XMPP_ACCOUNTS. SCALING_KEEP_LOG=FILE keeps HAProxy's log there.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
@@ -315,10 +315,9 @@ test('BOSH and WebSocket through HAProxy: ids name the node, requests land there
         for (const s of await sessionsOn(node)) assert.notEqual(s.client, PROXY_ADDRESS);
 
     for (const [i, b] of boshSessions.entries()) await roundTrip(b, wsSessions[i % 2], `hello ${i}`);
-    const requests = routedRequests();
-    assertRoutedByNode(requests);
     for (const node of new Set(boshSessions.map((s) => s.node)))
-        assert.ok(requests.some((r) => r.node === node), `requests were routed to ${node} by sid`);
+        await waitFor(() => routedRequests().some((r) => r.node === node), STEP_MS, `requests routed to ${node} by sid`);
+    assertRoutedByNode(routedRequests());
 });
 
 test('a draining node takes no new sessions while its own carry on and end', async () => {
