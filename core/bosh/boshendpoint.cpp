@@ -177,8 +177,9 @@ void BoshEndpoint::handleBody(const QByteArray &data, Http::Exchange *exchange, 
         // A sid naming another node came here because its own node is out of reach (the load balancer
         // sends a session's requests to the node its sid names, docs/SCALING.md): that session is lost
         // with its node, which XEP-0124 §17.2 calls remote-connection-failed, not a sid never issued.
+        // A process without node_id is no node of such a fleet: it answers as it always did.
         const QStringView node = NodeId::nodeOf(sid);
-        const bool elsewhere = !node.isEmpty() && node != m_config.nodeId;
+        const bool elsewhere = !m_config.nodeId.isEmpty() && !node.isEmpty() && node != m_config.nodeId;
         responder->send(
             200, terminateBody(elsewhere ? Condition::RemoteConnectionFailed : Condition::ItemNotFound));
         return;

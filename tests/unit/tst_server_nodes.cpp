@@ -86,6 +86,7 @@ private Q_SLOTS:
     void sidOfAnotherNodeOverGet();
     void unknownSidOfThisNodeIsItemNotFound_data();
     void unknownSidOfThisNodeIsItemNotFound();
+    void withoutNodeIdEveryUnknownSidIsItemNotFound();
 
 private:
     std::unique_ptr<Server> m_server;
@@ -183,6 +184,21 @@ void tst_ServerNodes::unknownSidOfThisNodeIsItemNotFound()
     QCOMPARE(answer.status, 200);
     QVERIFY2(answer.body.contains("item-not-found"), answer.body.constData());
     QVERIFY2(!answer.body.contains("remote-connection-failed"), answer.body.constData());
+}
+
+void tst_ServerNodes::withoutNodeIdEveryUnknownSidIsItemNotFound()
+{
+    // A single process, no node_id: nothing changes for it, whatever a sid looks like.
+    Config config;
+    config.host = QStringLiteral("127.0.0.1");
+    config.port = 0;
+    Server single(config);
+    QString error;
+    QVERIFY2(single.start(&error), qPrintable(error));
+    const Answer answer = postBody(single.port(), sidBody("sb2.0123456789abcdef0123456789abcdef"));
+    QCOMPARE(answer.status, 200);
+    QVERIFY2(answer.body.contains("item-not-found"), answer.body.constData());
+    QCOMPARE(get(single.port(), "/healthz").status, 200);
 }
 
 SWITCHBOARD_TEST_MAIN(tst_ServerNodes)
