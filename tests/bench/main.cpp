@@ -4,7 +4,10 @@
 // reports logins/s, messages/s, round-trip percentiles, HTTP exchanges per message, lost and duplicated
 // messages and the CPU time the given processes used while messages flowed; or holds them idle, reports
 // resident memory per session, logs them all out and reports the memory left after the logout.
+// `--mode capacity-server` instead plays a minimal XMPP server for capacity runs (capacityserver.h): a
+// capacity benchmark backend, not a correctness backend.
 #include "benchsession.h"
+#include "capacityserver.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -16,6 +19,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -641,6 +645,46 @@ private:
     bool m_idleReported = false;
 };
 
+CapacityServer *g_capacityServer = nullptr;
+
+extern "C" void stopCapacityServer(int)
+{
+    if (g_capacityServer)
+        g_capacityServer->stop(); // one write(2): async-signal-safe
+}
+
+/// `--mode capacity-server`: serves until SIGINT or SIGTERM, then prints what it did.
+int runCapacityServer(const CapacityServer::Options &options)
+{
+    CapacityServer server(options);
+    QString error;
+    if (!server.listen(&error)) {
+        std::fprintf(stderr, "capacity-server: cannot listen on %s:%u: %s\n", qPrintable(options.host),
+                     unsigned(options.port), qPrintable(error));
+        return 1;
+    }
+    g_capacityServer = &server;
+    struct sigaction action{};
+    action.sa_handler = stopCapacityServer;
+    ::sigaction(SIGINT, &action, nullptr);
+    ::sigaction(SIGTERM, &action, nullptr);
+    std::printf("capacity-server: a CAPACITY BENCHMARK backend, not an XMPP server: any SASL PLAIN "
+                "login, any resource, messages routed between bound full JIDs, nothing else\n"
+                "LISTENING\t%s\t%u\n",
+                qPrintable(options.host), unsigned(server.port()));
+    std::fflush(stdout);
+    server.run();
+    g_capacityServer = nullptr;
+    const CapacityServer::Counters &c = server.counters();
+    std::printf("capacity-server: %llu connections, %llu authenticated, %llu bound, %llu stanzas routed, "
+                "%llu answered by the server\n",
+                static_cast<unsigned long long>(c.accepted.load()),
+                static_cast<unsigned long long>(c.authenticated.load()),
+                static_cast<unsigned long long>(c.bound.load()), static_cast<unsigned long long>(c.routed.load()),
+                static_cast<unsigned long long>(c.answered.load()));
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -656,7 +700,12 @@ int main(int argc, char **argv)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Logs XMPP sessions in over raw TCP, BOSH, WebSocket or Switchboard's REST gateway and measures "
-        "message echo round trips and server CPU, or idle memory per session."));
+        "message echo round trips and server CPU, or idle memory per session.\n"
+        "--mode capacity-server plays a minimal XMPP server on --host/--port (0: any free port; it prints "
+        "LISTENING<TAB>host<TAB>port) so that a connection manager in front of it saturates before the "
+        "server does: SASL PLAIN with any credentials, any resource bound, <message> and <iq> routed between "
+        "bound full JIDs, no TLS, no rosters, no presence. It is a CAPACITY BENCHMARK backend, NOT a "
+        "correctness backend: test XMPP behaviour against a real server."));
     parser.addHelpOption();
     const auto opt = [&](const char *name, const char *description, const char *value, const char *def) {
         QCommandLineOption o(QString::fromLatin1(name), QString::fromLatin1(description),
@@ -665,13 +714,19 @@ int main(int argc, char **argv)
         return o;
     };
     const auto mode =
-        opt("mode", "bosh, ws (RFC 7395), rest (Switchboard's REST gateway) or tcp", "mode", "bosh");
+        opt("mode",
+            "bosh, ws (RFC 7395), rest (Switchboard's REST gateway) or tcp; or capacity-server (a minimal "
+            "server for capacity benchmarks only, see above)",
+            "mode", "bosh");
     const auto url = opt("url",
                          "BOSH, WebSocket or REST base URL, e.g. http://127.0.0.1:5280/http-bind/, "
                          "ws://127.0.0.1:5280/xmpp-websocket, http://127.0.0.1:5280/api/v1",
                          "url", "");
-    const auto host = opt("host", "XMPP server host (mode tcp)", "host", "127.0.0.1");
-    const auto port = opt("port", "XMPP server c2s port (mode tcp)", "port", "5222");
+    const auto host = opt("host", "XMPP server host (mode tcp); listen address (capacity-server)", "host",
+                          "127.0.0.1");
+    const auto port = opt("port", "XMPP server c2s port (mode tcp); listen port (capacity-server)", "port", "5222");
+    const auto maxStanza =
+        opt("max-stanza", "capacity-server: bytes of one stanza before the stream is closed", "bytes", "1048576");
     const auto domain = opt("domain", "XMPP domain", "domain", "localhost");
     const auto users = opt("users", "accounts PREFIX1..PREFIXN exist", "n", "200");
     const auto userPrefix = opt("user-prefix", "account name prefix", "prefix", "user");
@@ -684,7 +739,8 @@ int main(int argc, char **argv)
     const auto concurrency = opt("login-concurrency", "logins in progress at once", "n", "50");
     const auto logoutConcurrency = opt(
         "logout-concurrency", "--idle: logouts in progress at once (each may open a connection)", "n", "200");
-    const auto pids = opt("pids", "comma-separated PIDs whose CPU time to report", "pid,pid", "");
+    const auto pids =
+        opt("pids", "comma-separated PIDs whose CPU time to report (self: this process)", "pid,pid", "");
     const auto label = opt("label", "name of this run in the RESULT line", "text", "");
     const auto boshClient =
         opt("bosh-client",
@@ -720,6 +776,13 @@ int main(int argc, char **argv)
 
     Options o;
     o.mode = parser.value(mode);
+    if (o.mode == QLatin1String("capacity-server")) {
+        CapacityServer::Options server;
+        server.host = parser.value(host);
+        server.port = quint16(parser.value(port).toUInt());
+        server.maxStanza = std::max<qsizetype>(4096, parser.value(maxStanza).toLongLong());
+        return runCapacityServer(server);
+    }
     if (o.mode == QLatin1String("bosh") || o.mode == QLatin1String("ws") || o.mode == QLatin1String("rest")) {
         const QUrl u(parser.value(url));
         const QString scheme = o.mode == QLatin1String("ws") ? QStringLiteral("ws") : QStringLiteral("http");
@@ -737,7 +800,7 @@ int main(int argc, char **argv)
         o.host = parser.value(host);
         o.port = quint16(parser.value(port).toUInt());
     } else {
-        std::fprintf(stderr, "--mode must be bosh, ws, rest or tcp\n");
+        std::fprintf(stderr, "--mode must be bosh, ws, rest, tcp or capacity-server\n");
         return 2;
     }
     o.domain = parser.value(domain);
@@ -771,7 +834,7 @@ int main(int argc, char **argv)
     o.settleTimeout = std::max(0.0, parser.value(settleTimeout).toDouble());
     o.loginTimeout = std::max(1.0, parser.value(loginTimeout).toDouble());
     for (const QString &p : parser.value(pids).split(QLatin1Char(','), Qt::SkipEmptyParts))
-        o.pids.append(p.trimmed().toLongLong());
+        o.pids.append(p.trimmed() == QLatin1String("self") ? qint64(::getpid()) : p.trimmed().toLongLong());
 
     QTextStream(stdout) << "switchboard-bench: mode " << o.mode
                         << (o.mode == QLatin1String("bosh") ? QStringLiteral(" (%1 client)").arg(o.boshClient)
