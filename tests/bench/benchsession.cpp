@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "benchsession.h"
 
+#include "stanzascanner.h"
+
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -152,6 +154,40 @@ void BenchSession::finishClose()
         return;
     m_closeFinished = true;
     Q_EMIT closed();
+}
+
+bool BenchSession::takeEchoes(QByteArrayView xml, bool boshBody)
+{
+    if (!isBound())
+        return false;
+    if (!boshBody) {
+        if (!xml.startsWith("<message") || elementName(xml) != "message")
+            return false;
+        Q_EMIT echoReceived(attributeValue(xml, "id").toByteArray());
+        return true;
+    }
+    const QByteArrayView tag = startTag(xml);
+    if (elementName(tag) != "body" || !attributeValue(tag, "type").isEmpty())
+        return false; // a terminate (or not a BOSH body): the full way says why
+    if (tag.endsWith("/>"))
+        return tag.size() == xml.trimmed().size(); // an empty response
+    StanzaScanner scanner(xml.size() + 1);
+    scanner.append(xml);
+    QList<QByteArrayView> messages;
+    bool closed = false;
+    for (StanzaScanner::Token t = scanner.next(); t.event != StanzaScanner::Event::NeedMore; t = scanner.next()) {
+        if (t.event == StanzaScanner::Event::Element && elementName(t.bytes) == "message")
+            messages.append(t.bytes);
+        else if (t.event == StanzaScanner::Event::StreamClosed)
+            closed = true;
+        else if (t.event != StanzaScanner::Event::StreamOpened)
+            return false;
+    }
+    if (!closed)
+        return false;
+    for (QByteArrayView message : std::as_const(messages))
+        Q_EMIT echoReceived(attributeValue(message, "id").toByteArray());
+    return true;
 }
 
 void BenchSession::handleStanza(const Element &stanza)
@@ -650,6 +686,11 @@ void StropheBoshSession::onResponse(HttpConnection *connection, int status, cons
             Qt::QueuedConnection);
         return finishClose();
     }
+    if (m_created && status == 200 && takeEchoes(body, true)) {
+        if (!m_idleTimer)
+            onIdle();
+        return;
+    }
     const BoshResponse response = readBoshResponse(status, body);
     if (!response.error.isEmpty())
         return fail(response.error);
@@ -838,6 +879,8 @@ void WebSocketSession::onReadyRead()
         if (!(b0 & 0x80))
             continue;
         const QByteArray message = std::exchange(m_message, QByteArray());
+        if (takeEchoes(message, false))
+            continue;
         const std::optional<Element> element = StanzaSplitter::parseElement(message);
         if (!element)
             return fail(QStringLiteral("not one XML element in a WebSocket message"));

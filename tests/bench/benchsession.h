@@ -98,6 +98,11 @@ protected:
     /// SASL succeeded: open a new stream (RFC 6120 §6.4.6).
     virtual void restartStream() = 0;
     void handleStanza(const Element &stanza);
+    /// The cheap path for a bound session's echo flood (so that the load generator stays cheaper per
+    /// stanza than what it loads): when `xml` (one WebSocket message, or with `boshBody` a whole BOSH
+    /// <body/>) holds only <message/> elements, emits echoReceived() for each id without building
+    /// elements and returns true; otherwise returns false and emits nothing (parse it the full way).
+    bool takeEchoes(QByteArrayView xml, bool boshBody);
     void fail(const QString &reason);
     /// The logout started by close() is over: emits closed() (once).
     void finishClose();

@@ -9,6 +9,9 @@
 #   tests/bench/run-bench.sh [BUILD_DIR]        (default: build)
 #
 # Environment:
+#   BENCH_BACKEND (prosody)   capacity: the CAPACITY BENCHMARK instead (tests/bench/run-capacity.sh, which
+#                             lists its own settings, BENCH_WORKERS among them): Switchboard saturated in
+#                             front of switchboard-bench's minimal server, not Prosody
 #   BENCH_ROUNDS (3)          rounds one after the other, every front once per round (a fresh Switchboard
 #                             per round); every table figure is the median over the rounds, with the
 #                             spread (min-max) beside it
@@ -25,6 +28,12 @@
 #   BENCH_LOG_DIR             keeps every run's raw output (default: a temporary directory)
 # Prints Markdown tables.
 set -euo pipefail
+
+case "${BENCH_BACKEND:-prosody}" in
+prosody) ;;
+capacity) exec bash "$(dirname "${BASH_SOURCE[0]}")/run-capacity.sh" "$@" ;;
+*) echo "run-bench.sh: BENCH_BACKEND must be prosody or capacity" >&2; exit 2 ;;
+esac
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="$(cd "${1:-$root/build}" && pwd)"

@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# CAPACITY BENCHMARK: Switchboard's own ceiling. Prosody saturates a core long before Switchboard does, so
+# here Switchboard sits in front of `switchboard-bench --mode capacity-server`, a minimal XMPP server that
+# accepts any SASL PLAIN login and any resource and routes messages between bound full JIDs at a fraction
+# of Switchboard's cost per stanza (a capacity benchmark backend, NOT a correctness backend). Sessions
+# over BOSH and WebSocket echo messages to their own full JID as fast as the echoes return (closed loop);
+# the report gives the saturated msgs/s, Switchboard's CPU per 1000 stanzas (and what that makes per
+# core), and the capacity server's and the load generator's own CPU beside it, to show that Switchboard
+# is the part that costs. Runs as `BENCH_BACKEND=capacity tests/bench/run-bench.sh` or directly.
+# Builds nothing: build first (a Release build, see docs/BENCHMARKS.md).
+#
+#   tests/bench/run-capacity.sh [BUILD_DIR]        (default: build)
+#
+# Environment:
+#   BENCH_ROUNDS (3)          rounds, each with a fresh capacity server and Switchboard; figures are
+#                             medians over the rounds with the spread (min-max) beside them
+#   BENCH_FRONTS ("bosh ws")  also tcp: the load generator straight to the capacity server (no
+#                             Switchboard), the ceiling of the server and load generator alone
+#   BENCH_SESSIONS (200), BENCH_INFLIGHT (1: messages in flight per session), BENCH_SAT_DURATION (10)
+#   BENCH_WORKERS (1)         Switchboard's `workers` key, passed when this Switchboard has one
+#                             (--print-config lists it); without it the runs record 1 worker
+#   BENCH_STROPHE_IDLE_MS (0) the strophe.js-like BOSH client's idle timer
+#   BENCH_SWITCHBOARD         the switchboard binary (default: BUILD_DIR/app/switchboard)
+#   BENCH_LOG_DIR             keeps every run's raw output (default: a temporary directory)
+# Prints a Markdown table.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+build="$(cd "${1:-$root/build}" && pwd)"
+bench="$build/tests/bench/switchboard-bench"
+switchboard="${BENCH_SWITCHBOARD:-$build/app/switchboard}"
+sessions="${BENCH_SESSIONS:-200}"
+inflight="${BENCH_INFLIGHT:-1}"
+sat_duration="${BENCH_SAT_DURATION:-10}"
+rounds="${BENCH_ROUNDS:-3}"
+fronts=" ${BENCH_FRONTS:-bosh ws} "
+want_workers="${BENCH_WORKERS:-1}"
+strophe_idle_ms="${BENCH_STROPHE_IDLE_MS:-0}"
+[[ -x "$bench" ]] || { echo "run-capacity.sh: $bench not built (SWITCHBOARD_BUILD_BENCH=ON)" >&2; exit 1; }
+[[ -x "$switchboard" ]] || { echo "run-capacity.sh: $switchboard not built" >&2; exit 1; }
+ulimit -n "$(ulimit -Hn)"
+
+free_port() {
+    local p i
+    for ((i = 0; i < 200; i++)); do
+        # Below the kernel's ephemeral range, where sockets bound to port 0 could take it meanwhile.
+        p=$((10000 + RANDOM % 22000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+    done
+    return 1
+}
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/switchboard-capacity.XXXXXX")"
+logs="${BENCH_LOG_DIR:-$work}"
+mkdir -p "$logs"
+server_pid="" switchboard_pid=""
+stop_pid() {
+    [[ -n "$1" ]] || return 0
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+cleanup() {
+    set +e
+    stop_pid "$switchboard_pid"
+    stop_pid "$server_pid"
+    [[ "$logs" == "$work" ]] || rm -rf "$work"
+    return 0
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The `workers` key is Switchboard's own (one event loop per thread); a build without it runs on one.
+workers=1
+if "$switchboard" --no-gui --print-config 2>/dev/null | grep -Eq '^#? *workers *='; then
+    workers="$want_workers"
+elif [[ "$want_workers" != 1 ]]; then
+    echo "# warning: this Switchboard has no workers key; BENCH_WORKERS=$want_workers ignored, running 1" >&2
+fi
+
+c2s="" starts=0
+start_server() {
+    stop_pid "$server_pid"
+    c2s="$(free_port)"
+    "$bench" --mode capacity-server --host 127.0.0.1 --port "$c2s" >>"$logs/capacity-server.log" 2>&1 &
+    server_pid=$!
+    for ((i = 0; i < 100; i++)); do
+        port_open "$c2s" && return 0
+        kill -0 "$server_pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    echo "run-capacity.sh: the capacity server did not start; see $logs/capacity-server.log" >&2
+    exit 1
+}
+switchboard_port=""
+start_switchboard() {
+    stop_pid "$switchboard_pid"
+    switchboard_port="$(free_port)"
+    local extra=()
+    [[ "$workers" != 1 ]] && extra=(--set "workers=$workers")
+    "$switchboard" --no-gui --host 127.0.0.1 --port "$switchboard_port" --path /http-bind/ \
+        --route "localhost=127.0.0.1:$c2s" --no-tls-domain localhost \
+        --set max_connections=1000000 --set max_connections_per_ip=1000000 --set max_sessions_per_ip=1000000 \
+        --set max_new_sessions_per_ip=1000000 --set max_sessions=1000000 \
+        --set rest_store="$work/rest-$((++starts)).sqlite" --set vapid_key_file="$work/vapid.pem" \
+        "${extra[@]}" >>"$logs/switchboard.log" 2>&1 &
+    switchboard_pid=$!
+    for ((i = 0; i < 100; i++)); do
+        port_open "$switchboard_port" && return 0
+        kill -0 "$switchboard_pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    echo "run-capacity.sh: Switchboard did not start; see $logs/switchboard.log" >&2
+    exit 1
+}
+
+echo "# CAPACITY BENCHMARK (backend: switchboard-bench --mode capacity-server, not a real XMPP server)"
+echo "# $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine takes CPU from every process here)"
+echo "# $sessions sessions x $inflight in flight, saturated (closed loop) for $sat_duration s after 2 s of warm-up; $rounds round(s); Switchboard workers: $workers; logs in $logs"
+echo
+
+# One line per run and round, tab-separated:
+#   cap NAME WORKERS ROUND msgs p50 p99 cmPct cm1k perCore server1k serverRatio client1k httpPerMsg lost dup
+results="$work/results.tsv"
+: >"$results"
+problems=0
+# run NAME PIDS MODE-ARGS... ; PIDS: Switchboard's (or -), then the capacity server's; the load generator
+# adds its own.
+run() {
+    local name="$1" cm_pid="$2"
+    shift 2
+    local log="$logs/$(echo "$name-r$round" | tr ' /()' '____').log" pids="$server_pid,self"
+    [[ "$cm_pid" != - ]] && pids="$cm_pid,$pids"
+    if ! "$bench" "$@" --sessions "$sessions" --inflight "$inflight" --rate 0 --duration "$sat_duration" \
+        --warmup 2 --pids "$pids" --label "$name" >"$log" 2>&1; then
+        echo "# $name (round $round) reported errors, see $log" >&2
+    fi
+    local result
+    result="$(grep '^RESULT' "$log" || true)"
+    if [[ -z "$result" ]]; then
+        printf 'cap\t%s\t%s\t%s\tfailed\n' "$name" "$workers" "$round" >>"$results"
+        echo "# !!! $name (round $round) FAILED: no result, see $log" >&2
+        problems=$((problems + 1))
+        return
+    fi
+    local -A r=()
+    local field
+    IFS=$'\t' read -r -a fields <<<"$result"
+    for field in "${fields[@]:1}"; do r["${field%%=*}"]="${field#*=}"; done
+    # "cpu pid N (name): S s = P% of a core, M ms per 1000 stanzas", in the order of --pids.
+    local -a pct=() per1k=()
+    while read -r line; do
+        pct+=("$(sed -E 's/.* = ([0-9.na-]+)% of a core.*/\1/' <<<"$line")")
+        per1k+=("$(sed -E 's/.*, ([0-9.na-]+) ms per 1000 stanzas.*/\1/' <<<"$line")")
+    done < <(grep '^cpu pid' "$log")
+    local cm_pct="–" cm1k="–" per_core="–" server1k ratio="–" client1k
+    if [[ "$cm_pid" != - ]]; then
+        cm_pct="${pct[0]}" cm1k="${per1k[0]}"
+        server1k="${per1k[1]}" client1k="${per1k[2]}"
+        # Two stanzas per echoed message cross Switchboard each way: a core's worth of messages per second.
+        per_core="$(awk -v m="$cm1k" 'BEGIN { if (m + 0 > 0) printf "%.0f", 1e6 / (2 * m); else print "–" }')"
+        ratio="$(awk -v s="$server1k" -v m="$cm1k" 'BEGIN { if (m + 0 > 0) printf "%.2f", s / m; else print "–" }')"
+    else
+        server1k="${per1k[0]}" client1k="${per1k[1]}"
+    fi
+    local http="${r[http_per_msg]:-–}"
+    [[ "$http" == - ]] && http="–"
+    printf 'cap\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$workers" "$round" \
+        "${r[msgs_per_s]}" "${r[p50_ms]}" "${r[p99_ms]}" "$cm_pct" "$cm1k" "$per_core" "$server1k" "$ratio" \
+        "$client1k" "$http" "${r[lost]:-0}" "${r[duplicated]:-0}" >>"$results"
+    if [[ "${r[lost]:-0}" != 0 || "${r[duplicated]:-0}" != 0 ]]; then
+        echo "# !!! $name (round $round): ${r[lost]:-0} lost, ${r[duplicated]:-0} duplicated, see $log" >&2
+        problems=$((problems + 1))
+    fi
+}
+
+for ((round = 1; round <= rounds; round++)); do
+    echo "# round $round: load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%H:%M:%SZ)"
+    start_server
+    if [[ "$fronts" == *" tcp "* ]]; then
+        run "direct TCP to the capacity server (no Switchboard)" - --mode tcp --host 127.0.0.1 --port "$c2s"
+    fi
+    start_switchboard
+    [[ "$fronts" == *" bosh "* ]] &&
+        run "Switchboard BOSH" "$switchboard_pid" --mode bosh --bosh-client strophe \
+            --strophe-idle-ms "$strophe_idle_ms" --url "http://127.0.0.1:$switchboard_port/http-bind/"
+    [[ "$fronts" == *" ws "* ]] &&
+        run "Switchboard WebSocket" "$switchboard_pid" --mode ws --url "ws://127.0.0.1:$switchboard_port/xmpp-websocket"
+    stop_pid "$switchboard_pid"
+    switchboard_pid=""
+done
+
+echo
+echo "Capacity benchmark, saturated: median over $rounds round(s), spread (min–max) in brackets; lost and dup summed."
+echo "Per core: the msgs/s one fully busy core of Switchboard would carry at the measured CPU per stanza"
+echo "(1e6 / (2 × ms per 1000 stanzas)), a projection from the measured cost, not a measured rate."
+echo
+echo "| run | workers | msg/s | p50 ms | p99 ms | Switchboard CPU, % of a core | Switchboard ms / 1000 stanzas | msg/s per Switchboard core (projected) | capacity server ms / 1000 stanzas | server ÷ Switchboard | load generator ms / 1000 stanzas | HTTP / msg | lost | dup |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+awk -F'\t' -v rounds="$rounds" '
+    function sort(a, n,   i, j, t) {
+        for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
+    }
+    function spread(list,   n, a, m) {
+        n = split(list, a, " ")
+        if (n == 0 || a[1] == "–" || a[1] == "") return "–"
+        sort(a, n)
+        if (n == 1 || a[1] == a[n]) return a[1]
+        if (n % 2) m = a[(n + 1) / 2]
+        else { m = sprintf("%.2f", (a[n / 2] + a[n / 2 + 1]) / 2); sub(/\.0+$/, "", m) }
+        return m " (" a[1] "–" a[n] ")"
+    }
+    {
+        key = $2 "\t" $3
+        if (!(key in seen)) { seen[key] = 1; order[++count] = key }
+        if ($5 == "failed") { bad[key]++; next }
+        for (c = 5; c <= NF; c++) values[key, c] = values[key, c] " " $c
+        width[key] = NF
+        ok[key]++
+    }
+    END {
+        for (k = 1; k <= count; k++) {
+            key = order[k]
+            split(key, nw, "\t")
+            name = nw[1]
+            if (key in bad) name = name " (failed in " bad[key] " of " rounds " rounds)"
+            line = "| " name " | " nw[2]
+            if (!(key in ok)) { print line " | failed |"; continue }
+            for (c = 5; c <= width[key]; c++) {
+                if (c >= 15) {
+                    t = 0; n = split(values[key, c], a, " "); for (i = 1; i <= n; i++) t += a[i]
+                    line = line " | " (t > 0 ? "**" t " !!!**" : t)
+                } else line = line " | " spread(values[key, c])
+            }
+            print line " |"
+        }
+    }' "$results"
+echo
+((problems == 0)) && echo "# no message lost or duplicated, no run failed" || echo "# !!! $problems problem(s), see above"
+echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%H:%M:%SZ)"
