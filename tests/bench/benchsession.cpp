@@ -175,7 +175,8 @@ bool BenchSession::takeEchoes(QByteArrayView xml, bool boshBody)
     scanner.append(xml);
     QList<QByteArrayView> messages;
     bool closed = false;
-    for (StanzaScanner::Token t = scanner.next(); t.event != StanzaScanner::Event::NeedMore; t = scanner.next()) {
+    for (StanzaScanner::Token t = scanner.next(); t.event != StanzaScanner::Event::NeedMore;
+         t = scanner.next()) {
         if (t.event == StanzaScanner::Event::Element && elementName(t.bytes) == "message")
             messages.append(t.bytes);
         else if (t.event == StanzaScanner::Event::StreamClosed)

@@ -274,12 +274,13 @@ void CapacityServer::Private::handle(Connection *c, StanzaScanner::Token token)
                             "xmlns:stream='http://etherx.jabber.org/streams' version='1.0' id='c" +
                             QByteArray::number(++nextId) + "' from='" + c->domain + "'>";
         // RFC 6120 §6 and §7: SASL first, then binding (and the RFC 3921 session as optional).
-        header += c->authenticated
-                      ? QByteArrayView("<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"
-                                       "<session xmlns='urn:ietf:params:xml:ns:xmpp-session'><optional/>"
-                                       "</session></stream:features>")
-                      : QByteArrayView("<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
-                                       "<mechanism>PLAIN</mechanism></mechanisms></stream:features>");
+        header +=
+            c->authenticated
+                ? QByteArrayView("<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"
+                                 "<session xmlns='urn:ietf:params:xml:ns:xmpp-session'><optional/>"
+                                 "</session></stream:features>")
+                : QByteArrayView("<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                                 "<mechanism>PLAIN</mechanism></mechanisms></stream:features>");
         return queue(c, header);
     }
     case StanzaScanner::Event::Element:
@@ -402,8 +403,8 @@ void CapacityServer::Private::answer(Connection *c, QByteArrayView name, QByteAr
         return;
     const QByteArray id = xmlEscaped(xmlUnescaped(attributeValue(element, "id")));
     const QByteArray from = to.isEmpty() ? c->domain : xmlEscaped(xmlUnescaped(to));
-    const QByteArray head = '<' + name.toByteArray() + " from='" + from + "' to='" + c->escapedJid +
-                            "' id='" + id + "' type=";
+    const QByteArray head =
+        '<' + name.toByteArray() + " from='" + from + "' to='" + c->escapedJid + "' id='" + id + "' type=";
     const QByteArray unescapedTo = xmlUnescaped(to);
     const bool toServer = to.isEmpty() || unescapedTo == xmlUnescaped(c->domain);
     ++counters.answered;
@@ -412,8 +413,9 @@ void CapacityServer::Private::answer(Connection *c, QByteArrayView name, QByteAr
         (element.contains("urn:xmpp:ping") || element.contains("urn:ietf:params:xml:ns:xmpp-session")))
         return queue(c, head + "'result'/>");
     // RFC 6120 §8.3.3.19 (and §10.5.4 for a full JID with no session): nobody here to take it.
-    queue(c, head + "'error'><error type='cancel'><service-unavailable "
-                    "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></" +
+    queue(c, head +
+                 "'error'><error type='cancel'><service-unavailable "
+                 "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></" +
                  name.toByteArray() + '>');
 }
 

@@ -32,11 +32,11 @@ public:
     struct Options
     {
         QString host = QStringLiteral("127.0.0.1");
-        quint16 port = 0;                    ///< 0: any free port (see port())
-        qsizetype maxStanza = 1 << 20;       ///< bytes of one top-level element
-        qsizetype maxOutput = 64 << 20;      ///< bytes queued for one connection that does not read
-        int maxConnections = 200000;         ///< more are closed as soon as accepted
-        int negotiationTimeoutSeconds = 60;  ///< from accept to a bound resource
+        quint16 port = 0;                   ///< 0: any free port (see port())
+        qsizetype maxStanza = 1 << 20;      ///< bytes of one top-level element
+        qsizetype maxOutput = 64 << 20;     ///< bytes queued for one connection that does not read
+        int maxConnections = 200000;        ///< more are closed as soon as accepted
+        int negotiationTimeoutSeconds = 60; ///< from accept to a bound resource
     };
     struct Counters
     {

@@ -664,7 +664,9 @@ int runCapacityServer(const CapacityServer::Options &options)
         return 1;
     }
     g_capacityServer = &server;
-    struct sigaction action{};
+    struct sigaction action
+    {
+    };
     action.sa_handler = stopCapacityServer;
     ::sigaction(SIGINT, &action, nullptr);
     ::sigaction(SIGTERM, &action, nullptr);
@@ -680,7 +682,8 @@ int runCapacityServer(const CapacityServer::Options &options)
                 "%llu answered by the server\n",
                 static_cast<unsigned long long>(c.accepted.load()),
                 static_cast<unsigned long long>(c.authenticated.load()),
-                static_cast<unsigned long long>(c.bound.load()), static_cast<unsigned long long>(c.routed.load()),
+                static_cast<unsigned long long>(c.bound.load()),
+                static_cast<unsigned long long>(c.routed.load()),
                 static_cast<unsigned long long>(c.answered.load()));
     return 0;
 }
@@ -722,11 +725,12 @@ int main(int argc, char **argv)
                          "BOSH, WebSocket or REST base URL, e.g. http://127.0.0.1:5280/http-bind/, "
                          "ws://127.0.0.1:5280/xmpp-websocket, http://127.0.0.1:5280/api/v1",
                          "url", "");
-    const auto host = opt("host", "XMPP server host (mode tcp); listen address (capacity-server)", "host",
-                          "127.0.0.1");
-    const auto port = opt("port", "XMPP server c2s port (mode tcp); listen port (capacity-server)", "port", "5222");
-    const auto maxStanza =
-        opt("max-stanza", "capacity-server: bytes of one stanza before the stream is closed", "bytes", "1048576");
+    const auto host =
+        opt("host", "XMPP server host (mode tcp); listen address (capacity-server)", "host", "127.0.0.1");
+    const auto port =
+        opt("port", "XMPP server c2s port (mode tcp); listen port (capacity-server)", "port", "5222");
+    const auto maxStanza = opt(
+        "max-stanza", "capacity-server: bytes of one stanza before the stream is closed", "bytes", "1048576");
     const auto domain = opt("domain", "XMPP domain", "domain", "localhost");
     const auto users = opt("users", "accounts PREFIX1..PREFIXN exist", "n", "200");
     const auto userPrefix = opt("user-prefix", "account name prefix", "prefix", "user");

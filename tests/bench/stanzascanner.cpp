@@ -190,8 +190,8 @@ QByteArray xmlUnescaped(QByteArrayView text)
             out.append('"');
         else if (entity.startsWith('#')) {
             bool ok = false;
-            const uint code = entity.startsWith("#x") ? entity.sliced(2).toUInt(&ok, 16)
-                                                      : entity.sliced(1).toUInt(&ok, 10);
+            const uint code =
+                entity.startsWith("#x") ? entity.sliced(2).toUInt(&ok, 16) : entity.sliced(1).toUInt(&ok, 10);
             if (!ok)
                 return {};
             const char32_t ucs4 = char32_t(code);
@@ -210,12 +210,23 @@ QByteArray xmlEscaped(QByteArrayView text)
     out.reserve(text.size());
     for (const char c : text) {
         switch (c) {
-        case '<': out.append("&lt;"); break;
-        case '>': out.append("&gt;"); break;
-        case '&': out.append("&amp;"); break;
-        case '\'': out.append("&apos;"); break;
-        case '"': out.append("&quot;"); break;
-        default: out.append(c);
+        case '<':
+            out.append("&lt;");
+            break;
+        case '>':
+            out.append("&gt;");
+            break;
+        case '&':
+            out.append("&amp;");
+            break;
+        case '\'':
+            out.append("&apos;");
+            break;
+        case '"':
+            out.append("&quot;");
+            break;
+        default:
+            out.append(c);
         }
     }
     return out;

@@ -20,11 +20,11 @@ class StanzaScanner
 {
 public:
     enum class Event {
-        NeedMore,      ///< nothing complete in the bytes fed so far
-        StreamOpened,  ///< `bytes`: the stream header's start tag (`<stream:stream ...>`)
-        Element,       ///< `bytes`: one complete top-level element
-        StreamClosed,  ///< `</stream:stream>` arrived
-        Error,         ///< not an XMPP stream, or an element over the cap: stop reading
+        NeedMore,     ///< nothing complete in the bytes fed so far
+        StreamOpened, ///< `bytes`: the stream header's start tag (`<stream:stream ...>`)
+        Element,      ///< `bytes`: one complete top-level element
+        StreamClosed, ///< `</stream:stream>` arrived
+        Error,        ///< not an XMPP stream, or an element over the cap: stop reading
     };
     struct Token
     {

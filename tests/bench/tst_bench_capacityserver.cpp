@@ -70,8 +70,8 @@ void tst_BenchCapacityServer::anyPlainLoginBindsAndRoutesBetweenSessions()
     QVERIFY(alice.connectSocket());
     QString error;
     // Any password is accepted: these accounts exist nowhere.
-    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"), QStringLiteral("whatever"), &error,
-                         QStringLiteral("ws")),
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"), QStringLiteral("whatever"),
+                         &error, QStringLiteral("ws")),
              qPrintable(error));
     QCOMPARE(alice.jid(), QStringLiteral("alice@localhost/ws"));
     BoshClient bob(m_server->boshUrl());
@@ -91,8 +91,9 @@ void tst_BenchCapacityServer::anyPlainLoginBindsAndRoutesBetweenSessions()
     QCOMPARE(atBob.attribute(QStringLiteral("from")), alice.jid());
     QCOMPARE(atBob.firstChildElement(QStringLiteral("body")).text(), QStringLiteral("a <b> c"));
 
-    bob.sendStanza("<message xmlns='jabber:client' type='chat' to='alice@localhost/ws' id='m2'><body>back</body>"
-                   "</message>");
+    bob.sendStanza(
+        "<message xmlns='jabber:client' type='chat' to='alice@localhost/ws' id='m2'><body>back</body>"
+        "</message>");
     const QDomElement atAlice = alice.waitFor(
         [](const QDomElement &e) { return e.attribute(QStringLiteral("id")) == QLatin1String("m2"); });
     QVERIFY(!atAlice.isNull());
@@ -114,7 +115,8 @@ void tst_BenchCapacityServer::sessionEstablishmentAndPingAreAnswered()
     const QDomElement session = client.waitFor(
         [](const QDomElement &e) { return e.attribute(QStringLiteral("id")) == QLatin1String("s1"); });
     QCOMPARE(session.attribute(QStringLiteral("type")), QStringLiteral("result"));
-    client.sendText("<iq xmlns='jabber:client' type='get' id='p1' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>");
+    client.sendText(
+        "<iq xmlns='jabber:client' type='get' id='p1' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>");
     const QDomElement pong = client.waitFor(
         [](const QDomElement &e) { return e.attribute(QStringLiteral("id")) == QLatin1String("p1"); });
     QCOMPARE(pong.attribute(QStringLiteral("type")), QStringLiteral("result"));
@@ -127,7 +129,8 @@ void tst_BenchCapacityServer::messageToAnUnboundJidIsBounced()
     QString error;
     QVERIFY2(client.login(QStringLiteral("localhost"), QStringLiteral("dave"), QStringLiteral("x"), &error),
              qPrintable(error));
-    client.sendText("<message xmlns='jabber:client' to='nobody@localhost/none' id='u1'><body>?</body></message>");
+    client.sendText(
+        "<message xmlns='jabber:client' to='nobody@localhost/none' id='u1'><body>?</body></message>");
     const QDomElement bounce = client.waitFor(
         [](const QDomElement &e) { return e.attribute(QStringLiteral("id")) == QLatin1String("u1"); });
     QCOMPARE(bounce.attribute(QStringLiteral("type")), QStringLiteral("error"));

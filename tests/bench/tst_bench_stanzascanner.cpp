@@ -19,8 +19,8 @@ QStringList scan(StanzaScanner &scanner, QByteArrayView bytes, qsizetype chunk)
             const StanzaScanner::Token t = scanner.next();
             if (t.event == Event::NeedMore)
                 break;
-            const char *kind = t.event == Event::StreamOpened ? "open"
-                               : t.event == Event::Element    ? "element"
+            const char *kind = t.event == Event::StreamOpened   ? "open"
+                               : t.event == Event::Element      ? "element"
                                : t.event == Event::StreamClosed ? "close"
                                                                 : "error";
             events << QString::fromLatin1(kind) + QLatin1Char(':') + QString::fromUtf8(t.bytes.toByteArray());
@@ -61,15 +61,16 @@ void tst_BenchStanzaScanner::splitsAStreamInAnySplit()
         "<iq type='get' id='2'><query xmlns='q'><item/></query></iq>"
         "</stream:stream>";
     StanzaScanner scanner;
-    QCOMPARE(scan(scanner, stream, chunk),
-             (QStringList{
-                 QStringLiteral("open:<stream:stream to='localhost' xmlns='jabber:client'>"),
-                 QStringLiteral("element:<message to='a@b/c' id='x>y'><body>1 &gt; 0 <![CDATA[</message><x>]]>"
-                                "</body><x a=\"'/>\"/></message>"),
-                 QStringLiteral("element:<presence/>"),
-                 QStringLiteral("element:<iq type='get' id='2'><query xmlns='q'><item/></query></iq>"),
-                 QStringLiteral("close:"),
-             }));
+    QCOMPARE(
+        scan(scanner, stream, chunk),
+        (QStringList{
+            QStringLiteral("open:<stream:stream to='localhost' xmlns='jabber:client'>"),
+            QStringLiteral("element:<message to='a@b/c' id='x>y'><body>1 &gt; 0 <![CDATA[</message><x>]]>"
+                           "</body><x a=\"'/>\"/></message>"),
+            QStringLiteral("element:<presence/>"),
+            QStringLiteral("element:<iq type='get' id='2'><query xmlns='q'><item/></query></iq>"),
+            QStringLiteral("close:"),
+        }));
 }
 
 void tst_BenchStanzaScanner::restartReadsANewHeader()
