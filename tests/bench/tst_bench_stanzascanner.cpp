@@ -95,7 +95,8 @@ void tst_BenchStanzaScanner::refusesCommentsAndOversizeElements()
     QCOMPARE(scan(comments, "<stream:stream><!-- no --><a/>", 3).constLast(), QStringLiteral("error:"));
 
     StanzaScanner capped(64);
-    const QStringList events = scan(capped, "<stream:stream><a/><message><body>" + QByteArray(100, 'x'), 10);
+    const QByteArray oversize = "<stream:stream><a/><message><body>" + QByteArray(100, 'x');
+    const QStringList events = scan(capped, oversize, 10);
     QCOMPARE(events.size(), 3);
     QCOMPARE(events.at(1), QStringLiteral("element:<a/>"));
     QCOMPARE(events.at(2), QStringLiteral("error:"));
