@@ -20,6 +20,12 @@
 #   BENCH_SESSIONS (200), BENCH_INFLIGHT (1: messages in flight per session), BENCH_SAT_DURATION (10)
 #   BENCH_WORKERS (1)         Switchboard's `workers` key, passed when this Switchboard has one
 #                             (--print-config lists it); without it the runs record 1 worker
+#   BENCH_NICE                a niceness (e.g. -10, needs root) for Switchboard, the capacity server and
+#                             the load generator: on a machine busy with other work they otherwise get
+#                             only a fair share of the cores, whatever they need. With the kernel's
+#                             autogroups on (sched(7)), each is started in a session of its own and the
+#                             niceness set on its autogroup, since a process's own niceness only counts
+#                             against the processes of its own session
 #   BENCH_STROPHE_IDLE_MS (0) the strophe.js-like BOSH client's idle timer
 #   BENCH_SWITCHBOARD         the switchboard binary (default: BUILD_DIR/app/switchboard)
 #   BENCH_LOG_DIR             keeps every run's raw output (default: a temporary directory)
@@ -37,6 +43,20 @@ rounds="${BENCH_ROUNDS:-3}"
 fronts=" ${BENCH_FRONTS:-bosh ws} "
 want_workers="${BENCH_WORKERS:-1}"
 strophe_idle_ms="${BENCH_STROPHE_IDLE_MS:-0}"
+niceness="${BENCH_NICE:-}"
+nice_cmd=()
+[[ -n "$niceness" ]] && nice_cmd=(setsid nice -n "$niceness")
+# set_nice PID: BENCH_NICE for the autogroup of PID (its own session, started by nice_cmd).
+set_nice() {
+    [[ -n "$niceness" && -w "/proc/$1/autogroup" ]] || return 0
+    # Only once setsid has run: before that the process is still in this script's autogroup.
+    for ((i = 0; i < 100; i++)); do
+        [[ "$(ps -o sid= -p "$1" | tr -d ' ')" == "$1" ]] && break
+        sleep 0.01
+    done
+    echo "$niceness" >"/proc/$1/autogroup" 2>/dev/null ||
+        echo "# warning: cannot set the autogroup niceness of $1" >&2
+}
 [[ -x "$bench" ]] || { echo "run-capacity.sh: $bench not built (SWITCHBOARD_BUILD_BENCH=ON)" >&2; exit 1; }
 [[ -x "$switchboard" ]] || { echo "run-capacity.sh: $switchboard not built" >&2; exit 1; }
 ulimit -n "$(ulimit -Hn)"
@@ -83,8 +103,9 @@ c2s="" starts=0
 start_server() {
     stop_pid "$server_pid"
     c2s="$(free_port)"
-    "$bench" --mode capacity-server --host 127.0.0.1 --port "$c2s" >>"$logs/capacity-server.log" 2>&1 &
+    "${nice_cmd[@]}" "$bench" --mode capacity-server --host 127.0.0.1 --port "$c2s" >>"$logs/capacity-server.log" 2>&1 &
     server_pid=$!
+    set_nice "$server_pid"
     for ((i = 0; i < 100; i++)); do
         port_open "$c2s" && return 0
         kill -0 "$server_pid" 2>/dev/null || break
@@ -99,13 +120,14 @@ start_switchboard() {
     switchboard_port="$(free_port)"
     local extra=()
     [[ "$workers" != 1 ]] && extra=(--set "workers=$workers")
-    "$switchboard" --no-gui --host 127.0.0.1 --port "$switchboard_port" --path /http-bind/ \
+    "${nice_cmd[@]}" "$switchboard" --no-gui --host 127.0.0.1 --port "$switchboard_port" --path /http-bind/ \
         --route "localhost=127.0.0.1:$c2s" --no-tls-domain localhost \
         --set max_connections=1000000 --set max_connections_per_ip=1000000 --set max_sessions_per_ip=1000000 \
         --set max_new_sessions_per_ip=1000000 --set max_sessions=1000000 \
         --set rest_store="$work/rest-$((++starts)).sqlite" --set vapid_key_file="$work/vapid.pem" \
         "${extra[@]}" >>"$logs/switchboard.log" 2>&1 &
     switchboard_pid=$!
+    set_nice "$switchboard_pid"
     for ((i = 0; i < 100; i++)); do
         port_open "$switchboard_port" && return 0
         kill -0 "$switchboard_pid" 2>/dev/null || break
@@ -118,7 +140,7 @@ start_switchboard() {
 echo "# CAPACITY BENCHMARK (backend: switchboard-bench --mode capacity-server, not a real XMPP server)"
 echo "# $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine takes CPU from every process here)"
-echo "# $sessions sessions x $inflight in flight, saturated (closed loop) for $sat_duration s after 2 s of warm-up; $rounds round(s); Switchboard workers: $workers; logs in $logs"
+echo "# $sessions sessions x $inflight in flight, saturated (closed loop) for $sat_duration s after 2 s of warm-up; $rounds round(s); Switchboard workers: $workers; niceness ${niceness:-0}; logs in $logs"
 echo
 
 # One line per run and round, tab-separated:
@@ -133,10 +155,11 @@ run() {
     shift 2
     local log="$logs/$(echo "$name-r$round" | tr ' /()' '____').log" pids="$server_pid,self"
     [[ "$cm_pid" != - ]] && pids="$cm_pid,$pids"
-    if ! "$bench" "$@" --sessions "$sessions" --inflight "$inflight" --rate 0 --duration "$sat_duration" \
-        --warmup 2 --pids "$pids" --label "$name" >"$log" 2>&1; then
-        echo "# $name (round $round) reported errors, see $log" >&2
-    fi
+    "${nice_cmd[@]}" "$bench" "$@" --sessions "$sessions" --inflight "$inflight" --rate 0 --duration "$sat_duration" \
+        --warmup 2 --pids "$pids" --label "$name" >"$log" 2>&1 &
+    local bench_pid=$!
+    set_nice "$bench_pid"
+    wait "$bench_pid" || echo "# $name (round $round) reported errors, see $log" >&2
     local result
     result="$(grep '^RESULT' "$log" || true)"
     if [[ -z "$result" ]]; then
