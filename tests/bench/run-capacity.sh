@@ -17,7 +17,8 @@
 #                             medians over the rounds with the spread (min-max) beside them
 #   BENCH_FRONTS ("bosh ws")  also tcp: the load generator straight to the capacity server (no
 #                             Switchboard), the ceiling of the server and load generator alone
-#   BENCH_SESSIONS (200), BENCH_INFLIGHT (1: messages in flight per session), BENCH_SAT_DURATION (10)
+#   BENCH_SESSIONS (200), BENCH_INFLIGHT (16: messages in flight per session; with 1 the round trips,
+#                             not the CPU, set the pace), BENCH_SAT_DURATION (10)
 #   BENCH_WORKERS (1)         Switchboard's `workers` key, passed when this Switchboard has one
 #                             (--print-config lists it); without it the runs record 1 worker
 #   BENCH_NICE                a niceness (e.g. -10, needs root) for Switchboard, the capacity server and
@@ -37,7 +38,7 @@ build="$(cd "${1:-$root/build}" && pwd)"
 bench="$build/tests/bench/switchboard-bench"
 switchboard="${BENCH_SWITCHBOARD:-$build/app/switchboard}"
 sessions="${BENCH_SESSIONS:-200}"
-inflight="${BENCH_INFLIGHT:-1}"
+inflight="${BENCH_INFLIGHT:-16}"
 sat_duration="${BENCH_SAT_DURATION:-10}"
 rounds="${BENCH_ROUNDS:-3}"
 fronts=" ${BENCH_FRONTS:-bosh ws} "
