@@ -42,7 +42,7 @@ public:
     /// header. Bytes already fed after the last element are kept for the new stream.
     void restart() { m_depth = 0; }
     /// Bytes held for an element or tag not yet complete.
-    qsizetype pending() const { return m_buffer.size() - m_consumed; }
+    qsizetype pending() const { return m_buffer.size() - (m_depth >= 2 ? m_elementStart : m_pos); }
 
 private:
     Token fail()
@@ -53,7 +53,6 @@ private:
 
     QByteArray m_buffer;
     qsizetype m_pos = 0;          ///< where scanning resumes
-    qsizetype m_consumed = 0;     ///< bytes before this are no longer needed
     qsizetype m_elementStart = 0; ///< the '<' of the top-level element in progress (depth >= 2)
     qsizetype m_maxElement;
     int m_depth = 0; ///< 0: before the header, 1: between top-level elements, 2+: inside one
