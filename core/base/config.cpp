@@ -486,7 +486,30 @@ template <auto Member> QStringList getList(const Config &config)
 
 // --- repeatable keys ---
 
-/// DOMAIN=HOST[:PORT]; an IPv6 host goes in brackets: example.com=[::1]:5222.
+/// One option of a route after its target: `tls=starttls|direct`, `proxy_protocol_out=none|v1|v2`.
+bool setRouteOption(const QString &option, Route &route, QString *reason)
+{
+    const qsizetype eq = option.indexOf(QLatin1Char('='));
+    const QString name = option.left(eq).toLower();
+    const QString value = eq < 0 ? QString() : option.mid(eq + 1).toLower();
+    if (name == u"tls" && (value == u"starttls" || value == u"direct")) {
+        route.directTls = value == u"direct";
+        return true;
+    }
+    if (name == u"proxy_protocol_out" && (value == u"none" || value == u"v1" || value == u"v2")) {
+        route.proxyProtocolOut = value == u"v1"   ? ProxyProtocolVersion::V1
+                                 : value == u"v2" ? ProxyProtocolVersion::V2
+                                                  : ProxyProtocolVersion::None;
+        return true;
+    }
+    return fail(reason, QCoreApplication::translate("Switchboard::Config",
+                                                    "unknown route option '%1' (tls=starttls|direct, "
+                                                    "proxy_protocol_out=none|v1|v2)")
+                            .arg(option));
+}
+
+/// DOMAIN=HOST[:PORT] [OPTION...]; an IPv6 host goes in brackets: example.com=[::1]:5222. Options
+/// follow the target, separated by blanks: `tls=direct`, `proxy_protocol_out=v1|v2`.
 bool setRoute(const QString &value, Config &config, const Context &, QString *reason)
 {
     if (value.isEmpty()) {
@@ -502,7 +525,17 @@ bool setRoute(const QString &value, Config &config, const Context &, QString *re
     route.domain = value.left(eq).trimmed().toLower();
     if (!checkDomainName(route.domain, reason))
         return false;
-    const QString target = value.mid(eq + 1).trimmed();
+    static const QRegularExpression blanks(QStringLiteral("\\s+"));
+    QStringList words = value.mid(eq + 1).trimmed().split(blanks, Qt::SkipEmptyParts);
+    if (words.isEmpty())
+        return fail(
+            reason,
+            QCoreApplication::translate("Switchboard::Config", "'%1' is not DOMAIN=HOST:PORT").arg(value));
+    const QString target = words.takeFirst();
+    for (const QString &option : std::as_const(words)) {
+        if (!setRouteOption(option, route, reason))
+            return false;
+    }
     QString portText;
     if (target.startsWith(QLatin1Char('['))) {
         const qsizetype close = target.indexOf(QLatin1Char(']'));
@@ -557,8 +590,15 @@ QStringList getRoutes(const Config &config)
         const QString host = route.host.contains(QLatin1Char(':'))
                                  ? QLatin1Char('[') + route.host + QLatin1Char(']')
                                  : route.host;
-        result.append(route.domain + QLatin1Char('=') + host + QLatin1Char(':') +
-                      QString::number(route.port));
+        QString text =
+            route.domain + QLatin1Char('=') + host + QLatin1Char(':') + QString::number(route.port);
+        if (route.directTls)
+            text += QStringLiteral(" tls=direct");
+        if (route.proxyProtocolOut == ProxyProtocolVersion::V1)
+            text += QStringLiteral(" proxy_protocol_out=v1");
+        else if (route.proxyProtocolOut == ProxyProtocolVersion::V2)
+            text += QStringLiteral(" proxy_protocol_out=v2");
+        result.append(text);
     }
     return result;
 }

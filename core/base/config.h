@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/proxyheaderwriter.h"
+
 #include <QByteArray>
 #include <QHostAddress>
 #include <QList>
@@ -14,12 +16,16 @@
 
 namespace Switchboard {
 
-/// A static route: connections for `domain` go to host:port instead of DNS.
+/// A static route: connections for `domain` go to host:port instead of DNS, with the route's options
+/// (`tls=direct`, `proxy_protocol_out=v1|v2`).
 struct Route
 {
     QString domain;
     QString host;
     quint16 port = 5222;
+    bool directTls = false; ///< TLS from the first byte (XEP-0368 "direct TLS"), not STARTTLS
+    /// The PROXY protocol header each link to this route starts with, naming the client's address
+    ProxyProtocolVersion proxyProtocolOut = ProxyProtocolVersion::None;
     friend bool operator==(const Route &, const Route &) = default;
 };
 

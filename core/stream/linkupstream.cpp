@@ -10,7 +10,7 @@ namespace Switchboard::Stream {
 LinkUpstream::LinkUpstream(const Config &config, Xmpp::Resolver *resolver, ClientStream *owner,
                            const QString &stream, StreamRegistry *registry, Monitor::Hub *hub)
     : m_link(new Xmpp::ServerLink(config, resolver, owner)), m_registry(registry), m_hub(hub),
-      m_id(owner->id()), m_stream(stream)
+      m_id(owner->id()), m_stream(stream), m_client(owner->client().address)
 {
     QObject::connect(
         m_link, &Xmpp::ServerLink::streamOpened, owner,
@@ -41,6 +41,7 @@ void LinkUpstream::open(const OpenParams &params)
     p.lang = params.lang;
     p.from = params.from;
     p.route = params.route;
+    p.clientAddress = m_client;
     m_link->open(p);
 }
 

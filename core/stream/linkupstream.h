@@ -3,6 +3,7 @@
 
 #include "stream/upstream.h"
 
+#include <QHostAddress>
 #include <QPointer>
 
 namespace Switchboard::Monitor {
@@ -41,6 +42,7 @@ private:
     QPointer<Monitor::Hub> m_hub;
     QString m_id;
     QString m_stream;
+    QHostAddress m_client; ///< the owner's client address, for a route's PROXY protocol header
 };
 
 } // namespace Switchboard::Stream

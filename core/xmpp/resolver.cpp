@@ -8,6 +8,7 @@
 #include <QRandomGenerator>
 
 #include <algorithm>
+#include <memory>
 
 Q_LOGGING_CATEGORY(lcResolver, "switchboard.xmpp.resolver", QtWarningMsg)
 
@@ -75,10 +76,14 @@ Resolver::Refusal Resolver::checkRoute(const QString &route, Target *target) con
         return Refusal::RouteForbidden;
 
     bool allowed = false;
+    Target checked{host, port};
     // A configured route target is allowed on its own port only: a client must not pick ports.
     for (const Route &r : m_config.routes) {
-        if (r.host.compare(host, Qt::CaseInsensitive) == 0 && r.port == port)
+        if (r.host.compare(host, Qt::CaseInsensitive) == 0 && r.port == port) {
             allowed = true;
+            checked.directTls = r.directTls;
+            checked.proxyProtocolOut = r.proxyProtocolOut;
+        }
     }
     // allowedRouteHosts entries are "host" (any port) or "host:port".
     for (const QString &entry : m_config.allowedRouteHosts) {
@@ -94,7 +99,7 @@ Resolver::Refusal Resolver::checkRoute(const QString &route, Target *target) con
     if (!allowed)
         return Refusal::RouteForbidden;
     if (target)
-        *target = Target{host, port};
+        *target = checked;
     return Refusal::None;
 }
 
@@ -117,42 +122,62 @@ void Resolver::resolve(const QString &domain, QObject *context, std::function<vo
         return;
     }
     if (const std::optional<Route> route = m_config.routeFor(domain)) {
-        deliverLater({Target{route->host, route->port}});
+        deliverLater({Target{route->host, route->port, route->directTls, route->proxyProtocolOut}});
         return;
     }
 
-    // RFC 6120 §3.2.1: look up _xmpp-client._tcp.<domain>.
-    auto *lookup = new QDnsLookup(QDnsLookup::SRV, u"_xmpp-client._tcp." + domain, this);
-    if (!m_config.dnsServer.isEmpty()) {
-        // Qt 6.4's QDnsLookup has no port setter (setNameserverPort came in 6.6): the nameserver is
-        // asked on port 53, which is why the config has no port for it.
-        lookup->setNameserver(QHostAddress(m_config.dnsServer));
-    }
-    connect(lookup, &QDnsLookup::finished, this, [lookup, domain, deliver] {
+    // RFC 6120 §3.2.1 and XEP-0368 §3: look up _xmpp-client._tcp.<domain> and _xmpps-client._tcp.<domain>
+    // at once; the answer waits for both.
+    struct Pending
+    {
+        QList<SrvRecord> records;
+        bool anyFound = false; ///< some lookup answered with records (even ".")
+        int waiting = 2;
+    };
+    auto pending = std::make_shared<Pending>();
+    const auto finished = [domain, deliver, pending](QDnsLookup *lookup, bool directTls) {
         lookup->deleteLater();
-        QList<Target> targets;
-        if (lookup->error() == QDnsLookup::NoError) {
-            QList<SrvRecord> records;
+        if (lookup->error() == QDnsLookup::NoError && !lookup->serviceRecords().isEmpty()) {
+            pending->anyFound = true;
             const QList<QDnsServiceRecord> srv = lookup->serviceRecords();
             for (const QDnsServiceRecord &r : srv) {
                 QString target = r.target();
                 if (target.endsWith(u'.'))
                     target.chop(1);
-                records.append({target, r.port(), r.priority(), r.weight()});
+                pending->records.append({target, r.port(), r.priority(), r.weight(), directTls});
             }
-            // RFC 2782: a single record with target "." means the service is decidedly not available.
-            if (records.size() == 1 && (records.first().target.isEmpty() || records.first().target == u"."))
+        } else {
+            qCDebug(lcResolver) << "no" << (directTls ? "xmpps-client" : "xmpp-client") << "SRV for" << domain
+                                << lookup->errorString();
+        }
+        if (--pending->waiting > 0)
+            return;
+        QList<Target> targets;
+        if (pending->anyFound) {
+            // RFC 2782: a "." target means the service is decidedly not available there; XEP-0368 §4: with
+            // SRV records published, no fallback to the domain itself.
+            targets = orderSrv(pending->records);
+            if (targets.isEmpty())
                 qCDebug(lcResolver) << "no xmpp-client service for" << domain;
-            else
-                targets = orderSrv(records);
         } else {
             // RFC 6120 §3.2.1 step 4 (and §3.2.2): no SRV, fall back to the domain itself.
-            qCDebug(lcResolver) << "no SRV for" << domain << lookup->errorString();
             targets.append(Target{domain, 5222});
         }
         deliver(std::move(targets));
-    });
-    lookup->lookup();
+    };
+    for (const bool directTls : {false, true}) {
+        const QString service =
+            directTls ? QStringLiteral("_xmpps-client._tcp.") : QStringLiteral("_xmpp-client._tcp.");
+        auto *lookup = new QDnsLookup(QDnsLookup::SRV, service + domain, this);
+        if (!m_config.dnsServer.isEmpty()) {
+            // Qt 6.4's QDnsLookup has no port setter (setNameserverPort came in 6.6): the nameserver is
+            // asked on port 53, which is why the config has no port for it.
+            lookup->setNameserver(QHostAddress(m_config.dnsServer));
+        }
+        connect(lookup, &QDnsLookup::finished, this,
+                [lookup, directTls, finished] { finished(lookup, directTls); });
+        lookup->lookup();
+    }
 }
 
 QList<Target> Resolver::orderSrv(QList<SrvRecord> records)
@@ -185,7 +210,7 @@ QList<Target> Resolver::orderSrv(QList<SrvRecord> records)
                     break;
                 }
             }
-            out.append(Target{group.at(chosen).target, group.at(chosen).port});
+            out.append(Target{group.at(chosen).target, group.at(chosen).port, group.at(chosen).directTls});
             group.removeAt(chosen);
         }
         i = end;

@@ -2,6 +2,7 @@
 #include "xmpp/serverlink.h"
 
 #include "base/plainsocket.h"
+#include "base/proxyheaderwriter.h"
 #include "base/unbufferedsocket.h"
 #include "xmpp/bounce.h"
 #include "xmpp/xmlescape.h"
@@ -91,7 +92,7 @@ struct ServerLink::Private
         Connecting,
         AwaitingFeatures,    // header sent, waiting for the server's header and features (before TLS)
         AwaitingProceed,     // <starttls/> sent
-        TlsHandshake,        // <proceed/> received, handshake running
+        TlsHandshake,        // <proceed/> received (or connected to a direct TLS target), handshake running
         AwaitingTlsFeatures, // header sent again over TLS
         Open,
         Restarting, // restart(): a new header sent, the server's not received yet
@@ -113,6 +114,8 @@ struct ServerLink::Private
     QSslSocket *tls = nullptr;
     QList<Target> targets;
     qsizetype nextTarget = 0;
+    bool directTls = false; // the target being tried speaks TLS from the first byte (XEP-0368)
+    ProxyProtocolVersion proxyProtocolOut = ProxyProtocolVersion::None; // and wants a PROXY header first
     QList<QHostAddress> addresses; // of the target being connected to, tried in order (empty once connected)
     qsizetype nextAddress = 0;
     quint16 port = 0;
@@ -273,6 +276,9 @@ struct ServerLink::Private
             return;
         }
         const Target target = targets.at(nextTarget++);
+        directTls = target.directTls;
+        proxyProtocolOut = target.proxyProtocolOut;
+        tlsErrors.clear();
         headerReceived = false;
         reader.reset();
         port = target.port;
@@ -319,6 +325,26 @@ struct ServerLink::Private
                 attempt.stop();
                 addresses = {};
                 qCDebug(lcXmpp) << "connected to" << peer << "for" << params.domain;
+                if (proxyProtocolOut != ProxyProtocolVersion::None) {
+                    // The header precedes everything else on the connection (the PROXY protocol spec §2),
+                    // TLS included. The client's port is not named: a session outlives the HTTP
+                    // connections that carry it. The destination is the server as we reached it.
+                    plain->write(proxyProtocolHeader(proxyProtocolOut, params.clientAddress, 0,
+                                                     plain->peerAddress(), plain->peerPort()));
+                }
+                if (directTls) {
+                    // XEP-0368: TLS from the first byte (after the PROXY header, once the kernel took it).
+                    state = State::TlsHandshake;
+                    if (plain->bytesToWrite() == 0) {
+                        startTls();
+                        return;
+                    }
+                    QObject::connect(plain, &PlainSocket::bytesWritten, q, [this] {
+                        if (state == State::TlsHandshake && plain && plain->bytesToWrite() == 0)
+                            startTls();
+                    });
+                    return;
+                }
                 state = State::AwaitingFeatures;
                 write(header(params.lang));
             });
@@ -359,8 +385,20 @@ struct ServerLink::Private
         onDisconnected(error);
     }
 
-    /// <proceed/> came (RFC 6120 §5.4.3.3): the TLS layer starts on the same TCP connection. The descriptor
-    /// goes from the plain socket to a QSslSocket, which verifies the certificate against the domain.
+    /// A direct TLS target failed before its stream began (refused handshake, closed connection): the next
+    /// target is tried, as for a failed connect (XEP-0368: fall back in order).
+    void nextTargetAfter(const QString &why)
+    {
+        lastConnectError = why;
+        qCDebug(lcTls) << "direct TLS failed:" << why;
+        dropSocket();
+        state = State::Connecting;
+        connectNext();
+    }
+
+    /// <proceed/> came (RFC 6120 §5.4.3.3), or a direct TLS target is connected (XEP-0368): the TLS layer
+    /// starts on the same TCP connection. The descriptor goes from the plain socket to a QSslSocket, which
+    /// verifies the certificate against the domain.
     void startTls()
     {
         if (!plain || plain->bytesToWrite() > 0) {
@@ -397,9 +435,11 @@ struct ServerLink::Private
         if (!resolver->extraCaCertificates().isEmpty())
             configuration.addCaCertificates(resolver->extraCaCertificates());
         configuration.setPeerVerifyMode(QSslSocket::VerifyPeer);
+        if (directTls) // XEP-0368 §3: the ALPN protocol of xmpps-client is "xmpp-client"
+            configuration.setAllowedNextProtocols({QByteArrayLiteral("xmpp-client")});
         tls->setSslConfiguration(configuration);
         // RFC 6120 §13.7.2: the certificate must match the domain, not the host we connected to (also
-        // the SNI name).
+        // the SNI name, which XEP-0368 §3 requires for direct TLS).
         tls->setPeerVerifyName(params.domain);
         QObject::connect(tls, &QAbstractSocket::errorOccurred, q,
                          [this](QAbstractSocket::SocketError error) { onTlsError(error); });
@@ -427,9 +467,12 @@ struct ServerLink::Private
     void onTlsError(QAbstractSocket::SocketError error)
     {
         if (state == State::TlsHandshake || error == QAbstractSocket::SslHandshakeFailedError) {
-            fail(LinkFailure::RemoteConnectionFailed, {},
-                 QStringLiteral("TLS with %1 failed: %2")
-                     .arg(peer, tlsErrors.isEmpty() ? tls->errorString() : tlsErrors));
+            const QString why = QStringLiteral("TLS with %1 failed: %2")
+                                    .arg(peer, tlsErrors.isEmpty() ? tls->errorString() : tlsErrors);
+            if (state == State::TlsHandshake && directTls)
+                nextTargetAfter(why);
+            else
+                fail(LinkFailure::RemoteConnectionFailed, {}, why);
             return;
         }
         if (error == QAbstractSocket::RemoteHostClosedError) {
@@ -457,6 +500,11 @@ struct ServerLink::Private
     {
         if (state == State::Closing) {
             finishClose();
+            return;
+        }
+        if (state == State::TlsHandshake && directTls) {
+            nextTargetAfter(peer + u": " +
+                            (error.isEmpty() ? QStringLiteral("closed during the TLS handshake") : error));
             return;
         }
         fail(negotiating() ? LinkFailure::RemoteConnectionFailed : LinkFailure::ConnectionLost, {},

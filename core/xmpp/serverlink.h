@@ -6,6 +6,7 @@
 #include "xmpp/stanzareader.h"
 
 #include <QByteArray>
+#include <QHostAddress>
 #include <QObject>
 #include <QPointer>
 
@@ -30,6 +31,11 @@ enum class LinkFailure {
 /// then passes stanzas both ways. Stream features after TLS are handed up as an ordinary element, so
 /// the client negotiates SASL and bind itself. Knows nothing about HTTP.
 ///
+/// A target with direct TLS (XEP-0368: `_xmpps-client` records, routes with `tls=direct`) speaks TLS from
+/// the first byte, with ALPN "xmpp-client" and SNI set to the domain, verified as for STARTTLS; when its
+/// connection or handshake fails, the next target is tried. A target with a PROXY protocol header (a
+/// route's `proxy_protocol_out`) gets it first, before TLS or the stream header.
+///
 /// The connection runs on a PlainSocket (the raw descriptor, no Qt socket object) while it is plain
 /// text: for the whole life of a link allowed without TLS, and up to <proceed/> for one that does
 /// STARTTLS, which then hands the descriptor to a QSslSocket (unbuffered, as the plain socket is).
@@ -46,6 +52,9 @@ public:
         QString lang;                ///< xml:lang for the stream header (may be empty)
         QString from;                ///< optional `from` for the stream header
         std::optional<Target> route; ///< a checked client `route`, overrides routes and DNS
+        /// The client's address, named in the PROXY protocol header of a target that wants one (null:
+        /// unknown, and the header says so)
+        QHostAddress clientAddress;
     };
 
     /// `config` must outlive the link. Without a resolver the link makes its own.

@@ -164,6 +164,17 @@ void tst_BaseConfig::parsesGoodValue_data()
         << QByteArray("route = localhost = [::1]") << with([](Config &c) {
                c.routes = {{QStringLiteral("localhost"), QStringLiteral("::1"), 5222}};
            });
+    QTest::newRow("route options")
+        << QByteArray("route = example.com=xmpp.example.com:5223  TLS=Direct proxy_protocol_out=v2")
+        << with([](Config &c) {
+               c.routes = {{QStringLiteral("example.com"), QStringLiteral("xmpp.example.com"), 5223, true,
+                            ProxyProtocolVersion::V2}};
+           });
+    QTest::newRow("route proxy v1, starttls")
+        << QByteArray("route = example.com=[::1] proxy_protocol_out=v1 tls=starttls") << with([](Config &c) {
+               c.routes = {{QStringLiteral("example.com"), QStringLiteral("::1"), 5222, false,
+                            ProxyProtocolVersion::V1}};
+           });
     QTest::newRow("allowed_domains") << QByteArray("allowed_domains = A.example,b.example c.example")
                                      << with([](Config &c) {
                                             c.allowedDomains = {QStringLiteral("a.example"),
@@ -356,6 +367,9 @@ void tst_BaseConfig::rejectsBadValue_data()
     row("max_client_backlog", "100", "out of range");
     row("bosh_get", "sometimes", "is not auto, on or off");
     row("route", "example.com", "not DOMAIN=HOST:PORT");
+    row("route", "example.com=host:5222 tls=maybe", "unknown route option 'tls=maybe'");
+    row("route", "example.com=host:5222 proxy_protocol_out=v3", "unknown route option");
+    row("route", "example.com=host:5222 proxy_protocol_out", "unknown route option");
     row("route", "example.com=::1:5222", "needs brackets");
     row("route", "example.com=[::1", "bracketed IPv6");
     row("route", "example.com=[::1]5222", "not [IPV6]:PORT");
@@ -684,8 +698,11 @@ void tst_BaseConfig::roundTrip_data()
         c.maxSessions = 5;
         c.useKeySequencing = false;
         c.maxXmppBufferSize = 4096;
-        c.routes = {{QStringLiteral("a.example"), QStringLiteral("::1"), 5222},
-                    {QStringLiteral("b.example"), QStringLiteral("xmpp.b.example"), 5269}};
+        c.routes = {
+            {QStringLiteral("a.example"), QStringLiteral("::1"), 5222},
+            {QStringLiteral("b.example"), QStringLiteral("xmpp.b.example"), 5269, true,
+             ProxyProtocolVersion::V1},
+            {QStringLiteral("c.example"), QStringLiteral("10.0.0.3"), 5223, false, ProxyProtocolVersion::V2}};
         c.allowedDomains = {QStringLiteral("a.example"), QStringLiteral("b.example")};
         c.allowedRouteHosts = {QStringLiteral("xmpp.b.example"), QStringLiteral("::1")};
         c.noTlsDomains = {QStringLiteral("a.example")};
