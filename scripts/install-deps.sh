@@ -25,6 +25,8 @@ packages=(
     # integration tests and benchmarks: the XMPP server, a DNS server for SRV tests, a browser, and the
     # reverse proxies the PROXY protocol and X-Forwarded-For tests run in front of Switchboard
     prosody dnsmasq-base chromium xvfb haproxy nginx-light libnginx-mod-stream
+    # a second XMPP server, for the PROXY protocol toward servers (ejabberd's use_proxy_protocol)
+    ejabberd
     # the REST example scripts/run.sh prints
     curl jq
 )
@@ -69,9 +71,9 @@ if [[ ${#missing[@]} -gt 0 ]]; then
         $sudo apt-get update -q
         $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
     fi
-    # The proxies' packages enable a system service; the tests run their own. Disable only the ones
-    # installed just now, never one that was there before.
-    for service in haproxy nginx; do
+    # The proxies' and ejabberd's packages enable a system service; the tests run their own. Disable only
+    # the ones installed just now, never one that was there before.
+    for service in haproxy nginx ejabberd; do
         package="$service"
         [[ "$service" == nginx ]] && package=nginx-light
         if [[ " ${missing[*]} " == *" $package "* ]]; then
