@@ -74,9 +74,12 @@ bool ProsodyFixture::start(const QStringList &accounts, const Options &options)
     {
         QTcpServer a;
         QTcpServer b;
+        QTcpServer c;
         m_c2sPort = freePort(a);
         m_httpPort = options.http ? freePort(b) : 0;
-        if (m_c2sPort == 0 || (options.http && m_httpPort == 0))
+        m_directTlsPort = options.directTls ? freePort(c) : 0;
+        if (m_c2sPort == 0 || (options.http && m_httpPort == 0) ||
+            (options.directTls && m_directTlsPort == 0))
             return false;
     }
     const QString dir = m_dir->path();
@@ -97,6 +100,24 @@ bool ProsodyFixture::start(const QStringList &accounts, const Options &options)
     }
     if (options.offline)
         extraModules += " \"offline\";";
+    const bool tls = !options.tlsCertificate.isEmpty() && !options.tlsKey.isEmpty();
+    if (tls) {
+        extraModules += " \"tls\";";
+        // Copied where Prosody looks for the host's certificate (certificates/<host>.crt and .key), which
+        // also serves the direct TLS port (chosen by SNI).
+        QFile::remove(dir + u"/certs/localhost.crt");
+        QFile::remove(dir + u"/certs/localhost.key");
+        if (!QFile::copy(options.tlsCertificate, dir + u"/certs/localhost.crt") ||
+            !QFile::copy(options.tlsKey, dir + u"/certs/localhost.key"))
+            return false;
+        extraSettings += "ssl = { certificate = " + luaQuote(dir + u"/certs/localhost.crt") +
+                         "; key = " + luaQuote(dir + u"/certs/localhost.key") + " }\n";
+    }
+    if (options.directTls && tls) {
+        extraSettings += "c2s_direct_tls_ports = { " + QByteArray::number(m_directTlsPort) +
+                         " }\n"
+                         "c2s_direct_tls_interfaces = { \"127.0.0.1\" }\n";
+    }
     if (options.mam) {
         extraModules += " \"mam\";";
         extraSettings += "default_archive_policy = true\narchive_expires_after = \"1d\"\n";
@@ -130,7 +151,8 @@ bool ProsodyFixture::start(const QStringList &accounts, const Options &options)
         "\"message\"; \"iq\"; \"version\"; " +
         httpModules + extraModules +
         " }\n"
-        "modules_disabled = { \"tls\"; \"s2s\"; " +
+        "modules_disabled = { " +
+        (tls ? QByteArray() : QByteArray("\"tls\"; ")) + "\"s2s\"; " +
         (options.offline ? QByteArray() : QByteArray("\"offline\"; ")) +
         "\"c2s_limits\"; \"posix\" }\n"
         "c2s_ports = { " +
@@ -139,7 +161,9 @@ bool ProsodyFixture::start(const QStringList &accounts, const Options &options)
         "c2s_interfaces = { \"127.0.0.1\" }\n"
         "s2s_ports = { }\n"
         "component_ports = { }\n"
-        "c2s_require_encryption = false\n"
+        "c2s_require_encryption = " +
+        (tls ? QByteArray("true") : QByteArray("false")) +
+        "\n"
         "s2s_require_encryption = false\n"
         "allow_unencrypted_plain_auth = true\n"
         "authentication = " +
@@ -199,7 +223,8 @@ bool ProsodyFixture::waitForPorts()
     while (!deadline.hasExpired()) {
         if (!isRunning())
             return false;
-        if (portAccepts(m_c2sPort) && (m_httpPort == 0 || portAccepts(m_httpPort)))
+        if (portAccepts(m_c2sPort) && (m_httpPort == 0 || portAccepts(m_httpPort)) &&
+            (m_directTlsPort == 0 || portAccepts(m_directTlsPort)))
             return true;
         QTest::qWait(50); // test support only: the event loop keeps running while we wait
     }

@@ -42,6 +42,13 @@ public:
         /// mod_offline: messages to an account with no resource online are stored and delivered at its
         /// next initial presence (unless that session queried the archive first)
         bool offline = false;
+        /// TLS: the virtual host's certificate and key (PEM files, copied into the server's directory).
+        /// With them, STARTTLS is offered on the c2s port (and required: c2s_require_encryption).
+        QString tlsCertificate;
+        QString tlsKey;
+        /// c2s_direct_tls_ports: a second c2s port that speaks TLS from the first byte (XEP-0368);
+        /// needs tlsCertificate and tlsKey
+        bool directTls = false;
     };
 
     ProsodyFixture();
@@ -64,6 +71,7 @@ public:
 
     quint16 c2sPort() const { return m_c2sPort; }
     quint16 httpPort() const { return m_httpPort; }
+    quint16 directTlsPort() const { return m_directTlsPort; } ///< 0 without Options::directTls
     QString domain() const { return QStringLiteral("localhost"); }
     QString host() const { return QStringLiteral("127.0.0.1"); }
     /// The password written for an account (the same for every fixture: "pw-" + user).
@@ -90,6 +98,7 @@ private:
     Options m_options;
     quint16 m_c2sPort = 0;
     quint16 m_httpPort = 0;
+    quint16 m_directTlsPort = 0;
 };
 
 } // namespace Switchboard::Test
