@@ -48,6 +48,10 @@ private Q_SLOTS:
     void resolveRefusedAndRouted();
     void resolveContextGone();
     void resolveSrvWithDnsmasq();
+    void checkRouteKeepsRouteOptions();
+    void orderSrvMixesBothServices();
+    void resolveRouteOptions();
+    void resolveBothServicesWithDnsmasq();
 };
 
 void tst_XmppResolver::domainAllowed()
@@ -250,6 +254,126 @@ void tst_XmppResolver::resolveSrvWithDnsmasq()
     // No SRV record (NXDOMAIN): the domain itself on 5222 (RFC 6120 §3.2.2).
     QCOMPARE(resolveNow(resolver, QStringLiteral("other.test")),
              (QList<Target>{{QStringLiteral("other.test"), 5222}}));
+}
+
+void tst_XmppResolver::checkRouteKeepsRouteOptions()
+{
+    // A client `route` naming a configured route target reaches the server that expects the route's
+    // PROXY header and direct TLS: the options come along. Hosts allowed by allowedRouteHosts get none.
+    Config config;
+    Route route{QStringLiteral("example.org"), QStringLiteral("backend.internal"), 5223};
+    route.directTls = true;
+    route.proxyProtocolOut = ProxyProtocolVersion::V2;
+    config.routes = {route};
+    config.allowedRouteHosts = {QStringLiteral("spare.internal")};
+    Resolver resolver(config);
+    Target target;
+    QCOMPARE(resolver.checkRoute(QStringLiteral("xmpp:backend.internal:5223"), &target),
+             Resolver::Refusal::None);
+    QCOMPARE(target, (Target{QStringLiteral("backend.internal"), 5223, true, ProxyProtocolVersion::V2}));
+    QCOMPARE(resolver.checkRoute(QStringLiteral("xmpp:spare.internal:5222"), &target),
+             Resolver::Refusal::None);
+    QCOMPARE(target, (Target{QStringLiteral("spare.internal"), 5222}));
+}
+
+void tst_XmppResolver::orderSrvMixesBothServices()
+{
+    // XEP-0368 §3 rule 1: one set, ordered by priority whatever the service; each keeps its TLS mode.
+    const QList<Resolver::SrvRecord> records = {
+        {QStringLiteral("starttls-10"), 5222, 10, 0, false},
+        {QStringLiteral("direct-5"), 5223, 5, 0, true},
+        {QStringLiteral("direct-20"), 443, 20, 0, true},
+        {QStringLiteral("starttls-1"), 5222, 1, 0, false},
+    };
+    QCOMPARE(Resolver::orderSrv(records), (QList<Target>{{QStringLiteral("starttls-1"), 5222, false},
+                                                         {QStringLiteral("direct-5"), 5223, true},
+                                                         {QStringLiteral("starttls-10"), 5222, false},
+                                                         {QStringLiteral("direct-20"), 443, true}}));
+    // Within one priority, weights decide across both services (RFC 2782): a direct TLS record with 99
+    // of the 100 weight comes first about 98% of the time (a loose statistical bound, not a timing one).
+    int directFirst = 0;
+    for (int i = 0; i < 200; ++i) {
+        const QList<Target> ordered = Resolver::orderSrv(
+            {{QStringLiteral("s"), 5222, 7, 1, false}, {QStringLiteral("d"), 5223, 7, 99, true}});
+        QCOMPARE(ordered.size(), 2);
+        if (ordered.first().directTls)
+            ++directFirst;
+    }
+    QVERIFY2(directFirst > 150, qPrintable(QString::number(directFirst)));
+}
+
+void tst_XmppResolver::resolveRouteOptions()
+{
+    Config config;
+    Route route{QStringLiteral("example.org"), QStringLiteral("127.0.0.1"), 5999};
+    route.directTls = true;
+    route.proxyProtocolOut = ProxyProtocolVersion::V1;
+    config.routes = {route};
+    Resolver resolver(config);
+    QCOMPARE(resolveNow(resolver, QStringLiteral("example.org")),
+             (QList<Target>{{QStringLiteral("127.0.0.1"), 5999, true, ProxyProtocolVersion::V1}}));
+}
+
+void tst_XmppResolver::resolveBothServicesWithDnsmasq()
+{
+    const QString dnsmasq = QStandardPaths::findExecutable(
+        QStringLiteral("dnsmasq"),
+        {QStringLiteral("/usr/sbin"), QStringLiteral("/sbin"), QStringLiteral("/usr/local/sbin")});
+    if (dnsmasq.isEmpty())
+        QSKIP("dnsmasq is not installed");
+    const quint32 pid = quint32(QCoreApplication::applicationPid());
+    const QString address = QStringLiteral("127.83.%1.%2").arg((pid >> 8) & 0xff).arg(129 + (pid & 0x7f));
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(
+        dnsmasq,
+        {QStringLiteral("--no-daemon"), QStringLiteral("--port=53"), u"--listen-address=" + address,
+         QStringLiteral("--bind-interfaces"), QStringLiteral("--no-resolv"), QStringLiteral("--no-hosts"),
+         QStringLiteral("--pid-file="), QStringLiteral("--conf-file=/dev/null"),
+         QStringLiteral("--local=/test/"),
+         // mixed.test: both services, interleaved priorities
+         QStringLiteral("--srv-host=_xmpps-client._tcp.mixed.test,tls1.mixed.test,443,5,0"),
+         QStringLiteral("--srv-host=_xmpp-client._tcp.mixed.test,plain1.mixed.test,5222,10,0"),
+         QStringLiteral("--srv-host=_xmpps-client._tcp.mixed.test,tls2.mixed.test,5223,15,0"),
+         // directonly.test: only xmpps-client records
+         QStringLiteral("--srv-host=_xmpps-client._tcp.directonly.test,tls.directonly.test,5223,1,0"),
+         // nodirect.test: xmpps-client says "." (no direct TLS), xmpp-client has a target
+         QStringLiteral("--srv-host=_xmpps-client._tcp.nodirect.test"),
+         QStringLiteral("--srv-host=_xmpp-client._tcp.nodirect.test,x.nodirect.test,5222,1,0"),
+         // dotonly.test: xmpps-client "." and no xmpp-client record: no A/AAAA fallback (XEP-0368 §4)
+         QStringLiteral("--srv-host=_xmpps-client._tcp.dotonly.test")});
+    const auto stop = qScopeGuard([&process] {
+        process.terminate();
+        process.waitForFinished(3000);
+    });
+    QVERIFY2(process.waitForStarted(5000), qPrintable(process.errorString()));
+    QByteArray log;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            log += process.readAll();
+            return log.contains("started") || process.state() != QProcess::Running;
+        },
+        5000));
+    QVERIFY2(process.state() == QProcess::Running, log.constData());
+
+    Config config;
+    config.allowedDomains = {QStringLiteral("mixed.test"), QStringLiteral("directonly.test"),
+                             QStringLiteral("nodirect.test"), QStringLiteral("dotonly.test"),
+                             QStringLiteral("none.test")};
+    config.dnsServer = address;
+    Resolver resolver(config);
+    QCOMPARE(resolveNow(resolver, QStringLiteral("mixed.test")),
+             (QList<Target>{{QStringLiteral("tls1.mixed.test"), 443, true},
+                            {QStringLiteral("plain1.mixed.test"), 5222, false},
+                            {QStringLiteral("tls2.mixed.test"), 5223, true}}));
+    QCOMPARE(resolveNow(resolver, QStringLiteral("directonly.test")),
+             (QList<Target>{{QStringLiteral("tls.directonly.test"), 5223, true}}));
+    QCOMPARE(resolveNow(resolver, QStringLiteral("nodirect.test")),
+             (QList<Target>{{QStringLiteral("x.nodirect.test"), 5222, false}}));
+    QCOMPARE(resolveNow(resolver, QStringLiteral("dotonly.test")), QList<Target>{});
+    // Neither service: the domain itself on 5222, with STARTTLS (RFC 6120 §3.2.2).
+    QCOMPARE(resolveNow(resolver, QStringLiteral("none.test")),
+             (QList<Target>{{QStringLiteral("none.test"), 5222, false}}));
 }
 
 QTEST_GUILESS_MAIN(tst_XmppResolver)
