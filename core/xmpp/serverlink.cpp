@@ -858,7 +858,9 @@ void ServerLink::close()
     d->deadline.stop();
     d->readDeadline.stop();
     d->queue.clear();
-    if (!d->connected() || d->state == State::Connecting) {
+    // Still connecting, or a direct TLS target whose handshake has not begun (the PROXY header still
+    // going out): there is no stream to close yet.
+    if (!d->connected() || d->state == State::Connecting || (d->state == State::TlsHandshake && d->plain)) {
         d->state = State::Done;
         d->dropSocket();
         return;
