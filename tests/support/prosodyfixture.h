@@ -44,8 +44,8 @@ public:
         bool offline = false;
         /// TLS: the virtual host's certificate and key (PEM files, copied into the server's directory).
         /// With them, STARTTLS is offered on the c2s port (and required: c2s_require_encryption).
-        QString tlsCertificate;
-        QString tlsKey;
+        QString tlsCertificate = {};
+        QString tlsKey = {};
         /// c2s_direct_tls_ports: a second c2s port that speaks TLS from the first byte (XEP-0368);
         /// needs tlsCertificate and tlsKey
         bool directTls = false;
