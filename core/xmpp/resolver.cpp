@@ -154,7 +154,7 @@ void Resolver::resolve(const QString &domain, QObject *context, std::function<vo
             return;
         QList<Target> targets;
         if (pending->anyFound) {
-            // RFC 2782: a "." target means the service is decidedly not available there; XEP-0368 §4: with
+            // RFC 2782: a "." target means the service is decidedly not available there; XEP-0368 §5: with
             // SRV records published, no fallback to the domain itself.
             targets = orderSrv(pending->records);
             if (targets.isEmpty())

@@ -50,7 +50,7 @@ public:
     /// Resolves a domain to the ordered targets. SRV lookups use Config::dnsServer when set; Qt 6.4's
     /// QDnsLookup cannot change the port, so that server must answer on port 53. Both services are asked
     /// at once. "." SRV targets (RFC 2782) are dropped: when every record found is one, the list is empty
-    /// (XEP-0368 §4: no A/AAAA fallback once SRV records exist); no SRV record of either service (or
+    /// (XEP-0368 §5: no A/AAAA fallback once SRV records exist); no SRV record of either service (or
     /// failed lookups) gives {domain, 5222} with STARTTLS. Calls `done` later
     /// (never synchronously) with the targets; an empty list means nothing could be found. The context object
     /// guards the callback.

@@ -340,7 +340,7 @@ void tst_XmppResolver::resolveBothServicesWithDnsmasq()
          // nodirect.test: xmpps-client says "." (no direct TLS), xmpp-client has a target
          QStringLiteral("--srv-host=_xmpps-client._tcp.nodirect.test"),
          QStringLiteral("--srv-host=_xmpp-client._tcp.nodirect.test,x.nodirect.test,5222,1,0"),
-         // dotonly.test: xmpps-client "." and no xmpp-client record: no A/AAAA fallback (XEP-0368 §4)
+         // dotonly.test: xmpps-client "." and no xmpp-client record: no A/AAAA fallback (XEP-0368 §5)
          QStringLiteral("--srv-host=_xmpps-client._tcp.dotonly.test")});
     const auto stop = qScopeGuard([&process] {
         process.terminate();
