@@ -177,14 +177,22 @@ bool EjabberdFixture::start(int timeoutMs)
         }
         QTest::qWait(100); // test support only: the event loop keeps running while we wait
     }
-    bool ok = false;
-    ctl({QStringLiteral("status")}, &ok, int(qMax<qint64>(1000, deadline.remainingTime())));
-    if (!ok) {
-        qWarning("EjabberdFixture: ejabberd does not answer commands:\n%s", qPrintable(log()));
-        stop();
-        return false;
+    // `status` succeeds once the node runs the ejabberd application; a command node that races the
+    // start is simply asked again.
+    for (;;) {
+        bool ok = false;
+        const QString status = ctl({QStringLiteral("status")}, &ok,
+                                   int(qBound(qint64(1000), deadline.remainingTime(), qint64(30000))));
+        if (ok)
+            return true;
+        if (!isRunning() || deadline.hasExpired()) {
+            qWarning("EjabberdFixture: ejabberd does not answer commands (%s):\n%s", qPrintable(status),
+                     qPrintable(log()));
+            stop();
+            return false;
+        }
+        QTest::qWait(200);
     }
-    return true;
 }
 
 QString EjabberdFixture::ctl(const QStringList &arguments, bool *ok, int timeoutMs)

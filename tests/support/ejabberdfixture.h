@@ -49,8 +49,8 @@ public:
     void stop();
     bool isRunning() const;
 
-    /// `ejabberdctl COMMAND ARGS...` against this node: its output, or nullopt-like empty with *ok false
-    /// when the command fails or does not finish within `timeoutMs`.
+    /// `ejabberdctl COMMAND ARGS...` against this node: its output (stdout and stderr). *ok is false when
+    /// the command fails, or does not finish within `timeoutMs` (then it is killed and the output empty).
     QString ctl(const QStringList &arguments, bool *ok = nullptr, int timeoutMs = 30000);
     /// `ejabberdctl register USER DOMAIN PASSWORD`.
     bool registerUser(const QString &user, const QString &password);
