@@ -43,10 +43,15 @@ ServerLink::Params localhost()
 class Dnsmasq
 {
 public:
+    static QString executable()
+    {
+        return QStandardPaths::findExecutable(QStringLiteral("dnsmasq"),
+                                              {QStringLiteral("/usr/sbin"), QStringLiteral("/sbin")});
+    }
+    /// False when it cannot run (not installed, or port 53 refused without root); `log` says why.
     bool start(const QStringList &records)
     {
-        const QString dnsmasq = QStandardPaths::findExecutable(
-            QStringLiteral("dnsmasq"), {QStringLiteral("/usr/sbin"), QStringLiteral("/sbin")});
+        const QString dnsmasq = executable();
         if (dnsmasq.isEmpty())
             return false;
         static int instance = 0;
@@ -197,9 +202,9 @@ void tst_XmppDirectTls::srvDirectTlsRankedFirst()
         QStringLiteral("_xmpps-client._tcp.localhost,127.0.0.1,%1,5,10").arg(m_prosody.directTlsPort());
     const QString starttls =
         QStringLiteral("_xmpp-client._tcp.localhost,127.0.0.1,%1,10,10").arg(m_prosody.c2sPort());
-    if (!dns.start({direct, starttls}))
-        QSKIP(
-            qPrintable(u"dnsmasq could not run (it needs root for port 53): " + QString::fromUtf8(dns.log)));
+    if (Dnsmasq::executable().isEmpty())
+        QSKIP("dnsmasq is not installed");
+    QVERIFY2(dns.start({direct, starttls}), dns.log.constData()); // port 53 needs root, as on CI
     const Config config = srvConfig(dns.address);
     ServerLink link(config, nullptr);
     QSignalSpy opened(&link, &ServerLink::streamOpened);
@@ -219,7 +224,7 @@ void tst_XmppDirectTls::srvDirectTlsRankedFirst()
     ServerLink other(second, nullptr);
     QSignalSpy otherOpened(&other, &ServerLink::streamOpened);
     other.open(localhost());
-    QVERIFY2(otherOpened.wait(15000), qPrintable(m_prosody.log().right(2000)));
+    QVERIFY(otherOpened.wait(15000));
     QVERIFY(other.isEncrypted());
     QCOMPARE(other.peerDescription(), u"127.0.0.1:" + QString::number(m_prosody.c2sPort()));
 }
@@ -229,12 +234,13 @@ void tst_XmppDirectTls::srvFallbackFromDeadDirectTlsToStartTls()
     // Ranked first: a direct TLS target where nothing listens, then one that speaks no TLS (Prosody's
     // STARTTLS port: the handshake fails). Then the STARTTLS record. The link ends up there, encrypted.
     Dnsmasq dns;
-    if (!dns.start(
-            {QStringLiteral("_xmpps-client._tcp.localhost,127.0.0.1,%1,1,10").arg(closedPort()),
-             QStringLiteral("_xmpps-client._tcp.localhost,127.0.0.1,%1,2,10").arg(m_prosody.c2sPort()),
-             QStringLiteral("_xmpp-client._tcp.localhost,127.0.0.1,%1,3,10").arg(m_prosody.c2sPort())}))
-        QSKIP(
-            qPrintable(u"dnsmasq could not run (it needs root for port 53): " + QString::fromUtf8(dns.log)));
+    if (Dnsmasq::executable().isEmpty())
+        QSKIP("dnsmasq is not installed");
+    QVERIFY2(
+        dns.start({QStringLiteral("_xmpps-client._tcp.localhost,127.0.0.1,%1,1,10").arg(closedPort()),
+                   QStringLiteral("_xmpps-client._tcp.localhost,127.0.0.1,%1,2,10").arg(m_prosody.c2sPort()),
+                   QStringLiteral("_xmpp-client._tcp.localhost,127.0.0.1,%1,3,10").arg(m_prosody.c2sPort())}),
+        dns.log.constData());
     const Config config = srvConfig(dns.address);
     ServerLink link(config, nullptr);
     QSignalSpy opened(&link, &ServerLink::streamOpened);
