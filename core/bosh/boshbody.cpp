@@ -25,11 +25,16 @@ struct BodyParser
 {
     XML_Parser parser = nullptr;
     QByteArrayView data;
+    qint64 base = 0; ///< byte index of data's first byte (a series parser counts from its own start)
     Body *body = nullptr;
     QString error;
     int maxDepth = 64;
     int depth = 0;
+    int roots = 0;
     bool sawRoot = false;
+    qint64 rootStart = -1;  ///< byte index of the root's start tag
+    qint64 rootTagEnd = -1; ///< and of its end
+    qint64 rootEnd = -1;    ///< byte index just after the root element, once it ended
 
     // Namespace declarations, and what a payload inherits from <body/> (XEP-0206 §2).
     Xmpp::NamespaceFixup namespaces;
@@ -63,11 +68,14 @@ struct BodyParser
             return;
         }
         if (self->depth == 1) {
+            ++self->roots;
+            self->rootStart = XML_GetCurrentByteIndex(self->parser);
+            self->rootTagEnd = self->rootStart + XML_GetCurrentByteCount(self->parser);
             self->startRoot(qn, atts);
             return;
         }
         if (self->depth == 2) {
-            self->childStart = XML_GetCurrentByteIndex(self->parser);
+            self->childStart = XML_GetCurrentByteIndex(self->parser) - self->base;
             self->childStartTagLength = XML_GetCurrentByteCount(self->parser);
             self->childQNameLength = qn.qualifiedLength();
         }
@@ -106,6 +114,11 @@ struct BodyParser
         if (!self->error.isEmpty())
             return;
         self->namespaces.endElement(self->depth);
+        if (self->depth == 1) {
+            const qint64 count = XML_GetCurrentByteCount(self->parser);
+            // An empty element's end event has no bytes of its own: it ends with its start tag.
+            self->rootEnd = count > 0 ? XML_GetCurrentByteIndex(self->parser) + count : self->rootTagEnd;
+        }
         if (self->depth-- == 2)
             self->finishChild();
     }
@@ -115,7 +128,7 @@ struct BodyParser
         const qint64 count = XML_GetCurrentByteCount(parser);
         // An empty element's end event has no bytes of its own: it ends with its start tag.
         const qint64 end =
-            count > 0 ? XML_GetCurrentByteIndex(parser) + count : childStart + childStartTagLength;
+            count > 0 ? XML_GetCurrentByteIndex(parser) - base + count : childStart + childStartTagLength;
         // XEP-0206 §2: a stanza without its own default namespace is in jabber:client (it would
         // otherwise inherit the httpbind namespace of <body/>). Copied once, at its size.
         body->payloads.append(
@@ -158,8 +171,52 @@ struct BodyParser
 
 } // namespace
 
+namespace {
+void setHandlers(XML_Parser parser, BodyParser *p)
+{
+    XML_SetUserData(parser, p);
+    XML_SetElementHandler(parser, &BodyParser::onStart, &BodyParser::onEnd);
+    XML_SetCharacterDataHandler(parser, &BodyParser::onText);
+    XML_SetStartNamespaceDeclHandler(parser, &BodyParser::onNsDecl);
+    XML_SetCommentHandler(parser, &BodyParser::onComment);
+    XML_SetProcessingInstructionHandler(parser, &BodyParser::onPi);
+    XML_SetStartDoctypeDeclHandler(parser, &BodyParser::onDoctype);
+    XML_SetEntityDeclHandler(parser, &BodyParser::onEntityDecl);
+}
+
+/// The usual body, on the thread's series parser (Expat's name tables kept from the bodies before):
+/// true with `body` filled when it parsed cleanly as one <body/>; false for anything else, which the
+/// standalone parse then judges.
+bool parseInSeries(QByteArrayView data, Body *body, int maxDepth)
+{
+    Xmpp::SeriesParser series(Xmpp::kExpatSeparator, true);
+    if (!series.get())
+        return false;
+    Body result;
+    BodyParser p;
+    p.data = data;
+    p.base = series.offset();
+    p.body = &result;
+    p.maxDepth = maxDepth;
+    p.parser = series.get();
+    setHandlers(p.parser, &p);
+    const bool clean = series.parse(data) && p.error.isEmpty() && p.roots == 1 && p.depth == 0 &&
+                       p.rootEnd >= 0 && series.leadingIsWhitespace(p.rootStart) &&
+                       series.trailingIsWhitespace(p.rootEnd);
+    if (!clean) {
+        series.discard();
+        return false;
+    }
+    if (body)
+        *body = std::move(result);
+    return true;
+}
+} // namespace
+
 bool parseBody(QByteArrayView data, Body *body, QString *error, int maxDepth)
 {
+    if (parseInSeries(data, body, maxDepth))
+        return true;
     Body result;
     BodyParser p;
     p.data = data;
@@ -169,14 +226,7 @@ bool parseBody(QByteArrayView data, Body *body, QString *error, int maxDepth)
     const Xmpp::PooledParser pooled(Xmpp::kExpatSeparator);
     p.parser = pooled.get();
     XML_SetReturnNSTriplet(p.parser, 1);
-    XML_SetUserData(p.parser, &p);
-    XML_SetElementHandler(p.parser, &BodyParser::onStart, &BodyParser::onEnd);
-    XML_SetCharacterDataHandler(p.parser, &BodyParser::onText);
-    XML_SetStartNamespaceDeclHandler(p.parser, &BodyParser::onNsDecl);
-    XML_SetCommentHandler(p.parser, &BodyParser::onComment);
-    XML_SetProcessingInstructionHandler(p.parser, &BodyParser::onPi);
-    XML_SetStartDoctypeDeclHandler(p.parser, &BodyParser::onDoctype);
-    XML_SetEntityDeclHandler(p.parser, &BodyParser::onEntityDecl);
+    setHandlers(p.parser, &p);
 
     const bool parsed = XML_Parse(p.parser, data.data(), int(qMin<qsizetype>(data.size(), INT_MAX)),
                                   XML_TRUE) == XML_STATUS_OK;

@@ -14,12 +14,15 @@ namespace {
 struct ParseState
 {
     XML_Parser parser = nullptr;
+    qint64 base = 0; ///< byte index of the message's first byte (a series parser counts from its own start)
     Frame *frame = nullptr;
     int depth = 0;
     int maxDepth = 64;
     int roots = 0;
     bool rootHasDefaultNs = false;
-    qint64 rootStart = -1;        ///< byte offset of the root's start tag
+    qint64 rootStart = -1;        ///< byte offset of the root's start tag in the message
+    qint64 rootTagEnd = -1;       ///< byte index of the end of that tag
+    qint64 rootEnd = -1;          ///< byte index just after the root element, once it ended
     qsizetype rootNameLength = 0; ///< of its qualified name
     QString error;
 
@@ -51,7 +54,8 @@ void XMLCALL onStart(void *data, const XML_Char *name, const XML_Char **atts)
     const Xmpp::ExpatName root = Xmpp::splitExpatName(name, Xmpp::kExpatUnitSeparator);
     state->frame->ns = QString::fromUtf8(root.uri);
     state->frame->name = QString::fromUtf8(root.local);
-    state->rootStart = XML_GetCurrentByteIndex(state->parser);
+    state->rootStart = XML_GetCurrentByteIndex(state->parser) - state->base;
+    state->rootTagEnd = state->rootStart + state->base + XML_GetCurrentByteCount(state->parser);
     state->rootNameLength = root.qualifiedLength();
     // Only <open/> and <close/> are read for their attributes; a stanza is forwarded as it came, and
     // converting its attributes would cost every message a map and its strings.
@@ -68,7 +72,12 @@ void XMLCALL onStart(void *data, const XML_Char *name, const XML_Char **atts)
 
 void XMLCALL onEnd(void *data, const XML_Char *)
 {
-    --static_cast<ParseState *>(data)->depth;
+    auto *state = static_cast<ParseState *>(data);
+    if (state->depth-- == 1) {
+        const qint64 count = XML_GetCurrentByteCount(state->parser);
+        // An empty element's end event has no bytes of its own: it ends with its start tag.
+        state->rootEnd = count > 0 ? XML_GetCurrentByteIndex(state->parser) + count : state->rootTagEnd;
+    }
 }
 
 void XMLCALL onNamespace(void *data, const XML_Char *prefix, const XML_Char *)
@@ -120,32 +129,64 @@ void XMLCALL onSkippedEntity(void *data, const XML_Char *, int)
 
 } // namespace
 
+namespace {
+void setHandlers(XML_Parser parser, ParseState *state)
+{
+    XML_SetUserData(parser, state);
+    XML_SetElementHandler(parser, onStart, onEnd);
+    XML_SetStartNamespaceDeclHandler(parser, onNamespace);
+    XML_SetCharacterDataHandler(parser, onCharacters);
+    XML_SetStartDoctypeDeclHandler(parser, onDoctype);
+    XML_SetEntityDeclHandler(parser, onEntityDecl);
+    XML_SetProcessingInstructionHandler(parser, onProcessingInstruction);
+    XML_SetCommentHandler(parser, onComment);
+    XML_SetSkippedEntityHandler(parser, onSkippedEntity);
+}
+
+/// The usual message, on the thread's series parser (Expat's name tables kept from the messages
+/// before): true when it parsed cleanly as one element, with `state` and the frame filled; false for
+/// anything else, which the standalone parse then judges.
+bool parseInSeries(QByteArrayView message, ParseState &state)
+{
+    Xmpp::SeriesParser series(Xmpp::kExpatUnitSeparator, false);
+    if (!series.get())
+        return false;
+    state.parser = series.get();
+    state.base = series.offset();
+    setHandlers(state.parser, &state);
+    const bool clean = series.parse(message) && state.error.isEmpty() && state.roots == 1 && state.depth == 0 &&
+                       state.rootEnd >= 0 && series.leadingIsWhitespace(state.rootStart + state.base) &&
+                       series.trailingIsWhitespace(state.rootEnd);
+    if (!clean)
+        series.discard();
+    return clean;
+}
+} // namespace
+
 bool parseFrame(QByteArrayView message, Frame *frame, QString *error, int maxDepth)
 {
     *frame = Frame();
     ParseState state;
     state.frame = frame;
     state.maxDepth = maxDepth;
-    const Xmpp::PooledParser pooled(Xmpp::kExpatUnitSeparator);
-    state.parser = pooled.get();
-    XML_SetUserData(state.parser, &state);
-    XML_SetElementHandler(state.parser, onStart, onEnd);
-    XML_SetStartNamespaceDeclHandler(state.parser, onNamespace);
-    XML_SetCharacterDataHandler(state.parser, onCharacters);
-    XML_SetStartDoctypeDeclHandler(state.parser, onDoctype);
-    XML_SetEntityDeclHandler(state.parser, onEntityDecl);
-    XML_SetProcessingInstructionHandler(state.parser, onProcessingInstruction);
-    XML_SetCommentHandler(state.parser, onComment);
-    XML_SetSkippedEntityHandler(state.parser, onSkippedEntity);
-    const XML_Status status = XML_Parse(state.parser, message.data(), int(message.size()), XML_TRUE);
-    if (status != XML_STATUS_OK && state.error.isEmpty())
-        state.error = QString::fromUtf8(XML_ErrorString(XML_GetErrorCode(state.parser)));
-    if (state.error.isEmpty() && state.roots != 1)
-        state.error = QStringLiteral("no element");
-    if (!state.error.isEmpty()) {
-        if (error)
-            *error = state.error;
-        return false;
+    if (!parseInSeries(message, state)) {
+        *frame = Frame();
+        state = ParseState();
+        state.frame = frame;
+        state.maxDepth = maxDepth;
+        const Xmpp::PooledParser pooled(Xmpp::kExpatUnitSeparator);
+        state.parser = pooled.get();
+        setHandlers(state.parser, &state);
+        const XML_Status status = XML_Parse(state.parser, message.data(), int(message.size()), XML_TRUE);
+        if (status != XML_STATUS_OK && state.error.isEmpty())
+            state.error = QString::fromUtf8(XML_ErrorString(XML_GetErrorCode(state.parser)));
+        if (state.error.isEmpty() && state.roots != 1)
+            state.error = QStringLiteral("no element");
+        if (!state.error.isEmpty()) {
+            if (error)
+                *error = state.error;
+            return false;
+        }
     }
 
     if (frame->ns == kFramingNs && frame->name == QLatin1String("open")) {

@@ -3,6 +3,8 @@
 
 #include <QRandomGenerator>
 
+#include <climits>
+
 #include <utility>
 #include <vector>
 
@@ -22,6 +24,66 @@ struct Pool
 };
 
 thread_local Pool t_pool;
+
+/// The thread's series parsers (SeriesParser), one per kind.
+struct Series
+{
+    struct Entry
+    {
+        char separator;
+        bool triplets;
+        bool busy = false;
+        XML_Parser parser = nullptr;
+        qint64 fed = 0; ///< bytes fed so far, the start tag of its own included
+    };
+    std::vector<Entry> entries;
+    ~Series()
+    {
+        for (Entry &entry : entries) {
+            if (entry.parser)
+                XML_ParserFree(entry.parser);
+        }
+    }
+};
+
+thread_local Series t_series;
+
+constexpr char kSeriesRoot[] = "<r>";
+
+/// A parser inside an open root element of its own, nothing else fed; null when Expat refuses (out of
+/// memory).
+XML_Parser newSeriesParser(char separator, bool triplets)
+{
+    XML_Parser parser = XML_ParserCreateNS("UTF-8", separator);
+    if (!parser)
+        return nullptr;
+    XML_SetHashSalt(parser, expatHashSalt());
+    XML_SetReturnNSTriplet(parser, triplets ? 1 : 0);
+#if XML_MAJOR_VERSION > 2 || (XML_MAJOR_VERSION == 2 && XML_MINOR_VERSION >= 6)
+    // Every document is complete when fed: its events must come during parse(), not with the next one.
+    XML_SetReparseDeferralEnabled(parser, XML_FALSE);
+#endif
+    if (XML_Parse(parser, kSeriesRoot, int(sizeof kSeriesRoot - 1), XML_FALSE) != XML_STATUS_OK) {
+        XML_ParserFree(parser);
+        return nullptr;
+    }
+    return parser;
+}
+
+void clearHandlers(XML_Parser parser)
+{
+    XML_SetUserData(parser, nullptr);
+    XML_SetElementHandler(parser, nullptr, nullptr);
+    XML_SetCharacterDataHandler(parser, nullptr);
+    XML_SetNamespaceDeclHandler(parser, nullptr, nullptr);
+    XML_SetCommentHandler(parser, nullptr);
+    XML_SetProcessingInstructionHandler(parser, nullptr);
+    XML_SetDoctypeDeclHandler(parser, nullptr, nullptr);
+    XML_SetEntityDeclHandler(parser, nullptr);
+    XML_SetSkippedEntityHandler(parser, nullptr);
+    XML_SetCdataSectionHandler(parser, nullptr, nullptr);
+    XML_SetDefaultHandler(parser, nullptr);
+}
 } // namespace
 
 unsigned long expatHashSalt()
@@ -56,6 +118,97 @@ PooledParser::~PooledParser()
         return;
     }
     XML_ParserFree(m_parser);
+}
+
+SeriesParser::SeriesParser(char namespaceSeparator, bool nsTriplets)
+    : m_separator(namespaceSeparator), m_triplets(nsTriplets)
+{
+    Series::Entry *entry = nullptr;
+    for (Series::Entry &e : t_series.entries) {
+        if (e.separator == namespaceSeparator && e.triplets == nsTriplets)
+            entry = &e;
+    }
+    if (!entry) {
+        t_series.entries.push_back({namespaceSeparator, nsTriplets});
+        entry = &t_series.entries.back();
+    }
+    if (entry->busy) {
+        m_own = true;
+        m_parser = newSeriesParser(namespaceSeparator, nsTriplets);
+        m_offset = qint64(sizeof kSeriesRoot - 1);
+        return;
+    }
+    if (entry->parser && entry->fed >= kMaxSeriesBytes) {
+        XML_ParserFree(entry->parser);
+        entry->parser = nullptr;
+    }
+    if (!entry->parser) {
+        entry->parser = newSeriesParser(namespaceSeparator, nsTriplets);
+        entry->fed = qint64(sizeof kSeriesRoot - 1);
+    }
+    entry->busy = true;
+    m_parser = entry->parser;
+    m_offset = entry->fed;
+    if (m_parser)
+        clearHandlers(m_parser);
+}
+
+SeriesParser::~SeriesParser()
+{
+    if (m_own) {
+        if (m_parser)
+            XML_ParserFree(m_parser);
+        return;
+    }
+    for (Series::Entry &entry : t_series.entries) {
+        if (entry.separator != m_separator || entry.triplets != m_triplets)
+            continue;
+        entry.busy = false;
+        entry.fed = m_offset + m_document.size();
+        if (m_broken && entry.parser) {
+            XML_ParserFree(entry.parser);
+            entry.parser = nullptr;
+        } else if (entry.parser) {
+            clearHandlers(entry.parser); // no handler may point at the caller's state afterwards
+        }
+        return;
+    }
+}
+
+bool SeriesParser::parse(QByteArrayView document)
+{
+    m_document = document;
+    if (!m_parser || document.size() > qsizetype(INT_MAX)) {
+        m_broken = true;
+        return false;
+    }
+    if (XML_Parse(m_parser, document.data(), int(document.size()), XML_FALSE) == XML_STATUS_OK)
+        return true;
+    m_broken = true;
+    return false;
+}
+
+namespace {
+bool isXmlWhitespace(QByteArrayView bytes)
+{
+    for (const char c : bytes) {
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+            return false;
+    }
+    return true;
+}
+} // namespace
+
+bool SeriesParser::trailingIsWhitespace(qint64 index) const
+{
+    const qint64 from = index - m_offset;
+    return from >= 0 && from <= m_document.size() && isXmlWhitespace(m_document.sliced(from));
+}
+
+bool SeriesParser::leadingIsWhitespace(qint64 index) const
+{
+    const qint64 to = index - m_offset;
+    return to >= 0 && to <= m_document.size() && isXmlWhitespace(m_document.first(to));
 }
 
 } // namespace Switchboard::Xmpp

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QByteArrayView>
+
 #include <expat.h>
 
 namespace Switchboard::Xmpp {
@@ -26,6 +28,55 @@ public:
 private:
     XML_Parser m_parser;
     char m_separator;
+};
+
+/// Parses small standalone documents one after the other (BOSH request bodies, WebSocket messages) as
+/// the children of one long Expat document that never ends: a parser per thread and kind (separator,
+/// triplets), first fed a start tag of its own (`<r>`), then each document. Expat keeps its element,
+/// attribute and prefix tables from one document to the next, where a reset parser frees them and
+/// builds them again entry by entry (about half of the allocations of a BOSH message).
+///
+/// Only a document that parses cleanly can be told apart this way: the caller sets its handlers (after
+/// borrowing: those of the previous document are cleared), parse()s, and accepts the result only when
+/// its handlers saw exactly one root element start and end and everything after that root is
+/// whitespace (trailingIsWhitespace()). Anything else (an error, a root left open, a second element,
+/// an XML declaration, which only a document's first bytes may hold) is not an answer: the caller
+/// parses the bytes again on a PooledParser for the standalone verdict and its error text, and this
+/// parser is dropped. Byte indexes in the handlers count from the series' start: subtract offset().
+/// Bounded: a parser is replaced once kMaxSeriesBytes went through it, so its tables cannot grow
+/// without end with the names peers send. Thread: the one that made it; not for nested use (a second
+/// borrower on the same thread at the same time gets a parser of its own, dropped afterwards).
+class SeriesParser
+{
+public:
+    static constexpr qint64 kMaxSeriesBytes = 1 << 20;
+
+    SeriesParser(char namespaceSeparator, bool nsTriplets);
+    ~SeriesParser();
+    SeriesParser(const SeriesParser &) = delete;
+    SeriesParser &operator=(const SeriesParser &) = delete;
+
+    XML_Parser get() const { return m_parser; }
+    /// The byte index (XML_GetCurrentByteIndex) of the document's first byte.
+    qint64 offset() const { return m_offset; }
+    /// Feeds the whole document (never final). False when Expat refused it or a handler stopped it.
+    bool parse(QByteArrayView document);
+    /// True when the bytes of the document from `index` (a byte index as the handlers see it, e.g. the
+    /// end of the root) to its end are XML whitespace only.
+    bool trailingIsWhitespace(qint64 index) const;
+    /// True when the bytes of the document before `index` (e.g. the root's start) are XML whitespace only.
+    bool leadingIsWhitespace(qint64 index) const;
+    /// The document was not clean: the parser is not used again.
+    void discard() { m_broken = true; }
+
+private:
+    XML_Parser m_parser = nullptr;
+    QByteArrayView m_document;
+    qint64 m_offset = 0;
+    char m_separator;
+    bool m_triplets;
+    bool m_own = false; ///< not the thread's (nested use): freed afterwards
+    bool m_broken = false;
 };
 
 } // namespace Switchboard::Xmpp
