@@ -4,6 +4,7 @@
 #include <QRandomGenerator>
 
 #include <climits>
+#include <iterator>
 
 #include <utility>
 #include <vector>
@@ -47,6 +48,27 @@ struct Series
 };
 
 thread_local Series t_series;
+
+/// The thread's warm stream parsers (keepWarmParser()), most recently kept last.
+struct Warm
+{
+    struct Entry
+    {
+        char separator;
+        QByteArray rootTag;
+        XML_Parser parser;
+        qint64 fed;
+    };
+    static constexpr std::size_t kMax = 4;
+    std::vector<Entry> entries;
+    ~Warm()
+    {
+        for (Entry &entry : entries)
+            XML_ParserFree(entry.parser);
+    }
+};
+
+thread_local Warm t_warm;
 
 constexpr char kSeriesRoot[] = "<r>";
 
@@ -113,11 +135,39 @@ PooledParser::PooledParser(char namespaceSeparator) : m_parser(nullptr), m_separ
 
 PooledParser::~PooledParser()
 {
+    if (!m_parser)
+        return;
     if (t_pool.idle.size() < kPoolSize && XML_ParserReset(m_parser, "UTF-8") == XML_TRUE) {
         t_pool.idle.emplace_back(m_separator, m_parser);
         return;
     }
     XML_ParserFree(m_parser);
+}
+
+bool keepWarmParser(XML_Parser parser, char namespaceSeparator, const QByteArray &rootTag, qint64 fed)
+{
+    if (fed >= kMaxWarmBytes)
+        return false;
+    clearHandlers(parser);
+    if (t_warm.entries.size() >= Warm::kMax) {
+        XML_ParserFree(t_warm.entries.front().parser); // the least recently kept
+        t_warm.entries.erase(t_warm.entries.begin());
+    }
+    t_warm.entries.push_back({namespaceSeparator, rootTag, parser, fed});
+    return true;
+}
+
+XML_Parser takeWarmParser(char namespaceSeparator, QByteArrayView rootTag, qint64 *fed)
+{
+    for (auto it = t_warm.entries.rbegin(); it != t_warm.entries.rend(); ++it) {
+        if (it->separator != namespaceSeparator || it->rootTag != rootTag)
+            continue;
+        XML_Parser parser = it->parser;
+        *fed = it->fed;
+        t_warm.entries.erase(std::next(it).base());
+        return parser;
+    }
+    return nullptr;
 }
 
 SeriesParser::SeriesParser(char namespaceSeparator, bool nsTriplets)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QByteArray>
 #include <QByteArrayView>
 
 #include <expat.h>
@@ -19,16 +20,32 @@ class PooledParser
 {
 public:
     explicit PooledParser(char namespaceSeparator);
+    /// Takes `parser` over (one of takeWarmParser()'s): given back reset like a borrowed one.
+    PooledParser(XML_Parser parser, char namespaceSeparator) : m_parser(parser), m_separator(namespaceSeparator) {}
     ~PooledParser();
     PooledParser(const PooledParser &) = delete;
     PooledParser &operator=(const PooledParser &) = delete;
 
     XML_Parser get() const { return m_parser; }
+    /// Gives the parser up as it is (keepWarmParser() took it): nothing is reset or given back.
+    void release() { m_parser = nullptr; }
 
 private:
     XML_Parser m_parser;
     char m_separator;
 };
+
+/// Stream parsers (StanzaReader) left between two top-level elements, inside a root whose start tag
+/// (its name and namespace declarations only) is `rootTag`, with `fed` bytes consumed: any stream with
+/// the same root tag can go on in such a parser as if it had parsed its own header, without the reset,
+/// the replay of the header and Expat's rebuilding of its name tables that borrowing a pooled parser
+/// costs. Per thread, a few at most (not per stream: an idle stream keeps none); a parser that has
+/// consumed kMaxWarmBytes is not kept, so that its tables cannot grow without end.
+/// keepWarmParser() takes the parser (its handlers and user data are cleared) or returns false (the
+/// caller keeps it); takeWarmParser() returns null when none has that root tag.
+inline constexpr qint64 kMaxWarmBytes = 1 << 20;
+bool keepWarmParser(XML_Parser parser, char namespaceSeparator, const QByteArray &rootTag, qint64 fed);
+XML_Parser takeWarmParser(char namespaceSeparator, QByteArrayView rootTag, qint64 *fed);
 
 /// Parses small standalone documents one after the other (BOSH request bodies, WebSocket messages) as
 /// the children of one long Expat document that never ends: a parser per thread and kind (separator,

@@ -52,13 +52,26 @@ struct StanzaReader::Private
     {
         if (pooled)
             return;
-        createParser();
-        if (depth == 0)
+        if (depth == 0) {
+            createParser();
             return; // the stream has not opened yet: the parser starts at its first byte
+        }
+        // A parser another stream with the same root declarations left between two elements is
+        // where this one would be after replayHeader(): it goes on from there, tables and all.
+        const QByteArray header = replayHeader();
+        qint64 fed = 0;
+        if (XML_Parser warm = takeWarmParser(kExpatSeparator, header, &fed)) {
+            pooled.emplace(warm, kExpatSeparator);
+            parser = warm;
+            setHandlers();
+            fedBefore = carryBase = safePoint = fed;
+            lineBase = releasedAtLine - qint64(XML_GetCurrentLineNumber(parser));
+            return;
+        }
+        createParser();
         // The header's declarations are known already (namespaces): not reported again.
         XML_SetStartNamespaceDeclHandler(parser, nullptr);
         replaying = true;
-        const QByteArray header = replayHeader();
         const XML_Status status = XML_Parse(parser, header.constData(), int(header.size()), XML_FALSE);
         replaying = false;
         XML_SetStartNamespaceDeclHandler(parser, &Private::onNsDecl);
@@ -83,6 +96,11 @@ struct StanzaReader::Private
         if (!betweenElements && !failed && !closed)
             return;
         releasedAtLine = lineBase + qint64(XML_GetCurrentLineNumber(parser));
+        // Between two elements of a stream that goes on, the parser can serve the next stream with
+        // the same root declarations as it is (keepWarmParser()); else it is reset and pooled.
+        if (betweenElements && !failed && !closed &&
+            keepWarmParser(parser, kExpatSeparator, replayHeader(), fedBefore))
+            pooled->release();
         releaseParser();
         // The scratch of the last element goes too; the next one allocates its own.
         elementName = {};
@@ -124,6 +142,13 @@ struct StanzaReader::Private
         pooled.emplace(kExpatSeparator);
         parser = pooled->get();
         XML_SetReturnNSTriplet(parser, 1);
+        setHandlers();
+    }
+
+    /// The handlers of this reader on `parser` (after XML_SetReturnNSTriplet, which only a parser that
+    /// has not started takes).
+    void setHandlers()
+    {
         XML_SetUserData(parser, this);
         XML_SetElementHandler(parser, &Private::onStart, &Private::onEnd);
         XML_SetCharacterDataHandler(parser, &Private::onText);
