@@ -5,6 +5,8 @@
 
 #include <http_parser.h>
 
+#include <array>
+
 namespace Switchboard::Http {
 
 namespace {
@@ -102,6 +104,33 @@ struct ParseState
 
 namespace {
 
+/// A header name or value that nearly every request carries, as shared static data instead of an
+/// allocation of its own (one per field name and value otherwise): `bytes` itself when it is one of
+/// `known` (case-insensitively for names, which are lower-cased later anyway), else a copy. Only the
+/// first piece of a field is looked up; a field split across reads is appended to (and then copied).
+template <std::size_t N>
+QByteArray interned(QByteArrayView bytes, const std::array<QByteArrayView, N> &known, Qt::CaseSensitivity cs)
+{
+    for (const QByteArrayView candidate : known) {
+        if (candidate.size() == bytes.size() && candidate.compare(bytes, cs) == 0)
+            return QByteArray::fromRawData(candidate.data(), candidate.size());
+    }
+    return bytes.toByteArray();
+}
+
+constexpr std::array<QByteArrayView, 22> kCommonNames = {
+    "host",           "content-type",          "content-length",           "connection",
+    "user-agent",     "accept",                "accept-encoding",          "accept-language",
+    "origin",         "referer",               "cache-control",            "pragma",
+    "upgrade",        "sec-websocket-key",     "sec-websocket-version",    "sec-websocket-protocol",
+    "x-forwarded-for", "sec-websocket-extensions", "forwarded",            "authorization",
+    "sec-fetch-mode", "transfer-encoding",
+};
+constexpr std::array<QByteArrayView, 7> kCommonValues = {
+    "text/xml; charset=utf-8", "text/xml; charset=UTF-8", "keep-alive", "close", "*/*", "gzip, deflate",
+    "application/json",
+};
+
 ParseState *stateOf(http_parser *parser)
 {
     return static_cast<ParseState *>(parser->data);
@@ -134,7 +163,8 @@ int onHeaderField(http_parser *parser, const char *at, std::size_t length)
             state->refuse(431, QByteArrayLiteral("too many header fields"));
             return -1;
         }
-        state->request.headers.append({QByteArray(at, qsizetype(length)), QByteArray()});
+        state->request.headers.append(
+            {interned(QByteArrayView(at, qsizetype(length)), kCommonNames, Qt::CaseInsensitive), QByteArray()});
         state->lastWasValue = false;
     } else {
         state->request.headers.last().first.append(at, qsizetype(length));
@@ -149,7 +179,11 @@ int onHeaderValue(http_parser *parser, const char *at, std::size_t length)
         return -1;
     if (state->headersDone || state->request.headers.isEmpty())
         return 0;
-    state->request.headers.last().second.append(at, qsizetype(length));
+    QByteArray &value = state->request.headers.last().second;
+    if (value.isNull())
+        value = interned(QByteArrayView(at, qsizetype(length)), kCommonValues, Qt::CaseSensitive);
+    else
+        value.append(at, qsizetype(length));
     state->lastWasValue = true;
     return 0;
 }

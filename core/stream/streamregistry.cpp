@@ -29,7 +29,11 @@ StreamRegistry::StreamRegistry(QObject *parent) : QObject(parent)
     EVP_MAC *siphash = EVP_MAC_fetch(nullptr, "SIPHASH", nullptr);
     m_mac.reset(siphash ? EVP_MAC_CTX_new(siphash) : nullptr);
     EVP_MAC_free(siphash); // the context holds its own reference
-    if (!m_mac)
+    // Keyed once: each key() then starts from the keyed state (a null key), without setting the key up
+    // again.
+    if (!m_mac ||
+        EVP_MAC_init(m_mac.get(), reinterpret_cast<const unsigned char *>(m_secret), sizeof m_secret, nullptr) !=
+            1)
         qFatal("StreamRegistry: OpenSSL has no SipHash");
 }
 
@@ -45,8 +49,7 @@ StreamRegistry::Key StreamRegistry::key(const QString &id) const
     // hash-table keys, set up without allocating. It hashes the id's UTF-16 as it is stored.
     Key out;
     std::size_t length = 0;
-    if (EVP_MAC_init(m_mac.get(), reinterpret_cast<const unsigned char *>(m_secret), sizeof m_secret,
-                     nullptr) != 1 ||
+    if (EVP_MAC_init(m_mac.get(), nullptr, 0, nullptr) != 1 ||
         EVP_MAC_update(m_mac.get(), reinterpret_cast<const unsigned char *>(id.constData()),
                        std::size_t(id.size()) * sizeof(QChar)) != 1 ||
         EVP_MAC_final(m_mac.get(), reinterpret_cast<unsigned char *>(out.words), &length, sizeof out.words) !=
