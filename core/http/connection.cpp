@@ -272,6 +272,10 @@ void Connection::processInput()
                 armTimer();
                 return;
             }
+            // A PlainSocket whose last read emptied the kernel's queue announces the next input: a
+            // read now would only find nothing (a recv per request answering EAGAIN).
+            if (m_socket.plain() && !m_inputPending)
+                break;
             SocketInput input = m_socket.read(ReadChunk);
             if (input.drained)
                 m_inputPending = false;

@@ -3,6 +3,7 @@
 // attributes, payloads made standalone in jabber:client), and the wrapper rules of XEP-0124 (refusals).
 #include "bosh/boshbody.h"
 
+#include <QHash>
 #include <QTest>
 
 using namespace Switchboard::Bosh;
@@ -18,6 +19,7 @@ private Q_SLOTS:
     void refusals_data();
     void refusals();
     void depthLimit();
+    void oneAfterAnother();
     void buildEmpty();
     void buildWithPayloadsAndXmpp();
     void buildEscapes();
@@ -154,6 +156,52 @@ void tst_BoshBody::depthLimit()
     QVERIFY(parseBody(data, &body, &error, 11));
     QVERIFY(!parseBody(data, &body, &error, 10));
     QVERIFY(error.contains(u"nesting"));
+}
+
+void tst_BoshBody::oneAfterAnother()
+{
+    // Bodies are parsed one after the other in one long Expat document per thread (SeriesParser):
+    // whatever came before, each gets the verdict and the error text it gets alone.
+    const QByteArray open = "<body rid='1' xmlns='http://jabber.org/protocol/httpbind'>";
+    const QByteArray good = open + "<message to='a@b'><body>x</body></message></body>";
+    const QList<QByteArray> bad = {open + "<message></body>", open + "<message/>", open + "hi</body>",
+                                   open + "</body>" + open + "</body>", open + "</body>x",
+                                   "x" + open + "</body>", open + "<foo:bar/></body>"};
+    QHash<QByteArray, QString> alone;
+    for (const QByteArray &data : bad) {
+        QString error;
+        QVERIFY(!parseBody(data, nullptr, &error));
+        alone.insert(data, error);
+    }
+    for (int round = 0; round < 3; ++round) {
+        for (const QByteArray &data : bad) {
+            Body body;
+            QVERIFY2(parseBody(good, &body, nullptr), data.constData());
+            QCOMPARE(body.payloads,
+                     QByteArrayList{"<message xmlns='jabber:client' to='a@b'><body>x</body></message>"});
+            QString error;
+            QVERIFY(!parseBody(data, &body, &error));
+            QCOMPARE(error, alone.value(data));
+        }
+    }
+    // An XML declaration may open a body (only a document's first bytes may hold one).
+    Body body;
+    QVERIFY(parseBody("<?xml version='1.0'?>" + good, &body, nullptr));
+    QCOMPARE(body.payloads.size(), 1);
+    // Namespace declarations stay inside their body: a prefix declared by one is unknown to the next.
+    QVERIFY(parseBody("<body xmlns='http://jabber.org/protocol/httpbind' xmlns:p='urn:p'><p:x/></body>", &body,
+                      nullptr));
+    QCOMPARE(body.payloads, QByteArrayList{"<p:x xmlns:p='urn:p'/>"});
+    QVERIFY(!parseBody(open + "<p:x/></body>", &body, nullptr));
+    // Past the bytes after which the series parser is replaced, with new names all along.
+    for (int i = 0; i < 4000; ++i) {
+        const QByteArray name = "n" + QByteArray::number(i);
+        const QByteArray data = open + '<' + name + " a" + QByteArray::number(i) + "='" + QByteArray(200, 'v') +
+                                "'/></body>";
+        QVERIFY(parseBody(data, &body, nullptr));
+        QCOMPARE(body.payloads.size(), 1);
+        QVERIFY(body.payloads.first().startsWith('<' + name + " xmlns='jabber:client'"));
+    }
 }
 
 void tst_BoshBody::buildEmpty()

@@ -3,6 +3,7 @@
 // namespaces explicit, stream errors standalone.
 #include "websocket/framing.h"
 
+#include <QHash>
 #include <QTest>
 #include <QXmlStreamReader>
 
@@ -20,6 +21,7 @@ private Q_SLOTS:
     void keepsDeclaredNamespaceBytes();
     void refuses_data();
     void refuses();
+    void oneAfterAnother();
     void openFrameFromStreamHeader();
     void closeFrameWithSeeOtherUri();
     void streamErrorIsStandalone();
@@ -125,6 +127,37 @@ void tst_WebSocketFraming::refuses()
     QString error;
     QVERIFY(!parseFrame(message, &frame, &error));
     QVERIFY(!error.isEmpty());
+}
+
+void tst_WebSocketFraming::oneAfterAnother()
+{
+    // Messages are parsed one after the other in one long Expat document per thread (SeriesParser):
+    // whatever came before, each gets the verdict and the error text it gets alone.
+    const QByteArray good = "<message to='a@b'><body>x</body></message>";
+    const QList<QByteArray> bad = {"<message xmlns='jabber:client'><body>hi</body>", "<presence/><presence/>",
+                                   "hello", "<presence/>junk", "junk<presence/>", "<x:message/>", ""};
+    QHash<QByteArray, QString> alone;
+    Frame frame;
+    for (const QByteArray &message : bad) {
+        QString error;
+        QVERIFY(!parseFrame(message, &frame, &error));
+        alone.insert(message, error);
+    }
+    for (int round = 0; round < 3; ++round) {
+        for (const QByteArray &message : bad) {
+            QVERIFY(parseFrame(good, &frame, nullptr));
+            QCOMPARE(frame.xml, QByteArray("<message xmlns='jabber:client' to='a@b'><body>x</body></message>"));
+            QString error;
+            QVERIFY(!parseFrame(message, &frame, &error));
+            QCOMPARE(error, alone.value(message));
+        }
+    }
+    // A default namespace declared by one message does not carry over to the next.
+    QVERIFY(parseFrame("<iq xmlns='jabber:server'/>", &frame, nullptr));
+    QCOMPARE(frame.ns, u"jabber:server");
+    QVERIFY(parseFrame("  <iq/> ", &frame, nullptr));
+    QCOMPARE(frame.ns, u"jabber:client");
+    QCOMPARE(frame.xml, QByteArray("  <iq xmlns='jabber:client'/> "));
 }
 
 void tst_WebSocketFraming::openFrameFromStreamHeader()
