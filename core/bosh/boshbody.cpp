@@ -9,6 +9,8 @@
 
 #include <expat.h>
 
+#include <array>
+
 namespace Switchboard::Bosh {
 
 namespace {
@@ -19,6 +21,21 @@ using Xmpp::splitExpatName;
 constexpr QByteArrayView kHttpBind = "http://jabber.org/protocol/httpbind";
 constexpr QByteArrayView kXbosh = "urn:xmpp:xbosh";
 constexpr QByteArrayView kXmlNs = "http://www.w3.org/XML/1998/namespace";
+
+/// The attribute names of <body/> that nearly every request carries, as shared static data: a name
+/// would otherwise cost each request an allocation.
+QString attributeName(QByteArrayView local)
+{
+    static const std::array<QString, 8> common = {
+        QStringLiteral("rid"),  QStringLiteral("sid"),  QStringLiteral("to"),  QStringLiteral("ack"),
+        QStringLiteral("type"), QStringLiteral("wait"), QStringLiteral("hold"), QStringLiteral("key"),
+    };
+    for (const QString &name : common) {
+        if (name.size() == local.size() && QLatin1StringView(local) == name)
+            return name;
+    }
+    return QString::fromUtf8(local);
+}
 
 /// State of one parseBody() call, reached from the Expat callbacks.
 struct BodyParser
@@ -99,7 +116,7 @@ struct BodyParser
             const ExpatName an = splitExpatName(*a);
             const QString value = QString::fromUtf8(a[1]);
             if (an.uri.isEmpty())
-                body->attributes.insert(QString::fromUtf8(an.local), value);
+                body->attributes.insert(attributeName(an.local), value);
             else if (an.uri == kXbosh) // XEP-0206 §6: xmpp:version, xmpp:restart, xmpp:restartlogic
                 body->attributes.insert(u"xmpp:" + QString::fromUtf8(an.local), value);
             else if (an.uri == kXmlNs)

@@ -8,6 +8,8 @@
 #include <QDateTime>
 #include <QLocale>
 
+#include <charconv>
+
 namespace Switchboard::Http {
 
 namespace {
@@ -29,6 +31,15 @@ QByteArray httpDate()
         cached = QLocale::c().toString(now, QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'")).toLatin1();
     }
     return cached;
+}
+
+/// `value` in decimal, formatted on the stack (QByteArray::number would allocate an array of its own).
+void appendNumber(QByteArray &out, qint64 value)
+{
+    char digits[24];
+    const auto [end, error] = std::to_chars(digits, digits + sizeof digits, value);
+    Q_UNUSED(error) // 24 characters hold every qint64
+    out.append(digits, end - digits);
 }
 
 /// Header names/values the handler gives us must not break the framing (no CR/LF injection).
@@ -54,12 +65,14 @@ QByteArray ResponseWriter::serialize(const ResponseContext &context, Response re
     const bool noContent = (status >= 100 && status < 200) || status == 204 || status == 304;
     QByteArray body = noContent ? QByteArray() : std::move(response.body);
     QByteArray contentEncoding;
-    QByteArrayList vary;
+    // What the response varies with (RFC 9110 §12.5.5): at most these two, in this order.
+    bool varyOrigin = false;
+    bool varyEncoding = false;
 
     // RFC 9110 §12.5.3: compress when the client accepts it and it is worth it.
     if (!noContent && response.compressible && m_config.compression &&
         body.size() >= qMax(1, m_config.compressionMinSize)) {
-        vary.append(QByteArrayLiteral("Accept-Encoding"));
+        varyEncoding = true;
         const ContentCoding coding = negotiateContentCoding(context.acceptEncoding);
         if (coding != ContentCoding::Identity) {
             QByteArray compressed = compressBody(body, coding);
@@ -73,16 +86,20 @@ QByteArray ResponseWriter::serialize(const ResponseContext &context, Response re
     QByteArray out;
     out.reserve(body.size() + 512);
     const bool http10 = context.versionMajor == 1 && context.versionMinor == 0;
-    out += (http10 ? "HTTP/1.0 " : "HTTP/1.1 ") + QByteArray::number(status) + ' ' + reasonPhrase(status) +
-           "\r\n";
+    out += http10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    appendNumber(out, status);
+    out += ' ' + reasonPhrase(status) + "\r\n";
     if (!noContent) {
         if (!response.contentType.isEmpty() && isSafeHeaderText(response.contentType))
             out += "Content-Type: " + response.contentType + "\r\n";
         // Never chunked (XEP-0124 §5 asks for Content-Length); HEAD gets the length the GET would have had
         // (RFC 9110 §8.6). Only a streamed answer (Exchange::startStream) is chunked, or ends with the
         // connection.
-        if (framing == Framing::Length)
-            out += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+        if (framing == Framing::Length) {
+            out += "Content-Length: ";
+            appendNumber(out, body.size());
+            out += "\r\n";
+        }
         else if (framing == Framing::Chunked)
             out += "Transfer-Encoding: chunked\r\n";
     }
@@ -100,7 +117,7 @@ QByteArray ResponseWriter::serialize(const ResponseContext &context, Response re
         const QByteArray allow = m_config.allowedOrigins.isEmpty() ? QByteArrayLiteral("*") : context.origin;
         if (isSafeHeaderText(allow)) {
             out += "Access-Control-Allow-Origin: " + allow + "\r\n";
-            vary.prepend(QByteArrayLiteral("Origin"));
+            varyOrigin = true;
         }
     }
     for (const auto &[name, value] : std::as_const(response.headers)) {
@@ -108,8 +125,11 @@ QByteArray ResponseWriter::serialize(const ResponseContext &context, Response re
             continue;
         out += name + ": " + value + "\r\n";
     }
-    if (!vary.isEmpty())
-        out += "Vary: " + vary.join(", ") + "\r\n";
+    if (varyOrigin || varyEncoding) {
+        out += "Vary: ";
+        out += varyOrigin && varyEncoding ? "Origin, Accept-Encoding" : varyOrigin ? "Origin" : "Accept-Encoding";
+        out += "\r\n";
+    }
     for (const auto &[name, value] : m_config.httpHeaders) {
         if (name.isEmpty() || !isSafeHeaderText(name) || !isSafeHeaderText(value))
             continue;

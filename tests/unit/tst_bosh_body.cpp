@@ -186,13 +186,13 @@ void tst_BoshBody::oneAfterAnother()
     }
     // An XML declaration may open a body (only a document's first bytes may hold one).
     Body body;
-    QVERIFY(parseBody("<?xml version='1.0'?>" + good, &body, nullptr));
+    QVERIFY(parseBody(QByteArray("<?xml version='1.0'?>" + good), &body, nullptr));
     QCOMPARE(body.payloads.size(), 1);
     // Namespace declarations stay inside their body: a prefix declared by one is unknown to the next.
     QVERIFY(parseBody("<body xmlns='http://jabber.org/protocol/httpbind' xmlns:p='urn:p'><p:x/></body>", &body,
                       nullptr));
     QCOMPARE(body.payloads, QByteArrayList{"<p:x xmlns:p='urn:p'/>"});
-    QVERIFY(!parseBody(open + "<p:x/></body>", &body, nullptr));
+    QVERIFY(!parseBody(QByteArray(open + "<p:x/></body>"), &body, nullptr));
     // Past the bytes after which the series parser is replaced, with new names all along.
     for (int i = 0; i < 4000; ++i) {
         const QByteArray name = "n" + QByteArray::number(i);
@@ -200,7 +200,7 @@ void tst_BoshBody::oneAfterAnother()
                                 "'/></body>";
         QVERIFY(parseBody(data, &body, nullptr));
         QCOMPARE(body.payloads.size(), 1);
-        QVERIFY(body.payloads.first().startsWith('<' + name + " xmlns='jabber:client'"));
+        QVERIFY(body.payloads.first().startsWith(QByteArray('<' + name + " xmlns='jabber:client'")));
     }
 }
 

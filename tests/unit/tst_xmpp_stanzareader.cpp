@@ -70,6 +70,7 @@ private Q_SLOTS:
     void checksAfterRelease();
     void sizeCapAfterRelease();
     void restartAfterRelease();
+    void streamsTakeTurns();
 };
 
 void tst_XmppStanzaReader::elements_data()
@@ -503,4 +504,40 @@ void tst_XmppStanzaReader::restartAfterRelease()
 }
 
 QTEST_APPLESS_MAIN(tst_XmppStanzaReader)
+void tst_XmppStanzaReader::streamsTakeTurns()
+{
+    // A parser one stream leaves between two elements goes on with the next stream that declared the
+    // same on its root (keepWarmParser()): streams that take turns read what each reads alone, and an
+    // error names the stream's own line.
+    const QByteArray server = "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/"
+                              "streams' id='s2s'>";
+    const QByteArrayList chunks = {"\n<presence/>", "\n<message to='a@b'><body>one</body></message>",
+                                   "<iq type='get' id='1'><query xmlns='jabber:iq:roster'/></iq>\n",
+                                   "<stream:features/>", "\n<message><x:y/></message>"};
+    QList<Event> alone[3];
+    const QByteArray headers[3] = {kHeader, kHeader, server};
+    for (int s = 0; s < 3; ++s) {
+        StanzaReader reader;
+        reader.feed(QByteArray(headers[s] + chunks.join()), alone[s]);
+        QVERIFY(reader.hasFailed()); // the last chunk's undeclared prefix
+    }
+    StanzaReader readers[3];
+    QList<Event> events[3];
+    for (int s = 0; s < 3; ++s)
+        readers[s].feed(headers[s], events[s]);
+    for (const QByteArray &chunk : chunks) {
+        for (int s = 0; s < 3; ++s) {
+            readers[s].feed(chunk, events[s]);
+            QVERIFY(!readers[s].holdsParser());
+        }
+    }
+    for (int s = 0; s < 3; ++s) {
+        QVERIFY(readers[s].hasFailed());
+        QCOMPARE(elementsOf(events[s]), elementsOf(alone[s]));
+        QCOMPARE(events[s].size(), alone[s].size());
+        QCOMPARE(events[s].last().errorText, alone[s].last().errorText);
+    }
+    QCOMPARE(elementsOf(events[2]).first(), QByteArray("<presence xmlns='jabber:server'/>"));
+}
+
 #include "tst_xmpp_stanzareader.moc"
