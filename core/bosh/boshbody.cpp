@@ -27,7 +27,7 @@ constexpr QByteArrayView kXmlNs = "http://www.w3.org/XML/1998/namespace";
 QString attributeName(QByteArrayView local)
 {
     static const std::array<QString, 8> common = {
-        QStringLiteral("rid"),  QStringLiteral("sid"),  QStringLiteral("to"),  QStringLiteral("ack"),
+        QStringLiteral("rid"),  QStringLiteral("sid"),  QStringLiteral("to"),   QStringLiteral("ack"),
         QStringLiteral("type"), QStringLiteral("wait"), QStringLiteral("hold"), QStringLiteral("key"),
     };
     for (const QString &name : common) {

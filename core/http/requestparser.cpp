@@ -119,16 +119,32 @@ QByteArray interned(QByteArrayView bytes, const std::array<QByteArrayView, N> &k
 }
 
 constexpr std::array<QByteArrayView, 22> kCommonNames = {
-    "host",           "content-type",          "content-length",           "connection",
-    "user-agent",     "accept",                "accept-encoding",          "accept-language",
-    "origin",         "referer",               "cache-control",            "pragma",
-    "upgrade",        "sec-websocket-key",     "sec-websocket-version",    "sec-websocket-protocol",
-    "x-forwarded-for", "sec-websocket-extensions", "forwarded",            "authorization",
-    "sec-fetch-mode", "transfer-encoding",
+    "host",
+    "content-type",
+    "content-length",
+    "connection",
+    "user-agent",
+    "accept",
+    "accept-encoding",
+    "accept-language",
+    "origin",
+    "referer",
+    "cache-control",
+    "pragma",
+    "upgrade",
+    "sec-websocket-key",
+    "sec-websocket-version",
+    "sec-websocket-protocol",
+    "x-forwarded-for",
+    "sec-websocket-extensions",
+    "forwarded",
+    "authorization",
+    "sec-fetch-mode",
+    "transfer-encoding",
 };
 constexpr std::array<QByteArrayView, 7> kCommonValues = {
-    "text/xml; charset=utf-8", "text/xml; charset=UTF-8", "keep-alive", "close", "*/*", "gzip, deflate",
-    "application/json",
+    "text/xml; charset=utf-8", "text/xml; charset=UTF-8", "keep-alive", "close", "*/*",
+    "gzip, deflate",           "application/json",
 };
 
 ParseState *stateOf(http_parser *parser)
@@ -164,7 +180,8 @@ int onHeaderField(http_parser *parser, const char *at, std::size_t length)
             return -1;
         }
         state->request.headers.append(
-            {interned(QByteArrayView(at, qsizetype(length)), kCommonNames, Qt::CaseInsensitive), QByteArray()});
+            {interned(QByteArrayView(at, qsizetype(length)), kCommonNames, Qt::CaseInsensitive),
+             QByteArray()});
         state->lastWasValue = false;
     } else {
         state->request.headers.last().first.append(at, qsizetype(length));

@@ -99,8 +99,7 @@ QByteArray ResponseWriter::serialize(const ResponseContext &context, Response re
             out += "Content-Length: ";
             appendNumber(out, body.size());
             out += "\r\n";
-        }
-        else if (framing == Framing::Chunked)
+        } else if (framing == Framing::Chunked)
             out += "Transfer-Encoding: chunked\r\n";
     }
     if (!contentEncoding.isEmpty())
@@ -127,7 +126,9 @@ QByteArray ResponseWriter::serialize(const ResponseContext &context, Response re
     }
     if (varyOrigin || varyEncoding) {
         out += "Vary: ";
-        out += varyOrigin && varyEncoding ? "Origin, Accept-Encoding" : varyOrigin ? "Origin" : "Accept-Encoding";
+        out += varyOrigin && varyEncoding ? "Origin, Accept-Encoding"
+               : varyOrigin               ? "Origin"
+                                          : "Accept-Encoding";
         out += "\r\n";
     }
     for (const auto &[name, value] : m_config.httpHeaders) {

@@ -31,9 +31,8 @@ StreamRegistry::StreamRegistry(QObject *parent) : QObject(parent)
     EVP_MAC_free(siphash); // the context holds its own reference
     // Keyed once: each key() then starts from the keyed state (a null key), without setting the key up
     // again.
-    if (!m_mac ||
-        EVP_MAC_init(m_mac.get(), reinterpret_cast<const unsigned char *>(m_secret), sizeof m_secret, nullptr) !=
-            1)
+    if (!m_mac || EVP_MAC_init(m_mac.get(), reinterpret_cast<const unsigned char *>(m_secret),
+                               sizeof m_secret, nullptr) != 1)
         qFatal("StreamRegistry: OpenSSL has no SipHash");
 }
 

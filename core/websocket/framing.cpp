@@ -154,8 +154,9 @@ bool parseInSeries(QByteArrayView message, ParseState &state)
     state.parser = series.get();
     state.base = series.offset();
     setHandlers(state.parser, &state);
-    const bool clean = series.parse(message) && state.error.isEmpty() && state.roots == 1 && state.depth == 0 &&
-                       state.rootEnd >= 0 && series.leadingIsWhitespace(state.rootStart + state.base) &&
+    const bool clean = series.parse(message) && state.error.isEmpty() && state.roots == 1 &&
+                       state.depth == 0 && state.rootEnd >= 0 &&
+                       series.leadingIsWhitespace(state.rootStart + state.base) &&
                        series.trailingIsWhitespace(state.rootEnd);
     if (!clean)
         series.discard();

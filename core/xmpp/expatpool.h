@@ -21,7 +21,9 @@ class PooledParser
 public:
     explicit PooledParser(char namespaceSeparator);
     /// Takes `parser` over (one of takeWarmParser()'s): given back reset like a borrowed one.
-    PooledParser(XML_Parser parser, char namespaceSeparator) : m_parser(parser), m_separator(namespaceSeparator) {}
+    PooledParser(XML_Parser parser, char namespaceSeparator)
+        : m_parser(parser), m_separator(namespaceSeparator)
+    {}
     ~PooledParser();
     PooledParser(const PooledParser &) = delete;
     PooledParser &operator=(const PooledParser &) = delete;

@@ -164,9 +164,10 @@ void tst_BoshBody::oneAfterAnother()
     // whatever came before, each gets the verdict and the error text it gets alone.
     const QByteArray open = "<body rid='1' xmlns='http://jabber.org/protocol/httpbind'>";
     const QByteArray good = open + "<message to='a@b'><body>x</body></message></body>";
-    const QList<QByteArray> bad = {open + "<message></body>", open + "<message/>", open + "hi</body>",
-                                   open + "</body>" + open + "</body>", open + "</body>x",
-                                   "x" + open + "</body>", open + "<foo:bar/></body>"};
+    const QList<QByteArray> bad = {open + "<message></body>", open + "<message/>",
+                                   open + "hi</body>",        open + "</body>" + open + "</body>",
+                                   open + "</body>x",         "x" + open + "</body>",
+                                   open + "<foo:bar/></body>"};
     QHash<QByteArray, QString> alone;
     for (const QByteArray &data : bad) {
         QString error;
@@ -189,15 +190,15 @@ void tst_BoshBody::oneAfterAnother()
     QVERIFY(parseBody(QByteArray("<?xml version='1.0'?>" + good), &body, nullptr));
     QCOMPARE(body.payloads.size(), 1);
     // Namespace declarations stay inside their body: a prefix declared by one is unknown to the next.
-    QVERIFY(parseBody("<body xmlns='http://jabber.org/protocol/httpbind' xmlns:p='urn:p'><p:x/></body>", &body,
-                      nullptr));
+    QVERIFY(parseBody("<body xmlns='http://jabber.org/protocol/httpbind' xmlns:p='urn:p'><p:x/></body>",
+                      &body, nullptr));
     QCOMPARE(body.payloads, QByteArrayList{"<p:x xmlns:p='urn:p'/>"});
     QVERIFY(!parseBody(QByteArray(open + "<p:x/></body>"), &body, nullptr));
     // Past the bytes after which the series parser is replaced, with new names all along.
     for (int i = 0; i < 4000; ++i) {
         const QByteArray name = "n" + QByteArray::number(i);
-        const QByteArray data = open + '<' + name + " a" + QByteArray::number(i) + "='" + QByteArray(200, 'v') +
-                                "'/></body>";
+        const QByteArray data =
+            open + '<' + name + " a" + QByteArray::number(i) + "='" + QByteArray(200, 'v') + "'/></body>";
         QVERIFY(parseBody(data, &body, nullptr));
         QCOMPARE(body.payloads.size(), 1);
         QVERIFY(body.payloads.first().startsWith(QByteArray('<' + name + " xmlns='jabber:client'")));

@@ -134,8 +134,13 @@ void tst_WebSocketFraming::oneAfterAnother()
     // Messages are parsed one after the other in one long Expat document per thread (SeriesParser):
     // whatever came before, each gets the verdict and the error text it gets alone.
     const QByteArray good = "<message to='a@b'><body>x</body></message>";
-    const QList<QByteArray> bad = {"<message xmlns='jabber:client'><body>hi</body>", "<presence/><presence/>",
-                                   "hello", "<presence/>junk", "junk<presence/>", "<x:message/>", ""};
+    const QList<QByteArray> bad = {"<message xmlns='jabber:client'><body>hi</body>",
+                                   "<presence/><presence/>",
+                                   "hello",
+                                   "<presence/>junk",
+                                   "junk<presence/>",
+                                   "<x:message/>",
+                                   ""};
     QHash<QByteArray, QString> alone;
     Frame frame;
     for (const QByteArray &message : bad) {
@@ -146,7 +151,8 @@ void tst_WebSocketFraming::oneAfterAnother()
     for (int round = 0; round < 3; ++round) {
         for (const QByteArray &message : bad) {
             QVERIFY(parseFrame(good, &frame, nullptr));
-            QCOMPARE(frame.xml, QByteArray("<message xmlns='jabber:client' to='a@b'><body>x</body></message>"));
+            QCOMPARE(frame.xml,
+                     QByteArray("<message xmlns='jabber:client' to='a@b'><body>x</body></message>"));
             QString error;
             QVERIFY(!parseFrame(message, &frame, &error));
             QCOMPARE(error, alone.value(message));
