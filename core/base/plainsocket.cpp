@@ -375,6 +375,14 @@ void PlainSocket::onReadable()
     // again: the notifier is only switched off when they did not, after the call, so that the usual
     // read costs the epoll set no change (two epoll_ctl calls per readable event otherwise).
     m_readArmed = false;
+    for (const Notifying *n = t_notifying; n; n = n->outer) {
+        if (n->socket == this) {
+            // Again from inside its own call (the owner runs an event loop there without reading):
+            // not announced twice, and not reported again and again meanwhile.
+            updateReadWatch();
+            return;
+        }
+    }
     Notifying call{this, false, t_notifying};
     t_notifying = &call;
     if (m_receiver)

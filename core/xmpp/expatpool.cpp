@@ -104,7 +104,6 @@ void clearHandlers(XML_Parser parser)
     XML_SetEntityDeclHandler(parser, nullptr);
     XML_SetSkippedEntityHandler(parser, nullptr);
     XML_SetCdataSectionHandler(parser, nullptr, nullptr);
-    XML_SetDefaultHandler(parser, nullptr);
 }
 } // namespace
 
