@@ -14,6 +14,7 @@
 #include "stream/streamregistry.h"
 #include "websocket/framing.h"
 #include "websocket/websocketfront.h"
+#include "xmpp/expatpool.h"
 #include "xmpp/resolver.h"
 #include "xmpp/serverlink.h"
 #include "xmpp/singlestanza.h"
@@ -239,6 +240,7 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
     connect(&d->hub, &Monitor::Hub::sessionOpened, &d->heapTrimmer, &HeapTrimmer::sessionOpened);
     connect(&d->hub, &Monitor::Hub::sessionClosed, &d->heapTrimmer, &HeapTrimmer::sessionClosed);
     connect(&d->heapTrimmer, &HeapTrimmer::aboutToTrim, d->registry.get(), &Monitor::Registry::compact);
+    connect(&d->heapTrimmer, &HeapTrimmer::aboutToTrim, this, [] { Xmpp::releaseIdleParsers(); });
     d->limits = std::make_unique<Limits>(d->config);
     // Refusals reach the monitor as hub signals, like everything else it shows.
     QStringList limitKeys;

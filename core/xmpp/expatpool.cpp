@@ -143,6 +143,22 @@ PooledParser::~PooledParser()
     XML_ParserFree(m_parser);
 }
 
+void releaseIdleParsers()
+{
+    for (auto &[separator, parser] : t_pool.idle)
+        XML_ParserFree(parser);
+    t_pool.idle = {};
+    for (Series::Entry &entry : t_series.entries) {
+        if (!entry.busy && entry.parser) {
+            XML_ParserFree(entry.parser);
+            entry.parser = nullptr;
+        }
+    }
+    for (Warm::Entry &entry : t_warm.entries)
+        XML_ParserFree(entry.parser);
+    t_warm.entries = {};
+}
+
 bool keepWarmParser(XML_Parser parser, char namespaceSeparator, const QByteArray &rootTag, qint64 fed)
 {
     if (fed >= kMaxWarmBytes)

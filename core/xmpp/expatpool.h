@@ -13,6 +13,12 @@ namespace Switchboard::Xmpp {
 /// per parsed request or message).
 unsigned long expatHashSalt();
 
+/// Frees the parsers this thread keeps between uses (the pool's, the series parsers not in use, the
+/// warm stream parsers); they are made again when next needed. For the heap trim after a wave of
+/// sessions ended (HeapTrimmer::aboutToTrim()): parsers made during the wave would otherwise stay
+/// among its freed pages.
+void releaseIdleParsers();
+
 /// Borrows a namespace-aware Expat parser (UTF-8 forced) from a small per-thread pool for one document
 /// and gives it back reset: creating a parser per BOSH request or WebSocket message costs allocations
 /// that a reset avoids. Set every handler and option after borrowing; the reset clears them.
