@@ -2,6 +2,7 @@
 // Proves the BOSH <body/> wrapper rules: XEP-0124 §7 (one body root, attributes), XEP-0206 (xmpp:*
 // attributes, payloads made standalone in jabber:client), and the wrapper rules of XEP-0124 (refusals).
 #include "bosh/boshbody.h"
+#include "xmpp/expatpool.h"
 
 #include <QHash>
 #include <QTest>
@@ -175,6 +176,8 @@ void tst_BoshBody::oneAfterAnother()
         alone.insert(data, error);
     }
     for (int round = 0; round < 3; ++round) {
+        if (round == 1)
+            Switchboard::Xmpp::releaseIdleParsers(); // the heap trim: the next body gets a new series parser
         for (const QByteArray &data : bad) {
             Body body;
             QVERIFY2(parseBody(good, &body, nullptr), data.constData());

@@ -3,6 +3,8 @@
 // split of the input (RFC 6120 §4.2, XEP-0206 §2, RFC 7395 §3.3.3), and refuses restricted XML.
 #include "xmpp/stanzareader.h"
 
+#include "xmpp/expatpool.h"
+
 #include <QTest>
 
 using Switchboard::Xmpp::StanzaReader;
@@ -530,6 +532,9 @@ void tst_XmppStanzaReader::streamsTakeTurns()
             readers[s].feed(chunk, events[s]);
             QVERIFY(!readers[s].holdsParser());
         }
+        // The heap trim frees the warm parsers: the streams go on in new ones.
+        if (chunk == chunks.at(1))
+            Switchboard::Xmpp::releaseIdleParsers();
     }
     for (int s = 0; s < 3; ++s) {
         QVERIFY(readers[s].hasFailed());
