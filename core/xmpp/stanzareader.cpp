@@ -27,7 +27,25 @@ QString sharedText(QByteArrayView utf8)
         return QStringLiteral("1.0");
     if (utf8 == kJabberClientNs)
         return QStringLiteral("jabber:client");
+    if (utf8 == "message")
+        return QStringLiteral("message");
+    if (utf8 == "presence")
+        return QStringLiteral("presence");
+    if (utf8 == "iq")
+        return QStringLiteral("iq");
     return QString::fromUtf8(utf8);
+}
+
+/// The name or namespace of a top-level element, kept from its start to its end: the stanza names and
+/// jabber:client point at static data (two allocations per stanza otherwise).
+QByteArray sharedBytes(QByteArrayView utf8)
+{
+    for (const QByteArrayView known :
+         {kJabberClientNs, QByteArrayView("message"), QByteArrayView("presence"), QByteArrayView("iq")}) {
+        if (utf8 == known)
+            return QByteArray::fromRawData(known.data(), known.size());
+    }
+    return utf8.toByteArray();
 }
 
 } // namespace
@@ -232,8 +250,8 @@ struct StanzaReader::Private
         if (topLevel) {
             self->elementStart = XML_GetCurrentByteIndex(self->parser);
             self->startTagLength = XML_GetCurrentByteCount(self->parser);
-            self->elementName = qn.local.toByteArray();
-            self->elementNs = qn.uri.toByteArray();
+            self->elementName = sharedBytes(qn.local);
+            self->elementNs = sharedBytes(qn.uri);
             self->elementQNameLength = qn.qualifiedLength();
         }
         self->namespaces.startElement(self->depth, qn, atts);
@@ -311,13 +329,7 @@ struct StanzaReader::Private
         QByteArray xml = bytes(elementStart, end);
         safePoint = end;
         namespaces.complete(xml, elementQNameLength);
-        Event e{Event::Element,
-                {},
-                std::move(xml),
-                QString::fromUtf8(elementName),
-                QString::fromUtf8(elementNs),
-                {},
-                {}};
+        Event e{Event::Element, {}, std::move(xml), sharedText(elementName), sharedText(elementNs), {}, {}};
         out->append(std::move(e));
     }
 
