@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "server.h"
 
+#include "base/epolldispatcher.h"
 #include "base/heaptrimmer.h"
 #include "base/limits.h"
 #include "base/plainsocket.h"
@@ -11,21 +12,25 @@
 #include "monitor/trafficrecorder.h"
 #include "rest/restendpoint.h"
 #include "stream/clientstream.h"
+#include "stream/streamdirectory.h"
 #include "stream/streamregistry.h"
 #include "websocket/framing.h"
 #include "websocket/websocketfront.h"
+#include "worker.h"
 #include "xmpp/expatpool.h"
 #include "xmpp/resolver.h"
 #include "xmpp/serverlink.h"
 #include "xmpp/singlestanza.h"
 #include "xmpp/xmlescape.h"
 
+#include <QAbstractEventDispatcher>
 #include <QFile>
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QSslKey>
 #include <QSslSocket>
 #include <QTcpSocket>
+#include <QThread>
 #include <QTimer>
 
 #include <QJsonArray>
@@ -35,6 +40,7 @@
 #include <QLoggingCategory>
 
 #include <algorithm>
+#include <atomic>
 
 Q_LOGGING_CATEGORY(lcServer, "switchboard.server", QtInfoMsg)
 
@@ -51,17 +57,28 @@ struct Server::Private
     std::unique_ptr<Monitor::StatusPage> status;
     HeapTrimmer heapTrimmer; ///< gives freed heap back to the kernel after many sessions ended
     std::unique_ptr<Limits> limits;
-    std::unique_ptr<Xmpp::Resolver> resolver;
-    /// Every client stream of every front, and the server links still closing (declared before the
-    /// fronts: it outlives them).
-    std::unique_ptr<Stream::StreamRegistry> streams;
-    std::unique_ptr<Http::HttpServer> http;
-    std::unique_ptr<Bosh::BoshEndpoint> bosh;
-    std::unique_ptr<WebSocket::WebSocketFront> websocket;
+    /// Which worker owns each stream (only with more than one worker).
+    std::unique_ptr<Stream::StreamDirectory> directory;
+    /// The event loops serving connections (docs/ARCHITECTURE.md, "Threads"): worker 0 on this thread,
+    /// each other on a QThread of its own (null for worker 0), made and destroyed there.
+    struct WorkerSlot
+    {
+        QThread *thread = nullptr;
+        QObject *anchor = nullptr; ///< an object of the thread, to run calls there (null for worker 0)
+        Worker *worker = nullptr;
+    };
+    QList<WorkerSlot> workers;
+    Worker *main() const { return workers.first().worker; }
+    /// Worker 0's (this thread's): the REST gateway, its operator calls and the REST sessions.
+    Xmpp::Resolver *resolver = nullptr;
+    Stream::StreamRegistry *streams = nullptr;
+    Http::HttpServer *http = nullptr;
     std::unique_ptr<Rest::RestEndpoint> rest;
     QHostAddress address;
-    bool draining = false;
-    bool shuttingDown = false;
+    QSslConfiguration tls; ///< the certificate every worker's TLS listener uses
+    // Read by every worker's /healthz.
+    std::atomic<bool> draining = false;
+    std::atomic<bool> shuttingDown = false;
     bool shutdownDone = false;
     QTimer shutdownFlush; ///< after the streams: a last look at HTTP answers still being written
     QTimer shutdownDeadline;
@@ -101,18 +118,43 @@ struct Server::Private
         return true;
     }
 
-    /// Everything shutdown() waits for is done: no stream, no server link still closing, nothing left
-    /// in an HTTP socket's write buffer.
+    /// Runs `call` on `worker`'s thread and returns when it has run: at once for worker 0, else through
+    /// a blocking queued call (a worker never waits for this thread, so this cannot deadlock).
+    template <typename Call> static void runOn(const WorkerSlot &slot, Call call)
+    {
+        if (!slot.thread)
+            call(slot.worker);
+        else
+            QMetaObject::invokeMethod(
+                slot.anchor, [&] { call(slot.worker); }, Qt::BlockingQueuedConnection);
+    }
+    /// Posts `call` to every worker (queued for the others, at once for worker 0).
+    template <typename Call> void postToAll(Call call) const
+    {
+        for (const WorkerSlot &slot : workers) {
+            if (!slot.thread)
+                call(slot.worker);
+            else
+                QMetaObject::invokeMethod(
+                    slot.anchor, [call, worker = slot.worker] { call(worker); }, Qt::QueuedConnection);
+        }
+    }
+
+    /// The worker that owns stream `id` (worker 0 when unknown: it answers "no such session").
+    const WorkerSlot &ownerOf(const QString &id) const
+    {
+        const int owner = directory ? directory->owner(id) : 0;
+        return workers.at(owner >= 0 && owner < workers.size() ? owner : 0);
+    }
+
+    /// Everything shutdown() waits for is done on every worker: no stream, no server link still
+    /// closing, nothing left in an HTTP socket's write buffer.
     bool quiet() const
     {
-        if (streams->count() > 0 || streams->closingLinks() > 0)
-            return false;
-        const QList<QTcpSocket *> sockets = http->findChildren<QTcpSocket *>();
-        const QList<PlainSocket *> plain = http->findChildren<PlainSocket *>();
-        return std::all_of(sockets.cbegin(), sockets.cend(),
-                           [](const QTcpSocket *socket) { return socket->bytesToWrite() == 0; }) &&
-               std::all_of(plain.cbegin(), plain.cend(),
-                           [](const PlainSocket *socket) { return socket->bytesToWrite() == 0; });
+        bool all = true;
+        for (const WorkerSlot &slot : workers)
+            runOn(slot, [&all](Worker *worker) { all = all && worker->isQuiet(); });
+        return all;
     }
 
     /// GET /healthz, for a load balancer's health check (docs/SCALING.md): 200 while this node takes new
@@ -240,7 +282,9 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
     connect(&d->hub, &Monitor::Hub::sessionOpened, &d->heapTrimmer, &HeapTrimmer::sessionOpened);
     connect(&d->hub, &Monitor::Hub::sessionClosed, &d->heapTrimmer, &HeapTrimmer::sessionClosed);
     connect(&d->heapTrimmer, &HeapTrimmer::aboutToTrim, d->registry.get(), &Monitor::Registry::compact);
-    connect(&d->heapTrimmer, &HeapTrimmer::aboutToTrim, this, [] { Xmpp::releaseIdleParsers(); });
+    // Every worker keeps parsers of its own (per thread).
+    connect(&d->heapTrimmer, &HeapTrimmer::aboutToTrim, this,
+            [this] { d->postToAll([](Worker *) { Xmpp::releaseIdleParsers(); }); });
     d->limits = std::make_unique<Limits>(d->config);
     // Refusals reach the monitor as hub signals, like everything else it shows.
     QStringList limitKeys;
@@ -253,31 +297,60 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
             [hub = &d->hub](Limits::Limit limit, const QHostAddress &peer) {
                 Q_EMIT hub->limitRefused(Limits::key(limit), peer);
             });
-    d->resolver = std::make_unique<Xmpp::Resolver>(d->config);
-    d->streams = std::make_unique<Stream::StreamRegistry>();
+    // The workers (docs/ARCHITECTURE.md, "Threads"): worker 0 here, the others each on a thread of
+    // its own, with an event dispatcher of the kind this thread runs (epoll when headless).
+    const int workerCount = d->config.workers > 0 ? d->config.workers : qMax(1, QThread::idealThreadCount());
+    if (workerCount > 1)
+        d->directory = std::make_unique<Stream::StreamDirectory>();
+    Worker::Shared shared;
+    shared.config = &d->config;
+    shared.limits = d->limits.get();
+    shared.directory = d->directory.get();
+    shared.serverHub = &d->hub;
+    const bool epoll = dynamic_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance()) != nullptr;
+    for (int i = 0; i < workerCount; ++i) {
+        Private::WorkerSlot slot;
+        if (i == 0) {
+            slot.worker = new Worker(0, shared);
+        } else {
+            slot.thread = new QThread;
+            slot.thread->setObjectName(QStringLiteral("worker %1").arg(i));
+            if (epoll)
+                slot.thread->setEventDispatcher(new EpollEventDispatcher);
+            slot.thread->start();
+            // Made on its thread, so that its objects and timers live there.
+            slot.anchor = new QObject;
+            slot.anchor->moveToThread(slot.thread);
+            QMetaObject::invokeMethod(
+                slot.anchor, [&slot, i, &shared] { slot.worker = new Worker(i, shared); },
+                Qt::BlockingQueuedConnection);
+        }
+        installHandlers(slot.worker);
+        d->workers.append(slot);
+    }
+    QList<Worker *> peers;
+    for (const Private::WorkerSlot &slot : std::as_const(d->workers))
+        peers.append(slot.worker);
+    for (const Private::WorkerSlot &slot : std::as_const(d->workers))
+        Private::runOn(slot, [&peers](Worker *worker) { worker->setPeers(peers); });
+    d->resolver = d->main()->resolver();
+    d->streams = d->main()->streams();
+    d->http = d->main()->http();
     // Server links of ended sessions close on their own (a drain ping, the close handshake): their
     // sockets and buffers are freed when they are gone, so a trim waits for them.
-    d->heapTrimmer.setSettling([streams = d->streams.get()] { return streams->closingLinks() > 0; });
-    d->bosh = std::make_unique<Bosh::BoshEndpoint>(d->config, d->resolver.get(), &d->hub, d->streams.get());
-    d->bosh->setLimits(d->limits.get());
-    d->websocket =
-        std::make_unique<WebSocket::WebSocketFront>(d->config, d->resolver.get(), &d->hub, d->streams.get());
-    d->websocket->setLimits(d->limits.get());
-    d->rest = std::make_unique<Rest::RestEndpoint>(d->config, d->resolver.get(), &d->hub, d->streams.get());
+    d->heapTrimmer.setSettling([this] {
+        return std::any_of(d->workers.cbegin(), d->workers.cend(),
+                           [](const Private::WorkerSlot &slot) { return slot.worker->closingLinks() > 0; });
+    });
+    d->rest = std::make_unique<Rest::RestEndpoint>(d->config, d->resolver, &d->hub, d->streams);
     d->rest->setLimits(d->limits.get());
-    d->http = std::make_unique<Http::HttpServer>(d->config);
-    // Connections closed for their PROXY header (none, malformed, too slow, or not from a trusted
-    // proxy) are counted with the refusals, under the key that asks for the header.
-    connect(d->http.get(), &Http::HttpServer::proxyHeaderRefused, &d->hub,
-            [hub = &d->hub](const QHostAddress &peer, const QByteArray &) {
-                Q_EMIT hub->limitRefused(QStringLiteral("proxy_protocol"), peer);
-            });
-    d->http->setLimits(d->limits.get());
-    // Shutdown is done when the last stream and server link are gone (the registry says so) and the
+    // Shutdown is done when the last stream and server link are gone (the registries say so) and the
     // answers written meanwhile have left their sockets (looked at again until they have).
     d->shutdownFlush.setInterval(20);
     connect(&d->shutdownFlush, &QTimer::timeout, this, [this] { finishShutdownWhenQuiet(); });
-    connect(d->streams.get(), &Stream::StreamRegistry::idle, this, [this] { finishShutdownWhenQuiet(); });
+    for (const Private::WorkerSlot &slot : std::as_const(d->workers))
+        connect(slot.worker->streams(), &Stream::StreamRegistry::idle, this,
+                [this] { finishShutdownWhenQuiet(); });
     d->shutdownDeadline.setSingleShot(true);
     connect(&d->shutdownDeadline, &QTimer::timeout, this, [this] {
         d->shutdownFlush.stop();
@@ -286,25 +359,45 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
                             << "s passed; leaving anyway";
         Q_EMIT shutdownFinished(false);
     });
+}
+
+void Server::installHandlers(Worker *worker)
+{
+    Http::HttpServer *http = worker->http();
+    // Connections closed for their PROXY header (none, malformed, too slow, or not from a trusted
+    // proxy) are counted with the refusals, under the key that asks for the header.
+    connect(http, &Http::HttpServer::proxyHeaderRefused, &d->hub,
+            [hub = &d->hub](const QHostAddress &peer, const QByteArray &) {
+                Q_EMIT hub->limitRefused(QStringLiteral("proxy_protocol"), peer);
+            });
     // The monitor is for the operator, never for other origins (docs/SECURITY.md).
-    d->http->setCorsPolicy([this](const QByteArray &path) { return !d->status->matches(path); });
+    http->setCorsPolicy([this](const QByteArray &path) { return !d->status->matches(path); });
     // The REST API takes PUT and DELETE too (a browser asks before it sends them cross-origin).
-    d->http->setPreflightMethods([this](const QByteArray &path) {
+    http->setPreflightMethods([this](const QByteArray &path) {
         return d->rest->matches(path) ? QByteArrayLiteral("GET, POST, PUT, DELETE, OPTIONS") : QByteArray();
     });
-    d->http->setUpgradeHandler(
-        [this](Http::Transport socket, const QByteArray &received, const Http::Request &head) {
-            return d->websocket->handleUpgrade(socket, received, head);
+    WebSocket::WebSocketFront *websocket = worker->websocket();
+    http->setUpgradeHandler(
+        [websocket](Http::Transport socket, const QByteArray &received, const Http::Request &head) {
+            return websocket->handleUpgrade(socket, received, head);
         });
-    d->http->setHandler([this](Http::Exchange *exchange) {
+    // Called on the worker's thread: everything it touches is the worker's, const, or posted to this
+    // thread (the status page).
+    http->setHandler([this, worker](Http::Exchange *exchange) {
         const Http::Request &request = exchange->request();
         if (d->isBoshPath(request.path)) {
-            d->hub.countRequest();
-            d->bosh->handle(exchange);
+            worker->hub()->countRequest();
+            worker->bosh()->handle(exchange);
             return;
         }
         if (d->rest->matches(request.path)) {
-            // The REST gateway (docs/REST.md).
+            // The REST gateway (docs/REST.md), on worker 0 only for now.
+            if (worker->index() != 0) {
+                Http::Response busy = Http::Response::error(503, "REST is served by the first worker only");
+                busy.headers.append({QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")});
+                exchange->respond(std::move(busy));
+                return;
+            }
             d->rest->handle(exchange);
             return;
         }
@@ -315,15 +408,34 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
                 exchange->respond(Http::Response::error(421, "unknown Host for the monitor"));
                 return;
             }
-            const auto reply =
-                d->status->handle(request.method, request.path, request.peerAddress,
-                                  request.header("authorization"), request.queryParameter("token"));
-            Http::Response response;
-            response.status = reply->status;
-            response.contentType = reply->contentType;
-            response.body = reply->body; // the connection leaves it out for HEAD
-            response.headers = reply->headers;
-            exchange->respond(std::move(response));
+            auto answer = [this, method = request.method, path = request.path, peer = request.peerAddress,
+                           authorization = request.header("authorization"),
+                           token = request.queryParameter("token")] {
+                const auto reply = d->status->handle(method, path, peer, authorization, token);
+                Http::Response response;
+                response.status = reply->status;
+                response.contentType = reply->contentType;
+                response.body = reply->body; // the connection leaves it out for HEAD
+                response.headers = reply->headers;
+                return response;
+            };
+            if (worker->index() == 0) {
+                exchange->respond(answer());
+                return;
+            }
+            // The registry lives on this Server's thread: asked there, answered here.
+            QMetaObject::invokeMethod(
+                this,
+                [answer, worker, exchange = QPointer<Http::Exchange>(exchange)] {
+                    QMetaObject::invokeMethod(
+                        worker,
+                        [exchange, response = answer()]() mutable {
+                            if (exchange)
+                                exchange->respond(std::move(response));
+                        },
+                        Qt::QueuedConnection);
+                },
+                Qt::QueuedConnection);
             return;
         }
         if (request.path == "/healthz") {
@@ -346,12 +458,26 @@ Server::~Server()
         if (!d->rest->saveSessions(&storeError))
             qCWarning(lcServer).noquote() << "REST sessions not saved:" << storeError;
     }
+    // The other workers first, each on its thread, then the thread.
+    for (qsizetype i = d->workers.size() - 1; i > 0; --i) {
+        Private::WorkerSlot &slot = d->workers[i];
+        QMetaObject::invokeMethod(
+            slot.anchor,
+            [worker = slot.worker, anchor = slot.anchor] {
+                delete worker;
+                anchor->deleteLater(); // when the thread ends
+            },
+            Qt::BlockingQueuedConnection);
+        slot.thread->quit();
+        slot.thread->wait();
+        delete slot.thread;
+    }
     // Sessions first: they talk to the resolver and the hub while closing.
-    d->http.reset();
-    d->websocket.reset();
+    d->http = nullptr;
+    d->main()->closeHttp();
     d->rest.reset();
-    d->bosh.reset();
-    d->streams.reset();
+    delete d->main();
+    d->workers.clear();
 }
 
 bool Server::start(QString *error)
@@ -393,6 +519,7 @@ bool Server::start(QString *error)
                                                    : tr("Cannot use TLS: no TLS backend");
             return false;
         }
+        d->tls = configuration;
         if (!d->http->listenTls(address, d->config.tlsPort, configuration)) {
             if (error)
                 *error = tr("Cannot listen on %1:%2: %3")
@@ -411,6 +538,27 @@ bool Server::start(QString *error)
         d->http->close();
         return false;
     }
+    // The other workers listen on the ports worker 0 got (SO_REUSEPORT: the kernel spreads new
+    // connections over every worker's socket).
+    const quint16 plainPort = d->http->serverPort();
+    const quint16 securePort = d->http->tlsPort();
+    const QSslConfiguration tlsConfiguration = d->tls;
+    for (qsizetype i = 1; i < d->workers.size(); ++i) {
+        QString listenError;
+        Private::runOn(d->workers.at(i), [&](Worker *worker) {
+            Http::HttpServer *http = worker->http();
+            if ((securePort != 0 && !http->listenTls(address, securePort, tlsConfiguration)) ||
+                (plainPort != 0 && !http->listen(address, plainPort)))
+                listenError = http->errorString();
+        });
+        if (!listenError.isEmpty()) {
+            if (error)
+                *error =
+                    tr("Cannot listen on %1 in worker %2: %3").arg(d->config.host).arg(i).arg(listenError);
+            d->postToAll([](Worker *worker) { worker->http()->close(); });
+            return false;
+        }
+    }
     qCInfo(lcServer).noquote() << "BOSH endpoint at" << boshUrl().toString();
     if (tls && port() != 0)
         qCInfo(lcServer).noquote() << "BOSH endpoint at" << secureBoshUrl().toString();
@@ -425,13 +573,15 @@ void Server::shutdown()
         return;
     d->shuttingDown = true;
     // Stop accepting; a request on a connection still open is refused like a new session in drain.
-    d->http->close();
-    d->streams->setDraining(true);
+    d->postToAll([](Worker *worker) {
+        worker->http()->close();
+        worker->streams()->setDraining(true);
+    });
     // REST sessions go to the session store before their streams close, so they survive the restart.
     QString storeError;
     if (!d->rest->saveSessions(&storeError))
         qCWarning(lcServer).noquote() << "REST sessions not saved:" << storeError;
-    d->streams->terminateAll(Stream::Condition::SystemShutdown);
+    d->postToAll([](Worker *worker) { worker->streams()->terminateAll(Stream::Condition::SystemShutdown); });
     d->shutdownDeadline.start(std::chrono::seconds(qMax(1, d->config.shutdownTimeout)));
     finishShutdownWhenQuiet();
 }
@@ -442,6 +592,8 @@ void Server::finishShutdownWhenQuiet()
         return;
     if (d->streams->count() > 0 || d->streams->closingLinks() > 0)
         return; // the registry's idle() calls again
+    // Every worker's registry says idle() too; the other workers are asked (and looked at again
+    // until their answers have left their sockets).
     if (!d->quiet()) {
         d->shutdownFlush.start();
         return;
@@ -457,7 +609,9 @@ void Server::setDraining(bool draining)
     if (d->shuttingDown)
         return;
     d->draining = draining;
-    d->streams->setDraining(draining, d->config.drainUrl);
+    d->postToAll([draining, uri = d->config.drainUrl](Worker *worker) {
+        worker->streams()->setDraining(draining, uri);
+    });
     qCInfo(lcServer) << (draining ? "draining: new sessions are refused" : "drain ended");
 }
 
@@ -480,7 +634,8 @@ bool Server::reloadTls(QString *error)
             *error = tlsError;
         return false;
     }
-    d->http->setTlsConfiguration(configuration);
+    d->tls = configuration;
+    d->postToAll([configuration](Worker *worker) { worker->http()->setTlsConfiguration(configuration); });
     qCInfo(lcServer) << "TLS certificate reloaded:" << configuration.localCertificate().subjectDisplayName();
     return true;
 }
@@ -492,7 +647,12 @@ quint16 Server::tlsPort() const
 
 int Server::connectionCount() const
 {
-    return d->http->connectionCount();
+    int count = 0;
+    for (const Private::WorkerSlot &slot : std::as_const(d->workers))
+        Private::runOn(slot, [&count](Worker *worker) {
+            count += worker->http() ? worker->http()->connectionCount() : 0;
+        });
+    return count;
 }
 
 Limits *Server::limits() const
@@ -522,8 +682,10 @@ QUrl Server::secureWebSocketUrl() const
 
 void Server::stop()
 {
-    d->http->close();
-    d->streams->terminateAll(Stream::Condition::SystemShutdown);
+    d->postToAll([](Worker *worker) {
+        worker->http()->close();
+        worker->streams()->terminateAll(Stream::Condition::SystemShutdown);
+    });
 }
 
 bool Server::isListening() const
@@ -582,12 +744,16 @@ bool Server::terminateSession(const QString &id, const QString &condition)
     const std::optional<Stream::Condition> chosen = Stream::conditionFromName(condition);
     if (!chosen || !allowed.contains(*chosen))
         return false;
-    Stream::ClientStream *stream = d->streams->find(id);
-    if (!stream)
-        return false;
-    qCInfo(lcServer).noquote() << "session" << id << "terminated by the operator with" << condition;
-    stream->terminate(*chosen);
-    return true;
+    bool found = false;
+    Private::runOn(d->ownerOf(id), [&](Worker *worker) {
+        Stream::ClientStream *stream = worker->streams()->find(id);
+        if (!stream)
+            return;
+        found = true;
+        qCInfo(lcServer).noquote() << "session" << id << "terminated by the operator with" << condition;
+        stream->terminate(*chosen);
+    });
+    return found;
 }
 
 bool Server::injectStanza(const QString &id, Monitor::Direction direction, const QByteArray &xml,
@@ -614,17 +780,26 @@ bool Server::injectStanza(const QString &id, Monitor::Direction direction, const
     case Problem::NotAtStart:
         return fail(tr("the stanza must begin with its element"));
     }
-    Stream::ClientStream *stream = d->streams->find(id);
-    if (!stream)
+    bool found = false;
+    bool injected = false;
+    Private::runOn(d->ownerOf(id), [&](Worker *worker) {
+        Stream::ClientStream *stream = worker->streams()->find(id);
+        found = stream != nullptr;
+        injected = stream && stream->inject(direction, stanza.xml);
+    });
+    if (!found)
         return fail(tr("no session %1").arg(id));
-    if (!stream->inject(direction, stanza.xml))
+    if (!injected)
         return fail(tr("the session has no open stream"));
     return true;
 }
 
 int Server::sessionCount() const
 {
-    return d->streams->count();
+    int count = 0;
+    for (const Private::WorkerSlot &slot : std::as_const(d->workers))
+        Private::runOn(slot, [&count](Worker *worker) { count += worker->streams()->count(); });
+    return count;
 }
 
 QUrl Server::webSocketUrl() const

@@ -17,6 +17,7 @@ class TrafficRecorder;
 } // namespace Monitor
 
 class Limits;
+class Worker;
 
 /// A whole connection manager a Qt application can embed: the HTTP front with BOSH (and WebSocket),
 /// the backend links, and the monitor hub. Create it with a Config, start() it, connect to hub()'s
@@ -90,6 +91,8 @@ Q_SIGNALS:
 
 private:
     void finishShutdownWhenQuiet();
+    /// Routes `worker`'s HTTP requests and upgrades (called once per worker, before it listens).
+    void installHandlers(Worker *worker);
     struct Private;
     std::unique_ptr<Private> d;
 };

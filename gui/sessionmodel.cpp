@@ -211,15 +211,15 @@ QVariant SessionModel::sortValue(const SessionRecord &r, int column) const
     case Idle:
         return r.lastActivity.isValid() ? r.lastActivity.secsTo(now()) : 0;
     case Held:
-        return r.counters.held;
+        return r.counters.held.load();
     case StanzasToServer:
-        return r.counters.stanzasToServer;
+        return r.counters.stanzasToServer.load();
     case StanzasToClient:
-        return r.counters.stanzasToClient;
+        return r.counters.stanzasToClient.load();
     case BytesToServer:
-        return r.counters.bytesToServer;
+        return r.counters.bytesToServer.load();
     case BytesToClient:
-        return r.counters.bytesToClient;
+        return r.counters.bytesToClient.load();
     default:
         return display(r, column);
     }

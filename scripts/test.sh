@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Installs dependencies, builds Debug into build/ and runs every test (unit, integration with a real
-# Prosody, client libraries). With --sanitize: the same in build-asan/ with ASan and UBSan.
+# Prosody, client libraries). With --sanitize: the same in build-asan/ with ASan and UBSan; with
+# --tsan: in build-tsan/ with ThreadSanitizer (suppressions for the uninstrumented Qt in tests/tsan.supp).
 #
-#   scripts/test.sh [--sanitize] [extra ctest arguments, e.g. -L unit or -R bosh]
+#   scripts/test.sh [--sanitize|--tsan] [extra ctest arguments, e.g. -L unit or -R bosh]
 #
 # Environment: SWITCHBOARD_SKIP_DEPS=1 skips the apt/npm step; JOBS (2) sets build and test parallelism;
-# SWITCHBOARD_BUILD_DIR (build, or build-asan with --sanitize) picks the build tree.
+# SWITCHBOARD_BUILD_DIR (build, build-asan with --sanitize, build-tsan with --tsan) picks the build tree.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,6 +20,13 @@ if [[ "${1:-}" == --sanitize ]]; then
     build="${SWITCHBOARD_BUILD_DIR:-build-asan}"
     cmake_args=(-DCMAKE_BUILD_TYPE=Debug -DSWITCHBOARD_SANITIZE=ON)
     export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+elif [[ "${1:-}" == --tsan ]]; then
+    shift
+    build="${SWITCHBOARD_BUILD_DIR:-build-tsan}"
+    # No GUI: the window adds nothing threaded, and Qt Widgets would add more uninstrumented code.
+    cmake_args=(-DCMAKE_BUILD_TYPE=Debug -DSWITCHBOARD_TSAN=ON -DSWITCHBOARD_BUILD_GUI=OFF
+                -DSWITCHBOARD_BUILD_BENCH=OFF)
+    export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/tsan.supp}"
 fi
 
 bash scripts/install-deps.sh

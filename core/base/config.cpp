@@ -754,6 +754,7 @@ const KeySpec keySpecs[] = {
     {"rest_reconnect_max_delay", Shape::Single, &setInt<&Config::restReconnectMaxDelay, 1, 3600>,
      &getInt<&Config::restReconnectMaxDelay>},
     {"public_url", Shape::Single, &setPublicUrl, &getString<&Config::publicUrl>},
+    {"workers", Shape::Single, &setInt<&Config::workers, 0, 256>, &getInt<&Config::workers>},
     {"shutdown_timeout", Shape::Single, &setInt<&Config::shutdownTimeout, 1, 600>,
      &getInt<&Config::shutdownTimeout>},
     {"drain_url", Shape::Single, &setDrainUrl, &getString<&Config::drainUrl>},

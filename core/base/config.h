@@ -129,6 +129,9 @@ struct Config
     int restReconnectMaxDelay = 60; ///< seconds: the most the reconnection backoff waits between tries
 
     // --- Process ---
+    /// Threads that serve connections, each with its own event loop (docs/ARCHITECTURE.md, "Threads");
+    /// 0: one per core (QThread::idealThreadCount()).
+    int workers = 1;
     int shutdownTimeout = 10; ///< seconds SIGTERM/SIGINT may take to close every session and stream
     QString drainUrl;         ///< see-other-uri target for new sessions while draining
     QStringList logRules;     ///< QLoggingCategory rules, e.g. "switchboard.bosh.debug=true"

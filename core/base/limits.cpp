@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "base/limits.h"
 
+#include <QThread>
+
 #include <QLoggingCategory>
 
 Q_LOGGING_CATEGORY(lcLimits, "switchboard.limits", QtWarningMsg)
@@ -72,6 +74,7 @@ Limits::~Limits() = default;
 
 void Limits::setSweepInterval(std::chrono::milliseconds interval)
 {
+    const std::lock_guard lock(m_mutex);
     m_sweep.setInterval(interval);
 }
 
@@ -93,24 +96,34 @@ QString Limits::addressKey(const QHostAddress &peer)
 
 void Limits::sweep()
 {
+    const std::lock_guard lock(m_mutex);
     // Entries of addresses that have gone and whose rate window emptied are removed here too, not
     // only when the address comes back: otherwise many addresses with one short session each would
     // grow the table for ever.
     const QStringList keys = m_perAddress.keys();
     for (const QString &key : keys)
         forgetIfIdle(key);
-    if (m_perAddress.isEmpty())
+    if (m_perAddress.isEmpty()) {
         m_sweep.stop();
+        m_sweepArmed = false;
+    }
 }
 
 void Limits::track()
 {
-    if (!m_sweep.isActive())
+    if (m_sweepArmed)
+        return;
+    m_sweepArmed = true;
+    // The timer belongs to this object's thread; a worker's call starts it there.
+    if (QThread::currentThread() == thread())
         m_sweep.start();
+    else
+        QMetaObject::invokeMethod(&m_sweep, qOverload<>(&QTimer::start), Qt::QueuedConnection);
 }
 
 std::optional<Limits::Limit> Limits::tryOpenConnection(const QHostAddress &peer)
 {
+    const std::lock_guard lock(m_mutex);
     const QString key = addressKey(peer);
     std::optional<Limit> limit;
     if (m_connections >= m_config.maxConnections)
@@ -129,6 +142,7 @@ std::optional<Limits::Limit> Limits::tryOpenConnection(const QHostAddress &peer)
 
 void Limits::closeConnection(const QHostAddress &peer)
 {
+    const std::lock_guard lock(m_mutex);
     const QString key = addressKey(peer);
     auto it = m_perAddress.find(key);
     if (it == m_perAddress.end() || it->connections <= 0)
@@ -140,6 +154,7 @@ void Limits::closeConnection(const QHostAddress &peer)
 
 std::optional<Limits::Limit> Limits::tryOpenSharedConnection(const QHostAddress &proxy)
 {
+    const std::lock_guard lock(m_mutex);
     if (m_connections >= m_config.maxConnections) {
         refused(Limit::MaxConnections, proxy);
         return Limit::MaxConnections;
@@ -150,12 +165,14 @@ std::optional<Limits::Limit> Limits::tryOpenSharedConnection(const QHostAddress 
 
 void Limits::closeSharedConnection()
 {
+    const std::lock_guard lock(m_mutex);
     if (m_connections > 0)
         --m_connections;
 }
 
 std::optional<Limits::Limit> Limits::tryOpenSession(const QHostAddress &peer)
 {
+    const std::lock_guard lock(m_mutex);
     const QString key = addressKey(peer);
     const qint64 now = this->now();
     PerAddress &entry = m_perAddress[key];
@@ -182,6 +199,7 @@ std::optional<Limits::Limit> Limits::tryOpenSession(const QHostAddress &peer)
 
 void Limits::closeSession(const QHostAddress &peer)
 {
+    const std::lock_guard lock(m_mutex);
     const QString key = addressKey(peer);
     auto it = m_perAddress.find(key);
     if (it == m_perAddress.end() || it->sessions <= 0)
@@ -193,6 +211,7 @@ void Limits::closeSession(const QHostAddress &peer)
 
 std::optional<Limits::Limit> Limits::tryOpenRestSession(const QHostAddress &peer, const QString &account)
 {
+    const std::lock_guard lock(m_mutex);
     const QString key = addressKey(peer);
     const QString accountKey = account.toLower();
     std::optional<Limit> limit;
@@ -212,6 +231,7 @@ std::optional<Limits::Limit> Limits::tryOpenRestSession(const QHostAddress &peer
 
 void Limits::closeRestSession(const QHostAddress &peer, const QString &account)
 {
+    const std::lock_guard lock(m_mutex);
     const auto account_ = m_accounts.find(account.toLower());
     if (account_ != m_accounts.end() && --*account_ <= 0)
         m_accounts.erase(account_);
@@ -239,6 +259,7 @@ void Limits::forgetIfIdle(const QString &key)
 
 void Limits::refused(Limit limit, const QHostAddress &peer)
 {
+    const std::lock_guard lock(m_mutex);
     ++m_hits[std::size_t(limit)];
     // Logged once a minute per limit at most: a flood must not become a log flood.
     LogState &log = m_log[std::size_t(limit)];

@@ -15,6 +15,7 @@
 #include <array>
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <optional>
 
 namespace Switchboard {
@@ -25,7 +26,9 @@ namespace Switchboard {
 /// alone (header size, body size, stanza size, nesting depth...), goes through refused(): it is counted
 /// per limit, logged at most once a minute per limit (with the number of hits since), and signalled.
 ///
-/// Lives in the server's thread; one per Server. Not thread-safe.
+/// Lives in the server's thread; one per Server, shared by its workers: every call is thread-safe (one
+/// mutex, taken per connection, session or refusal, never per stanza), and exceeded() is emitted on the
+/// calling thread (a listener on another thread gets it queued).
 class Limits final : public QObject
 {
     Q_OBJECT
@@ -73,14 +76,22 @@ public:
     /// or nothing when it was counted.
     std::optional<Limit> tryOpenSharedConnection(const QHostAddress &proxy);
     void closeSharedConnection();
-    int connections() const { return m_connections; }
+    int connections() const
+    {
+        const std::lock_guard lock(m_mutex);
+        return m_connections;
+    }
 
     /// A session (BOSH session or WebSocket stream) from `peer` wants to start. Returns the limit it
     /// exceeds (max_sessions, max_sessions_per_ip, max_new_sessions_per_ip), reported through
     /// refused(), or nothing when it was counted.
     std::optional<Limit> tryOpenSession(const QHostAddress &peer);
     void closeSession(const QHostAddress &peer);
-    int sessions() const { return m_sessions; }
+    int sessions() const
+    {
+        const std::lock_guard lock(m_mutex);
+        return m_sessions;
+    }
 
     /// A REST session for `account` (a bare JID, compared case-insensitively) from `peer` wants to
     /// start. Returns the limit it exceeds (rest_max_sessions_per_account, rest_max_sessions_per_ip;
@@ -89,12 +100,20 @@ public:
     std::optional<Limit> tryOpenRestSession(const QHostAddress &peer, const QString &account);
     void closeRestSession(const QHostAddress &peer, const QString &account);
     /// REST sessions of `account` counted now.
-    int restSessions(const QString &account) const { return m_accounts.value(account.toLower()); }
+    int restSessions(const QString &account) const
+    {
+        const std::lock_guard lock(m_mutex);
+        return m_accounts.value(account.toLower());
+    }
 
     /// Counts, logs (rate-limited) and signals one refusal by `limit`.
     void refused(Limit limit, const QHostAddress &peer = {});
     /// Refusals by `limit` so far.
-    quint64 hits(Limit limit) const { return m_hits[std::size_t(limit)]; }
+    quint64 hits(Limit limit) const
+    {
+        const std::lock_guard lock(m_mutex);
+        return m_hits[std::size_t(limit)];
+    }
 
     /// Identifies clients for the per-address counts: an IPv4 address (IPv4-mapped IPv6 counts as
     /// IPv4), or the /64 prefix of an IPv6 address ("2001:db8:1:2::/64").
@@ -102,7 +121,11 @@ public:
 
     /// Per-address entries held now (an address with open connections or sessions, or sessions
     /// started within the last minute).
-    int trackedAddresses() const { return int(m_perAddress.size()); }
+    int trackedAddresses() const
+    {
+        const std::lock_guard lock(m_mutex);
+        return int(m_perAddress.size());
+    }
     /// The monotonic clock, in milliseconds (injectable for tests).
     void setClock(std::function<qint64()> nowMs) { m_now = std::move(nowMs); }
     /// How often entries that ended are looked for and removed (default: one minute).
@@ -137,6 +160,11 @@ private:
 
     qint64 now() const { return m_now ? m_now() : m_clock.elapsed(); }
 
+    /// Guards everything below. Recursive: refused() runs inside the tryOpen...() calls, and a
+    /// listener of exceeded() on the same thread may ask for hits(). A standard mutex, which
+    /// ThreadSanitizer understands (Qt's own are out of its sight in an uninstrumented Qt).
+    mutable std::recursive_mutex m_mutex;
+    bool m_sweepArmed = false; ///< m_sweep runs or its start is queued to this object's thread
     const Config &m_config;
     QElapsedTimer m_clock;
     std::function<qint64()> m_now;

@@ -173,6 +173,20 @@ void BoshEndpoint::handleBody(const QByteArray &data, Http::Exchange *exchange, 
         return;
     }
     BoshSession *session = findSession(sid);
+    const QHostAddress peer = exchange->request().peerAddress;
+    if (!session && m_foreignSessions && m_foreignSessions(sid, body, responder, peer))
+        return;
+    deliver(session, body, std::move(responder), peer);
+}
+
+void BoshEndpoint::handleRelayed(const Body &body, ResponderPtr responder, const QHostAddress &peer)
+{
+    deliver(findSession(body.attribute(QStringLiteral("sid"))), body, std::move(responder), peer);
+}
+
+void BoshEndpoint::deliver(BoshSession *session, const Body &body, ResponderPtr responder,
+                           const QHostAddress &peer)
+{
     if (!session || session->isFinished()) {
         // A sid naming another node came here because its own node is out of reach (the load balancer
         // sends a session's requests to the node its sid names, docs/SCALING.md): that session is lost
@@ -189,7 +203,7 @@ void BoshEndpoint::handleBody(const QByteArray &data, Http::Exchange *exchange, 
             // A stanza over the cap ends the session (XEP-0124 §17.2 policy-violation): forwarding part
             // of what the client meant would be worse.
             if (m_limits)
-                m_limits->refused(Limits::Limit::MaxStanzaSize, exchange->request().peerAddress);
+                m_limits->refused(Limits::Limit::MaxStanzaSize, peer);
             session->terminate(Condition::PolicyViolation);
             responder->send(200, terminateBody(Condition::PolicyViolation));
             return;

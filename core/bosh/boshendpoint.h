@@ -46,12 +46,25 @@ public:
     /// Must outlive this object.
     void setLimits(Limits *limits) { m_limits = limits; }
 
+    /// With several workers (docs/ARCHITECTURE.md, "Threads"): asked when a request names a `sid` this
+    /// worker's registry does not hold, with the parsed body and the Responder of its exchange. Returns
+    /// true when it took the request (relayed it to the worker that owns the session), false to answer
+    /// item-not-found here.
+    using ForeignSessions = std::function<bool(const QString &sid, const Body &body, ResponderPtr responder,
+                                               const QHostAddress &peer)>;
+    void setForeignSessions(ForeignSessions hook) { m_foreignSessions = std::move(hook); }
+    /// A request another worker relayed for one of this worker's sessions: answered through `responder`
+    /// as a request on this worker would be (item-not-found when the session is gone meanwhile).
+    void handleRelayed(const Body &body, ResponderPtr responder, const QHostAddress &peer);
+
     /// How often session timers are checked; answers to `wait` are late by at most this much.
     static constexpr int kTickMs = 250;
 
 private:
     void handleBody(const QByteArray &data, Http::Exchange *exchange, const QByteArray &callback);
     void createSession(const Body &body, Http::Exchange *exchange, const QByteArray &callback);
+    /// The checks of a request for an existing session (null: unknown), then the session takes it.
+    void deliver(BoshSession *session, const Body &body, ResponderPtr responder, const QHostAddress &peer);
     QString newSid() const;
     BoshSession *findSession(const QString &sid) const;
 
@@ -63,6 +76,7 @@ private:
     /// The sessions' coalescing timer; a child made after m_sessions, so deleted after the sessions.
     Coalescer *m_coalescer;
     Limits *m_limits = nullptr;
+    ForeignSessions m_foreignSessions;
     QElapsedTimer m_clock;
 };
 

@@ -2,6 +2,7 @@
 #include "http/httpserver.h"
 
 #include "base/limits.h"
+#include "base/reuseport.h"
 #include "http/connection.h"
 #include "http/cors.h"
 #include "http/lingeringclose.h"
@@ -13,6 +14,8 @@
 #include <QTimer>
 
 #include <chrono>
+
+#include <unistd.h>
 
 namespace Switchboard::Http {
 
@@ -126,9 +129,23 @@ HttpServer::~HttpServer()
         delete connection;
 }
 
+bool HttpServer::listenOn(QTcpServer *listener, const QHostAddress &address, quint16 port)
+{
+    m_listenError.clear();
+    if (!m_reusePort)
+        return listener->listen(address, port);
+    const qintptr descriptor = listenReusePort(address, port, &m_listenError);
+    if (descriptor < 0)
+        return false;
+    if (listener->setSocketDescriptor(descriptor))
+        return true;
+    ::close(int(descriptor));
+    return false;
+}
+
 bool HttpServer::listen(const QHostAddress &address, quint16 port)
 {
-    return m_server->listen(address, port);
+    return listenOn(m_server, address, port);
 }
 
 bool HttpServer::listenTls(const QHostAddress &address, quint16 port, const QSslConfiguration &tls)
@@ -136,7 +153,7 @@ bool HttpServer::listenTls(const QHostAddress &address, quint16 port, const QSsl
     if (!m_tlsServer)
         m_tlsServer = new Listener(this, true);
     m_tls = tls;
-    return m_tlsServer->listen(address, port);
+    return listenOn(m_tlsServer, address, port);
 }
 
 void HttpServer::setTlsConfiguration(const QSslConfiguration &tls)
@@ -168,6 +185,8 @@ QHostAddress HttpServer::serverAddress() const
 
 QString HttpServer::errorString() const
 {
+    if (!m_listenError.isEmpty())
+        return m_listenError;
     if (m_tlsServer && !m_tlsServer->errorString().isEmpty())
         return m_tlsServer->errorString();
     return m_server->errorString();

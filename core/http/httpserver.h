@@ -143,6 +143,9 @@ public:
     /// Must outlive this object.
     void setLimits(Limits *limits) { m_limits = limits; }
 
+    /// With several workers, each listens on the same port with a socket of its own (SO_REUSEPORT,
+    /// base/reuseport.h) and the kernel spreads connections over them. Set before listen().
+    void setReusePort(bool reusePort) { m_reusePort = reusePort; }
     bool listen(const QHostAddress &address, quint16 port);
     /// Listens for TLS connections (https://, wss://) with `tls` (certificate, key, protocol floor).
     /// Requests that arrive over it are marked Request::secure. Returns false if the port cannot be bound.
@@ -214,6 +217,10 @@ private:
     QSslConfiguration m_tls;
     Limits *m_limits = nullptr;
     int m_connections = 0;
+    bool m_reusePort = false;
+    QString m_listenError; ///< why a SO_REUSEPORT socket could not listen
+    /// `listener`->listen(), or with m_reusePort a socket of its own handed to it.
+    bool listenOn(QTcpServer *listener, const QHostAddress &address, quint16 port);
 };
 
 } // namespace Switchboard::Http

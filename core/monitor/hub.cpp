@@ -25,6 +25,59 @@ std::shared_ptr<SessionCounters> Hub::reportSessionOpened(const SessionInfo &inf
     return counters;
 }
 
+void Hub::adoptSession(const SessionInfo &info, std::shared_ptr<SessionCounters> counters)
+{
+    ++m_sessions;
+    m_counters.insert(info.sid, std::move(counters));
+    Q_EMIT sessionOpened(info);
+}
+
+namespace {
+void addTotals(HubTotals *sum, const HubTotals &part)
+{
+    sum->boshSessions += part.boshSessions;
+    sum->webSocketSessions += part.webSocketSessions;
+    sum->restSessions += part.restSessions;
+    sum->requests += part.requests;
+    sum->stanzasToServer += part.stanzasToServer;
+    sum->stanzasToClient += part.stanzasToClient;
+    sum->bytesToServer += part.bytesToServer;
+    sum->bytesToClient += part.bytesToClient;
+    sum->relayedRequests += part.relayedRequests;
+    for (std::size_t i = 0; i < sum->answerLatency.buckets.size(); ++i)
+        sum->answerLatency.buckets[i] += part.answerLatency.buckets[i];
+    sum->answerLatency.count += part.answerLatency.count;
+    sum->answerLatency.sumMs += part.answerLatency.sumMs;
+    // Push totals are reported whole by the one front that owns the dispatcher (this Hub's).
+}
+} // namespace
+
+HubTotals Hub::totals() const
+{
+    HubTotals sum = m_totals;
+    for (const Hub *worker : m_workerHubs)
+        addTotals(&sum, worker->m_totals);
+    return sum;
+}
+
+void Hub::connectNotify(const QMetaMethod &signal)
+{
+    if (signal == QMetaMethod::fromSignal(&Hub::stanzaForwarded) && !m_trafficWanted) {
+        m_trafficWanted = true;
+        Q_EMIT trafficWantedChanged(true);
+    }
+}
+
+void Hub::disconnectNotify(const QMetaMethod &signal)
+{
+    // An invalid method: a disconnect of everything (QObject::disconnect(hub, nullptr, ...)).
+    if ((!signal.isValid() || signal == QMetaMethod::fromSignal(&Hub::stanzaForwarded)) && m_trafficWanted &&
+        !wantsTraffic()) {
+        m_trafficWanted = false;
+        Q_EMIT trafficWantedChanged(false);
+    }
+}
+
 void Hub::reportSessionClosed(const QString &sid, const QString &condition)
 {
     --m_sessions;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/relaxed.h"
+
 #include <QByteArray>
 #include <QDateTime>
 #include <QHash>
@@ -31,15 +33,16 @@ struct SessionInfo
 
 /// What a front counts on its hot path for one session: plain increments, no signal, no string
 /// (Wireshark's taps: counting must cost nothing). The front writes, the Hub hands out copies to
-/// watchers (Hub::sessionCounters()), which poll them on their own timer.
+/// watchers (Hub::sessionCounters()), which poll them on their own timer. The session's thread writes
+/// them, watchers on the main thread read them (Relaxed: no lock, no torn read).
 struct SessionCounters
 {
-    quint64 stanzasToServer = 0;
-    quint64 stanzasToClient = 0;
-    quint64 bytesToServer = 0; ///< stanza bytes as forwarded (no BOSH/WebSocket framing)
-    quint64 bytesToClient = 0;
-    quint64 requests = 0; ///< BOSH: HTTP requests of the session; WebSocket: 0
-    int held = 0;         ///< BOSH: requests held right now; WebSocket: 0
+    Relaxed<quint64> stanzasToServer = 0;
+    Relaxed<quint64> stanzasToClient = 0;
+    Relaxed<quint64> bytesToServer = 0; ///< stanza bytes as forwarded (no BOSH/WebSocket framing)
+    Relaxed<quint64> bytesToClient = 0;
+    Relaxed<quint64> requests = 0; ///< BOSH: HTTP requests of the session; WebSocket: 0
+    Relaxed<int> held = 0;         ///< BOSH: requests held right now; WebSocket: 0
     friend bool operator==(const SessionCounters &, const SessionCounters &) = default;
 };
 
@@ -50,9 +53,9 @@ struct LatencyHistogram
     /// Upper bounds (ms) of the buckets; one more bucket (+Inf) follows.
     static constexpr std::array<qint64, 12> kBoundsMs{5,   10,   25,   50,    100,   250,
                                                       500, 1000, 5000, 30000, 60000, 120000};
-    std::array<quint64, kBoundsMs.size() + 1> buckets{};
-    quint64 count = 0;
-    quint64 sumMs = 0;
+    std::array<Relaxed<quint64>, kBoundsMs.size() + 1> buckets{};
+    Relaxed<quint64> count = 0;
+    Relaxed<quint64> sumMs = 0;
     void add(qint64 ms)
     {
         std::size_t i = 0;
@@ -84,14 +87,17 @@ struct PushTotals
 /// Totals since the Hub was made, bumped by the same cheap calls as SessionCounters.
 struct HubTotals
 {
-    quint64 boshSessions = 0; ///< sessions opened, by transport
-    quint64 webSocketSessions = 0;
-    quint64 restSessions = 0;
-    quint64 requests = 0; ///< BOSH HTTP requests at the BOSH path (with or without a valid session)
-    quint64 stanzasToServer = 0;
-    quint64 stanzasToClient = 0;
-    quint64 bytesToServer = 0;
-    quint64 bytesToClient = 0;
+    Relaxed<quint64> boshSessions = 0; ///< sessions opened, by transport
+    Relaxed<quint64> webSocketSessions = 0;
+    Relaxed<quint64> restSessions = 0;
+    Relaxed<quint64> requests = 0; ///< BOSH HTTP requests at the BOSH path (with or without a valid session)
+    Relaxed<quint64> stanzasToServer = 0;
+    Relaxed<quint64> stanzasToClient = 0;
+    Relaxed<quint64> bytesToServer = 0;
+    Relaxed<quint64> bytesToClient = 0;
+    /// BOSH requests that arrived on another worker's connection and were relayed to their session's
+    /// worker (counted by the session's worker)
+    Relaxed<quint64> relayedRequests = 0;
     LatencyHistogram answerLatency; ///< BOSH held-request answers
     PushTotals push;                ///< push on arrival (Hub::reportPush)
     friend bool operator==(const HubTotals &, const HubTotals &) = default;
@@ -107,6 +113,10 @@ struct HubTotals
 ///   bumps them with the inline count*() calls; watchers read sessionCounters()/totals() on a timer.
 /// stanzaForwarded (which carries the XML) is emitted only while wantsTraffic() is true, i.e. while a
 /// traffic recorder is connected; otherwise the fronts build nothing for it.
+///
+/// With several workers (docs/ARCHITECTURE.md, "Threads") each worker has a Hub on its thread, whose
+/// signals reach the Server's Hub queued: adoptSession() takes a worker's session with its counters, and
+/// the Server's totals() add up every worker Hub's (addWorkerHub()).
 class Hub final : public QObject
 {
     Q_OBJECT
@@ -150,6 +160,8 @@ public:
     }
     /// One HTTP request reached the BOSH path.
     void countRequest() { ++m_totals.requests; }
+    /// A BOSH request was relayed here from the worker whose connection it came on.
+    void countRelayed() { ++m_totals.relayedRequests; }
     /// A held BOSH request was answered `latencyMs` after it arrived.
     void countAnswer(qint64 latencyMs) { m_totals.answerLatency.add(latencyMs); }
 
@@ -172,7 +184,18 @@ public:
     /// A live session's counters themselves (null for an unknown sid), for a watcher that reads them
     /// often: no lookup per reading. They stay valid after the session ends, and stop moving then.
     std::shared_ptr<const SessionCounters> sharedCounters(const QString &sid) const;
-    const HubTotals &totals() const { return m_totals; }
+    /// Totals since start: this Hub's own, plus those of every worker Hub (addWorkerHub()), summed now.
+    HubTotals totals() const;
+
+    // --- The Server calls these when it runs several workers ---
+
+    /// A session a worker's Hub opened (on its thread), with the counters that Hub handed its front:
+    /// counted here like a session of this Hub's own (sessionCount(), sessionCounters()), but not in
+    /// this Hub's totals, which addWorkerHub() adds. Emits sessionOpened.
+    void adoptSession(const SessionInfo &info, std::shared_ptr<SessionCounters> counters);
+    /// Adds `worker`'s totals to totals(); it must outlive this Hub's readers (the Server's workers
+    /// do). Its counters are read with relaxed loads, from this Hub's thread.
+    void addWorkerHub(const Hub *worker) { m_workerHubs.append(worker); }
 
 Q_SIGNALS:
     /// A session opened: for BOSH when its creation request was accepted (before the server answered),
@@ -210,11 +233,21 @@ Q_SIGNALS:
     void limitRefused(const QString &limit, const QHostAddress &peer);
     /// totals().push changed (reportPush).
     void pushCounted();
+    /// stanzaForwarded got its first listener (`wanted`), or lost its last: a Server with several
+    /// workers connects their Hubs' stanzaForwarded to this one only meanwhile, so that their fronts
+    /// build no copies for nobody.
+    void trafficWantedChanged(bool wanted);
+
+protected:
+    void connectNotify(const QMetaMethod &signal) override;
+    void disconnectNotify(const QMetaMethod &signal) override;
 
 private:
     int m_sessions = 0;
     HubTotals m_totals;
     QHash<QString, std::shared_ptr<SessionCounters>> m_counters;
+    QList<const Hub *> m_workerHubs;
+    bool m_trafficWanted = false;
 };
 
 } // namespace Switchboard::Monitor

@@ -197,14 +197,20 @@ QString takeString(QDataStream &in)
 }
 void putCounters(QDataStream &out, const SessionCounters &c)
 {
-    out << c.stanzasToServer << c.stanzasToClient << c.bytesToServer << c.bytesToClient << c.requests
-        << qint32(c.held);
+    out << quint64(c.stanzasToServer) << quint64(c.stanzasToClient) << quint64(c.bytesToServer)
+        << quint64(c.bytesToClient) << quint64(c.requests) << qint32(c.held);
 }
 SessionCounters takeCounters(QDataStream &in)
 {
     SessionCounters c;
+    quint64 stanzasToServer = 0, stanzasToClient = 0, bytesToServer = 0, bytesToClient = 0, requests = 0;
     qint32 held = 0;
-    in >> c.stanzasToServer >> c.stanzasToClient >> c.bytesToServer >> c.bytesToClient >> c.requests >> held;
+    in >> stanzasToServer >> stanzasToClient >> bytesToServer >> bytesToClient >> requests >> held;
+    c.stanzasToServer = stanzasToServer;
+    c.stanzasToClient = stanzasToClient;
+    c.bytesToServer = bytesToServer;
+    c.bytesToClient = bytesToClient;
+    c.requests = requests;
     c.held = held;
     return c;
 }

@@ -174,7 +174,7 @@ QJsonObject StatusPage::sessionJson(const SessionRecord &r, const QDateTime &now
         {QStringLiteral("lastActivity"), r.lastActivity.toString(Qt::ISODateWithMs)},
         {QStringLiteral("ageSeconds"), double(r.created.msecsTo(now)) / 1000.0},
         {QStringLiteral("idleSeconds"), double(r.lastActivity.msecsTo(now)) / 1000.0},
-        {QStringLiteral("held"), r.counters.held},
+        {QStringLiteral("held"), int(r.counters.held)},
         {QStringLiteral("requests"), qint64(r.counters.requests)},
         {QStringLiteral("stanzasToServer"), qint64(r.counters.stanzasToServer)},
         {QStringLiteral("stanzasToClient"), qint64(r.counters.stanzasToClient)},

@@ -3,6 +3,7 @@
 
 #include "base/constanttime.h"
 #include "stream/clientstream.h"
+#include "stream/streamdirectory.h"
 
 #include <QRandomGenerator>
 
@@ -38,8 +39,11 @@ StreamRegistry::StreamRegistry(QObject *parent) : QObject(parent)
 
 StreamRegistry::~StreamRegistry()
 {
-    for (ClientStream *stream : std::as_const(m_streams))
+    for (ClientStream *stream : std::as_const(m_streams)) {
         stream->m_registry = nullptr;
+        if (m_directory)
+            m_directory->remove(stream->id());
+    }
 }
 
 StreamRegistry::Key StreamRegistry::key(const QString &id) const
@@ -61,6 +65,8 @@ StreamRegistry::Key StreamRegistry::key(const QString &id) const
 void StreamRegistry::add(ClientStream *stream)
 {
     m_streams.insert(key(stream->id()), stream);
+    if (m_directory)
+        m_directory->insert(stream->id(), m_worker);
     // It leaves once it finishes or is deleted (ClientStream::finishStream(), ~ClientStream()).
     stream->m_registry = this;
 }
@@ -69,6 +75,8 @@ void StreamRegistry::forget(const QString &id)
 {
     if (m_streams.remove(key(id)) == 0)
         return;
+    if (m_directory)
+        m_directory->remove(id);
     // A QHash keeps the storage it grew to after erasures, allocated in pieces while the sessions
     // came: after a logout wave it pinned pages of the freed heap (docs/BENCHMARKS.md, "Memory after
     // logout: what pinned it"). Given back once far fewer are left, all of it once none is: a few
@@ -106,7 +114,7 @@ void StreamRegistry::linkRetired(QObject *link)
 {
     ++m_closingLinks;
     connect(link, &QObject::destroyed, this, [this] {
-        --m_closingLinks;
+        m_closingLinks = m_closingLinks - 1;
         checkIdle();
     });
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/relaxed.h"
 #include "stream/condition.h"
 
 #include <QByteArray>
@@ -16,6 +17,7 @@ struct evp_mac_ctx_st;
 namespace Switchboard::Stream {
 
 class ClientStream;
+class StreamDirectory;
 
 /// Every live client stream of a server, whatever its front, so the server makes single calls: find
 /// one by id (terminate, inject), count them, end them all, drain. It also counts the server links
@@ -32,6 +34,13 @@ public:
     explicit StreamRegistry(QObject *parent = nullptr);
     ~StreamRegistry() override;
 
+    /// With several workers: every stream added here is entered in `directory` as worker `worker`'s
+    /// until it is forgotten. Set before the first add().
+    void setDirectory(StreamDirectory *directory, int worker)
+    {
+        m_directory = directory;
+        m_worker = worker;
+    }
     /// Adds a stream, forgotten again when it emits finished() (or is destroyed).
     void add(ClientStream *stream);
     /// The stream with this id, or null. Compares ids in constant time (they are bearer secrets).
@@ -51,7 +60,7 @@ public:
 
     /// A server link (a Qt child of this registry from now on) is closing on its own.
     void linkRetired(QObject *link);
-    /// Retired links not yet gone.
+    /// Retired links not yet gone (may be read from another thread).
     int closingLinks() const { return m_closingLinks; }
 
 Q_SIGNALS:
@@ -87,7 +96,9 @@ private:
     quint32 m_secret[4] = {};
     std::unique_ptr<evp_mac_ctx_st, MacDeleter> m_mac;
     QHash<Key, ClientStream *> m_streams;
-    int m_closingLinks = 0;
+    Relaxed<int> m_closingLinks = 0; ///< written on this registry's thread only
+    StreamDirectory *m_directory = nullptr;
+    int m_worker = 0;
     bool m_draining = false;
     QString m_drainUri;
 };

@@ -12,7 +12,8 @@
 # to point the tests at Prosody's own /http-bind instead (a check of the tests themselves; the binary
 # argument is then ignored), or to any URL to use that server as is. With SWITCHBOARD_CLIENT_NODES=1 the
 # tests start their own Switchboards: they get SWITCHBOARD_BINARY, PROSODY_C2S_PORT and SWITCHBOARD_SOURCE_DIR
-# instead of the URLs. Exits with node's status.
+# instead of the URLs. SWITCHBOARD_CLIENT_WORKERS sets Switchboard's `workers` (default 1). Exits with
+# node's status.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -110,6 +111,7 @@ elif [[ -z "${SWITCHBOARD_BOSH_URL:-}" ]]; then
     "$binary" --no-gui --host 127.0.0.1 --port "$port" --path /http-bind/ \
         --route "localhost=127.0.0.1:$c2s" --no-tls-domain localhost \
         --set rest_store="$work/rest.sqlite" --set vapid_key_file="$work/vapid.pem" "${push_args[@]}" \
+        --set "workers=${SWITCHBOARD_CLIENT_WORKERS:-1}" \
         >"$work/switchboard.log" 2>&1 &
     switchboard_pid=$!
     for ((i = 0; i < 200; i++)); do

@@ -69,6 +69,7 @@ Config tst_BoshProsody::baseConfig() const
     config.port = 0;
     config.routes = {Route{QStringLiteral("localhost"), QStringLiteral("127.0.0.1"), m_prosody.c2sPort()}};
     config.noTlsDomains = {QStringLiteral("localhost")};
+    config.workers = ProsodyFixture::testWorkers();
     config.connectTimeout = 5;
     return config;
 }

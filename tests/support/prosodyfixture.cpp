@@ -291,7 +291,14 @@ Config ProsodyFixture::backendConfig() const
     config.routes = {Route{domain(), host(), m_c2sPort}};
     config.noTlsDomains = {domain()};
     config.connectTimeout = 10;
+    config.workers = testWorkers();
     return config;
+}
+
+int ProsodyFixture::testWorkers()
+{
+    const int workers = qEnvironmentVariableIntValue("SWITCHBOARD_TEST_WORKERS");
+    return workers > 0 ? workers : 1;
 }
 
 } // namespace Switchboard::Test

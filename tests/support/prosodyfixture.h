@@ -85,8 +85,12 @@ public:
     QString log() const;
     QString directory() const;
     /// A Switchboard config that reaches this Prosody: route domain() -> 127.0.0.1:c2sPort(), TLS not
-    /// required for domain() (Prosody runs without TLS here), a 10 s connect timeout.
+    /// required for domain() (Prosody runs without TLS here), a 10 s connect timeout, and
+    /// testWorkers() workers.
     Config backendConfig() const;
+    /// The `workers` the suite runs with: SWITCHBOARD_TEST_WORKERS (the `*_workers2` runs in
+    /// tests/CMakeLists.txt), else 1.
+    static int testWorkers();
 
 private:
     bool launch();

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "worker.h"
+
+#include "base/limits.h"
+#include "base/plainsocket.h"
+#include "bosh/boshendpoint.h"
+#include "http/httpserver.h"
+#include "monitor/hub.h"
+#include "stream/streamdirectory.h"
+#include "stream/streamregistry.h"
+#include "websocket/websocketfront.h"
+#include "xmpp/resolver.h"
+
+#include <QPointer>
+#include <QTcpSocket>
+
+#include <algorithm>
+#include <atomic>
+
+namespace Switchboard {
+
+namespace {
+
+/// The session's side of a BOSH request that arrived on another worker's connection. send() posts the
+/// answer to the connection's worker, where the exchange's own Responder writes it (the socket is only
+/// touched on its thread, and the connection keeps answers in request order). isAlive() reads a flag
+/// the connection's side clears when the client goes; onGone()'s handler runs on the session's thread.
+class RelayedResponder final : public Bosh::Responder
+{
+public:
+    RelayedResponder(Bosh::ResponderPtr local, QObject *connectionSide, QObject *sessionSide)
+        : m_state(std::make_shared<State>()), m_connectionSide(connectionSide)
+    {
+        m_state->local = std::move(local);
+        m_state->sessionSide = sessionSide;
+        // On the connection's thread, now: the exchange's abort is told to the session's thread.
+        m_state->local->onGone([state = std::weak_ptr<State>(m_state)] {
+            const std::shared_ptr<State> alive = state.lock();
+            if (!alive)
+                return;
+            alive->alive.store(false);
+            QMetaObject::invokeMethod(
+                alive->sessionSide,
+                [alive] {
+                    if (const std::function<void()> handler = std::exchange(alive->onGone, {}))
+                        handler();
+                },
+                Qt::QueuedConnection);
+        });
+    }
+    bool send(int httpStatus, const QByteArray &body) override
+    {
+        if (!m_state->alive.exchange(false))
+            return false;
+        QMetaObject::invokeMethod(
+            m_connectionSide, [state = m_state, httpStatus, body] { state->local->send(httpStatus, body); },
+            Qt::QueuedConnection);
+        return true;
+    }
+    bool isAlive() const override { return m_state->alive.load(); }
+    void onGone(std::function<void()> handler) override { m_state->onGone = std::move(handler); }
+
+private:
+    struct State
+    {
+        std::atomic<bool> alive{true};
+        Bosh::ResponderPtr local;       ///< used on the connection's thread only
+        QObject *sessionSide = nullptr; ///< the session's worker (outlives its sessions)
+        std::function<void()> onGone;   ///< set and called on the session's thread only
+    };
+    std::shared_ptr<State> m_state;
+    QPointer<QObject> m_connectionSide;
+};
+
+} // namespace
+
+Worker::Worker(int index, const Shared &shared, QObject *parent)
+    : QObject(parent), m_index(index), m_shared(shared)
+{
+    const Config &config = *shared.config;
+    if (index == 0) {
+        m_hub = shared.serverHub;
+    } else {
+        m_ownHub = std::make_unique<Monitor::Hub>();
+        m_hub = m_ownHub.get();
+        bridgeHub();
+    }
+    m_resolver = std::make_unique<Xmpp::Resolver>(config);
+    m_streams = std::make_unique<Stream::StreamRegistry>();
+    if (shared.directory)
+        m_streams->setDirectory(shared.directory, index);
+    m_bosh = std::make_unique<Bosh::BoshEndpoint>(config, m_resolver.get(), m_hub, m_streams.get());
+    m_bosh->setLimits(shared.limits);
+    m_websocket =
+        std::make_unique<WebSocket::WebSocketFront>(config, m_resolver.get(), m_hub, m_streams.get());
+    m_websocket->setLimits(shared.limits);
+    m_http = std::make_unique<Http::HttpServer>(config);
+    m_http->setLimits(shared.limits);
+    m_http->setReusePort(shared.directory != nullptr);
+    if (shared.directory) {
+        m_bosh->setForeignSessions([this](const QString &sid, const Bosh::Body &body,
+                                          Bosh::ResponderPtr local, const QHostAddress &peer) {
+            const int owner = m_shared.directory->owner(sid);
+            if (owner < 0 || owner == m_index || owner >= m_peers.size())
+                return false;
+            Worker *target = m_peers.at(owner);
+            auto relayed = std::make_shared<RelayedResponder>(std::move(local), this, target);
+            QMetaObject::invokeMethod(
+                target,
+                [target, body, relayed, peer] {
+                    target->hub()->countRelayed();
+                    target->bosh()->handleRelayed(body, relayed, peer);
+                },
+                Qt::QueuedConnection);
+            return true;
+        });
+    }
+}
+
+Worker::~Worker()
+{
+    // Sessions first: they talk to the resolver and the hub while closing.
+    m_http.reset();
+    m_websocket.reset();
+    m_bosh.reset();
+    m_streams.reset();
+}
+
+void Worker::closeHttp()
+{
+    m_http.reset();
+}
+
+void Worker::bridgeHub()
+{
+    Monitor::Hub *server = m_shared.serverHub;
+    Monitor::Hub *own = m_hub;
+    // A session's counters go with its sessionOpened; the Server's hub reads them where they are.
+    connect(own, &Monitor::Hub::sessionOpened, this, [server, own](const Monitor::SessionInfo &info) {
+        auto counters = std::const_pointer_cast<Monitor::SessionCounters>(own->sharedCounters(info.sid));
+        QMetaObject::invokeMethod(
+            server, [server, info, counters] { server->adoptSession(info, counters); }, Qt::QueuedConnection);
+    });
+    connect(own, &Monitor::Hub::sessionClosed, this, [server](const QString &sid, const QString &condition) {
+        QMetaObject::invokeMethod(
+            server, [server, sid, condition] { server->reportSessionClosed(sid, condition); },
+            Qt::QueuedConnection);
+    });
+    // The rest as they are; queued, in the order they were emitted (one sender thread, one receiver).
+    connect(own, &Monitor::Hub::streamAdded, server, &Monitor::Hub::streamAdded);
+    connect(own, &Monitor::Hub::streamRestarted, server, &Monitor::Hub::streamRestarted);
+    connect(own, &Monitor::Hub::streamTerminated, server, &Monitor::Hub::streamTerminated);
+    connect(own, &Monitor::Hub::backendConnected, server, &Monitor::Hub::backendConnected);
+    connect(own, &Monitor::Hub::backendFailed, server, &Monitor::Hub::backendFailed);
+    connect(own, &Monitor::Hub::streamBound, server, &Monitor::Hub::streamBound);
+    connect(own, &Monitor::Hub::sessionPaused, server, &Monitor::Hub::sessionPaused);
+    connect(own, &Monitor::Hub::responseAcknowledged, server, &Monitor::Hub::responseAcknowledged);
+    connect(own, &Monitor::Hub::noClient, server, &Monitor::Hub::noClient);
+    connect(own, &Monitor::Hub::limitRefused, server, &Monitor::Hub::limitRefused);
+    // Stanza copies only while the Server's hub has someone for them (a traffic capture).
+    connect(server, &Monitor::Hub::trafficWantedChanged, this, [this, server, own](bool wanted) {
+        disconnect(m_trafficBridge);
+        if (wanted)
+            m_trafficBridge =
+                connect(own, &Monitor::Hub::stanzaForwarded, server, &Monitor::Hub::stanzaForwarded);
+    });
+    server->addWorkerHub(own);
+}
+
+bool Worker::isQuiet() const
+{
+    if (m_streams->count() > 0 || m_streams->closingLinks() > 0)
+        return false;
+    if (!m_http)
+        return true;
+    const QList<QTcpSocket *> sockets = m_http->findChildren<QTcpSocket *>();
+    const QList<PlainSocket *> plain = m_http->findChildren<PlainSocket *>();
+    return std::all_of(sockets.cbegin(), sockets.cend(),
+                       [](const QTcpSocket *socket) { return socket->bytesToWrite() == 0; }) &&
+           std::all_of(plain.cbegin(), plain.cend(),
+                       [](const PlainSocket *socket) { return socket->bytesToWrite() == 0; });
+}
+
+int Worker::closingLinks() const
+{
+    return m_streams ? m_streams->closingLinks() : 0;
+}
+
+} // namespace Switchboard

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Two worker threads in front of a real Prosody (docs/ARCHITECTURE.md, "Threads"): connections spread
+// over both listeners, a BOSH request on the other worker's connection is relayed to its session and
+// answered in pipelined order, and limits, the monitor, drain and shutdown cover both workers.
+#include "base/limits.h"
+#include "monitor/hub.h"
+#include "monitor/registry.h"
+#include "prosodyfixture.h"
+#include "server.h"
+#include "testmain.h"
+
+#include <QDomDocument>
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTcpSocket>
+#include <QTest>
+
+#include <memory>
+
+using namespace Switchboard;
+
+namespace {
+
+struct HttpAnswer
+{
+    int status = 0;
+    QByteArray body;
+};
+
+/// A BOSH body with `attributes` and `payload`.
+QByteArray boshBody(const QList<QPair<QString, QString>> &attributes, const QByteArray &payload = {})
+{
+    QByteArray body = "<body xmlns='http://jabber.org/protocol/httpbind'";
+    for (const auto &[name, value] : attributes)
+        body += ' ' + name.toUtf8() + "='" + value.toUtf8() + '\'';
+    body += payload.isEmpty() ? QByteArray("/>") : '>' + payload + "</body>";
+    return body;
+}
+
+QByteArray post(quint16 port, const QByteArray &body)
+{
+    return "POST /http-bind/ HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) +
+           "\r\nContent-Type: text/xml\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" +
+           body;
+}
+
+/// Reads one HTTP/1.1 answer with Content-Length from `socket` (whatever follows stays in `pending`).
+HttpAnswer readAnswer(QTcpSocket &socket, QByteArray &pending, int timeoutMs = 15000)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < timeoutMs) {
+        const qsizetype headEnd = pending.indexOf("\r\n\r\n");
+        if (headEnd >= 0) {
+            const QByteArray head = pending.left(headEnd);
+            const qsizetype at = head.toLower().indexOf("content-length:");
+            qsizetype length = 0;
+            if (at >= 0) {
+                const qsizetype end = head.indexOf("\r\n", at);
+                length = head.mid(at + 15, end < 0 ? -1 : end - at - 15).trimmed().toLongLong();
+            }
+            if (pending.size() >= headEnd + 4 + length) {
+                HttpAnswer answer;
+                answer.status = head.mid(9, 3).toInt();
+                answer.body = pending.mid(headEnd + 4, length);
+                pending.remove(0, headEnd + 4 + length);
+                return answer;
+            }
+        }
+        if (!socket.waitForReadyRead(100) && socket.state() != QAbstractSocket::ConnectedState)
+            break;
+        pending += socket.readAll();
+    }
+    return {};
+}
+
+QString attribute(const QByteArray &body, const QString &name)
+{
+    QDomDocument document;
+    if (!document.setContent(body))
+        return {};
+    return document.documentElement().attribute(name);
+}
+
+} // namespace
+
+class tst_WorkersProsody : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void relayedRequestKeepsPipelinedOrder();
+    void limitsHoldAcrossWorkers();
+    void monitorSeesEveryWorker();
+    void drainReachesEveryWorker();
+    void shutdownReachesEveryWorker();
+
+private:
+    std::unique_ptr<Server> startServer(Config config);
+    /// Creates a BOSH session on a connection of its own; returns its sid (empty when refused).
+    QString createSession(const Server &server, int wait = 2);
+
+    ProsodyFixture m_prosody;
+};
+
+void tst_WorkersProsody::initTestCase()
+{
+    QVERIFY2(m_prosody.start({QStringLiteral("alice")}), "Prosody did not start");
+}
+
+void tst_WorkersProsody::cleanupTestCase()
+{
+    m_prosody.stop();
+}
+
+std::unique_ptr<Server> tst_WorkersProsody::startServer(Config config)
+{
+    config.host = QStringLiteral("127.0.0.1");
+    config.port = 0;
+    config.path = QStringLiteral("/http-bind/");
+    config.workers = 2;
+    auto server = std::make_unique<Server>(config);
+    QString error;
+    if (!server->start(&error))
+        qWarning() << error;
+    return server;
+}
+
+QString tst_WorkersProsody::createSession(const Server &server, int wait)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, server.port());
+    if (!socket.waitForConnected(5000))
+        return {};
+    socket.write(post(server.port(), boshBody({{QStringLiteral("to"), QStringLiteral("localhost")},
+                                               {QStringLiteral("rid"), QStringLiteral("1000")},
+                                               {QStringLiteral("wait"), QString::number(wait)},
+                                               {QStringLiteral("hold"), QStringLiteral("1")},
+                                               {QStringLiteral("ver"), QStringLiteral("1.6")},
+                                               {QStringLiteral("xmpp:version"), QStringLiteral("1.0")}})));
+    QByteArray pending;
+    const HttpAnswer answer = readAnswer(socket, pending);
+    if (answer.status != 200 || attribute(answer.body, QStringLiteral("type")) == QLatin1String("terminate"))
+        return {};
+    return attribute(answer.body, QStringLiteral("sid"));
+}
+
+void tst_WorkersProsody::relayedRequestKeepsPipelinedOrder()
+{
+    const std::unique_ptr<Server> server = startServer(m_prosody.backendConfig());
+    QVERIFY(server->isListening());
+    const QString sid = createSession(*server, 30);
+    QVERIFY(!sid.isEmpty());
+    qint64 rid = 1001;
+
+    // Connections spread over both workers by their addresses' hash: find one on the worker that does
+    // not own the session (its request is relayed). Each request releases the one held before it.
+    std::vector<std::unique_ptr<QTcpSocket>> sockets;
+    QByteArray pending;
+    QTcpSocket *foreign = nullptr;
+    for (int attempt = 0; attempt < 40 && !foreign; ++attempt) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, server->port());
+        QVERIFY(socket->waitForConnected(5000));
+        const quint64 relayedBefore = server->hub()->totals().relayedRequests;
+        socket->write(post(server->port(), boshBody({{QStringLiteral("sid"), sid},
+                                                     {QStringLiteral("rid"), QString::number(rid++)}})));
+        // The request is held (or has released the one before): wait until the session has it.
+        QTRY_COMPARE(quint64(server->hub()->sessionCounters(sid).requests), quint64(rid - 1000));
+        if (server->hub()->totals().relayedRequests > relayedBefore)
+            foreign = socket.get();
+        sockets.push_back(std::move(socket));
+    }
+    QVERIFY2(foreign, "no connection reached the other worker");
+
+    // Pipelined on that connection: a relayed BOSH request (held), then host-meta (answered at once by
+    // this worker). The host-meta answer must wait behind the BOSH one (RFC 9112 §9.3.2).
+    const QByteArray hostMeta = "GET /.well-known/host-meta HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    foreign->write(post(server->port(), boshBody({{QStringLiteral("sid"), sid},
+                                                  {QStringLiteral("rid"), QString::number(rid++)}})) +
+                   hostMeta);
+    QTRY_COMPARE(quint64(server->hub()->sessionCounters(sid).requests), quint64(rid - 1000));
+    QByteArray early;
+    QVERIFY(!foreign->waitForReadyRead(300) || (early += foreign->readAll()).indexOf("XRD") < 0);
+    // Another request (on the first connection) releases the held one: both answers come, in order.
+    sockets.front()->write(post(server->port(), boshBody({{QStringLiteral("sid"), sid},
+                                                          {QStringLiteral("rid"), QString::number(rid++)}})));
+    QByteArray foreignPending = early;
+    const HttpAnswer bosh = readAnswer(*foreign, foreignPending);
+    QCOMPARE(bosh.status, 200);
+    QVERIFY2(bosh.body.startsWith("<body"), bosh.body.constData());
+    QVERIFY(attribute(bosh.body, QStringLiteral("type")).isEmpty());
+    const HttpAnswer meta = readAnswer(*foreign, foreignPending);
+    QCOMPARE(meta.status, 200);
+    QVERIFY(meta.body.contains("XRD"));
+}
+
+void tst_WorkersProsody::limitsHoldAcrossWorkers()
+{
+    Config config = m_prosody.backendConfig();
+    config.maxSessionsPerIp = 3;
+    const std::unique_ptr<Server> server = startServer(config);
+    QVERIFY(server->isListening());
+    // Each on a connection of its own: they reach both workers, and one count holds for all.
+    int created = 0;
+    for (int i = 0; i < 8; ++i)
+        created += createSession(*server).isEmpty() ? 0 : 1;
+    QCOMPARE(created, 3);
+    QCOMPARE(server->limits()->sessions(), 3);
+    QCOMPARE(server->limits()->hits(Limits::Limit::MaxSessionsPerIp), quint64(5));
+}
+
+void tst_WorkersProsody::monitorSeesEveryWorker()
+{
+    const std::unique_ptr<Server> server = startServer(m_prosody.backendConfig());
+    QVERIFY(server->isListening());
+    QSignalSpy opened(server->hub(), &Monitor::Hub::sessionOpened);
+    constexpr int sessions = 8;
+    QStringList sids;
+    for (int i = 0; i < sessions; ++i) {
+        const QString sid = createSession(*server);
+        QVERIFY(!sid.isEmpty());
+        sids.append(sid);
+    }
+    // Every worker's sessions reach the Server's hub (queued), its registry and its totals.
+    QTRY_COMPARE(opened.count(), sessions);
+    QCOMPARE(server->hub()->sessionCount(), sessions);
+    QCOMPARE(server->sessionCount(), sessions);
+    QCOMPARE(quint64(server->hub()->totals().boshSessions), quint64(sessions));
+    QTRY_COMPARE(server->registry()->sessions().size(), qsizetype(sessions));
+    for (const QString &sid : std::as_const(sids))
+        QCOMPARE(quint64(server->hub()->sessionCounters(sid).requests), quint64(1));
+    // Operator actions reach the worker that owns the session.
+    QSignalSpy closed(server->hub(), &Monitor::Hub::sessionClosed);
+    for (const QString &sid : std::as_const(sids))
+        QVERIFY(server->terminateSession(sid));
+    QTRY_COMPARE(closed.count(), sessions);
+    QTRY_COMPARE(server->sessionCount(), 0);
+    QCOMPARE(server->hub()->sessionCount(), 0);
+}
+
+void tst_WorkersProsody::drainReachesEveryWorker()
+{
+    Config config = m_prosody.backendConfig();
+    config.drainUrl = QStringLiteral("https://elsewhere.example/http-bind/");
+    const std::unique_ptr<Server> server = startServer(config);
+    QVERIFY(server->isListening());
+    server->setDraining(true);
+    // Whichever worker a connection reaches refuses the new session with see-other-uri.
+    for (int i = 0; i < 8; ++i) {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, server->port());
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write(post(server->port(), boshBody({{QStringLiteral("to"), QStringLiteral("localhost")},
+                                                    {QStringLiteral("rid"), QStringLiteral("1")},
+                                                    {QStringLiteral("wait"), QStringLiteral("2")},
+                                                    {QStringLiteral("hold"), QStringLiteral("1")}})));
+        QByteArray pending;
+        const HttpAnswer answer = readAnswer(socket, pending);
+        QCOMPARE(answer.status, 200);
+        QCOMPARE(attribute(answer.body, QStringLiteral("condition")), QStringLiteral("see-other-uri"));
+    }
+    server->setDraining(false);
+    QVERIFY(!createSession(*server).isEmpty());
+}
+
+void tst_WorkersProsody::shutdownReachesEveryWorker()
+{
+    const std::unique_ptr<Server> server = startServer(m_prosody.backendConfig());
+    QVERIFY(server->isListening());
+    // Sessions each with a request held, on connections spread over both workers.
+    std::vector<std::unique_ptr<QTcpSocket>> sockets;
+    for (int i = 0; i < 6; ++i) {
+        const QString sid = createSession(*server, 30);
+        QVERIFY(!sid.isEmpty());
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, server->port());
+        QVERIFY(socket->waitForConnected(5000));
+        socket->write(post(server->port(), boshBody({{QStringLiteral("sid"), sid},
+                                                     {QStringLiteral("rid"), QStringLiteral("1001")}})));
+        QTRY_COMPARE(int(server->hub()->sessionCounters(sid).held), 1);
+        sockets.push_back(std::move(socket));
+    }
+    QSignalSpy finished(server.get(), &Server::shutdownFinished);
+    server->shutdown();
+    // Every held request is answered with system-shutdown, whichever worker holds it.
+    for (const auto &socket : sockets) {
+        QByteArray pending;
+        const HttpAnswer answer = readAnswer(*socket, pending);
+        QCOMPARE(answer.status, 200);
+        QCOMPARE(attribute(answer.body, QStringLiteral("condition")), QStringLiteral("system-shutdown"));
+    }
+    QVERIFY(finished.wait(15000) || finished.count() == 1);
+    QCOMPARE(finished.first().first().toBool(), true);
+    QCOMPARE(server->sessionCount(), 0);
+}
+
+SWITCHBOARD_TEST_MAIN(tst_WorkersProsody)
+#include "tst_workers_prosody.moc"
