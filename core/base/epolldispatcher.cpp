@@ -56,7 +56,6 @@ struct EpollEventDispatcher::Private
 
     int epoll = -1;
     int wake = -1;
-    QThread *thread = nullptr;
     std::unordered_map<int, Watch> watches;
     std::vector<int> dirty; ///< descriptors whose interest changed since the last epoll_wait
     std::unordered_map<int, Timer> timers;
@@ -192,7 +191,6 @@ struct EpollEventDispatcher::Private
 
 EpollEventDispatcher::EpollEventDispatcher(QObject *parent) : QAbstractEventDispatcher(parent), d(new Private)
 {
-    d->thread = thread();
     d->epoll = ::epoll_create1(EPOLL_CLOEXEC);
     d->wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (d->epoll >= 0 && d->wake >= 0) {
@@ -385,8 +383,10 @@ int EpollEventDispatcher::remainingTime(int timerId)
 
 void EpollEventDispatcher::wakeUp()
 {
-    // Posting from our own thread happens between waits: a flag is enough, no system call.
-    if (QThread::currentThread() == d->thread) {
+    // Posting from our own thread happens between waits: a flag is enough, no system call. The
+    // thread is asked now, not at construction: a worker thread's dispatcher is made on the thread
+    // that starts it and moved to it by QThread::setEventDispatcher().
+    if (QThread::currentThread() == thread()) {
         d->wokenHere = true;
         return;
     }
