@@ -62,20 +62,27 @@ HubTotals Hub::totals() const
 
 void Hub::connectNotify(const QMetaMethod &signal)
 {
-    if (signal == QMetaMethod::fromSignal(&Hub::stanzaForwarded) && !m_trafficWanted) {
-        m_trafficWanted = true;
-        Q_EMIT trafficWantedChanged(true);
-    }
+    if (signal == QMetaMethod::fromSignal(&Hub::stanzaForwarded))
+        disconnectNotify(QMetaMethod());
 }
 
 void Hub::disconnectNotify(const QMetaMethod &signal)
 {
     // An invalid method: a disconnect of everything (QObject::disconnect(hub, nullptr, ...)).
-    if ((!signal.isValid() || signal == QMetaMethod::fromSignal(&Hub::stanzaForwarded)) && m_trafficWanted &&
-        !wantsTraffic()) {
-        m_trafficWanted = false;
-        Q_EMIT trafficWantedChanged(false);
-    }
+    if (signal.isValid() && signal != QMetaMethod::fromSignal(&Hub::stanzaForwarded))
+        return;
+    // Qt calls the notifiers with its connection lock held, where isSignalConnected() would wait for
+    // ever: looked at from the event loop instead.
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            const bool wanted = wantsTraffic();
+            if (wanted != m_trafficWanted) {
+                m_trafficWanted = wanted;
+                Q_EMIT trafficWantedChanged(wanted);
+            }
+        },
+        Qt::QueuedConnection);
 }
 
 void Hub::reportSessionClosed(const QString &sid, const QString &condition)
