@@ -93,6 +93,8 @@ bool tst_HardShutdown::launch(const QStringList &extra)
     // The REST session store in the test's folder, not the user's data folder.
     arguments += {QStringLiteral("--set"),
                   QStringLiteral("rest_store=") + m_dir.filePath(QStringLiteral("rest.sqlite"))};
+    arguments += {QStringLiteral("--set"),
+                  QStringLiteral("workers=") + QString::number(ProsodyFixture::testWorkers())};
     arguments += extra;
     m_process->start(QStringLiteral(SWITCHBOARD_BINARY_DIR "/app/switchboard"), arguments);
     // The first line names the bound BOSH URL (port 0 picks a free port); with TLS a second line the
