@@ -22,6 +22,21 @@ namespace Switchboard {
 namespace {
 /// Rounds of posted events delivered after the descriptors and timers of one wake-up (see processEvents).
 constexpr int kPostedPasses = 3;
+/// epoll_wait's result array to begin with; doubled while full, halved while under an eighth used.
+constexpr std::size_t kEventSlots = 256;
+/// Tables and lists this small are never shrunk (a few KB).
+constexpr std::size_t kSmallBuckets = 256;
+constexpr std::size_t kSmallPending = 1024;
+
+/// Gives a hash table's bucket array back once under an eighth of it is in use: the table keeps the
+/// size of its peak otherwise (libstdc++ never shrinks on erase). Amortised: the next shrink needs
+/// another eightfold drop, growth needs the table to fill up again.
+template <typename Table> void shrinkWhenSparse(Table &table)
+{
+    const std::size_t buckets = table.bucket_count();
+    if (buckets > kSmallBuckets && table.size() * 8 < buckets)
+        table.rehash(table.size() * 2);
+}
 
 qint64 nowMs()
 {
@@ -67,7 +82,7 @@ struct EpollEventDispatcher::Private
     static constexpr std::size_t kSpareNodes = 64;
     std::atomic<bool> interrupted{false};
     bool wokenHere = false; ///< wakeUp() from our own thread: do not block, no eventfd write needed
-    std::vector<epoll_event> events = std::vector<epoll_event>(256);
+    std::vector<epoll_event> events = std::vector<epoll_event>(kEventSlots);
 
     void touch(int fd, Watch &watch)
     {
@@ -83,6 +98,10 @@ struct EpollEventDispatcher::Private
     /// every write and disables it once flushed; batching means that round trip costs no system call.
     void applyChanges()
     {
+        if (dirty.empty())
+            return;
+        std::size_t erased = 0;
+        const std::size_t changed = dirty.size();
         for (int fd : dirty) {
             auto found = watches.find(fd);
             if (found == watches.end())
@@ -98,6 +117,7 @@ struct EpollEventDispatcher::Private
                 if (watch.kernelMask != 0)
                     ::epoll_ctl(epoll, EPOLL_CTL_DEL, fd, &ev);
                 watches.erase(found);
+                ++erased;
                 continue;
             }
             if (wanted == watch.kernelMask && !watch.fresh)
@@ -115,6 +135,31 @@ struct EpollEventDispatcher::Private
             watch.fresh = false;
         }
         dirty.clear();
+        if (dirty.capacity() > kSmallPending && changed * 8 < dirty.capacity())
+            std::vector<int>().swap(dirty); // a wave of changes is over: not kept for the next one
+        if (erased > 0)
+            shrinkWhenSparse(watches);
+    }
+
+    /// After timers went: the table's buckets and, once it is sparse, the spare nodes, which were
+    /// allocated at the peak among the blocks of the sessions that are gone now.
+    void timersRemoved()
+    {
+        const std::size_t buckets = timers.bucket_count();
+        if (buckets <= kSmallBuckets || timers.size() * 8 >= buckets)
+            return;
+        shrinkWhenSparse(timers);
+        spareTimers.clear();
+        spareQueue.clear();
+    }
+
+    /// epoll_wait filled `ready` slots: grows the array when it was full, shrinks it when a wave is over.
+    void sizeEvents(std::size_t ready)
+    {
+        if (ready == events.size())
+            events.resize(events.size() * 2);
+        else if (events.size() > kEventSlots && ready * 8 < events.size())
+            std::vector<epoll_event>(events.size() / 2).swap(events);
     }
 
     void schedule(int id, Timer &timer, qint64 from)
@@ -269,8 +314,7 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     }
     if (timersAllowed && !d->interrupted.load())
         handled = d->fireTimers() || handled;
-    if (size_t(ready) == d->events.size())
-        d->events.resize(d->events.size() * 2);
+    d->sizeEvents(std::size_t(ready));
     // What the handlers just posted (a queued call, then the deleteLater() that call makes) is
     // delivered now rather than by further rounds of the loop: each round would cost a non-blocking
     // epoll_wait and the loop's own work, on every wake-up. Bounded, so that events that keep posting
@@ -345,6 +389,7 @@ bool EpollEventDispatcher::unregisterTimer(int timerId)
     if (found == d->timers.end())
         return false;
     d->removeTimer(found);
+    d->timersRemoved();
     return true;
 }
 
@@ -360,6 +405,8 @@ bool EpollEventDispatcher::unregisterTimers(QObject *object)
             ++it;
         }
     }
+    if (any)
+        d->timersRemoved();
     return any;
 }
 
@@ -379,6 +426,31 @@ int EpollEventDispatcher::remainingTime(int timerId)
     if (found == d->timers.end())
         return -1;
     return int(std::max<qint64>(0, found->second.deadline - nowMs()));
+}
+
+void EpollEventDispatcher::squeeze()
+{
+    d->spareTimers.clear();
+    d->spareQueue.clear();
+    d->watches.rehash(0); // to the smallest bucket array that holds what is there
+    d->timers.rehash(0);
+    if (d->dirty.empty())
+        std::vector<int>().swap(d->dirty);
+    if (d->events.size() > kEventSlots)
+        std::vector<epoll_event>(kEventSlots).swap(d->events);
+}
+
+EpollEventDispatcher::Footprint EpollEventDispatcher::footprint() const
+{
+    Footprint f;
+    f.watches = d->watches.size();
+    f.watchBuckets = d->watches.bucket_count();
+    f.timers = d->timers.size();
+    f.timerBuckets = d->timers.bucket_count();
+    f.spareNodes = d->spareTimers.size() + d->spareQueue.size();
+    f.pendingCapacity = d->dirty.capacity();
+    f.eventSlots = d->events.size();
+    return f;
 }
 
 void EpollEventDispatcher::wakeUp()

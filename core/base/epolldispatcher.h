@@ -13,6 +13,11 @@ namespace Switchboard {
 /// ready. Socket notifiers map to epoll interest sets (level-triggered, as QSocketNotifier expects),
 /// timers live in an ordered set, wakeUp() is an eventfd. Install it before the QCoreApplication exists
 /// (QCoreApplication::setEventDispatcher); one per thread.
+///
+/// Its tables grow with the peak (thousands of sessions: a descriptor and a timer or two each) and
+/// shrink again when they empty out: a bucket array, the list of changed descriptors and epoll's
+/// result array sized for the peak are given back once an eighth of it is used, so that after a
+/// logout wave they neither stay resident nor pin heap pages among the freed sessions'.
 class EpollEventDispatcher final : public QAbstractEventDispatcher
 {
     Q_OBJECT
@@ -34,6 +39,24 @@ public:
     int remainingTime(int timerId) override;
     void wakeUp() override;
     void interrupt() override;
+
+    /// Gives back what is kept for reuse (spare timer nodes) and sizes every table and list to what it
+    /// holds now. For HeapTrimmer, just before a trim: what was kept from the peak lies among the
+    /// freed sessions' blocks and would pin their pages.
+    void squeeze();
+
+    /// What the dispatcher holds, for tests and diagnostics.
+    struct Footprint
+    {
+        std::size_t watches = 0;      ///< descriptors with a notifier (or an epoll entry to drop)
+        std::size_t watchBuckets = 0; ///< the bucket array of their table
+        std::size_t timers = 0;
+        std::size_t timerBuckets = 0;
+        std::size_t spareNodes = 0;      ///< timer and queue nodes kept for reuse
+        std::size_t pendingCapacity = 0; ///< the changed-descriptor list's capacity
+        std::size_t eventSlots = 0;      ///< epoll_wait's result array
+    };
+    Footprint footprint() const;
 
 private:
     struct Private;

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "base/heaptrimmer.h"
 
+#include "base/epolldispatcher.h"
+
+#include <QAbstractEventDispatcher>
 #include <QLoggingCategory>
 
 #include <algorithm>
@@ -127,6 +130,9 @@ void HeapTrimmer::runTrim()
 {
     QElapsedTimer took;
     took.start();
+    // The headless event dispatcher keeps spare nodes and tables sized for the peak.
+    if (auto *epoll = qobject_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance(thread())))
+        epoll->squeeze();
     const bool released = m_trim();
     ++m_passes;
     if (m_inUse)

@@ -2,7 +2,9 @@
 #include "base/plainsocket.h"
 
 #include <QEvent>
+#include <QTimerEvent>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -350,12 +352,30 @@ void PlainSocket::abort()
     closeNow(0, true);
 }
 
+void PlainSocket::abortAfter(int ms)
+{
+    if (m_state == State::Closed || m_abortTimer.isActive())
+        return;
+    m_abortTimer.start(std::max(0, ms), Qt::CoarseTimer, this);
+}
+
+void PlainSocket::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_abortTimer.timerId()) {
+        QObject::timerEvent(event);
+        return;
+    }
+    m_abortTimer.stop();
+    abort();
+}
+
 qintptr PlainSocket::takeDescriptor()
 {
     if (m_state == State::Closed || !m_output.isEmpty())
         return -1;
     m_readNotifier.setEnabled(false);
     stopWriteWatch();
+    m_abortTimer.stop();
     const int descriptor = m_descriptor;
     m_descriptor = -1;
     m_state = State::Closed;
@@ -497,6 +517,7 @@ void PlainSocket::closeNow(int error, bool queued)
         return;
     m_state = State::Closed;
     m_error = error;
+    m_abortTimer.stop();
     m_readNotifier.setEnabled(false);
     stopWriteWatch();
     m_output = QByteArray();

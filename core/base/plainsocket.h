@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QBasicTimer>
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QHostAddress>
@@ -107,6 +108,13 @@ public:
     void close();
     /// Closes now, drops what is kept; disconnected() follows (queued) unless already Closed.
     void abort();
+    /// abort() `ms` from now unless the socket is Closed by then: the bound on a close that waits for
+    /// the peer (its FIN, its close handshake, output it does not read). The first call sets it, later
+    /// ones do not move it. The timer is the socket's own (no timer object, nothing that outlives the
+    /// socket) and stops once the socket is Closed, so a closed socket awaiting deletion holds no timer.
+    void abortAfter(int ms);
+    /// abortAfter() was called and the socket is not Closed yet.
+    bool abortPending() const { return m_abortTimer.isActive(); }
     /// Hands the descriptor over (STARTTLS: QSslSocket::setSocketDescriptor()); only with nothing kept
     /// to write (else -1 and nothing changes). The socket is Closed afterwards, emits nothing more and
     /// does not close the descriptor.
@@ -117,6 +125,10 @@ public:
     /// errno of the failure that closed it, 0 for an orderly end.
     int error() const { return m_error; }
     QString errorString() const;
+
+protected:
+    /// The abortAfter() deadline.
+    void timerEvent(QTimerEvent *event) override;
 
 Q_SIGNALS:
     /// A connectTo() succeeded.
@@ -160,6 +172,8 @@ private:
     std::unique_ptr<Notifier> m_writeNotifier; ///< only while output waits or a connect is under way
     Receiver *m_receiver = nullptr;
     QByteArray m_output; ///< what the kernel did not take yet
+    QBasicTimer
+        m_abortTimer; ///< abortAfter() (an int: 104 bytes with it, 96 without, both in a 112-byte chunk)
     int m_descriptor = -1;
     int m_error = 0;
     State m_state = State::Connected;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "http/httpserver.h"
 
+#include "base/childlist.h"
 #include "base/limits.h"
 #include "base/reuseport.h"
 #include "http/connection.h"
@@ -391,6 +392,12 @@ void HttpServer::turnAway(Transport socket, int status, const QByteArray &reason
     auto *closer = new LingeringClose(socket, LingeringClose::MaxLinger, this);
     connect(closer, &LingeringClose::finished, closer, &QObject::deleteLater);
     closer->start();
+}
+
+void HttpServer::childEvent(QChildEvent *event)
+{
+    squeezeChildListWhenSparse(this, event);
+    QObject::childEvent(event);
 }
 
 } // namespace Switchboard::Http

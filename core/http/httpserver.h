@@ -175,6 +175,11 @@ Q_SIGNALS:
     /// trusted_proxies, or its PROXY protocol header was missing, malformed, too large or too slow.
     void proxyHeaderRefused(const QHostAddress &peer, const QByteArray &reason);
 
+protected:
+    /// Children come and go per session (accepted sockets and connections): the list is given back after a
+    /// wave (squeezeChildListWhenSparse()).
+    void childEvent(QChildEvent *event) override;
+
 private:
     friend class Connection;
     class Listener;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "stream/ownedstreams.h"
 
+#include "base/childlist.h"
 #include "stream/clientstream.h"
 #include "stream/streamregistry.h"
 
@@ -64,6 +65,12 @@ void OwnedStreams::tick()
         if (m_streams.contains(stream) && !stream->isFinished())
             stream->checkTimers();
     }
+}
+
+void OwnedStreams::childEvent(QChildEvent *event)
+{
+    squeezeChildListWhenSparse(this, event);
+    QObject::childEvent(event);
 }
 
 } // namespace Switchboard::Stream

@@ -31,6 +31,11 @@ public:
     /// Slots the set holds: it shrinks again when streams finish (after a logout wave).
     qsizetype capacity() const { return m_streams.capacity(); }
 
+protected:
+    /// Children come and go per session (the streams it adopted): the list is given back after a wave
+    /// (squeezeChildListWhenSparse()).
+    void childEvent(QChildEvent *event) override;
+
 private:
     /// ClientStream calls these itself (a signal connection per stream would cost about 0.3 KB for
     /// its whole life): finished (deleted later) or deleted.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "stream/streamregistry.h"
 
+#include "base/childlist.h"
 #include "base/constanttime.h"
 #include "stream/clientstream.h"
 #include "stream/streamdirectory.h"
@@ -123,6 +124,12 @@ void StreamRegistry::checkIdle()
 {
     if (m_streams.isEmpty() && m_closingLinks == 0)
         Q_EMIT idle();
+}
+
+void StreamRegistry::childEvent(QChildEvent *event)
+{
+    squeezeChildListWhenSparse(this, event);
+    QObject::childEvent(event);
 }
 
 } // namespace Switchboard::Stream

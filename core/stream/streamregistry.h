@@ -67,6 +67,11 @@ Q_SIGNALS:
     /// The last stream finished and no retired link is left (count() and closingLinks() are 0).
     void idle();
 
+protected:
+    /// Children come and go per session (the retired server links (their graveyard)): the list is given back
+    /// after a wave (squeezeChildListWhenSparse()).
+    void childEvent(QChildEvent *event) override;
+
 private:
     /// ClientStream::finishStream() and ~ClientStream() call forget() themselves: two signal
     /// connections per stream would cost about 0.35 KB each stream's whole life.

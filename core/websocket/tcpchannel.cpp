@@ -5,7 +5,6 @@
 #include "websocket/websocketstream.h"
 
 #include <QLoggingCategory>
-#include <QTimer>
 
 #include <memory>
 
@@ -173,8 +172,11 @@ void TcpChannel::startCloseDeadline()
     if (m_deadlineStarted)
         return;
     m_deadlineStarted = true;
-    // Bound to the socket: it goes when the socket does, whoever owns it by then.
-    QTimer::singleShot(kCloseTimeoutMs, m_socket, &PlainSocket::abort);
+    // The socket's own timer, not QTimer::singleShot(): a single-shot timer object lives until it fires
+    // whatever became of its receiver, so after a logout wave thousands of them stayed for seconds
+    // among the freed heap (docs/BENCHMARKS.md, "Memory after logout: the last pins"). This one goes
+    // with the socket, whoever owns it by then, and stops once the socket is closed.
+    m_socket->abortAfter(kCloseTimeoutMs);
 }
 
 void TcpChannel::reportGone(bool tooLarge)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "websocket/websocketfront.h"
 
+#include "base/childlist.h"
 #include "base/nodeid.h"
 #include "http/cors.h"
 #include "http/httpmessage.h"
@@ -214,6 +215,12 @@ void WebSocketFront::accept()
             return std::make_unique<SocketChannel>(socket, transport, owner);
         });
     }
+}
+
+void WebSocketFront::childEvent(QChildEvent *event)
+{
+    squeezeChildListWhenSparse(this, event);
+    QObject::childEvent(event);
 }
 
 } // namespace Switchboard::WebSocket

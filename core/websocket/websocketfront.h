@@ -61,6 +61,11 @@ public:
     /// Interval of the keepalive/idle checks.
     static constexpr int kTickMs = 1000;
 
+protected:
+    /// Children come and go per session (sockets finishing their close): the list is given back after a wave
+    /// (squeezeChildListWhenSparse()).
+    void childEvent(QChildEvent *event) override;
+
 private:
     void refuse(Http::Transport socket, int status, const QByteArray &reason,
                 const Http::HeaderList &headers = {});

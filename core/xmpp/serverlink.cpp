@@ -229,17 +229,25 @@ struct ServerLink::Private
             dropSocket();
             return;
         }
+        // The grace period is a timer of the socket itself, not QTimer::singleShot(): a single-shot
+        // timer object lives until it fires whatever became of its receiver, and thousands of them
+        // (one per link of a logout wave) pinned the freed heap for seconds (docs/BENCHMARKS.md,
+        // "Memory after logout: the last pins").
         if (plain) {
             PlainSocket *s = std::exchange(plain, nullptr);
             QObject::disconnect(s, nullptr, q, nullptr);
             QObject::connect(s, &PlainSocket::disconnected, s, &QObject::deleteLater);
-            QTimer::singleShot(kCloseGraceMs, s, &QObject::deleteLater);
             s->close();
+            s->abortAfter(kCloseGraceMs); // then disconnected(): deleted
         } else {
             QSslSocket *s = std::exchange(tls, nullptr);
             QObject::disconnect(s, nullptr, q, nullptr);
             QObject::connect(s, &QAbstractSocket::disconnected, s, &QObject::deleteLater);
-            QTimer::singleShot(kCloseGraceMs, s, &QObject::deleteLater);
+            // A child of the socket: deleted with it when the close ends first.
+            auto *grace = new QTimer(s);
+            grace->setSingleShot(true);
+            QObject::connect(grace, &QTimer::timeout, s, &QObject::deleteLater);
+            grace->start(kCloseGraceMs);
             s->disconnectFromHost();
         }
     }

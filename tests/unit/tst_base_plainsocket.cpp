@@ -7,6 +7,8 @@
 #include "loopback.h"
 #include "testmain.h"
 
+#include <QAbstractEventDispatcher>
+#include <QElapsedTimer>
 #include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -80,6 +82,8 @@ private Q_SLOTS:
     void peerEndWhileOutputKeptIsToldAfterTheOutput();
     void resetIsReportedQueued();
     void abortDropsKeptOutput();
+    void abortAfterEndsACloseThePeerDoesNotTake();
+    void abortAfterHoldsNoTimerOnceClosed();
     void connectRefused();
     void connectToBlackHoleWaitsForCallersDeadline();
     void takeDescriptorHandsOverToQTcpSocket();
@@ -373,6 +377,55 @@ void tst_PlainSocket::abortDropsKeptOutput()
     QTest::qWait(20);       // (not a condition)
     QCOMPARE(gone.size(), 1);
     QCOMPARE(written.size(), 0);
+}
+
+void tst_PlainSocket::abortAfterEndsACloseThePeerDoesNotTake()
+{
+    PlainSocketPair pair;
+    QVERIFY(pair.connect(*m_listener));
+    PlainSocket *server = pair.server();
+    shrinkBuffers(server, pair.client());
+    // The peer does not read: close() keeps the socket Closing with its output, until the deadline.
+    server->write(patterned(512 * 1024));
+    QVERIFY(server->bytesToWrite() > 0);
+    QSignalSpy gone(server, &PlainSocket::disconnected);
+    server->close();
+    QCOMPARE(server->state(), PlainSocket::State::Closing);
+    QElapsedTimer clock;
+    clock.start();
+    server->abortAfter(300);
+    QVERIFY(server->abortPending());
+    server->abortAfter(60000); // the first call counts
+    QVERIFY(gone.wait(5000));
+    // A coarse timer: Qt's dispatchers may fire it up to 5 % early.
+    QVERIFY2(clock.elapsed() >= 250, qPrintable(QString::number(clock.elapsed())));
+    QCOMPARE(server->state(), PlainSocket::State::Closed);
+    QCOMPARE(server->bytesToWrite(), 0);
+    QVERIFY(!server->abortPending());
+}
+
+void tst_PlainSocket::abortAfterHoldsNoTimerOnceClosed()
+{
+    PlainSocketPair pair;
+    QVERIFY(pair.connect(*m_listener));
+    PlainSocket *server = pair.server();
+    auto *dispatcher = QAbstractEventDispatcher::instance();
+    server->abortAfter(60000);
+    QCOMPARE(dispatcher->registeredTimers(server).size(), 1);
+    // The peer takes the close: the deadline goes with it, not when it would have run out.
+    QSignalSpy readable(server, &PlainSocket::readyRead);
+    pair.client()->close();
+    QVERIFY(readable.wait(5000));
+    bool closed = false;
+    readAll(server, &closed);
+    QVERIFY(closed);
+    QCOMPARE(server->state(), PlainSocket::State::Closed);
+    QVERIFY(!server->abortPending());
+    QVERIFY(dispatcher->registeredTimers(server).isEmpty());
+    // Closed already: nothing to bound.
+    server->abortAfter(60000);
+    QVERIFY(!server->abortPending());
+    QVERIFY(dispatcher->registeredTimers(server).isEmpty());
 }
 
 void tst_PlainSocket::connectRefused()
