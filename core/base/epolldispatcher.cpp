@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "base/epolldispatcher.h"
 
+#include "base/childlist.h"
+
 #include <QCoreApplication>
 #include <QSocketNotifier>
 #include <QThread>
 #include <QTimerEvent>
 
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -22,7 +25,10 @@ namespace Switchboard {
 namespace {
 /// Rounds of posted events delivered after the descriptors and timers of one wake-up (see processEvents).
 constexpr int kPostedPasses = 3;
-/// epoll_wait's result array to begin with; doubled while full, halved while under an eighth used.
+/// Ready descriptors taken per epoll_wait (level-triggered: the rest are reported by the next one).
+/// Fixed rather than grown with the load: what the handlers of one batch post (deleteLater(), queued
+/// calls) is delivered before the next batch, and Qt's posted-event list keeps the capacity of its
+/// peak for good, so a batch of thousands of closing connections (a logout wave) left it at 128 KB.
 constexpr std::size_t kEventSlots = 256;
 /// Tables and lists this small are never shrunk (a few KB).
 constexpr std::size_t kSmallBuckets = 256;
@@ -82,7 +88,7 @@ struct EpollEventDispatcher::Private
     static constexpr std::size_t kSpareNodes = 64;
     std::atomic<bool> interrupted{false};
     bool wokenHere = false; ///< wakeUp() from our own thread: do not block, no eventfd write needed
-    std::vector<epoll_event> events = std::vector<epoll_event>(kEventSlots);
+    std::array<epoll_event, kEventSlots> events{};
 
     void touch(int fd, Watch &watch)
     {
@@ -98,10 +104,12 @@ struct EpollEventDispatcher::Private
     /// every write and disables it once flushed; batching means that round trip costs no system call.
     void applyChanges()
     {
-        if (dirty.empty())
+        if (dirty.empty()) {
+            if (dirty.capacity() > kSmallPending)
+                std::vector<int>().swap(dirty); // a wave of changes is over: not kept for the next one
             return;
+        }
         std::size_t erased = 0;
-        const std::size_t changed = dirty.size();
         for (int fd : dirty) {
             auto found = watches.find(fd);
             if (found == watches.end())
@@ -135,8 +143,6 @@ struct EpollEventDispatcher::Private
             watch.fresh = false;
         }
         dirty.clear();
-        if (dirty.capacity() > kSmallPending && changed * 8 < dirty.capacity())
-            std::vector<int>().swap(dirty); // a wave of changes is over: not kept for the next one
         if (erased > 0)
             shrinkWhenSparse(watches);
     }
@@ -151,15 +157,6 @@ struct EpollEventDispatcher::Private
         shrinkWhenSparse(timers);
         spareTimers.clear();
         spareQueue.clear();
-    }
-
-    /// epoll_wait filled `ready` slots: grows the array when it was full, shrinks it when a wave is over.
-    void sizeEvents(std::size_t ready)
-    {
-        if (ready == events.size())
-            events.resize(events.size() * 2);
-        else if (events.size() > kEventSlots && ready * 8 < events.size())
-            std::vector<epoll_event>(events.size() / 2).swap(events);
     }
 
     void schedule(int id, Timer &timer, qint64 from)
@@ -314,7 +311,6 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     }
     if (timersAllowed && !d->interrupted.load())
         handled = d->fireTimers() || handled;
-    d->sizeEvents(std::size_t(ready));
     // What the handlers just posted (a queued call, then the deleteLater() that call makes) is
     // delivered now rather than by further rounds of the loop: each round would cost a non-blocking
     // epoll_wait and the loop's own work, on every wake-up. Bounded, so that events that keep posting
@@ -436,8 +432,6 @@ void EpollEventDispatcher::squeeze()
     d->timers.rehash(0);
     if (d->dirty.empty())
         std::vector<int>().swap(d->dirty);
-    if (d->events.size() > kEventSlots)
-        std::vector<epoll_event>(kEventSlots).swap(d->events);
 }
 
 EpollEventDispatcher::Footprint EpollEventDispatcher::footprint() const
@@ -449,8 +443,14 @@ EpollEventDispatcher::Footprint EpollEventDispatcher::footprint() const
     f.timerBuckets = d->timers.bucket_count();
     f.spareNodes = d->spareTimers.size() + d->spareQueue.size();
     f.pendingCapacity = d->dirty.capacity();
-    f.eventSlots = d->events.size();
     return f;
+}
+
+void EpollEventDispatcher::childEvent(QChildEvent *event)
+{
+    // Qt's single-shot timer objects are the dispatcher's children until they fire.
+    squeezeChildListWhenSparse(this, event);
+    QAbstractEventDispatcher::childEvent(event);
 }
 
 void EpollEventDispatcher::wakeUp()

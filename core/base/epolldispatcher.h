@@ -15,9 +15,9 @@ namespace Switchboard {
 /// (QCoreApplication::setEventDispatcher); one per thread.
 ///
 /// Its tables grow with the peak (thousands of sessions: a descriptor and a timer or two each) and
-/// shrink again when they empty out: a bucket array, the list of changed descriptors and epoll's
-/// result array sized for the peak are given back once an eighth of it is used, so that after a
-/// logout wave they neither stay resident nor pin heap pages among the freed sessions'.
+/// shrink again when they empty out: a bucket array or the list of changed descriptors sized for the
+/// peak is given back once an eighth of it is used, so that after a logout wave they neither stay
+/// resident nor pin heap pages among the freed sessions'.
 class EpollEventDispatcher final : public QAbstractEventDispatcher
 {
     Q_OBJECT
@@ -54,9 +54,12 @@ public:
         std::size_t timerBuckets = 0;
         std::size_t spareNodes = 0;      ///< timer and queue nodes kept for reuse
         std::size_t pendingCapacity = 0; ///< the changed-descriptor list's capacity
-        std::size_t eventSlots = 0;      ///< epoll_wait's result array
     };
     Footprint footprint() const;
+
+protected:
+    /// Keeps the children list (Qt's single-shot timer objects) from staying at its peak.
+    void childEvent(QChildEvent *event) override;
 
 private:
     struct Private;

@@ -10,7 +10,9 @@
 #include "xmpp/resolver.h"
 #include "xmpp/serverlink.h"
 
+#include <QAbstractEventDispatcher>
 #include <QElapsedTimer>
+#include <QPointer>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QSslKey>
@@ -131,6 +133,14 @@ quint16 closedPort()
     return server.serverPort();
 }
 
+/// Stops `socket` (a server side of the fake) from reading, so that what the link writes piles up in the
+/// kernel and then in the link's own socket.
+void stopReading(FakeServer &server, QSslSocket *socket)
+{
+    QObject::disconnect(socket, &QIODevice::readyRead, &server, nullptr);
+    socket->setReadBufferSize(1);
+}
+
 } // namespace
 
 class tst_XmppServerLink : public QObject
@@ -153,6 +163,8 @@ private Q_SLOTS:
     void unreachableAddressEndsAtTheDeadline();
 
     void streamErrorFromServer();
+    void failedLinkLeavesNoTimerBehind();
+    void failedLinkWithOutputWaitingGoesAtTheGrace();
     void brokenXmlFromServer();
     void oversizedStanzaFromServer();
     void plainLinkCarriesNoTlsSocket();
@@ -437,6 +449,78 @@ void tst_XmppServerLink::streamErrorFromServer()
     QVERIFY(failed.first().at(2).toString().contains(u"host-unknown"));
 }
 
+namespace {
+/// Qt's single-shot timer objects alive now (children of the event dispatcher until they fire).
+qsizetype singleShotTimers()
+{
+    qsizetype n = 0;
+    for (const QObject *child : QAbstractEventDispatcher::instance()->children()) {
+        if (child && qstrcmp(child->metaObject()->className(), "QSingleShotTimer") == 0)
+            ++n;
+    }
+    return n;
+}
+} // namespace
+
+void tst_XmppServerLink::failedLinkLeavesNoTimerBehind()
+{
+    // The server ends our stream with an error but keeps TCP open: the link lets its socket close on
+    // its own. Once the socket is gone nothing of its grace period may stay (a single-shot timer object
+    // stayed 2 s after each such socket, thousands of them after a logout wave).
+    FakeServer server([](QSslSocket *s, QByteArray &input) {
+        if (hasHeader(input))
+            s->write(kServerHeader +
+                     "<stream:error><host-unknown xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
+                     "</stream:error>");
+    });
+    const Config linkConfig = fakeConfig(server.serverPort());
+    ServerLink link(linkConfig, nullptr);
+    QSignalSpy failed(&link, &ServerLink::failed);
+    const qsizetype before = singleShotTimers();
+    link.open(params(QStringLiteral("fake.test")));
+    QVERIFY(failed.wait(5000));
+    QCOMPARE(failed.first().at(0).value<LinkFailure>(), LinkFailure::RemoteStreamError);
+    QTRY_VERIFY_WITH_TIMEOUT(link.findChildren<PlainSocket *>().isEmpty(), 1000);
+    QCOMPARE(singleShotTimers(), before);
+    QTRY_VERIFY(!server.last || server.last->state() == QAbstractSocket::UnconnectedState);
+}
+
+void tst_XmppServerLink::failedLinkWithOutputWaitingGoesAtTheGrace()
+{
+    // The server stops reading and our output passes the link's cap: the link fails and its socket,
+    // still holding output, is given the close grace period (2 s), then dropped and freed.
+    FakeServer server([](QSslSocket *s, QByteArray &input) {
+        if (hasHeader(input)) {
+            input.clear();
+            s->write(kServerHeader + kPlainFeatures);
+        }
+    });
+    Config linkConfig = fakeConfig(server.serverPort());
+    linkConfig.maxXmppBufferSize = 65536; // the output cap is four times that
+    ServerLink link(linkConfig, nullptr);
+    QSignalSpy opened(&link, &ServerLink::streamOpened);
+    QSignalSpy failed(&link, &ServerLink::failed);
+    link.open(params(QStringLiteral("fake.test")));
+    QVERIFY(opened.wait(5000));
+    QVERIFY(server.last);
+    stopReading(server, server.last);
+    for (int i = 0; i < 64 && failed.isEmpty(); ++i) {
+        link.send("<message xmlns='jabber:client'><body>" + QByteArray(200000, 'q') + "</body></message>");
+        QCoreApplication::processEvents();
+    }
+    QVERIFY(failed.wait(5000) || !failed.isEmpty());
+    QCOMPARE(failed.first().at(0).value<LinkFailure>(), LinkFailure::ConnectionLost);
+    QElapsedTimer clock;
+    clock.start();
+    const QList<PlainSocket *> sockets = link.findChildren<PlainSocket *>();
+    QCOMPARE(sockets.size(), 1);
+    QPointer<PlainSocket> socket = sockets.first();
+    QCOMPARE(socket->state(), PlainSocket::State::Closing); // its output still waits
+    QVERIFY(socket->abortPending());
+    QTRY_VERIFY_WITH_TIMEOUT(socket.isNull(), 4000);
+    QVERIFY2(clock.elapsed() >= 1500, qPrintable(QString::number(clock.elapsed())));
+}
+
 void tst_XmppServerLink::brokenXmlFromServer()
 {
     FakeServer server([](QSslSocket *s, QByteArray &input) {
@@ -699,18 +783,6 @@ void tst_XmppServerLink::tcpCloseAfterTlsWithoutStreamEnd()
     QCOMPARE(closed.size(), 0);
     QVERIFY(!link.isOpen());
 }
-
-namespace {
-
-/// Stops `socket` (a server side of the fake) from reading, so that what the link writes piles up in the
-/// kernel and then in the link's own socket.
-void stopReading(FakeServer &server, QSslSocket *socket)
-{
-    QObject::disconnect(socket, &QIODevice::readyRead, &server, nullptr);
-    socket->setReadBufferSize(1);
-}
-
-} // namespace
 
 void tst_XmppServerLink::largeStanzasArriveWholeAndInOrder()
 {

@@ -3,6 +3,7 @@
 // nested loops and exit, checked with the dispatcher installed for the whole test process.
 #include "base/epolldispatcher.h"
 
+#include <QBasicTimer>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QPointer>
@@ -16,6 +17,7 @@
 #include <functional>
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -38,6 +40,9 @@ private Q_SLOTS:
     void socketNotifierReadAndDisable();
     void closedDescriptorWithDuplicateIsForgotten();
     void tcpRoundTripManyConnections();
+    void tablesShrinkOnceEmptied();
+    void squeezeDropsSpareNodes();
+    void singleShotTimersLeaveNoChildListBehind();
 };
 
 void tst_EpollDispatcher::isInstalled()
@@ -288,6 +293,106 @@ void tst_EpollDispatcher::tcpRoundTripManyConnections()
     }
     QTRY_COMPARE_WITH_TIMEOUT(echoed, count, 20000);
     qDeleteAll(accepted);
+}
+
+void tst_EpollDispatcher::tablesShrinkOnceEmptied()
+{
+    // A logout wave: thousands of descriptors and timers, then (nearly) none. The tables must not keep
+    // the bucket arrays of the peak (libstdc++'s unordered_map never shrinks on erase).
+    auto *dispatcher = qobject_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance());
+    QVERIFY(dispatcher);
+    constexpr int kCount = 3000;
+    rlimit files{};
+    QCOMPARE(::getrlimit(RLIMIT_NOFILE, &files), 0);
+    if (files.rlim_cur < 2 * kCount && files.rlim_max >= 2 * kCount) {
+        files.rlim_cur = 2 * kCount;
+        QCOMPARE(::setrlimit(RLIMIT_NOFILE, &files), 0);
+    }
+    int pair[2];
+    QCOMPARE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, pair), 0);
+    std::vector<int> descriptors;
+    std::vector<std::unique_ptr<QSocketNotifier>> notifiers;
+    for (int i = 0; i < kCount; ++i) {
+        const int fd = ::dup(pair[0]);
+        if (fd < 0)
+            QSKIP("not enough descriptors for the test");
+        descriptors.push_back(fd);
+        notifiers.push_back(std::make_unique<QSocketNotifier>(fd, QSocketNotifier::Read));
+    }
+    std::vector<std::unique_ptr<QBasicTimer>> timers;
+    for (int i = 0; i < kCount; ++i) {
+        timers.push_back(std::make_unique<QBasicTimer>());
+        timers.back()->start(60000, this);
+    }
+    QCoreApplication::processEvents(); // the interest changes reach the kernel
+    const EpollEventDispatcher::Footprint peak = dispatcher->footprint();
+    QVERIFY(peak.watches >= std::size_t(kCount));
+    QVERIFY(peak.watchBuckets >= std::size_t(kCount));
+    QVERIFY(peak.timers >= std::size_t(kCount));
+    QVERIFY(peak.timerBuckets >= std::size_t(kCount));
+    QVERIFY(peak.pendingCapacity >= std::size_t(kCount));
+
+    notifiers.clear();
+    timers.clear();
+    QCoreApplication::processEvents(); // the notifiers' removal is applied
+    QCoreApplication::processEvents(); // and a round without changes lets their list go
+    for (int fd : descriptors)
+        ::close(fd);
+    ::close(pair[0]);
+    ::close(pair[1]);
+    const EpollEventDispatcher::Footprint after = dispatcher->footprint();
+    QVERIFY(after.watches < 16);
+    QVERIFY(after.timers < 16);
+    QVERIFY2(after.watchBuckets <= 256, qPrintable(QString::number(after.watchBuckets)));
+    QVERIFY2(after.timerBuckets <= 256, qPrintable(QString::number(after.timerBuckets)));
+    QVERIFY2(after.pendingCapacity <= 1024, qPrintable(QString::number(after.pendingCapacity)));
+
+    // And it still works, growing again as needed.
+    QTimer again;
+    again.setSingleShot(true);
+    QSignalSpy fired(&again, &QTimer::timeout);
+    again.start(5);
+    QVERIFY(fired.wait());
+}
+
+void tst_EpollDispatcher::squeezeDropsSpareNodes()
+{
+    auto *dispatcher = qobject_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance());
+    QVERIFY(dispatcher);
+    // Timers started and stopped leave their nodes for reuse.
+    {
+        std::vector<std::unique_ptr<QBasicTimer>> timers;
+        for (int i = 0; i < 100; ++i) {
+            timers.push_back(std::make_unique<QBasicTimer>());
+            timers.back()->start(60000, this);
+        }
+    }
+    QVERIFY(dispatcher->footprint().spareNodes > 0);
+    dispatcher->squeeze();
+    QCOMPARE(dispatcher->footprint().spareNodes, std::size_t(0));
+    // Timers still work after it.
+    QTimer after;
+    after.setSingleShot(true);
+    QSignalSpy fired(&after, &QTimer::timeout);
+    after.start(5);
+    QVERIFY(fired.wait());
+}
+
+void tst_EpollDispatcher::singleShotTimersLeaveNoChildListBehind()
+{
+    // Qt's single-shot timer objects are children of the dispatcher until they fire: thousands started
+    // at once (a logout wave) must not leave the dispatcher's children list at their number.
+    auto *dispatcher = QAbstractEventDispatcher::instance();
+    const qsizetype before = dispatcher->children().size();
+    constexpr int kCount = 2000;
+    int fired = 0;
+    for (int i = 0; i < kCount; ++i)
+        QTimer::singleShot(1, this, [&fired] { ++fired; });
+    QVERIFY(dispatcher->children().capacity() >= kCount);
+    QTRY_COMPARE(fired, kCount);
+    QTRY_COMPARE(dispatcher->children().size(), before); // each goes with deleteLater()
+    QVERIFY2(dispatcher->children().capacity() < 256,
+             qPrintable(QString::number(dispatcher->children().capacity())));
 }
 
 int main(int argc, char *argv[])

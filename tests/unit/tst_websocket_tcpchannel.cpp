@@ -10,6 +10,8 @@
 
 #include "nullupstream.h"
 
+#include <QAbstractEventDispatcher>
+#include <QElapsedTimer>
 #include <QPointer>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -83,7 +85,22 @@ class tst_WebSocketTcpChannel : public QObject
 private Q_SLOTS:
     void socketOfAConnectionFailingAtTheCloseIsFreed();
     void clientEndWhileOutputWaitsIsToldOnceOutputHasGone();
+    void closedSocketTakesItsDeadlineWithIt();
+    void silentClientIsDroppedAtTheDeadline();
 };
+
+namespace {
+/// Qt's single-shot timer objects alive now (children of the event dispatcher until they fire).
+qsizetype singleShotTimers()
+{
+    qsizetype n = 0;
+    for (const QObject *child : QAbstractEventDispatcher::instance()->children()) {
+        if (child && qstrcmp(child->metaObject()->className(), "QSingleShotTimer") == 0)
+            ++n;
+    }
+    return n;
+}
+} // namespace
 
 void tst_WebSocketTcpChannel::socketOfAConnectionFailingAtTheCloseIsFreed()
 {
@@ -139,6 +156,44 @@ void tst_WebSocketTcpChannel::clientEndWhileOutputWaitsIsToldOnceOutputHasGone()
                             .arg(c.channelSide->bytesToWrite())));
     // All of it: what the client has not read yet is on its way or in its kernel.
     QTRY_VERIFY((received += c.client->readAll()).contains("</body></message>"));
+}
+
+void tst_WebSocketTcpChannel::closedSocketTakesItsDeadlineWithIt()
+{
+    // The stream goes while connected: the channel sends its Close and lingers on the socket with a
+    // deadline. The client ends the connection at once: the socket goes, and nothing of the deadline
+    // stays behind it (a single-shot timer object stayed kCloseTimeoutMs after each such socket).
+    Connection c;
+    QVERIFY(c.connect());
+    c.makeStream();
+    const qsizetype before = singleShotTimers();
+    QPointer<PlainSocket> socket = c.channelSide;
+    c.stream.reset();
+    QVERIFY(socket);
+    QCOMPARE(socket->parent(), &c.lingerParent);
+    QVERIFY(socket->abortPending());
+    QVERIFY(c.client->waitForReadyRead(5000)); // our Close frame (RFC 6455 §7.1.1)
+    c.client->disconnectFromHost();
+    QTRY_VERIFY_WITH_TIMEOUT(socket.isNull(), TcpChannel::kCloseTimeoutMs / 2);
+    QCOMPARE(singleShotTimers(), before);
+}
+
+void tst_WebSocketTcpChannel::silentClientIsDroppedAtTheDeadline()
+{
+    // A client that never answers the Close nor ends TCP: the socket is dropped and freed at
+    // kCloseTimeoutMs, not before and not much later.
+    Connection c;
+    QVERIFY(c.connect());
+    c.makeStream();
+    QPointer<PlainSocket> socket = c.channelSide;
+    QElapsedTimer clock;
+    clock.start();
+    c.stream.reset();
+    QVERIFY(socket);
+    QTRY_VERIFY_WITH_TIMEOUT(socket.isNull(), TcpChannel::kCloseTimeoutMs + 2000);
+    QVERIFY2(clock.elapsed() >= TcpChannel::kCloseTimeoutMs - 100,
+             qPrintable(QString::number(clock.elapsed())));
+    QCOMPARE(c.lingerParent.children().size(), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_WebSocketTcpChannel)
