@@ -7,6 +7,8 @@
 #include <QLoggingCategory>
 
 #include <algorithm>
+#include <array>
+#include <cstdlib>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -17,11 +19,49 @@ namespace Switchboard {
 Q_LOGGING_CATEGORY(lcHeapTrimmer, "switchboard.server", QtInfoMsg)
 
 namespace {
+#if defined(__GLIBC__)
+/// Called through volatile pointers: the compiler must not pair the calls up and drop them.
+void *(*volatile allocateBlock)(std::size_t) = std::malloc;
+void (*volatile freeBlock)(void *) = std::free;
+
+/// glibc's per-thread cache (tcache) keeps up to 7 freed chunks of each of 64 small sizes (24 to
+/// 1032 bytes) for reuse. To the arena they are in use, so malloc_trim() cannot release their pages:
+/// after a logout wave they are the last blocks the wave freed, one per page here and there, and
+/// they kept 1.3-1.9 MB resident after 5000 sessions (docs/BENCHMARKS.md, "Memory after logout: the
+/// last pins"). This takes each size's cached chunks out, refills the cache with chunks taken from
+/// the arena now (after a trim: exact fits between blocks in use, whose pages stay anyway, or pieces
+/// split off one free chunk, side by side), then frees the old ones, which no longer fit in the cache
+/// and go back to the arena, where the next trim releases their pages. Only mallocs and frees: the
+/// cache keeps working as before, whatever its size (GLIBC_TUNABLES) is.
+void refreshThreadCache()
+{
+    constexpr std::size_t kSizes = 64;  // tcache bins: chunks of 32 to 1040 bytes, 16 apart
+    constexpr std::size_t kPerSize = 7; // glibc's default tcache_count
+    std::array<void *, kPerSize> old{};
+    std::array<void *, kPerSize> fresh{};
+    for (std::size_t bin = 0; bin < kSizes; ++bin) {
+        const std::size_t request = 24 + 16 * bin; // the largest request served by chunks of this bin
+        for (void *&block : old)
+            block = allocateBlock(request); // the cached ones first
+        for (void *&block : fresh)
+            block = allocateBlock(request);
+        for (void *block : fresh)
+            freeBlock(block); // into the cache, now empty
+        for (void *block : old)
+            freeBlock(block); // the cache is full: back to the arena
+    }
+}
+#endif
+
 HeapTrimmer::TrimFunction defaultTrim()
 {
 #if defined(__GLIBC__)
     return [] {
         const struct mallinfo2 before = mallinfo2();
+        // The first pass also merges the arena's fast bins, so the refill takes its chunks from what
+        // the second pass would keep anyway.
+        malloc_trim(0);
+        refreshThreadCache();
         const bool released = malloc_trim(0) != 0;
         qCDebug(lcHeapTrimmer).nospace()
             << "heap: " << before.uordblks / 1024 << " KiB in use, " << before.fordblks / 1024
@@ -47,6 +87,12 @@ HeapTrimmer::InUseFunction defaultInUse()
 #endif
 }
 } // namespace
+
+bool HeapTrimmer::releaseFreeMemory()
+{
+    static const TrimFunction trim = defaultTrim();
+    return trim && trim();
+}
 
 HeapTrimmer::HeapTrimmer(QObject *parent) : HeapTrimmer(Tuning{}, defaultTrim(), defaultInUse(), parent) {}
 

@@ -29,6 +29,11 @@ namespace Switchboard {
 /// `minFreed` more were freed since the last pass, another pass runs. Without an InUseFunction one
 /// follow-up pass runs `followUp` after the trim.
 ///
+/// A pass of the default trim also empties glibc's per-thread cache of small freed chunks into the
+/// arena (refilled from it at once): to malloc_trim() those chunks are in use, and after a wave they
+/// lie one per page all over the heap (releaseFreeMemory()). And before each pass the headless event
+/// dispatcher drops the nodes it kept for reuse since the peak (EpollEventDispatcher::squeeze()).
+///
 /// Lives in the server's thread; one per Server, told of every session that opens and ends.
 /// Not thread-safe. Does nothing where the C library has no malloc_trim (the trim function is null).
 class HeapTrimmer final : public QObject
@@ -52,7 +57,13 @@ public:
         qint64 minFreed = 128 * 1024; ///< freed since the last pass that make another one worth it
     };
 
-    /// `trim`: defaults to malloc_trim(0) with glibc, null elsewhere; `inUse`: mallinfo2()'s bytes in use.
+    /// One pass of the default trim, from this thread: malloc_trim(0), with glibc's thread cache of
+    /// small freed chunks refilled from the arena in between (its old chunks pin pages otherwise).
+    /// False where there is no malloc_trim or nothing was released.
+    static bool releaseFreeMemory();
+
+    /// `trim`: defaults to releaseFreeMemory() with glibc, null elsewhere; `inUse`: mallinfo2()'s bytes in
+    /// use.
     explicit HeapTrimmer(QObject *parent = nullptr);
     HeapTrimmer(Tuning tuning, TrimFunction trim, InUseFunction inUse = {}, QObject *parent = nullptr);
     ~HeapTrimmer() override;
