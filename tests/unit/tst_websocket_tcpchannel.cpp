@@ -181,7 +181,7 @@ void tst_WebSocketTcpChannel::closedSocketTakesItsDeadlineWithIt()
 void tst_WebSocketTcpChannel::silentClientIsDroppedAtTheDeadline()
 {
     // A client that never answers the Close nor ends TCP: the socket is dropped and freed at
-    // kCloseTimeoutMs, not before and not much later.
+    // kCloseTimeoutMs, not much before and not much later.
     Connection c;
     QVERIFY(c.connect());
     c.makeStream();
@@ -191,7 +191,8 @@ void tst_WebSocketTcpChannel::silentClientIsDroppedAtTheDeadline()
     c.stream.reset();
     QVERIFY(socket);
     QTRY_VERIFY_WITH_TIMEOUT(socket.isNull(), TcpChannel::kCloseTimeoutMs + 2000);
-    QVERIFY2(clock.elapsed() >= TcpChannel::kCloseTimeoutMs - 100,
+    // A coarse timer: Qt's dispatchers may fire it up to 5 % early.
+    QVERIFY2(clock.elapsed() >= TcpChannel::kCloseTimeoutMs * 95 / 100 - 50,
              qPrintable(QString::number(clock.elapsed())));
     QCOMPARE(c.lingerParent.children().size(), 0);
 }
