@@ -172,8 +172,8 @@ private:
     std::unique_ptr<Notifier> m_writeNotifier; ///< only while output waits or a connect is under way
     Receiver *m_receiver = nullptr;
     QByteArray m_output; ///< what the kernel did not take yet
-    QBasicTimer
-        m_abortTimer; ///< abortAfter() (an int: 104 bytes with it, 96 without, both in a 112-byte chunk)
+    /// abortAfter(). An int: the object is 104 bytes with it, 96 without, a 112-byte chunk either way.
+    QBasicTimer m_abortTimer;
     int m_descriptor = -1;
     int m_error = 0;
     State m_state = State::Connected;
