@@ -460,6 +460,8 @@ void PlainSocket::finishConnect()
     } else if (m_output.isEmpty()) {
         stopWriteWatch();
     }
+    if (m_receiver)
+        m_receiver->socketConnected();
     Q_EMIT connected();
 }
 

@@ -53,12 +53,13 @@ public:
         bool drained = true; ///< the kernel's queue was emptied: the next readyRead() tells when more comes
     };
 
-    /// Gets readyRead(), bytesWritten() and disconnected() by a virtual call, without a signal
-    /// connection (some 180 bytes each, per socket): for owners that hold thousands of idle sockets.
-    /// Called just before the signal, under the same rules (queued where the signal is).
+    /// Gets connected(), readyRead(), bytesWritten() and disconnected() by a virtual call, without a
+    /// signal connection (some 180 bytes each, per socket): for owners that hold thousands of idle
+    /// sockets. Called just before the signal, under the same rules (queued where the signal is).
     class Receiver
     {
     public:
+        virtual void socketConnected() {} ///< a connectTo() succeeded
         virtual void socketReadyRead() = 0;
         virtual void socketBytesWritten(qint64 bytes) = 0;
         virtual void socketDisconnected() = 0;

@@ -9,29 +9,44 @@ namespace Switchboard::Stream {
 
 LinkUpstream::LinkUpstream(const Config &config, Xmpp::Resolver *resolver, ClientStream *owner,
                            const QString &stream, StreamRegistry *registry, Monitor::Hub *hub)
-    : m_link(new Xmpp::ServerLink(config, resolver, owner)), m_registry(registry), m_hub(hub),
+    : m_owner(owner), m_link(new Xmpp::ServerLink(config, resolver, owner)), m_registry(registry), m_hub(hub),
       m_id(owner->id()), m_stream(stream), m_client(owner->client().address)
 {
-    QObject::connect(
-        m_link, &Xmpp::ServerLink::streamOpened, owner,
-        [owner, stream](const Xmpp::StreamHeader &header) { owner->upstreamOpened(stream, header); });
-    QObject::connect(m_link, &Xmpp::ServerLink::elementReceived, owner,
-                     [owner, stream](const QByteArray &xml) { owner->upstreamElement(stream, xml); });
-    QObject::connect(m_link, &Xmpp::ServerLink::streamClosed, owner,
-                     [owner, stream] { owner->upstreamClosed(stream); });
-    QObject::connect(
-        m_link, &Xmpp::ServerLink::failed, owner,
-        [owner, stream](Xmpp::LinkFailure failure, const QByteArray &xml, const QString &reason) {
-            owner->upstreamFailed(stream, failure, xml, reason);
-        });
+    m_link->setListener(this);
 }
 
 LinkUpstream::~LinkUpstream()
 {
     if (m_link) {
+        m_link->setListener(nullptr);
         m_link->disconnect();
         m_link->deleteLater();
     }
+}
+
+void LinkUpstream::linkOpened(const Xmpp::StreamHeader &header)
+{
+    const QString stream = m_stream; // this upstream may be gone before the call returns
+    m_owner->upstreamOpened(stream, header);
+}
+
+void LinkUpstream::linkElement(const QByteArray &xml)
+{
+    const QString stream = m_stream;
+    m_owner->upstreamElement(stream, xml);
+}
+
+void LinkUpstream::linkClosed()
+{
+    const QString stream = m_stream;
+    m_owner->upstreamClosed(stream);
+}
+
+void LinkUpstream::linkFailed(Xmpp::LinkFailure failure, const QByteArray &streamErrorXml,
+                              const QString &reason)
+{
+    const QString stream = m_stream;
+    m_owner->upstreamFailed(stream, failure, streamErrorXml, reason);
 }
 
 void LinkUpstream::open(const OpenParams &params)

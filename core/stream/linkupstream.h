@@ -2,6 +2,7 @@
 #pragma once
 
 #include "stream/upstream.h"
+#include "xmpp/serverlink.h"
 
 #include <QHostAddress>
 #include <QPointer>
@@ -15,12 +16,13 @@ namespace Switchboard::Stream {
 class ClientStream;
 class StreamRegistry;
 
-/// The real Upstream: one Xmpp::ServerLink, its signals fed into the owning stream's UpstreamEvents.
+/// The real Upstream: one Xmpp::ServerLink, which it listens to (Xmpp::ServerLink::Listener: no signal
+/// connection per link), fed into the owning stream's UpstreamEvents.
 /// The link is a Qt child of the owner while it serves it. close() retires it: it moves to the
 /// registry (which outlives every stream and counts the links still closing, for shutdown), bounces
 /// what the server sent before it saw our close, reporting each to the hub as Hub::noClient, then
 /// deletes itself.
-class LinkUpstream final : public Upstream
+class LinkUpstream final : public Upstream, private Xmpp::ServerLink::Listener
 {
 public:
     /// `config` and `registry` must outlive the link; `registry` and `hub` may be null (then a retired
@@ -37,6 +39,14 @@ public:
     QString peer() const override;
 
 private:
+    // The owner may delete this upstream from inside any of these: each passes copies of what it needs.
+    void linkOpened(const Xmpp::StreamHeader &header) override;
+    void linkElement(const QByteArray &xml) override;
+    void linkClosed() override;
+    void linkFailed(Xmpp::LinkFailure failure, const QByteArray &streamErrorXml,
+                    const QString &reason) override;
+
+    ClientStream *m_owner; ///< owns this upstream (and the link, a Qt child, until close())
     QPointer<Xmpp::ServerLink> m_link;
     StreamRegistry *m_registry = nullptr;
     QPointer<Monitor::Hub> m_hub;

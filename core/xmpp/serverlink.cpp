@@ -84,7 +84,9 @@ QByteArray synthesizedStreamError(const QString &condition)
 
 } // namespace
 
-struct ServerLink::Private
+/// The link's side of its PlainSocket is a Receiver: no signal connections to the socket (about 0.4 KB
+/// per link).
+struct ServerLink::Private final : PlainSocket::Receiver
 {
     enum class State {
         Idle,
@@ -208,7 +210,7 @@ struct ServerLink::Private
         // The socket may be in the middle of emitting one of its own signals (we can get here from
         // readyRead): never delete it synchronously.
         if (plain) {
-            QObject::disconnect(plain, nullptr, q, nullptr);
+            plain->setReceiver(nullptr);
             plain->abort();
             plain->deleteLater();
             plain = nullptr;
@@ -235,7 +237,7 @@ struct ServerLink::Private
         // "Memory after logout: the last pins").
         if (plain) {
             PlainSocket *s = std::exchange(plain, nullptr);
-            QObject::disconnect(s, nullptr, q, nullptr);
+            s->setReceiver(nullptr);
             QObject::connect(s, &PlainSocket::disconnected, s, &QObject::deleteLater);
             s->close();
             s->abortAfter(kCloseGraceMs); // then disconnected(): deleted
@@ -261,7 +263,11 @@ struct ServerLink::Private
         deadline.stop();
         queue.clear();
         releaseSocket();
-        Q_EMIT q->failed(failure, streamError, reason);
+        QPointer<ServerLink> alive(q);
+        if (q->m_listener)
+            q->m_listener->linkFailed(failure, streamError, reason);
+        if (alive)
+            Q_EMIT q->failed(failure, streamError, reason);
     }
 
     void failLater(LinkFailure failure, const QByteArray &streamError, const QString &reason)
@@ -328,42 +334,45 @@ struct ServerLink::Private
                 continue;
             }
             qCDebug(lcXmpp) << "connecting to" << address << "port" << port << "for" << params.domain;
-            QObject::connect(plain, &PlainSocket::connected, q, [this] {
-                QObject::disconnect(plain, &PlainSocket::connected, q, nullptr); // once: not kept per link
-                attempt.stop();
-                addresses = {};
-                qCDebug(lcXmpp) << "connected to" << peer << "for" << params.domain;
-                if (proxyProtocolOut != ProxyProtocolVersion::None) {
-                    // The header precedes everything else on the connection (the PROXY protocol spec §2),
-                    // TLS included. The client's port is not named: a session outlives the HTTP
-                    // connections that carry it. The destination is the server as we reached it.
-                    plain->write(proxyProtocolHeader(proxyProtocolOut, params.clientAddress, 0,
-                                                     plain->peerAddress(), plain->peerPort()));
-                }
-                if (directTls) {
-                    // XEP-0368: TLS from the first byte (after the PROXY header, once the kernel took it).
-                    state = State::TlsHandshake;
-                    if (plain->bytesToWrite() == 0) {
-                        startTls();
-                        return;
-                    }
-                    QObject::connect(plain, &PlainSocket::bytesWritten, q, [this] {
-                        if (state == State::TlsHandshake && plain && plain->bytesToWrite() == 0)
-                            startTls();
-                    });
-                    return;
-                }
-                state = State::AwaitingFeatures;
-                write(header(params.lang));
-            });
-            QObject::connect(plain, &PlainSocket::readyRead, q, [this] { onReadyRead(); });
-            QObject::connect(plain, &PlainSocket::disconnected, q, [this] { onPlainDisconnected(); });
+            plain->setReceiver(this);
             attempt.start(kConnectAttemptMs, q);
             return;
         }
         if (state == State::Connecting)
             connectNext();
     }
+
+    // PlainSocket::Receiver: the plain socket's events.
+    void socketConnected() override
+    {
+        attempt.stop();
+        addresses = {};
+        qCDebug(lcXmpp) << "connected to" << peer << "for" << params.domain;
+        if (proxyProtocolOut != ProxyProtocolVersion::None) {
+            // The header precedes everything else on the connection (the PROXY protocol spec §2),
+            // TLS included. The client's port is not named: a session outlives the HTTP
+            // connections that carry it. The destination is the server as we reached it.
+            plain->write(proxyProtocolHeader(proxyProtocolOut, params.clientAddress, 0, plain->peerAddress(),
+                                             plain->peerPort()));
+        }
+        if (directTls) {
+            // XEP-0368: TLS from the first byte (after the PROXY header, once the kernel took it):
+            // socketBytesWritten() starts it when it had to wait.
+            state = State::TlsHandshake;
+            if (plain->bytesToWrite() == 0)
+                startTls();
+            return;
+        }
+        state = State::AwaitingFeatures;
+        write(header(params.lang));
+    }
+    void socketReadyRead() override { onReadyRead(); }
+    void socketBytesWritten(qint64) override
+    {
+        if (directTls && state == State::TlsHandshake && plain && plain->bytesToWrite() == 0)
+            startTls();
+    }
+    void socketDisconnected() override { onPlainDisconnected(); }
 
     /// The attempt timer fired: this address does not answer; the next one is tried.
     void attemptTimedOut()
@@ -414,7 +423,7 @@ struct ServerLink::Private
             fail(LinkFailure::RemoteConnectionFailed, {}, QStringLiteral("STARTTLS with output pending"));
             return;
         }
-        QObject::disconnect(plain, nullptr, q, nullptr);
+        plain->setReceiver(nullptr);
         const qintptr descriptor = plain->takeDescriptor();
         plain->deleteLater(); // we are inside its readyRead()
         plain = nullptr;
@@ -613,7 +622,7 @@ struct ServerLink::Private
             if (state == State::Restarting) {
                 state = State::Open;
                 readDeadline.stop();
-                Q_EMIT q->streamOpened(q->m_header);
+                emitOpened();
             }
             break;
         case StanzaReader::Event::Element:
@@ -631,7 +640,11 @@ struct ServerLink::Private
                 state = State::Done;
                 deadline.stop();
                 releaseSocket();
-                Q_EMIT q->streamClosed();
+                QPointer<ServerLink> alive(q);
+                if (q->m_listener)
+                    q->m_listener->linkClosed();
+                if (alive)
+                    Q_EMIT q->streamClosed();
             }
             break;
         case StanzaReader::Event::Error: {
@@ -704,7 +717,7 @@ struct ServerLink::Private
                 drained(event);
                 return;
             }
-            Q_EMIT q->elementReceived(event.xml);
+            emitElement(event.xml);
             return;
         default:
             return;
@@ -734,13 +747,31 @@ struct ServerLink::Private
         state = State::Open;
         deadline.stop();
         QPointer<ServerLink> alive(q);
-        Q_EMIT q->streamOpened(q->m_header);
+        emitOpened();
         if (!alive || state != State::Open)
             return;
-        Q_EMIT q->elementReceived(features);
+        emitElement(features);
         if (!alive || state != State::Open || queue.isEmpty())
             return;
         write(std::exchange(queue, {}));
+    }
+
+    /// The listener, then the signal (unless the listener deleted the link).
+    void emitOpened()
+    {
+        QPointer<ServerLink> alive(q);
+        if (q->m_listener)
+            q->m_listener->linkOpened(q->m_header);
+        if (alive)
+            Q_EMIT q->streamOpened(q->m_header);
+    }
+    void emitElement(const QByteArray &xml)
+    {
+        QPointer<ServerLink> alive(q);
+        if (q->m_listener)
+            q->m_listener->linkElement(xml);
+        if (alive)
+            Q_EMIT q->elementReceived(xml);
     }
 };
 
@@ -888,6 +919,7 @@ void ServerLink::close()
 void ServerLink::retire(QObject *graveyard, std::function<void(const QByteArray &)> undeliverable)
 {
     disconnect(); // no more signals to the stream that owned us
+    m_listener = nullptr;
     setParent(graveyard);
     d->retired = true;
     // Gone as soon as the close handshake ends (finishClose), and within the grace periods whatever

@@ -41,11 +41,29 @@ enum class LinkFailure {
 /// STARTTLS, which then hands the descriptor to a QSslSocket (unbuffered, as the plain socket is).
 ///
 /// Lives in the thread that created it. Signals fire from the event loop, never from inside a call.
+/// What they say also goes to one Listener (setListener()), called just before each signal: the owner
+/// of a link that lives as long as its session hears of it without four signal connections (about
+/// 0.6 KB per link).
 class ServerLink final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ServerLink)
 public:
+    /// Hears what the signals say, by a virtual call made just before each signal, under the same
+    /// rules (from the event loop, never from inside a call to the link). The link may be deleted
+    /// (deleteLater) or retired from inside a call; the listener itself too, after setListener(nullptr).
+    class Listener
+    {
+    public:
+        virtual void linkOpened(const StreamHeader &header) = 0; ///< before streamOpened()
+        virtual void linkElement(const QByteArray &xml) = 0;     ///< before elementReceived()
+        virtual void linkClosed() = 0;                           ///< before streamClosed()
+        virtual void linkFailed(LinkFailure failure, const QByteArray &streamErrorXml,
+                                const QString &reason) = 0; ///< before failed()
+
+    protected:
+        ~Listener() = default;
+    };
     struct Params
     {
         QString domain;              ///< the `to` of the client stream
@@ -80,6 +98,8 @@ public:
     /// routed to us before it saw the ping), calling `undeliverable` with it; then closes the stream and
     /// deletes itself. Bounded by a few seconds. Otherwise it closes at once.
     void retire(QObject *graveyard, std::function<void(const QByteArray &)> undeliverable = {});
+    /// The one listener (null: none). retire() clears it, as it disconnects the signals.
+    void setListener(Listener *listener) { m_listener = listener; }
 
     bool isOpen() const;
     bool isEncrypted() const;
@@ -103,6 +123,7 @@ protected:
 private:
     struct Private;
     std::unique_ptr<Private> d;
+    Listener *m_listener = nullptr;
     StreamHeader m_header;
 };
 
