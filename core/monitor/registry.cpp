@@ -1,16 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "monitor/registry.h"
 
-#include <QDataStream>
 #include <QLoggingCategory>
 
 Q_LOGGING_CATEGORY(lcMonitor, "switchboard.monitor", QtWarningMsg)
 
 namespace Switchboard::Monitor {
-
-namespace {
-constexpr qsizetype kTimelineStep = 4; ///< events a full timeline grows by
-} // namespace
 
 QString eventKindName(SessionEvent::Kind kind)
 {
@@ -62,50 +57,50 @@ Registry::Registry(Hub *hub, QObject *parent) : QObject(parent), m_hub(hub)
     connect(hub, &Hub::sessionClosed, this, &Registry::onClosed);
     connect(hub, &Hub::streamAdded, this,
             [this](const QString &sid, const QString &stream, const QString &domain) {
-                Entry *entry = find(sid);
-                if (!entry)
-                    return;
-                if (!findStream(*entry, stream)) {
-                    StreamRecord record;
-                    record.name = stream;
-                    record.domain = domain;
-                    entry->record.streams.append(record);
-                }
-                addEvent(*entry, SessionEvent::Kind::StreamAdded, stream, domain);
+                update(sid, [&](Entry &entry) {
+                    if (!findStream(entry, stream)) {
+                        StreamRecord record;
+                        record.name = stream;
+                        record.domain = domain;
+                        entry.record.streams.append(record);
+                    }
+                    addEvent(entry, SessionEvent::Kind::StreamAdded, stream, domain);
+                });
             });
     connect(hub, &Hub::streamRestarted, this, [this](const QString &sid, const QString &stream) {
-        if (Entry *entry = find(sid))
-            addEvent(*entry, SessionEvent::Kind::Restarted, stream, {});
+        update(sid, [&](Entry &entry) { addEvent(entry, SessionEvent::Kind::Restarted, stream, {}); });
     });
     connect(hub, &Hub::streamTerminated, this,
             [this](const QString &sid, const QString &stream, const QString &condition) {
-                Entry *entry = find(sid);
-                if (!entry)
+                Live *live = find(sid);
+                if (!live)
                     return;
-                if (StreamRecord *s = findStream(*entry, stream)) {
+                Entry entry = unpackLive(*live);
+                if (StreamRecord *s = findStream(entry, stream)) {
                     if (!s->open)
                         return; // already told (a session end repeats it for every stream)
                     s->open = false;
                     s->condition = condition;
                 }
-                addEvent(*entry, SessionEvent::Kind::StreamTerminated, stream, condition);
+                addEvent(entry, SessionEvent::Kind::StreamTerminated, stream, condition);
+                repackLive(*live, entry);
+                touch(sid);
             });
     connect(hub, &Hub::backendConnected, this,
             [this](const QString &sid, const QString &stream, const QString &peer, bool encrypted) {
-                Entry *entry = find(sid);
-                if (!entry)
-                    return;
-                if (StreamRecord *s = findStream(*entry, stream)) {
-                    s->backendPeer = peer;
-                    s->backendEncrypted = encrypted;
-                    s->backendConnected = true;
-                }
-                if (entry->record.backendPeer.isEmpty() || entry->record.streams.value(0).name == stream) {
-                    entry->record.backendPeer = peer;
-                    entry->record.backendEncrypted = encrypted;
-                }
-                addEvent(*entry, SessionEvent::Kind::BackendConnected, stream,
-                         peer + (encrypted ? QStringLiteral(" TLS") : QStringLiteral(" no TLS")));
+                update(sid, [&](Entry &entry) {
+                    if (StreamRecord *s = findStream(entry, stream)) {
+                        s->backendPeer = peer;
+                        s->backendEncrypted = encrypted;
+                        s->backendConnected = true;
+                    }
+                    if (entry.record.backendPeer.isEmpty() || entry.record.streams.value(0).name == stream) {
+                        entry.record.backendPeer = peer;
+                        entry.record.backendEncrypted = encrypted;
+                    }
+                    addEvent(entry, SessionEvent::Kind::BackendConnected, stream,
+                             peer + (encrypted ? QStringLiteral(" TLS") : QStringLiteral(" no TLS")));
+                });
             });
     connect(hub, &Hub::backendFailed, this,
             [this](const QString &sid, const QString &stream, const QString &condition, bool connected) {
@@ -115,23 +110,23 @@ Registry::Registry(Hub *hub, QObject *parent) : QObject(parent), m_hub(hub)
                     m_statsDirty = true;
                     schedule();
                 }
-                if (Entry *entry = find(sid))
-                    addEvent(*entry, SessionEvent::Kind::Error, stream, condition);
+                update(sid,
+                       [&](Entry &entry) { addEvent(entry, SessionEvent::Kind::Error, stream, condition); });
             });
     connect(hub, &Hub::streamBound, this,
             [this](const QString &sid, const QString &stream, const QString &jid) {
-                Entry *entry = find(sid);
-                if (!entry)
-                    return;
-                if (StreamRecord *s = findStream(*entry, stream))
-                    s->jid = jid;
-                if (entry->record.jid.isEmpty())
-                    entry->record.jid = jid;
-                addEvent(*entry, SessionEvent::Kind::Bound, stream, jid);
+                update(sid, [&](Entry &entry) {
+                    if (StreamRecord *s = findStream(entry, stream))
+                        s->jid = jid;
+                    if (entry.record.jid.isEmpty())
+                        entry.record.jid = jid;
+                    addEvent(entry, SessionEvent::Kind::Bound, stream, jid);
+                });
             });
     connect(hub, &Hub::sessionPaused, this, [this](const QString &sid, int seconds) {
-        if (Entry *entry = find(sid))
-            addEvent(*entry, SessionEvent::Kind::Paused, {}, QString::number(seconds));
+        update(sid, [&](Entry &entry) {
+            addEvent(entry, SessionEvent::Kind::Paused, {}, QString::number(seconds));
+        });
     });
     connect(hub, &Hub::limitRefused, this, [this](const QString &limit, const QHostAddress &) {
         ++m_counters.refusals[limit];
@@ -145,8 +140,7 @@ Registry::Registry(Hub *hub, QObject *parent) : QObject(parent), m_hub(hub)
     connect(hub, &Hub::noClient, this, [this](const QString &sid, const QString &stream, const QByteArray &) {
         ++m_counters.undelivered;
         m_statsDirty = true;
-        if (Entry *entry = find(sid))
-            addEvent(*entry, SessionEvent::Kind::Undelivered, stream, {});
+        update(sid, [&](Entry &entry) { addEvent(entry, SessionEvent::Kind::Undelivered, stream, {}); });
         schedule();
     });
 }
@@ -184,128 +178,276 @@ void Registry::setClosedLimit(int sessions)
 }
 
 namespace {
-// Strings as UTF-8: the packed form is kept, and half the size of QString's own.
-void putString(QDataStream &out, const QString &s)
+
+// The packed form (Registry::pack()): unsigned integers in 7-bit groups, low first (LEB128); signed
+// ones zigzag-encoded first. A string is its UTF-8 (half the size of QString's own) after a length
+// word: 0 for an empty string, 2n for n bytes that follow (a string met for the first time), 2i + 1
+// for the i-th string met before in the same block (a session names its stream, domain, JID and
+// peer again and again in its record and timeline).
+class Packer
 {
-    out << s.toUtf8();
-}
-QString takeString(QDataStream &in)
+public:
+    void number(quint64 value)
+    {
+        do {
+            const auto byte = char((value & 0x7f) | (value > 0x7f ? 0x80 : 0));
+            m_out.append(byte);
+            value >>= 7;
+        } while (value != 0);
+    }
+    void signedNumber(qint64 value) { number((quint64(value) << 1) ^ quint64(value >> 63)); }
+    void string(const QString &s)
+    {
+        if (s.isEmpty()) {
+            number(0);
+            return;
+        }
+        const auto known = m_strings.constFind(s);
+        if (known != m_strings.cend()) {
+            number(quint64(*known) * 2 + 1);
+            return;
+        }
+        m_strings.insert(s, m_strings.size());
+        const QByteArray utf8 = s.toUtf8();
+        number(quint64(utf8.size()) * 2);
+        m_out.append(utf8);
+    }
+    /// A time as milliseconds after `base` (ms since the epoch); 0 for an invalid one.
+    void time(const QDateTime &t, qint64 base)
+    {
+        if (!t.isValid()) {
+            number(0);
+            return;
+        }
+        const qint64 delta = t.toMSecsSinceEpoch() - base;
+        number(((quint64(delta) << 1) ^ quint64(delta >> 63)) + 1);
+    }
+    QByteArray take()
+    {
+        m_out.squeeze();
+        return std::move(m_out);
+    }
+
+private:
+    QByteArray m_out;
+    QHash<QString, qsizetype> m_strings;
+};
+
+class Unpacker
 {
-    QByteArray utf8;
-    in >> utf8;
-    return QString::fromUtf8(utf8);
-}
-void putCounters(QDataStream &out, const SessionCounters &c)
-{
-    out << quint64(c.stanzasToServer) << quint64(c.stanzasToClient) << quint64(c.bytesToServer)
-        << quint64(c.bytesToClient) << quint64(c.requests) << qint32(c.held);
-}
-SessionCounters takeCounters(QDataStream &in)
-{
-    SessionCounters c;
-    quint64 stanzasToServer = 0, stanzasToClient = 0, bytesToServer = 0, bytesToClient = 0, requests = 0;
-    qint32 held = 0;
-    in >> stanzasToServer >> stanzasToClient >> bytesToServer >> bytesToClient >> requests >> held;
-    c.stanzasToServer = stanzasToServer;
-    c.stanzasToClient = stanzasToClient;
-    c.bytesToServer = bytesToServer;
-    c.bytesToClient = bytesToClient;
-    c.requests = requests;
-    c.held = held;
-    return c;
-}
+public:
+    explicit Unpacker(const QByteArray &in) : m_p(in.constData()), m_end(in.constData() + in.size()) {}
+    bool ok() const { return m_ok; }
+    quint64 number()
+    {
+        quint64 value = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (m_p == m_end) {
+                m_ok = false;
+                return 0;
+            }
+            const auto byte = quint8(*m_p++);
+            value |= quint64(byte & 0x7f) << shift;
+            if (!(byte & 0x80))
+                return value;
+        }
+        m_ok = false;
+        return 0;
+    }
+    qint64 signedNumber()
+    {
+        const quint64 v = number();
+        return qint64(v >> 1) ^ -qint64(v & 1);
+    }
+    QString string()
+    {
+        const quint64 word = number();
+        if (word == 0)
+            return {};
+        if (word & 1) {
+            const quint64 index = word >> 1;
+            if (index >= quint64(m_strings.size())) {
+                m_ok = false;
+                return {};
+            }
+            return m_strings.at(qsizetype(index)); // shared, not copied
+        }
+        const quint64 size = word >> 1;
+        if (size > quint64(m_end - m_p)) {
+            m_ok = false;
+            return {};
+        }
+        QString s = QString::fromUtf8(m_p, qsizetype(size));
+        m_p += size;
+        m_strings.append(s);
+        return s;
+    }
+    QDateTime time(qint64 base)
+    {
+        const quint64 word = number();
+        if (word == 0)
+            return {};
+        const quint64 v = word - 1;
+        const qint64 delta = qint64(v >> 1) ^ -qint64(v & 1);
+        return QDateTime::fromMSecsSinceEpoch(base + delta, Qt::UTC);
+    }
+
+private:
+    const char *m_p;
+    const char *m_end;
+    QList<QString> m_strings;
+    bool m_ok = true;
+};
+
+enum PackedFlag : quint8 {
+    ClientSecure = 1,
+    BackendEncrypted = 2,
+    BackendConnected = 4,
+    Open = 8,
+    Closed = 16,
+};
+
 } // namespace
 
 QByteArray Registry::pack(const Entry &entry)
 {
     const SessionRecord &r = entry.record;
-    QByteArray packed;
-    {
-        QDataStream out(&packed, QIODevice::WriteOnly);
-        putString(out, r.id); // first: packedId() reads only this
-        out << qint32(r.transport) << r.clientAddress;
-        putString(out, r.userAgent);
-        putString(out, r.domain);
-        out << r.clientSecure;
-        putString(out, r.backendPeer);
-        out << r.backendEncrypted;
-        putString(out, r.jid);
-        out << r.created << r.lastActivity;
-        putCounters(out, r.counters);
-        out << qint32(r.streams.size());
-        for (const StreamRecord &stream : r.streams) {
-            putString(out, stream.name);
-            putString(out, stream.domain);
-            putString(out, stream.backendPeer);
-            out << stream.backendEncrypted << stream.backendConnected;
-            putString(out, stream.jid);
-            out << stream.open;
-            putString(out, stream.condition);
-        }
-        out << r.closed;
-        putString(out, r.condition);
-        out << r.ended;
-        out << qint32(entry.events.size());
-        for (const SessionEvent &event : entry.events) {
-            out << event.time << qint32(event.kind);
-            putString(out, event.stream);
-            putString(out, event.detail);
-        }
+    const qint64 base = r.created.isValid() ? r.created.toMSecsSinceEpoch() : 0;
+    Packer out;
+    out.string(r.id); // first: packedId() reads only this
+    out.number(quint64(r.transport));
+    out.string(r.clientAddress.isNull() ? QString() : r.clientAddress.toString());
+    out.string(r.userAgent);
+    out.string(r.domain);
+    out.number((r.clientSecure ? ClientSecure : 0) | (r.backendEncrypted ? BackendEncrypted : 0) |
+               (r.closed ? Closed : 0));
+    out.string(r.backendPeer);
+    out.string(r.jid);
+    out.time(r.created, 0);
+    out.time(r.lastActivity, base);
+    const SessionCounters &c = r.counters;
+    out.number(quint64(c.stanzasToServer));
+    out.number(quint64(c.stanzasToClient));
+    out.number(quint64(c.bytesToServer));
+    out.number(quint64(c.bytesToClient));
+    out.number(quint64(c.requests));
+    out.signedNumber(int(c.held));
+    out.number(quint64(r.streams.size()));
+    for (const StreamRecord &stream : r.streams) {
+        out.string(stream.name);
+        out.string(stream.domain);
+        out.string(stream.backendPeer);
+        out.number((stream.backendEncrypted ? BackendEncrypted : 0) |
+                   (stream.backendConnected ? BackendConnected : 0) | (stream.open ? Open : 0));
+        out.string(stream.jid);
+        out.string(stream.condition);
     }
-    packed.squeeze();
-    return packed;
+    out.string(r.condition);
+    out.time(r.ended, base);
+    out.number(quint64(entry.events.size()));
+    for (const SessionEvent &event : entry.events) {
+        out.time(event.time, base);
+        out.number(quint64(event.kind));
+        out.string(event.stream);
+        out.string(event.detail);
+    }
+    return out.take();
 }
 
 Registry::Entry Registry::unpack(const QByteArray &packed)
 {
     Entry entry;
     SessionRecord &r = entry.record;
-    QDataStream in(packed);
-    qint32 number = 0;
-    r.id = takeString(in);
-    in >> number >> r.clientAddress;
-    r.transport = Transport(number);
-    r.userAgent = takeString(in);
-    r.domain = takeString(in);
-    in >> r.clientSecure;
-    r.backendPeer = takeString(in);
-    in >> r.backendEncrypted;
-    r.jid = takeString(in);
-    in >> r.created >> r.lastActivity;
-    r.counters = takeCounters(in);
-    in >> number;
-    r.streams.reserve(number);
-    for (qint32 i = 0; i < number; ++i) {
+    Unpacker in(packed);
+    r.id = in.string();
+    r.transport = Transport(in.number());
+    if (const QString address = in.string(); !address.isEmpty())
+        r.clientAddress = QHostAddress(address);
+    r.userAgent = in.string();
+    r.domain = in.string();
+    const quint64 flags = in.number();
+    r.clientSecure = flags & ClientSecure;
+    r.backendEncrypted = flags & BackendEncrypted;
+    r.closed = flags & Closed;
+    r.backendPeer = in.string();
+    r.jid = in.string();
+    r.created = in.time(0);
+    const qint64 base = r.created.isValid() ? r.created.toMSecsSinceEpoch() : 0;
+    r.lastActivity = in.time(base);
+    SessionCounters &c = r.counters;
+    c.stanzasToServer = in.number();
+    c.stanzasToClient = in.number();
+    c.bytesToServer = in.number();
+    c.bytesToClient = in.number();
+    c.requests = in.number();
+    c.held = int(in.signedNumber());
+    const quint64 streams = in.number();
+    for (quint64 i = 0; i < streams && in.ok(); ++i) {
         StreamRecord stream;
-        stream.name = takeString(in);
-        stream.domain = takeString(in);
-        stream.backendPeer = takeString(in);
-        in >> stream.backendEncrypted >> stream.backendConnected;
-        stream.jid = takeString(in);
-        in >> stream.open;
-        stream.condition = takeString(in);
+        stream.name = in.string();
+        stream.domain = in.string();
+        stream.backendPeer = in.string();
+        const quint64 streamFlags = in.number();
+        stream.backendEncrypted = streamFlags & BackendEncrypted;
+        stream.backendConnected = streamFlags & BackendConnected;
+        stream.open = streamFlags & Open;
+        stream.jid = in.string();
+        stream.condition = in.string();
         r.streams.append(stream);
     }
-    in >> r.closed;
-    r.condition = takeString(in);
-    in >> r.ended >> number;
-    entry.events.reserve(number);
-    for (qint32 i = 0; i < number; ++i) {
+    r.condition = in.string();
+    r.ended = in.time(base);
+    const quint64 events = in.number();
+    for (quint64 i = 0; i < events && in.ok(); ++i) {
         SessionEvent event;
-        qint32 kind = 0;
-        in >> event.time >> kind;
-        event.kind = SessionEvent::Kind(kind);
-        event.stream = takeString(in);
-        event.detail = takeString(in);
+        event.time = in.time(base);
+        event.kind = SessionEvent::Kind(in.number());
+        event.stream = in.string();
+        event.detail = in.string();
         entry.events.append(event);
+    }
+    if (!in.ok()) {
+        qCWarning(lcMonitor) << "a packed session record is damaged";
+        return {};
     }
     return entry;
 }
 
 QString Registry::packedId(const QByteArray &packed)
 {
-    QDataStream in(packed);
-    return takeString(in);
+    Unpacker in(packed);
+    return in.string();
+}
+
+Registry::Entry Registry::unpackLive(const Live &live)
+{
+    Entry entry = unpack(live.packed);
+    entry.record.counters = live.counters;
+    entry.record.lastActivity = QDateTime::fromMSecsSinceEpoch(live.lastActivity, Qt::UTC);
+    return entry;
+}
+
+void Registry::repackLive(Live &live, const Entry &entry)
+{
+    if (entry.record.lastActivity.isValid())
+        live.lastActivity = entry.record.lastActivity.toMSecsSinceEpoch();
+    // What moves without events is kept beside the block, not in it.
+    Entry packed = entry;
+    packed.record.counters = {};
+    packed.record.lastActivity = packed.record.created;
+    live.packed = pack(packed);
+}
+
+bool Registry::update(const QString &id, const std::function<void(Entry &)> &change)
+{
+    Live *live = find(id);
+    if (!live)
+        return false;
+    Entry entry = unpackLive(*live);
+    change(entry);
+    repackLive(*live, entry);
+    touch(id);
+    return true;
 }
 
 const QByteArray *Registry::findClosed(const QString &id) const
@@ -317,7 +459,7 @@ const QByteArray *Registry::findClosed(const QString &id) const
     return nullptr;
 }
 
-Registry::Entry *Registry::find(const QString &id)
+Registry::Live *Registry::find(const QString &id)
 {
     const auto it = m_live.find(id);
     return it == m_live.end() ? nullptr : &*it;
@@ -335,15 +477,11 @@ StreamRecord *Registry::findStream(Entry &entry, const QString &stream)
 void Registry::addEvent(Entry &entry, SessionEvent::Kind kind, const QString &stream, const QString &detail)
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    // Grown a few events at a time (a QList doubles): a session's timeline is held as long as it lives.
-    if (entry.events.size() == entry.events.capacity())
-        entry.events.reserve(entry.events.size() + kTimelineStep);
     entry.events.push_back(SessionEvent{now, kind, stream, detail});
     // Bounded: drop the oldest after "created", which says when and for what the session began.
     while (entry.events.size() > m_timelineLimit)
         entry.events.remove(entry.events.size() > 1 ? 1 : 0);
     entry.record.lastActivity = now;
-    touch(entry.record.id);
 }
 
 void Registry::touch(const QString &id)
@@ -370,14 +508,13 @@ void Registry::onOpened(const SessionInfo &info)
     r.clientSecure = info.secure;
     r.created = info.created.isValid() ? info.created : QDateTime::currentDateTimeUtc();
     r.lastActivity = r.created;
-    // Room for what a session's start brings (created, stream added, backend connected, restarted,
-    // backend connected again with the restarted stream, bound), which an idle session then keeps.
-    entry.events.reserve(6);
     entry.events.push_back(SessionEvent{r.created, SessionEvent::Kind::Created, {}, info.domain});
-    entry.counters = m_hub->sharedCounters(info.sid);
+    Live live;
+    live.hubCounters = m_hub->sharedCounters(info.sid);
+    repackLive(live, entry);
     qCDebug(lcMonitor).noquote() << "session" << info.sid << transportName(info.transport) << "from"
                                  << info.clientAddress.toString() << "to" << info.domain;
-    m_live.insert(info.sid, std::move(entry));
+    m_live.insert(info.sid, std::move(live));
     m_order.append(info.sid);
     m_added.append(info.sid);
     switch (info.transport) {
@@ -403,10 +540,12 @@ void Registry::onClosed(const QString &sid, const QString &condition)
     const auto it = m_live.find(sid);
     if (it == m_live.end())
         return;
-    Entry entry = std::move(*it);
+    Entry entry = unpackLive(*it);
+    // The last reading: the Hub forgets the counters right after this signal.
+    entry.record.counters = it->hubCounters ? *it->hubCounters : m_hub->sessionCounters(sid);
     m_live.erase(it);
     m_order.removeOne(sid);
-    // A QHash keeps its storage (about 0.5 KB per entry here) after erasures, a QList its capacity:
+    // A QHash keeps its storage (about 0.1 KB per entry here) after erasures, a QList its capacity:
     // give them back once the live sessions are far fewer than they were sized for (after a logout
     // wave), which happens a few times per wave, not per session.
     if (m_live.isEmpty()) { // all of it once none is left
@@ -418,9 +557,6 @@ void Registry::onClosed(const QString &sid, const QString &condition)
     }
     m_changed.remove(sid);
     SessionRecord &r = entry.record;
-    // The last reading: the Hub forgets the counters right after this signal.
-    r.counters = entry.counters ? *entry.counters : m_hub->sessionCounters(sid);
-    entry.counters.reset(); // a closed record keeps its copy, not the Hub's block
     r.counters.held = 0;
     r.closed = true;
     r.condition = condition;
@@ -460,17 +596,17 @@ void Registry::onClosed(const QString &sid, const QString &condition)
 void Registry::flush()
 {
     // Counters move without signals: read them for every live session once per batch.
-    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (auto it = m_live.begin(); it != m_live.end(); ++it) {
-        const SessionCounters current = it->counters ? *it->counters : m_hub->sessionCounters(it.key());
-        if (current == it->record.counters)
+        const SessionCounters current = it->hubCounters ? *it->hubCounters : m_hub->sessionCounters(it.key());
+        if (current == it->counters)
             continue;
-        const bool active = current.stanzasToServer != it->record.counters.stanzasToServer ||
-                            current.stanzasToClient != it->record.counters.stanzasToClient ||
-                            current.requests != it->record.counters.requests;
-        it->record.counters = current;
+        const bool active = current.stanzasToServer != it->counters.stanzasToServer ||
+                            current.stanzasToClient != it->counters.stanzasToClient ||
+                            current.requests != it->counters.requests;
+        it->counters = current;
         if (active)
-            it->record.lastActivity = now;
+            it->lastActivity = now;
         m_changed.insert(it.key());
     }
 
@@ -538,8 +674,11 @@ QList<SessionRecord> Registry::sessions() const
 {
     QList<SessionRecord> out;
     out.reserve(m_order.size());
-    for (const QString &id : m_order)
-        out.append(m_live.value(id).record);
+    for (const QString &id : m_order) {
+        const auto it = m_live.constFind(id);
+        if (it != m_live.cend())
+            out.append(unpackLive(*it).record);
+    }
     return out;
 }
 
@@ -552,7 +691,7 @@ SessionRecord Registry::session(const QString &id) const
 {
     const auto it = m_live.constFind(id);
     if (it != m_live.cend())
-        return it->record;
+        return unpackLive(*it).record;
     if (const QByteArray *closed = findClosed(id))
         return unpack(*closed).record;
     return {};
@@ -567,7 +706,7 @@ QList<SessionEvent> Registry::events(const QString &id) const
 {
     const auto it = m_live.constFind(id);
     if (it != m_live.cend())
-        return it->events;
+        return unpack(it->packed).events;
     if (const QByteArray *closed = findClosed(id))
         return unpack(*closed).events;
     return {};

@@ -15,6 +15,7 @@
 #include <QTimer>
 
 #include <deque>
+#include <functional>
 
 namespace Switchboard::Monitor {
 
@@ -159,22 +160,41 @@ Q_SIGNALS:
     void statsUpdated();
 
 private:
+    /// A session's record and timeline, unpacked (what the readers get).
     struct Entry
     {
         SessionRecord record;
-        QList<SessionEvent> events; ///< not a std::deque: that allocates ~0.6 KB even for 3 events
-        /// The session's counters in the Hub: flush() reads every live session's, with no hash lookup.
-        std::shared_ptr<const SessionCounters> counters;
+        QList<SessionEvent> events;
     };
-    /// An ended session's Entry packed into one block (see pack()), its id first.
+    /// A live session: its record and timeline packed into one block (see pack()), rewritten at each
+    /// event (a handful in a session's life), beside what moves without events. Unpacked, a record
+    /// with its timeline is some twenty blocks and 1.3 KB per idle session; packed, about 0.3 KB.
+    struct Live
+    {
+        QByteArray packed;        ///< the Entry without its counters and last activity
+        SessionCounters counters; ///< as read at the last batch
+        qint64 lastActivity = 0;  ///< ms since the epoch (UTC)
+        /// The session's counters in the Hub: flush() reads every live session's, with no hash lookup.
+        std::shared_ptr<const SessionCounters> hubCounters;
+    };
+    /// An Entry packed into one block, its id first: strings as UTF-8, each distinct one written once
+    /// (later uses refer to the first), times and numbers as variable-length integers.
     static QByteArray pack(const Entry &entry);
+    /// The Entry of pack(); a default one (empty id) if the block is damaged.
     static Entry unpack(const QByteArray &packed);
     static QString packedId(const QByteArray &packed);
+    /// A live session's Entry, counters and last activity included.
+    static Entry unpackLive(const Live &live);
+    /// Stores `entry` back into `live` (its last activity too).
+    static void repackLive(Live &live, const Entry &entry);
     const QByteArray *findClosed(const QString &id) const;
     void dropOldestClosed();
-    Entry *find(const QString &id);
+    Live *find(const QString &id);
+    /// Unpacks a live session, lets `change` change it, packs it back and marks it changed; false
+    /// (and nothing called) for an unknown session.
+    bool update(const QString &id, const std::function<void(Entry &)> &change);
     void addEvent(Entry &entry, SessionEvent::Kind kind, const QString &stream, const QString &detail);
-    StreamRecord *findStream(Entry &entry, const QString &stream);
+    static StreamRecord *findStream(Entry &entry, const QString &stream);
     void touch(const QString &id);
     void schedule();
     void onOpened(const SessionInfo &info);
@@ -184,7 +204,7 @@ private:
     QTimer m_timer;
     int m_timelineLimit = 200;
     int m_closedLimit = 100;
-    QHash<QString, Entry> m_live;
+    QHash<QString, Live> m_live;
     QStringList m_order; ///< live ids, oldest first
     /// Recently closed sessions, oldest first, each packed into one block: an Entry is some twenty
     /// blocks (strings, lists, the address) allocated over the session's life among its other

@@ -327,6 +327,110 @@ private Q_SLOTS:
         QCOMPARE(movedEvents.constLast().detail, events.constLast().detail);
     }
 
+    void liveRecordReadsBackEveryEvent()
+    {
+        // A live session is kept packed too (rewritten at each event): each reading gives back what
+        // the events said, in order, with the times they happened, whatever repeats between them.
+        Hub hub;
+        Registry registry(&hub);
+        SessionInfo opened = info(QStringLiteral("live"));
+        opened.clientAddress = QHostAddress(QStringLiteral("fe80::2%1"));
+        opened.userAgent = QStringLiteral("Agent \u00e9\u4e2d/3");
+        opened.created = QDateTime::fromMSecsSinceEpoch(1700000000123, Qt::UTC);
+        const std::shared_ptr<SessionCounters> counters = hub.reportSessionOpened(opened);
+        const QString s1 = QStringLiteral("stream-one");
+        const QString s2 = QStringLiteral("stream-two");
+        const QString peer = QStringLiteral("127.0.0.1:5222");
+        Q_EMIT hub.streamAdded(opened.sid, s1, opened.domain);
+        Q_EMIT hub.backendConnected(opened.sid, s1, peer, false);
+        Q_EMIT hub.streamRestarted(opened.sid, s1);
+        Q_EMIT hub.backendConnected(opened.sid, s1, peer, false); // the same peer again after the restart
+        hub.reportBound(opened.sid, s1, QStringLiteral("b\u00f6b@example.org/r"));
+        Q_EMIT hub.streamAdded(opened.sid, s2, QStringLiteral("example.net"));
+        Q_EMIT hub.backendConnected(opened.sid, s2, QStringLiteral("[::1]:5223"), true);
+        Q_EMIT hub.sessionPaused(opened.sid, 0);
+        Q_EMIT hub.streamTerminated(opened.sid, s2, QStringLiteral("host-unknown"));
+        Q_EMIT hub.streamTerminated(opened.sid, s2, QStringLiteral("other")); // told once only
+        Q_EMIT hub.noClient(opened.sid, s1, QByteArray("<message/>"));
+
+        const SessionRecord r = registry.session(opened.sid);
+        QCOMPARE(r.id, opened.sid);
+        QCOMPARE(r.transport, Transport::Bosh);
+        QCOMPARE(r.clientAddress, opened.clientAddress);
+        QCOMPARE(r.clientAddress.scopeId(), QStringLiteral("1"));
+        QCOMPARE(r.userAgent, opened.userAgent);
+        QCOMPARE(r.domain, opened.domain);
+        QVERIFY(r.clientSecure);
+        QCOMPARE(r.created, opened.created);
+        QCOMPARE(r.created.timeSpec(), Qt::UTC);
+        QCOMPARE(r.backendPeer, peer); // the first stream's
+        QVERIFY(!r.backendEncrypted);
+        QCOMPARE(r.jid, QStringLiteral("b\u00f6b@example.org/r"));
+        QVERIFY(!r.closed);
+        QVERIFY(r.condition.isEmpty());
+        QVERIFY(!r.ended.isValid());
+        QCOMPARE(r.streams.size(), 2);
+        QCOMPARE(r.streams.at(0).name, s1);
+        QCOMPARE(r.streams.at(0).domain, opened.domain);
+        QCOMPARE(r.streams.at(0).backendPeer, peer);
+        QVERIFY(r.streams.at(0).backendConnected);
+        QVERIFY(!r.streams.at(0).backendEncrypted);
+        QCOMPARE(r.streams.at(0).jid, r.jid);
+        QVERIFY(r.streams.at(0).open);
+        QCOMPARE(r.streams.at(1).name, s2);
+        QCOMPARE(r.streams.at(1).domain, QStringLiteral("example.net"));
+        QCOMPARE(r.streams.at(1).backendPeer, QStringLiteral("[::1]:5223"));
+        QVERIFY(r.streams.at(1).backendEncrypted);
+        QVERIFY(r.streams.at(1).jid.isEmpty());
+        QVERIFY(!r.streams.at(1).open);
+        QCOMPARE(r.streams.at(1).condition, QStringLiteral("host-unknown"));
+
+        const QList<SessionEvent> events = registry.events(opened.sid);
+        const QList<QStringList> expected{
+            {QStringLiteral("created"), QString(), opened.domain},
+            {QStringLiteral("stream-added"), s1, opened.domain},
+            {QStringLiteral("backend-connected"), s1, peer + QStringLiteral(" no TLS")},
+            {QStringLiteral("restarted"), s1, QString()},
+            {QStringLiteral("backend-connected"), s1, peer + QStringLiteral(" no TLS")},
+            {QStringLiteral("bound"), s1, r.jid},
+            {QStringLiteral("stream-added"), s2, QStringLiteral("example.net")},
+            {QStringLiteral("backend-connected"), s2, QStringLiteral("[::1]:5223 TLS")},
+            {QStringLiteral("paused"), QString(), QStringLiteral("0")},
+            {QStringLiteral("stream-terminated"), s2, QStringLiteral("host-unknown")},
+            {QStringLiteral("undelivered"), s1, QString()},
+        };
+        QCOMPARE(events.size(), expected.size());
+        for (qsizetype i = 0; i < events.size(); ++i) {
+            QCOMPARE(eventKindName(events.at(i).kind), expected.at(i).at(0));
+            QCOMPARE(events.at(i).stream, expected.at(i).at(1));
+            QCOMPARE(events.at(i).detail, expected.at(i).at(2));
+            QCOMPARE(events.at(i).time.timeSpec(), Qt::UTC);
+            QVERIFY(events.at(i).time >= (i == 0 ? opened.created : events.at(i - 1).time));
+        }
+        QCOMPARE(events.constFirst().time, opened.created);
+        QCOMPARE(r.lastActivity, events.constLast().time); // the last event
+
+        // Counters are read per batch beside the packed record, and move the last activity when a
+        // stanza or request went through.
+        hub.countStanza(counters.get(), Direction::ToServer, 1234567);
+        counters->requests = 300;
+        counters->held = 2;
+        registry.flush();
+        const SessionRecord counted = registry.session(opened.sid);
+        QCOMPARE(counted.counters.stanzasToServer, quint64(1));
+        QCOMPARE(counted.counters.bytesToServer, quint64(1234567));
+        QCOMPARE(counted.counters.requests, quint64(300));
+        QCOMPARE(counted.counters.held, 2);
+        QVERIFY(counted.lastActivity >= r.lastActivity);
+        QCOMPARE(registry.sessions().size(), 1);
+        QCOMPARE(registry.sessions().constFirst().counters, counted.counters);
+        QCOMPARE(registry.sessions().constFirst().streams.size(), 2);
+        // An event after the batch keeps the counters the batch read.
+        Q_EMIT hub.streamRestarted(opened.sid, s1);
+        QCOMPARE(registry.session(opened.sid).counters, counted.counters);
+        QCOMPARE(registry.events(opened.sid).size(), expected.size() + 1);
+    }
+
     void compactedRecordsLastThroughTheList()
     {
         // compact() puts the kept records into one block; records closed later, compacting again,
