@@ -63,6 +63,12 @@ Connection::Connection(Transport socket, HttpServer *server, const QHostAddress 
       m_socketAddress(socket.peerAddress()), m_socketPort(socket.peerPort()),
       m_localAddress(socket.localAddress()), m_parser(m_config), m_writer(m_config)
 {
+    // One copy of each address (a QHostAddress is a 56-byte block of its own): the origin is the
+    // socket's peer unless a PROXY protocol header named another, and most connections reach the
+    // server at the address of the one before.
+    if (!origin.isNull() && origin == m_socketAddress)
+        m_socketAddress = origin;
+    m_localAddress = server->sharedLocalAddress(m_localAddress);
     m_peerAddress = origin.isNull() ? m_socketAddress : origin;
     m_peerPort = origin.isNull() ? m_socketPort : originPort;
     m_socket.setParent(this);

@@ -204,6 +204,14 @@ private:
     /// Called by a Connection when its socket closed, or was taken by the upgrade handler
     /// (`upgraded`: the connection slot is held until that socket is destroyed).
     void connectionFinished(const QHostAddress &peer, QObject *upgraded = nullptr);
+    /// `local` itself, or the equal address the connection before was given: connections share the
+    /// one copy while clients reach the server at one address.
+    const QHostAddress &sharedLocalAddress(const QHostAddress &local)
+    {
+        if (!(local == m_localAddress))
+            m_localAddress = local;
+        return m_localAddress;
+    }
     /// Called by a Connection that refuses a request: signals and counts it against its limit.
     void reportRefusal(int status, const QByteArray &reason, const QHostAddress &peer);
     /// Answers a connection over a limit with `status` and closes it; no request is read. A TLS socket
@@ -226,6 +234,7 @@ private:
     QString m_listenError; ///< why a SO_REUSEPORT socket could not listen
     /// `listener`->listen(), or with m_reusePort a socket of its own handed to it.
     bool listenOn(QTcpServer *listener, const QHostAddress &address, quint16 port);
+    QHostAddress m_localAddress; ///< sharedLocalAddress()
 };
 
 } // namespace Switchboard::Http

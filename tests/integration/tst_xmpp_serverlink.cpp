@@ -28,6 +28,7 @@ using namespace Switchboard;
 using Switchboard::Xmpp::LinkFailure;
 using Switchboard::Xmpp::Resolver;
 using Switchboard::Xmpp::ServerLink;
+using Switchboard::Xmpp::StreamHeader;
 
 namespace {
 
@@ -126,6 +127,37 @@ QByteArray waitForElement(QSignalSpy &spy, const std::function<bool(const QByteA
     return found;
 }
 
+/// Writes what a ServerLink::Listener hears, and the link's signals, into one log.
+struct RecordingListener final : ServerLink::Listener
+{
+    QStringList log;
+    void linkOpened(const StreamHeader &header) override { log.append(u"listener opened " + header.from); }
+    void linkElement(const QByteArray &xml) override
+    {
+        log.append(u"listener element " + QString::fromUtf8(xml.left(16)));
+    }
+    void linkClosed() override { log.append(QStringLiteral("listener closed")); }
+    void linkFailed(LinkFailure, const QByteArray &, const QString &reason) override
+    {
+        log.append(u"listener failed " + reason);
+    }
+    void watch(ServerLink &link)
+    {
+        link.setListener(this);
+        QObject::connect(&link, &ServerLink::streamOpened, &link,
+                         [this](const StreamHeader &header) { log.append(u"signal opened " + header.from); });
+        QObject::connect(&link, &ServerLink::elementReceived, &link, [this](const QByteArray &xml) {
+            log.append(u"signal element " + QString::fromUtf8(xml.left(16)));
+        });
+        QObject::connect(&link, &ServerLink::streamClosed, &link,
+                         [this] { log.append(QStringLiteral("signal closed")); });
+        QObject::connect(&link, &ServerLink::failed, &link,
+                         [this](LinkFailure, const QByteArray &, const QString &reason) {
+                             log.append(u"signal failed " + reason);
+                         });
+    }
+};
+
 quint16 closedPort()
 {
     QTcpServer server;
@@ -180,6 +212,7 @@ private Q_SLOTS:
     void closeSendsStreamEnd();
     void retiredLinkGoesOnceClosed();
     void retireAfterServerReset();
+    void listenerHearsBeforeEachSignal();
 
 private:
     bool makeCertificate();
@@ -987,3 +1020,44 @@ void tst_XmppServerLink::retireAfterServerReset()
 
 SWITCHBOARD_TEST_MAIN(tst_XmppServerLink)
 #include "tst_xmpp_serverlink.moc"
+
+void tst_XmppServerLink::listenerHearsBeforeEachSignal()
+{
+    // The listener hears everything the signals say, each just before its signal, in the same order.
+    {
+        const Config config = m_prosody.backendConfig();
+        ServerLink link(config, nullptr);
+        RecordingListener listener;
+        listener.watch(link);
+        link.open(params(m_prosody.domain()));
+        QTRY_VERIFY_WITH_TIMEOUT(listener.log.size() >= 4, 10000);
+        const QString from = m_prosody.domain();
+        QCOMPARE(listener.log.mid(0, 4), (QStringList{u"listener opened " + from, u"signal opened " + from,
+                                                      QStringLiteral("listener element <stream:features"),
+                                                      QStringLiteral("signal element <stream:features")}));
+        // Our end of the stream: the server closes its own, heard twice.
+        link.send("</stream:stream>");
+        QTRY_VERIFY_WITH_TIMEOUT(listener.log.size() >= 6, 10000);
+        QCOMPARE(listener.log.size(), 6);
+        const QStringList end = listener.log.mid(listener.log.size() - 2);
+        QVERIFY2(end == (QStringList{QStringLiteral("listener closed"), QStringLiteral("signal closed")}) ||
+                     (end.at(0).startsWith(u"listener failed ") &&
+                      end.at(1) ==
+                          QString(end.at(0)).replace(QStringLiteral("listener"), QStringLiteral("signal"))),
+                 qPrintable(listener.log.join(u" | ")));
+    }
+    {
+        // A failure: heard once by each, listener first, with the same reason.
+        Config config;
+        config.routes = {Route{QStringLiteral("localhost"), QStringLiteral("127.0.0.1"), closedPort()}};
+        ServerLink link(config, nullptr);
+        RecordingListener listener;
+        listener.watch(link);
+        link.open(params(QStringLiteral("localhost")));
+        QTRY_VERIFY_WITH_TIMEOUT(listener.log.size() >= 2, 10000);
+        QCOMPARE(listener.log.size(), 2);
+        QVERIFY(listener.log.at(0).startsWith(u"listener failed "));
+        QCOMPARE(listener.log.at(1),
+                 QString(listener.log.at(0)).replace(QStringLiteral("listener"), QStringLiteral("signal")));
+    }
+}
