@@ -306,8 +306,16 @@ const http_parser_settings ParseState::settings = [] {
 }();
 
 RequestParser::RequestParser(qint64 maxDataHeld, int maxHeaderCount, qint64 maxHeaderSize)
-    : m_state(std::make_unique<ParseState>(maxDataHeld, maxHeaderCount, maxHeaderSize))
+    : m_maxDataHeld(maxDataHeld), m_maxHeaderSize(maxHeaderSize), m_maxHeaderCount(maxHeaderCount)
 {}
+
+namespace {
+const Request &emptyRequest()
+{
+    static const Request empty;
+    return empty;
+}
+} // namespace
 
 RequestParser::RequestParser(const Config &config)
     : RequestParser(config.maxDataHeld, config.maxHeaderCount, config.maxHeaderSize)
@@ -323,6 +331,8 @@ RequestParser::Step RequestParser::feed(QByteArrayView data)
         return {Outcome::Finished, 0};
     if (data.isEmpty())
         return {Outcome::NeedMore, 0}; // to http_parser, no bytes would mean the end of the stream
+    if (!m_state) // a new request: a parser made now, at the start of a message as after the last one
+        m_state = std::make_unique<ParseState>(m_maxDataHeld, m_maxHeaderCount, m_maxHeaderSize);
     const std::size_t consumed =
         http_parser_execute(&m_state->parser, &ParseState::settings, data.data(), std::size_t(data.size()));
     const http_errno error = HTTP_PARSER_ERRNO(&m_state->parser);
@@ -354,41 +364,47 @@ RequestParser::Step RequestParser::refuse(int status, QByteArray reason)
 
 Request RequestParser::takeRequest()
 {
+    if (!m_state)
+        return {};
     Request request = std::move(m_state->request);
-    m_state->request = Request();
-    if (!m_state->keepAlive)
+    m_keepAlive = m_state->keepAlive;
+    if (!m_keepAlive)
         m_finished = true; // the connection reads no further request
+    // Between requests nothing of the parser is needed: an idle connection (a held BOSH request
+    // waits up to `wait` seconds) keeps no parser state. The next byte starts a new one.
+    m_state.reset();
     return request;
 }
 
 bool RequestParser::keepAlive() const
 {
-    return m_state->keepAlive;
+    return m_state ? m_state->keepAlive : m_keepAlive;
 }
 
 bool RequestParser::inMessage() const
 {
-    return m_state->inMessage;
+    return m_state && m_state->inMessage;
 }
 
 bool RequestParser::headersDone() const
 {
-    return m_state->headersDone;
+    return m_state && m_state->headersDone;
 }
 
 bool RequestParser::expectContinue() const
 {
-    return m_state->expectContinue;
+    return m_state && m_state->expectContinue;
 }
 
 const Request &RequestParser::partialRequest() const
 {
-    return m_state->request;
+    return m_state ? m_state->request : emptyRequest();
 }
 
 void RequestParser::abandon()
 {
-    m_state->inMessage = false;
+    if (m_state)
+        m_state->inMessage = false;
 }
 
 qsizetype RequestParser::findHeadEnd(QByteArrayView data, qsizetype from)

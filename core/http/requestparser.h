@@ -88,7 +88,12 @@ public:
 private:
     Step refuse(int status, QByteArray reason);
 
+    /// While a request is being parsed: made by feed() at its first byte, dropped by takeRequest().
     std::unique_ptr<ParseState> m_state;
+    qint64 m_maxDataHeld = 0;
+    qint64 m_maxHeaderSize = 0;
+    int m_maxHeaderCount = 0;
+    bool m_keepAlive = false; ///< of the request taken last
     int m_refusedStatus = 0;
     QByteArray m_refusedReason;
     bool m_finished = false;

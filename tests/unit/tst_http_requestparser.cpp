@@ -243,6 +243,29 @@ private Q_SLOTS:
         QVERIFY(http10.finished);
     }
 
+    void limitsHoldForEveryRequestOfAConnection()
+    {
+        // Each request of a connection gets the connection's limits, the tenth as the first.
+        RequestParser parser(smallLimits());
+        for (int i = 0; i < 10; ++i) {
+            const QByteArray request = "POST /" + QByteArray::number(i) +
+                                       " HTTP/1.1\r\nHost: h\r\nContent-Length: 64\r\n\r\n" +
+                                       QByteArray(64, 'x');
+            QCOMPARE(parser.feed(request).outcome, RequestParser::Outcome::Complete);
+            QCOMPARE(parser.takeRequest().body.size(), 64);
+        }
+        QCOMPARE(parser.feed("POST /big HTTP/1.1\r\nHost: h\r\nContent-Length: 65\r\n\r\n").outcome,
+                 RequestParser::Outcome::Refused);
+        QCOMPARE(parser.refusedStatus(), 413);
+
+        RequestParser heads(smallLimits());
+        QCOMPARE(heads.feed("GET / HTTP/1.1\r\nHost: h\r\n\r\n").outcome, RequestParser::Outcome::Complete);
+        heads.takeRequest();
+        const QByteArray longHead = "GET / HTTP/1.1\r\nX-Long: " + QByteArray(300, 'a') + "\r\n\r\n";
+        QCOMPARE(heads.feed(longHead).outcome, RequestParser::Outcome::Refused);
+        QCOMPARE(heads.refusedStatus(), 431);
+    }
+
     void stateWhileAHeadArrives()
     {
         RequestParser parser(smallLimits());
@@ -263,6 +286,19 @@ private Q_SLOTS:
         QCOMPARE(step.outcome, RequestParser::Outcome::Complete);
         QVERIFY(!parser.inMessage());
         QCOMPARE(parser.takeRequest().body, QByteArray("ab"));
+        // Between requests (a held BOSH request's connection idles so): nothing of the last one.
+        QVERIFY(parser.keepAlive());
+        QVERIFY(!parser.inMessage());
+        QVERIFY(!parser.headersDone());
+        QVERIFY(!parser.expectContinue());
+        QVERIFY(parser.partialRequest().headers.isEmpty());
+        QVERIFY(parser.partialRequest().method.isEmpty());
+        step = parser.feed("GET /y HTTP/1.1\r\nHost: h\r\n");
+        QCOMPARE(step.outcome, RequestParser::Outcome::NeedMore);
+        QVERIFY(parser.inMessage());
+        QVERIFY(!parser.expectContinue()); // the last request's Expect is not this one's
+        QCOMPARE(parser.feed("\r\n").outcome, RequestParser::Outcome::Complete);
+        QCOMPARE(parser.takeRequest().path, QByteArray("/y"));
 
         // HTTP/1.0 clients do not wait for 100 Continue (RFC 9110 §10.1.1).
         RequestParser old(smallLimits());
