@@ -286,12 +286,12 @@ void BoshSession::handleRequest(const Body &body, ResponderPtr responder)
     if (pending != m_outOfOrder.end()) {
         // §15: only the holder of the same key may replace a request waiting for its turn.
         if (keyed() && !constantTimeEquals(body.attribute(QStringLiteral("key")).toUtf8(),
-                                           pending->second.body.attribute(QStringLiteral("key")).toUtf8())) {
+                                           pending->body.attribute(QStringLiteral("key")).toUtf8())) {
             fail(Condition::ItemNotFound, {}, responder);
             return;
         }
-        pending->second.responder->send(200, buildBody({{QStringLiteral("type"), QStringLiteral("error")}}));
-        pending->second = Incoming{body, std::move(responder)};
+        pending->responder->send(200, buildBody({{QStringLiteral("type"), QStringLiteral("error")}}));
+        *pending = Incoming{body, std::move(responder)};
         return;
     }
     // §12: a client with more than `requests` requests unanswered (pause and terminate aside) is
@@ -305,13 +305,13 @@ void BoshSession::handleRequest(const Body &body, ResponderPtr responder)
 
     if (rid > m_lastRid + 1) {
         // §14.2: keep it until the gap is filled, then forward in order.
-        m_outOfOrder.emplace(rid, Incoming{body, std::move(responder)});
+        m_outOfOrder.insert(rid, Incoming{body, std::move(responder)});
         return;
     }
 
     process(Incoming{body, std::move(responder)});
-    while (!isFinished() && !m_outOfOrder.empty() && m_outOfOrder.begin()->first == m_lastRid + 1) {
-        Incoming next = std::move(m_outOfOrder.begin()->second);
+    while (!isFinished() && !m_outOfOrder.empty() && m_outOfOrder.firstKey() == m_lastRid + 1) {
+        Incoming next = std::move(m_outOfOrder.first());
         m_outOfOrder.erase(m_outOfOrder.begin());
         process(std::move(next));
     }
@@ -326,9 +326,8 @@ bool BoshSession::repeatKeyMatches(const Body &body, qint64 rid) const
 {
     if (!keyed())
         return true;
-    const auto used = m_usedKeys.find(rid);
     // A rid from before the key chain started carried no key.
-    const QString expected = used == m_usedKeys.end() ? QString() : used->second;
+    const QString expected = m_usedKeys.value(rid);
     return constantTimeEquals(body.attribute(QStringLiteral("key")).toUtf8(), expected.toUtf8());
 }
 
@@ -411,7 +410,7 @@ void BoshSession::process(Incoming incoming)
     if (keyed()) {
         // Remembered while the rid can still be repeated: held, cached or resent (§14.3).
         m_usedKeys[rid] = body.attribute(QStringLiteral("key"));
-        while (!m_usedKeys.empty() && m_usedKeys.begin()->first <= rid - kMaxUnacknowledged - m_requests)
+        while (!m_usedKeys.empty() && m_usedKeys.firstKey() <= rid - kMaxUnacknowledged - m_requests)
             m_usedKeys.erase(m_usedKeys.begin());
     }
 
@@ -1070,7 +1069,7 @@ void BoshSession::fail(Condition condition, const QByteArray &inner, const Respo
         m_held.pop_front();
         held.responder->send(othersStatus, others);
     }
-    for (auto &[rid, pending] : m_outOfOrder)
+    for (const Incoming &pending : std::as_const(m_outOfOrder))
         pending.responder->send(othersStatus, others);
     m_outOfOrder.clear();
     for (XmppStream &s : m_streams)

@@ -12,6 +12,7 @@
 #include <QByteArray>
 #include <QHostAddress>
 #include <QList>
+#include <QMap>
 #include <QObject>
 #include <QString>
 
@@ -235,16 +236,18 @@ private:
     bool m_coalescing = false; ///< a request above `hold` waits (an entry in the Coalescer)
     QString m_lang;
     QString m_from;
-    QString m_key;                        ///< expected SHA-1 (hex) of the next key (§15)
-    std::map<qint64, QString> m_usedKeys; ///< key sequencing only: the key each recent rid carried
+    QString m_key; ///< expected SHA-1 (hex) of the next key (§15)
+    // QMaps, not std::maps, where mostly empty: a null pointer rather than 48 bytes in every session.
+    QMap<qint64, QString> m_usedKeys; ///< key sequencing only: the key each recent rid carried
 
-    qint64 m_lastRid = 0;                    ///< highest rid processed in order
-    qint64 m_lastRespondedRid = 0;           ///< highest rid answered
-    std::map<qint64, Incoming> m_outOfOrder; ///< rids above m_lastRid + 1, waiting for the gap
-    QList<Held> m_held;                      ///< in rid order (QList: an empty std::deque allocates)
-    std::map<qint64, Cached> m_cache;        ///< responses kept for resends (§14.3)
-    QList<Outgoing> m_queue;                 ///< server payloads waiting for a request
-    qint64 m_queuedBytes = 0;                ///< bytes of the stanzas in m_queue (max_client_backlog)
+    qint64 m_lastRid = 0;                ///< highest rid processed in order
+    qint64 m_lastRespondedRid = 0;       ///< highest rid answered
+    QMap<qint64, Incoming> m_outOfOrder; ///< rids above m_lastRid + 1, waiting for the gap
+    QList<Held> m_held;                  ///< in rid order (QList: an empty std::deque allocates)
+    /// A std::map: an idle session keeps one response, and a QMap would add a block of its own.
+    std::map<qint64, Cached> m_cache; ///< responses kept for resends (§14.3)
+    QList<Outgoing> m_queue;          ///< server payloads waiting for a request
+    qint64 m_queuedBytes = 0;         ///< bytes of the stanzas in m_queue (max_client_backlog)
     /// rids whose held request lost its connection before an answer; a resend of one is held again
     QList<qint64> m_abandoned;
     /// arrivals of new empty requests since the last answer with payloads, within `polling` (overactivity)

@@ -10,7 +10,7 @@ namespace Switchboard::Stream {
 LinkUpstream::LinkUpstream(const Config &config, Xmpp::Resolver *resolver, ClientStream *owner,
                            const QString &stream, StreamRegistry *registry, Monitor::Hub *hub)
     : m_owner(owner), m_link(new Xmpp::ServerLink(config, resolver, owner)), m_registry(registry), m_hub(hub),
-      m_id(owner->id()), m_stream(stream), m_client(owner->client().address)
+      m_stream(stream), m_client(owner->client().address)
 {
     m_link->setListener(this);
 }
@@ -79,7 +79,7 @@ void LinkUpstream::close()
     // The link finishes on its own while the client stream goes away: it moves to the registry, which
     // outlives it and counts it until it is gone, bounces what the server still sends before it sees
     // our close (XEP-0206 §7), closes the stream and deletes itself.
-    m_link->retire(m_registry, [hub = m_hub, id = m_id, stream = m_stream](const QByteArray &xml) {
+    m_link->retire(m_registry, [hub = m_hub, id = m_owner->id(), stream = m_stream](const QByteArray &xml) {
         if (hub)
             Q_EMIT hub->noClient(id, stream, xml);
     });

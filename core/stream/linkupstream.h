@@ -50,7 +50,6 @@ private:
     QPointer<Xmpp::ServerLink> m_link;
     StreamRegistry *m_registry = nullptr;
     QPointer<Monitor::Hub> m_hub;
-    QString m_id;
     QString m_stream;
     QHostAddress m_client; ///< the owner's client address, for a route's PROXY protocol header
 };
