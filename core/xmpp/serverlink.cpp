@@ -114,15 +114,28 @@ struct ServerLink::Private final : PlainSocket::Receiver
     // makes inside) is thus made only where TLS is spoken.
     PlainSocket *plain = nullptr;
     QSslSocket *tls = nullptr;
-    QList<Target> targets;
-    qsizetype nextTarget = 0;
     bool directTls = false; // the target being tried speaks TLS from the first byte (XEP-0368)
     ProxyProtocolVersion proxyProtocolOut = ProxyProtocolVersion::None; // and wants a PROXY header first
-    QList<QHostAddress> addresses; // of the target being connected to, tried in order (empty once connected)
-    qsizetype nextAddress = 0;
-    quint16 port = 0;
-    int lookupId = -1; // QHostInfo lookup of the target's host name under way
-    QString lastConnectError;
+    /// What only the way to an open stream needs: made by open(), dropped once the stream is open or
+    /// the link failed (a link lives as long as its session; about 0.15 KB less per idle link).
+    struct Negotiation
+    {
+        QList<Target> targets;
+        qsizetype nextTarget = 0;
+        QList<QHostAddress> addresses; // of the target being connected to, tried in order
+        qsizetype nextAddress = 0;
+        quint16 port = 0;
+        int lookupId = -1; // QHostInfo lookup of the target's host name under way
+        QString lastConnectError;
+        QString tlsErrors;
+    };
+    std::unique_ptr<Negotiation> nego;
+    Negotiation &negotiation()
+    {
+        if (!nego)
+            nego = std::make_unique<Negotiation>();
+        return *nego;
+    }
     QString peer;
     // Single-shot deadlines, stopped in ServerLink::timerEvent when they fire. QBasicTimer rather
     // than QTimer: a link lives as long as its session, and QTimer objects with their connections
@@ -141,7 +154,6 @@ struct ServerLink::Private final : PlainSocket::Receiver
     QBasicTimer retireDeadline;
     QByteArray queue; // send() before the stream is open
     bool headerReceived = false;
-    QString tlsErrors;
 
     Private(ServerLink *link, const Config &c, Resolver *r)
         : q(link), config(c), resolver(r), reader(c.maxXmppBufferSize)
@@ -203,9 +215,9 @@ struct ServerLink::Private final : PlainSocket::Receiver
     void dropSocket()
     {
         attempt.stop();
-        if (lookupId >= 0) {
-            QHostInfo::abortHostLookup(lookupId);
-            lookupId = -1;
+        if (nego && nego->lookupId >= 0) {
+            QHostInfo::abortHostLookup(nego->lookupId);
+            nego->lookupId = -1;
         }
         // The socket may be in the middle of emitting one of its own signals (we can get here from
         // readyRead): never delete it synchronously.
@@ -263,6 +275,7 @@ struct ServerLink::Private final : PlainSocket::Receiver
         deadline.stop();
         queue.clear();
         releaseSocket();
+        nego.reset();
         QPointer<ServerLink> alive(q);
         if (q->m_listener)
             q->m_listener->linkFailed(failure, streamError, reason);
@@ -284,39 +297,40 @@ struct ServerLink::Private final : PlainSocket::Receiver
         if (state != State::Connecting)
             return;
         dropSocket();
-        if (nextTarget >= targets.size()) {
+        Negotiation &n = negotiation();
+        if (n.nextTarget >= n.targets.size()) {
             fail(LinkFailure::RemoteConnectionFailed, {},
-                 QStringLiteral("could not connect to %1: %2").arg(params.domain, lastConnectError));
+                 QStringLiteral("could not connect to %1: %2").arg(params.domain, n.lastConnectError));
             return;
         }
-        const Target target = targets.at(nextTarget++);
+        const Target target = n.targets.at(n.nextTarget++);
         directTls = target.directTls;
         proxyProtocolOut = target.proxyProtocolOut;
-        tlsErrors.clear();
+        n.tlsErrors.clear();
         headerReceived = false;
         reader.reset();
-        port = target.port;
+        n.port = target.port;
         peer = target.host.contains(u':') ? QString(u'[' + target.host + u"]:" + QString::number(target.port))
                                           : QString(target.host + u':' + QString::number(target.port));
-        addresses.clear();
-        nextAddress = 0;
+        n.addresses.clear();
+        n.nextAddress = 0;
         if (QHostAddress address; address.setAddress(target.host)) {
-            addresses.append(address);
+            n.addresses.append(address);
             connectNextAddress();
             return;
         }
         qCDebug(lcXmpp) << "looking up" << target.host << "for" << params.domain;
-        lookupId = QHostInfo::lookupHost(target.host, q, [this](const QHostInfo &info) {
-            if (info.lookupId() != lookupId || state != State::Connecting)
+        n.lookupId = QHostInfo::lookupHost(target.host, q, [this](const QHostInfo &info) {
+            if (!nego || info.lookupId() != nego->lookupId || state != State::Connecting)
                 return;
-            lookupId = -1;
+            nego->lookupId = -1;
             if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
-                lastConnectError = peer + u": " + info.errorString();
-                qCDebug(lcXmpp) << "lookup failed:" << lastConnectError;
+                nego->lastConnectError = peer + u": " + info.errorString();
+                qCDebug(lcXmpp) << "lookup failed:" << nego->lastConnectError;
                 connectNext();
                 return;
             }
-            addresses = info.addresses();
+            nego->addresses = info.addresses();
             connectNextAddress();
         });
     }
@@ -325,15 +339,16 @@ struct ServerLink::Private final : PlainSocket::Receiver
     /// did), then moves on to the next target.
     void connectNextAddress()
     {
-        while (state == State::Connecting && nextAddress < addresses.size()) {
-            const QHostAddress address = addresses.at(nextAddress++);
+        Negotiation &n = negotiation();
+        while (state == State::Connecting && n.nextAddress < n.addresses.size()) {
+            const QHostAddress address = n.addresses.at(n.nextAddress++);
             int error = 0;
-            plain = PlainSocket::connectTo(address, port, q, &error);
+            plain = PlainSocket::connectTo(address, n.port, q, &error);
             if (!plain) {
-                lastConnectError = peer + u": " + qt_error_string(error);
+                n.lastConnectError = peer + u": " + qt_error_string(error);
                 continue;
             }
-            qCDebug(lcXmpp) << "connecting to" << address << "port" << port << "for" << params.domain;
+            qCDebug(lcXmpp) << "connecting to" << address << "port" << n.port << "for" << params.domain;
             plain->setReceiver(this);
             attempt.start(kConnectAttemptMs, q);
             return;
@@ -346,7 +361,7 @@ struct ServerLink::Private final : PlainSocket::Receiver
     void socketConnected() override
     {
         attempt.stop();
-        addresses = {};
+        negotiation().addresses = {};
         qCDebug(lcXmpp) << "connected to" << peer << "for" << params.domain;
         if (proxyProtocolOut != ProxyProtocolVersion::None) {
             // The header precedes everything else on the connection (the PROXY protocol spec §2),
@@ -379,8 +394,8 @@ struct ServerLink::Private final : PlainSocket::Receiver
     {
         if (state != State::Connecting || !plain)
             return;
-        lastConnectError = peer + u": connection timed out";
-        qCDebug(lcXmpp) << "connect failed:" << lastConnectError;
+        negotiation().lastConnectError = peer + u": connection timed out";
+        qCDebug(lcXmpp) << "connect failed:" << nego->lastConnectError;
         dropSocket();
         connectNextAddress();
     }
@@ -392,8 +407,9 @@ struct ServerLink::Private final : PlainSocket::Receiver
     {
         const QString error = plain->error() != 0 ? plain->errorString() : QString();
         if (state == State::Connecting) {
-            lastConnectError = peer + u": " + (error.isEmpty() ? QStringLiteral("connection closed") : error);
-            qCDebug(lcXmpp) << "connect failed:" << lastConnectError;
+            negotiation().lastConnectError =
+                peer + u": " + (error.isEmpty() ? QStringLiteral("connection closed") : error);
+            qCDebug(lcXmpp) << "connect failed:" << nego->lastConnectError;
             dropSocket();
             connectNextAddress();
             return;
@@ -406,7 +422,7 @@ struct ServerLink::Private final : PlainSocket::Receiver
     /// target is tried, as for a failed connect (XEP-0368: fall back in order).
     void nextTargetAfter(const QString &why)
     {
-        lastConnectError = why;
+        negotiation().lastConnectError = why;
         qCDebug(lcTls) << "direct TLS failed:" << why;
         dropSocket();
         state = State::Connecting;
@@ -465,8 +481,9 @@ struct ServerLink::Private final : PlainSocket::Receiver
             QStringList texts;
             for (const QSslError &e : errors)
                 texts.append(e.errorString());
-            tlsErrors = texts.join(u"; ");
-            qCWarning(lcTls) << "certificate of" << peer << "for" << params.domain << "refused:" << tlsErrors;
+            negotiation().tlsErrors = texts.join(u"; ");
+            qCWarning(lcTls) << "certificate of" << peer << "for" << params.domain
+                             << "refused:" << nego->tlsErrors;
         });
         QObject::connect(tls, &QSslSocket::encrypted, q, [this] {
             if (state != State::TlsHandshake)
@@ -484,8 +501,9 @@ struct ServerLink::Private final : PlainSocket::Receiver
     void onTlsError(QAbstractSocket::SocketError error)
     {
         if (state == State::TlsHandshake || error == QAbstractSocket::SslHandshakeFailedError) {
-            const QString why = QStringLiteral("TLS with %1 failed: %2")
-                                    .arg(peer, tlsErrors.isEmpty() ? tls->errorString() : tlsErrors);
+            const QString why =
+                QStringLiteral("TLS with %1 failed: %2")
+                    .arg(peer, !nego || nego->tlsErrors.isEmpty() ? tls->errorString() : nego->tlsErrors);
             if (state == State::TlsHandshake && directTls)
                 nextTargetAfter(why);
             else
@@ -746,6 +764,7 @@ struct ServerLink::Private final : PlainSocket::Receiver
     {
         state = State::Open;
         deadline.stop();
+        nego.reset();
         QPointer<ServerLink> alive(q);
         emitOpened();
         if (!alive || state != State::Open)
@@ -839,7 +858,7 @@ void ServerLink::open(const Params &params)
         return;
     }
     if (params.route) {
-        d->targets = {*params.route};
+        d->negotiation().targets = {*params.route};
         d->state = Private::State::Connecting;
         QMetaObject::invokeMethod(
             this, [this] { d->connectNext(); }, Qt::QueuedConnection);
@@ -854,7 +873,7 @@ void ServerLink::open(const Params &params)
                     QStringLiteral("no XMPP service found for %1").arg(d->params.domain));
             return;
         }
-        d->targets = std::move(targets);
+        d->negotiation().targets = std::move(targets);
         d->state = Private::State::Connecting;
         d->connectNext();
     });
