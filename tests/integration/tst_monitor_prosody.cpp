@@ -383,7 +383,8 @@ void tst_MonitorProsody::backendDownIsCountedAndNamed()
                                                          {QStringLiteral("hold"), QStringLiteral("1")},
                                                          {QStringLiteral("ver"), QStringLiteral("1.6")}});
     QCOMPARE(created.attr(QStringLiteral("condition")), QStringLiteral("remote-connection-failed"));
-    QVERIFY(removed.wait());
+    // The batch may already have gone out while the client waited for its answer.
+    QTRY_VERIFY(!removed.isEmpty());
     const Monitor::RegistryCounters c = server.registry()->counters();
     QCOMPARE(c.backendConnectFailures, quint64(1));
     QCOMPARE(c.conditions.value(QStringLiteral("remote-connection-failed")), quint64(1));
