@@ -78,6 +78,7 @@ async function waitFor(condition, ms, step) {
 function haproxyCommand(command) {
     return new Promise((resolve, reject) => {
         const socket = net.connect(haproxySocket);
+        socket.setTimeout(STEP_MS, () => socket.destroy(new Error(`HAProxy did not answer '${command}'`)));
         let answer = '';
         socket.on('connect', () => socket.write(command + '\n'));
         socket.on('data', (d) => (answer += d));
@@ -101,6 +102,7 @@ async function serverStatus(node) {
 function nodeGet(node, target) {
     return new Promise((resolve, reject) => {
         const socket = net.connect({ host: '127.0.0.1', port: nodes[node].port, localAddress: PROXY_ADDRESS });
+        socket.setTimeout(STEP_MS, () => socket.destroy(new Error(`${node} did not answer GET ${target}`)));
         let input = '';
         socket.on('connect', () =>
             socket.write(
@@ -129,6 +131,7 @@ function frontPost(body) {
         method: 'POST',
         headers: { 'Content-Type': 'text/xml; charset=utf-8' },
         body,
+        signal: AbortSignal.timeout(STEP_MS),
     }).then(async (r) => ({ status: r.status, body: await r.text() }));
 }
 
@@ -290,7 +293,7 @@ after(async () => {
 let boshSessions = [];
 let wsSessions = [];
 
-test('BOSH and WebSocket through HAProxy: ids name the node, requests land there, real client addresses', async () => {
+test('BOSH and WebSocket through HAProxy: ids name the node, requests land there, real client addresses', { timeout: 60_000 }, async () => {
     // leastconn: a held long poll or an open WebSocket is a connection, so sessions spread over both.
     boshSessions = [await boshSession(alice, 'b1'), await boshSession(bob, 'b2'), await boshSession(alice, 'b3')];
     wsSessions = [await wsSession(bob), await wsSession(alice)];
@@ -320,7 +323,7 @@ test('BOSH and WebSocket through HAProxy: ids name the node, requests land there
     assertRoutedByNode(routedRequests());
 });
 
-test('a draining node takes no new sessions while its own carry on and end', async () => {
+test('a draining node takes no new sessions while its own carry on and end', { timeout: 60_000 }, async () => {
     const drained = boshSessions[0].node;
     const other = NODES.find((n) => n !== drained);
     nodes[drained].process.kill('SIGUSR1');
@@ -354,7 +357,7 @@ test('a draining node takes no new sessions while its own carry on and end', asy
     for (const s of fresh) await within(STEP_MS, disconnect(s.conn), `${s.sid} ends`);
 });
 
-test('a killed node: its clients get a terminal condition, log in again on the other node and carry on', async () => {
+test('a killed node: its clients get a terminal condition, log in again on the other node and carry on', { timeout: 60_000 }, async () => {
     // The emptied node has the fewest connections: the next sessions go there.
     const bosh = await boshSession(alice, 'k1');
     const victim = bosh.node;
@@ -391,7 +394,7 @@ test('a killed node: its clients get a terminal condition, log in again on the o
     assert.equal(post.status, 200);
     assert.match(post.body, /condition=['"]remote-connection-failed['"]/);
     const data = encodeURIComponent(`<body rid='100' sid='${bosh.sid}' xmlns='http://jabber.org/protocol/httpbind'/>`);
-    const get = await fetch(`http://127.0.0.1:${front}/http-bind/?data=${data}`);
+    const get = await fetch(`http://127.0.0.1:${front}/http-bind/?data=${data}`, { signal: AbortSignal.timeout(STEP_MS) });
     assert.match(await get.text(), /condition=['"]remote-connection-failed['"]/);
 
     // WebSocket: the connection dropped (no clean close); @xmpp/client reconnects by itself.
@@ -409,7 +412,7 @@ test('a killed node: its clients get a terminal condition, log in again on the o
     assert.equal((await locateSoon(again.jid)).entry.client, again.from);
 });
 
-test('with no node left, HAProxy answers a BOSH request with remote-connection-failed itself', async () => {
+test('with no node left, HAProxy answers a BOSH request with remote-connection-failed itself', { timeout: 60_000 }, async () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();
     const last = NODES.find((n) => !nodes[n].exited);
     nodes[last].process.kill('SIGTERM');
