@@ -37,21 +37,6 @@ struct ParseState
 constexpr QByteArrayView kXmlNs = "http://www.w3.org/XML/1998/namespace";
 constexpr QByteArrayView kFramingNsBytes = "urn:ietf:params:xml:ns:xmpp-framing"; // kFramingNs, as bytes
 
-/// The root's name or namespace: the stanza names and jabber:client as static data (an allocation per
-/// message each otherwise).
-QString sharedText(QByteArrayView utf8)
-{
-    if (utf8 == Xmpp::kJabberClientNs)
-        return QStringLiteral("jabber:client");
-    if (utf8 == "message")
-        return QStringLiteral("message");
-    if (utf8 == "presence")
-        return QStringLiteral("presence");
-    if (utf8 == "iq")
-        return QStringLiteral("iq");
-    return QString::fromUtf8(utf8);
-}
-
 void XMLCALL onStart(void *data, const XML_Char *name, const XML_Char **atts)
 {
     auto *state = static_cast<ParseState *>(data);
@@ -67,8 +52,8 @@ void XMLCALL onStart(void *data, const XML_Char *name, const XML_Char **atts)
         return;
     }
     const Xmpp::ExpatName root = Xmpp::splitExpatName(name, Xmpp::kExpatUnitSeparator);
-    state->frame->ns = sharedText(root.uri);
-    state->frame->name = sharedText(root.local);
+    state->frame->ns = Xmpp::sharedText(root.uri);
+    state->frame->name = Xmpp::sharedText(root.local);
     state->rootStart = XML_GetCurrentByteIndex(state->parser) - state->base;
     state->rootTagEnd = state->rootStart + state->base + XML_GetCurrentByteCount(state->parser);
     state->rootNameLength = root.qualifiedLength();

@@ -184,4 +184,19 @@ void NamespaceFixup::clear()
     m_needDefault = false;
 }
 
+QString sharedText(QByteArrayView utf8)
+{
+    if (utf8 == "1.0")
+        return QStringLiteral("1.0");
+    if (utf8 == kJabberClientNs)
+        return QStringLiteral("jabber:client");
+    if (utf8 == "message")
+        return QStringLiteral("message");
+    if (utf8 == "presence")
+        return QStringLiteral("presence");
+    if (utf8 == "iq")
+        return QStringLiteral("iq");
+    return QString::fromUtf8(utf8);
+}
+
 } // namespace Switchboard::Xmpp

@@ -5,6 +5,7 @@
 #include <QByteArrayView>
 #include <QList>
 #include <QPair>
+#include <QString>
 #include <QVarLengthArray>
 
 #include <expat.h>
@@ -39,6 +40,10 @@ struct ExpatName
 
 /// Splits an Expat element or attribute name (no copy); `separator` is the parser's.
 ExpatName splitExpatName(const XML_Char *name, char separator = kExpatSeparator);
+
+/// Text Expat reported, as a QString: the names and values every stream repeats (the stanza names,
+/// jabber:client, version 1.0) are shared static data, anything else a new string.
+QString sharedText(QByteArrayView utf8);
 
 /// Makes the top-level elements inside a root element (BOSH <body/>, <stream:stream>) stand alone: it
 /// follows the namespace declarations Expat reports and, for an element taken out of its root, adds

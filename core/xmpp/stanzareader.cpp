@@ -19,23 +19,6 @@ constexpr QByteArrayView kStreamPrefix = "stream";
 // when the socket hands us megabytes in one read.
 constexpr qsizetype kFeedSlice = 65536;
 
-/// `utf8` as a QString; the values nearly every stream header carries (its version, its default
-/// namespace) share static data instead of each stream keeping an allocation of its own.
-QString sharedText(QByteArrayView utf8)
-{
-    if (utf8 == "1.0")
-        return QStringLiteral("1.0");
-    if (utf8 == kJabberClientNs)
-        return QStringLiteral("jabber:client");
-    if (utf8 == "message")
-        return QStringLiteral("message");
-    if (utf8 == "presence")
-        return QStringLiteral("presence");
-    if (utf8 == "iq")
-        return QStringLiteral("iq");
-    return QString::fromUtf8(utf8);
-}
-
 /// The name or namespace of a top-level element, kept from its start to its end: the stanza names and
 /// jabber:client point at static data (two allocations per stanza otherwise).
 QByteArray sharedBytes(QByteArrayView utf8)
