@@ -197,7 +197,13 @@ async function boshSession(account, resource) {
     setLocalAddress(url, from);
     const conn = await within(STEP_MS, connectBosh(url, `${account.user}@${domain}/${resource}`, account.password),
         `${account.user}/${resource} logs in over BOSH`);
-    cleanups.push(() => conn.connected && conn.reset());
+    // Whatever state it is in (a session ended by a killed node keeps retrying its requests): abort its
+    // requests, forget them, and stop its idle loop, so nothing keeps the test process alive.
+    cleanups.push(() => {
+        conn._proto._abortAllRequests?.();
+        conn.reset();
+        clearTimeout(conn._idleTimeout);
+    });
     conn.send($pres().c('priority').t('1'));
     const sid = conn._proto.sid;
     assert.match(sid, /^sb[12]\.[0-9a-f]{32}$/, 'the sid names its node');
