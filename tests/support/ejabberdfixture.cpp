@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ejabberdfixture.h"
+#include "logtail.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -271,13 +272,8 @@ QString EjabberdFixture::log() const
 {
     if (!m_dir)
         return {};
-    QString text;
-    for (const QString &name : {QStringLiteral("stdout.log"), QStringLiteral("logs/ejabberd.log")}) {
-        QFile file(m_dir->path() + u'/' + name);
-        if (file.open(QIODevice::ReadOnly))
-            text += u"== " + name + u'\n' + QString::fromUtf8(file.readAll().right(8000)) + u'\n';
-    }
-    return text;
+    return Test::logTails(m_dir->path(), {QStringLiteral("stdout.log"), QStringLiteral("logs/ejabberd.log")},
+                          8000);
 }
 
 } // namespace Switchboard::Test
