@@ -4,16 +4,14 @@
 // does; with dnsmasq serving `_xmpps-client._tcp` and `_xmpp-client._tcp` records for the domain, the
 // merged set is tried by priority: the direct TLS port first when it ranks first, and when the direct TLS
 // targets are dead (nothing listening, or no TLS spoken there) the link falls back in order to STARTTLS.
+#include "dnsmasqfixture.h"
 #include "prosodyfixture.h"
 #include "testmain.h"
 #include "testpki.h"
 #include "xmpp/serverlink.h"
 
-#include <QCoreApplication>
-#include <QProcess>
 #include <QScopeGuard>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -38,57 +36,14 @@ ServerLink::Params localhost()
     return p;
 }
 
-/// A dnsmasq answering SRV queries with `records` (dnsmasq --srv-host values) on port 53 of a loopback
-/// address of its own (Qt 6.4's QDnsLookup asks port 53 only; this needs root, as on the CI machines).
-class Dnsmasq
+/// dnsmasq options answering `records` (`--srv-host` values) for `localhost`, and nothing else.
+QStringList localhostSrv(const QStringList &records)
 {
-public:
-    static QString executable()
-    {
-        return QStandardPaths::findExecutable(QStringLiteral("dnsmasq"),
-                                              {QStringLiteral("/usr/sbin"), QStringLiteral("/sbin")});
-    }
-    /// False when it cannot run (not installed, or port 53 refused without root); `log` says why.
-    bool start(const QStringList &records)
-    {
-        const QString dnsmasq = executable();
-        if (dnsmasq.isEmpty())
-            return false;
-        static int instance = 0;
-        const quint32 pid = quint32(QCoreApplication::applicationPid());
-        address = QStringLiteral("127.84.%1.%2")
-                      .arg((pid >> 6) & 0xff)
-                      .arg(4 * (pid & 0x3f) + (++instance % 4) + 1);
-        QStringList args = {QStringLiteral("--no-daemon"),        QStringLiteral("--port=53"),
-                            u"--listen-address=" + address,       QStringLiteral("--bind-interfaces"),
-                            QStringLiteral("--no-resolv"),        QStringLiteral("--no-hosts"),
-                            QStringLiteral("--pid-file="),        QStringLiteral("--conf-file=/dev/null"),
-                            QStringLiteral("--local=/localhost/")};
-        for (const QString &record : records)
-            args.append(u"--srv-host=" + record);
-        process.setProcessChannelMode(QProcess::MergedChannels);
-        process.start(dnsmasq, args);
-        if (!process.waitForStarted(5000))
-            return false;
-        return QTest::qWaitFor(
-                   [this] {
-                       log += process.readAll();
-                       return log.contains("started") || process.state() != QProcess::Running;
-                   },
-                   5000) &&
-               process.state() == QProcess::Running;
-    }
-    ~Dnsmasq()
-    {
-        if (process.state() != QProcess::NotRunning) {
-            process.terminate();
-            process.waitForFinished(3000);
-        }
-    }
-    QProcess process;
-    QString address;
-    QByteArray log;
-};
+    QStringList options = {QStringLiteral("--local=/localhost/")};
+    for (const QString &record : records)
+        options.append(u"--srv-host=" + record);
+    return options;
+}
 
 } // namespace
 
@@ -197,15 +152,16 @@ void tst_XmppDirectTls::staticRouteDirectTlsUntrusted()
 
 void tst_XmppDirectTls::srvDirectTlsRankedFirst()
 {
-    Dnsmasq dns;
+    DnsmasqFixture dns;
     const QString direct =
         QStringLiteral("_xmpps-client._tcp.localhost,127.0.0.1,%1,5,10").arg(m_prosody.directTlsPort());
     const QString starttls =
         QStringLiteral("_xmpp-client._tcp.localhost,127.0.0.1,%1,10,10").arg(m_prosody.c2sPort());
-    if (Dnsmasq::executable().isEmpty())
+    if (DnsmasqFixture::executable().isEmpty())
         QSKIP("dnsmasq is not installed");
-    QVERIFY2(dns.start({direct, starttls}), dns.log.constData()); // port 53 needs root, as on CI
-    const Config config = srvConfig(dns.address);
+    QVERIFY2(dns.start(localhostSrv({direct, starttls})),
+             dns.log().constData()); // port 53 needs root, as on CI
+    const Config config = srvConfig(dns.address());
     ServerLink link(config, nullptr);
     QSignalSpy opened(&link, &ServerLink::streamOpened);
     QSignalSpy failed(&link, &ServerLink::failed);
@@ -216,11 +172,13 @@ void tst_XmppDirectTls::srvDirectTlsRankedFirst()
     QCOMPARE(link.peerDescription(), u"127.0.0.1:" + QString::number(m_prosody.directTlsPort()));
 
     // The same records with the priorities swapped: STARTTLS on the c2s port ranks first.
-    Dnsmasq swapped;
-    QVERIFY(swapped.start(
-        {QStringLiteral("_xmpps-client._tcp.localhost,127.0.0.1,%1,20,10").arg(m_prosody.directTlsPort()),
-         starttls}));
-    const Config second = srvConfig(swapped.address);
+    DnsmasqFixture swapped;
+    QVERIFY2(
+        swapped.start(localhostSrv(
+            {QStringLiteral("_xmpps-client._tcp.localhost,127.0.0.1,%1,20,10").arg(m_prosody.directTlsPort()),
+             starttls})),
+        swapped.log().constData());
+    const Config second = srvConfig(swapped.address());
     ServerLink other(second, nullptr);
     QSignalSpy otherOpened(&other, &ServerLink::streamOpened);
     other.open(localhost());
@@ -233,15 +191,15 @@ void tst_XmppDirectTls::srvFallbackFromDeadDirectTlsToStartTls()
 {
     // Ranked first: a direct TLS target where nothing listens, then one that speaks no TLS (Prosody's
     // STARTTLS port: the handshake fails). Then the STARTTLS record. The link ends up there, encrypted.
-    Dnsmasq dns;
-    if (Dnsmasq::executable().isEmpty())
+    DnsmasqFixture dns;
+    if (DnsmasqFixture::executable().isEmpty())
         QSKIP("dnsmasq is not installed");
-    QVERIFY2(
-        dns.start({QStringLiteral("_xmpps-client._tcp.localhost,127.0.0.1,%1,1,10").arg(closedPort()),
-                   QStringLiteral("_xmpps-client._tcp.localhost,127.0.0.1,%1,2,10").arg(m_prosody.c2sPort()),
-                   QStringLiteral("_xmpp-client._tcp.localhost,127.0.0.1,%1,3,10").arg(m_prosody.c2sPort())}),
-        dns.log.constData());
-    const Config config = srvConfig(dns.address);
+    QVERIFY2(dns.start(localhostSrv(
+                 {QStringLiteral("_xmpps-client._tcp.localhost,127.0.0.1,%1,1,10").arg(closedPort()),
+                  QStringLiteral("_xmpps-client._tcp.localhost,127.0.0.1,%1,2,10").arg(m_prosody.c2sPort()),
+                  QStringLiteral("_xmpp-client._tcp.localhost,127.0.0.1,%1,3,10").arg(m_prosody.c2sPort())})),
+             dns.log().constData());
+    const Config config = srvConfig(dns.address());
     ServerLink link(config, nullptr);
     QSignalSpy opened(&link, &ServerLink::streamOpened);
     QSignalSpy elements(&link, &ServerLink::elementReceived);

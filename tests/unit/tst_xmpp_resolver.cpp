@@ -4,11 +4,10 @@
 // local dnsmasq (RFC 6120 §3.2.1, including the "." no-service record and the fallback to domain:5222).
 #include "xmpp/resolver.h"
 
-#include <QCoreApplication>
-#include <QProcess>
+#include "dnsmasqfixture.h"
+
 #include <QScopeGuard>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTest>
 
 using namespace Switchboard;
@@ -203,46 +202,22 @@ void tst_XmppResolver::resolveContextGone()
 
 void tst_XmppResolver::resolveSrvWithDnsmasq()
 {
-    const QString dnsmasq = QStandardPaths::findExecutable(
-        QStringLiteral("dnsmasq"),
-        {QStringLiteral("/usr/sbin"), QStringLiteral("/sbin"), QStringLiteral("/usr/local/sbin")});
-    if (dnsmasq.isEmpty())
+    if (DnsmasqFixture::executable().isEmpty())
         QSKIP("dnsmasq is not installed");
-
-    // Qt 6.4's QDnsLookup always asks port 53, so dnsmasq listens on port 53 of a loopback address of
-    // its own (the whole 127/8 is loopback on Linux); this needs root, as on the CI machines.
-    const quint32 pid = quint32(QCoreApplication::applicationPid());
-    const QString address = QStringLiteral("127.83.%1.%2").arg((pid >> 8) & 0xff).arg(1 + (pid & 0x7f));
-    QProcess process;
-    process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(dnsmasq,
-                  {QStringLiteral("--no-daemon"), QStringLiteral("--port=53"), u"--listen-address=" + address,
-                   QStringLiteral("--bind-interfaces"), QStringLiteral("--no-resolv"),
-                   QStringLiteral("--no-hosts"), QStringLiteral("--pid-file="),
-                   QStringLiteral("--conf-file=/dev/null"), QStringLiteral("--local=/test/"),
+    DnsmasqFixture dns;
+    QVERIFY2(
+        dns.start({QStringLiteral("--local=/test/"),
                    QStringLiteral("--srv-host=_xmpp-client._tcp.example.test,xmpp1.example.test,5223,10,50"),
                    QStringLiteral("--srv-host=_xmpp-client._tcp.example.test,xmpp2.example.test,5224,20,50"),
                    QStringLiteral("--srv-host=_xmpp-client._tcp.example.test,xmpp0.example.test,5225,5,0"),
                    QStringLiteral("--host-record=xmpp1.example.test,127.0.0.1"),
-                   QStringLiteral("--srv-host=_xmpp-client._tcp.none.test")});
-    const auto stop = qScopeGuard([&process] {
-        process.terminate();
-        process.waitForFinished(3000);
-    });
-    QVERIFY2(process.waitForStarted(5000), qPrintable(process.errorString()));
-    QByteArray log;
-    QVERIFY(QTest::qWaitFor(
-        [&] {
-            log += process.readAll();
-            return log.contains("started") || process.state() != QProcess::Running;
-        },
-        5000));
-    QVERIFY2(process.state() == QProcess::Running, log.constData());
+                   QStringLiteral("--srv-host=_xmpp-client._tcp.none.test")}),
+        dns.log().constData());
 
     Config config;
     config.allowedDomains = {QStringLiteral("example.test"), QStringLiteral("none.test"),
                              QStringLiteral("other.test")};
-    config.dnsServer = address;
+    config.dnsServer = dns.address();
     Resolver resolver(config);
 
     QCOMPARE(resolveNow(resolver, QStringLiteral("example.test")),
@@ -316,51 +291,30 @@ void tst_XmppResolver::resolveRouteOptions()
 
 void tst_XmppResolver::resolveBothServicesWithDnsmasq()
 {
-    const QString dnsmasq = QStandardPaths::findExecutable(
-        QStringLiteral("dnsmasq"),
-        {QStringLiteral("/usr/sbin"), QStringLiteral("/sbin"), QStringLiteral("/usr/local/sbin")});
-    if (dnsmasq.isEmpty())
+    if (DnsmasqFixture::executable().isEmpty())
         QSKIP("dnsmasq is not installed");
-    const quint32 pid = quint32(QCoreApplication::applicationPid());
-    const QString address = QStringLiteral("127.83.%1.%2").arg((pid >> 8) & 0xff).arg(129 + (pid & 0x7f));
-    QProcess process;
-    process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(
-        dnsmasq,
-        {QStringLiteral("--no-daemon"), QStringLiteral("--port=53"), u"--listen-address=" + address,
-         QStringLiteral("--bind-interfaces"), QStringLiteral("--no-resolv"), QStringLiteral("--no-hosts"),
-         QStringLiteral("--pid-file="), QStringLiteral("--conf-file=/dev/null"),
-         QStringLiteral("--local=/test/"),
-         // mixed.test: both services, interleaved priorities
-         QStringLiteral("--srv-host=_xmpps-client._tcp.mixed.test,tls1.mixed.test,443,5,0"),
-         QStringLiteral("--srv-host=_xmpp-client._tcp.mixed.test,plain1.mixed.test,5222,10,0"),
-         QStringLiteral("--srv-host=_xmpps-client._tcp.mixed.test,tls2.mixed.test,5223,15,0"),
-         // directonly.test: only xmpps-client records
-         QStringLiteral("--srv-host=_xmpps-client._tcp.directonly.test,tls.directonly.test,5223,1,0"),
-         // nodirect.test: xmpps-client says "." (no direct TLS), xmpp-client has a target
-         QStringLiteral("--srv-host=_xmpps-client._tcp.nodirect.test"),
-         QStringLiteral("--srv-host=_xmpp-client._tcp.nodirect.test,x.nodirect.test,5222,1,0"),
-         // dotonly.test: xmpps-client "." and no xmpp-client record: no A/AAAA fallback (XEP-0368 §5)
-         QStringLiteral("--srv-host=_xmpps-client._tcp.dotonly.test")});
-    const auto stop = qScopeGuard([&process] {
-        process.terminate();
-        process.waitForFinished(3000);
-    });
-    QVERIFY2(process.waitForStarted(5000), qPrintable(process.errorString()));
-    QByteArray log;
-    QVERIFY(QTest::qWaitFor(
-        [&] {
-            log += process.readAll();
-            return log.contains("started") || process.state() != QProcess::Running;
-        },
-        5000));
-    QVERIFY2(process.state() == QProcess::Running, log.constData());
+    DnsmasqFixture dns;
+    QVERIFY2(
+        dns.start(
+            {QStringLiteral("--local=/test/"),
+             // mixed.test: both services, interleaved priorities
+             QStringLiteral("--srv-host=_xmpps-client._tcp.mixed.test,tls1.mixed.test,443,5,0"),
+             QStringLiteral("--srv-host=_xmpp-client._tcp.mixed.test,plain1.mixed.test,5222,10,0"),
+             QStringLiteral("--srv-host=_xmpps-client._tcp.mixed.test,tls2.mixed.test,5223,15,0"),
+             // directonly.test: only xmpps-client records
+             QStringLiteral("--srv-host=_xmpps-client._tcp.directonly.test,tls.directonly.test,5223,1,0"),
+             // nodirect.test: xmpps-client says "." (no direct TLS), xmpp-client has a target
+             QStringLiteral("--srv-host=_xmpps-client._tcp.nodirect.test"),
+             QStringLiteral("--srv-host=_xmpp-client._tcp.nodirect.test,x.nodirect.test,5222,1,0"),
+             // dotonly.test: xmpps-client "." and no xmpp-client record: no A/AAAA fallback (XEP-0368 §5)
+             QStringLiteral("--srv-host=_xmpps-client._tcp.dotonly.test")}),
+        dns.log().constData());
 
     Config config;
     config.allowedDomains = {QStringLiteral("mixed.test"), QStringLiteral("directonly.test"),
                              QStringLiteral("nodirect.test"), QStringLiteral("dotonly.test"),
                              QStringLiteral("none.test")};
-    config.dnsServer = address;
+    config.dnsServer = dns.address();
     Resolver resolver(config);
     QCOMPARE(resolveNow(resolver, QStringLiteral("mixed.test")),
              (QList<Target>{{QStringLiteral("tls1.mixed.test"), 443, true},
