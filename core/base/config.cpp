@@ -734,6 +734,8 @@ const KeySpec keySpecs[] = {
      &getInt<&Config::wsPingInterval>},
     {"ws_idle_timeout", Shape::Single, &setInt<&Config::wsIdleTimeout, 1, 86400>,
      &getInt<&Config::wsIdleTimeout>},
+    {"ws_legacy_framing", Shape::Single, &setBool<&Config::wsLegacyFraming>,
+     &getBool<&Config::wsLegacyFraming>},
     {"ws_required_host", Shape::Single, &setRequiredHost, &getString<&Config::wsRequiredHost>},
     {"rest_path", Shape::Single, &setPath<&Config::restPath>, &getString<&Config::restPath>},
     {"rest_max_queue", Shape::Single, &setInt<&Config::restMaxQueue, 1, 1000000>,

@@ -110,6 +110,8 @@ struct Config
     qint64 wsMaxMessageSize = 262144;
     int wsPingInterval = 30;
     int wsIdleTimeout = 300;
+    /// Also accept the pre-RFC 7395 framing (a <stream:stream> header in a message; docs/COMPATIBILITY.md)
+    bool wsLegacyFraming = false;
     QString publicUrl;      ///< base URL as seen from outside (host-meta); empty: derived from Host header
     QString wsRequiredHost; ///< WebSocket upgrades must carry this Host header value; empty: any
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "bosh/boshsession.h"
 
+#include "bosh/streamattrs.h"
+
 #include "base/constanttime.h"
 #include "xmpp/bounce.h"
 
@@ -513,10 +515,25 @@ void BoshSession::process(Incoming incoming)
             fail(Condition::BadRequest, {}, responder);
             return;
         }
+        Xmpp::StreamAttributes extra;
+        if (body.has(QStringLiteral("stream_attrs"))) {
+            // node-xmpp-bosh's extension: the client's own attributes for the new stream header, never
+            // ones that would change where the stream goes or what it is (docs/COMPATIBILITY.md).
+            QString why;
+            std::optional<Xmpp::StreamAttributes> parsed =
+                parseStreamAttrs(body.attribute(QStringLiteral("stream_attrs")), &why);
+            if (!parsed) {
+                qCInfo(lcBosh) << id() << why;
+                fail(Condition::BadRequest, {}, responder);
+                return;
+            }
+            extra = std::move(*parsed);
+        }
         stream->restarting = true;
         stream->bindWatch = kBindWatch;
         stream->upstream->restart(
-            body.has(QStringLiteral("xml:lang")) ? body.attribute(QStringLiteral("xml:lang")) : m_lang);
+            body.has(QStringLiteral("xml:lang")) ? body.attribute(QStringLiteral("xml:lang")) : m_lang,
+            extra);
         if (hub())
             Q_EMIT hub()->streamRestarted(id(), stream->name);
     } else if (!body.payloads.isEmpty()) {

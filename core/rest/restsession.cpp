@@ -154,7 +154,7 @@ void RestSession::upstreamElement(const QString &, const QByteArray &xml)
             m_authenticated = true;
             m_state = State::Binding;
             // RFC 6120 §6.4.6: after SASL success, a new stream.
-            m_upstream->restart({});
+            m_upstream->restart({}, {});
             if (hub())
                 Q_EMIT hub()->streamRestarted(id(), id());
             return;

@@ -60,10 +60,10 @@ void LinkUpstream::open(const OpenParams &params)
     m_link->open(p);
 }
 
-void LinkUpstream::restart(const QString &lang)
+void LinkUpstream::restart(const QString &lang, const Xmpp::StreamAttributes &extra)
 {
     if (m_link)
-        m_link->restart(lang);
+        m_link->restart(lang, extra);
 }
 
 void LinkUpstream::send(const QByteArray &xml)

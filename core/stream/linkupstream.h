@@ -32,7 +32,7 @@ public:
     ~LinkUpstream() override;
 
     void open(const OpenParams &params) override;
-    void restart(const QString &lang) override;
+    void restart(const QString &lang, const Xmpp::StreamAttributes &extra) override;
     void send(const QByteArray &xml) override;
     void close() override;
     bool isEncrypted() const override;

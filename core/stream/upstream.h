@@ -26,7 +26,8 @@ public:
     };
     virtual ~Upstream() = default;
     virtual void open(const OpenParams &params) = 0;
-    virtual void restart(const QString &lang) = 0;
+    /// A new stream header after SASL; `extra` attributes go on it (names checked by the caller).
+    virtual void restart(const QString &lang, const Xmpp::StreamAttributes &extra) = 0;
     virtual void send(const QByteArray &xml) = 0;
     /// Closes the stream to the server and lets go of the connection; what the server still sends to
     /// a client that is gone is bounced (ServerLink::retire). No event follows.

@@ -3,6 +3,7 @@
 
 #include "stream/streamregistry.h"
 #include "websocket/framing.h"
+#include "websocket/legacyframing.h"
 #include "xmpp/bounce.h"
 #include "xmpp/resolver.h"
 
@@ -50,6 +51,11 @@ void WebSocketStream::onText(QByteArrayView data)
         fail(Condition::PolicyViolation, QStringLiteral("message too large"));
         return;
     }
+    if (m_legacy ||
+        (m_state == State::AwaitOpen && m_config.wsLegacyFraming && LegacyFraming::isStreamHeader(data))) {
+        onLegacyText(data);
+        return;
+    }
     Frame frame;
     QString error;
     if (!parseFrame(data, &frame, &error, m_config.maxXmlDepth)) {
@@ -63,28 +69,83 @@ void WebSocketStream::onText(QByteArrayView data)
         onOpenFrame(frame.attrs);
         return;
     case Frame::Kind::Close:
-        // RFC 7395 §3.6: the client ends the stream: close the server stream, answer <close/>, then the
-        // WebSocket.
-        retireUpstream();
-        sendText(closeFrame(), false);
-        m_state = State::Closed;
-        m_channel->close();
-        finish(Condition::None);
+        onClientClose();
         return;
     case Frame::Kind::Element:
-        if (m_state == State::AwaitOpen || !m_upstream) {
-            fail(Condition::NotAuthorized, QStringLiteral("send <open/> first"));
-            return;
-        }
-        if (frame.ns == QLatin1String("http://etherx.jabber.org/streams")) {
-            // Stream-level elements from the client are not forwarded as stanzas.
-            fail(Condition::UnsupportedStanzaType);
-            return;
-        }
-        forwarded(id(), Monitor::Direction::ToServer, frame.xml);
-        m_upstream->send(frame.xml);
+        onStanza(frame.xml, frame.ns);
         return;
     }
+}
+
+void WebSocketStream::onStanza(const QByteArray &xml, const QString &ns)
+{
+    if (m_state == State::AwaitOpen || !m_upstream) {
+        fail(Condition::NotAuthorized, QStringLiteral("send <open/> first"));
+        return;
+    }
+    if (ns == QLatin1String("http://etherx.jabber.org/streams")) {
+        // Stream-level elements from the client are not forwarded as stanzas.
+        fail(Condition::UnsupportedStanzaType);
+        return;
+    }
+    forwarded(id(), Monitor::Direction::ToServer, xml);
+    m_upstream->send(xml);
+}
+
+void WebSocketStream::onClientClose()
+{
+    // RFC 7395 §3.6: the client ends the stream: close the server stream, answer <close/>, then the
+    // WebSocket.
+    retireUpstream();
+    sendText(closeText(), false);
+    m_state = State::Closed;
+    m_channel->close();
+    finish(Condition::None);
+}
+
+void WebSocketStream::onLegacyText(QByteArrayView message)
+{
+    using Event = Xmpp::StanzaReader::Event;
+    if (!m_legacy) {
+        qCDebug(lcWs) << id() << "speaks the pre-RFC 7395 framing";
+        m_legacy = std::make_unique<LegacyFraming>(m_config.wsMaxMessageSize);
+    }
+    QList<Event> events;
+    m_legacy->read(message, events);
+    for (const Event &event : std::as_const(events)) {
+        if (m_state == State::Closed)
+            return;
+        switch (event.type) {
+        case Event::StreamOpened: {
+            // The header says what <open/> says in RFC 7395 (RFC 6120 §4.7).
+            QMap<QString, QString> attrs;
+            attrs.insert(QStringLiteral("to"), event.header.to);
+            attrs.insert(QStringLiteral("version"), event.header.version);
+            attrs.insert(QStringLiteral("xml:lang"), event.header.lang);
+            attrs.insert(QStringLiteral("from"), event.header.from);
+            onOpenFrame(attrs);
+            break;
+        }
+        case Event::Element:
+            onStanza(event.xml, event.ns);
+            break;
+        case Event::StreamClosed:
+            onClientClose();
+            return;
+        case Event::Error: {
+            qCDebug(lcWs) << id() << "draft framing:" << event.condition << event.errorText;
+            const Condition condition =
+                Stream::conditionFromName(event.condition).value_or(Condition::NotWellFormed);
+            fail(condition, {}, streamErrorFrame(event.condition, event.errorText));
+            return;
+        }
+        }
+    }
+}
+
+QByteArray WebSocketStream::closeText() const
+{
+    return m_legacy ? LegacyFraming::close() : closeFrame();
 }
 
 void WebSocketStream::onBinary()
@@ -128,7 +189,7 @@ void WebSocketStream::onOpenFrame(const QMap<QString, QString> &attrs)
             return;
         }
         m_state = State::Opening;
-        m_upstream->restart(lang.isEmpty() ? m_lang : lang);
+        m_upstream->restart(lang.isEmpty() ? m_lang : lang, {});
         m_bindWatch = kBindWatch;
         if (hub())
             Q_EMIT hub()->streamRestarted(id(), id());
@@ -177,7 +238,7 @@ void WebSocketStream::upstreamOpened(const QString &, const Xmpp::StreamHeader &
         return;
     m_state = State::Open;
     m_upstreamUp = true;
-    sendText(openFrame(header, m_lang), false);
+    sendText(m_legacy ? m_legacy->header(header, m_lang) : openFrame(header, m_lang), false);
     if (hub() && m_upstream)
         Q_EMIT hub()->backendConnected(id(), id(), m_upstream->peer(), m_upstream->isEncrypted());
 }
@@ -196,7 +257,7 @@ void WebSocketStream::upstreamClosed(const QString &)
         return;
     // The server ended its stream: <close/> to the client, then the WebSocket (RFC 7395 §3.6).
     retireUpstream();
-    sendText(closeFrame(), false);
+    sendText(closeText(), false);
     m_state = State::Closed;
     m_channel->close();
     finish(Condition::None);
@@ -276,8 +337,12 @@ void WebSocketStream::fail(Condition condition, const QString &text, const QByte
     if (m_state == State::Closed)
         return;
     // RFC 6120 §4.9 over RFC 7395 §3.6: the stream error, then <close/>, then the WebSocket close.
+    if (m_legacy && !m_legacy->headerSent()) {
+        // RFC 6120 §4.9.1.1: an error before our stream header still opens the stream first.
+        sendText(m_legacy->header({}, m_lang), false);
+    }
     sendText(streamError.isEmpty() ? streamErrorFrame(conditionName(condition), text) : streamError, false);
-    sendText(closeFrame(), false);
+    sendText(closeText(), false);
     m_state = State::Closed;
     retireUpstream();
     m_channel->close();
@@ -288,7 +353,13 @@ void WebSocketStream::terminate(Condition condition, const QString &text)
 {
     if (m_state == State::Closed)
         return;
-    if ((condition == Condition::SeeOtherUri || condition == Condition::SystemShutdown) && !text.isEmpty()) {
+    if (m_legacy && condition == Condition::SeeOtherUri) {
+        // The draft framing has no <close see-other-uri/>; a URI is no host for see-other-host.
+        fail(Condition::SystemShutdown);
+        return;
+    }
+    if (!m_legacy && (condition == Condition::SeeOtherUri || condition == Condition::SystemShutdown) &&
+        !text.isEmpty()) {
         // RFC 7395 §3.6.1: redirect with see-other-uri in <close/>.
         sendText(closeFrame(text), false);
         m_state = State::Closed;

@@ -18,6 +18,8 @@ class StreamRegistry;
 
 namespace Switchboard::WebSocket {
 
+class LegacyFraming;
+
 /// One client stream over WebSocket (RFC 7395): framing messages in, stanzas to the server side, and
 /// back. States follow the stream: waiting for <open/>, opening the server stream, open, closed.
 ///
@@ -93,6 +95,14 @@ public:
 private:
     enum class State { AwaitOpen, Opening, Open, Closed };
     void onOpenFrame(const QMap<QString, QString> &attrs);
+    /// A stanza from the client, once the stream is open: to the server.
+    void onStanza(const QByteArray &xml, const QString &ns);
+    /// The client ended the stream: close the server stream, answer, close the WebSocket.
+    void onClientClose();
+    /// A message of a connection that speaks the pre-RFC 7395 framing (ws_legacy_framing).
+    void onLegacyText(QByteArrayView message);
+    /// The end of the stream toward the client in its framing: <close/> or </stream:stream>.
+    QByteArray closeText() const;
     void sendText(const QByteArray &xml, bool isStanza);
     /// A stream error (RFC 6120 §4.9, RFC 7395 §3.5), <close/>, and the WebSocket close (RFC 7395 §3.6).
     void fail(Stream::Condition condition, const QString &text = {}, const QByteArray &streamError = {});
@@ -111,6 +121,9 @@ private:
     Clock m_clock;
     std::unique_ptr<Channel> m_channel;
     std::unique_ptr<Stream::Upstream> m_upstream;
+    /// Only for a connection whose first message was a draft stream header (ws_legacy_framing); null
+    /// for RFC 7395, whose messages never look at it.
+    std::unique_ptr<LegacyFraming> m_legacy;
     struct InFlight
     {
         QByteArray xml;

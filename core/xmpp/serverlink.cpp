@@ -173,7 +173,7 @@ struct ServerLink::Private final : PlainSocket::Receiver
         return tls && tls->state() == QAbstractSocket::ConnectedState;
     }
 
-    QByteArray header(const QString &lang) const
+    QByteArray header(const QString &lang, const StreamAttributes &extra = {}) const
     {
         // RFC 6120 §4.7: to, version, xml:lang (and from when known) on the initiating header.
         QByteArray h =
@@ -183,6 +183,12 @@ struct ServerLink::Private final : PlainSocket::Receiver
             h += " xml:lang='" + xmlEscaped(lang) + '\'';
         if (!params.from.isEmpty())
             h += " from='" + xmlEscaped(params.from) + '\'';
+        for (const auto &[name, value] : extra) {
+            // XML 1.0 §3.3.3: a literal tab or line end in an attribute value reads as a space.
+            const QByteArray escaped =
+                xmlEscaped(value).replace('\t', "&#9;").replace('\n', "&#10;").replace('\r', "&#13;");
+            h += ' ' + name.toUtf8() + "='" + escaped + '\'';
+        }
         h += '>';
         return h;
     }
@@ -879,7 +885,7 @@ void ServerLink::open(const Params &params)
     });
 }
 
-void ServerLink::restart(const QString &lang)
+void ServerLink::restart(const QString &lang, const StreamAttributes &extra)
 {
     if (d->state != Private::State::Open)
         return;
@@ -888,7 +894,7 @@ void ServerLink::restart(const QString &lang)
     d->restarted = true;
     d->readDeadline.start(qMax(1, d->config.serverReadTimeout) * 1000, this);
     d->reader.reset();
-    d->write(d->header(lang.isEmpty() ? d->params.lang : lang));
+    d->write(d->header(lang.isEmpty() ? d->params.lang : lang, extra));
 }
 
 void ServerLink::send(const QByteArray &xml)

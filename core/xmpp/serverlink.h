@@ -7,7 +7,9 @@
 
 #include <QByteArray>
 #include <QHostAddress>
+#include <QList>
 #include <QObject>
+#include <QPair>
 #include <QPointer>
 
 #include <functional>
@@ -24,6 +26,10 @@ enum class LinkFailure {
     RemoteStreamError,      ///< the server sent <stream:error/> or a not-well-formed stream
     ConnectionLost,         ///< the TCP connection closed without </stream:stream>
 };
+
+/// Attributes added to a stream header, in order (name, value): a client's own, from node-xmpp-bosh's
+/// `stream_attrs` (docs/COMPATIBILITY.md).
+using StreamAttributes = QList<QPair<QString, QString>>;
 
 /// The connection manager's XMPP connection to the server for one client stream (RFC 6120 as seen by
 /// a client). Resolves, connects (trying each target), opens the stream, does STARTTLS itself when the
@@ -84,8 +90,10 @@ public:
     /// Starts resolve + connect + stream open (+ STARTTLS). streamOpened() follows on success,
     /// failed() otherwise, within Config::connectTimeout seconds.
     void open(const Params &params);
-    /// Sends a new stream header (after SASL success; RFC 6120 §6.4.6). `lang` may be empty.
-    void restart(const QString &lang = {});
+    /// Sends a new stream header (after SASL success; RFC 6120 §6.4.6). `lang` may be empty. `extra`
+    /// attributes go on that header after the link's own; the caller has checked their names (no
+    /// prefix, none of the link's own) — values are escaped here.
+    void restart(const QString &lang = {}, const StreamAttributes &extra = {});
     /// Sends stanza bytes as they are (they must be complete elements in jabber:client).
     /// Before the stream is open, bytes are queued and flushed after the (re)start.
     void send(const QByteArray &xml);

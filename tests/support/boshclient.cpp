@@ -121,9 +121,12 @@ bool BoshClient::login(const QString &domain, const QString &user, const QString
         auth = request({});
     if (auth.children.isEmpty() || auth.children.first().tagName() != QLatin1String("success"))
         return failWith(QStringLiteral("SASL"), auth);
-    Response restarted = request({{QStringLiteral("xmpp:restart"), QStringLiteral("true")},
-                                  {QStringLiteral("to"), domain},
-                                  {QStringLiteral("xml:lang"), QStringLiteral("en")}});
+    QMap<QString, QString> restart{{QStringLiteral("xmpp:restart"), QStringLiteral("true")},
+                                   {QStringLiteral("to"), domain},
+                                   {QStringLiteral("xml:lang"), QStringLiteral("en")}};
+    for (auto it = m_restartExtra.cbegin(); it != m_restartExtra.cend(); ++it)
+        restart.insert(it.key(), it.value());
+    Response restarted = request(restart);
     while (restarted.status == 200 && restarted.children.isEmpty() && !restarted.isTerminate())
         restarted = request({});
     if (restarted.children.isEmpty() || restarted.children.first().localName() != QLatin1String("features"))

@@ -44,6 +44,8 @@ public:
     /// Session creation (hold 1, wait `wait`) + SASL PLAIN + restart + bind. On success jid() is set.
     bool login(const QString &domain, const QString &user, const QString &password, QString *error,
                const QString &resource = QStringLiteral("test"), QMap<QString, QString> extra = {});
+    /// Extra attributes for login()'s restart request (node-xmpp-bosh's stream_attrs, say).
+    void setRestartAttributes(QMap<QString, QString> attrs) { m_restartExtra = std::move(attrs); }
     /// Keeps one request waiting at all times and collects the stanzas that come back.
     void startPolling();
     void stopPolling() { m_polling = false; }
@@ -81,6 +83,7 @@ private:
     QList<QDomElement> m_received;
     QList<QDomDocument> m_documents; ///< keeps received elements' documents alive
     Response m_lastTerminate;
+    QMap<QString, QString> m_restartExtra;
 };
 
 /// Base64 of "\0user\0password" for SASL PLAIN.

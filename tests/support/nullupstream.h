@@ -10,7 +10,7 @@ namespace Switchboard::Test {
 struct NullUpstream final : Stream::Upstream
 {
     void open(const OpenParams &) override {}
-    void restart(const QString &) override {}
+    void restart(const QString &, const Xmpp::StreamAttributes &) override {}
     void send(const QByteArray &) override {}
     void close() override {}
     bool isEncrypted() const override { return false; }

@@ -209,6 +209,8 @@ void tst_BaseConfig::parsesGoodValue_data()
         << QByteArray("ws_ping_interval = 0") << with([](Config &c) { c.wsPingInterval = 0; });
     QTest::newRow("ws_idle_timeout") << QByteArray("ws_idle_timeout = 86400")
                                      << with([](Config &c) { c.wsIdleTimeout = 86400; });
+    QTest::newRow("ws_legacy_framing")
+        << QByteArray("ws_legacy_framing = true") << with([](Config &c) { c.wsLegacyFraming = true; });
     QTest::newRow("rest_path") << QByteArray("rest_path = /rest")
                                << with([](Config &c) { c.restPath = QStringLiteral("/rest"); });
     QTest::newRow("rest_max_queue") << QByteArray("rest_max_queue = 5")

@@ -25,7 +25,13 @@ struct FakeUpstream final : Upstream
         params = p;
         calls << QStringLiteral("open");
     }
-    void restart(const QString &lang) override { calls << (QStringLiteral("restart:") + lang); }
+    void restart(const QString &lang, const Xmpp::StreamAttributes &extra) override
+    {
+        QString call = QStringLiteral("restart:") + lang;
+        for (const auto &[name, value] : extra)
+            call += u';' + name + u'=' + value;
+        calls << call;
+    }
     void send(const QByteArray &xml) override { sent << xml; }
     void close() override { calls << QStringLiteral("close"); }
     bool isEncrypted() const override { return encrypted; }
@@ -283,6 +289,8 @@ private Q_SLOTS:
     // --- restart (XEP-0206 §5) ---
     void restartRestartsUpstream();
     void restartWithPayloadIsBadRequest();
+    void restartStreamAttrsReachUpstreamHeader();
+    void restartStreamAttrsChangingToIsBadRequest();
 
     // --- keys (XEP-0124 §15) ---
     void keySequencing();
@@ -1319,6 +1327,32 @@ void tst_BoshSession::restartWithPayloadIsBadRequest()
     auto r = f.request({{QStringLiteral("xmpp:restart"), QStringLiteral("true")}}, {kMessage});
     QCOMPARE(parse(r->body)[QStringLiteral("condition")], QStringLiteral("bad-request"));
     QVERIFY(f.up()->sent.isEmpty());
+}
+
+void tst_BoshSession::restartStreamAttrsReachUpstreamHeader()
+{
+    // node-xmpp-bosh's stream_attrs: the members become attributes of the restarted stream's header.
+    Fixture f;
+    f.create({{QStringLiteral("xml:lang"), QStringLiteral("en")}});
+    auto r = f.request({{QStringLiteral("xmpp:restart"), QStringLiteral("true")},
+                        {QStringLiteral("stream_attrs"), QStringLiteral("{\"x-client\":\"legacy 1.0\"}")}});
+    QCOMPARE(f.up()->calls.last(), QStringLiteral("restart:en;x-client=legacy 1.0"));
+    QCOMPARE(r->count, 0);
+}
+
+void tst_BoshSession::restartStreamAttrsChangingToIsBadRequest()
+{
+    Fixture f;
+    f.create();
+    auto r = f.request({{QStringLiteral("xmpp:restart"), QStringLiteral("true")},
+                        {QStringLiteral("stream_attrs"), QStringLiteral("{\"to\":\"elsewhere.example\"}")}});
+    QCOMPARE(r->count, 1);
+    const Parsed p = parse(r->body);
+    QCOMPARE(p[QStringLiteral("type")], QStringLiteral("terminate"));
+    QCOMPARE(p[QStringLiteral("condition")], QStringLiteral("bad-request"));
+    // The server never saw a restart, let alone one toward another domain.
+    QVERIFY(!f.up()->calls.join(u' ').contains(QLatin1String("restart")));
+    QCOMPARE(f.up()->calls.last(), QStringLiteral("close"));
 }
 
 void tst_BoshSession::keySequencing()

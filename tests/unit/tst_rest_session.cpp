@@ -33,7 +33,10 @@ struct FakeUpstream final : Stream::Upstream
     explicit FakeUpstream(Record *record) : r(record) {}
     Record *r;
     void open(const OpenParams &p) override { r->calls << (QStringLiteral("open:") + p.domain); }
-    void restart(const QString &) override { r->calls << QStringLiteral("restart"); }
+    void restart(const QString &, const Xmpp::StreamAttributes &) override
+    {
+        r->calls << QStringLiteral("restart");
+    }
     void send(const QByteArray &xml) override { r->sent << xml; }
     void close() override { r->calls << QStringLiteral("close"); }
     bool isEncrypted() const override { return r->encrypted; }

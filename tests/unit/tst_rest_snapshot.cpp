@@ -28,7 +28,7 @@ struct FakeUpstream final : Stream::Upstream
     explicit FakeUpstream(Record *record) : r(record) {}
     Record *r;
     void open(const OpenParams &) override {}
-    void restart(const QString &) override {}
+    void restart(const QString &, const Xmpp::StreamAttributes &) override {}
     void send(const QByteArray &xml) override { r->sent << xml; }
     void close() override {}
     bool isEncrypted() const override { return false; }

@@ -67,7 +67,10 @@ struct FakeUpstream final : Stream::Upstream
         log->params = p;
         log->calls << QStringLiteral("open");
     }
-    void restart(const QString &lang) override { log->calls << (QStringLiteral("restart:") + lang); }
+    void restart(const QString &lang, const Xmpp::StreamAttributes &) override
+    {
+        log->calls << (QStringLiteral("restart:") + lang);
+    }
     void send(const QByteArray &xml) override { log->sent << xml; }
     void close() override { log->calls << QStringLiteral("close"); }
     bool isEncrypted() const override { return false; }
@@ -163,6 +166,15 @@ private Q_SLOTS:
     void terminateWithConditionAndSeeOtherUri();
     void clientThatDoesNotReadIsCutOff();
     void controlFramesDoNotHideADelivery();
+
+    // --- the pre-RFC 7395 draft framing (ws_legacy_framing) ---
+    void draftStreamIsAnsweredInKind();
+    void draftRestartAndSeveralStanzasInOneMessage();
+    void draftOpenWithOptionOffIsNotWellFormed();
+    void rfc7395OpenWithOptionOnIsUnchanged();
+    void draftMessageEndingInsideAStanzaIsNotWellFormed();
+    void draftErrorBeforeOpenSendsHeaderFirst();
+    void draftStreamErrorFromServerEndsWithStreamClose();
 };
 
 void tst_WebSocketStream::openStartsTheServerStream()
@@ -474,6 +486,151 @@ void tst_WebSocketStream::controlFramesDoNotHideADelivery()
     QCOMPARE(noClient.size(), sent - 1);
     for (const QList<QVariant> &args : std::as_const(noClient))
         QVERIFY2(!args.at(2).toByteArray().contains("id='m0'"), args.at(2).toByteArray().constData());
+}
+
+namespace {
+// draft-moffitt-xmpp-over-websocket-00: an unclosed stream header in a message of its own.
+const QByteArray kDraftOpen = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
+                              "xmlns:stream='http://etherx.jabber.org/streams' to='example.com' "
+                              "version='1.0' xml:lang='en'>";
+
+Xmpp::StreamHeader serverHeader(const QString &id)
+{
+    Xmpp::StreamHeader header;
+    header.id = id;
+    header.from = QStringLiteral("example.com");
+    header.version = QStringLiteral("1.0");
+    return header;
+}
+} // namespace
+
+void tst_WebSocketStream::draftStreamIsAnsweredInKind()
+{
+    Fixture f;
+    f.config.wsLegacyFraming = true;
+    f.make();
+    QSignalSpy finished(f.stream.get(), &Stream::ClientStream::finished);
+    f.stream->onText(kDraftOpen);
+    QCOMPARE(f.upstream->calls, QStringList{QStringLiteral("open")});
+    QCOMPARE(f.upstream->params.domain, QStringLiteral("example.com"));
+    QCOMPARE(f.upstream->params.lang, QStringLiteral("en"));
+    f.stream->upstreamOpened(f.stream->id(), serverHeader(QStringLiteral("s1")));
+    // Answered with an unclosed stream header, not <open/>.
+    QVERIFY2(f.lastSent().startsWith("<stream:stream xmlns='jabber:client' "
+                                     "xmlns:stream='http://etherx.jabber.org/streams'"),
+             f.lastSent().constData());
+    QVERIFY(f.lastSent().contains("id='s1'"));
+    QVERIFY(f.lastSent().endsWith("'>"));
+    // Stanzas inherit jabber:client from the stream; the server link gets it said.
+    f.stream->onText("<message to='bob@example.com' id='m1'><body>hi</body></message>");
+    QCOMPARE(f.upstream->sent.size(), 1);
+    QVERIFY2(f.upstream->sent.first().startsWith("<message xmlns='jabber:client'"),
+             f.upstream->sent.first().constData());
+    f.stream->upstreamElement(f.stream->id(), kMessage);
+    QCOMPARE(f.lastSent(), kMessage);
+    // </stream:stream> alone ends it, answered the same way.
+    f.stream->onText("</stream:stream>");
+    QCOMPARE(f.lastSent(), QByteArray("</stream:stream>"));
+    QVERIFY(!f.sentContains("<close"));
+    QVERIFY(f.channel->closed);
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(finished.first().at(1).value<Condition>(), Condition::None);
+    QCOMPARE(f.upstream->calls.last(), QStringLiteral("close"));
+}
+
+void tst_WebSocketStream::draftRestartAndSeveralStanzasInOneMessage()
+{
+    Fixture f;
+    f.config.wsLegacyFraming = true;
+    f.make();
+    f.stream->onText(kDraftOpen);
+    f.stream->upstreamOpened(f.stream->id(), serverHeader(QStringLiteral("s1")));
+    f.stream->upstreamElement(f.stream->id(), "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+    // A new header after SASL restarts the server stream (RFC 6120 §4.3.3), on the same link.
+    f.stream->onText(kDraftOpen);
+    QCOMPARE(f.upstreamsMade, 1);
+    QCOMPARE(f.upstream->calls, (QStringList{QStringLiteral("open"), QStringLiteral("restart:en")}));
+    f.stream->upstreamOpened(f.stream->id(), serverHeader(QStringLiteral("s2")));
+    QVERIFY(f.lastSent().startsWith("<stream:stream") && f.lastSent().contains("id='s2'"));
+    f.stream->onText("<presence/> <message to='bob@example.com'><body>x</body></message>");
+    QCOMPARE(f.upstream->sent.size(), 2);
+    QCOMPARE(f.upstream->sent.at(0), QByteArray("<presence xmlns='jabber:client'/>"));
+    QVERIFY(f.upstream->sent.at(1).startsWith("<message xmlns='jabber:client'"));
+}
+
+void tst_WebSocketStream::draftOpenWithOptionOffIsNotWellFormed()
+{
+    Fixture f; // ws_legacy_framing off: RFC 7395 §3.3.3, a message is one complete element
+    f.make();
+    QSignalSpy finished(f.stream.get(), &Stream::ClientStream::finished);
+    f.stream->onText(kDraftOpen);
+    QVERIFY(f.sentContains("<not-well-formed"));
+    QVERIFY(f.lastSent().startsWith("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'"));
+    QVERIFY(!f.sentContains("<stream:stream"));
+    QCOMPARE(f.upstreamsMade, 0);
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(finished.first().at(1).value<Condition>(), Condition::NotWellFormed);
+}
+
+void tst_WebSocketStream::rfc7395OpenWithOptionOnIsUnchanged()
+{
+    Fixture f;
+    f.config.wsLegacyFraming = true;
+    f.open();
+    QVERIFY(f.lastSent().startsWith("<open xmlns='urn:ietf:params:xml:ns:xmpp-framing'"));
+    f.stream->onText(kMessage);
+    QCOMPARE(f.upstream->sent, QList<QByteArray>{kMessage});
+    // A stream header after an RFC 7395 open is no restart: it is not one complete element.
+    f.stream->onText(kDraftOpen);
+    QVERIFY(f.sentContains("<not-well-formed"));
+    QVERIFY(f.lastSent().startsWith("<close"));
+}
+
+void tst_WebSocketStream::draftMessageEndingInsideAStanzaIsNotWellFormed()
+{
+    Fixture f;
+    f.config.wsLegacyFraming = true;
+    f.make();
+    QSignalSpy finished(f.stream.get(), &Stream::ClientStream::finished);
+    f.stream->onText(kDraftOpen);
+    f.stream->upstreamOpened(f.stream->id(), serverHeader(QStringLiteral("s1")));
+    f.stream->onText("<message to='bob@example.com'><body>half");
+    QVERIFY(f.upstream->sent.isEmpty());
+    QVERIFY(f.sentContains("<not-well-formed"));
+    QCOMPARE(f.lastSent(), QByteArray("</stream:stream>"));
+    QVERIFY(f.channel->closed);
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(finished.first().at(1).value<Condition>(), Condition::NotWellFormed);
+}
+
+void tst_WebSocketStream::draftErrorBeforeOpenSendsHeaderFirst()
+{
+    Fixture f;
+    f.config.wsLegacyFraming = true;
+    f.make();
+    QByteArray old = kDraftOpen;
+    old.replace("version='1.0'", "version='0.9'");
+    f.stream->onText(old);
+    // RFC 6120 §4.9.1.1: our header, the stream error, then the end of the stream.
+    QCOMPARE(f.channel->sent.size(), 3);
+    QVERIFY(f.channel->sent.at(0).startsWith("<stream:stream"));
+    QVERIFY(f.channel->sent.at(1).contains("<unsupported-version"));
+    QCOMPARE(f.channel->sent.at(2), QByteArray("</stream:stream>"));
+    QCOMPARE(f.upstreamsMade, 0);
+}
+
+void tst_WebSocketStream::draftStreamErrorFromServerEndsWithStreamClose()
+{
+    Fixture f;
+    f.config.wsLegacyFraming = true;
+    f.make();
+    f.stream->onText(kDraftOpen);
+    f.stream->upstreamOpened(f.stream->id(), serverHeader(QStringLiteral("s1")));
+    f.stream->terminate(Condition::SeeOtherUri, QStringLiteral("wss://other.example/xmpp-websocket"));
+    // No <close see-other-uri/> in the draft framing: a system-shutdown stream error instead.
+    QVERIFY(f.sentContains("<system-shutdown"));
+    QCOMPARE(f.lastSent(), QByteArray("</stream:stream>"));
+    QVERIFY(f.channel->closed);
 }
 
 QTEST_GUILESS_MAIN(tst_WebSocketStream)
