@@ -5,6 +5,7 @@
 #include "websocket/framing.h"
 #include "websocket/legacyframing.h"
 #include "xmpp/bounce.h"
+#include "xmpp/expatnames.h"
 #include "xmpp/resolver.h"
 
 #include <QLoggingCategory>
@@ -117,6 +118,11 @@ void WebSocketStream::onLegacyText(QByteArrayView message)
             return;
         switch (event.type) {
         case Event::StreamOpened: {
+            if (event.header.defaultNamespace != QLatin1String(Xmpp::kJabberClientNs)) {
+                // RFC 6120 §4.9.3.10: a client stream's content namespace is jabber:client.
+                fail(Condition::InvalidNamespace);
+                return;
+            }
             // The header says what <open/> says in RFC 7395 (RFC 6120 §4.7).
             QMap<QString, QString> attrs;
             attrs.insert(QStringLiteral("to"), event.header.to);

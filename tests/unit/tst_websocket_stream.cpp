@@ -617,6 +617,17 @@ void tst_WebSocketStream::draftErrorBeforeOpenSendsHeaderFirst()
     QVERIFY(f.channel->sent.at(1).contains("<unsupported-version"));
     QCOMPARE(f.channel->sent.at(2), QByteArray("</stream:stream>"));
     QCOMPARE(f.upstreamsMade, 0);
+
+    // A stream of another content namespace is no client stream (RFC 6120 §4.9.3.10).
+    Fixture g;
+    g.config.wsLegacyFraming = true;
+    g.make();
+    QByteArray server = kDraftOpen;
+    server.replace("xmlns='jabber:client'", "xmlns='jabber:server'");
+    g.stream->onText(server);
+    QVERIFY(g.sentContains("<invalid-namespace"));
+    QCOMPARE(g.lastSent(), QByteArray("</stream:stream>"));
+    QCOMPARE(g.upstreamsMade, 0);
 }
 
 void tst_WebSocketStream::draftStreamErrorFromServerEndsWithStreamClose()
