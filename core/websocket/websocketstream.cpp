@@ -95,8 +95,8 @@ void WebSocketStream::onStanza(const QByteArray &xml, const QString &ns)
 
 void WebSocketStream::onClientClose()
 {
-    // RFC 7395 §3.6: the client ends the stream: close the server stream, answer <close/>, then the
-    // WebSocket.
+    // RFC 7395 §3.6: the client ends the stream: close the server stream, answer <close/> (or
+    // </stream:stream> in the draft framing), then the WebSocket.
     retireUpstream();
     sendText(closeText(), false);
     m_state = State::Closed;

@@ -21,7 +21,9 @@ namespace Switchboard::WebSocket {
 class LegacyFraming;
 
 /// One client stream over WebSocket (RFC 7395): framing messages in, stanzas to the server side, and
-/// back. States follow the stream: waiting for <open/>, opening the server stream, open, closed.
+/// back. States follow the stream: waiting for <open/>, opening the server stream, open, closed. With
+/// ws_legacy_framing, a connection whose first message is a <stream:stream> header speaks the framing
+/// of the drafts before RFC 7395 instead, through the same states (LegacyFraming).
 ///
 /// A Stream::ClientStream: the hub, the admission and the upstream's retirement are handled there.
 /// The client side is a Channel (a TcpChannel with Switchboard's own framing for ws://, a SocketChannel
