@@ -174,6 +174,7 @@ private Q_SLOTS:
     void rfc7395OpenWithOptionOnIsUnchanged();
     void draftMessageEndingInsideAStanzaIsNotWellFormed();
     void draftErrorBeforeOpenSendsHeaderFirst();
+    void draftDtdAndUndefinedEntitiesAreRefused();
     void draftStreamErrorFromServerEndsWithStreamClose();
 };
 
@@ -628,6 +629,26 @@ void tst_WebSocketStream::draftErrorBeforeOpenSendsHeaderFirst()
     QVERIFY(g.sentContains("<invalid-namespace"));
     QCOMPARE(g.lastSent(), QByteArray("</stream:stream>"));
     QCOMPARE(g.upstreamsMade, 0);
+}
+
+void tst_WebSocketStream::draftDtdAndUndefinedEntitiesAreRefused()
+{
+    // No DTD (RFC 6120 §11.1; a message that starts with one is no draft header either), no entity
+    // beyond the predefined five in the draft stream.
+    const QList<QByteArray> hostiles{
+        QByteArray("<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'aaaa'>]><stream:stream "
+                   "xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' "
+                   "to='example.com' version='1.0'>"),
+        QByteArray(kDraftOpen + "<message to='bob@example.com'><body>&a;</body></message>")};
+    for (const QByteArray &hostile : hostiles) {
+        Fixture f;
+        f.config.wsLegacyFraming = true;
+        f.make();
+        f.stream->onText(hostile);
+        QVERIFY2(f.sentContains("<stream:error"), hostile.constData());
+        QVERIFY(f.upstream->sent.isEmpty());
+        QVERIFY(f.channel->closed);
+    }
 }
 
 void tst_WebSocketStream::draftStreamErrorFromServerEndsWithStreamClose()
