@@ -123,7 +123,7 @@ void HttpConnection::onReadyRead()
         m_socket.abort();
         return;
     }
-    while (!m_protocolError && parseOne()) {
+    while (!m_protocolError && !m_switched && parseOne()) {
     }
 }
 
@@ -150,6 +150,13 @@ bool HttpConnection::parseOne()
     }
     const qsizetype bodyStart = headerEnd + 4;
     qsizetype consumed = 0;
+    if (response.status == 101) {
+        // Switching Protocols: what follows is no longer HTTP; keep it unread.
+        m_buffer.remove(0, bodyStart);
+        m_responses.append(response);
+        m_switched = true;
+        return false;
+    }
     if (response.status / 100 == 1) { // 100 Continue and friends: no body
         consumed = bodyStart;
     } else if (response.header("transfer-encoding").toLower().contains("chunked")) {

@@ -68,6 +68,7 @@ private:
     QList<HttpResponse> m_responses;
     bool m_closed = false;
     bool m_protocolError = false;
+    bool m_switched = false; ///< 101 seen: the rest is another protocol
 };
 
 } // namespace Switchboard::Check

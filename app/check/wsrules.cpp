@@ -2,6 +2,7 @@
 #include "wsrules.h"
 
 #include "boshprobe.h"
+#include "httpconnection.h"
 #include "report.h"
 #include "wsprobe.h"
 
@@ -11,22 +12,36 @@ namespace Switchboard::Check {
 
 namespace {
 
-/// True when a WebSocket opened with these settings is refused: the handshake fails, or the stream
-/// is closed instead of answering <open/>.
-bool refused(const Options &options, const QStringList &subprotocols, const QByteArray &origin, QString &seen)
+/// True when a WebSocket upgrade with these settings is refused (any answer but 101 Switching
+/// Protocols, or the connection closed). A raw request, so a refusal that keeps the connection open
+/// (an HTTP error page with keep-alive) is seen at once.
+bool refused(const Options &options, const QByteArray &subprotocol, const QByteArray &origin, QString &seen)
 {
-    WsProbe probe(options);
-    if (!probe.connectSocket(subprotocols, origin)) {
-        seen = probe.failure();
-        return true;
+    QUrl server = options.ws;
+    server.setScheme(options.ws.scheme() == u"wss" ? QStringLiteral("https") : QStringLiteral("http"));
+    QByteArray nonce(16, '\0'); // RFC 6455 §4.1: 16 random bytes, base64
+    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(nonce.data()), 4);
+    QByteArray headers =
+        "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + nonce.toBase64() +
+        "\r\nSec-WebSocket-Version: 13\r\n";
+    if (!subprotocol.isEmpty())
+        headers += "Sec-WebSocket-Protocol: " + subprotocol + "\r\n";
+    if (!origin.isEmpty())
+        headers += "Origin: " + origin + "\r\n";
+    HttpConnection connection(server);
+    connection.write(HttpConnection::request("GET", server, headers, QByteArray()), options.boundMs());
+    if (!connection.waitForResponses(1, options.boundMs())) {
+        seen = connection.isClosed()
+                   ? QStringLiteral("connection closed unanswered")
+                   : u"no answer to the upgrade in " + QString::number(options.timeoutS) + u" s";
+        return connection.isClosed();
     }
-    QString openSeen;
-    if (!probe.open(openSeen)) {
-        seen = u"handshake accepted (subprotocol '" + probe.subprotocol() + u"'), then " + openSeen;
+    const HttpResponse &response = connection.responses().constFirst();
+    seen = u"HTTP " + QString::number(response.status);
+    if (response.status != 101)
         return true;
-    }
-    seen = u"accepted: handshake done (subprotocol '" + probe.subprotocol() + u"') and <open/> answered";
-    probe.closeStream();
+    seen += u", Sec-WebSocket-Protocol: '" + QString::fromLatin1(response.header("sec-websocket-protocol")) +
+            u"': the upgrade was accepted";
     return false;
 }
 
@@ -54,8 +69,7 @@ void runWebSocketRules(const Options &options, Report &report, WsProbe &session)
         report.skip(QStringLiteral("ws.origin"), originClause, Level::Should,
                     u"the given origin " + QString::fromUtf8(options.origin) + u" is not accepted either");
     } else {
-        const bool badRefused =
-            refused(options, {QStringLiteral("xmpp")}, "https://switchboard-check.invalid", seen);
+        const bool badRefused = refused(options, "xmpp", "https://switchboard-check.invalid", seen);
         report.judge(QStringLiteral("ws.origin"), originClause, Level::Should, badRefused,
                      u"Origin https://switchboard-check.invalid: " + seen);
     }
