@@ -129,7 +129,7 @@ void nested(const Options &options, Report &report)
                     QStringLiteral("no session was created"));
         return;
     }
-    constexpr int depth = 20000;
+    constexpr int depth = 4000; // 28 KB: under common body limits, so the depth is what is judged
     QByteArray payload =
         "<message type='chat' xmlns='jabber:client'" + xmlAttribute("to", options.domain) + '>';
     payload += QByteArray("<x>").repeated(depth) + QByteArray("</x>").repeated(depth) + "</message>";
@@ -145,7 +145,13 @@ void slow(const Options &options, Report &report)
     const QByteArray request = HttpConnection::post(options.bosh, BoshProbe(options).creationBody());
     QElapsedTimer clock;
     clock.start();
-    bool cut = !connection.open(options.boundMs());
+    if (!connection.open(options.boundMs())) {
+        judge(options, report, QStringLiteral("hostile.slow"),
+              QStringLiteral("RFC 9110 §15.5.9, RFC 9112 §9.5"), Level::Should, false,
+              QStringLiteral("could not connect"));
+        return;
+    }
+    bool cut = false;
     qsizetype sent = 0;
     // One byte a second, the way a slow-loris client holds a connection and a buffer.
     while (!cut && sent < request.size() && clock.elapsed() < qint64(options.slowLimitS) * 1000) {

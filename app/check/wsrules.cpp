@@ -12,10 +12,13 @@ namespace Switchboard::Check {
 
 namespace {
 
-/// True when a WebSocket upgrade with these settings is refused (any answer but 101 Switching
-/// Protocols, or the connection closed). A raw request, so a refusal that keeps the connection open
-/// (an HTTP error page with keep-alive) is seen at once.
-bool refused(const Options &options, const QByteArray &subprotocol, const QByteArray &origin, QString &seen)
+/// What a WebSocket upgrade with these settings met: refused (any answer but 101 Switching Protocols,
+/// or the connection closed after the request), accepted, or no connection at all. A raw request, so a
+/// refusal that keeps the connection open (an HTTP error page with keep-alive) is seen at once.
+enum class Upgrade { Refused, Accepted, Unreachable };
+
+Upgrade upgrade(const Options &options, const QByteArray &subprotocol, const QByteArray &origin,
+                QString &seen)
 {
     QUrl server = options.ws;
     server.setScheme(options.ws.scheme() == u"wss" ? QStringLiteral("https") : QStringLiteral("http"));
@@ -29,20 +32,35 @@ bool refused(const Options &options, const QByteArray &subprotocol, const QByteA
     if (!origin.isEmpty())
         headers += "Origin: " + origin + "\r\n";
     HttpConnection connection(server);
-    connection.write(HttpConnection::request("GET", server, headers, QByteArray()), options.boundMs());
+    if (!connection.write(HttpConnection::request("GET", server, headers, QByteArray()), options.boundMs())) {
+        seen = QStringLiteral("could not connect");
+        return Upgrade::Unreachable;
+    }
     if (!connection.waitForResponses(1, options.boundMs())) {
-        seen = connection.isClosed()
-                   ? QStringLiteral("connection closed unanswered")
-                   : u"no answer to the upgrade in " + QString::number(options.timeoutS) + u" s";
-        return connection.isClosed();
+        if (connection.isClosed()) {
+            seen = QStringLiteral("connection closed unanswered");
+            return Upgrade::Refused;
+        }
+        seen = u"no answer to the upgrade in " + QString::number(options.timeoutS) + u" s";
+        return Upgrade::Accepted;
     }
     const HttpResponse &response = connection.responses().constFirst();
     seen = u"HTTP " + QString::number(response.status);
     if (response.status != 101)
-        return true;
+        return Upgrade::Refused;
     seen += u", Sec-WebSocket-Protocol: '" + QString::fromLatin1(response.header("sec-websocket-protocol")) +
             u"': the upgrade was accepted";
-    return false;
+    return Upgrade::Accepted;
+}
+
+/// A SHOULD-refuse rule: PASS when refused, SKIP when the endpoint could not be reached at all.
+void judgeRefusal(Report &report, const QString &rule, const QString &clause, Upgrade outcome,
+                  const QString &seen)
+{
+    if (outcome == Upgrade::Unreachable)
+        report.skip(rule, clause, Level::Should, seen);
+    else
+        report.judge(rule, clause, Level::Should, outcome == Upgrade::Refused, seen);
 }
 
 } // namespace
@@ -57,8 +75,8 @@ void runWebSocketRules(const Options &options, Report &report, WsProbe &session)
                  connected ? u"Sec-WebSocket-Protocol: '" + session.subprotocol() + u'\''
                            : session.failure());
 
-    const bool withoutRefused = refused(options, {}, options.origin, seen);
-    report.judge(QStringLiteral("ws.subprotocol.required"), handshake, Level::Should, withoutRefused,
+    const Upgrade without = upgrade(options, {}, options.origin, seen);
+    judgeRefusal(report, QStringLiteral("ws.subprotocol.required"), handshake, without,
                  u"no subprotocol offered: " + seen);
 
     const QString originClause = QStringLiteral("RFC 6455 §10.2, RFC 7395 §9");
@@ -69,8 +87,8 @@ void runWebSocketRules(const Options &options, Report &report, WsProbe &session)
         report.skip(QStringLiteral("ws.origin"), originClause, Level::Should,
                     u"the given origin " + QString::fromUtf8(options.origin) + u" is not accepted either");
     } else {
-        const bool badRefused = refused(options, "xmpp", "https://switchboard-check.invalid", seen);
-        report.judge(QStringLiteral("ws.origin"), originClause, Level::Should, badRefused,
+        const Upgrade bad = upgrade(options, "xmpp", "https://switchboard-check.invalid", seen);
+        judgeRefusal(report, QStringLiteral("ws.origin"), originClause, bad,
                      u"Origin https://switchboard-check.invalid: " + seen);
     }
 
