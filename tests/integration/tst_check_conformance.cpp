@@ -6,11 +6,13 @@
 #include "prosodyfixture.h"
 #include "server.h"
 
+#include <QDomDocument>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Switchboard;
@@ -25,17 +27,21 @@ struct CheckRun
     QMap<QString, QJsonObject> results; ///< by rule id
     QByteArray stderrText;
     QByteArray json;
+    QDomElement junit; ///< the <testsuite/> of --junit
 };
 
-/// Runs switchboard-check with `arguments` plus --json - and waits (the event loop runs, so an
-/// in-process server keeps serving) for it to end within `timeoutMs`.
+/// Runs switchboard-check with `arguments` plus --json - and --junit FILE, and waits (the event loop runs, so
+/// an in-process server keeps serving) for it to end within `timeoutMs`.
 CheckRun runCheck(const QStringList &arguments, int timeoutMs)
 {
     CheckRun run;
+    QTemporaryDir dir;
+    const QString junitFile = dir.filePath(QStringLiteral("junit.xml"));
     QProcess process;
     QSignalSpy finished(&process, &QProcess::finished);
     process.start(QStringLiteral(SWITCHBOARD_CHECK_BINARY),
-                  arguments + QStringList{QStringLiteral("--json"), QStringLiteral("-")});
+                  arguments + QStringList{QStringLiteral("--json"), QStringLiteral("-"),
+                                          QStringLiteral("--junit"), junitFile});
     if (!process.waitForStarted(10000))
         return run;
     if (!finished.wait(timeoutMs)) {
@@ -50,6 +56,10 @@ CheckRun runCheck(const QStringList &arguments, int timeoutMs)
         QJsonDocument::fromJson(run.json).object().value(QStringLiteral("results")).toArray();
     for (const QJsonValue &value : results)
         run.results.insert(value.toObject().value(QStringLiteral("rule")).toString(), value.toObject());
+    QFile junit(junitFile);
+    QDomDocument document;
+    if (junit.open(QIODevice::ReadOnly) && document.setContent(&junit))
+        run.junit = document.documentElement();
     return run;
 }
 
@@ -133,6 +143,11 @@ void tst_CheckConformance::switchboardPassesEveryMustAndShould()
     }
     QVERIFY2(failed.isEmpty(), qPrintable(failed.join(u'\n')));
     QCOMPARE(run.exitCode, 0);
+    // The JUnit file holds the same run: one test case per rule, no failure.
+    QCOMPARE(run.junit.tagName(), QStringLiteral("testsuite"));
+    QCOMPARE(run.junit.attribute(QStringLiteral("tests")).toInt(), run.results.size());
+    QCOMPARE(run.junit.elementsByTagName(QStringLiteral("testcase")).size(), run.results.size());
+    QCOMPARE(run.junit.attribute(QStringLiteral("failures")), QStringLiteral("0"));
     // The rules that need the whole path ran and passed (not skipped): logins, messages both ways,
     // the hostile group, the Origin check and pause.
     for (const char *rule : {"xbosh.bind", "ws.bind", "xmpp.message.ws-to-bosh", "xmpp.message.bosh-to-ws",
@@ -176,6 +191,18 @@ void tst_CheckConformance::prosodyKnownFaultsAreReported()
                  qPrintable(QLatin1String(rule) + u": " + describe(result)));
     }
     QCOMPARE(run.exitCode, 1);
+    // In JUnit a failed MUST or SHOULD is a <failure/>; the MAY (pause) is recorded but not a failure.
+    QStringList junitFailures;
+    const QDomNodeList cases = run.junit.elementsByTagName(QStringLiteral("testcase"));
+    for (int i = 0; i < cases.size(); ++i) {
+        const QDomElement testCase = cases.at(i).toElement();
+        if (!testCase.firstChildElement(QStringLiteral("failure")).isNull())
+            junitFailures.append(testCase.attribute(QStringLiteral("name")));
+    }
+    for (const char *rule : {"hostile.truncated", "hostile.framing", "bosh.rid.window.ends", "ws.origin"})
+        QVERIFY2(junitFailures.contains(QLatin1String(rule)), rule);
+    QVERIFY(!junitFailures.contains(QStringLiteral("bosh.pause")));
+    QCOMPARE(run.junit.attribute(QStringLiteral("failures")).toInt(), junitFailures.size());
 }
 
 void tst_CheckConformance::usageErrorsExitWithTwo()
