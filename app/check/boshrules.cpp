@@ -35,7 +35,8 @@ void creationRules(const Options &options, Report &report, BoshProbe &session)
                 {QStringLiteral("bosh.create.wait"), QStringLiteral("bosh.create.requests"),
                  QStringLiteral("bosh.create.hold"), QStringLiteral("bosh.create.inactivity"),
                  QStringLiteral("bosh.create.polling"), QStringLiteral("bosh.create.ver"),
-                 QStringLiteral("bosh.content-type"), QStringLiteral("xbosh.version")},
+                 QStringLiteral("bosh.content-type"), QStringLiteral("xbosh.version"),
+                 QStringLiteral("xbosh.restartlogic")},
                 kCreate, Level::Should, QStringLiteral("no session was created"));
         return;
     }
@@ -73,12 +74,12 @@ void creationRules(const Options &options, Report &report, BoshProbe &session)
                  u"Content-Type: " + QString::fromLatin1(contentType));
     const QString version = reply.xmppAttribute(QStringLiteral("version"));
     report.judge(
-        QStringLiteral("xbosh.version"), QStringLiteral("XEP-0206 §3"), Level::Should, version == u"1.0",
+        QStringLiteral("xbosh.version"), QStringLiteral("XEP-0206 §4"), Level::Should, version == u"1.0",
         version.isEmpty() ? QStringLiteral("no xmpp:version (urn:xmpp:xbosh) in the creation response")
                           : u"xmpp:version='" + version + u'\'');
     const QString restartLogic = reply.xmppAttribute(QStringLiteral("restartlogic"));
-    report.judge(QStringLiteral("xbosh.restartlogic"), QStringLiteral("XEP-0206 §3"), Level::Should,
-                 restartLogic == u"true",
+    report.judge(QStringLiteral("xbosh.restartlogic"), QStringLiteral("XEP-0206 §4 (restartlogic)"),
+                 Level::May, restartLogic == u"true",
                  restartLogic.isEmpty() ? QStringLiteral("no xmpp:restartlogic (urn:xmpp:xbosh)")
                                         : u"xmpp:restartlogic='" + restartLogic + u'\'');
 }
@@ -99,7 +100,7 @@ void runBoshSessionRules(const Options &options, Report &report, BoshProbe &sess
     }
     QString seen;
     const bool features = session.waitForFeatures(seen);
-    report.judge(QStringLiteral("xbosh.features"), QStringLiteral("XEP-0206 §3"), Level::Must, features,
+    report.judge(QStringLiteral("xbosh.features"), QStringLiteral("XEP-0206 §4"), Level::Should, features,
                  features ? QStringLiteral("stream features in a <body/> with the streams namespace") : seen);
     if (options.users.isEmpty()) {
         skipAll(report, loginRules.mid(1), QStringLiteral("XEP-0206"), Level::Must,
@@ -108,7 +109,7 @@ void runBoshSessionRules(const Options &options, Report &report, BoshProbe &sess
     }
     const auto &[user, password] = options.users.constFirst();
     const bool login = features && session.authenticate(user, password, seen);
-    report.add(QStringLiteral("xbosh.login"), QStringLiteral("XEP-0206 §4, RFC 6120 §6"), Level::Must,
+    report.add(QStringLiteral("xbosh.login"), QStringLiteral("XEP-0206 §5, RFC 6120 §6"), Level::Must,
                !features ? Status::Skip
                : login   ? Status::Pass
                          : Status::Fail,
@@ -116,7 +117,7 @@ void runBoshSessionRules(const Options &options, Report &report, BoshProbe &sess
                : login   ? u"SASL PLAIN success for " + localPart(user)
                          : seen);
     const bool restart = login && session.restart(seen);
-    report.add(QStringLiteral("xbosh.restart"), QStringLiteral("XEP-0206 §5"), Level::Must,
+    report.add(QStringLiteral("xbosh.restart"), QStringLiteral("XEP-0206 §5"), Level::Should,
                !login    ? Status::Skip
                : restart ? Status::Pass
                          : Status::Fail,
