@@ -278,7 +278,7 @@ void pauseRules(const Options &options, Report &report)
 void corsRule(const Options &options, Report &report)
 {
     const QString rule = QStringLiteral("bosh.cors");
-    const QString clause = QStringLiteral("Fetch (CORS), XEP-0124 §3");
+    const QString clause = QStringLiteral("Fetch (CORS preflight)");
     const QByteArray origin = options.origin.isEmpty() ? QByteArray("https://check.invalid") : options.origin;
     BoshProbe probe(options);
     const BoshReply created = probe.create({}, "Origin: " + origin + "\r\n");
@@ -320,7 +320,7 @@ void getRule(const Options &options, Report &report)
     const BoshReply reply =
         probe.exchange(HttpConnection::request("GET", url, {}, QByteArray()), options.httpBoundMs());
     const QString sid = reply.attribute(QStringLiteral("sid"));
-    report.judge(QStringLiteral("bosh.get"), QStringLiteral("XEP-0124 Appendix B (GET)"), Level::May,
+    report.judge(QStringLiteral("bosh.get"), QStringLiteral("XEP-0124 Script Syntax (GET form)"), Level::May,
                  !sid.isEmpty(),
                  sid.isEmpty() ? u"GET ?data=: " + reply.describe(options.httpBoundMs())
                                : QStringLiteral("GET ?data= created a session"));
