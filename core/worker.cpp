@@ -16,6 +16,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
+#include <utility>
 
 namespace Switchboard {
 
@@ -28,17 +30,22 @@ namespace {
 class RelayedResponder final : public Bosh::Responder
 {
 public:
-    RelayedResponder(Bosh::ResponderPtr local, QObject *connectionSide, QObject *sessionSide)
+    /// Made on the connection's thread. `settled` is called there once, when the exchange has its
+    /// answer, the client left, or the session dropped the request unanswered.
+    RelayedResponder(Bosh::ResponderPtr local, QObject *connectionSide, QObject *sessionSide,
+                     std::function<void()> settled)
         : m_state(std::make_shared<State>()), m_connectionSide(connectionSide)
     {
         m_state->local = std::move(local);
         m_state->sessionSide = sessionSide;
+        m_state->settled = std::move(settled);
         // On the connection's thread, now: the exchange's abort is told to the session's thread.
         m_state->local->onGone([state = std::weak_ptr<State>(m_state)] {
             const std::shared_ptr<State> alive = state.lock();
             if (!alive)
                 return;
             alive->alive.store(false);
+            alive->settle();
             QMetaObject::invokeMethod(
                 alive->sessionSide,
                 [alive] {
@@ -53,9 +60,21 @@ public:
         if (!m_state->alive.exchange(false))
             return false;
         QMetaObject::invokeMethod(
-            m_connectionSide, [state = m_state, httpStatus, body] { state->local->send(httpStatus, body); },
+            m_connectionSide,
+            [state = m_state, httpStatus, body] {
+                state->local->send(httpStatus, body);
+                state->settle();
+            },
             Qt::QueuedConnection);
         return true;
+    }
+    ~RelayedResponder() override
+    {
+        // Dropped by the session without an answer: the exchange waits no more for one. (Once sent,
+        // or once the client left, settle() has been or will be called on the connection's side.)
+        if (m_state->alive.load() && m_connectionSide)
+            QMetaObject::invokeMethod(
+                m_connectionSide, [state = m_state] { state->settle(); }, Qt::QueuedConnection);
     }
     bool isAlive() const override { return m_state->alive.load(); }
     void onGone(std::function<void()> handler) override { m_state->onGone = std::move(handler); }
@@ -67,6 +86,15 @@ private:
         Bosh::ResponderPtr local;       ///< used on the connection's thread only
         QObject *sessionSide = nullptr; ///< the session's worker (outlives its sessions)
         std::function<void()> onGone;   ///< set and called on the session's thread only
+        std::function<void()> settled;  ///< called once, on the connection's thread
+        bool isSettled = false;         ///< the connection's thread only
+        void settle()
+        {
+            if (std::exchange(isSettled, true))
+                return;
+            if (settled)
+                settled();
+        }
     };
     std::shared_ptr<State> m_state;
     QPointer<QObject> m_connectionSide;
@@ -104,7 +132,13 @@ Worker::Worker(int index, const Shared &shared, QObject *parent)
             if (owner < 0 || owner == m_index || owner >= m_peers.size())
                 return false;
             Worker *target = m_peers.at(owner);
-            auto relayed = std::make_shared<RelayedResponder>(std::move(local), this, target);
+            // Until its answer is written here, this worker is not quiet (shutdown waits for it).
+            ++m_relayedWaiting;
+            auto relayed = std::make_shared<RelayedResponder>(std::move(local), this, target,
+                                                              [worker = QPointer<Worker>(this)] {
+                                                                  if (worker)
+                                                                      --worker->m_relayedWaiting;
+                                                              });
             QMetaObject::invokeMethod(
                 target,
                 [target, body, relayed, peer] {
@@ -170,6 +204,10 @@ void Worker::bridgeHub()
 bool Worker::isQuiet() const
 {
     if (m_streams->count() > 0 || m_streams->closingLinks() > 0)
+        return false;
+    // A request relayed to another worker's session: its answer may be on its way back here, posted
+    // but not yet written, while the owning worker already says it is quiet.
+    if (m_relayedWaiting > 0)
         return false;
     if (!m_http)
         return true;

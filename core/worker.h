@@ -69,7 +69,8 @@ public:
     void setPeers(const QList<Worker *> &peers) { m_peers = peers; }
     /// Closes every HTTP connection of this worker at once (the first step of its destruction).
     void closeHttp();
-    /// No stream, no server link closing, no HTTP output waiting.
+    /// No stream, no server link closing, no HTTP output waiting, and no request of this worker's
+    /// connections relayed to another worker still waiting for its answer to be written here.
     bool isQuiet() const;
     /// Server links of this worker still closing; may be read from any thread.
     int closingLinks() const;
@@ -81,6 +82,9 @@ private:
     std::unique_ptr<Monitor::Hub> m_ownHub; ///< workers other than 0
     Monitor::Hub *m_hub = nullptr;
     QList<Worker *> m_peers;
+    /// Requests of this worker's connections relayed to another worker whose answer has not been
+    /// written here yet, nor their client gone (this thread only).
+    int m_relayedWaiting = 0;
     QMetaObject::Connection m_trafficBridge;
     std::unique_ptr<Xmpp::Resolver> m_resolver;
     std::unique_ptr<Stream::StreamRegistry> m_streams;
