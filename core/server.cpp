@@ -39,6 +39,8 @@
 
 #include <QLoggingCategory>
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <atomic>
 
@@ -317,6 +319,14 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
             slot.thread->setObjectName(QStringLiteral("worker %1").arg(i));
             if (epoll)
                 slot.thread->setEventDispatcher(new EpollEventDispatcher);
+            // OpenSSL keeps state per thread (its error queue, its random generators) and frees it
+            // from a thread-exit handler, which runs after QThread::wait() has returned (Qt's threads
+            // are detached): a process that exits right after ~Server() could end before it, with that
+            // state of the worker's TLS connections unfreed (LeakSanitizer reported about 10 KiB).
+            // Freed on the thread itself, from the last signal it emits before wait() returns.
+            connect(
+                slot.thread, &QThread::finished, slot.thread, [] { OPENSSL_thread_stop(); },
+                Qt::DirectConnection);
             slot.thread->start();
             // Made on its thread, so that its objects and timers live there.
             slot.anchor = new QObject;

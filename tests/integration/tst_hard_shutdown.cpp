@@ -343,7 +343,8 @@ void tst_HardShutdown::sighupReloadsTheCertificate()
     QCOMPARE(peerCommonName(), QStringLiteral("switchboard-first")); // nothing changes before the signal
     QCOMPARE(::kill(pid_t(m_process->processId()), SIGHUP), 0);
     QVERIFY(waitForOutput("switchboard: TLS certificate reloaded"));
-    QCOMPARE(peerCommonName(), QStringLiteral("switchboard-second"));
+    // With several workers the reload reaches each in turn (a queued call): awaited, not expected at once.
+    QTRY_COMPARE(peerCommonName(), QStringLiteral("switchboard-second"));
 
     // A broken file: the reload fails, says so, and the certificate in use stays.
     {
