@@ -270,11 +270,17 @@ void tst_WorkersProsody::drainReachesEveryWorker()
     const std::unique_ptr<Server> server = startServer(config);
     QVERIFY(server->isListening());
     server->setDraining(true);
-    // Whichever worker a connection reaches refuses the new session with see-other-uri.
+    // Whichever worker a connection reaches refuses the new session with see-other-uri, and tells a
+    // load balancer's health check 503 on the same connection (eight connections, spread by the kernel).
     for (int i = 0; i < 8; ++i) {
         QTcpSocket socket;
         socket.connectToHost(QHostAddress::LocalHost, server->port());
         QVERIFY(socket.waitForConnected(5000));
+        socket.write("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        QByteArray healthPending;
+        const HttpAnswer health = readAnswer(socket, healthPending);
+        QCOMPARE(health.status, 503);
+        QCOMPARE(health.body, QByteArray("draining\n"));
         socket.write(post(server->port(), boshBody({{QStringLiteral("to"), QStringLiteral("localhost")},
                                                     {QStringLiteral("rid"), QStringLiteral("1")},
                                                     {QStringLiteral("wait"), QStringLiteral("2")},
@@ -285,6 +291,14 @@ void tst_WorkersProsody::drainReachesEveryWorker()
         QCOMPARE(attribute(answer.body, QStringLiteral("condition")), QStringLiteral("see-other-uri"));
     }
     server->setDraining(false);
+    for (int i = 0; i < 8; ++i) {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, server->port());
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        QByteArray pending;
+        QCOMPARE(readAnswer(socket, pending).status, 200);
+    }
     QVERIFY(!createSession(*server).isEmpty());
 }
 
