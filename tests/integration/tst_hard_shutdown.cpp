@@ -9,7 +9,11 @@
 #include "testclient.h"
 #include "wsclient.h"
 
+#include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -45,6 +49,8 @@ private:
     /// The common name of the certificate a new TLS connection to m_tlsPort is shown.
     QString peerCommonName();
     QUrl url(const QString &scheme, const QString &path) const;
+    /// Session `sid` as the process's status page shows it (loopback needs no token); empty when absent.
+    QJsonObject sessionStatus(const QString &sid);
 
     ProsodyFixture m_prosody;
     std::unique_ptr<QProcess> m_process;
@@ -135,6 +141,33 @@ QUrl tst_HardShutdown::url(const QString &scheme, const QString &path) const
     return result;
 }
 
+QJsonObject tst_HardShutdown::sessionStatus(const QString &sid)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_port);
+    if (!socket.waitForConnected(5000))
+        return {};
+    socket.write("GET /status.json HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    QByteArray reply;
+    QElapsedTimer clock;
+    clock.start();
+    while (socket.state() == QAbstractSocket::ConnectedState && clock.elapsed() < 5000) {
+        socket.waitForReadyRead(200);
+        reply += socket.readAll();
+    }
+    reply += socket.readAll();
+    const qsizetype bodyAt = reply.indexOf("\r\n\r\n");
+    if (bodyAt < 0)
+        return {};
+    const QJsonArray sessions =
+        QJsonDocument::fromJson(reply.mid(bodyAt + 4)).object().value(QStringLiteral("sessions")).toArray();
+    for (const QJsonValue &session : sessions) {
+        if (session.toObject().value(QStringLiteral("id")).toString() == sid)
+            return session.toObject();
+    }
+    return {};
+}
+
 void tst_HardShutdown::sigtermEndsEverySessionAndExitsZero()
 {
     QVERIFY(launch());
@@ -160,8 +193,17 @@ void tst_HardShutdown::sigtermEndsEverySessionAndExitsZero()
         !carol.waitForElement([&](const QByteArray &x) { return x.contains(aliceJid); }, 10000).isEmpty());
     QVERIFY(!carol.waitForElement([&](const QByteArray &x) { return x.contains(bobJid); }, 10000).isEmpty());
     QSignalSpy terminated(&alice, &BoshClient::terminated);
+    // Alice's presence request is held by now. Her poll, sent next, releases it and is held in its
+    // place: SIGTERM waits until the session has it (the status page counts it, once its timer has
+    // read the session's counters), so that no request of hers is still on its way to a listener that
+    // closes (with two workers it may also be relayed to the session's worker).
+    qint64 requestsBefore = 0;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (requestsBefore = sessionStatus(alice.sid()).value(QStringLiteral("requests")).toInteger()) > 0,
+        10000);
     alice.startPolling();
-    QTest::qWait(200); // let the poll be held by the server (the condition below does not depend on it)
+    QTRY_VERIFY_WITH_TIMEOUT(
+        sessionStatus(alice.sid()).value(QStringLiteral("requests")).toInteger() > requestsBefore, 10000);
 
     QElapsedTimer clock;
     clock.start();
