@@ -211,7 +211,8 @@ void tst_HardShutdown::sigtermEndsEverySessionAndExitsZero()
 
     // BOSH: the held request is answered with system-shutdown.
     QTRY_VERIFY_WITH_TIMEOUT(!terminated.isEmpty(), 5000);
-    QCOMPARE(alice.lastTerminate().attr(QStringLiteral("condition")), QStringLiteral("system-shutdown"));
+    QVERIFY2(alice.lastTerminate().attr(QStringLiteral("condition")) == QLatin1String("system-shutdown"),
+             alice.lastTerminate().raw.constData());
     // WebSocket: <stream:error><system-shutdown/>, <close/>, then the WebSocket close.
     const QDomElement streamError = bob.waitForName(QStringLiteral("error"), 5000);
     QVERIFY(!streamError.isNull());
@@ -231,8 +232,10 @@ void tst_HardShutdown::sigtermEndsEverySessionAndExitsZero()
     // Exit 0 within the deadline (5 s) plus start-up slack. With every stream closed properly it may
     // have exited already (waitForFinished() is false for a process that is not running).
     QVERIFY(m_process->state() == QProcess::NotRunning || m_process->waitForFinished(7000));
-    QCOMPARE(m_process->exitStatus(), QProcess::NormalExit);
-    QCOMPARE(m_process->exitCode(), 0);
+    // On failure, what the process wrote on stderr says why.
+    const QByteArray processErrors = m_stderr + m_process->readAllStandardError();
+    QVERIFY2(m_process->exitStatus() == QProcess::NormalExit, processErrors.constData());
+    QVERIFY2(m_process->exitCode() == 0, processErrors.constData());
     QVERIFY2(clock.elapsed() < 6500, QByteArray::number(clock.elapsed()).constData());
     carol.disconnectFromServer();
 }
