@@ -406,15 +406,40 @@ bool checkLogRule(QString &item, QString *reason)
 }
 
 /// A secret given in a URL query or an Authorization header: printable ASCII without blanks.
-bool setToken(const QString &value, Config &config, const Context &, QString *reason)
+bool isPrintableToken(const QString &value)
 {
-    const bool printable = std::all_of(value.cbegin(), value.cend(), [](QChar c) {
+    return std::all_of(value.cbegin(), value.cend(), [](QChar c) {
         return c.unicode() > 0x20 && c.unicode() < 0x7f && c != QLatin1Char('&') && c != QLatin1Char('#');
     });
-    if (!printable)
+}
+
+template <auto Member> bool setToken(const QString &value, Config &config, const Context &, QString *reason)
+{
+    if (!isPrintableToken(value))
         return fail(reason, QCoreApplication::translate(
                                 "Switchboard::Config", "must be printable ASCII without blanks, '&' or '#'"));
-    config.statusToken = value;
+    config.*Member = value;
+    return true;
+}
+
+/// admin_token_file: a readable file whose first line is the admin token (so the secret need not sit
+/// in the configuration file or on the command line). Read once, when the configuration is loaded.
+bool setAdminTokenFile(const QString &value, Config &config, const Context &context, QString *reason)
+{
+    if (!setFile<&Config::adminTokenFile>(value, config, context, reason))
+        return false;
+    if (value.isEmpty())
+        return true;
+    QFile file(config.adminTokenFile);
+    if (!file.open(QIODevice::ReadOnly))
+        return fail(reason, QCoreApplication::translate("Switchboard::Config", "cannot read '%1'")
+                                .arg(config.adminTokenFile));
+    const QString token = QString::fromUtf8(file.read(4096).split('\n').value(0)).trimmed();
+    if (token.isEmpty() || !isPrintableToken(token))
+        return fail(reason, QCoreApplication::translate("Switchboard::Config",
+                                                        "its first line must be a token of printable ASCII "
+                                                        "without blanks, '&' or '#'"));
+    config.adminToken = token;
     return true;
 }
 
@@ -763,7 +788,9 @@ const KeySpec keySpecs[] = {
     {"node_id", Shape::Single, &setNodeId, &getString<&Config::nodeId>},
     {"log", Shape::List, &setList<&Config::logRules, &checkLogRule, false>, &getList<&Config::logRules>},
     {"status_path", Shape::Single, &setPath<&Config::statusPath>, &getString<&Config::statusPath>},
-    {"status_token", Shape::Single, &setToken, &getString<&Config::statusToken>},
+    {"status_token", Shape::Single, &setToken<&Config::statusToken>, &getString<&Config::statusToken>},
+    {"admin_token", Shape::Single, &setToken<&Config::adminToken>, &getString<&Config::adminToken>},
+    {"admin_token_file", Shape::Single, &setAdminTokenFile, &getString<&Config::adminTokenFile>},
     {"traffic_capacity", Shape::Single, &setInt<&Config::trafficCapacity, 1, 10000000>,
      &getInt<&Config::trafficCapacity>},
     {"show_secrets", Shape::Single, &setBool<&Config::showSecrets>, &getBool<&Config::showSecrets>},

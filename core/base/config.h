@@ -142,7 +142,10 @@ struct Config
 
     // --- Monitor (status page, metrics, traffic capture) ---
     QString statusPath = QStringLiteral("/status"); ///< HTML status page; JSON at statusPath + ".json"
-    QString statusToken;         ///< required for /status and /metrics when set; empty: loopback only
+    QString statusToken; ///< required for /status and /metrics when set; empty: loopback only
+    /// Bearer token of the admin API under /admin/ (docs/ADMIN.md); empty: the API is off (404)
+    QString adminToken;
+    QString adminTokenFile;      ///< where adminToken was read from (its first line), if anywhere
     int trafficCapacity = 10000; ///< stanzas the traffic capture keeps (a ring buffer)
     bool showSecrets = false;    ///< keep SASL payloads and passwords in the capture (local debugging)
 
