@@ -77,6 +77,13 @@ public:
                 m_connectionSide, [state = m_state] { state->settle(); }, Qt::QueuedConnection);
     }
     bool isAlive() const override { return m_state->alive.load(); }
+    void abandon() override
+    {
+        if (!m_state->alive.exchange(false))
+            return;
+        QMetaObject::invokeMethod(
+            m_connectionSide, [state = m_state] { state->local->abandon(); }, Qt::QueuedConnection);
+    }
     void onGone(std::function<void()> handler) override { m_state->onGone = std::move(handler); }
 
 private:
@@ -189,6 +196,7 @@ void Worker::bridgeHub()
     connect(own, &Monitor::Hub::streamBound, server, &Monitor::Hub::streamBound);
     connect(own, &Monitor::Hub::sessionPaused, server, &Monitor::Hub::sessionPaused);
     connect(own, &Monitor::Hub::responseAcknowledged, server, &Monitor::Hub::responseAcknowledged);
+    connect(own, &Monitor::Hub::faultApplied, server, &Monitor::Hub::faultApplied);
     connect(own, &Monitor::Hub::noClient, server, &Monitor::Hub::noClient);
     connect(own, &Monitor::Hub::limitRefused, server, &Monitor::Hub::limitRefused);
     // Stanza copies only while the Server's hub has someone for them (a traffic capture).

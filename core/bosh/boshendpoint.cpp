@@ -75,6 +75,11 @@ public:
         if (m_exchange)
             m_exchange->onAborted(std::move(handler));
     }
+    void abandon() override
+    {
+        if (m_exchange)
+            m_exchange->abandon();
+    }
 
 private:
     QPointer<Http::Exchange> m_exchange;

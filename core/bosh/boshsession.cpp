@@ -613,8 +613,19 @@ void BoshSession::processAddStream(const Body &body, qint64 rid, ResponderPtr re
     hold(std::move(held));
 }
 
-void BoshSession::forward(XmppStream &stream, const QList<QByteArray> &payloads)
+void BoshSession::forward(XmppStream &stream, const QList<QByteArray> &all)
 {
+    QList<QByteArray> passed;
+    if (hasFaults()) {
+        // An IQ the iq-error fault answers goes no further.
+        for (const QByteArray &payload : all) {
+            if (!faultAnswers(stream.name, payload))
+                passed.append(payload);
+        }
+        if (passed.isEmpty())
+            return;
+    }
+    const QList<QByteArray> &payloads = hasFaults() ? passed : all;
     for (const QByteArray &payload : payloads)
         forwarded(stream.name, Monitor::Direction::ToServer, payload);
     stream.upstream->send(joined(payloads));
@@ -837,7 +848,12 @@ void BoshSession::answer(Held &held, QList<Outgoing> payloads, QList<QPair<QStri
 void BoshSession::send(qint64 rid, const ResponderPtr &responder, int status, QByteArray body,
                        QList<QByteArray> stanzas, const QString &stream)
 {
-    const bool delivered = responder && responder->send(status, body);
+    // The drop fault: the connection closes unanswered, the response stays cached for the resend of
+    // the same rid (XEP-0124 §14.3), as when a response is lost on the wire.
+    const bool dropped = rid > 0 && responder && status == 200 && faultDropsResponse(rid);
+    if (dropped)
+        responder->abandon();
+    const bool delivered = !dropped && responder && responder->send(status, body);
     for (const QByteArray &stanza : std::as_const(stanzas))
         forwarded(stream, Monitor::Direction::ToClient, stanza);
     m_lastResponseEmpty = stanzas.isEmpty();
@@ -968,6 +984,7 @@ void BoshSession::checkTimers()
     const qint64 limit = m_pauseUntil ? m_pauseUntil : m_lastActivity + qint64(m_inactivity) * 1000;
     if (now > limit) {
         qCDebug(lcBosh) << id() << "inactive, ending";
+        releaseFaults(); // into the queue, bounced with it
         for (XmppStream &stream : m_streams)
             closeStream(stream, true);
         finish(Condition::None, QStringLiteral("inactivity"));
@@ -994,6 +1011,8 @@ void BoshSession::upstreamElement(const QString &stream, const QByteArray &xml)
     XmppStream *s = findStream(stream);
     if (isFinished() || !s)
         return;
+    if (faultKeeps(stream, xml))
+        return; // a delay, hold or reorder: back here when due
     checkBind(s->bindWatch, stream, xml);
     m_queue.push_back(Outgoing{stream, xml});
     m_queuedBytes += xml.size();
@@ -1018,6 +1037,7 @@ void BoshSession::upstreamClosed(const QString &stream)
     XmppStream *s = findStream(stream);
     if (!s || s->closing || isFinished())
         return;
+    releaseFaults(); // what faults keep came before the close
     // The server ended the stream: deliver what came before, then tell the client (nothing lost).
     s->closing = true;
     m_queue.push_back(Outgoing{stream, {}, true, Condition::None});
@@ -1027,6 +1047,7 @@ void BoshSession::upstreamClosed(const QString &stream)
 void BoshSession::upstreamFailed(const QString &stream, Xmpp::LinkFailure failure,
                                  const QByteArray &streamErrorXml, const QString &)
 {
+    releaseFaults();
     XmppStream *s = findStream(stream);
     if (!s || s->closing || isFinished())
         return;
@@ -1098,10 +1119,21 @@ void BoshSession::terminate(Condition condition, const QString &text)
 {
     if (isFinished())
         return;
+    releaseFaults();
     QByteArray inner;
     if (condition == Condition::SeeOtherUri && !text.isEmpty())
         inner = "<uri>" + escapeAttribute(text) + "</uri>";
     fail(condition, inner);
+}
+
+bool BoshSession::cutUpstreams()
+{
+    bool cut = false;
+    for (XmppStream &stream : m_streams) {
+        if (stream.upstream && !stream.closing)
+            cut = stream.upstream->cut() || cut;
+    }
+    return cut;
 }
 
 bool BoshSession::inject(Monitor::Direction direction, const QByteArray &xml)

@@ -108,6 +108,9 @@ public:
                         const QString &reason = {}) override;
 
     const QString &sid() const { return id(); }
+    bool canDropResponses() const override { return true; }
+    bool hasFaultHooks() const override { return true; }
+    bool cutUpstreams() override;
     int heldCount() const { return int(m_held.size()); }
     int streamCount() const { return int(m_streams.size()); }
     int wait() const { return m_wait; }

@@ -25,6 +25,9 @@ public:
     /// pipelined connection ends the requests behind it), so the handler must only schedule work.
     /// A later call replaces the handler.
     virtual void onGone(std::function<void()> handler) = 0;
+    /// Closes the HTTP connection without an answer (the workbench's dropped-response fault: the
+    /// client must resend the same rid, XEP-0124 §14.3). Nothing when it is gone already.
+    virtual void abandon() {}
 };
 
 using ResponderPtr = std::shared_ptr<Responder>;

@@ -674,6 +674,17 @@ void Connection::abortPending()
     }
 }
 
+void Connection::abandon()
+{
+    if (m_state == State::Closed)
+        return;
+    qCDebug(lcHttp) << "connection from" << m_peerAddress << "closed without an answer (fault)";
+    if (!m_socket.isNull())
+        m_socket.abort();
+    if (m_state != State::Closed) // the abort may have reported the disconnection already
+        finish();
+}
+
 void Connection::onDisconnected()
 {
     if (m_state == State::Closed)

@@ -109,6 +109,8 @@ private:
     bool identifyClient(Request &request) const;
     void refuse(int status, const QByteArray &reason);
     bool exchangeAnswered(Exchange *exchange, Response response, bool destroying = false);
+    /// Exchange::abandon(): the socket is aborted and the connection finishes.
+    void abandon();
     /// Exchange::startStream(), write() and endStream() (`destroying`: from the Exchange's destructor).
     bool streamStarted(Exchange *exchange, Response head);
     bool streamWrite(Exchange *exchange, QByteArrayView data);

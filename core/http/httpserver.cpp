@@ -63,6 +63,13 @@ bool Exchange::respond(Response response)
     return m_connection->exchangeAnswered(this, std::move(response));
 }
 
+void Exchange::abandon()
+{
+    if (m_answered || m_aborted || !m_connection)
+        return;
+    m_connection->abandon();
+}
+
 bool Exchange::startStream(Response head)
 {
     if (m_answered || m_aborted || !m_connection)

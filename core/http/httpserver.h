@@ -49,6 +49,9 @@ public:
     /// Returns true when the response was taken for sending, false when it was dropped (answered
     /// before, or the connection is gone: the caller still holds the only copy of what it meant to say).
     bool respond(Response response);
+    /// Closes the connection at once, without an answer to this request (a fault on demand: a
+    /// response lost on the wire). The exchange is aborted like every other still open on it.
+    void abandon();
     bool isAnswered() const { return m_answered; }
     /// True once the connection closed before an answer (aborted() has fired or is firing).
     bool isAborted() const { return m_aborted; }

@@ -224,6 +224,10 @@ Q_SIGNALS:
     /// One stanza went through; only while wantsTraffic(). `xml` is the stanza as forwarded.
     void stanzaForwarded(const QString &sid, const QString &stream, Switchboard::Monitor::Direction direction,
                          const QByteArray &xml);
+    /// A fault on demand took effect in session `sid` (docs/ADMIN.md): `note` says what was done, and
+    /// `direction` which way it acted. For the traffic view; rare, so always emitted.
+    void faultApplied(const QString &sid, const QString &stream, Switchboard::Monitor::Direction direction,
+                      const QString &note);
     /// A response the client had not yet acknowledged was acknowledged (XEP-0124 §9).
     void responseAcknowledged(const QString &sid, qint64 rid);
     /// A stanza from the server could not be delivered: the client went away (XEP-0206 §7).

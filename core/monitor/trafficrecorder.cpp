@@ -82,7 +82,7 @@ QString directionName(Direction direction)
 
 QJsonObject toJson(const TrafficRecord &r)
 {
-    return QJsonObject{
+    QJsonObject json{
         {QStringLiteral("id"), qint64(r.id)},
         {QStringLiteral("time"), r.time.toString(Qt::ISODateWithMs)},
         {QStringLiteral("session"), r.session},
@@ -96,6 +96,9 @@ QJsonObject toJson(const TrafficRecord &r)
         {QStringLiteral("redacted"), r.redacted},
         {QStringLiteral("xml"), QString::fromUtf8(r.xml)},
     };
+    if (!r.note.isEmpty())
+        json.insert(QStringLiteral("note"), r.note);
+    return json;
 }
 
 bool parsesAlone(const QByteArray &xml)
@@ -148,10 +151,13 @@ void TrafficRecorder::updateConnection()
     // Connected only while capturing: Hub::wantsTraffic() is exactly "someone records".
     if (isCapturing() && !m_connection && m_hub) {
         m_connection = connect(m_hub, &Hub::stanzaForwarded, this, &TrafficRecorder::onStanza);
+        m_faultConnection = connect(m_hub, &Hub::faultApplied, this, &TrafficRecorder::appendFault);
         qCDebug(lcMonitor) << "traffic capture on" << (m_showSecrets ? "(secrets shown)" : "");
     } else if (!isCapturing() && m_connection) {
         QObject::disconnect(m_connection);
+        QObject::disconnect(m_faultConnection);
         m_connection = {};
+        m_faultConnection = {};
         qCDebug(lcMonitor) << "traffic capture off";
     }
 }
@@ -218,6 +224,25 @@ void TrafficRecorder::onStanza(const QString &sid, const QString &stream, Direct
                                const QByteArray &xml)
 {
     append(sid, stream, direction, xml);
+}
+
+void TrafficRecorder::appendFault(const QString &session, const QString &stream, Direction direction,
+                                  const QString &note)
+{
+    TrafficRecord record;
+    record.id = m_nextId++;
+    record.time = QDateTime::currentDateTimeUtc();
+    record.session = session;
+    record.stream = stream;
+    record.direction = direction;
+    record.element = QStringLiteral("fault");
+    record.note = note;
+    while (int(m_ring.size()) >= m_capacity) {
+        m_ring.pop_front();
+        m_dropped = true;
+    }
+    m_ring.push_back(std::move(record));
+    scheduleAnnounce();
 }
 
 void TrafficRecorder::append(const QString &session, const QString &stream, Direction direction,
@@ -424,6 +449,11 @@ QByteArray TrafficRecorder::exportRecords(const QList<TrafficRecord> &records, E
                "' size='" + QByteArray::number(r.size) + '\'';
         if (r.redacted)
             out += " redacted='true'";
+        if (!r.note.isEmpty()) {
+            // A fault record: what the fault did, in place of a stanza.
+            out += " fault='" + attribute(r.note) + "'/>\n";
+            continue;
+        }
         if (parsesAlone(r.xml)) {
             out += '>' + r.xml + "</stanza>\n";
         } else {

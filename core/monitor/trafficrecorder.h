@@ -31,6 +31,9 @@ struct TrafficRecord
     QString from;
     QByteArray xml;
     bool redacted = false; ///< something was replaced in `xml`
+    /// A fault record (element "fault", no `xml`): what a fault on demand did at this point of the
+    /// session's traffic (docs/ADMIN.md). Empty for a stanza.
+    QString note;
 };
 
 /// A bounded capture of the stanzas the Hub reports (Wireshark's tap: connected to
@@ -83,6 +86,8 @@ public:
     /// Appends one stanza as if the Hub had reported it (also used by the Hub connection; for tests and
     /// injected stanzas). Ignores the capture state.
     void append(const QString &session, const QString &stream, Direction direction, const QByteArray &xml);
+    /// Appends a fault record (Hub::faultApplied) where the fault took effect. Ignores the capture state.
+    void appendFault(const QString &session, const QString &stream, Direction direction, const QString &note);
 
     enum class ExportFormat {
         XmlLog,    ///< <log><stanza id= time= session= stream= direction= size=>XML</stanza>…</log>
@@ -121,6 +126,7 @@ private:
 
     Hub *m_hub = nullptr;
     QMetaObject::Connection m_connection;
+    QMetaObject::Connection m_faultConnection;
     QTimer m_timer;
     std::deque<TrafficRecord> m_ring; ///< oldest first; ids consecutive
     int m_capacity = kDefaultCapacity;

@@ -5,8 +5,11 @@
 #include "stream/streamregistry.h"
 
 #include <QDateTime>
+#include <QLoggingCategory>
 
 namespace Switchboard::Stream {
+
+Q_LOGGING_CATEGORY(lcFaults, "switchboard.faults", QtInfoMsg)
 
 ClientStream::ClientStream(const Config &config, Client client, UpstreamFactory factory, Monitor::Hub *hub,
                            Limits *limits, QObject *parent)
@@ -87,6 +90,72 @@ void ClientStream::forwarded(const QString &stream, Monitor::Direction direction
     m_hub->countStanza(m_counters.get(), direction, xml.size());
     if (m_hub->wantsTraffic())
         Q_EMIT m_hub->stanzaForwarded(m_client.id, stream, direction, xml);
+}
+
+bool ClientStream::applyFault(const FaultRequest &request, QString *error)
+{
+    auto fail = [error](const QString &message) {
+        if (error)
+            *error = message;
+        return false;
+    };
+    if (m_finished)
+        return fail(QStringLiteral("the session is over"));
+    switch (request.kind) {
+    case FaultKind::CutLink:
+        if (!cutUpstreams())
+            return fail(QStringLiteral("the session has no server link to cut"));
+        noteFault({}, false, QStringLiteral("cut-link: the server connection was dropped as in a crash"));
+        return true;
+    case FaultKind::Terminate:
+        noteFault({}, true, QStringLiteral("terminate: %1").arg(conditionName(request.condition)));
+        terminate(request.condition, request.uri);
+        return true;
+    case FaultKind::Drop:
+        if (!canDropResponses())
+            return fail(QStringLiteral("only BOSH sessions have responses to drop"));
+        break;
+    case FaultKind::Delay:
+    case FaultKind::Hold:
+    case FaultKind::Reorder:
+    case FaultKind::IqError:
+        if (!hasFaultHooks())
+            return fail(QStringLiteral("only BOSH and WebSocket sessions take this fault"));
+        break;
+    }
+    if (!m_faults) {
+        m_faults = new Faults(
+            m_config.maxClientBacklog,
+            [this](const QString &stream, const QByteArray &xml) { upstreamElement(stream, xml); },
+            [this](const QString &stream, bool toClient, const QString &text) {
+                noteFault(stream, toClient, text);
+            },
+            this);
+    }
+    m_faults->arm(request);
+    return true;
+}
+
+void ClientStream::clearFaults()
+{
+    if (!m_faults)
+        return;
+    noteFault({}, true, QStringLiteral("undo: faults ended"));
+    m_faults->clear();
+}
+
+QJsonObject ClientStream::faultState() const
+{
+    return m_faults ? m_faults->state() : QJsonObject();
+}
+
+void ClientStream::noteFault(const QString &stream, bool toClient, const QString &text)
+{
+    qCInfo(lcFaults).noquote() << "session" << m_client.id << "fault:" << text;
+    if (m_hub)
+        Q_EMIT m_hub->faultApplied(m_client.id, stream,
+                                   toClient ? Monitor::Direction::ToClient : Monitor::Direction::ToServer,
+                                   text);
 }
 
 void ClientStream::checkBind(int &watch, const QString &stream, const QByteArray &xml)

@@ -5,6 +5,7 @@
 #include "base/limits.h"
 #include "monitor/hub.h"
 #include "stream/condition.h"
+#include "stream/faults.h"
 #include "stream/upstream.h"
 
 #include <QHostAddress>
@@ -72,6 +73,15 @@ public:
     /// its coarse timer (OwnedStreams).
     virtual void checkTimers() = 0;
 
+    /// Workbench: puts a fault into this stream (docs/ADMIN.md). Delay, hold, reorder and IQ errors
+    /// work on every front, a dropped response only on BOSH; cut-link and terminate act at once. False
+    /// with `error` set when this stream cannot take it (no BOSH, no server link, already over).
+    bool applyFault(const FaultRequest &request, QString *error = nullptr);
+    /// Undo: every fault of this stream ends; what they kept goes to the client in order.
+    void clearFaults();
+    /// The faults in force (empty without any).
+    QJsonObject faultState() const;
+
     /// The condition a server-link failure ends a client stream with.
     static Condition conditionFor(Xmpp::LinkFailure failure);
 
@@ -98,6 +108,37 @@ protected:
     Monitor::SessionCounters *counters() const { return m_counters.get(); }
     /// Counts one stanza forwarded on `stream` and gives it to the traffic tap when someone listens.
     void forwarded(const QString &stream, Monitor::Direction direction, const QByteArray &xml);
+    // Fault hooks for the fronts: a null check while no fault was ever applied.
+    /// A stanza from the server on its way to the client: true when a fault keeps it; it comes back
+    /// through upstreamElement() when due.
+    bool faultKeeps(const QString &stream, const QByteArray &xml)
+    {
+        return m_faults && m_faults->take(stream, xml);
+    }
+    /// A stanza from the client: true when a fault answers it instead of the server (not forwarded).
+    bool faultAnswers(const QString &stream, const QByteArray &xml)
+    {
+        return m_faults && m_faults->answersIq(stream, xml);
+    }
+    bool hasFaults() const { return m_faults; }
+    /// Before the stream ends: what faults keep goes toward the client now (delivered, or bounced
+    /// with the rest), never lost.
+    void releaseFaults()
+    {
+        if (m_faults)
+            m_faults->releaseNow();
+    }
+    /// A BOSH response with `rid` about to be sent: true when it is to be dropped.
+    bool faultDropsResponse(qint64 rid) { return m_faults && m_faults->dropsResponse(rid); }
+    /// Tells the traffic view where a fault took effect.
+    void noteFault(const QString &stream, bool toClient, const QString &text);
+    /// The front's part of the faults: whether it can drop responses (BOSH), and cutting its server
+    /// links as if the server crashed (false when there is none).
+    virtual bool canDropResponses() const { return false; }
+    /// Whether the front calls faultKeeps() and faultAnswers() (BOSH and WebSocket do).
+    virtual bool hasFaultHooks() const { return false; }
+    virtual bool cutUpstreams() { return false; }
+
     /// After a (re)start: the next few server stanzas are checked for the bind result.
     static constexpr int kBindWatch = 8; ///< RFC 6120 §7: the bind result is among the first stanzas
     /// Reports the bound JID if `xml` carries it while `watch` lasts.
@@ -122,6 +163,7 @@ private:
     Monitor::Hub *m_hub = nullptr;
     Limits *m_limits = nullptr;
     std::shared_ptr<Monitor::SessionCounters> m_counters; ///< the hub's, bumped here
+    Faults *m_faults = nullptr;                           ///< a Qt child, made by the first applyFault()
     bool m_admitted = false;
     bool m_reported = false;
     bool m_finished = false;

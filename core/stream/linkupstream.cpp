@@ -72,6 +72,14 @@ void LinkUpstream::send(const QByteArray &xml)
         m_link->send(xml);
 }
 
+bool LinkUpstream::cut()
+{
+    if (!m_link)
+        return false;
+    m_link->cut();
+    return true;
+}
+
 void LinkUpstream::close()
 {
     if (!m_link)

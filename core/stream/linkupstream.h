@@ -37,6 +37,7 @@ public:
     void close() override;
     bool isEncrypted() const override;
     QString peer() const override;
+    bool cut() override;
 
 private:
     // The owner may delete this upstream from inside any of these: each passes copies of what it needs.

@@ -34,6 +34,9 @@ public:
     virtual void close() = 0;
     virtual bool isEncrypted() const = 0;
     virtual QString peer() const = 0;
+    /// Ends the server connection as if the server had crashed: upstreamFailed() follows from the
+    /// event loop (a fault on demand). False when there is no connection to cut.
+    virtual bool cut() { return false; }
 };
 
 /// Where an Upstream's events go: the client stream that owns it. `stream` names the stream within

@@ -89,6 +89,8 @@ void WebSocketStream::onStanza(const QByteArray &xml, const QString &ns)
         fail(Condition::UnsupportedStanzaType);
         return;
     }
+    if (faultAnswers(id(), xml))
+        return; // the iq-error fault answers it instead of the server
     forwarded(id(), Monitor::Direction::ToServer, xml);
     m_upstream->send(xml);
 }
@@ -253,6 +255,8 @@ void WebSocketStream::upstreamElement(const QString &stream, const QByteArray &x
 {
     if (m_state == State::Closed)
         return;
+    if (faultKeeps(stream, xml))
+        return; // a delay, hold or reorder: back here when due
     checkBind(m_bindWatch, stream, xml);
     sendText(xml, true);
 }
@@ -261,6 +265,7 @@ void WebSocketStream::upstreamClosed(const QString &)
 {
     if (m_state == State::Closed)
         return;
+    releaseFaults(); // what faults keep came before the close
     // The server ended its stream: <close/> to the client, then the WebSocket (RFC 7395 §3.6).
     retireUpstream();
     sendText(closeText(), false);
@@ -274,6 +279,7 @@ void WebSocketStream::upstreamFailed(const QString &stream, Xmpp::LinkFailure fa
 {
     if (m_state == State::Closed)
         return;
+    releaseFaults();
     const Condition condition = linkFailed(stream, failure, m_upstreamUp);
     if (condition == Condition::RemoteStreamError) {
         // The server's own stream error, as it came (empty when it came before TLS).
@@ -359,6 +365,7 @@ void WebSocketStream::terminate(Condition condition, const QString &text)
 {
     if (m_state == State::Closed)
         return;
+    releaseFaults();
     if (m_legacy && condition == Condition::SeeOtherUri) {
         // The draft framing has no <close see-other-uri/>; a URI is no host for see-other-host.
         fail(Condition::SystemShutdown);
@@ -375,6 +382,11 @@ void WebSocketStream::terminate(Condition condition, const QString &text)
         return;
     }
     fail(condition);
+}
+
+bool WebSocketStream::cutUpstreams()
+{
+    return m_upstream && m_upstream->cut();
 }
 
 bool WebSocketStream::inject(Monitor::Direction direction, const QByteArray &xml)

@@ -79,6 +79,8 @@ public:
     /// `text`, as in a drain) is a <close/> naming the URI (RFC 7395 §3.6.1).
     void terminate(Stream::Condition condition, const QString &text = {}) override;
     bool inject(Monitor::Direction direction, const QByteArray &xml) override;
+    bool cutUpstreams() override;
+    bool hasFaultHooks() const override { return true; }
 
     const Config &config() const { return m_config; }
     /// Bytes written toward the client that have not left this process yet. Over

@@ -941,6 +941,11 @@ void ServerLink::close()
     }
 }
 
+void ServerLink::cut()
+{
+    d->failLater(LinkFailure::ConnectionLost, {}, QStringLiteral("the connection was cut on demand"));
+}
+
 void ServerLink::retire(QObject *graveyard, std::function<void(const QByteArray &)> undeliverable)
 {
     disconnect(); // no more signals to the stream that owned us

@@ -99,6 +99,9 @@ public:
     void send(const QByteArray &xml);
     /// Sends </stream:stream> and closes once written (or after a short grace period).
     void close();
+    /// Drops the connection without closing the stream, and reports LinkFailure::ConnectionLost from
+    /// the event loop, as when the server crashes (the workbench's fault). Nothing once closed or failed.
+    void cut();
     /// Ends the link of a client that is gone without losing what the server already sent (XEP-0206 §7,
     /// RFC 6120 §8.3): stops every signal, moves under `graveyard` (which must outlive the grace period),
     /// and, when the stream is open after a restart (authenticated), sends an XEP-0199 ping to the
