@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "server.h"
 
+#include "adminapi.h"
 #include "base/epolldispatcher.h"
 #include "base/heaptrimmer.h"
 #include "base/limits.h"
@@ -57,7 +58,8 @@ struct Server::Private
     std::unique_ptr<Monitor::Registry> registry;
     std::unique_ptr<Monitor::TrafficRecorder> traffic;
     std::unique_ptr<Monitor::StatusPage> status;
-    HeapTrimmer heapTrimmer; ///< gives freed heap back to the kernel after many sessions ended
+    std::unique_ptr<AdminApi> admin; ///< /admin/ (docs/ADMIN.md); answered on this Server's thread
+    HeapTrimmer heapTrimmer;         ///< gives freed heap back to the kernel after many sessions ended
     std::unique_ptr<Limits> limits;
     /// Which worker owns each stream (only with more than one worker).
     std::unique_ptr<Stream::StreamDirectory> directory;
@@ -281,6 +283,12 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
     d->status =
         std::make_unique<Monitor::StatusPage>(d->registry.get(), d->config.statusPath, d->config.statusToken);
     d->status->setTrafficInfo([this] { return qMakePair(d->traffic->count(), d->traffic->capacity()); });
+    d->admin = std::make_unique<AdminApi>(
+        d->config.adminToken,
+        AdminApi::Operations{[this](const QString &id, const Stream::FaultRequest &request, bool *found,
+                                    QString *error) { return applyFault(id, request, error, found); },
+                             [this](const QString &id) { return clearFaults(id); },
+                             [this](const QString &id) { return faultState(id); }});
     connect(&d->hub, &Monitor::Hub::sessionOpened, &d->heapTrimmer, &HeapTrimmer::sessionOpened);
     connect(&d->hub, &Monitor::Hub::sessionClosed, &d->heapTrimmer, &HeapTrimmer::sessionClosed);
     connect(&d->heapTrimmer, &HeapTrimmer::aboutToTrim, d->registry.get(), &Monitor::Registry::compact);
@@ -381,7 +389,8 @@ void Server::installHandlers(Worker *worker)
                 Q_EMIT hub->limitRefused(QStringLiteral("proxy_protocol"), peer);
             });
     // The monitor is for the operator, never for other origins (docs/SECURITY.md).
-    http->setCorsPolicy([this](const QByteArray &path) { return !d->status->matches(path); });
+    http->setCorsPolicy(
+        [this](const QByteArray &path) { return !d->status->matches(path) && !AdminApi::matches(path); });
     // The REST API takes PUT and DELETE too (a browser asks before it sends them cross-origin).
     http->setPreflightMethods([this](const QByteArray &path) {
         return d->rest->matches(path) ? QByteArrayLiteral("GET, POST, PUT, DELETE, OPTIONS") : QByteArray();
@@ -434,6 +443,36 @@ void Server::installHandlers(Worker *worker)
                 return;
             }
             // The registry lives on this Server's thread: asked there, answered here.
+            QMetaObject::invokeMethod(
+                this,
+                [answer, worker, exchange = QPointer<Http::Exchange>(exchange)] {
+                    QMetaObject::invokeMethod(
+                        worker,
+                        [exchange, response = answer()]() mutable {
+                            if (exchange)
+                                exchange->respond(std::move(response));
+                        },
+                        Qt::QueuedConnection);
+                },
+                Qt::QueuedConnection);
+            return;
+        }
+        if (AdminApi::matches(request.path)) {
+            // The admin API (docs/ADMIN.md): off (404) without admin_token; a bearer token always, the
+            // client's address never enough. Answered on this Server's thread, which reaches the
+            // session's worker by a queued call (Server::applyFault()).
+            if (!d->admin->isEnabled()) {
+                exchange->respond(Http::Response::error(404));
+                return;
+            }
+            auto answer = [this, method = request.method, path = request.path,
+                           authorization = request.header("authorization"), body = request.body] {
+                return d->admin->handle(method, path, authorization, body);
+            };
+            if (worker->index() == 0) {
+                exchange->respond(answer());
+                return;
+            }
             QMetaObject::invokeMethod(
                 this,
                 [answer, worker, exchange = QPointer<Http::Exchange>(exchange)] {
@@ -802,6 +841,52 @@ bool Server::injectStanza(const QString &id, Monitor::Direction direction, const
     if (!injected)
         return fail(tr("the session has no open stream"));
     return true;
+}
+
+bool Server::applyFault(const QString &id, const Stream::FaultRequest &request, QString *error, bool *found)
+{
+    bool exists = false;
+    bool applied = false;
+    QString message;
+    // On the session's worker: a queued call for another worker's session (Private::runOn).
+    Private::runOn(d->ownerOf(id), [&](Worker *worker) {
+        Stream::ClientStream *stream = worker->streams()->find(id);
+        exists = stream != nullptr;
+        if (stream)
+            applied = stream->applyFault(request, &message);
+    });
+    if (found)
+        *found = exists;
+    if (!exists)
+        message = tr("no session %1").arg(id);
+    if (!applied && error)
+        *error = message;
+    if (applied)
+        qCInfo(lcServer).noquote() << "session" << id << "fault" << Stream::faultKindName(request.kind)
+                                   << "applied";
+    return applied;
+}
+
+bool Server::clearFaults(const QString &id)
+{
+    bool found = false;
+    Private::runOn(d->ownerOf(id), [&](Worker *worker) {
+        if (Stream::ClientStream *stream = worker->streams()->find(id)) {
+            found = true;
+            stream->clearFaults();
+        }
+    });
+    return found;
+}
+
+std::optional<QJsonObject> Server::faultState(const QString &id) const
+{
+    std::optional<QJsonObject> state;
+    Private::runOn(d->ownerOf(id), [&](Worker *worker) {
+        if (Stream::ClientStream *stream = worker->streams()->find(id))
+            state = stream->faultState();
+    });
+    return state;
 }
 
 int Server::sessionCount() const

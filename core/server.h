@@ -3,11 +3,14 @@
 
 #include "base/config.h"
 #include "monitor/hub.h"
+#include "stream/faults.h"
 
+#include <QJsonObject>
 #include <QObject>
 #include <QUrl>
 
 #include <memory>
+#include <optional>
 
 namespace Switchboard {
 
@@ -80,6 +83,16 @@ public:
     /// acceptable, the session is unknown or it has no open stream.
     bool injectStanza(const QString &id, Monitor::Direction direction, const QByteArray &xml,
                       QString *error = nullptr);
+    /// Puts a fault into one live session (the workbench's faults on demand, docs/ADMIN.md), on the
+    /// session's worker. False with `error` set, and `found` false for an unknown session. The window
+    /// and the admin API (/admin/) both call it.
+    bool applyFault(const QString &id, const Stream::FaultRequest &request, QString *error = nullptr,
+                    bool *found = nullptr);
+    /// Undo: ends every fault of session `id`; what they kept goes to the client in order. False for an
+    /// unknown session.
+    bool clearFaults(const QString &id);
+    /// The faults in force in session `id` (an empty object without any); nothing for an unknown one.
+    std::optional<QJsonObject> faultState(const QString &id) const;
     /// Open HTTP connections (including those being upgraded or answered).
     int connectionCount() const;
     /// The shared protective limits; its exceeded() signal reports every refusal (for metrics).
