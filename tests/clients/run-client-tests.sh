@@ -5,7 +5,8 @@
 #   tests/clients/run-client-tests.sh SWITCHBOARD_BINARY TEST_FILE...
 #
 # The tests get SWITCHBOARD_BOSH_URL, SWITCHBOARD_WS_URL, SWITCHBOARD_REST_URL (the REST gateway's base,
-# only when Switchboard is under test), PROSODY_BOSH_URL, PROSODY_WS_URL, XMPP_DOMAIN and XMPP_ACCOUNTS.
+# only when Switchboard is under test), SWITCHBOARD_ADMIN_TOKEN (the admin API's token, likewise),
+# PROSODY_BOSH_URL, PROSODY_WS_URL, XMPP_DOMAIN and XMPP_ACCOUNTS.
 # With SWITCHBOARD_CLIENT_PUSH=1, Switchboard trusts a throwaway test CA (ca_file) and may push to
 # 127.0.0.1 (push_allowed_hosts); the tests get PUSH_TEST_CERT and PUSH_TEST_KEY, a certificate for
 # 127.0.0.1 that CA signed, for a push receiver on loopback. Set SWITCHBOARD_BOSH_URL=prosody beforehand
@@ -18,7 +19,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-[[ $# -ge 2 ]] || { sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[[ $# -ge 2 ]] || { sed -n '3,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 binary="$1"
 shift
 tests=()
@@ -92,6 +93,8 @@ elif [[ "${SWITCHBOARD_BOSH_URL:-}" == prosody ]]; then
 elif [[ -z "${SWITCHBOARD_BOSH_URL:-}" ]]; then
     [[ -x "$binary" ]] || { echo "run-client-tests.sh: $binary is not an executable" >&2; exit 1; }
     port="$(free_port)"
+    # The admin API (docs/ADMIN.md), for the tests that put faults into their sessions.
+    export SWITCHBOARD_ADMIN_TOKEN="admin-$RANDOM$RANDOM$RANDOM"
     push_args=()
     if [[ "${SWITCHBOARD_CLIENT_PUSH:-}" == 1 ]]; then
         command -v openssl >/dev/null || { echo "run-client-tests.sh: openssl is not installed" >&2; exit 1; }
@@ -111,7 +114,7 @@ elif [[ -z "${SWITCHBOARD_BOSH_URL:-}" ]]; then
     "$binary" --no-gui --host 127.0.0.1 --port "$port" --path /http-bind/ \
         --route "localhost=127.0.0.1:$c2s" --no-tls-domain localhost \
         --set rest_store="$work/rest.sqlite" --set vapid_key_file="$work/vapid.pem" "${push_args[@]}" \
-        --set "workers=${SWITCHBOARD_CLIENT_WORKERS:-1}" \
+        --set "workers=${SWITCHBOARD_CLIENT_WORKERS:-1}" --set "admin_token=$SWITCHBOARD_ADMIN_TOKEN" \
         >"$work/switchboard.log" 2>&1 &
     switchboard_pid=$!
     for ((i = 0; i < 200; i++)); do
