@@ -819,7 +819,7 @@ void BoshSession::answer(Held &held, QList<Outgoing> payloads, QList<QPair<QStri
     if (hub() && held.arrived >= 0)
         hub()->countAnswer(m_clock() - held.arrived);
     send(held.rid, held.responder, status, legacyError ? QByteArray() : buildBody(attrs, stanzas), stanzas,
-         stream);
+         stream, !terminal);
     m_lastActivity = m_clock();
 
     if (terminal) {
@@ -846,11 +846,12 @@ void BoshSession::answer(Held &held, QList<Outgoing> payloads, QList<QPair<QStri
 }
 
 void BoshSession::send(qint64 rid, const ResponderPtr &responder, int status, QByteArray body,
-                       QList<QByteArray> stanzas, const QString &stream)
+                       QList<QByteArray> stanzas, const QString &stream, bool mayDrop)
 {
-    // The drop fault: the connection closes unanswered, the response stays cached for the resend of
-    // the same rid (XEP-0124 §14.3), as when a response is lost on the wire.
-    const bool dropped = rid > 0 && responder && status == 200 && faultDropsResponse(rid);
+    // The drop fault (ordinary answers only, never a terminal one): the connection closes unanswered,
+    // the response stays cached for the resend of the same rid (XEP-0124 §14.3), as when a response is
+    // lost on the wire.
+    const bool dropped = mayDrop && rid > 0 && responder && status == 200 && faultDropsResponse(rid);
     if (dropped)
         responder->abandon();
     const bool delivered = !dropped && responder && responder->send(status, body);
@@ -1160,6 +1161,12 @@ void BoshSession::closeStream(XmppStream &stream, bool bounceQueued)
 {
     if (!stream.upstream)
         return;
+    // What a fault still keeps is queued like the rest: bounced below, or delivered on another stream.
+    const QList<QPair<QString, QByteArray>> kept = takeKeptByFaults();
+    for (const auto &[name, xml] : kept) {
+        m_queue.push_back(Outgoing{name, xml});
+        m_queuedBytes += xml.size();
+    }
     // XEP-0206 §7: stanzas the client will never get go back to their senders before the stream closes.
     for (auto it = m_queue.begin(); it != m_queue.end();) {
         if (it->stream != stream.name) {

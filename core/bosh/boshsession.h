@@ -200,8 +200,9 @@ private:
     void abandon(const Held &held);
     void answerOldest(bool forceEmpty);
     void answer(Held &held, QList<Outgoing> payloads, QList<QPair<QString, QString>> extra = {});
+    /// `mayDrop`: an ordinary answer, which the drop fault may keep from the client.
     void send(qint64 rid, const ResponderPtr &responder, int status, QByteArray body,
-              QList<QByteArray> stanzas = {}, const QString &stream = {});
+              QList<QByteArray> stanzas = {}, const QString &stream = {}, bool mayDrop = false);
     void scheduleFlush();
     void flush();
     void fail(Condition condition, const QByteArray &inner = {}, const ResponderPtr &extra = {},

@@ -128,6 +128,11 @@ protected:
         if (m_faults)
             m_faults->releaseNow();
     }
+    /// When the stream ends without its client: what faults keep, to be bounced with the rest.
+    QList<QPair<QString, QByteArray>> takeKeptByFaults()
+    {
+        return m_faults ? m_faults->takeKept() : QList<QPair<QString, QByteArray>>();
+    }
     /// A BOSH response with `rid` about to be sent: true when it is to be dropped.
     bool faultDropsResponse(qint64 rid) { return m_faults && m_faults->dropsResponse(rid); }
     /// Tells the traffic view where a fault took effect.

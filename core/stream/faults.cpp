@@ -276,6 +276,17 @@ void Faults::releaseNow()
     releaseDue();
 }
 
+QList<QPair<QString, QByteArray>> Faults::takeKept()
+{
+    QList<QPair<QString, QByteArray>> kept;
+    for (Kept &entry : m_kept)
+        kept.append({entry.stream, std::move(entry.xml)});
+    m_kept.clear();
+    m_keptBytes = 0;
+    schedule();
+    return kept;
+}
+
 bool Faults::isIdle() const
 {
     return m_kept.empty() && !m_delayMs && !m_holdUntil && !m_reorder && !m_drops && !m_iqError;

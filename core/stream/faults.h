@@ -78,6 +78,9 @@ public:
     void clear();
     /// Hands everything kept to `deliver` now, in order (before the stream ends, so nothing is lost).
     void releaseNow();
+    /// Takes everything kept without delivering it (stream, stanza), for a stream that ends without its
+    /// client: the front bounces them with the rest (XEP-0206 §7, RFC 6120 §8.3).
+    QList<QPair<QString, QByteArray>> takeKept();
     /// The faults in force, for the API.
     QJsonObject state() const;
     bool isIdle() const;

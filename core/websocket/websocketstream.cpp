@@ -439,6 +439,14 @@ void WebSocketStream::retireUpstream()
 {
     if (!m_upstream)
         return;
+    // What a fault still keeps never reaches the client: back to its senders (RFC 6120 §8.3).
+    const QList<QPair<QString, QByteArray>> kept = takeKeptByFaults();
+    for (const auto &[stream, xml] : kept) {
+        if (const QByteArray bounce = Xmpp::bounceStanza(xml); !bounce.isEmpty())
+            m_upstream->send(bounce);
+        if (hub())
+            Q_EMIT hub()->noClient(id(), stream, xml);
+    }
     // Closes the server stream, bouncing what the server sent before it saw our close (the client can
     // no longer get it); the link finishes on its own time.
     m_upstream->close();

@@ -91,6 +91,7 @@ private Q_SLOTS:
     void delayKeepsStanzasThenDeliversThem();
     void holdStallsThenDeliversEverythingInOrder();
     void undoReleasesWhatIsHeldAtOnce();
+    void keptStanzasGoBackToTheirSendersWhenTheClientLeaves();
     void reorderSwapsTheNextTwoStanzas();
     void iqErrorAnswersTheNextIqInsteadOfTheServer();
     void cutLinkEndsTheSessionAsIfTheServerCrashed();
@@ -338,6 +339,24 @@ void tst_FaultsOnDemand::undoReleasesWhatIsHeldAtOnce()
                  })
                  .isNull());
     QCOMPARE(m_server->faultState(sid).value_or(QJsonObject()).contains(QStringLiteral("hold")), false);
+}
+
+void tst_FaultsOnDemand::keptStanzasGoBackToTheirSendersWhenTheClientLeaves()
+{
+    const QString sid = m_alice->sid();
+    QVERIFY(apply(sid, QJsonObject{{QStringLiteral("fault"), QStringLiteral("hold")},
+                                   {QStringLiteral("seconds"), 600}}));
+    sendFromBob(m_alice->jid(), QStringLiteral("k1"));
+    QTRY_COMPARE(kept(sid), 1);
+    // The client ends its session while the stanza is held: it is bounced, never lost (XEP-0206 §7).
+    QVERIFY(m_alice->terminate().isTerminate());
+    const QByteArray bounced = m_bob->waitForElement(
+        [](const QByteArray &xml) {
+            return TestClient::attribute(xml, u"id") == QLatin1String("k1") &&
+                   TestClient::attribute(xml, u"type") == QLatin1String("error");
+        },
+        10000);
+    QVERIFY2(!bounced.isEmpty(), "the held stanza was not bounced to its sender");
 }
 
 void tst_FaultsOnDemand::reorderSwapsTheNextTwoStanzas()

@@ -32,6 +32,46 @@ class tst_MonitorTraffic : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void faultRecordsAreCapturedInPlaceAndExported()
+    {
+        // A fault on demand shows where it took effect, between the stanzas (docs/ADMIN.md).
+        Hub hub;
+        TrafficRecorder recorder(&hub);
+        Q_EMIT hub.faultApplied(QStringLiteral("s"), {}, Direction::ToClient, QStringLiteral("not captured"));
+        QCOMPARE(recorder.count(), 0); // like stanzas: only while capturing
+        recorder.setEnabled(true);
+        Q_EMIT hub.stanzaForwarded(QStringLiteral("s"), QStringLiteral("s"), Direction::ToClient, msg(1));
+        Q_EMIT hub.faultApplied(QStringLiteral("s"), QStringLiteral("s"), Direction::ToClient,
+                                QStringLiteral("drop: response to rid 7 <not sent> & 'closed'"));
+        Q_EMIT hub.stanzaForwarded(QStringLiteral("s"), QStringLiteral("s"), Direction::ToClient, msg(2));
+        const QList<TrafficRecord> records = recorder.records();
+        QCOMPARE(records.size(), 3);
+        const TrafficRecord &fault = records.at(1);
+        QCOMPARE(fault.element, QStringLiteral("fault"));
+        QCOMPARE(fault.note, QStringLiteral("drop: response to rid 7 <not sent> & 'closed'"));
+        QVERIFY(fault.xml.isEmpty());
+        QVERIFY(records.at(0).note.isEmpty());
+
+        const QList<QByteArray> lines =
+            TrafficRecorder::exportRecords(records, TrafficRecorder::ExportFormat::JsonLines)
+                .trimmed()
+                .split('\n');
+        QCOMPARE(QJsonDocument::fromJson(lines.at(1)).object().value(QStringLiteral("note")).toString(),
+                 fault.note);
+        QVERIFY(!QJsonDocument::fromJson(lines.at(0)).object().contains(QStringLiteral("note")));
+
+        const QByteArray xml = TrafficRecorder::exportRecords(records, TrafficRecorder::ExportFormat::XmlLog);
+        QXmlStreamReader reader(xml);
+        QStringList faults;
+        while (!reader.atEnd()) {
+            if (reader.readNext() == QXmlStreamReader::StartElement &&
+                reader.attributes().hasAttribute(QLatin1String("fault")))
+                faults.append(reader.attributes().value(QLatin1String("fault")).toString());
+        }
+        QVERIFY2(!reader.hasError(), qPrintable(reader.errorString()));
+        QCOMPARE(faults, QStringList{fault.note});
+    }
+
     void captureConnectsOnlyWhileCapturing()
     {
         Hub hub;
