@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
+#include "faultsdialog.h"
 #include "guiformat.h"
 #include "overviewpage.h"
 #include "preferencesdialog.h"
@@ -149,6 +150,13 @@ void MainWindow::createActions()
     m_inject->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
     connect(m_inject, &QAction::triggered, this, &MainWindow::openStanzaEditor);
 
+    m_faults = new QAction(s->standardIcon(QStyle::SP_MessageBoxWarning), tr("&Faults…"), this);
+    m_faults->setObjectName(QStringLiteral("actionFaults"));
+    m_faults->setToolTip(tr("Break the current session on purpose: delays, dropped responses, stalls, "
+                            "a crashed server…"));
+    m_faults->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
+    connect(m_faults, &QAction::triggered, this, [this] { openFaults(); });
+
     m_showSessionTraffic = new QAction(tr("Show Session &Traffic"), this);
     m_showSessionTraffic->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     connect(m_showSessionTraffic, &QAction::triggered, this, [this] {
@@ -255,6 +263,7 @@ void MainWindow::createMenus()
     server->addSeparator();
     server->addAction(m_terminate);
     server->addAction(m_inject);
+    server->addAction(m_faults);
     server->addAction(m_showSessionTraffic);
 
     QMenu *capture = menuBar()->addMenu(tr("&Capture"));
@@ -299,6 +308,7 @@ void MainWindow::updateActions()
                                    : tr("Accept connections again"));
     const bool haveSelection = !m_sessions->selectedSessions().isEmpty();
     m_terminate->setEnabled(haveSelection && m_server);
+    m_faults->setEnabled(!m_sessions->currentSession().isEmpty() && m_server);
     m_showSessionTraffic->setEnabled(haveSelection);
     const bool haveSessions = m_registry && !m_registry->sessionIds().isEmpty();
     m_inject->setEnabled(haveSessions && m_server);
@@ -386,6 +396,28 @@ int MainWindow::terminateSessions(const QStringList &ids, const QString &conditi
     statusBar()->showMessage(tr("Terminated %n session(s) with %1", nullptr, ended).arg(condition),
                              kStatusMessageMs);
     return ended;
+}
+
+FaultsDialog *MainWindow::openFaults()
+{
+    const QString sid = m_sessions->currentSession();
+    if (sid.isEmpty() || !m_server)
+        return nullptr;
+    // The same calls as the admin API's (Server::applyFault(), clearFaults()), checked the same way.
+    auto *dialog = new FaultsDialog(
+        sid,
+        [this](const QString &id, const QJsonObject &json, QString *error) {
+            if (!m_server) {
+                *error = tr("the server is gone");
+                return false;
+            }
+            const std::optional<Stream::FaultRequest> request = Stream::FaultRequest::fromJson(json, error);
+            return request && m_server->applyFault(id, *request, error);
+        },
+        [this](const QString &id) { return m_server && m_server->clearFaults(id); }, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
 }
 
 void MainWindow::openStanzaEditor()

@@ -19,6 +19,7 @@ class TrafficRecorder;
 
 namespace Switchboard::Gui {
 
+class FaultsDialog;
 class OverviewPage;
 class SessionsPage;
 class StanzaEditor;
@@ -26,8 +27,8 @@ class TrafficPage;
 
 /// The monitor window. It watches the core only through the Registry's batched signals and snapshot
 /// getters and the TrafficRecorder's records; it acts on the core only through Server's public calls
-/// (start/stop listening, terminateSession, injectStanza). None of the three is owned; the window must
-/// be destroyed before them (app/main.cpp declares the window last).
+/// (start/stop listening, terminateSession, injectStanza, applyFault, clearFaults). None of the three
+/// is owned; the window must be destroyed before them (app/main.cpp declares the window last).
 ///
 /// Layout, splitters, columns, the current tab and the capture size persist in QSettings (the
 /// application's organisation and name). docs/GUI.md lists the tabs, actions and shortcuts.
@@ -51,6 +52,9 @@ public:
 
     QAction *terminateAction() const { return m_terminate; }
     QAction *injectAction() const { return m_inject; }
+    QAction *faultsAction() const { return m_faults; }
+    /// Opens the Faults dialog for the current session (docs/ADMIN.md); returns it (null without one).
+    FaultsDialog *openFaults();
     QAction *pauseAction() const { return m_pause; }
     QAction *clearAction() const { return m_clear; }
     QAction *listenAction() const { return m_listen; }
@@ -98,6 +102,7 @@ private:
     QAction *m_listen = nullptr;
     QAction *m_terminate = nullptr;
     QAction *m_inject = nullptr;
+    QAction *m_faults = nullptr;
     QAction *m_pause = nullptr;
     QAction *m_clear = nullptr;
     QAction *m_follow = nullptr;

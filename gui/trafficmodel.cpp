@@ -121,7 +121,7 @@ QVariant TrafficModel::data(const QModelIndex &index, int role) const
         case Element:
             return r.element;
         case Type:
-            return r.type;
+            return r.note.isEmpty() ? r.type : r.note; // a fault record says what was done
         case To:
             return r.to;
         case From:
@@ -132,6 +132,8 @@ QVariant TrafficModel::data(const QModelIndex &index, int role) const
     case Qt::TextAlignmentRole:
         return index.column() == Size ? QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     case Qt::ForegroundRole:
+        if (!r.note.isEmpty())
+            return QColor::fromString(QLatin1String("#bc4c00")); // a fault, not a stanza
         if (index.column() == Direction)
             return QColor::fromString(
                 QLatin1String(r.direction == Monitor::Direction::ToServer ? "#1f6feb" : "#2da44e"));
@@ -141,6 +143,8 @@ QVariant TrafficModel::data(const QModelIndex &index, int role) const
             return QLocale().toString(r.time.toLocalTime(), QLocale::LongFormat);
         if (r.redacted)
             return tr("Secrets in this stanza were redacted");
+        if (!r.note.isEmpty())
+            return tr("Fault on demand: %1").arg(r.note);
         return {};
     case RecordIdRole:
         return r.id;

@@ -217,6 +217,10 @@ void TrafficPage::showDetail()
     if (record.redacted)
         title += tr(" · secrets redacted");
     m_detailTitle->setText(title);
+    if (!record.note.isEmpty()) {
+        m_detail->setPlainText(tr("Fault on demand: %1").arg(record.note));
+        return;
+    }
     if (record.xml.size() > kMaxPrettySize) {
         m_detail->setPlainText(QString::fromUtf8(record.xml));
         return;

@@ -4,6 +4,7 @@
 // stanzas, terminating from the window's action, persistence, pause and export. Saves screenshots
 // into the build folder (and, with SWITCHBOARD_UPDATE_SCREENSHOT=1, docs/screenshot.png).
 #include "boshclient.h"
+#include "faultsdialog.h"
 #include "mainwindow.h"
 #include "prosodyfixture.h"
 #include "server.h"
@@ -48,6 +49,7 @@ private Q_SLOTS:
     void pauseStopsCapture();
     void exportWritesXmlAndJsonLines();
     void stopAndStartListening();
+    void faultsDialogReachesTheSessionAndShowsInTraffic();
 
 private:
     QString password(const QString &user) const { return m_prosody.password(user); }
@@ -322,6 +324,42 @@ void tst_GuiMainWindow::pauseStopsCapture()
     window->clearAction()->trigger();
     QCOMPARE(recorder->count(), 0);
     QCOMPARE(window->trafficPage()->model()->rowCount(), 0);
+}
+
+void tst_GuiMainWindow::faultsDialogReachesTheSessionAndShowsInTraffic()
+{
+    auto window = makeWindow();
+    BoshClient alice(m_server->boshUrl());
+    QString error;
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                         password(QStringLiteral("alice")), &error, QStringLiteral("faults")),
+             qPrintable(error));
+    QTRY_VERIFY(window->sessionsPage()->model()->rowOf(alice.sid()) >= 0);
+    window->sessionsPage()->selectSession(alice.sid());
+    QTRY_VERIFY(window->faultsAction()->isEnabled());
+
+    FaultsDialog *dialog = window->openFaults();
+    QVERIFY(dialog);
+    QCOMPARE(dialog->session(), alice.sid());
+    dialog->setFault(QStringLiteral("hold"));
+    QVERIFY2(dialog->applyFault(), qPrintable(dialog->lastResult()));
+    // The same Server call as the admin API: the session has the fault.
+    QVERIFY(m_server->faultState(alice.sid())->contains(QStringLiteral("hold")));
+    QVERIFY(dialog->undo());
+    QVERIFY(!m_server->faultState(alice.sid())->contains(QStringLiteral("hold")));
+    // Both show in the Traffic tab, as fault rows of this session.
+    QTRY_VERIFY(window->trafficPage()->model()->rowCount() > 0);
+    QTRY_VERIFY([&] {
+        int faults = 0;
+        const TrafficModel *model = window->trafficPage()->model();
+        for (int row = 0; row < model->rowCount(); ++row) {
+            const Monitor::TrafficRecord &r = model->record(row);
+            faults += r.session == alice.sid() && r.element == QLatin1String("fault");
+        }
+        return faults >= 1;
+    }());
+    dialog->close();
+    alice.terminate();
 }
 
 void tst_GuiMainWindow::exportWritesXmlAndJsonLines()

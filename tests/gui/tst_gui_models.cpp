@@ -35,6 +35,7 @@ private Q_SLOTS:
     void trafficModelIsABoundedRing();
     void trafficModelInsertsABurstAsOneBatch();
     void trafficModelFollowsRecorderClear();
+    void trafficModelShowsFaultRecords();
 
 private:
     QString password(const QString &user) const { return m_prosody.password(user); }
@@ -329,6 +330,29 @@ void tst_GuiModels::trafficFilterBySessionDirectionElementText()
     QCOMPARE(proxy.rowCount(), model.rowCount());
     alice->terminate();
     bob->terminate();
+}
+
+void tst_GuiModels::trafficModelShowsFaultRecords()
+{
+    Monitor::Hub hub;
+    Monitor::TrafficRecorder recorder(&hub);
+    recorder.append(QStringLiteral("s"), QStringLiteral("s"), Monitor::Direction::ToClient, "<message/>");
+    recorder.appendFault(QStringLiteral("s"), {}, Monitor::Direction::ToClient,
+                         QStringLiteral("hold: traffic toward the client stalls"));
+    TrafficModel model(&recorder);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(model.pull(), 2);
+    QCOMPARE(model.index(1, TrafficModel::Element).data().toString(), QStringLiteral("fault"));
+    // What the fault did stands where a stanza's type would, and in the tooltip.
+    QCOMPARE(model.index(1, TrafficModel::Type).data().toString(),
+             QStringLiteral("hold: traffic toward the client stalls"));
+    QVERIFY(model.index(1, TrafficModel::Time).data(Qt::ToolTipRole).toString().isEmpty() == false);
+    QVERIFY(model.index(1, TrafficModel::Element)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("hold")));
+    QVERIFY(model.index(1, TrafficModel::Element).data(Qt::ForegroundRole).isValid());
+    QVERIFY(!model.index(0, TrafficModel::Element).data(Qt::ForegroundRole).isValid());
 }
 
 void tst_GuiModels::trafficModelIsABoundedRing()

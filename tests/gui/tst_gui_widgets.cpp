@@ -2,16 +2,21 @@
 // The window's building blocks without a server: XML formatting and checking, the highlighter, the
 // stanza editor's validation, the charts, the terminate dialog's conditions.
 #include "chartwidget.h"
+#include "faultsdialog.h"
 #include "monitor/hub.h"
 #include "monitor/registry.h"
 #include "overviewpage.h"
 #include "stanzaeditor.h"
+#include "stream/faults.h"
 #include "terminatedialog.h"
 #include "xmlformat.h"
 #include "xmlhighlighter.h"
 
+#include <QComboBox>
+#include <QJsonObject>
 #include <QLabel>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTest>
 #include <QTextBlock>
 #include <QTextDocument>
@@ -35,6 +40,8 @@ private Q_SLOTS:
     void chartKeepsCapacitySamples();
     void barChartSortsLargestFirst();
     void terminateDialogDefaultsToSystemShutdown();
+    void faultsDialogOffersWhatTheAdminApiTakes();
+    void faultsDialogAppliesAndUndoes();
     void errorConditionsExcludeNormalEnds();
     void overviewShowsRefusalsByLimit();
     void overviewShowsPushCounters();
@@ -218,6 +225,55 @@ void tst_GuiWidgets::barChartSortsLargestFirst()
     bars.resize(300, 150);
     QImage image(bars.size(), QImage::Format_ARGB32);
     bars.render(&image);
+}
+
+void tst_GuiWidgets::faultsDialogOffersWhatTheAdminApiTakes()
+{
+    FaultsDialog dialog(QStringLiteral("s1"), {}, {});
+    auto *kinds = dialog.findChild<QComboBox *>(QStringLiteral("faultKind"));
+    QVERIFY(kinds);
+    QCOMPARE(kinds->count(), 7);
+    // Every fault, with the dialog's defaults, is one the admin API accepts, under the same name.
+    for (int i = 0; i < kinds->count(); ++i) {
+        kinds->setCurrentIndex(i);
+        const QJsonObject fault = dialog.fault();
+        QCOMPARE(fault.value(QStringLiteral("fault")).toString(), kinds->itemData(i).toString());
+        QString error;
+        QVERIFY2(Stream::FaultRequest::fromJson(fault, &error).has_value(), qPrintable(error));
+    }
+    dialog.setFault(QStringLiteral("drop"));
+    dialog.findChild<QSpinBox *>(QStringLiteral("faultDropCount"))->setValue(3);
+    QCOMPARE(dialog.fault(),
+             (QJsonObject{{QStringLiteral("fault"), QStringLiteral("drop")}, {QStringLiteral("count"), 3}}));
+}
+
+void tst_GuiWidgets::faultsDialogAppliesAndUndoes()
+{
+    QList<QJsonObject> applied;
+    int undone = 0;
+    FaultsDialog dialog(
+        QStringLiteral("s1"),
+        [&applied](const QString &sid, const QJsonObject &fault, QString *error) {
+            if (sid != QLatin1String("s1"))
+                return false;
+            applied.append(fault);
+            if (fault.value(QStringLiteral("fault")) == QLatin1String("drop")) {
+                *error = QStringLiteral("only BOSH sessions have responses to drop");
+                return false;
+            }
+            return true;
+        },
+        [&undone](const QString &) { return ++undone > 0; });
+    dialog.setFault(QStringLiteral("hold"));
+    QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("faultApply")), Qt::LeftButton);
+    QCOMPARE(applied.size(), 1);
+    QCOMPARE(applied.first().value(QStringLiteral("fault")).toString(), QStringLiteral("hold"));
+    QVERIFY(dialog.lastResult().startsWith(QStringLiteral("Applied")));
+    dialog.setFault(QStringLiteral("drop"));
+    QVERIFY(!dialog.applyFault());
+    QVERIFY(dialog.lastResult().contains(QStringLiteral("only BOSH"))); // the refusal is shown
+    QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("faultUndo")), Qt::LeftButton);
+    QCOMPARE(undone, 1);
 }
 
 void tst_GuiWidgets::terminateDialogDefaultsToSystemShutdown()
