@@ -41,6 +41,57 @@
     </message>
 </context>
 <context>
+    <name>RestStore</name>
+    <message>
+        <source>the Qt SQLite driver QSQLITE is missing (Debian package libqt6sql6-sqlite)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot open the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot use the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is in use by another Switchboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is not an SQLite database or is damaged: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a Switchboard session store (another program&apos;s SQLite file); name another file in rest_store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; has schema version %2, newer than this Switchboard reads (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot write the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot bring the session store &apos;%1&apos; to schema version %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store is not open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; holds a damaged session %2 (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Switchboard::App</name>
     <message>
         <source>shutdown deadline passed; exiting</source>
@@ -374,6 +425,129 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
         <source>&apos;%1&apos; is not a host or host:port pattern</source>
         <translation>„%1“ ist kein Muster der Form host oder host:port</translation>
     </message>
+    <message>
+        <source>&apos;%1&apos; is not 1 to %2 characters of A-Z, a-z, 0-9, &apos;_&apos; and &apos;-&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read &apos;%1&apos;</source>
+        <translation>„%1“ nicht lesbar</translation>
+    </message>
+    <message>
+        <source>its first line must be a token of printable ASCII without blanks, &apos;&amp;&apos; or &apos;#&apos;</source>
+        <translation>seine erste Zeile muss ein Token aus druckbarem ASCII ohne Leerzeichen, „&amp;“ oder „#“ sein</translation>
+    </message>
+    <message>
+        <source>unknown route option &apos;%1&apos; (tls=starttls|direct, proxy_protocol_out=none|v1|v2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Switchboard::Gui::FaultsDialog</name>
+    <message>
+        <source>Faults for Session %1</source>
+        <translation>Fehler für Sitzung %1</translation>
+    </message>
+    <message>
+        <source>Break this session on purpose to see whether its client recovers. Each fault ends by itself, or with Undo, and shows in the traffic view.</source>
+        <translation>Stören Sie diese Sitzung absichtlich, um zu sehen, ob sich ihr Client erholt. Jeder Fehler endet von selbst oder mit Rückgängig und erscheint in der Verkehrsansicht.</translation>
+    </message>
+    <message>
+        <source>Delay every stanza toward the client</source>
+        <translation>Jede Stanza zum Client verzögern</translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation> ms</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>&amp;Delay:</source>
+        <translation>&amp;Verzögerung:</translation>
+    </message>
+    <message>
+        <source>&amp;For:</source>
+        <translation>&amp;Dauer:</translation>
+    </message>
+    <message>
+        <source>Drop the next BOSH responses</source>
+        <translation>Die nächsten BOSH-Antworten verwerfen</translation>
+    </message>
+    <message>
+        <source>&amp;Responses:</source>
+        <translation>&amp;Antworten:</translation>
+    </message>
+    <message>
+        <source>Their connections close unanswered; the client must resend the same rid.</source>
+        <translation>Ihre Verbindungen schließen ohne Antwort; der Client muss dieselbe rid erneut senden.</translation>
+    </message>
+    <message>
+        <source>Hold all traffic toward the client (a stall)</source>
+        <translation>Allen Verkehr zum Client zurückhalten (ein Stillstand)</translation>
+    </message>
+    <message>
+        <source>Reorder the next two stanzas toward the client</source>
+        <translation>Die nächsten zwei Stanzas zum Client vertauschen</translation>
+    </message>
+    <message>
+        <source>End the server link as if the server crashed</source>
+        <translation>Die Serververbindung wie bei einem Serverabsturz beenden</translation>
+    </message>
+    <message>
+        <source>Terminate with a condition</source>
+        <translation>Mit einer Bedingung beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Condition:</source>
+        <translation>&amp;Bedingung:</translation>
+    </message>
+    <message>
+        <source>&amp;URI (see-other-uri):</source>
+        <translation>&amp;URI (see-other-uri):</translation>
+    </message>
+    <message>
+        <source>Answer the next IQ with an error</source>
+        <translation>Die nächste IQ mit einem Fehler beantworten</translation>
+    </message>
+    <message>
+        <source>&amp;Type:</source>
+        <translation>&amp;Typ:</translation>
+    </message>
+    <message>
+        <source>&amp;Apply</source>
+        <translation>&amp;Anwenden</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Rückgängig</translation>
+    </message>
+    <message>
+        <source>End every fault of this session; what they keep goes to the client now</source>
+        <translation>Alle Fehler dieser Sitzung beenden; was sie zurückhalten, geht jetzt an den Client</translation>
+    </message>
+    <message>
+        <source>&amp;Fault:</source>
+        <translation>&amp;Fehler:</translation>
+    </message>
+    <message>
+        <source>Applied: %1.</source>
+        <translation>Angewendet: %1.</translation>
+    </message>
+    <message>
+        <source>Not applied: %1</source>
+        <translation>Nicht angewendet: %1</translation>
+    </message>
+    <message>
+        <source>Every fault of this session ended.</source>
+        <translation>Alle Fehler dieser Sitzung sind beendet.</translation>
+    </message>
+    <message>
+        <source>The session is gone.</source>
+        <translation>Die Sitzung ist nicht mehr da.</translation>
+    </message>
 </context>
 <context>
     <name>Switchboard::Gui::Format</name>
@@ -675,6 +849,14 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
     <message>
         <source>Configuration</source>
         <translation>Konfiguration</translation>
+    </message>
+    <message>
+        <source>&amp;Faults…</source>
+        <translation>&amp;Fehler…</translation>
+    </message>
+    <message>
+        <source>Break the current session on purpose: delays, dropped responses, stalls, a crashed server…</source>
+        <translation>Die aktuelle Sitzung absichtlich stören: Verzögerungen, verworfene Antworten, Stillstände, ein abgestürzter Server…</translation>
     </message>
 </context>
 <context>
@@ -1255,6 +1437,10 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
         <source>From</source>
         <translation>Von</translation>
     </message>
+    <message>
+        <source>Fault on demand: %1</source>
+        <translation>Fehler auf Abruf: %1</translation>
+    </message>
 </context>
 <context>
     <name>Switchboard::Gui::TrafficPage</name>
@@ -1296,6 +1482,10 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
     <message>
         <source> · secrets redacted</source>
         <translation> · Geheimnisse geschwärzt</translation>
+    </message>
+    <message>
+        <source>Fault on demand: %1</source>
+        <translation>Fehler auf Abruf: %1</translation>
     </message>
 </context>
 <context>
@@ -1377,6 +1567,29 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
     </message>
 </context>
 <context>
+    <name>Switchboard::Rest</name>
+    <message>
+        <source>cannot create the folder of the session store &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot open the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read the mode of the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is not a regular file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is readable by others (mode %2) and cannot be made 0600: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Switchboard::Server</name>
     <message>
         <source>Cannot listen on &apos;%1&apos;: not an IP address</source>
@@ -1425,6 +1638,14 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
     <message>
         <source>nesting deeper than %1</source>
         <translation>tiefer verschachtelt als %1</translation>
+    </message>
+    <message>
+        <source>Cannot use rest_store: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot listen on %1 in worker %2: %3</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

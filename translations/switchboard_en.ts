@@ -41,6 +41,57 @@
     </message>
 </context>
 <context>
+    <name>RestStore</name>
+    <message>
+        <source>the Qt SQLite driver QSQLITE is missing (Debian package libqt6sql6-sqlite)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot open the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot use the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is in use by another Switchboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is not an SQLite database or is damaged: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a Switchboard session store (another program&apos;s SQLite file); name another file in rest_store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; has schema version %2, newer than this Switchboard reads (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot write the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot bring the session store &apos;%1&apos; to schema version %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store is not open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; holds a damaged session %2 (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Switchboard::App</name>
     <message>
         <source>shutdown deadline passed; exiting</source>
@@ -371,6 +422,129 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
         <source>&apos;%1&apos; is not a host or host:port pattern</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&apos;%1&apos; is not 1 to %2 characters of A-Z, a-z, 0-9, &apos;_&apos; and &apos;-&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>its first line must be a token of printable ASCII without blanks, &apos;&amp;&apos; or &apos;#&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown route option &apos;%1&apos; (tls=starttls|direct, proxy_protocol_out=none|v1|v2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Switchboard::Gui::FaultsDialog</name>
+    <message>
+        <source>Faults for Session %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Break this session on purpose to see whether its client recovers. Each fault ends by itself, or with Undo, and shows in the traffic view.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delay every stanza toward the client</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Delay:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;For:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Drop the next BOSH responses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Responses:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Their connections close unanswered; the client must resend the same rid.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hold all traffic toward the client (a stall)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reorder the next two stanzas toward the client</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>End the server link as if the server crashed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Terminate with a condition</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Condition:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;URI (see-other-uri):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Answer the next IQ with an error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Type:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>End every fault of this session; what they keep goes to the client now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Fault:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Applied: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not applied: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every fault of this session ended.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The session is gone.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Switchboard::Gui::Format</name>
@@ -671,6 +845,14 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
     </message>
     <message>
         <source>Configuration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Faults…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Break the current session on purpose: delays, dropped responses, stalls, a crashed server…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1252,6 +1434,10 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
         <source>From</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Fault on demand: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Switchboard::Gui::TrafficPage</name>
@@ -1292,6 +1478,10 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
     </message>
     <message>
         <source> · secrets redacted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fault on demand: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1374,6 +1564,29 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
     </message>
 </context>
 <context>
+    <name>Switchboard::Rest</name>
+    <message>
+        <source>cannot create the folder of the session store &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot open the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read the mode of the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is not a regular file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is readable by others (mode %2) and cannot be made 0600: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Switchboard::Server</name>
     <message>
         <source>Cannot listen on &apos;%1&apos;: not an IP address</source>
@@ -1421,6 +1634,14 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
     </message>
     <message>
         <source>nesting deeper than %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot use rest_store: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot listen on %1 in worker %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -41,6 +41,57 @@
     </message>
 </context>
 <context>
+    <name>RestStore</name>
+    <message>
+        <source>the Qt SQLite driver QSQLITE is missing (Debian package libqt6sql6-sqlite)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot open the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot use the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is in use by another Switchboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is not an SQLite database or is damaged: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a Switchboard session store (another program&apos;s SQLite file); name another file in rest_store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; has schema version %2, newer than this Switchboard reads (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot write the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot bring the session store &apos;%1&apos; to schema version %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store is not open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; holds a damaged session %2 (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Switchboard::App</name>
     <message>
         <source>shutdown deadline passed; exiting</source>
@@ -374,6 +425,129 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
         <source>&apos;%1&apos; is not a host or host:port pattern</source>
         <translation>« %1 » n’est pas un motif host ou host:port</translation>
     </message>
+    <message>
+        <source>&apos;%1&apos; is not 1 to %2 characters of A-Z, a-z, 0-9, &apos;_&apos; and &apos;-&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read &apos;%1&apos;</source>
+        <translation>impossible de lire « %1 »</translation>
+    </message>
+    <message>
+        <source>its first line must be a token of printable ASCII without blanks, &apos;&amp;&apos; or &apos;#&apos;</source>
+        <translation>sa première ligne doit être un jeton en ASCII imprimable sans blancs, « &amp; » ni « # »</translation>
+    </message>
+    <message>
+        <source>unknown route option &apos;%1&apos; (tls=starttls|direct, proxy_protocol_out=none|v1|v2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Switchboard::Gui::FaultsDialog</name>
+    <message>
+        <source>Faults for Session %1</source>
+        <translation>Pannes pour la session %1</translation>
+    </message>
+    <message>
+        <source>Break this session on purpose to see whether its client recovers. Each fault ends by itself, or with Undo, and shows in the traffic view.</source>
+        <translation>Perturbez cette session exprès pour voir si son client s’en remet. Chaque panne prend fin d’elle-même ou avec Annuler, et apparaît dans la vue du trafic.</translation>
+    </message>
+    <message>
+        <source>Delay every stanza toward the client</source>
+        <translation>Retarder chaque stanza vers le client</translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation> ms</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>&amp;Delay:</source>
+        <translation>&amp;Retard :</translation>
+    </message>
+    <message>
+        <source>&amp;For:</source>
+        <translation>&amp;Durée :</translation>
+    </message>
+    <message>
+        <source>Drop the next BOSH responses</source>
+        <translation>Abandonner les prochaines réponses BOSH</translation>
+    </message>
+    <message>
+        <source>&amp;Responses:</source>
+        <translation>&amp;Réponses :</translation>
+    </message>
+    <message>
+        <source>Their connections close unanswered; the client must resend the same rid.</source>
+        <translation>Leurs connexions se ferment sans réponse ; le client doit renvoyer le même rid.</translation>
+    </message>
+    <message>
+        <source>Hold all traffic toward the client (a stall)</source>
+        <translation>Retenir tout le trafic vers le client (un blocage)</translation>
+    </message>
+    <message>
+        <source>Reorder the next two stanzas toward the client</source>
+        <translation>Inverser les deux prochaines stanzas vers le client</translation>
+    </message>
+    <message>
+        <source>End the server link as if the server crashed</source>
+        <translation>Couper le lien au serveur comme si le serveur avait planté</translation>
+    </message>
+    <message>
+        <source>Terminate with a condition</source>
+        <translation>Terminer avec une condition</translation>
+    </message>
+    <message>
+        <source>&amp;Condition:</source>
+        <translation>&amp;Condition :</translation>
+    </message>
+    <message>
+        <source>&amp;URI (see-other-uri):</source>
+        <translation>&amp;URI (see-other-uri) :</translation>
+    </message>
+    <message>
+        <source>Answer the next IQ with an error</source>
+        <translation>Répondre à la prochaine IQ par une erreur</translation>
+    </message>
+    <message>
+        <source>&amp;Type:</source>
+        <translation>&amp;Type :</translation>
+    </message>
+    <message>
+        <source>&amp;Apply</source>
+        <translation>&amp;Appliquer</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>A&amp;nnuler</translation>
+    </message>
+    <message>
+        <source>End every fault of this session; what they keep goes to the client now</source>
+        <translation>Mettre fin à toutes les pannes de cette session ; ce qu’elles retiennent part maintenant vers le client</translation>
+    </message>
+    <message>
+        <source>&amp;Fault:</source>
+        <translation>&amp;Panne :</translation>
+    </message>
+    <message>
+        <source>Applied: %1.</source>
+        <translation>Appliquée : %1.</translation>
+    </message>
+    <message>
+        <source>Not applied: %1</source>
+        <translation>Non appliquée : %1</translation>
+    </message>
+    <message>
+        <source>Every fault of this session ended.</source>
+        <translation>Toutes les pannes de cette session ont pris fin.</translation>
+    </message>
+    <message>
+        <source>The session is gone.</source>
+        <translation>La session n’existe plus.</translation>
+    </message>
 </context>
 <context>
     <name>Switchboard::Gui::Format</name>
@@ -675,6 +849,14 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
     <message>
         <source>Configuration</source>
         <translation>Configuration</translation>
+    </message>
+    <message>
+        <source>&amp;Faults…</source>
+        <translation>&amp;Pannes…</translation>
+    </message>
+    <message>
+        <source>Break the current session on purpose: delays, dropped responses, stalls, a crashed server…</source>
+        <translation>Perturber exprès la session courante : retards, réponses abandonnées, blocages, serveur planté…</translation>
     </message>
 </context>
 <context>
@@ -1255,6 +1437,10 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
         <source>From</source>
         <translation>De</translation>
     </message>
+    <message>
+        <source>Fault on demand: %1</source>
+        <translation>Panne à la demande : %1</translation>
+    </message>
 </context>
 <context>
     <name>Switchboard::Gui::TrafficPage</name>
@@ -1296,6 +1482,10 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
     <message>
         <source> · secrets redacted</source>
         <translation> · secrets masqués</translation>
+    </message>
+    <message>
+        <source>Fault on demand: %1</source>
+        <translation>Panne à la demande : %1</translation>
     </message>
 </context>
 <context>
@@ -1377,6 +1567,29 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
     </message>
 </context>
 <context>
+    <name>Switchboard::Rest</name>
+    <message>
+        <source>cannot create the folder of the session store &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot open the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read the mode of the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is not a regular file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is readable by others (mode %2) and cannot be made 0600: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Switchboard::Server</name>
     <message>
         <source>Cannot listen on &apos;%1&apos;: not an IP address</source>
@@ -1425,6 +1638,14 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
     <message>
         <source>nesting deeper than %1</source>
         <translation>imbrication plus profonde que %1</translation>
+    </message>
+    <message>
+        <source>Cannot use rest_store: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot listen on %1 in worker %2: %3</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>
