@@ -47,6 +47,7 @@ private Q_SLOTS:
     void repeatedKeys();
     void loadFileResolvesRelativeCaFile();
     void loadFileFailsOnUnreadableFile();
+    void adminTokenFileGivesTheTokenFromItsFirstLine();
     void validate_data();
     void validate();
     void roundTrip_data();
@@ -295,6 +296,8 @@ void tst_BaseConfig::parsesGoodValue_data()
     QTest::newRow("status_token") << QByteArray("status_token = s3cr3t-T0ken_~") << with([](Config &c) {
         c.statusToken = QStringLiteral("s3cr3t-T0ken_~");
     });
+    QTest::newRow("admin_token") << QByteArray("admin_token = adm1n-T0ken")
+                                 << with([](Config &c) { c.adminToken = QStringLiteral("adm1n-T0ken"); });
     QTest::newRow("traffic_capacity")
         << QByteArray("traffic_capacity = 1") << with([](Config &c) { c.trafficCapacity = 1; });
     QTest::newRow("show_secrets") << QByteArray("show_secrets = yes")
@@ -409,6 +412,8 @@ void tst_BaseConfig::rejectsBadValue_data()
     row("status_path", "status", "must start with '/'");
     row("status_token", "a b", "printable ASCII without blanks");
     row("status_token", "a&b", "printable ASCII without blanks");
+    row("admin_token", "a b", "printable ASCII without blanks");
+    row("admin_token_file", "/nonexistent/admin.token", "does not exist or is not readable");
     row("traffic_capacity", "0", "out of range 1..10000000");
     row("show_secrets", "maybe", "not a boolean");
     row("log", "switchboard.bosh.debug=maybe", "not a logging rule");
@@ -569,6 +574,36 @@ void tst_BaseConfig::loadFileResolvesRelativeCaFile()
     QVERIFY2(ConfigLoader::loadFile(conf.fileName(), config, &error), qPrintable(error));
     QCOMPARE(config.caFile, dir.filePath(QStringLiteral("ca.pem")));
     QCOMPARE(config.port, quint16(7000));
+}
+
+void tst_BaseConfig::adminTokenFileGivesTheTokenFromItsFirstLine()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QFile token(dir.filePath(QStringLiteral("admin.token")));
+    QVERIFY(token.open(QIODevice::WriteOnly));
+    token.write("  s3cret-Adm1n \nsecond line ignored\n");
+    token.close();
+    QFile conf(dir.filePath(QStringLiteral("switchboard.conf")));
+    QVERIFY(conf.open(QIODevice::WriteOnly));
+    conf.write("admin_token_file = admin.token\n"); // relative to the config file
+    conf.close();
+    Config config;
+    QString error;
+    QVERIFY2(ConfigLoader::loadFile(conf.fileName(), config, &error), qPrintable(error));
+    QCOMPARE(config.adminToken, QStringLiteral("s3cret-Adm1n"));
+    QCOMPARE(config.adminTokenFile, token.fileName());
+
+    // A first line that is no token (empty, or with a blank inside) is refused with the file's line.
+    QVERIFY(token.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    token.write("two words\n");
+    token.close();
+    Config refused;
+    QVERIFY(!ConfigLoader::loadFile(conf.fileName(), refused, &error));
+    QVERIFY2(error.contains(QStringLiteral("admin_token_file")) &&
+                 error.contains(QStringLiteral("first line")),
+             qPrintable(error));
+    QVERIFY(refused.adminToken.isEmpty());
 }
 
 void tst_BaseConfig::loadFileFailsOnUnreadableFile()
