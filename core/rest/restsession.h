@@ -168,6 +168,9 @@ public:
     // Stream::ClientStream
     void terminate(Stream::Condition condition, const QString &text = {}) override;
     bool inject(Monitor::Direction direction, const QByteArray &xml) override;
+    /// The cut-link fault: the server connection drops as in a crash, and the session reconnects as
+    /// after any lost link (docs/REST.md).
+    bool cutUpstreams() override { return m_upstream && m_upstream->cut(); }
     /// Login deadline (connect_timeout), IQ and poll deadlines, rest_idle_timeout.
     void checkTimers() override;
 

@@ -7,10 +7,13 @@
 #include "monitor/registry.h"
 #include "monitor/trafficrecorder.h"
 #include "prosodyfixture.h"
+#include "restapi.h"
 #include "server.h"
 #include "testclient.h"
 #include "wsclient.h"
 
+#include <QDeadlineTimer>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -97,6 +100,7 @@ private Q_SLOTS:
     void cutLinkEndsTheSessionAsIfTheServerCrashed();
     void terminateSendsSeeOtherUri();
     void webSocketSessionsTakeTheSameFaults();
+    void restSessionReconnectsAfterACutLink();
 
 private:
     QUrl adminUrl(const QString &sid) const;
@@ -113,12 +117,19 @@ private:
 
 void tst_FaultsOnDemand::initTestCase()
 {
-    QVERIFY2(m_prosody.start(), qPrintable(m_prosody.log()));
+    ProsodyFixture::Options options;
+    // The same SCRAM salt at every log-in, as on a real server: a REST session logs in again after a
+    // cut link with what it kept.
+    options.hashedPasswords = true;
+    QVERIFY2(m_prosody.start({QStringLiteral("alice"), QStringLiteral("bob")}, options),
+             qPrintable(m_prosody.log()));
     Config config = m_prosody.backendConfig();
     config.host = QStringLiteral("127.0.0.1");
     config.port = 0;
     config.connectTimeout = 5;
     config.adminToken = QString::fromLatin1(kToken);
+    config.restReconnectDelay = 200; // the REST session comes back soon after a cut link
+    config.restReconnectMaxDelay = 1;
     m_server = std::make_unique<Server>(config);
     QVERIFY(m_server->start());
     m_server->traffic()->setEnabled(true);
@@ -486,6 +497,56 @@ void tst_FaultsOnDemand::webSocketSessionsTakeTheSameFaults()
     const QDomElement streamError = ws.waitForName(QStringLiteral("error"));
     QVERIFY(!streamError.firstChildElement(QStringLiteral("remote-connection-failed")).isNull());
     QVERIFY(ws.waitForDisconnected());
+}
+
+void tst_FaultsOnDemand::restSessionReconnectsAfterACutLink()
+{
+    if (ProsodyFixture::testWorkers() > 1)
+        QSKIP("REST is served by the first worker only (docs/ARCHITECTURE.md, Threads)");
+    QUrl base = m_server->boshUrl();
+    base.setPath(m_server->config().restPath);
+    Test::RestApi api(base);
+    const Test::RestAnswer created =
+        api.call("POST", QStringLiteral("/sessions"),
+                 Test::toJson({{QStringLiteral("jid"), QStringLiteral("alice@localhost")},
+                               {QStringLiteral("password"), m_prosody.password(QStringLiteral("alice"))},
+                               {QStringLiteral("resource"), QStringLiteral("rest")}}));
+    QCOMPARE(created.status, 201);
+    const QString id = created.json.value(QStringLiteral("id")).toString();
+    const QByteArray token = created.json.value(QStringLiteral("token")).toString().toLatin1();
+    // Delay and the like act on stanzas toward a client that Switchboard is itself: not for REST.
+    QCOMPARE(
+        call(adminUrl(id), "POST", QByteArray("Bearer ") + kToken, R"({"fault":"hold","seconds":5})").status,
+        409);
+
+    QStringList seen; // kind/type of every event read
+    qint64 next = 0;
+    const auto readUntil = [&](const QString &wanted) {
+        QDeadlineTimer deadline(30000);
+        while (!seen.contains(wanted) && !deadline.hasExpired()) {
+            const Test::RestAnswer events = api.call(
+                "GET", QStringLiteral("/sessions/%1/events?after=%2&wait=2").arg(id).arg(next), {}, token);
+            if (events.status != 200) {
+                qWarning() << "events:" << events.status << events.body;
+                return false;
+            }
+            for (const QJsonValue &v : events.json.value(QStringLiteral("events")).toArray()) {
+                const QJsonObject o = v.toObject();
+                seen.append(o.value(QStringLiteral("kind")).toString() + u'/' +
+                            o.value(QStringLiteral("type")).toString());
+            }
+            next = events.json.value(QStringLiteral("next")).toInteger();
+        }
+        return seen.contains(wanted);
+    };
+    // Logged in and online (its own presence came back, RFC 6121 §4.2.2) before the link is cut.
+    QVERIFY2(readUntil(QStringLiteral("presence/available")), qPrintable(seen.join(u' ')));
+
+    QVERIFY(apply(id, QJsonObject{{QStringLiteral("fault"), QStringLiteral("cut-link")}}));
+    // The session lives on: it tells its client the link dropped, and comes back (docs/REST.md).
+    QVERIFY2(readUntil(QStringLiteral("session/online")), qPrintable(seen.join(u' ')));
+    QVERIFY2(seen.contains(QStringLiteral("session/reconnecting")), qPrintable(seen.join(u' ')));
+    QCOMPARE(api.call("DELETE", QStringLiteral("/sessions/%1").arg(id), {}, token).status / 100, 2);
 }
 
 QTEST_GUILESS_MAIN(tst_FaultsOnDemand)
