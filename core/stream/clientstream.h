@@ -74,8 +74,9 @@ public:
     virtual void checkTimers() = 0;
 
     /// Workbench: puts a fault into this stream (docs/ADMIN.md). Delay, hold, reorder and IQ errors
-    /// work on every front, a dropped response only on BOSH; cut-link and terminate act at once. False
-    /// with `error` set when this stream cannot take it (no BOSH, no server link, already over).
+    /// work on the fronts with fault hooks (BOSH, WebSocket), a dropped response only on BOSH; cut-link
+    /// and terminate act at once, on every front. False with `error` set when this stream cannot take
+    /// it (not that front, no server link, already over).
     bool applyFault(const FaultRequest &request, QString *error = nullptr);
     /// Undo: every fault of this stream ends; what they kept goes to the client in order.
     void clearFaults();
