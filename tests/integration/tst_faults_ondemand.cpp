@@ -28,6 +28,12 @@ using Switchboard::Test::TestClient;
 
 namespace {
 
+// Deadlines for waits, generous for a loaded machine: the tests assert what happens, never how fast.
+constexpr int kWaitMs = 30000;
+// How long a fault keeps stanzas in the tests that watch them being kept: long enough to be seen
+// kept even on a slow machine.
+constexpr int kKeepMs = 10000;
+
 constexpr char kToken[] = "s3cret-admin-t0ken";
 
 struct Answer
@@ -294,9 +300,11 @@ void tst_FaultsOnDemand::droppedResponseIsResentForTheSameRid()
     m_alice->startPolling();
     sendFromBob(m_alice->jid(), QStringLiteral("after1"));
     QVERIFY(!m_alice
-                 ->waitForStanza([](const QDomElement &e) {
-                     return e.attribute(QStringLiteral("id")) == QLatin1String("after1");
-                 })
+                 ->waitForStanza(
+                     [](const QDomElement &e) {
+                         return e.attribute(QStringLiteral("id")) == QLatin1String("after1");
+                     },
+                     kWaitMs)
                  .isNull());
 }
 
@@ -305,15 +313,17 @@ void tst_FaultsOnDemand::delayKeepsStanzasThenDeliversThem()
     const QString sid = m_alice->sid();
     m_alice->startPolling();
     QVERIFY(apply(sid, QJsonObject{{QStringLiteral("fault"), QStringLiteral("delay")},
-                                   {QStringLiteral("ms"), 3000},
+                                   {QStringLiteral("ms"), kKeepMs},
                                    {QStringLiteral("seconds"), 60}}));
     sendFromBob(m_alice->jid(), QStringLiteral("late1"));
-    QTRY_COMPARE(kept(sid), 1); // the stanza reached Switchboard and waits there
+    QTRY_COMPARE_WITH_TIMEOUT(kept(sid), 1, kKeepMs); // the stanza reached Switchboard and waits there
     QVERIFY(!hasId(m_alice->received(), QStringLiteral("late1")));
     QVERIFY(!m_alice
-                 ->waitForStanza([](const QDomElement &e) {
-                     return e.attribute(QStringLiteral("id")) == QLatin1String("late1");
-                 })
+                 ->waitForStanza(
+                     [](const QDomElement &e) {
+                         return e.attribute(QStringLiteral("id")) == QLatin1String("late1");
+                     },
+                     kWaitMs)
                  .isNull());
     QCOMPARE(kept(sid), 0);
     QTRY_VERIFY(faultNotes(sid).join(u'\n').contains(QStringLiteral("delay")));
@@ -323,14 +333,14 @@ void tst_FaultsOnDemand::holdStallsThenDeliversEverythingInOrder()
 {
     const QString sid = m_alice->sid();
     m_alice->startPolling();
-    QVERIFY(apply(
-        sid, QJsonObject{{QStringLiteral("fault"), QStringLiteral("hold")}, {QStringLiteral("seconds"), 3}}));
+    QVERIFY(apply(sid, QJsonObject{{QStringLiteral("fault"), QStringLiteral("hold")},
+                                   {QStringLiteral("seconds"), kKeepMs / 1000}}));
     const QStringList ids = {QStringLiteral("h1"), QStringLiteral("h2"), QStringLiteral("h3")};
     for (const QString &id : ids)
         sendFromBob(m_alice->jid(), id);
-    QTRY_COMPARE(kept(sid), 3);
+    QTRY_COMPARE_WITH_TIMEOUT(kept(sid), 3, kKeepMs);
     QCOMPARE(arrivalOrder(m_alice->received(), ids), QStringList());
-    QTRY_COMPARE_WITH_TIMEOUT(arrivalOrder(m_alice->received(), ids), ids, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(arrivalOrder(m_alice->received(), ids), ids, kWaitMs);
     QTRY_VERIFY(faultNotes(sid).join(u'\n').contains(QStringLiteral("hold")));
 }
 
@@ -341,13 +351,15 @@ void tst_FaultsOnDemand::undoReleasesWhatIsHeldAtOnce()
     QVERIFY(apply(sid, QJsonObject{{QStringLiteral("fault"), QStringLiteral("hold")},
                                    {QStringLiteral("seconds"), 600}}));
     sendFromBob(m_alice->jid(), QStringLiteral("u1"));
-    QTRY_COMPARE(kept(sid), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(kept(sid), 1, kWaitMs);
     QCOMPARE(call(adminUrl(sid), "DELETE", QByteArray("Bearer ") + kToken).status, 200);
     // Well before the hold's 600 s.
     QVERIFY(!m_alice
-                 ->waitForStanza([](const QDomElement &e) {
-                     return e.attribute(QStringLiteral("id")) == QLatin1String("u1");
-                 })
+                 ->waitForStanza(
+                     [](const QDomElement &e) {
+                         return e.attribute(QStringLiteral("id")) == QLatin1String("u1");
+                     },
+                     kWaitMs)
                  .isNull());
     QCOMPARE(m_server->faultState(sid).value_or(QJsonObject()).contains(QStringLiteral("hold")), false);
 }
@@ -358,7 +370,7 @@ void tst_FaultsOnDemand::keptStanzasGoBackToTheirSendersWhenTheClientLeaves()
     QVERIFY(apply(sid, QJsonObject{{QStringLiteral("fault"), QStringLiteral("hold")},
                                    {QStringLiteral("seconds"), 600}}));
     sendFromBob(m_alice->jid(), QStringLiteral("k1"));
-    QTRY_COMPARE(kept(sid), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(kept(sid), 1, kWaitMs);
     // The client ends its session while the stanza is held: it is bounced, never lost (XEP-0206 §7).
     QVERIFY(m_alice->terminate().isTerminate());
     const QByteArray bounced = m_bob->waitForElement(
@@ -366,7 +378,7 @@ void tst_FaultsOnDemand::keptStanzasGoBackToTheirSendersWhenTheClientLeaves()
             return TestClient::attribute(xml, u"id") == QLatin1String("k1") &&
                    TestClient::attribute(xml, u"type") == QLatin1String("error");
         },
-        10000);
+        kWaitMs);
     QVERIFY2(!bounced.isEmpty(), "the held stanza was not bounced to its sender");
 }
 
@@ -374,18 +386,19 @@ void tst_FaultsOnDemand::reorderSwapsTheNextTwoStanzas()
 {
     const QString sid = m_alice->sid();
     m_alice->startPolling();
-    QVERIFY(apply(sid, QJsonObject{{QStringLiteral("fault"), QStringLiteral("reorder")}}));
+    QVERIFY(apply(sid, QJsonObject{{QStringLiteral("fault"), QStringLiteral("reorder")},
+                                   {QStringLiteral("seconds"), 120}}));
     sendFromBob(m_alice->jid(), QStringLiteral("first"));
-    QTRY_COMPARE(kept(sid), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(kept(sid), 1, kWaitMs);
     sendFromBob(m_alice->jid(), QStringLiteral("second"));
     const QStringList ids = {QStringLiteral("first"), QStringLiteral("second")};
-    QTRY_COMPARE(arrivalOrder(m_alice->received(), ids),
-                 (QStringList{QStringLiteral("second"), QStringLiteral("first")}));
+    QTRY_COMPARE_WITH_TIMEOUT(arrivalOrder(m_alice->received(), ids),
+                              (QStringList{QStringLiteral("second"), QStringLiteral("first")}), kWaitMs);
     // Only two: the next ones keep their order.
     sendFromBob(m_alice->jid(), QStringLiteral("third"));
     sendFromBob(m_alice->jid(), QStringLiteral("fourth"));
     const QStringList later = {QStringLiteral("third"), QStringLiteral("fourth")};
-    QTRY_COMPARE(arrivalOrder(m_alice->received(), later), later);
+    QTRY_COMPARE_WITH_TIMEOUT(arrivalOrder(m_alice->received(), later), later, kWaitMs);
 }
 
 void tst_FaultsOnDemand::iqErrorAnswersTheNextIqInsteadOfTheServer()
@@ -397,7 +410,8 @@ void tst_FaultsOnDemand::iqErrorAnswersTheNextIqInsteadOfTheServer()
                                    {QStringLiteral("type"), QStringLiteral("cancel")}}));
     m_alice->sendStanza("<iq type='get' id='ping1' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>");
     const QDomElement error = m_alice->waitForStanza(
-        [](const QDomElement &e) { return e.attribute(QStringLiteral("id")) == QLatin1String("ping1"); });
+        [](const QDomElement &e) { return e.attribute(QStringLiteral("id")) == QLatin1String("ping1"); },
+        kWaitMs);
     QVERIFY(!error.isNull());
     QCOMPARE(error.attribute(QStringLiteral("type")), QStringLiteral("error"));
     QCOMPARE(error.attribute(QStringLiteral("from")), QStringLiteral("localhost"));
@@ -408,7 +422,8 @@ void tst_FaultsOnDemand::iqErrorAnswersTheNextIqInsteadOfTheServer()
     // The next IQ reaches the server, which answers it.
     m_alice->sendStanza("<iq type='get' id='ping2' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>");
     const QDomElement result = m_alice->waitForStanza(
-        [](const QDomElement &e) { return e.attribute(QStringLiteral("id")) == QLatin1String("ping2"); });
+        [](const QDomElement &e) { return e.attribute(QStringLiteral("id")) == QLatin1String("ping2"); },
+        kWaitMs);
     QCOMPARE(result.attribute(QStringLiteral("type")), QStringLiteral("result"));
     QTRY_VERIFY(faultNotes(sid).join(u'\n').contains(QStringLiteral("feature-not-implemented")));
 }
@@ -419,7 +434,7 @@ void tst_FaultsOnDemand::cutLinkEndsTheSessionAsIfTheServerCrashed()
     QSignalSpy terminated(m_alice.get(), &BoshClient::terminated);
     m_alice->startPolling();
     QVERIFY(apply(sid, QJsonObject{{QStringLiteral("fault"), QStringLiteral("cut-link")}}));
-    QVERIFY(terminated.count() > 0 || terminated.wait(10000));
+    QVERIFY(terminated.count() > 0 || terminated.wait(kWaitMs));
     // XEP-0124 §17.2: the server connection is gone.
     QCOMPARE(m_alice->lastTerminate().attr(QStringLiteral("condition")),
              QStringLiteral("remote-connection-failed"));
@@ -437,7 +452,7 @@ void tst_FaultsOnDemand::terminateSendsSeeOtherUri()
         apply(sid, QJsonObject{{QStringLiteral("fault"), QStringLiteral("terminate")},
                                {QStringLiteral("condition"), QStringLiteral("see-other-uri")},
                                {QStringLiteral("uri"), QStringLiteral("https://other.example/http-bind")}}));
-    QVERIFY(terminated.count() > 0 || terminated.wait(10000));
+    QVERIFY(terminated.count() > 0 || terminated.wait(kWaitMs));
     const BoshClient::Response end = m_alice->lastTerminate();
     QCOMPARE(end.attr(QStringLiteral("condition")), QStringLiteral("see-other-uri"));
     QVERIFY2(end.raw.contains("<uri>https://other.example/http-bind</uri>"), end.raw.constData());
@@ -451,7 +466,8 @@ void tst_FaultsOnDemand::webSocketSessionsTakeTheSameFaults()
     QVERIFY2(ws.login(m_prosody.domain(), QStringLiteral("alice"),
                       m_prosody.password(QStringLiteral("alice")), &error, QStringLiteral("ws")),
              qPrintable(error));
-    ws.sendText("<presence xmlns='jabber:client'/>");
+    // No presence: a message to the full JID reaches the resource all the same, and no presence
+    // broadcast can come between the two stanzas the reorder fault swaps.
     QString id;
     QTRY_VERIFY([&] {
         const QList<Monitor::SessionRecord> sessions = m_server->registry()->sessions();
@@ -467,13 +483,16 @@ void tst_FaultsOnDemand::webSocketSessionsTakeTheSameFaults()
     QCOMPARE(drop.status, 409);
     QVERIFY(drop.json().value(QStringLiteral("error")).toString().contains(QStringLiteral("BOSH")));
 
-    QVERIFY(apply(id, QJsonObject{{QStringLiteral("fault"), QStringLiteral("reorder")}}));
+    QVERIFY(apply(id, QJsonObject{{QStringLiteral("fault"), QStringLiteral("reorder")},
+                                  {QStringLiteral("seconds"), 120}}));
     sendFromBob(ws.jid(), QStringLiteral("ws1"));
-    QTRY_COMPARE(kept(id), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(kept(id), 1, kWaitMs);
     sendFromBob(ws.jid(), QStringLiteral("ws2"));
-    QVERIFY(!ws.waitFor([](const QDomElement &e) {
-                   return e.attribute(QStringLiteral("id")) == QLatin1String("ws1");
-               }).isNull());
+    QVERIFY(
+        !ws.waitFor(
+               [](const QDomElement &e) { return e.attribute(QStringLiteral("id")) == QLatin1String("ws1"); },
+               kWaitMs)
+             .isNull());
     QStringList order;
     for (const QByteArray &raw : ws.rawMessages()) {
         if (raw.contains("id='ws1'") || raw.contains("id=\"ws1\""))
@@ -487,7 +506,8 @@ void tst_FaultsOnDemand::webSocketSessionsTakeTheSameFaults()
     ws.sendText(
         "<iq xmlns='jabber:client' type='get' id='wsping' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>");
     const QDomElement reply = ws.waitFor(
-        [](const QDomElement &e) { return e.attribute(QStringLiteral("id")) == QLatin1String("wsping"); });
+        [](const QDomElement &e) { return e.attribute(QStringLiteral("id")) == QLatin1String("wsping"); },
+        kWaitMs);
     QCOMPARE(reply.attribute(QStringLiteral("type")), QStringLiteral("error"));
     QCOMPARE(reply.firstChildElement(QStringLiteral("error")).firstChildElement().tagName(),
              QStringLiteral("service-unavailable"));
