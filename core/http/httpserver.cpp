@@ -24,16 +24,25 @@ Exchange::Exchange(Request request, Connection *connection)
     : QObject(connection), m_request(std::move(request)), m_connection(connection)
 {}
 
+Exchange::Exchange(Request request, std::unique_ptr<Relay> relay, QObject *parent)
+    : QObject(parent), m_request(std::move(request)), m_relay(std::move(relay))
+{}
+
 Exchange::~Exchange()
 {
     // Not supposed to happen (the connection owns us), but a pending request must never block the
     // pipeline: answer it with a server error.
-    if (!m_answered && m_connection) {
+    if (!m_answered && !m_aborted && (m_connection || m_relay)) {
         m_answered = true;
-        m_connection->exchangeAnswered(this, Response::error(500), true);
+        if (m_relay)
+            m_relay->respond(Response::error(500));
+        else
+            m_connection->exchangeAnswered(this, Response::error(500), true);
     }
     // Likewise a stream left open: it ends, so the connection is not held by nobody.
-    if (m_streaming && m_connection)
+    if (m_streaming && m_relay)
+        m_relay->endStream();
+    else if (m_streaming && m_connection)
         m_connection->streamEnded(this, true);
 }
 
@@ -44,6 +53,28 @@ void Exchange::notifyAborted()
         handler();
     if (self)
         Q_EMIT aborted();
+}
+
+void Exchange::relayAborted()
+{
+    if (!m_relay)
+        return;
+    if (m_aborted || (m_answered && !m_streaming)) {
+        deleteLater();
+        return;
+    }
+    m_aborted = true;
+    m_streaming = false;
+    const QPointer<Exchange> self(this);
+    notifyAborted();
+    if (self)
+        deleteLater();
+}
+
+void Exchange::relayWritable()
+{
+    if (m_relay && m_streaming && !m_aborted)
+        Q_EMIT writable(); // may write, end the stream
 }
 
 void Exchange::releaseRequest()
@@ -57,9 +88,14 @@ void Exchange::releaseRequest()
 
 bool Exchange::respond(Response response)
 {
-    if (m_answered || m_aborted || !m_connection)
+    if (m_answered || m_aborted || !(m_connection || m_relay))
         return false;
     m_answered = true;
+    if (m_relay) {
+        // The handler holds a QPointer, as for a connection's Exchange, which deletes it later too.
+        deleteLater();
+        return m_relay->respond(std::move(response));
+    }
     return m_connection->exchangeAnswered(this, std::move(response));
 }
 
@@ -72,10 +108,18 @@ void Exchange::abandon()
 
 bool Exchange::startStream(Response head)
 {
-    if (m_answered || m_aborted || !m_connection)
+    if (m_answered || m_aborted || !(m_connection || m_relay))
         return false;
     m_answered = true;
     m_streaming = true;
+    if (m_relay) {
+        // A HEAD request gets the head alone: the stream is over at once, as on the connection.
+        const bool taken = m_relay->startStream(std::move(head));
+        m_streaming = taken && m_request.method != "HEAD";
+        if (!m_streaming)
+            deleteLater();
+        return taken;
+    }
     if (!m_connection->streamStarted(this, std::move(head))) {
         m_streaming = false;
         return false;
@@ -85,8 +129,10 @@ bool Exchange::startStream(Response head)
 
 bool Exchange::write(QByteArrayView data)
 {
-    if (!m_streaming || m_aborted || !m_connection)
+    if (!m_streaming || m_aborted || !(m_connection || m_relay))
         return false;
+    if (m_relay)
+        return m_relay->write(data);
     return m_connection->streamWrite(this, data);
 }
 
@@ -95,8 +141,12 @@ void Exchange::endStream()
     if (!m_streaming)
         return;
     m_streaming = false;
-    if (m_connection && !m_aborted)
+    if (m_relay && !m_aborted) {
+        m_relay->endStream();
+        deleteLater();
+    } else if (m_connection && !m_aborted) {
         m_connection->streamEnded(this);
+    }
 }
 
 /// A listening socket that hands every accepted descriptor to its HttpServer at once: nothing waits in

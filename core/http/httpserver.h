@@ -13,6 +13,7 @@
 #include <QTcpServer>
 
 #include <functional>
+#include <memory>
 
 class QSslSocket;
 
@@ -30,12 +31,30 @@ struct ProxyHeader;
 /// goes away first, aborted() fires and the Exchange is deleted soon after. Once answered, it is
 /// deleted soon after too (deleteLater), so keep a QPointer rather than a raw pointer. Handlers must
 /// not delete it.
+///
+/// A relayed Exchange (exchangerelay.h) stands on another thread for one of a connection's: the same
+/// calls and signals, carried to and from the connection's thread by a Relay.
 class Exchange final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Exchange)
 public:
+    /// Where a relayed Exchange's answer goes instead of a Connection (exchangerelay.cpp). Called on
+    /// the relayed Exchange's thread, each at most as the Exchange's own call allows (respond() or
+    /// startStream() once, write() and endStream() while streaming).
+    class Relay
+    {
+    public:
+        virtual ~Relay() = default;
+        virtual bool respond(Response response) = 0;
+        virtual bool startStream(Response head) = 0;
+        virtual bool write(QByteArrayView data) = 0;
+        virtual void endStream() = 0;
+    };
+
     explicit Exchange(Request request, Connection *connection);
+    /// A relayed Exchange, a child of `parent`: answers go through `relay`; relayAborted() ends it.
+    Exchange(Request request, std::unique_ptr<Relay> relay, QObject *parent);
     ~Exchange() override;
 
     const Request &request() const { return m_request; }
@@ -88,6 +107,14 @@ Q_SIGNALS:
     /// A write() was refused for the backlog, and the client has since taken enough to write again.
     void writable();
 
+public:
+    /// For a relayed Exchange: the connection it stands for closed (or its thread is ending) before
+    /// the answer or while a stream was open. Aborts it like a Connection would (onAborted()'s
+    /// handler, aborted()) and deletes it later; once answered (and not streaming), only deletes it.
+    void relayAborted();
+    /// For a relayed Exchange: the connection took enough of a refused write() (emits writable()).
+    void relayWritable();
+
 private:
     friend class Connection;
     /// From the connection: onAborted()'s handler, then aborted().
@@ -95,6 +122,7 @@ private:
     Request m_request;
     std::function<void()> m_onAborted;
     QPointer<Connection> m_connection;
+    std::unique_ptr<Relay> m_relay; ///< a relayed Exchange's way to its connection (else null)
     bool m_answered = false;
     bool m_aborted = false;
     bool m_streaming = false;

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The HTTP/1.x front over real loopback sockets: framing, keep-alive, pipelining order, answers that
 // come later, limits (413/431/400/408), timeouts, compression (RFC 9110 §12.5.3), CORS (Fetch) and the
-// WebSocket upgrade hand-over.
+// WebSocket upgrade hand-over; and an Exchange relayed to a handler on another thread.
 #include "base/config.h"
 #include "base/plainsocket.h"
+#include "http/exchangerelay.h"
 #include "http/httpserver.h"
 
 #include <QElapsedTimer>
@@ -11,12 +12,14 @@
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
+#include <QThread>
 #include <QTimer>
 
 #include <sys/socket.h>
 
 #include <zlib.h>
 
+#include <atomic>
 #include <memory>
 
 using namespace Switchboard;
@@ -247,6 +250,10 @@ private Q_SLOTS:
     void streamAbortedWhenClientGoes();
     void streamBacklogIsCapped();
     void streamToHeadIsHeadOnly();
+    void relayedAnswerKeepsPipelinedOrder();
+    void relayedStreamBacklogIsCapped();
+    void relayedExchangeAbortedWhenClientGoes();
+    void relayedExchangeDestroyedUnansweredAnswers500();
 };
 
 void tst_HttpServer::postRoundTrip()
@@ -1620,6 +1627,207 @@ void tst_HttpServer::streamToHeadIsHeadOnly()
     QTRY_VERIFY(client.pending().count("HTTP/1.1 200 OK") == 2);
     splitHead(client.pending(), &head, &rest);
     QVERIFY(rest.startsWith("HTTP/1.1 200 OK"));
+}
+
+/// A thread for relayed Exchanges (the other worker), with an object of it to post calls to.
+class RelayThread
+{
+public:
+    RelayThread()
+    {
+        m_thread.start();
+        m_anchor = new QObject;
+        m_anchor->moveToThread(&m_thread);
+    }
+    ~RelayThread()
+    {
+        run([this] { delete m_anchor; });
+        m_thread.quit();
+        m_thread.wait();
+    }
+    QObject *anchor() const { return m_anchor; }
+    /// Runs `call` on the thread and waits for it (it never waits for this thread).
+    template <typename Call> void run(Call call)
+    {
+        QMetaObject::invokeMethod(m_anchor, call, Qt::BlockingQueuedConnection);
+    }
+
+private:
+    QThread m_thread;
+    QObject *m_anchor = nullptr;
+};
+
+void tst_HttpServer::relayedAnswerKeepsPipelinedOrder()
+{
+    RelayThread other;
+    QObject here;
+    auto server = start();
+    QPointer<Exchange> relayed; // used on the other thread only
+    std::atomic<bool> arrived = false;
+    bool afterHandled = false;
+    QThread *otherThread = nullptr;
+    server->setHandler([&](Exchange *exchange) {
+        if (exchange->request().path != "/relayed") {
+            echo(exchange);
+            afterHandled = true;
+            return;
+        }
+        relayExchange(exchange, &here, other.anchor(), [&](Exchange *remote) {
+            relayed = remote;
+            otherThread = QThread::currentThread();
+            arrived = true;
+        });
+    });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send(post("/relayed", "body") + get("/after"));
+    QTRY_VERIFY(arrived.load());
+    QVERIFY(otherThread != QThread::currentThread());
+    QByteArray body;
+    other.run([&] { body = relayed->request().body; });
+    QCOMPARE(body, QByteArray("body"));
+    // The second request is answered here at once; its answer waits for the relayed one, answered
+    // later on the other thread (RFC 9112 §9.3.2).
+    QTRY_VERIFY(afterHandled);
+    QVERIFY(client.pending().isEmpty());
+    other.run([&] {
+        Response response;
+        response.body = "from the other thread";
+        QVERIFY(relayed->respond(response));
+    });
+    Reply first, second;
+    QVERIFY(client.waitReply(&first));
+    QCOMPARE(first.body, QByteArray("from the other thread"));
+    QVERIFY(client.waitReply(&second));
+    QVERIFY(second.body.contains("path='/after'"));
+    // Answered, the relayed Exchange is deleted on its thread.
+    bool gone = false;
+    QVERIFY(QTest::qWaitFor([&] {
+        other.run([&] { gone = relayed.isNull(); });
+        return gone;
+    }));
+}
+
+void tst_HttpServer::relayedStreamBacklogIsCapped()
+{
+    RelayThread other;
+    QObject here;
+    auto server = start();
+    QPointer<Exchange> relayed; // on the other thread only
+    std::atomic<int> writable = 0;
+    server->setHandler([&](Exchange *exchange) {
+        relayExchange(exchange, &here, other.anchor(), [&](Exchange *remote) {
+            relayed = remote;
+            QObject::connect(remote, &Exchange::writable, remote, [&writable] { ++writable; });
+            QVERIFY(remote->startStream(Response()));
+        });
+    });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.pauseReading();
+    client.send(get("/stream"));
+    bool started = false;
+    QVERIFY(QTest::qWaitFor([&] {
+        other.run([&] { started = relayed && relayed->isStreaming(); });
+        return started;
+    }));
+    // Written on the other thread until refused, while this thread (between the rounds) hands the
+    // pieces to the connection, until the client's paused socket and the connection's own cap hold
+    // them up: then rounds go by without the relay taking more.
+    const QByteArray piece(16 * 1024, 'x');
+    qint64 written = 0;
+    qint64 before = -1;
+    int stalled = 0;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            other.run([&] {
+                while (relayed->write(piece))
+                    written += piece.size();
+            });
+            stalled = written == before ? stalled + 1 : 0;
+            before = written;
+            return stalled >= 5;
+        },
+        20000));
+    QVERIFY(written > Exchange::kMaxStreamBacklog);
+    other.run([&] {
+        QVERIFY(!relayed->write(piece));
+        QVERIFY(relayed->isStreaming()); // refused, not ended
+    });
+    writable = 0; // those of the rounds before: the relay is held up now
+    client.resumeReading();
+    QTRY_VERIFY(writable.load() > 0);
+    other.run([&] {
+        QVERIFY(relayed->write("end"));
+        relayed->endStream();
+    });
+    written += 3;
+    bool complete = false;
+    QByteArray head, rest;
+    QVERIFY(QTest::qWaitFor([&] {
+        client.resumeReading();
+        return splitHead(client.pending(), &head, &rest) && (dechunk(rest, &complete), complete);
+    }));
+    const QByteArray body = dechunk(rest, &complete);
+    QCOMPARE(body.size(), written);
+    QVERIFY(body.endsWith("xend"));
+}
+
+void tst_HttpServer::relayedExchangeAbortedWhenClientGoes()
+{
+    RelayThread other;
+    QObject here;
+    auto server = start();
+    QPointer<Exchange> relayed; // on the other thread only
+    std::atomic<int> aborted = 0;
+    server->setHandler([&](Exchange *exchange) {
+        relayExchange(exchange, &here, other.anchor(), [&](Exchange *remote) {
+            relayed = remote;
+            remote->onAborted([&aborted] { aborted += 1; });
+            QObject::connect(remote, &Exchange::aborted, remote, [&aborted] { aborted += 10; });
+        });
+    });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send(get("/held"));
+    bool arrived = false;
+    QVERIFY(QTest::qWaitFor([&] {
+        other.run([&] { arrived = !relayed.isNull(); });
+        return arrived;
+    }));
+    client.socket().abort();
+    // The handler, then the signal, on the relayed Exchange's thread; then it is deleted there.
+    QTRY_COMPARE(aborted.load(), 11);
+    bool gone = false;
+    QVERIFY(QTest::qWaitFor([&] {
+        other.run([&] { gone = relayed.isNull(); });
+        return gone;
+    }));
+    QTRY_COMPARE(server->connectionCount(), 0);
+}
+
+void tst_HttpServer::relayedExchangeDestroyedUnansweredAnswers500()
+{
+    RelayThread other;
+    QObject here;
+    auto server = start();
+    QPointer<Exchange> relayed; // on the other thread only
+    server->setHandler([&](Exchange *exchange) {
+        relayExchange(exchange, &here, other.anchor(), [&](Exchange *remote) { relayed = remote; });
+    });
+    RawClient client(server->serverPort());
+    QVERIFY(client.waitConnected());
+    client.send(get("/forgotten"));
+    bool arrived = false;
+    QVERIFY(QTest::qWaitFor([&] {
+        other.run([&] { arrived = !relayed.isNull(); });
+        return arrived;
+    }));
+    // The handler's side ends (its worker stops) without an answer: the client is not left waiting.
+    other.run([&] { delete relayed.data(); });
+    Reply reply;
+    QVERIFY(client.waitReply(&reply));
+    QCOMPARE(reply.status, 500);
 }
 
 QTEST_GUILESS_MAIN(tst_HttpServer)
