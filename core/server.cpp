@@ -7,6 +7,7 @@
 #include "base/limits.h"
 #include "base/plainsocket.h"
 #include "bosh/boshendpoint.h"
+#include "http/exchangerelay.h"
 #include "http/httpserver.h"
 #include "monitor/registry.h"
 #include "monitor/statuspage.h"
@@ -78,6 +79,9 @@ struct Server::Private
     Stream::StreamRegistry *streams = nullptr;
     Http::HttpServer *http = nullptr;
     std::unique_ptr<Rest::RestEndpoint> rest;
+    /// Parent of the REST requests relayed here from other workers (Http::relayExchange()); destroyed
+    /// after the other workers and before `rest`.
+    std::unique_ptr<QObject> restRelays = std::make_unique<QObject>();
     QHostAddress address;
     QSslConfiguration tls; ///< the certificate every worker's TLS listener uses
     // Read by every worker's /healthz.
@@ -401,7 +405,7 @@ void Server::installHandlers(Worker *worker)
             return websocket->handleUpgrade(socket, received, head);
         });
     // Called on the worker's thread: everything it touches is the worker's, const, or posted to this
-    // thread (the status page).
+    // thread (the status page, the REST gateway).
     http->setHandler([this, worker](Http::Exchange *exchange) {
         const Http::Request &request = exchange->request();
         if (d->isBoshPath(request.path)) {
@@ -410,14 +414,16 @@ void Server::installHandlers(Worker *worker)
             return;
         }
         if (d->rest->matches(request.path)) {
-            // The REST gateway (docs/REST.md), on worker 0 only for now.
-            if (worker->index() != 0) {
-                Http::Response busy = Http::Response::error(503, "REST is served by the first worker only");
-                busy.headers.append({QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")});
-                exchange->respond(std::move(busy));
+            // The REST gateway (docs/REST.md) and its sessions live on worker 0 (this Server's thread);
+            // a request on another worker's connection is relayed there and answered back here.
+            if (worker->index() == 0) {
+                d->rest->handle(exchange);
                 return;
             }
-            d->rest->handle(exchange);
+            Http::relayExchange(exchange, worker, d->restRelays.get(), [this](Http::Exchange *relayed) {
+                d->hub.countRelayed();
+                d->rest->handle(relayed);
+            });
             return;
         }
         if (d->status->matches(request.path)) {
@@ -524,6 +530,7 @@ Server::~Server()
     // Sessions first: they talk to the resolver and the hub while closing.
     d->http = nullptr;
     d->main()->closeHttp();
+    d->restRelays.reset();
     d->rest.reset();
     delete d->main();
     d->workers.clear();

@@ -95,8 +95,8 @@ struct HubTotals
     Relaxed<quint64> stanzasToClient = 0;
     Relaxed<quint64> bytesToServer = 0;
     Relaxed<quint64> bytesToClient = 0;
-    /// BOSH requests that arrived on another worker's connection and were relayed to their session's
-    /// worker (counted by the session's worker)
+    /// Requests that arrived on another worker's connection and were relayed: BOSH requests to their
+    /// session's worker, REST requests to the REST gateway's (counted by the worker they reach)
     Relaxed<quint64> relayedRequests = 0;
     LatencyHistogram answerLatency; ///< BOSH held-request answers
     PushTotals push;                ///< push on arrival (Hub::reportPush)
@@ -160,7 +160,7 @@ public:
     }
     /// One HTTP request reached the BOSH path.
     void countRequest() { ++m_totals.requests; }
-    /// A BOSH request was relayed here from the worker whose connection it came on.
+    /// A BOSH or REST request was relayed here from the worker whose connection it came on.
     void countRelayed() { ++m_totals.relayedRequests; }
     /// A held BOSH request was answered `latencyMs` after it arrived.
     void countAnswer(qint64 latencyMs) { m_totals.answerLatency.add(latencyMs); }

@@ -726,6 +726,7 @@ RegistryCounters Registry::counters() const
     RegistryCounters out = m_counters;
     const HubTotals &totals = m_hub->totals();
     out.requests = totals.requests;
+    out.relayedRequests = totals.relayedRequests;
     out.stanzasToServer = totals.stanzasToServer;
     out.stanzasToClient = totals.stanzasToClient;
     out.bytesToServer = totals.bytesToServer;

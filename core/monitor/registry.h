@@ -87,7 +87,8 @@ struct RegistryCounters
     quint64 totalBosh = 0; ///< sessions opened since start, by transport
     quint64 totalWebSocket = 0;
     quint64 totalRest = 0;
-    quint64 requests = 0; ///< BOSH HTTP requests
+    quint64 requests = 0;        ///< BOSH HTTP requests
+    quint64 relayedRequests = 0; ///< BOSH and REST requests relayed between workers
     quint64 stanzasToServer = 0;
     quint64 stanzasToClient = 0;
     quint64 bytesToServer = 0;

@@ -213,6 +213,7 @@ QJsonObject StatusPage::statusJson() const
                      {QStringLiteral("websocket"), qint64(c.totalWebSocket)},
                      {QStringLiteral("rest"), qint64(c.totalRest)}}},
         {QStringLiteral("requests"), qint64(c.requests)},
+        {QStringLiteral("relayedRequests"), qint64(c.relayedRequests)},
         {QStringLiteral("stanzas"), QJsonObject{{QStringLiteral("toServer"), qint64(c.stanzasToServer)},
                                                 {QStringLiteral("toClient"), qint64(c.stanzasToClient)}}},
         {QStringLiteral("bytes"), QJsonObject{{QStringLiteral("toServer"), qint64(c.bytesToServer)},
@@ -282,6 +283,9 @@ QByteArray StatusPage::metrics() const
 
     family(out, "switchboard_bosh_requests_total", "counter", "HTTP requests at the BOSH path.");
     sample(out, "switchboard_bosh_requests_total", {}, double(c.requests));
+    family(out, "switchboard_relayed_requests_total", "counter",
+           "BOSH and REST requests relayed from the worker whose connection they came on to another.");
+    sample(out, "switchboard_relayed_requests_total", {}, double(c.relayedRequests));
     family(out, "switchboard_stanzas_total", "counter", "Stanzas forwarded, by direction.");
     sample(out, "switchboard_stanzas_total", "direction=\"to_server\"", double(c.stanzasToServer));
     sample(out, "switchboard_stanzas_total", "direction=\"to_client\"", double(c.stanzasToClient));

@@ -3,6 +3,7 @@
 
 #include "base/constanttime.h"
 #include "base/limits.h"
+#include "base/nodeid.h"
 #include "http/httpserver.h"
 #include "rest/eventstream.h"
 #include "rest/restpush.h"
@@ -336,7 +337,8 @@ void RestEndpoint::openSession(Http::Exchange *exchange, RestSession::Login logi
         return;
     }
     Stream::ClientStream::Client client;
-    client.id = randomId();
+    // The node first, as in BOSH and WebSocket ids, so a balancer can route the session's calls by path.
+    client.id = NodeId::newSessionId(m_config.nodeId, u"rest-");
     client.transport = Monitor::Transport::Rest;
     client.address = request.peerAddress;
     client.userAgent = QString::fromUtf8(request.header("user-agent"));

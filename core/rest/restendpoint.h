@@ -62,7 +62,8 @@ public:
     void setUpstreamFactory(Stream::ClientStream::UpstreamFactory factory) { m_factory = std::move(factory); }
     /// Whether `path` is rest_path or below it.
     bool matches(const QByteArray &path) const;
-    /// Answers one HTTP request below rest_path (now or later).
+    /// Answers one HTTP request below rest_path (now or later): from a connection of this thread, or
+    /// relayed from another worker's (Http::relayExchange(); the same calls either way).
     void handle(Http::Exchange *exchange);
     int sessionCount() const;
     /// Loads (or creates) the VAPID key of push on arrival; false with `error` when it cannot.

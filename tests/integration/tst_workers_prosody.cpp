@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Two worker threads in front of a real Prosody (docs/ARCHITECTURE.md, "Threads"): connections spread
 // over both listeners, a BOSH request on the other worker's connection is relayed to its session and
-// answered in pipelined order, and limits, the monitor, drain and shutdown cover both workers.
+// answered in pipelined order, REST calls (long polls and event streams included) on the second
+// worker's connections are relayed to the REST gateway on the first, /metrics counts the relays, and
+// limits, the monitor, drain and shutdown cover both workers.
 #include "base/limits.h"
 #include "boshclient.h"
 #include "monitor/hub.h"
 #include "monitor/registry.h"
 #include "prosodyfixture.h"
 #include "server.h"
+#include "sseclient.h"
 #include "testmain.h"
 
 #include <QDomDocument>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
@@ -81,6 +86,38 @@ HttpAnswer readAnswer(QTcpSocket &socket, QByteArray &pending, int timeoutMs = 1
     return {};
 }
 
+/// One HTTP/1.1 request with a Content-Length body (none when empty) and `extra` header lines.
+QByteArray httpRequest(const QByteArray &method, const QByteArray &target, const QByteArray &body = {},
+                       const QByteArray &extra = {})
+{
+    return method + ' ' + target + " HTTP/1.1\r\nHost: localhost\r\n" + extra +
+           (body.isEmpty() ? QByteArray()
+                           : "Content-Type: application/json\r\nContent-Length: " +
+                                 QByteArray::number(body.size()) + "\r\n") +
+           "\r\n" + body;
+}
+
+QByteArray bearer(const QByteArray &token)
+{
+    return "Authorization: Bearer " + token + "\r\n";
+}
+
+QJsonObject jsonOf(const HttpAnswer &answer)
+{
+    return QJsonDocument::fromJson(answer.body).object();
+}
+
+/// The value of an unlabelled sample in Prometheus text (-1 when absent).
+double metric(const QByteArray &text, const QByteArray &name)
+{
+    const QByteArray prefix = name + ' ';
+    for (const QByteArray &line : text.split('\n')) {
+        if (line.startsWith(prefix))
+            return line.mid(prefix.size()).toDouble();
+    }
+    return -1;
+}
+
 QString attribute(const QByteArray &body, const QString &name)
 {
     QDomDocument document;
@@ -99,6 +136,9 @@ private Q_SLOTS:
     void cleanupTestCase();
 
     void relayedRequestKeepsPipelinedOrder();
+    void relayedRequestsAreInTheMetrics();
+    void restCallsOnEveryWorker();
+    void restEventStreamOnTheOtherWorker();
     void limitsHoldAcrossWorkers();
     void monitorSeesEveryWorker();
     void drainReachesEveryWorker();
@@ -108,6 +148,9 @@ private:
     std::unique_ptr<Server> startServer(Config config);
     /// Creates a BOSH session on a connection of its own; returns its sid (empty when refused).
     QString createSession(const Server &server, int wait = 2);
+    /// A new connection whose requests reach the worker that does not run the REST gateway (worker 1):
+    /// REST calls on it are relayed. Null when none of 40 connections got there.
+    std::unique_ptr<QTcpSocket> connectionToTheOtherWorker(const Server &server);
 
     ProsodyFixture m_prosody;
 };
@@ -217,6 +260,191 @@ void tst_WorkersProsody::relayedRequestKeepsPipelinedOrder()
     const HttpAnswer meta = readAnswer(*foreign, foreignPending);
     QCOMPARE(meta.status, 200);
     QVERIFY(meta.body.contains("XRD"));
+}
+
+std::unique_ptr<QTcpSocket> tst_WorkersProsody::connectionToTheOtherWorker(const Server &server)
+{
+    // Connections spread over both workers by their addresses' hash; a REST call (a 404 here) on one
+    // that reached worker 1 is relayed to worker 0, and counted there before it is answered.
+    for (int attempt = 0; attempt < 40; ++attempt) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, server.port());
+        if (!socket->waitForConnected(5000))
+            return {};
+        const quint64 before = server.hub()->totals().relayedRequests;
+        socket->write(httpRequest("GET", "/api/v1/nothing"));
+        QByteArray pending;
+        if (readAnswer(*socket, pending).status != 404)
+            return {};
+        if (server.hub()->totals().relayedRequests > before)
+            return socket;
+    }
+    return {};
+}
+
+void tst_WorkersProsody::relayedRequestsAreInTheMetrics()
+{
+    const std::unique_ptr<Server> server = startServer(m_prosody.backendConfig());
+    QVERIFY(server->isListening());
+    BoshClient client(server->boshUrl());
+    QString error;
+    QVERIFY2(client.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                          m_prosody.password(QStringLiteral("alice")), &error),
+             qPrintable(error));
+    const QString sid = client.sid();
+    qint64 rid = client.peekRid();
+    QCOMPARE(quint64(server->hub()->totals().relayedRequests), quint64(0));
+    // BOSH requests of the session on fresh connections, until one reached the worker that does not
+    // own the session.
+    std::vector<std::unique_ptr<QTcpSocket>> sockets;
+    quint64 requests = server->hub()->sessionCounters(sid).requests;
+    for (int attempt = 0; attempt < 40 && server->hub()->totals().relayedRequests == 0; ++attempt) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, server->port());
+        QVERIFY(socket->waitForConnected(5000));
+        const QByteArray ping = "<iq xmlns='jabber:client' type='get' id='m" + QByteArray::number(attempt) +
+                                "'><ping xmlns='urn:xmpp:ping'/></iq>";
+        socket->write(post(
+            server->port(),
+            boshBody({{QStringLiteral("sid"), sid}, {QStringLiteral("rid"), QString::number(rid++)}}, ping)));
+        ++requests;
+        QTRY_COMPARE(quint64(server->hub()->sessionCounters(sid).requests), requests);
+        sockets.push_back(std::move(socket));
+    }
+    const quint64 relayed = server->hub()->totals().relayedRequests;
+    QVERIFY2(relayed > 0, "no BOSH request reached the other worker");
+    // /metrics and /status.json show the sum over the workers, whichever worker answers them.
+    QTcpSocket monitor;
+    monitor.connectToHost(QHostAddress::LocalHost, server->port());
+    QVERIFY(monitor.waitForConnected(5000));
+    monitor.write(httpRequest("GET", "/metrics") + httpRequest("GET", "/status.json"));
+    QByteArray pending;
+    const HttpAnswer metrics = readAnswer(monitor, pending);
+    QCOMPARE(metrics.status, 200);
+    QCOMPARE(metric(metrics.body, "switchboard_relayed_requests_total"), double(relayed));
+    const HttpAnswer status = readAnswer(monitor, pending);
+    QCOMPARE(status.status, 200);
+    QCOMPARE(
+        jsonOf(status).value(QStringLiteral("counters")).toObject().value(QStringLiteral("relayedRequests")),
+        QJsonValue(qint64(relayed)));
+}
+
+void tst_WorkersProsody::restCallsOnEveryWorker()
+{
+    const std::unique_ptr<Server> server = startServer(m_prosody.backendConfig());
+    QVERIFY(server->isListening());
+    const std::unique_ptr<QTcpSocket> foreign = connectionToTheOtherWorker(*server);
+    QVERIFY2(foreign, "no connection reached the other worker");
+    QByteArray pending;
+
+    // Log-in on the other worker's connection: answered there when the session on worker 0 is bound.
+    const QByteArray login =
+        QJsonDocument(QJsonObject{{QStringLiteral("jid"), QStringLiteral("alice@localhost")},
+                                  {QStringLiteral("password"), m_prosody.password(QStringLiteral("alice"))},
+                                  {QStringLiteral("resource"), QStringLiteral("w1")}})
+            .toJson(QJsonDocument::Compact);
+    foreign->write(httpRequest("POST", "/api/v1/sessions", login));
+    const HttpAnswer created = readAnswer(*foreign, pending);
+    QCOMPARE(created.status, 201);
+    const QString id = jsonOf(created).value(QStringLiteral("id")).toString();
+    const QByteArray token = jsonOf(created).value(QStringLiteral("token")).toString().toUtf8();
+    QVERIFY2(id.startsWith(QLatin1String("rest-")), qPrintable(id));
+    QCOMPARE(jsonOf(created).value(QStringLiteral("jid")).toString(), QStringLiteral("alice@localhost/w1"));
+    QCOMPARE(server->sessionCount(), 1);
+    const QByteArray sessionPath = "/api/v1/sessions/" + id.toLatin1();
+
+    // The events so far (the roster's answer), then where the next one will be.
+    foreign->write(httpRequest("GET", sessionPath + "/events?after=0", {}, bearer(token)));
+    const HttpAnswer first = readAnswer(*foreign, pending);
+    QCOMPARE(first.status, 200);
+    const qint64 next = jsonOf(first).value(QStringLiteral("next")).toInteger();
+
+    // Pipelined on that connection: a long poll (relayed, answered later from worker 0), then
+    // host-meta (answered at once by this worker). host-meta must wait behind it (RFC 9112 §9.3.2).
+    foreign->write(httpRequest("GET", sessionPath + "/events?after=" + QByteArray::number(next) + "&wait=20",
+                               {}, bearer(token)) +
+                   httpRequest("GET", "/.well-known/host-meta"));
+    // A message to itself, sent on a connection of worker 0 or 1, wakes the long poll.
+    QTcpSocket sender;
+    sender.connectToHost(QHostAddress::LocalHost, server->port());
+    QVERIFY(sender.waitForConnected(5000));
+    const QByteArray message =
+        QJsonDocument(QJsonObject{{QStringLiteral("to"), QStringLiteral("alice@localhost/w1")},
+                                  {QStringLiteral("body"), QStringLiteral("across")}})
+            .toJson(QJsonDocument::Compact);
+    sender.write(httpRequest("POST", sessionPath + "/messages", message, bearer(token)));
+    QByteArray senderPending;
+    QCOMPARE(readAnswer(sender, senderPending).status, 202);
+    const HttpAnswer polled = readAnswer(*foreign, pending, 25000);
+    QCOMPARE(polled.status, 200);
+    QVERIFY2(polled.body.contains("across"), polled.body.constData());
+    const HttpAnswer meta = readAnswer(*foreign, pending);
+    QCOMPARE(meta.status, 200);
+    QVERIFY(meta.body.contains("XRD"));
+
+    // Log-out on the other worker's connection ends the session on worker 0.
+    foreign->write(httpRequest("DELETE", sessionPath, {}, bearer(token)));
+    QCOMPARE(readAnswer(*foreign, pending).status, 204);
+    QTRY_COMPARE(server->sessionCount(), 0);
+}
+
+void tst_WorkersProsody::restEventStreamOnTheOtherWorker()
+{
+    const std::unique_ptr<Server> server = startServer(m_prosody.backendConfig());
+    QVERIFY(server->isListening());
+    QTcpSocket control;
+    control.connectToHost(QHostAddress::LocalHost, server->port());
+    QVERIFY(control.waitForConnected(5000));
+    QByteArray pending;
+    const QByteArray login =
+        QJsonDocument(QJsonObject{{QStringLiteral("jid"), QStringLiteral("alice@localhost")},
+                                  {QStringLiteral("password"), m_prosody.password(QStringLiteral("alice"))},
+                                  {QStringLiteral("resource"), QStringLiteral("sse")}})
+            .toJson(QJsonDocument::Compact);
+    control.write(httpRequest("POST", "/api/v1/sessions", login));
+    const HttpAnswer created = readAnswer(control, pending);
+    QCOMPARE(created.status, 201);
+    const QByteArray id = jsonOf(created).value(QStringLiteral("id")).toString().toLatin1();
+    const QByteArray token = jsonOf(created).value(QStringLiteral("token")).toString().toUtf8();
+
+    // Event streams on fresh connections until one is relayed from worker 1: its head and the events
+    // queued so far come through worker 1's connection.
+    std::vector<std::unique_ptr<Test::SseClient>> streams;
+    Test::SseClient *relayed = nullptr;
+    for (int attempt = 0; attempt < 20 && !relayed; ++attempt) {
+        const quint64 before = server->hub()->totals().relayedRequests;
+        auto stream = std::make_unique<Test::SseClient>();
+        stream->open(server->port(), "/api/v1/sessions/" + id + "/events", bearer(token));
+        QVERIFY(stream->waitHead());
+        QCOMPARE(stream->status(), 200);
+        QVERIFY(stream->waitEvents(1)); // the roster's answer
+        if (server->hub()->totals().relayedRequests > before)
+            relayed = stream.get();
+        else
+            stream->abort(); // at most kMaxStreamsPerSession streams per session
+        streams.push_back(std::move(stream));
+    }
+    QVERIFY2(relayed, "no event stream reached the other worker");
+    QCOMPARE(relayed->header("content-type"), QByteArray("text/event-stream"));
+
+    // A message to itself reaches the relayed stream as it arrives.
+    const qsizetype seen = relayed->events().size();
+    const QByteArray message =
+        QJsonDocument(QJsonObject{{QStringLiteral("to"), QStringLiteral("alice@localhost/sse")},
+                                  {QStringLiteral("body"), QStringLiteral("streamed")}})
+            .toJson(QJsonDocument::Compact);
+    control.write(httpRequest("POST", "/api/v1/sessions/" + id + "/messages", message, bearer(token)));
+    QCOMPARE(readAnswer(control, pending).status, 202);
+    QVERIFY(relayed->waitEvents(seen + 1));
+    const QList<QJsonObject> messages = relayed->ofKind(QStringLiteral("message"));
+    QCOMPARE(messages.size(), 1);
+    QCOMPARE(messages.first().value(QStringLiteral("body")).toString(), QStringLiteral("streamed"));
+
+    // Logging out ends the stream (its last event, then the end of the body) on worker 1's connection.
+    control.write(httpRequest("DELETE", "/api/v1/sessions/" + id, {}, bearer(token)));
+    QCOMPARE(readAnswer(control, pending).status, 204);
+    QVERIFY(relayed->waitEnd());
+    QTRY_COMPARE(server->sessionCount(), 0);
 }
 
 void tst_WorkersProsody::limitsHoldAcrossWorkers()
