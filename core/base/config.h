@@ -132,8 +132,8 @@ struct Config
 
     // --- Process ---
     /// Threads that serve connections, each with its own event loop (docs/ARCHITECTURE.md, "Threads");
-    /// 0: one per core (QThread::idealThreadCount()).
-    int workers = 1;
+    /// 0 (the default): one per core (QThread::idealThreadCount()).
+    int workers = 0;
     int shutdownTimeout = 10; ///< seconds SIGTERM/SIGINT may take to close every session and stream
     QString drainUrl;         ///< see-other-uri target for new sessions while draining
     QStringList logRules;     ///< QLoggingCategory rules, e.g. "switchboard.bosh.debug=true"

@@ -93,9 +93,10 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # The `workers` key is Switchboard's own (one event loop per thread); a build without it runs on one.
-workers=1
+# Passed always when the key exists: its default is one per core.
+workers=1 pass_workers=0
 if "$switchboard" --no-gui --print-config 2>/dev/null | grep -Eq '^#? *workers *='; then
-    workers="$want_workers"
+    workers="$want_workers" pass_workers=1
 elif [[ "$want_workers" != 1 ]]; then
     echo "# warning: this Switchboard has no workers key; BENCH_WORKERS=$want_workers ignored, running 1" >&2
 fi
@@ -120,7 +121,7 @@ start_switchboard() {
     stop_pid "$switchboard_pid"
     switchboard_port="$(free_port)"
     local extra=()
-    [[ "$workers" != 1 ]] && extra=(--set "workers=$workers")
+    [[ "$pass_workers" == 1 ]] && extra=(--set "workers=$workers")
     "${nice_cmd[@]}" "$switchboard" --no-gui --host 127.0.0.1 --port "$switchboard_port" --path /http-bind/ \
         --route "localhost=127.0.0.1:$c2s" --no-tls-domain localhost \
         --set max_connections=1000000 --set max_connections_per_ip=1000000 --set max_sessions_per_ip=1000000 \

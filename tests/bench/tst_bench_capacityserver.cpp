@@ -44,6 +44,7 @@ void tst_BenchCapacityServer::initTestCase()
     m_backendThread = std::thread([this] { m_backend->run(); });
 
     Config config;
+    config.workers = 1; // one event loop: this test is not about threads
     config.host = QStringLiteral("127.0.0.1");
     config.port = 0;
     config.routes = {Route{QStringLiteral("localhost"), QStringLiteral("127.0.0.1"), m_backend->port()}};

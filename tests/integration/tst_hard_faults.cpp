@@ -73,6 +73,7 @@ void tst_HardFaults::cleanupTestCase()
 Config tst_HardFaults::fakeConfig(quint16 port) const
 {
     Config config;
+    config.workers = 1; // one event loop: this test is not about threads
     config.host = QStringLiteral("127.0.0.1");
     config.port = 0;
     config.routes = {Route{QStringLiteral("fake.test"), QStringLiteral("127.0.0.1"), port}};
@@ -311,6 +312,7 @@ void tst_HardFaults::dnsFailureIsHostUnknown()
     // No route: the domain is looked up in DNS, at a nameserver on loopback (port 53) that either is
     // not there (the lookup fails at once) or knows nothing of the domain.
     Config config;
+    config.workers = 1; // one event loop: this test is not about threads
     config.host = QStringLiteral("127.0.0.1");
     config.port = 0;
     config.allowedDomains = {QStringLiteral("nowhere.test")};

@@ -50,6 +50,7 @@ void tst_WsLimits::startServer(int connectTimeout)
 {
     m_server.reset();
     Config config;
+    config.workers = 1; // one event loop: this test is not about threads
     config.host = QStringLiteral("127.0.0.1");
     config.port = 0;
     // Nothing listens there: no test here gets as far as the XMPP server.

@@ -40,6 +40,7 @@ protected:
 Config routeConfig(quint16 port, ProxyProtocolVersion version, bool directTls = false)
 {
     Config config;
+    config.workers = 1; // one event loop: this test is not about threads
     Route route{QStringLiteral("fake.test"), QStringLiteral("127.0.0.1"), port};
     route.proxyProtocolOut = version;
     route.directTls = directTls;
@@ -172,6 +173,7 @@ void tst_XmppProxyOut::ejabberdSeesTheClientAddress()
         // X-Forwarded-For; Switchboard connects to ejabberd from 127.0.0.1 as well. Only the PROXY
         // header can tell ejabberd the client's address.
         Config config;
+        config.workers = 1; // one event loop: this test is not about threads
         config.host = QStringLiteral("127.0.0.1");
         config.port = 0;
         Route route{ejabberd.domain(), QStringLiteral("127.0.0.1"), ejabberd.c2sPort()};

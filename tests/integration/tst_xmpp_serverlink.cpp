@@ -93,6 +93,7 @@ FakeServer::Script answeringPresenceWith(const QByteArray &reply)
 Config fakeConfig(quint16 port, bool noTls = true)
 {
     Config config;
+    config.workers = 1; // one event loop: this test is not about threads
     config.routes = {Route{QStringLiteral("fake.test"), QStringLiteral("127.0.0.1"), port}};
     if (noTls)
         config.noTlsDomains = {QStringLiteral("fake.test")};

@@ -95,6 +95,7 @@ private:
 void tst_ServerNodes::init()
 {
     Config config;
+    config.workers = 1; // one event loop: this test is not about threads
     config.host = QStringLiteral("127.0.0.1");
     config.port = 0;
     config.nodeId = QStringLiteral("sb1");
@@ -190,6 +191,7 @@ void tst_ServerNodes::withoutNodeIdEveryUnknownSidIsItemNotFound()
 {
     // A single process, no node_id: nothing changes for it, whatever a sid looks like.
     Config config;
+    config.workers = 1; // one event loop: this test is not about threads
     config.host = QStringLiteral("127.0.0.1");
     config.port = 0;
     Server single(config);
