@@ -35,7 +35,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="$(cd "${1:-$root/build}" && pwd)"
-bench="$build/tests/bench/switchboard-bench"
+bench="$build/app/bench/switchboard-bench"
 switchboard="${BENCH_SWITCHBOARD:-$build/app/switchboard}"
 sessions="${BENCH_SESSIONS:-200}"
 inflight="${BENCH_INFLIGHT:-16}"

@@ -701,15 +701,38 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("switchboard-bench"));
     QCommandLineParser parser;
+    QCoreApplication::setApplicationVersion(QStringLiteral(SWITCHBOARD_VERSION));
     parser.setApplicationDescription(QStringLiteral(
-        "Logs XMPP sessions in over raw TCP, BOSH, WebSocket or Switchboard's REST gateway and measures "
-        "message echo round trips and server CPU, or idle memory per session.\n"
-        "--mode capacity-server plays a minimal XMPP server on --host/--port (0: any free port; it prints "
-        "LISTENING<TAB>host<TAB>port) so that a connection manager in front of it saturates before the "
-        "server does: SASL PLAIN with any credentials, any resource bound, <message> and <iq> routed between "
-        "bound full JIDs, no TLS, no rosters, no presence. It is a CAPACITY BENCHMARK backend, NOT a "
-        "correctness backend: test XMPP behaviour against a real server."));
+        "Load generator for XMPP connection managers and servers, and a minimal server for capacity runs.\n"
+        "\n"
+        "Modes (--mode):\n"
+        "  bosh             BOSH (XEP-0124/0206) at --url http://HOST:PORT/PATH\n"
+        "  ws               XMPP over WebSocket (RFC 7395) at --url ws://HOST:PORT/PATH\n"
+        "  rest             Switchboard's REST gateway at --url http://HOST:PORT/api/v1\n"
+        "  tcp              plain XMPP (RFC 6120, no TLS) to --host and --port\n"
+        "  capacity-server  a minimal XMPP server on --host/--port (0: any free port)\n"
+        "\n"
+        "bosh, ws, rest and tcp log --sessions sessions in (accounts PREFIX1..PREFIXN of --users, passwords\n"
+        "--password-prefix + N), make each send messages to its own full JID at --rate messages/s in all\n"
+        "(0: as fast as the echoes come back), measure for --duration s after --warmup s and print one\n"
+        "tab-separated line \"RESULT<TAB>label=...<TAB>mode=...<TAB>msgs_per_s=...\" (logins/s, messages/s,\n"
+        "round-trip percentiles, HTTP exchanges per message, lost and duplicated messages, CPU of --pids).\n"
+        "With --idle they send nothing: they hold the sessions idle and the RESULT line gives the resident\n"
+        "memory per session of --pids, then every session is logged out and the memory left is reported.\n"
+        "Exit status: 0 on a complete run, 1 when no session logged in (with --idle also when a session\n"
+        "dropped or did not log out), 2 on a bad option, 3 when messages were lost or duplicated.\n"
+        "\n"
+        "capacity-server prints LISTENING<TAB>host<TAB>port, serves until SIGINT or SIGTERM, then prints "
+        "what\n"
+        "it did. It plays an XMPP server that costs far less per stanza than a connection manager in front\n"
+        "of it: SASL PLAIN with any credentials, any resource bound, <message> and <iq> routed between "
+        "bound\n"
+        "full JIDs, no TLS, no rosters, no presence. It is a CAPACITY BENCHMARK backend, NOT a correctness\n"
+        "backend: test XMPP behaviour against a real server.\n"
+        "\n"
+        "docs/BENCH.md and switchboard-bench(1) describe every option; docs/BENCHMARKS.md the benchmarks."));
     parser.addHelpOption();
+    parser.addVersionOption();
     const auto opt = [&](const char *name, const char *description, const char *value, const char *def) {
         QCommandLineOption o(QString::fromLatin1(name), QString::fromLatin1(description),
                              QString::fromLatin1(value), QString::fromLatin1(def));
