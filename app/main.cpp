@@ -5,6 +5,7 @@
 #include "push/vapid.h"
 #include "rest/reststore.h"
 #include "server.h"
+#include "servicenotifier.h"
 #include "translations.h"
 
 #ifdef SWITCHBOARD_WITH_GUI
@@ -129,6 +130,12 @@ int main(int argc, char **argv)
     if (server.tlsPort() != 0)
         QTextStream(stdout) << "Switchboard " << QCoreApplication::applicationVersion() << ": BOSH at "
                             << server.secureBoshUrl().toString() << Qt::endl;
+    // systemd (deploy/switchboard.service, Type=notify): ready once every listener is bound, so units
+    // ordered after this one start against a server that answers.
+    QString notifyError;
+    if (!Switchboard::App::ServiceNotifier::notify(
+            "READY=1\nSTATUS=BOSH at " + server.boshUrl().toString().toUtf8(), &notifyError))
+        QTextStream(stderr) << "switchboard: " << notifyError << '\n';
 
     // SIGINT/SIGTERM: graceful shutdown (stop accepting, system-shutdown to every client, close every
     // server stream), then exit 0, at the latest after shutdown_timeout. SIGHUP: reload the TLS
@@ -165,15 +172,19 @@ int main(int argc, char **argv)
             case SIGUSR1:
                 server.setDraining(true);
                 QTextStream(stdout) << "switchboard: draining" << Qt::endl;
+                Switchboard::App::ServiceNotifier::notify("STATUS=draining");
                 break;
             case SIGUSR2:
                 server.setDraining(false);
                 QTextStream(stdout) << "switchboard: drain ended" << Qt::endl;
+                Switchboard::App::ServiceNotifier::notify("STATUS=drain ended");
                 break;
             default:
                 QTextStream(stdout) << "switchboard: "
                                     << QCoreApplication::translate("Switchboard::App", "shutting down")
                                     << Qt::endl;
+                // sd_notify(3): the stop is under way (a second signal only repeats it).
+                Switchboard::App::ServiceNotifier::notify("STOPPING=1");
                 server.shutdown();
                 break;
             }
