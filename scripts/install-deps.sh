@@ -29,6 +29,7 @@ packages=(
     ejabberd
     # the REST example scripts/run.sh prints
     curl jq
+    man-db  # the man pages' checks (man --warnings, lexgrog); the package is built with dpkg-dev's shlibdeps
 )
 # Node >= 18 for the client tests: Debian 12 ships 18.x. Keep a Node that is already there (e.g. from
 # NodeSource, which bundles npm and conflicts with Debian's npm package).
