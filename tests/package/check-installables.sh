@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Checks what the package installs beside the binaries, without installing anything:
-#   manpages BUILD_DIR VERSION   every docs/man/*.1 of a built command renders without warnings
-#                                (man --warnings), has a NAME section lexgrog reads, names VERSION, and
-#                                documents every long option the command's --help lists
+#   manpages BUILD_DIR VERSION   every command built has a page in docs/man/, and every page of a built
+#                                command renders without warnings (man --warnings), has a NAME section
+#                                lexgrog reads, names VERSION, and documents every long option the
+#                                command's --help lists
 #   unit BUILD_DIR               the generated systemd unit passes systemd-analyze verify, with ExecStart=
 #                                pointed at the built binary (skipped, exit 77, without systemd-analyze)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-mode="$1" build="$2"
+mode="$1" build="$(realpath "$2")"
 failed=0
 fail() { echo "FAIL: $*" >&2; failed=1; }
 
@@ -42,6 +43,11 @@ manpages)
         echo "$name.1: renders, ${#options[@]} options documented"
     done
     [[ $pages -gt 0 ]] || fail "no man page checked"
+    # And the other way round: every command built has its page.
+    for bin in "$build"/app/switchboard "$build"/app/*/switchboard-*; do
+        [[ -f "$bin" && -x "$bin" ]] || continue
+        [[ -f "$root/docs/man/$(basename "$bin").1" ]] || fail "$(basename "$bin") has no docs/man/$(basename "$bin").1"
+    done
     ;;
 unit)
     command -v systemd-analyze >/dev/null || { echo "skip: no systemd-analyze"; exit 77; }

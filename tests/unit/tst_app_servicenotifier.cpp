@@ -78,7 +78,7 @@ void tst_AppServiceNotifier::malformedAddressesAreRefusedWithAReason_data()
     QTest::addColumn<QByteArray>("address");
     QTest::newRow("relative path") << QByteArray("run/notify");
     QTest::newRow("lone @") << QByteArray("@");
-    QTest::newRow("longer than sun_path") << ("/" + QByteArray(200, 'x'));
+    QTest::newRow("longer than sun_path") << QByteArray("/" + QByteArray(200, 'x'));
 }
 
 void tst_AppServiceNotifier::malformedAddressesAreRefusedWithAReason()
