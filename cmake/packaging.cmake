@@ -4,6 +4,7 @@
 # come from dpkg-shlibdeps; what the binaries load at run time as plugins is named here. The package
 # holds the prefix the tree was configured with, so its unit names the binary where it lands.
 # docs/INSTALL.md.
+include(GNUInstallDirs)
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME switchboard)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
@@ -19,6 +20,7 @@ set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${SWITCHBOARD_PACKAGE_MAINTAINER}")
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_STRIP_FILES ON)
 # Plugins, which dpkg-shlibdeps cannot see: the SQLite driver of the REST session store (Qt Sql).
 # The window needs Qt's platform plugins; Qt's own strings in German and French are in
 # qt6-translations-l10n (Switchboard's are compiled in).
@@ -27,8 +29,13 @@ if(SWITCHBOARD_BUILD_GUI)
     set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-qpa-plugins")
 endif()
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "qt6-translations-l10n, prosody | ejabberd")
+# The configuration is a conffile: an upgrade keeps the administrator's edits (dpkg asks when both
+# changed), and only a purge removes it.
+file(CONFIGURE OUTPUT ${PROJECT_BINARY_DIR}/debian/conffiles
+     CONTENT "${CMAKE_INSTALL_FULL_SYSCONFDIR}/switchboard/switchboard.conf\n")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${PROJECT_SOURCE_DIR}/deploy/debian/postinst
-    ${PROJECT_SOURCE_DIR}/deploy/debian/prerm ${PROJECT_SOURCE_DIR}/deploy/debian/postrm)
+    ${PROJECT_SOURCE_DIR}/deploy/debian/prerm ${PROJECT_SOURCE_DIR}/deploy/debian/postrm
+    ${PROJECT_BINARY_DIR}/debian/conffiles)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 if(NOT CMAKE_INSTALL_PREFIX STREQUAL "/usr")
     message(STATUS "Packaging for ${CMAKE_INSTALL_PREFIX}: a Debian package normally installs to /usr "
