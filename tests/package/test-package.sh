@@ -61,15 +61,18 @@ done
 if [[ -f "$root/app/check/CMakeLists.txt" || -n "${SWITCHBOARD_EXPECT_CHECK:-}" ]]; then
     [[ -x /usr/bin/switchboard-check ]] || fail "/usr/bin/switchboard-check missing"
 fi
-dpkg-query -W -f='${Conffiles}\n' switchboard | grep -q '/etc/switchboard/switchboard.conf' ||
-    fail "/etc/switchboard/switchboard.conf is not a conffile"
+conffiles="$(dpkg-query -W -f='${Conffiles}\n' switchboard)"
+[[ "$conffiles" == *" /etc/switchboard/switchboard.conf "* ]] || fail "/etc/switchboard/switchboard.conf is not a conffile"
 for command in $(dpkg -L switchboard | sed -n 's#^/usr/bin/##p'); do
     page="$(man -w "$command" 2>/dev/null)" || fail "no man page for $command"
     warnings="$(LC_ALL=C.UTF-8 MANROFFSEQ='' man --warnings -l "$page" 2>&1 >/dev/null)"
     [[ -z "$warnings" ]] || fail "man page of $command: $warnings"
 done
-/usr/bin/switchboard --version | grep -q '^switchboard ' || fail "switchboard --version"
-/usr/bin/switchboard-bench --help | grep -q 'capacity-server' || fail "switchboard-bench --help"
+# Whole outputs first: grep -q would stop reading early, and pipefail count the writer's SIGPIPE.
+version="$(/usr/bin/switchboard --version)" || fail "switchboard --version"
+[[ "$version" == "switchboard "* ]] || fail "switchboard --version: $version"
+help="$(/usr/bin/switchboard-bench --help)" || fail "switchboard-bench --help"
+[[ "$help" == *capacity-server* ]] || fail "switchboard-bench --help names no capacity-server"
 if command -v systemd-analyze >/dev/null; then
     step "systemd-analyze verify $unit"
     # Only what concerns this unit: the offline machine may have complaints of its own.
