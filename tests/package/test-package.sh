@@ -101,9 +101,11 @@ limit="$(sed -n 's/^LimitNOFILE=//p' "$unit")"
 if [[ -n "$limit" ]] && [[ "$(ulimit -Hn)" == unlimited || "$(ulimit -Hn)" -ge "$limit" ]]; then
     ulimit -n "$limit"
 fi
+: >"$work/out" # before the start: the loop below reads it at once
+: >"$work/err"
 (cd / && exec setpriv --reuid=65534 --regid=65534 --clear-groups --no-new-privs \
     env -i PATH=/usr/bin:/bin STATE_DIRECTORY="$STATE_DIRECTORY" \
-    "${command[@]}" --host 127.0.0.1 --port 0) >"$work/out" 2>"$work/err" &
+    "${command[@]}" --host 127.0.0.1 --port 0) >>"$work/out" 2>>"$work/err" &
 pid=$!
 
 port=""
