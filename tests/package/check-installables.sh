@@ -17,8 +17,9 @@ fail() { echo "FAIL: $*" >&2; failed=1; }
 binary() { # the built binary of a command, empty when it is not built
     local name="$1" path
     for path in "$build/app/$name" "$build/app/${name#switchboard-}/$name"; do
-        [[ -x "$path" ]] && { echo "$path"; return; }
+        [[ -x "$path" ]] && { echo "$path"; return 0; }
     done
+    return 0
 }
 
 case "$mode" in
