@@ -12,7 +12,8 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
 set(CPACK_PACKAGE_DESCRIPTION
     "Switchboard speaks BOSH (XEP-0124/0206) and XMPP over WebSocket (RFC 7395) to browsers and other HTTP
 clients, and XMPP (RFC 6120) to any XMPP server, with a REST gateway, a status page, Prometheus metrics
-and an optional monitor window. Includes switchboard-bench, a load generator, and a systemd unit.")
+and an optional monitor window. Includes switchboard-bench, a load generator, switchboard-check, a conformance checker for any BOSH
+and WebSocket endpoint, and a systemd unit.")
 set(CPACK_PACKAGING_INSTALL_PREFIX ${CMAKE_INSTALL_PREFIX})
 set(SWITCHBOARD_PACKAGE_MAINTAINER "Switchboard developers <switchboard@localhost>" CACHE STRING
     "The Maintainer field of the Debian package")
