@@ -9,6 +9,7 @@
 #include "bosh/boshendpoint.h"
 #include "http/exchangerelay.h"
 #include "http/httpserver.h"
+#include "monitor/problemlog.h"
 #include "monitor/registry.h"
 #include "monitor/statuspage.h"
 #include "monitor/trafficrecorder.h"
@@ -58,6 +59,7 @@ struct Server::Private
     // Declared after the hub, so destroyed before it; they only listen to it.
     std::unique_ptr<Monitor::Registry> registry;
     std::unique_ptr<Monitor::TrafficRecorder> traffic;
+    std::unique_ptr<Monitor::ProblemLog> problems;
     std::unique_ptr<Monitor::StatusPage> status;
     std::unique_ptr<AdminApi> admin; ///< /admin/ (docs/ADMIN.md); answered on this Server's thread
     HeapTrimmer heapTrimmer;         ///< gives freed heap back to the kernel after many sessions ended
@@ -293,6 +295,9 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
                                     QString *error) { return applyFault(id, request, error, found); },
                              [this](const QString &id) { return clearFaults(id); },
                              [this](const QString &id) { return faultState(id); }});
+    d->problems = std::make_unique<Monitor::ProblemLog>(&d->hub, d->traffic.get());
+    d->problems->setEnabled(d->config.lint);
+    d->status->setProblems(d->problems.get());
     connect(&d->hub, &Monitor::Hub::sessionOpened, &d->heapTrimmer, &HeapTrimmer::sessionOpened);
     connect(&d->hub, &Monitor::Hub::sessionClosed, &d->heapTrimmer, &HeapTrimmer::sessionClosed);
     connect(&d->heapTrimmer, &HeapTrimmer::aboutToTrim, d->registry.get(), &Monitor::Registry::compact);
@@ -786,6 +791,11 @@ Monitor::Registry *Server::registry() const
 Monitor::TrafficRecorder *Server::traffic() const
 {
     return d->traffic.get();
+}
+
+Monitor::ProblemLog *Server::problems() const
+{
+    return d->problems.get();
 }
 
 bool Server::terminateSession(const QString &id, const QString &condition)

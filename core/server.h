@@ -17,6 +17,7 @@ namespace Switchboard {
 namespace Monitor {
 class Registry;
 class TrafficRecorder;
+class ProblemLog;
 } // namespace Monitor
 
 class Limits;
@@ -68,6 +69,9 @@ public:
     /// The traffic capture over hub() (owned; capacity and redaction from the config; captures nothing
     /// until a front calls setEnabled(true)).
     Monitor::TrafficRecorder *traffic() const;
+    /// The client lint's problems over hub() (owned; enabled from the start when `lint` is set, and by
+    /// the window).
+    Monitor::ProblemLog *problems() const;
     int sessionCount() const;
     /// Ends one live session, BOSH or WebSocket (operator action from the monitor window). The client
     /// learns why: BOSH answers `<body type='terminate' condition='…'/>` (XEP-0124 §17.2), WebSocket

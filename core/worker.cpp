@@ -199,6 +199,11 @@ void Worker::bridgeHub()
     connect(own, &Monitor::Hub::faultApplied, server, &Monitor::Hub::faultApplied);
     connect(own, &Monitor::Hub::noClient, server, &Monitor::Hub::noClient);
     connect(own, &Monitor::Hub::limitRefused, server, &Monitor::Hub::limitRefused);
+    // The client lint: on when the Server's hub has a ProblemLog listening; its reports are rare and
+    // come after the stanzas they name (same sender, same receiver), so they are always bridged.
+    own->followLint(server);
+    connect(own, &Monitor::Hub::problemFound, server, &Monitor::Hub::problemFound);
+    connect(own, &Monitor::Hub::requestForEndedSession, server, &Monitor::Hub::requestForEndedSession);
     // Stanza copies only while the Server's hub has someone for them (a traffic capture).
     connect(server, &Monitor::Hub::trafficWantedChanged, this, [this, server, own](bool wanted) {
         disconnect(m_trafficBridge);

@@ -794,6 +794,8 @@ const KeySpec keySpecs[] = {
     {"traffic_capacity", Shape::Single, &setInt<&Config::trafficCapacity, 1, 10000000>,
      &getInt<&Config::trafficCapacity>},
     {"show_secrets", Shape::Single, &setBool<&Config::showSecrets>, &getBool<&Config::showSecrets>},
+    {"lint", Shape::Single, &setBool<&Config::lint>, &getBool<&Config::lint>},
+    {"lint_timeout", Shape::Single, &setInt<&Config::lintTimeout, 1, 3600>, &getInt<&Config::lintTimeout>},
     {"push_interval", Shape::Single, &setInt<&Config::pushInterval, 1, 86400>,
      &getInt<&Config::pushInterval>},
     {"push_max_failures", Shape::Single, &setInt<&Config::pushMaxFailures, 1, 1000>,

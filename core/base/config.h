@@ -148,6 +148,8 @@ struct Config
     QString adminTokenFile;      ///< where adminToken was read from (its first line), if anywhere
     int trafficCapacity = 10000; ///< stanzas the traffic capture keeps (a ring buffer)
     bool showSecrets = false;    ///< keep SASL payloads and passwords in the capture (local debugging)
+    bool lint = false;           ///< run the client lint from the start (the window turns it on as well)
+    int lintTimeout = 30;        ///< seconds an IQ may wait for its answer, and a ping for its pong (lint)
 
     // --- Push on arrival (webhooks and Web Push; docs/PUSH.md) ---
     int pushInterval = 30;    ///< seconds: at most one push per target in this time while events stay unread

@@ -198,6 +198,8 @@ void BoshEndpoint::deliver(BoshSession *session, const Body &body, ResponderPtr 
         // with its node, which XEP-0124 §17.2 calls remote-connection-failed, not a sid never issued.
         // A process without node_id is no node of such a fleet: it answers as it always did.
         const QString sid = body.attribute(QStringLiteral("sid"));
+        if (m_hub && m_hub->wantsLint())
+            Q_EMIT m_hub->requestForEndedSession(sid);
         const QStringView node = NodeId::nodeOf(sid);
         const bool elsewhere = !m_config.nodeId.isEmpty() && !node.isEmpty() && node != m_config.nodeId;
         responder->send(

@@ -77,6 +77,26 @@ Stream::ClientStream::Client clientOf(const BoshSession::Context &context)
     return client;
 }
 
+/// What the client lint needs of a request (Monitor::SessionLint).
+Monitor::SessionLint::BoshRequest lintFacts(const Body &body)
+{
+    Monitor::SessionLint::BoshRequest facts;
+    bool ok = false;
+    const qint64 rid = body.attribute(QStringLiteral("rid")).toLongLong(&ok);
+    facts.rid = ok && rid >= 0 ? rid : -1;
+    size_t hash = 0;
+    for (const QByteArray &payload : body.payloads)
+        hash = qHashMulti(hash, payload);
+    facts.contentHash = hash;
+    facts.payloads = int(body.payloads.size());
+    facts.restart = body.attribute(QStringLiteral("xmpp:restart")) == QLatin1String("true");
+    facts.terminate = body.attribute(QStringLiteral("type")) == QLatin1String("terminate");
+    facts.pause = body.has(QStringLiteral("pause"));
+    facts.hasTo = body.has(QStringLiteral("to"));
+    facts.hasLang = body.has(QStringLiteral("xml:lang"));
+    return facts;
+}
+
 } // namespace
 
 BoshSession::BoshSession(const Config &config, const Context &context, UpstreamFactory factory, Clock clock,
@@ -88,7 +108,9 @@ BoshSession::BoshSession(const Config &config, const Context &context, UpstreamF
           },
           hub, context.limits, parent),
       m_resolver(context.resolver), m_coalescer(context.coalescer), m_clock(std::move(clock))
-{}
+{
+    startLint(m_clock);
+}
 
 BoshSession::~BoshSession()
 {
@@ -110,6 +132,8 @@ void BoshSession::create(const Body &body, ResponderPtr responder)
         return;
     }
     const qint64 now = m_clock();
+    if (lint())
+        lint()->boshSessionRequest(lintFacts(body));
     m_legacy = !body.has(QStringLiteral("ver"));
     bool ok = false;
     const qint64 rid = parseRid(body.attribute(QStringLiteral("rid")), &ok);
@@ -152,6 +176,8 @@ void BoshSession::create(const Body &body, ResponderPtr responder)
     m_inactivity = m_config.defaultInactivity;
     m_polling = m_config.polling;
     m_maxPause = m_config.maxPause;
+    if (lint())
+        lint()->boshNegotiated(m_wait, m_hold, m_requests, m_polling);
     m_ver = negotiatedVersion(body.attribute(QStringLiteral("ver")));
     m_acks = body.attribute(QStringLiteral("ack")) == QLatin1String("1");
     m_lang = body.attribute(QStringLiteral("xml:lang"));
@@ -225,6 +251,8 @@ void BoshSession::handleRequest(const Body &body, ResponderPtr responder)
         if (counters())
             counters()->held = int(m_held.size());
     });
+    if (lint())
+        lint()->boshRequest(lintFacts(body));
     if (isFinished()) {
         fail(Condition::ItemNotFound, {}, responder);
         return;
@@ -717,6 +745,8 @@ void BoshSession::dropGoneRequests()
             ++it;
             continue;
         }
+        if (lint())
+            lint()->boshGone(it->rid, it->arrived);
         abandon(*it);
         it = m_held.erase(it);
         dropped = true;
@@ -855,6 +885,8 @@ void BoshSession::send(qint64 rid, const ResponderPtr &responder, int status, QB
     if (dropped)
         responder->abandon();
     const bool delivered = !dropped && responder && responder->send(status, body);
+    if (lint() && rid > 0)
+        lint()->boshAnswered(rid, stanzas.isEmpty());
     for (const QByteArray &stanza : std::as_const(stanzas))
         forwarded(stream, Monitor::Direction::ToClient, stanza);
     m_lastResponseEmpty = stanzas.isEmpty();
@@ -966,6 +998,8 @@ void BoshSession::checkTimers()
         if (counters())
             counters()->held = int(m_held.size());
     });
+    if (lint())
+        lint()->tick();
     const qint64 now = m_clock();
     // §7.1 (wait): a held request with nothing to say is answered empty when its time is up.
     while (!isFinished() && !m_held.empty() && m_held.front().deadline && m_held.front().deadline <= now) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "base/relaxed.h"
+#include "monitor/problem.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -129,6 +130,16 @@ public:
 
     int sessionCount() const { return m_sessions; }
 
+    /// Whether the client lint runs (a ProblemLog is listening, docs/MONITORING.md "Problems"): fronts
+    /// give a session lint state (Stream::ClientStream::startLint()) only when it opens while this is
+    /// true, so without a listener the lint costs one null check per event. A worker Hub reads the
+    /// Server Hub's (followLint()). Any thread.
+    bool wantsLint() const { return m_lintFrom ? m_lintFrom->m_lintWanted.load() : m_lintWanted.load(); }
+    /// Set by the ProblemLog when it starts or stops listening (the Hub's thread).
+    void setLintWanted(bool wanted) { m_lintWanted = wanted; }
+    /// A worker Hub asks `server` (which must outlive it) whether lint runs.
+    void followLint(const Hub *server) { m_lintFrom = server; }
+
     // --- Fronts call these ---
 
     /// A session opened: emits sessionOpened. Returns the session's counters, which the front keeps
@@ -235,6 +246,11 @@ Q_SIGNALS:
     /// A protective limit refused something (docs/SECURITY.md). `limit` is its config key (e.g.
     /// "max_sessions_per_ip"); `peer` the client address, when known.
     void limitRefused(const QString &limit, const QHostAddress &peer);
+    /// The client lint found a problem in a session (SessionLint, only while wantsLint()).
+    void problemFound(const Switchboard::Monitor::Problem &problem);
+    /// A BOSH request named a session that is over (or never was), only while wantsLint(): the
+    /// ProblemLog tells traffic after a terminate from a stray sid.
+    void requestForEndedSession(const QString &sid);
     /// totals().push changed (reportPush).
     void pushCounted();
     /// stanzaForwarded got its first listener (`wanted`), or lost its last: a Server with several
@@ -252,6 +268,8 @@ private:
     QHash<QString, std::shared_ptr<SessionCounters>> m_counters;
     QList<const Hub *> m_workerHubs;
     bool m_trafficWanted = false;
+    Relaxed<bool> m_lintWanted = false;
+    const Hub *m_lintFrom = nullptr;
 };
 
 } // namespace Switchboard::Monitor

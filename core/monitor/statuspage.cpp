@@ -246,7 +246,7 @@ QJsonObject StatusPage::statusJson() const
     const QList<SessionRecord> records = m_registry->sessions();
     for (const SessionRecord &r : records)
         sessions.append(sessionJson(r, now));
-    return QJsonObject{
+    QJsonObject status{
         {QStringLiteral("version"), QStringLiteral(SWITCHBOARD_VERSION)},
         {QStringLiteral("now"), now.toString(Qt::ISODateWithMs)},
         {QStringLiteral("startedAt"), m_started.toString(Qt::ISODateWithMs)},
@@ -254,6 +254,19 @@ QJsonObject StatusPage::statusJson() const
         {QStringLiteral("counters"), counters},
         {QStringLiteral("sessions"), sessions},
     };
+    if (m_problems) {
+        // The client lint: every problem kept, by session (ended sessions too).
+        QJsonObject bySession;
+        const QList<Problem> problems = m_problems->problems();
+        for (const Problem &problem : problems) {
+            QJsonArray list = bySession.value(problem.session).toArray();
+            list.append(problemJson(problem));
+            bySession.insert(problem.session, list);
+        }
+        status.insert(QStringLiteral("lint"), m_problems->isEnabled());
+        status.insert(QStringLiteral("problems"), bySession);
+    }
+    return status;
 }
 
 QByteArray StatusPage::metrics() const

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "monitor/problemlog.h"
 #include "monitor/registry.h"
 
 #include <QByteArray>
@@ -47,6 +48,9 @@ public:
         m_traffic = std::move(countAndCapacity);
     }
 
+    /// The client lint's problems for the JSON (optional; must outlive the page).
+    void setProblems(const ProblemLog *problems) { m_problems = problems; }
+
     /// Whether `path` is one of ours.
     bool matches(const QByteArray &path) const;
     /// Answers a request for one of our paths (nullopt when the path is not ours).
@@ -76,6 +80,7 @@ private:
     QDateTime m_started;
     LocalCheck m_isLocal;
     std::function<QPair<int, int>()> m_traffic;
+    const ProblemLog *m_problems = nullptr;
 };
 
 } // namespace Switchboard::Monitor

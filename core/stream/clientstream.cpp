@@ -90,6 +90,16 @@ void ClientStream::forwarded(const QString &stream, Monitor::Direction direction
     m_hub->countStanza(m_counters.get(), direction, xml.size());
     if (m_hub->wantsTraffic())
         Q_EMIT m_hub->stanzaForwarded(m_client.id, stream, direction, xml);
+    // After the traffic tap: a problem about this stanza finds its record in the capture.
+    if (m_lint)
+        m_lint->stanza(direction, xml);
+}
+
+void ClientStream::startLint(Monitor::SessionLint::Clock clock)
+{
+    if (m_hub && !m_lint && m_hub->wantsLint())
+        m_lint = std::make_unique<Monitor::SessionLint>(
+            m_hub, m_client.id, m_client.transport, qint64(m_config.lintTimeout) * 1000, std::move(clock));
 }
 
 bool ClientStream::applyFault(const FaultRequest &request, QString *error)

@@ -4,6 +4,7 @@
 #include "base/config.h"
 #include "base/limits.h"
 #include "monitor/hub.h"
+#include "monitor/sessionlint.h"
 #include "stream/condition.h"
 #include "stream/faults.h"
 #include "stream/upstream.h"
@@ -107,6 +108,12 @@ protected:
     /// The hub's counters for this session, for the front's own ones (requests, held); null until
     /// reported, and without a hub.
     Monitor::SessionCounters *counters() const { return m_counters.get(); }
+    /// Gives the stream its client lint when lint runs (Monitor::Hub::wantsLint()); called once by the
+    /// front as the stream starts, with the front's clock. Without it lint() stays null.
+    void startLint(Monitor::SessionLint::Clock clock);
+    /// The stream's lint, or null (lint off when the stream started): fronts report to it under
+    /// `if (lint())`, which is all the lint costs when nobody listens.
+    Monitor::SessionLint *lint() const { return m_lint.get(); }
     /// Counts one stanza forwarded on `stream` and gives it to the traffic tap when someone listens.
     void forwarded(const QString &stream, Monitor::Direction direction, const QByteArray &xml);
     // Fault hooks for the fronts: a null check while no fault was ever applied.
@@ -170,6 +177,7 @@ private:
     Limits *m_limits = nullptr;
     std::shared_ptr<Monitor::SessionCounters> m_counters; ///< the hub's, bumped here
     Faults *m_faults = nullptr;                           ///< a Qt child, made by the first applyFault()
+    std::unique_ptr<Monitor::SessionLint> m_lint;         ///< null unless lint ran when we started
     bool m_admitted = false;
     bool m_reported = false;
     bool m_finished = false;

@@ -25,6 +25,7 @@ WebSocketStream::WebSocketStream(
       m_context(std::move(context)), m_clock(std::move(clock))
 {
     m_started = m_clock();
+    startLint(m_clock);
     m_channel = makeChannel(this);
 }
 
@@ -45,8 +46,11 @@ qint64 WebSocketStream::readBufferSize(const Config &config)
 void WebSocketStream::onText(QByteArrayView data)
 {
     m_active = true;
-    if (m_state == State::Closed)
+    if (m_state == State::Closed) {
+        if (lint())
+            lint()->wsMessageAfterClose();
         return;
+    }
     if (data.size() > m_config.wsMaxMessageSize) {
         refused(Limits::Limit::WsMaxMessageSize);
         fail(Condition::PolicyViolation, QStringLiteral("message too large"));
@@ -62,6 +66,8 @@ void WebSocketStream::onText(QByteArrayView data)
     if (!parseFrame(data, &frame, &error, m_config.maxXmlDepth)) {
         // RFC 7395 §3.3.3: a message must be exactly one complete element.
         qCDebug(lcWs) << id() << "not well formed:" << error;
+        if (lint())
+            lint()->wsBadMessage(error);
         fail(Condition::NotWellFormed, error);
         return;
     }
@@ -80,6 +86,8 @@ void WebSocketStream::onText(QByteArrayView data)
 
 void WebSocketStream::onStanza(const QByteArray &xml, const QString &ns)
 {
+    if (lint())
+        lint()->wsElement(m_state == State::AwaitOpen || !m_upstream);
     if (m_state == State::AwaitOpen || !m_upstream) {
         fail(Condition::NotAuthorized, QStringLiteral("send <open/> first"));
         return;
@@ -99,6 +107,8 @@ void WebSocketStream::onClientClose()
 {
     // RFC 7395 §3.6: the client ends the stream: close the server stream, answer <close/> (or
     // </stream:stream> in the draft framing), then the WebSocket.
+    if (lint())
+        lint()->wsClose();
     retireUpstream();
     sendText(closeText(), false);
     m_state = State::Closed;
@@ -166,6 +176,8 @@ void WebSocketStream::onBinary()
 void WebSocketStream::onPong()
 {
     m_active = true;
+    if (lint())
+        lint()->wsPong();
 }
 
 void WebSocketStream::onBytesWritten()
@@ -175,6 +187,8 @@ void WebSocketStream::onBytesWritten()
 
 void WebSocketStream::onDisconnected(bool tooLarge)
 {
+    if (lint() && !tooLarge)
+        lint()->wsDisconnected(m_state == State::Closed);
     if (tooLarge && m_state != State::Closed) {
         refused(Limits::Limit::WsMaxMessageSize);
         retireUpstream();
@@ -190,6 +204,9 @@ void WebSocketStream::onOpenFrame(const QMap<QString, QString> &attrs)
 {
     const QString to = attrs.value(QStringLiteral("to")).toLower();
     const QString lang = attrs.value(QStringLiteral("xml:lang"));
+    if (lint())
+        lint()->wsOpen(m_upstream != nullptr, attrs.contains(QStringLiteral("to")),
+                       attrs.contains(QStringLiteral("xml:lang")));
     if (m_upstream) {
         // RFC 7395 §3.7: a new <open/> after SASL restarts the server stream.
         if (!to.isEmpty() && to != m_domain) {
@@ -409,6 +426,8 @@ void WebSocketStream::checkTimers()
     if (m_state == State::Closed || !m_channel)
         return;
     const qint64 now = m_clock();
+    if (lint())
+        lint()->tick();
     // Pongs keep a connection active, so the idle limit alone never ends one that answers pings but
     // never opens a stream: it holds a connection slot and nothing else bounds it.
     if (m_state == State::AwaitOpen && now - m_started >= qint64(m_config.connectTimeout) * 1000) {
@@ -430,6 +449,8 @@ void WebSocketStream::checkTimers()
         now - m_lastPing >= qint64(m_config.wsPingInterval) * 1000) {
         m_lastPing = now;
         m_channel->ping();
+        if (lint())
+            lint()->wsPingSent();
     }
 }
 
