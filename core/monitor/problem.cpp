@@ -87,9 +87,7 @@ QString problemClause(ProblemKind kind, Transport transport)
         case ProblemKind::NoRestartAfterSasl:
             return QStringLiteral("RFC 7395 §3.7");
         case ProblemKind::SessionMissingTo:
-        case ProblemKind::SessionMissingLang:
         case ProblemKind::RestartMissingTo:
-        case ProblemKind::RestartMissingLang:
             return QStringLiteral("RFC 7395 §3.4");
         case ProblemKind::TrafficAfterTerminate:
             return QStringLiteral("RFC 7395 §3.6");

@@ -229,7 +229,7 @@ void SessionLint::afterEnd()
 
 // --- WebSocket ---
 
-void SessionLint::wsOpen(bool restart, bool hasTo, bool hasLang)
+void SessionLint::wsOpen(bool restart, bool hasTo)
 {
     if (m_wsClosed) {
         afterEnd();
@@ -237,13 +237,11 @@ void SessionLint::wsOpen(bool restart, bool hasTo, bool hasLang)
     }
     m_wsOpened = true;
     m_saslSucceeded = false;
-    // RFC 7395 §3.4: <open/> names the server (`to`) and the language.
+    // RFC 7395 §3.4: <open/> names the server (`to`). Its `xml:lang` is optional there (RFC 6120 §4.7.4
+    // says SHOULD; RFC 7395's own examples, and strophe.js, leave it out), so it is not judged.
     if (!hasTo)
         report(restart ? ProblemKind::RestartMissingTo : ProblemKind::SessionMissingTo, ProblemSide::Client,
                QStringLiteral("<open/> without 'to'"));
-    if (!hasLang)
-        report(restart ? ProblemKind::RestartMissingLang : ProblemKind::SessionMissingLang,
-               ProblemSide::Client, QStringLiteral("<open/> without 'xml:lang'"));
 }
 
 void SessionLint::wsElement(bool beforeOpen)

@@ -61,7 +61,7 @@ public:
 
     // --- WebSocket (RFC 7395) ---
     /// An <open/>: the first one, or a restart.
-    void wsOpen(bool restart, bool hasTo, bool hasLang);
+    void wsOpen(bool restart, bool hasTo);
     /// A stanza (any element but <open/> and <close/>) in one message; `beforeOpen`: no stream yet.
     void wsElement(bool beforeOpen);
     /// A message that is not one well-formed element; `error` is the parser's.

@@ -205,8 +205,7 @@ void WebSocketStream::onOpenFrame(const QMap<QString, QString> &attrs)
     const QString to = attrs.value(QStringLiteral("to")).toLower();
     const QString lang = attrs.value(QStringLiteral("xml:lang"));
     if (lint())
-        lint()->wsOpen(m_upstream != nullptr, attrs.contains(QStringLiteral("to")),
-                       attrs.contains(QStringLiteral("xml:lang")));
+        lint()->wsOpen(m_upstream != nullptr, attrs.contains(QStringLiteral("to")));
     if (m_upstream) {
         // RFC 7395 §3.7: a new <open/> after SASL restarts the server stream.
         if (!to.isEmpty() && to != m_domain) {

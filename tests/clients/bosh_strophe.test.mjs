@@ -8,6 +8,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { $msg, $pres, Strophe } from 'strophe.js';
 import { destroyAgents } from './lib/xhr-shim.mjs';
+import { assertNoProblems } from './lib/lint.mjs';
 import { accountsFromEnv, bodyText, connectBosh, disconnect, nextStanza, within } from './lib/strophe-helpers.mjs';
 
 const url = process.env.SWITCHBOARD_BOSH_URL;
@@ -57,4 +58,6 @@ test('strophe.js over BOSH: login, message both ways, clean disconnect', { timeo
     }
     assert.equal(aliceConn.connected, false);
     assert.equal(bobConn.connected, false);
+    // A well-behaved client: the lint found nothing wrong in either session.
+    await assertNoProblems(url);
 });

@@ -114,7 +114,7 @@ elif [[ -z "${SWITCHBOARD_BOSH_URL:-}" ]]; then
     "$binary" --no-gui --host 127.0.0.1 --port "$port" --path /http-bind/ \
         --route "localhost=127.0.0.1:$c2s" --no-tls-domain localhost \
         --set rest_store="$work/rest.sqlite" --set vapid_key_file="$work/vapid.pem" "${push_args[@]}" \
-        --set "workers=${SWITCHBOARD_CLIENT_WORKERS:-1}" --set "admin_token=$SWITCHBOARD_ADMIN_TOKEN" \
+        --set "workers=${SWITCHBOARD_CLIENT_WORKERS:-1}" --set "admin_token=$SWITCHBOARD_ADMIN_TOKEN" --set lint=true \
         >"$work/switchboard.log" 2>&1 &
     switchboard_pid=$!
     for ((i = 0; i < 200; i++)); do

@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { $msg, $pres, Strophe } from 'strophe.js';
+import { assertNoProblems } from './lib/lint.mjs';
 import { accountsFromEnv, bodyText, connectBosh as connect, disconnect, nextStanza, within } from './lib/strophe-helpers.mjs';
 
 const url = process.env.SWITCHBOARD_WS_URL;
@@ -47,4 +48,6 @@ test('strophe.js over WebSocket: login, message both ways, clean close', { timeo
         assert.ok(!statuses.some((s) => /CONNFAIL|ERROR|AUTHFAIL/.test(s)), `${who}: no failure status (${statuses})`);
         assert.equal(statuses.at(-1), 'DISCONNECTED', `${who} ends DISCONNECTED`);
     }
+    // A well-behaved client: the lint found nothing wrong in either session.
+    await assertNoProblems(url);
 });
