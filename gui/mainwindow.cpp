@@ -13,6 +13,7 @@
 #include "trafficpage.h"
 
 #include "base/config.h"
+#include "monitor/problemlog.h"
 #include "monitor/registry.h"
 #include "monitor/trafficrecorder.h"
 #include "server.h"
@@ -30,6 +31,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QSet>
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
@@ -50,6 +52,9 @@ MainWindow::MainWindow(Server *server, Monitor::Registry *registry, Monitor::Tra
 {
     setWindowTitle(tr("Switchboard"));
     setObjectName(QStringLiteral("mainWindow"));
+    // The window is the workbench: the client lint runs while it does (docs/MONITORING.md, "Problems").
+    if (m_server)
+        m_server->problems()->setEnabled(true);
 
     m_overview = new OverviewPage(registry, this);
     m_sessions = new SessionsPage(registry, this);
@@ -489,7 +494,19 @@ bool MainWindow::exportTraffic(const QString &fileName, bool selectionOnly, QStr
                             : Monitor::TrafficRecorder::ExportFormat::XmlLog;
     const QList<Monitor::TrafficRecord> records =
         selectionOnly ? m_traffic->selectedRecords() : m_recorder->records();
-    return Monitor::TrafficRecorder::exportToFile(fileName, records, format, error);
+    // The lint's problems of the sessions exported go with their stanzas.
+    QList<Monitor::Problem> problems;
+    if (m_server) {
+        QSet<QString> sessions;
+        for (const Monitor::TrafficRecord &r : records)
+            sessions.insert(r.session);
+        const QList<Monitor::Problem> all = m_server->problems()->problems();
+        for (const Monitor::Problem &p : all) {
+            if (sessions.contains(p.session))
+                problems.append(p);
+        }
+    }
+    return Monitor::TrafficRecorder::exportToFile(fileName, records, format, error, problems);
 }
 
 void MainWindow::setCapturePaused(bool paused)

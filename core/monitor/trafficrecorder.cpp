@@ -425,12 +425,18 @@ QByteArray TrafficRecorder::redact(const QByteArray &xml, bool *changed)
     return QStringView(out).mid(kWrapOpen.size(), out.size() - kWrapOpen.size() - kWrapClose.size()).toUtf8();
 }
 
-QByteArray TrafficRecorder::exportRecords(const QList<TrafficRecord> &records, ExportFormat format)
+QByteArray TrafficRecorder::exportRecords(const QList<TrafficRecord> &records, ExportFormat format,
+                                          const QList<Problem> &problems)
 {
     QByteArray out;
     if (format == ExportFormat::JsonLines) {
         for (const TrafficRecord &r : records) {
             out += QJsonDocument(toJson(r)).toJson(QJsonDocument::Compact);
+            out += '\n';
+        }
+        for (const Problem &p : problems) {
+            out += QJsonDocument(QJsonObject{{QStringLiteral("problem"), problemJson(p)}})
+                       .toJson(QJsonDocument::Compact);
             out += '\n';
         }
         return out;
@@ -460,12 +466,21 @@ QByteArray TrafficRecorder::exportRecords(const QList<TrafficRecord> &records, E
             out += " escaped='true'>" + QString::fromUtf8(r.xml).toHtmlEscaped().toUtf8() + "</stanza>\n";
         }
     }
+    for (const Problem &p : problems) {
+        out += "<problem id='" + QByteArray::number(p.id) + "' time='" +
+               p.time.toString(Qt::ISODateWithMs).toUtf8() + "' session='" + attribute(p.session) +
+               "' code='" + attribute(problemCode(p.kind)) + "' clause='" + attribute(p.clause) + "' side='" +
+               attribute(problemSideName(p.side)) + '\'';
+        if (p.trafficId)
+            out += " stanza='" + QByteArray::number(p.trafficId) + '\'';
+        out += '>' + p.detail.toHtmlEscaped().toUtf8() + "</problem>\n";
+    }
     out += "</log>\n";
     return out;
 }
 
 bool TrafficRecorder::exportToFile(const QString &fileName, const QList<TrafficRecord> &records,
-                                   ExportFormat format, QString *error)
+                                   ExportFormat format, QString *error, const QList<Problem> &problems)
 {
     QSaveFile file(fileName);
     if (!file.open(QIODevice::WriteOnly)) {
@@ -474,7 +489,7 @@ bool TrafficRecorder::exportToFile(const QString &fileName, const QList<TrafficR
             *error = file.errorString();
         return false;
     }
-    file.write(exportRecords(records, format));
+    file.write(exportRecords(records, format, problems));
     if (!file.commit()) {
         if (error)
             *error = file.errorString();

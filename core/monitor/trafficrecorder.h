@@ -93,10 +93,16 @@ public:
         XmlLog,    ///< <log><stanza id= time= session= stream= direction= size=>XML</stanza>…</log>
         JsonLines, ///< one JSON object per line, the TrafficRecord fields ("xml" as a string)
     };
-    static QByteArray exportRecords(const QList<TrafficRecord> &records, ExportFormat format);
-    /// Writes `records` (e.g. records() or a selection) to a file. False with `error` set on failure.
+    /// `problems` (the client lint's, docs/MONITORING.md "Problems") follow the records: in the XML log
+    /// as <problem id= time= session= code= clause= side= [stanza=]>detail</problem>, where `stanza` is
+    /// the id of the offending record; in JSON lines as {"problem": {...}}, the fields of /status.json.
+    static QByteArray exportRecords(const QList<TrafficRecord> &records, ExportFormat format,
+                                    const QList<Problem> &problems = {});
+    /// Writes `records` (e.g. records() or a selection), then `problems`, to a file. False with `error`
+    /// set on failure.
     static bool exportToFile(const QString &fileName, const QList<TrafficRecord> &records,
-                             ExportFormat format, QString *error = nullptr);
+                             ExportFormat format, QString *error = nullptr,
+                             const QList<Problem> &problems = {});
 
     /// Replaces secrets in one stanza with "[redacted]": the text of SASL <auth>, <response>,
     /// <challenge>, <success> (urn:ietf:params:xml:ns:xmpp-sasl), of SASL2 <initial-response>,
