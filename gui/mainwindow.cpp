@@ -5,6 +5,7 @@
 #include "guiformat.h"
 #include "overviewpage.h"
 #include "preferencesdialog.h"
+#include "problemspage.h"
 #include "sessionmodel.h"
 #include "sessionspage.h"
 #include "stanzaeditor.h"
@@ -82,6 +83,15 @@ MainWindow::MainWindow(Server *server, Monitor::Registry *registry, Monitor::Tra
     m_tabs->addTab(m_sessions, tr("Sessions"));
     m_tabs->addTab(m_traffic, tr("Traffic"));
     m_tabs->addTab(configPage, tr("Configuration"));
+    auto *problems = new ProblemsPage(m_server ? m_server->problems() : nullptr, this);
+    m_tabs->addTab(problems, tr("Problems"));
+    // A problem's stanza: the traffic view, on that stanza.
+    connect(problems, &ProblemsPage::stanzaRequested, this, [this](quint64 id) {
+        if (m_traffic->showRecord(id))
+            m_tabs->setCurrentWidget(m_traffic);
+        else
+            statusBar()->showMessage(tr("The capture no longer holds that stanza."), 5000);
+    });
     setCentralWidget(m_tabs);
 
     // The window wants traffic for as long as it exists; "pause" is the user's switch on top.
@@ -227,7 +237,8 @@ void MainWindow::createActions()
         edit->selectAll();
     });
 
-    const QStringList tabNames = {tr("&Overview"), tr("&Sessions"), tr("&Traffic"), tr("&Configuration")};
+    const QStringList tabNames = {tr("&Overview"), tr("&Sessions"), tr("&Traffic"), tr("&Configuration"),
+                                  tr("&Problems")};
     for (int i = 0; i < tabNames.size(); ++i) {
         auto *action = new QAction(tabNames[i], this);
         action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));

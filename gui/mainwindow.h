@@ -41,7 +41,7 @@ public:
                QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    enum Tab { OverviewTab, SessionsTab, TrafficTab, ConfigurationTab };
+    enum Tab { OverviewTab, SessionsTab, TrafficTab, ConfigurationTab, ProblemsTab };
 
     OverviewPage *overviewPage() const { return m_overview; }
     SessionsPage *sessionsPage() const { return m_sessions; }

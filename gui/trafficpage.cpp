@@ -153,6 +153,39 @@ void TrafficPage::setSessionFilter(const QString &id)
     m_session->setCurrentIndex(std::max(0, m_session->findData(id)));
 }
 
+bool TrafficPage::showRecord(quint64 id)
+{
+    m_model->pull();
+    int sourceRow = -1;
+    for (int row = m_model->rowCount() - 1; row >= 0; --row) {
+        if (m_model->record(row).id == id) {
+            sourceRow = row;
+            break;
+        }
+    }
+    if (sourceRow < 0)
+        return false;
+    const QModelIndex source = m_model->index(sourceRow, 0);
+    setSessionFilter(m_model->record(sourceRow).session);
+    applyFilters();
+    QModelIndex shown = m_proxy->mapFromSource(source);
+    if (!shown.isValid()) {
+        // Another filter hides it: the stanza asked for wins.
+        m_direction->setCurrentIndex(0);
+        m_element->setCurrentText(QString());
+        m_text->clear();
+        applyFilters();
+        shown = m_proxy->mapFromSource(source);
+    }
+    if (!shown.isValid())
+        return false;
+    m_follow = false;
+    m_view->setCurrentIndex(shown);
+    m_view->selectionModel()->select(shown, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_view->scrollTo(shown, QAbstractItemView::PositionAtCenter);
+    return true;
+}
+
 void TrafficPage::applyFilters()
 {
     m_proxy->setSessionFilter(m_session->currentData().toString());

@@ -42,6 +42,10 @@ public:
     void setFollowNewest(bool follow) { m_follow = follow; }
     bool followNewest() const { return m_follow; }
 
+    /// Selects and shows the record `id` (the offending stanza of a lint problem), first showing its
+    /// session's traffic only, and dropping the other filters when they hide it. False when the
+    /// capture no longer holds it.
+    bool showRecord(quint64 id);
     /// The records of the selected rows, in capture order.
     QList<Monitor::TrafficRecord> selectedRecords() const;
     /// Puts the selected stanzas on the clipboard (XML, one per line).
