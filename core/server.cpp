@@ -129,7 +129,9 @@ struct Server::Private
     }
 
     /// Runs `call` on `worker`'s thread and returns when it has run: at once for worker 0, else through
-    /// a blocking queued call (a worker never waits for this thread, so this cannot deadlock).
+    /// a blocking queued call (a worker never waits for this thread, so this cannot deadlock). Only for
+    /// start-up and the fault calls: terminate, inject, a count or shutdown must not hold this thread
+    /// (the window's) up behind a busy worker; those use postTo() or read atomics.
     template <typename Call> static void runOn(const WorkerSlot &slot, Call call)
     {
         if (!slot.thread)
@@ -138,16 +140,20 @@ struct Server::Private
             QMetaObject::invokeMethod(
                 slot.anchor, [&] { call(slot.worker); }, Qt::BlockingQueuedConnection);
     }
+    /// Runs `call` on `slot`'s worker: at once for worker 0, else posted to its thread (queued).
+    template <typename Call> static void postTo(const WorkerSlot &slot, Call call)
+    {
+        if (!slot.thread)
+            call(slot.worker);
+        else
+            QMetaObject::invokeMethod(
+                slot.anchor, [call, worker = slot.worker] { call(worker); }, Qt::QueuedConnection);
+    }
     /// Posts `call` to every worker (queued for the others, at once for worker 0).
     template <typename Call> void postToAll(Call call) const
     {
-        for (const WorkerSlot &slot : workers) {
-            if (!slot.thread)
-                call(slot.worker);
-            else
-                QMetaObject::invokeMethod(
-                    slot.anchor, [call, worker = slot.worker] { call(worker); }, Qt::QueuedConnection);
-        }
+        for (const WorkerSlot &slot : workers)
+            postTo(slot, call);
     }
 
     /// The worker that owns stream `id` (worker 0 when unknown: it answers "no such session").
@@ -157,15 +163,14 @@ struct Server::Private
         return workers.at(owner >= 0 && owner < workers.size() ? owner : 0);
     }
 
-    /// Everything shutdown() waits for is done on every worker: no stream, no server link still
-    /// closing, nothing left in an HTTP socket's write buffer.
-    bool quiet() const
+    /// A look at whether every worker is quiet (Worker::isQuiet()) during shutdown(): each is asked by
+    /// a queued call and answers queued, so this thread (the window's) never waits for a busy worker.
+    struct QuietLook
     {
+        bool underWay = false;
+        int answers = 0;
         bool all = true;
-        for (const WorkerSlot &slot : workers)
-            runOn(slot, [&all](Worker *worker) { all = all && worker->isQuiet(); });
-        return all;
-    }
+    } quietLook;
 
     /// GET /healthz, for a load balancer's health check (docs/SCALING.md): 200 while this node takes new
     /// sessions, 503 while it drains or shuts down, so the balancer sends new sessions elsewhere while
@@ -653,12 +658,47 @@ void Server::finishShutdownWhenQuiet()
         return;
     if (d->streams->count() > 0 || d->streams->closingLinks() > 0)
         return; // the registry's idle() calls again
-    // Every worker's registry says idle() too; the other workers are asked (and looked at again
-    // until their answers have left their sockets).
-    if (!d->quiet()) {
-        d->shutdownFlush.start();
+    if (d->workers.size() == 1) {
+        // One worker, this thread's: looked at here (again until its answers have left the sockets).
+        if (!d->main()->isQuiet()) {
+            d->shutdownFlush.start();
+            return;
+        }
+        finishShutdown();
         return;
     }
+    // Every worker's registry says idle() too; each worker is asked by a queued call and answers by
+    // one (looked at again until their answers have left their sockets). One look at a time.
+    if (d->quietLook.underWay)
+        return;
+    d->quietLook = {true, 0, true};
+    for (const Private::WorkerSlot &slot : std::as_const(d->workers)) {
+        Private::postTo(slot, [this](Worker *worker) {
+            const bool quiet = worker->isQuiet();
+            QMetaObject::invokeMethod(
+                this,
+                [this, quiet] {
+                    Private::QuietLook &look = d->quietLook;
+                    look.all = look.all && quiet;
+                    if (++look.answers < d->workers.size())
+                        return;
+                    look.underWay = false;
+                    if (!d->shuttingDown || d->shutdownDone)
+                        return;
+                    if (!look.all) {
+                        if (!d->shutdownFlush.isActive())
+                            d->shutdownFlush.start();
+                        return;
+                    }
+                    finishShutdown();
+                },
+                Qt::QueuedConnection);
+        });
+    }
+}
+
+void Server::finishShutdown()
+{
     d->shutdownFlush.stop();
     d->shutdownDeadline.stop();
     d->shutdownDone = true;
@@ -708,11 +748,18 @@ quint16 Server::tlsPort() const
 
 int Server::connectionCount() const
 {
+    // Each worker's count is an atomic its thread writes: summed here without waiting for a worker.
     int count = 0;
     for (const Private::WorkerSlot &slot : std::as_const(d->workers))
-        Private::runOn(slot, [&count](Worker *worker) {
-            count += worker->http() ? worker->http()->connectionCount() : 0;
-        });
+        count += slot.worker->http() ? slot.worker->http()->connectionCount() : 0;
+    return count;
+}
+
+int Server::closingLinks() const
+{
+    int count = 0;
+    for (const Private::WorkerSlot &slot : std::as_const(d->workers))
+        count += slot.worker->closingLinks();
     return count;
 }
 
@@ -810,25 +857,39 @@ bool Server::terminateSession(const QString &id, const QString &condition)
     const std::optional<Stream::Condition> chosen = Stream::conditionFromName(condition);
     if (!chosen || !allowed.contains(*chosen))
         return false;
-    bool found = false;
-    Private::runOn(d->ownerOf(id), [&](Worker *worker) {
+    // Never a wait for the owner (a busy worker would stall the window's thread): posted to it.
+    const int owner = workerOf(id);
+    if (owner < 0 || owner >= d->workers.size())
+        return false;
+    Private::postTo(d->workers.at(owner), [id, condition, chosen = *chosen](Worker *worker) {
         Stream::ClientStream *stream = worker->streams()->find(id);
         if (!stream)
-            return;
-        found = true;
+            return; // it ended meanwhile
         qCInfo(lcServer).noquote() << "session" << id << "terminated by the operator with" << condition;
-        stream->terminate(*chosen);
+        stream->terminate(chosen);
     });
-    return found;
+    return true;
 }
 
-bool Server::injectStanza(const QString &id, Monitor::Direction direction, const QByteArray &xml,
-                          QString *error)
+void Server::injectStanza(const QString &id, Monitor::Direction direction, const QByteArray &xml,
+                          const QObject *context, InjectDone done)
 {
-    auto fail = [error](const QString &message) {
-        if (error)
-            *error = message;
-        return false;
+    // The answer goes to this thread, always queued (so the caller sees one behaviour whichever worker
+    // owns the session), and only while `context` lives. Only this thread reads the QPointer.
+    struct Pending
+    {
+        QPointer<const QObject> context;
+        InjectDone done;
+    };
+    auto pending = std::make_shared<Pending>(Pending{context, std::move(done)});
+    auto answer = [this, pending](const QString &error) {
+        QMetaObject::invokeMethod(
+            this,
+            [pending, error] {
+                if (pending->context && pending->done)
+                    pending->done(error);
+            },
+            Qt::QueuedConnection);
     };
     using Problem = Xmpp::SingleStanza::Problem;
     const Xmpp::SingleStanza stanza = Xmpp::parseSingleStanza(xml, d->config.maxXmlDepth);
@@ -836,28 +897,27 @@ bool Server::injectStanza(const QString &id, Monitor::Direction direction, const
     case Problem::None:
         break;
     case Problem::TooDeep:
-        return fail(tr("nesting deeper than %1").arg(d->config.maxXmlDepth));
+        return answer(tr("nesting deeper than %1").arg(d->config.maxXmlDepth));
     case Problem::Prolog:
-        return fail(tr("only one element, without XML declaration, DOCTYPE or processing instruction"));
+        return answer(tr("only one element, without XML declaration, DOCTYPE or processing instruction"));
     case Problem::NotWellFormed:
-        return fail(tr("not well-formed XML: %1").arg(stanza.parserError));
+        return answer(tr("not well-formed XML: %1").arg(stanza.parserError));
     case Problem::NotOne:
-        return fail(tr("exactly one element is needed"));
+        return answer(tr("exactly one element is needed"));
     case Problem::NotAtStart:
-        return fail(tr("the stanza must begin with its element"));
+        return answer(tr("the stanza must begin with its element"));
     }
-    bool found = false;
-    bool injected = false;
-    Private::runOn(d->ownerOf(id), [&](Worker *worker) {
+    // Run where the session lives; its answer is posted back (a worker never waits for this thread,
+    // and this thread never waits for a worker).
+    Private::postTo(d->ownerOf(id), [answer, id, direction, xml = stanza.xml](Worker *worker) {
         Stream::ClientStream *stream = worker->streams()->find(id);
-        found = stream != nullptr;
-        injected = stream && stream->inject(direction, stanza.xml);
+        if (!stream)
+            answer(tr("no session %1").arg(id));
+        else if (!stream->inject(direction, xml))
+            answer(tr("the session has no open stream"));
+        else
+            answer(QString());
     });
-    if (!found)
-        return fail(tr("no session %1").arg(id));
-    if (!injected)
-        return fail(tr("the session has no open stream"));
-    return true;
 }
 
 bool Server::applyFault(const QString &id, const Stream::FaultRequest &request, QString *error, bool *found)
@@ -908,10 +968,30 @@ std::optional<QJsonObject> Server::faultState(const QString &id) const
 
 int Server::sessionCount() const
 {
+    // Each worker's count is an atomic its thread writes: summed here without waiting for a worker.
     int count = 0;
     for (const Private::WorkerSlot &slot : std::as_const(d->workers))
-        Private::runOn(slot, [&count](Worker *worker) { count += worker->streams()->count(); });
+        count += slot.worker->streams()->count();
     return count;
+}
+
+int Server::workerCount() const
+{
+    return int(d->workers.size());
+}
+
+QObject *Server::workerContext(int index) const
+{
+    if (index < 0 || index >= d->workers.size())
+        return nullptr;
+    return index == 0 ? const_cast<Server *>(this) : d->workers.at(index).anchor;
+}
+
+int Server::workerOf(const QString &id) const
+{
+    if (d->directory)
+        return d->directory->owner(id);
+    return d->streams->find(id) ? 0 : -1;
 }
 
 QUrl Server::webSocketUrl() const

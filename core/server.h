@@ -9,6 +9,7 @@
 #include <QObject>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -27,7 +28,11 @@ class Worker;
 /// the backend links, and the monitor hub. Create it with a Config, start() it, connect to hub()'s
 /// signals to watch sessions and stanzas, stop() or delete it to end.
 ///
-/// Lives in the thread that created it; every signal fires from that thread's event loop.
+/// Lives in the thread that created it, where its calls are made; every signal fires from that
+/// thread's event loop. With several workers (Config::workers) only the constructor, start(), the
+/// fault calls (applyFault(), clearFaults(), faultState()) and the destructor wait for another
+/// worker's thread (a worker never waits for this one); terminateSession(), injectStanza(), the counts
+/// and shutdown() never do, so a window on this thread is not held up by a busy worker.
 class Server final : public QObject
 {
     Q_OBJECT
@@ -72,24 +77,46 @@ public:
     /// The client lint's problems over hub() (owned; enabled from the start when `lint` is set, and by
     /// the window).
     Monitor::ProblemLog *problems() const;
+    /// Live sessions of every worker (BOSH, WebSocket and REST). Never waits for a worker: each keeps
+    /// its count where other threads may read it.
     int sessionCount() const;
-    /// Ends one live session, BOSH or WebSocket (operator action from the monitor window). The client
-    /// learns why: BOSH answers `<body type='terminate' condition='…'/>` (XEP-0124 §17.2), WebSocket
-    /// sends an RFC 6120 stream error then `<close/>`. `condition` must be one both know:
+    /// The event loops serving connections (Config::workers; docs/ARCHITECTURE.md, "Threads").
+    int workerCount() const;
+    /// An object of worker `index`'s thread (this Server itself for worker 0), to run a call there with
+    /// QMetaObject::invokeMethod(); null for an index out of range. Owned by the Server.
+    QObject *workerContext(int index) const;
+    /// The worker that owns session `id` (docs/ARCHITECTURE.md, "Threads"), or -1 when none has it.
+    /// Never waits for a worker.
+    int workerOf(const QString &id) const;
+    /// Ends one live session, BOSH, WebSocket or REST (operator action from the monitor window). The
+    /// client learns why: BOSH answers `<body type='terminate' condition='…'/>` (XEP-0124 §17.2),
+    /// WebSocket sends an RFC 6120 stream error then `<close/>`. `condition` must be one both know:
     /// system-shutdown (the default: the connection manager ended it, reconnecting later is fine),
     /// policy-violation, host-gone, remote-connection-failed, internal-server-error,
     /// undefined-condition. False for an unknown session or condition.
+    ///
+    /// Never waits for a worker: a session of this thread's worker ends before this returns; for one
+    /// of another worker the end is posted to that worker (a queued call) and true says it was asked.
+    /// Either way hub()'s sessionClosed() tells when it has ended.
     bool terminateSession(const QString &id, const QString &condition = QStringLiteral("system-shutdown"));
+    /// What injectStanza() reports: an empty `error` when the stanza went into the session.
+    using InjectDone = std::function<void(const QString &error)>;
     /// Puts one stanza into a live session (the workbench's "inject"): toward the server as if the
     /// client had sent it, or toward the client as if the server had, counted and recorded like any
     /// other. `xml` must be exactly one well-formed element; without a default namespace it is put in
-    /// jabber:client (XEP-0206 §6, RFC 7395 §3.3.3). False with `error` set when the XML is not
-    /// acceptable, the session is unknown or it has no open stream.
-    bool injectStanza(const QString &id, Monitor::Direction direction, const QByteArray &xml,
-                      QString *error = nullptr);
+    /// jabber:client (XEP-0206 §6, RFC 7395 §3.3.3).
+    ///
+    /// Never waits for a worker: the stanza is handed to the session's worker by a queued call, and
+    /// `done` is called on this Server's thread once that worker answered (always after this returns),
+    /// with why not when the XML is not acceptable, the session is unknown or it has no open stream.
+    /// `done` is not called when `context` is destroyed before the answer.
+    void injectStanza(const QString &id, Monitor::Direction direction, const QByteArray &xml,
+                      const QObject *context, InjectDone done);
     /// Puts a fault into one live session (the workbench's faults on demand, docs/ADMIN.md), on the
-    /// session's worker. False with `error` set, and `found` false for an unknown session. The window
-    /// and the admin API (/admin/) both call it.
+    /// session's worker; unlike the calls above, this one and the two below still wait for that worker
+    /// (a blocking queued call: safe from deadlock, since no worker waits for this thread). False with
+    /// `error` set, and `found` false for an unknown session. The window and the admin API (/admin/) both
+    /// call it.
     bool applyFault(const QString &id, const Stream::FaultRequest &request, QString *error = nullptr,
                     bool *found = nullptr);
     /// Undo: ends every fault of session `id`; what they kept goes to the client in order. False for an
@@ -97,8 +124,12 @@ public:
     bool clearFaults(const QString &id);
     /// The faults in force in session `id` (an empty object without any); nothing for an unknown one.
     std::optional<QJsonObject> faultState(const QString &id) const;
-    /// Open HTTP connections (including those being upgraded or answered).
+    /// Open HTTP connections of every worker (including those being upgraded or answered). Never
+    /// waits for a worker.
     int connectionCount() const;
+    /// Server links of every worker still closing after their sessions ended (shutdown() waits for
+    /// them). Never waits for a worker.
+    int closingLinks() const;
     /// The shared protective limits; its exceeded() signal reports every refusal (for metrics).
     Limits *limits() const;
 
@@ -108,6 +139,7 @@ Q_SIGNALS:
 
 private:
     void finishShutdownWhenQuiet();
+    void finishShutdown();
     /// Routes `worker`'s HTTP requests and upgrades (called once per worker, before it listens).
     void installHandlers(Worker *worker);
     struct Private;

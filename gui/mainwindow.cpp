@@ -439,13 +439,16 @@ FaultsDialog *MainWindow::openFaults()
 void MainWindow::openStanzaEditor()
 {
     if (!m_editor) {
+        // The session may live on another worker: the stanza is handed over and the answer comes
+        // back later (Server::injectStanza()), so this thread never waits for a worker.
         m_editor = new StanzaEditor(
-            [this](const QString &sid, Monitor::Direction direction, const QByteArray &xml, QString *error) {
+            [this](const QString &sid, Monitor::Direction direction, const QByteArray &xml,
+                   const StanzaEditor::Answer &answer) {
                 if (!m_server) {
-                    *error = tr("the server is gone");
-                    return false;
+                    answer(tr("the server is gone"));
+                    return;
                 }
-                return m_server->injectStanza(sid, direction, xml, error);
+                m_server->injectStanza(sid, direction, xml, this, answer);
             },
             this);
         m_editor->setAttribute(Qt::WA_DeleteOnClose);

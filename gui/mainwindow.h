@@ -30,6 +30,10 @@ class TrafficPage;
 /// (start/stop listening, terminateSession, injectStanza, applyFault, clearFaults). None of the three
 /// is owned; the window must be destroyed before them (app/main.cpp declares the window last).
 ///
+/// With several workers the registry and the recorder already hold every worker's sessions and
+/// stanzas (they live on this thread and are fed by queued signals), and Server's calls never wait
+/// for a worker: the window stays on this thread and never blocks on another.
+///
 /// Layout, splitters, columns, the current tab and the capture size persist in QSettings (the
 /// application's organisation and name). docs/GUI.md lists the tabs, actions and shortcuts.
 class MainWindow final : public QMainWindow
@@ -59,7 +63,9 @@ public:
     QAction *clearAction() const { return m_clear; }
     QAction *listenAction() const { return m_listen; }
 
-    /// Ends sessions with a terminal condition, as the Terminate dialog does. Returns how many ended.
+    /// Ends sessions with a terminal condition, as the Terminate dialog does. Returns how many were
+    /// asked to end (Server::terminateSession(): a session of another worker ends on that worker's
+    /// thread a little later; the registry's sessionsRemoved() tells when its row goes).
     int terminateSessions(const QStringList &ids, const QString &condition);
     /// Writes traffic to a file (XML log for *.xml, JSON lines otherwise). False with `error` on failure.
     bool exportTraffic(const QString &fileName, bool selectionOnly, QString *error = nullptr);

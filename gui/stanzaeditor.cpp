@@ -11,6 +11,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QTextBlock>
@@ -172,25 +173,49 @@ void StanzaEditor::validate()
     } else {
         setStatus(tr("Well-formed."), false);
     }
-    m_send->setEnabled(m_valid && !currentSession().isEmpty());
+    updateSend();
+}
+
+void StanzaEditor::updateSend()
+{
+    m_send->setEnabled(m_valid && !m_sending && !currentSession().isEmpty());
 }
 
 bool StanzaEditor::send()
 {
-    if (!isValid() || currentSession().isEmpty())
+    if (m_sending || !isValid() || currentSession().isEmpty())
         return false;
     const QString sid = currentSession();
-    QString error;
-    if (!m_injector || !m_injector(sid, direction(), xml().trimmed().toUtf8(), &error)) {
-        setStatus(tr("Not sent: %1").arg(error.isEmpty() ? tr("the session refused the stanza") : error),
-                  true);
+    const Monitor::Direction chosen = direction();
+    if (!m_injector) {
+        answered(sid, chosen, tr("the session refused the stanza"));
         return false;
     }
-    setStatus(direction() == Monitor::Direction::ToClient ? tr("Sent to the client of session %1.").arg(sid)
-                                                          : tr("Sent to the server for session %1.").arg(sid),
-              false);
-    Q_EMIT injected(sid, direction());
+    m_sending = true;
+    updateSend();
+    setStatus(tr("Sending to session %1…").arg(sid), false);
+    // The answer may come after this editor closed (it deletes itself on close).
+    m_injector(sid, chosen, xml().trimmed().toUtf8(),
+               [self = QPointer<StanzaEditor>(this), sid, chosen](const QString &error) {
+                   if (self)
+                       self->answered(sid, chosen, error);
+               });
     return true;
+}
+
+void StanzaEditor::answered(const QString &sid, Monitor::Direction direction, const QString &error)
+{
+    m_sending = false;
+    updateSend();
+    if (!error.isEmpty()) {
+        setStatus(tr("Not sent: %1").arg(error), true);
+        Q_EMIT refused(sid, error);
+        return;
+    }
+    setStatus(direction == Monitor::Direction::ToClient ? tr("Sent to the client of session %1.").arg(sid)
+                                                        : tr("Sent to the server for session %1.").arg(sid),
+              false);
+    Q_EMIT injected(sid, direction);
 }
 
 void StanzaEditor::insertTemplate(int index)

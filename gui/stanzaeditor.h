@@ -27,9 +27,13 @@ class StanzaEditor final : public QDialog
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(StanzaEditor)
 public:
-    /// Sends `xml` into session `sid`; returns false and sets `error` when the session refused it.
-    using Injector = std::function<bool(const QString &sid, Monitor::Direction direction,
-                                        const QByteArray &xml, QString *error)>;
+    /// Called with the injector's answer: empty `error` when the stanza went in, else why not.
+    using Answer = std::function<void(const QString &error)>;
+    /// Sends `xml` into session `sid` and calls `answer` later, on this thread (Server::injectStanza():
+    /// the session may live on another worker, and the editor never waits for one). An injector may
+    /// also answer before it returns.
+    using Injector = std::function<void(const QString &sid, Monitor::Direction direction,
+                                        const QByteArray &xml, Answer answer)>;
 
     StanzaEditor(Injector injector, QWidget *parent = nullptr);
 
@@ -47,17 +51,25 @@ public:
     /// The last outcome shown under the editor (validation problem, "sent", or the session's error).
     QString statusText() const;
 
-    /// Sends what is in the editor (what the Send button does). Returns whether it was sent.
+    /// Sends what is in the editor (what the Send button does). Returns whether it was handed to the
+    /// injector; injected() or refused() follows with the session's answer, and Send stays disabled
+    /// until then.
     bool send();
+    /// A stanza handed to the injector has no answer yet.
+    bool isSending() const { return m_sending; }
 
 Q_SIGNALS:
-    /// A stanza went into a session.
+    /// A stanza went into a session (the injector's answer; statusText() says so).
     void injected(const QString &sid, Switchboard::Monitor::Direction direction);
+    /// The session did not take the stanza (the injector's answer; statusText() says why).
+    void refused(const QString &sid, const QString &error);
 
 private:
     void validate();
     void insertTemplate(int index);
     void setStatus(const QString &text, bool error);
+    void answered(const QString &sid, Monitor::Direction direction, const QString &error);
+    void updateSend();
 
     Injector m_injector;
     QComboBox *m_session = nullptr;
@@ -69,6 +81,7 @@ private:
     QPushButton *m_send = nullptr;
     QTimer m_checkTimer;
     bool m_valid = false;
+    bool m_sending = false;
 };
 
 } // namespace Switchboard::Gui

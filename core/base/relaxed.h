@@ -11,7 +11,7 @@ namespace Switchboard {
 /// counters need (Monitor::SessionCounters, Monitor::HubTotals), read on a timer while the sessions'
 /// workers count.
 ///
-/// Only the owning thread may write (operator++, +=, =); two writers would lose counts.
+/// Only the owning thread may write (operator++, --, +=, =); two writers would lose counts.
 template <typename T> class Relaxed
 {
 public:
@@ -33,6 +33,11 @@ public:
     Relaxed &operator++() noexcept
     {
         store(load() + 1);
+        return *this;
+    }
+    Relaxed &operator--() noexcept
+    {
+        store(load() - 1);
         return *this;
     }
     Relaxed &operator+=(T by) noexcept

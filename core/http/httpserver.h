@@ -3,6 +3,7 @@
 
 #include "base/addressranges.h"
 #include "base/config.h"
+#include "base/relaxed.h"
 #include "http/forwarded.h"
 #include "http/httpmessage.h"
 #include "http/transport.h"
@@ -189,6 +190,8 @@ public:
     quint16 tlsPort() const;    ///< the TLS listener's port (0: not listening)
     QHostAddress serverAddress() const;
     QString errorString() const;
+    /// Open connections; may be read from another thread (Server::connectionCount() sums the workers'
+    /// counts without waiting for them).
     int connectionCount() const;
 
     /// True when `origin` matches the configured allowlist ('*' and '?' wildcards; empty list: any).
@@ -260,7 +263,7 @@ private:
     Listener *m_tlsServer = nullptr;
     QSslConfiguration m_tls;
     Limits *m_limits = nullptr;
-    int m_connections = 0;
+    Relaxed<int> m_connections = 0; ///< written on this server's thread only
     bool m_reusePort = false;
     QString m_listenError; ///< why a SO_REUSEPORT socket could not listen
     /// `listener`->listen(), or with m_reusePort a socket of its own handed to it.

@@ -66,6 +66,7 @@ StreamRegistry::Key StreamRegistry::key(const QString &id) const
 void StreamRegistry::add(ClientStream *stream)
 {
     m_streams.insert(key(stream->id()), stream);
+    m_count = int(m_streams.size());
     if (m_directory)
         m_directory->insert(stream->id(), m_worker);
     // It leaves once it finishes or is deleted (ClientStream::finishStream(), ~ClientStream()).
@@ -76,6 +77,7 @@ void StreamRegistry::forget(const QString &id)
 {
     if (m_streams.remove(key(id)) == 0)
         return;
+    m_count = int(m_streams.size());
     if (m_directory)
         m_directory->remove(id);
     // A QHash keeps the storage it grew to after erasures, allocated in pieces while the sessions

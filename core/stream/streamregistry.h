@@ -45,7 +45,9 @@ public:
     void add(ClientStream *stream);
     /// The stream with this id, or null. Compares ids in constant time (they are bearer secrets).
     ClientStream *find(const QString &id) const;
-    int count() const { return int(m_streams.size()); }
+    /// Live streams; may be read from another thread (Server::sessionCount() sums the workers' counts
+    /// without waiting for them).
+    int count() const { return m_count; }
     /// Slots the id table holds: it shrinks again when streams finish (after a logout wave).
     qsizetype capacity() const { return m_streams.capacity(); }
     QList<ClientStream *> streams() const { return m_streams.values(); }
@@ -101,6 +103,7 @@ private:
     quint32 m_secret[4] = {};
     std::unique_ptr<evp_mac_ctx_st, MacDeleter> m_mac;
     QHash<Key, ClientStream *> m_streams;
+    Relaxed<int> m_count = 0;        ///< m_streams.size(), written on this registry's thread only
     Relaxed<int> m_closingLinks = 0; ///< written on this registry's thread only
     StreamDirectory *m_directory = nullptr;
     int m_worker = 0;

@@ -207,7 +207,9 @@ void tst_GuiMainWindow::windowShowsSessionsTrafficAndTerminates()
     QCOMPARE(editor->currentSession(), alice.sid());
     editor->setDirection(Monitor::Direction::ToClient);
     editor->setXml(QStringLiteral("<message from='localhost'><body>injected to the client</body></message>"));
+    QSignalSpy injectedSpy(editor, &StanzaEditor::injected);
     QVERIFY2(editor->send(), qPrintable(editor->statusText()));
+    QVERIFY2(injectedSpy.wait(10000), qPrintable(editor->statusText()));
     const QDomElement injected = alice.waitForStanza(
         [](const QDomElement &e) { return e.text() == QLatin1String("injected to the client"); });
     QVERIFY(!injected.isNull());
@@ -217,6 +219,7 @@ void tst_GuiMainWindow::windowShowsSessionsTrafficAndTerminates()
         QStringLiteral("<message to='%1' type='chat'><body>injected toward the server</body></message>")
             .arg(bob.jid()));
     QVERIFY2(editor->send(), qPrintable(editor->statusText()));
+    QVERIFY2(injectedSpy.wait(10000), qPrintable(editor->statusText()));
     QVERIFY(!bob.waitFor([](const QDomElement &e) {
                     return e.text() == QLatin1String("injected toward the server");
                 })

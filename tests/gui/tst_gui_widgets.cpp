@@ -16,6 +16,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QTest>
 #include <QTextBlock>
@@ -154,11 +155,13 @@ void tst_GuiWidgets::highlighterCarriesStateAcrossLines()
 void tst_GuiWidgets::stanzaEditorSendsOnlyWellFormedXml()
 {
     QList<std::tuple<QString, Monitor::Direction, QByteArray>> sent;
-    StanzaEditor editor(
-        [&sent](const QString &sid, Monitor::Direction direction, const QByteArray &xml, QString *) {
-            sent.append({sid, direction, xml});
-            return true;
-        });
+    StanzaEditor::Answer pending;
+    StanzaEditor editor([&sent, &pending](const QString &sid, Monitor::Direction direction,
+                                          const QByteArray &xml, const StanzaEditor::Answer &answer) {
+        sent.append({sid, direction, xml});
+        pending = answer;
+    });
+    QSignalSpy injected(&editor, &StanzaEditor::injected);
     auto *send = editor.findChild<QPushButton *>(QStringLiteral("injectSend"));
     QVERIFY(send);
     editor.setSessions({{QStringLiteral("s1"), QStringLiteral("BOSH, alice")},
@@ -180,6 +183,17 @@ void tst_GuiWidgets::stanzaEditorSendsOnlyWellFormedXml()
     QCOMPARE(std::get<0>(sent.first()), QStringLiteral("s2"));
     QCOMPARE(std::get<1>(sent.first()), Monitor::Direction::ToServer);
     QCOMPARE(std::get<2>(sent.first()), QByteArray("<message><body>hi</body></message>"));
+    // Until the session's worker answers, Send waits (one stanza at a time) and nothing is claimed.
+    QVERIFY(editor.isSending());
+    QVERIFY(!send->isEnabled());
+    QVERIFY(!editor.send());
+    QCOMPARE(sent.size(), 1);
+    QCOMPARE(injected.size(), 0);
+    pending(QString());
+    QCOMPARE(injected.size(), 1);
+    QVERIFY(!editor.isSending());
+    QVERIFY(send->isEnabled());
+    QVERIFY(editor.statusText().contains(QLatin1String("Sent to the server")));
 
     // Keeps the chosen session when the list is refreshed, loses it when the session goes.
     editor.setSessions({{QStringLiteral("s2"), {}}, {QStringLiteral("s3"), {}}});
@@ -190,14 +204,20 @@ void tst_GuiWidgets::stanzaEditorSendsOnlyWellFormedXml()
 
 void tst_GuiWidgets::stanzaEditorReportsRefusal()
 {
-    StanzaEditor editor([](const QString &, Monitor::Direction, const QByteArray &, QString *error) {
-        *error = QStringLiteral("the session has no open stream");
-        return false;
-    });
+    StanzaEditor editor(
+        [](const QString &, Monitor::Direction, const QByteArray &, const StanzaEditor::Answer &answer) {
+            answer(QStringLiteral("the session has no open stream"));
+        });
+    QSignalSpy refused(&editor, &StanzaEditor::refused);
+    QSignalSpy injected(&editor, &StanzaEditor::injected);
     editor.setSessions({{QStringLiteral("s1"), {}}});
     editor.setXml(QStringLiteral("<presence/>"));
-    QVERIFY(!editor.send());
+    QVERIFY(editor.send());
+    QCOMPARE(refused.size(), 1);
+    QCOMPARE(refused.first().at(1).toString(), QStringLiteral("the session has no open stream"));
+    QCOMPARE(injected.size(), 0);
     QVERIFY(editor.statusText().contains(QLatin1String("no open stream")));
+    QVERIFY(!editor.isSending());
 }
 
 void tst_GuiWidgets::chartKeepsCapacitySamples()

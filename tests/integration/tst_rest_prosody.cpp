@@ -20,6 +20,8 @@
 #include <QTcpServer>
 #include <QTest>
 
+#include <optional>
+
 using namespace Switchboard;
 
 namespace {
@@ -520,11 +522,12 @@ void tst_RestProsody::deleteLogsOut()
     // The operator's inject and terminate work on REST sessions too.
     const Session again = login(QStringLiteral("alice"), QStringLiteral("inject"));
     qint64 next = again.next;
-    QString error;
-    QVERIFY2(m_server->injectStanza(again.id, Monitor::Direction::ToClient,
-                                    "<message from='x@localhost' type='chat'><body>injected</body></message>",
-                                    &error),
-             qPrintable(error));
+    std::optional<QString> error;
+    m_server->injectStanza(again.id, Monitor::Direction::ToClient,
+                           "<message from='x@localhost' type='chat'><body>injected</body></message>", this,
+                           [&error](const QString &answer) { error = answer; });
+    QTRY_VERIFY(error.has_value());
+    QVERIFY2(error->isEmpty(), qPrintable(*error));
     const QJsonArray injected = messages(events(again, next));
     QCOMPARE(injected.size(), 1);
     QCOMPARE(injected.at(0).toObject().value(QStringLiteral("body")).toString(), QStringLiteral("injected"));

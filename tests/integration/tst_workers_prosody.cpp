@@ -12,18 +12,22 @@
 #include "server.h"
 #include "sseclient.h"
 #include "testmain.h"
+#include "wsclient.h"
 
 #include <QDomDocument>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
 #include <QTimer>
 
+#include <atomic>
 #include <memory>
+#include <optional>
 
 using namespace Switchboard;
 
@@ -143,6 +147,7 @@ private Q_SLOTS:
     void monitorSeesEveryWorker();
     void drainReachesEveryWorker();
     void shutdownReachesEveryWorker();
+    void operatorCallsAndShutdownNeverWaitForABusyWorker();
 
 private:
     std::unique_ptr<Server> startServer(Config config);
@@ -575,6 +580,88 @@ void tst_WorkersProsody::shutdownReachesEveryWorker()
         QCOMPARE(answer.status, 200);
         QCOMPARE(attribute(answer.body, QStringLiteral("condition")), QStringLiteral("system-shutdown"));
     }
+}
+
+void tst_WorkersProsody::operatorCallsAndShutdownNeverWaitForABusyWorker()
+{
+    const std::unique_ptr<Server> server = startServer(m_prosody.backendConfig());
+    QVERIFY(server->isListening());
+    // WebSocket sessions stay on the worker that accepted them: keep one of the second worker's.
+    std::unique_ptr<WsClient> client;
+    QString sid;
+    for (int attempt = 0; attempt < 40 && sid.isEmpty(); ++attempt) {
+        auto candidate = std::make_unique<WsClient>(server->webSocketUrl());
+        QString error;
+        QVERIFY(candidate->connectSocket());
+        QVERIFY2(candidate->login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                                  m_prosody.password(QStringLiteral("alice")), &error,
+                                  QStringLiteral("busy%1").arg(attempt)),
+                 qPrintable(error));
+        QTRY_COMPARE(server->sessionCount(), 1);
+        QTRY_VERIFY(!server->registry()->sessions().isEmpty());
+        const QString id = server->registry()->sessions().constFirst().id;
+        if (server->workerOf(id) == 1) {
+            sid = id;
+            client = std::move(candidate);
+            break;
+        }
+        // The first worker's session ends, and its server link closes, before the next try.
+        candidate.reset();
+        QTRY_COMPARE(server->sessionCount(), 0);
+        QTRY_COMPARE(server->closingLinks(), 0);
+        QTRY_VERIFY(server->registry()->sessions().isEmpty());
+    }
+    QVERIFY2(!sid.isEmpty(), "no connection reached the second worker");
+
+    // The second worker is kept busy; the calls below return without waiting for it.
+    struct Hold
+    {
+        QSemaphore entered;
+        QSemaphore gate;
+        std::atomic<bool> timedOut = false;
+    };
+    const auto hold = std::make_shared<Hold>();
+    QMetaObject::invokeMethod(
+        server->workerContext(1),
+        [hold] {
+            hold->entered.release();
+            if (!hold->gate.tryAcquire(1, 20000))
+                hold->timedOut = true;
+        },
+        Qt::QueuedConnection);
+    auto releaseGate = qScopeGuard([hold] { hold->gate.release(); });
+    QVERIFY(hold->entered.tryAcquire(1, 10000));
+
+    // Counts are read where each worker keeps them, never asked of a worker.
+    QCOMPARE(server->sessionCount(), 1);
+    QVERIFY(server->connectionCount() >= 0);
+    QCOMPARE(server->workerOf(sid), 1);
+    QVERIFY(!hold->timedOut);
+    std::optional<QString> injected;
+    server->injectStanza(sid, Monitor::Direction::ToClient,
+                         "<message from='localhost'><body>while busy</body></message>", this,
+                         [&injected](const QString &error) { injected = error; });
+    QSignalSpy finished(server.get(), &Server::shutdownFinished);
+    // The first worker has nothing left: shutdown() asks the second at once whether it is quiet.
+    server->shutdown();
+    QVERIFY(!hold->timedOut);
+    QVERIFY(!injected.has_value()); // the answer needs the busy worker
+    QCOMPARE(finished.count(), 0);
+
+    // Once free, the second worker puts the stanza in, ends its session and reports quiet.
+    hold->gate.release();
+    releaseGate.dismiss();
+    QTRY_VERIFY(injected.has_value());
+    QVERIFY2(injected->isEmpty(), qPrintable(*injected));
+    QVERIFY(!client->waitFor([](const QDomElement &e) { return e.text() == QLatin1String("while busy"); })
+                 .isNull());
+    const QDomElement streamError = client->waitForName(QStringLiteral("error"));
+    QVERIFY(!streamError.isNull());
+    QCOMPARE(streamError.firstChildElement().localName(), QStringLiteral("system-shutdown"));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 15000);
+    QCOMPARE(finished.first().first().toBool(), true);
+    QCOMPARE(server->sessionCount(), 0);
+    QVERIFY(!hold->timedOut);
 }
 
 SWITCHBOARD_TEST_MAIN(tst_WorkersProsody)
