@@ -177,11 +177,15 @@ void Worker::bridgeHub()
     Monitor::Hub *server = m_shared.serverHub;
     Monitor::Hub *own = m_hub;
     // A session's counters go with its sessionOpened; the Server's hub reads them where they are.
-    connect(own, &Monitor::Hub::sessionOpened, this, [server, own](const Monitor::SessionInfo &info) {
-        auto counters = std::const_pointer_cast<Monitor::SessionCounters>(own->sharedCounters(info.sid));
-        QMetaObject::invokeMethod(
-            server, [server, info, counters] { server->adoptSession(info, counters); }, Qt::QueuedConnection);
-    });
+    // The info says which worker owns the session (the window's Worker column).
+    connect(
+        own, &Monitor::Hub::sessionOpened, this, [server, own, index = m_index](Monitor::SessionInfo info) {
+            auto counters = std::const_pointer_cast<Monitor::SessionCounters>(own->sharedCounters(info.sid));
+            info.worker = index;
+            QMetaObject::invokeMethod(
+                server, [server, info, counters] { server->adoptSession(info, counters); },
+                Qt::QueuedConnection);
+        });
     connect(own, &Monitor::Hub::sessionClosed, this, [server](const QString &sid, const QString &condition) {
         QMetaObject::invokeMethod(
             server, [server, sid, condition] { server->reportSessionClosed(sid, condition); },

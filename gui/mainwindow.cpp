@@ -27,6 +27,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFontDatabase>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -125,6 +126,9 @@ MainWindow::MainWindow(Server *server, Monitor::Registry *registry, Monitor::Tra
     }
 
     resize(1180, 760);
+    // With several workers the sessions table says which one owns each session (saved layouts win).
+    if (server->workerCount() > 1)
+        m_sessions->view()->header()->showSection(SessionModel::Worker);
     restoreSettings();
     updateActions();
     updateStatus();
@@ -346,9 +350,11 @@ void MainWindow::updateActions()
 void MainWindow::updateStatus()
 {
     if (m_server && m_server->isListening()) {
-        m_listenStatus->setText(
-            tr("Listening: %1 and %2")
-                .arg(m_server->boshUrl().toString(), m_server->webSocketUrl().toString()));
+        QString listening = tr("Listening: %1 and %2")
+                                .arg(m_server->boshUrl().toString(), m_server->webSocketUrl().toString());
+        if (m_server->workerCount() > 1)
+            listening += tr(" · %n worker(s)", nullptr, m_server->workerCount());
+        m_listenStatus->setText(listening);
     } else {
         m_listenStatus->setText(tr("Not listening"));
     }

@@ -31,8 +31,9 @@ class TrafficPage;
 /// is owned; the window must be destroyed before them (app/main.cpp declares the window last).
 ///
 /// With several workers the registry and the recorder already hold every worker's sessions and
-/// stanzas (they live on this thread and are fed by queued signals), and Server's calls never wait
-/// for a worker: the window stays on this thread and never blocks on another.
+/// stanzas (they live on this thread and are fed by queued signals). Terminate and inject never wait
+/// for the session's worker (Server::terminateSession(), injectStanza()); the Faults dialog's calls
+/// still do, briefly (Server::applyFault()).
 ///
 /// Layout, splitters, columns, the current tab and the capture size persist in QSettings (the
 /// application's organisation and name). docs/GUI.md lists the tabs, actions and shortcuts.

@@ -198,6 +198,8 @@ QString SessionModel::display(const SessionRecord &r, int column) const
         return Format::bytes(r.counters.bytesToServer);
     case BytesToClient:
         return Format::bytes(r.counters.bytesToClient);
+    case Worker:
+        return QString::number(r.worker);
     default:
         return {};
     }
@@ -220,6 +222,8 @@ QVariant SessionModel::sortValue(const SessionRecord &r, int column) const
         return r.counters.bytesToServer.load();
     case BytesToClient:
         return r.counters.bytesToClient.load();
+    case Worker:
+        return r.worker;
     default:
         return display(r, column);
     }
@@ -305,6 +309,8 @@ QVariant SessionModel::headerData(int section, Qt::Orientation orientation, int 
         return tip ? tr("Stanza bytes from the client to the server") : tr("Bytes →S");
     case BytesToClient:
         return tip ? tr("Stanza bytes from the server to the client") : tr("Bytes →C");
+    case Worker:
+        return tip ? tr("The worker (event loop) that owns the session; 0 is the first") : tr("Worker");
     default:
         return {};
     }

@@ -40,6 +40,7 @@ public:
         StanzasToClient,
         BytesToServer,
         BytesToClient,
+        Worker, ///< with several workers, the one that owns the session (last: saved layouts stay valid)
         ColumnCount
     };
     Q_ENUM(Column)

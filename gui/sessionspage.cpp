@@ -113,8 +113,11 @@ SessionsPage::SessionsPage(Monitor::Registry *registry, QWidget *parent)
     for (const int column : {SessionModel::StanzasToServer, SessionModel::StanzasToClient,
                              SessionModel::BytesToServer, SessionModel::BytesToClient})
         m_view->setColumnWidth(column, width("Stanzas →S"));
-    // Less used columns start hidden; the header's context menu brings them back.
+    m_view->setColumnWidth(SessionModel::Worker, width("Worker"));
+    // Less used columns start hidden; the header's context menu brings them back. The worker column is
+    // shown at first only when there are several workers (MainWindow does that).
     m_view->header()->hideSection(SessionModel::UserAgent);
+    m_view->header()->hideSection(SessionModel::Worker);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         showDetails();
         Q_EMIT selectionChanged();

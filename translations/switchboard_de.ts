@@ -590,6 +590,13 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
 </context>
 <context>
     <name>Switchboard::Gui::MainWindow</name>
+    <message numerus="yes">
+        <source> · %n worker(s)</source>
+        <translation>
+            <numerusform> · %n Worker</numerusform>
+            <numerusform> · %n Worker</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Switchboard</source>
         <translation>Switchboard</translation>
@@ -996,6 +1003,14 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
 <context>
     <name>Switchboard::Gui::SessionModel</name>
     <message>
+        <source>The worker (event loop) that owns the session; 0 is the first</source>
+        <translation>Der Worker (die Ereignisschleife), dem die Sitzung gehört; 0 ist der erste</translation>
+    </message>
+    <message>
+        <source>Worker</source>
+        <translation>Worker</translation>
+    </message>
+    <message>
         <source>TLS</source>
         <translation>TLS</translation>
     </message>
@@ -1252,6 +1267,10 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
 </context>
 <context>
     <name>Switchboard::Gui::StanzaEditor</name>
+    <message>
+        <source>Sending to session %1…</source>
+        <translation>Wird an Sitzung %1 gesendet …</translation>
+    </message>
     <message>
         <source>Inject Stanza</source>
         <translation>Stanza einschleusen</translation>

@@ -587,6 +587,13 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
 </context>
 <context>
     <name>Switchboard::Gui::MainWindow</name>
+    <message numerus="yes">
+        <source> · %n worker(s)</source>
+        <translation>
+            <numerusform> · %n worker</numerusform>
+            <numerusform> · %n workers</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Switchboard</source>
         <translation type="unfinished"></translation>
@@ -993,6 +1000,14 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
 <context>
     <name>Switchboard::Gui::SessionModel</name>
     <message>
+        <source>The worker (event loop) that owns the session; 0 is the first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Worker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>TLS</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1249,6 +1264,10 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
 </context>
 <context>
     <name>Switchboard::Gui::StanzaEditor</name>
+    <message>
+        <source>Sending to session %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Inject Stanza</source>
         <translation type="unfinished"></translation>

@@ -590,6 +590,13 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
 </context>
 <context>
     <name>Switchboard::Gui::MainWindow</name>
+    <message numerus="yes">
+        <source> · %n worker(s)</source>
+        <translation>
+            <numerusform> · %n worker</numerusform>
+            <numerusform> · %n workers</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Switchboard</source>
         <translation>Switchboard</translation>
@@ -996,6 +1003,14 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
 <context>
     <name>Switchboard::Gui::SessionModel</name>
     <message>
+        <source>The worker (event loop) that owns the session; 0 is the first</source>
+        <translation>Le worker (la boucle d’événements) à qui appartient la session ; 0 est le premier</translation>
+    </message>
+    <message>
+        <source>Worker</source>
+        <translation>Worker</translation>
+    </message>
+    <message>
         <source>TLS</source>
         <translation>TLS</translation>
     </message>
@@ -1252,6 +1267,10 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
 </context>
 <context>
     <name>Switchboard::Gui::StanzaEditor</name>
+    <message>
+        <source>Sending to session %1…</source>
+        <translation>Envoi à la session %1…</translation>
+    </message>
     <message>
         <source>Inject Stanza</source>
         <translation>Injecter une stanza</translation>

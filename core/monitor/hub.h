@@ -30,6 +30,9 @@ struct SessionInfo
     QString domain;    ///< the `to` of the first stream
     bool secure = false;
     QDateTime created;
+    /// The worker that owns the session (docs/ARCHITECTURE.md, "Threads"); set by Worker's bridge to
+    /// the Server's hub, 0 for the first worker's sessions.
+    int worker = 0;
 };
 
 /// What a front counts on its hot path for one session: plain increments, no signal, no string

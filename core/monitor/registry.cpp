@@ -316,6 +316,7 @@ QByteArray Registry::pack(const Entry &entry)
     Packer out;
     out.string(r.id); // first: packedId() reads only this
     out.number(quint64(r.transport));
+    out.number(quint64(r.worker));
     out.string(r.clientAddress.isNull() ? QString() : r.clientAddress.toString());
     out.string(r.userAgent);
     out.string(r.domain);
@@ -361,6 +362,7 @@ Registry::Entry Registry::unpack(const QByteArray &packed)
     Unpacker in(packed);
     r.id = in.string();
     r.transport = Transport(in.number());
+    r.worker = int(in.number());
     if (const QString address = in.string(); !address.isEmpty())
         r.clientAddress = QHostAddress(address);
     r.userAgent = in.string();
@@ -506,6 +508,7 @@ void Registry::onOpened(const SessionInfo &info)
     r.userAgent = info.userAgent;
     r.domain = info.domain;
     r.clientSecure = info.secure;
+    r.worker = info.worker;
     r.created = info.created.isValid() ? info.created : QDateTime::currentDateTimeUtc();
     r.lastActivity = r.created;
     entry.events.push_back(SessionEvent{r.created, SessionEvent::Kind::Created, {}, info.domain});

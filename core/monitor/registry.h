@@ -69,6 +69,7 @@ struct SessionRecord
     QString backendPeer;       ///< of the first stream with a backend
     bool backendEncrypted = false;
     QString jid;              ///< of the first bound stream
+    int worker = 0;           ///< the worker that owns it (SessionInfo::worker)
     QDateTime created;        ///< UTC
     QDateTime lastActivity;   ///< UTC; resolution: the registry's batch interval
     SessionCounters counters; ///< stanzas/bytes each way, requests, held (BOSH)
