@@ -65,12 +65,19 @@ Http::Response AdminApi::handle(const QByteArray &method, const QByteArray &path
                  : QByteArrayLiteral("Bearer realm=\"switchboard-admin\", error=\"invalid_token\"")});
         return refusal;
     }
-    // /admin/sessions/{id}/faults
+    // /admin/sessions/{id}/faults, /admin/sessions/{id}/breakpoint, /admin/sessions/{id}/held/{n}
     const QList<QByteArray> parts = path.sliced(kPrefix.size()).split('/');
-    if (parts.size() != 4 || !parts.at(0).isEmpty() || parts.at(1) != "sessions" || parts.at(2).isEmpty() ||
-        parts.at(3) != "faults")
+    const bool known = parts.size() >= 4 && parts.at(0).isEmpty() && parts.at(1) == "sessions" &&
+                       !parts.at(2).isEmpty() &&
+                       ((parts.size() == 4 && (parts.at(3) == "faults" || parts.at(3) == "breakpoint")) ||
+                        (parts.size() == 5 && parts.at(3) == "held"));
+    if (!known)
         return problem(404, QStringLiteral("no such resource; see docs/ADMIN.md"));
     const QString id = QUrl::fromPercentEncoding(parts.at(2));
+    if (parts.at(3) == "breakpoint")
+        return handleBreakpoint(method, id, body);
+    if (parts.at(3) == "held")
+        return handleHeld(method, id, parts.at(4), body);
 
     if (method == "GET" || method == "HEAD") {
         const std::optional<QJsonObject> state = m_ops.state(id);
@@ -104,6 +111,83 @@ Http::Response AdminApi::handle(const QByteArray &method, const QByteArray &path
             answer.insert(QStringLiteral("faults"), *state);
         return json(200, answer);
     }
+    return notAllowed();
+}
+
+Http::Response AdminApi::handleBreakpoint(const QByteArray &method, const QString &id,
+                                          const QByteArray &body) const
+{
+    auto answer = [this, &id]() -> Http::Response {
+        const std::optional<QJsonObject> state = m_ops.breakpointState(id);
+        if (!state)
+            return problem(404, QStringLiteral("no session %1").arg(id));
+        QJsonObject out = *state;
+        out.insert(QStringLiteral("session"), id);
+        return json(200, out);
+    };
+    if (method == "GET" || method == "HEAD")
+        return answer();
+    if (method == "DELETE") {
+        if (!m_ops.clearBreakpoint(id))
+            return problem(404, QStringLiteral("no session %1").arg(id));
+        return answer();
+    }
+    if (method == "POST") {
+        if (body.size() > kMaxBody)
+            return problem(413, QStringLiteral("a breakpoint is at most %1 bytes of JSON").arg(kMaxBody));
+        const QJsonDocument document = QJsonDocument::fromJson(body);
+        if (!document.isObject())
+            return problem(400, QStringLiteral("the body must be a JSON object"));
+        QString error;
+        const std::optional<Stream::BreakpointFilter> filter =
+            Stream::BreakpointFilter::fromJson(document.object(), &error);
+        if (!filter)
+            return problem(400, error);
+        bool found = false;
+        if (!m_ops.setBreakpoint(id, *filter, &found, &error))
+            return found ? problem(409, error) : problem(404, QStringLiteral("no session %1").arg(id));
+        return answer();
+    }
+    return notAllowed();
+}
+
+Http::Response AdminApi::handleHeld(const QByteArray &method, const QString &id, const QByteArray &number,
+                                    const QByteArray &body) const
+{
+    if (method != "POST") {
+        Http::Response refusal = problem(405, QStringLiteral("POST"));
+        refusal.headers.append({QByteArrayLiteral("Allow"), QByteArrayLiteral("POST")});
+        return refusal;
+    }
+    bool isNumber = false;
+    const int heldId = number.toInt(&isNumber);
+    if (!isNumber || heldId <= 0)
+        return problem(404, QStringLiteral("held stanzas are numbered from 1"));
+    if (body.size() > kMaxHeldBody)
+        return problem(413, QStringLiteral("at most %1 bytes of JSON").arg(kMaxHeldBody));
+    const QJsonDocument document = QJsonDocument::fromJson(body);
+    if (!document.isObject())
+        return problem(400, QStringLiteral("the body must be a JSON object"));
+    const QJsonObject object = document.object();
+    const std::optional<Stream::Breakpoints::Action> action =
+        Stream::Breakpoints::actionFromName(object.value(QStringLiteral("action")).toString());
+    if (!action)
+        return problem(400, QStringLiteral("'action' must be forward, edit or drop"));
+    const QJsonValue xml = object.value(QStringLiteral("xml"));
+    if (*action == Stream::Breakpoints::Action::Edit && !xml.isString())
+        return problem(400, QStringLiteral("'edit' needs the new stanza in 'xml'"));
+    QString error;
+    if (const int status = m_ops.actOnHeld(id, heldId, *action, xml.toString().toUtf8(), &error);
+        status != 200)
+        return problem(status, error);
+    QJsonObject out = m_ops.breakpointState(id).value_or(QJsonObject());
+    out.insert(QStringLiteral("session"), id);
+    out.insert(QStringLiteral("done"), Stream::Breakpoints::actionName(*action));
+    return json(200, out);
+}
+
+Http::Response AdminApi::notAllowed()
+{
     Http::Response refusal = problem(405, QStringLiteral("GET, POST or DELETE"));
     refusal.headers.append({QByteArrayLiteral("Allow"), QByteArrayLiteral("GET, HEAD, POST, DELETE")});
     return refusal;

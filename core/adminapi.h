@@ -2,6 +2,7 @@
 #pragma once
 
 #include "http/httpmessage.h"
+#include "stream/breakpoints.h"
 #include "stream/faults.h"
 
 #include <QJsonObject>
@@ -12,8 +13,8 @@
 
 namespace Switchboard {
 
-/// The admin HTTP API under /admin/ (docs/ADMIN.md): faults on demand for one session. Off — 404 for
-/// every path under /admin/, as for any unknown path — unless `admin_token` is set; then every call
+/// The admin HTTP API under /admin/ (docs/ADMIN.md): faults on demand and breakpoints for one session. Off —
+/// 404 for every path under /admin/, as for any unknown path — unless `admin_token` is set; then every call
 /// must carry `Authorization: Bearer <token>` (compared in constant time), else 401 with
 /// `WWW-Authenticate: Bearer` (RFC 6750 §3), whatever the client's address.
 ///
@@ -33,10 +34,25 @@ public:
         std::function<bool(const QString &id)> clear;
         /// The faults in force in session `id`; nothing for an unknown session.
         std::function<std::optional<QJsonObject>(const QString &id)> state;
+        /// Sets the breakpoint of session `id`; false with `error` set, `found` false when unknown.
+        std::function<bool(const QString &id, const Stream::BreakpointFilter &filter, bool *found,
+                           QString *error)>
+            setBreakpoint;
+        /// Removes the breakpoint of session `id` (held stanzas go on); false for an unknown session.
+        std::function<bool(const QString &id)> clearBreakpoint;
+        /// The breakpoint and held stanzas of session `id`; nothing for an unknown session.
+        std::function<std::optional<QJsonObject>(const QString &id)> breakpointState;
+        /// Forwards, edits then forwards, or drops held stanza `heldId` of session `id`. Returns the
+        /// HTTP status: 200 done; else `error` set and 400 (the edited XML is not one stanza), 404 (no
+        /// such session) or 409 (no such held stanza, or not one to act on).
+        std::function<int(const QString &id, int heldId, Stream::Breakpoints::Action action,
+                          const QByteArray &xml, QString *error)>
+            actOnHeld;
     };
 
     static constexpr QByteArrayView kPrefix = "/admin";
-    static constexpr int kMaxBody = 4096; ///< a fault is a small JSON object
+    static constexpr int kMaxBody = 4096;       ///< a fault or a breakpoint is a small JSON object
+    static constexpr int kMaxHeldBody = 262144; ///< an edited stanza, in JSON
 
     AdminApi(QString token, Operations operations);
 
@@ -50,6 +66,12 @@ public:
                           const QByteArray &body) const;
 
 private:
+    Http::Response handleBreakpoint(const QByteArray &method, const QString &id,
+                                    const QByteArray &body) const;
+    Http::Response handleHeld(const QByteArray &method, const QString &id, const QByteArray &number,
+                              const QByteArray &body) const;
+    static Http::Response notAllowed();
+
     QByteArray m_token;
     Operations m_ops;
 };

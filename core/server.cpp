@@ -299,7 +299,25 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
         AdminApi::Operations{[this](const QString &id, const Stream::FaultRequest &request, bool *found,
                                     QString *error) { return applyFault(id, request, error, found); },
                              [this](const QString &id) { return clearFaults(id); },
-                             [this](const QString &id) { return faultState(id); }});
+                             [this](const QString &id) { return faultState(id); },
+                             [this](const QString &id, const Stream::BreakpointFilter &filter, bool *found,
+                                    QString *error) { return setBreakpoint(id, filter, error, found); },
+                             [this](const QString &id) { return clearBreakpoint(id); },
+                             [this](const QString &id) { return breakpointState(id); },
+                             [this](const QString &id, int heldId, Stream::Breakpoints::Action action,
+                                    const QByteArray &xml, QString *error) {
+                                 switch (actOnHeld(id, heldId, action, xml, error)) {
+                                 case HeldResult::Done:
+                                     return 200;
+                                 case HeldResult::BadStanza:
+                                     return 400;
+                                 case HeldResult::NoSession:
+                                     return 404;
+                                 case HeldResult::Refused:
+                                     break;
+                                 }
+                                 return 409;
+                             }});
     d->problems = std::make_unique<Monitor::ProblemLog>(&d->hub, d->traffic.get());
     d->problems->setEnabled(d->config.lint);
     d->status->setProblems(d->problems.get());
@@ -891,7 +909,6 @@ void Server::injectStanza(const QString &id, Monitor::Direction direction, const
             },
             Qt::QueuedConnection);
     };
-    using Problem = Xmpp::SingleStanza::Problem;
     const Xmpp::SingleStanza stanza = Xmpp::parseSingleStanza(xml, d->config.maxXmlDepth);
     switch (stanza.problem) {
     case Problem::None:
@@ -918,6 +935,26 @@ void Server::injectStanza(const QString &id, Monitor::Direction direction, const
         else
             answer(QString());
     });
+}
+
+QString Server::stanzaProblem(const Xmpp::SingleStanza &stanza) const
+{
+    using Problem = Xmpp::SingleStanza::Problem;
+    switch (stanza.problem) {
+    case Problem::None:
+        break;
+    case Problem::TooDeep:
+        return tr("nesting deeper than %1").arg(d->config.maxXmlDepth);
+    case Problem::Prolog:
+        return tr("only one element, without XML declaration, DOCTYPE or processing instruction");
+    case Problem::NotWellFormed:
+        return tr("not well-formed XML: %1").arg(stanza.parserError);
+    case Problem::NotOne:
+        return tr("exactly one element is needed");
+    case Problem::NotAtStart:
+        return tr("the stanza must begin with its element");
+    }
+    return {};
 }
 
 bool Server::applyFault(const QString &id, const Stream::FaultRequest &request, QString *error, bool *found)
@@ -964,6 +1001,85 @@ std::optional<QJsonObject> Server::faultState(const QString &id) const
             state = stream->faultState();
     });
     return state;
+}
+
+bool Server::setBreakpoint(const QString &id, const Stream::BreakpointFilter &filter, QString *error,
+                           bool *found)
+{
+    bool exists = false;
+    bool set = false;
+    QString message;
+    Private::runOn(d->ownerOf(id), [&](Worker *worker) {
+        Stream::ClientStream *stream = worker->streams()->find(id);
+        exists = stream != nullptr;
+        if (stream)
+            set = stream->setBreakpoint(filter, &message);
+    });
+    if (found)
+        *found = exists;
+    if (!exists)
+        message = tr("no session %1").arg(id);
+    if (!set && error)
+        *error = message;
+    return set;
+}
+
+bool Server::clearBreakpoint(const QString &id)
+{
+    bool found = false;
+    Private::runOn(d->ownerOf(id), [&](Worker *worker) {
+        if (Stream::ClientStream *stream = worker->streams()->find(id)) {
+            found = true;
+            stream->clearBreakpoint();
+        }
+    });
+    return found;
+}
+
+std::optional<QJsonObject> Server::breakpointState(const QString &id) const
+{
+    std::optional<QJsonObject> state;
+    Private::runOn(d->ownerOf(id), [&](Worker *worker) {
+        if (Stream::ClientStream *stream = worker->streams()->find(id))
+            state = stream->breakpointState();
+    });
+    return state;
+}
+
+Server::HeldResult Server::actOnHeld(const QString &id, int heldId, Stream::Breakpoints::Action action,
+                                     const QByteArray &xml, QString *error)
+{
+    QByteArray stanzaXml;
+    if (action == Stream::Breakpoints::Action::Edit) {
+        // The edited stanza must be one stanza, as for inject (RFC 6120 §11.1).
+        const Xmpp::SingleStanza stanza = Xmpp::parseSingleStanza(xml, d->config.maxXmlDepth);
+        if (!stanza.ok()) {
+            if (error)
+                *error = stanzaProblem(stanza);
+            return HeldResult::BadStanza;
+        }
+        stanzaXml = stanza.xml;
+    }
+    bool found = false;
+    bool done = false;
+    QString message;
+    Private::runOn(d->ownerOf(id), [&](Worker *worker) {
+        Stream::ClientStream *stream = worker->streams()->find(id);
+        found = stream != nullptr;
+        if (stream)
+            done = stream->actOnHeld(heldId, action, stanzaXml, &message);
+    });
+    if (!found) {
+        if (error)
+            *error = tr("no session %1").arg(id);
+        return HeldResult::NoSession;
+    }
+    if (!done) {
+        if (error)
+            *error = message;
+        return HeldResult::Refused;
+    }
+    return HeldResult::Done;
 }
 
 int Server::sessionCount() const

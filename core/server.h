@@ -3,6 +3,7 @@
 
 #include "base/config.h"
 #include "monitor/hub.h"
+#include "stream/breakpoints.h"
 #include "stream/faults.h"
 
 #include <QJsonObject>
@@ -23,6 +24,10 @@ class ProblemLog;
 
 class Limits;
 class Worker;
+
+namespace Xmpp {
+struct SingleStanza;
+} // namespace Xmpp
 
 /// A whole connection manager a Qt application can embed: the HTTP front with BOSH (and WebSocket),
 /// the backend links, and the monitor hub. Create it with a Config, start() it, connect to hub()'s
@@ -124,6 +129,22 @@ public:
     bool clearFaults(const QString &id);
     /// The faults in force in session `id` (an empty object without any); nothing for an unknown one.
     std::optional<QJsonObject> faultState(const QString &id) const;
+    /// Sets the breakpoint of one live session (docs/ADMIN.md), replacing any, on the session's worker.
+    /// False with `error` set, and `found` false for an unknown session.
+    bool setBreakpoint(const QString &id, const Stream::BreakpointFilter &filter, QString *error = nullptr,
+                       bool *found = nullptr);
+    /// Removes the breakpoint of session `id`; what it holds goes on unchanged, in order. False for an
+    /// unknown session.
+    bool clearBreakpoint(const QString &id);
+    /// The breakpoint and the stanzas it holds in session `id` ({"held": []} without one); nothing for
+    /// an unknown session.
+    std::optional<QJsonObject> breakpointState(const QString &id) const;
+    enum class HeldResult { Done, NoSession, BadStanza, Refused };
+    /// The operator's decision on held stanza `heldId` of session `id`: forward it, forward `xml`
+    /// instead (Edit: exactly one well-formed stanza, as for injectStanza()), or drop it. `error` says
+    /// why when not Done (Refused: no such held stanza, or one that only waits behind another).
+    HeldResult actOnHeld(const QString &id, int heldId, Stream::Breakpoints::Action action,
+                         const QByteArray &xml, QString *error = nullptr);
     /// Open HTTP connections of every worker (including those being upgraded or answered). Never
     /// waits for a worker.
     int connectionCount() const;
@@ -142,6 +163,8 @@ private:
     void finishShutdown();
     /// Routes `worker`'s HTTP requests and upgrades (called once per worker, before it listens).
     void installHandlers(Worker *worker);
+    /// Why `stanza` is not one stanza, in the operator's words.
+    QString stanzaProblem(const Xmpp::SingleStanza &stanza) const;
     struct Private;
     std::unique_ptr<Private> d;
 };

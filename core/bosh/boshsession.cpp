@@ -644,16 +644,19 @@ void BoshSession::processAddStream(const Body &body, qint64 rid, ResponderPtr re
 void BoshSession::forward(XmppStream &stream, const QList<QByteArray> &all)
 {
     QList<QByteArray> passed;
-    if (hasFaults()) {
-        // An IQ the iq-error fault answers goes no further.
+    const bool hooked = hasFaults() || hasBreakpoint();
+    if (hooked) {
+        // A stanza a breakpoint holds comes back through deliverToServer(); an IQ the iq-error fault
+        // answers goes no further.
         for (const QByteArray &payload : all) {
-            if (!faultAnswers(stream.name, payload))
+            if (!breakpointHolds(stream.name, Monitor::Direction::ToServer, payload) &&
+                !faultAnswers(stream.name, payload))
                 passed.append(payload);
         }
         if (passed.isEmpty())
             return;
     }
-    const QList<QByteArray> &payloads = hasFaults() ? passed : all;
+    const QList<QByteArray> &payloads = hooked ? passed : all;
     for (const QByteArray &payload : payloads)
         forwarded(stream.name, Monitor::Direction::ToServer, payload);
     stream.upstream->send(joined(payloads));
@@ -1011,6 +1014,13 @@ void BoshSession::checkTimers()
             fail(Condition::RemoteConnectionFailed);
             return;
         }
+        if (const int held = heldByBreakpoint(); held && m_queue.empty())
+            noteFault(m_held.front().stream, true,
+                      QStringLiteral("wait: request rid %1 answered empty after its wait of %2 s while a "
+                                     "breakpoint holds %3 stanza(s) toward the client (XEP-0124 §7.1)")
+                          .arg(m_held.front().rid)
+                          .arg(m_wait)
+                          .arg(held));
         answerOldest(false);
     }
     if (isFinished() || !m_held.empty())
@@ -1046,8 +1056,8 @@ void BoshSession::upstreamElement(const QString &stream, const QByteArray &xml)
     XmppStream *s = findStream(stream);
     if (isFinished() || !s)
         return;
-    if (faultKeeps(stream, xml))
-        return; // a delay, hold or reorder: back here when due
+    if (breakpointHolds(stream, Monitor::Direction::ToClient, xml) || faultKeeps(stream, xml))
+        return; // a breakpoint, delay, hold or reorder: back here when it goes on
     checkBind(s->bindWatch, stream, xml);
     m_queue.push_back(Outgoing{stream, xml});
     m_queuedBytes += xml.size();
@@ -1169,6 +1179,14 @@ bool BoshSession::cutUpstreams()
             cut = stream.upstream->cut() || cut;
     }
     return cut;
+}
+
+void BoshSession::deliverToServer(const QString &stream, const QByteArray &xml)
+{
+    XmppStream *s = findStream(stream);
+    if (isFinished() || !s || !s->upstream || s->closing)
+        return;
+    forward(*s, {xml});
 }
 
 bool BoshSession::inject(Monitor::Direction direction, const QByteArray &xml)

@@ -110,6 +110,7 @@ public:
     const QString &sid() const { return id(); }
     bool canDropResponses() const override { return true; }
     bool hasFaultHooks() const override { return true; }
+    void deliverToServer(const QString &stream, const QByteArray &xml) override;
     bool cutUpstreams() override;
     int heldCount() const { return int(m_held.size()); }
     int streamCount() const { return int(m_streams.size()); }

@@ -5,6 +5,7 @@
 #include "stream/streamregistry.h"
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QLoggingCategory>
 
 namespace Switchboard::Stream {
@@ -157,6 +158,53 @@ void ClientStream::clearFaults()
 QJsonObject ClientStream::faultState() const
 {
     return m_faults ? m_faults->state() : QJsonObject();
+}
+
+bool ClientStream::setBreakpoint(const BreakpointFilter &filter, QString *error)
+{
+    if (m_finished || !hasFaultHooks()) {
+        if (error)
+            *error = m_finished ? QStringLiteral("the session is over")
+                                : QStringLiteral("only BOSH and WebSocket sessions take breakpoints");
+        return false;
+    }
+    if (!m_breakpoints) {
+        m_breakpoints = new Breakpoints(
+            m_config.maxClientBacklog,
+            [this](const QString &stream, Monitor::Direction direction, const QByteArray &xml) {
+                if (direction == Monitor::Direction::ToClient)
+                    upstreamElement(stream, xml);
+                else
+                    deliverToServer(stream, xml);
+            },
+            [this](const QString &stream, Monitor::Direction direction, const QString &text) {
+                noteFault(stream, direction == Monitor::Direction::ToClient, text);
+            },
+            this);
+    }
+    m_breakpoints->set(filter);
+    return true;
+}
+
+void ClientStream::clearBreakpoint()
+{
+    if (m_breakpoints)
+        m_breakpoints->clear();
+}
+
+QJsonObject ClientStream::breakpointState() const
+{
+    return m_breakpoints ? m_breakpoints->state() : QJsonObject{{QStringLiteral("held"), QJsonArray()}};
+}
+
+bool ClientStream::actOnHeld(int heldId, Breakpoints::Action action, const QByteArray &xml, QString *error)
+{
+    if (!m_breakpoints) {
+        if (error)
+            *error = QStringLiteral("no held stanza #%1").arg(heldId);
+        return false;
+    }
+    return m_breakpoints->act(heldId, action, xml, error);
 }
 
 void ClientStream::noteFault(const QString &stream, bool toClient, const QString &text)

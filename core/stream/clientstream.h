@@ -5,6 +5,7 @@
 #include "base/limits.h"
 #include "monitor/hub.h"
 #include "monitor/sessionlint.h"
+#include "stream/breakpoints.h"
 #include "stream/condition.h"
 #include "stream/faults.h"
 #include "stream/upstream.h"
@@ -84,6 +85,16 @@ public:
     /// The faults in force (empty without any).
     QJsonObject faultState() const;
 
+    /// Workbench: sets this stream's breakpoint (docs/ADMIN.md), replacing any. BOSH and WebSocket
+    /// only; false with `error` set otherwise, or when the stream is over.
+    bool setBreakpoint(const BreakpointFilter &filter, QString *error = nullptr);
+    /// Removes the breakpoint; what it holds goes on unchanged, in order.
+    void clearBreakpoint();
+    /// The breakpoint and the stanzas it holds: {"breakpoint": {...}, "held": [...]}.
+    QJsonObject breakpointState() const;
+    /// The operator's decision on held stanza `heldId`; `xml` (for Edit) is one checked stanza.
+    bool actOnHeld(int heldId, Breakpoints::Action action, const QByteArray &xml, QString *error = nullptr);
+
     /// The condition a server-link failure ends a client stream with.
     static Condition conditionFor(Xmpp::LinkFailure failure);
 
@@ -116,6 +127,23 @@ protected:
     Monitor::SessionLint *lint() const { return m_lint.get(); }
     /// Counts one stanza forwarded on `stream` and gives it to the traffic tap when someone listens.
     void forwarded(const QString &stream, Monitor::Direction direction, const QByteArray &xml);
+    // Breakpoint hooks for the fronts, before the fault hooks: a null check while no breakpoint was
+    // ever set.
+    /// A stanza either way: true when the breakpoint holds it; it comes back through upstreamElement()
+    /// (toward the client) or deliverToServer() (toward the server) when it goes on.
+    bool breakpointHolds(const QString &stream, Monitor::Direction direction, const QByteArray &xml)
+    {
+        return m_breakpoints && m_breakpoints->hold(stream, direction, xml);
+    }
+    /// How many stanzas the breakpoint holds toward the client.
+    int heldByBreakpoint() const { return m_breakpoints ? m_breakpoints->heldToClient() : 0; }
+    /// The front sends one stanza a breakpoint let go toward the server, as if the client had just
+    /// sent it (counted, recorded, subject to faults).
+    virtual void deliverToServer(const QString &stream, const QByteArray &xml)
+    {
+        Q_UNUSED(stream)
+        Q_UNUSED(xml)
+    }
     // Fault hooks for the fronts: a null check while no fault was ever applied.
     /// A stanza from the server on its way to the client: true when a fault keeps it; it comes back
     /// through upstreamElement() when due.
@@ -129,17 +157,26 @@ protected:
         return m_faults && m_faults->answersIq(stream, xml);
     }
     bool hasFaults() const { return m_faults; }
+    bool hasBreakpoint() const { return m_breakpoints; }
     /// Before the stream ends: what faults keep goes toward the client now (delivered, or bounced
     /// with the rest), never lost.
     void releaseFaults()
     {
+        // A breakpoint's held stanzas are younger than what faults keep: into the faults, then out.
+        if (m_breakpoints)
+            m_breakpoints->releaseNow();
         if (m_faults)
             m_faults->releaseNow();
     }
     /// When the stream ends without its client: what faults keep, to be bounced with the rest.
+    /// Also takes what a breakpoint holds toward the client (after them: it is younger).
     QList<QPair<QString, QByteArray>> takeKeptByFaults()
     {
-        return m_faults ? m_faults->takeKept() : QList<QPair<QString, QByteArray>>();
+        QList<QPair<QString, QByteArray>> kept =
+            m_faults ? m_faults->takeKept() : QList<QPair<QString, QByteArray>>();
+        if (m_breakpoints)
+            kept.append(m_breakpoints->takeHeldToClient());
+        return kept;
     }
     /// A BOSH response with `rid` about to be sent: true when it is to be dropped.
     bool faultDropsResponse(qint64 rid) { return m_faults && m_faults->dropsResponse(rid); }
@@ -178,6 +215,7 @@ private:
     std::shared_ptr<Monitor::SessionCounters> m_counters; ///< the hub's, bumped here
     Faults *m_faults = nullptr;                           ///< a Qt child, made by the first applyFault()
     std::unique_ptr<Monitor::SessionLint> m_lint;         ///< null unless lint ran when we started
+    Breakpoints *m_breakpoints = nullptr;                 ///< a Qt child, made by the first setBreakpoint()
     bool m_admitted = false;
     bool m_reported = false;
     bool m_finished = false;

@@ -97,6 +97,15 @@ void WebSocketStream::onStanza(const QByteArray &xml, const QString &ns)
         fail(Condition::UnsupportedStanzaType);
         return;
     }
+    if (breakpointHolds(id(), Monitor::Direction::ToServer, xml))
+        return; // back through deliverToServer() when it goes on
+    deliverToServer(id(), xml);
+}
+
+void WebSocketStream::deliverToServer(const QString &, const QByteArray &xml)
+{
+    if (m_state == State::Closed || !m_upstream)
+        return;
     if (faultAnswers(id(), xml))
         return; // the iq-error fault answers it instead of the server
     forwarded(id(), Monitor::Direction::ToServer, xml);
@@ -271,8 +280,8 @@ void WebSocketStream::upstreamElement(const QString &stream, const QByteArray &x
 {
     if (m_state == State::Closed)
         return;
-    if (faultKeeps(stream, xml))
-        return; // a delay, hold or reorder: back here when due
+    if (breakpointHolds(stream, Monitor::Direction::ToClient, xml) || faultKeeps(stream, xml))
+        return; // a breakpoint, delay, hold or reorder: back here when it goes on
     checkBind(m_bindWatch, stream, xml);
     sendText(xml, true);
 }

@@ -81,6 +81,7 @@ public:
     bool inject(Monitor::Direction direction, const QByteArray &xml) override;
     bool cutUpstreams() override;
     bool hasFaultHooks() const override { return true; }
+    void deliverToServer(const QString &stream, const QByteArray &xml) override;
 
     const Config &config() const { return m_config; }
     /// Bytes written toward the client that have not left this process yet. Over
