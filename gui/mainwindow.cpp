@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
+#include "breakpointsdialog.h"
 #include "faultsdialog.h"
 #include "guiformat.h"
 #include "overviewpage.h"
@@ -176,6 +177,13 @@ void MainWindow::createActions()
     m_faults->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
     connect(m_faults, &QAction::triggered, this, [this] { openFaults(); });
 
+    m_breakpoints = new QAction(tr("&Breakpoints…"), this);
+    m_breakpoints->setObjectName(QStringLiteral("actionBreakpoints"));
+    m_breakpoints->setToolTip(tr("Hold the current session's stanzas that match a filter, then forward, "
+                                 "edit or drop them"));
+    m_breakpoints->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B));
+    connect(m_breakpoints, &QAction::triggered, this, [this] { openBreakpoints(); });
+
     m_showSessionTraffic = new QAction(tr("Show Session &Traffic"), this);
     m_showSessionTraffic->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     connect(m_showSessionTraffic, &QAction::triggered, this, [this] {
@@ -284,6 +292,7 @@ void MainWindow::createMenus()
     server->addAction(m_terminate);
     server->addAction(m_inject);
     server->addAction(m_faults);
+    server->addAction(m_breakpoints);
     server->addAction(m_showSessionTraffic);
 
     QMenu *capture = menuBar()->addMenu(tr("&Capture"));
@@ -329,6 +338,7 @@ void MainWindow::updateActions()
     const bool haveSelection = !m_sessions->selectedSessions().isEmpty();
     m_terminate->setEnabled(haveSelection && m_server);
     m_faults->setEnabled(!m_sessions->currentSession().isEmpty() && m_server);
+    m_breakpoints->setEnabled(!m_sessions->currentSession().isEmpty() && m_server);
     m_showSessionTraffic->setEnabled(haveSelection);
     const bool haveSessions = m_registry && !m_registry->sessionIds().isEmpty();
     m_inject->setEnabled(haveSessions && m_server);
@@ -437,6 +447,41 @@ FaultsDialog *MainWindow::openFaults()
             return request && m_server->applyFault(id, *request, error);
         },
         [this](const QString &id) { return m_server && m_server->clearFaults(id); }, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
+}
+
+BreakpointsDialog *MainWindow::openBreakpoints()
+{
+    const QString sid = m_sessions->currentSession();
+    if (sid.isEmpty() || !m_server)
+        return nullptr;
+    // The same calls as the admin API's (Server::setBreakpoint() and the rest), checked the same way.
+    BreakpointsDialog::Operations operations;
+    operations.set = [this](const QString &id, const QJsonObject &json, QString *error) {
+        if (!m_server) {
+            *error = tr("the server is gone");
+            return false;
+        }
+        const std::optional<Stream::BreakpointFilter> filter =
+            Stream::BreakpointFilter::fromJson(json, error);
+        return filter && m_server->setBreakpoint(id, *filter, error);
+    };
+    operations.clear = [this](const QString &id) { return m_server && m_server->clearBreakpoint(id); };
+    operations.state = [this](const QString &id) {
+        return m_server ? m_server->breakpointState(id) : std::nullopt;
+    };
+    operations.act = [this](const QString &id, int heldId, const QString &action, const QByteArray &xml,
+                            QString *error) {
+        const std::optional<Stream::Breakpoints::Action> chosen = Stream::Breakpoints::actionFromName(action);
+        if (!m_server || !chosen) {
+            *error = tr("the server is gone");
+            return false;
+        }
+        return m_server->actOnHeld(id, heldId, *chosen, xml, error) == Server::HeldResult::Done;
+    };
+    auto *dialog = new BreakpointsDialog(sid, std::move(operations), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();
     return dialog;

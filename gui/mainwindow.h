@@ -19,6 +19,7 @@ class TrafficRecorder;
 
 namespace Switchboard::Gui {
 
+class BreakpointsDialog;
 class FaultsDialog;
 class OverviewPage;
 class SessionsPage;
@@ -60,6 +61,9 @@ public:
     QAction *faultsAction() const { return m_faults; }
     /// Opens the Faults dialog for the current session (docs/ADMIN.md); returns it (null without one).
     FaultsDialog *openFaults();
+    QAction *breakpointsAction() const { return m_breakpoints; }
+    /// Opens the Breakpoints dialog for the current session (docs/ADMIN.md); returns it (null without one).
+    BreakpointsDialog *openBreakpoints();
     QAction *pauseAction() const { return m_pause; }
     QAction *clearAction() const { return m_clear; }
     QAction *listenAction() const { return m_listen; }
@@ -110,6 +114,7 @@ private:
     QAction *m_terminate = nullptr;
     QAction *m_inject = nullptr;
     QAction *m_faults = nullptr;
+    QAction *m_breakpoints = nullptr;
     QAction *m_pause = nullptr;
     QAction *m_clear = nullptr;
     QAction *m_follow = nullptr;

@@ -4,6 +4,7 @@
 // stanzas, terminating from the window's action, persistence, pause and export. Saves screenshots
 // into the build folder (and, with SWITCHBOARD_UPDATE_SCREENSHOT=1, docs/screenshot.png).
 #include "boshclient.h"
+#include "breakpointsdialog.h"
 #include "faultsdialog.h"
 #include "mainwindow.h"
 #include "prosodyfixture.h"
@@ -50,6 +51,7 @@ private Q_SLOTS:
     void exportWritesXmlAndJsonLines();
     void stopAndStartListening();
     void faultsDialogReachesTheSessionAndShowsInTraffic();
+    void breakpointsDialogEditsAStanzaInFlight();
 
 private:
     QString password(const QString &user) const { return m_prosody.password(user); }
@@ -361,6 +363,46 @@ void tst_GuiMainWindow::faultsDialogReachesTheSessionAndShowsInTraffic()
         }
         return faults >= 1;
     }());
+    dialog->close();
+    alice.terminate();
+}
+
+void tst_GuiMainWindow::breakpointsDialogEditsAStanzaInFlight()
+{
+    auto window = makeWindow();
+    BoshClient alice(m_server->boshUrl());
+    QString error;
+    QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"),
+                         password(QStringLiteral("alice")), &error, QStringLiteral("breakpoints")),
+             qPrintable(error));
+    QTRY_VERIFY(window->sessionsPage()->model()->rowOf(alice.sid()) >= 0);
+    window->sessionsPage()->selectSession(alice.sid());
+    QTRY_VERIFY(window->breakpointsAction()->isEnabled());
+
+    BreakpointsDialog *dialog = window->openBreakpoints();
+    QVERIFY(dialog);
+    QCOMPARE(dialog->session(), alice.sid());
+    dialog->setFilter(QStringLiteral("to-server"), QStringLiteral("message"), {}, {});
+    QVERIFY2(dialog->setBreakpoint(), qPrintable(dialog->lastResult()));
+    alice.startPolling();
+    // A message to her own resource, through the real server.
+    alice.sendStanza("<message xmlns='jabber:client' type='chat' id='gui1' to='" + alice.jid().toUtf8() +
+                     "'><body>as typed</body></message>");
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            dialog->refresh();
+            return dialog->selectedId() > 0 && dialog->editedXml().contains(QStringLiteral("as typed"));
+        }(),
+        30000);
+    dialog->setEditedXml(
+        dialog->editedXml().replace(QStringLiteral("as typed"), QStringLiteral("as edited")));
+    QVERIFY(dialog->canEdit());
+    QVERIFY2(dialog->editAndForward(), qPrintable(dialog->lastResult()));
+    const QDomElement got = alice.waitForStanza(
+        [](const QDomElement &e) { return e.attribute(QStringLiteral("id")) == QLatin1String("gui1"); },
+        30000);
+    QVERIFY(!got.isNull());
+    QCOMPARE(got.firstChildElement(QStringLiteral("body")).text(), QStringLiteral("as edited"));
     dialog->close();
     alice.terminate();
 }

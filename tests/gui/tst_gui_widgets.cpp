@@ -1,20 +1,24 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The window's building blocks without a server: XML formatting and checking, the highlighter, the
 // stanza editor's validation, the charts, the terminate dialog's conditions.
+#include "breakpointsdialog.h"
 #include "chartwidget.h"
 #include "faultsdialog.h"
 #include "monitor/hub.h"
 #include "monitor/registry.h"
 #include "overviewpage.h"
 #include "stanzaeditor.h"
+#include "stream/breakpoints.h"
 #include "stream/faults.h"
 #include "terminatedialog.h"
 #include "xmlformat.h"
 #include "xmlhighlighter.h"
 
 #include <QComboBox>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QLabel>
+#include <QListWidget>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -43,6 +47,8 @@ private Q_SLOTS:
     void terminateDialogDefaultsToSystemShutdown();
     void faultsDialogOffersWhatTheAdminApiTakes();
     void faultsDialogAppliesAndUndoes();
+    void breakpointsDialogSetsAFilterTheAdminApiTakes();
+    void breakpointsDialogForwardsEditsAndDropsTheStoppedStanza();
     void errorConditionsExcludeNormalEnds();
     void overviewShowsRefusalsByLimit();
     void overviewShowsPushCounters();
@@ -294,6 +300,124 @@ void tst_GuiWidgets::faultsDialogAppliesAndUndoes()
     QVERIFY(dialog.lastResult().contains(QStringLiteral("only BOSH"))); // the refusal is shown
     QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("faultUndo")), Qt::LeftButton);
     QCOMPARE(undone, 1);
+}
+
+void tst_GuiWidgets::breakpointsDialogSetsAFilterTheAdminApiTakes()
+{
+    QList<QJsonObject> set;
+    int cleared = 0;
+    BreakpointsDialog::Operations ops;
+    ops.set = [&set](const QString &, const QJsonObject &filter, QString *) {
+        set.append(filter);
+        return true;
+    };
+    ops.clear = [&cleared](const QString &) { return ++cleared > 0; };
+    ops.state = [](const QString &) { return std::optional<QJsonObject>(QJsonObject()); };
+    ops.act = [](const QString &, int, const QString &, const QByteArray &, QString *) { return false; };
+    BreakpointsDialog dialog(QStringLiteral("s1"), ops);
+    // The defaults are a filter the admin API accepts: everything, both ways.
+    QString error;
+    QVERIFY2(Stream::BreakpointFilter::fromJson(dialog.filter(), &error).has_value(), qPrintable(error));
+    dialog.setFilter(QStringLiteral("to-server"), QStringLiteral("message"), QStringLiteral("chat"),
+                     QStringLiteral("hello"));
+    const std::optional<Stream::BreakpointFilter> filter =
+        Stream::BreakpointFilter::fromJson(dialog.filter(), &error);
+    QVERIFY2(filter.has_value(), qPrintable(error));
+    QCOMPARE(filter->way, Stream::BreakpointFilter::Way::ToServer);
+    QCOMPARE(filter->element, QStringLiteral("message"));
+    QCOMPARE(filter->type, QStringLiteral("chat"));
+    QCOMPARE(filter->text, QStringLiteral("hello"));
+    QVERIFY(dialog.setBreakpoint());
+    QCOMPARE(set.size(), 1);
+    QCOMPARE(set.first(), dialog.filter());
+    QVERIFY(dialog.removeBreakpoint());
+    QCOMPARE(cleared, 1);
+}
+
+void tst_GuiWidgets::breakpointsDialogForwardsEditsAndDropsTheStoppedStanza()
+{
+    const QString original =
+        QStringLiteral("<message xmlns='jabber:client' to='bob@x'><body>hi</body></message>");
+    QJsonArray held{
+        QJsonObject{{QStringLiteral("id"), 4},
+                    {QStringLiteral("direction"), QStringLiteral("to-server")},
+                    {QStringLiteral("xml"), original},
+                    {QStringLiteral("stopped"), true},
+                    {QStringLiteral("msLeft"), 30000}},
+        QJsonObject{{QStringLiteral("id"), 5},
+                    {QStringLiteral("direction"), QStringLiteral("to-server")},
+                    {QStringLiteral("xml"), QStringLiteral("<presence xmlns='jabber:client'/>")},
+                    {QStringLiteral("stopped"), false}},
+    };
+    struct Act
+    {
+        int id;
+        QString action;
+        QByteArray xml;
+    };
+    QList<Act> acts;
+    BreakpointsDialog::Operations ops;
+    ops.set = [](const QString &, const QJsonObject &, QString *) { return true; };
+    ops.clear = [](const QString &) { return true; };
+    ops.state = [&held](const QString &sid) {
+        return sid == QLatin1String("s1")
+                   ? std::optional<QJsonObject>(QJsonObject{{QStringLiteral("held"), held}})
+                   : std::nullopt;
+    };
+    ops.act = [&acts](const QString &, int id, const QString &action, const QByteArray &xml, QString *error) {
+        acts.append({id, action, xml});
+        if (id != 4) {
+            *error = QStringLiteral("only waits behind a held one");
+            return false;
+        }
+        return true;
+    };
+    BreakpointsDialog dialog(QStringLiteral("s1"), ops);
+    auto *list = dialog.findChild<QListWidget *>(QStringLiteral("heldList"));
+    QVERIFY(list);
+    QCOMPARE(list->count(), 2);
+    QVERIFY(list->item(0)->text().contains(QStringLiteral("#4")));
+    QVERIFY(list->item(1)->text().contains(QStringLiteral("waits behind")));
+    QCOMPARE(dialog.selectedId(), 4);
+    QVERIFY(dialog.editedXml().contains(QStringLiteral("<body>hi</body>")));
+    QVERIFY(!dialog.canEdit()); // unchanged
+
+    // Edit: only one well-formed stanza, and only once changed.
+    dialog.setEditedXml(QStringLiteral("<message><body>open"));
+    QVERIFY(!dialog.canEdit());
+    QVERIFY(!dialog.editAndForward());
+    QVERIFY(acts.isEmpty());
+    const QString edited =
+        QStringLiteral("<message xmlns='jabber:client' to='bob@x'><body>bye</body></message>");
+    dialog.setEditedXml(edited);
+    QVERIFY(dialog.canEdit());
+    QVERIFY(dialog.editAndForward());
+    QCOMPARE(acts.size(), 1);
+    QCOMPARE(acts.last().id, 4);
+    QCOMPARE(acts.last().action, QStringLiteral("edit"));
+    QCOMPARE(acts.last().xml, edited.toUtf8());
+
+    // The list follows the session: the stanza went on, the waiting one is left.
+    held.removeFirst();
+    dialog.refresh();
+    QCOMPARE(list->count(), 1);
+    QCOMPARE(dialog.selectedId(), 5);
+    QVERIFY(!dialog.findChild<QPushButton *>(QStringLiteral("heldForward"))->isEnabled());
+    QVERIFY(!dialog.forward()); // refused by the session, and said why
+    QVERIFY(dialog.lastResult().contains(QStringLiteral("waits behind")));
+
+    held.prepend(QJsonObject{{QStringLiteral("id"), 4},
+                             {QStringLiteral("direction"), QStringLiteral("to-client")},
+                             {QStringLiteral("xml"), original},
+                             {QStringLiteral("stopped"), true}});
+    dialog.refresh();
+    dialog.selectHeld(4);
+    QVERIFY(dialog.findChild<QPushButton *>(QStringLiteral("heldForward"))->isEnabled());
+    QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("heldDrop")), Qt::LeftButton);
+    QCOMPARE(acts.last().action, QStringLiteral("drop"));
+    QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("heldForward")), Qt::LeftButton);
+    QCOMPARE(acts.last().action, QStringLiteral("forward"));
+    QCOMPARE(acts.last().id, 4);
 }
 
 void tst_GuiWidgets::terminateDialogDefaultsToSystemShutdown()
