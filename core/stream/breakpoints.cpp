@@ -282,15 +282,29 @@ QList<QPair<QString, QByteArray>> Breakpoints::takeHeldToClient()
         if (held.decision != Decision::Drop)
             taken.append({held.stream, std::move(held.xml)});
     }
-    if (const qsizetype lost = std::count_if(m_queue[0].cbegin(), m_queue[0].cend(),
-                                             [](const Held &h) { return h.decision != Decision::Drop; }))
-        m_note({}, Monitor::Direction::ToServer,
-               QStringLiteral("breakpoint: the session ended; %1 held stanza(s) toward the server not sent")
-                   .arg(lost));
-    m_queue[0].clear();
     m_queue[1].clear();
+    // What the client sent before it left still goes to the server, in order (dropped ones excepted).
+    std::deque<Held> toServer;
+    toServer.swap(m_queue[0]);
     m_bytes = 0;
     m_timer.stop();
+    const qsizetype sending = std::count_if(toServer.cbegin(), toServer.cend(),
+                                            [](const Held &h) { return h.decision != Decision::Drop; });
+    if (sending)
+        m_note({}, Monitor::Direction::ToServer,
+               QStringLiteral("breakpoint: the session ends; %1 held stanza(s) toward the server go on first")
+                   .arg(sending));
+    const QPointer<Breakpoints> alive(this);
+    for (const Held &held : toServer) {
+        if (!alive)
+            break;
+        if (held.decision == Decision::Drop)
+            continue;
+        m_delivering = true;
+        m_deliver(held.stream, Monitor::Direction::ToServer, held.xml);
+        if (alive)
+            m_delivering = false;
+    }
     return taken;
 }
 

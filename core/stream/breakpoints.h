@@ -80,7 +80,8 @@ public:
     /// Everything held goes on now, unchanged and in order (before the stream ends).
     void releaseNow();
     /// Takes what is held toward the client without delivering it, for a stream that ends without its
-    /// client (the front bounces them); what is held toward the server is dropped with a note.
+    /// client (the front bounces them); what is held toward the server goes on to it now, in order
+    /// (the client sent it before it left; `deliver` is called from inside this one).
     QList<QPair<QString, QByteArray>> takeHeldToClient();
     /// The breakpoint and the held stanzas, for the API and the window.
     QJsonObject state() const;

@@ -96,6 +96,7 @@ private Q_SLOTS:
     void boshWaitTimesOutWhileAStanzaIsHeld();
     void removingTheBreakpointReleasesWhatItHolds();
     void heldStanzasGoBackToTheirSendersWhenTheClientLeaves();
+    void whatTheClientSentBeforeLeavingStillReachesTheServer();
     void webSocketStanzaIsEditedInFlight();
     void adminApiRefusesBadBreakpointsAndEdits();
 
@@ -400,6 +401,21 @@ void tst_Breakpoints::heldStanzasGoBackToTheirSendersWhenTheClientLeaves()
         },
         kWaitMs);
     QVERIFY2(!bounced.isEmpty(), "the held stanza was not bounced to its sender");
+}
+
+void tst_Breakpoints::whatTheClientSentBeforeLeavingStillReachesTheServer()
+{
+    const QString sid = m_alice->sid();
+    QVERIFY(setBreakpoint(sid, QJsonObject{{QStringLiteral("direction"), QStringLiteral("to-server")},
+                                           {QStringLiteral("text"), QStringLiteral("last words")}}));
+    m_alice->sendStanza("<message xmlns='jabber:client' type='chat' id='l1' to='" + m_bob->jid().toUtf8() +
+                        "'><body>last words</body></message>");
+    QTRY_VERIFY_WITH_TIMEOUT(stoppedId(sid) > 0, kWaitMs);
+    // The client ends its session while its message is held: the message still goes to the server,
+    // before the stream closes.
+    QVERIFY(m_alice->terminate().isTerminate());
+    QVERIFY(!m_bob->waitForElement("last words", kWaitMs).isEmpty());
+    QTRY_VERIFY(notes(sid).contains(QStringLiteral("toward the server go on first")));
 }
 
 void tst_Breakpoints::webSocketStanzaIsEditedInFlight()

@@ -83,7 +83,7 @@ private Q_SLOTS:
     void onlyAStoppedStanzaCanBeActedOn();
     void deadlineForwardsUnchanged();
     void capForwardsEverythingAndRemovesTheBreakpoint();
-    void takeHeldToClientForBouncing();
+    void sessionEndBouncesTowardTheClientAndSendsTowardTheServer();
 };
 
 void tst_StreamBreakpoints::filtersAreCheckedLikeTheApi_data()
@@ -264,7 +264,7 @@ void tst_StreamBreakpoints::capForwardsEverythingAndRemovesTheBreakpoint()
     QTRY_COMPARE(small.delivered.size(), 3);
 }
 
-void tst_StreamBreakpoints::takeHeldToClientForBouncing()
+void tst_StreamBreakpoints::sessionEndBouncesTowardTheClientAndSendsTowardTheServer()
 {
     Recorder recorder;
     auto breakpoints = recorder.make();
@@ -274,10 +274,14 @@ void tst_StreamBreakpoints::takeHeldToClientForBouncing()
     const QList<QPair<QString, QByteArray>> taken = breakpoints->takeHeldToClient();
     QCOMPARE(taken.size(), 1);
     QCOMPARE(taken.at(0).second, message(1));
-    QVERIFY(recorder.notes.join(u'\n').contains(QStringLiteral("toward the server not sent")));
+    // What the client sent before it left still goes to the server; nothing goes to the client.
+    QCOMPARE(recorder.delivered.size(), 1);
+    QCOMPARE(recorder.delivered.at(0).first, kToServer);
+    QCOMPARE(recorder.delivered.at(0).second, message(2));
+    QVERIFY(recorder.notes.join(u'\n').contains(QStringLiteral("toward the server go on first")));
     QCOMPARE(breakpoints->state().value(QStringLiteral("held")).toArray().size(), 0);
     QCoreApplication::processEvents();
-    QCOMPARE(recorder.delivered.size(), 0);
+    QCOMPARE(recorder.delivered.size(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_StreamBreakpoints)
