@@ -46,8 +46,8 @@ struct BreakpointFilter
 /// bytes (past either, everything held goes on unchanged and the breakpoint is removed), and a stopped
 /// stanza nobody acts on goes on unchanged after the filter's `seconds`.
 ///
-/// Lives in its stream's thread; a Qt child of the stream. `deliver` and `note` are called from its
-/// timer (or releaseNow()), never from inside hold() or act().
+/// Lives in its stream's thread; a Qt child of the stream. `deliver` is called from its timer,
+/// releaseNow() or takeHeldToClient(), never from inside hold() or act(); `note` from any of them.
 class Breakpoints final : public QObject
 {
     Q_OBJECT
