@@ -67,6 +67,8 @@ Http::Response AdminApi::handle(const QByteArray &method, const QByteArray &path
     }
     // /admin/sessions/{id}/faults, /admin/sessions/{id}/breakpoint, /admin/sessions/{id}/held/{n}
     const QList<QByteArray> parts = path.sliced(kPrefix.size()).split('/');
+    if (parts.size() == 2 && parts.at(0).isEmpty() && parts.at(1) == "breakpoint")
+        return handleBreakpointForAll(method, body);
     const bool known = parts.size() >= 4 && parts.at(0).isEmpty() && parts.at(1) == "sessions" &&
                        !parts.at(2).isEmpty() &&
                        ((parts.size() == 4 && (parts.at(3) == "faults" || parts.at(3) == "breakpoint")) ||
@@ -110,6 +112,37 @@ Http::Response AdminApi::handle(const QByteArray &method, const QByteArray &path
         if (const std::optional<QJsonObject> state = m_ops.state(id))
             answer.insert(QStringLiteral("faults"), *state);
         return json(200, answer);
+    }
+    return notAllowed();
+}
+
+Http::Response AdminApi::handleBreakpointForAll(const QByteArray &method, const QByteArray &body) const
+{
+    auto answer = [this]() -> Http::Response {
+        QJsonObject out;
+        if (const std::optional<Stream::BreakpointFilter> filter = m_ops.breakpointForAll())
+            out.insert(QStringLiteral("breakpoint"), filter->toJson());
+        return json(200, out);
+    };
+    if (method == "GET" || method == "HEAD")
+        return answer();
+    if (method == "DELETE") {
+        m_ops.setBreakpointForAll(std::nullopt);
+        return answer();
+    }
+    if (method == "POST") {
+        if (body.size() > kMaxBody)
+            return problem(413, QStringLiteral("a breakpoint is at most %1 bytes of JSON").arg(kMaxBody));
+        const QJsonDocument document = QJsonDocument::fromJson(body);
+        if (!document.isObject())
+            return problem(400, QStringLiteral("the body must be a JSON object"));
+        QString error;
+        const std::optional<Stream::BreakpointFilter> filter =
+            Stream::BreakpointFilter::fromJson(document.object(), &error);
+        if (!filter)
+            return problem(400, error);
+        m_ops.setBreakpointForAll(filter);
+        return answer();
     }
     return notAllowed();
 }

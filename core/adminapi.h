@@ -42,6 +42,10 @@ public:
         std::function<bool(const QString &id)> clearBreakpoint;
         /// The breakpoint and held stanzas of session `id`; nothing for an unknown session.
         std::function<std::optional<QJsonObject>(const QString &id)> breakpointState;
+        /// Sets (or, with nothing, removes) the breakpoint for all sessions.
+        std::function<void(const std::optional<Stream::BreakpointFilter> &filter)> setBreakpointForAll;
+        /// The breakpoint for all sessions, if any.
+        std::function<std::optional<Stream::BreakpointFilter>()> breakpointForAll;
         /// Forwards, edits then forwards, or drops held stanza `heldId` of session `id`. Returns the
         /// HTTP status: 200 done; else `error` set and 400 (the edited XML is not one stanza), 404 (no
         /// such session) or 409 (no such held stanza, or not one to act on).
@@ -66,6 +70,7 @@ public:
                           const QByteArray &body) const;
 
 private:
+    Http::Response handleBreakpointForAll(const QByteArray &method, const QByteArray &body) const;
     Http::Response handleBreakpoint(const QByteArray &method, const QString &id,
                                     const QByteArray &body) const;
     Http::Response handleHeld(const QByteArray &method, const QString &id, const QByteArray &number,

@@ -296,28 +296,33 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
     d->status->setTrafficInfo([this] { return qMakePair(d->traffic->count(), d->traffic->capacity()); });
     d->admin = std::make_unique<AdminApi>(
         d->config.adminToken,
-        AdminApi::Operations{[this](const QString &id, const Stream::FaultRequest &request, bool *found,
-                                    QString *error) { return applyFault(id, request, error, found); },
-                             [this](const QString &id) { return clearFaults(id); },
-                             [this](const QString &id) { return faultState(id); },
-                             [this](const QString &id, const Stream::BreakpointFilter &filter, bool *found,
-                                    QString *error) { return setBreakpoint(id, filter, error, found); },
-                             [this](const QString &id) { return clearBreakpoint(id); },
-                             [this](const QString &id) { return breakpointState(id); },
-                             [this](const QString &id, int heldId, Stream::Breakpoints::Action action,
-                                    const QByteArray &xml, QString *error) {
-                                 switch (actOnHeld(id, heldId, action, xml, error)) {
-                                 case HeldResult::Done:
-                                     return 200;
-                                 case HeldResult::BadStanza:
-                                     return 400;
-                                 case HeldResult::NoSession:
-                                     return 404;
-                                 case HeldResult::Refused:
-                                     break;
-                                 }
-                                 return 409;
-                             }});
+        AdminApi::Operations{
+            [this](const QString &id, const Stream::FaultRequest &request, bool *found, QString *error) {
+                return applyFault(id, request, error, found);
+            },
+            [this](const QString &id) { return clearFaults(id); },
+            [this](const QString &id) { return faultState(id); },
+            [this](const QString &id, const Stream::BreakpointFilter &filter, bool *found, QString *error) {
+                return setBreakpoint(id, filter, error, found);
+            },
+            [this](const QString &id) { return clearBreakpoint(id); },
+            [this](const QString &id) { return breakpointState(id); },
+            [this](const std::optional<Stream::BreakpointFilter> &filter) { setBreakpointForAll(filter); },
+            [this] { return breakpointForAll(); },
+            [this](const QString &id, int heldId, Stream::Breakpoints::Action action, const QByteArray &xml,
+                   QString *error) {
+                switch (actOnHeld(id, heldId, action, xml, error)) {
+                case HeldResult::Done:
+                    return 200;
+                case HeldResult::BadStanza:
+                    return 400;
+                case HeldResult::NoSession:
+                    return 404;
+                case HeldResult::Refused:
+                    break;
+                }
+                return 409;
+            }});
     d->problems = std::make_unique<Monitor::ProblemLog>(&d->hub, d->traffic.get());
     d->problems->setEnabled(d->config.lint);
     d->status->setProblems(d->problems.get());
@@ -1044,6 +1049,18 @@ std::optional<QJsonObject> Server::breakpointState(const QString &id) const
             state = stream->breakpointState();
     });
     return state;
+}
+
+void Server::setBreakpointForAll(const std::optional<Stream::BreakpointFilter> &filter)
+{
+    for (const Private::WorkerSlot &slot : std::as_const(d->workers))
+        Private::runOn(slot, [&filter](Worker *worker) { worker->streams()->setBreakpointForAll(filter); });
+    qCInfo(lcServer).noquote() << (filter ? "breakpoint set for all sessions" : "breakpoints removed");
+}
+
+std::optional<Stream::BreakpointFilter> Server::breakpointForAll() const
+{
+    return d->main()->streams()->breakpointForAll();
 }
 
 Server::HeldResult Server::actOnHeld(const QString &id, int heldId, Stream::Breakpoints::Action action,

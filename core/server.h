@@ -139,6 +139,10 @@ public:
     /// The breakpoint and the stanzas it holds in session `id` ({"held": []} without one); nothing for
     /// an unknown session.
     std::optional<QJsonObject> breakpointState(const QString &id) const;
+    /// The breakpoint for all sessions, on every worker: set on every BOSH and WebSocket session now
+    /// and on each new one; nothing removes it and every session's own breakpoint.
+    void setBreakpointForAll(const std::optional<Stream::BreakpointFilter> &filter);
+    std::optional<Stream::BreakpointFilter> breakpointForAll() const;
     enum class HeldResult { Done, NoSession, BadStanza, Refused };
     /// The operator's decision on held stanza `heldId` of session `id`: forward it, forward `xml`
     /// instead (Edit: exactly one well-formed stanza, as for injectStanza()), or drop it. `error` says

@@ -71,6 +71,20 @@ void StreamRegistry::add(ClientStream *stream)
         m_directory->insert(stream->id(), m_worker);
     // It leaves once it finishes or is deleted (ClientStream::finishStream(), ~ClientStream()).
     stream->m_registry = this;
+    if (m_breakpointForAll)
+        stream->setBreakpoint(*m_breakpointForAll); // refused by fronts without breakpoints
+}
+
+void StreamRegistry::setBreakpointForAll(const std::optional<BreakpointFilter> &filter)
+{
+    m_breakpointForAll = filter;
+    const QList<ClientStream *> all = streams();
+    for (ClientStream *stream : all) {
+        if (filter)
+            stream->setBreakpoint(*filter);
+        else
+            stream->clearBreakpoint();
+    }
 }
 
 void StreamRegistry::forget(const QString &id)

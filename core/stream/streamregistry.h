@@ -2,6 +2,7 @@
 #pragma once
 
 #include "base/relaxed.h"
+#include "stream/breakpoints.h"
 #include "stream/condition.h"
 
 #include <QByteArray>
@@ -53,6 +54,12 @@ public:
     QList<ClientStream *> streams() const { return m_streams.values(); }
     /// Ends every stream with `condition` (for SeeOtherUri, `text` is the URI).
     void terminateAll(Condition condition, const QString &text = {});
+
+    /// The breakpoint for all sessions (docs/ADMIN.md): set on every stream here now and on each one
+    /// added later, until it is set to nothing, which removes every stream's breakpoint (what they hold
+    /// goes on). Streams that take no breakpoints (REST) are left alone.
+    void setBreakpointForAll(const std::optional<BreakpointFilter> &filter);
+    const std::optional<BreakpointFilter> &breakpointForAll() const { return m_breakpointForAll; }
 
     /// While draining, fronts refuse new sessions: with see-other-uri to `uri`, or system-shutdown
     /// when it is empty. Open streams carry on.
@@ -108,6 +115,7 @@ private:
     StreamDirectory *m_directory = nullptr;
     int m_worker = 0;
     bool m_draining = false;
+    std::optional<BreakpointFilter> m_breakpointForAll;
     QString m_drainUri;
 };
 

@@ -99,6 +99,7 @@ private Q_SLOTS:
     void whatTheClientSentBeforeLeavingStillReachesTheServer();
     void webSocketStanzaIsEditedInFlight();
     void adminApiRefusesBadBreakpointsAndEdits();
+    void breakpointForAllSessionsHoldsInExistingAndNewSessions();
 
 private:
     QUrl url(const QString &sid, const QString &tail) const;
@@ -495,6 +496,41 @@ void tst_Breakpoints::adminApiRefusesBadBreakpointsAndEdits()
                      },
                      kWaitMs)
                  .isNull());
+}
+
+void tst_Breakpoints::breakpointForAllSessionsHoldsInExistingAndNewSessions()
+{
+    QUrl all = m_server->boshUrl();
+    all.setPath(QStringLiteral("/admin/breakpoint"));
+    QCOMPARE(call(all, "GET", {}, {}).status, 401);
+    QCOMPARE(call(all, "POST", QJsonObject{{QStringLiteral("direction"), QStringLiteral("up")}}).status, 400);
+    const Answer set = call(all, "POST",
+                            QJsonObject{{QStringLiteral("direction"), QStringLiteral("to-server")},
+                                        {QStringLiteral("element"), QStringLiteral("message")}});
+    QCOMPARE(set.status, 200);
+    QCOMPARE(
+        set.json().value(QStringLiteral("breakpoint")).toObject().value(QStringLiteral("element")).toString(),
+        QStringLiteral("message"));
+    // A session that existed before, and one that comes after.
+    BoshClient carol(m_server->boshUrl());
+    QString error;
+    QVERIFY2(carol.login(m_prosody.domain(), QStringLiteral("alice"),
+                         m_prosody.password(QStringLiteral("alice")), &error, QStringLiteral("later")),
+             qPrintable(error));
+    const QByteArray bob = m_bob->jid().toUtf8();
+    m_alice->sendStanza("<message xmlns='jabber:client' type='chat' id='a1' to='" + bob +
+                        "'><body>from the old session</body></message>");
+    carol.sendStanza("<message xmlns='jabber:client' type='chat' id='a2' to='" + bob +
+                     "'><body>from the new session</body></message>");
+    QTRY_VERIFY_WITH_TIMEOUT(stoppedId(m_alice->sid()) > 0 && stoppedId(carol.sid()) > 0, kWaitMs);
+    // Removing it lets both go on.
+    const Answer removed = call(all, "DELETE");
+    QCOMPARE(removed.status, 200);
+    QVERIFY(!removed.json().contains(QStringLiteral("breakpoint")));
+    QVERIFY(!m_bob->waitForElement("from the old session", kWaitMs).isEmpty());
+    QVERIFY(!m_bob->waitForElement("from the new session", kWaitMs).isEmpty());
+    QVERIFY(held(carol.sid()).isEmpty());
+    m_server->terminateSession(carol.sid());
 }
 
 QTEST_MAIN(tst_Breakpoints)
