@@ -915,20 +915,8 @@ void Server::injectStanza(const QString &id, Monitor::Direction direction, const
             Qt::QueuedConnection);
     };
     const Xmpp::SingleStanza stanza = Xmpp::parseSingleStanza(xml, d->config.maxXmlDepth);
-    switch (stanza.problem) {
-    case Problem::None:
-        break;
-    case Problem::TooDeep:
-        return answer(tr("nesting deeper than %1").arg(d->config.maxXmlDepth));
-    case Problem::Prolog:
-        return answer(tr("only one element, without XML declaration, DOCTYPE or processing instruction"));
-    case Problem::NotWellFormed:
-        return answer(tr("not well-formed XML: %1").arg(stanza.parserError));
-    case Problem::NotOne:
-        return answer(tr("exactly one element is needed"));
-    case Problem::NotAtStart:
-        return answer(tr("the stanza must begin with its element"));
-    }
+    if (!stanza.ok())
+        return answer(stanzaProblem(stanza));
     // Run where the session lives; its answer is posted back (a worker never waits for this thread,
     // and this thread never waits for a worker).
     Private::postTo(d->ownerOf(id), [answer, id, direction, xml = stanza.xml](Worker *worker) {
