@@ -7,6 +7,8 @@
 #include "breakpointsdialog.h"
 #include "faultsdialog.h"
 #include "mainwindow.h"
+#include "problemmodel.h"
+#include "problemspage.h"
 #include "prosodyfixture.h"
 #include "server.h"
 #include "sessionmodel.h"
@@ -52,6 +54,7 @@ private Q_SLOTS:
     void stopAndStartListening();
     void faultsDialogReachesTheSessionAndShowsInTraffic();
     void breakpointsDialogEditsAStanzaInFlight();
+    void problemsTabShowsWhatAClientDoesWrong();
 
 private:
     QString password(const QString &user) const { return m_prosody.password(user); }
@@ -405,6 +408,57 @@ void tst_GuiMainWindow::breakpointsDialogEditsAStanzaInFlight()
     QCOMPARE(got.firstChildElement(QStringLiteral("body")).text(), QStringLiteral("as edited"));
     dialog->close();
     alice.terminate();
+}
+
+void tst_GuiMainWindow::problemsTabShowsWhatAClientDoesWrong()
+{
+    auto window = makeWindow();
+    window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+    auto *problems = window->findChild<ProblemsPage *>();
+    QVERIFY(problems);
+    ProblemModel *model = problems->model();
+    const int before = model->rowCount();
+
+    // A session request without xml:lang (XEP-0124 §7.1): the session is made, the lint flags it.
+    BoshClient carol(m_server->boshUrl());
+    const BoshClient::Response created =
+        carol.request({{QStringLiteral("to"), QStringLiteral("localhost")},
+                       {QStringLiteral("wait"), QStringLiteral("10")},
+                       {QStringLiteral("hold"), QStringLiteral("1")},
+                       {QStringLiteral("ver"), QStringLiteral("1.6")},
+                       {QStringLiteral("xmpp:version"), QStringLiteral("1.0")}});
+    QCOMPARE(created.status, 200);
+    const QString sid = created.attr(QStringLiteral("sid"));
+    QVERIFY(!sid.isEmpty());
+    QTRY_VERIFY(model->rowCount() > before);
+    const auto flagged = [&] {
+        for (int row = before; row < model->rowCount(); ++row) {
+            if (model->index(row, ProblemModel::Session).data().toString() == sid &&
+                model->index(row, ProblemModel::Clause).data().toString() == QStringLiteral("XEP-0124 §7.1"))
+                return true;
+        }
+        return false;
+    };
+    const auto rows = [&] {
+        QStringList lines;
+        for (int row = 0; row < model->rowCount(); ++row) {
+            QStringList cells;
+            for (int column = 0; column < ProblemModel::ColumnCount; ++column)
+                cells << model->index(row, column).data().toString();
+            lines << cells.join(QLatin1String(" | "));
+        }
+        return lines.join(QLatin1Char('\n'));
+    };
+    QTRY_VERIFY2(flagged(), qPrintable(sid + u'\n' + rows()));
+
+    window->tabs()->setCurrentIndex(MainWindow::ProblemsTab);
+    QCOMPARE(window->tabs()->currentWidget(), problems);
+    window->statusBar()->clearMessage();
+    saveScreenshot(window.get(), QStringLiteral("screenshot-problems.png"), true);
+    QVERIFY(
+        carol.request({{QStringLiteral("sid"), sid}, {QStringLiteral("type"), QStringLiteral("terminate")}})
+            .isTerminate());
 }
 
 void tst_GuiMainWindow::exportWritesXmlAndJsonLines()
