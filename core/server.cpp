@@ -416,6 +416,30 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
     });
 }
 
+namespace {
+
+/// Runs `answer` on `home`'s thread (the Server's, where the registry and the admin API live) and
+/// responds with its result on `worker`'s thread, which owns `exchange`; nothing when the client went
+/// meanwhile. Both hops are queued: neither thread waits for the other.
+template <typename Answer>
+void answerFromHome(QObject *home, QObject *worker, Http::Exchange *exchange, Answer answer)
+{
+    QMetaObject::invokeMethod(
+        home,
+        [answer = std::move(answer), worker, exchange = QPointer<Http::Exchange>(exchange)] {
+            QMetaObject::invokeMethod(
+                worker,
+                [exchange, response = answer()]() mutable {
+                    if (exchange)
+                        exchange->respond(std::move(response));
+                },
+                Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
+} // namespace
+
 void Server::installHandlers(Worker *worker)
 {
     Http::HttpServer *http = worker->http();
@@ -482,18 +506,7 @@ void Server::installHandlers(Worker *worker)
                 return;
             }
             // The registry lives on this Server's thread: asked there, answered here.
-            QMetaObject::invokeMethod(
-                this,
-                [answer, worker, exchange = QPointer<Http::Exchange>(exchange)] {
-                    QMetaObject::invokeMethod(
-                        worker,
-                        [exchange, response = answer()]() mutable {
-                            if (exchange)
-                                exchange->respond(std::move(response));
-                        },
-                        Qt::QueuedConnection);
-                },
-                Qt::QueuedConnection);
+            answerFromHome(this, worker, exchange, answer);
             return;
         }
         if (AdminApi::matches(request.path)) {
@@ -512,18 +525,7 @@ void Server::installHandlers(Worker *worker)
                 exchange->respond(answer());
                 return;
             }
-            QMetaObject::invokeMethod(
-                this,
-                [answer, worker, exchange = QPointer<Http::Exchange>(exchange)] {
-                    QMetaObject::invokeMethod(
-                        worker,
-                        [exchange, response = answer()]() mutable {
-                            if (exchange)
-                                exchange->respond(std::move(response));
-                        },
-                        Qt::QueuedConnection);
-                },
-                Qt::QueuedConnection);
+            answerFromHome(this, worker, exchange, answer);
             return;
         }
         if (request.path == "/healthz") {
