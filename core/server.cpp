@@ -391,6 +391,11 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
     d->resolver = d->main()->resolver();
     d->streams = d->main()->streams();
     d->http = d->main()->http();
+    // Each worker's thread cache and dispatcher are its own: the trim's passes reach them there.
+    for (const Private::WorkerSlot &slot : std::as_const(d->workers)) {
+        if (slot.anchor)
+            d->heapTrimmer.addThread(slot.anchor);
+    }
     // Server links of ended sessions close on their own (a drain ping, the close handshake): their
     // sockets and buffers are freed when they are gone, so a trim waits for them.
     d->heapTrimmer.setSettling([this] {

@@ -94,6 +94,13 @@ bool HeapTrimmer::releaseFreeMemory()
     return trim && trim();
 }
 
+bool HeapTrimmer::threadPass()
+{
+    if (auto *epoll = qobject_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance()))
+        epoll->squeeze();
+    return releaseFreeMemory();
+}
+
 HeapTrimmer::HeapTrimmer(QObject *parent) : HeapTrimmer(Tuning{}, defaultTrim(), defaultInUse(), parent) {}
 
 HeapTrimmer::HeapTrimmer(Tuning tuning, TrimFunction trim, InUseFunction inUse, QObject *parent)
@@ -105,6 +112,11 @@ HeapTrimmer::HeapTrimmer(Tuning tuning, TrimFunction trim, InUseFunction inUse, 
 }
 
 HeapTrimmer::~HeapTrimmer() = default;
+
+void HeapTrimmer::addThread(QObject *anchor)
+{
+    m_threads.append(anchor);
+}
 
 void HeapTrimmer::sessionOpened()
 {
@@ -180,6 +192,12 @@ void HeapTrimmer::runTrim()
     if (auto *epoll = qobject_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance(thread())))
         epoll->squeeze();
     const bool released = m_trim();
+    // The other threads' caches and dispatchers: only they can empty their own.
+    for (const QPointer<QObject> &anchor : std::as_const(m_threads)) {
+        if (anchor)
+            QMetaObject::invokeMethod(
+                anchor, [] { threadPass(); }, Qt::QueuedConnection);
+    }
     ++m_passes;
     if (m_inUse)
         m_inUseAtPass = m_inUse();

@@ -3,6 +3,7 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QPointer>
 #include <QTimer>
 
 #include <chrono>
@@ -34,6 +35,10 @@ namespace Switchboard {
 /// lie one per page all over the heap (releaseFreeMemory()). And before each pass the headless event
 /// dispatcher drops the nodes it kept for reuse since the peak (EpollEventDispatcher::squeeze()).
 ///
+/// glibc's thread cache and the headless dispatcher's spare nodes are per thread: a process with
+/// several event-loop threads (workers) registers the others with addThread(), and each pass then
+/// runs on each of them too (threadPass(), queued to the thread, after this thread's pass).
+///
 /// Lives in the server's thread; one per Server, told of every session that opens and ends.
 /// Not thread-safe. Does nothing where the C library has no malloc_trim (the trim function is null).
 class HeapTrimmer final : public QObject
@@ -61,6 +66,9 @@ public:
     /// small freed chunks refilled from the arena in between (its old chunks pin pages otherwise).
     /// False where there is no malloc_trim or nothing was released.
     static bool releaseFreeMemory();
+    /// What a pass does on a thread other than the trimmer's, on that thread: its event dispatcher's
+    /// spare nodes (when it is the epoll dispatcher) and its thread cache go, then releaseFreeMemory().
+    static bool threadPass();
 
     /// `trim`: defaults to releaseFreeMemory() with glibc, null elsewhere; `inUse`: mallinfo2()'s bytes in
     /// use.
@@ -72,6 +80,9 @@ public:
     /// server links are closing): a due trim waits for it, checked every `quiet`, up to `maxDelay`.
     void setSettling(std::function<bool()> settling) { m_settling = std::move(settling); }
 
+    /// Each later pass also runs threadPass() on `anchor`'s thread (queued: this thread never waits).
+    /// A thread whose anchor is gone is skipped.
+    void addThread(QObject *anchor);
     void sessionOpened();
     void sessionClosed();
 
@@ -106,9 +117,10 @@ private:
     int m_passes = 0;
     qint64 m_inUseAtPass = 0; ///< bytes in use right after the last pass
     QTimer m_timer;
-    QTimer m_followUp;            ///< while the heap is watched after a trim
-    QElapsedTimer m_pendingSince; ///< valid while a trim is pending
-    QElapsedTimer m_watchSince;   ///< valid while the heap is watched
+    QList<QPointer<QObject>> m_threads; ///< anchors of the other threads a pass reaches (addThread())
+    QTimer m_followUp;                  ///< while the heap is watched after a trim
+    QElapsedTimer m_pendingSince;       ///< valid while a trim is pending
+    QElapsedTimer m_watchSince;         ///< valid while the heap is watched
 };
 
 } // namespace Switchboard

@@ -2,13 +2,15 @@
 // Proves that HeapTrimmer trims once a logout wave is over (a large drop of live sessions, or all of
 // them gone), never per session, not for a few sessions, a smaller drop, churn or without a trim
 // function, and not later than its maximum delay while sessions keep ending; and that after a trim it
-// trims again only when enough was freed since.
+// trims again only when enough was freed since; and that a pass empties glibc's thread cache, on
+// every thread registered with it.
 #include "base/heaptrimmer.h"
 
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
+#include <QThread>
 
-#include <cerrno>
 #include <cstdlib>
 #include <vector>
 
@@ -61,6 +63,47 @@ struct WatchingTrimmer
     QSignalSpy trimmed{&trimmer, &HeapTrimmer::trimmed};
 };
 
+#if defined(__GLIBC__)
+/// Freed small blocks, each alone on its page between larger freed blocks (what a logout wave
+/// leaves), on the calling thread: glibc's thread cache keeps the last 7 of each size, and to
+/// malloc_trim() they are in use. Returns where they were.
+std::vector<void *> leaveCachedSmallBlocks()
+{
+    constexpr std::size_t kSizes = 64;
+    constexpr std::size_t kPerSize = 7;
+    std::vector<void *> spacers;
+    std::vector<void *> small;
+    for (std::size_t bin = 0; bin < kSizes; ++bin) {
+        for (std::size_t i = 0; i < kPerSize; ++i) {
+            spacers.push_back(std::malloc(16 * 1024));
+            small.push_back(std::malloc(24 + 16 * bin));
+        }
+    }
+    spacers.push_back(std::malloc(16 * 1024));
+    for (void *block : spacers)
+        std::free(block);
+    for (void *block : small)
+        std::free(block); // the thread cache takes them
+    return small;
+}
+
+/// How many of the pages that held `blocks` are resident.
+int residentPages(const std::vector<void *> &blocks)
+{
+    const long page = ::sysconf(_SC_PAGESIZE);
+    int resident = 0;
+    for (void *block : blocks) {
+        auto *start = reinterpret_cast<void *>(reinterpret_cast<quintptr>(block) & ~quintptr(page - 1));
+        unsigned char in = 0;
+        if (::mincore(start, std::size_t(page), &in) != 0)
+            continue; // ENOMEM: the top of the heap went back to the kernel altogether
+        if (in & 1)
+            ++resident;
+    }
+    return resident;
+}
+#endif
+
 } // namespace
 
 class tst_BaseHeapTrimmer : public QObject
@@ -77,6 +120,7 @@ private Q_SLOTS:
     void watchTrimsWhatIsFreedLater();
     void watchEnds();
     void releaseFreeMemoryEmptiesTheThreadCache();
+    void aPassReachesTheThreadCachesOfOtherThreads();
 
 private:
     static HeapTrimmer::Tuning tuning()
@@ -332,41 +376,48 @@ void tst_BaseHeapTrimmer::releaseFreeMemoryEmptiesTheThreadCache()
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
     QSKIP("the sanitizer's allocator replaces glibc's malloc: there is no thread cache to empty");
 #elif defined(__GLIBC__)
-    // Freed small blocks, each alone on its page between larger freed blocks (what a logout wave
-    // leaves): glibc's thread cache keeps the last 7 of each size, and to malloc_trim() they are in
-    // use. Their pages must go back to the kernel all the same.
-    const long page = ::sysconf(_SC_PAGESIZE);
-    constexpr std::size_t kSizes = 64;
-    constexpr std::size_t kPerSize = 7;
-    std::vector<void *> spacers;
-    std::vector<void *> small;
-    for (std::size_t bin = 0; bin < kSizes; ++bin) {
-        for (std::size_t i = 0; i < kPerSize; ++i) {
-            spacers.push_back(std::malloc(16 * 1024));
-            small.push_back(std::malloc(24 + 16 * bin));
-        }
-    }
-    spacers.push_back(std::malloc(16 * 1024));
-    for (void *block : spacers)
-        std::free(block);
-    for (void *block : small)
-        std::free(block); // the thread cache takes them
+    const std::vector<void *> small = leaveCachedSmallBlocks();
     HeapTrimmer::releaseFreeMemory();
-    int resident = 0;
-    for (void *block : small) {
-        auto *start = reinterpret_cast<void *>(reinterpret_cast<quintptr>(block) & ~quintptr(page - 1));
-        unsigned char in = 0;
-        if (::mincore(start, std::size_t(page), &in) != 0) {
-            QCOMPARE(errno, ENOMEM); // the top of the heap went back to the kernel altogether
-            continue;
-        }
-        if (in & 1)
-            ++resident;
-    }
     // With malloc_trim(0) alone all of them stay (448 of 448); the cache's new chunks, and blocks of
     // this process allocated among them, may keep some (55 in a bare process, about 150 here).
+    const int resident = residentPages(small);
     QVERIFY2(resident <= int(small.size() / 2),
              qPrintable(QStringLiteral("%1 of %2 pages resident").arg(resident).arg(small.size())));
+#else
+    QSKIP("glibc only");
+#endif
+}
+
+void tst_BaseHeapTrimmer::aPassReachesTheThreadCachesOfOtherThreads()
+{
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    QSKIP("the sanitizer's allocator replaces glibc's malloc: there is no thread cache to empty");
+#elif defined(__GLIBC__)
+    // A second event-loop thread (a worker) whose sessions ended: what it freed last is in its own
+    // thread cache, which only that thread can empty. The trimmer's pass must reach it there.
+    QThread worker;
+    worker.start();
+    const auto stop = qScopeGuard([&worker] {
+        worker.quit();
+        worker.wait();
+    });
+    auto *anchor = new QObject;
+    anchor->moveToThread(&worker);
+    connect(&worker, &QThread::finished, anchor, &QObject::deleteLater);
+    std::vector<void *> small;
+    QMetaObject::invokeMethod(
+        anchor, [&small] { small = leaveCachedSmallBlocks(); }, Qt::BlockingQueuedConnection);
+    HeapTrimmer::Tuning t = tuning();
+    t.followUp = 0ms;
+    HeapTrimmer trimmer(t, &HeapTrimmer::releaseFreeMemory);
+    trimmer.addThread(anchor);
+    QSignalSpy trimmed(&trimmer, &HeapTrimmer::trimmed);
+    logoutWave(trimmer);
+    QVERIFY(trimmed.wait(5000));
+    // This thread's pass alone leaves every one of them resident (448 of 448).
+    QTRY_VERIFY2(
+        residentPages(small) <= int(small.size() / 2),
+        qPrintable(QStringLiteral("%1 of %2 pages resident").arg(residentPages(small)).arg(small.size())));
 #else
     QSKIP("glibc only");
 #endif
