@@ -166,6 +166,7 @@ QJsonObject StatusPage::sessionJson(const SessionRecord &r, const QDateTime &now
         {QStringLiteral("client"), r.clientAddress.toString()},
         {QStringLiteral("clientSecure"), r.clientSecure},
         {QStringLiteral("userAgent"), r.userAgent},
+        {QStringLiteral("worker"), r.worker},
         {QStringLiteral("domain"), r.domain},
         {QStringLiteral("backend"), r.backendPeer},
         {QStringLiteral("backendTls"), r.backendEncrypted},

@@ -169,6 +169,7 @@ private Q_SLOTS:
         info.userAgent = QStringLiteral("<script>alert(1)</script>");
         info.domain = QStringLiteral("example.org");
         info.created = QDateTime::currentDateTimeUtc();
+        info.worker = 3;
         const auto counters = hub.reportSessionOpened(info);
         Q_EMIT hub.streamAdded(info.sid, info.sid, info.domain);
         Q_EMIT hub.backendConnected(info.sid, info.sid, QStringLiteral("127.0.0.1:5222"), true);
@@ -218,6 +219,7 @@ private Q_SLOTS:
         QCOMPARE(s.value(QStringLiteral("client")).toString(), QStringLiteral("127.0.0.1"));
         QCOMPARE(s.value(QStringLiteral("userAgent")).toString(),
                  info.userAgent); // data; the page escapes it
+        QCOMPARE(s.value(QStringLiteral("worker")).toInt(), 3);
         QCOMPARE(s.value(QStringLiteral("backend")).toString(), QStringLiteral("127.0.0.1:5222"));
         QVERIFY(s.value(QStringLiteral("backendTls")).toBool());
         QCOMPARE(s.value(QStringLiteral("jid")).toString(), QStringLiteral("alice@example.org/x"));
