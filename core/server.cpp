@@ -7,6 +7,7 @@
 #include "base/limits.h"
 #include "base/plainsocket.h"
 #include "bosh/boshendpoint.h"
+#include "http/acceptor.h"
 #include "http/exchangerelay.h"
 #include "http/httpserver.h"
 #include "monitor/problemlog.h"
@@ -76,6 +77,10 @@ struct Server::Private
     };
     QList<WorkerSlot> workers;
     Worker *main() const { return workers.first().worker; }
+    /// With worker_accept = acceptor and several workers: worker 0's listeners hand every connection
+    /// to the worker with the fewest open connections (this thread's).
+    std::unique_ptr<Http::Acceptor> acceptor;
+    bool oneAcceptor() const { return acceptor != nullptr; }
     /// Worker 0's (this thread's): the REST gateway, its operator calls and the REST sessions.
     Xmpp::Resolver *resolver = nullptr;
     Stream::StreamRegistry *streams = nullptr;
@@ -396,6 +401,15 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
         if (slot.anchor)
             d->heapTrimmer.addThread(slot.anchor);
     }
+    if (workerCount > 1 && d->config.workerAccept == QLatin1String("acceptor")) {
+        QList<Http::HttpServer *> servers;
+        for (const Private::WorkerSlot &slot : std::as_const(d->workers))
+            servers.append(slot.worker->http());
+        d->acceptor = std::make_unique<Http::Acceptor>(servers);
+        d->http->setHandoff([acceptor = d->acceptor.get()](qintptr descriptor, bool tls) {
+            acceptor->handOff(descriptor, tls);
+        });
+    }
     // Server links of ended sessions close on their own (a drain ping, the close handshake): their
     // sockets and buffers are freed when they are gone, so a trim waits for them.
     d->heapTrimmer.setSettling([this] {
@@ -553,6 +567,8 @@ Server::~Server()
         if (!d->rest->saveSessions(&storeError))
             qCWarning(lcServer).noquote() << "REST sessions not saved:" << storeError;
     }
+    // No more connections handed to the workers destroyed here (worker_accept = acceptor).
+    d->http->close();
     // The other workers first, each on its thread, then the thread.
     for (qsizetype i = d->workers.size() - 1; i > 0; --i) {
         Private::WorkerSlot &slot = d->workers[i];
@@ -635,14 +651,21 @@ bool Server::start(QString *error)
         return false;
     }
     // The other workers listen on the ports worker 0 got (SO_REUSEPORT: the kernel spreads new
-    // connections over every worker's socket).
+    // connections over every worker's socket), or, with one acceptor, take what worker 0's listeners
+    // hand them: with the same TLS configuration.
     const quint16 plainPort = d->http->serverPort();
     const quint16 securePort = d->http->tlsPort();
     const QSslConfiguration tlsConfiguration = d->tls;
+    const bool oneAcceptor = d->oneAcceptor();
     for (qsizetype i = 1; i < d->workers.size(); ++i) {
         QString listenError;
         Private::runOn(d->workers.at(i), [&](Worker *worker) {
             Http::HttpServer *http = worker->http();
+            if (oneAcceptor) {
+                if (securePort != 0)
+                    http->setTlsConfiguration(tlsConfiguration);
+                return;
+            }
             if ((securePort != 0 && !http->listenTls(address, securePort, tlsConfiguration)) ||
                 (plainPort != 0 && !http->listen(address, plainPort)))
                 listenError = http->errorString();

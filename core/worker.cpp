@@ -131,7 +131,9 @@ Worker::Worker(int index, const Shared &shared, QObject *parent)
     m_websocket->setLimits(shared.limits);
     m_http = std::make_unique<Http::HttpServer>(config);
     m_http->setLimits(shared.limits);
-    m_http->setReusePort(shared.directory != nullptr);
+    // Several workers listen on one port each (SO_REUSEPORT), unless worker 0 alone accepts for all
+    // (worker_accept = acceptor: the Server gives its listeners an Http::Acceptor).
+    m_http->setReusePort(shared.directory != nullptr && config.workerAccept != QLatin1String("acceptor"));
     if (shared.directory) {
         m_bosh->setForeignSessions([this](const QString &sid, const Bosh::Body &body,
                                           Bosh::ResponderPtr local, const QHostAddress &peer) {

@@ -477,6 +477,17 @@ bool setForwardedHeader(const QString &value, Config &config, const Context &, Q
     return true;
 }
 
+bool setWorkerAccept(const QString &value, Config &config, const Context &, QString *reason)
+{
+    const QString v = value.toLower();
+    if (v != QLatin1String("reuseport") && v != QLatin1String("acceptor"))
+        return fail(reason,
+                    QCoreApplication::translate("Switchboard::Config", "'%1' is not reuseport or acceptor")
+                        .arg(value));
+    config.workerAccept = v;
+    return true;
+}
+
 using ItemCheck = bool (*)(QString &item, QString *reason);
 
 /// Splits a list value; `log` rules may contain blanks ("a.b = true"), so they split on ',' and ';'.
@@ -782,6 +793,7 @@ const KeySpec keySpecs[] = {
      &getInt<&Config::restReconnectMaxDelay>},
     {"public_url", Shape::Single, &setPublicUrl, &getString<&Config::publicUrl>},
     {"workers", Shape::Single, &setInt<&Config::workers, 0, 256>, &getInt<&Config::workers>},
+    {"worker_accept", Shape::Single, &setWorkerAccept, &getString<&Config::workerAccept>},
     {"shutdown_timeout", Shape::Single, &setInt<&Config::shutdownTimeout, 1, 600>,
      &getInt<&Config::shutdownTimeout>},
     {"drain_url", Shape::Single, &setDrainUrl, &getString<&Config::drainUrl>},

@@ -134,6 +134,11 @@ struct Config
     /// Threads that serve connections, each with its own event loop (docs/ARCHITECTURE.md, "Threads");
     /// 0 (the default): one per core (QThread::idealThreadCount()).
     int workers = 0;
+    /// How connections reach the workers (docs/ARCHITECTURE.md, "Threads"): "reuseport", a listening
+    /// socket per worker (SO_REUSEPORT) and the kernel spreads connections by a hash of their addresses;
+    /// "acceptor", one listening socket on worker 0 hands each accepted connection to the worker with
+    /// the fewest open connections. Without effect with one worker.
+    QString workerAccept = QStringLiteral("reuseport");
     int shutdownTimeout = 10; ///< seconds SIGTERM/SIGINT may take to close every session and stream
     QString drainUrl;         ///< see-other-uri target for new sessions while draining
     QStringList logRules;     ///< QLoggingCategory rules, e.g. "switchboard.bosh.debug=true"

@@ -161,7 +161,10 @@ public:
 protected:
     void incomingConnection(qintptr descriptor) override
     {
-        m_httpServer->acceptDescriptor(descriptor, m_tls);
+        if (m_httpServer->m_handoff)
+            m_httpServer->m_handoff(descriptor, m_tls);
+        else
+            m_httpServer->acceptDescriptor(descriptor, m_tls);
     }
 
 private:
@@ -190,6 +193,7 @@ HttpServer::~HttpServer()
 bool HttpServer::listenOn(QTcpServer *listener, const QHostAddress &address, quint16 port)
 {
     m_listenError.clear();
+    m_closed = false;
     if (!m_reusePort)
         return listener->listen(address, port);
     const qintptr descriptor = listenReusePort(address, port, &m_listenError);
@@ -221,6 +225,7 @@ void HttpServer::setTlsConfiguration(const QSslConfiguration &tls)
 
 void HttpServer::close()
 {
+    m_closed = true;
     m_server->close();
     if (m_tlsServer)
         m_tlsServer->close();
@@ -255,9 +260,25 @@ int HttpServer::connectionCount() const
     return m_connections;
 }
 
+int HttpServer::openConnections() const
+{
+    return m_connections + m_upgraded;
+}
+
 bool HttpServer::originAllowed(const QByteArray &origin) const
 {
     return originAllowedBy(m_config.allowedOrigins, origin);
+}
+
+void HttpServer::takeDescriptor(qintptr descriptor, bool tls)
+{
+    // Shutting down (or a TLS connection without a certificate to answer it): the client sees the
+    // connection reset, as one still queued on a listener that closes.
+    if (m_closed || (tls && m_tls.isNull())) {
+        ::close(int(descriptor));
+        return;
+    }
+    acceptDescriptor(descriptor, tls);
 }
 
 void HttpServer::acceptDescriptor(qintptr descriptor, bool tls)
@@ -401,6 +422,11 @@ void HttpServer::startTls(QSslSocket *socket, const QHostAddress &client, quint1
 void HttpServer::connectionFinished(const QHostAddress &peer, QObject *upgraded)
 {
     --m_connections;
+    // A WebSocket is still an open connection (and keeps its connection slot) while its socket lives.
+    if (upgraded) {
+        ++m_upgraded;
+        connect(upgraded, &QObject::destroyed, this, [this] { --m_upgraded; });
+    }
     if (m_limits) {
         const bool shared = isSharedConnection(peer);
         auto release = [this, peer, shared] {
@@ -409,12 +435,10 @@ void HttpServer::connectionFinished(const QHostAddress &peer, QObject *upgraded)
             else
                 m_limits->closeConnection(peer);
         };
-        if (upgraded) {
-            // A WebSocket keeps its connection slot for as long as its socket lives.
+        if (upgraded)
             connect(upgraded, &QObject::destroyed, this, release);
-        } else {
+        else
             release();
-        }
     }
     Q_EMIT connectionClosed();
 }

@@ -178,13 +178,25 @@ public:
     /// With several workers, each listens on the same port with a socket of its own (SO_REUSEPORT,
     /// base/reuseport.h) and the kernel spreads connections over them. Set before listen().
     void setReusePort(bool reusePort) { m_reusePort = reusePort; }
+    /// With one acceptor for several workers (`worker_accept = acceptor`, http/acceptor.h): every
+    /// connection this server's listeners accept goes to `handoff` (on this thread, at once) instead of
+    /// being served here; it owns the descriptor from then on. Set before listen().
+    using Handoff = std::function<void(qintptr descriptor, bool tls)>;
+    void setHandoff(Handoff handoff) { m_handoff = std::move(handoff); }
+    /// Serves a connection another server's listener accepted exactly as one of its own: with `tls` as
+    /// from the TLS listener (the configuration of listenTls() or setTlsConfiguration()), then the
+    /// PROXY header, the limits, the handshake and HTTP. Call on this object's thread; it owns
+    /// `descriptor` from then on. After close() (shutdown), or with `tls` and no TLS configuration, the
+    /// descriptor is closed at once: nothing is served.
+    void takeDescriptor(qintptr descriptor, bool tls);
     bool listen(const QHostAddress &address, quint16 port);
     /// Listens for TLS connections (https://, wss://) with `tls` (certificate, key, protocol floor).
     /// Requests that arrive over it are marked Request::secure. Returns false if the port cannot be bound.
     bool listenTls(const QHostAddress &address, quint16 port, const QSslConfiguration &tls);
     /// Replaces the TLS configuration (certificate reload); connections already open keep theirs.
     void setTlsConfiguration(const QSslConfiguration &tls);
-    /// Stops accepting connections on both listeners; open connections carry on until they close.
+    /// Stops accepting connections on both listeners, and handed ones (takeDescriptor()); open
+    /// connections carry on until they close.
     void close();
     quint16 serverPort() const; ///< the plain listener's port (0: not listening)
     quint16 tlsPort() const;    ///< the TLS listener's port (0: not listening)
@@ -193,6 +205,9 @@ public:
     /// Open connections; may be read from another thread (Server::connectionCount() sums the workers'
     /// counts without waiting for them).
     int connectionCount() const;
+    /// connectionCount() and the WebSocket connections taken from this server by the upgrade handler
+    /// that are still open: what the acceptor balances. May be read from another thread.
+    int openConnections() const;
 
     /// True when `origin` matches the configured allowlist ('*' and '?' wildcards; empty list: any).
     bool originAllowed(const QByteArray &origin) const;
@@ -264,7 +279,10 @@ private:
     QSslConfiguration m_tls;
     Limits *m_limits = nullptr;
     Relaxed<int> m_connections = 0; ///< written on this server's thread only
+    Relaxed<int> m_upgraded = 0;    ///< upgraded sockets still open; written on this server's thread only
     bool m_reusePort = false;
+    bool m_closed = false; ///< close() was called (and no listen() since): handed connections are refused
+    Handoff m_handoff;
     QString m_listenError; ///< why a SO_REUSEPORT socket could not listen
     /// `listener`->listen(), or with m_reusePort a socket of its own handed to it.
     bool listenOn(QTcpServer *listener, const QHostAddress &address, quint16 port);

@@ -273,6 +273,8 @@ void tst_BaseConfig::parsesGoodValue_data()
         << QByteArray("server_read_timeout = 5") << with([](Config &c) { c.serverReadTimeout = 5; });
     QTest::newRow("shutdown_timeout")
         << QByteArray("shutdown_timeout = 600") << with([](Config &c) { c.shutdownTimeout = 600; });
+    QTest::newRow("worker_accept") << QByteArray("worker_accept = Acceptor")
+                                   << with([](Config &c) { c.workerAccept = QStringLiteral("acceptor"); });
     QTest::newRow("drain_url") << QByteArray("drain_url = wss://other.example/xmpp-websocket")
                                << with([](Config &c) {
                                       c.drainUrl = QStringLiteral("wss://other.example/xmpp-websocket");
@@ -337,6 +339,7 @@ void tst_BaseConfig::rejectsBadValue_data()
     row("trusted_proxies", "10.0.0.0/33", "not an IP address or CIDR network");
     row("trusted_proxies", "fe80::1%eth0", "not an IP address or CIDR network");
     row("forwarded_header", "x-real-ip", "not x-forwarded-for, forwarded or none");
+    row("worker_accept", "roundrobin", "not reuseport or acceptor");
     row("proxy_protocol", "v2", "not a boolean");
     row("path", "http-bind", "must start with '/'");
     row("path", "/a b", "must not contain blanks");
