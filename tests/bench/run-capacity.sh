@@ -21,6 +21,9 @@
 #                             not the CPU, set the pace), BENCH_SAT_DURATION (10)
 #   BENCH_WORKERS (1)         Switchboard's `workers` key, passed when this Switchboard has one
 #                             (--print-config lists it); without it the runs record 1 worker
+#   BENCH_ACCEPT              Switchboard's `worker_accept` values to compare, e.g. "reuseport acceptor":
+#                             each round runs every one in turn (interleaved), each with a fresh
+#                             Switchboard; empty (the default): the key is not passed ("default")
 #   BENCH_NICE                a niceness (e.g. -10, needs root) for Switchboard, the capacity server and
 #                             the load generator: on a machine busy with other work they otherwise get
 #                             only a fair share of the cores, whatever they need. With the kernel's
@@ -43,6 +46,7 @@ sat_duration="${BENCH_SAT_DURATION:-10}"
 rounds="${BENCH_ROUNDS:-3}"
 fronts=" ${BENCH_FRONTS:-bosh ws} "
 want_workers="${BENCH_WORKERS:-1}"
+read -r -a accepts <<<"${BENCH_ACCEPT:-}"
 strophe_idle_ms="${BENCH_STROPHE_IDLE_MS:-0}"
 niceness="${BENCH_NICE:-}"
 nice_cmd=()
@@ -100,6 +104,11 @@ if "$switchboard" --no-gui --print-config 2>/dev/null | grep -Eq '^#? *workers *
 elif [[ "$want_workers" != 1 ]]; then
     echo "# warning: this Switchboard has no workers key; BENCH_WORKERS=$want_workers ignored, running 1" >&2
 fi
+if ((${#accepts[@]} > 0)) && ! "$switchboard" --no-gui --print-config 2>/dev/null | grep -Eq '^#? *worker_accept *='; then
+    echo "run-capacity.sh: this Switchboard has no worker_accept key; unset BENCH_ACCEPT" >&2
+    exit 1
+fi
+((${#accepts[@]} > 0)) || accepts=(default)
 
 c2s="" starts=0
 start_server() {
@@ -117,11 +126,13 @@ start_server() {
     exit 1
 }
 switchboard_port=""
+# start_switchboard ACCEPT: ACCEPT is a worker_accept value, or "default" (not passed).
 start_switchboard() {
     stop_pid "$switchboard_pid"
     switchboard_port="$(free_port)"
     local extra=()
     [[ "$pass_workers" == 1 ]] && extra=(--set "workers=$workers")
+    [[ "$1" != default ]] && extra+=(--set "worker_accept=$1")
     "${nice_cmd[@]}" "$switchboard" --no-gui --host 127.0.0.1 --port "$switchboard_port" --path /http-bind/ \
         --route "localhost=127.0.0.1:$c2s" --no-tls-domain localhost \
         --set max_connections=1000000 --set max_connections_per_ip=1000000 --set max_sessions_per_ip=1000000 \
@@ -142,30 +153,47 @@ start_switchboard() {
 echo "# CAPACITY BENCHMARK (backend: switchboard-bench --mode capacity-server, not a real XMPP server)"
 echo "# $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine takes CPU from every process here)"
-echo "# $sessions sessions x $inflight in flight, saturated (closed loop) for $sat_duration s after 2 s of warm-up; $rounds round(s); Switchboard workers: $workers; niceness ${niceness:-0}; logs in $logs"
+echo "# $sessions sessions x $inflight in flight, saturated (closed loop) for $sat_duration s after 2 s of warm-up; $rounds round(s); Switchboard workers: $workers; worker_accept: ${accepts[*]}; niceness ${niceness:-0}; logs in $logs"
 echo
 
 # One line per run and round, tab-separated:
-#   cap NAME WORKERS ROUND msgs p50 p99 cmPct cm1k perCore server1k serverRatio client1k httpPerMsg lost dup
+#   cap NAME WORKERS ACCEPT ROUND msgs p50 p99 cmPct cm1k perCore server1k serverRatio client1k httpPerMsg
+#   logins balance lost dup
 results="$work/results.tsv"
 : >"$results"
 problems=0
+# balance PORT: sessions per worker from Switchboard's /status.json ("100/100"), or "" when it has none.
+balance() {
+    curl -s --max-time 5 "http://127.0.0.1:$1/status.json" 2>/dev/null |
+        jq -r --argjson n "$workers" '[.sessions[] | .worker // 0] as $w | [range(0; $n) as $i | [$w[] | select(. == $i)] | length] | map(tostring) | join("/")' 2>/dev/null || true
+}
 # run NAME PIDS MODE-ARGS... ; PIDS: Switchboard's (or -), then the capacity server's; the load generator
-# adds its own.
+# adds its own. The balance is read every 2 s while the load runs (the reading with the most sessions
+# counts: every session logged in).
 run() {
     local name="$1" cm_pid="$2"
     shift 2
-    local log="$logs/$(echo "$name-r$round" | tr ' /()' '____').log" pids="$server_pid,self"
+    local log="$logs/$(echo "$name-$accept-r$round" | tr ' /()' '____').log" pids="$server_pid,self"
     [[ "$cm_pid" != - ]] && pids="$cm_pid,$pids"
     "${nice_cmd[@]}" "$bench" "$@" --sessions "$sessions" --inflight "$inflight" --rate 0 --duration "$sat_duration" \
         --warmup 2 --pids "$pids" --label "$name" >"$log" 2>&1 &
     local bench_pid=$!
     set_nice "$bench_pid"
+    local spread="–" best=0 reading total
+    if [[ "$cm_pid" != - ]] && command -v curl >/dev/null && command -v jq >/dev/null; then
+        while kill -0 "$bench_pid" 2>/dev/null; do
+            sleep 2
+            reading="$(balance "$switchboard_port")"
+            [[ -n "$reading" ]] || continue
+            total=$(($(tr '/' '+' <<<"$reading")))
+            ((total > best)) && best=$total spread="$reading"
+        done
+    fi
     wait "$bench_pid" || echo "# $name (round $round) reported errors, see $log" >&2
     local result
     result="$(grep '^RESULT' "$log" || true)"
     if [[ -z "$result" ]]; then
-        printf 'cap\t%s\t%s\t%s\tfailed\n' "$name" "$workers" "$round" >>"$results"
+        printf 'cap\t%s\t%s\t%s\t%s\tfailed\n' "$name" "$workers" "$accept" "$round" >>"$results"
         echo "# !!! $name (round $round) FAILED: no result, see $log" >&2
         problems=$((problems + 1))
         return
@@ -192,9 +220,10 @@ run() {
     fi
     local http="${r[http_per_msg]:-–}"
     [[ "$http" == - ]] && http="–"
-    printf 'cap\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$workers" "$round" \
-        "${r[msgs_per_s]}" "${r[p50_ms]}" "${r[p99_ms]}" "$cm_pct" "$cm1k" "$per_core" "$server1k" "$ratio" \
-        "$client1k" "$http" "${r[lost]:-0}" "${r[duplicated]:-0}" >>"$results"
+    printf 'cap\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$workers" \
+        "$accept" "$round" "${r[msgs_per_s]}" "${r[p50_ms]}" "${r[p99_ms]}" "$cm_pct" "$cm1k" "$per_core" \
+        "$server1k" "$ratio" "$client1k" "$http" "${r[logins_per_s]:-–}" "$spread" "${r[lost]:-0}" \
+        "${r[duplicated]:-0}" >>"$results"
     if [[ "${r[lost]:-0}" != 0 || "${r[duplicated]:-0}" != 0 ]]; then
         echo "# !!! $name (round $round): ${r[lost]:-0} lost, ${r[duplicated]:-0} duplicated, see $log" >&2
         problems=$((problems + 1))
@@ -204,17 +233,20 @@ run() {
 for ((round = 1; round <= rounds; round++)); do
     echo "# round $round: load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%H:%M:%SZ)"
     start_server
+    accept=-
     if [[ "$fronts" == *" tcp "* ]]; then
         run "direct TCP to the capacity server (no Switchboard)" - --mode tcp --host 127.0.0.1 --port "$c2s"
     fi
-    start_switchboard
-    [[ "$fronts" == *" bosh "* ]] &&
-        run "Switchboard BOSH" "$switchboard_pid" --mode bosh --bosh-client strophe \
-            --strophe-idle-ms "$strophe_idle_ms" --url "http://127.0.0.1:$switchboard_port/http-bind/"
-    [[ "$fronts" == *" ws "* ]] &&
-        run "Switchboard WebSocket" "$switchboard_pid" --mode ws --url "ws://127.0.0.1:$switchboard_port/xmpp-websocket"
-    stop_pid "$switchboard_pid"
-    switchboard_pid=""
+    for accept in "${accepts[@]}"; do
+        start_switchboard "$accept"
+        [[ "$fronts" == *" bosh "* ]] &&
+            run "Switchboard BOSH" "$switchboard_pid" --mode bosh --bosh-client strophe \
+                --strophe-idle-ms "$strophe_idle_ms" --url "http://127.0.0.1:$switchboard_port/http-bind/"
+        [[ "$fronts" == *" ws "* ]] &&
+            run "Switchboard WebSocket" "$switchboard_pid" --mode ws --url "ws://127.0.0.1:$switchboard_port/xmpp-websocket"
+        stop_pid "$switchboard_pid"
+        switchboard_pid=""
+    done
 done
 
 echo
@@ -222,8 +254,11 @@ echo "Capacity benchmark, saturated: median over $rounds round(s), spread (min�
 echo "Per core: the msgs/s one fully busy core of Switchboard would carry at the measured CPU per stanza"
 echo "(1e6 / (2 × ms per 1000 stanzas)), a projection from the measured cost, not a measured rate."
 echo
-echo "| run | workers | msg/s | p50 ms | p99 ms | Switchboard CPU, % of a core | Switchboard ms / 1000 stanzas | msg/s per Switchboard core (projected) | capacity server ms / 1000 stanzas | server ÷ Switchboard | load generator ms / 1000 stanzas | HTTP / msg | lost | dup |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "Logins/s: while the sessions log in (BOSH opens many connections then). Sessions per worker: from"
+echo "/status.json while the load runs, one reading per round."
+echo
+echo "| run | workers | worker_accept | msg/s | p50 ms | p99 ms | Switchboard CPU, % of a core | Switchboard ms / 1000 stanzas | msg/s per Switchboard core (projected) | capacity server ms / 1000 stanzas | server ÷ Switchboard | load generator ms / 1000 stanzas | HTTP / msg | logins/s | sessions per worker | lost | dup |"
+echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|"
 awk -F'\t' -v rounds="$rounds" '
     function sort(a, n,   i, j, t) {
         for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
@@ -238,10 +273,10 @@ awk -F'\t' -v rounds="$rounds" '
         return m " (" a[1] "–" a[n] ")"
     }
     {
-        key = $2 "\t" $3
+        key = $2 "\t" $3 "\t" $4
         if (!(key in seen)) { seen[key] = 1; order[++count] = key }
-        if ($5 == "failed") { bad[key]++; next }
-        for (c = 5; c <= NF; c++) values[key, c] = values[key, c] " " $c
+        if ($6 == "failed") { bad[key]++; next }
+        for (c = 6; c <= NF; c++) values[key, c] = values[key, c] " " $c
         width[key] = NF
         ok[key]++
     }
@@ -251,12 +286,15 @@ awk -F'\t' -v rounds="$rounds" '
             split(key, nw, "\t")
             name = nw[1]
             if (key in bad) name = name " (failed in " bad[key] " of " rounds " rounds)"
-            line = "| " name " | " nw[2]
+            line = "| " name " | " nw[2] " | " nw[3]
             if (!(key in ok)) { print line " | failed |"; continue }
-            for (c = 5; c <= width[key]; c++) {
-                if (c >= 15) {
+            for (c = 6; c <= width[key]; c++) {
+                if (c >= 18) {
                     t = 0; n = split(values[key, c], a, " "); for (i = 1; i <= n; i++) t += a[i]
                     line = line " | " (t > 0 ? "**" t " !!!**" : t)
+                } else if (c == 17) {
+                    v = values[key, c]; sub(/^ /, "", v); gsub(/ /, ", ", v)
+                    line = line " | " v
                 } else line = line " | " spread(values[key, c])
             }
             print line " |"

@@ -70,6 +70,7 @@ Config tst_BoshProsody::baseConfig() const
     config.routes = {Route{QStringLiteral("localhost"), QStringLiteral("127.0.0.1"), m_prosody.c2sPort()}};
     config.noTlsDomains = {QStringLiteral("localhost")};
     config.workers = ProsodyFixture::testWorkers();
+    config.workerAccept = ProsodyFixture::testWorkerAccept();
     config.connectTimeout = 5;
     return config;
 }

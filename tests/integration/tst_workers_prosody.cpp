@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Two worker threads in front of a real Prosody (docs/ARCHITECTURE.md, "Threads"): connections spread
-// over both listeners, a BOSH request on the other worker's connection is relayed to its session and
-// answered in pipelined order, REST calls (long polls and event streams included) on the second
+// over both workers (a listener each, or one acceptor with SWITCHBOARD_TEST_WORKER_ACCEPT=acceptor, the
+// `tst_workers_prosody_acceptor` run), a BOSH request on the other worker's connection is relayed to its
+// session and answered in pipelined order, REST calls (long polls and event streams included) on the second
 // worker's connections are relayed to the REST gateway on the first, /metrics counts the relays, and
 // limits, the monitor, drain and shutdown cover both workers.
 #include "base/limits.h"
@@ -139,6 +140,7 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
 
+    void connectionsSpreadOverBothWorkers();
     void relayedRequestKeepsPipelinedOrder();
     void relayedRequestsAreInTheMetrics();
     void restCallsOnEveryWorker();
@@ -202,6 +204,59 @@ QString tst_WorkersProsody::createSession(const Server &server, int wait)
         return {};
     }
     return attribute(answer.body, QStringLiteral("sid"));
+}
+
+void tst_WorkersProsody::connectionsSpreadOverBothWorkers()
+{
+    const std::unique_ptr<Server> server = startServer(m_prosody.backendConfig());
+    QVERIFY(server->isListening());
+    const bool oneAcceptor = m_prosody.backendConfig().workerAccept == QLatin1String("acceptor");
+    // Sessions, each created on a connection of its own that stays open, until both workers own some:
+    // SO_REUSEPORT spreads by a hash of the addresses (40 connections all on one worker: 2^-39), the
+    // acceptor to the worker with the fewest open connections (here they alternate).
+    std::vector<std::unique_ptr<QTcpSocket>> sockets;
+    QStringList sids;
+    int owned[2] = {0, 0};
+    for (int attempt = 0; attempt < 40 && (owned[0] < 4 || owned[1] < 4); ++attempt) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, server->port());
+        QVERIFY(socket->waitForConnected(5000));
+        socket->write(post(server->port(), boshBody({{QStringLiteral("to"), QStringLiteral("localhost")},
+                                                     {QStringLiteral("rid"), QStringLiteral("1000")},
+                                                     {QStringLiteral("wait"), QStringLiteral("2")},
+                                                     {QStringLiteral("hold"), QStringLiteral("1")},
+                                                     {QStringLiteral("ver"), QStringLiteral("1.6")}})));
+        QByteArray pending;
+        const HttpAnswer answer = readAnswer(*socket, pending);
+        QCOMPARE(answer.status, 200);
+        const QString sid = attribute(answer.body, QStringLiteral("sid"));
+        QVERIFY2(!sid.isEmpty(), answer.body.constData());
+        const int worker = server->workerOf(sid);
+        QVERIFY(worker == 0 || worker == 1);
+        ++owned[worker];
+        sids.append(sid);
+        sockets.push_back(std::move(socket));
+    }
+    QVERIFY2(owned[0] >= 4 && owned[1] >= 4,
+             qPrintable(QStringLiteral("sessions per worker: %1, %2").arg(owned[0]).arg(owned[1])));
+    if (oneAcceptor)
+        QCOMPARE(owned[0], owned[1]);
+
+    // Each session's next request on a new connection reaches the session on its own worker, wherever
+    // the connection landed (relayed when it is the other): the terminate ends every one of them.
+    QSignalSpy closed(server->hub(), &Monitor::Hub::sessionClosed);
+    for (const QString &sid : std::as_const(sids)) {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, server->port());
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write(post(server->port(), boshBody({{QStringLiteral("sid"), sid},
+                                                    {QStringLiteral("rid"), QStringLiteral("1001")},
+                                                    {QStringLiteral("type"), QStringLiteral("terminate")}})));
+        QByteArray pending;
+        QCOMPARE(readAnswer(socket, pending).status, 200);
+    }
+    QTRY_COMPARE(closed.count(), sids.size());
+    QTRY_COMPARE(server->sessionCount(), 0);
 }
 
 void tst_WorkersProsody::relayedRequestKeepsPipelinedOrder()

@@ -83,6 +83,7 @@ Config tst_WsProsody::baseConfig(quint16 c2sPort) const
     config.routes = {Route{QStringLiteral("localhost"), QStringLiteral("127.0.0.1"), c2sPort}};
     config.noTlsDomains = {QStringLiteral("localhost")};
     config.workers = ProsodyFixture::testWorkers();
+    config.workerAccept = ProsodyFixture::testWorkerAccept();
     config.connectTimeout = 5;
     config.wsMaxMessageSize = 4096;
     config.allowedOrigins = {QStringLiteral("https://*.example.com"),

@@ -83,6 +83,7 @@ void tst_WsWire::initTestCase()
     config.routes = {Route{QStringLiteral("localhost"), QStringLiteral("127.0.0.1"), m_prosody.c2sPort()}};
     config.noTlsDomains = {QStringLiteral("localhost")};
     config.workers = ProsodyFixture::testWorkers();
+    config.workerAccept = ProsodyFixture::testWorkerAccept();
     config.connectTimeout = 10;
     config.wsMaxMessageSize = 4096;
     m_server = std::make_unique<Server>(config);

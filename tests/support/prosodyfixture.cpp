@@ -288,7 +288,14 @@ Config ProsodyFixture::backendConfig() const
     config.noTlsDomains = {domain()};
     config.connectTimeout = 10;
     config.workers = testWorkers();
+    config.workerAccept = testWorkerAccept();
     return config;
+}
+
+QString ProsodyFixture::testWorkerAccept()
+{
+    const QString accept = qEnvironmentVariable("SWITCHBOARD_TEST_WORKER_ACCEPT");
+    return accept.isEmpty() ? Config().workerAccept : accept;
 }
 
 int ProsodyFixture::testWorkers()

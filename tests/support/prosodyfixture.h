@@ -86,11 +86,14 @@ public:
     QString directory() const;
     /// A Switchboard config that reaches this Prosody: route domain() -> 127.0.0.1:c2sPort(), TLS not
     /// required for domain() (Prosody runs without TLS here), a 10 s connect timeout, and
-    /// testWorkers() workers.
+    /// testWorkers() workers, accepting connections as testWorkerAccept() says.
     Config backendConfig() const;
     /// The `workers` the suite runs with: SWITCHBOARD_TEST_WORKERS (the `*_workers2` runs in
     /// tests/CMakeLists.txt), else 1.
     static int testWorkers();
+    /// The `worker_accept` the suite runs with: SWITCHBOARD_TEST_WORKER_ACCEPT (the `*_acceptor` runs
+    /// in tests/CMakeLists.txt), else the default.
+    static QString testWorkerAccept();
 
 private:
     bool launch();
