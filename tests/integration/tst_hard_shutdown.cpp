@@ -101,6 +101,8 @@ bool tst_HardShutdown::launch(const QStringList &extra)
                   QStringLiteral("rest_store=") + m_dir.filePath(QStringLiteral("rest.sqlite"))};
     arguments += {QStringLiteral("--set"),
                   QStringLiteral("workers=") + QString::number(ProsodyFixture::testWorkers())};
+    arguments +=
+        {QStringLiteral("--set"), QStringLiteral("worker_accept=") + ProsodyFixture::testWorkerAccept()};
     arguments += extra;
     m_process->start(QStringLiteral(SWITCHBOARD_BINARY_DIR "/app/switchboard"), arguments);
     // The first line names the bound BOSH URL (port 0 picks a free port); with TLS a second line the
