@@ -2,112 +2,22 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
 <context>
-    <name>PushTarget</name>
-    <message>
-        <source>a non-empty string is required</source>
-        <translation>eine nicht leere Zeichenkette ist nötig</translation>
-    </message>
-    <message>
-        <source>at most 1024 characters</source>
-        <translation>höchstens 1024 Zeichen</translation>
-    </message>
-    <message>
-        <source>a PushSubscription object is required</source>
-        <translation>ein PushSubscription-Objekt ist nötig</translation>
-    </message>
-    <message>
-        <source>base64url of an uncompressed P-256 point is required</source>
-        <translation>base64url eines unkomprimierten P-256-Punkts ist nötig</translation>
-    </message>
-    <message>
-        <source>base64url of 16 octets is required</source>
-        <translation>base64url von 16 Oktetts ist nötig</translation>
-    </message>
-    <message>
-        <source>must be &quot;webhook&quot; or &quot;webpush&quot;</source>
-        <translation>muss „webhook“ oder „webpush“ sein</translation>
-    </message>
-    <message>
-        <source>an https URL of at most 2048 characters is required</source>
-        <translation>eine https-URL mit höchstens 2048 Zeichen ist nötig</translation>
-    </message>
-    <message>
-        <source>an array of &quot;sender&quot; and &quot;body&quot; is expected</source>
-        <translation>ein Array aus „sender“ und „body“ wird erwartet</translation>
-    </message>
-    <message>
-        <source>only &quot;sender&quot; and &quot;body&quot; may be included</source>
-        <translation>nur „sender“ und „body“ dürfen enthalten sein</translation>
-    </message>
-</context>
-<context>
-    <name>RestStore</name>
-    <message>
-        <source>the Qt SQLite driver QSQLITE is missing (Debian package libqt6sql6-sqlite)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot open the session store &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot use the session store &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; is in use by another Switchboard</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; is not an SQLite database or is damaged: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&apos;%1&apos; is not a Switchboard session store (another program&apos;s SQLite file); name another file in rest_store</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; has schema version %2, newer than this Switchboard reads (%3)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot write the session store &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot bring the session store &apos;%1&apos; to schema version %2: %3</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the session store is not open</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot read the session store &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; holds a damaged session %2 (%3)</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>Switchboard::App</name>
     <message>
         <source>shutdown deadline passed; exiting</source>
-        <translation type="unfinished"></translation>
+        <translation>Frist für das Herunterfahren abgelaufen; wird beendet</translation>
     </message>
     <message>
         <source>TLS certificate reloaded</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS-Zertifikat neu geladen</translation>
     </message>
     <message>
         <source>TLS reload failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Neuladen von TLS fehlgeschlagen: %1</translation>
     </message>
     <message>
         <source>shutting down</source>
-        <translation type="unfinished"></translation>
+        <translation>wird heruntergefahren</translation>
     </message>
 </context>
 <context>
@@ -395,15 +305,15 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
     </message>
     <message>
         <source>&apos;%1&apos; is not auto, on or off</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ ist weder auto noch on noch off</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not an IP address or CIDR network</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ ist weder eine IP-Adresse noch ein CIDR-Netz</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not x-forwarded-for, forwarded or none</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ ist weder x-forwarded-for noch forwarded noch none</translation>
     </message>
     <message>
         <source>key &apos;rest_path&apos; must differ from &apos;path&apos;, &apos;ws_path&apos;, &apos;status_path&apos; and /metrics</source>
@@ -411,7 +321,7 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
     </message>
     <message>
         <source>key &apos;proxy_protocol&apos; needs &apos;trusted_proxies&apos; (only those may send the PROXY header)</source>
-        <translation type="unfinished"></translation>
+        <translation>der Schlüssel „proxy_protocol“ braucht „trusted_proxies“ (nur diese dürfen den PROXY-Header senden)</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is a folder</source>
@@ -427,7 +337,7 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
     </message>
     <message>
         <source>&apos;%1&apos; is not 1 to %2 characters of A-Z, a-z, 0-9, &apos;_&apos; and &apos;-&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ besteht nicht aus 1 bis %2 Zeichen aus A-Z, a-z, 0-9, „_“ und „-“</translation>
     </message>
     <message>
         <source>cannot read &apos;%1&apos;</source>
@@ -439,7 +349,166 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
     </message>
     <message>
         <source>unknown route option &apos;%1&apos; (tls=starttls|direct, proxy_protocol_out=none|v1|v2)</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannte Routen-Option „%1“ (tls=starttls|direct, proxy_protocol_out=none|v1|v2)</translation>
+    </message>
+</context>
+<context>
+    <name>Switchboard::Gui::BreakpointsDialog</name>
+    <message>
+        <source>Breakpoints for Session %1</source>
+        <translation>Haltepunkte für Sitzung %1</translation>
+    </message>
+    <message>
+        <source>Stanzas that match the filter stop here until you forward, edit or drop them; those behind one wait too, so the order is kept. The session&apos;s timers keep running meanwhile.</source>
+        <translation>Stanzas, die zum Filter passen, halten hier an, bis Sie sie weiterleiten, bearbeiten oder verwerfen; die dahinter warten ebenfalls, damit die Reihenfolge erhalten bleibt. Die Timer der Sitzung laufen derweil weiter.</translation>
+    </message>
+    <message>
+        <source>Both directions</source>
+        <translation>Beide Richtungen</translation>
+    </message>
+    <message>
+        <source>Toward the client</source>
+        <translation>Zum Client</translation>
+    </message>
+    <message>
+        <source>Toward the server</source>
+        <translation>Zum Server</translation>
+    </message>
+    <message>
+        <source>any (message, presence, iq…)</source>
+        <translation>beliebig (message, presence, iq…)</translation>
+    </message>
+    <message>
+        <source>any (chat, get, set…)</source>
+        <translation>beliebig (chat, get, set…)</translation>
+    </message>
+    <message>
+        <source>any</source>
+        <translation>beliebig</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>&amp;Direction:</source>
+        <translation>&amp;Richtung:</translation>
+    </message>
+    <message>
+        <source>&amp;Element:</source>
+        <translation>&amp;Element:</translation>
+    </message>
+    <message>
+        <source>&amp;Type:</source>
+        <translation>&amp;Typ:</translation>
+    </message>
+    <message>
+        <source>Te&amp;xt contains:</source>
+        <translation>Te&amp;xt enthält:</translation>
+    </message>
+    <message>
+        <source>&amp;Forward unchanged after:</source>
+        <translation>&amp;Unverändert weiterleiten nach:</translation>
+    </message>
+    <message>
+        <source>&amp;Set Breakpoint</source>
+        <translation>Haltepunkt &amp;setzen</translation>
+    </message>
+    <message>
+        <source>&amp;Remove Breakpoint</source>
+        <translation>Haltepunkt ent&amp;fernen</translation>
+    </message>
+    <message>
+        <source>F&amp;orward</source>
+        <translation>&amp;Weiterleiten</translation>
+    </message>
+    <message>
+        <source>Edi&amp;t and Forward</source>
+        <translation>&amp;Bearbeiten und weiterleiten</translation>
+    </message>
+    <message>
+        <source>Dro&amp;p</source>
+        <translation>&amp;Verwerfen</translation>
+    </message>
+    <message>
+        <source>&amp;Held stanzas:</source>
+        <translation>&amp;Gehaltene Stanzas:</translation>
+    </message>
+    <message>
+        <source>Breakpoint set.</source>
+        <translation>Haltepunkt gesetzt.</translation>
+    </message>
+    <message>
+        <source>Not set: %1</source>
+        <translation>Nicht gesetzt: %1</translation>
+    </message>
+    <message>
+        <source>Breakpoint removed; held stanzas go on unchanged.</source>
+        <translation>Haltepunkt entfernt; gehaltene Stanzas gehen unverändert weiter.</translation>
+    </message>
+    <message>
+        <source>The session is gone.</source>
+        <translation>Die Sitzung ist nicht mehr da.</translation>
+    </message>
+    <message>
+        <source>No breakpoint set.</source>
+        <translation>Kein Haltepunkt gesetzt.</translation>
+    </message>
+    <message>
+        <source>Breakpoint: %1</source>
+        <translation>Haltepunkt: %1</translation>
+    </message>
+    <message>
+        <source>#%1 %2 %3 — stopped, %4 s left</source>
+        <translation>#%1 %2 %3 — angehalten, noch %4 s</translation>
+    </message>
+    <message>
+        <source>to client</source>
+        <translation>zum Client</translation>
+    </message>
+    <message>
+        <source>to server</source>
+        <translation>zum Server</translation>
+    </message>
+    <message>
+        <source>#%1 %2 %3 — waits behind</source>
+        <translation>#%1 %2 %3 — wartet dahinter</translation>
+    </message>
+    <message>
+        <source>Unchanged.</source>
+        <translation>Unverändert.</translation>
+    </message>
+    <message>
+        <source>Edited; well-formed.</source>
+        <translation>Bearbeitet; wohlgeformt.</translation>
+    </message>
+    <message>
+        <source>Line %1, column %2: %3</source>
+        <translation>Zeile %1, Spalte %2: %3</translation>
+    </message>
+    <message>
+        <source>Change the stanza first; it must stay one well-formed stanza.</source>
+        <translation>Ändern Sie zuerst die Stanza; sie muss eine einzelne wohlgeformte Stanza bleiben.</translation>
+    </message>
+    <message>
+        <source>Select a held stanza first.</source>
+        <translation>Wählen Sie zuerst eine gehaltene Stanza.</translation>
+    </message>
+    <message>
+        <source>#%1: %2</source>
+        <translation>#%1: %2</translation>
+    </message>
+    <message>
+        <source>#%1 dropped.</source>
+        <translation>#%1 verworfen.</translation>
+    </message>
+    <message>
+        <source>#%1 edited and forwarded.</source>
+        <translation>#%1 bearbeitet und weitergeleitet.</translation>
+    </message>
+    <message>
+        <source>#%1 forwarded.</source>
+        <translation>#%1 weitergeleitet.</translation>
     </message>
 </context>
 <context>
@@ -865,6 +934,26 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
         <source>Break the current session on purpose: delays, dropped responses, stalls, a crashed server…</source>
         <translation>Die aktuelle Sitzung absichtlich stören: Verzögerungen, verworfene Antworten, Stillstände, ein abgestürzter Server…</translation>
     </message>
+    <message>
+        <source>Problems</source>
+        <translation>Probleme</translation>
+    </message>
+    <message>
+        <source>The capture no longer holds that stanza.</source>
+        <translation>Die Aufzeichnung enthält diese Stanza nicht mehr.</translation>
+    </message>
+    <message>
+        <source>&amp;Breakpoints…</source>
+        <translation>&amp;Haltepunkte…</translation>
+    </message>
+    <message>
+        <source>Hold the current session&apos;s stanzas that match a filter, then forward, edit or drop them</source>
+        <translation>Stanzas der aktuellen Sitzung, die zu einem Filter passen, anhalten, dann weiterleiten, bearbeiten oder verwerfen</translation>
+    </message>
+    <message>
+        <source>&amp;Problems</source>
+        <translation>&amp;Probleme</translation>
+    </message>
 </context>
 <context>
     <name>Switchboard::Gui::OverviewPage</name>
@@ -998,6 +1087,52 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
     <message>
         <source>SASL payloads and passwords are captured as sent instead of &quot;[redacted]&quot;. Applies to stanzas captured from now on, for this run; show_secrets in the configuration sets it at start.</source>
         <translation>SASL-Daten und Passwörter werden so aufgezeichnet, wie sie gesendet wurden, statt als „[redacted]“. Gilt für ab jetzt aufgezeichnete Stanzas in diesem Lauf; show_secrets in der Konfiguration legt es beim Start fest.</translation>
+    </message>
+</context>
+<context>
+    <name>Switchboard::Gui::ProblemModel</name>
+    <message>
+        <source>client</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <source>server</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Session</source>
+        <translation>Sitzung</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>Clause</source>
+        <translation>Abschnitt</translation>
+    </message>
+    <message>
+        <source>Side</source>
+        <translation>Seite</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Detail</translation>
+    </message>
+    <message>
+        <source>Stanza</source>
+        <translation>Stanza</translation>
+    </message>
+</context>
+<context>
+    <name>Switchboard::Gui::ProblemsPage</name>
+    <message>
+        <source>What clients do against the specs, per session, as it happens. Double-click a problem to see its stanza in the traffic view.</source>
+        <translation>Was Clients entgegen den Spezifikationen tun, je Sitzung und in dem Moment, in dem es geschieht. Doppelklicken Sie ein Problem, um seine Stanza in der Verkehrsansicht zu sehen.</translation>
     </message>
 </context>
 <context>
@@ -1543,6 +1678,89 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
     </message>
 </context>
 <context>
+    <name>Switchboard::Monitor::Problem</name>
+    <message>
+        <source>A rid was skipped: later rids arrived, it never did</source>
+        <translation>Eine rid wurde übersprungen: spätere rids kamen an, sie nie</translation>
+    </message>
+    <message>
+        <source>A rid was sent again with different content</source>
+        <translation>Eine rid wurde mit anderem Inhalt erneut gesendet</translation>
+    </message>
+    <message>
+        <source>A rid outside the window</source>
+        <translation>Eine rid außerhalb des Fensters</translation>
+    </message>
+    <message>
+        <source>More requests open than &apos;requests&apos;</source>
+        <translation>Mehr offene Anfragen als „requests“</translation>
+    </message>
+    <message>
+        <source>Empty polls closer together than &apos;polling&apos;</source>
+        <translation>Leere Abfragen in kürzerem Abstand als „polling“</translation>
+    </message>
+    <message>
+        <source>No stream restart after SASL success</source>
+        <translation>Kein Stream-Neustart nach erfolgreichem SASL</translation>
+    </message>
+    <message>
+        <source>The session request has no &apos;to&apos;</source>
+        <translation>Die Sitzungsanfrage hat kein „to“</translation>
+    </message>
+    <message>
+        <source>The session request has no &apos;xml:lang&apos;</source>
+        <translation>Die Sitzungsanfrage hat kein „xml:lang“</translation>
+    </message>
+    <message>
+        <source>The restart request has no &apos;to&apos;</source>
+        <translation>Die Neustart-Anfrage hat kein „to“</translation>
+    </message>
+    <message>
+        <source>The restart request has no &apos;xml:lang&apos;</source>
+        <translation>Die Neustart-Anfrage hat kein „xml:lang“</translation>
+    </message>
+    <message>
+        <source>Traffic after the session was terminated</source>
+        <translation>Verkehr, nachdem die Sitzung beendet wurde</translation>
+    </message>
+    <message>
+        <source>A held request was given up before the &apos;wait&apos; the client asked for</source>
+        <translation>Eine gehaltene Anfrage wurde vor dem „wait“ aufgegeben, das der Client verlangt hatte</translation>
+    </message>
+    <message>
+        <source>No request left waiting although the client asked for &apos;hold&apos;</source>
+        <translation>Keine Anfrage wartet mehr, obwohl der Client „hold“ verlangt hat</translation>
+    </message>
+    <message>
+        <source>A stanza before &lt;open/&gt;</source>
+        <translation>Eine Stanza vor &lt;open/&gt;</translation>
+    </message>
+    <message>
+        <source>Several elements in one WebSocket message</source>
+        <translation>Mehrere Elemente in einer WebSocket-Nachricht</translation>
+    </message>
+    <message>
+        <source>The connection closed without &lt;close/&gt;</source>
+        <translation>Die Verbindung wurde ohne &lt;close/&gt; geschlossen</translation>
+    </message>
+    <message>
+        <source>A WebSocket ping was left unanswered</source>
+        <translation>Ein WebSocket-Ping blieb unbeantwortet</translation>
+    </message>
+    <message>
+        <source>A stanza not qualified by jabber:client</source>
+        <translation>Eine Stanza, die nicht durch jabber:client qualifiziert ist</translation>
+    </message>
+    <message>
+        <source>An IQ without &apos;id&apos;</source>
+        <translation>Eine IQ ohne „id“</translation>
+    </message>
+    <message>
+        <source>An IQ got no result or error in time</source>
+        <translation>Eine IQ bekam nicht rechtzeitig ein Ergebnis oder einen Fehler</translation>
+    </message>
+</context>
+<context>
     <name>Switchboard::Push</name>
     <message>
         <source>not an absolute URL</source>
@@ -1586,26 +1804,109 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
     </message>
 </context>
 <context>
-    <name>Switchboard::Rest</name>
+    <name>Switchboard::Push::PushTarget</name>
+    <message>
+        <source>a non-empty string is required</source>
+        <translation>eine nicht leere Zeichenkette ist nötig</translation>
+    </message>
+    <message>
+        <source>at most 1024 characters</source>
+        <translation>höchstens 1024 Zeichen</translation>
+    </message>
+    <message>
+        <source>a PushSubscription object is required</source>
+        <translation>ein PushSubscription-Objekt ist nötig</translation>
+    </message>
+    <message>
+        <source>base64url of an uncompressed P-256 point is required</source>
+        <translation>base64url eines unkomprimierten P-256-Punkts ist nötig</translation>
+    </message>
+    <message>
+        <source>base64url of 16 octets is required</source>
+        <translation>base64url von 16 Oktetts ist nötig</translation>
+    </message>
+    <message>
+        <source>must be &quot;webhook&quot; or &quot;webpush&quot;</source>
+        <translation>muss „webhook“ oder „webpush“ sein</translation>
+    </message>
+    <message>
+        <source>an https URL of at most 2048 characters is required</source>
+        <translation>eine https-URL mit höchstens 2048 Zeichen ist nötig</translation>
+    </message>
+    <message>
+        <source>an array of &quot;sender&quot; and &quot;body&quot; is expected</source>
+        <translation>ein Array aus „sender“ und „body“ wird erwartet</translation>
+    </message>
+    <message>
+        <source>only &quot;sender&quot; and &quot;body&quot; may be included</source>
+        <translation>nur „sender“ und „body“ dürfen enthalten sein</translation>
+    </message>
+</context>
+<context>
+    <name>Switchboard::Rest::RestStore</name>
     <message>
         <source>cannot create the folder of the session store &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>der Ordner des Sitzungsspeichers „%1“ kann nicht angelegt werden</translation>
     </message>
     <message>
         <source>cannot open the session store &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>der Sitzungsspeicher „%1“ kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
         <source>cannot read the mode of the session store &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>die Zugriffsrechte des Sitzungsspeichers „%1“ sind nicht lesbar: %2</translation>
     </message>
     <message>
         <source>the session store &apos;%1&apos; is not a regular file</source>
-        <translation type="unfinished"></translation>
+        <translation>der Sitzungsspeicher „%1“ ist keine reguläre Datei</translation>
     </message>
     <message>
         <source>the session store &apos;%1&apos; is readable by others (mode %2) and cannot be made 0600: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>der Sitzungsspeicher „%1“ ist für andere lesbar (Modus %2) und lässt sich nicht auf 0600 setzen: %3</translation>
+    </message>
+    <message>
+        <source>the Qt SQLite driver QSQLITE is missing (Debian package libqt6sql6-sqlite)</source>
+        <translation>der Qt-SQLite-Treiber QSQLITE fehlt (Debian-Paket libqt6sql6-sqlite)</translation>
+    </message>
+    <message>
+        <source>cannot use the session store &apos;%1&apos;: %2</source>
+        <translation>der Sitzungsspeicher „%1“ ist nicht verwendbar: %2</translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is in use by another Switchboard</source>
+        <translation>der Sitzungsspeicher „%1“ wird von einem anderen Switchboard verwendet</translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is not an SQLite database or is damaged: %2</source>
+        <translation>der Sitzungsspeicher „%1“ ist keine SQLite-Datenbank oder beschädigt: %2</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a Switchboard session store (another program&apos;s SQLite file); name another file in rest_store</source>
+        <translation>„%1“ ist kein Sitzungsspeicher von Switchboard (die SQLite-Datei eines anderen Programms); nennen Sie in rest_store eine andere Datei</translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; has schema version %2, newer than this Switchboard reads (%3)</source>
+        <translation>der Sitzungsspeicher „%1“ hat die Schemaversion %2, neuer als dieses Switchboard liest (%3)</translation>
+    </message>
+    <message>
+        <source>cannot write the session store &apos;%1&apos;: %2</source>
+        <translation>der Sitzungsspeicher „%1“ kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>cannot bring the session store &apos;%1&apos; to schema version %2: %3</source>
+        <translation>der Sitzungsspeicher „%1“ lässt sich nicht auf Schemaversion %2 bringen: %3</translation>
+    </message>
+    <message>
+        <source>the session store is not open</source>
+        <translation>der Sitzungsspeicher ist nicht geöffnet</translation>
+    </message>
+    <message>
+        <source>cannot read the session store &apos;%1&apos;: %2</source>
+        <translation>der Sitzungsspeicher „%1“ kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; holds a damaged session %2 (%3)</source>
+        <translation>der Sitzungsspeicher „%1“ enthält eine beschädigte Sitzung %2 (%3)</translation>
     </message>
 </context>
 <context>
@@ -1660,11 +1961,11 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
     </message>
     <message>
         <source>Cannot use rest_store: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>rest_store nicht verwendbar: %1</translation>
     </message>
     <message>
         <source>Cannot listen on %1 in worker %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauschen auf %1 in Worker %2 nicht möglich: %3</translation>
     </message>
 </context>
 </TS>

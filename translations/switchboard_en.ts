@@ -2,96 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
-    <name>PushTarget</name>
-    <message>
-        <source>a non-empty string is required</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>at most 1024 characters</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>a PushSubscription object is required</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>base64url of an uncompressed P-256 point is required</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>base64url of 16 octets is required</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>must be &quot;webhook&quot; or &quot;webpush&quot;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>an https URL of at most 2048 characters is required</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>an array of &quot;sender&quot; and &quot;body&quot; is expected</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>only &quot;sender&quot; and &quot;body&quot; may be included</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>RestStore</name>
-    <message>
-        <source>the Qt SQLite driver QSQLITE is missing (Debian package libqt6sql6-sqlite)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot open the session store &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot use the session store &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; is in use by another Switchboard</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; is not an SQLite database or is damaged: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&apos;%1&apos; is not a Switchboard session store (another program&apos;s SQLite file); name another file in rest_store</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; has schema version %2, newer than this Switchboard reads (%3)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot write the session store &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot bring the session store &apos;%1&apos; to schema version %2: %3</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the session store is not open</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot read the session store &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; holds a damaged session %2 (%3)</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>Switchboard::App</name>
     <message>
         <source>shutdown deadline passed; exiting</source>
@@ -436,6 +346,165 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
     </message>
     <message>
         <source>unknown route option &apos;%1&apos; (tls=starttls|direct, proxy_protocol_out=none|v1|v2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Switchboard::Gui::BreakpointsDialog</name>
+    <message>
+        <source>Breakpoints for Session %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stanzas that match the filter stop here until you forward, edit or drop them; those behind one wait too, so the order is kept. The session&apos;s timers keep running meanwhile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Both directions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Toward the client</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Toward the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>any (message, presence, iq…)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>any (chat, get, set…)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>any</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Direction:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Element:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Type:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Te&amp;xt contains:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Forward unchanged after:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Set Breakpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remove Breakpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>F&amp;orward</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edi&amp;t and Forward</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dro&amp;p</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Held stanzas:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Breakpoint set.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not set: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Breakpoint removed; held stanzas go on unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The session is gone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No breakpoint set.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Breakpoint: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>#%1 %2 %3 — stopped, %4 s left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>to client</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>to server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>#%1 %2 %3 — waits behind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edited; well-formed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Line %1, column %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change the stanza first; it must stay one well-formed stanza.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a held stanza first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>#%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>#%1 dropped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>#%1 edited and forwarded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>#%1 forwarded.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -862,6 +931,26 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
         <source>Break the current session on purpose: delays, dropped responses, stalls, a crashed server…</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Problems</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The capture no longer holds that stanza.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Breakpoints…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hold the current session&apos;s stanzas that match a filter, then forward, edit or drop them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Problems</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Switchboard::Gui::OverviewPage</name>
@@ -994,6 +1083,52 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
     </message>
     <message>
         <source>SASL payloads and passwords are captured as sent instead of &quot;[redacted]&quot;. Applies to stanzas captured from now on, for this run; show_secrets in the configuration sets it at start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Switchboard::Gui::ProblemModel</name>
+    <message>
+        <source>client</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Session</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Side</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stanza</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Switchboard::Gui::ProblemsPage</name>
+    <message>
+        <source>What clients do against the specs, per session, as it happens. Double-click a problem to see its stanza in the traffic view.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1540,6 +1675,89 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
     </message>
 </context>
 <context>
+    <name>Switchboard::Monitor::Problem</name>
+    <message>
+        <source>A rid was skipped: later rids arrived, it never did</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A rid was sent again with different content</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A rid outside the window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>More requests open than &apos;requests&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Empty polls closer together than &apos;polling&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No stream restart after SASL success</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The session request has no &apos;to&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The session request has no &apos;xml:lang&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The restart request has no &apos;to&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The restart request has no &apos;xml:lang&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Traffic after the session was terminated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A held request was given up before the &apos;wait&apos; the client asked for</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No request left waiting although the client asked for &apos;hold&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A stanza before &lt;open/&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Several elements in one WebSocket message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The connection closed without &lt;close/&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A WebSocket ping was left unanswered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A stanza not qualified by jabber:client</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An IQ without &apos;id&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An IQ got no result or error in time</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Switchboard::Push</name>
     <message>
         <source>not an absolute URL</source>
@@ -1583,7 +1801,46 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
     </message>
 </context>
 <context>
-    <name>Switchboard::Rest</name>
+    <name>Switchboard::Push::PushTarget</name>
+    <message>
+        <source>a non-empty string is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>at most 1024 characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a PushSubscription object is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>base64url of an uncompressed P-256 point is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>base64url of 16 octets is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be &quot;webhook&quot; or &quot;webpush&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an https URL of at most 2048 characters is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an array of &quot;sender&quot; and &quot;body&quot; is expected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only &quot;sender&quot; and &quot;body&quot; may be included</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Switchboard::Rest::RestStore</name>
     <message>
         <source>cannot create the folder of the session store &apos;%1&apos;</source>
         <translation type="unfinished"></translation>
@@ -1602,6 +1859,50 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
     </message>
     <message>
         <source>the session store &apos;%1&apos; is readable by others (mode %2) and cannot be made 0600: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the Qt SQLite driver QSQLITE is missing (Debian package libqt6sql6-sqlite)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot use the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is in use by another Switchboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is not an SQLite database or is damaged: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a Switchboard session store (another program&apos;s SQLite file); name another file in rest_store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; has schema version %2, newer than this Switchboard reads (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot write the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot bring the session store &apos;%1&apos; to schema version %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store is not open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; holds a damaged session %2 (%3)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -2,112 +2,22 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr">
 <context>
-    <name>PushTarget</name>
-    <message>
-        <source>a non-empty string is required</source>
-        <translation>une chaîne non vide est requise</translation>
-    </message>
-    <message>
-        <source>at most 1024 characters</source>
-        <translation>1024 caractères au plus</translation>
-    </message>
-    <message>
-        <source>a PushSubscription object is required</source>
-        <translation>un objet PushSubscription est requis</translation>
-    </message>
-    <message>
-        <source>base64url of an uncompressed P-256 point is required</source>
-        <translation>le base64url d’un point P-256 non compressé est requis</translation>
-    </message>
-    <message>
-        <source>base64url of 16 octets is required</source>
-        <translation>le base64url de 16 octets est requis</translation>
-    </message>
-    <message>
-        <source>must be &quot;webhook&quot; or &quot;webpush&quot;</source>
-        <translation>doit être « webhook » ou « webpush »</translation>
-    </message>
-    <message>
-        <source>an https URL of at most 2048 characters is required</source>
-        <translation>une URL https de 2048 caractères au plus est requise</translation>
-    </message>
-    <message>
-        <source>an array of &quot;sender&quot; and &quot;body&quot; is expected</source>
-        <translation>un tableau de « sender » et « body » est attendu</translation>
-    </message>
-    <message>
-        <source>only &quot;sender&quot; and &quot;body&quot; may be included</source>
-        <translation>seuls « sender » et « body » peuvent être inclus</translation>
-    </message>
-</context>
-<context>
-    <name>RestStore</name>
-    <message>
-        <source>the Qt SQLite driver QSQLITE is missing (Debian package libqt6sql6-sqlite)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot open the session store &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot use the session store &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; is in use by another Switchboard</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; is not an SQLite database or is damaged: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&apos;%1&apos; is not a Switchboard session store (another program&apos;s SQLite file); name another file in rest_store</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; has schema version %2, newer than this Switchboard reads (%3)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot write the session store &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot bring the session store &apos;%1&apos; to schema version %2: %3</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the session store is not open</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot read the session store &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; holds a damaged session %2 (%3)</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>Switchboard::App</name>
     <message>
         <source>shutdown deadline passed; exiting</source>
-        <translation type="unfinished"></translation>
+        <translation>délai d’arrêt dépassé ; fin du programme</translation>
     </message>
     <message>
         <source>TLS certificate reloaded</source>
-        <translation type="unfinished"></translation>
+        <translation>certificat TLS rechargé</translation>
     </message>
     <message>
         <source>TLS reload failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>échec du rechargement TLS : %1</translation>
     </message>
     <message>
         <source>shutting down</source>
-        <translation type="unfinished"></translation>
+        <translation>arrêt en cours</translation>
     </message>
 </context>
 <context>
@@ -395,15 +305,15 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
     </message>
     <message>
         <source>&apos;%1&apos; is not auto, on or off</source>
-        <translation type="unfinished"></translation>
+        <translation>« %1 » n’est ni auto, ni on, ni off</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not an IP address or CIDR network</source>
-        <translation type="unfinished"></translation>
+        <translation>« %1 » n’est ni une adresse IP ni un réseau CIDR</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not x-forwarded-for, forwarded or none</source>
-        <translation type="unfinished"></translation>
+        <translation>« %1 » n’est ni x-forwarded-for, ni forwarded, ni none</translation>
     </message>
     <message>
         <source>key &apos;rest_path&apos; must differ from &apos;path&apos;, &apos;ws_path&apos;, &apos;status_path&apos; and /metrics</source>
@@ -411,7 +321,7 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
     </message>
     <message>
         <source>key &apos;proxy_protocol&apos; needs &apos;trusted_proxies&apos; (only those may send the PROXY header)</source>
-        <translation type="unfinished"></translation>
+        <translation>la clé « proxy_protocol » exige « trusted_proxies » (eux seuls peuvent envoyer l’en-tête PROXY)</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is a folder</source>
@@ -427,7 +337,7 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
     </message>
     <message>
         <source>&apos;%1&apos; is not 1 to %2 characters of A-Z, a-z, 0-9, &apos;_&apos; and &apos;-&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>« %1 » ne compte pas de 1 à %2 caractères parmi A-Z, a-z, 0-9, « _ » et « - »</translation>
     </message>
     <message>
         <source>cannot read &apos;%1&apos;</source>
@@ -439,7 +349,166 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
     </message>
     <message>
         <source>unknown route option &apos;%1&apos; (tls=starttls|direct, proxy_protocol_out=none|v1|v2)</source>
-        <translation type="unfinished"></translation>
+        <translation>option de route inconnue « %1 » (tls=starttls|direct, proxy_protocol_out=none|v1|v2)</translation>
+    </message>
+</context>
+<context>
+    <name>Switchboard::Gui::BreakpointsDialog</name>
+    <message>
+        <source>Breakpoints for Session %1</source>
+        <translation>Points d’arrêt pour la session %1</translation>
+    </message>
+    <message>
+        <source>Stanzas that match the filter stop here until you forward, edit or drop them; those behind one wait too, so the order is kept. The session&apos;s timers keep running meanwhile.</source>
+        <translation>Les stanzas qui correspondent au filtre s’arrêtent ici jusqu’à ce que vous les transmettiez, les modifiiez ou les abandonniez ; celles qui les suivent attendent aussi, pour garder l’ordre. Les minuteries de la session continuent de tourner pendant ce temps.</translation>
+    </message>
+    <message>
+        <source>Both directions</source>
+        <translation>Les deux sens</translation>
+    </message>
+    <message>
+        <source>Toward the client</source>
+        <translation>Vers le client</translation>
+    </message>
+    <message>
+        <source>Toward the server</source>
+        <translation>Vers le serveur</translation>
+    </message>
+    <message>
+        <source>any (message, presence, iq…)</source>
+        <translation>quelconque (message, presence, iq…)</translation>
+    </message>
+    <message>
+        <source>any (chat, get, set…)</source>
+        <translation>quelconque (chat, get, set…)</translation>
+    </message>
+    <message>
+        <source>any</source>
+        <translation>quelconque</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>&amp;Direction:</source>
+        <translation>&amp;Direction :</translation>
+    </message>
+    <message>
+        <source>&amp;Element:</source>
+        <translation>&amp;Élément :</translation>
+    </message>
+    <message>
+        <source>&amp;Type:</source>
+        <translation>&amp;Type :</translation>
+    </message>
+    <message>
+        <source>Te&amp;xt contains:</source>
+        <translation>Le te&amp;xte contient :</translation>
+    </message>
+    <message>
+        <source>&amp;Forward unchanged after:</source>
+        <translation>Transmettre &amp;inchangée après :</translation>
+    </message>
+    <message>
+        <source>&amp;Set Breakpoint</source>
+        <translation>&amp;Poser le point d’arrêt</translation>
+    </message>
+    <message>
+        <source>&amp;Remove Breakpoint</source>
+        <translation>&amp;Retirer le point d’arrêt</translation>
+    </message>
+    <message>
+        <source>F&amp;orward</source>
+        <translation>Tra&amp;nsmettre</translation>
+    </message>
+    <message>
+        <source>Edi&amp;t and Forward</source>
+        <translation>&amp;Modifier et transmettre</translation>
+    </message>
+    <message>
+        <source>Dro&amp;p</source>
+        <translation>&amp;Abandonner</translation>
+    </message>
+    <message>
+        <source>&amp;Held stanzas:</source>
+        <translation>&amp;Stanzas retenues :</translation>
+    </message>
+    <message>
+        <source>Breakpoint set.</source>
+        <translation>Point d’arrêt posé.</translation>
+    </message>
+    <message>
+        <source>Not set: %1</source>
+        <translation>Non posé : %1</translation>
+    </message>
+    <message>
+        <source>Breakpoint removed; held stanzas go on unchanged.</source>
+        <translation>Point d’arrêt retiré ; les stanzas retenues repartent inchangées.</translation>
+    </message>
+    <message>
+        <source>The session is gone.</source>
+        <translation>La session n’existe plus.</translation>
+    </message>
+    <message>
+        <source>No breakpoint set.</source>
+        <translation>Aucun point d’arrêt posé.</translation>
+    </message>
+    <message>
+        <source>Breakpoint: %1</source>
+        <translation>Point d’arrêt : %1</translation>
+    </message>
+    <message>
+        <source>#%1 %2 %3 — stopped, %4 s left</source>
+        <translation>#%1 %2 %3 — arrêtée, encore %4 s</translation>
+    </message>
+    <message>
+        <source>to client</source>
+        <translation>vers le client</translation>
+    </message>
+    <message>
+        <source>to server</source>
+        <translation>vers le serveur</translation>
+    </message>
+    <message>
+        <source>#%1 %2 %3 — waits behind</source>
+        <translation>#%1 %2 %3 — attend derrière</translation>
+    </message>
+    <message>
+        <source>Unchanged.</source>
+        <translation>Inchangée.</translation>
+    </message>
+    <message>
+        <source>Edited; well-formed.</source>
+        <translation>Modifiée ; bien formée.</translation>
+    </message>
+    <message>
+        <source>Line %1, column %2: %3</source>
+        <translation>Ligne %1, colonne %2 : %3</translation>
+    </message>
+    <message>
+        <source>Change the stanza first; it must stay one well-formed stanza.</source>
+        <translation>Modifiez d’abord la stanza ; elle doit rester une seule stanza bien formée.</translation>
+    </message>
+    <message>
+        <source>Select a held stanza first.</source>
+        <translation>Sélectionnez d’abord une stanza retenue.</translation>
+    </message>
+    <message>
+        <source>#%1: %2</source>
+        <translation>#%1 : %2</translation>
+    </message>
+    <message>
+        <source>#%1 dropped.</source>
+        <translation>#%1 abandonnée.</translation>
+    </message>
+    <message>
+        <source>#%1 edited and forwarded.</source>
+        <translation>#%1 modifiée et transmise.</translation>
+    </message>
+    <message>
+        <source>#%1 forwarded.</source>
+        <translation>#%1 transmise.</translation>
     </message>
 </context>
 <context>
@@ -865,6 +934,26 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
         <source>Break the current session on purpose: delays, dropped responses, stalls, a crashed server…</source>
         <translation>Perturber exprès la session courante : retards, réponses abandonnées, blocages, serveur planté…</translation>
     </message>
+    <message>
+        <source>Problems</source>
+        <translation>Problèmes</translation>
+    </message>
+    <message>
+        <source>The capture no longer holds that stanza.</source>
+        <translation>La capture ne contient plus cette stanza.</translation>
+    </message>
+    <message>
+        <source>&amp;Breakpoints…</source>
+        <translation>P&amp;oints d’arrêt…</translation>
+    </message>
+    <message>
+        <source>Hold the current session&apos;s stanzas that match a filter, then forward, edit or drop them</source>
+        <translation>Retenir les stanzas de la session courante qui correspondent à un filtre, puis les transmettre, les modifier ou les abandonner</translation>
+    </message>
+    <message>
+        <source>&amp;Problems</source>
+        <translation>&amp;Problèmes</translation>
+    </message>
 </context>
 <context>
     <name>Switchboard::Gui::OverviewPage</name>
@@ -998,6 +1087,52 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
     <message>
         <source>SASL payloads and passwords are captured as sent instead of &quot;[redacted]&quot;. Applies to stanzas captured from now on, for this run; show_secrets in the configuration sets it at start.</source>
         <translation>Les données SASL et les mots de passe sont capturés tels qu’envoyés au lieu de « [redacted] ». S’applique aux stanzas capturées à partir de maintenant, pour cette exécution ; show_secrets dans la configuration le fixe au démarrage.</translation>
+    </message>
+</context>
+<context>
+    <name>Switchboard::Gui::ProblemModel</name>
+    <message>
+        <source>client</source>
+        <translation>client</translation>
+    </message>
+    <message>
+        <source>server</source>
+        <translation>serveur</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Heure</translation>
+    </message>
+    <message>
+        <source>Session</source>
+        <translation>Session</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problème</translation>
+    </message>
+    <message>
+        <source>Clause</source>
+        <translation>Clause</translation>
+    </message>
+    <message>
+        <source>Side</source>
+        <translation>Côté</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Détail</translation>
+    </message>
+    <message>
+        <source>Stanza</source>
+        <translation>Stanza</translation>
+    </message>
+</context>
+<context>
+    <name>Switchboard::Gui::ProblemsPage</name>
+    <message>
+        <source>What clients do against the specs, per session, as it happens. Double-click a problem to see its stanza in the traffic view.</source>
+        <translation>Ce que les clients font à l’encontre des spécifications, par session, au moment où cela se produit. Double-cliquez sur un problème pour voir sa stanza dans la vue du trafic.</translation>
     </message>
 </context>
 <context>
@@ -1543,6 +1678,89 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
     </message>
 </context>
 <context>
+    <name>Switchboard::Monitor::Problem</name>
+    <message>
+        <source>A rid was skipped: later rids arrived, it never did</source>
+        <translation>Un rid a été sauté : des rid suivants sont arrivés, lui jamais</translation>
+    </message>
+    <message>
+        <source>A rid was sent again with different content</source>
+        <translation>Un rid a été renvoyé avec un contenu différent</translation>
+    </message>
+    <message>
+        <source>A rid outside the window</source>
+        <translation>Un rid hors de la fenêtre</translation>
+    </message>
+    <message>
+        <source>More requests open than &apos;requests&apos;</source>
+        <translation>Plus de requêtes ouvertes que « requests »</translation>
+    </message>
+    <message>
+        <source>Empty polls closer together than &apos;polling&apos;</source>
+        <translation>Des sondages vides plus rapprochés que « polling »</translation>
+    </message>
+    <message>
+        <source>No stream restart after SASL success</source>
+        <translation>Pas de redémarrage du flux après la réussite SASL</translation>
+    </message>
+    <message>
+        <source>The session request has no &apos;to&apos;</source>
+        <translation>La requête de session n’a pas de « to »</translation>
+    </message>
+    <message>
+        <source>The session request has no &apos;xml:lang&apos;</source>
+        <translation>La requête de session n’a pas de « xml:lang »</translation>
+    </message>
+    <message>
+        <source>The restart request has no &apos;to&apos;</source>
+        <translation>La requête de redémarrage n’a pas de « to »</translation>
+    </message>
+    <message>
+        <source>The restart request has no &apos;xml:lang&apos;</source>
+        <translation>La requête de redémarrage n’a pas de « xml:lang »</translation>
+    </message>
+    <message>
+        <source>Traffic after the session was terminated</source>
+        <translation>Du trafic après la fin de la session</translation>
+    </message>
+    <message>
+        <source>A held request was given up before the &apos;wait&apos; the client asked for</source>
+        <translation>Une requête retenue a été abandonnée avant le « wait » demandé par le client</translation>
+    </message>
+    <message>
+        <source>No request left waiting although the client asked for &apos;hold&apos;</source>
+        <translation>Aucune requête n’attend plus, alors que le client a demandé « hold »</translation>
+    </message>
+    <message>
+        <source>A stanza before &lt;open/&gt;</source>
+        <translation>Une stanza avant &lt;open/&gt;</translation>
+    </message>
+    <message>
+        <source>Several elements in one WebSocket message</source>
+        <translation>Plusieurs éléments dans un même message WebSocket</translation>
+    </message>
+    <message>
+        <source>The connection closed without &lt;close/&gt;</source>
+        <translation>La connexion s’est fermée sans &lt;close/&gt;</translation>
+    </message>
+    <message>
+        <source>A WebSocket ping was left unanswered</source>
+        <translation>Un ping WebSocket est resté sans réponse</translation>
+    </message>
+    <message>
+        <source>A stanza not qualified by jabber:client</source>
+        <translation>Une stanza non qualifiée par jabber:client</translation>
+    </message>
+    <message>
+        <source>An IQ without &apos;id&apos;</source>
+        <translation>Une IQ sans « id »</translation>
+    </message>
+    <message>
+        <source>An IQ got no result or error in time</source>
+        <translation>Une IQ n’a pas reçu de résultat ni d’erreur à temps</translation>
+    </message>
+</context>
+<context>
     <name>Switchboard::Push</name>
     <message>
         <source>not an absolute URL</source>
@@ -1586,26 +1804,109 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
     </message>
 </context>
 <context>
-    <name>Switchboard::Rest</name>
+    <name>Switchboard::Push::PushTarget</name>
+    <message>
+        <source>a non-empty string is required</source>
+        <translation>une chaîne non vide est requise</translation>
+    </message>
+    <message>
+        <source>at most 1024 characters</source>
+        <translation>1024 caractères au plus</translation>
+    </message>
+    <message>
+        <source>a PushSubscription object is required</source>
+        <translation>un objet PushSubscription est requis</translation>
+    </message>
+    <message>
+        <source>base64url of an uncompressed P-256 point is required</source>
+        <translation>le base64url d’un point P-256 non compressé est requis</translation>
+    </message>
+    <message>
+        <source>base64url of 16 octets is required</source>
+        <translation>le base64url de 16 octets est requis</translation>
+    </message>
+    <message>
+        <source>must be &quot;webhook&quot; or &quot;webpush&quot;</source>
+        <translation>doit être « webhook » ou « webpush »</translation>
+    </message>
+    <message>
+        <source>an https URL of at most 2048 characters is required</source>
+        <translation>une URL https de 2048 caractères au plus est requise</translation>
+    </message>
+    <message>
+        <source>an array of &quot;sender&quot; and &quot;body&quot; is expected</source>
+        <translation>un tableau de « sender » et « body » est attendu</translation>
+    </message>
+    <message>
+        <source>only &quot;sender&quot; and &quot;body&quot; may be included</source>
+        <translation>seuls « sender » et « body » peuvent être inclus</translation>
+    </message>
+</context>
+<context>
+    <name>Switchboard::Rest::RestStore</name>
     <message>
         <source>cannot create the folder of the session store &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>impossible de créer le dossier du stockage de sessions « %1 »</translation>
     </message>
     <message>
         <source>cannot open the session store &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>impossible d’ouvrir le stockage de sessions « %1 » : %2</translation>
     </message>
     <message>
         <source>cannot read the mode of the session store &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>impossible de lire les droits du stockage de sessions « %1 » : %2</translation>
     </message>
     <message>
         <source>the session store &apos;%1&apos; is not a regular file</source>
-        <translation type="unfinished"></translation>
+        <translation>le stockage de sessions « %1 » n’est pas un fichier ordinaire</translation>
     </message>
     <message>
         <source>the session store &apos;%1&apos; is readable by others (mode %2) and cannot be made 0600: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>le stockage de sessions « %1 » est lisible par d’autres (mode %2) et ne peut pas passer en 0600 : %3</translation>
+    </message>
+    <message>
+        <source>the Qt SQLite driver QSQLITE is missing (Debian package libqt6sql6-sqlite)</source>
+        <translation>le pilote SQLite de Qt QSQLITE est absent (paquet Debian libqt6sql6-sqlite)</translation>
+    </message>
+    <message>
+        <source>cannot use the session store &apos;%1&apos;: %2</source>
+        <translation>impossible d’utiliser le stockage de sessions « %1 » : %2</translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is in use by another Switchboard</source>
+        <translation>le stockage de sessions « %1 » est utilisé par un autre Switchboard</translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is not an SQLite database or is damaged: %2</source>
+        <translation>le stockage de sessions « %1 » n’est pas une base SQLite ou est endommagé : %2</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a Switchboard session store (another program&apos;s SQLite file); name another file in rest_store</source>
+        <translation>« %1 » n’est pas un stockage de sessions de Switchboard (le fichier SQLite d’un autre programme) ; indiquez un autre fichier dans rest_store</translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; has schema version %2, newer than this Switchboard reads (%3)</source>
+        <translation>le stockage de sessions « %1 » a la version de schéma %2, plus récente que celle que lit ce Switchboard (%3)</translation>
+    </message>
+    <message>
+        <source>cannot write the session store &apos;%1&apos;: %2</source>
+        <translation>impossible d’écrire le stockage de sessions « %1 » : %2</translation>
+    </message>
+    <message>
+        <source>cannot bring the session store &apos;%1&apos; to schema version %2: %3</source>
+        <translation>impossible de passer le stockage de sessions « %1 » à la version de schéma %2 : %3</translation>
+    </message>
+    <message>
+        <source>the session store is not open</source>
+        <translation>le stockage de sessions n’est pas ouvert</translation>
+    </message>
+    <message>
+        <source>cannot read the session store &apos;%1&apos;: %2</source>
+        <translation>impossible de lire le stockage de sessions « %1 » : %2</translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; holds a damaged session %2 (%3)</source>
+        <translation>le stockage de sessions « %1 » contient une session endommagée %2 (%3)</translation>
     </message>
 </context>
 <context>
@@ -1660,11 +1961,11 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
     </message>
     <message>
         <source>Cannot use rest_store: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible d’utiliser rest_store : %1</translation>
     </message>
     <message>
         <source>Cannot listen on %1 in worker %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible d’écouter sur %1 dans le worker %2 : %3</translation>
     </message>
 </context>
 </TS>

@@ -4,19 +4,9 @@
 #include "push/ece.h"
 #include "push/vapid.h"
 
-#include <QCoreApplication>
 #include <QJsonArray>
 
 namespace Switchboard::Push {
-
-namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Switchboard::Push", text);
-}
-
-} // namespace
 
 std::optional<PushTarget> PushTarget::fromJson(const QJsonObject &object, const TargetPolicy &policy,
                                                QString *error)

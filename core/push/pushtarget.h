@@ -5,6 +5,7 @@
 #include "push/webhook.h"
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QJsonObject>
 #include <QString>
 #include <QUrl>
@@ -16,6 +17,9 @@ namespace Switchboard::Push {
 /// Where one session's pushes go: a webhook or a browser's Web Push subscription. A value type.
 struct PushTarget
 {
+    // tr() with the context lupdate reads from this line, so the messages are found and translated.
+    Q_DECLARE_TR_FUNCTIONS(Switchboard::Push::PushTarget)
+public:
     enum class Kind {
         Webhook, ///< POST a signed JSON notice to `url`
         WebPush, ///< an RFC 8030 message to the subscription's endpoint `url`

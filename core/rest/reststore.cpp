@@ -2,7 +2,6 @@
 #include "rest/reststore.h"
 
 #include <QAtomicInteger>
-#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -24,11 +23,6 @@ Q_LOGGING_CATEGORY(lcRestStore, "switchboard.rest.store", QtInfoMsg)
 namespace Switchboard::Rest {
 
 namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Switchboard::Rest::RestStore", text);
-}
 
 /// One migration step: the statements that take the schema from version `to - 1` to `to`.
 struct Migration
@@ -91,13 +85,13 @@ bool preparePrivateFile(const QString &fileName, QString *error)
 {
     const QFileInfo info(fileName);
     if (!QDir().mkpath(info.absolutePath())) {
-        *error = tr("cannot create the folder of the session store '%1'").arg(fileName);
+        *error = RestStore::tr("cannot create the folder of the session store '%1'").arg(fileName);
         return false;
     }
     const QByteArray path = QFile::encodeName(fileName);
     const int fd = ::open(path.constData(), O_RDWR | O_CREAT | O_CLOEXEC, S_IRUSR | S_IWUSR);
     if (fd < 0) {
-        *error = tr("cannot open the session store '%1': %2")
+        *error = RestStore::tr("cannot open the session store '%1': %2")
                      .arg(fileName, QString::fromLocal8Bit(std::strerror(errno)));
         return false;
     }
@@ -106,17 +100,18 @@ bool preparePrivateFile(const QString &fileName, QString *error)
     };
     bool ok = ::fstat(fd, &st) == 0;
     if (!ok) {
-        *error = tr("cannot read the mode of the session store '%1': %2")
+        *error = RestStore::tr("cannot read the mode of the session store '%1': %2")
                      .arg(fileName, QString::fromLocal8Bit(std::strerror(errno)));
     } else if (!S_ISREG(st.st_mode)) {
-        *error = tr("the session store '%1' is not a regular file").arg(fileName);
+        *error = RestStore::tr("the session store '%1' is not a regular file").arg(fileName);
         ok = false;
     } else if ((st.st_mode & 0077) != 0) {
         // It holds what logs sessions in (salted passwords): nobody else may read it.
         const mode_t before = st.st_mode & 07777;
         if (::fchmod(fd, S_IRUSR | S_IWUSR) != 0) {
             *error =
-                tr("the session store '%1' is readable by others (mode %2) and cannot be made 0600: %3")
+                RestStore::tr(
+                    "the session store '%1' is readable by others (mode %2) and cannot be made 0600: %3")
                     .arg(fileName, QString::number(before, 8), QString::fromLocal8Bit(std::strerror(errno)));
             ok = false;
         } else {

@@ -3,6 +3,7 @@
 
 #include "rest/sessionsnapshot.h"
 
+#include <QCoreApplication>
 #include <QString>
 
 #include <optional>
@@ -25,6 +26,8 @@ namespace Switchboard::Rest {
 class RestStore final
 {
     Q_DISABLE_COPY_MOVE(RestStore)
+    // tr() with the context lupdate reads from this line, so the messages are found and translated.
+    Q_DECLARE_TR_FUNCTIONS(Switchboard::Rest::RestStore)
 public:
     /// The schema this build writes, kept in PRAGMA user_version. Version 0 is a new, empty file.
     static constexpr int kSchemaVersion = 1;
