@@ -1458,6 +1458,20 @@ QByteArray dechunk(const QByteArray &data, bool *complete, QByteArray *rest = nu
     }
 }
 
+/// Reads (resuming the client's reading each round) until the client holds a whole chunked response,
+/// and decodes its body into `body`; false at the deadline.
+[[nodiscard]] bool waitChunkedBody(RawClient &client, QByteArray *body)
+{
+    bool complete = false;
+    QByteArray head, rest;
+    const bool whole = QTest::qWaitFor([&] {
+        client.resumeReading();
+        return splitHead(client.pending(), &head, &rest) && (dechunk(rest, &complete), complete);
+    });
+    *body = dechunk(rest, &complete);
+    return whole;
+}
+
 } // namespace
 
 void tst_HttpServer::streamIsChunkedThenNextRequest()
@@ -1591,13 +1605,8 @@ void tst_HttpServer::streamBacklogIsCapped()
     QVERIFY(stream->write("end"));
     written += 3;
     stream->endStream();
-    bool complete = false;
-    QByteArray head, rest;
-    QVERIFY(QTest::qWaitFor([&] {
-        client.resumeReading();
-        return splitHead(client.pending(), &head, &rest) && (dechunk(rest, &complete), complete);
-    }));
-    const QByteArray body = dechunk(rest, &complete);
+    QByteArray body;
+    QVERIFY(waitChunkedBody(client, &body));
     QCOMPARE(body.size(), written);
     QVERIFY(body.endsWith("xend"));
 }
@@ -1665,6 +1674,17 @@ public:
             Qt::QueuedConnection);
         QVERIFY(QTest::qWaitFor([&done] { return done->load(); }, 10000));
     }
+    /// Waits until `test`, run on the thread each round, holds; false at the deadline.
+    template <typename Test> [[nodiscard]] bool waitFor(Test test, int timeout = 5000)
+    {
+        bool holds = false;
+        return QTest::qWaitFor(
+            [&] {
+                run([&] { holds = test(); });
+                return holds;
+            },
+            timeout);
+    }
 
 private:
     QThread m_thread;
@@ -1715,11 +1735,7 @@ void tst_HttpServer::relayedAnswerKeepsPipelinedOrder()
     QVERIFY(client.waitReply(&second));
     QVERIFY(second.body.contains("path='/after'"));
     // Answered, the relayed Exchange is deleted on its thread.
-    bool gone = false;
-    QVERIFY(QTest::qWaitFor([&] {
-        other.run([&] { gone = relayed.isNull(); });
-        return gone;
-    }));
+    QVERIFY(other.waitFor([&] { return relayed.isNull(); }));
 }
 
 void tst_HttpServer::relayedStreamBacklogIsCapped()
@@ -1740,11 +1756,7 @@ void tst_HttpServer::relayedStreamBacklogIsCapped()
     QVERIFY(client.waitConnected());
     client.pauseReading();
     client.send(get("/stream"));
-    bool started = false;
-    QVERIFY(QTest::qWaitFor([&] {
-        other.run([&] { started = relayed && relayed->isStreaming(); });
-        return started;
-    }));
+    QVERIFY(other.waitFor([&] { return relayed && relayed->isStreaming(); }));
     // Written on the other thread until refused, while this thread (between the rounds) hands the
     // pieces to the connection, until the client's paused socket and the connection's own cap hold
     // them up: then rounds go by without the relay taking more.
@@ -1776,13 +1788,8 @@ void tst_HttpServer::relayedStreamBacklogIsCapped()
         relayed->endStream();
     });
     written += 3;
-    bool complete = false;
-    QByteArray head, rest;
-    QVERIFY(QTest::qWaitFor([&] {
-        client.resumeReading();
-        return splitHead(client.pending(), &head, &rest) && (dechunk(rest, &complete), complete);
-    }));
-    const QByteArray body = dechunk(rest, &complete);
+    QByteArray body;
+    QVERIFY(waitChunkedBody(client, &body));
     QCOMPARE(body.size(), written);
     QVERIFY(body.endsWith("xend"));
 }
@@ -1804,19 +1811,11 @@ void tst_HttpServer::relayedExchangeAbortedWhenClientGoes()
     RawClient client(server->serverPort());
     QVERIFY(client.waitConnected());
     client.send(get("/held"));
-    bool arrived = false;
-    QVERIFY(QTest::qWaitFor([&] {
-        other.run([&] { arrived = !relayed.isNull(); });
-        return arrived;
-    }));
+    QVERIFY(other.waitFor([&] { return !relayed.isNull(); }));
     client.socket().abort();
     // The handler, then the signal, on the relayed Exchange's thread; then it is deleted there.
     QTRY_COMPARE(aborted.load(), 11);
-    bool gone = false;
-    QVERIFY(QTest::qWaitFor([&] {
-        other.run([&] { gone = relayed.isNull(); });
-        return gone;
-    }));
+    QVERIFY(other.waitFor([&] { return relayed.isNull(); }));
     QTRY_COMPARE(server->connectionCount(), 0);
 }
 
@@ -1832,11 +1831,7 @@ void tst_HttpServer::relayedExchangeDestroyedUnansweredAnswers500()
     RawClient client(server->serverPort());
     QVERIFY(client.waitConnected());
     client.send(get("/forgotten"));
-    bool arrived = false;
-    QVERIFY(QTest::qWaitFor([&] {
-        other.run([&] { arrived = !relayed.isNull(); });
-        return arrived;
-    }));
+    QVERIFY(other.waitFor([&] { return !relayed.isNull(); }));
     // The handler's side ends (its worker stops) without an answer: the client is not left waiting.
     other.run([&] { delete relayed.data(); });
     Reply reply;
