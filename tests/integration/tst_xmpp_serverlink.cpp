@@ -75,15 +75,25 @@ bool hasHeader(const QByteArray &input)
     return at >= 0 && input.indexOf('>', at) > at;
 }
 
+/// A server that answers each stream header with its own and features that offer no TLS, and nothing
+/// else.
+FakeServer::Script answeringHeaders()
+{
+    return [](QSslSocket *s, QByteArray &input) {
+        if (hasHeader(input)) {
+            input.clear();
+            s->write(kServerHeader + kPlainFeatures);
+        }
+    };
+}
+
 /// A server that answers each stream header with features that offer no TLS, and a <presence/> with
 /// `reply`.
 FakeServer::Script answeringPresenceWith(const QByteArray &reply)
 {
-    return [reply](QSslSocket *s, QByteArray &input) {
-        if (hasHeader(input)) {
-            input.clear();
-            s->write(kServerHeader + kPlainFeatures);
-        } else if (input.contains("<presence")) {
+    return [open = answeringHeaders(), reply](QSslSocket *s, QByteArray &input) {
+        open(s, input); // a header is answered and taken from the input
+        if (input.contains("<presence")) {
             input.clear();
             s->write(reply);
         }
@@ -405,12 +415,7 @@ void tst_XmppServerLink::hostNameRouteIsLookedUp()
     // A target given by name is looked up (A/AAAA) and its addresses are tried in order: the fake
     // server listens on 127.0.0.1 only, so where "localhost" also resolves to ::1 that one is refused
     // first.
-    FakeServer server([](QSslSocket *s, QByteArray &input) {
-        if (hasHeader(input)) {
-            input.clear();
-            s->write(kServerHeader + kPlainFeatures);
-        }
-    });
+    FakeServer server(answeringHeaders());
     Config config = fakeConfig(server.serverPort());
     config.routes = {Route{QStringLiteral("fake.test"), QStringLiteral("localhost"), server.serverPort()}};
     ServerLink link(config, nullptr);
@@ -523,12 +528,7 @@ void tst_XmppServerLink::failedLinkWithOutputWaitingGoesAtTheGrace()
 {
     // The server stops reading and our output passes the link's cap: the link fails and its socket,
     // still holding output, is given the close grace period (2 s), then dropped and freed.
-    FakeServer server([](QSslSocket *s, QByteArray &input) {
-        if (hasHeader(input)) {
-            input.clear();
-            s->write(kServerHeader + kPlainFeatures);
-        }
-    });
+    FakeServer server(answeringHeaders());
     Config linkConfig = fakeConfig(server.serverPort());
     linkConfig.maxXmppBufferSize = 65536; // the output cap is four times that
     ServerLink link(linkConfig, nullptr);
@@ -623,12 +623,7 @@ void tst_XmppServerLink::plainLinkCarriesNoTlsSocket()
 
 void tst_XmppServerLink::noTlsOffered()
 {
-    FakeServer server([](QSslSocket *s, QByteArray &input) {
-        if (hasHeader(input)) {
-            input.clear();
-            s->write(kServerHeader + kPlainFeatures);
-        }
-    });
+    FakeServer server(answeringHeaders());
     // RFC 6120 §5: fake.test is not in noTlsDomains, so plaintext is refused, never a silent downgrade.
     const Config linkConfig = fakeConfig(server.serverPort(), false);
     ServerLink link(linkConfig, nullptr);
@@ -766,13 +761,10 @@ void tst_XmppServerLink::stallTimesOut()
 
 void tst_XmppServerLink::tcpCloseWithoutStreamEnd()
 {
-    FakeServer server([](QSslSocket *s, QByteArray &input) {
-        if (hasHeader(input)) {
-            input.clear();
-            s->write(kServerHeader + kPlainFeatures);
-        } else if (input.contains("<presence")) {
+    FakeServer server([open = answeringHeaders()](QSslSocket *s, QByteArray &input) {
+        open(s, input);
+        if (input.contains("<presence"))
             s->disconnectFromHost();
-        }
     });
     const Config linkConfig = fakeConfig(server.serverPort());
     ServerLink link(linkConfig, nullptr);
@@ -880,12 +872,7 @@ void tst_XmppServerLink::closeWhileOutputWaitsIsDetected()
 {
     // The server stops reading, the link's output waits in its socket, then the server resets the
     // connection: the link notices without writing anything more.
-    FakeServer server([](QSslSocket *s, QByteArray &input) {
-        if (hasHeader(input)) {
-            input.clear();
-            s->write(kServerHeader + kPlainFeatures);
-        }
-    });
+    FakeServer server(answeringHeaders());
     const Config linkConfig = fakeConfig(server.serverPort());
     ServerLink link(linkConfig, nullptr);
     QSignalSpy opened(&link, &ServerLink::streamOpened);
@@ -994,12 +981,7 @@ void tst_XmppServerLink::retireAfterServerReset()
     // The server dies (here: resets the connection) and, before the event loop has seen it, the link is
     // retired (a REST session ending at shutdown): the drain ping's write fails inside flush(), which
     // drops the socket under the write. It used to read the dropped socket's buffer and crash.
-    FakeServer server([](QSslSocket *s, QByteArray &input) {
-        if (hasHeader(input)) {
-            input.clear();
-            s->write(kServerHeader + kPlainFeatures);
-        }
-    });
+    FakeServer server(answeringHeaders());
     const Config linkConfig = fakeConfig(server.serverPort());
     QObject graveyard;
     QPointer<ServerLink> link = new ServerLink(linkConfig, nullptr);
