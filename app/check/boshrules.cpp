@@ -109,36 +109,20 @@ void runBoshSessionRules(const Options &options, Report &report, BoshProbe &sess
     }
     const auto &[user, password] = options.users.constFirst();
     const bool login = features && session.authenticate(user, password, seen);
-    report.add(QStringLiteral("xbosh.login"), QStringLiteral("XEP-0206 §5, RFC 6120 §6"), Level::Must,
-               !features ? Status::Skip
-               : login   ? Status::Pass
-                         : Status::Fail,
-               !features ? QStringLiteral("no stream features")
-               : login   ? u"SASL PLAIN success for " + localPart(user)
-                         : seen);
+    report.judgeAfter(QStringLiteral("xbosh.login"), QStringLiteral("XEP-0206 §5, RFC 6120 §6"), Level::Must,
+                      features, QStringLiteral("no stream features"), login,
+                      u"SASL PLAIN success for " + localPart(user), seen);
     const bool restart = login && session.restart(seen);
-    report.add(QStringLiteral("xbosh.restart"), QStringLiteral("XEP-0206 §5"), Level::Should,
-               !login    ? Status::Skip
-               : restart ? Status::Pass
-                         : Status::Fail,
-               !login    ? QStringLiteral("not logged in")
-               : restart ? QStringLiteral("new stream features with <bind/>")
-                         : seen);
+    report.judgeAfter(QStringLiteral("xbosh.restart"), QStringLiteral("XEP-0206 §5"), Level::Should, login,
+                      QStringLiteral("not logged in"), restart,
+                      QStringLiteral("new stream features with <bind/>"), seen);
     const bool bind = restart && session.bind(seen);
-    report.add(QStringLiteral("xbosh.bind"), QStringLiteral("RFC 6120 §7"), Level::Must,
-               !restart ? Status::Skip
-               : bind   ? Status::Pass
-                        : Status::Fail,
-               !restart ? QStringLiteral("no restart")
-               : bind   ? u"bound " + session.jid()
-                        : seen);
-    const bool client = session.bindNamespace() == kClientNs;
-    report.add(QStringLiteral("xbosh.namespace"), QStringLiteral("XEP-0206 §2"), Level::Should,
-               !bind    ? Status::Skip
-               : client ? Status::Pass
-                        : Status::Fail,
-               !bind ? QStringLiteral("no bind result")
-                     : u"the bind result's namespace: '" + session.bindNamespace() + u'\'');
+    report.judgeAfter(QStringLiteral("xbosh.bind"), QStringLiteral("RFC 6120 §7"), Level::Must, restart,
+                      QStringLiteral("no restart"), bind, u"bound " + session.jid(), seen);
+    const QString bindNamespace = u"the bind result's namespace: '" + session.bindNamespace() + u'\'';
+    report.judgeAfter(QStringLiteral("xbosh.namespace"), QStringLiteral("XEP-0206 §2"), Level::Should, bind,
+                      QStringLiteral("no bind result"), session.bindNamespace() == kClientNs, bindNamespace,
+                      bindNamespace);
 }
 
 namespace {

@@ -45,6 +45,16 @@ public:
     {
         add(rule, clause, level, ok ? Status::Pass : Status::Fail, seen);
     }
+    /// A rule judged only after an earlier step: SKIP with `missing` (what that step did not give) when
+    /// `ran` is false; otherwise PASS with `passed` when `ok`, else FAIL with `seen`.
+    void judgeAfter(const QString &rule, const QString &clause, Level level, bool ran, const QString &missing,
+                    bool ok, const QString &passed, const QString &seen)
+    {
+        if (!ran)
+            skip(rule, clause, level, missing);
+        else
+            add(rule, clause, level, ok ? Status::Pass : Status::Fail, ok ? passed : seen);
+    }
 
     const QList<Result> &results() const { return m_results; }
     /// True when a MUST or SHOULD rule failed: the exit code is then non-zero.

@@ -125,35 +125,20 @@ void runWebSocketRules(const Options &options, Report &report, WsProbe &session)
     const auto &[user, password] =
         options.users.size() > 1 ? options.users.at(1) : options.users.constFirst();
     const bool login = opened && session.authenticate(user, password, seen);
-    report.add(QStringLiteral("ws.login"), QStringLiteral("RFC 7395 §3.5, RFC 6120 §6"), Level::Must,
-               !opened ? Status::Skip
-               : login ? Status::Pass
-                       : Status::Fail,
-               !opened ? QStringLiteral("no stream")
-               : login ? u"SASL PLAIN success for " + localPart(user)
-                       : seen);
+    report.judgeAfter(QStringLiteral("ws.login"), QStringLiteral("RFC 7395 §3.5, RFC 6120 §6"), Level::Must,
+                      opened, QStringLiteral("no stream"), login,
+                      u"SASL PLAIN success for " + localPart(user), seen);
     const bool restart = login && session.restart(seen);
-    report.add(QStringLiteral("ws.restart"), QStringLiteral("RFC 7395 §3.7"), Level::Must,
-               !login    ? Status::Skip
-               : restart ? Status::Pass
-                         : Status::Fail,
-               !login    ? QStringLiteral("not logged in")
-               : restart ? QStringLiteral("a new <open/> and features with <bind/>")
-                         : seen);
+    report.judgeAfter(QStringLiteral("ws.restart"), QStringLiteral("RFC 7395 §3.7"), Level::Must, login,
+                      QStringLiteral("not logged in"), restart,
+                      QStringLiteral("a new <open/> and features with <bind/>"), seen);
     const bool bind = restart && session.bind(seen);
-    report.add(QStringLiteral("ws.bind"), QStringLiteral("RFC 6120 §7"), Level::Must,
-               !restart ? Status::Skip
-               : bind   ? Status::Pass
-                        : Status::Fail,
-               !restart ? QStringLiteral("no restart")
-               : bind   ? u"bound " + session.jid()
-                        : seen);
-    report.add(QStringLiteral("ws.namespace"), QStringLiteral("RFC 7395 §3.3.3"), Level::Must,
-               !bind                                  ? Status::Skip
-               : session.bindNamespace() == kClientNs ? Status::Pass
-                                                      : Status::Fail,
-               !bind ? QStringLiteral("no bind result")
-                     : u"the bind result's namespace: '" + session.bindNamespace() + u'\'');
+    report.judgeAfter(QStringLiteral("ws.bind"), QStringLiteral("RFC 6120 §7"), Level::Must, restart,
+                      QStringLiteral("no restart"), bind, u"bound " + session.jid(), seen);
+    const QString bindNamespace = u"the bind result's namespace: '" + session.bindNamespace() + u'\'';
+    report.judgeAfter(QStringLiteral("ws.namespace"), QStringLiteral("RFC 7395 §3.3.3"), Level::Must, bind,
+                      QStringLiteral("no bind result"), session.bindNamespace() == kClientNs, bindNamespace,
+                      bindNamespace);
 }
 
 void runMessageRules(const Options &options, Report &report, BoshProbe &bosh, WsProbe &ws)
