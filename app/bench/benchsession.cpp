@@ -156,6 +156,19 @@ void BenchSession::finishClose()
     Q_EMIT closed();
 }
 
+void BenchSession::endWithSocket(QTcpSocket &socket, const bool &closing)
+{
+    connect(&socket, &QTcpSocket::errorOccurred, this, [this, &socket, &closing] {
+        if (closing)
+            return finishClose();
+        fail(socket.errorString());
+    });
+    connect(&socket, &QTcpSocket::disconnected, this, [this, &closing] {
+        if (closing)
+            finishClose();
+    });
+}
+
 bool BenchSession::takeEchoes(QByteArrayView xml, bool boshBody)
 {
     if (!isBound())
@@ -238,15 +251,7 @@ TcpSession::TcpSession(const QString &host, quint16 port, const Account &account
         openStream();
     });
     connect(&m_socket, &QTcpSocket::readyRead, this, &TcpSession::onReadyRead);
-    connect(&m_socket, &QTcpSocket::errorOccurred, this, [this] {
-        if (m_closing)
-            return finishClose();
-        fail(m_socket.errorString());
-    });
-    connect(&m_socket, &QTcpSocket::disconnected, this, [this] {
-        if (m_closing)
-            finishClose();
-    });
+    endWithSocket(m_socket, m_closing);
 }
 
 void TcpSession::start()
@@ -746,15 +751,7 @@ WebSocketSession::WebSocketSession(const QString &host, quint16 port, const QByt
                        m_key + "\r\n\r\n");
     });
     connect(&m_socket, &QTcpSocket::readyRead, this, &WebSocketSession::onReadyRead);
-    connect(&m_socket, &QTcpSocket::errorOccurred, this, [this] {
-        if (m_closing)
-            return finishClose();
-        fail(m_socket.errorString());
-    });
-    connect(&m_socket, &QTcpSocket::disconnected, this, [this] {
-        if (m_closing)
-            finishClose();
-    });
+    endWithSocket(m_socket, m_closing);
 }
 
 void WebSocketSession::start()

@@ -106,6 +106,10 @@ protected:
     void fail(const QString &reason);
     /// The logout started by close() is over: emits closed() (once).
     void finishClose();
+    /// For a session over one TCP connection, `socket` (a member of the subclass): while `closing` (the
+    /// subclass's flag, set by close()) its error or disconnect ends the close; an error before that
+    /// fails the session.
+    void endWithSocket(QTcpSocket &socket, const bool &closing);
     /// Logged in without the XMPP steps here (REST): bound to `jid`; emits loggedIn().
     void setBound(const QString &jid);
 
