@@ -4,6 +4,7 @@
 // certificate reload (what SIGHUP does) changes what new connections see and drops no session; answers
 // that close their connection arrive whole; unfinished handshakes neither stop the listener nor escape
 // the connection limits and deadline.
+#include "backlogflood.h"
 #include "base/limits.h"
 #include "boshclient.h"
 #include "hardening.h"
@@ -451,12 +452,8 @@ void tst_HardTls::clientThatDoesNotReadOverTlsIsCutOff()
     QString error;
     QVERIFY2(server.start(&error), qPrintable(error));
     QSignalSpy terminated(server.hub(), &Monitor::Hub::streamTerminated);
-    auto cut = [&] {
-        for (const QList<QVariant> &args : std::as_const(terminated)) {
-            if (args.at(2).toString() == QLatin1String("policy-violation"))
-                return true;
-        }
-        return false;
+    const auto cut = [&] {
+        return Test::streamTerminatedWith(terminated, QLatin1String("policy-violation"));
     };
     Test::RawWebSocket alice(4096, Test::RawWebSocket::Transport::Tls);
     QVERIFY(alice.open(server.tlsPort(), server.secureWebSocketUrl().path().toUtf8()));
@@ -467,21 +464,9 @@ void tst_HardTls::clientThatDoesNotReadOverTlsIsCutOff()
     QVERIFY2(bob.login(QStringLiteral("localhost"), QStringLiteral("bob"),
                        m_prosody.password(QStringLiteral("bob")), &error, QStringLiteral("fast")),
              qPrintable(error));
-    // Batches closed by a ping to the server, as in tst_ws_prosody: bob never floods his own link.
-    const QByteArray body(16384, 'x');
-    int sent = 0;
-    while (sent < 1024 && !cut()) {
-        for (int i = 0; i < 16; ++i, ++sent)
-            bob.sendText("<message xmlns='jabber:client' type='chat' to='" + alice.jid().toUtf8() +
-                         "' id='t" + QByteArray::number(sent) + "'><body>" + body + "</body></message>");
-        const QByteArray pingId = "tp" + QByteArray::number(sent);
-        bob.sendText("<iq xmlns='jabber:client' type='get' to='localhost' id='" + pingId +
-                     "'><ping xmlns='urn:xmpp:ping'/></iq>");
-        QVERIFY(!bob.waitFor([&](const QDomElement &e) {
-                        return e.attribute(QStringLiteral("id")) == QLatin1String(pingId);
-                    })
-                     .isNull());
-    }
+    // Bob sends until alice is cut off, as in tst_ws_prosody.
+    const int sent = Test::floodInPingedBatches(bob, alice.jid(), "t", cut);
+    QVERIFY(sent >= 0);
     QVERIFY2(cut(), qPrintable(QStringLiteral("still open after %1 messages").arg(sent)));
     QCOMPARE(server.limits()->hits(Limits::Limit::MaxClientBacklog), 1u);
     bob.sendText("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // XMPP over WebSocket (RFC 7395) end to end: Switchboard in front of a real Prosody, real WebSocket
 // clients, a BOSH user on the other side, and the refusals that happen before any XMPP is spoken.
+#include "backlogflood.h"
 #include "base/limits.h"
 #include "boshclient.h"
 #include "prosodyfixture.h"
@@ -338,12 +339,8 @@ void tst_WsProsody::clientThatDoesNotReadIsCutOff()
     QString error;
     QVERIFY2(server.start(&error), qPrintable(error));
     QSignalSpy terminated(server.hub(), &Monitor::Hub::streamTerminated);
-    auto cut = [&] {
-        for (const QList<QVariant> &args : std::as_const(terminated)) {
-            if (args.at(2).toString() == QLatin1String("policy-violation"))
-                return true;
-        }
-        return false;
+    const auto cut = [&] {
+        return Test::streamTerminatedWith(terminated, QLatin1String("policy-violation"));
     };
 
     // A small receive buffer, and from the login on no reading at all.
@@ -357,24 +354,9 @@ void tst_WsProsody::clientThatDoesNotReadIsCutOff()
                        m_prosody.password(QStringLiteral("bob")), &error, QStringLiteral("fast")),
              qPrintable(error));
 
-    // Bob sends in batches, each closed by a ping to the server: its answer comes once Prosody has
-    // routed the batch to alice, so bob never floods his own link, and alice's backlog only grows.
-    const QByteArray body(16384, 'x');
-    constexpr int kBatch = 16;
-    constexpr int kBudget = 1024; // 16 MiB: far more than the kernel's buffers on both sides
-    int sent = 0;
-    while (sent < kBudget && !cut()) {
-        for (int i = 0; i < kBatch; ++i, ++sent)
-            bob.sendText("<message xmlns='jabber:client' type='chat' to='" + alice.jid().toUtf8() +
-                         "' id='m" + QByteArray::number(sent) + "'><body>" + body + "</body></message>");
-        const QByteArray pingId = "p" + QByteArray::number(sent);
-        bob.sendText("<iq xmlns='jabber:client' type='get' to='localhost' id='" + pingId +
-                     "'><ping xmlns='urn:xmpp:ping'/></iq>");
-        QVERIFY(!bob.waitFor([&](const QDomElement &e) {
-                        return e.attribute(QStringLiteral("id")) == QLatin1String(pingId);
-                    })
-                     .isNull());
-    }
+    // Bob sends until alice is cut off; only alice's backlog grows, never bob's own link.
+    const int sent = Test::floodInPingedBatches(bob, alice.jid(), "m", cut);
+    QVERIFY(sent >= 0);
     QVERIFY2(cut(), qPrintable(QStringLiteral("still open after %1 messages").arg(sent)));
     QCOMPARE(server.limits()->hits(Limits::Limit::MaxClientBacklog), 1u);
     // What alice did not get comes back to bob.
