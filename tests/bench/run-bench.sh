@@ -36,6 +36,8 @@ capacity) exec bash "$(dirname "${BASH_SOURCE[0]}")/run-capacity.sh" "$@" ;;
 esac
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source-path=SCRIPTDIR source=bench-common.sh
+source "$root/tests/bench/bench-common.sh"
 build="$(cd "${1:-$root/build}" && pwd)"
 bench="$build/app/bench/switchboard-bench"
 switchboard="${BENCH_SWITCHBOARD:-$build/app/switchboard}"
@@ -65,17 +67,6 @@ if [[ "$hard_nofile" != unlimited ]] && ((2 * largest + 256 > hard_nofile)); the
     echo "# warning: descriptor limit $hard_nofile is too low for $largest idle sessions (needs $((2 * largest + 256)))" >&2
 fi
 
-free_port() {
-    local p i
-    for ((i = 0; i < 200; i++)); do
-        # Below the kernel's ephemeral range (32768 and up), where sockets bound to port 0 by tests
-        # running at the same time could take the port between this check and its use.
-        p=$((10000 + RANDOM % 22000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
-    done
-    return 1
-}
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/switchboard-bench.XXXXXX")"
 logs="${BENCH_LOG_DIR:-$work}"
@@ -125,15 +116,15 @@ start_switchboard() {
         --set rest_store="$work/rest-$((++switchboard_starts)).sqlite" \
         --set vapid_key_file="$work/vapid.pem" >>"$logs/switchboard.log" 2>&1 &
     switchboard_pid=$!
-    for ((i = 0; i < 100; i++)); do
-        port_open "$port" && { switchboard_url="http://127.0.0.1:$port/http-bind/"
-            switchboard_ws="ws://127.0.0.1:$port/xmpp-websocket"
-            switchboard_rest="http://127.0.0.1:$port/api/v1"
-            switchboard_metrics="http://127.0.0.1:$port/metrics"; break; }
-        kill -0 "$switchboard_pid" 2>/dev/null || break
-        sleep 0.05
-    done
-    [[ -n "$switchboard_url" ]] || { echo "# switchboard did not start; see $logs/switchboard.log" >&2; switchboard_pid=""; }
+    if ! wait_for_port "$port" "$switchboard_pid"; then
+        echo "# switchboard did not start; see $logs/switchboard.log" >&2
+        switchboard_pid=""
+        return 0
+    fi
+    switchboard_url="http://127.0.0.1:$port/http-bind/"
+    switchboard_ws="ws://127.0.0.1:$port/xmpp-websocket"
+    switchboard_rest="http://127.0.0.1:$port/api/v1"
+    switchboard_metrics="http://127.0.0.1:$port/metrics"
 }
 stop_switchboard() {
     if [[ -n "$switchboard_pid" ]]; then
@@ -171,14 +162,6 @@ round=1
 declare -A tcp_prosody_1k=() # "round load" -> Prosody's CPU per 1000 stanzas serving direct TCP
 alarm() {
     echo "# !!! $*" | tee -a "$alarms" >&2
-}
-# Splits a RESULT line into the associative array named by $1.
-parse_result() {
-    # shellcheck disable=SC2034 # a nameref: the caller's array is filled
-    local -n into="$1"
-    local field
-    IFS=$'\t' read -r -a fields <<<"$2"
-    for field in "${fields[@]:1}"; do into["${field%%=*}"]="${field#*=}"; done
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "–" || b == "" || b + 0 <= 0) print "–"; else printf "%.2f", a / b }'; }
 # run NAME RATE SECONDS PIDS MODE-ARGS... : one bench run, its RESULT line turned into a row.

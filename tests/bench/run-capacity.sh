@@ -37,6 +37,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source-path=SCRIPTDIR source=bench-common.sh
+source "$root/tests/bench/bench-common.sh"
 build="$(cd "${1:-$root/build}" && pwd)"
 bench="$build/app/bench/switchboard-bench"
 switchboard="${BENCH_SWITCHBOARD:-$build/app/switchboard}"
@@ -66,16 +68,6 @@ set_nice() {
 [[ -x "$switchboard" ]] || { echo "run-capacity.sh: $switchboard not built" >&2; exit 1; }
 ulimit -n "$(ulimit -Hn)"
 
-free_port() {
-    local p i
-    for ((i = 0; i < 200; i++)); do
-        # Below the kernel's ephemeral range, where sockets bound to port 0 could take it meanwhile.
-        p=$((10000 + RANDOM % 22000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
-    done
-    return 1
-}
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/switchboard-capacity.XXXXXX")"
 logs="${BENCH_LOG_DIR:-$work}"
@@ -117,11 +109,7 @@ start_server() {
     "${nice_cmd[@]}" "$bench" --mode capacity-server --host 127.0.0.1 --port "$c2s" >>"$logs/capacity-server.log" 2>&1 &
     server_pid=$!
     set_nice "$server_pid"
-    for ((i = 0; i < 100; i++)); do
-        port_open "$c2s" && return 0
-        kill -0 "$server_pid" 2>/dev/null || break
-        sleep 0.05
-    done
+    wait_for_port "$c2s" "$server_pid" && return 0
     echo "run-capacity.sh: the capacity server did not start; see $logs/capacity-server.log" >&2
     exit 1
 }
@@ -141,11 +129,7 @@ start_switchboard() {
         "${extra[@]}" >>"$logs/switchboard.log" 2>&1 &
     switchboard_pid=$!
     set_nice "$switchboard_pid"
-    for ((i = 0; i < 100; i++)); do
-        port_open "$switchboard_port" && return 0
-        kill -0 "$switchboard_pid" 2>/dev/null || break
-        sleep 0.05
-    done
+    wait_for_port "$switchboard_port" "$switchboard_pid" && return 0
     echo "run-capacity.sh: Switchboard did not start; see $logs/switchboard.log" >&2
     exit 1
 }
@@ -199,9 +183,7 @@ run() {
         return
     fi
     local -A r=()
-    local field
-    IFS=$'\t' read -r -a fields <<<"$result"
-    for field in "${fields[@]:1}"; do r["${field%%=*}"]="${field#*=}"; done
+    parse_result r "$result"
     # "cpu pid N (name): S s = P% of a core, M ms per 1000 stanzas", in the order of --pids.
     local -a pct=() per1k=()
     while read -r line; do
