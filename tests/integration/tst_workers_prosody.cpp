@@ -131,6 +131,59 @@ QString attribute(const QByteArray &body, const QString &name)
     return document.documentElement().attribute(name);
 }
 
+/// Raw BOSH requests in a session that a BoshClient logged in, from its next rid on. Each carries a
+/// ping to the server: empty requests this close together would be overactivity (XEP-0124 §11). Each
+/// one releases the request held before it.
+class PingRequests
+{
+public:
+    PingRequests(const Server &server, const QString &sid, qint64 rid)
+        : m_server(server), m_sid(sid), m_rid(rid), m_made(server.hub()->sessionCounters(sid).requests)
+    {}
+    /// The next request (rid and ping id one up), counted as made.
+    QByteArray next()
+    {
+        const QByteArray ping = "<iq xmlns='jabber:client' type='get' id='p" + QByteArray::number(++m_pings) +
+                                "'><ping xmlns='urn:xmpp:ping'/></iq>";
+        ++m_made;
+        return post(m_server.port(), boshBody({{QStringLiteral("sid"), m_sid},
+                                               {QStringLiteral("rid"), QString::number(m_rid++)}},
+                                              ping));
+    }
+    /// True once the session has been handed every request made so far (a relayed one is counted as
+    /// relayed before that, on the same thread).
+    bool handedOver() const { return quint64(m_server.hub()->sessionCounters(m_sid).requests) == m_made; }
+
+private:
+    const Server &m_server;
+    QString m_sid;
+    qint64 m_rid;
+    quint64 m_made;
+    int m_pings = 0;
+};
+
+/// Connections spread over both workers by their addresses' hash: opens new ones, sending the next of
+/// `requests` on each, until one reaches the worker that does not own the session (its request is
+/// relayed), and returns that one. All of them are kept in `sockets`. Null when none of 40 got there.
+QTcpSocket *connectionRelayingTo(const Server &server, PingRequests &requests,
+                                 std::vector<std::unique_ptr<QTcpSocket>> &sockets)
+{
+    for (int attempt = 0; attempt < 40; ++attempt) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, server.port());
+        if (!socket->waitForConnected(5000))
+            return nullptr;
+        const quint64 relayedBefore = server.hub()->totals().relayedRequests;
+        socket->write(requests.next());
+        if (!QTest::qWaitFor([&] { return requests.handedOver(); }))
+            return nullptr;
+        sockets.push_back(std::move(socket));
+        if (server.hub()->totals().relayedRequests > relayedBefore)
+            return sockets.back().get();
+    }
+    return nullptr;
+}
+
 } // namespace
 
 class tst_WorkersProsody : public QObject
@@ -268,37 +321,9 @@ void tst_WorkersProsody::relayedRequestKeepsPipelinedOrder()
     QVERIFY2(client.login(QStringLiteral("localhost"), QStringLiteral("alice"),
                           m_prosody.password(QStringLiteral("alice")), &error),
              qPrintable(error));
-    const QString sid = client.sid();
-    qint64 rid = client.peekRid();
-    quint64 requests = server->hub()->sessionCounters(sid).requests;
-    // Each request carries a ping to the server: empty ones this close together would be
-    // overactivity (XEP-0124 §11). Each one releases the request held before it.
-    int pings = 0;
-    auto nextRequest = [&] {
-        const QByteArray ping = "<iq xmlns='jabber:client' type='get' id='p" + QByteArray::number(++pings) +
-                                "'><ping xmlns='urn:xmpp:ping'/></iq>";
-        ++requests;
-        return post(
-            server->port(),
-            boshBody({{QStringLiteral("sid"), sid}, {QStringLiteral("rid"), QString::number(rid++)}}, ping));
-    };
-
-    // Connections spread over both workers by their addresses' hash: find one on the worker that does
-    // not own the session (its request is relayed).
+    PingRequests requests(*server, client.sid(), client.peekRid());
     std::vector<std::unique_ptr<QTcpSocket>> sockets;
-    QTcpSocket *foreign = nullptr;
-    for (int attempt = 0; attempt < 40 && !foreign; ++attempt) {
-        auto socket = std::make_unique<QTcpSocket>();
-        socket->connectToHost(QHostAddress::LocalHost, server->port());
-        QVERIFY(socket->waitForConnected(5000));
-        const quint64 relayedBefore = server->hub()->totals().relayedRequests;
-        socket->write(nextRequest());
-        // Once the session has it, a relayed request has been counted too (on the same thread, before).
-        QTRY_COMPARE(quint64(server->hub()->sessionCounters(sid).requests), requests);
-        if (server->hub()->totals().relayedRequests > relayedBefore)
-            foreign = socket.get();
-        sockets.push_back(std::move(socket));
-    }
+    QTcpSocket *foreign = connectionRelayingTo(*server, requests, sockets);
     QVERIFY2(foreign, "no connection reached the other worker");
 
     // Pipelined on that connection: a relayed BOSH request (held), then host-meta (answered at once by
@@ -306,13 +331,13 @@ void tst_WorkersProsody::relayedRequestKeepsPipelinedOrder()
     QByteArray foreignPending;
     // First the answer to its earlier request, released by now or with the next one.
     const QByteArray hostMeta = "GET /.well-known/host-meta HTTP/1.1\r\nHost: localhost\r\n\r\n";
-    foreign->write(nextRequest() + hostMeta);
-    QTRY_COMPARE(quint64(server->hub()->sessionCounters(sid).requests), requests);
+    foreign->write(requests.next() + hostMeta);
+    QTRY_VERIFY(requests.handedOver());
     const HttpAnswer earlier = readAnswer(*foreign, foreignPending);
     QCOMPARE(earlier.status, 200);
     QVERIFY2(!earlier.body.contains("XRD"), earlier.body.constData());
     // Another request on the first connection releases the held one: both answers come, in order.
-    sockets.front()->write(nextRequest());
+    sockets.front()->write(requests.next());
     const HttpAnswer bosh = readAnswer(*foreign, foreignPending);
     QCOMPARE(bosh.status, 200);
     QVERIFY2(bosh.body.startsWith("<body"), bosh.body.constData());
@@ -351,28 +376,13 @@ void tst_WorkersProsody::relayedRequestsAreInTheMetrics()
     QVERIFY2(client.login(QStringLiteral("localhost"), QStringLiteral("alice"),
                           m_prosody.password(QStringLiteral("alice")), &error),
              qPrintable(error));
-    const QString sid = client.sid();
-    qint64 rid = client.peekRid();
     QCOMPARE(quint64(server->hub()->totals().relayedRequests), quint64(0));
     // BOSH requests of the session on fresh connections, until one reached the worker that does not
     // own the session.
+    PingRequests requests(*server, client.sid(), client.peekRid());
     std::vector<std::unique_ptr<QTcpSocket>> sockets;
-    quint64 requests = server->hub()->sessionCounters(sid).requests;
-    for (int attempt = 0; attempt < 40 && server->hub()->totals().relayedRequests == 0; ++attempt) {
-        auto socket = std::make_unique<QTcpSocket>();
-        socket->connectToHost(QHostAddress::LocalHost, server->port());
-        QVERIFY(socket->waitForConnected(5000));
-        const QByteArray ping = "<iq xmlns='jabber:client' type='get' id='m" + QByteArray::number(attempt) +
-                                "'><ping xmlns='urn:xmpp:ping'/></iq>";
-        socket->write(post(
-            server->port(),
-            boshBody({{QStringLiteral("sid"), sid}, {QStringLiteral("rid"), QString::number(rid++)}}, ping)));
-        ++requests;
-        QTRY_COMPARE(quint64(server->hub()->sessionCounters(sid).requests), requests);
-        sockets.push_back(std::move(socket));
-    }
+    QVERIFY2(connectionRelayingTo(*server, requests, sockets), "no BOSH request reached the other worker");
     const quint64 relayed = server->hub()->totals().relayedRequests;
-    QVERIFY2(relayed > 0, "no BOSH request reached the other worker");
     // /metrics and /status.json show the sum over the workers, whichever worker answers them.
     QTcpSocket monitor;
     monitor.connectToHost(QHostAddress::LocalHost, server->port());
