@@ -9,31 +9,15 @@
 // XMPP_DOMAIN, XMPP_ACCOUNTS. tests/clients/run-client-tests.sh sets them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import WebSocket from 'ws';
 import { accountsFromEnv, within } from './lib/common.mjs';
 import { call, parseXml, RestSession, tracked } from './lib/rest.mjs';
-
-// @xmpp/client 0.14 uses the global WebSocket, which Node 20 has only behind --experimental-websocket.
-globalThis.WebSocket ??= WebSocket;
-const { client, xml } = await import('@xmpp/client');
+import { client, nextMessage, xml } from './lib/xmppjs.mjs';
 
 const rest = process.env.SWITCHBOARD_REST_URL;
 const ws = process.env.SWITCHBOARD_WS_URL;
 const domain = process.env.XMPP_DOMAIN ?? 'localhost';
 const [alice, bob] = accountsFromEnv();
 const STEP_MS = 10000;
-
-function nextMessage(xmpp) {
-    return new Promise((resolve) => {
-        const onStanza = (stanza) => {
-            if (stanza.is('message') && stanza.getChild('body')) {
-                xmpp.removeListener('stanza', onStanza);
-                resolve(stanza);
-            }
-        };
-        xmpp.on('stanza', onStanza);
-    });
-}
 
 test('REST session and @xmpp/client over WebSocket: messages both ways, long poll, repeated after, IQ round trips',
     { timeout: 90000, skip: !rest && 'SWITCHBOARD_REST_URL is not set (Switchboard not under test)' }, async (t) => {

@@ -5,29 +5,13 @@
 // Environment: SWITCHBOARD_WS_URL (e.g. ws://127.0.0.1:5280/xmpp-websocket), XMPP_DOMAIN, XMPP_ACCOUNTS.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import WebSocket from 'ws';
 import { accountsFromEnv, within } from './lib/common.mjs';
-
-// @xmpp/client 0.14 uses the global WebSocket, which Node 20 has only behind --experimental-websocket.
-globalThis.WebSocket ??= WebSocket;
-const { client, xml } = await import('@xmpp/client');
+import { client, nextMessage, xml } from './lib/xmppjs.mjs';
 
 const url = process.env.SWITCHBOARD_WS_URL;
 const domain = process.env.XMPP_DOMAIN ?? 'localhost';
 const [alice, bob] = accountsFromEnv();
 const STEP_MS = 10000;
-
-function nextMessage(xmpp) {
-    return new Promise((resolve) => {
-        const onStanza = (stanza) => {
-            if (stanza.is('message') && stanza.getChild('body')) {
-                xmpp.removeListener('stanza', onStanza);
-                resolve(stanza);
-            }
-        };
-        xmpp.on('stanza', onStanza);
-    });
-}
 
 test('@xmpp/client over WebSocket: login, message both ways, clean close', { timeout: 60000 }, async (t) => {
     assert.ok(url, 'SWITCHBOARD_WS_URL must be set');
