@@ -193,22 +193,8 @@ bool setHost(const QString &value, Config &config, const Context &, QString *rea
     return true;
 }
 
-bool setCaFile(const QString &value, Config &config, const Context &context, QString *reason)
-{
-    if (value.isEmpty()) {
-        config.caFile.clear();
-        return true;
-    }
-    const QFileInfo info(context.baseDir, value);
-    if (!info.isFile() || !info.isReadable())
-        return fail(reason, QCoreApplication::translate("Switchboard::Config",
-                                                        "file '%1' does not exist or is not readable")
-                                .arg(info.absoluteFilePath()));
-    config.caFile = QDir::cleanPath(info.absoluteFilePath());
-    return true;
-}
-
-/// A readable file, resolved like ca_file; empty clears.
+/// A readable file; a relative path is taken from `context.baseDir` (the config file's folder). Empty
+/// clears.
 template <auto Member>
 bool setFile(const QString &value, Config &config, const Context &context, QString *reason)
 {
@@ -302,7 +288,7 @@ bool setRequiredHost(const QString &value, Config &config, const Context &, QStr
     return true;
 }
 
-/// A path that need not exist yet (the file is created at start), resolved like ca_file; empty clears.
+/// A path that need not exist yet (the file is created at start), resolved like setFile(); empty clears.
 template <auto Member>
 bool setNewFile(const QString &value, Config &config, const Context &context, QString *reason)
 {
@@ -757,7 +743,7 @@ const KeySpec keySpecs[] = {
      &getList<&Config::allowedRouteHosts>},
     {"no_tls_domains", Shape::List, &setList<&Config::noTlsDomains, &checkDomain, true>,
      &getList<&Config::noTlsDomains>},
-    {"ca_file", Shape::Single, &setCaFile, &getString<&Config::caFile>},
+    {"ca_file", Shape::Single, &setFile<&Config::caFile>, &getString<&Config::caFile>},
     {"connect_timeout", Shape::Single, &setInt<&Config::connectTimeout, 1, 600>,
      &getInt<&Config::connectTimeout>},
     {"dns_server", Shape::Single, &setDnsServer, &getString<&Config::dnsServer>},
