@@ -11,7 +11,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { accountsFromEnv, within } from './lib/common.mjs';
 import { call, parseXml, RestSession, tracked } from './lib/rest.mjs';
-import { client, nextMessage, xml } from './lib/xmppjs.mjs';
+import { loadXmppClient, nextMessage } from './lib/xmppjs.mjs';
+
+const { client, xml } = await loadXmppClient();
 
 const rest = process.env.SWITCHBOARD_REST_URL;
 const ws = process.env.SWITCHBOARD_WS_URL;

@@ -23,6 +23,7 @@ import WebSocket from 'ws';
 import { $msg, $pres, Strophe } from 'strophe.js';
 import { destroyAgents, setLocalAddress } from './lib/xhr-shim.mjs';
 import { accountsFromEnv, bodyText, connectBosh, disconnect, nextStanza, within } from './lib/strophe-helpers.mjs';
+import { loadXmppClient, nextMessage } from './lib/xmppjs.mjs';
 
 const binary = process.env.SWITCHBOARD_BINARY;
 const c2sPort = process.env.PROSODY_C2S_PORT;
@@ -40,8 +41,7 @@ class SourcedWebSocket extends WebSocket {
         super(url, protocols, { localAddress: new URL(url).searchParams.get('from') ?? undefined });
     }
 }
-globalThis.WebSocket = SourcedWebSocket;
-const { client: xmppClient, xml } = await import('@xmpp/client');
+const { client: xmppClient, xml } = await loadXmppClient(SourcedWebSocket);
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-scaling-'));
 const nodes = {}; // node id -> { port, process, log }
@@ -240,21 +240,9 @@ async function locate(jid) {
 /** locate(), waiting out the monitor's batch interval (250 ms) for a session that just logged in. */
 const locateSoon = (jid) => waitFor(() => locate(jid), STEP_MS, `${jid} shows on a status page`);
 
-function nextWsMessage(xmpp) {
-    return new Promise((resolve) => {
-        const onStanza = (stanza) => {
-            if (stanza.is('message') && stanza.getChild('body')) {
-                xmpp.removeListener('stanza', onStanza);
-                resolve(stanza);
-            }
-        };
-        xmpp.on('stanza', onStanza);
-    });
-}
-
 /** A message from a BOSH session to a WebSocket session and the reply: both sessions carry on. */
 async function roundTrip(bosh, ws, label) {
-    const wsGets = nextWsMessage(ws.xmpp);
+    const wsGets = nextMessage(ws.xmpp);
     bosh.conn.send($msg({ to: ws.jid, type: 'chat' }).c('body').t(`${label} to ws`));
     const m1 = await within(STEP_MS, wsGets, `${label}: the WebSocket client receives`);
     assert.equal(m1.getChildText('body'), `${label} to ws`);

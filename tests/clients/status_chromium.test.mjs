@@ -11,11 +11,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
 import { accountsFromEnv, within } from './lib/common.mjs';
+import { loadXmppClient } from './lib/xmppjs.mjs';
 
-globalThis.WebSocket ??= WebSocket;
-const { client } = await import('@xmpp/client');
+const { client } = await loadXmppClient();
 const { chromium } = await import('playwright-core');
 
 const boshUrl = process.env.SWITCHBOARD_BOSH_URL;

@@ -6,7 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { accountsFromEnv, within } from './lib/common.mjs';
-import { client, nextMessage, xml } from './lib/xmppjs.mjs';
+import { loadXmppClient, nextMessage } from './lib/xmppjs.mjs';
+
+const { client, xml } = await loadXmppClient();
 
 const url = process.env.SWITCHBOARD_WS_URL;
 const domain = process.env.XMPP_DOMAIN ?? 'localhost';
