@@ -94,7 +94,8 @@ setsid prosody -F --config "$dir/prosody.cfg.lua" >"$dir/stdout.log" 2>&1 </dev/
 pid=$!
 echo "$pid" >"$dir/prosody.pid"
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# shellcheck source-path=SCRIPTDIR source=ports.sh
+source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
 for ((i = 0; i < 200; i++)); do
     if ! kill -0 "$pid" 2>/dev/null; then
         echo "prosody-local.sh: prosody exited during start-up; see $dir/stdout.log and $dir/prosody.log" >&2

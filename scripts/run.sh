@@ -19,17 +19,9 @@ bash scripts/install-deps.sh
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build "$build" -j2 --target switchboard
 
-free_port() {
-    local p i
-    for ((i = 0; i < 200; i++)); do
-        # Below the kernel's ephemeral range (32768 and up), where sockets bound to port 0 by tests
-        # running at the same time could take the port between this check and its use.
-        p=$((10000 + RANDOM % 22000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
-    done
-    return 1
-}
-if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+# shellcheck source-path=SCRIPTDIR source=ports.sh
+source "$root/scripts/ports.sh"
+if port_open "$port"; then
     echo "run.sh: port $port is in use; set SWITCHBOARD_PORT to another port" >&2
     exit 1
 fi
@@ -63,7 +55,7 @@ args+=(--set rest_store="$work/rest.sqlite")
 switchboard_pid=$!
 
 for ((i = 0; i < 100; i++)); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    port_open "$port" && break
     kill -0 "$switchboard_pid" 2>/dev/null || { echo "run.sh: switchboard exited" >&2; switchboard_pid=""; exit 1; }
     sleep 0.1
 done

@@ -32,17 +32,8 @@ if [[ ! -d "$here/node_modules" ]]; then
     (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-free_port() {
-    local p i
-    for ((i = 0; i < 200; i++)); do
-        # Below the kernel's ephemeral range (32768 and up), where sockets bound to port 0 by tests
-        # running at the same time could take the port between this check and its use.
-        p=$((10000 + RANDOM % 22000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
-    done
-    return 1
-}
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# shellcheck source-path=SCRIPTDIR/../../scripts source=ports.sh
+source "$root/scripts/ports.sh"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/switchboard-clients.XXXXXX")"
 prosody_pid="" switchboard_pid=""
