@@ -2,6 +2,112 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
 <context>
+    <name>PushTarget</name>
+    <message>
+        <source>a non-empty string is required</source>
+        <translation>eine nicht leere Zeichenkette ist nötig</translation>
+    </message>
+    <message>
+        <source>at most 1024 characters</source>
+        <translation>höchstens 1024 Zeichen</translation>
+    </message>
+    <message>
+        <source>a PushSubscription object is required</source>
+        <translation>ein PushSubscription-Objekt ist nötig</translation>
+    </message>
+    <message>
+        <source>base64url of an uncompressed P-256 point is required</source>
+        <translation>base64url eines unkomprimierten P-256-Punkts ist nötig</translation>
+    </message>
+    <message>
+        <source>base64url of 16 octets is required</source>
+        <translation>base64url von 16 Oktetts ist nötig</translation>
+    </message>
+    <message>
+        <source>must be &quot;webhook&quot; or &quot;webpush&quot;</source>
+        <translation>muss „webhook“ oder „webpush“ sein</translation>
+    </message>
+    <message>
+        <source>an https URL of at most 2048 characters is required</source>
+        <translation>eine https-URL mit höchstens 2048 Zeichen ist nötig</translation>
+    </message>
+    <message>
+        <source>an array of &quot;sender&quot; and &quot;body&quot; is expected</source>
+        <translation>ein Array aus „sender“ und „body“ wird erwartet</translation>
+    </message>
+    <message>
+        <source>only &quot;sender&quot; and &quot;body&quot; may be included</source>
+        <translation>nur „sender“ und „body“ dürfen enthalten sein</translation>
+    </message>
+</context>
+<context>
+    <name>RestStore</name>
+    <message>
+        <source>cannot create the folder of the session store &apos;%1&apos;</source>
+        <translation>der Ordner des Sitzungsspeichers „%1“ kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>cannot open the session store &apos;%1&apos;: %2</source>
+        <translation>der Sitzungsspeicher „%1“ kann nicht geöffnet werden: %2</translation>
+    </message>
+    <message>
+        <source>cannot read the mode of the session store &apos;%1&apos;: %2</source>
+        <translation>die Zugriffsrechte des Sitzungsspeichers „%1“ sind nicht lesbar: %2</translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is not a regular file</source>
+        <translation>der Sitzungsspeicher „%1“ ist keine reguläre Datei</translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is readable by others (mode %2) and cannot be made 0600: %3</source>
+        <translation>der Sitzungsspeicher „%1“ ist für andere lesbar (Modus %2) und lässt sich nicht auf 0600 setzen: %3</translation>
+    </message>
+    <message>
+        <source>the Qt SQLite driver QSQLITE is missing (Debian package libqt6sql6-sqlite)</source>
+        <translation>der Qt-SQLite-Treiber QSQLITE fehlt (Debian-Paket libqt6sql6-sqlite)</translation>
+    </message>
+    <message>
+        <source>cannot use the session store &apos;%1&apos;: %2</source>
+        <translation>der Sitzungsspeicher „%1“ ist nicht verwendbar: %2</translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is in use by another Switchboard</source>
+        <translation>der Sitzungsspeicher „%1“ wird von einem anderen Switchboard verwendet</translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is not an SQLite database or is damaged: %2</source>
+        <translation>der Sitzungsspeicher „%1“ ist keine SQLite-Datenbank oder beschädigt: %2</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a Switchboard session store (another program&apos;s SQLite file); name another file in rest_store</source>
+        <translation>„%1“ ist kein Sitzungsspeicher von Switchboard (die SQLite-Datei eines anderen Programms); nennen Sie in rest_store eine andere Datei</translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; has schema version %2, newer than this Switchboard reads (%3)</source>
+        <translation>der Sitzungsspeicher „%1“ hat die Schemaversion %2, neuer als dieses Switchboard liest (%3)</translation>
+    </message>
+    <message>
+        <source>cannot write the session store &apos;%1&apos;: %2</source>
+        <translation>der Sitzungsspeicher „%1“ kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>cannot bring the session store &apos;%1&apos; to schema version %2: %3</source>
+        <translation>der Sitzungsspeicher „%1“ lässt sich nicht auf Schemaversion %2 bringen: %3</translation>
+    </message>
+    <message>
+        <source>the session store is not open</source>
+        <translation>der Sitzungsspeicher ist nicht geöffnet</translation>
+    </message>
+    <message>
+        <source>cannot read the session store &apos;%1&apos;: %2</source>
+        <translation>der Sitzungsspeicher „%1“ kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; holds a damaged session %2 (%3)</source>
+        <translation>der Sitzungsspeicher „%1“ enthält eine beschädigte Sitzung %2 (%3)</translation>
+    </message>
+</context>
+<context>
     <name>Switchboard::App</name>
     <message>
         <source>shutdown deadline passed; exiting</source>
@@ -1801,112 +1907,6 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
     <message>
         <source>&apos;%1&apos; does not hold a P-256 private key (PEM)</source>
         <translation>„%1“ enthält keinen privaten P-256-Schlüssel (PEM)</translation>
-    </message>
-</context>
-<context>
-    <name>Switchboard::Push::PushTarget</name>
-    <message>
-        <source>a non-empty string is required</source>
-        <translation>eine nicht leere Zeichenkette ist nötig</translation>
-    </message>
-    <message>
-        <source>at most 1024 characters</source>
-        <translation>höchstens 1024 Zeichen</translation>
-    </message>
-    <message>
-        <source>a PushSubscription object is required</source>
-        <translation>ein PushSubscription-Objekt ist nötig</translation>
-    </message>
-    <message>
-        <source>base64url of an uncompressed P-256 point is required</source>
-        <translation>base64url eines unkomprimierten P-256-Punkts ist nötig</translation>
-    </message>
-    <message>
-        <source>base64url of 16 octets is required</source>
-        <translation>base64url von 16 Oktetts ist nötig</translation>
-    </message>
-    <message>
-        <source>must be &quot;webhook&quot; or &quot;webpush&quot;</source>
-        <translation>muss „webhook“ oder „webpush“ sein</translation>
-    </message>
-    <message>
-        <source>an https URL of at most 2048 characters is required</source>
-        <translation>eine https-URL mit höchstens 2048 Zeichen ist nötig</translation>
-    </message>
-    <message>
-        <source>an array of &quot;sender&quot; and &quot;body&quot; is expected</source>
-        <translation>ein Array aus „sender“ und „body“ wird erwartet</translation>
-    </message>
-    <message>
-        <source>only &quot;sender&quot; and &quot;body&quot; may be included</source>
-        <translation>nur „sender“ und „body“ dürfen enthalten sein</translation>
-    </message>
-</context>
-<context>
-    <name>Switchboard::Rest::RestStore</name>
-    <message>
-        <source>cannot create the folder of the session store &apos;%1&apos;</source>
-        <translation>der Ordner des Sitzungsspeichers „%1“ kann nicht angelegt werden</translation>
-    </message>
-    <message>
-        <source>cannot open the session store &apos;%1&apos;: %2</source>
-        <translation>der Sitzungsspeicher „%1“ kann nicht geöffnet werden: %2</translation>
-    </message>
-    <message>
-        <source>cannot read the mode of the session store &apos;%1&apos;: %2</source>
-        <translation>die Zugriffsrechte des Sitzungsspeichers „%1“ sind nicht lesbar: %2</translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; is not a regular file</source>
-        <translation>der Sitzungsspeicher „%1“ ist keine reguläre Datei</translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; is readable by others (mode %2) and cannot be made 0600: %3</source>
-        <translation>der Sitzungsspeicher „%1“ ist für andere lesbar (Modus %2) und lässt sich nicht auf 0600 setzen: %3</translation>
-    </message>
-    <message>
-        <source>the Qt SQLite driver QSQLITE is missing (Debian package libqt6sql6-sqlite)</source>
-        <translation>der Qt-SQLite-Treiber QSQLITE fehlt (Debian-Paket libqt6sql6-sqlite)</translation>
-    </message>
-    <message>
-        <source>cannot use the session store &apos;%1&apos;: %2</source>
-        <translation>der Sitzungsspeicher „%1“ ist nicht verwendbar: %2</translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; is in use by another Switchboard</source>
-        <translation>der Sitzungsspeicher „%1“ wird von einem anderen Switchboard verwendet</translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; is not an SQLite database or is damaged: %2</source>
-        <translation>der Sitzungsspeicher „%1“ ist keine SQLite-Datenbank oder beschädigt: %2</translation>
-    </message>
-    <message>
-        <source>&apos;%1&apos; is not a Switchboard session store (another program&apos;s SQLite file); name another file in rest_store</source>
-        <translation>„%1“ ist kein Sitzungsspeicher von Switchboard (die SQLite-Datei eines anderen Programms); nennen Sie in rest_store eine andere Datei</translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; has schema version %2, newer than this Switchboard reads (%3)</source>
-        <translation>der Sitzungsspeicher „%1“ hat die Schemaversion %2, neuer als dieses Switchboard liest (%3)</translation>
-    </message>
-    <message>
-        <source>cannot write the session store &apos;%1&apos;: %2</source>
-        <translation>der Sitzungsspeicher „%1“ kann nicht geschrieben werden: %2</translation>
-    </message>
-    <message>
-        <source>cannot bring the session store &apos;%1&apos; to schema version %2: %3</source>
-        <translation>der Sitzungsspeicher „%1“ lässt sich nicht auf Schemaversion %2 bringen: %3</translation>
-    </message>
-    <message>
-        <source>the session store is not open</source>
-        <translation>der Sitzungsspeicher ist nicht geöffnet</translation>
-    </message>
-    <message>
-        <source>cannot read the session store &apos;%1&apos;: %2</source>
-        <translation>der Sitzungsspeicher „%1“ kann nicht gelesen werden: %2</translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; holds a damaged session %2 (%3)</source>
-        <translation>der Sitzungsspeicher „%1“ enthält eine beschädigte Sitzung %2 (%3)</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,112 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>PushTarget</name>
+    <message>
+        <source>a non-empty string is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>at most 1024 characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a PushSubscription object is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>base64url of an uncompressed P-256 point is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>base64url of 16 octets is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be &quot;webhook&quot; or &quot;webpush&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an https URL of at most 2048 characters is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an array of &quot;sender&quot; and &quot;body&quot; is expected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only &quot;sender&quot; and &quot;body&quot; may be included</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RestStore</name>
+    <message>
+        <source>cannot create the folder of the session store &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot open the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read the mode of the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is not a regular file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is readable by others (mode %2) and cannot be made 0600: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the Qt SQLite driver QSQLITE is missing (Debian package libqt6sql6-sqlite)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot use the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is in use by another Switchboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is not an SQLite database or is damaged: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a Switchboard session store (another program&apos;s SQLite file); name another file in rest_store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; has schema version %2, newer than this Switchboard reads (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot write the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot bring the session store &apos;%1&apos; to schema version %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store is not open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read the session store &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; holds a damaged session %2 (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Switchboard::App</name>
     <message>
         <source>shutdown deadline passed; exiting</source>
@@ -1797,112 +1903,6 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
     </message>
     <message>
         <source>&apos;%1&apos; does not hold a P-256 private key (PEM)</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>Switchboard::Push::PushTarget</name>
-    <message>
-        <source>a non-empty string is required</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>at most 1024 characters</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>a PushSubscription object is required</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>base64url of an uncompressed P-256 point is required</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>base64url of 16 octets is required</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>must be &quot;webhook&quot; or &quot;webpush&quot;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>an https URL of at most 2048 characters is required</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>an array of &quot;sender&quot; and &quot;body&quot; is expected</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>only &quot;sender&quot; and &quot;body&quot; may be included</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>Switchboard::Rest::RestStore</name>
-    <message>
-        <source>cannot create the folder of the session store &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot open the session store &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot read the mode of the session store &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; is not a regular file</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; is readable by others (mode %2) and cannot be made 0600: %3</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the Qt SQLite driver QSQLITE is missing (Debian package libqt6sql6-sqlite)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot use the session store &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; is in use by another Switchboard</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; is not an SQLite database or is damaged: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&apos;%1&apos; is not a Switchboard session store (another program&apos;s SQLite file); name another file in rest_store</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; has schema version %2, newer than this Switchboard reads (%3)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot write the session store &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot bring the session store &apos;%1&apos; to schema version %2: %3</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the session store is not open</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot read the session store &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; holds a damaged session %2 (%3)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -2,6 +2,112 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr">
 <context>
+    <name>PushTarget</name>
+    <message>
+        <source>a non-empty string is required</source>
+        <translation>une chaîne non vide est requise</translation>
+    </message>
+    <message>
+        <source>at most 1024 characters</source>
+        <translation>1024 caractères au plus</translation>
+    </message>
+    <message>
+        <source>a PushSubscription object is required</source>
+        <translation>un objet PushSubscription est requis</translation>
+    </message>
+    <message>
+        <source>base64url of an uncompressed P-256 point is required</source>
+        <translation>le base64url d’un point P-256 non compressé est requis</translation>
+    </message>
+    <message>
+        <source>base64url of 16 octets is required</source>
+        <translation>le base64url de 16 octets est requis</translation>
+    </message>
+    <message>
+        <source>must be &quot;webhook&quot; or &quot;webpush&quot;</source>
+        <translation>doit être « webhook » ou « webpush »</translation>
+    </message>
+    <message>
+        <source>an https URL of at most 2048 characters is required</source>
+        <translation>une URL https de 2048 caractères au plus est requise</translation>
+    </message>
+    <message>
+        <source>an array of &quot;sender&quot; and &quot;body&quot; is expected</source>
+        <translation>un tableau de « sender » et « body » est attendu</translation>
+    </message>
+    <message>
+        <source>only &quot;sender&quot; and &quot;body&quot; may be included</source>
+        <translation>seuls « sender » et « body » peuvent être inclus</translation>
+    </message>
+</context>
+<context>
+    <name>RestStore</name>
+    <message>
+        <source>cannot create the folder of the session store &apos;%1&apos;</source>
+        <translation>impossible de créer le dossier du stockage de sessions « %1 »</translation>
+    </message>
+    <message>
+        <source>cannot open the session store &apos;%1&apos;: %2</source>
+        <translation>impossible d’ouvrir le stockage de sessions « %1 » : %2</translation>
+    </message>
+    <message>
+        <source>cannot read the mode of the session store &apos;%1&apos;: %2</source>
+        <translation>impossible de lire les droits du stockage de sessions « %1 » : %2</translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is not a regular file</source>
+        <translation>le stockage de sessions « %1 » n’est pas un fichier ordinaire</translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is readable by others (mode %2) and cannot be made 0600: %3</source>
+        <translation>le stockage de sessions « %1 » est lisible par d’autres (mode %2) et ne peut pas passer en 0600 : %3</translation>
+    </message>
+    <message>
+        <source>the Qt SQLite driver QSQLITE is missing (Debian package libqt6sql6-sqlite)</source>
+        <translation>le pilote SQLite de Qt QSQLITE est absent (paquet Debian libqt6sql6-sqlite)</translation>
+    </message>
+    <message>
+        <source>cannot use the session store &apos;%1&apos;: %2</source>
+        <translation>impossible d’utiliser le stockage de sessions « %1 » : %2</translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is in use by another Switchboard</source>
+        <translation>le stockage de sessions « %1 » est utilisé par un autre Switchboard</translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; is not an SQLite database or is damaged: %2</source>
+        <translation>le stockage de sessions « %1 » n’est pas une base SQLite ou est endommagé : %2</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a Switchboard session store (another program&apos;s SQLite file); name another file in rest_store</source>
+        <translation>« %1 » n’est pas un stockage de sessions de Switchboard (le fichier SQLite d’un autre programme) ; indiquez un autre fichier dans rest_store</translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; has schema version %2, newer than this Switchboard reads (%3)</source>
+        <translation>le stockage de sessions « %1 » a la version de schéma %2, plus récente que celle que lit ce Switchboard (%3)</translation>
+    </message>
+    <message>
+        <source>cannot write the session store &apos;%1&apos;: %2</source>
+        <translation>impossible d’écrire le stockage de sessions « %1 » : %2</translation>
+    </message>
+    <message>
+        <source>cannot bring the session store &apos;%1&apos; to schema version %2: %3</source>
+        <translation>impossible de passer le stockage de sessions « %1 » à la version de schéma %2 : %3</translation>
+    </message>
+    <message>
+        <source>the session store is not open</source>
+        <translation>le stockage de sessions n’est pas ouvert</translation>
+    </message>
+    <message>
+        <source>cannot read the session store &apos;%1&apos;: %2</source>
+        <translation>impossible de lire le stockage de sessions « %1 » : %2</translation>
+    </message>
+    <message>
+        <source>the session store &apos;%1&apos; holds a damaged session %2 (%3)</source>
+        <translation>le stockage de sessions « %1 » contient une session endommagée %2 (%3)</translation>
+    </message>
+</context>
+<context>
     <name>Switchboard::App</name>
     <message>
         <source>shutdown deadline passed; exiting</source>
@@ -1801,112 +1907,6 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
     <message>
         <source>&apos;%1&apos; does not hold a P-256 private key (PEM)</source>
         <translation>« %1 » ne contient pas de clé privée P-256 (PEM)</translation>
-    </message>
-</context>
-<context>
-    <name>Switchboard::Push::PushTarget</name>
-    <message>
-        <source>a non-empty string is required</source>
-        <translation>une chaîne non vide est requise</translation>
-    </message>
-    <message>
-        <source>at most 1024 characters</source>
-        <translation>1024 caractères au plus</translation>
-    </message>
-    <message>
-        <source>a PushSubscription object is required</source>
-        <translation>un objet PushSubscription est requis</translation>
-    </message>
-    <message>
-        <source>base64url of an uncompressed P-256 point is required</source>
-        <translation>le base64url d’un point P-256 non compressé est requis</translation>
-    </message>
-    <message>
-        <source>base64url of 16 octets is required</source>
-        <translation>le base64url de 16 octets est requis</translation>
-    </message>
-    <message>
-        <source>must be &quot;webhook&quot; or &quot;webpush&quot;</source>
-        <translation>doit être « webhook » ou « webpush »</translation>
-    </message>
-    <message>
-        <source>an https URL of at most 2048 characters is required</source>
-        <translation>une URL https de 2048 caractères au plus est requise</translation>
-    </message>
-    <message>
-        <source>an array of &quot;sender&quot; and &quot;body&quot; is expected</source>
-        <translation>un tableau de « sender » et « body » est attendu</translation>
-    </message>
-    <message>
-        <source>only &quot;sender&quot; and &quot;body&quot; may be included</source>
-        <translation>seuls « sender » et « body » peuvent être inclus</translation>
-    </message>
-</context>
-<context>
-    <name>Switchboard::Rest::RestStore</name>
-    <message>
-        <source>cannot create the folder of the session store &apos;%1&apos;</source>
-        <translation>impossible de créer le dossier du stockage de sessions « %1 »</translation>
-    </message>
-    <message>
-        <source>cannot open the session store &apos;%1&apos;: %2</source>
-        <translation>impossible d’ouvrir le stockage de sessions « %1 » : %2</translation>
-    </message>
-    <message>
-        <source>cannot read the mode of the session store &apos;%1&apos;: %2</source>
-        <translation>impossible de lire les droits du stockage de sessions « %1 » : %2</translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; is not a regular file</source>
-        <translation>le stockage de sessions « %1 » n’est pas un fichier ordinaire</translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; is readable by others (mode %2) and cannot be made 0600: %3</source>
-        <translation>le stockage de sessions « %1 » est lisible par d’autres (mode %2) et ne peut pas passer en 0600 : %3</translation>
-    </message>
-    <message>
-        <source>the Qt SQLite driver QSQLITE is missing (Debian package libqt6sql6-sqlite)</source>
-        <translation>le pilote SQLite de Qt QSQLITE est absent (paquet Debian libqt6sql6-sqlite)</translation>
-    </message>
-    <message>
-        <source>cannot use the session store &apos;%1&apos;: %2</source>
-        <translation>impossible d’utiliser le stockage de sessions « %1 » : %2</translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; is in use by another Switchboard</source>
-        <translation>le stockage de sessions « %1 » est utilisé par un autre Switchboard</translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; is not an SQLite database or is damaged: %2</source>
-        <translation>le stockage de sessions « %1 » n’est pas une base SQLite ou est endommagé : %2</translation>
-    </message>
-    <message>
-        <source>&apos;%1&apos; is not a Switchboard session store (another program&apos;s SQLite file); name another file in rest_store</source>
-        <translation>« %1 » n’est pas un stockage de sessions de Switchboard (le fichier SQLite d’un autre programme) ; indiquez un autre fichier dans rest_store</translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; has schema version %2, newer than this Switchboard reads (%3)</source>
-        <translation>le stockage de sessions « %1 » a la version de schéma %2, plus récente que celle que lit ce Switchboard (%3)</translation>
-    </message>
-    <message>
-        <source>cannot write the session store &apos;%1&apos;: %2</source>
-        <translation>impossible d’écrire le stockage de sessions « %1 » : %2</translation>
-    </message>
-    <message>
-        <source>cannot bring the session store &apos;%1&apos; to schema version %2: %3</source>
-        <translation>impossible de passer le stockage de sessions « %1 » à la version de schéma %2 : %3</translation>
-    </message>
-    <message>
-        <source>the session store is not open</source>
-        <translation>le stockage de sessions n’est pas ouvert</translation>
-    </message>
-    <message>
-        <source>cannot read the session store &apos;%1&apos;: %2</source>
-        <translation>impossible de lire le stockage de sessions « %1 » : %2</translation>
-    </message>
-    <message>
-        <source>the session store &apos;%1&apos; holds a damaged session %2 (%3)</source>
-        <translation>le stockage de sessions « %1 » contient une session endommagée %2 (%3)</translation>
     </message>
 </context>
 <context>

@@ -17,8 +17,9 @@ namespace Switchboard::Push {
 /// Where one session's pushes go: a webhook or a browser's Web Push subscription. A value type.
 struct PushTarget
 {
-    // tr() with the context lupdate reads from this line, so the messages are found and translated.
-    Q_DECLARE_TR_FUNCTIONS(Switchboard::Push::PushTarget)
+    // tr() in the context "PushTarget", the one lupdate files these messages under whether it reads this
+    // line or not (translations/ gives it no include path into core/).
+    Q_DECLARE_TR_FUNCTIONS(PushTarget)
 public:
     enum class Kind {
         Webhook, ///< POST a signed JSON notice to `url`

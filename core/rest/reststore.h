@@ -26,8 +26,9 @@ namespace Switchboard::Rest {
 class RestStore final
 {
     Q_DISABLE_COPY_MOVE(RestStore)
-    // tr() with the context lupdate reads from this line, so the messages are found and translated.
-    Q_DECLARE_TR_FUNCTIONS(Switchboard::Rest::RestStore)
+    // tr() in the context "RestStore", the one lupdate files these messages under whether it reads this
+    // line or not (translations/ gives it no include path into core/).
+    Q_DECLARE_TR_FUNCTIONS(RestStore)
 public:
     /// The schema this build writes, kept in PRAGMA user_version. Version 0 is a new, empty file.
     static constexpr int kSchemaVersion = 1;
