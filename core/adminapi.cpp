@@ -28,6 +28,36 @@ Http::Response problem(int status, const QString &message)
     return json(status, QJsonObject{{QStringLiteral("error"), message}});
 }
 
+/// The refusal for a session's answer that is not Done: 404 without the session, 400 for the
+/// operator's input, 409 for what the session cannot do.
+Http::Response refusalFor(const QString &id, const SessionAnswer &answer)
+{
+    switch (answer.outcome) {
+    case SessionAnswer::Outcome::Done:
+        break;
+    case SessionAnswer::Outcome::NoSession:
+        return problem(404, QStringLiteral("no session %1").arg(id));
+    case SessionAnswer::Outcome::BadInput:
+        return problem(400, answer.error);
+    case SessionAnswer::Outcome::Refused:
+        return problem(409, answer.error);
+    }
+    return problem(500, QStringLiteral("no refusal"));
+}
+
+/// A `done` that answers `reply` with `id`'s state under `key` (the whole state at the top with an
+/// empty key), or with the refusal.
+SessionDone stateReply(const QString &id, const QString &key, AdminApi::Reply reply)
+{
+    return [id, key, reply = std::move(reply)](const SessionAnswer &answer) {
+        if (!answer.done())
+            return reply(refusalFor(id, answer));
+        QJsonObject out = key.isEmpty() ? answer.state : QJsonObject{{key, answer.state}};
+        out.insert(QStringLiteral("session"), id);
+        reply(json(200, out));
+    };
+}
+
 } // namespace
 
 AdminApi::AdminApi(QString token, Operations operations)
@@ -50,173 +80,165 @@ bool AdminApi::authorized(QByteArrayView authorization) const
     return constantTimeEquals(authorization.sliced(scheme.size()).trimmed(), m_token);
 }
 
-Http::Response AdminApi::handle(const QByteArray &method, const QByteArray &path,
-                                QByteArrayView authorization, const QByteArray &body) const
+void AdminApi::handle(const QByteArray &method, const QByteArray &path, QByteArrayView authorization,
+                      const QByteArray &body, Reply reply) const
 {
     if (!isEnabled())
-        return Http::Response::error(404); // off: as if there were nothing here
+        return reply(Http::Response::error(404)); // off: as if there were nothing here
     if (!authorized(authorization)) {
         // RFC 6750 §3: a missing or wrong token is answered the same way, with the scheme to use.
-        Http::Response refusal = problem(401, QStringLiteral("a bearer token is required"));
-        refusal.headers.append(
+        Http::Response refused = problem(401, QStringLiteral("a bearer token is required"));
+        refused.headers.append(
             {QByteArrayLiteral("WWW-Authenticate"),
              authorization.isEmpty()
                  ? QByteArrayLiteral("Bearer realm=\"switchboard-admin\"")
                  : QByteArrayLiteral("Bearer realm=\"switchboard-admin\", error=\"invalid_token\"")});
-        return refusal;
+        return reply(refused);
     }
     // /admin/sessions/{id}/faults, /admin/sessions/{id}/breakpoint, /admin/sessions/{id}/held/{n}
     const QList<QByteArray> parts = path.sliced(kPrefix.size()).split('/');
     if (parts.size() == 2 && parts.at(0).isEmpty() && parts.at(1) == "breakpoint")
-        return handleBreakpointForAll(method, body);
+        return handleBreakpointForAll(method, body, std::move(reply));
     const bool known = parts.size() >= 4 && parts.at(0).isEmpty() && parts.at(1) == "sessions" &&
                        !parts.at(2).isEmpty() &&
                        ((parts.size() == 4 && (parts.at(3) == "faults" || parts.at(3) == "breakpoint")) ||
                         (parts.size() == 5 && parts.at(3) == "held"));
     if (!known)
-        return problem(404, QStringLiteral("no such resource; see docs/ADMIN.md"));
+        return reply(problem(404, QStringLiteral("no such resource; see docs/ADMIN.md")));
     const QString id = QUrl::fromPercentEncoding(parts.at(2));
     if (parts.at(3) == "breakpoint")
-        return handleBreakpoint(method, id, body);
+        return handleBreakpoint(method, id, body, std::move(reply));
     if (parts.at(3) == "held")
-        return handleHeld(method, id, parts.at(4), body);
-
-    if (method == "GET" || method == "HEAD") {
-        const std::optional<QJsonObject> state = m_ops.state(id);
-        if (!state)
-            return problem(404, QStringLiteral("no session %1").arg(id));
-        return json(200, QJsonObject{{QStringLiteral("session"), id}, {QStringLiteral("faults"), *state}});
-    }
-    if (method == "DELETE") {
-        if (!m_ops.clear(id))
-            return problem(404, QStringLiteral("no session %1").arg(id));
-        return json(200, QJsonObject{{QStringLiteral("session"), id},
-                                     {QStringLiteral("faults"), m_ops.state(id).value_or(QJsonObject())}});
-    }
-    if (method == "POST") {
-        if (body.size() > kMaxBody)
-            return problem(413, QStringLiteral("a fault is at most %1 bytes of JSON").arg(kMaxBody));
-        QJsonParseError parseError;
-        const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
-        if (!document.isObject())
-            return problem(400, QStringLiteral("the body must be a JSON object"));
-        QString error;
-        const std::optional<Stream::FaultRequest> request =
-            Stream::FaultRequest::fromJson(document.object(), &error);
-        if (!request)
-            return problem(400, error);
-        bool found = false;
-        if (!m_ops.apply(id, *request, &found, &error))
-            return found ? problem(409, error) : problem(404, QStringLiteral("no session %1").arg(id));
-        QJsonObject answer{{QStringLiteral("session"), id}, {QStringLiteral("applied"), request->toJson()}};
-        if (const std::optional<QJsonObject> state = m_ops.state(id))
-            answer.insert(QStringLiteral("faults"), *state);
-        return json(200, answer);
-    }
-    return notAllowed();
+        return handleHeld(method, id, parts.at(4), body, std::move(reply));
+    handleFaults(method, id, body, std::move(reply));
 }
 
-Http::Response AdminApi::handleBreakpointForAll(const QByteArray &method, const QByteArray &body) const
+void AdminApi::handleFaults(const QByteArray &method, const QString &id, const QByteArray &body,
+                            Reply reply) const
 {
-    auto answer = [this]() -> Http::Response {
+    const QString faults = QStringLiteral("faults");
+    if (method == "GET" || method == "HEAD")
+        return m_ops.state(id, stateReply(id, faults, std::move(reply)));
+    if (method == "DELETE")
+        return m_ops.clear(id, stateReply(id, faults, std::move(reply)));
+    if (method != "POST")
+        return reply(notAllowed());
+    if (body.size() > kMaxBody)
+        return reply(problem(413, QStringLiteral("a fault is at most %1 bytes of JSON").arg(kMaxBody)));
+    const QJsonDocument document = QJsonDocument::fromJson(body);
+    if (!document.isObject())
+        return reply(problem(400, QStringLiteral("the body must be a JSON object")));
+    QString error;
+    const std::optional<Stream::FaultRequest> request =
+        Stream::FaultRequest::fromJson(document.object(), &error);
+    if (!request)
+        return reply(problem(400, error));
+    m_ops.apply(id, *request,
+                [id, applied = request->toJson(), reply = std::move(reply)](const SessionAnswer &answer) {
+                    if (!answer.done())
+                        return reply(refusalFor(id, answer));
+                    reply(json(200, QJsonObject{{QStringLiteral("session"), id},
+                                                {QStringLiteral("applied"), applied},
+                                                {QStringLiteral("faults"), answer.state}}));
+                });
+}
+
+void AdminApi::handleBreakpointForAll(const QByteArray &method, const QByteArray &body, Reply reply) const
+{
+    auto answer = [this, reply] {
         QJsonObject out;
         if (const std::optional<Stream::BreakpointFilter> filter = m_ops.breakpointForAll())
             out.insert(QStringLiteral("breakpoint"), filter->toJson());
-        return json(200, out);
+        reply(json(200, out));
     };
     if (method == "GET" || method == "HEAD")
         return answer();
-    if (method == "DELETE") {
-        m_ops.setBreakpointForAll(std::nullopt);
-        return answer();
-    }
-    if (method == "POST") {
-        if (body.size() > kMaxBody)
-            return problem(413, QStringLiteral("a breakpoint is at most %1 bytes of JSON").arg(kMaxBody));
-        const QJsonDocument document = QJsonDocument::fromJson(body);
-        if (!document.isObject())
-            return problem(400, QStringLiteral("the body must be a JSON object"));
-        QString error;
-        const std::optional<Stream::BreakpointFilter> filter =
-            Stream::BreakpointFilter::fromJson(document.object(), &error);
-        if (!filter)
-            return problem(400, error);
-        m_ops.setBreakpointForAll(filter);
-        return answer();
-    }
-    return notAllowed();
+    if (method == "DELETE")
+        return m_ops.setBreakpointForAll(std::nullopt, answer);
+    if (const std::optional<Stream::BreakpointFilter> filter = postedFilter(method, body, reply))
+        m_ops.setBreakpointForAll(filter, answer);
 }
 
-Http::Response AdminApi::handleBreakpoint(const QByteArray &method, const QString &id,
-                                          const QByteArray &body) const
+void AdminApi::handleBreakpoint(const QByteArray &method, const QString &id, const QByteArray &body,
+                                Reply reply) const
 {
-    auto answer = [this, &id]() -> Http::Response {
-        const std::optional<QJsonObject> state = m_ops.breakpointState(id);
-        if (!state)
-            return problem(404, QStringLiteral("no session %1").arg(id));
-        QJsonObject out = *state;
-        out.insert(QStringLiteral("session"), id);
-        return json(200, out);
-    };
     if (method == "GET" || method == "HEAD")
-        return answer();
-    if (method == "DELETE") {
-        if (!m_ops.clearBreakpoint(id))
-            return problem(404, QStringLiteral("no session %1").arg(id));
-        return answer();
-    }
-    if (method == "POST") {
-        if (body.size() > kMaxBody)
-            return problem(413, QStringLiteral("a breakpoint is at most %1 bytes of JSON").arg(kMaxBody));
-        const QJsonDocument document = QJsonDocument::fromJson(body);
-        if (!document.isObject())
-            return problem(400, QStringLiteral("the body must be a JSON object"));
-        QString error;
-        const std::optional<Stream::BreakpointFilter> filter =
-            Stream::BreakpointFilter::fromJson(document.object(), &error);
-        if (!filter)
-            return problem(400, error);
-        bool found = false;
-        if (!m_ops.setBreakpoint(id, *filter, &found, &error))
-            return found ? problem(409, error) : problem(404, QStringLiteral("no session %1").arg(id));
-        return answer();
-    }
-    return notAllowed();
+        return m_ops.breakpointState(id, stateReply(id, {}, std::move(reply)));
+    if (method == "DELETE")
+        return m_ops.clearBreakpoint(id, stateReply(id, {}, std::move(reply)));
+    if (const std::optional<Stream::BreakpointFilter> filter = postedFilter(method, body, reply))
+        m_ops.setBreakpoint(id, *filter, stateReply(id, {}, std::move(reply)));
 }
 
-Http::Response AdminApi::handleHeld(const QByteArray &method, const QString &id, const QByteArray &number,
-                                    const QByteArray &body) const
+void AdminApi::handleHeld(const QByteArray &method, const QString &id, const QByteArray &number,
+                          const QByteArray &body, Reply reply) const
 {
     if (method != "POST") {
-        Http::Response refusal = problem(405, QStringLiteral("POST"));
-        refusal.headers.append({QByteArrayLiteral("Allow"), QByteArrayLiteral("POST")});
-        return refusal;
+        Http::Response refused = problem(405, QStringLiteral("POST"));
+        refused.headers.append({QByteArrayLiteral("Allow"), QByteArrayLiteral("POST")});
+        return reply(refused);
     }
     bool isNumber = false;
     const int heldId = number.toInt(&isNumber);
     if (!isNumber || heldId <= 0)
-        return problem(404, QStringLiteral("held stanzas are numbered from 1"));
+        return reply(problem(404, QStringLiteral("held stanzas are numbered from 1")));
     if (body.size() > kMaxHeldBody)
-        return problem(413, QStringLiteral("at most %1 bytes of JSON").arg(kMaxHeldBody));
+        return reply(problem(413, QStringLiteral("at most %1 bytes of JSON").arg(kMaxHeldBody)));
     const QJsonDocument document = QJsonDocument::fromJson(body);
     if (!document.isObject())
-        return problem(400, QStringLiteral("the body must be a JSON object"));
+        return reply(problem(400, QStringLiteral("the body must be a JSON object")));
     const QJsonObject object = document.object();
     const std::optional<Stream::Breakpoints::Action> action =
         Stream::Breakpoints::actionFromName(object.value(QStringLiteral("action")).toString());
     if (!action)
-        return problem(400, QStringLiteral("'action' must be forward, edit or drop"));
+        return reply(problem(400, QStringLiteral("'action' must be forward, edit or drop")));
     const QJsonValue xml = object.value(QStringLiteral("xml"));
     if (*action == Stream::Breakpoints::Action::Edit && !xml.isString())
-        return problem(400, QStringLiteral("'edit' needs the new stanza in 'xml'"));
+        return reply(problem(400, QStringLiteral("'edit' needs the new stanza in 'xml'")));
+    m_ops.actOnHeld(id, heldId, *action, xml.toString().toUtf8(),
+                    [id, done = Stream::Breakpoints::actionName(*action),
+                     reply = std::move(reply)](const SessionAnswer &answer) {
+                        if (!answer.done())
+                            return reply(refusalFor(id, answer));
+                        QJsonObject out = answer.state;
+                        out.insert(QStringLiteral("session"), id);
+                        out.insert(QStringLiteral("done"), done);
+                        reply(json(200, out));
+                    });
+}
+
+std::optional<Stream::BreakpointFilter> AdminApi::postedFilter(const QByteArray &method,
+                                                               const QByteArray &body, const Reply &reply)
+{
+    if (method != "POST") {
+        reply(notAllowed());
+        return std::nullopt;
+    }
+    if (body.size() > kMaxBody) {
+        reply(problem(413, QStringLiteral("a breakpoint is at most %1 bytes of JSON").arg(kMaxBody)));
+        return std::nullopt;
+    }
+    const QJsonDocument document = QJsonDocument::fromJson(body);
+    if (!document.isObject()) {
+        reply(problem(400, QStringLiteral("the body must be a JSON object")));
+        return std::nullopt;
+    }
     QString error;
-    if (const int status = m_ops.actOnHeld(id, heldId, *action, xml.toString().toUtf8(), &error);
-        status != 200)
-        return problem(status, error);
-    QJsonObject out = m_ops.breakpointState(id).value_or(QJsonObject());
-    out.insert(QStringLiteral("session"), id);
-    out.insert(QStringLiteral("done"), Stream::Breakpoints::actionName(*action));
-    return json(200, out);
+    std::optional<Stream::BreakpointFilter> filter =
+        Stream::BreakpointFilter::fromJson(document.object(), &error);
+    if (!filter)
+        reply(problem(400, error));
+    return filter;
+}
+
+Http::Response AdminApi::noAnswer()
+{
+    Http::Response response =
+        problem(503, QStringLiteral("the session's worker did not answer within %1 s (busy); the call may "
+                                    "still take effect: GET shows the session's state")
+                         .arg(kAnswerDeadlineMs / 1000));
+    response.headers.append({QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")});
+    return response;
 }
 
 Http::Response AdminApi::notAllowed()

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "http/httpmessage.h"
+#include "sessionanswer.h"
 #include "stream/breakpoints.h"
 #include "stream/faults.h"
 
@@ -19,44 +20,47 @@ namespace Switchboard {
 /// `WWW-Authenticate: Bearer` (RFC 6750 §3), whatever the client's address.
 ///
 /// It knows no sockets and no sessions: handle() turns one request into one response through the
-/// Operations it is given (the Server's, which reach the session's worker). Plain value object; call it
-/// on the thread where the operations may run (the Server's).
+/// Operations it is given (the Server's, which reach the session's worker and answer later). Plain
+/// value object; call it on the thread where the operations run and answer (the Server's).
 class AdminApi
 {
 public:
+    /// Each operation calls its `done` once with the session's answer, now or later, on the thread it
+    /// was called on (Server::applyFault() and the rest never call it before they return).
     struct Operations
     {
-        /// Applies a fault to session `id`; false with `error` set. `found` tells an unknown session.
-        std::function<bool(const QString &id, const Stream::FaultRequest &request, bool *found,
-                           QString *error)>
-            apply;
-        /// Undo: ends every fault of session `id`; false for an unknown session.
-        std::function<bool(const QString &id)> clear;
-        /// The faults in force in session `id`; nothing for an unknown session.
-        std::function<std::optional<QJsonObject>(const QString &id)> state;
-        /// Sets the breakpoint of session `id`; false with `error` set, `found` false when unknown.
-        std::function<bool(const QString &id, const Stream::BreakpointFilter &filter, bool *found,
-                           QString *error)>
+        /// Applies a fault to session `id` (`state`: its faults now).
+        std::function<void(const QString &id, const Stream::FaultRequest &request, SessionDone done)> apply;
+        /// Undo: ends every fault of session `id` (`state`: its faults now).
+        std::function<void(const QString &id, SessionDone done)> clear;
+        /// The faults in force in session `id`.
+        std::function<void(const QString &id, SessionDone done)> state;
+        /// Sets the breakpoint of session `id` (`state`: its breakpoint and held stanzas).
+        std::function<void(const QString &id, const Stream::BreakpointFilter &filter, SessionDone done)>
             setBreakpoint;
-        /// Removes the breakpoint of session `id` (held stanzas go on); false for an unknown session.
-        std::function<bool(const QString &id)> clearBreakpoint;
-        /// The breakpoint and held stanzas of session `id`; nothing for an unknown session.
-        std::function<std::optional<QJsonObject>(const QString &id)> breakpointState;
-        /// Sets (or, with nothing, removes) the breakpoint for all sessions.
-        std::function<void(const std::optional<Stream::BreakpointFilter> &filter)> setBreakpointForAll;
-        /// The breakpoint for all sessions, if any.
+        /// Removes the breakpoint of session `id` (held stanzas go on).
+        std::function<void(const QString &id, SessionDone done)> clearBreakpoint;
+        /// The breakpoint and held stanzas of session `id`.
+        std::function<void(const QString &id, SessionDone done)> breakpointState;
+        /// Sets (or, with nothing, removes) the breakpoint for all sessions; `done` once every worker
+        /// has it.
+        std::function<void(const std::optional<Stream::BreakpointFilter> &filter, std::function<void()> done)>
+            setBreakpointForAll;
+        /// The breakpoint for all sessions, if any (known at once).
         std::function<std::optional<Stream::BreakpointFilter>()> breakpointForAll;
-        /// Forwards, edits then forwards, or drops held stanza `heldId` of session `id`. Returns the
-        /// HTTP status: 200 done; else `error` set and 400 (the edited XML is not one stanza), 404 (no
-        /// such session) or 409 (no such held stanza, or not one to act on).
-        std::function<int(const QString &id, int heldId, Stream::Breakpoints::Action action,
-                          const QByteArray &xml, QString *error)>
+        /// Forwards, edits then forwards, or drops held stanza `heldId` of session `id`.
+        std::function<void(const QString &id, int heldId, Stream::Breakpoints::Action action,
+                           const QByteArray &xml, SessionDone done)>
             actOnHeld;
     };
+    /// Takes the one response to a request, now or later.
+    using Reply = std::function<void(Http::Response response)>;
 
     static constexpr QByteArrayView kPrefix = "/admin";
     static constexpr int kMaxBody = 4096;       ///< a fault or a breakpoint is a small JSON object
     static constexpr int kMaxHeldBody = 262144; ///< an edited stanza, in JSON
+    /// How long a request waits for the session's worker before it is answered 503 (noAnswer()).
+    static constexpr int kAnswerDeadlineMs = 5000;
 
     AdminApi(QString token, Operations operations);
 
@@ -65,16 +69,26 @@ public:
     bool isEnabled() const { return !m_token.isEmpty(); }
     /// Whether `authorization` (the header's value) carries the token.
     bool authorized(QByteArrayView authorization) const;
-    /// The answer to one request under matches().
-    Http::Response handle(const QByteArray &method, const QByteArray &path, QByteArrayView authorization,
-                          const QByteArray &body) const;
+    /// Answers one request under matches(): `reply` is called once, before this returns for what needs
+    /// no session (refusals, the breakpoint for all sessions read), else when the operation answered.
+    /// The API must outlive the operations' answers (the Server's are dropped with the Server).
+    void handle(const QByteArray &method, const QByteArray &path, QByteArrayView authorization,
+                const QByteArray &body, Reply reply) const;
+    /// The answer when the session's worker has not answered within kAnswerDeadlineMs: 503, saying
+    /// that the call may still take effect.
+    static Http::Response noAnswer();
 
 private:
-    Http::Response handleBreakpointForAll(const QByteArray &method, const QByteArray &body) const;
-    Http::Response handleBreakpoint(const QByteArray &method, const QString &id,
-                                    const QByteArray &body) const;
-    Http::Response handleHeld(const QByteArray &method, const QString &id, const QByteArray &number,
-                              const QByteArray &body) const;
+    void handleFaults(const QByteArray &method, const QString &id, const QByteArray &body, Reply reply) const;
+    void handleBreakpointForAll(const QByteArray &method, const QByteArray &body, Reply reply) const;
+    void handleBreakpoint(const QByteArray &method, const QString &id, const QByteArray &body,
+                          Reply reply) const;
+    void handleHeld(const QByteArray &method, const QString &id, const QByteArray &number,
+                    const QByteArray &body, Reply reply) const;
+    /// The filter a POST carries; else (another method, a body that is not a filter) nothing, and
+    /// the refusal went to `reply`.
+    static std::optional<Stream::BreakpointFilter> postedFilter(const QByteArray &method,
+                                                                const QByteArray &body, const Reply &reply);
     static Http::Response notAllowed();
 
     QByteArray m_token;

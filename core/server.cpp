@@ -135,8 +135,8 @@ struct Server::Private
 
     /// Runs `call` on `worker`'s thread and returns when it has run: at once for worker 0, else through
     /// a blocking queued call (a worker never waits for this thread, so this cannot deadlock). Only for
-    /// start-up and the fault calls: terminate, inject, a count or shutdown must not hold this thread
-    /// (the window's) up behind a busy worker; those use postTo() or read atomics.
+    /// start-up: terminate, inject, the fault and breakpoint calls, a count or shutdown must not hold
+    /// this thread (the window's) up behind a busy worker; those use postTo() or read atomics.
     template <typename Call> static void runOn(const WorkerSlot &slot, Call call)
     {
         if (!slot.thread)
@@ -159,6 +159,48 @@ struct Server::Private
     {
         for (const WorkerSlot &slot : workers)
             postTo(slot, call);
+    }
+
+    /// `done`, made callable from any thread: each call posts its value to `home` (the Server), always
+    /// queued, so that a caller sees one behaviour whichever worker answers, and `done` runs there
+    /// while `context` lives. Only `home`'s thread reads the QPointer.
+    template <typename Value>
+    static auto answerTo(QObject *home, const QObject *context, std::function<void(const Value &)> done)
+    {
+        struct Pending
+        {
+            QPointer<const QObject> context;
+            std::function<void(const Value &)> done;
+        };
+        auto pending = std::make_shared<Pending>(Pending{context, std::move(done)});
+        return [home, pending](const Value &value) {
+            QMetaObject::invokeMethod(
+                home,
+                [pending, value] {
+                    if (pending->context && pending->done)
+                        pending->done(value);
+                },
+                Qt::QueuedConnection);
+        };
+    }
+
+    /// Runs `call` (ClientStream * → SessionAnswer) on the worker of session `id`, posted there (a
+    /// queued call; at once for worker 0), and answers `done` on `home`'s thread (answerTo()). A
+    /// session that worker does not have is answered NoSession without `call`.
+    template <typename Call>
+    void askSession(QObject *home, const QString &id, const QObject *context, SessionDone done,
+                    Call call) const
+    {
+        postTo(ownerOf(id), [answer = answerTo(home, context, std::move(done)), id, call](Worker *worker) {
+            Stream::ClientStream *stream = worker->streams()->find(id);
+            if (!stream) {
+                SessionAnswer missing;
+                missing.error = Server::tr("no session %1").arg(id);
+                answer(missing);
+                return;
+            }
+            answer(call(stream));
+        });
     }
 
     /// The worker that owns stream `id` (worker 0 when unknown: it answers "no such session").
@@ -299,35 +341,26 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
     d->status =
         std::make_unique<Monitor::StatusPage>(d->registry.get(), d->config.statusPath, d->config.statusToken);
     d->status->setTrafficInfo([this] { return qMakePair(d->traffic->count(), d->traffic->capacity()); });
+    // The admin API's calls are the window's, answered on this thread while this Server lives.
     d->admin = std::make_unique<AdminApi>(
         d->config.adminToken,
         AdminApi::Operations{
-            [this](const QString &id, const Stream::FaultRequest &request, bool *found, QString *error) {
-                return applyFault(id, request, error, found);
+            [this](const QString &id, const Stream::FaultRequest &request, SessionDone done) {
+                applyFault(id, request, this, std::move(done));
             },
-            [this](const QString &id) { return clearFaults(id); },
-            [this](const QString &id) { return faultState(id); },
-            [this](const QString &id, const Stream::BreakpointFilter &filter, bool *found, QString *error) {
-                return setBreakpoint(id, filter, error, found);
+            [this](const QString &id, SessionDone done) { clearFaults(id, this, std::move(done)); },
+            [this](const QString &id, SessionDone done) { faultState(id, this, std::move(done)); },
+            [this](const QString &id, const Stream::BreakpointFilter &filter, SessionDone done) {
+                setBreakpoint(id, filter, this, std::move(done));
             },
-            [this](const QString &id) { return clearBreakpoint(id); },
-            [this](const QString &id) { return breakpointState(id); },
-            [this](const std::optional<Stream::BreakpointFilter> &filter) { setBreakpointForAll(filter); },
+            [this](const QString &id, SessionDone done) { clearBreakpoint(id, this, std::move(done)); },
+            [this](const QString &id, SessionDone done) { breakpointState(id, this, std::move(done)); },
+            [this](const std::optional<Stream::BreakpointFilter> &filter, std::function<void()> done) {
+                setBreakpointForAll(filter, this, std::move(done));
+            },
             [this] { return breakpointForAll(); },
             [this](const QString &id, int heldId, Stream::Breakpoints::Action action, const QByteArray &xml,
-                   QString *error) {
-                switch (actOnHeld(id, heldId, action, xml, error)) {
-                case HeldResult::Done:
-                    return 200;
-                case HeldResult::BadStanza:
-                    return 400;
-                case HeldResult::NoSession:
-                    return 404;
-                case HeldResult::Refused:
-                    break;
-                }
-                return 409;
-            }});
+                   SessionDone done) { actOnHeld(id, heldId, action, xml, this, std::move(done)); }});
     d->problems = std::make_unique<Monitor::ProblemLog>(&d->hub, d->traffic.get());
     d->problems->setEnabled(d->config.lint);
     d->status->setProblems(d->problems.get());
@@ -437,6 +470,19 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
 
 namespace {
 
+/// Answers `exchange` with `response` on `worker`'s thread, which owns it (queued); nothing when the
+/// client went meanwhile. Only that thread reads the QPointer.
+void respondOn(QObject *worker, QPointer<Http::Exchange> exchange, Http::Response response)
+{
+    QMetaObject::invokeMethod(
+        worker,
+        [exchange, response = std::move(response)]() mutable {
+            if (exchange)
+                exchange->respond(std::move(response));
+        },
+        Qt::QueuedConnection);
+}
+
 /// Runs `answer` on `home`'s thread (the Server's, where the registry and the admin API live) and
 /// responds with its result on `worker`'s thread, which owns `exchange`; nothing when the client went
 /// meanwhile. Both hops are queued: neither thread waits for the other.
@@ -446,15 +492,29 @@ void answerFromHome(QObject *home, QObject *worker, Http::Exchange *exchange, An
     QMetaObject::invokeMethod(
         home,
         [answer = std::move(answer), worker, exchange = QPointer<Http::Exchange>(exchange)] {
-            QMetaObject::invokeMethod(
-                worker,
-                [exchange, response = answer()]() mutable {
-                    if (exchange)
-                        exchange->respond(std::move(response));
-                },
-                Qt::QueuedConnection);
+            respondOn(worker, exchange, answer());
         },
         Qt::QueuedConnection);
+}
+
+/// The admin API's Reply for `exchange`, made and called on `home`'s thread (the Server's): it
+/// answers the exchange at most once, with what the admin API gives it or, after
+/// AdminApi::kAnswerDeadlineMs, with AdminApi::noAnswer().
+AdminApi::Reply adminReply(QObject *home, QObject *worker, QPointer<Http::Exchange> exchange)
+{
+    // Called on `home`'s thread, once by the admin API or by the deadline, whichever comes first; the
+    // exchange is answered on its worker's thread (queued: it keeps pipelined answers in request
+    // order) unless the client went meanwhile. `answered` is only touched there.
+    auto answered = std::make_shared<bool>(false);
+    auto reply = [answered, worker, exchange](Http::Response response) {
+        if (*answered)
+            return;
+        *answered = true;
+        respondOn(worker, exchange, std::move(response));
+    };
+    // A busy worker must not keep the client waiting without bound. The timer goes with `home`.
+    QTimer::singleShot(AdminApi::kAnswerDeadlineMs, home, [reply] { reply(AdminApi::noAnswer()); });
+    return reply;
 }
 
 } // namespace
@@ -530,21 +590,21 @@ void Server::installHandlers(Worker *worker)
         }
         if (AdminApi::matches(request.path)) {
             // The admin API (docs/ADMIN.md): off (404) without admin_token; a bearer token always, the
-            // client's address never enough. Answered on this Server's thread, which reaches the
-            // session's worker by a queued call (Server::applyFault()).
+            // client's address never enough. Answered on this Server's thread, which hands the call to
+            // the session's worker by a queued call and answers when that worker has (Server::applyFault()).
             if (!d->admin->isEnabled()) {
                 exchange->respond(Http::Response::error(404));
                 return;
             }
-            auto answer = [this, method = request.method, path = request.path,
-                           authorization = request.header("authorization"), body = request.body] {
-                return d->admin->handle(method, path, authorization, body);
+            auto ask = [this, worker, exchange = QPointer<Http::Exchange>(exchange), method = request.method,
+                        path = request.path, authorization = request.header("authorization"),
+                        body = request.body] {
+                d->admin->handle(method, path, authorization, body, adminReply(this, worker, exchange));
             };
-            if (worker->index() == 0) {
-                exchange->respond(answer());
-                return;
-            }
-            answerFromHome(this, worker, exchange, answer);
+            if (worker->index() == 0)
+                ask();
+            else
+                QMetaObject::invokeMethod(this, ask, Qt::QueuedConnection);
             return;
         }
         if (request.path == "/healthz") {
@@ -927,23 +987,8 @@ bool Server::terminateSession(const QString &id, const QString &condition)
 void Server::injectStanza(const QString &id, Monitor::Direction direction, const QByteArray &xml,
                           const QObject *context, InjectDone done)
 {
-    // The answer goes to this thread, always queued (so the caller sees one behaviour whichever worker
-    // owns the session), and only while `context` lives. Only this thread reads the QPointer.
-    struct Pending
-    {
-        QPointer<const QObject> context;
-        InjectDone done;
-    };
-    auto pending = std::make_shared<Pending>(Pending{context, std::move(done)});
-    auto answer = [this, pending](const QString &error) {
-        QMetaObject::invokeMethod(
-            this,
-            [pending, error] {
-                if (pending->context && pending->done)
-                    pending->done(error);
-            },
-            Qt::QueuedConnection);
-    };
+    // The answer goes to this thread, always queued, and only while `context` lives.
+    auto answer = Private::answerTo(this, context, std::move(done));
     const Xmpp::SingleStanza stanza = Xmpp::parseSingleStanza(xml, d->config.maxXmlDepth);
     if (!stanza.ok())
         return answer(stanzaProblem(stanza));
@@ -980,99 +1025,94 @@ QString Server::stanzaProblem(const Xmpp::SingleStanza &stanza) const
     return {};
 }
 
-bool Server::applyFault(const QString &id, const Stream::FaultRequest &request, QString *error, bool *found)
+namespace {
+
+/// A session's answer: Done with `state`, or Refused with `error`.
+SessionAnswer answered(bool done, const QString &error, const QJsonObject &state)
 {
-    bool exists = false;
-    bool applied = false;
-    QString message;
-    // On the session's worker: a queued call for another worker's session (Private::runOn).
-    Private::runOn(d->ownerOf(id), [&](Worker *worker) {
-        Stream::ClientStream *stream = worker->streams()->find(id);
-        exists = stream != nullptr;
-        if (stream)
-            applied = stream->applyFault(request, &message);
-    });
-    if (found)
-        *found = exists;
-    if (!exists)
-        message = tr("no session %1").arg(id);
-    if (!applied && error)
-        *error = message;
-    if (applied)
-        qCInfo(lcServer).noquote() << "session" << id << "fault" << Stream::faultKindName(request.kind)
-                                   << "applied";
-    return applied;
+    SessionAnswer answer;
+    answer.outcome = done ? SessionAnswer::Outcome::Done : SessionAnswer::Outcome::Refused;
+    if (!done)
+        answer.error = error;
+    answer.state = state;
+    return answer;
 }
 
-bool Server::clearFaults(const QString &id)
+} // namespace
+
+void Server::applyFault(const QString &id, const Stream::FaultRequest &request, const QObject *context,
+                        SessionDone done)
 {
-    bool found = false;
-    Private::runOn(d->ownerOf(id), [&](Worker *worker) {
-        if (Stream::ClientStream *stream = worker->streams()->find(id)) {
-            found = true;
-            stream->clearFaults();
-        }
+    d->askSession(this, id, context, std::move(done), [id, request](Stream::ClientStream *stream) {
+        QString error;
+        const bool applied = stream->applyFault(request, &error);
+        if (applied)
+            qCInfo(lcServer).noquote()
+                << "session" << id << "fault" << Stream::faultKindName(request.kind) << "applied";
+        return answered(applied, error, stream->faultState());
     });
-    return found;
 }
 
-std::optional<QJsonObject> Server::faultState(const QString &id) const
+void Server::clearFaults(const QString &id, const QObject *context, SessionDone done)
 {
-    std::optional<QJsonObject> state;
-    Private::runOn(d->ownerOf(id), [&](Worker *worker) {
-        if (Stream::ClientStream *stream = worker->streams()->find(id))
-            state = stream->faultState();
+    d->askSession(this, id, context, std::move(done), [](Stream::ClientStream *stream) {
+        stream->clearFaults();
+        return answered(true, {}, stream->faultState());
     });
-    return state;
 }
 
-bool Server::setBreakpoint(const QString &id, const Stream::BreakpointFilter &filter, QString *error,
-                           bool *found)
+void Server::faultState(const QString &id, const QObject *context, SessionDone done)
 {
-    bool exists = false;
-    bool set = false;
-    QString message;
-    Private::runOn(d->ownerOf(id), [&](Worker *worker) {
-        Stream::ClientStream *stream = worker->streams()->find(id);
-        exists = stream != nullptr;
-        if (stream)
-            set = stream->setBreakpoint(filter, &message);
-    });
-    if (found)
-        *found = exists;
-    if (!exists)
-        message = tr("no session %1").arg(id);
-    if (!set && error)
-        *error = message;
-    return set;
+    d->askSession(this, id, context, std::move(done),
+                  [](Stream::ClientStream *stream) { return answered(true, {}, stream->faultState()); });
 }
 
-bool Server::clearBreakpoint(const QString &id)
+void Server::setBreakpoint(const QString &id, const Stream::BreakpointFilter &filter, const QObject *context,
+                           SessionDone done)
 {
-    bool found = false;
-    Private::runOn(d->ownerOf(id), [&](Worker *worker) {
-        if (Stream::ClientStream *stream = worker->streams()->find(id)) {
-            found = true;
-            stream->clearBreakpoint();
-        }
+    d->askSession(this, id, context, std::move(done), [filter](Stream::ClientStream *stream) {
+        QString error;
+        const bool set = stream->setBreakpoint(filter, &error);
+        return answered(set, error, stream->breakpointState());
     });
-    return found;
 }
 
-std::optional<QJsonObject> Server::breakpointState(const QString &id) const
+void Server::clearBreakpoint(const QString &id, const QObject *context, SessionDone done)
 {
-    std::optional<QJsonObject> state;
-    Private::runOn(d->ownerOf(id), [&](Worker *worker) {
-        if (Stream::ClientStream *stream = worker->streams()->find(id))
-            state = stream->breakpointState();
+    d->askSession(this, id, context, std::move(done), [](Stream::ClientStream *stream) {
+        stream->clearBreakpoint();
+        return answered(true, {}, stream->breakpointState());
     });
-    return state;
 }
 
-void Server::setBreakpointForAll(const std::optional<Stream::BreakpointFilter> &filter)
+void Server::breakpointState(const QString &id, const QObject *context, SessionDone done)
 {
-    for (const Private::WorkerSlot &slot : std::as_const(d->workers))
-        Private::runOn(slot, [&filter](Worker *worker) { worker->streams()->setBreakpointForAll(filter); });
+    d->askSession(this, id, context, std::move(done),
+                  [](Stream::ClientStream *stream) { return answered(true, {}, stream->breakpointState()); });
+}
+
+void Server::setBreakpointForAll(const std::optional<Stream::BreakpointFilter> &filter,
+                                 const QObject *context, std::function<void()> done)
+{
+    // Every worker sets it (this thread's at once); `done` once the last one has. `left` is counted
+    // down on this thread only.
+    struct Pending
+    {
+        QPointer<const QObject> context;
+        std::function<void()> done;
+        qsizetype left = 0;
+    };
+    auto pending = std::make_shared<Pending>(Pending{context, std::move(done), d->workers.size()});
+    d->postToAll([this, filter, pending](Worker *worker) {
+        worker->streams()->setBreakpointForAll(filter);
+        QMetaObject::invokeMethod(
+            this,
+            [pending] {
+                if (--pending->left == 0 && pending->context && pending->done)
+                    pending->done();
+            },
+            Qt::QueuedConnection);
+    });
     qCInfo(lcServer).noquote() << (filter ? "breakpoint set for all sessions" : "breakpoints removed");
 }
 
@@ -1081,40 +1121,29 @@ std::optional<Stream::BreakpointFilter> Server::breakpointForAll() const
     return d->main()->streams()->breakpointForAll();
 }
 
-Server::HeldResult Server::actOnHeld(const QString &id, int heldId, Stream::Breakpoints::Action action,
-                                     const QByteArray &xml, QString *error)
+void Server::actOnHeld(const QString &id, int heldId, Stream::Breakpoints::Action action,
+                       const QByteArray &xml, const QObject *context, SessionDone done)
 {
     QByteArray stanzaXml;
     if (action == Stream::Breakpoints::Action::Edit) {
-        // The edited stanza must be one stanza, as for inject (RFC 6120 §11.1).
+        // The edited stanza must be one stanza, as for inject (RFC 6120 §11.1); refused here, answered
+        // the same way as the worker's answers (queued).
         const Xmpp::SingleStanza stanza = Xmpp::parseSingleStanza(xml, d->config.maxXmlDepth);
         if (!stanza.ok()) {
-            if (error)
-                *error = stanzaProblem(stanza);
-            return HeldResult::BadStanza;
+            SessionAnswer refusal;
+            refusal.outcome = SessionAnswer::Outcome::BadInput;
+            refusal.error = stanzaProblem(stanza);
+            Private::answerTo(this, context, std::move(done))(refusal);
+            return;
         }
         stanzaXml = stanza.xml;
     }
-    bool found = false;
-    bool done = false;
-    QString message;
-    Private::runOn(d->ownerOf(id), [&](Worker *worker) {
-        Stream::ClientStream *stream = worker->streams()->find(id);
-        found = stream != nullptr;
-        if (stream)
-            done = stream->actOnHeld(heldId, action, stanzaXml, &message);
-    });
-    if (!found) {
-        if (error)
-            *error = tr("no session %1").arg(id);
-        return HeldResult::NoSession;
-    }
-    if (!done) {
-        if (error)
-            *error = message;
-        return HeldResult::Refused;
-    }
-    return HeldResult::Done;
+    d->askSession(this, id, context, std::move(done),
+                  [heldId, action, stanzaXml](Stream::ClientStream *stream) {
+                      QString error;
+                      const bool acted = stream->actOnHeld(heldId, action, stanzaXml, &error);
+                      return answered(acted, error, stream->breakpointState());
+                  });
 }
 
 int Server::sessionCount() const

@@ -3,6 +3,7 @@
 
 #include "base/config.h"
 #include "monitor/hub.h"
+#include "sessionanswer.h"
 #include "stream/breakpoints.h"
 #include "stream/faults.h"
 
@@ -34,10 +35,10 @@ struct SingleStanza;
 /// signals to watch sessions and stanzas, stop() or delete it to end.
 ///
 /// Lives in the thread that created it, where its calls are made; every signal fires from that
-/// thread's event loop. With several workers (Config::workers) only the constructor, start(), the
-/// fault calls (applyFault(), clearFaults(), faultState()) and the destructor wait for another
-/// worker's thread (a worker never waits for this one); terminateSession(), injectStanza(), the counts
-/// and shutdown() never do, so a window on this thread is not held up by a busy worker.
+/// thread's event loop. With several workers (Config::workers) only the constructor, start() and the
+/// destructor wait for another worker's thread (a worker never waits for this one);
+/// terminateSession(), injectStanza(), the fault and breakpoint calls, the counts and shutdown() never
+/// do, so a window on this thread is not held up by a busy worker.
 class Server final : public QObject
 {
     Q_OBJECT
@@ -117,38 +118,43 @@ public:
     /// `done` is not called when `context` is destroyed before the answer.
     void injectStanza(const QString &id, Monitor::Direction direction, const QByteArray &xml,
                       const QObject *context, InjectDone done);
-    /// Puts a fault into one live session (the workbench's faults on demand, docs/ADMIN.md), on the
-    /// session's worker; unlike the calls above, this one and the two below still wait for that worker
-    /// (a blocking queued call: safe from deadlock, since no worker waits for this thread). False with
-    /// `error` set, and `found` false for an unknown session. The window and the admin API (/admin/) both
-    /// call it.
-    bool applyFault(const QString &id, const Stream::FaultRequest &request, QString *error = nullptr,
-                    bool *found = nullptr);
-    /// Undo: ends every fault of session `id`; what they kept goes to the client in order. False for an
-    /// unknown session.
-    bool clearFaults(const QString &id);
-    /// The faults in force in session `id` (an empty object without any); nothing for an unknown one.
-    std::optional<QJsonObject> faultState(const QString &id) const;
-    /// Sets the breakpoint of one live session (docs/ADMIN.md), replacing any, on the session's worker.
-    /// False with `error` set, and `found` false for an unknown session.
-    bool setBreakpoint(const QString &id, const Stream::BreakpointFilter &filter, QString *error = nullptr,
-                       bool *found = nullptr);
-    /// Removes the breakpoint of session `id`; what it holds goes on unchanged, in order. False for an
-    /// unknown session.
-    bool clearBreakpoint(const QString &id);
-    /// The breakpoint and the stanzas it holds in session `id` ({"held": []} without one); nothing for
-    /// an unknown session.
-    std::optional<QJsonObject> breakpointState(const QString &id) const;
-    /// The breakpoint for all sessions, on every worker: set on every BOSH and WebSocket session now
-    /// and on each new one; nothing removes it and every session's own breakpoint.
-    void setBreakpointForAll(const std::optional<Stream::BreakpointFilter> &filter);
-    std::optional<Stream::BreakpointFilter> breakpointForAll() const;
-    enum class HeldResult { Done, NoSession, BadStanza, Refused };
+    /// The fault and breakpoint calls below (the workbench's faults on demand and breakpoints,
+    /// docs/ADMIN.md; the window and the admin API make them) run on the session's worker and never
+    /// wait for it: each hands its work to that worker by a queued call (run at once for this thread's
+    /// worker) and returns. `done` is called later on this Server's thread, always after the call
+    /// returned, with what the worker found: SessionAnswer::Outcome::NoSession for a session no worker
+    /// has, Refused or BadInput with `error` saying why, else Done and the session's `state` after the
+    /// call. `done` is not called when `context` (an object of this thread) is destroyed before the
+    /// answer, nor when this Server is.
+    ///
+    /// Puts a fault into session `id`; `state` is its faults now in force.
+    void applyFault(const QString &id, const Stream::FaultRequest &request, const QObject *context,
+                    SessionDone done);
+    /// Undo: ends every fault of session `id`; what they kept goes to the client in order.
+    void clearFaults(const QString &id, const QObject *context, SessionDone done);
+    /// The faults in force in session `id` (`state`; empty without any).
+    void faultState(const QString &id, const QObject *context, SessionDone done);
+    /// Sets the breakpoint of session `id`, replacing any; `state` is as breakpointState()'s.
+    void setBreakpoint(const QString &id, const Stream::BreakpointFilter &filter, const QObject *context,
+                       SessionDone done);
+    /// Removes the breakpoint of session `id`; what it holds goes on unchanged, in order.
+    void clearBreakpoint(const QString &id, const QObject *context, SessionDone done);
+    /// The breakpoint and the stanzas it holds in session `id` (`state`: {"held": []} without one).
+    void breakpointState(const QString &id, const QObject *context, SessionDone done);
     /// The operator's decision on held stanza `heldId` of session `id`: forward it, forward `xml`
-    /// instead (Edit: exactly one well-formed stanza, as for injectStanza()), or drop it. `error` says
-    /// why when not Done (Refused: no such held stanza, or one that only waits behind another).
-    HeldResult actOnHeld(const QString &id, int heldId, Stream::Breakpoints::Action action,
-                         const QByteArray &xml, QString *error = nullptr);
+    /// instead (Edit: exactly one well-formed stanza, as for injectStanza(); BadInput otherwise), or
+    /// drop it. Refused: no such held stanza, or one that only waits behind another. `state` is as
+    /// breakpointState()'s.
+    void actOnHeld(const QString &id, int heldId, Stream::Breakpoints::Action action, const QByteArray &xml,
+                   const QObject *context, SessionDone done);
+    /// The breakpoint for all sessions, on every worker: set on every BOSH and WebSocket session now
+    /// and on each new one; nothing removes it and every session's own breakpoint. Never waits for a
+    /// worker: this thread's worker has it when this returns (breakpointForAll() says so), the others
+    /// are told by queued calls, and `done` (if any) is called on this thread once every worker has it,
+    /// while `context` lives.
+    void setBreakpointForAll(const std::optional<Stream::BreakpointFilter> &filter,
+                             const QObject *context = nullptr, std::function<void()> done = {});
+    std::optional<Stream::BreakpointFilter> breakpointForAll() const;
     /// Open HTTP connections of every worker (including those being upgraded or answered). Never
     /// waits for a worker.
     int connectionCount() const;

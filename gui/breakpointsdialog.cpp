@@ -14,9 +14,12 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
+
+#include <utility>
 
 namespace Switchboard::Gui {
 
@@ -160,24 +163,61 @@ void BreakpointsDialog::setFilter(const QString &direction, const QString &eleme
 
 bool BreakpointsDialog::setBreakpoint()
 {
-    QString error;
-    const bool ok = m_ops.set(m_sid, filter(), &error);
-    setResult(ok ? tr("Breakpoint set.") : tr("Not set: %1").arg(error));
-    refresh();
-    return ok;
+    if (!m_ops.set)
+        return false;
+    setResult(tr("Setting the breakpoint…"));
+    ++m_waiting;
+    // The answer may come after the dialog closed (it deletes itself): then nobody is told.
+    m_ops.set(m_sid, filter(), [self = QPointer<BreakpointsDialog>(this)](bool done, const QString &error) {
+        if (self)
+            self->showAnswer(done, done ? tr("Breakpoint set.") : tr("Not set: %1").arg(error));
+    });
+    return true;
 }
 
 bool BreakpointsDialog::removeBreakpoint()
 {
-    const bool ok = m_ops.clear(m_sid);
-    setResult(ok ? tr("Breakpoint removed; held stanzas go on unchanged.") : tr("The session is gone."));
+    if (!m_ops.clear)
+        return false;
+    setResult(tr("Removing the breakpoint…"));
+    ++m_waiting;
+    m_ops.clear(m_sid, [self = QPointer<BreakpointsDialog>(this)](bool done, const QString &) {
+        if (self)
+            self->showAnswer(done, done ? tr("Breakpoint removed; held stanzas go on unchanged.")
+                                        : tr("The session is gone."));
+    });
+    return true;
+}
+
+void BreakpointsDialog::showAnswer(bool done, const QString &text)
+{
+    --m_waiting;
+    setResult(text);
+    Q_EMIT answered(done);
     refresh();
-    return ok;
 }
 
 void BreakpointsDialog::refresh()
 {
-    const std::optional<QJsonObject> state = m_ops.state(m_sid);
+    if (!m_ops.state)
+        return;
+    if (m_reading) {
+        m_readAgain = true;
+        return;
+    }
+    m_reading = true;
+    m_ops.state(m_sid, [self = QPointer<BreakpointsDialog>(this)](const std::optional<QJsonObject> &state) {
+        if (!self)
+            return;
+        self->m_reading = false;
+        self->showState(state);
+        if (std::exchange(self->m_readAgain, false))
+            self->refresh();
+    });
+}
+
+void BreakpointsDialog::showState(const std::optional<QJsonObject> &state)
+{
     if (!state) {
         m_current->setText(tr("The session is gone."));
         m_held = {};
@@ -219,6 +259,7 @@ void BreakpointsDialog::refresh()
     if (selectedId() != selected)
         showSelected();
     updateButtons();
+    Q_EMIT refreshed();
 }
 
 void BreakpointsDialog::updateButtons()
@@ -321,18 +362,24 @@ bool BreakpointsDialog::act(const QString &action, const QByteArray &xml)
         setResult(tr("Select a held stanza first."));
         return false;
     }
-    QString error;
-    const bool ok = m_ops.act(m_sid, id, action, xml, &error);
-    if (!ok)
-        setResult(tr("#%1: %2").arg(id).arg(error));
-    else if (action == QLatin1String("drop"))
-        setResult(tr("#%1 dropped.").arg(id));
-    else if (action == QLatin1String("edit"))
-        setResult(tr("#%1 edited and forwarded.").arg(id));
-    else
-        setResult(tr("#%1 forwarded.").arg(id));
-    refresh();
-    return ok;
+    if (!m_ops.act)
+        return false;
+    setResult(tr("#%1: asking the session…").arg(id));
+    ++m_waiting;
+    m_ops.act(m_sid, id, action, xml,
+              [self = QPointer<BreakpointsDialog>(this), id, action](bool done, const QString &error) {
+                  if (!self)
+                      return;
+                  if (!done)
+                      self->showAnswer(false, tr("#%1: %2").arg(id).arg(error));
+                  else if (action == QLatin1String("drop"))
+                      self->showAnswer(true, tr("#%1 dropped.").arg(id));
+                  else if (action == QLatin1String("edit"))
+                      self->showAnswer(true, tr("#%1 edited and forwarded.").arg(id));
+                  else
+                      self->showAnswer(true, tr("#%1 forwarded.").arg(id));
+              });
+    return true;
 }
 
 void BreakpointsDialog::setResult(const QString &text)

@@ -6,6 +6,7 @@
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStackedWidget>
@@ -166,18 +167,38 @@ QString FaultsDialog::lastResult() const
 
 bool FaultsDialog::applyFault()
 {
-    QString error;
-    const bool applied = m_apply && m_apply(m_sid, fault(), &error);
-    m_result->setText(applied ? tr("Applied: %1.").arg(m_kind->currentText())
-                              : tr("Not applied: %1").arg(error));
-    return applied;
+    if (!m_apply)
+        return false;
+    const QString name = m_kind->currentText();
+    m_result->setText(tr("Applying: %1…").arg(name));
+    ++m_waiting;
+    // The answer may come after the dialog closed (it deletes itself): then nobody is told.
+    m_apply(m_sid, fault(), [self = QPointer<FaultsDialog>(this), name](bool done, const QString &error) {
+        if (self)
+            self->showAnswer(done, done ? tr("Applied: %1.").arg(name) : tr("Not applied: %1").arg(error));
+    });
+    return true;
 }
 
 bool FaultsDialog::undo()
 {
-    const bool done = m_undo && m_undo(m_sid);
-    m_result->setText(done ? tr("Every fault of this session ended.") : tr("The session is gone."));
-    return done;
+    if (!m_undo)
+        return false;
+    m_result->setText(tr("Ending every fault of this session…"));
+    ++m_waiting;
+    m_undo(m_sid, [self = QPointer<FaultsDialog>(this)](bool done, const QString &) {
+        if (self)
+            self->showAnswer(done,
+                             done ? tr("Every fault of this session ended.") : tr("The session is gone."));
+    });
+    return true;
+}
+
+void FaultsDialog::showAnswer(bool done, const QString &text)
+{
+    --m_waiting;
+    m_result->setText(text);
+    Q_EMIT answered(done);
 }
 
 } // namespace Switchboard::Gui

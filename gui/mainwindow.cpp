@@ -47,7 +47,15 @@ namespace Switchboard::Gui {
 
 namespace {
 constexpr int kStatusMessageMs = 5000;
+
+/// A Server fault or breakpoint call's `done` that gives a dialog its answer: done, or why not.
+SessionDone doneWith(std::function<void(bool done, const QString &error)> answered)
+{
+    return [answered = std::move(answered)](const SessionAnswer &answer) {
+        answered(answer.done(), answer.error);
+    };
 }
+} // namespace
 
 MainWindow::MainWindow(Server *server, Monitor::Registry *registry, Monitor::TrafficRecorder *recorder,
                        QWidget *parent)
@@ -435,18 +443,25 @@ FaultsDialog *MainWindow::openFaults()
     const QString sid = m_sessions->currentSession();
     if (sid.isEmpty() || !m_server)
         return nullptr;
-    // The same calls as the admin API's (Server::applyFault(), clearFaults()), checked the same way.
+    // The same calls as the admin API's (Server::applyFault(), clearFaults()), checked the same way;
+    // answered later on this thread while the window lives (the dialog guards itself).
     auto *dialog = new FaultsDialog(
         sid,
-        [this](const QString &id, const QJsonObject &json, QString *error) {
-            if (!m_server) {
-                *error = tr("the server is gone");
-                return false;
-            }
-            const std::optional<Stream::FaultRequest> request = Stream::FaultRequest::fromJson(json, error);
-            return request && m_server->applyFault(id, *request, error);
+        [this](const QString &id, const QJsonObject &json, const FaultsDialog::Answered &answered) {
+            if (!m_server)
+                return answered(false, tr("the server is gone"));
+            QString error;
+            const std::optional<Stream::FaultRequest> request = Stream::FaultRequest::fromJson(json, &error);
+            if (!request)
+                return answered(false, error);
+            m_server->applyFault(id, *request, this, doneWith(answered));
         },
-        [this](const QString &id) { return m_server && m_server->clearFaults(id); }, this);
+        [this](const QString &id, const FaultsDialog::Answered &answered) {
+            if (!m_server)
+                return answered(false, tr("the server is gone"));
+            m_server->clearFaults(id, this, doneWith(answered));
+        },
+        this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();
     return dialog;
@@ -457,29 +472,41 @@ BreakpointsDialog *MainWindow::openBreakpoints()
     const QString sid = m_sessions->currentSession();
     if (sid.isEmpty() || !m_server)
         return nullptr;
-    // The same calls as the admin API's (Server::setBreakpoint() and the rest), checked the same way.
+    // The same calls as the admin API's (Server::setBreakpoint() and the rest), checked the same way;
+    // answered later on this thread while the window lives (the dialog guards itself).
+    using Answered = BreakpointsDialog::Operations::Answered;
     BreakpointsDialog::Operations operations;
-    operations.set = [this](const QString &id, const QJsonObject &json, QString *error) {
-        if (!m_server) {
-            *error = tr("the server is gone");
-            return false;
-        }
+    operations.set = [this](const QString &id, const QJsonObject &json, const Answered &answered) {
+        if (!m_server)
+            return answered(false, tr("the server is gone"));
+        QString error;
         const std::optional<Stream::BreakpointFilter> filter =
-            Stream::BreakpointFilter::fromJson(json, error);
-        return filter && m_server->setBreakpoint(id, *filter, error);
+            Stream::BreakpointFilter::fromJson(json, &error);
+        if (!filter)
+            return answered(false, error);
+        m_server->setBreakpoint(id, *filter, this, doneWith(answered));
     };
-    operations.clear = [this](const QString &id) { return m_server && m_server->clearBreakpoint(id); };
-    operations.state = [this](const QString &id) {
-        return m_server ? m_server->breakpointState(id) : std::nullopt;
+    operations.clear = [this](const QString &id, const Answered &answered) {
+        if (!m_server)
+            return answered(false, tr("the server is gone"));
+        m_server->clearBreakpoint(id, this, doneWith(answered));
+    };
+    operations.state = [this](const QString &id,
+                              const BreakpointsDialog::Operations::StateAnswered &answered) {
+        if (!m_server)
+            return answered(std::nullopt);
+        m_server->breakpointState(id, this, [answered](const SessionAnswer &answer) {
+            answered(answer.done() ? std::optional<QJsonObject>(answer.state) : std::nullopt);
+        });
     };
     operations.act = [this](const QString &id, int heldId, const QString &action, const QByteArray &xml,
-                            QString *error) {
+                            const Answered &answered) {
         const std::optional<Stream::Breakpoints::Action> chosen = Stream::Breakpoints::actionFromName(action);
-        if (!m_server || !chosen) {
-            *error = tr("the server is gone");
-            return false;
-        }
-        return m_server->actOnHeld(id, heldId, *chosen, xml, error) == Server::HeldResult::Done;
+        if (!m_server)
+            return answered(false, tr("the server is gone"));
+        if (!chosen)
+            return answered(false, tr("no action %1").arg(action));
+        m_server->actOnHeld(id, heldId, *chosen, xml, this, doneWith(answered));
     };
     auto *dialog = new BreakpointsDialog(sid, std::move(operations), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);

@@ -28,13 +28,14 @@ class TrafficPage;
 
 /// The monitor window. It watches the core only through the Registry's batched signals and snapshot
 /// getters and the TrafficRecorder's records; it acts on the core only through Server's public calls
-/// (start/stop listening, terminateSession, injectStanza, applyFault, clearFaults). None of the three
+/// (start/stop listening, terminateSession, injectStanza, the fault and breakpoint calls). None of the three
 /// is owned; the window must be destroyed before them (app/main.cpp declares the window last).
 ///
 /// With several workers the registry and the recorder already hold every worker's sessions and
-/// stanzas (they live on this thread and are fed by queued signals). Terminate and inject never wait
-/// for the session's worker (Server::terminateSession(), injectStanza()); the Faults dialog's calls
-/// still do, briefly (Server::applyFault()).
+/// stanzas (they live on this thread and are fed by queued signals). Nothing the window asks of a
+/// session waits for the session's worker: terminate, inject, and the Faults and Breakpoints dialogs'
+/// calls (Server::terminateSession(), injectStanza(), applyFault() and the rest) are handed over by
+/// queued calls, and their answers come back to this thread while the window lives.
 ///
 /// Layout, splitters, columns, the current tab and the capture size persist in QSettings (the
 /// application's organisation and name). docs/GUI.md lists the tabs, actions and shortcuts.

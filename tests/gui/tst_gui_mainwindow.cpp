@@ -3,6 +3,7 @@
 // client and a WebSocket client; the session rows, the traffic list and its detail pane, injecting
 // stanzas, terminating from the window's action, persistence, pause and export. Saves screenshots
 // into the build folder (and, with SWITCHBOARD_UPDATE_SCREENSHOT=1, docs/screenshot.png).
+#include "adminsuite.h"
 #include "boshclient.h"
 #include "breakpointsdialog.h"
 #include "faultsdialog.h"
@@ -59,6 +60,8 @@ private Q_SLOTS:
 private:
     QString password(const QString &user) const { return m_prosody.password(user); }
     std::unique_ptr<MainWindow> makeWindow();
+    /// Session `sid`'s faults, as the Server answers them (empty for an unknown session).
+    QJsonObject faultState(const QString &sid) const;
     static void saveScreenshot(QWidget *window, const QString &name, bool forDocs);
     /// Selects the first traffic row whose record matches.
     static bool selectTraffic(TrafficPage *page,
@@ -94,6 +97,14 @@ void tst_GuiMainWindow::cleanupTestCase()
     m_server.reset();
     m_prosody.stop();
     QSettings().clear();
+}
+
+QJsonObject tst_GuiMainWindow::faultState(const QString &sid) const
+{
+    return Test::answerOf([this, &sid](const QObject *context, SessionDone done) {
+               m_server->faultState(sid, context, std::move(done));
+           })
+        .state;
 }
 
 std::unique_ptr<MainWindow> tst_GuiMainWindow::makeWindow()
@@ -350,11 +361,16 @@ void tst_GuiMainWindow::faultsDialogReachesTheSessionAndShowsInTraffic()
     QVERIFY(dialog);
     QCOMPARE(dialog->session(), alice.sid());
     dialog->setFault(QStringLiteral("hold"));
-    QVERIFY2(dialog->applyFault(), qPrintable(dialog->lastResult()));
+    QSignalSpy answers(dialog, &FaultsDialog::answered);
+    QVERIFY(dialog->applyFault());
+    QVERIFY(answers.wait(30000));
+    QVERIFY2(answers.last().first().toBool(), qPrintable(dialog->lastResult()));
     // The same Server call as the admin API: the session has the fault.
-    QVERIFY(m_server->faultState(alice.sid())->contains(QStringLiteral("hold")));
+    QVERIFY(faultState(alice.sid()).contains(QStringLiteral("hold")));
     QVERIFY(dialog->undo());
-    QVERIFY(!m_server->faultState(alice.sid())->contains(QStringLiteral("hold")));
+    QVERIFY(answers.wait(30000));
+    QVERIFY2(answers.last().first().toBool(), qPrintable(dialog->lastResult()));
+    QVERIFY(!faultState(alice.sid()).contains(QStringLiteral("hold")));
     // Both show in the Traffic tab, as fault rows of this session.
     QTRY_VERIFY(window->trafficPage()->model()->rowCount() > 0);
     QTRY_VERIFY([&] {
@@ -386,7 +402,10 @@ void tst_GuiMainWindow::breakpointsDialogEditsAStanzaInFlight()
     QVERIFY(dialog);
     QCOMPARE(dialog->session(), alice.sid());
     dialog->setFilter(QStringLiteral("to-server"), QStringLiteral("message"), {}, {});
-    QVERIFY2(dialog->setBreakpoint(), qPrintable(dialog->lastResult()));
+    QSignalSpy answers(dialog, &BreakpointsDialog::answered);
+    QVERIFY(dialog->setBreakpoint());
+    QVERIFY(answers.wait(30000));
+    QVERIFY2(answers.last().first().toBool(), qPrintable(dialog->lastResult()));
     alice.startPolling();
     // A message to her own resource, through the real server.
     alice.sendStanza("<message xmlns='jabber:client' type='chat' id='gui1' to='" + alice.jid().toUtf8() +
@@ -400,7 +419,9 @@ void tst_GuiMainWindow::breakpointsDialogEditsAStanzaInFlight()
     dialog->setEditedXml(
         dialog->editedXml().replace(QStringLiteral("as typed"), QStringLiteral("as edited")));
     QVERIFY(dialog->canEdit());
-    QVERIFY2(dialog->editAndForward(), qPrintable(dialog->lastResult()));
+    QVERIFY(dialog->editAndForward());
+    QVERIFY(answers.wait(30000));
+    QVERIFY2(answers.last().first().toBool(), qPrintable(dialog->lastResult()));
     const QDomElement got = alice.waitForStanza(
         [](const QDomElement &e) { return e.attribute(QStringLiteral("id")) == QLatin1String("gui1"); },
         30000);

@@ -27,6 +27,8 @@
 #include <QTextDocument>
 #include <QTextLayout>
 
+#include <memory>
+
 using namespace Switchboard;
 using namespace Switchboard::Gui;
 
@@ -47,6 +49,8 @@ private Q_SLOTS:
     void terminateDialogDefaultsToSystemShutdown();
     void faultsDialogOffersWhatTheAdminApiTakes();
     void faultsDialogAppliesAndUndoes();
+    void faultsDialogShowsAnAnswerWhenItComesAndOutlivesNone();
+    void breakpointsDialogShowsAnswersWhenTheyComeAndOutlivesNone();
     void breakpointsDialogSetsAFilterTheAdminApiTakes();
     void breakpointsDialogForwardsEditsAndDropsTheStoppedStanza();
     void errorConditionsExcludeNormalEnds();
@@ -279,41 +283,78 @@ void tst_GuiWidgets::faultsDialogAppliesAndUndoes()
     int undone = 0;
     FaultsDialog dialog(
         QStringLiteral("s1"),
-        [&applied](const QString &sid, const QJsonObject &fault, QString *error) {
+        [&applied](const QString &sid, const QJsonObject &fault, const FaultsDialog::Answered &answered) {
             if (sid != QLatin1String("s1"))
-                return false;
+                return answered(false, QStringLiteral("no session"));
             applied.append(fault);
-            if (fault.value(QStringLiteral("fault")) == QLatin1String("drop")) {
-                *error = QStringLiteral("only BOSH sessions have responses to drop");
-                return false;
-            }
-            return true;
+            if (fault.value(QStringLiteral("fault")) == QLatin1String("drop"))
+                return answered(false, QStringLiteral("only BOSH sessions have responses to drop"));
+            answered(true, {});
         },
-        [&undone](const QString &) { return ++undone > 0; });
+        [&undone](const QString &, const FaultsDialog::Answered &answered) { answered(++undone > 0, {}); });
+    QSignalSpy answers(&dialog, &FaultsDialog::answered);
     dialog.setFault(QStringLiteral("hold"));
     QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("faultApply")), Qt::LeftButton);
     QCOMPARE(applied.size(), 1);
     QCOMPARE(applied.first().value(QStringLiteral("fault")).toString(), QStringLiteral("hold"));
+    QCOMPARE(answers.size(), 1);
+    QCOMPARE(answers.last().first().toBool(), true);
     QVERIFY(dialog.lastResult().startsWith(QStringLiteral("Applied")));
     dialog.setFault(QStringLiteral("drop"));
-    QVERIFY(!dialog.applyFault());
+    QVERIFY(dialog.applyFault());
+    QCOMPARE(answers.last().first().toBool(), false);
     QVERIFY(dialog.lastResult().contains(QStringLiteral("only BOSH"))); // the refusal is shown
     QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("faultUndo")), Qt::LeftButton);
     QCOMPARE(undone, 1);
+    QCOMPARE(dialog.waiting(), 0);
+}
+
+void tst_GuiWidgets::faultsDialogShowsAnAnswerWhenItComesAndOutlivesNone()
+{
+    // The session answers later (its worker may be busy): the dialog says it waits, then shows it.
+    QList<FaultsDialog::Answered> pending;
+    auto dialog = std::make_unique<FaultsDialog>(
+        QStringLiteral("s1"),
+        [&pending](const QString &, const QJsonObject &, const FaultsDialog::Answered &answered) {
+            pending.append(answered);
+        },
+        [&pending](const QString &, const FaultsDialog::Answered &answered) { pending.append(answered); });
+    QSignalSpy answers(dialog.get(), &FaultsDialog::answered);
+    dialog->setFault(QStringLiteral("hold"));
+    QVERIFY(dialog->applyFault());
+    QCOMPARE(pending.size(), 1);
+    QCOMPARE(dialog->waiting(), 1);
+    QCOMPARE(answers.size(), 0);
+    QVERIFY(dialog->lastResult().startsWith(QStringLiteral("Applying")));
+    pending.takeFirst()(true, {});
+    QCOMPARE(answers.size(), 1);
+    QCOMPARE(dialog->waiting(), 0);
+    QVERIFY(dialog->lastResult().startsWith(QStringLiteral("Applied")));
+
+    // Closed (deleted) before the answer: the answer goes nowhere.
+    QVERIFY(dialog->undo());
+    QCOMPARE(pending.size(), 1);
+    dialog.reset();
+    pending.takeFirst()(true, {});
 }
 
 void tst_GuiWidgets::breakpointsDialogSetsAFilterTheAdminApiTakes()
 {
+    using Answered = BreakpointsDialog::Operations::Answered;
     QList<QJsonObject> set;
     int cleared = 0;
     BreakpointsDialog::Operations ops;
-    ops.set = [&set](const QString &, const QJsonObject &filter, QString *) {
+    ops.set = [&set](const QString &, const QJsonObject &filter, const Answered &answered) {
         set.append(filter);
-        return true;
+        answered(true, {});
     };
-    ops.clear = [&cleared](const QString &) { return ++cleared > 0; };
-    ops.state = [](const QString &) { return std::optional<QJsonObject>(QJsonObject()); };
-    ops.act = [](const QString &, int, const QString &, const QByteArray &, QString *) { return false; };
+    ops.clear = [&cleared](const QString &, const Answered &answered) { answered(++cleared > 0, {}); };
+    ops.state = [](const QString &, const BreakpointsDialog::Operations::StateAnswered &answered) {
+        answered(QJsonObject());
+    };
+    ops.act = [](const QString &, int, const QString &, const QByteArray &, const Answered &answered) {
+        answered(false, QStringLiteral("nothing held"));
+    };
     BreakpointsDialog dialog(QStringLiteral("s1"), ops);
     // The defaults are a filter the admin API accepts: everything, both ways.
     QString error;
@@ -327,11 +368,15 @@ void tst_GuiWidgets::breakpointsDialogSetsAFilterTheAdminApiTakes()
     QCOMPARE(filter->element, QStringLiteral("message"));
     QCOMPARE(filter->type, QStringLiteral("chat"));
     QCOMPARE(filter->text, QStringLiteral("hello"));
+    QSignalSpy answers(&dialog, &BreakpointsDialog::answered);
     QVERIFY(dialog.setBreakpoint());
     QCOMPARE(set.size(), 1);
     QCOMPARE(set.first(), dialog.filter());
+    QCOMPARE(answers.size(), 1);
+    QCOMPARE(dialog.lastResult(), QStringLiteral("Breakpoint set."));
     QVERIFY(dialog.removeBreakpoint());
     QCOMPARE(cleared, 1);
+    QCOMPARE(answers.size(), 2);
 }
 
 void tst_GuiWidgets::breakpointsDialogForwardsEditsAndDropsTheStoppedStanza()
@@ -356,21 +401,21 @@ void tst_GuiWidgets::breakpointsDialogForwardsEditsAndDropsTheStoppedStanza()
         QByteArray xml;
     };
     QList<Act> acts;
+    using Answered = BreakpointsDialog::Operations::Answered;
     BreakpointsDialog::Operations ops;
-    ops.set = [](const QString &, const QJsonObject &, QString *) { return true; };
-    ops.clear = [](const QString &) { return true; };
-    ops.state = [&held](const QString &sid) {
-        return sid == QLatin1String("s1")
-                   ? std::optional<QJsonObject>(QJsonObject{{QStringLiteral("held"), held}})
-                   : std::nullopt;
+    ops.set = [](const QString &, const QJsonObject &, const Answered &answered) { answered(true, {}); };
+    ops.clear = [](const QString &, const Answered &answered) { answered(true, {}); };
+    ops.state = [&held](const QString &sid, const BreakpointsDialog::Operations::StateAnswered &answered) {
+        answered(sid == QLatin1String("s1")
+                     ? std::optional<QJsonObject>(QJsonObject{{QStringLiteral("held"), held}})
+                     : std::nullopt);
     };
-    ops.act = [&acts](const QString &, int id, const QString &action, const QByteArray &xml, QString *error) {
+    ops.act = [&acts](const QString &, int id, const QString &action, const QByteArray &xml,
+                      const Answered &answered) {
         acts.append({id, action, xml});
-        if (id != 4) {
-            *error = QStringLiteral("only waits behind a held one");
-            return false;
-        }
-        return true;
+        if (id != 4)
+            return answered(false, QStringLiteral("only waits behind a held one"));
+        answered(true, {});
     };
     BreakpointsDialog dialog(QStringLiteral("s1"), ops);
     auto *list = dialog.findChild<QListWidget *>(QStringLiteral("heldList"));
@@ -403,7 +448,7 @@ void tst_GuiWidgets::breakpointsDialogForwardsEditsAndDropsTheStoppedStanza()
     QCOMPARE(list->count(), 1);
     QCOMPARE(dialog.selectedId(), 5);
     QVERIFY(!dialog.findChild<QPushButton *>(QStringLiteral("heldForward"))->isEnabled());
-    QVERIFY(!dialog.forward()); // refused by the session, and said why
+    QVERIFY(dialog.forward()); // handed over, refused by the session, and said why
     QVERIFY(dialog.lastResult().contains(QStringLiteral("waits behind")));
 
     held.prepend(QJsonObject{{QStringLiteral("id"), 4},
@@ -418,6 +463,56 @@ void tst_GuiWidgets::breakpointsDialogForwardsEditsAndDropsTheStoppedStanza()
     QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("heldForward")), Qt::LeftButton);
     QCOMPARE(acts.last().action, QStringLiteral("forward"));
     QCOMPARE(acts.last().id, 4);
+}
+
+void tst_GuiWidgets::breakpointsDialogShowsAnswersWhenTheyComeAndOutlivesNone()
+{
+    // The session answers later (its worker may be busy): reads and actions are shown when they come.
+    using Ops = BreakpointsDialog::Operations;
+    QList<Ops::StateAnswered> reads;
+    QList<Ops::Answered> actions;
+    Ops ops;
+    ops.set = [&actions](const QString &, const QJsonObject &, const Ops::Answered &answered) {
+        actions.append(answered);
+    };
+    ops.clear = [&actions](const QString &, const Ops::Answered &answered) { actions.append(answered); };
+    ops.state = [&reads](const QString &, const Ops::StateAnswered &answered) { reads.append(answered); };
+    ops.act = [&actions](const QString &, int, const QString &, const QByteArray &,
+                         const Ops::Answered &answered) { actions.append(answered); };
+    auto dialog = std::make_unique<BreakpointsDialog>(QStringLiteral("s1"), ops);
+    QSignalSpy answers(dialog.get(), &BreakpointsDialog::answered);
+    QSignalSpy refreshed(dialog.get(), &BreakpointsDialog::refreshed);
+    QCOMPARE(reads.size(), 1); // the first read, asked when it opened
+    // While a read is under way, more asks make one more read after it, not one each.
+    dialog->refresh();
+    dialog->refresh();
+    QCOMPARE(reads.size(), 1);
+    const QJsonObject stopped{{QStringLiteral("id"), 7},
+                              {QStringLiteral("direction"), QStringLiteral("to-client")},
+                              {QStringLiteral("xml"), QStringLiteral("<message xmlns='jabber:client'/>")},
+                              {QStringLiteral("stopped"), true}};
+    reads.takeFirst()(QJsonObject{{QStringLiteral("held"), QJsonArray{stopped}}});
+    QCOMPARE(refreshed.size(), 1);
+    QCOMPARE(dialog->selectedId(), 7);
+    QCOMPARE(reads.size(), 1);
+    reads.takeFirst()(QJsonObject{{QStringLiteral("held"), QJsonArray{stopped}}});
+    QCOMPARE(reads.size(), 0);
+
+    // Forward: handed over, shown as asked, then as answered, and the held stanzas read again.
+    QVERIFY(dialog->forward());
+    QCOMPARE(dialog->waiting(), 1);
+    QVERIFY(dialog->lastResult().contains(QStringLiteral("asking")));
+    actions.takeFirst()(true, {});
+    QCOMPARE(answers.size(), 1);
+    QCOMPARE(dialog->waiting(), 0);
+    QCOMPARE(dialog->lastResult(), QStringLiteral("#7 forwarded."));
+    QCOMPARE(reads.size(), 1);
+
+    // Closed (deleted) with a read and an action under way: their answers go nowhere.
+    QVERIFY(dialog->setBreakpoint());
+    dialog.reset();
+    actions.takeFirst()(false, QStringLiteral("gone"));
+    reads.takeFirst()(std::nullopt);
 }
 
 void tst_GuiWidgets::terminateDialogDefaultsToSystemShutdown()

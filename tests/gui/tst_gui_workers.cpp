@@ -2,8 +2,10 @@
 // The monitor window in front of two workers and a real Prosody: sessions of both workers are listed
 // and their traffic captured, the overview sums both, a session that ends on the second worker leaves
 // the model, and the window's inject and terminate reach a session of the second worker by queued
-// calls, never waiting for that worker's thread.
+// calls, and so do its Faults and Breakpoints dialogs, never waiting for that worker's thread.
+#include "breakpointsdialog.h"
 #include "chartwidget.h"
+#include "faultsdialog.h"
 #include "mainwindow.h"
 #include "overviewpage.h"
 #include "prosodyfixture.h"
@@ -14,17 +16,19 @@
 #include "trafficmodel.h"
 #include "trafficpage.h"
 #include "translations.h"
+#include "workerblock.h"
 #include "wsclient.h"
 
 #include "monitor/registry.h"
 #include "monitor/trafficrecorder.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QHeaderView>
 #include <QLabel>
-#include <QSemaphore>
+#include <QPointer>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -33,7 +37,6 @@
 #include <QTreeView>
 
 #include <algorithm>
-#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -73,6 +76,7 @@ private Q_SLOTS:
 
     void windowListsAndCapturesBothWorkers();
     void injectAndTerminateReachTheSecondWorkerWithoutWaiting();
+    void faultsAndBreakpointsDialogsNeverWaitForTheSecondWorker();
 
 private:
     std::unique_ptr<MainWindow> makeWindow();
@@ -266,24 +270,8 @@ void tst_GuiWorkers::injectAndTerminateReachTheSecondWorkerWithoutWaiting()
     // The second worker is kept busy: whatever the window asks of it must not wait for it.
     QObject *secondWorker = m_server->workerContext(1);
     QVERIFY(secondWorker);
-    // Shared with the worker's call, which may outlive this function when a check fails.
-    struct Hold
-    {
-        QSemaphore entered;
-        QSemaphore gate;
-        std::atomic<bool> timedOut = false;
-    };
-    const auto hold = std::make_shared<Hold>();
-    QMetaObject::invokeMethod(
-        secondWorker,
-        [hold] {
-            hold->entered.release();
-            if (!hold->gate.tryAcquire(1, 20000))
-                hold->timedOut = true;
-        },
-        Qt::QueuedConnection);
-    auto releaseGate = qScopeGuard([hold] { hold->gate.release(); });
-    QVERIFY(hold->entered.tryAcquire(1, 10000));
+    Test::WorkerBlock hold(secondWorker);
+    QVERIFY(hold.isBlocking());
 
     // Inject toward the client from the window's editor: handed over, answered once the worker runs.
     window->injectAction()->trigger();
@@ -299,13 +287,12 @@ void tst_GuiWorkers::injectAndTerminateReachTheSecondWorkerWithoutWaiting()
     QVERIFY(editor->isSending());
     // Terminate from the window while the worker is still busy: asked, not yet done.
     QCOMPARE(window->terminateSessions({sid}, QStringLiteral("policy-violation")), 1);
-    QVERIFY(!hold->timedOut); // neither call waited for the busy worker
+    QVERIFY(!hold.timedOut()); // neither call waited for the busy worker
     QCOMPARE(injected.size(), 0);
     QVERIFY(sessions->model()->rowOf(sid) >= 0);
 
     // The worker runs them in order: the stanza reaches the client, then the stream error.
-    hold->gate.release();
-    releaseGate.dismiss();
+    hold.release();
     QVERIFY(injected.wait(10000));
     QCOMPARE(refused.size(), 0);
     QCOMPARE(injected.first().first().toString(), sid);
@@ -317,7 +304,7 @@ void tst_GuiWorkers::injectAndTerminateReachTheSecondWorkerWithoutWaiting()
     QVERIFY(!streamError.isNull());
     QCOMPARE(streamError.firstChildElement().localName(), QStringLiteral("policy-violation"));
     QTRY_COMPARE(sessions->model()->rowOf(sid), -1);
-    QVERIFY(!hold->timedOut);
+    QVERIFY(!hold.timedOut());
 
     // Its condition is in the overview's error chart, counted from the second worker's report.
     window->overviewPage()->sample();
@@ -331,6 +318,65 @@ void tst_GuiWorkers::injectAndTerminateReachTheSecondWorkerWithoutWaiting()
     QVERIFY(refused.wait(10000));
     QVERIFY(editor->statusText().contains(QLatin1String("no session")));
     editor->close();
+}
+
+void tst_GuiWorkers::faultsAndBreakpointsDialogsNeverWaitForTheSecondWorker()
+{
+    auto window = makeWindow();
+    SessionsPage *sessions = window->sessionsPage();
+    std::vector<Client> clients;
+    QVERIFY2(openOnBothWorkers(clients, 1), "no sessions on both workers");
+    auto second = std::find_if(clients.begin(), clients.end(), [](const Client &c) { return c.worker == 1; });
+    QVERIFY(second != clients.end());
+    const QString sid = second->sid;
+    QTRY_VERIFY(sessions->model()->rowOf(sid) >= 0);
+    sessions->selectSession(sid);
+    QTRY_VERIFY(window->faultsAction()->isEnabled());
+    QTRY_VERIFY(window->breakpointsAction()->isEnabled());
+
+    // The second worker is kept busy: the dialogs hand their calls over and never wait for it.
+    Test::WorkerBlock hold(m_server->workerContext(1));
+    QVERIFY(hold.isBlocking());
+    FaultsDialog *faults = window->openFaults();
+    QVERIFY(faults);
+    QSignalSpy faultAnswers(faults, &FaultsDialog::answered);
+    faults->setFault(QStringLiteral("hold"));
+    QVERIFY(faults->applyFault());
+    QCOMPARE(faults->waiting(), 1);
+    BreakpointsDialog *breakpoints = window->openBreakpoints(); // its first read waits for the worker
+    QVERIFY(breakpoints);
+    QSignalSpy breakpointAnswers(breakpoints, &BreakpointsDialog::answered);
+    breakpoints->setFilter(QStringLiteral("to-client"), QStringLiteral("message"), {}, {});
+    QVERIFY(breakpoints->setBreakpoint());
+    // Another Faults dialog closed before its answer comes: the answer goes nowhere.
+    QPointer<FaultsDialog> closed = window->openFaults();
+    QVERIFY(closed);
+    QVERIFY(closed->undo());
+    closed->close();
+    QTRY_VERIFY(closed.isNull());
+    QVERIFY(!hold.timedOut());
+    QCOMPARE(faultAnswers.size(), 0);
+    QCOMPARE(breakpointAnswers.size(), 0);
+
+    // The worker runs them in order, and each dialog shows its answer when it comes.
+    hold.release();
+    QVERIFY(faultAnswers.wait(10000));
+    QVERIFY2(faultAnswers.first().first().toBool(), qPrintable(faults->lastResult()));
+    QVERIFY(faults->lastResult().startsWith(QLatin1String("Applied")));
+    QTRY_COMPARE(breakpointAnswers.size(), 1);
+    QVERIFY2(breakpointAnswers.first().first().toBool(), qPrintable(breakpoints->lastResult()));
+    QCOMPARE(breakpoints->lastResult(), QStringLiteral("Breakpoint set."));
+    QVERIFY(!hold.timedOut());
+    // A stanza toward the client stops at the breakpoint, and the dialog's next read shows it.
+    second->ws->sendText("<message xmlns='jabber:client' type='chat' id='bp1' to='" +
+                         second->ws->jid().toUtf8() + "'><body>stopped on worker 1</body></message>");
+    QTRY_VERIFY_WITH_TIMEOUT(breakpoints->selectedId() > 0 &&
+                                 breakpoints->editedXml().contains(QLatin1String("stopped on worker 1")),
+                             30000);
+    faults->close();
+    breakpoints->close();
+    clients.clear();
+    QTRY_COMPARE(sessions->model()->rowCount(), 0);
 }
 
 QTEST_MAIN(tst_GuiWorkers)

@@ -4,12 +4,14 @@
 // a held one so the order is kept; a held stanza nobody acts on goes on at its deadline; and the
 // session's own timers keep running, so a BOSH request times out empty (XEP-0124 §7.1) while a
 // breakpoint holds what it would have carried. Each step leaves a note in the traffic capture.
+#include "adminsuite.h"
 #include "boshclient.h"
 #include "monitor/registry.h"
 #include "monitor/trafficrecorder.h"
 #include "prosodyfixture.h"
 #include "server.h"
 #include "testclient.h"
+#include "workerblock.h"
 #include "wsclient.h"
 
 #include <QJsonArray>
@@ -24,38 +26,21 @@ using namespace Switchboard;
 using Switchboard::Test::ProsodyFixture;
 using Switchboard::Test::TestClient;
 
+using Switchboard::Test::AdminSuite;
+using Switchboard::Test::arrivalOrder;
+
 namespace {
 
 // Deadlines for waits, generous for a loaded machine: the tests assert what happens, never how fast.
-constexpr int kWaitMs = 30000;
+constexpr int kWaitMs = AdminSuite::kWaitMs;
 
-constexpr char kToken[] = "bre4kp0int-admin-t0ken";
-
-struct Answer
-{
-    int status = 0;
-    QByteArray body;
-    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
-};
+using Answer = Test::AdminAnswer;
 
 Answer call(const QUrl &url, const QByteArray &method, const QJsonObject &body = {},
-            const QByteArray &authorization = QByteArray("Bearer ") + kToken)
+            const QByteArray &authorization = AdminSuite::bearer())
 {
-    QNetworkAccessManager nam;
-    QNetworkRequest request(url);
-    if (!authorization.isEmpty())
-        request.setRawHeader("Authorization", authorization);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    QNetworkReply *reply =
-        nam.sendCustomRequest(request, method, body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson());
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    if (!reply->isFinished())
-        finished.wait(10000);
-    Answer out;
-    out.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    out.body = reply->readAll();
-    reply->deleteLater();
-    return out;
+    return Test::adminCall(url, method, body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(),
+                           authorization);
 }
 
 bool hasBody(const QList<QDomElement> &stanzas, const QString &text)
@@ -65,28 +50,13 @@ bool hasBody(const QList<QDomElement> &stanzas, const QString &text)
     });
 }
 
-/// The ids of the received stanzas among `ids`, in the order they arrived.
-QStringList arrivalOrder(const QList<QDomElement> &stanzas, const QStringList &ids)
-{
-    QStringList order;
-    for (const QDomElement &e : stanzas) {
-        const QString id = e.attribute(QStringLiteral("id"));
-        if (ids.contains(id))
-            order.append(id);
-    }
-    return order;
-}
-
 } // namespace
 
-class tst_Breakpoints : public QObject
+class tst_Breakpoints : public Test::AdminSuite
 {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
-    void cleanupTestCase();
-    void init();
-    void cleanup();
 
     void messageToBobIsEditedInFlight();
     void heldStanzaIsForwardedUnchanged();
@@ -100,6 +70,7 @@ private Q_SLOTS:
     void webSocketStanzaIsEditedInFlight();
     void adminApiRefusesBadBreakpointsAndEdits();
     void breakpointForAllSessionsHoldsInExistingAndNewSessions();
+    void breakpointCallsForABusyWorkerReturnAtOnceAndAreAnsweredLater();
 
 private:
     QUrl url(const QString &sid, const QString &tail) const;
@@ -110,54 +81,11 @@ private:
     Answer act(const QString &sid, int heldId, const QString &action, const QString &xml = {});
     QString notes(const QString &sid) const;
     void sendFromBob(const QString &id, const QString &body);
-
-    ProsodyFixture m_prosody;
-    std::unique_ptr<Server> m_server;
-    std::unique_ptr<BoshClient> m_alice;
-    std::unique_ptr<TestClient> m_bob;
 };
 
 void tst_Breakpoints::initTestCase()
 {
-    QVERIFY2(m_prosody.start({QStringLiteral("alice"), QStringLiteral("bob")}), qPrintable(m_prosody.log()));
-    Config config = m_prosody.backendConfig();
-    config.host = QStringLiteral("127.0.0.1");
-    config.port = 0;
-    config.connectTimeout = 5;
-    config.adminToken = QString::fromLatin1(kToken);
-    m_server = std::make_unique<Server>(config);
-    QVERIFY(m_server->start());
-    m_server->traffic()->setEnabled(true);
-}
-
-void tst_Breakpoints::cleanupTestCase()
-{
-    m_server.reset();
-    m_prosody.stop();
-}
-
-void tst_Breakpoints::init()
-{
-    m_alice = std::make_unique<BoshClient>(m_server->boshUrl());
-    QString error;
-    QVERIFY2(m_alice->login(m_prosody.domain(), QStringLiteral("alice"),
-                            m_prosody.password(QStringLiteral("alice")), &error),
-             qPrintable(error));
-    // Presence, so that Prosody routes bob's messages to this resource.
-    m_alice->request({}, "<presence xmlns='jabber:client'/>");
-    m_bob = std::make_unique<TestClient>();
-    QVERIFY2(m_bob->login(m_prosody, QStringLiteral("bob")), qPrintable(m_bob->lastError()));
-}
-
-void tst_Breakpoints::cleanup()
-{
-    if (m_alice && !m_alice->sid().isEmpty())
-        m_server->terminateSession(m_alice->sid());
-    m_alice.reset();
-    if (m_bob)
-        m_bob->disconnectFromServer();
-    m_bob.reset();
-    QTRY_COMPARE(m_server->sessionCount(), 0);
+    startSuite();
 }
 
 QUrl tst_Breakpoints::url(const QString &sid, const QString &tail) const
@@ -200,13 +128,7 @@ Answer tst_Breakpoints::act(const QString &sid, int heldId, const QString &actio
 
 QString tst_Breakpoints::notes(const QString &sid) const
 {
-    QStringList notes;
-    const QList<Monitor::TrafficRecord> records = m_server->traffic()->records();
-    for (const Monitor::TrafficRecord &r : records) {
-        if (r.session == sid && r.element == QLatin1String("fault"))
-            notes.append(r.note);
-    }
-    return notes.join(u'\n');
+    return faultNotes(sid).join(u'\n');
 }
 
 void tst_Breakpoints::sendFromBob(const QString &id, const QString &body)
@@ -531,6 +453,60 @@ void tst_Breakpoints::breakpointForAllSessionsHoldsInExistingAndNewSessions()
     QVERIFY(!m_bob->waitForElement("from the new session", kWaitMs).isEmpty());
     QVERIFY(held(carol.sid()).isEmpty());
     m_server->terminateSession(carol.sid());
+}
+
+void tst_Breakpoints::breakpointCallsForABusyWorkerReturnAtOnceAndAreAnsweredLater()
+{
+    if (m_server->workerCount() < 2)
+        QSKIP("needs a second worker (the _workers2 run)");
+    const QString sid = aliceOnWorker(1);
+    QVERIFY(!sid.isEmpty());
+    QString error;
+    const std::optional<Stream::BreakpointFilter> filter = Stream::BreakpointFilter::fromJson(
+        QJsonObject{{QStringLiteral("direction"), QStringLiteral("to-client")},
+                    {QStringLiteral("element"), QStringLiteral("message")}},
+        &error);
+    QVERIFY2(filter, qPrintable(error));
+
+    // The session's worker is busy: every call returns without waiting for it (a wait would last
+    // until the block gives up, and say so).
+    Test::WorkerBlock busy(m_server->workerContext(1));
+    QVERIFY(busy.isBlocking());
+    QObject context;
+    auto keep = [](std::optional<SessionAnswer> &into) {
+        return [&into](const SessionAnswer &answer) { into = answer; };
+    };
+    bool forAllSet = false;
+    bool forAllRemoved = false;
+    std::optional<SessionAnswer> set, badEdit, noSuchHeld, state, removed;
+    m_server->setBreakpointForAll(filter, &context, [&forAllSet] { forAllSet = true; });
+    QVERIFY(m_server->breakpointForAll()); // the first worker (this thread's) has it at once
+    m_server->setBreakpoint(sid, *filter, &context, keep(set));
+    m_server->actOnHeld(sid, 1, Stream::Breakpoints::Action::Edit, "<message><body>open", &context,
+                        keep(badEdit));
+    m_server->actOnHeld(sid, 1, Stream::Breakpoints::Action::Forward, {}, &context, keep(noSuchHeld));
+    m_server->breakpointState(sid, &context, keep(state));
+    m_server->setBreakpointForAll(std::nullopt, &context, [&forAllRemoved] { forAllRemoved = true; });
+    m_server->clearBreakpoint(sid, &context, keep(removed));
+    QVERIFY(!busy.timedOut());
+    // Nothing before the worker has run them, not even the refusal of a bad edit made here.
+    QVERIFY(!forAllSet && !set && !badEdit && !noSuchHeld && !state && !forAllRemoved && !removed);
+
+    busy.release();
+    QTRY_VERIFY_WITH_TIMEOUT(forAllSet && set && badEdit && noSuchHeld && state && forAllRemoved && removed,
+                             kWaitMs);
+    QVERIFY(!busy.timedOut());
+    QVERIFY2(set->done(), qPrintable(set->error));
+    QCOMPARE(set->state.value(QStringLiteral("breakpoint")).toObject(), filter->toJson());
+    QCOMPARE(badEdit->outcome, SessionAnswer::Outcome::BadInput);
+    QVERIFY(!badEdit->error.isEmpty());
+    QCOMPARE(noSuchHeld->outcome, SessionAnswer::Outcome::Refused);
+    QVERIFY(state->done());
+    QVERIFY(state->state.contains(QStringLiteral("breakpoint")));
+    QVERIFY(state->state.value(QStringLiteral("held")).toArray().isEmpty());
+    QVERIFY(!m_server->breakpointForAll());
+    QVERIFY(removed->done());
+    QVERIFY(!removed->state.contains(QStringLiteral("breakpoint")));
 }
 
 QTEST_MAIN(tst_Breakpoints)

@@ -3,6 +3,7 @@
 // doing what it says to a real BOSH session — a dropped response resent from the cache for the same
 // rid (XEP-0124 §14.3), delayed, held and reordered stanzas that all arrive, Undo, a cut server link,
 // see-other-uri, an IQ answered with an error — each shown in the traffic capture.
+#include "adminsuite.h"
 #include "boshclient.h"
 #include "monitor/registry.h"
 #include "monitor/trafficrecorder.h"
@@ -10,6 +11,7 @@
 #include "restapi.h"
 #include "server.h"
 #include "testclient.h"
+#include "workerblock.h"
 #include "wsclient.h"
 
 #include <QDeadlineTimer>
@@ -22,46 +24,32 @@
 #include <QTcpSocket>
 #include <QTest>
 
+#include <algorithm>
+#include <vector>
+
 using namespace Switchboard;
+using Switchboard::Test::arrivalOrder;
 using Switchboard::Test::ProsodyFixture;
 using Switchboard::Test::TestClient;
+
+using Switchboard::Test::AdminSuite;
 
 namespace {
 
 // Deadlines for waits, generous for a loaded machine: the tests assert what happens, never how fast.
-constexpr int kWaitMs = 30000;
+constexpr int kWaitMs = AdminSuite::kWaitMs;
 // How long a fault keeps stanzas in the tests that watch them being kept: long enough to be seen
 // kept even on a slow machine.
 constexpr int kKeepMs = 10000;
 
-constexpr char kToken[] = "s3cret-admin-t0ken";
+constexpr const char *kToken = AdminSuite::kToken;
 
-struct Answer
-{
-    int status = 0;
-    QByteArray body;
-    QByteArray wwwAuthenticate;
-    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
-};
+using Answer = Test::AdminAnswer;
 
 Answer call(const QUrl &url, const QByteArray &method, const QByteArray &authorization = {},
             const QByteArray &body = {})
 {
-    QNetworkAccessManager nam;
-    QNetworkRequest request(url);
-    if (!authorization.isEmpty())
-        request.setRawHeader("Authorization", authorization);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    QNetworkReply *reply = nam.sendCustomRequest(request, method, body);
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    if (!reply->isFinished())
-        finished.wait(10000);
-    Answer out;
-    out.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    out.body = reply->readAll();
-    out.wwwAuthenticate = reply->rawHeader("WWW-Authenticate");
-    reply->deleteLater();
-    return out;
+    return Test::adminCall(url, method, body, authorization);
 }
 
 bool hasId(const QList<QDomElement> &stanzas, const QString &id)
@@ -70,28 +58,13 @@ bool hasId(const QList<QDomElement> &stanzas, const QString &id)
                        [&id](const QDomElement &e) { return e.attribute(QStringLiteral("id")) == id; });
 }
 
-/// The ids of the received stanzas among `ids`, in the order they arrived.
-QStringList arrivalOrder(const QList<QDomElement> &stanzas, const QStringList &ids)
-{
-    QStringList order;
-    for (const QDomElement &e : stanzas) {
-        const QString id = e.attribute(QStringLiteral("id"));
-        if (ids.contains(id))
-            order.append(id);
-    }
-    return order;
-}
-
 } // namespace
 
-class tst_FaultsOnDemand : public QObject
+class tst_FaultsOnDemand : public Test::AdminSuite
 {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
-    void cleanupTestCase();
-    void init();
-    void cleanup();
 
     void adminApiIsOffWithoutToken();
     void adminApiNeedsTheBearerToken();
@@ -107,18 +80,14 @@ private Q_SLOTS:
     void terminateSendsSeeOtherUri();
     void webSocketSessionsTakeTheSameFaults();
     void restSessionReconnectsAfterACutLink();
+    void faultCallsForABusyWorkerReturnAtOnceAndAreAnsweredLater();
+    void adminApiAnswersWhenTheBusyWorkerHasOr503AtTheDeadline();
 
 private:
     QUrl adminUrl(const QString &sid) const;
     bool apply(const QString &sid, const QJsonObject &fault);
     int kept(const QString &sid) const;
-    QStringList faultNotes(const QString &sid) const;
     void sendFromBob(const QString &to, const QString &id);
-
-    ProsodyFixture m_prosody;
-    std::unique_ptr<Server> m_server;
-    std::unique_ptr<BoshClient> m_alice;
-    std::unique_ptr<TestClient> m_bob;
 };
 
 void tst_FaultsOnDemand::initTestCase()
@@ -127,48 +96,10 @@ void tst_FaultsOnDemand::initTestCase()
     // The same SCRAM salt at every log-in, as on a real server: a REST session logs in again after a
     // cut link with what it kept.
     options.hashedPasswords = true;
-    QVERIFY2(m_prosody.start({QStringLiteral("alice"), QStringLiteral("bob")}, options),
-             qPrintable(m_prosody.log()));
-    Config config = m_prosody.backendConfig();
-    config.host = QStringLiteral("127.0.0.1");
-    config.port = 0;
-    config.connectTimeout = 5;
-    config.adminToken = QString::fromLatin1(kToken);
-    config.restReconnectDelay = 200; // the REST session comes back soon after a cut link
-    config.restReconnectMaxDelay = 1;
-    m_server = std::make_unique<Server>(config);
-    QVERIFY(m_server->start());
-    m_server->traffic()->setEnabled(true);
-}
-
-void tst_FaultsOnDemand::cleanupTestCase()
-{
-    m_server.reset();
-    m_prosody.stop();
-}
-
-void tst_FaultsOnDemand::init()
-{
-    m_alice = std::make_unique<BoshClient>(m_server->boshUrl());
-    QString error;
-    QVERIFY2(m_alice->login(m_prosody.domain(), QStringLiteral("alice"),
-                            m_prosody.password(QStringLiteral("alice")), &error),
-             qPrintable(error));
-    // Presence, so that Prosody routes bob's messages to this resource.
-    m_alice->request({}, "<presence xmlns='jabber:client'/>");
-    m_bob = std::make_unique<TestClient>();
-    QVERIFY2(m_bob->login(m_prosody, QStringLiteral("bob")), qPrintable(m_bob->lastError()));
-}
-
-void tst_FaultsOnDemand::cleanup()
-{
-    if (m_alice && !m_alice->sid().isEmpty())
-        m_server->terminateSession(m_alice->sid());
-    m_alice.reset();
-    if (m_bob)
-        m_bob->disconnectFromServer();
-    m_bob.reset();
-    QTRY_COMPARE(m_server->sessionCount(), 0);
+    startSuite(options, [](Config &config) {
+        config.restReconnectDelay = 200; // the REST session comes back soon after a cut link
+        config.restReconnectMaxDelay = 1;
+    });
 }
 
 QUrl tst_FaultsOnDemand::adminUrl(const QString &sid) const
@@ -189,18 +120,7 @@ bool tst_FaultsOnDemand::apply(const QString &sid, const QJsonObject &fault)
 
 int tst_FaultsOnDemand::kept(const QString &sid) const
 {
-    return m_server->faultState(sid).value_or(QJsonObject()).value(QStringLiteral("kept")).toInt();
-}
-
-QStringList tst_FaultsOnDemand::faultNotes(const QString &sid) const
-{
-    QStringList notes;
-    const QList<Monitor::TrafficRecord> records = m_server->traffic()->records();
-    for (const Monitor::TrafficRecord &r : records) {
-        if (r.session == sid && r.element == QLatin1String("fault"))
-            notes.append(r.note);
-    }
-    return notes;
+    return faultState(sid).value_or(QJsonObject()).value(QStringLiteral("kept")).toInt();
 }
 
 void tst_FaultsOnDemand::sendFromBob(const QString &to, const QString &id)
@@ -241,7 +161,7 @@ void tst_FaultsOnDemand::adminApiNeedsTheBearerToken()
     QCOMPARE(call(inQuery, "GET").status, 401); // the header only: a URL ends up in logs
     // A fault refused for lack of the token changes nothing.
     QCOMPARE(call(adminUrl(sid), "POST", {}, R"({"fault":"hold","seconds":60})").status, 401);
-    QCOMPARE(m_server->faultState(sid).value_or(QJsonObject()).contains(QStringLiteral("hold")), false);
+    QCOMPARE(faultState(sid).value_or(QJsonObject()).contains(QStringLiteral("hold")), false);
 
     const Answer right = call(adminUrl(sid), "GET", QByteArray("Bearer ") + kToken);
     QCOMPARE(right.status, 200);
@@ -264,7 +184,7 @@ void tst_FaultsOnDemand::adminApiRefusesBadFaults()
              400); // no uri
     QCOMPARE(call(adminUrl(sid), "POST", auth, R"({"fault":"iq-error","condition":"oops"})").status, 400);
     QCOMPARE(call(adminUrl(sid), "PUT", auth, "{}").status, 405);
-    QVERIFY(m_server->faultState(sid).value_or(QJsonObject()).value(QStringLiteral("kept")).toInt() == 0);
+    QVERIFY(faultState(sid).value_or(QJsonObject()).value(QStringLiteral("kept")).toInt() == 0);
 }
 
 void tst_FaultsOnDemand::droppedResponseIsResentForTheSameRid()
@@ -361,7 +281,7 @@ void tst_FaultsOnDemand::undoReleasesWhatIsHeldAtOnce()
                      },
                      kWaitMs)
                  .isNull());
-    QCOMPARE(m_server->faultState(sid).value_or(QJsonObject()).contains(QStringLiteral("hold")), false);
+    QCOMPARE(faultState(sid).value_or(QJsonObject()).contains(QStringLiteral("hold")), false);
 }
 
 void tst_FaultsOnDemand::keptStanzasGoBackToTheirSendersWhenTheClientLeaves()
@@ -567,6 +487,141 @@ void tst_FaultsOnDemand::restSessionReconnectsAfterACutLink()
     QVERIFY2(readUntil(QStringLiteral("session/online")), qPrintable(seen.join(u' ')));
     QVERIFY2(seen.contains(QStringLiteral("session/reconnecting")), qPrintable(seen.join(u' ')));
     QCOMPARE(api.call("DELETE", QStringLiteral("/sessions/%1").arg(id), {}, token).status / 100, 2);
+}
+
+void tst_FaultsOnDemand::faultCallsForABusyWorkerReturnAtOnceAndAreAnsweredLater()
+{
+    if (m_server->workerCount() < 2)
+        QSKIP("needs a second worker (the _workers2 run)");
+    const QString sid = aliceOnWorker(1);
+    QVERIFY(!sid.isEmpty());
+    QString error;
+    const std::optional<Stream::FaultRequest> hold = Stream::FaultRequest::fromJson(
+        QJsonObject{{QStringLiteral("fault"), QStringLiteral("hold")}, {QStringLiteral("seconds"), 60}},
+        &error);
+    QVERIFY2(hold, qPrintable(error));
+
+    // The session's worker is busy: every call returns without waiting for it (a wait would last
+    // until the block gives up, and say so).
+    Test::WorkerBlock busy(m_server->workerContext(1));
+    QVERIFY(busy.isBlocking());
+    QObject context;
+    std::optional<SessionAnswer> applied;
+    std::optional<SessionAnswer> stateAfter;
+    m_server->applyFault(sid, *hold, &context, [&applied](const SessionAnswer &answer) { applied = answer; });
+    m_server->faultState(sid, &context, [&stateAfter](const SessionAnswer &answer) { stateAfter = answer; });
+    // A caller gone before the answer (a dialog closed meanwhile) is not called; the call still runs.
+    bool goneCalled = false;
+    auto gone = std::make_unique<QObject>();
+    m_server->clearFaults(sid, gone.get(), [&goneCalled](const SessionAnswer &) { goneCalled = true; });
+    gone.reset();
+    std::optional<SessionAnswer> stateLast;
+    m_server->faultState(sid, &context, [&stateLast](const SessionAnswer &answer) { stateLast = answer; });
+    QVERIFY(!busy.timedOut());
+    QVERIFY(!applied && !stateAfter && !stateLast); // nothing before the worker has run them
+
+    // Once the worker runs them, in order: the fault was in force, then Undo ended it.
+    busy.release();
+    QTRY_VERIFY_WITH_TIMEOUT(applied && stateAfter && stateLast, kWaitMs);
+    QVERIFY(!busy.timedOut());
+    QVERIFY2(applied->done(), qPrintable(applied->error));
+    QVERIFY(applied->state.contains(QStringLiteral("hold")));
+    QVERIFY(stateAfter->done());
+    QVERIFY(stateAfter->state.contains(QStringLiteral("hold")));
+    QVERIFY(stateLast->done());
+    QVERIFY(!stateLast->state.contains(QStringLiteral("hold")));
+    QVERIFY(!goneCalled); // answered before stateLast, had its caller still been there
+    QTRY_VERIFY(faultNotes(sid).join(u'\n').contains(QStringLiteral("undo")));
+
+    // A session no worker has is answered the same way, later.
+    const SessionAnswer none = Test::answerOf([this](const QObject *c, SessionDone done) {
+        m_server->faultState(QStringLiteral("no-such-session"), c, std::move(done));
+    });
+    QCOMPARE(none.outcome, SessionAnswer::Outcome::NoSession);
+    QVERIFY(none.error.contains(QStringLiteral("no session")));
+}
+
+void tst_FaultsOnDemand::adminApiAnswersWhenTheBusyWorkerHasOr503AtTheDeadline()
+{
+    if (m_server->workerCount() < 2)
+        QSKIP("needs a second worker (the _workers2 run)");
+    const QString sid = aliceOnWorker(1);
+    QVERIFY(!sid.isEmpty());
+    const QByteArray faults = "/admin/sessions/" + sid.toUtf8() + "/faults";
+    // A fault for the session on the second worker, and behind it on the same connection a call that
+    // needs no worker (the breakpoint for all sessions).
+    const QByteArray pipelined =
+        Test::rawAdminRequest("POST", faults, R"({"fault":"delay","ms":1,"seconds":60})") +
+        Test::rawAdminRequest("GET", "/admin/breakpoint");
+
+    // Connections land on either worker's listener (SO_REUSEPORT): the admin API answers those of the
+    // first worker on this thread, whatever the second is doing. Many, so that some are on each.
+    std::vector<std::unique_ptr<QTcpSocket>> sockets;
+    for (int i = 0; i < 16; ++i) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, m_server->port());
+        QVERIFY(socket->waitForConnected(kWaitMs));
+        sockets.push_back(std::move(socket));
+    }
+    auto answers = [](const std::unique_ptr<QTcpSocket> &socket) {
+        return Test::completeResponses(socket->peek(1 << 20));
+    };
+    {
+        Test::WorkerBlock busy(m_server->workerContext(1), kWaitMs);
+        QVERIFY(busy.isBlocking());
+        for (const std::unique_ptr<QTcpSocket> &socket : sockets)
+            socket->write(pipelined);
+        // The session's worker does not answer: at the deadline the fault is answered 503, and only
+        // then the call behind it, which had its answer at once (pipelined answers keep their order).
+        QTRY_VERIFY_WITH_TIMEOUT(
+            std::any_of(sockets.cbegin(), sockets.cend(),
+                        [&answers](const auto &socket) { return answers(socket).size() == 2; }),
+            kWaitMs);
+        QVERIFY(!busy.timedOut()); // nothing waited for the busy worker
+        for (const std::unique_ptr<QTcpSocket> &socket : sockets) {
+            const QList<QByteArray> got = answers(socket);
+            if (got.isEmpty())
+                continue; // a connection of the busy worker: not even read yet
+            QVERIFY2(got.first().startsWith("HTTP/1.1 503"), got.first().constData());
+            QVERIFY(got.first().contains("did not answer within 5 s"));
+            QVERIFY(got.first().contains("Retry-After: 1"));
+        }
+    }
+    // Then every connection has both answers: the fault's (503, or 200 for a connection of the
+    // second worker, read once it was free) before the other's.
+    QList<QTcpSocket *> home; // connections of the first worker
+    for (const std::unique_ptr<QTcpSocket> &socket : sockets) {
+        QTRY_COMPARE_WITH_TIMEOUT(int(answers(socket).size()), 2, kWaitMs);
+        const QList<QByteArray> got = answers(socket);
+        if (got.first().startsWith("HTTP/1.1 503")) {
+            home.append(socket.get());
+        } else {
+            QVERIFY2(got.first().startsWith("HTTP/1.1 200"), got.first().constData());
+            QVERIFY(got.first().contains("\"applied\""));
+        }
+        QVERIFY2(got.last().startsWith("HTTP/1.1 200"), got.last().constData());
+        QVERIFY(!got.last().contains("\"applied\""));
+        socket->readAll();
+    }
+    // The call answered 503 still took effect when the worker got to it, as the answer says.
+    QVERIFY(faultState(sid).value_or(QJsonObject()).contains(QStringLiteral("delay")));
+    QVERIFY2(home.size() >= 2, "fewer than two of 16 connections on the first worker");
+
+    // A worker busy for less than the deadline: the answer is the worker's, when it comes.
+    Test::WorkerBlock busy(m_server->workerContext(1), kWaitMs);
+    QVERIFY(busy.isBlocking());
+    home.at(0)->write(Test::rawAdminRequest("DELETE", faults));
+    home.at(1)->write(Test::rawAdminRequest("GET", "/admin/breakpoint"));
+    // The second connection's answer needs no worker; once it is here, this thread has read the
+    // first connection's request too (it was in the socket before).
+    QTRY_COMPARE_WITH_TIMEOUT(int(Test::completeResponses(home.at(1)->peek(1 << 20)).size()), 1, kWaitMs);
+    QCOMPARE(home.at(0)->bytesAvailable(), qint64(0)); // waits for the worker
+    QVERIFY(!busy.timedOut());
+    busy.release();
+    QTRY_COMPARE_WITH_TIMEOUT(int(Test::completeResponses(home.at(0)->peek(1 << 20)).size()), 1, kWaitMs);
+    const QByteArray undone = home.at(0)->readAll();
+    QVERIFY2(undone.startsWith("HTTP/1.1 200"), undone.constData());
+    QVERIFY(!undone.contains("delay"));
 }
 
 QTEST_GUILESS_MAIN(tst_FaultsOnDemand)

@@ -13,6 +13,7 @@
 #include "server.h"
 #include "sseclient.h"
 #include "testmain.h"
+#include "workerblock.h"
 #include "wsclient.h"
 
 #include <QDomDocument>
@@ -20,13 +21,11 @@
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSemaphore>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
 #include <QTimer>
 
-#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -687,29 +686,14 @@ void tst_WorkersProsody::operatorCallsAndShutdownNeverWaitForABusyWorker()
     QVERIFY2(!sid.isEmpty(), "no connection reached the second worker");
 
     // The second worker is kept busy; the calls below return without waiting for it.
-    struct Hold
-    {
-        QSemaphore entered;
-        QSemaphore gate;
-        std::atomic<bool> timedOut = false;
-    };
-    const auto hold = std::make_shared<Hold>();
-    QMetaObject::invokeMethod(
-        server->workerContext(1),
-        [hold] {
-            hold->entered.release();
-            if (!hold->gate.tryAcquire(1, 20000))
-                hold->timedOut = true;
-        },
-        Qt::QueuedConnection);
-    auto releaseGate = qScopeGuard([hold] { hold->gate.release(); });
-    QVERIFY(hold->entered.tryAcquire(1, 10000));
+    Test::WorkerBlock hold(server->workerContext(1));
+    QVERIFY(hold.isBlocking());
 
     // Counts are read where each worker keeps them, never asked of a worker.
     QCOMPARE(server->sessionCount(), 1);
     QVERIFY(server->connectionCount() >= 0);
     QCOMPARE(server->workerOf(sid), 1);
-    QVERIFY(!hold->timedOut);
+    QVERIFY(!hold.timedOut());
     std::optional<QString> injected;
     server->injectStanza(sid, Monitor::Direction::ToClient,
                          "<message from='localhost'><body>while busy</body></message>", this,
@@ -717,13 +701,12 @@ void tst_WorkersProsody::operatorCallsAndShutdownNeverWaitForABusyWorker()
     QSignalSpy finished(server.get(), &Server::shutdownFinished);
     // The first worker has nothing left: shutdown() asks the second at once whether it is quiet.
     server->shutdown();
-    QVERIFY(!hold->timedOut);
+    QVERIFY(!hold.timedOut());
     QVERIFY(!injected.has_value()); // the answer needs the busy worker
     QCOMPARE(finished.count(), 0);
 
     // Once free, the second worker puts the stanza in, ends its session and reports quiet.
-    hold->gate.release();
-    releaseGate.dismiss();
+    hold.release();
     QTRY_VERIFY(injected.has_value());
     QVERIFY2(injected->isEmpty(), qPrintable(*injected));
     QVERIFY(!client->waitFor([](const QDomElement &e) { return e.text() == QLatin1String("while busy"); })
@@ -734,7 +717,7 @@ void tst_WorkersProsody::operatorCallsAndShutdownNeverWaitForABusyWorker()
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 15000);
     QCOMPARE(finished.first().first().toBool(), true);
     QCOMPARE(server->sessionCount(), 0);
-    QVERIFY(!hold->timedOut);
+    QVERIFY(!hold.timedOut());
 }
 
 SWITCHBOARD_TEST_MAIN(tst_WorkersProsody)
