@@ -457,6 +457,10 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
         <source>unknown route option &apos;%1&apos; (tls=starttls|direct, proxy_protocol_out=none|v1|v2)</source>
         <translation>unbekannte Routen-Option „%1“ (tls=starttls|direct, proxy_protocol_out=none|v1|v2)</translation>
     </message>
+    <message>
+        <source>&apos;%1&apos; is not reuseport or acceptor</source>
+        <translation>&apos;%1&apos; ist weder reuseport noch acceptor</translation>
+    </message>
 </context>
 <context>
     <name>Switchboard::Gui::BreakpointsDialog</name>
@@ -616,6 +620,18 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
         <source>#%1 forwarded.</source>
         <translation>#%1 weitergeleitet.</translation>
     </message>
+    <message>
+        <source>Setting the breakpoint…</source>
+        <translation>Haltepunkt wird gesetzt…</translation>
+    </message>
+    <message>
+        <source>Removing the breakpoint…</source>
+        <translation>Haltepunkt wird entfernt…</translation>
+    </message>
+    <message>
+        <source>#%1: asking the session…</source>
+        <translation>#%1: Sitzung wird gefragt…</translation>
+    </message>
 </context>
 <context>
     <name>Switchboard::Gui::FaultsDialog</name>
@@ -722,6 +738,14 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
     <message>
         <source>The session is gone.</source>
         <translation>Die Sitzung ist nicht mehr da.</translation>
+    </message>
+    <message>
+        <source>Applying: %1…</source>
+        <translation>Wird angewendet: %1…</translation>
+    </message>
+    <message>
+        <source>Ending every fault of this session…</source>
+        <translation>Alle Fehler dieser Sitzung werden beendet…</translation>
     </message>
 </context>
 <context>
@@ -1059,6 +1083,10 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
     <message>
         <source>&amp;Problems</source>
         <translation>&amp;Probleme</translation>
+    </message>
+    <message>
+        <source>no action %1</source>
+        <translation>keine Aktion %1</translation>
     </message>
 </context>
 <context>

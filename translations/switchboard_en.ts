@@ -454,6 +454,10 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
         <source>unknown route option &apos;%1&apos; (tls=starttls|direct, proxy_protocol_out=none|v1|v2)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&apos;%1&apos; is not reuseport or acceptor</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Switchboard::Gui::BreakpointsDialog</name>
@@ -613,6 +617,18 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
         <source>#%1 forwarded.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Setting the breakpoint…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removing the breakpoint…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>#%1: asking the session…</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Switchboard::Gui::FaultsDialog</name>
@@ -718,6 +734,14 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
     </message>
     <message>
         <source>The session is gone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Applying: %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ending every fault of this session…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1055,6 +1079,10 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
     </message>
     <message>
         <source>&amp;Problems</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no action %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

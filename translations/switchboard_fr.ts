@@ -457,6 +457,10 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
         <source>unknown route option &apos;%1&apos; (tls=starttls|direct, proxy_protocol_out=none|v1|v2)</source>
         <translation>option de route inconnue « %1 » (tls=starttls|direct, proxy_protocol_out=none|v1|v2)</translation>
     </message>
+    <message>
+        <source>&apos;%1&apos; is not reuseport or acceptor</source>
+        <translation>&apos;%1&apos; n&apos;est ni reuseport ni acceptor</translation>
+    </message>
 </context>
 <context>
     <name>Switchboard::Gui::BreakpointsDialog</name>
@@ -616,6 +620,18 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
         <source>#%1 forwarded.</source>
         <translation>#%1 transmise.</translation>
     </message>
+    <message>
+        <source>Setting the breakpoint…</source>
+        <translation>Pose du point d’arrêt…</translation>
+    </message>
+    <message>
+        <source>Removing the breakpoint…</source>
+        <translation>Retrait du point d’arrêt…</translation>
+    </message>
+    <message>
+        <source>#%1: asking the session…</source>
+        <translation>n° %1 : interrogation de la session…</translation>
+    </message>
 </context>
 <context>
     <name>Switchboard::Gui::FaultsDialog</name>
@@ -722,6 +738,14 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
     <message>
         <source>The session is gone.</source>
         <translation>La session n’existe plus.</translation>
+    </message>
+    <message>
+        <source>Applying: %1…</source>
+        <translation>Application : %1…</translation>
+    </message>
+    <message>
+        <source>Ending every fault of this session…</source>
+        <translation>Fin de toutes les pannes de cette session…</translation>
     </message>
 </context>
 <context>
@@ -1059,6 +1083,10 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
     <message>
         <source>&amp;Problems</source>
         <translation>&amp;Problèmes</translation>
+    </message>
+    <message>
+        <source>no action %1</source>
+        <translation>aucune action %1</translation>
     </message>
 </context>
 <context>
