@@ -26,6 +26,7 @@
 #   BENCH_SWITCHBOARD         the switchboard binary (default: BUILD_DIR/app/switchboard), e.g. another
 #                             build's, to measure it with this build's bench
 #   BENCH_LOG_DIR             keeps every run's raw output (default: a temporary directory)
+#   BENCH_WORKERS             Switchboard's `workers` key (default: Switchboard's own, one per core)
 # Prints Markdown tables.
 set -euo pipefail
 
@@ -49,6 +50,8 @@ users="${BENCH_USERS:-200}"
 rounds="${BENCH_ROUNDS:-3}"
 fronts=" ${BENCH_FRONTS:-tcp prosody-bosh bosh prosody-ws ws rest} "
 strophe_idle_ms="${BENCH_STROPHE_IDLE_MS:-0}"
+workers_set=()
+[[ -n "${BENCH_WORKERS:-}" ]] && workers_set=(--set "workers=$BENCH_WORKERS")
 # BENCH_IDLE_SESSIONS (one size; 0 skips) is still understood.
 idle_sizes="${BENCH_IDLE_SIZES-${BENCH_IDLE_SESSIONS-1000 5000 9500}}"
 [[ "$idle_sizes" == 0 ]] && idle_sizes=""
@@ -114,7 +117,7 @@ start_switchboard() {
         --set max_new_sessions_per_ip=1000000 --set max_sessions=1000000 \
         --set rest_max_sessions_per_account=100000 --set rest_max_sessions_per_ip=100000 \
         --set rest_store="$work/rest-$((++switchboard_starts)).sqlite" \
-        --set vapid_key_file="$work/vapid.pem" >>"$logs/switchboard.log" 2>&1 &
+        --set vapid_key_file="$work/vapid.pem" "${workers_set[@]}" >>"$logs/switchboard.log" 2>&1 &
     switchboard_pid=$!
     if ! wait_for_port "$port" "$switchboard_pid"; then
         echo "# switchboard did not start; see $logs/switchboard.log" >&2
@@ -140,6 +143,7 @@ echo "# $(date -u +%Y-%m-%dT%H:%MZ), $cpu_count cores, $(grep -m1 'model name' /
 echo "# Prosody $(dpkg-query -W -f='${Version}' prosody 2>/dev/null || echo '?') on c2s $c2s / http $http (pid $prosody_pid); logs in $logs"
 echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews results)"
 echo "# $sessions sessions, each messages its own full JID; rate runs $duration s, saturated runs $sat_duration s (1 in flight per session); $rounds round(s), interleaved"
+echo "# Switchboard workers: ${BENCH_WORKERS:-default (one per core: $cpu_count)}"
 echo "# BOSH runs use the strophe.js-like client (idle timer ${strophe_idle_ms} ms)$([[ "$fronts" == *pipelined* ]] && echo '; *(pipelined)* rows the original client')"
 if [[ -n "$idle_sizes" ]]; then
     rest_note=""
