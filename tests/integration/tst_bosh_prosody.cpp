@@ -431,9 +431,20 @@ void tst_BoshProsody::simultaneousEmptyRequestsArePolicyViolation()
     QVERIFY2(alice.login(QStringLiteral("localhost"), QStringLiteral("alice"),
                          password(QStringLiteral("alice")), &error, QStringLiteral("busy")),
              qPrintable(error));
+    // One after the other as the session sees them: each is sent once the one before has reached the
+    // session (over separate connections, and with several workers through a relay, a later rid could
+    // otherwise arrive first and be out of window, item-not-found, before the session sees too many).
     QList<QNetworkReply *> replies;
-    for (int i = 0; i < 4; ++i)
-        replies.append(alice.send({}));
+    for (int i = 0; i < 4; ++i) {
+        const quint64 before = m_server->hub()->sessionCounters(alice.sid()).requests;
+        QNetworkReply *reply = alice.send({});
+        replies.append(reply);
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return m_server->hub()->sessionCounters(alice.sid()).requests > before || reply->isFinished();
+            },
+            10000));
+    }
     QStringList conditions;
     for (QNetworkReply *reply : std::as_const(replies))
         conditions.append(BoshClient::wait(reply).attr(QStringLiteral("condition")));
