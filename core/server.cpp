@@ -6,6 +6,7 @@
 #include "base/heaptrimmer.h"
 #include "base/limits.h"
 #include "base/plainsocket.h"
+#include "base/tsanhandover.h"
 #include "bosh/boshendpoint.h"
 #include "http/acceptor.h"
 #include "http/exchangerelay.h"
@@ -142,8 +143,7 @@ struct Server::Private
         if (!slot.thread)
             call(slot.worker);
         else
-            QMetaObject::invokeMethod(
-                slot.anchor, [&] { call(slot.worker); }, Qt::BlockingQueuedConnection);
+            TsanHandover::callBlocking(slot.anchor, [&] { call(slot.worker); });
     }
     /// Runs `call` on `slot`'s worker: at once for worker 0, else posted to its thread (queued).
     template <typename Call> static void postTo(const WorkerSlot &slot, Call call)
@@ -151,8 +151,7 @@ struct Server::Private
         if (!slot.thread)
             call(slot.worker);
         else
-            QMetaObject::invokeMethod(
-                slot.anchor, [call, worker = slot.worker] { call(worker); }, Qt::QueuedConnection);
+            TsanHandover::post(slot.anchor, [call, worker = slot.worker] { call(worker); });
     }
     /// Posts `call` to every worker (queued for the others, at once for worker 0).
     template <typename Call> void postToAll(Call call) const
@@ -174,13 +173,10 @@ struct Server::Private
         };
         auto pending = std::make_shared<Pending>(Pending{context, std::move(done)});
         return [home, pending](const Value &value) {
-            QMetaObject::invokeMethod(
-                home,
-                [pending, value] {
-                    if (pending->context && pending->done)
-                        pending->done(value);
-                },
-                Qt::QueuedConnection);
+            TsanHandover::post(home, [pending, value] {
+                if (pending->context && pending->done)
+                    pending->done(value);
+            });
         };
     }
 
@@ -331,6 +327,9 @@ struct Server::Private
 
 Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::make_unique<Private>())
 {
+    // Before any worker exists: ThreadSanitizer builds see Qt's hand-overs from here on (nothing
+    // elsewhere).
+    TsanHandover::install();
     d->config = config;
     const QByteArray boshPath = config.path.toUtf8();
     d->boshPath = Private::withoutFinalSlashes(boshPath).toByteArray();
@@ -414,9 +413,8 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
             // Made on its thread, so that its objects and timers live there.
             slot.anchor = new QObject;
             slot.anchor->moveToThread(slot.thread);
-            QMetaObject::invokeMethod(
-                slot.anchor, [&slot, i, &shared] { slot.worker = new Worker(i, shared); },
-                Qt::BlockingQueuedConnection);
+            TsanHandover::callBlocking(slot.anchor,
+                                       [&slot, i, &shared] { slot.worker = new Worker(i, shared); });
         }
         installHandlers(slot.worker);
         d->workers.append(slot);
@@ -474,13 +472,10 @@ namespace {
 /// client went meanwhile. Only that thread reads the QPointer.
 void respondOn(QObject *worker, QPointer<Http::Exchange> exchange, Http::Response response)
 {
-    QMetaObject::invokeMethod(
-        worker,
-        [exchange, response = std::move(response)]() mutable {
-            if (exchange)
-                exchange->respond(std::move(response));
-        },
-        Qt::QueuedConnection);
+    TsanHandover::post(worker, [exchange, response = std::move(response)]() mutable {
+        if (exchange)
+            exchange->respond(std::move(response));
+    });
 }
 
 /// Runs `answer` on `home`'s thread (the Server's, where the registry and the admin API live) and
@@ -489,12 +484,10 @@ void respondOn(QObject *worker, QPointer<Http::Exchange> exchange, Http::Respons
 template <typename Answer>
 void answerFromHome(QObject *home, QObject *worker, Http::Exchange *exchange, Answer answer)
 {
-    QMetaObject::invokeMethod(
-        home,
-        [answer = std::move(answer), worker, exchange = QPointer<Http::Exchange>(exchange)] {
-            respondOn(worker, exchange, answer());
-        },
-        Qt::QueuedConnection);
+    TsanHandover::post(home,
+                       [answer = std::move(answer), worker, exchange = QPointer<Http::Exchange>(exchange)] {
+                           respondOn(worker, exchange, answer());
+                       });
 }
 
 /// The admin API's Reply for `exchange`, made and called on `home`'s thread (the Server's): it
@@ -604,7 +597,7 @@ void Server::installHandlers(Worker *worker)
             if (worker->index() == 0)
                 ask();
             else
-                QMetaObject::invokeMethod(this, ask, Qt::QueuedConnection);
+                TsanHandover::post(this, ask);
             return;
         }
         if (request.path == "/healthz") {
@@ -632,15 +625,13 @@ Server::~Server()
     // The other workers first, each on its thread, then the thread.
     for (qsizetype i = d->workers.size() - 1; i > 0; --i) {
         Private::WorkerSlot &slot = d->workers[i];
-        QMetaObject::invokeMethod(
-            slot.anchor,
-            [worker = slot.worker, anchor = slot.anchor] {
-                delete worker;
-                anchor->deleteLater(); // when the thread ends
-            },
-            Qt::BlockingQueuedConnection);
+        TsanHandover::callBlocking(slot.anchor, [worker = slot.worker, anchor = slot.anchor] {
+            delete worker;
+            anchor->deleteLater(); // when the thread ends
+        });
         slot.thread->quit();
         slot.thread->wait();
+        TsanHandover::acquire(); // QThread::wait() is out of ThreadSanitizer's sight
         delete slot.thread;
     }
     // Sessions first: they talk to the resolver and the hub while closing.
@@ -788,24 +779,21 @@ void Server::finishShutdownWhenQuiet()
     for (const Private::WorkerSlot &slot : std::as_const(d->workers)) {
         Private::postTo(slot, [this](Worker *worker) {
             const bool quiet = worker->isQuiet();
-            QMetaObject::invokeMethod(
-                this,
-                [this, quiet] {
-                    Private::QuietLook &look = d->quietLook;
-                    look.all = look.all && quiet;
-                    if (++look.answers < d->workers.size())
-                        return;
-                    look.underWay = false;
-                    if (!d->shuttingDown || d->shutdownDone)
-                        return;
-                    if (!look.all) {
-                        if (!d->shutdownFlush.isActive())
-                            d->shutdownFlush.start();
-                        return;
-                    }
-                    finishShutdown();
-                },
-                Qt::QueuedConnection);
+            TsanHandover::post(this, [this, quiet] {
+                Private::QuietLook &look = d->quietLook;
+                look.all = look.all && quiet;
+                if (++look.answers < d->workers.size())
+                    return;
+                look.underWay = false;
+                if (!d->shuttingDown || d->shutdownDone)
+                    return;
+                if (!look.all) {
+                    if (!d->shutdownFlush.isActive())
+                        d->shutdownFlush.start();
+                    return;
+                }
+                finishShutdown();
+            });
         });
     }
 }
@@ -1105,13 +1093,10 @@ void Server::setBreakpointForAll(const std::optional<Stream::BreakpointFilter> &
     auto pending = std::make_shared<Pending>(Pending{context, std::move(done), d->workers.size()});
     d->postToAll([this, filter, pending](Worker *worker) {
         worker->streams()->setBreakpointForAll(filter);
-        QMetaObject::invokeMethod(
-            this,
-            [pending] {
-                if (--pending->left == 0 && pending->context && pending->done)
-                    pending->done();
-            },
-            Qt::QueuedConnection);
+        TsanHandover::post(this, [pending] {
+            if (--pending->left == 0 && pending->context && pending->done)
+                pending->done();
+        });
     });
     qCInfo(lcServer).noquote() << (filter ? "breakpoint set for all sessions" : "breakpoints removed");
 }

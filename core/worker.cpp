@@ -3,6 +3,7 @@
 
 #include "base/limits.h"
 #include "base/plainsocket.h"
+#include "base/tsanhandover.h"
 #include "bosh/boshendpoint.h"
 #include "http/httpserver.h"
 #include "monitor/hub.h"
@@ -46,26 +47,20 @@ public:
                 return;
             alive->alive.store(false);
             alive->settle();
-            QMetaObject::invokeMethod(
-                alive->sessionSide,
-                [alive] {
-                    if (const std::function<void()> handler = std::exchange(alive->onGone, {}))
-                        handler();
-                },
-                Qt::QueuedConnection);
+            TsanHandover::post(alive->sessionSide, [alive] {
+                if (const std::function<void()> handler = std::exchange(alive->onGone, {}))
+                    handler();
+            });
         });
     }
     bool send(int httpStatus, const QByteArray &body) override
     {
         if (!m_state->alive.exchange(false))
             return false;
-        QMetaObject::invokeMethod(
-            m_connectionSide,
-            [state = m_state, httpStatus, body] {
-                state->local->send(httpStatus, body);
-                state->settle();
-            },
-            Qt::QueuedConnection);
+        TsanHandover::post(m_connectionSide, [state = m_state, httpStatus, body] {
+            state->local->send(httpStatus, body);
+            state->settle();
+        });
         return true;
     }
     ~RelayedResponder() override
@@ -73,16 +68,14 @@ public:
         // Dropped by the session without an answer: the exchange waits no more for one. (Once sent,
         // or once the client left, settle() has been or will be called on the connection's side.)
         if (m_state->alive.load() && m_connectionSide)
-            QMetaObject::invokeMethod(
-                m_connectionSide, [state = m_state] { state->settle(); }, Qt::QueuedConnection);
+            TsanHandover::post(m_connectionSide, [state = m_state] { state->settle(); });
     }
     bool isAlive() const override { return m_state->alive.load(); }
     void abandon() override
     {
         if (!m_state->alive.exchange(false))
             return;
-        QMetaObject::invokeMethod(
-            m_connectionSide, [state = m_state] { state->local->abandon(); }, Qt::QueuedConnection);
+        TsanHandover::post(m_connectionSide, [state = m_state] { state->local->abandon(); });
     }
     void onGone(std::function<void()> handler) override { m_state->onGone = std::move(handler); }
 
@@ -148,13 +141,10 @@ Worker::Worker(int index, const Shared &shared, QObject *parent)
                                                                   if (worker)
                                                                       --worker->m_relayedWaiting;
                                                               });
-            QMetaObject::invokeMethod(
-                target,
-                [target, body, relayed, peer] {
-                    target->hub()->countRelayed();
-                    target->bosh()->handleRelayed(body, relayed, peer);
-                },
-                Qt::QueuedConnection);
+            TsanHandover::post(target, [target, body, relayed, peer] {
+                target->hub()->countRelayed();
+                target->bosh()->handleRelayed(body, relayed, peer);
+            });
             return true;
         });
     }
@@ -184,14 +174,10 @@ void Worker::bridgeHub()
         own, &Monitor::Hub::sessionOpened, this, [server, own, index = m_index](Monitor::SessionInfo info) {
             auto counters = std::const_pointer_cast<Monitor::SessionCounters>(own->sharedCounters(info.sid));
             info.worker = index;
-            QMetaObject::invokeMethod(
-                server, [server, info, counters] { server->adoptSession(info, counters); },
-                Qt::QueuedConnection);
+            TsanHandover::post(server, [server, info, counters] { server->adoptSession(info, counters); });
         });
     connect(own, &Monitor::Hub::sessionClosed, this, [server](const QString &sid, const QString &condition) {
-        QMetaObject::invokeMethod(
-            server, [server, sid, condition] { server->reportSessionClosed(sid, condition); },
-            Qt::QueuedConnection);
+        TsanHandover::post(server, [server, sid, condition] { server->reportSessionClosed(sid, condition); });
     });
     // The rest as they are; queued, in the order they were emitted (one sender thread, one receiver).
     connect(own, &Monitor::Hub::streamAdded, server, &Monitor::Hub::streamAdded);

@@ -20,6 +20,8 @@ packages=(
     # Qt 6.4 (Core, Network, WebSockets, Xml, Sql, Widgets, Test, translations); Widgets needs the GL
     # headers; the REST session store needs Qt Sql's SQLite driver (QSQLITE)
     qt6-base-dev qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev libqt6sql6-sqlite
+    # Qt's private QtCore headers: the ThreadSanitizer build's hooks (core/base/tsanhandover.h)
+    qt6-base-private-dev
     # libraries
     libhttp-parser-dev libexpat1-dev zlib1g-dev libssl-dev
     # integration tests and benchmarks: the XMPP server, a DNS server for SRV tests, a browser, and the

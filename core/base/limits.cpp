@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "base/limits.h"
 
+#include "base/tsanhandover.h"
+
 #include <QThread>
 
 #include <QLoggingCategory>
@@ -118,7 +120,7 @@ void Limits::track()
     if (QThread::currentThread() == thread())
         m_sweep.start();
     else
-        QMetaObject::invokeMethod(&m_sweep, qOverload<>(&QTimer::start), Qt::QueuedConnection);
+        TsanHandover::post(&m_sweep, qOverload<>(&QTimer::start));
 }
 
 std::optional<Limits::Limit> Limits::tryOpenConnection(const QHostAddress &peer)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "http/exchangerelay.h"
 
+#include "base/tsanhandover.h"
 #include "http/httpserver.h"
 
 #include <QPointer>
@@ -39,13 +40,10 @@ struct State
     {
         if (localGone.exchange(true))
             return;
-        QMetaObject::invokeMethod(
-            there,
-            [self] {
-                if (self->remote)
-                    self->remote->relayAborted();
-            },
-            Qt::QueuedConnection);
+        TsanHandover::post(there, [self] {
+            if (self->remote)
+                self->remote->relayAborted();
+        });
     }
 
     /// On the connection's thread: hands waiting stream pieces to `local` as far as its connection
@@ -64,13 +62,10 @@ struct State
             local->endStream();
         }
         if (inFlight.load() <= Exchange::kMaxStreamBacklog / 2 && wantWritable.exchange(false)) {
-            QMetaObject::invokeMethod(
-                there,
-                [self] {
-                    if (self->remote)
-                        self->remote->relayWritable();
-                },
-                Qt::QueuedConnection);
+            TsanHandover::post(there, [self] {
+                if (self->remote)
+                    self->remote->relayWritable();
+            });
         }
     }
 };
@@ -151,9 +146,8 @@ private:
     {
         if (m_state->localGone.load())
             return false;
-        QMetaObject::invokeMethod(
-            m_state->here, [state = m_state, call = std::move(call)]() mutable { call(state); },
-            Qt::QueuedConnection);
+        TsanHandover::post(m_state->here,
+                           [state = m_state, call = std::move(call)]() mutable { call(state); });
         return true;
     }
     std::shared_ptr<State> m_state;
@@ -170,17 +164,13 @@ void relayExchange(Exchange *local, QObject *here, QObject *there, std::function
     new LocalSide(state, local);
     Request request = local->request();
     local->releaseRequest();
-    QMetaObject::invokeMethod(
-        there,
-        [state, request = std::move(request), handler = std::move(handler)]() mutable {
-            if (state->localGone.load())
-                return; // the client left before the handler's thread got to it
-            auto *remote =
-                new Exchange(std::move(request), std::make_unique<RemoteRelay>(state), state->there);
-            state->remote = remote;
-            handler(remote);
-        },
-        Qt::QueuedConnection);
+    TsanHandover::post(there, [state, request = std::move(request), handler = std::move(handler)]() mutable {
+        if (state->localGone.load())
+            return; // the client left before the handler's thread got to it
+        auto *remote = new Exchange(std::move(request), std::make_unique<RemoteRelay>(state), state->there);
+        state->remote = remote;
+        handler(remote);
+    });
 }
 
 } // namespace Switchboard::Http

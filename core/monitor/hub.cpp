@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "monitor/hub.h"
 
+#include "base/tsanhandover.h"
+
 #include <QXmlStreamReader>
 
 namespace Switchboard::Monitor {
@@ -73,16 +75,13 @@ void Hub::disconnectNotify(const QMetaMethod &signal)
         return;
     // Qt calls the notifiers with its connection lock held, where isSignalConnected() would wait for
     // ever: looked at from the event loop instead.
-    QMetaObject::invokeMethod(
-        this,
-        [this] {
-            const bool wanted = wantsTraffic();
-            if (wanted != m_trafficWanted) {
-                m_trafficWanted = wanted;
-                Q_EMIT trafficWantedChanged(wanted);
-            }
-        },
-        Qt::QueuedConnection);
+    TsanHandover::post(this, [this] {
+        const bool wanted = wantsTraffic();
+        if (wanted != m_trafficWanted) {
+            m_trafficWanted = wanted;
+            Q_EMIT trafficWantedChanged(wanted);
+        }
+    });
 }
 
 void Hub::reportSessionClosed(const QString &sid, const QString &condition)

@@ -14,8 +14,11 @@
 // The other thread writes first; the posting thread writes once it sees a relaxed flag the other
 // set after its write, which orders nothing: neither write happens before the other, whatever Qt's
 // hand-over does (it orders only what came before the post), so every run has the race. Both threads
-// run the epoll dispatcher, as in the headless binary. Exits 0 if ThreadSanitizer stayed silent.
+// run the epoll dispatcher, as in the headless binary, and the hooks that show ThreadSanitizer Qt's
+// hand-overs are installed (base/tsanhandover.h), the queued call posted through them as ours are:
+// they must not hide a race across the hand-over. Exits 0 if ThreadSanitizer stayed silent.
 #include "base/epolldispatcher.h"
+#include "base/tsanhandover.h"
 
 #include <QCoreApplication>
 #include <QObject>
@@ -51,6 +54,7 @@ int main(int argc, char **argv)
 {
     QCoreApplication::setEventDispatcher(new Switchboard::EpollEventDispatcher);
     QCoreApplication app(argc, argv);
+    Switchboard::TsanHandover::install();
     const char *shape = argc > 1 ? argv[1] : "";
     QThread thread;
     thread.setEventDispatcher(new Switchboard::EpollEventDispatcher);
@@ -59,8 +63,7 @@ int main(int argc, char **argv)
     thread.start();
     Emitter emitter;
     if (std::strcmp(shape, "queued-call") == 0) {
-        QMetaObject::invokeMethod(
-            &target, [] { writeOnOtherThread(); }, Qt::QueuedConnection);
+        Switchboard::TsanHandover::post(&target, [] { writeOnOtherThread(); });
     } else if (std::strcmp(shape, "queued-signal") == 0) {
         QObject::connect(
             &emitter, &Emitter::fired, &target, [] { writeOnOtherThread(); }, Qt::QueuedConnection);
@@ -72,8 +75,7 @@ int main(int argc, char **argv)
             std::fprintf(stderr, "tsan-race-probe: could not run 'true'\n");
             return 2;
         }
-        QMetaObject::invokeMethod(
-            &target, [] { writeOnOtherThread(); }, Qt::QueuedConnection);
+        Switchboard::TsanHandover::post(&target, [] { writeOnOtherThread(); });
     } else {
         std::fprintf(stderr, "usage: tsan-race-probe queued-call|queued-signal|after-child-process\n");
         return 2;
