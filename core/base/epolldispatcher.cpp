@@ -2,6 +2,7 @@
 #include "base/epolldispatcher.h"
 
 #include "base/childlist.h"
+#include "base/tsanhandover.h"
 
 #include <QCoreApplication>
 #include <QSocketNotifier>
@@ -245,6 +246,8 @@ EpollEventDispatcher::EpollEventDispatcher(QObject *parent) : QAbstractEventDisp
 
 EpollEventDispatcher::~EpollEventDispatcher()
 {
+    // After every wakeUp() from another thread (see there), for ThreadSanitizer.
+    TsanHandover::acquire();
     if (d->wake >= 0)
         ::close(d->wake);
     if (d->epoll >= 0)
@@ -463,6 +466,10 @@ void EpollEventDispatcher::wakeUp()
         return;
     }
     ::eventfd_write(d->wake, 1);
+    // QCoreApplication::postEvent() calls this after it let go of its lock: a thread whose last posted
+    // event ends it could destroy this dispatcher meanwhile (Qt's window, not ours). Its destructor
+    // acquires: ThreadSanitizer reports that only if it really came first.
+    TsanHandover::release();
 }
 
 void EpollEventDispatcher::interrupt()

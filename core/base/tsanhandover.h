@@ -4,6 +4,8 @@
 #include <QMetaObject>
 #include <QObject>
 
+#include <atomic>
+#include <type_traits>
 #include <utility>
 
 // ThreadSanitizer build: -fsanitize=thread (GCC says __SANITIZE_THREAD__, Clang __has_feature).
@@ -18,10 +20,6 @@
 #ifdef SWITCHBOARD_TSAN_BUILD
 extern "C" void __tsan_acquire(void *addr);
 extern "C" void __tsan_release(void *addr);
-namespace Switchboard::TsanHandover {
-/// The one address every release() and acquire() names (one token for every thread, see below).
-extern char g_token;
-} // namespace Switchboard::TsanHandover
 #endif
 
 /// Tells ThreadSanitizer about Qt's hand-overs between threads, in ThreadSanitizer builds only; in
@@ -38,6 +36,8 @@ extern char g_token;
 ///   thread (post(), callBlocking()) release;
 /// - before anything is delivered: QCoreApplication::notify()'s EventNotifyCallback, which Qt calls
 ///   on the receiving thread for every event sent or posted, acquires.
+/// What Qt itself allocates and frees for the hand-over (the posted event) is out of sight with
+/// TSAN_OPTIONS=ignore_noninstrumented_modules=1, which scripts/test.sh --tsan sets.
 ///
 /// One token for every thread: what a thread did before any signal or post happens, for
 /// ThreadSanitizer, before every later delivery on any thread, including threads the two did not
@@ -52,6 +52,11 @@ extern char g_token;
 /// does not (Qt's threads are detached): call acquire() after it (the thread's last signal,
 /// QThread::finished, released).
 namespace Switchboard::TsanHandover {
+
+#ifdef SWITCHBOARD_TSAN_BUILD
+/// The one address every release() and acquire() names.
+extern char g_token;
+#endif
 
 /// Registers the two hooks, once per process (later calls do nothing); thread-safe. Server's
 /// constructor calls it; a program that hands over between threads without a Server calls it itself.
@@ -73,12 +78,67 @@ inline void acquire()
 #endif
 }
 
-/// Queues `call` to `context`'s thread: what this thread did before happens before the call, also for
-/// ThreadSanitizer. For a post to another thread (to this thread, a plain invokeMethod() does).
+/// A call handed to Qt for another thread. Qt moves it into the object it posts (a slot object),
+/// runs it on the receiving thread and destroys it on whichever thread lets go of that object last
+/// (an atomic count inside Qt): the move releases, so the copy Qt posts is complete before the
+/// hand-over; running it releases at its end; destroying it on another thread than the one that ran
+/// it (the poster of a blocking call, or a poster that let go last), or when it never ran (its
+/// receiver went first), acquires before the captures go. Only the posted copy does any of that.
+template <typename Call> class Handed
+{
+public:
+    explicit Handed(Call &&call) : m_call(std::move(call)) {}
+    Handed(Handed &&other) noexcept(std::is_nothrow_move_constructible_v<Call>)
+        : m_call(std::move(other.m_call))
+    {
+        other.m_posted = false;
+        release();
+    }
+    Handed(const Handed &) = delete;
+    Handed &operator=(const Handed &) = delete;
+    Handed &operator=(Handed &&) = delete;
+    ~Handed()
+    {
+        if (m_posted && m_ranOn.load(std::memory_order_relaxed) != threadMark())
+            acquire();
+    }
+    void operator()()
+    {
+        m_ranOn.store(threadMark(), std::memory_order_relaxed);
+        m_call();
+        release();
+    }
+
+private:
+    /// An address that is different on every thread.
+    static const void *threadMark()
+    {
+        static thread_local const char mark = 0;
+        return &mark;
+    }
+
+    Call m_call;
+    bool m_posted = true;
+    std::atomic<const void *> m_ranOn{nullptr}; ///< atomic: read where it is destroyed, before acquire()
+};
+
+/// Queues `call` (a functor, or a member function of `context`) to `context`'s thread: what this
+/// thread did before happens before the call, also for ThreadSanitizer. For a post to another thread
+/// (to this thread, a plain invokeMethod() does).
 template <typename Context, typename Call> void post(const Context &context, Call &&call)
 {
-    release();
+#ifdef SWITCHBOARD_TSAN_BUILD
+    using Functor = std::decay_t<Call>;
+    if constexpr (!std::is_member_function_pointer_v<Functor>) {
+        QMetaObject::invokeMethod(context, Handed<Functor>(Functor(std::forward<Call>(call))),
+                                  Qt::QueuedConnection);
+    } else {
+        release(); // Qt's slot object for a member function holds nothing of ours
+        QMetaObject::invokeMethod(context, call, Qt::QueuedConnection);
+    }
+#else
     QMetaObject::invokeMethod(context, std::forward<Call>(call), Qt::QueuedConnection);
+#endif
 }
 
 /// Runs `call` on `context`'s thread, which is not this one, and returns when it has run (a blocking
@@ -86,15 +146,14 @@ template <typename Context, typename Call> void post(const Context &context, Cal
 /// thread does next, also for ThreadSanitizer.
 template <typename Call> void callBlocking(QObject *context, Call &&call)
 {
-    release();
-    QMetaObject::invokeMethod(
-        context,
-        [&call] {
-            call();
-            release();
-        },
-        Qt::BlockingQueuedConnection);
+#ifdef SWITCHBOARD_TSAN_BUILD
+    auto byReference = [&call] { call(); };
+    QMetaObject::invokeMethod(context, Handed<decltype(byReference)>(std::move(byReference)),
+                              Qt::BlockingQueuedConnection);
     acquire();
+#else
+    QMetaObject::invokeMethod(context, std::forward<Call>(call), Qt::BlockingQueuedConnection);
+#endif
 }
 
 } // namespace Switchboard::TsanHandover

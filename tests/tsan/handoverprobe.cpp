@@ -11,17 +11,17 @@
 //   queued-signal   the same through a queued signal
 //   blocking-call   the same through a blocking queued call (TsanHandover::callBlocking); this thread
 //                   writes the value again once the call returned
-//   thread-wait     the same through a queued call that ends the other thread; this thread writes the
-//                   value again after QThread::wait() and TsanHandover::acquire()
+//   thread-wait     the same through a queued signal, whose next slot ends the other thread; this
+//                   thread writes the value again after QThread::wait() and TsanHandover::acquire()
 //
 // `without-hooks` leaves out TsanHandover::install(): the helpers still release and acquire where
 // they are called, but nothing acquires where Qt delivers, so the first write of each shape races.
 //
-// In the first two the receiving thread is busy (in an earlier queued call) when the post comes, so
-// it delivers the post without reading its dispatcher's eventfd: that read, a synchronisation
+// In the first two the receiving thread is busy (in an earlier queued call) when the post comes and
+// delivers it from there, without reading its dispatcher's eventfd: that read, a synchronisation
 // ThreadSanitizer sees on its own, would otherwise order the two writes whether the hooks work or
-// not. Exits 0 when the value is the one expected (and, under halt_on_error=1, when ThreadSanitizer
-// reported nothing); 1 when it is not; 2 on bad usage.
+// not (a thread that sleeps when the post comes reads it first). Exits 0 when the value is the one expected
+// (and, under halt_on_error=1, when ThreadSanitizer reported nothing); 1 when it is not; 2 on bad usage.
 #include "base/epolldispatcher.h"
 #include "base/tsanhandover.h"
 
@@ -48,14 +48,15 @@ Q_SIGNALS:
     void fired();
 };
 
-/// Keeps `target`'s thread in a queued call until g_posted: what is posted meanwhile is delivered
-/// in the same pass over the posted events, with no wake-up read in between.
+/// Keeps `target`'s thread in a queued call until g_posted, then delivers what was posted meanwhile
+/// from there, with no read of its dispatcher's eventfd in between.
 void occupy(QObject *target)
 {
     Switchboard::TsanHandover::post(target, [] {
         g_busy.store(true, std::memory_order_relaxed);
         while (!g_posted.load(std::memory_order_relaxed))
             QThread::yieldCurrentThread();
+        QCoreApplication::sendPostedEvents();
     });
     while (!g_busy.load(std::memory_order_relaxed))
         QThread::yieldCurrentThread();
@@ -94,11 +95,10 @@ int main(int argc, char **argv)
         g_value += 1;
         expected = 3;
     } else if (std::strcmp(shape, "thread-wait") == 0) {
+        // The other thread ends itself after its write: nothing of ours runs there after that.
+        QObject::connect(&emitter, &Emitter::fired, &target, [] { QThread::currentThread()->quit(); });
         g_value = 1;
-        TsanHandover::post(&target, [] {
-            g_value += 1;
-            QThread::currentThread()->quit();
-        });
+        Q_EMIT emitter.fired();
         thread.wait();
         TsanHandover::acquire();
         g_value += 1;
