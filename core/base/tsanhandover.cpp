@@ -27,6 +27,17 @@ void onSignalBegin(QObject *caller, int signalIndex, void **argv)
         g_previous.signal_begin_callback(caller, signalIndex, argv);
 }
 
+/// The end of every signal emission, on the emitting thread: after the copies of the arguments that
+/// a queued connection posts (made by their types' copy constructors, ours among them, after the
+/// release at the beginning). A receiver that took the event before this (the window between Qt's
+/// post and the end of the emission) still sees the release at the beginning.
+void onSignalEnd(QObject *caller, int signalIndex)
+{
+    release();
+    if (g_previous.signal_end_callback)
+        g_previous.signal_end_callback(caller, signalIndex);
+}
+
 /// Every event sent or posted, on the receiving thread, before it is delivered. false: Qt goes on.
 bool onNotify(void **)
 {
@@ -44,6 +55,7 @@ void install()
             g_previous = *before;
         g_hooks = g_previous;
         g_hooks.signal_begin_callback = &onSignalBegin;
+        g_hooks.signal_end_callback = &onSignalEnd;
         QInternal::registerCallback(QInternal::EventNotifyCallback, &onNotify);
         qt_register_signal_spy_callbacks(&g_hooks);
     });

@@ -5,6 +5,7 @@
 #include <QObject>
 
 #include <atomic>
+#include <future>
 #include <type_traits>
 #include <utility>
 
@@ -30,10 +31,11 @@ extern "C" void __tsan_release(void *addr);
 /// before that event is delivered (a queued call or signal, deleteLater(), the wake-up of a blocking
 /// queued call). Every such hand-over is then reported as a race, in our frames (docs/ARCHITECTURE.md,
 /// "Threads"). Qt's own hooks mark the two ends:
-/// - before anything is posted: every signal emission (Qt's signal spy callbacks, the ones QtTest's
-///   `-vs` uses; a set registered before install() is chained to, one registered after replaces this
-///   one, so `-vs` given to a test binary turns these hooks off) and each of our own posts to another
-///   thread (post(), callBlocking()) release;
+/// - before anything is posted: the beginning and the end of every signal emission (Qt's signal spy
+///   callbacks, the ones QtTest's `-vs` uses; a set registered before install() is chained to, one
+///   registered after replaces this one, so `-vs` given to a test binary turns these hooks off; the
+///   end comes after the argument copies a queued connection posts) and each of our own posts to
+///   another thread (post(), callBlocking(): see Handed) release;
 /// - before anything is delivered: QCoreApplication::notify()'s EventNotifyCallback, which Qt calls
 ///   on the receiving thread for every event sent or posted, acquires.
 /// What Qt itself allocates and frees for the hand-over (the posted event) is out of sight with
@@ -143,14 +145,40 @@ template <typename Context, typename Call> void post(const Context &context, Cal
 
 /// Runs `call` on `context`'s thread, which is not this one, and returns when it has run (a blocking
 /// queued call): what this thread did before happens before the call and the call before what this
-/// thread does next, also for ThreadSanitizer.
+/// thread does next, also for ThreadSanitizer. If `context` is destroyed before the call is delivered,
+/// returns without it having run (as Qt's blocking queued call does).
 template <typename Call> void callBlocking(QObject *context, Call &&call)
 {
 #ifdef SWITCHBOARD_TSAN_BUILD
-    auto byReference = [&call] { call(); };
-    QMetaObject::invokeMethod(context, Handed<decltype(byReference)>(std::move(byReference)),
-                              Qt::BlockingQueuedConnection);
-    acquire();
+    // Not Qt's blocking queued call: after the call returned, its receiving thread still reads the
+    // return value's slot on the caller's stack, which ThreadSanitizer would see race with whatever
+    // the caller does next. A posted call and a std::promise instead, both of which it sees.
+    class Answer
+    {
+    public:
+        explicit Answer(std::promise<void> *promise) : m_promise(promise) {}
+        Answer(Answer &&other) noexcept : m_promise(std::exchange(other.m_promise, nullptr)) {}
+        Answer(const Answer &) = delete;
+        Answer &operator=(const Answer &) = delete;
+        Answer &operator=(Answer &&) = delete;
+        ~Answer() { give(); }
+        /// The caller goes on: nothing of its stack is touched after this.
+        void give()
+        {
+            if (std::promise<void> *promise = std::exchange(m_promise, nullptr))
+                promise->set_value();
+        }
+
+    private:
+        std::promise<void> *m_promise;
+    };
+    std::promise<void> ran;
+    std::future<void> returned = ran.get_future();
+    post(context, [&call, answer = Answer(&ran)]() mutable {
+        call();
+        answer.give();
+    });
+    returned.wait();
 #else
     QMetaObject::invokeMethod(context, std::forward<Call>(call), Qt::BlockingQueuedConnection);
 #endif

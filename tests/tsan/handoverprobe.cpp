@@ -15,9 +15,11 @@
 //                   thread writes the value again after QThread::wait() and TsanHandover::acquire()
 //
 // `without-hooks` leaves out TsanHandover::install(): the helpers still release and acquire where
-// they are called, but nothing acquires where Qt delivers, so the first write of each shape races.
+// they are called, but nothing acquires where Qt delivers, so the first write of each shape races
+// (blocking-call's too, unless its receiving thread sleeps when the post comes: tests/tsan leaves
+// that shape out).
 //
-// In the first two the receiving thread is busy (in an earlier queued call) when the post comes and
+// In all but blocking-call the receiving thread is busy (in an earlier queued call) when the post comes and
 // delivers it from there, without reading its dispatcher's eventfd: that read, a synchronisation
 // ThreadSanitizer sees on its own, would otherwise order the two writes whether the hooks work or
 // not (a thread that sleeps when the post comes reads it first). Exits 0 when the value is the one expected
@@ -97,8 +99,10 @@ int main(int argc, char **argv)
     } else if (std::strcmp(shape, "thread-wait") == 0) {
         // The other thread ends itself after its write: nothing of ours runs there after that.
         QObject::connect(&emitter, &Emitter::fired, &target, [] { QThread::currentThread()->quit(); });
+        occupy(&target);
         g_value = 1;
         Q_EMIT emitter.fired();
+        g_posted.store(true, std::memory_order_relaxed);
         thread.wait();
         TsanHandover::acquire();
         g_value += 1;

@@ -31,11 +31,17 @@
 
 namespace {
 
-int g_counter = 0;                  // written by both threads, unsynchronised: the race
-std::atomic<bool> g_written{false}; // relaxed: tells, without ordering anything
+int g_counter = 0;                   // written by both threads, unsynchronised: the race
+std::atomic<bool> g_written{false};  // relaxed: tells, without ordering anything
+std::atomic<bool> g_returned{false}; // relaxed: the post returned on the posting thread
 
 void writeOnOtherThread()
 {
+    // Not before the post has returned: the posting thread then no longer holds Qt's slot object,
+    // whose release by the last holder (an atomic count, which TSanHandover makes visible) would
+    // order this write before everything the poster does after, if the poster let go last.
+    while (!g_returned.load(std::memory_order_relaxed))
+        QThread::yieldCurrentThread();
     ++g_counter;
     g_written.store(true, std::memory_order_relaxed);
 }
@@ -64,10 +70,12 @@ int main(int argc, char **argv)
     Emitter emitter;
     if (std::strcmp(shape, "queued-call") == 0) {
         Switchboard::TsanHandover::post(&target, [] { writeOnOtherThread(); });
+        g_returned.store(true, std::memory_order_relaxed);
     } else if (std::strcmp(shape, "queued-signal") == 0) {
         QObject::connect(
             &emitter, &Emitter::fired, &target, [] { writeOnOtherThread(); }, Qt::QueuedConnection);
         Q_EMIT emitter.fired();
+        g_returned.store(true, std::memory_order_relaxed);
     } else if (std::strcmp(shape, "after-child-process") == 0) {
         QProcess child;
         child.start(QStringLiteral("true"), {});
@@ -76,6 +84,7 @@ int main(int argc, char **argv)
             return 2;
         }
         Switchboard::TsanHandover::post(&target, [] { writeOnOtherThread(); });
+        g_returned.store(true, std::memory_order_relaxed);
     } else {
         std::fprintf(stderr, "usage: tsan-race-probe queued-call|queued-signal|after-child-process\n");
         return 2;
