@@ -23,6 +23,8 @@
 #include <QTest>
 #include <QXmlStreamReader>
 
+#include <mutex>
+
 using namespace Switchboard;
 using Monitor::SessionRecord;
 
@@ -76,6 +78,8 @@ SessionRecord findByJid(const Monitor::Registry *registry, const QString &jid)
     return {};
 }
 
+// Every thread logs (with two workers, worker 1 too): the capture is taken under a lock.
+std::mutex g_logLock;
 QStringList g_log;
 QLoggingCategory::CategoryFilter g_previousFilter = nullptr;
 
@@ -92,7 +96,17 @@ void allSwitchboardLevels(QLoggingCategory *category)
 
 void captureMessage(QtMsgType, const QMessageLogContext &context, const QString &message)
 {
-    g_log.append(QLatin1String(context.category ? context.category : "") + QLatin1String(": ") + message);
+    const QString line =
+        QLatin1String(context.category ? context.category : "") + QLatin1String(": ") + message;
+    const std::lock_guard<std::mutex> lock(g_logLock);
+    g_log.append(line);
+}
+
+/// What was captured so far (a copy: the workers may go on logging).
+QStringList capturedLog()
+{
+    const std::lock_guard<std::mutex> lock(g_logLock);
+    return g_log;
 }
 
 } // namespace
@@ -468,7 +482,10 @@ void tst_MonitorProsody::debugLogsNeverShowCredentials()
 {
     // Every Switchboard category at debug, a capture on, a SASL PLAIN login over BOSH (POST and GET
     // with the body in the query) and WebSocket: neither the password nor its base64 reaches a log line.
-    g_log.clear();
+    {
+        const std::lock_guard<std::mutex> lock(g_logLock);
+        g_log.clear();
+    }
     g_previousFilter = QLoggingCategory::installFilter(&allSwitchboardLevels);
     const QtMessageHandler previous = qInstallMessageHandler(&captureMessage);
     auto restore = qScopeGuard([previous] {
@@ -520,8 +537,9 @@ void tst_MonitorProsody::debugLogsNeverShowCredentials()
         "'><auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + secret + "</auth></body>");
     QVERIFY2(auth.contains("success"), auth.constData());
 
-    QVERIFY(!g_log.isEmpty()); // debug logging was on
-    for (const QString &line : std::as_const(g_log)) {
+    const QStringList log = capturedLog();
+    QVERIFY(!log.isEmpty()); // debug logging was on
+    for (const QString &line : log) {
         QVERIFY2(!line.contains(QString::fromLatin1(secret)), qPrintable(line));
         QVERIFY2(!line.contains(pw), qPrintable(line));
         // A percent-encoded form of the payload would hide from the plain search: its longest run of
