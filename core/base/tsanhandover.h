@@ -82,10 +82,10 @@ inline void acquire()
 
 /// A call handed to Qt for another thread. Qt moves it into the object it posts (a slot object),
 /// runs it on the receiving thread and destroys it on whichever thread lets go of that object last
-/// (an atomic count inside Qt): the move releases, so the copy Qt posts is complete before the
-/// hand-over; running it releases at its end; destroying it on another thread than the one that ran
-/// it (the poster of a blocking call, or a poster that let go last), or when it never ran (its
-/// receiver went first), acquires before the captures go. Only the posted copy does any of that.
+/// (an atomic count inside Qt, which orders that for real): the move releases, so the copy Qt posts
+/// is complete before the hand-over; running it releases at its end; destroying it on another thread
+/// than the one that ran it (a poster that let go last), or when it never ran (its receiver went
+/// first), acquires before the captures go. Only the posted copy does any of that.
 template <typename Call> class Handed
 {
 public:
