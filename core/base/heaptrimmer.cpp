@@ -2,6 +2,7 @@
 #include "base/heaptrimmer.h"
 
 #include "base/epolldispatcher.h"
+#include "base/tsanhandover.h"
 
 #include <QAbstractEventDispatcher>
 #include <QLoggingCategory>
@@ -195,8 +196,7 @@ void HeapTrimmer::runTrim()
     // The other threads' caches and dispatchers: only they can empty their own.
     for (const QPointer<QObject> &anchor : std::as_const(m_threads)) {
         if (anchor)
-            QMetaObject::invokeMethod(
-                anchor, [] { threadPass(); }, Qt::QueuedConnection);
+            TsanHandover::post(anchor, [] { threadPass(); });
     }
     ++m_passes;
     if (m_inUse)
