@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "http/acceptor.h"
 
+#include "base/tsanhandover.h"
 #include "http/httpserver.h"
 
 #include <QThread>
@@ -99,8 +100,7 @@ void Acceptor::handOff(qintptr descriptor, bool tls)
     // The in-flight count lives as long as the call does (the aliasing constructor shares the Target).
     auto handed = std::make_shared<HandedDescriptor>(
         descriptor, std::shared_ptr<std::atomic<int>>(target, &target->inFlight));
-    QMetaObject::invokeMethod(
-        server, [server, handed, tls] { server->takeDescriptor(handed->take(), tls); }, Qt::QueuedConnection);
+    TsanHandover::post(server, [server, handed, tls] { server->takeDescriptor(handed->take(), tls); });
 }
 
 } // namespace Switchboard::Http
