@@ -4,6 +4,7 @@
 // the fewest open connections, one on another thread serves it there, and a descriptor whose server is
 // closed or gone is closed (the client sees the connection end), never leaked.
 #include "base/config.h"
+#include "base/tsanhandover.h"
 #include "http/acceptor.h"
 #include "http/httpserver.h"
 #include "testmain.h"
@@ -76,6 +77,8 @@ class tst_HttpAcceptor : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // Threads without a Server: ThreadSanitizer builds are told of Qt's hand-overs here.
+    void initTestCase() { TsanHandover::install(); }
     void handsEachConnectionToTheServerWithFewestOpenConnections();
     void aConnectionHandedToAnotherThreadIsServedThere();
     void aClosedServerClosesWhatIsHandedToIt();
