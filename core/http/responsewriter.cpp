@@ -19,11 +19,13 @@ bool equalsIgnoringCase(QByteArrayView a, QByteArrayView b)
     return a.size() == b.size() && qstrnicmp(a.data(), a.size(), b.data(), b.size()) == 0;
 }
 
-/// IMF-fixdate (RFC 9110 §5.6.7), computed at most once per second.
+/// IMF-fixdate (RFC 9110 §5.6.7), computed at most once per second on each thread: every worker
+/// answers on its own thread, so the cache is per thread (one shared by all was a data race between
+/// workers, which ThreadSanitizer reported with two workers).
 QByteArray httpDate()
 {
-    static qint64 cachedSecond = -1;
-    static QByteArray cached;
+    thread_local qint64 cachedSecond = -1;
+    thread_local QByteArray cached;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const qint64 second = now.toSecsSinceEpoch();
     if (second != cachedSecond) {
