@@ -32,6 +32,10 @@ test('REST session and @xmpp/client over WebSocket: messages both ways, long pol
         }), 'alice logs in over REST');
         t.after(() => a.call('', { method: 'DELETE' }).catch(() => {}));
         assert.match(a.jid, new RegExp(`^${alice.user}@${domain}/.+`));
+        // The echo of alice's initial presence first (RFC 6121 §4.2.2): arriving later, it would
+        // answer the long poll below that must wait.
+        await within(STEP_MS, a.nextEvent((e) => e.kind === 'presence' && e.from === a.jid),
+            'alice\'s initial presence comes back');
         await a.drain();
 
         const b = client({ service: ws, domain, username: bob.user, password: bob.password });
