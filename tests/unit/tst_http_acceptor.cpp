@@ -71,6 +71,21 @@ struct Client
     }
 };
 
+/// Two servers on this thread, answering "first" and "second"; the first's listener hands every
+/// connection to an Acceptor over both.
+struct SameThreadPair
+{
+    SameThreadPair()
+    {
+        first.setHandler(answerAs("first"));
+        second.setHandler(answerAs("second"));
+        first.setHandoff([this](qintptr descriptor, bool tls) { acceptor.handOff(descriptor, tls); });
+    }
+    HttpServer first{testConfig()};
+    HttpServer second{testConfig()};
+    Acceptor acceptor{{&first, &second}};
+};
+
 } // namespace
 
 class tst_HttpAcceptor : public QObject
@@ -87,12 +102,9 @@ private Q_SLOTS:
 
 void tst_HttpAcceptor::handsEachConnectionToTheServerWithFewestOpenConnections()
 {
-    HttpServer first(testConfig());
-    HttpServer second(testConfig());
-    first.setHandler(answerAs("first"));
-    second.setHandler(answerAs("second"));
-    Acceptor acceptor({&first, &second});
-    first.setHandoff([&acceptor](qintptr descriptor, bool tls) { acceptor.handOff(descriptor, tls); });
+    SameThreadPair pair;
+    HttpServer &first = pair.first;
+    HttpServer &second = pair.second;
     QVERIFY(first.listen(QHostAddress::LocalHost, 0));
 
     // One at a time, each counted before the next: equal loads go round, so they alternate.
@@ -158,12 +170,9 @@ void tst_HttpAcceptor::aConnectionHandedToAnotherThreadIsServedThere()
 
 void tst_HttpAcceptor::aClosedServerClosesWhatIsHandedToIt()
 {
-    HttpServer first(testConfig());
-    HttpServer second(testConfig());
-    first.setHandler(answerAs("first"));
-    second.setHandler(answerAs("second"));
-    Acceptor acceptor({&first, &second});
-    first.setHandoff([&acceptor](qintptr descriptor, bool tls) { acceptor.handOff(descriptor, tls); });
+    SameThreadPair pair;
+    HttpServer &first = pair.first;
+    HttpServer &second = pair.second;
     QVERIFY(first.listen(QHostAddress::LocalHost, 0));
     // Shutting down: the second server takes no more connections.
     second.close();
