@@ -498,15 +498,22 @@ AdminApi::Reply adminReply(QObject *home, QObject *worker, QPointer<Http::Exchan
     // Called on `home`'s thread, once by the admin API or by the deadline, whichever comes first; the
     // exchange is answered on its worker's thread (queued: it keeps pipelined answers in request
     // order) unless the client went meanwhile. `answered` is only touched there.
+    // A busy worker must not keep the client waiting without bound: the deadline, a child of `home`,
+    // goes as soon as the request is answered.
+    auto *deadline = new QTimer(home);
+    deadline->setSingleShot(true);
     auto answered = std::make_shared<bool>(false);
-    auto reply = [answered, worker, exchange](Http::Response response) {
+    auto reply = [answered, worker, exchange,
+                  deadline = QPointer<QTimer>(deadline)](Http::Response response) {
         if (*answered)
             return;
         *answered = true;
+        if (deadline)
+            deadline->deleteLater();
         respondOn(worker, exchange, std::move(response));
     };
-    // A busy worker must not keep the client waiting without bound. The timer goes with `home`.
-    QTimer::singleShot(AdminApi::kAnswerDeadlineMs, home, [reply] { reply(AdminApi::noAnswer()); });
+    QObject::connect(deadline, &QTimer::timeout, deadline, [reply] { reply(AdminApi::noAnswer()); });
+    deadline->start(AdminApi::kAnswerDeadlineMs);
     return reply;
 }
 

@@ -422,23 +422,24 @@ void HttpServer::startTls(QSslSocket *socket, const QHostAddress &client, quint1
 void HttpServer::connectionFinished(const QHostAddress &peer, QObject *upgraded)
 {
     --m_connections;
+    const bool shared = m_limits && isSharedConnection(peer);
+    auto release = [this, peer, shared] {
+        if (!m_limits)
+            return;
+        if (shared)
+            m_limits->closeSharedConnection();
+        else
+            m_limits->closeConnection(peer);
+    };
     // A WebSocket is still an open connection (and keeps its connection slot) while its socket lives.
     if (upgraded) {
         ++m_upgraded;
-        connect(upgraded, &QObject::destroyed, this, [this] { --m_upgraded; });
-    }
-    if (m_limits) {
-        const bool shared = isSharedConnection(peer);
-        auto release = [this, peer, shared] {
-            if (shared)
-                m_limits->closeSharedConnection();
-            else
-                m_limits->closeConnection(peer);
-        };
-        if (upgraded)
-            connect(upgraded, &QObject::destroyed, this, release);
-        else
+        connect(upgraded, &QObject::destroyed, this, [this, release] {
+            --m_upgraded;
             release();
+        });
+    } else {
+        release();
     }
     Q_EMIT connectionClosed();
 }
