@@ -61,7 +61,6 @@ private:
     QString password(const QString &user) const { return m_prosody.password(user); }
     std::unique_ptr<MainWindow> makeWindow();
     /// Session `sid`'s faults, as the Server answers them (empty for an unknown session).
-    QJsonObject faultState(const QString &sid) const;
     static void saveScreenshot(QWidget *window, const QString &name, bool forDocs);
     /// Selects the first traffic row whose record matches.
     static bool selectTraffic(TrafficPage *page,
@@ -97,14 +96,6 @@ void tst_GuiMainWindow::cleanupTestCase()
     m_server.reset();
     m_prosody.stop();
     QSettings().clear();
-}
-
-QJsonObject tst_GuiMainWindow::faultState(const QString &sid) const
-{
-    return Test::answerOf([this, &sid](const QObject *context, SessionDone done) {
-               m_server->faultState(sid, context, std::move(done));
-           })
-        .state;
 }
 
 std::unique_ptr<MainWindow> tst_GuiMainWindow::makeWindow()
@@ -366,11 +357,14 @@ void tst_GuiMainWindow::faultsDialogReachesTheSessionAndShowsInTraffic()
     QVERIFY(answers.wait(30000));
     QVERIFY2(answers.last().first().toBool(), qPrintable(dialog->lastResult()));
     // The same Server call as the admin API: the session has the fault.
-    QVERIFY(faultState(alice.sid()).contains(QStringLiteral("hold")));
+    QVERIFY(
+        Test::faultStateOf(*m_server, alice.sid()).value_or(QJsonObject()).contains(QStringLiteral("hold")));
     QVERIFY(dialog->undo());
     QVERIFY(answers.wait(30000));
     QVERIFY2(answers.last().first().toBool(), qPrintable(dialog->lastResult()));
-    QVERIFY(!faultState(alice.sid()).contains(QStringLiteral("hold")));
+    const std::optional<QJsonObject> after = Test::faultStateOf(*m_server, alice.sid());
+    QVERIFY(after);
+    QVERIFY(!after->contains(QStringLiteral("hold")));
     // Both show in the Traffic tab, as fault rows of this session.
     QTRY_VERIFY(window->trafficPage()->model()->rowCount() > 0);
     QTRY_VERIFY([&] {

@@ -197,8 +197,13 @@ QString AdminSuite::aliceOnWorker(int worker)
 
 std::optional<QJsonObject> AdminSuite::faultState(const QString &sid) const
 {
+    return faultStateOf(*m_server, sid);
+}
+
+std::optional<QJsonObject> faultStateOf(Server &server, const QString &sid)
+{
     const SessionAnswer answer = answerOf(
-        [this, &sid](const QObject *context, SessionDone done) { m_server->faultState(sid, context, done); });
+        [&server, &sid](const QObject *context, SessionDone done) { server.faultState(sid, context, done); });
     return answer.done() ? std::optional<QJsonObject>(answer.state) : std::nullopt;
 }
 

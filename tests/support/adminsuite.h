@@ -63,6 +63,10 @@ SessionAnswer answerOf(const std::function<void(const QObject *context, SessionD
 /// Prosody routes bob's messages to her) and bob as a plain XMPP client; cleanup() ends them. A suite
 /// derives from it and calls startSuite() from its initTestCase(). With SWITCHBOARD_TEST_WORKERS the
 /// Server has that many workers (ProsodyFixture::backendConfig()).
+/// Session `sid`'s faults (Server::faultState()), as `server` answers them; nothing for an unknown
+/// session or when no answer came.
+std::optional<QJsonObject> faultStateOf(Server &server, const QString &sid);
+
 class AdminSuite : public QObject
 {
     Q_OBJECT
