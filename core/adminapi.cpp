@@ -29,12 +29,14 @@ Http::Response problem(int status, const QString &message)
 }
 
 /// The refusal for a session's answer that is not Done: 404 without the session, 400 for the
-/// operator's input, 409 for what the session cannot do.
+/// operator's input, 409 for what the session cannot do, 503 when its worker did not answer in time.
 Http::Response refusalFor(const QString &id, const SessionAnswer &answer)
 {
     switch (answer.outcome) {
     case SessionAnswer::Outcome::Done:
         break;
+    case SessionAnswer::Outcome::NoAnswer:
+        return AdminApi::noAnswer();
     case SessionAnswer::Outcome::NoSession:
         return problem(404, QStringLiteral("no session %1").arg(id));
     case SessionAnswer::Outcome::BadInput:
@@ -123,14 +125,11 @@ void AdminApi::handleFaults(const QByteArray &method, const QString &id, const Q
         return m_ops.clear(id, stateReply(id, faults, std::move(reply)));
     if (method != "POST")
         return reply(notAllowed());
-    if (body.size() > kMaxBody)
-        return reply(problem(413, QStringLiteral("a fault is at most %1 bytes of JSON").arg(kMaxBody)));
-    const QJsonDocument document = QJsonDocument::fromJson(body);
-    if (!document.isObject())
-        return reply(problem(400, QStringLiteral("the body must be a JSON object")));
+    const std::optional<QJsonObject> object = postedObject(body, kMaxBody, QStringLiteral("a fault"), reply);
+    if (!object)
+        return;
     QString error;
-    const std::optional<Stream::FaultRequest> request =
-        Stream::FaultRequest::fromJson(document.object(), &error);
+    const std::optional<Stream::FaultRequest> request = Stream::FaultRequest::fromJson(*object, &error);
     if (!request)
         return reply(problem(400, error));
     m_ops.apply(id, *request,
@@ -145,14 +144,16 @@ void AdminApi::handleFaults(const QByteArray &method, const QString &id, const Q
 
 void AdminApi::handleBreakpointForAll(const QByteArray &method, const QByteArray &body, Reply reply) const
 {
-    auto answer = [this, reply] {
+    auto answer = [this, reply](bool everyWorker) {
+        if (!everyWorker)
+            return reply(noAnswer());
         QJsonObject out;
         if (const std::optional<Stream::BreakpointFilter> filter = m_ops.breakpointForAll())
             out.insert(QStringLiteral("breakpoint"), filter->toJson());
         reply(json(200, out));
     };
     if (method == "GET" || method == "HEAD")
-        return answer();
+        return answer(true);
     if (method == "DELETE")
         return m_ops.setBreakpointForAll(std::nullopt, answer);
     if (const std::optional<Stream::BreakpointFilter> filter = postedFilter(method, body, reply))
@@ -182,17 +183,15 @@ void AdminApi::handleHeld(const QByteArray &method, const QString &id, const QBy
     const int heldId = number.toInt(&isNumber);
     if (!isNumber || heldId <= 0)
         return reply(problem(404, QStringLiteral("held stanzas are numbered from 1")));
-    if (body.size() > kMaxHeldBody)
-        return reply(problem(413, QStringLiteral("at most %1 bytes of JSON").arg(kMaxHeldBody)));
-    const QJsonDocument document = QJsonDocument::fromJson(body);
-    if (!document.isObject())
-        return reply(problem(400, QStringLiteral("the body must be a JSON object")));
-    const QJsonObject object = document.object();
+    const std::optional<QJsonObject> object =
+        postedObject(body, kMaxHeldBody, QStringLiteral("an action on a held stanza"), reply);
+    if (!object)
+        return;
     const std::optional<Stream::Breakpoints::Action> action =
-        Stream::Breakpoints::actionFromName(object.value(QStringLiteral("action")).toString());
+        Stream::Breakpoints::actionFromName(object->value(QStringLiteral("action")).toString());
     if (!action)
         return reply(problem(400, QStringLiteral("'action' must be forward, edit or drop")));
-    const QJsonValue xml = object.value(QStringLiteral("xml"));
+    const QJsonValue xml = object->value(QStringLiteral("xml"));
     if (*action == Stream::Breakpoints::Action::Edit && !xml.isString())
         return reply(problem(400, QStringLiteral("'edit' needs the new stanza in 'xml'")));
     m_ops.actOnHeld(id, heldId, *action, xml.toString().toUtf8(),
@@ -214,8 +213,22 @@ std::optional<Stream::BreakpointFilter> AdminApi::postedFilter(const QByteArray 
         reply(notAllowed());
         return std::nullopt;
     }
-    if (body.size() > kMaxBody) {
-        reply(problem(413, QStringLiteral("a breakpoint is at most %1 bytes of JSON").arg(kMaxBody)));
+    const std::optional<QJsonObject> object =
+        postedObject(body, kMaxBody, QStringLiteral("a breakpoint"), reply);
+    if (!object)
+        return std::nullopt;
+    QString error;
+    std::optional<Stream::BreakpointFilter> filter = Stream::BreakpointFilter::fromJson(*object, &error);
+    if (!filter)
+        reply(problem(400, error));
+    return filter;
+}
+
+std::optional<QJsonObject> AdminApi::postedObject(const QByteArray &body, qsizetype maxBody,
+                                                  const QString &what, const Reply &reply)
+{
+    if (body.size() > maxBody) {
+        reply(problem(413, QStringLiteral("%1 is at most %2 bytes of JSON").arg(what).arg(maxBody)));
         return std::nullopt;
     }
     const QJsonDocument document = QJsonDocument::fromJson(body);
@@ -223,12 +236,7 @@ std::optional<Stream::BreakpointFilter> AdminApi::postedFilter(const QByteArray 
         reply(problem(400, QStringLiteral("the body must be a JSON object")));
         return std::nullopt;
     }
-    QString error;
-    std::optional<Stream::BreakpointFilter> filter =
-        Stream::BreakpointFilter::fromJson(document.object(), &error);
-    if (!filter)
-        reply(problem(400, error));
-    return filter;
+    return document.object();
 }
 
 Http::Response AdminApi::noAnswer()
@@ -236,7 +244,7 @@ Http::Response AdminApi::noAnswer()
     Http::Response response =
         problem(503, QStringLiteral("the session's worker did not answer within %1 s (busy); the call may "
                                     "still take effect: GET shows the session's state")
-                         .arg(kAnswerDeadlineMs / 1000));
+                         .arg(SessionAnswer::kDeadlineMs / 1000));
     response.headers.append({QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")});
     return response;
 }

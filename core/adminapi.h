@@ -42,9 +42,10 @@ public:
         std::function<void(const QString &id, SessionDone done)> clearBreakpoint;
         /// The breakpoint and held stanzas of session `id`.
         std::function<void(const QString &id, SessionDone done)> breakpointState;
-        /// Sets (or, with nothing, removes) the breakpoint for all sessions; `done` once every worker
-        /// has it.
-        std::function<void(const std::optional<Stream::BreakpointFilter> &filter, std::function<void()> done)>
+        /// Sets (or, with nothing, removes) the breakpoint for all sessions; `done(true)` once every
+        /// worker has it, or `done(false)` when one did not answer in time (SessionAnswer::kDeadlineMs).
+        std::function<void(const std::optional<Stream::BreakpointFilter> &filter,
+                           std::function<void(bool everyWorker)> done)>
             setBreakpointForAll;
         /// The breakpoint for all sessions, if any (known at once).
         std::function<std::optional<Stream::BreakpointFilter>()> breakpointForAll;
@@ -59,8 +60,6 @@ public:
     static constexpr QByteArrayView kPrefix = "/admin";
     static constexpr int kMaxBody = 4096;       ///< a fault or a breakpoint is a small JSON object
     static constexpr int kMaxHeldBody = 262144; ///< an edited stanza, in JSON
-    /// How long a request waits for the session's worker before it is answered 503 (noAnswer()).
-    static constexpr int kAnswerDeadlineMs = 5000;
 
     AdminApi(QString token, Operations operations);
 
@@ -74,7 +73,7 @@ public:
     /// The API must outlive the operations' answers (the Server's are dropped with the Server).
     void handle(const QByteArray &method, const QByteArray &path, QByteArrayView authorization,
                 const QByteArray &body, Reply reply) const;
-    /// The answer when the session's worker has not answered within kAnswerDeadlineMs: 503, saying
+    /// The answer when the session's worker has not answered within SessionAnswer::kDeadlineMs: 503, saying
     /// that the call may still take effect.
     static Http::Response noAnswer();
 
@@ -89,6 +88,11 @@ private:
     /// the refusal went to `reply`.
     static std::optional<Stream::BreakpointFilter> postedFilter(const QByteArray &method,
                                                                 const QByteArray &body, const Reply &reply);
+    /// The JSON object in a request body of at most `maxBody` bytes; else nothing, and the refusal
+    /// went to `reply`: 413 for a larger body (naming `what`, e.g. "a fault"), 400 for anything but
+    /// one JSON object.
+    static std::optional<QJsonObject> postedObject(const QByteArray &body, qsizetype maxBody,
+                                                   const QString &what, const Reply &reply);
     static Http::Response notAllowed();
 
     QByteArray m_token;

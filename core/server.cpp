@@ -160,43 +160,99 @@ struct Server::Private
             postTo(slot, call);
     }
 
-    /// `done`, made callable from any thread: each call posts its value to `home` (the Server), always
-    /// queued, so that a caller sees one behaviour whichever worker answers, and `done` runs there
-    /// while `context` lives. Only `home`'s thread reads the QPointer.
+    /// Runs `ask` (Worker * → bool) on every worker (postTo()) and then `then(all)` on `home`'s thread,
+    /// once every worker has answered, `all` saying whether every answer was true. Each answer is posted
+    /// back, always queued: nothing here waits for a worker, and `then` runs after this returns.
+    template <typename Ask, typename Then> void askEveryWorker(QObject *home, Ask ask, Then then) const
+    {
+        // Counted on `home`'s thread only.
+        struct Gathered
+        {
+            qsizetype left;
+            bool all;
+            Then then;
+        };
+        auto gathered = std::make_shared<Gathered>(Gathered{workers.size(), true, std::move(then)});
+        postToAll([home, ask, gathered](Worker *worker) {
+            const bool yes = ask(worker);
+            TsanHandover::post(home, [gathered, yes] {
+                gathered->all = gathered->all && yes;
+                if (--gathered->left == 0)
+                    gathered->then(gathered->all);
+            });
+        });
+    }
+
+    /// `done`, made callable from any thread, with a deadline: each call posts its value to `home` (the
+    /// Server), always queued, so that a caller sees one behaviour whichever worker answers. Only the
+    /// first value reaches `done`: the worker's, or `late` once SessionAnswer::kDeadlineMs passed
+    /// without it (a busy worker never keeps an operator waiting without bound); `done` runs on `home`'s
+    /// thread while `context` lives. Made on `home`'s thread, which alone touches Pending's members.
     template <typename Value>
-    static auto answerTo(QObject *home, const QObject *context, std::function<void(const Value &)> done)
+    static auto answerTo(QObject *home, const QObject *context, std::function<void(const Value &)> done,
+                         Value late)
     {
         struct Pending
         {
             QPointer<const QObject> context;
             std::function<void(const Value &)> done;
+            QPointer<QTimer> deadline; ///< a child of `home`, gone with the first answer
+            bool answered = false;
+
+            void answer(const Value &value)
+            {
+                if (answered)
+                    return; // the worker's, after the deadline answered for it
+                answered = true;
+                if (deadline) {
+                    deadline->stop();
+                    deadline->deleteLater();
+                }
+                if (context && done)
+                    done(value);
+            }
         };
-        auto pending = std::make_shared<Pending>(Pending{context, std::move(done)});
+        auto pending = std::make_shared<Pending>(Pending{context, std::move(done), nullptr});
+        auto *deadline = new QTimer(home);
+        deadline->setSingleShot(true);
+        QObject::connect(deadline, &QTimer::timeout, deadline,
+                         [pending, late = std::move(late)] { pending->answer(late); });
+        deadline->start(SessionAnswer::kDeadlineMs);
+        pending->deadline = deadline;
         return [home, pending](const Value &value) {
-            TsanHandover::post(home, [pending, value] {
-                if (pending->context && pending->done)
-                    pending->done(value);
-            });
+            TsanHandover::post(home, [pending, value] { pending->answer(value); });
         };
     }
 
+    /// answerTo() for a session's answer: NoAnswer at the deadline.
+    static auto answerSessionTo(QObject *home, const QObject *context, SessionDone done)
+    {
+        SessionAnswer late;
+        late.outcome = SessionAnswer::Outcome::NoAnswer;
+        late.error = Server::tr("the session's worker did not answer within %1 s (busy); the call may still "
+                                "take effect")
+                         .arg(SessionAnswer::kDeadlineMs / 1000);
+        return answerTo(home, context, std::move(done), std::move(late));
+    }
+
     /// Runs `call` (ClientStream * → SessionAnswer) on the worker of session `id`, posted there (a
-    /// queued call; at once for worker 0), and answers `done` on `home`'s thread (answerTo()). A
+    /// queued call; at once for worker 0), and answers `done` on `home`'s thread (answerSessionTo()). A
     /// session that worker does not have is answered NoSession without `call`.
     template <typename Call>
     void askSession(QObject *home, const QString &id, const QObject *context, SessionDone done,
                     Call call) const
     {
-        postTo(ownerOf(id), [answer = answerTo(home, context, std::move(done)), id, call](Worker *worker) {
-            Stream::ClientStream *stream = worker->streams()->find(id);
-            if (!stream) {
-                SessionAnswer missing;
-                missing.error = Server::tr("no session %1").arg(id);
-                answer(missing);
-                return;
-            }
-            answer(call(stream));
-        });
+        postTo(ownerOf(id),
+               [answer = answerSessionTo(home, context, std::move(done)), id, call](Worker *worker) {
+                   Stream::ClientStream *stream = worker->streams()->find(id);
+                   if (!stream) {
+                       SessionAnswer missing;
+                       missing.error = Server::tr("no session %1").arg(id);
+                       answer(missing);
+                       return;
+                   }
+                   answer(call(stream));
+               });
     }
 
     /// The worker that owns stream `id` (worker 0 when unknown: it answers "no such session").
@@ -206,14 +262,9 @@ struct Server::Private
         return workers.at(owner >= 0 && owner < workers.size() ? owner : 0);
     }
 
-    /// A look at whether every worker is quiet (Worker::isQuiet()) during shutdown(): each is asked by
-    /// a queued call and answers queued, so this thread (the window's) never waits for a busy worker.
-    struct QuietLook
-    {
-        bool underWay = false;
-        int answers = 0;
-        bool all = true;
-    } quietLook;
+    /// A look at whether every worker is quiet (Worker::isQuiet()) is under way during shutdown(): one
+    /// at a time (askEveryWorker(), so this thread, the window's, never waits for a busy worker).
+    bool quietLookUnderWay = false;
 
     /// GET /healthz, for a load balancer's health check (docs/SCALING.md): 200 while this node takes new
     /// sessions, 503 while it drains or shuts down, so the balancer sends new sessions elsewhere while
@@ -354,7 +405,7 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
             },
             [this](const QString &id, SessionDone done) { clearBreakpoint(id, this, std::move(done)); },
             [this](const QString &id, SessionDone done) { breakpointState(id, this, std::move(done)); },
-            [this](const std::optional<Stream::BreakpointFilter> &filter, std::function<void()> done) {
+            [this](const std::optional<Stream::BreakpointFilter> &filter, std::function<void(bool)> done) {
                 setBreakpointForAll(filter, this, std::move(done));
             },
             [this] { return breakpointForAll(); },
@@ -490,31 +541,12 @@ void answerFromHome(QObject *home, QObject *worker, Http::Exchange *exchange, An
                        });
 }
 
-/// The admin API's Reply for `exchange`, made and called on `home`'s thread (the Server's): it
-/// answers the exchange at most once, with what the admin API gives it or, after
-/// AdminApi::kAnswerDeadlineMs, with AdminApi::noAnswer().
-AdminApi::Reply adminReply(QObject *home, QObject *worker, QPointer<Http::Exchange> exchange)
+/// The admin API's Reply for `exchange`, called once on the Server's thread (the operations answer
+/// every call, at SessionAnswer::kDeadlineMs at the latest): the exchange is answered on its worker's
+/// thread (queued: it keeps pipelined answers in request order) unless the client went meanwhile.
+AdminApi::Reply adminReply(QObject *worker, QPointer<Http::Exchange> exchange)
 {
-    // Called on `home`'s thread, once by the admin API or by the deadline, whichever comes first; the
-    // exchange is answered on its worker's thread (queued: it keeps pipelined answers in request
-    // order) unless the client went meanwhile. `answered` is only touched there.
-    // A busy worker must not keep the client waiting without bound: the deadline, a child of `home`,
-    // goes as soon as the request is answered.
-    auto *deadline = new QTimer(home);
-    deadline->setSingleShot(true);
-    auto answered = std::make_shared<bool>(false);
-    auto reply = [answered, worker, exchange,
-                  deadline = QPointer<QTimer>(deadline)](Http::Response response) {
-        if (*answered)
-            return;
-        *answered = true;
-        if (deadline)
-            deadline->deleteLater();
-        respondOn(worker, exchange, std::move(response));
-    };
-    QObject::connect(deadline, &QTimer::timeout, deadline, [reply] { reply(AdminApi::noAnswer()); });
-    deadline->start(AdminApi::kAnswerDeadlineMs);
-    return reply;
+    return [worker, exchange](Http::Response response) { respondOn(worker, exchange, std::move(response)); };
 }
 
 } // namespace
@@ -599,7 +631,7 @@ void Server::installHandlers(Worker *worker)
             auto ask = [this, worker, exchange = QPointer<Http::Exchange>(exchange), method = request.method,
                         path = request.path, authorization = request.header("authorization"),
                         body = request.body] {
-                d->admin->handle(method, path, authorization, body, adminReply(this, worker, exchange));
+                d->admin->handle(method, path, authorization, body, adminReply(worker, exchange));
             };
             if (worker->index() == 0)
                 ask();
@@ -780,29 +812,22 @@ void Server::finishShutdownWhenQuiet()
     }
     // Every worker's registry says idle() too; each worker is asked by a queued call and answers by
     // one (looked at again until their answers have left their sockets). One look at a time.
-    if (d->quietLook.underWay)
+    if (d->quietLookUnderWay)
         return;
-    d->quietLook = {true, 0, true};
-    for (const Private::WorkerSlot &slot : std::as_const(d->workers)) {
-        Private::postTo(slot, [this](Worker *worker) {
-            const bool quiet = worker->isQuiet();
-            TsanHandover::post(this, [this, quiet] {
-                Private::QuietLook &look = d->quietLook;
-                look.all = look.all && quiet;
-                if (++look.answers < d->workers.size())
-                    return;
-                look.underWay = false;
-                if (!d->shuttingDown || d->shutdownDone)
-                    return;
-                if (!look.all) {
-                    if (!d->shutdownFlush.isActive())
-                        d->shutdownFlush.start();
-                    return;
-                }
-                finishShutdown();
-            });
+    d->quietLookUnderWay = true;
+    d->askEveryWorker(
+        this, [](Worker *worker) { return worker->isQuiet(); },
+        [this](bool allQuiet) {
+            d->quietLookUnderWay = false;
+            if (!d->shuttingDown || d->shutdownDone)
+                return;
+            if (!allQuiet) {
+                if (!d->shutdownFlush.isActive())
+                    d->shutdownFlush.start();
+                return;
+            }
+            finishShutdown();
         });
-    }
 }
 
 void Server::finishShutdown()
@@ -983,7 +1008,10 @@ void Server::injectStanza(const QString &id, Monitor::Direction direction, const
                           const QObject *context, InjectDone done)
 {
     // The answer goes to this thread, always queued, and only while `context` lives.
-    auto answer = Private::answerTo(this, context, std::move(done));
+    auto answer = Private::answerTo<QString>(
+        this, context, std::move(done),
+        tr("the session's worker did not answer within %1 s (busy); the stanza may still go")
+            .arg(SessionAnswer::kDeadlineMs / 1000));
     const Xmpp::SingleStanza stanza = Xmpp::parseSingleStanza(xml, d->config.maxXmlDepth);
     if (!stanza.ok())
         return answer(stanzaProblem(stanza));
@@ -1087,24 +1115,17 @@ void Server::breakpointState(const QString &id, const QObject *context, SessionD
 }
 
 void Server::setBreakpointForAll(const std::optional<Stream::BreakpointFilter> &filter,
-                                 const QObject *context, std::function<void()> done)
+                                 const QObject *context, std::function<void(bool everyWorker)> done)
 {
-    // Every worker sets it (this thread's at once); `done` once the last one has. `left` is counted
-    // down on this thread only.
-    struct Pending
-    {
-        QPointer<const QObject> context;
-        std::function<void()> done;
-        qsizetype left = 0;
-    };
-    auto pending = std::make_shared<Pending>(Pending{context, std::move(done), d->workers.size()});
-    d->postToAll([this, filter, pending](Worker *worker) {
-        worker->streams()->setBreakpointForAll(filter);
-        TsanHandover::post(this, [pending] {
-            if (--pending->left == 0 && pending->context && pending->done)
-                pending->done();
-        });
-    });
+    // Every worker sets it (this thread's at once); `done` once the last one has, or at the deadline.
+    auto answer = Private::answerTo<bool>(this, context, std::move(done), false);
+    d->askEveryWorker(
+        this,
+        [filter](Worker *worker) {
+            worker->streams()->setBreakpointForAll(filter);
+            return true;
+        },
+        [answer](bool) { answer(true); });
     qCInfo(lcServer).noquote() << (filter ? "breakpoint set for all sessions" : "breakpoints removed");
 }
 
@@ -1125,7 +1146,7 @@ void Server::actOnHeld(const QString &id, int heldId, Stream::Breakpoints::Actio
             SessionAnswer refusal;
             refusal.outcome = SessionAnswer::Outcome::BadInput;
             refusal.error = stanzaProblem(stanza);
-            Private::answerTo(this, context, std::move(done))(refusal);
+            Private::answerSessionTo(this, context, std::move(done))(refusal);
             return;
         }
         stanzaXml = stanza.xml;

@@ -114,8 +114,9 @@ public:
     ///
     /// Never waits for a worker: the stanza is handed to the session's worker by a queued call, and
     /// `done` is called on this Server's thread once that worker answered (always after this returns),
-    /// with why not when the XML is not acceptable, the session is unknown or it has no open stream.
-    /// `done` is not called when `context` is destroyed before the answer.
+    /// with why not when the XML is not acceptable, the session is unknown or it has no open stream,
+    /// or when the worker has not answered within SessionAnswer::kDeadlineMs (busy; the stanza may
+    /// still go). `done` is called once, and not when `context` is destroyed before the answer.
     void injectStanza(const QString &id, Monitor::Direction direction, const QByteArray &xml,
                       const QObject *context, InjectDone done);
     /// The fault and breakpoint calls below (the workbench's faults on demand and breakpoints,
@@ -124,8 +125,10 @@ public:
     /// worker) and returns. `done` is called later on this Server's thread, always after the call
     /// returned, with what the worker found: SessionAnswer::Outcome::NoSession for a session no worker
     /// has, Refused or BadInput with `error` saying why, else Done and the session's `state` after the
-    /// call. `done` is not called when `context` (an object of this thread) is destroyed before the
-    /// answer, nor when this Server is.
+    /// call. A worker that has not answered within SessionAnswer::kDeadlineMs (busy) is answered for:
+    /// NoAnswer, and its own answer is not passed on when it comes; the call may still take effect.
+    /// `done` is called once, and not when `context` (an object of this thread) is destroyed before
+    /// the answer, nor when this Server is.
     ///
     /// Puts a fault into session `id`; `state` is its faults now in force.
     void applyFault(const QString &id, const Stream::FaultRequest &request, const QObject *context,
@@ -150,10 +153,12 @@ public:
     /// The breakpoint for all sessions, on every worker: set on every BOSH and WebSocket session now
     /// and on each new one; nothing removes it and every session's own breakpoint. Never waits for a
     /// worker: this thread's worker has it when this returns (breakpointForAll() says so), the others
-    /// are told by queued calls, and `done` (if any) is called on this thread once every worker has it,
-    /// while `context` lives.
+    /// are told by queued calls, and `done` (if any) is called once on this thread while `context`
+    /// lives: with true once every worker has it, or with false at SessionAnswer::kDeadlineMs when a
+    /// busy worker has not yet (it still will).
     void setBreakpointForAll(const std::optional<Stream::BreakpointFilter> &filter,
-                             const QObject *context = nullptr, std::function<void()> done = {});
+                             const QObject *context = nullptr,
+                             std::function<void(bool everyWorker)> done = {});
     std::optional<Stream::BreakpointFilter> breakpointForAll() const;
     /// Open HTTP connections of every worker (including those being upgraded or answered). Never
     /// waits for a worker.

@@ -181,10 +181,10 @@ bool BreakpointsDialog::removeBreakpoint()
         return false;
     setResult(tr("Removing the breakpoint…"));
     ++m_waiting;
-    m_ops.clear(m_sid, [self = QPointer<BreakpointsDialog>(this)](bool done, const QString &) {
+    m_ops.clear(m_sid, [self = QPointer<BreakpointsDialog>(this)](bool done, const QString &error) {
         if (self)
             self->showAnswer(done, done ? tr("Breakpoint removed; held stanzas go on unchanged.")
-                                        : tr("The session is gone."));
+                                        : tr("Not removed: %1").arg(error));
     });
     return true;
 }
@@ -206,20 +206,21 @@ void BreakpointsDialog::refresh()
         return;
     }
     m_reading = true;
-    m_ops.state(m_sid, [self = QPointer<BreakpointsDialog>(this)](const std::optional<QJsonObject> &state) {
+    m_ops.state(m_sid, [self = QPointer<BreakpointsDialog>(this)](const std::optional<QJsonObject> &state,
+                                                                  const QString &error) {
         if (!self)
             return;
         self->m_reading = false;
-        self->showState(state);
+        self->showState(state, error);
         if (std::exchange(self->m_readAgain, false))
             self->refresh();
     });
 }
 
-void BreakpointsDialog::showState(const std::optional<QJsonObject> &state)
+void BreakpointsDialog::showState(const std::optional<QJsonObject> &state, const QString &error)
 {
     if (!state) {
-        m_current->setText(tr("The session is gone."));
+        m_current->setText(tr("Not read: %1").arg(error));
         m_held = {};
     } else {
         const QJsonObject breakpoint = state->value(QStringLiteral("breakpoint")).toObject();
@@ -390,6 +391,11 @@ void BreakpointsDialog::setResult(const QString &text)
 QString BreakpointsDialog::lastResult() const
 {
     return m_result->text();
+}
+
+QString BreakpointsDialog::stateText() const
+{
+    return m_current->text();
 }
 
 } // namespace Switchboard::Gui

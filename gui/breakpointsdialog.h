@@ -37,8 +37,10 @@ public:
     {
         /// The session's answer: `done`, or why not in `error`.
         using Answered = std::function<void(bool done, const QString &error)>;
-        /// {"breakpoint": {...}, "held": [...]}; nothing when the session is gone.
-        using StateAnswered = std::function<void(const std::optional<QJsonObject> &state)>;
+        /// {"breakpoint": {...}, "held": [...]}; nothing, and why in `error`, when the session is gone
+        /// or its worker did not answer in time.
+        using StateAnswered =
+            std::function<void(const std::optional<QJsonObject> &state, const QString &error)>;
         /// Sets the breakpoint (the API's filter object).
         std::function<void(const QString &sid, const QJsonObject &filter, Answered answered)> set;
         /// Removes it (not done when the session is gone).
@@ -81,6 +83,8 @@ public:
     bool canEdit() const;
     /// What the last action did (also shown in the dialog), or that its answer is awaited.
     QString lastResult() const;
+    /// The session's breakpoint as last read (shown above the held stanzas), or why it could not be read.
+    QString stateText() const;
     /// Calls handed over whose answer has not come yet (reads of the held stanzas not counted).
     int waiting() const { return m_waiting; }
 
@@ -96,7 +100,7 @@ private:
     /// Shows an answer that came (`text`: what was done), then reads the held stanzas again.
     void showAnswer(bool done, const QString &text);
     /// Shows the breakpoint and the held stanzas read.
-    void showState(const std::optional<QJsonObject> &state);
+    void showState(const std::optional<QJsonObject> &state, const QString &error);
     void showSelected();
     void checkEdit();
     void updateButtons();

@@ -186,10 +186,10 @@ bool FaultsDialog::undo()
         return false;
     m_result->setText(tr("Ending every fault of this session…"));
     ++m_waiting;
-    m_undo(m_sid, [self = QPointer<FaultsDialog>(this)](bool done, const QString &) {
+    m_undo(m_sid, [self = QPointer<FaultsDialog>(this)](bool done, const QString &error) {
         if (self)
-            self->showAnswer(done,
-                             done ? tr("Every fault of this session ended.") : tr("The session is gone."));
+            self->showAnswer(done, done ? tr("Every fault of this session ended.")
+                                        : tr("Not undone: %1").arg(error));
     });
     return true;
 }

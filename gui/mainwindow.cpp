@@ -494,9 +494,9 @@ BreakpointsDialog *MainWindow::openBreakpoints()
     operations.state = [this](const QString &id,
                               const BreakpointsDialog::Operations::StateAnswered &answered) {
         if (!m_server)
-            return answered(std::nullopt);
+            return answered(std::nullopt, tr("the server is gone"));
         m_server->breakpointState(id, this, [answered](const SessionAnswer &answer) {
-            answered(answer.done() ? std::optional<QJsonObject>(answer.state) : std::nullopt);
+            answered(answer.done() ? std::optional<QJsonObject>(answer.state) : std::nullopt, answer.error);
         });
     };
     operations.act = [this](const QString &id, int heldId, const QString &action, const QByteArray &xml,

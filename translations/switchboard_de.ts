@@ -557,10 +557,6 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
         <translation>Haltepunkt entfernt; gehaltene Stanzas gehen unverändert weiter.</translation>
     </message>
     <message>
-        <source>The session is gone.</source>
-        <translation>Die Sitzung ist nicht mehr da.</translation>
-    </message>
-    <message>
         <source>No breakpoint set.</source>
         <translation>Kein Haltepunkt gesetzt.</translation>
     </message>
@@ -631,6 +627,14 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
     <message>
         <source>#%1: asking the session…</source>
         <translation>#%1: Sitzung wird gefragt…</translation>
+    </message>
+    <message>
+        <source>Not removed: %1</source>
+        <translation>Nicht entfernt: %1</translation>
+    </message>
+    <message>
+        <source>Not read: %1</source>
+        <translation>Nicht gelesen: %1</translation>
     </message>
 </context>
 <context>
@@ -736,16 +740,16 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
         <translation>Alle Fehler dieser Sitzung sind beendet.</translation>
     </message>
     <message>
-        <source>The session is gone.</source>
-        <translation>Die Sitzung ist nicht mehr da.</translation>
-    </message>
-    <message>
         <source>Applying: %1…</source>
         <translation>Wird angewendet: %1…</translation>
     </message>
     <message>
         <source>Ending every fault of this session…</source>
         <translation>Alle Fehler dieser Sitzung werden beendet…</translation>
+    </message>
+    <message>
+        <source>Not undone: %1</source>
+        <translation>Nicht zurückgenommen: %1</translation>
     </message>
 </context>
 <context>
@@ -1994,6 +1998,14 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
     <message>
         <source>Cannot listen on %1 in worker %2: %3</source>
         <translation>Lauschen auf %1 in Worker %2 nicht möglich: %3</translation>
+    </message>
+    <message>
+        <source>the session&apos;s worker did not answer within %1 s (busy); the call may still take effect</source>
+        <translation>der Worker der Sitzung hat nicht innerhalb von %1 s geantwortet (ausgelastet); der Aufruf kann noch wirksam werden</translation>
+    </message>
+    <message>
+        <source>the session&apos;s worker did not answer within %1 s (busy); the stanza may still go</source>
+        <translation>der Worker der Sitzung hat nicht innerhalb von %1 s geantwortet (ausgelastet); die Stanza kann noch gesendet werden</translation>
     </message>
 </context>
 </TS>

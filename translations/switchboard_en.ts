@@ -554,10 +554,6 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The session is gone.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>No breakpoint set.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -627,6 +623,14 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
     </message>
     <message>
         <source>#%1: asking the session…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not removed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not read: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -733,15 +737,15 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The session is gone.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Applying: %1…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Ending every fault of this session…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not undone: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1990,6 +1994,14 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
     </message>
     <message>
         <source>Cannot listen on %1 in worker %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session&apos;s worker did not answer within %1 s (busy); the call may still take effect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the session&apos;s worker did not answer within %1 s (busy); the stanza may still go</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

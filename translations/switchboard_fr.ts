@@ -557,10 +557,6 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
         <translation>Point d’arrêt retiré ; les stanzas retenues repartent inchangées.</translation>
     </message>
     <message>
-        <source>The session is gone.</source>
-        <translation>La session n’existe plus.</translation>
-    </message>
-    <message>
         <source>No breakpoint set.</source>
         <translation>Aucun point d’arrêt posé.</translation>
     </message>
@@ -631,6 +627,14 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
     <message>
         <source>#%1: asking the session…</source>
         <translation>n° %1 : interrogation de la session…</translation>
+    </message>
+    <message>
+        <source>Not removed: %1</source>
+        <translation>Non retiré : %1</translation>
+    </message>
+    <message>
+        <source>Not read: %1</source>
+        <translation>Non lu : %1</translation>
     </message>
 </context>
 <context>
@@ -736,16 +740,16 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
         <translation>Toutes les pannes de cette session ont pris fin.</translation>
     </message>
     <message>
-        <source>The session is gone.</source>
-        <translation>La session n’existe plus.</translation>
-    </message>
-    <message>
         <source>Applying: %1…</source>
         <translation>Application : %1…</translation>
     </message>
     <message>
         <source>Ending every fault of this session…</source>
         <translation>Fin de toutes les pannes de cette session…</translation>
+    </message>
+    <message>
+        <source>Not undone: %1</source>
+        <translation>Non annulé : %1</translation>
     </message>
 </context>
 <context>
@@ -1994,6 +1998,14 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
     <message>
         <source>Cannot listen on %1 in worker %2: %3</source>
         <translation>Impossible d’écouter sur %1 dans le worker %2 : %3</translation>
+    </message>
+    <message>
+        <source>the session&apos;s worker did not answer within %1 s (busy); the call may still take effect</source>
+        <translation>le worker de la session n’a pas répondu en %1 s (occupé) ; l’appel peut encore prendre effet</translation>
+    </message>
+    <message>
+        <source>the session&apos;s worker did not answer within %1 s (busy); the stanza may still go</source>
+        <translation>le worker de la session n’a pas répondu en %1 s (occupé) ; la stanza peut encore partir</translation>
     </message>
 </context>
 </TS>

@@ -331,6 +331,13 @@ void tst_GuiWidgets::faultsDialogShowsAnAnswerWhenItComesAndOutlivesNone()
     QCOMPARE(dialog->waiting(), 0);
     QVERIFY(dialog->lastResult().startsWith(QStringLiteral("Applied")));
 
+    // Undo that the worker did not answer in time (the Server answers for it): the dialog says why.
+    const QString late = QStringLiteral("the session's worker did not answer within 5 s (busy)");
+    QVERIFY(dialog->undo());
+    pending.takeFirst()(false, late);
+    QCOMPARE(dialog->waiting(), 0);
+    QVERIFY2(dialog->lastResult().contains(late), qPrintable(dialog->lastResult()));
+
     // Closed (deleted) before the answer: the answer goes nowhere.
     QVERIFY(dialog->undo());
     QCOMPARE(pending.size(), 1);
@@ -350,7 +357,7 @@ void tst_GuiWidgets::breakpointsDialogSetsAFilterTheAdminApiTakes()
     };
     ops.clear = [&cleared](const QString &, const Answered &answered) { answered(++cleared > 0, {}); };
     ops.state = [](const QString &, const BreakpointsDialog::Operations::StateAnswered &answered) {
-        answered(QJsonObject());
+        answered(QJsonObject(), {});
     };
     ops.act = [](const QString &, int, const QString &, const QByteArray &, const Answered &answered) {
         answered(false, QStringLiteral("nothing held"));
@@ -408,7 +415,8 @@ void tst_GuiWidgets::breakpointsDialogForwardsEditsAndDropsTheStoppedStanza()
     ops.state = [&held](const QString &sid, const BreakpointsDialog::Operations::StateAnswered &answered) {
         answered(sid == QLatin1String("s1")
                      ? std::optional<QJsonObject>(QJsonObject{{QStringLiteral("held"), held}})
-                     : std::nullopt);
+                     : std::nullopt,
+                 sid == QLatin1String("s1") ? QString() : QStringLiteral("no session %1").arg(sid));
     };
     ops.act = [&acts](const QString &, int id, const QString &action, const QByteArray &xml,
                       const Answered &answered) {
@@ -491,11 +499,11 @@ void tst_GuiWidgets::breakpointsDialogShowsAnswersWhenTheyComeAndOutlivesNone()
                               {QStringLiteral("direction"), QStringLiteral("to-client")},
                               {QStringLiteral("xml"), QStringLiteral("<message xmlns='jabber:client'/>")},
                               {QStringLiteral("stopped"), true}};
-    reads.takeFirst()(QJsonObject{{QStringLiteral("held"), QJsonArray{stopped}}});
+    reads.takeFirst()(QJsonObject{{QStringLiteral("held"), QJsonArray{stopped}}}, {});
     QCOMPARE(refreshed.size(), 1);
     QCOMPARE(dialog->selectedId(), 7);
     QCOMPARE(reads.size(), 1);
-    reads.takeFirst()(QJsonObject{{QStringLiteral("held"), QJsonArray{stopped}}});
+    reads.takeFirst()(QJsonObject{{QStringLiteral("held"), QJsonArray{stopped}}}, {});
     QCOMPARE(reads.size(), 0);
 
     // Forward: handed over, shown as asked, then as answered, and the held stanzas read again.
@@ -508,11 +516,21 @@ void tst_GuiWidgets::breakpointsDialogShowsAnswersWhenTheyComeAndOutlivesNone()
     QCOMPARE(dialog->lastResult(), QStringLiteral("#7 forwarded."));
     QCOMPARE(reads.size(), 1);
 
+    // A worker that did not answer in time (the Server answers for it): the dialog says why, for a
+    // read and for an action alike, instead of calling the session gone.
+    const QString late = QStringLiteral("the session's worker did not answer within 5 s (busy)");
+    reads.takeFirst()(std::nullopt, late);
+    QVERIFY2(dialog->stateText().contains(late), qPrintable(dialog->stateText()));
+    QVERIFY(dialog->removeBreakpoint());
+    actions.takeFirst()(false, late);
+    QVERIFY2(dialog->lastResult().contains(late), qPrintable(dialog->lastResult()));
+    QCOMPARE(reads.size(), 1); // read again after the answer (left under way for the close below)
+
     // Closed (deleted) with a read and an action under way: their answers go nowhere.
     QVERIFY(dialog->setBreakpoint());
     dialog.reset();
     actions.takeFirst()(false, QStringLiteral("gone"));
-    reads.takeFirst()(std::nullopt);
+    reads.takeFirst()(std::nullopt, QStringLiteral("no session s1"));
 }
 
 void tst_GuiWidgets::terminateDialogDefaultsToSystemShutdown()

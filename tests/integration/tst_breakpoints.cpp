@@ -476,17 +476,17 @@ void tst_Breakpoints::breakpointCallsForABusyWorkerReturnAtOnceAndAreAnsweredLat
     auto keep = [](std::optional<SessionAnswer> &into) {
         return [&into](const SessionAnswer &answer) { into = answer; };
     };
-    bool forAllSet = false;
-    bool forAllRemoved = false;
+    std::optional<bool> forAllSet, forAllRemoved; // whether every worker had it in time
     std::optional<SessionAnswer> set, badEdit, noSuchHeld, state, removed;
-    m_server->setBreakpointForAll(filter, &context, [&forAllSet] { forAllSet = true; });
+    m_server->setBreakpointForAll(filter, &context, [&forAllSet](bool every) { forAllSet = every; });
     QVERIFY(m_server->breakpointForAll()); // the first worker (this thread's) has it at once
     m_server->setBreakpoint(sid, *filter, &context, keep(set));
     m_server->actOnHeld(sid, 1, Stream::Breakpoints::Action::Edit, "<message><body>open", &context,
                         keep(badEdit));
     m_server->actOnHeld(sid, 1, Stream::Breakpoints::Action::Forward, {}, &context, keep(noSuchHeld));
     m_server->breakpointState(sid, &context, keep(state));
-    m_server->setBreakpointForAll(std::nullopt, &context, [&forAllRemoved] { forAllRemoved = true; });
+    m_server->setBreakpointForAll(std::nullopt, &context,
+                                  [&forAllRemoved](bool every) { forAllRemoved = every; });
     m_server->clearBreakpoint(sid, &context, keep(removed));
     QVERIFY(!busy.timedOut());
     // Nothing before the worker has run them, not even the refusal of a bad edit made here.
@@ -496,6 +496,7 @@ void tst_Breakpoints::breakpointCallsForABusyWorkerReturnAtOnceAndAreAnsweredLat
     QTRY_VERIFY_WITH_TIMEOUT(forAllSet && set && badEdit && noSuchHeld && state && forAllRemoved && removed,
                              kWaitMs);
     QVERIFY(!busy.timedOut());
+    QVERIFY(*forAllSet && *forAllRemoved);
     QVERIFY2(set->done(), qPrintable(set->error));
     QCOMPARE(set->state.value(QStringLiteral("breakpoint")).toObject(), filter->toJson());
     QCOMPARE(badEdit->outcome, SessionAnswer::Outcome::BadInput);

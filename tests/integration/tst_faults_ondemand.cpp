@@ -15,6 +15,7 @@
 #include "wsclient.h"
 
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -82,6 +83,7 @@ private Q_SLOTS:
     void restSessionReconnectsAfterACutLink();
     void faultCallsForABusyWorkerReturnAtOnceAndAreAnsweredLater();
     void adminApiAnswersWhenTheBusyWorkerHasOr503AtTheDeadline();
+    void everyCallerIsAnsweredOnceAtTheDeadlineWhenTheWorkerIsBusy();
 
 private:
     QUrl adminUrl(const QString &sid) const;
@@ -626,6 +628,60 @@ void tst_FaultsOnDemand::adminApiAnswersWhenTheBusyWorkerHasOr503AtTheDeadline()
     const QByteArray undone = home.at(0)->readAll();
     QVERIFY2(undone.startsWith("HTTP/1.1 200"), undone.constData());
     QVERIFY(!undone.contains("delay"));
+}
+
+void tst_FaultsOnDemand::everyCallerIsAnsweredOnceAtTheDeadlineWhenTheWorkerIsBusy()
+{
+    if (m_server->workerCount() < 2)
+        QSKIP("needs a second worker (the _workers2 run)");
+    const QString sid = aliceOnWorker(1);
+    QVERIFY(!sid.isEmpty());
+    QString error;
+    const std::optional<Stream::FaultRequest> delay =
+        Stream::FaultRequest::fromJson(QJsonObject{{QStringLiteral("fault"), QStringLiteral("delay")},
+                                                   {QStringLiteral("ms"), 1},
+                                                   {QStringLiteral("seconds"), 60}},
+                                       &error);
+    QVERIFY2(delay, qPrintable(error));
+
+    // The session's worker stays busy past the deadline: the window's calls (a fault, an inject, the
+    // breakpoint for all sessions) are answered for it at the deadline, not left waiting.
+    QObject context;
+    QList<SessionAnswer> applied;
+    QStringList injected;
+    QList<bool> forAll;
+    QElapsedTimer clock;
+    {
+        Test::WorkerBlock busy(m_server->workerContext(1), kWaitMs);
+        QVERIFY(busy.isBlocking());
+        clock.start();
+        m_server->applyFault(sid, *delay, &context,
+                             [&applied](const SessionAnswer &answer) { applied.append(answer); });
+        m_server->injectStanza(sid, Monitor::Direction::ToClient, "<message><body>late</body></message>",
+                               &context, [&injected](const QString &why) { injected.append(why); });
+        m_server->setBreakpointForAll(std::nullopt, &context,
+                                      [&forAll](bool every) { forAll.append(every); });
+        QTRY_VERIFY_WITH_TIMEOUT(!applied.isEmpty() && !injected.isEmpty() && !forAll.isEmpty(), kWaitMs);
+        // Not before the deadline (a coarse timer may fire up to 5 % early).
+        QVERIFY2(clock.elapsed() >= SessionAnswer::kDeadlineMs * 95 / 100,
+                 qPrintable(QString::number(clock.elapsed())));
+        QVERIFY(!busy.timedOut());
+    }
+    QCOMPARE(applied.first().outcome, SessionAnswer::Outcome::NoAnswer);
+    QVERIFY2(applied.first().error.contains(QStringLiteral("did not answer within 5 s")),
+             qPrintable(applied.first().error));
+    QVERIFY2(injected.first().contains(QStringLiteral("did not answer within 5 s")),
+             qPrintable(injected.first()));
+    QCOMPARE(forAll.first(), false);
+
+    // The worker, free again, runs the calls in order: the fault took effect, as the answer said it
+    // might. Its own answers came too late and are not passed on. Two round trips to the worker: the
+    // breakpoint's answer takes one more hop on this thread once the worker has answered.
+    QVERIFY(Test::faultStateOf(*m_server, sid).value_or(QJsonObject()).contains(QStringLiteral("delay")));
+    QVERIFY(Test::faultStateOf(*m_server, sid));
+    QCOMPARE(applied.size(), 1);
+    QCOMPARE(injected.size(), 1);
+    QCOMPARE(forAll.size(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_FaultsOnDemand)

@@ -3,8 +3,8 @@
 // session lives on a busy worker: a request is answered only once its operation has, with the
 // session's state it carried; the session's refusals map to 404, 409 and 400; a request that is
 // refused on its face (bad filter, method, size) is answered at once without asking a session; the
-// breakpoint for all sessions is answered once every worker has it; and the deadline's answer is a
-// 503 that says the call may still take effect.
+// breakpoint for all sessions is answered once every worker has it; and a worker that did not answer
+// in time (SessionAnswer::NoAnswer) gets a 503 that says the call may still take effect.
 #include "adminapi.h"
 
 #include <QJsonArray>
@@ -25,7 +25,7 @@ constexpr QByteArrayView kBearer = "Bearer t0ken";
 struct PendingOps
 {
     QList<SessionDone> done;
-    QList<std::function<void()>> forAll;
+    QList<std::function<void(bool everyWorker)>> forAll;
     std::optional<Stream::BreakpointFilter> all;
     int calls = 0;
 
@@ -47,7 +47,7 @@ struct PendingOps
         ops.clearBreakpoint = [keep](const QString &, SessionDone d) { keep(std::move(d)); };
         ops.breakpointState = [keep](const QString &, SessionDone d) { keep(std::move(d)); };
         ops.setBreakpointForAll = [this](const std::optional<Stream::BreakpointFilter> &filter,
-                                         std::function<void()> d) {
+                                         std::function<void(bool)> d) {
             ++calls;
             all = filter;
             forAll.append(std::move(d));
@@ -80,9 +80,10 @@ class tst_AdminApi : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void faultIsAnsweredOnceTheSessionHasAnswered();
-    void sessionRefusalsBecome404409And400();
+    void sessionRefusalsBecome404409400And503();
     void badRequestsAreAnsweredAtOnceWithoutASession();
     void breakpointForAllIsAnsweredOnceEveryWorkerHasIt();
+    void breakpointForAllIs503WhenAWorkerDidNotAnswerInTime();
     void deadlineAnswerIs503();
 };
 
@@ -115,7 +116,7 @@ void tst_AdminApi::faultIsAnsweredOnceTheSessionHasAnswered()
     QCOMPARE(bodyOf(*reply).value(QStringLiteral("faults")).toObject(), QJsonObject());
 }
 
-void tst_AdminApi::sessionRefusalsBecome404409And400()
+void tst_AdminApi::sessionRefusalsBecome404409400And503()
 {
     PendingOps ops;
     AdminApi api(QString::fromLatin1(kToken), ops.operations());
@@ -144,6 +145,12 @@ void tst_AdminApi::sessionRefusalsBecome404409And400()
         status("POST", "/admin/sessions/s1/held/3", R"({"action":"forward"})",
                answer(SessionAnswer::Outcome::Done, QJsonObject{{QStringLiteral("held"), QJsonArray()}})),
         200);
+    // The session's worker did not answer in time (busy): every call says so the same way.
+    QCOMPARE(status("POST", "/admin/sessions/s1/faults", R"({"fault":"drop"})",
+                    answer(SessionAnswer::Outcome::NoAnswer, {}, QStringLiteral("busy"))),
+             503);
+    QCOMPARE(status("GET", "/admin/sessions/s1/breakpoint", {}, answer(SessionAnswer::Outcome::NoAnswer)),
+             503);
 }
 
 void tst_AdminApi::badRequestsAreAnsweredAtOnceWithoutASession()
@@ -176,11 +183,25 @@ void tst_AdminApi::breakpointForAllIsAnsweredOnceEveryWorkerHasIt()
                [&reply](Http::Response response) { reply = std::move(response); });
     QVERIFY(!reply);
     QCOMPARE(ops.forAll.size(), 1);
-    ops.forAll.takeFirst()();
+    ops.forAll.takeFirst()(true);
     QVERIFY(reply);
     QCOMPARE(reply->status, 200);
     QCOMPARE(bodyOf(*reply).value(QStringLiteral("breakpoint")).toObject().value(QStringLiteral("element")),
              QStringLiteral("iq"));
+}
+
+void tst_AdminApi::breakpointForAllIs503WhenAWorkerDidNotAnswerInTime()
+{
+    PendingOps ops;
+    AdminApi api(QString::fromLatin1(kToken), ops.operations());
+    std::optional<Http::Response> reply;
+    api.handle("DELETE", "/admin/breakpoint", kBearer, {},
+               [&reply](Http::Response response) { reply = std::move(response); });
+    QVERIFY(!reply);
+    QCOMPARE(ops.forAll.size(), 1);
+    ops.forAll.takeFirst()(false);
+    QVERIFY(reply);
+    QCOMPARE(reply->status, 503);
 }
 
 void tst_AdminApi::deadlineAnswerIs503()
