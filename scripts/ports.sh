@@ -18,11 +18,11 @@ free_port() {
 # port_open PORT: true when something accepts connections on 127.0.0.1:PORT.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# wait_for_port PORT PID: true once PORT accepts connections; false when the process PID ends first or
-# 5 s pass.
+# wait_for_port PORT PID [SECONDS]: true once PORT accepts connections; false when the process PID ends
+# first or SECONDS (5) pass.
 wait_for_port() {
     local i
-    for ((i = 0; i < 100; i++)); do
+    for ((i = 0; i < ${3:-5} * 20; i++)); do
         port_open "$1" && return 0
         kill -0 "$2" 2>/dev/null || return 1
         sleep 0.05

@@ -54,11 +54,15 @@ args+=(--set rest_store="$work/rest.sqlite")
 "$build/app/switchboard" "${args[@]}" &
 switchboard_pid=$!
 
-for ((i = 0; i < 100; i++)); do
-    port_open "$port" && break
-    kill -0 "$switchboard_pid" 2>/dev/null || { echo "run.sh: switchboard exited" >&2; switchboard_pid=""; exit 1; }
-    sleep 0.1
-done
+if ! wait_for_port "$port" "$switchboard_pid" 10; then
+    if kill -0 "$switchboard_pid" 2>/dev/null; then
+        echo "run.sh: switchboard is not listening on $port after 10 s" >&2
+    else
+        echo "run.sh: switchboard exited" >&2
+        switchboard_pid=""
+    fi
+    exit 1
+fi
 
 if [[ -n "${DISPLAY:-}" ]]; then
     window="open on display $DISPLAY (the Switchboard monitor)"

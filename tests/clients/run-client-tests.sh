@@ -108,12 +108,12 @@ elif [[ -z "${SWITCHBOARD_BOSH_URL:-}" ]]; then
         --set "workers=${SWITCHBOARD_CLIENT_WORKERS:-1}" --set "admin_token=$SWITCHBOARD_ADMIN_TOKEN" --set lint=true \
         >"$work/switchboard.log" 2>&1 &
     switchboard_pid=$!
-    for ((i = 0; i < 200; i++)); do
-        port_open "$port" && break
-        kill -0 "$switchboard_pid" 2>/dev/null || { echo "run-client-tests.sh: switchboard exited" >&2; exit 1; }
-        sleep 0.05
-    done
-    port_open "$port" || { echo "run-client-tests.sh: switchboard not listening on $port" >&2; exit 1; }
+    if ! wait_for_port "$port" "$switchboard_pid" 10; then
+        echo "run-client-tests.sh: switchboard exited or is not listening on $port after 10 s;" \
+            "its log:" >&2
+        tail -n 20 "$work/switchboard.log" >&2 || true
+        exit 1
+    fi
     export SWITCHBOARD_BOSH_URL="http://127.0.0.1:$port/http-bind/"
     export SWITCHBOARD_WS_URL="ws://127.0.0.1:$port/xmpp-websocket"
     export SWITCHBOARD_REST_URL="http://127.0.0.1:$port/api/v1"

@@ -3,13 +3,11 @@
 
 #include "boshclient.h"
 #include "monitor/trafficrecorder.h"
+#include "restapi.h"
 #include "server.h"
 #include "testclient.h"
 
 #include <QJsonDocument>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QSignalSpy>
 #include <QTest>
 
 namespace Switchboard::Test {
@@ -22,21 +20,17 @@ QJsonObject AdminAnswer::json() const
 AdminAnswer adminCall(const QUrl &url, const QByteArray &method, const QByteArray &body,
                       const QByteArray &authorization)
 {
-    QNetworkAccessManager nam;
-    QNetworkRequest request(url);
+    RestApi api(url);
+    RestApi::Headers headers;
     if (!authorization.isEmpty())
-        request.setRawHeader("Authorization", authorization);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    QNetworkReply *reply = nam.sendCustomRequest(request, method, body);
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    if (!reply->isFinished())
-        finished.wait(10000);
+        headers.append({QByteArrayLiteral("Authorization"), authorization});
+    const RestAnswer answer =
+        api.call(method, QString(), body, {}, QByteArrayLiteral("application/json"), headers);
     AdminAnswer out;
-    out.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    out.body = reply->readAll();
-    out.wwwAuthenticate = reply->rawHeader("WWW-Authenticate");
-    out.retryAfter = reply->rawHeader("Retry-After");
-    reply->deleteLater();
+    out.status = answer.status;
+    out.body = answer.body;
+    out.wwwAuthenticate = answer.header("WWW-Authenticate");
+    out.retryAfter = answer.header("Retry-After");
     return out;
 }
 
