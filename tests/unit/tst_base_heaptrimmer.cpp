@@ -6,6 +6,7 @@
 // every thread registered with it.
 #include "base/heaptrimmer.h"
 
+#include <QPointer>
 #include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
@@ -127,6 +128,7 @@ private Q_SLOTS:
     void watchEnds();
     void releaseFreeMemoryEmptiesTheThreadCache();
     void aPassReachesTheThreadCachesOfOtherThreads();
+    void aPassDoesWithoutAThreadThatIsGone();
 
 private:
     static HeapTrimmer::Tuning tuning()
@@ -429,6 +431,34 @@ void tst_BaseHeapTrimmer::aPassReachesTheThreadCachesOfOtherThreads()
 #else
     QSKIP("glibc only");
 #endif
+}
+
+void tst_BaseHeapTrimmer::aPassDoesWithoutAThreadThatIsGone()
+{
+    // A worker's thread ended and its anchor went with it: later passes do without that thread.
+    int calls = 0;
+    HeapTrimmer trimmer(tuning(), [&calls] {
+        ++calls;
+        return true;
+    });
+    QPointer<QObject> gone;
+    {
+        QThread worker;
+        worker.start();
+        auto *anchor = new QObject;
+        anchor->moveToThread(&worker);
+        connect(&worker, &QThread::finished, anchor, &QObject::deleteLater);
+        gone = anchor;
+        trimmer.addThread(anchor);
+        worker.quit();
+        worker.wait();
+    }
+    QTRY_VERIFY(gone.isNull());
+    QSignalSpy trimmed(&trimmer, &HeapTrimmer::trimmed);
+    logoutWave(trimmer);
+    QVERIFY(trimmed.wait(2000));
+    QCOMPARE(calls, 1);
+    QCOMPARE(trimmer.passes(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_BaseHeapTrimmer)

@@ -98,6 +98,7 @@ private Q_SLOTS:
     void aConnectionHandedToAnotherThreadIsServedThere();
     void aClosedServerClosesWhatIsHandedToIt();
     void aDescriptorWhoseServerIsGoneIsClosed();
+    void aTlsConnectionForAServerWithoutTlsIsClosed();
 };
 
 void tst_HttpAcceptor::handsEachConnectionToTheServerWithFewestOpenConnections()
@@ -214,6 +215,20 @@ void tst_HttpAcceptor::aDescriptorWhoseServerIsGoneIsClosed()
     QTRY_VERIFY(two.closed);
     QVERIFY(!one.closed);
     QVERIFY(!three.closed);
+}
+
+void tst_HttpAcceptor::aTlsConnectionForAServerWithoutTlsIsClosed()
+{
+    // Connections of a TLS listener, handed to servers that have no certificate (a TLS setting that
+    // did not reach them): each is closed at once, as a refused one would be, and none is served.
+    SameThreadPair pair;
+    pair.first.setHandoff([&pair](qintptr descriptor, bool) { pair.acceptor.handOff(descriptor, true); });
+    QVERIFY(pair.first.listen(QHostAddress::LocalHost, 0));
+    Client one(pair.first.serverPort());
+    Client two(pair.first.serverPort());
+    QTRY_VERIFY(one.closed && two.closed);
+    QCOMPARE(pair.first.connectionCount(), 0);
+    QCOMPARE(pair.second.connectionCount(), 0);
 }
 
 SWITCHBOARD_TEST_MAIN(tst_HttpAcceptor)
