@@ -329,6 +329,8 @@ void BoshSession::handleRequest(const Body &body, ResponderPtr responder)
     const bool exempt = body.attribute(QStringLiteral("type")) == QLatin1String("terminate") ||
                         body.has(QStringLiteral("pause"));
     if (!exempt && rid - m_lastRespondedRid > m_requests) {
+        qCInfo(lcBosh) << id() << "overactive: rid" << rid << "arrived while only rids up to"
+                       << m_lastRespondedRid << "are answered (requests =" << m_requests << ")";
         fail(Condition::PolicyViolation, {}, responder);
         return;
     }

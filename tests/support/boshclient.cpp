@@ -108,6 +108,10 @@ bool BoshClient::login(const QString &domain, const QString &user, const QString
         return failWith(QStringLiteral("session creation"), created);
     m_sid = created.attr(QStringLiteral("sid"));
     m_wait = created.attr(QStringLiteral("wait")).toInt();
+    // XEP-0124 §7.1: at most `requests` requests open at once (absent: hold + 1, so 2 here).
+    m_requests = qMax(1, created.attr(QStringLiteral("requests")).toInt());
+    if (created.attr(QStringLiteral("requests")).isEmpty())
+        m_requests = 2;
     // Features may come in the creation response or a later one (XEP-0206 §3).
     Response features = created;
     while (features.children.isEmpty()) {
@@ -166,22 +170,33 @@ void BoshClient::startPolling()
 
 void BoshClient::poll()
 {
-    if (!m_polling || m_outstanding > 0)
+    if (!m_polling || m_open > 0)
         return;
-    ++m_outstanding;
-    QNetworkReply *reply = send({});
-    connect(reply, &QNetworkReply::finished, this, [this, reply] {
-        --m_outstanding;
-        collect(wait(reply, 0));
-        poll();
-    });
+    sendOpen({});
 }
 
 void BoshClient::sendStanza(const QByteArray &xml)
 {
-    QNetworkReply *reply = send({}, xml);
+    m_queued.append(xml);
+    flush();
+}
+
+void BoshClient::flush()
+{
+    // Each stanza in a request of its own, never more than `requests` open (XEP-0124 §11): the rest
+    // wait for an answer, as strophe.js's queue does.
+    while (!m_queued.isEmpty() && m_open < m_requests)
+        sendOpen(m_queued.takeFirst());
+}
+
+void BoshClient::sendOpen(const QByteArray &payload)
+{
+    ++m_open;
+    QNetworkReply *reply = send({}, payload);
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
+        --m_open;
         collect(wait(reply, 0));
+        flush();
         poll();
     });
 }

@@ -51,7 +51,8 @@ public:
     void stopPolling() { m_polling = false; }
     /// Waits until a received stanza matches; returns it (null element on timeout).
     QDomElement waitForStanza(const std::function<bool(const QDomElement &)> &match, int timeoutMs = 15000);
-    /// Sends stanzas in a request of their own (the answer is collected like polled ones).
+    /// Sends stanzas in a request of their own (the answer is collected like polled ones), once fewer
+    /// than the session's `requests` are open (polls and earlier stanzas): queued until then.
     void sendStanza(const QByteArray &xml);
     /// Sends type='terminate' with optional payload and waits for the answer.
     Response terminate(const QByteArray &payload = {});
@@ -71,6 +72,10 @@ Q_SIGNALS:
 private:
     void collect(const Response &response);
     void poll();
+    /// Sends what sendStanza() queued while a request may be opened.
+    void flush();
+    /// Posts one request (empty: a poll) counted as open until its answer.
+    void sendOpen(const QByteArray &payload);
 
     QNetworkAccessManager m_nam;
     QUrl m_url;
@@ -79,7 +84,9 @@ private:
     qint64 m_rid = 0;
     int m_wait = 10;
     bool m_polling = false;
-    int m_outstanding = 0;
+    int m_requests = 2;         ///< the session's `requests` (XEP-0124 §7.1)
+    int m_open = 0;             ///< polls and stanza requests not yet answered
+    QList<QByteArray> m_queued; ///< stanzas waiting for a request to be free
     QList<QDomElement> m_received;
     QList<QDomDocument> m_documents; ///< keeps received elements' documents alive
     Response m_lastTerminate;
