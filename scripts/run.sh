@@ -30,6 +30,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/switchboard-run.XXXXXX")"
 prosody_pid="" switchboard_pid=""
 cleanup() {
     set +e
+    trap '' INT TERM # a second Ctrl-C must not cut the clean-up short and leave Prosody running
     if [[ -n "$switchboard_pid" ]]; then
         kill "$switchboard_pid" 2>/dev/null
         wait "$switchboard_pid" 2>/dev/null
