@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "breakpointsdialog.h"
 
+#include "answertext.h"
 #include "xmlformat.h"
 #include "xmlhighlighter.h"
 
@@ -168,9 +169,9 @@ bool BreakpointsDialog::setBreakpoint()
     setResult(tr("Setting the breakpoint…"));
     ++m_waiting;
     // The answer may come after the dialog closed (it deletes itself): then nobody is told.
-    m_ops.set(m_sid, filter(), [self = QPointer<BreakpointsDialog>(this)](bool done, const QString &error) {
+    m_ops.set(m_sid, filter(), [self = QPointer<BreakpointsDialog>(this)](const SessionAnswer &answer) {
         if (self)
-            self->showAnswer(done, done ? tr("Breakpoint set.") : tr("Not set: %1").arg(error));
+            self->showAnswer(answer.done(), answerText(answer, tr("Breakpoint set."), tr("Not set: %1")));
     });
     return true;
 }
@@ -181,10 +182,11 @@ bool BreakpointsDialog::removeBreakpoint()
         return false;
     setResult(tr("Removing the breakpoint…"));
     ++m_waiting;
-    m_ops.clear(m_sid, [self = QPointer<BreakpointsDialog>(this)](bool done, const QString &error) {
+    m_ops.clear(m_sid, [self = QPointer<BreakpointsDialog>(this)](const SessionAnswer &answer) {
         if (self)
-            self->showAnswer(done, done ? tr("Breakpoint removed; held stanzas go on unchanged.")
-                                        : tr("Not removed: %1").arg(error));
+            self->showAnswer(answer.done(),
+                             answerText(answer, tr("Breakpoint removed; held stanzas go on unchanged."),
+                                        tr("Not removed: %1")));
     });
     return true;
 }
@@ -206,30 +208,34 @@ void BreakpointsDialog::refresh()
         return;
     }
     m_reading = true;
-    m_ops.state(m_sid, [self = QPointer<BreakpointsDialog>(this)](const std::optional<QJsonObject> &state,
-                                                                  const QString &error) {
+    m_ops.state(m_sid, [self = QPointer<BreakpointsDialog>(this)](const SessionAnswer &answer) {
         if (!self)
             return;
         self->m_reading = false;
-        self->showState(state, error);
+        self->showState(answer);
         if (std::exchange(self->m_readAgain, false))
             self->refresh();
     });
 }
 
-void BreakpointsDialog::showState(const std::optional<QJsonObject> &state, const QString &error)
+void BreakpointsDialog::showState(const SessionAnswer &answer)
 {
-    if (!state) {
-        m_current->setText(tr("Not read: %1").arg(error));
+    if (answer.outcome == SessionAnswer::Outcome::NoAnswer) {
+        // A busy worker: what was read last still stands, and so does an edit under way.
+        m_current->setText(answerText(answer, {}, {}));
+        return;
+    }
+    if (!answer.done()) {
+        m_current->setText(tr("Not read: %1").arg(answer.error));
         m_held = {};
     } else {
-        const QJsonObject breakpoint = state->value(QStringLiteral("breakpoint")).toObject();
+        const QJsonObject breakpoint = answer.state.value(QStringLiteral("breakpoint")).toObject();
         m_current->setText(
             breakpoint.isEmpty()
                 ? tr("No breakpoint set.")
                 : tr("Breakpoint: %1")
                       .arg(QString::fromUtf8(QJsonDocument(breakpoint).toJson(QJsonDocument::Compact))));
-        m_held = state->value(QStringLiteral("held")).toArray();
+        m_held = answer.state.value(QStringLiteral("held")).toArray();
     }
     const int selected = selectedId();
     const QSignalBlocker blocker(m_list);
@@ -367,18 +373,14 @@ bool BreakpointsDialog::act(const QString &action, const QByteArray &xml)
         return false;
     setResult(tr("#%1: asking the session…").arg(id));
     ++m_waiting;
+    const QString doneText = action == QLatin1String("drop")   ? tr("#%1 dropped.").arg(id)
+                             : action == QLatin1String("edit") ? tr("#%1 edited and forwarded.").arg(id)
+                                                               : tr("#%1 forwarded.").arg(id);
     m_ops.act(m_sid, id, action, xml,
-              [self = QPointer<BreakpointsDialog>(this), id, action](bool done, const QString &error) {
-                  if (!self)
-                      return;
-                  if (!done)
-                      self->showAnswer(false, tr("#%1: %2").arg(id).arg(error));
-                  else if (action == QLatin1String("drop"))
-                      self->showAnswer(true, tr("#%1 dropped.").arg(id));
-                  else if (action == QLatin1String("edit"))
-                      self->showAnswer(true, tr("#%1 edited and forwarded.").arg(id));
-                  else
-                      self->showAnswer(true, tr("#%1 forwarded.").arg(id));
+              [self = QPointer<BreakpointsDialog>(this), doneText,
+               failed = tr("#%1: %2").arg(id)](const SessionAnswer &answer) {
+                  if (self)
+                      self->showAnswer(answer.done(), answerText(answer, doneText, failed));
               });
     return true;
 }

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "sessionanswer.h"
+
 #include <QDialog>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTimer>
 
 #include <functional>
-#include <optional>
 
 class QComboBox;
 class QLabel;
@@ -35,12 +36,11 @@ public:
     /// destroyed meanwhile ignores the answer.
     struct Operations
     {
-        /// The session's answer: `done`, or why not in `error`.
-        using Answered = std::function<void(bool done, const QString &error)>;
-        /// {"breakpoint": {...}, "held": [...]}; nothing, and why in `error`, when the session is gone
-        /// or its worker did not answer in time.
-        using StateAnswered =
-            std::function<void(const std::optional<QJsonObject> &state, const QString &error)>;
+        /// The session's answer: Done, or why not in `error` (NoAnswer: its worker did not answer in
+        /// time, and the call may still take effect).
+        using Answered = std::function<void(const SessionAnswer &answer)>;
+        /// The same, with {"breakpoint": {...}, "held": [...]} in `state` when Done.
+        using StateAnswered = Answered;
         /// Sets the breakpoint (the API's filter object).
         std::function<void(const QString &sid, const QJsonObject &filter, Answered answered)> set;
         /// Removes it (not done when the session is gone).
@@ -100,7 +100,7 @@ private:
     /// Shows an answer that came (`text`: what was done), then reads the held stanzas again.
     void showAnswer(bool done, const QString &text);
     /// Shows the breakpoint and the held stanzas read.
-    void showState(const std::optional<QJsonObject> &state, const QString &error);
+    void showState(const SessionAnswer &answer);
     void showSelected();
     void checkEdit();
     void updateButtons();

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "faultsdialog.h"
 
+#include "answertext.h"
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -173,9 +175,10 @@ bool FaultsDialog::applyFault()
     m_result->setText(tr("Applying: %1…").arg(name));
     ++m_waiting;
     // The answer may come after the dialog closed (it deletes itself): then nobody is told.
-    m_apply(m_sid, fault(), [self = QPointer<FaultsDialog>(this), name](bool done, const QString &error) {
+    m_apply(m_sid, fault(), [self = QPointer<FaultsDialog>(this), name](const SessionAnswer &answer) {
         if (self)
-            self->showAnswer(done, done ? tr("Applied: %1.").arg(name) : tr("Not applied: %1").arg(error));
+            self->showAnswer(answer.done(),
+                             answerText(answer, tr("Applied: %1.").arg(name), tr("Not applied: %1")));
     });
     return true;
 }
@@ -186,10 +189,10 @@ bool FaultsDialog::undo()
         return false;
     m_result->setText(tr("Ending every fault of this session…"));
     ++m_waiting;
-    m_undo(m_sid, [self = QPointer<FaultsDialog>(this)](bool done, const QString &error) {
+    m_undo(m_sid, [self = QPointer<FaultsDialog>(this)](const SessionAnswer &answer) {
         if (self)
-            self->showAnswer(done, done ? tr("Every fault of this session ended.")
-                                        : tr("Not undone: %1").arg(error));
+            self->showAnswer(answer.done(), answerText(answer, tr("Every fault of this session ended."),
+                                                       tr("Not undone: %1")));
     });
     return true;
 }

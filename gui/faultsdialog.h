@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "sessionanswer.h"
+
 #include <QDialog>
 #include <QJsonObject>
 
@@ -24,9 +26,10 @@ class FaultsDialog final : public QDialog
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(FaultsDialog)
 public:
-    /// The session's answer to Apply or Undo: `done`, or why not in `error`. Called once, on this
-    /// thread, later or before the call returns; a dialog destroyed meanwhile ignores it.
-    using Answered = std::function<void(bool done, const QString &error)>;
+    /// The session's answer to Apply or Undo (Done, or why not in `error`; NoAnswer when its worker
+    /// did not answer in time). Called once, on this thread, later or before the call returns; a
+    /// dialog destroyed meanwhile ignores it.
+    using Answered = std::function<void(const SessionAnswer &answer)>;
     /// Applies one fault (the admin API's JSON object) to the session.
     using Apply = std::function<void(const QString &sid, const QJsonObject &fault, Answered answered)>;
     /// Undo: ends every fault of the session (not done when it is gone).

@@ -48,12 +48,13 @@ namespace Switchboard::Gui {
 namespace {
 constexpr int kStatusMessageMs = 5000;
 
-/// A Server fault or breakpoint call's `done` that gives a dialog its answer: done, or why not.
-SessionDone doneWith(std::function<void(bool done, const QString &error)> answered)
+/// A refusal made here, before any session is asked: `outcome`, with `error` saying why.
+SessionAnswer refusal(SessionAnswer::Outcome outcome, const QString &error)
 {
-    return [answered = std::move(answered)](const SessionAnswer &answer) {
-        answered(answer.done(), answer.error);
-    };
+    SessionAnswer answer;
+    answer.outcome = outcome;
+    answer.error = error;
+    return answer;
 }
 } // namespace
 
@@ -449,17 +450,17 @@ FaultsDialog *MainWindow::openFaults()
         sid,
         [this](const QString &id, const QJsonObject &json, const FaultsDialog::Answered &answered) {
             if (!m_server)
-                return answered(false, tr("the server is gone"));
+                return answered(refusal(SessionAnswer::Outcome::NoSession, tr("the server is gone")));
             QString error;
             const std::optional<Stream::FaultRequest> request = Stream::FaultRequest::fromJson(json, &error);
             if (!request)
-                return answered(false, error);
-            m_server->applyFault(id, *request, this, doneWith(answered));
+                return answered(refusal(SessionAnswer::Outcome::BadInput, error));
+            m_server->applyFault(id, *request, this, answered);
         },
         [this](const QString &id, const FaultsDialog::Answered &answered) {
             if (!m_server)
-                return answered(false, tr("the server is gone"));
-            m_server->clearFaults(id, this, doneWith(answered));
+                return answered(refusal(SessionAnswer::Outcome::NoSession, tr("the server is gone")));
+            m_server->clearFaults(id, this, answered);
         },
         this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -478,35 +479,33 @@ BreakpointsDialog *MainWindow::openBreakpoints()
     BreakpointsDialog::Operations operations;
     operations.set = [this](const QString &id, const QJsonObject &json, const Answered &answered) {
         if (!m_server)
-            return answered(false, tr("the server is gone"));
+            return answered(refusal(SessionAnswer::Outcome::NoSession, tr("the server is gone")));
         QString error;
         const std::optional<Stream::BreakpointFilter> filter =
             Stream::BreakpointFilter::fromJson(json, &error);
         if (!filter)
-            return answered(false, error);
-        m_server->setBreakpoint(id, *filter, this, doneWith(answered));
+            return answered(refusal(SessionAnswer::Outcome::BadInput, error));
+        m_server->setBreakpoint(id, *filter, this, answered);
     };
     operations.clear = [this](const QString &id, const Answered &answered) {
         if (!m_server)
-            return answered(false, tr("the server is gone"));
-        m_server->clearBreakpoint(id, this, doneWith(answered));
+            return answered(refusal(SessionAnswer::Outcome::NoSession, tr("the server is gone")));
+        m_server->clearBreakpoint(id, this, answered);
     };
     operations.state = [this](const QString &id,
                               const BreakpointsDialog::Operations::StateAnswered &answered) {
         if (!m_server)
-            return answered(std::nullopt, tr("the server is gone"));
-        m_server->breakpointState(id, this, [answered](const SessionAnswer &answer) {
-            answered(answer.done() ? std::optional<QJsonObject>(answer.state) : std::nullopt, answer.error);
-        });
+            return answered(refusal(SessionAnswer::Outcome::NoSession, tr("the server is gone")));
+        m_server->breakpointState(id, this, answered);
     };
     operations.act = [this](const QString &id, int heldId, const QString &action, const QByteArray &xml,
                             const Answered &answered) {
         const std::optional<Stream::Breakpoints::Action> chosen = Stream::Breakpoints::actionFromName(action);
         if (!m_server)
-            return answered(false, tr("the server is gone"));
+            return answered(refusal(SessionAnswer::Outcome::NoSession, tr("the server is gone")));
         if (!chosen)
-            return answered(false, tr("no action %1").arg(action));
-        m_server->actOnHeld(id, heldId, *chosen, xml, this, doneWith(answered));
+            return answered(refusal(SessionAnswer::Outcome::BadInput, tr("no action %1").arg(action)));
+        m_server->actOnHeld(id, heldId, *chosen, xml, this, answered);
     };
     auto *dialog = new BreakpointsDialog(sid, std::move(operations), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);

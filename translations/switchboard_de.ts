@@ -463,6 +463,13 @@ dann aus diesen Optionen. Jeder Konfigurationsschlüssel ist in docs/CONFIGURATI
     </message>
 </context>
 <context>
+    <name>Switchboard::Gui::AnswerText</name>
+    <message>
+        <source>No answer yet: %1</source>
+        <translation>Noch keine Antwort: %1</translation>
+    </message>
+</context>
+<context>
     <name>Switchboard::Gui::BreakpointsDialog</name>
     <message>
         <source>Breakpoints for Session %1</source>

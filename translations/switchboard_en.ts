@@ -460,6 +460,13 @@ then these options. Every config key is described in docs/CONFIGURATION.md;
     </message>
 </context>
 <context>
+    <name>Switchboard::Gui::AnswerText</name>
+    <message>
+        <source>No answer yet: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Switchboard::Gui::BreakpointsDialog</name>
     <message>
         <source>Breakpoints for Session %1</source>

@@ -463,6 +463,13 @@ puis de ces options. Chaque clé de configuration est décrite dans docs/CONFIGU
     </message>
 </context>
 <context>
+    <name>Switchboard::Gui::AnswerText</name>
+    <message>
+        <source>No answer yet: %1</source>
+        <translation>Pas encore de réponse : %1</translation>
+    </message>
+</context>
+<context>
     <name>Switchboard::Gui::BreakpointsDialog</name>
     <message>
         <source>Breakpoints for Session %1</source>

@@ -116,6 +116,28 @@ void tst_GuiWidgets::checkStanza()
 }
 
 namespace {
+/// A session's answers, as the Server gives them to the dialogs.
+SessionAnswer done(const QJsonObject &state = {})
+{
+    SessionAnswer answer;
+    answer.outcome = SessionAnswer::Outcome::Done;
+    answer.state = state;
+    return answer;
+}
+
+SessionAnswer refused(const QString &error, SessionAnswer::Outcome outcome = SessionAnswer::Outcome::Refused)
+{
+    SessionAnswer answer;
+    answer.outcome = outcome;
+    answer.error = error;
+    return answer;
+}
+
+SessionAnswer noAnswer(const QString &error)
+{
+    return refused(error, SessionAnswer::Outcome::NoAnswer);
+}
+
 /// The format applied at a position of a highlighted document.
 QTextCharFormat formatAt(QTextDocument &document, int block, int position)
 {
@@ -285,13 +307,15 @@ void tst_GuiWidgets::faultsDialogAppliesAndUndoes()
         QStringLiteral("s1"),
         [&applied](const QString &sid, const QJsonObject &fault, const FaultsDialog::Answered &answered) {
             if (sid != QLatin1String("s1"))
-                return answered(false, QStringLiteral("no session"));
+                return answered(refused(QStringLiteral("no session"), SessionAnswer::Outcome::NoSession));
             applied.append(fault);
             if (fault.value(QStringLiteral("fault")) == QLatin1String("drop"))
-                return answered(false, QStringLiteral("only BOSH sessions have responses to drop"));
-            answered(true, {});
+                return answered(refused(QStringLiteral("only BOSH sessions have responses to drop")));
+            answered(done());
         },
-        [&undone](const QString &, const FaultsDialog::Answered &answered) { answered(++undone > 0, {}); });
+        [&undone](const QString &, const FaultsDialog::Answered &answered) {
+            answered(++undone > 0 ? done() : refused({}));
+        });
     QSignalSpy answers(&dialog, &FaultsDialog::answered);
     dialog.setFault(QStringLiteral("hold"));
     QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("faultApply")), Qt::LeftButton);
@@ -326,7 +350,7 @@ void tst_GuiWidgets::faultsDialogShowsAnAnswerWhenItComesAndOutlivesNone()
     QCOMPARE(dialog->waiting(), 1);
     QCOMPARE(answers.size(), 0);
     QVERIFY(dialog->lastResult().startsWith(QStringLiteral("Applying")));
-    pending.takeFirst()(true, {});
+    pending.takeFirst()(done());
     QCOMPARE(answers.size(), 1);
     QCOMPARE(dialog->waiting(), 0);
     QVERIFY(dialog->lastResult().startsWith(QStringLiteral("Applied")));
@@ -334,15 +358,17 @@ void tst_GuiWidgets::faultsDialogShowsAnAnswerWhenItComesAndOutlivesNone()
     // Undo that the worker did not answer in time (the Server answers for it): the dialog says why.
     const QString late = QStringLiteral("the session's worker did not answer within 5 s (busy)");
     QVERIFY(dialog->undo());
-    pending.takeFirst()(false, late);
+    pending.takeFirst()(noAnswer(late));
     QCOMPARE(dialog->waiting(), 0);
     QVERIFY2(dialog->lastResult().contains(late), qPrintable(dialog->lastResult()));
+    QVERIFY2(dialog->lastResult().startsWith(QStringLiteral("No answer yet")),
+             qPrintable(dialog->lastResult()));
 
     // Closed (deleted) before the answer: the answer goes nowhere.
     QVERIFY(dialog->undo());
     QCOMPARE(pending.size(), 1);
     dialog.reset();
-    pending.takeFirst()(true, {});
+    pending.takeFirst()(done());
 }
 
 void tst_GuiWidgets::breakpointsDialogSetsAFilterTheAdminApiTakes()
@@ -353,14 +379,16 @@ void tst_GuiWidgets::breakpointsDialogSetsAFilterTheAdminApiTakes()
     BreakpointsDialog::Operations ops;
     ops.set = [&set](const QString &, const QJsonObject &filter, const Answered &answered) {
         set.append(filter);
-        answered(true, {});
+        answered(done());
     };
-    ops.clear = [&cleared](const QString &, const Answered &answered) { answered(++cleared > 0, {}); };
+    ops.clear = [&cleared](const QString &, const Answered &answered) {
+        answered(++cleared > 0 ? done() : refused({}));
+    };
     ops.state = [](const QString &, const BreakpointsDialog::Operations::StateAnswered &answered) {
-        answered(QJsonObject(), {});
+        answered(done());
     };
     ops.act = [](const QString &, int, const QString &, const QByteArray &, const Answered &answered) {
-        answered(false, QStringLiteral("nothing held"));
+        answered(refused(QStringLiteral("nothing held")));
     };
     BreakpointsDialog dialog(QStringLiteral("s1"), ops);
     // The defaults are a filter the admin API accepts: everything, both ways.
@@ -410,20 +438,19 @@ void tst_GuiWidgets::breakpointsDialogForwardsEditsAndDropsTheStoppedStanza()
     QList<Act> acts;
     using Answered = BreakpointsDialog::Operations::Answered;
     BreakpointsDialog::Operations ops;
-    ops.set = [](const QString &, const QJsonObject &, const Answered &answered) { answered(true, {}); };
-    ops.clear = [](const QString &, const Answered &answered) { answered(true, {}); };
+    ops.set = [](const QString &, const QJsonObject &, const Answered &answered) { answered(done()); };
+    ops.clear = [](const QString &, const Answered &answered) { answered(done()); };
     ops.state = [&held](const QString &sid, const BreakpointsDialog::Operations::StateAnswered &answered) {
         answered(sid == QLatin1String("s1")
-                     ? std::optional<QJsonObject>(QJsonObject{{QStringLiteral("held"), held}})
-                     : std::nullopt,
-                 sid == QLatin1String("s1") ? QString() : QStringLiteral("no session %1").arg(sid));
+                     ? done(QJsonObject{{QStringLiteral("held"), held}})
+                     : refused(QStringLiteral("no session %1").arg(sid), SessionAnswer::Outcome::NoSession));
     };
     ops.act = [&acts](const QString &, int id, const QString &action, const QByteArray &xml,
                       const Answered &answered) {
         acts.append({id, action, xml});
         if (id != 4)
-            return answered(false, QStringLiteral("only waits behind a held one"));
-        answered(true, {});
+            return answered(refused(QStringLiteral("only waits behind a held one")));
+        answered(done());
     };
     BreakpointsDialog dialog(QStringLiteral("s1"), ops);
     auto *list = dialog.findChild<QListWidget *>(QStringLiteral("heldList"));
@@ -499,18 +526,18 @@ void tst_GuiWidgets::breakpointsDialogShowsAnswersWhenTheyComeAndOutlivesNone()
                               {QStringLiteral("direction"), QStringLiteral("to-client")},
                               {QStringLiteral("xml"), QStringLiteral("<message xmlns='jabber:client'/>")},
                               {QStringLiteral("stopped"), true}};
-    reads.takeFirst()(QJsonObject{{QStringLiteral("held"), QJsonArray{stopped}}}, {});
+    reads.takeFirst()(done(QJsonObject{{QStringLiteral("held"), QJsonArray{stopped}}}));
     QCOMPARE(refreshed.size(), 1);
     QCOMPARE(dialog->selectedId(), 7);
     QCOMPARE(reads.size(), 1);
-    reads.takeFirst()(QJsonObject{{QStringLiteral("held"), QJsonArray{stopped}}}, {});
+    reads.takeFirst()(done(QJsonObject{{QStringLiteral("held"), QJsonArray{stopped}}}));
     QCOMPARE(reads.size(), 0);
 
     // Forward: handed over, shown as asked, then as answered, and the held stanzas read again.
     QVERIFY(dialog->forward());
     QCOMPARE(dialog->waiting(), 1);
     QVERIFY(dialog->lastResult().contains(QStringLiteral("asking")));
-    actions.takeFirst()(true, {});
+    actions.takeFirst()(done());
     QCOMPARE(answers.size(), 1);
     QCOMPARE(dialog->waiting(), 0);
     QCOMPARE(dialog->lastResult(), QStringLiteral("#7 forwarded."));
@@ -519,18 +546,19 @@ void tst_GuiWidgets::breakpointsDialogShowsAnswersWhenTheyComeAndOutlivesNone()
     // A worker that did not answer in time (the Server answers for it): the dialog says why, for a
     // read and for an action alike, instead of calling the session gone.
     const QString late = QStringLiteral("the session's worker did not answer within 5 s (busy)");
-    reads.takeFirst()(std::nullopt, late);
+    reads.takeFirst()(noAnswer(late));
     QVERIFY2(dialog->stateText().contains(late), qPrintable(dialog->stateText()));
+    QCOMPARE(dialog->selectedId(), 7); // what was read last still stands
     QVERIFY(dialog->removeBreakpoint());
-    actions.takeFirst()(false, late);
+    actions.takeFirst()(noAnswer(late));
     QVERIFY2(dialog->lastResult().contains(late), qPrintable(dialog->lastResult()));
     QCOMPARE(reads.size(), 1); // read again after the answer (left under way for the close below)
 
     // Closed (deleted) with a read and an action under way: their answers go nowhere.
     QVERIFY(dialog->setBreakpoint());
     dialog.reset();
-    actions.takeFirst()(false, QStringLiteral("gone"));
-    reads.takeFirst()(std::nullopt, QStringLiteral("no session s1"));
+    actions.takeFirst()(refused(QStringLiteral("gone")));
+    reads.takeFirst()(refused(QStringLiteral("no session s1"), SessionAnswer::Outcome::NoSession));
 }
 
 void tst_GuiWidgets::terminateDialogDefaultsToSystemShutdown()
