@@ -146,7 +146,7 @@ void AdminApi::handleBreakpointForAll(const QByteArray &method, const QByteArray
 {
     auto answer = [this, reply](bool everyWorker) {
         if (!everyWorker)
-            return reply(noAnswer());
+            return reply(noAnswer(true));
         QJsonObject out;
         if (const std::optional<Stream::BreakpointFilter> filter = m_ops.breakpointForAll())
             out.insert(QStringLiteral("breakpoint"), filter->toJson());
@@ -239,12 +239,15 @@ std::optional<QJsonObject> AdminApi::postedObject(const QByteArray &body, qsizet
     return document.object();
 }
 
-Http::Response AdminApi::noAnswer()
+Http::Response AdminApi::noAnswer(bool everyWorker)
 {
-    Http::Response response =
-        problem(503, QStringLiteral("the session's worker did not answer within %1 s (busy); the call may "
-                                    "still take effect: GET shows the session's state")
-                         .arg(SessionAnswer::kDeadlineMs / 1000));
+    const QString message =
+        everyWorker
+            ? QStringLiteral("not every worker answered within %1 s (busy); each still takes the breakpoint "
+                             "for all sessions when it gets to it")
+            : QStringLiteral("the session's worker did not answer within %1 s (busy); a change may still "
+                             "take effect: GET shows the session's state");
+    Http::Response response = problem(503, message.arg(SessionAnswer::kDeadlineMs / 1000));
     response.headers.append({QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")});
     return response;
 }

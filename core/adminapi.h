@@ -73,9 +73,10 @@ public:
     /// The API must outlive the operations' answers (the Server's are dropped with the Server).
     void handle(const QByteArray &method, const QByteArray &path, QByteArrayView authorization,
                 const QByteArray &body, Reply reply) const;
-    /// The answer when the session's worker has not answered within SessionAnswer::kDeadlineMs: 503, saying
-    /// that the call may still take effect.
-    static Http::Response noAnswer();
+    /// The answer when the session's worker (or, `everyWorker`, one of the workers asked to set the
+    /// breakpoint for all sessions) has not answered within SessionAnswer::kDeadlineMs: 503 with
+    /// Retry-After, saying that the call may still take effect.
+    static Http::Response noAnswer(bool everyWorker = false);
 
 private:
     void handleFaults(const QByteArray &method, const QString &id, const QByteArray &body, Reply reply) const;

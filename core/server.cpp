@@ -212,6 +212,7 @@ struct Server::Private
                     done(value);
             }
         };
+        Q_ASSERT(QThread::currentThread() == home->thread());
         auto pending = std::make_shared<Pending>(Pending{context, std::move(done), nullptr});
         auto *deadline = new QTimer(home);
         deadline->setSingleShot(true);

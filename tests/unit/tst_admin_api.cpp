@@ -202,6 +202,10 @@ void tst_AdminApi::breakpointForAllIs503WhenAWorkerDidNotAnswerInTime()
     ops.forAll.takeFirst()(false);
     QVERIFY(reply);
     QCOMPARE(reply->status, 503);
+    QVERIFY(bodyOf(*reply)
+                .value(QStringLiteral("error"))
+                .toString()
+                .contains(QStringLiteral("not every worker")));
 }
 
 void tst_AdminApi::deadlineAnswerIs503()
