@@ -170,8 +170,10 @@ void BoshClient::startPolling()
 
 void BoshClient::poll()
 {
-    if (!m_polling || m_open > 0)
+    // One poll at a time, beside stanza requests while the session's `requests` allow.
+    if (!m_polling || m_pollOpen || m_open >= m_requests)
         return;
+    m_pollOpen = true;
     sendOpen({});
 }
 
@@ -193,8 +195,10 @@ void BoshClient::sendOpen(const QByteArray &payload)
 {
     ++m_open;
     QNetworkReply *reply = send({}, payload);
-    connect(reply, &QNetworkReply::finished, this, [this, reply] {
+    connect(reply, &QNetworkReply::finished, this, [this, reply, isPoll = payload.isEmpty()] {
         --m_open;
+        if (isPoll)
+            m_pollOpen = false;
         collect(wait(reply, 0));
         flush();
         poll();

@@ -86,6 +86,7 @@ private:
     bool m_polling = false;
     int m_requests = 2;         ///< the session's `requests` (XEP-0124 §7.1)
     int m_open = 0;             ///< polls and stanza requests not yet answered
+    bool m_pollOpen = false;    ///< the poll is one of them
     QList<QByteArray> m_queued; ///< stanzas waiting for a request to be free
     QList<QDomElement> m_received;
     QList<QDomDocument> m_documents; ///< keeps received elements' documents alive
