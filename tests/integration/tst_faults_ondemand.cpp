@@ -359,6 +359,8 @@ void tst_FaultsOnDemand::cutLinkEndsTheSessionAsIfTheServerCrashed()
     const QString sid = m_alice->sid();
     QSignalSpy terminated(m_alice.get(), &BoshClient::terminated);
     m_alice->startPolling();
+    // The poll is held, so the end has a request to travel on (not the next one, after the session).
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->hub()->sessionCounters(sid).held, 1, kWaitMs);
     QVERIFY(apply(sid, QJsonObject{{QStringLiteral("fault"), QStringLiteral("cut-link")}}));
     QVERIFY(terminated.count() > 0 || terminated.wait(kWaitMs));
     // XEP-0124 §17.2: the server connection is gone.
@@ -374,6 +376,7 @@ void tst_FaultsOnDemand::terminateSendsSeeOtherUri()
     const QString sid = m_alice->sid();
     QSignalSpy terminated(m_alice.get(), &BoshClient::terminated);
     m_alice->startPolling();
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->hub()->sessionCounters(sid).held, 1, kWaitMs); // as above
     QVERIFY(
         apply(sid, QJsonObject{{QStringLiteral("fault"), QStringLiteral("terminate")},
                                {QStringLiteral("condition"), QStringLiteral("see-other-uri")},
