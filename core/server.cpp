@@ -8,6 +8,7 @@
 #include "base/plainsocket.h"
 #include "base/tsanhandover.h"
 #include "bosh/boshendpoint.h"
+#include "bosh/endedsessions.h"
 #include "http/acceptor.h"
 #include "http/exchangerelay.h"
 #include "http/httpserver.h"
@@ -68,6 +69,9 @@ struct Server::Private
     std::unique_ptr<Limits> limits;
     /// Which worker owns each stream (only with more than one worker).
     std::unique_ptr<Stream::StreamDirectory> directory;
+    /// BOSH sessions' ends kept for their late requests, shared by the workers (outlives them: made
+    /// before them, destroyed after).
+    Bosh::EndedSessions endedBosh;
     /// The event loops serving connections (docs/ARCHITECTURE.md, "Threads"): worker 0 on this thread,
     /// each other on a QThread of its own (null for worker 0), made and destroyed there.
     struct WorkerSlot
@@ -442,6 +446,7 @@ Server::Server(const Config &config, QObject *parent) : QObject(parent), d(std::
     shared.config = &d->config;
     shared.limits = d->limits.get();
     shared.directory = d->directory.get();
+    shared.endedBosh = &d->endedBosh;
     shared.serverHub = &d->hub;
     const bool epoll = dynamic_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance()) != nullptr;
     for (int i = 0; i < workerCount; ++i) {

@@ -119,6 +119,7 @@ Worker::Worker(int index, const Shared &shared, QObject *parent)
         m_streams->setDirectory(shared.directory, index);
     m_bosh = std::make_unique<Bosh::BoshEndpoint>(config, m_resolver.get(), m_hub, m_streams.get());
     m_bosh->setLimits(shared.limits);
+    m_bosh->setEndedSessions(shared.endedBosh);
     m_websocket =
         std::make_unique<WebSocket::WebSocketFront>(config, m_resolver.get(), m_hub, m_streams.get());
     m_websocket->setLimits(shared.limits);

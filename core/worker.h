@@ -14,7 +14,8 @@ class Limits;
 
 namespace Bosh {
 class BoshEndpoint;
-}
+class EndedSessions;
+} // namespace Bosh
 namespace Http {
 class HttpServer;
 }
@@ -51,6 +52,7 @@ public:
         const Config *config = nullptr;
         Limits *limits = nullptr;
         Stream::StreamDirectory *directory = nullptr;
+        Bosh::EndedSessions *endedBosh = nullptr; ///< every worker's BOSH sessions' ends, kept a while
         Monitor::Hub *serverHub = nullptr;
     };
     /// Worker 0 reports to the Server's hub itself; the others make their own.

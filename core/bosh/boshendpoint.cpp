@@ -200,6 +200,13 @@ void BoshEndpoint::deliver(BoshSession *session, const Body &body, ResponderPtr 
         const QString sid = body.attribute(QStringLiteral("sid"));
         if (m_hub && m_hub->wantsLint())
             Q_EMIT m_hub->requestForEndedSession(sid);
+        // A session this side ended while this request was on its way: the same end (§17.2).
+        if (m_ended) {
+            if (const std::optional<EndedSessions::Answer> ended = m_ended->find(sid)) {
+                responder->send(ended->status, ended->body);
+                return;
+            }
+        }
         const QStringView node = NodeId::nodeOf(sid);
         const bool elsewhere = !m_config.nodeId.isEmpty() && !node.isEmpty() && node != m_config.nodeId;
         responder->send(
@@ -241,6 +248,7 @@ void BoshEndpoint::createSession(const Body &body, Http::Exchange *exchange, con
     context.resolver = m_resolver;
     context.limits = m_limits;
     context.coalescer = m_coalescer;
+    context.ended = m_ended;
     auto factory = [this](BoshSession *session, const QString &stream) -> std::unique_ptr<Upstream> {
         return std::make_unique<Stream::LinkUpstream>(m_config, m_resolver, session, stream, m_registry,
                                                       m_hub);

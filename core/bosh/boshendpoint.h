@@ -53,6 +53,9 @@ public:
     using ForeignSessions = std::function<bool(const QString &sid, const Body &body, ResponderPtr responder,
                                                const QHostAddress &peer)>;
     void setForeignSessions(ForeignSessions hook) { m_foreignSessions = std::move(hook); }
+    /// Where sessions keep the ends they chose for their late requests (the Server's, shared by its
+    /// workers; must outlive this endpoint). Without it a late request gets item-not-found.
+    void setEndedSessions(EndedSessions *ended) { m_ended = ended; }
     /// A request another worker relayed for one of this worker's sessions: answered through `responder`
     /// as a request on this worker would be (item-not-found when the session is gone meanwhile).
     void handleRelayed(const Body &body, ResponderPtr responder, const QHostAddress &peer);
@@ -77,6 +80,7 @@ private:
     Coalescer *m_coalescer;
     Limits *m_limits = nullptr;
     ForeignSessions m_foreignSessions;
+    EndedSessions *m_ended = nullptr;
     QElapsedTimer m_clock;
 };
 

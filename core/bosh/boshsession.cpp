@@ -107,7 +107,8 @@ BoshSession::BoshSession(const Config &config, const Context &context, UpstreamF
               return factory ? factory(static_cast<BoshSession *>(owner), stream) : nullptr;
           },
           hub, context.limits, parent),
-      m_resolver(context.resolver), m_coalescer(context.coalescer), m_clock(std::move(clock))
+      m_resolver(context.resolver), m_coalescer(context.coalescer), m_ended(context.ended),
+      m_clock(std::move(clock))
 {
     startLint(m_clock);
 }
@@ -1145,6 +1146,10 @@ void BoshSession::fail(Condition condition, const QByteArray &inner, const Respo
         extra->send(status, body);
     if (isFinished())
         return;
+    // An end this side chose (no request of the client's caused it): a request that comes after the
+    // session is gone learns it too, not item-not-found (EndedSessions).
+    if (!extra && m_ended)
+        m_ended->remember(id(), EndedSessions::Answer{status, body});
     // §17.2: the other requests waiting when one request ends the session learn it as other-request;
     // without a triggering request (timeouts, operator, shutdown) everyone gets the condition itself.
     const QByteArray others = extra ? terminateBody(Condition::OtherRequest, {}, stream) : body;

@@ -4,6 +4,7 @@
 #include "base/config.h"
 #include "bosh/boshbody.h"
 #include "bosh/coalescer.h"
+#include "bosh/endedsessions.h"
 #include "bosh/responder.h"
 #include "monitor/hub.h"
 #include "stream/clientstream.h"
@@ -75,6 +76,9 @@ public:
         Limits *limits = nullptr;
         /// The shared timer of the coalescing waits (null: no coalescing). Must outlive the session.
         Coalescer *coalescer = nullptr;
+        /// Where an end the session chose is kept for its late requests (null: not kept). Must
+        /// outlive the session.
+        EndedSessions *ended = nullptr;
     };
 
     /// `config` must outlive the session.
@@ -226,6 +230,7 @@ private:
     // Of the Context, what is not the ClientStream's already (id, address, user agent, limits).
     const Xmpp::Resolver *m_resolver = nullptr;
     Coalescer *m_coalescer = nullptr;
+    EndedSessions *m_ended = nullptr;
     Clock m_clock;
 
     // Negotiated at creation (XEP-0124 §7.1).

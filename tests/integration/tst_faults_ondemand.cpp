@@ -79,6 +79,7 @@ private Q_SLOTS:
     void iqErrorAnswersTheNextIqInsteadOfTheServer();
     void cutLinkEndsTheSessionAsIfTheServerCrashed();
     void terminateSendsSeeOtherUri();
+    void aRequestAfterTheEndLearnsIt();
     void webSocketSessionsTakeTheSameFaults();
     void restSessionReconnectsAfterACutLink();
     void faultCallsForABusyWorkerReturnAtOnceAndAreAnsweredLater();
@@ -385,6 +386,31 @@ void tst_FaultsOnDemand::terminateSendsSeeOtherUri()
     const BoshClient::Response end = m_alice->lastTerminate();
     QCOMPARE(end.attr(QStringLiteral("condition")), QStringLiteral("see-other-uri"));
     QVERIFY2(end.raw.contains("<uri>https://other.example/http-bind</uri>"), end.raw.constData());
+}
+
+void tst_FaultsOnDemand::aRequestAfterTheEndLearnsIt()
+{
+    // Terminated while alice has no request open (she is between requests): her next request comes
+    // after the session is gone, and learns the same end with its URI (XEP-0124 §17.2), not
+    // item-not-found. On any worker.
+    const QString sid = m_alice->sid();
+    QCOMPARE(m_server->hub()->sessionCounters(sid).held, 0);
+    QVERIFY(
+        apply(sid, QJsonObject{{QStringLiteral("fault"), QStringLiteral("terminate")},
+                               {QStringLiteral("condition"), QStringLiteral("see-other-uri")},
+                               {QStringLiteral("uri"), QStringLiteral("https://other.example/http-bind")}}));
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->sessionCount(), 0, kWaitMs);
+    for (int request = 0; request < 2; ++request) {
+        const BoshClient::Response late = m_alice->request({});
+        QVERIFY2(late.isTerminate(), late.raw.constData());
+        QCOMPARE(late.attr(QStringLiteral("condition")), QStringLiteral("see-other-uri"));
+        QVERIFY2(late.raw.contains("<uri>https://other.example/http-bind</uri>"), late.raw.constData());
+    }
+    // A sid never issued is still unknown.
+    BoshClient stranger(m_server->boshUrl());
+    const BoshClient::Response unknown =
+        stranger.request({{QStringLiteral("sid"), QStringLiteral("no-such-sid")}}, {}, 1);
+    QCOMPARE(unknown.attr(QStringLiteral("condition")), QStringLiteral("item-not-found"));
 }
 
 void tst_FaultsOnDemand::webSocketSessionsTakeTheSameFaults()
