@@ -219,8 +219,7 @@ void BoshEndpoint::deliver(BoshSession *session, const Body &body, ResponderPtr 
             // of what the client meant would be worse.
             if (m_limits)
                 m_limits->refused(Limits::Limit::MaxStanzaSize, peer);
-            session->terminate(Condition::PolicyViolation);
-            responder->send(200, terminateBody(Condition::PolicyViolation));
+            session->refuse(Condition::PolicyViolation, responder);
             return;
         }
     }

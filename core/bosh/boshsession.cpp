@@ -866,8 +866,12 @@ void BoshSession::answer(Held &held, QList<Outgoing> payloads, QList<QPair<QStri
             if (hub())
                 Q_EMIT hub()->streamTerminated(id(), name, conditionName(condition));
         } else {
-            // The session ends with its only stream: everyone else waiting gets the same answer.
+            // The session ends with its only stream: everyone else waiting gets the same answer, and so
+            // does a request still on its way (EndedSessions).
             const QByteArray body = terminateBody(condition, {}, {});
+            if (m_ended)
+                m_ended->remember(id(), EndedSessions::Answer{legacyError ? status : 200,
+                                                              legacyError ? QByteArray() : body});
             while (!m_held.empty()) {
                 Held other = std::move(m_held.front());
                 m_held.pop_front();
@@ -1176,6 +1180,14 @@ void BoshSession::terminate(Condition condition, const QString &text)
     if (condition == Condition::SeeOtherUri && !text.isEmpty())
         inner = "<uri>" + escapeAttribute(text) + "</uri>";
     fail(condition, inner);
+}
+
+void BoshSession::refuse(Condition condition, const ResponderPtr &request)
+{
+    if (isFinished())
+        return;
+    releaseFaults();
+    fail(condition, {}, request);
 }
 
 bool BoshSession::cutUpstreams()

@@ -97,8 +97,13 @@ public:
     void checkTimers() override;
     /// The earliest time (clock ms) at which checkTimers() has something to do; 0 when nothing pends.
     qint64 nextDeadline() const;
-    /// Ends the session from the outside (shutdown, operator): held requests get the condition.
+    /// Ends the session from the outside (shutdown, operator): held requests get the condition, and so
+    /// does a request that comes after the end (EndedSessions).
     void terminate(Condition condition, const QString &text = {}) override;
+    /// Ends the session because of `request` (one the front refused, a stanza over the size cap, say):
+    /// it gets `condition`, held requests get other-request (XEP-0124 §17.2), and later requests find
+    /// no session (item-not-found), as for any end the client caused.
+    void refuse(Condition condition, const ResponderPtr &request);
     /// Workbench action (the monitor window's "inject"): puts one stanza into the first open stream,
     /// toward the server (as if the client had sent it) or toward the client (as if the server had).
     /// It is counted and recorded like any other. False when no stream is open.

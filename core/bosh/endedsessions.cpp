@@ -6,9 +6,9 @@ namespace Switchboard::Bosh {
 void EndedSessions::remember(const QString &sid, const Answer &answer, Clock::time_point now)
 {
     const std::lock_guard locker(m_lock);
-    prune(now);
-    if (!m_answers.contains(sid))
-        m_order.push_back(sid);
+    if (m_answers.contains(sid))
+        return; // a session ends once; the first end is the one to tell
+    m_order.push_back(sid);
     m_answers.insert(sid, Entry{answer, now + kKeep});
     prune(now);
 }
@@ -18,7 +18,7 @@ std::optional<EndedSessions::Answer> EndedSessions::find(const QString &sid, Clo
     const std::lock_guard locker(m_lock);
     prune(now);
     const auto it = m_answers.constFind(sid);
-    if (it == m_answers.constEnd())
+    if (it == m_answers.constEnd() || it->until <= now)
         return std::nullopt;
     return it->answer;
 }

@@ -39,7 +39,8 @@ public:
 
     EndedSessions() = default;
 
-    /// Keeps `answer` for session `sid` until kKeep after `now`.
+    /// Keeps `answer` for session `sid` until kKeep after `now` (a session ends once: a second answer
+    /// for the same `sid` is ignored).
     void remember(const QString &sid, const Answer &answer, Clock::time_point now = Clock::now());
     /// The answer kept for `sid`, while it is kept; every late request of the session gets it.
     std::optional<Answer> find(const QString &sid, Clock::time_point now = Clock::now());

@@ -110,6 +110,7 @@ public:
     qint64 now = 1000000;
     Monitor::Hub hub;
     Coalescer coalescer; // outlives the session
+    EndedSessions ended; // outlives the session
     QList<FakeUpstream *> upstreams;
     QStringList streamNames;
     std::unique_ptr<BoshSession> session;
@@ -133,6 +134,7 @@ public:
         context.sid = QStringLiteral("sid1");
         context.resolver = resolver;
         context.coalescer = &coalescer;
+        context.ended = &ended;
         session = std::make_unique<BoshSession>(
             config, context,
             [this](BoshSession *, const QString &name) {
@@ -279,6 +281,8 @@ private Q_SLOTS:
 
     // --- termination and errors (XEP-0124 §13, §17, XEP-0206 §6) ---
     void clientTerminate();
+    void endsThisSideChoseAreKeptForLateRequests();
+    void endsTheClientCausedAreNotKept();
     void legacyHttpErrorCodes_data();
     void legacyHttpErrorCodes();
     void remoteStreamError();
@@ -1246,6 +1250,78 @@ void tst_BoshSession::legacyHttpErrorCodes()
         r = f.request({{QStringLiteral("pause"), QStringLiteral("9999")}});
     QTEST(r->status, "status");
     QVERIFY(f.session->isFinished());
+}
+
+void tst_BoshSession::endsThisSideChoseAreKeptForLateRequests()
+{
+    const QString sid = QStringLiteral("sid1");
+    {
+        // The operator's terminate, with its URI.
+        Fixture f;
+        f.create();
+        f.request();
+        f.session->terminate(Condition::SeeOtherUri, QStringLiteral("https://other.example/http-bind"));
+        const std::optional<EndedSessions::Answer> kept = f.ended.find(sid);
+        QVERIFY(kept);
+        QCOMPARE(parse(kept->body)[QStringLiteral("condition")], QStringLiteral("see-other-uri"));
+        QVERIFY(kept->body.contains("<uri>https://other.example/http-bind</uri>"));
+    }
+    {
+        // The server link failed: the held request and a late one learn the same.
+        Fixture f;
+        f.create();
+        auto r = f.request();
+        f.session->upstreamFailed(f.stream, Xmpp::LinkFailure::RemoteStreamError, {});
+        QTRY_COMPARE(r->count, 1);
+        QVERIFY(f.session->isFinished());
+        const std::optional<EndedSessions::Answer> kept = f.ended.find(sid);
+        QVERIFY(kept);
+        QCOMPARE(parse(kept->body)[QStringLiteral("condition")], parse(r->body)[QStringLiteral("condition")]);
+    }
+    {
+        // The server closed the stream while no request was held.
+        Fixture f;
+        f.create();
+        f.session->upstreamClosed(f.stream);
+        QCoreApplication::processEvents();
+        auto r = f.request();
+        QVERIFY(f.session->isFinished());
+        QVERIFY(f.ended.find(sid));
+    }
+}
+
+void tst_BoshSession::endsTheClientCausedAreNotKept()
+{
+    const QString sid = QStringLiteral("sid1");
+    {
+        // §14.1: after a rid outside the window, later requests get item-not-found.
+        Fixture f;
+        f.create();
+        f.request({}, {}, f.nextRid + 2);
+        QVERIFY(f.session->isFinished());
+        QVERIFY(!f.ended.find(sid));
+    }
+    {
+        // Its own terminate.
+        Fixture f;
+        f.create();
+        f.request({{QStringLiteral("type"), QStringLiteral("terminate")}});
+        QVERIFY(f.session->isFinished());
+        QVERIFY(!f.ended.find(sid));
+    }
+    {
+        // A request the front refused (a stanza over the cap): it gets the condition, the held one
+        // other-request (§17.2).
+        Fixture f;
+        f.create();
+        auto held = f.request();
+        auto refused = std::make_shared<FakeResponder>(); // refused before it reached the session
+        f.session->refuse(Condition::PolicyViolation, refused);
+        QCOMPARE(parse(refused->body)[QStringLiteral("condition")], QStringLiteral("policy-violation"));
+        QCOMPARE(parse(held->body)[QStringLiteral("condition")], QStringLiteral("other-request"));
+        QVERIFY(f.session->isFinished());
+        QVERIFY(!f.ended.find(sid));
+    }
 }
 
 void tst_BoshSession::remoteStreamError()
