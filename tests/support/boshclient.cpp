@@ -109,9 +109,8 @@ bool BoshClient::login(const QString &domain, const QString &user, const QString
     m_sid = created.attr(QStringLiteral("sid"));
     m_wait = created.attr(QStringLiteral("wait")).toInt();
     // XEP-0124 §7.1: at most `requests` requests open at once (absent: hold + 1, so 2 here).
-    m_requests = qMax(1, created.attr(QStringLiteral("requests")).toInt());
-    if (created.attr(QStringLiteral("requests")).isEmpty())
-        m_requests = 2;
+    const QString requests = created.attr(QStringLiteral("requests"));
+    m_requests = requests.isEmpty() ? 2 : qMax(1, requests.toInt());
     // Features may come in the creation response or a later one (XEP-0206 §3).
     Response features = created;
     while (features.children.isEmpty()) {

@@ -24,6 +24,7 @@ private Q_SLOTS:
     void everyLateRequestGetsTheSameEnd();
     void anEndIsKeptForKKeepOnly();
     void theOldestGoBeyondTheCap();
+    void aSessionsFirstEndIsTheOneKept();
 };
 
 void tst_BoshEndedSessions::everyLateRequestGetsTheSameEnd()
@@ -66,6 +67,21 @@ void tst_BoshEndedSessions::theOldestGoBeyondTheCap()
     QVERIFY(!kept.find(QStringLiteral("s0"), now));
     QVERIFY(kept.find(QStringLiteral("s1"), now));
     QVERIFY(kept.find(QStringLiteral("s%1").arg(EndedSessions::kMaxEntries), now));
+}
+
+void tst_BoshEndedSessions::aSessionsFirstEndIsTheOneKept()
+{
+    // A session ends once: a second answer for the same sid (a later path of the same end) neither
+    // replaces the first nor extends how long it is kept.
+    EndedSessions kept;
+    const auto start = EndedSessions::Clock::now();
+    kept.remember(QStringLiteral("s1"), ended("see-other-uri"), start);
+    kept.remember(QStringLiteral("s1"), ended("other-request"), start + EndedSessions::kKeep / 2);
+    const std::optional<EndedSessions::Answer> answer = kept.find(QStringLiteral("s1"), start);
+    QVERIFY(answer);
+    QVERIFY(answer->body.contains("see-other-uri"));
+    QCOMPARE(kept.count(), 1);
+    QVERIFY(!kept.find(QStringLiteral("s1"), start + EndedSessions::kKeep));
 }
 
 QTEST_GUILESS_MAIN(tst_BoshEndedSessions)
